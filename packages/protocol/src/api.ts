@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** REST API request schemas and response types (JSON over HTTPS, cookie-authenticated). */
+
+export const ROLES = ['user', 'superuser', 'administrator'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: 'Enter a valid email address' }));
+const password = z.string().min(10, 'Use at least 10 characters').max(256);
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name')
+  .max(64, 'Use at most 64 characters')
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed');
+
+/** Header that must carry the session's CSRF token on every cookie-authenticated write. */
+export const CSRF_HEADER = 'x-conclave-csrf';
+
+export const setupRequestSchema = z.object({
+  organisationName: z.string().trim().min(1).max(100),
+  email,
+  password,
+  displayName: displayNameSchema,
+});
+export type SetupRequest = z.infer<typeof setupRequestSchema>;
+
+export interface SetupStatus {
+  needed: boolean;
+}
+
+export const signInRequestSchema = z.object({ email, password: z.string().min(1).max(256) });
+export type SignInRequest = z.infer<typeof signInRequestSchema>;
+
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+}
+
+export interface OrganisationView {
+  id: string;
+  name: string;
+}
+
+/** GET /api/auth/session and the answer to sign-in and setup. */
+export interface SessionView {
+  user: UserView;
+  organisation: OrganisationView;
+  csrfToken: string;
+}
+
+export const meetingNameSchema = z.string().trim().min(1, 'Enter a name').max(120);
+export const meetingDescriptionSchema = z.string().trim().max(2000);
+
+export const createMeetingRequestSchema = z.object({
+  name: meetingNameSchema,
+  description: meetingDescriptionSchema.optional(),
+});
+export type CreateMeetingRequest = z.infer<typeof createMeetingRequestSchema>;
+
+export const updateMeetingRequestSchema = z
+  .object({ name: meetingNameSchema.optional(), description: meetingDescriptionSchema.optional() })
+  .refine((v) => v.name !== undefined || v.description !== undefined, 'Nothing to change');
+export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
+
+/** A meeting as its owner sees it. */
+export interface MeetingView {
+  id: string;
+  name: string;
+  description: string;
+  /** Short numeric extension, unique in the organisation. */
+  extension: string;
+  /** Absolute join link, e.g. https://meet.example.org/m/<id>. */
+  joinUrl: string;
+  ownerId: string;
+  createdAt: string;
+}
+
+/** What anyone holding the join link may learn before joining: GET /api/meetings/:id/public. */
+export interface MeetingPublicView {
+  id: string;
+  name: string;
+  organisationName: string;
+}
+
+export const guestTokenRequestSchema = z.object({ displayName: displayNameSchema });
+export type GuestTokenRequest = z.infer<typeof guestTokenRequestSchema>;
+
+/** POST /api/meetings/:id/guests: a short-lived token that lets a named guest join that one meeting. */
+export interface GuestTokenView {
+  token: string;
+  expiresAt: string;
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  media: 'ready' | 'starting' | 'unavailable';
+}

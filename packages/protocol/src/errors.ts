@@ -1,0 +1,36 @@
+/**
+ * Stable machine-readable error codes shared by the REST API and the signaling socket.
+ * Clients switch on these; never rename one, only add.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'csrf_failed',
+  'not_found',
+  'meeting_not_found',
+  'conflict',
+  'setup_already_done',
+  'setup_required',
+  'invalid_credentials',
+  'rate_limited',
+  'message_too_large',
+  'unknown_message',
+  'not_joined',
+  'already_joined',
+  'invalid_state',
+  'media_unavailable',
+  'media_error',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Body of every non-2xx REST response, and payload of a signaling `error` frame. */
+export interface ApiErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Dotted path of the input field that was wrong, when one was. */
+  field?: string;
+}

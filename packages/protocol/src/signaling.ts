@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { ERROR_CODES } from './errors';
+
+/**
+ * Signaling protocol: one WebSocket per client at SIGNALING_PATH, subprotocol SIGNALING_SUBPROTOCOL.
+ * The version lives in the subprotocol so an incompatible client is refused at the handshake.
+ * Every message is a JSON object with a `type`; requests may carry `rid`, echoed by the reply
+ * (`ack`, `joined`, `publishAnswer`, `pong` or `error`) so a client can await it.
+ */
+export const SIGNALING_PATH = '/api/signal';
+export const SIGNALING_SUBPROTOCOL = 'conclave.v1';
+/** Larger frames are refused with `message_too_large`; multistream SDPs stay far below this. */
+export const MAX_SIGNAL_MESSAGE_BYTES = 64 * 1024;
+
+export const TRACK_SOURCES = ['microphone', 'camera'] as const;
+export const trackSourceSchema = z.enum(TRACK_SOURCES);
+export type TrackSource = z.infer<typeof trackSourceSchema>;
+
+const rid = z.string().min(1).max(64).optional();
+const id = z.string().min(1).max(64);
+const sdp = z.string().min(1).max(MAX_SIGNAL_MESSAGE_BYTES);
+const mid = z.string().min(1).max(32);
+
+export const iceCandidateSchema = z.object({
+  candidate: z.string().max(1024),
+  sdpMid: z.string().max(32).nullish(),
+  sdpMLineIndex: z.number().int().min(0).max(1024).nullish(),
+});
+export type IceCandidate = z.infer<typeof iceCandidateSchema>;
+
+export const peerTargetSchema = z.enum(['publisher', 'subscriber']);
+export type PeerTarget = z.infer<typeof peerTargetSchema>;
+
+// ---- client → server ----
+
+export const joinMessageSchema = z.object({
+  type: z.literal('join'),
+  rid,
+  meetingId: id,
+  /** Guests authenticate with the token from POST /api/meetings/:id/guests; users by session cookie. */
+  guestToken: z.string().min(1).max(512).optional(),
+});
+
+export const publishMessageSchema = z.object({
+  type: z.literal('publish'),
+  rid,
+  sdp,
+  /** Which media section carries which source. */
+  tracks: z
+    .array(z.object({ mid, source: trackSourceSchema }))
+    .min(1)
+    .max(TRACK_SOURCES.length),
+});
+
+export const subscriptionAnswerMessageSchema = z.object({ type: z.literal('subscriptionAnswer'), rid, sdp });
+
+export const trickleMessageSchema = z.object({
+  type: z.literal('trickle'),
+  target: peerTargetSchema,
+  /** null means end of candidates. */
+  candidate: iceCandidateSchema.nullable(),
+});
+
+export const setMuteMessageSchema = z.object({
+  type: z.literal('setMute'),
+  rid,
+  source: trackSourceSchema,
+  muted: z.boolean(),
+});
+
+export const leaveMessageSchema = z.object({ type: z.literal('leave'), rid });
+export const pingMessageSchema = z.object({ type: z.literal('ping'), rid });
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  joinMessageSchema,
+  publishMessageSchema,
+  subscriptionAnswerMessageSchema,
+  trickleMessageSchema,
+  setMuteMessageSchema,
+  leaveMessageSchema,
+  pingMessageSchema,
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
+
+// ---- server → client ----
+
+export interface TrackInfo {
+  source: TrackSource;
+  /** Muted by its owner: the media server forwards nothing for it. */
+  muted: boolean;
+}
+
+export interface ParticipantInfo {
+  id: string;
+  displayName: string;
+  kind: 'user' | 'guest';
+  /** Published tracks; absent sources are not published. */
+  tracks: TrackInfo[];
+  joinedAt: string;
+}
+
+/** One media section of the subscriber connection and whose track it carries. */
+export interface StreamInfo {
+  mid: string;
+  participantId: string;
+  source: TrackSource;
+  kind: 'audio' | 'video';
+}
+
+export interface IceServerInfo {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'media_failure';
+
+export type ServerMessage =
+  | {
+      type: 'joined';
+      rid?: string;
+      participantId: string;
+      meeting: { id: string; name: string };
+      participants: ParticipantInfo[];
+      iceServers: IceServerInfo[];
+    }
+  | { type: 'participantJoined'; participant: ParticipantInfo }
+  | { type: 'participantUpdated'; participant: ParticipantInfo }
+  | { type: 'participantLeft'; participantId: string; reason: LeaveReason }
+  | { type: 'publishAnswer'; rid?: string; sdp: string }
+  /** Sent for the first subscription and again, with the full list, whenever it changes. */
+  | { type: 'subscriptionOffer'; sdp: string; streams: StreamInfo[] }
+  | { type: 'trickle'; target: PeerTarget; candidate: IceCandidate | null }
+  | { type: 'ack'; rid?: string }
+  | { type: 'pong'; rid?: string }
+  /** The server ends this participation; the socket closes right after. */
+  | { type: 'disconnected'; reason: LeaveReason | 'replaced' | 'server_shutdown'; message: string }
+  | {
+      type: 'error';
+      rid?: string;
+      code: (typeof ERROR_CODES)[number];
+      message: string;
+      field?: string;
+    };
+
+export type ServerMessageType = ServerMessage['type'];
+export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;

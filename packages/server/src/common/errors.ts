@@ -1,0 +1,18 @@
+import type { ErrorCode } from '@conclave/protocol';
+
+/** A failure with a stable code that the API returns as a 4xx/5xx JSON body. */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what = 'Not found', code: ErrorCode = 'not_found') => new AppError(404, code, what);
+export const forbidden = (why = 'You are not allowed to do that') => new AppError(403, 'forbidden', why);
+export const unauthorized = (why = 'Sign in first') => new AppError(401, 'unauthorized', why);

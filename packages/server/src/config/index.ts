@@ -1,0 +1,8 @@
+export {
+  loadConfig,
+  ConfigError,
+  sqlitePath,
+  type Config,
+  type MediaConfig,
+  type LoadConfigOptions,
+} from './config';

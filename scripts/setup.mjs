@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// Idempotent, dependency-free setup: installs what is missing (Debian packages, npm dependencies,
+// the build) and nothing else. `--for-tests` adds what the test suite needs (browser, PostgreSQL).
+// A second run with nothing changed only checks and prints one line.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const forTests = process.argv.includes('--for-tests');
+const quiet = process.argv.includes('--quiet');
+const log = (msg) => !quiet && console.log(`[setup] ${msg}`);
+
+/** Debian package → how we know it is installed. */
+const runtimePackages = [
+  { pkg: 'janus', present: () => existsSync('/usr/bin/janus') },
+  { pkg: 'iproute2', present: () => existsSync('/usr/sbin/ip') || existsSync('/sbin/ip') },
+];
+const testPackages = [
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+  { pkg: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu') },
+  { pkg: 'postgresql', present: () => findPostgresBin('initdb') !== null },
+  { pkg: 'util-linux', present: () => existsSync('/usr/bin/unshare') },
+];
+
+export function findPostgresBin(name) {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const p = join(base, v, 'bin', name);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: quiet ? 'pipe' : 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) {
+    if (quiet && r.stderr) process.stderr.write(r.stderr);
+    throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
+  }
+}
+
+function ensureDebianPackages() {
+  const wanted = [...runtimePackages, ...(forTests ? testPackages : [])];
+  const missing = wanted.filter((p) => !p.present()).map((p) => p.pkg);
+  if (missing.length === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = existsSync('/usr/bin/apt-get');
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (!isRoot || !hasApt) {
+    console.error(`[setup] Missing system packages: ${missing.join(', ')}.`);
+    console.error(`[setup] Run as root:  ${command}`);
+    process.exit(1);
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+}
+
+/** Hash of everything that decides a step's output; a step re-runs only when it changes. */
+function fingerprint(paths) {
+  const h = createHash('sha256');
+  const walk = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      const name = p.split('/').pop();
+      if (['node_modules', 'dist', '.git', 'data'].includes(name)) return;
+      for (const e of readdirSync(p).sort()) walk(join(p, e));
+    } else {
+      h.update(relative(root, p)).update(String(st.size)).update(String(st.mtimeMs));
+    }
+  };
+  for (const p of paths) walk(join(root, p));
+  h.update(process.version);
+  return h.digest('hex');
+}
+
+const stampDir = join(root, 'node_modules', '.conclave');
+function stepUpToDate(name, fp) {
+  const f = join(stampDir, name);
+  return existsSync(f) && readFileSync(f, 'utf8') === fp;
+}
+function markDone(name, fp) {
+  mkdirSync(stampDir, { recursive: true });
+  writeFileSync(join(stampDir, name), fp);
+}
+
+function ensureNodeModules() {
+  const fp = fingerprint(['package-lock.json']);
+  if (existsSync(join(root, 'node_modules')) && stepUpToDate('npm', fp)) return;
+  log('installing npm dependencies (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  markDone('npm', fingerprint(['package-lock.json']));
+}
+
+function ensureBuild() {
+  const inputs = [
+    'packages/protocol/src',
+    'packages/client/src',
+    'packages/server/src',
+    'apps/web',
+    'scripts/build.mjs',
+  ];
+  const fp = fingerprint(inputs);
+  if (stepUpToDate('build', fp)) return;
+  log('building web app and server');
+  run(process.execPath, ['scripts/build.mjs']);
+  markDone('build', fp);
+}
+
+function main() {
+  const [major] = process.versions.node.split('.').map(Number);
+  if (major < 20) {
+    console.error(`[setup] Node.js 20 or newer is required (found ${process.version}).`);
+    process.exit(1);
+  }
+  ensureDebianPackages();
+  ensureNodeModules();
+  ensureBuild();
+  log('ready');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    main();
+  } catch (err) {
+    console.error(`[setup] ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// The whole test suite, as CI and the README run it: typecheck, lint, unit and integration tests
+// (SQLite and a throwaway PostgreSQL), then end-to-end tests in real Chromium against a real Janus.
+// Everything runs inside one network namespace (scripts/sandbox.mjs) so no test traffic leaves
+// the machine. Ends with a line "tests: N passed, N failed, N skipped".
+//
+//   node scripts/test.mjs [--only unit|e2e] [--skip-static] [FILTER…]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sandboxUnavailableReason } from './sandbox.mjs';
+import { startThrowawayPostgres } from './lib/postgres.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : null;
+const skipStatic = argv.includes('--skip-static');
+const filters = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--only');
+
+const workspaces = [
+  'packages/protocol',
+  'packages/client',
+  'packages/server',
+  'apps/web',
+  'test/e2e',
+  'bench',
+];
+
+function findTests(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === 'dist') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) findTests(p, out);
+    else if (/\.test\.[cm]?tsx?$/.test(e.name)) out.push(relative(root, p));
+  }
+  return out.sort();
+}
+
+const pick = (files) => (filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files);
+
+function step(name, cmd, args) {
+  console.log(`\n=== ${name}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) {
+    console.error(`\n${name} failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+/** Runs node's test runner and returns its counts, parsed from its closing summary. */
+function nodeTests(name, files, env) {
+  console.log(`\n=== ${name} (${files.length} files)`);
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+      { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.on('exit', (code) => {
+      const n = (label) => Number(out.match(new RegExp(`^ℹ ${label} (\\d+)`, 'm'))?.[1] ?? 0);
+      resolve({ code: code ?? 1, pass: n('pass'), fail: n('fail'), skipped: n('skipped') + n('todo') });
+    });
+  });
+}
+
+async function main() {
+  const inSandbox = process.env.CONCLAVE_SANDBOX === '1';
+  if (!inSandbox) {
+    const reason = sandboxUnavailableReason();
+    if (reason === null) {
+      // Re-run this script inside one fresh namespace; everything below happens in there.
+      const r = spawnSync(
+        process.execPath,
+        [join(root, 'scripts/sandbox.mjs'), '--', process.execPath, ...process.argv.slice(1)],
+        {
+          stdio: 'inherit',
+        },
+      );
+      process.exit(r.status ?? 1);
+    }
+    console.warn(`[test] no network namespace (${reason}): media tests will be reported as skipped`);
+  }
+
+  if (!skipStatic && !only) {
+    for (const ws of workspaces)
+      step(`typecheck ${ws}`, process.execPath, ['node_modules/typescript/bin/tsc', '-p', ws]);
+    step('eslint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+    step('prettier', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
+  }
+
+  const totals = { pass: 0, fail: 0, skipped: 0 };
+  let failed = false;
+  const add = (r) => {
+    totals.pass += r.pass;
+    totals.fail += r.fail;
+    totals.skipped += r.skipped;
+    if (r.code !== 0) failed = true;
+  };
+
+  if (only !== 'e2e') {
+    const unit = pick(['packages', 'apps', 'scripts'].flatMap((d) => findTests(join(root, d))));
+    let pg = null;
+    try {
+      pg = await startThrowawayPostgres();
+    } catch (err) {
+      console.warn(`[test] PostgreSQL unavailable (${err.message}): PostgreSQL store tests will be skipped`);
+    }
+    try {
+      if (unit.length)
+        add(await nodeTests('unit and integration', unit, pg ? { CONCLAVE_TEST_PG_URL: pg.url } : {}));
+    } finally {
+      await pg?.stop();
+    }
+  }
+  if (only !== 'unit') {
+    const e2e = pick(findTests(join(root, 'test/e2e')));
+    if (e2e.length) add(await nodeTests('end-to-end', e2e, {}));
+  }
+
+  console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+  process.exit(failed || totals.fail > 0 ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
