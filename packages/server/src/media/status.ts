@@ -1,0 +1,9 @@
+/** How the media plane is doing, as health checks and the start-up banner report it. */
+export type MediaStatus = 'ready' | 'starting' | 'unavailable';
+
+/** The part of the media plane that the HTTP layer and main need: lifecycle and health. */
+export interface MediaPlaneLifecycle {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): MediaStatus;
+}
