@@ -92,11 +92,12 @@ function markDone(name, fp) {
 }
 
 function ensureNodeModules() {
-  const fp = fingerprint(['package-lock.json']);
-  if (existsSync(join(root, 'node_modules')) && stepUpToDate('npm', fp)) return;
+  // npm records what it installed in node_modules/.package-lock.json; older than the lock file means stale.
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
   log('installing npm dependencies (npm ci)');
   run('npm', ['ci', '--no-audit', '--no-fund']);
-  markDone('npm', fingerprint(['package-lock.json']));
 }
 
 function ensureBuild() {
