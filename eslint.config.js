@@ -22,4 +22,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['@conclave/server', '**/packages/server/**'] }],
     },
   },
+  {
+    // Isomorphic and browser code: no Node-only globals or modules (tests may use them).
+    files: ['packages/protocol/src/**', 'packages/client/src/**', 'apps/web/src/**'],
+    rules: {
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require', '__dirname'],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@conclave/server', '**/packages/server/**', 'node:*'] },
+      ],
+    },
+  },
 );
