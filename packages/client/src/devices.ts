@@ -1,0 +1,87 @@
+import type { TrackSource } from '@conclave/protocol';
+import { MediaDeviceError } from './errors';
+
+export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
+
+export interface LocalTrackOptions {
+  /** A device from `listDevices()`; the default device when absent. */
+  deviceId?: string;
+}
+
+export const SOURCE_DEVICE_KIND: Record<TrackSource, 'audioinput' | 'videoinput'> = {
+  microphone: 'audioinput',
+  camera: 'videoinput',
+};
+
+/** Capture settings: 720p camera (the room forwards what it gets), speech-tuned microphone. */
+export function constraintsFor(source: TrackSource, options: LocalTrackOptions = {}): MediaStreamConstraints {
+  const device = options.deviceId ? { deviceId: { exact: options.deviceId } } : {};
+  if (source === 'microphone') {
+    return { audio: { ...device, echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
+  }
+  return {
+    video: { ...device, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } },
+  };
+}
+
+/** Opens the camera or microphone; errors become MediaDeviceErrors a person can act on. */
+export async function createLocalTrack(
+  source: TrackSource,
+  options: LocalTrackOptions = {},
+): Promise<MediaStreamTrack> {
+  if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+    throw new MediaDeviceError(
+      'device_unavailable',
+      source,
+      'This browser cannot use a camera or microphone here (a secure https:// page is needed)',
+    );
+  }
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia(constraintsFor(source, options));
+  } catch (err) {
+    throw deviceError(source, err);
+  }
+  const track = source === 'microphone' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+  if (!track) throw new MediaDeviceError('device_unavailable', source, `No ${source} was found`);
+  if (source === 'camera' && 'contentHint' in track) track.contentHint = 'motion';
+  return track;
+}
+
+function deviceError(source: TrackSource, err: unknown): MediaDeviceError {
+  const name = err instanceof Error ? err.name : '';
+  const thing = source === 'microphone' ? 'microphone' : 'camera';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return new MediaDeviceError(
+        'permission_denied',
+        source,
+        `Access to the ${thing} was blocked. Allow it in the browser's site settings.`,
+        err,
+      );
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return new MediaDeviceError('device_unavailable', source, `No ${thing} was found`, err);
+    case 'NotReadableError':
+    case 'AbortError':
+      return new MediaDeviceError(
+        'device_unavailable',
+        source,
+        `The ${thing} is in use by another application or could not be started`,
+        err,
+      );
+    default:
+      return new MediaDeviceError('device_unavailable', source, `The ${thing} could not be started`, err);
+  }
+}
+
+/**
+ * Lists media devices. Labels are empty until the page has been granted access to a device of that
+ * kind once, so list again after opening a track.
+ */
+export async function listDevices(kind?: DeviceKind): Promise<MediaDeviceInfo[]> {
+  if (typeof navigator === 'undefined' || !navigator.mediaDevices?.enumerateDevices) return [];
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  return kind ? devices.filter((d) => d.kind === kind) : devices;
+}

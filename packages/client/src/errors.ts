@@ -1,0 +1,71 @@
+import type { ErrorCode } from '@conclave/protocol';
+
+/** Codes for failures the SDK detects itself, next to the server's stable `ErrorCode`s. */
+export type ClientErrorCode =
+  /** A request got no reply in time. */
+  | 'request_timeout'
+  /** The signaling socket closed (or was never opened) while a request was pending. */
+  | 'connection_closed'
+  /** The signaling socket could not be opened, or a media connection failed for good. */
+  | 'connection_failed'
+  /** The server sent something that does not fit the protocol. */
+  | 'protocol_error'
+  /** A WebRTC offer/answer step failed in the browser. */
+  | 'negotiation_failed'
+  /** The camera or microphone is missing, busy or was unplugged. */
+  | 'device_unavailable'
+  /** The person or the browser refused access to the camera or microphone. */
+  | 'permission_denied'
+  /** The call does not fit the room's current state (e.g. connect twice). */
+  | 'invalid_state';
+
+export type ConclaveErrorCode = ErrorCode | ClientErrorCode;
+
+/** Every error the SDK hands out carries a stable code to switch on and a human message. */
+export class ConclaveError extends Error {
+  override name = 'ConclaveError';
+  readonly code: ConclaveErrorCode;
+  /** The input field that was wrong, when the server named one. */
+  readonly field: string | undefined;
+
+  constructor(code: ConclaveErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.field = options.field;
+  }
+}
+
+/** An `error` frame from the server, with the server's stable code. */
+export class SignalingError extends ConclaveError {
+  override name = 'SignalingError';
+  declare readonly code: ErrorCode;
+  readonly rid: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; rid?: string } = {}) {
+    super(code, message, options);
+    this.rid = options.rid;
+  }
+}
+
+/** The camera or microphone could not be used. */
+export class MediaDeviceError extends ConclaveError {
+  override name = 'MediaDeviceError';
+  readonly source: 'microphone' | 'camera';
+
+  constructor(
+    code: 'device_unavailable' | 'permission_denied',
+    source: 'microphone' | 'camera',
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, message, { cause });
+    this.source = source;
+  }
+}
+
+/** Wraps anything thrown into a ConclaveError, keeping ConclaveErrors as they are. */
+export function toConclaveError(err: unknown, code: ConclaveErrorCode, message: string): ConclaveError {
+  if (err instanceof ConclaveError) return err;
+  const detail = err instanceof Error && err.message ? `: ${err.message}` : '';
+  return new ConclaveError(code, `${message}${detail}`, { cause: err });
+}

@@ -1,0 +1,25 @@
+/**
+ * Conclave browser SDK: join a meeting, publish the camera and microphone, receive everyone else.
+ *
+ *   const room = new Room();
+ *   room.on('trackSubscribed', (track, publication, participant) => …);
+ *   await room.connect({ meetingId, guestToken });
+ *   await room.localParticipant.setCameraEnabled(false);
+ *   await room.disconnect();
+ */
+export { Room } from './room';
+export type { ConnectOptions, ConnectionState, DisconnectReason, RoomEvents, RoomOptions } from './room';
+export { Participant, LocalParticipant, RemoteParticipant } from './participant';
+export type { ParticipantKind, LocalSourceOptions } from './participant';
+export { TrackPublication, LocalTrackPublication, RemoteTrackPublication } from './publication';
+export type { TrackKind } from './publication';
+export { createLocalTrack, listDevices } from './devices';
+export type { DeviceKind, LocalTrackOptions } from './devices';
+export type { MediaStats } from './stats';
+export { ConclaveError, SignalingError, MediaDeviceError } from './errors';
+export type { ClientErrorCode, ConclaveErrorCode } from './errors';
+export { TypedEmitter } from './events';
+export type { EventMap, Listener } from './events';
+export { SignalingClient } from './signaling';
+export type { SignalingOptions, SignalingEvents, SocketLike, SocketFactory, ReplyMap } from './signaling';
+export type { TrackSource } from '@conclave/protocol';

@@ -1,0 +1,340 @@
+import type { ParticipantInfo, TrackSource } from '@conclave/protocol';
+import { createLocalTrack } from './devices';
+import { MediaDeviceError, toConclaveError, type ConclaveError } from './errors';
+import { LocalTrackPublication, RemoteTrackPublication, type TrackPublication } from './publication';
+import { SerialQueue } from './serial';
+
+export type ParticipantKind = 'user' | 'guest';
+
+/** Someone in the meeting: this client (LocalParticipant) or another one (RemoteParticipant). */
+export abstract class Participant {
+  protected _id: string;
+  protected _displayName: string;
+  protected _kind: ParticipantKind;
+  protected _joinedAt: string;
+
+  constructor(info: Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt'>) {
+    this._id = info.id;
+    this._displayName = info.displayName;
+    this._kind = info.kind;
+    this._joinedAt = info.joinedAt;
+  }
+
+  get id(): string {
+    return this._id;
+  }
+  get displayName(): string {
+    return this._displayName;
+  }
+  /** A signed-in user or a guest who joined by link. */
+  get kind(): ParticipantKind {
+    return this._kind;
+  }
+  get joinedAt(): string {
+    return this._joinedAt;
+  }
+
+  abstract get isLocal(): boolean;
+  abstract getPublication(source: TrackSource): TrackPublication | undefined;
+
+  /** Publications by source; a source that is not published has none. */
+  get trackPublications(): TrackPublication[] {
+    return (['microphone', 'camera'] as const)
+      .map((s) => this.getPublication(s))
+      .filter((p): p is TrackPublication => p !== undefined);
+  }
+
+  get isMicrophoneEnabled(): boolean {
+    const p = this.getPublication('microphone');
+    return p !== undefined && !p.muted;
+  }
+
+  get isCameraEnabled(): boolean {
+    const p = this.getPublication('camera');
+    return p !== undefined && !p.muted;
+  }
+}
+
+/** What changed when a roster entry was applied to a remote participant. */
+export interface RemoteUpdate {
+  muted: RemoteTrackPublication[];
+  unmuted: RemoteTrackPublication[];
+  /** Publications that are gone; they may still hold a track that must be unsubscribed. */
+  unpublished: RemoteTrackPublication[];
+  changed: boolean;
+}
+
+export class RemoteParticipant extends Participant {
+  private readonly publications = new Map<TrackSource, RemoteTrackPublication>();
+
+  constructor(info: ParticipantInfo) {
+    super(info);
+    this.update(info);
+  }
+
+  get isLocal(): false {
+    return false;
+  }
+
+  getPublication(source: TrackSource): RemoteTrackPublication | undefined {
+    return this.publications.get(source);
+  }
+
+  override get trackPublications(): RemoteTrackPublication[] {
+    return super.trackPublications as RemoteTrackPublication[];
+  }
+
+  /** @internal Ensures a publication exists for a stream the server forwards (the roster may lag). */
+  ensurePublication(source: TrackSource): RemoteTrackPublication {
+    let publication = this.publications.get(source);
+    if (!publication) {
+      publication = new RemoteTrackPublication(source, false);
+      this.publications.set(source, publication);
+    }
+    return publication;
+  }
+
+  /** @internal Applies a roster entry and reports what changed. */
+  update(info: ParticipantInfo): RemoteUpdate {
+    const result: RemoteUpdate = { muted: [], unmuted: [], unpublished: [], changed: false };
+    if (info.displayName !== this._displayName) {
+      this._displayName = info.displayName;
+      result.changed = true;
+    }
+    const listed = new Set<TrackSource>();
+    for (const t of info.tracks) {
+      listed.add(t.source);
+      const existing = this.publications.get(t.source);
+      if (!existing) {
+        this.publications.set(t.source, new RemoteTrackPublication(t.source, t.muted));
+        result.changed = true;
+      } else if (existing.setMuted(t.muted)) {
+        (t.muted ? result.muted : result.unmuted).push(existing);
+        result.changed = true;
+      }
+    }
+    for (const [source, publication] of this.publications) {
+      if (listed.has(source)) continue;
+      this.publications.delete(source);
+      result.unpublished.push(publication);
+      result.changed = true;
+    }
+    return result;
+  }
+}
+
+/** How the local participant reaches the publisher while the room is connected. */
+export interface LocalMediaLink {
+  replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void>;
+  sendMute(source: TrackSource, muted: boolean): Promise<void>;
+}
+
+/** What the local participant reports to its room. */
+export interface LocalParticipantObserver {
+  onTrackChanged(publication: LocalTrackPublication): void;
+  onMuteChanged(publication: LocalTrackPublication): void;
+  onError(error: ConclaveError): void;
+}
+
+/** How a source starts when connecting. */
+export interface LocalSourceOptions {
+  /** Default true. */
+  enabled?: boolean;
+  deviceId?: string;
+  /** An already open track (e.g. from the preview); the room takes it over and stops it when done. */
+  track?: MediaStreamTrack;
+}
+
+/**
+ * This client in the meeting. It owns the camera and microphone tracks; the room lends it a link to
+ * the publisher while connected. Device operations run one at a time, in the order they were asked for.
+ */
+export class LocalParticipant extends Participant {
+  private readonly publications = new Map<TrackSource, LocalTrackPublication>([
+    ['microphone', new LocalTrackPublication('microphone', true)],
+    ['camera', new LocalTrackPublication('camera', true)],
+  ]);
+  private readonly ops = new SerialQueue();
+  private link: LocalMediaLink | null = null;
+
+  constructor(private readonly observer: LocalParticipantObserver) {
+    super({ id: '', displayName: '', kind: 'guest', joinedAt: '' });
+  }
+
+  get isLocal(): true {
+    return true;
+  }
+
+  getPublication(source: TrackSource): LocalTrackPublication | undefined {
+    return this.publications.get(source);
+  }
+
+  override get trackPublications(): LocalTrackPublication[] {
+    return super.trackPublications as LocalTrackPublication[];
+  }
+
+  /** The local camera track for a self view, while the camera is on. */
+  get cameraTrack(): MediaStreamTrack | null {
+    return this.pub('camera').track;
+  }
+
+  get microphoneTrack(): MediaStreamTrack | null {
+    return this.pub('microphone').track;
+  }
+
+  /** Turns the microphone on or off for everyone; resolves once the change is in effect. */
+  setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    return this.ops.run(() => this.setEnabled('microphone', enabled));
+  }
+
+  /** Turns the camera on or off; off also releases the device so its light goes out. */
+  setCameraEnabled(enabled: boolean): Promise<void> {
+    return this.ops.run(() => this.setEnabled('camera', enabled));
+  }
+
+  /** Switches a source to another device; takes effect immediately when the source is on. */
+  switchDevice(source: TrackSource, deviceId: string): Promise<void> {
+    return this.ops.run(async () => {
+      const publication = this.pub(source);
+      publication.deviceId = deviceId;
+      const old = publication.track;
+      if (publication.muted) {
+        // Opened again from the new device on the next unmute.
+        if (old) this.release(source);
+        return;
+      }
+      const track = await createLocalTrack(source, { deviceId });
+      await this.link?.replaceTrack(source, track);
+      this.adopt(source, track);
+      old?.stop();
+    });
+  }
+
+  /** @internal Identity as the server knows it. */
+  setIdentity(info: Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt'>): void {
+    this._id = info.id;
+    this._displayName = info.displayName;
+    this._kind = info.kind;
+    this._joinedAt = info.joinedAt;
+  }
+
+  /** @internal Opens the sources that should start on; a source that fails starts off (the error is reported). */
+  prepare(options: Record<TrackSource, LocalSourceOptions>): Promise<void> {
+    return this.ops.run(async () => {
+      await Promise.all(
+        (['microphone', 'camera'] as const).map(async (source) => {
+          const o = options[source];
+          const publication = this.pub(source);
+          if (o.deviceId !== undefined) publication.deviceId = o.deviceId;
+          const enabled = o.enabled ?? true;
+          if (o.track && o.track.readyState === 'live') {
+            this.adopt(source, o.track);
+            o.track.enabled = enabled;
+            if (!enabled && source === 'camera') this.release(source);
+          } else if (enabled && !publication.track) {
+            try {
+              this.adopt(source, await createLocalTrack(source, { deviceId: publication.deviceId }));
+            } catch (err) {
+              this.observer.onError(
+                toConclaveError(err, 'device_unavailable', `Could not start the ${source}`),
+              );
+              return;
+            }
+          }
+          if (publication.setMuted(!enabled || !publication.track)) this.observer.onMuteChanged(publication);
+        }),
+      );
+    });
+  }
+
+  /**
+   * @internal Runs the publish step exclusively (no device change can interleave), then keeps the link.
+   * `publish` gets the tracks to send; afterwards the server learns which sources start muted.
+   */
+  attach(
+    publish: (tracks: Record<TrackSource, MediaStreamTrack | null>) => Promise<LocalMediaLink>,
+  ): Promise<void> {
+    return this.ops.run(async () => {
+      const sending = (source: TrackSource) => {
+        const p = this.pub(source);
+        return p.muted ? null : p.track;
+      };
+      const link = await publish({ microphone: sending('microphone'), camera: sending('camera') });
+      this.link = link;
+      await Promise.all(
+        [...this.publications.values()]
+          .filter((p) => p.muted)
+          .map((p) => link.sendMute(p.source, true).catch((err: unknown) => this.reportLinkError(err))),
+      );
+    });
+  }
+
+  /** @internal The room lost (or closed) its publisher. */
+  detach(): void {
+    this.link = null;
+  }
+
+  /** @internal Stops every device; used when the room disconnects. */
+  releaseAll(): void {
+    this.link = null;
+    for (const source of this.publications.keys()) this.release(source);
+  }
+
+  private async setEnabled(source: TrackSource, enabled: boolean): Promise<void> {
+    const publication = this.pub(source);
+    if (enabled) {
+      let track = publication.track;
+      if (!track || track.readyState === 'ended') {
+        track = await createLocalTrack(source, { deviceId: publication.deviceId });
+        this.adopt(source, track);
+      }
+      track.enabled = true;
+      await this.link?.replaceTrack(source, track);
+      if (publication.setMuted(false)) this.observer.onMuteChanged(publication);
+      await this.link?.sendMute(source, false).catch((err: unknown) => this.reportLinkError(err));
+    } else {
+      await this.link?.replaceTrack(source, null);
+      // The microphone stays open (silent) so unmuting is instant; the camera is released.
+      if (source === 'camera') this.release(source);
+      else if (publication.track) publication.track.enabled = false;
+      if (publication.setMuted(true)) this.observer.onMuteChanged(publication);
+      await this.link?.sendMute(source, true).catch((err: unknown) => this.reportLinkError(err));
+    }
+  }
+
+  private adopt(source: TrackSource, track: MediaStreamTrack): void {
+    const publication = this.pub(source);
+    publication.setTrack(track);
+    track.addEventListener('ended', () => {
+      // The device went away (unplugged, or revoked by the system): turn the source off.
+      if (publication.track !== track) return;
+      void this.ops.run(async () => {
+        if (publication.track !== track) return;
+        this.observer.onError(
+          new MediaDeviceError('device_unavailable', source, `The ${source} stopped working`),
+        );
+        await this.setEnabled(source, false).catch(() => undefined);
+      });
+    });
+    this.observer.onTrackChanged(publication);
+  }
+
+  private release(source: TrackSource): void {
+    const publication = this.pub(source);
+    const track = publication.track;
+    if (!track) return;
+    publication.setTrack(null);
+    track.stop();
+    this.observer.onTrackChanged(publication);
+  }
+
+  private reportLinkError(err: unknown): void {
+    this.observer.onError(
+      toConclaveError(err, 'connection_closed', 'Could not tell the meeting about the change'),
+    );
+  }
+
+  private pub(source: TrackSource): LocalTrackPublication {
+    return this.publications.get(source) as LocalTrackPublication;
+  }
+}

@@ -1,0 +1,109 @@
+import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protocol';
+import { ConclaveError, toConclaveError } from './errors';
+import { SOURCE_KIND } from './publication';
+import type { SignalingClient } from './signaling';
+import { toIceCandidate, toRtcIceServers } from './webrtc';
+
+const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
+
+/**
+ * The sending connection: one sendonly transceiver per source, kept for the whole session so
+ * muting, unmuting and switching devices only swap tracks (replaceTrack) and never renegotiate.
+ */
+export class Publisher {
+  readonly pc: RTCPeerConnection;
+  private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
+  /** Local candidates wait until the server has the offer, so it never sees them first. */
+  private outgoing: (IceCandidate | null)[] | null = [];
+  private readonly incoming: (IceCandidate | null)[] = [];
+  private answered = false;
+  private closed = false;
+
+  constructor(
+    private readonly signaling: SignalingClient,
+    iceServers: IceServerInfo[],
+    onFailed: () => void,
+  ) {
+    this.pc = new RTCPeerConnection({ iceServers: toRtcIceServers(iceServers), bundlePolicy: 'max-bundle' });
+    this.pc.onicecandidate = (e) => {
+      const candidate = e.candidate?.candidate ? toIceCandidate(e.candidate) : null;
+      if (this.outgoing) this.outgoing.push(candidate);
+      else this.signaling.send({ type: 'trickle', target: 'publisher', candidate });
+    };
+    this.pc.onconnectionstatechange = () => {
+      if (!this.closed && this.pc.connectionState === 'failed') onFailed();
+    };
+  }
+
+  /** Offers both sources (a null track sends nothing yet), publishes, and applies the answer. */
+  async start(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void> {
+    const stream = new MediaStream();
+    for (const source of SOURCES) {
+      const track = tracks[source];
+      const transceiver = this.pc.addTransceiver(track ?? SOURCE_KIND[source], {
+        direction: 'sendonly',
+        streams: [stream],
+      });
+      this.transceivers.set(source, transceiver);
+    }
+    let sdp: string;
+    try {
+      const offer = await this.pc.createOffer();
+      await this.pc.setLocalDescription(offer);
+      sdp = this.pc.localDescription?.sdp ?? offer.sdp ?? '';
+    } catch (err) {
+      throw toConclaveError(err, 'negotiation_failed', 'Could not prepare the outgoing media');
+    }
+    const mids = SOURCES.map((source) => ({ source, mid: this.transceivers.get(source)?.mid ?? null }));
+    const published = mids.filter((t): t is { source: TrackSource; mid: string } => t.mid !== null);
+    const reply = await this.signaling.request({ type: 'publish', sdp, tracks: published });
+    if (this.closed) return;
+    this.flushOutgoing();
+    try {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
+    } catch (err) {
+      throw toConclaveError(err, 'negotiation_failed', 'The media server answer could not be applied');
+    }
+    this.answered = true;
+    for (const c of this.incoming.splice(0)) await this.applyCandidate(c);
+  }
+
+  /** Swaps what a source sends; null sends nothing while keeping the media section. */
+  async replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.transceivers.get(source)?.sender;
+    if (!sender || this.closed) return;
+    try {
+      await sender.replaceTrack(track);
+    } catch (err) {
+      throw new ConclaveError('negotiation_failed', `Could not switch the ${source}`, { cause: err });
+    }
+  }
+
+  addRemoteCandidate(candidate: IceCandidate | null): void {
+    if (!this.answered) this.incoming.push(candidate);
+    else void this.applyCandidate(candidate);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pc.onicecandidate = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+  }
+
+  private flushOutgoing(): void {
+    const queued = this.outgoing ?? [];
+    this.outgoing = null;
+    for (const candidate of queued) this.signaling.send({ type: 'trickle', target: 'publisher', candidate });
+  }
+
+  private async applyCandidate(candidate: IceCandidate | null): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.pc.addIceCandidate(candidate ?? undefined);
+    } catch {
+      // A candidate the browser cannot use (e.g. an unsupported transport) is not fatal.
+    }
+  }
+}

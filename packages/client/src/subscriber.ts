@@ -1,0 +1,144 @@
+import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol';
+import { toConclaveError, type ConclaveError } from './errors';
+import type { SignalingClient } from './signaling';
+import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
+import { indexByMid } from './streams';
+import { SerialQueue } from './serial';
+import { toIceCandidate, toRtcIceServers } from './webrtc';
+
+/** A subscribed stream and the track that carries its media. */
+export interface ReceivedStream extends StreamInfo {
+  track: MediaStreamTrack;
+}
+
+export interface SubscriberCallbacks {
+  /** The full list of received streams after each completed negotiation. */
+  onStreams(streams: ReceivedStream[]): void;
+  onError(error: ConclaveError): void;
+  onFailed(): void;
+}
+
+/**
+ * The receiving connection: one RTCPeerConnection for all remote media. The server offers, this side
+ * answers; offers are handled strictly in order, so one arriving mid-negotiation waits its turn.
+ */
+export class Subscriber {
+  readonly pc: RTCPeerConnection;
+  private readonly queue = new SerialQueue();
+  private streams: ReceivedStream[] = [];
+  /** Local candidates wait until the first answer has gone out. */
+  private outgoing: (IceCandidate | null)[] | null = [];
+  private readonly incoming: (IceCandidate | null)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly signaling: SignalingClient,
+    iceServers: IceServerInfo[],
+    private readonly callbacks: SubscriberCallbacks,
+  ) {
+    this.pc = new RTCPeerConnection({ iceServers: toRtcIceServers(iceServers), bundlePolicy: 'max-bundle' });
+    this.pc.onicecandidate = (e) => {
+      const candidate = e.candidate?.candidate ? toIceCandidate(e.candidate) : null;
+      if (this.outgoing) this.outgoing.push(candidate);
+      else this.signaling.send({ type: 'trickle', target: 'subscriber', candidate });
+    };
+    this.pc.onconnectionstatechange = () => {
+      if (!this.closed && this.pc.connectionState === 'failed') this.callbacks.onFailed();
+    };
+  }
+
+  /** Streams currently received, as of the last completed negotiation. */
+  get current(): readonly ReceivedStream[] {
+    return this.streams;
+  }
+
+  /** Number of offers waiting or being answered. */
+  get negotiating(): number {
+    return this.queue.pending;
+  }
+
+  handleOffer(sdp: string, streams: StreamInfo[]): Promise<void> {
+    return this.queue.run(() => this.negotiate(sdp, streams));
+  }
+
+  addRemoteCandidate(candidate: IceCandidate | null): void {
+    if (!this.pc.remoteDescription) this.incoming.push(candidate);
+    else void this.applyCandidate(candidate);
+  }
+
+  async getStats(): Promise<MediaStats[]> {
+    if (this.closed) return [];
+    const report = await this.pc.getStats();
+    const midByTrackId = new Map<string, string>();
+    for (const s of this.streams) midByTrackId.set(s.track.id, s.mid);
+    return collectMediaStats(report.values() as Iterable<InboundRtpLike>, this.streams, midByTrackId);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pc.onicecandidate = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    this.streams = [];
+  }
+
+  private async negotiate(sdp: string, streams: StreamInfo[]): Promise<void> {
+    if (this.closed) return;
+    let answer: string;
+    try {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      for (const c of this.incoming.splice(0)) await this.applyCandidate(c);
+      const description = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(description);
+      answer = this.pc.localDescription?.sdp ?? description.sdp ?? '';
+    } catch (err) {
+      if (this.closed) return;
+      this.callbacks.onError(
+        toConclaveError(err, 'negotiation_failed', 'Could not accept the incoming media'),
+      );
+      return;
+    }
+    if (this.closed) return;
+    // The ack carries nothing we need; a refusal is reported, and the next offer is not held up for it.
+    this.signaling.request({ type: 'subscriptionAnswer', sdp: answer }).catch((err: unknown) => {
+      if (!this.closed)
+        this.callbacks.onError(toConclaveError(err, 'negotiation_failed', 'Subscription refused'));
+    });
+    this.flushOutgoing();
+    this.streams = this.resolve(streams);
+    this.callbacks.onStreams(this.streams);
+  }
+
+  /** Pairs each listed stream with the receiving track of its media section. */
+  private resolve(streams: StreamInfo[]): ReceivedStream[] {
+    const byMid = indexByMid(streams);
+    const received: ReceivedStream[] = [];
+    for (const transceiver of this.pc.getTransceivers()) {
+      const mid = transceiver.mid;
+      if (mid === null) continue;
+      const stream = byMid.get(mid);
+      if (!stream) continue;
+      const track = transceiver.receiver.track;
+      if (track.kind !== stream.kind) continue;
+      received.push({ ...stream, track });
+    }
+    return received;
+  }
+
+  private flushOutgoing(): void {
+    if (!this.outgoing) return;
+    const queued = this.outgoing;
+    this.outgoing = null;
+    for (const candidate of queued) this.signaling.send({ type: 'trickle', target: 'subscriber', candidate });
+  }
+
+  private async applyCandidate(candidate: IceCandidate | null): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.pc.addIceCandidate(candidate ?? undefined);
+    } catch {
+      // A candidate the browser cannot use is not fatal.
+    }
+  }
+}
