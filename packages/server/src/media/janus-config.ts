@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The only plugin and transport the embedded Janus may load. */
+export const JANUS_PLUGIN_FILE = 'libjanus_videoroom.so';
+export const JANUS_TRANSPORT_FILE = 'libjanus_websockets.so';
+
+export interface JanusConfigOptions {
+  /** Loopback port of the WebSocket transport (must be a real port here, not 0). */
+  wsPort: number;
+  rtpPortRange: { min: number; max: number };
+  /** Interfaces or IP prefixes ICE may gather on (Janus `ice_enforce_list`); null lets Janus choose. */
+  iceInterfaces: string | null;
+  /** Janus debug level 0–7; 4 (info) by default. */
+  debugLevel?: number;
+  /** Folder holding Janus's `plugins/` and `transports/` folders; found automatically when omitted. */
+  janusLibDir?: string;
+  /** Where the config folder is made; the system temp folder by default. */
+  parentDir?: string;
+}
+
+/** A generated configuration folder and the secrets it holds. Delete it with `removeJanusConfig`. */
+export interface GeneratedJanusConfig {
+  dir: string;
+  configsFolder: string;
+  wsPort: number;
+  wsUrl: string;
+  /** Every Janus API request must carry this; random for each generation. */
+  apiSecret: string;
+  /** VideoRoom `create` requests must carry this, so only the control plane creates rooms. */
+  adminKey: string;
+}
+
+/** Where distributions install Janus's loadable modules. */
+function janusLibDirCandidates(): string[] {
+  const triplet = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+  return [
+    `/usr/lib/${triplet}/janus`,
+    '/usr/lib/janus',
+    '/usr/lib64/janus',
+    '/usr/local/lib/janus',
+    '/opt/janus/lib/janus',
+  ];
+}
+
+/** The folder with Janus's plugins and transports, or an error naming where it looked. */
+export function findJanusLibDir(): string {
+  const candidates = janusLibDirCandidates();
+  const found = candidates.find((dir) => existsSync(join(dir, 'plugins', JANUS_PLUGIN_FILE)));
+  if (!found) {
+    throw new Error(
+      `Janus VideoRoom plugin (${JANUS_PLUGIN_FILE}) not found in ${candidates.join(', ')}; install the janus package`,
+    );
+  }
+  return found;
+}
+
+const secret = () => randomBytes(24).toString('base64url');
+
+/** A jcfg (libconfig) string literal. */
+const str = (value: string) => JSON.stringify(value);
+
+/**
+ * Writes a Janus configuration into a fresh temporary folder: the core loads only the VideoRoom
+ * plugin and the WebSocket transport (through folders of symlinks), the API needs a random secret,
+ * the WebSocket listens on 127.0.0.1 only, and there is no admin API, event handler or logger.
+ */
+export async function writeJanusConfig(options: JanusConfigOptions): Promise<GeneratedJanusConfig> {
+  if (!Number.isInteger(options.wsPort) || options.wsPort <= 0 || options.wsPort > 65535) {
+    throw new Error(`Janus WebSocket port must be 1–65535, got ${options.wsPort}`);
+  }
+  const libDir = options.janusLibDir ?? findJanusLibDir();
+  const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), 'conclave-janus-'));
+  try {
+    const configsFolder = join(dir, 'etc');
+    const plugins = join(dir, 'plugins');
+    const transports = join(dir, 'transports');
+    const empty = join(dir, 'empty');
+    await Promise.all([configsFolder, plugins, transports, empty].map((d) => mkdir(d, { mode: 0o700 })));
+    await symlink(join(libDir, 'plugins', JANUS_PLUGIN_FILE), join(plugins, JANUS_PLUGIN_FILE));
+    await symlink(join(libDir, 'transports', JANUS_TRANSPORT_FILE), join(transports, JANUS_TRANSPORT_FILE));
+
+    const apiSecret = secret();
+    const adminKey = secret();
+    const files = renderJanusConfig({
+      configsFolder,
+      plugins,
+      transports,
+      empty,
+      apiSecret,
+      adminKey,
+      wsPort: options.wsPort,
+      rtpPortRange: options.rtpPortRange,
+      iceInterfaces: options.iceInterfaces,
+      debugLevel: options.debugLevel ?? 4,
+    });
+    for (const [name, text] of Object.entries(files)) {
+      // The files hold secrets: readable by this user only.
+      await writeFile(join(configsFolder, name), text, { mode: 0o600 });
+    }
+    return {
+      dir,
+      configsFolder,
+      wsPort: options.wsPort,
+      wsUrl: `ws://127.0.0.1:${options.wsPort}`,
+      apiSecret,
+      adminKey,
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export async function removeJanusConfig(config: Pick<GeneratedJanusConfig, 'dir'>): Promise<void> {
+  await rm(config.dir, { recursive: true, force: true });
+}
+
+interface RenderInput {
+  configsFolder: string;
+  plugins: string;
+  transports: string;
+  empty: string;
+  apiSecret: string;
+  adminKey: string;
+  wsPort: number;
+  rtpPortRange: { min: number; max: number };
+  iceInterfaces: string | null;
+  debugLevel: number;
+}
+
+/** The text of each configuration file, by file name. */
+export function renderJanusConfig(input: RenderInput): Record<string, string> {
+  const debugLevel = Math.min(7, Math.max(0, Math.trunc(input.debugLevel)));
+  const nat = [
+    '\tnice_debug = false',
+    // Without an enforce list Janus would gather on every interface, virtual ones included.
+    input.iceInterfaces ? `\tice_enforce_list = ${str(input.iceInterfaces)}` : '\tice_ignore_list = "vmnet"',
+  ];
+  const core = `# Generated by Conclave for one run of the embedded media server; do not edit.
+general: {
+\tconfigs_folder = ${str(input.configsFolder)}
+\tplugins_folder = ${str(input.plugins)}
+\ttransports_folder = ${str(input.transports)}
+\tevents_folder = ${str(input.empty)}
+\tloggers_folder = ${str(input.empty)}
+\tlog_to_stdout = true
+\tdebug_level = ${debugLevel}
+\tdebug_colors = false
+\tdebug_timestamps = false
+\tapi_secret = ${str(input.apiSecret)}
+\tsession_timeout = 60
+\tcandidates_timeout = 45
+\tserver_name = "conclave-media"
+\thide_dependencies = true
+\texit_on_dl_error = true
+\tprotected_folders = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var"]
+}
+certificates: {
+}
+media: {
+\trtp_port_range = "${input.rtpPortRange.min}-${input.rtpPortRange.max}"
+}
+nat: {
+${nat.join('\n')}
+}
+plugins: {
+}
+transports: {
+}
+loggers: {
+}
+events: {
+\tbroadcast = false
+}
+`;
+  const videoroom = `# Generated by Conclave. No static rooms: the control plane creates one per active meeting.
+general: {
+\tadmin_key = ${str(input.adminKey)}
+\tlock_rtp_forward = true
+\tevents = false
+}
+`;
+  const websockets = `# Generated by Conclave: the Janus API on loopback only, no TLS listener, no admin API.
+general: {
+\tjson = "plain"
+\tws = true
+\tws_port = ${input.wsPort}
+\tws_ip = "127.0.0.1"
+\twss = false
+\tws_logging = "err,warn"
+}
+admin: {
+\tadmin_ws = false
+\tadmin_wss = false
+}
+`;
+  return {
+    'janus.jcfg': core,
+    'janus.plugin.videoroom.jcfg': videoroom,
+    'janus.transport.websockets.jcfg': websockets,
+  };
+}
