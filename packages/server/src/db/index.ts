@@ -1,0 +1,11 @@
+export {
+  openDatabase,
+  openSqlite,
+  openPostgres,
+  pingDatabase,
+  isUniqueViolation,
+  type DatabaseHandle,
+  type DatabaseKind,
+} from './connect';
+export { migrateToLatest, MigrationError } from './migrations';
+export type * from './schema';

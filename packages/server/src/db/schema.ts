@@ -1,0 +1,75 @@
+import type { Role } from '@conclave/protocol';
+
+/**
+ * The database as Kysely sees it. Portable between SQLite and PostgreSQL: ids are text (UUIDv7),
+ * timestamps are ISO-8601 UTC text (they sort and compare as strings), no booleans, no native enums.
+ * Personal data is limited to what PRIV-MINIMAL allows.
+ */
+export interface Database {
+  organisations: OrganisationTable;
+  installation: InstallationTable;
+  users: UserTable;
+  sessions: SessionTable;
+  meetings: MeetingTable;
+  guest_tokens: GuestTokenTable;
+}
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/**
+ * One row once first-run setup has completed. Its fixed primary key is what makes setup happen
+ * exactly once, even when two setup requests race.
+ */
+export interface InstallationTable {
+  id: string;
+  organisation_id: string;
+  completed_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  organisation_id: string;
+  /** Lower-cased; the username. Unique across the installation. */
+  email: string;
+  display_name: string;
+  role: Role;
+  /** Argon2id PHC string; null for accounts that will only sign in through SSO. */
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  /** SHA-256 of the cookie's token: a database dump cannot be replayed as a login. */
+  token_hash: string;
+  csrf_token: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface MeetingTable {
+  id: string;
+  organisation_id: string;
+  owner_id: string;
+  name: string;
+  description: string;
+  /** Six digits, unique within the organisation. */
+  extension: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GuestTokenTable {
+  id: string;
+  token_hash: string;
+  meeting_id: string;
+  display_name: string;
+  created_at: string;
+  expires_at: string;
+}
