@@ -6,3 +6,4 @@ export {
   type MediaConfig,
   type LoadConfigOptions,
 } from './config';
+export { findDefaultWebDir } from './web-dir';

@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../common/clock';
+import { hashToken, newId, newSecretToken } from '../common/ids';
+import type { Database } from '../db';
+import type { GuestPrincipal } from './principal';
+
+export const DEFAULT_GUEST_TOKEN_TTL_MS = 12 * 3600_000;
+
+/** Short-lived bearer tokens that let one named guest join one meeting. Stored only hashed. */
+export class GuestTokenStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly ttlMs = DEFAULT_GUEST_TOKEN_TTL_MS,
+  ) {}
+
+  async issue(meetingId: string, displayName: string): Promise<{ token: string; expiresAt: Date }> {
+    const now = this.clock.now();
+    const token = newSecretToken();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    await this.db
+      .insertInto('guest_tokens')
+      .values({
+        id: newId(now.getTime()),
+        token_hash: hashToken(token),
+        meeting_id: meetingId,
+        display_name: displayName,
+        created_at: now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+      })
+      .execute();
+    await this.db.deleteFrom('guest_tokens').where('expires_at', '<=', now.toISOString()).execute();
+    return { token, expiresAt };
+  }
+
+  /** The guest a token was issued to, or null when it is unknown, expired, or its meeting is gone. */
+  async resolve(token: string): Promise<GuestPrincipal | null> {
+    if (token.length === 0 || token.length > 256) return null;
+    const row = await this.db
+      .selectFrom('guest_tokens as g')
+      .innerJoin('meetings as m', 'm.id', 'g.meeting_id')
+      .select([
+        'g.id as id',
+        'g.display_name as displayName',
+        'g.expires_at as expiresAt',
+        'm.id as meetingId',
+        'm.organisation_id as organisationId',
+      ])
+      .where('g.token_hash', '=', hashToken(token))
+      .executeTakeFirst();
+    if (!row || new Date(row.expiresAt).getTime() <= this.clock.now().getTime()) return null;
+    return {
+      kind: 'guest',
+      guestId: row.id,
+      organisationId: row.organisationId,
+      meetingId: row.meetingId,
+      displayName: row.displayName,
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CSRF_HEADER } from '@conclave/protocol';
+import type { Clock } from '../common/clock';
+import { AppError, unauthorized } from '../common/errors';
+import type { UserPrincipal } from './principal';
+import type { ActiveSession, SessionStore } from './sessions';
+
+export const SESSION_COOKIE = 'conclave_session';
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Binds sessions to requests: reads the cookie, enforces CSRF on cookie-authenticated writes, and
+ * sets or clears the cookie. Routes use `requireUser` as a preHandler and then `session(request)`.
+ */
+export class Authenticator {
+  private readonly bound = new WeakMap<FastifyRequest, ActiveSession>();
+  private readonly secure: boolean;
+
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly clock: Clock,
+    publicUrl: string,
+  ) {
+    this.secure = publicUrl.startsWith('https:');
+  }
+
+  /** preHandler: 401 without a live session, 403 csrf_failed for a write without the session's CSRF token. */
+  readonly requireUser = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const session = await this.sessionFromRequest(request);
+    if (!session) {
+      if (tokenOf(request)) this.clearCookie(reply);
+      throw unauthorized('Sign in first');
+    }
+    this.checkCsrf(request, session);
+    if (session.extended) this.renewCookie(reply, request, session);
+    this.bound.set(request, session);
+  };
+
+  /** The session that `requireUser` found for this request. */
+  session(request: FastifyRequest): ActiveSession {
+    const session = this.bound.get(request);
+    if (!session) throw new Error('requireUser did not run for this route');
+    return session;
+  }
+
+  principal(request: FastifyRequest): UserPrincipal {
+    const s = this.session(request);
+    return {
+      kind: 'user',
+      userId: s.user.id,
+      organisationId: s.organisation.id,
+      displayName: s.user.displayName,
+      role: s.user.role,
+      sessionId: s.id,
+    };
+  }
+
+  /** The live session behind the request's cookie, or null. Does not check CSRF. */
+  async sessionFromRequest(request: FastifyRequest): Promise<ActiveSession | null> {
+    const token = tokenOf(request);
+    return token ? this.sessions.resolve(token) : null;
+  }
+
+  checkCsrf(request: FastifyRequest, session: ActiveSession): void {
+    if (!UNSAFE_METHODS.has(request.method)) return;
+    const header = request.headers[CSRF_HEADER];
+    if (typeof header !== 'string' || !sameSecret(header, session.csrfToken)) {
+      throw new AppError(
+        403,
+        'csrf_failed',
+        `This request needs the ${CSRF_HEADER} header with the session's CSRF token`,
+      );
+    }
+  }
+
+  /** Max-Age rather than Expires, so a browser with a wrong clock keeps the cookie as long as we do. */
+  setCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+    const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - this.clock.now().getTime()) / 1000));
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secure,
+      maxAge,
+    });
+  }
+
+  clearCookie(reply: FastifyReply): void {
+    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure });
+  }
+
+  private renewCookie(reply: FastifyReply, request: FastifyRequest, session: ActiveSession): void {
+    const token = tokenOf(request);
+    if (token) this.setCookie(reply, token, session.expiresAt);
+  }
+}
+
+/** The session token from the cookie; also works on requests that @fastify/cookie has not parsed. */
+export function tokenOf(request: FastifyRequest): string | undefined {
+  const parsed = (request as { cookies?: Record<string, string | undefined> }).cookies;
+  if (parsed) return parsed[SESSION_COOKIE] || undefined;
+  const header = request.headers.cookie;
+  return header ? fastifyCookie.parse(header)[SESSION_COOKIE] || undefined : undefined;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,80 @@
+import type { FastifyPluginAsync } from 'fastify';
+import {
+  guestTokenRequestSchema,
+  setupRequestSchema,
+  signInRequestSchema,
+  type GuestTokenView,
+  type SessionView,
+  type SetupStatus,
+} from '@conclave/protocol';
+import { notFound } from '../common/errors';
+import type { MeetingLookup } from '../signaling/ports';
+import type { Authenticator } from './http';
+import type { AuthService } from './service';
+
+export interface AuthRoutesDeps {
+  auth: AuthService;
+  authenticator: Authenticator;
+  meetings: MeetingLookup;
+}
+
+const MAX_ID_LENGTH = 64;
+
+/** /api/setup, /api/auth/*, and guest tokens for /api/meetings/:id/guests. */
+export function authRoutes({ auth, authenticator, meetings }: AuthRoutesDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/api/setup', async (): Promise<SetupStatus> => auth.setupStatus());
+
+    app.post('/api/setup', async (request, reply): Promise<SessionView> => {
+      const input = setupRequestSchema.parse(request.body);
+      const issued = await auth.setup(input);
+      authenticator.setCookie(reply, issued.token, issued.expiresAt);
+      request.log.info({ userId: issued.view.user.id }, 'first-run setup completed');
+      reply.code(201);
+      return issued.view;
+    });
+
+    app.post('/api/auth/sign-in', async (request, reply): Promise<SessionView> => {
+      const input = signInRequestSchema.parse(request.body);
+      const issued = await auth.signIn(input, request.ip);
+      authenticator.setCookie(reply, issued.token, issued.expiresAt);
+      request.log.info({ userId: issued.view.user.id }, 'signed in');
+      return issued.view;
+    });
+
+    app.post('/api/auth/sign-out', async (request, reply) => {
+      const session = await authenticator.sessionFromRequest(request);
+      if (session) {
+        // Signing someone out is a write too: a cross-site page must not be able to do it.
+        authenticator.checkCsrf(request, session);
+        await auth.signOut(session.id);
+        request.log.info({ userId: session.user.id }, 'signed out');
+      }
+      authenticator.clearCookie(reply);
+      return reply.code(204).send();
+    });
+
+    app.get(
+      '/api/auth/session',
+      { preHandler: authenticator.requireUser },
+      async (request): Promise<SessionView> => {
+        const s = authenticator.session(request);
+        return { user: s.user, organisation: s.organisation, csrfToken: s.csrfToken };
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/api/meetings/:id/guests',
+      async (request, reply): Promise<GuestTokenView> => {
+        const input = guestTokenRequestSchema.parse(request.body);
+        auth.limitGuestRequests(request.ip);
+        const id = request.params.id;
+        const meeting = id.length <= MAX_ID_LENGTH ? await meetings.findMeeting(id) : null;
+        if (!meeting) throw notFound('There is no meeting at this link', 'meeting_not_found');
+        const view = await auth.issueGuestToken(meeting, input.displayName);
+        reply.code(201);
+        return view;
+      },
+    );
+  };
+}

@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import type { OrganisationView, UserView } from '@conclave/protocol';
+import type { Clock } from '../common/clock';
+import { hashToken, newId, newSecretToken } from '../common/ids';
+import type { Database } from '../db';
+
+export interface SessionPolicy {
+  /** A session unused for this long ends. */
+  idleMs: number;
+  /** No session outlives this, however active. */
+  absoluteMs: number;
+  /** Last-seen is written at most this often, so reads do not each become writes. */
+  touchIntervalMs: number;
+}
+
+export const defaultSessionPolicy: SessionPolicy = {
+  idleMs: 14 * 24 * 3600_000,
+  absoluteMs: 30 * 24 * 3600_000,
+  touchIntervalMs: 5 * 60_000,
+};
+
+export interface ActiveSession {
+  id: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: UserView;
+  organisation: OrganisationView;
+  /** This lookup pushed the expiry forward, so the cookie should be renewed too. */
+  extended: boolean;
+}
+
+/** Server-side sessions. Only the token's hash is stored; deleting the row ends the session everywhere. */
+export class SessionStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    readonly policy: SessionPolicy = defaultSessionPolicy,
+  ) {}
+
+  async create(userId: string): Promise<{ token: string; id: string; csrfToken: string; expiresAt: Date }> {
+    const now = this.clock.now();
+    const token = newSecretToken();
+    const id = newId(now.getTime());
+    const csrfToken = newSecretToken();
+    const expiresAt = new Date(now.getTime() + Math.min(this.policy.idleMs, this.policy.absoluteMs));
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id,
+        token_hash: hashToken(token),
+        csrf_token: csrfToken,
+        user_id: userId,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+      })
+      .execute();
+    await this.deleteExpired();
+    return { token, id, csrfToken, expiresAt };
+  }
+
+  /** The live session a cookie token stands for, or null (unknown, expired or ended). */
+  async resolve(token: string): Promise<ActiveSession | null> {
+    if (token.length === 0 || token.length > 256) return null;
+    const row = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
+      .select([
+        's.id as id',
+        's.csrf_token as csrfToken',
+        's.created_at as createdAt',
+        's.last_seen_at as lastSeenAt',
+        's.expires_at as expiresAt',
+        'u.id as userId',
+        'u.email as email',
+        'u.display_name as displayName',
+        'u.role as role',
+        'o.id as organisationId',
+        'o.name as organisationName',
+      ])
+      .where('s.token_hash', '=', hashToken(token))
+      .executeTakeFirst();
+    if (!row) return null;
+
+    const now = this.clock.now();
+    let expiresAt = new Date(row.expiresAt);
+    if (expiresAt.getTime() <= now.getTime()) {
+      await this.delete(row.id);
+      return null;
+    }
+    let extended = false;
+    if (now.getTime() - new Date(row.lastSeenAt).getTime() >= this.policy.touchIntervalMs) {
+      const limit = new Date(row.createdAt).getTime() + this.policy.absoluteMs;
+      expiresAt = new Date(Math.min(now.getTime() + this.policy.idleMs, limit));
+      await this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: now.toISOString(), expires_at: expiresAt.toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+      extended = true;
+    }
+    return {
+      id: row.id,
+      csrfToken: row.csrfToken,
+      expiresAt,
+      user: { id: row.userId, email: row.email, displayName: row.displayName, role: row.role },
+      organisation: { id: row.organisationId, name: row.organisationName },
+      extended,
+    };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  /** Ends every session of a user, e.g. after a password change or revocation. */
+  async deleteAllForUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  async deleteExpired(): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<=', this.clock.now().toISOString()).execute();
+  }
+}

@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import type { SignalingAuth } from '../signaling/ports';
+import type { GuestTokenStore } from './guests';
+import { tokenOf } from './http';
+import type { GuestPrincipal, Principal } from './principal';
+import type { SessionStore } from './sessions';
+
+/**
+ * Who holds a signaling socket: the session cookie of the upgrade request, or a guest token from the
+ * join message. Sessions are resolved afresh each call, so a signed-out session is refused at once.
+ */
+export class SignalingAuthAdapter implements SignalingAuth {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly guests: GuestTokenStore,
+  ) {}
+
+  async principalFromRequest(request: FastifyRequest): Promise<Principal | null> {
+    const token = tokenOf(request);
+    const s = token ? await this.sessions.resolve(token) : null;
+    if (!s) return null;
+    return {
+      kind: 'user',
+      userId: s.user.id,
+      organisationId: s.organisation.id,
+      displayName: s.user.displayName,
+      role: s.user.role,
+      sessionId: s.id,
+    };
+  }
+
+  principalFromGuestToken(token: string): Promise<GuestPrincipal | null> {
+    return this.guests.resolve(token);
+  }
+}

@@ -1,0 +1,116 @@
+// The server process: configuration, database, HTTP app, and (wired in below) media and signaling.
+// Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
+import type { FastifyPluginAsync } from 'fastify';
+import { buildApp } from './app';
+import { AccountStore } from './auth';
+import { ConfigError, findDefaultWebDir, loadConfig, type Config } from './config';
+import { migrateToLatest, openDatabase } from './db';
+import { createLogger } from './http';
+import type { MediaPlaneLifecycle } from './media/status';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Stands in until the media plane is wired: health reports media as unavailable. */
+const noMediaPlane: MediaPlaneLifecycle = {
+  start: async () => {},
+  stop: async () => {},
+  status: () => 'unavailable',
+};
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel);
+
+  const database = openDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+  } catch (err) {
+    console.error(
+      `Database error (${database.location}): ${err instanceof Error ? err.message : String(err)}`,
+    );
+    await database.close().catch(() => {});
+    process.exit(1);
+  }
+
+  // ---- Media plane and signaling (wired by the lead) ----
+  // const media = createMediaPlane(config.media, logger);
+  // plugins.push(signalingPlugin({ auth: createSignalingAuth(database.db), meetings: createMeetingLookup(database.db), media, ... }));
+  const media: MediaPlaneLifecycle = noMediaPlane;
+  const plugins: FastifyPluginAsync[] = [];
+  // ---- end of media wiring ----
+
+  const app = await buildApp({ config, db: database.db, logger, media, plugins });
+  try {
+    await media.start();
+  } catch (err) {
+    // Accounts and meetings still work without media; health says "degraded" until it recovers.
+    logger.error({ err }, 'media plane failed to start');
+  }
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${config.port} on ${config.host} is already in use (set CONCLAVE_PORT)`
+        : code === 'EADDRNOTAVAIL'
+          ? `${config.host} is not an address of this machine (set CONCLAVE_HOST)`
+          : err instanceof Error
+            ? err.message
+            : String(err);
+    console.error(`Cannot listen: ${why}`);
+    await media.stop().catch(() => {});
+    await database.close().catch(() => {});
+    process.exit(1);
+  }
+
+  logger.info(
+    { url: config.publicUrl, listen: `${config.host}:${config.port}`, database: database.kind },
+    `Conclave is running at ${config.publicUrl}`,
+  );
+  if (!(await new AccountStore(database.db).isSetUp())) {
+    logger.info(
+      `First-run setup: open ${config.publicUrl} in a browser to create the organisation and its first Administrator`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1); // a second signal means "now"
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    try {
+      await app.close();
+      await media.stop();
+      await database.close();
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', (s) => void shutdown(s));
+}
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig(process.env, { defaultWebDir: findDefaultWebDir() });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

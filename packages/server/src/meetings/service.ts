@@ -1,0 +1,110 @@
+import { randomInt } from 'node:crypto';
+import type {
+  CreateMeetingRequest,
+  MeetingPublicView,
+  MeetingView,
+  UpdateMeetingRequest,
+} from '@conclave/protocol';
+import type { UserPrincipal } from '../auth/principal';
+import type { Clock } from '../common/clock';
+import { AppError, notFound } from '../common/errors';
+import { newId } from '../common/ids';
+import { isUniqueViolation } from '../db';
+import type { Meeting, MeetingStore } from './store';
+
+/** Six digits without a leading zero, so it reads and dials the same everywhere. */
+export const randomExtension = (): string => String(randomInt(100_000, 1_000_000));
+
+const MAX_EXTENSION_ATTEMPTS = 20;
+const MAX_ID_LENGTH = 64;
+
+const meetingNotFound = () => notFound('There is no meeting at this link', 'meeting_not_found');
+
+/**
+ * Meetings belong to their owner: anyone else gets 404 meeting_not_found, exactly as for a meeting that
+ * does not exist, so IDs cannot be probed. (Superuser and Administrator powers come with ROLE-MATRIX.)
+ */
+export class MeetingService {
+  constructor(
+    private readonly store: MeetingStore,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+    private readonly nextExtension: () => string = randomExtension,
+  ) {}
+
+  async create(owner: UserPrincipal, input: CreateMeetingRequest): Promise<MeetingView> {
+    const now = this.clock.now();
+    for (let attempt = 0; attempt < MAX_EXTENSION_ATTEMPTS; attempt++) {
+      const meeting: Meeting = {
+        id: newId(now.getTime()),
+        organisationId: owner.organisationId,
+        ownerId: owner.userId,
+        name: input.name,
+        description: input.description ?? '',
+        extension: this.nextExtension(),
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      try {
+        await this.store.insert(meeting);
+        return this.view(meeting);
+      } catch (err) {
+        // The extension is taken in this organisation: draw another.
+        if (!isUniqueViolation(err)) throw err;
+      }
+    }
+    throw new AppError(409, 'conflict', 'Could not find a free meeting extension; try again');
+  }
+
+  async listMine(owner: UserPrincipal): Promise<MeetingView[]> {
+    const meetings = await this.store.listByOwner(owner.organisationId, owner.userId);
+    return meetings.map((m) => this.view(m));
+  }
+
+  async get(owner: UserPrincipal, id: string): Promise<MeetingView> {
+    return this.view(await this.owned(owner, id));
+  }
+
+  async update(owner: UserPrincipal, id: string, input: UpdateMeetingRequest): Promise<MeetingView> {
+    const meeting = await this.owned(owner, id);
+    const updatedAt = this.clock.now().toISOString();
+    await this.store.update(meeting.id, { ...input, updatedAt });
+    return this.view({
+      ...meeting,
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.description !== undefined && { description: input.description }),
+      updatedAt,
+    });
+  }
+
+  async delete(owner: UserPrincipal, id: string): Promise<void> {
+    const meeting = await this.owned(owner, id);
+    await this.store.delete(meeting.id);
+  }
+
+  async publicView(id: string): Promise<MeetingPublicView> {
+    const view = id.length <= MAX_ID_LENGTH ? await this.store.findPublic(id) : null;
+    if (!view) throw meetingNotFound();
+    return view;
+  }
+
+  private async owned(owner: UserPrincipal, id: string): Promise<Meeting> {
+    const meeting = id.length <= MAX_ID_LENGTH ? await this.store.findById(id) : null;
+    if (!meeting || meeting.ownerId !== owner.userId || meeting.organisationId !== owner.organisationId) {
+      throw meetingNotFound();
+    }
+    return meeting;
+  }
+
+  private view(m: Meeting): MeetingView {
+    return {
+      id: m.id,
+      name: m.name,
+      description: m.description,
+      extension: m.extension,
+      joinUrl: `${this.publicUrl}/m/${m.id}`,
+      ownerId: m.ownerId,
+      createdAt: m.createdAt,
+    };
+  }
+}

@@ -1,0 +1,178 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
+import { CSRF_HEADER, type SessionView } from '@conclave/protocol';
+import { buildApp } from '../../src/app';
+import { AccountStore, hashPassword, type AuthOptions } from '../../src/auth';
+import { ManualClock } from '../../src/common/clock';
+import { newId } from '../../src/common/ids';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/http';
+import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
+import type { TestDatabase } from './database';
+
+export const PUBLIC_URL = 'http://conclave.test:8080';
+
+export const ADMIN = {
+  organisationName: 'Acme Research',
+  email: 'ada@acme.test',
+  password: 'correct horse battery staple',
+  displayName: 'Ada Admin',
+};
+
+export interface TestAppOptions {
+  publicUrl?: string;
+  webDir?: string;
+  clock?: ManualClock;
+  auth?: AuthOptions;
+  plugins?: FastifyPluginAsync[];
+  mediaStatus?: MediaStatus;
+  logLevel?: Config['logLevel'];
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  clock: ManualClock;
+  /** Every log line the app wrote, as raw JSON text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real app over a real database. The media plane is the one piece not started here: only its
+ * status feeds /api/health, so a fixed status stands in for it.
+ */
+export async function startTestApp(database: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadConfig(
+    {
+      CONCLAVE_PUBLIC_URL: options.publicUrl ?? PUBLIC_URL,
+      CONCLAVE_DATA_DIR: database.dir,
+      CONCLAVE_LOG_LEVEL: options.logLevel ?? 'info',
+      ...(options.webDir && { CONCLAVE_WEB_DIR: options.webDir }),
+    },
+    { defaultWebDir: null },
+  );
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const clock = options.clock ?? new ManualClock();
+  const status = options.mediaStatus ?? 'ready';
+  const media: MediaPlaneLifecycle = { start: async () => {}, stop: async () => {}, status: () => status };
+  const app = await buildApp({
+    config,
+    db: database.db,
+    media,
+    clock,
+    logger: createLogger(config.logLevel, sink),
+    plugins: options.plugins ?? [],
+    ...(options.auth && { auth: options.auth }),
+  });
+  await app.ready();
+  return { app, config, clock, logs, close: () => app.close() };
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
+
+/**
+ * A browser-like client over app.inject: keeps the session cookie, and sends the CSRF header on
+ * writes once it knows the token (as the web app does). `csrf: false` leaves it out.
+ */
+export class TestClient {
+  cookie: string | undefined;
+  csrfToken: string | undefined;
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly remoteAddress = '127.0.0.1',
+  ) {}
+
+  async request(
+    method: Method,
+    url: string,
+    body?: unknown,
+    options: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.csrfToken && options.csrf !== false && method !== 'GET' && method !== 'HEAD') {
+      headers[CSRF_HEADER] = this.csrfToken;
+    }
+    const res = await this.app.inject({
+      method,
+      url,
+      headers,
+      remoteAddress: this.remoteAddress,
+      ...(body !== undefined && { payload: body as object }),
+    });
+    const set = res.cookies.find((c) => c.name === 'conclave_session');
+    if (set) {
+      const cleared = set.value === '' || set.maxAge === 0;
+      this.cookie = cleared ? undefined : `conclave_session=${set.value}`;
+      if (cleared) this.csrfToken = undefined;
+    }
+    const type = res.headers['content-type'];
+    if (res.statusCode < 300 && typeof type === 'string' && type.includes('json')) {
+      const json = res.json() as Partial<SessionView>;
+      if (typeof json.csrfToken === 'string') this.csrfToken = json.csrfToken;
+    }
+    return res;
+  }
+
+  get(url: string) {
+    return this.request('GET', url);
+  }
+  post(url: string, body?: unknown, options?: { csrf?: boolean }) {
+    return this.request('POST', url, body, options);
+  }
+  patch(url: string, body?: unknown, options?: { csrf?: boolean }) {
+    return this.request('PATCH', url, body, options);
+  }
+  delete(url: string, options?: { csrf?: boolean }) {
+    return this.request('DELETE', url, undefined, options);
+  }
+
+  async signIn(email: string, password: string): Promise<LightMyRequestResponse> {
+    return this.post('/api/auth/sign-in', { email, password });
+  }
+}
+
+/** Completes first-run setup; returns the Administrator's signed-in client. */
+export async function setUp(app: FastifyInstance): Promise<{ client: TestClient; session: SessionView }> {
+  const client = new TestClient(app);
+  const res = await client.post('/api/setup', ADMIN);
+  if (res.statusCode !== 201) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
+  return { client, session: res.json() as SessionView };
+}
+
+/**
+ * Adds a user the way a later admin API will: there is no user-management endpoint yet, so this
+ * writes through the real account store with a real Argon2id hash.
+ */
+export async function addUser(
+  database: TestDatabase,
+  organisationId: string,
+  user: { email: string; password: string; displayName: string },
+): Promise<string> {
+  const id = newId();
+  await new AccountStore(database.db).createUser({
+    id,
+    organisationId,
+    email: user.email,
+    displayName: user.displayName,
+    role: 'user',
+    passwordHash: await hashPassword(user.password),
+    createdAt: new Date().toISOString(),
+  });
+  return id;
+}
+
+/** A second organisation on the same installation, with one user. */
+export async function addOrganisation(database: TestDatabase, name: string): Promise<string> {
+  const id = newId();
+  await new AccountStore(database.db).createOrganisation({ id, name, createdAt: new Date().toISOString() });
+  return id;
+}
