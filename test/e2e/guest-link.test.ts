@@ -1,0 +1,95 @@
+// IAM-GUEST: a guest with a link that leads to no meeting is refused with a clear message and never
+// obtains a guest token. No media is involved, so this runs outside the sandbox too.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { ApiErrorBody, SessionView } from '@conclave/protocol';
+import { completeSetup, createMeeting, signIn } from './support/app';
+import { TestBrowser } from './support/browser';
+import { TestServer } from './support/server';
+
+const NOT_FOUND_TEXT = /not found|no meeting|does(n[’']t| not) exist|has ended|invalid (meeting|link)/i;
+
+describe('IAM-GUEST: invalid meeting links', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+
+  before(async () => {
+    server = await TestServer.start({ waitForMedia: false });
+    browser = await TestBrowser.launch();
+    await completeSetup(server);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Opens a link as a guest, tries to join as far as the page lets them, and records guest-token answers. */
+  async function tryLink(page: Page, path: string): Promise<number[]> {
+    const tokenAnswers: number[] = [];
+    page.on('response', (res) => {
+      if (/\/api\/meetings\/[^/]+\/guests$/.test(new URL(res.url()).pathname))
+        tokenAnswers.push(res.status());
+    });
+    await page.goto(`${server.url}${path}`);
+    await page.getByText(NOT_FOUND_TEXT).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // If the page still offers a name field and a join button, using them must not get anyone in.
+    const name = page.getByLabel('Your name');
+    const join = page.getByRole('button', { name: 'Join meeting' });
+    if ((await name.count()) > 0 && (await name.isEditable())) await name.fill('Eve');
+    if ((await join.count()) > 0 && (await join.isEnabled())) {
+      await join.click();
+      await page.waitForTimeout(1_500);
+    }
+    assert.equal(await page.locator('[data-testid="participant-tile"]').count(), 0, 'a meeting page opened');
+    const inRoom = await page.evaluate(
+      () => (window as unknown as { __conclave?: { room?: unknown } }).__conclave?.room !== undefined,
+    );
+    assert.equal(inRoom, false, 'the SDK joined a room');
+    return tokenAnswers;
+  }
+
+  test('IAM-GUEST: a link to a meeting that does not exist shows "meeting not found" and yields no guest token', async () => {
+    const { page } = await browser.newParticipant('Eve');
+    const answers = await tryLink(page, `/m/${randomUUID()}`);
+    assert.ok(!answers.includes(201), `the page obtained a guest token (${answers.join(', ')})`);
+
+    for (const id of [randomUUID(), 'not-a-meeting', 'x'.repeat(300)]) {
+      const res = await fetch(`${server.url}/api/meetings/${id}/guests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: 'Eve' }),
+      });
+      const body = (await res.json()) as ApiErrorBody & { token?: string };
+      assert.equal(res.status, 404, `POST /api/meetings/${id.slice(0, 20)}…/guests answered ${res.status}`);
+      assert.equal(body.code, 'meeting_not_found');
+      assert.equal(body.token, undefined);
+      assert.ok(body.message.length > 0);
+    }
+  });
+
+  test('IAM-GUEST: the link of a deleted meeting is refused the same way', async () => {
+    const owner = await browser.newParticipant('Ada');
+    await signIn(owner.context, server);
+    const meeting = await createMeeting(owner.context, server, 'Short-lived');
+    const session = (await (
+      await owner.context.request.get(`${server.url}/api/auth/session`)
+    ).json()) as SessionView;
+    const del = await owner.context.request.delete(`${server.url}/api/meetings/${meeting.id}`, {
+      headers: { 'x-conclave-csrf': session.csrfToken },
+    });
+    assert.equal(del.status(), 204);
+
+    const { page } = await browser.newParticipant('Eve');
+    const answers = await tryLink(page, new URL(meeting.joinUrl).pathname);
+    assert.ok(!answers.includes(201), `the page obtained a guest token (${answers.join(', ')})`);
+    const res = await fetch(`${server.url}/api/meetings/${meeting.id}/guests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Eve' }),
+    });
+    assert.equal(res.status, 404);
+  });
+});

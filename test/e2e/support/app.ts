@@ -1,0 +1,114 @@
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { MeetingView, SessionView } from '@conclave/protocol';
+import type { TestServer } from './server';
+
+/** The agreed CSRF header (CSRF_HEADER in @conclave/protocol), spelled out to keep this file type-only. */
+const CSRF = 'x-conclave-csrf';
+
+export interface Account {
+  organisationName: string;
+  email: string;
+  password: string;
+  displayName: string;
+}
+
+export const ADMIN: Account = {
+  organisationName: 'Conclave Test Org',
+  email: 'admin@example.test',
+  password: 'correct horse battery staple',
+  displayName: 'Ada Admin',
+};
+
+async function expectJson<T>(res: Response, what: string, status: number): Promise<T> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** First-run setup through the REST API (POST /api/setup); returns the new Administrator's session. */
+export async function completeSetup(server: TestServer, account: Account = ADMIN): Promise<SessionView> {
+  const res = await fetch(`${server.url}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  return expectJson<SessionView>(res, 'POST /api/setup', 201);
+}
+
+/**
+ * Signs a browser context in through the API; `context.request` shares the context's cookie jar,
+ * so its pages are signed in afterwards.
+ */
+export async function signIn(context: BrowserContext, server: TestServer, account: Account = ADMIN) {
+  const res = await context.request.post(`${server.url}/api/auth/sign-in`, {
+    data: { email: account.email, password: account.password },
+  });
+  if (res.status() !== 200) throw new Error(`sign-in: ${res.status()} ${await res.text()}`);
+  return (await res.json()) as SessionView;
+}
+
+/** Creates a meeting as the context's signed-in user (with the session's CSRF token). */
+export async function createMeeting(
+  context: BrowserContext,
+  server: TestServer,
+  name: string,
+): Promise<MeetingView> {
+  const session = await context.request.get(`${server.url}/api/auth/session`);
+  if (session.status() !== 200) throw new Error(`session: ${session.status()} ${await session.text()}`);
+  const { csrfToken } = (await session.json()) as SessionView;
+  const res = await context.request.post(`${server.url}/api/meetings`, {
+    data: { name },
+    headers: { [CSRF]: csrfToken },
+  });
+  if (res.status() !== 201) throw new Error(`create meeting: ${res.status()} ${await res.text()}`);
+  return (await res.json()) as MeetingView;
+}
+
+// ---- the meeting page ----
+
+export const tiles = (page: Page): Locator => page.locator('[data-testid="participant-tile"]');
+export const selfTile = (page: Page): Locator =>
+  page.locator('[data-testid="participant-tile"][data-self="true"]');
+export const remoteTiles = (page: Page): Locator =>
+  page.locator('[data-testid="participant-tile"][data-self="false"]');
+/** The remote tile of the participant with this id. */
+export const tileOf = (page: Page, participantId: string): Locator =>
+  page.locator(`[data-testid="participant-tile"][data-participant-id="${participantId}"]`);
+export const cameraVideo = (tile: Locator): Locator => tile.locator('video[data-source="camera"]');
+
+/** Waits until the page is in a meeting: its own tile shows and the SDK room is exposed. */
+export async function waitInMeeting(page: Page, timeoutMs = 20_000): Promise<string> {
+  await selfTile(page).waitFor({ timeout: timeoutMs });
+  await page.waitForFunction(
+    () => (window as unknown as { __conclave?: { room?: unknown } }).__conclave?.room !== undefined,
+    null,
+    { timeout: timeoutMs },
+  );
+  const id = await selfTile(page).getAttribute('data-participant-id');
+  if (!id) throw new Error('the self tile has no data-participant-id');
+  return id;
+}
+
+/** Opens a join link as a guest, enters the name and clicks "Join meeting"; returns the participant id. */
+export async function joinAsGuest(page: Page, joinUrl: string, displayName: string): Promise<string> {
+  await page.goto(joinUrl);
+  await page.getByLabel('Your name').fill(displayName);
+  await page.getByRole('button', { name: 'Join meeting' }).click();
+  return waitInMeeting(page);
+}
+
+/** Opens a join link as the context's signed-in user and clicks "Join meeting". */
+export async function joinSignedIn(page: Page, joinUrl: string): Promise<string> {
+  await page.goto(joinUrl);
+  await page.getByRole('button', { name: 'Join meeting' }).click();
+  return waitInMeeting(page);
+}
+
+export async function leaveMeeting(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Leave meeting' }).click();
+  await page.waitForFunction(
+    () => (window as unknown as { __conclave?: { room?: unknown } }).__conclave?.room === undefined,
+    null,
+    { timeout: 10_000 },
+  );
+}

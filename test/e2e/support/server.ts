@@ -1,0 +1,191 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HealthView } from '@conclave/protocol';
+
+/** The repository root (this file is test/e2e/support/server.ts). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const WEB_DIST = join(ROOT, 'apps/web/dist');
+const SERVER_ENTRY = join(ROOT, 'packages/server/src/main.ts');
+
+export interface StartServerOptions {
+  /** Extra environment for the server (e.g. DATABASE_URL). */
+  env?: Record<string, string>;
+  /** How long the server and its Janus may take to report media ready (default 45 s). */
+  readyTimeoutMs?: number;
+  /** Wait for `media: ready` (default true); API-only tests can skip it. */
+  waitForMedia?: boolean;
+}
+
+/**
+ * The real server, run from its TypeScript source with tsx (`node --import tsx
+ * packages/server/src/main.ts`): always the code under test, never a stale bundle. It gets its own
+ * data folder (SQLite), a free port, the sandbox's media interface, and the built web app.
+ */
+export class TestServer {
+  private readonly output: string[] = [];
+  private exited: Promise<void>;
+  private exitInfo: string | null = null;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    readonly port: number,
+    private readonly dataDir: string,
+  ) {
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        this.output.push(line);
+        if (this.output.length > 400) this.output.shift();
+        if (process.env.CONCLAVE_E2E_SERVER_LOG === '1') console.log(`[server] ${line}`);
+      }
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+        resolve();
+      }),
+    );
+  }
+
+  static async start(options: StartServerOptions = {}): Promise<TestServer> {
+    ensureWebBuild();
+    const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CONCLAVE_HOST: '127.0.0.1',
+      CONCLAVE_PORT: String(port),
+      CONCLAVE_PUBLIC_URL: url,
+      CONCLAVE_DATA_DIR: dataDir,
+      CONCLAVE_WEB_DIR: WEB_DIST,
+      CONCLAVE_LOG_LEVEL: process.env.CONCLAVE_E2E_SERVER_LOG_LEVEL ?? 'info',
+      ...(process.env.CONCLAVE_MEDIA_INTERFACE
+        ? { CONCLAVE_MEDIA_INTERFACE: process.env.CONCLAVE_MEDIA_INTERFACE }
+        : {}),
+      ...options.env,
+    };
+    delete env.DATABASE_URL;
+    if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
+    const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new TestServer(child, url, port, dataDir);
+    const kill = () => child.kill('SIGKILL');
+    process.once('exit', kill);
+    child.once('exit', () => process.off('exit', kill));
+    try {
+      await server.waitReady(options.readyTimeoutMs ?? 45_000, options.waitForMedia ?? true);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    return server;
+  }
+
+  private async waitReady(timeoutMs: number, media: boolean): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      if (this.exitInfo)
+        throw new Error(`server exited (${this.exitInfo}) before it was ready\n${this.logTail()}`);
+      try {
+        const res = await fetch(`${this.url}/api/health`);
+        const body = (await res.json()) as HealthView;
+        last = JSON.stringify(body);
+        if (!media || body.media === 'ready') return;
+      } catch (err) {
+        last = err instanceof Error ? err.message : String(err);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`server not ready within ${timeoutMs} ms (last health: ${last})\n${this.logTail()}`);
+  }
+
+  /** The last lines the server printed, for failure messages. */
+  logTail(lines = 60): string {
+    return this.output.slice(-lines).join('\n');
+  }
+
+  /** Every line the server printed so far (bounded), e.g. to check nothing crashed. */
+  logLines(): string[] {
+    return [...this.output];
+  }
+
+  /** Whether the process is still running. */
+  get running(): boolean {
+    return this.exitInfo === null;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exitInfo === null) {
+      this.child.kill('SIGTERM');
+      const force = setTimeout(() => this.child.kill('SIGKILL'), 12_000);
+      await this.exited;
+      clearTimeout(force);
+    }
+    await rm(this.dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', resolve);
+  });
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Newest modification time under a folder (files only), skipping build output and dependencies. */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const e of readdirSync(path, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === 'dist') continue;
+    newest = Math.max(newest, newestMtime(join(path, e.name)));
+  }
+  return newest;
+}
+
+let webBuildChecked = false;
+
+/**
+ * Builds apps/web/dist with `node scripts/build.mjs` when it is missing or older than the web app,
+ * SDK or protocol sources, so the browser always runs the current code.
+ */
+export function ensureWebBuild(): void {
+  if (webBuildChecked) return;
+  const built = existsSync(join(WEB_DIST, 'index.html')) ? statSync(join(WEB_DIST, 'index.html')).mtimeMs : 0;
+  const sources = Math.max(
+    ...[
+      'apps/web/src',
+      'apps/web/index.html',
+      'apps/web/vite.config.ts',
+      'packages/client/src',
+      'packages/protocol/src',
+    ].map((p) => newestMtime(join(ROOT, p))),
+  );
+  if (built === 0 || sources > built) {
+    console.log(`[e2e] building the web app (${built === 0 ? 'no build yet' : 'sources changed'})`);
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`node scripts/build.mjs failed (exit ${r.status})`);
+    if (!existsSync(join(WEB_DIST, 'index.html')))
+      throw new Error('the build produced no apps/web/dist/index.html');
+  }
+  webBuildChecked = true;
+}
