@@ -31,6 +31,12 @@ export async function measureJoin(
   try {
     await p.context.addInitScript(installJoinProbe);
     steps = await prepare(p.page);
+    // Both pages open the camera before the click (a join page's preview): wait until it shows.
+    await p.page.waitForFunction(
+      () => Array.from(document.querySelectorAll('video')).some((v) => v.videoWidth > 0 && v.readyState >= 2),
+      null,
+      { timeout: 15_000 },
+    );
     await steps.click();
     // The probe timestamps inside the page, so how often we look does not change the figure;
     // polling in the page keeps the measurement free of DevTools round trips.
