@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,34 @@ export class TestServer {
   /** Every line the server printed so far (bounded), e.g. to check nothing crashed. */
   logLines(): string[] {
     return [...this.output];
+  }
+
+  /** The server's process id. */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Process ids of the Janus processes this server started (its children named janus). */
+  janusPids(): number[] {
+    const pids: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // "pid (comm) state ppid …" — comm may contain spaces, so split after the last ')'.
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === this.pid && comm.startsWith('janus')) pids.push(Number(entry));
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return pids;
+  }
+
+  /** Current health as the server reports it. */
+  async health(): Promise<HealthView> {
+    return (await (await fetch(`${this.url}/api/health`)).json()) as HealthView;
   }
 
   /** Whether the process is still running. */
