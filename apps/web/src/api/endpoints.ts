@@ -1,0 +1,31 @@
+import type {
+  CreateMeetingRequest,
+  GuestTokenView,
+  MeetingPublicView,
+  MeetingView,
+  SessionView,
+  SetupRequest,
+  SetupStatus,
+  SignInRequest,
+  UpdateMeetingRequest,
+} from '@conclave/protocol';
+import { api } from './http';
+
+const meeting = (id: string) => `/api/meetings/${encodeURIComponent(id)}`;
+
+export const getSetupStatus = () => api<SetupStatus>('GET', '/api/setup');
+export const completeSetup = (body: SetupRequest) => api<SessionView>('POST', '/api/setup', body);
+
+export const getSession = () => api<SessionView>('GET', '/api/auth/session');
+export const signIn = (body: SignInRequest) => api<SessionView>('POST', '/api/auth/sign-in', body);
+export const signOut = () => api<void>('POST', '/api/auth/sign-out');
+
+export const listMeetings = () => api<{ meetings: MeetingView[] }>('GET', '/api/meetings');
+export const createMeeting = (body: CreateMeetingRequest) => api<MeetingView>('POST', '/api/meetings', body);
+export const updateMeeting = (id: string, body: UpdateMeetingRequest) =>
+  api<MeetingView>('PATCH', meeting(id), body);
+export const deleteMeeting = (id: string) => api<void>('DELETE', meeting(id));
+
+export const getPublicMeeting = (id: string) => api<MeetingPublicView>('GET', `${meeting(id)}/public`);
+export const requestGuestToken = (id: string, displayName: string) =>
+  api<GuestTokenView>('POST', `${meeting(id)}/guests`, { displayName });

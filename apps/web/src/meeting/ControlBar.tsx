@@ -1,0 +1,150 @@
+import type { Room } from '@conclave/client';
+import { useEffect, useState, type ReactNode } from 'react';
+import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon, SettingsIcon } from '../ui/icons';
+
+/** Round toggle; the accessible name says what pressing it does. */
+function ToggleButton({
+  on,
+  onLabel,
+  offLabel,
+  shortcut,
+  onClick,
+  busy,
+  iconOn,
+  iconOff,
+}: {
+  on: boolean;
+  onLabel: string;
+  offLabel: string;
+  shortcut: string;
+  onClick: () => void;
+  busy: boolean;
+  iconOn: ReactNode;
+  iconOff: ReactNode;
+}) {
+  const label = on ? onLabel : offLabel;
+  return (
+    <button
+      type="button"
+      className={`control ${on ? '' : 'control-off'}`}
+      aria-label={label}
+      title={`${label} (${shortcut})`}
+      onClick={() => !busy && onClick()}
+      aria-disabled={busy || undefined}
+    >
+      {on ? iconOn : iconOff}
+    </button>
+  );
+}
+
+export function ControlBar({
+  room,
+  onLeave,
+  onOpenSettings,
+  onError,
+  meetingName,
+}: {
+  room: Room;
+  onLeave: () => void;
+  onOpenSettings: () => void;
+  onError: (message: string) => void;
+  meetingName: string;
+}) {
+  const local = room.localParticipant;
+  const micOn = local.isMicrophoneEnabled;
+  const camOn = local.isCameraEnabled;
+  const [busy, setBusy] = useState<{ mic: boolean; cam: boolean }>({ mic: false, cam: false });
+  const clock = useClock();
+
+  const toggle = async (which: 'mic' | 'cam') => {
+    if (busy[which]) return;
+    setBusy((b) => ({ ...b, [which]: true }));
+    try {
+      if (which === 'mic') await room.setMicrophoneEnabled(!local.isMicrophoneEnabled);
+      else await room.setCameraEnabled(!local.isCameraEnabled);
+    } catch (err) {
+      onError(err instanceof Error ? err.message : 'That did not work');
+    } finally {
+      setBusy((b) => ({ ...b, [which]: false }));
+    }
+  };
+
+  // Ctrl/⌘+D toggles the microphone and Ctrl/⌘+E the camera, as in other meeting apps.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const key = e.key.toLowerCase();
+      if (key !== 'd' && key !== 'e') return;
+      e.preventDefault();
+      void toggle(key === 'd' ? 'mic' : 'cam');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <footer className="control-bar">
+      <div className="control-bar-side">
+        <span className="clock">{clock}</span>
+        <span className="divider" aria-hidden="true" />
+        <span className="control-bar-title" title={meetingName}>
+          {meetingName}
+        </span>
+      </div>
+      <div className="control-bar-center" role="toolbar" aria-label="Meeting controls">
+        <ToggleButton
+          on={micOn}
+          onLabel="Mute microphone"
+          offLabel="Unmute microphone"
+          shortcut="Ctrl+D"
+          busy={busy.mic}
+          onClick={() => void toggle('mic')}
+          iconOn={<MicIcon size={22} />}
+          iconOff={<MicOffIcon size={22} />}
+        />
+        <ToggleButton
+          on={camOn}
+          onLabel="Turn off camera"
+          offLabel="Turn on camera"
+          shortcut="Ctrl+E"
+          busy={busy.cam}
+          onClick={() => void toggle('cam')}
+          iconOn={<CameraIcon size={22} />}
+          iconOff={<CameraOffIcon size={22} />}
+        />
+        <button
+          type="button"
+          className="control"
+          aria-label="Settings"
+          title="Audio and video settings"
+          onClick={onOpenSettings}
+        >
+          <SettingsIcon size={22} />
+        </button>
+        <button
+          type="button"
+          className="control control-leave"
+          aria-label="Leave meeting"
+          title="Leave meeting"
+          onClick={onLeave}
+        >
+          <LeaveIcon size={22} />
+          <span className="control-leave-text" aria-hidden="true">
+            Leave
+          </span>
+        </button>
+      </div>
+      <div className="control-bar-side control-bar-right" />
+    </footer>
+  );
+}
+
+function useClock(): string {
+  const format = () => new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const [now, setNow] = useState(format);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(format()), 10_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}

@@ -1,0 +1,177 @@
+import type { ConnectionState, Room } from '@conclave/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Button, CopyButton, Spinner } from '../ui/components';
+import { AlertIcon, SpeakerOffIcon, UsersIcon } from '../ui/icons';
+import { ControlBar } from './ControlBar';
+import { Gallery } from './Gallery';
+import { ParticipantTile } from './ParticipantTile';
+import { SettingsDialog } from './SettingsDialog';
+import { useRoomVersion } from './useRoom';
+
+interface Toast {
+  id: number;
+  message: string;
+}
+
+/** The meeting itself: a dark stage with everyone's tiles and the controls. */
+export function MeetingStage({
+  room,
+  meetingName,
+  joinUrl,
+  selfName,
+  joining,
+  onLeave,
+}: {
+  room: Room;
+  meetingName: string;
+  joinUrl: string;
+  selfName: string;
+  /** Joining has started but the room may not be connecting yet (e.g. fetching a guest token). */
+  joining: boolean;
+  onLeave: () => void;
+}) {
+  useRoomVersion(room);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [speakerId, setSpeakerId] = useState<string | undefined>();
+  const [audioBlocked, setAudioBlocked] = useState(false);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const nextToast = useRef(1);
+
+  const toast = useCallback((message: string) => {
+    const id = nextToast.current++;
+    setToasts((t) => [...t.filter((x) => x.message !== message), { id, message }]);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
+  }, []);
+
+  useEffect(() => room.on('error', (err) => toast(err.message)), [room, toast]);
+
+  const remotes = [...room.remoteParticipants.values()];
+  const local = room.localParticipant;
+  const alone = remotes.length === 0;
+  const tileCount = 1 + remotes.length + (alone ? 1 : 0);
+  const meetingTitle = room.meeting?.name ?? meetingName;
+
+  const enableAudio = () => {
+    for (const el of document.querySelectorAll<HTMLAudioElement>('audio[data-source="microphone"]')) {
+      void el.play().catch(() => undefined);
+    }
+    setAudioBlocked(false);
+  };
+
+  return (
+    <div className="stage" data-connection-state={room.state}>
+      <header className="stage-top">
+        <div className="stage-title">
+          <h1>{meetingTitle}</h1>
+          <span className="stage-count" title="Participants">
+            <UsersIcon size={16} />
+            <span>{remotes.length + 1}</span>
+            <span className="sr-only">participants</span>
+          </span>
+        </div>
+        <CopyButton text={joinUrl} label="Copy invite link" variant="ghost-dark" />
+      </header>
+
+      <ConnectionBanner state={joining && room.state === 'disconnected' ? 'connecting' : room.state} />
+      {audioBlocked && (
+        <div className="stage-banner stage-banner-warn" role="alert">
+          <SpeakerOffIcon size={18} />
+          <span>Your browser paused the meeting sound.</span>
+          <Button size="sm" variant="primary" onClick={enableAudio}>
+            Turn on sound
+          </Button>
+        </div>
+      )}
+
+      <main className="stage-main">
+        <Gallery count={tileCount}>
+          {(size) => (
+            <>
+              <ParticipantTile
+                key={local.id || 'self'}
+                participant={local}
+                isSelf
+                name={local.displayName || selfName}
+                width={size.width}
+                height={size.height}
+              />
+              {remotes.map((p) => (
+                <ParticipantTile
+                  key={p.id}
+                  participant={p}
+                  isSelf={false}
+                  name={p.displayName}
+                  width={size.width}
+                  height={size.height}
+                  speakerId={speakerId}
+                  onAudioBlocked={() => setAudioBlocked(true)}
+                />
+              ))}
+              {alone && (
+                <div className="tile tile-invite" style={{ width: size.width, height: size.height }}>
+                  <div className="invite-card">
+                    <h2>Waiting for others to join</h2>
+                    <p>Share this link with the people you want to meet.</p>
+                    <div className="invite-link">
+                      <span title={joinUrl}>{joinUrl}</span>
+                    </div>
+                    <CopyButton text={joinUrl} label="Copy link" variant="primary" size="md" />
+                  </div>
+                </div>
+              )}
+            </>
+          )}
+        </Gallery>
+      </main>
+
+      <ControlBar
+        room={room}
+        meetingName={meetingTitle}
+        onLeave={onLeave}
+        onOpenSettings={() => setSettingsOpen(true)}
+        onError={toast}
+      />
+
+      <SettingsDialog
+        room={room}
+        open={settingsOpen}
+        onClose={() => setSettingsOpen(false)}
+        speakerId={speakerId}
+        onSpeakerChange={setSpeakerId}
+        onError={toast}
+      />
+
+      <div className="toasts" aria-live="assertive">
+        {toasts.map((t) => (
+          <div key={t.id} className="toast" role="alert">
+            <AlertIcon size={18} />
+            <span>{t.message}</span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+const STATE_TEXT: Record<ConnectionState, string> = {
+  connecting: 'Joining the meeting…',
+  connected: 'Connected',
+  reconnecting: 'Connection lost. Reconnecting…',
+  disconnected: 'Disconnected',
+};
+
+/** Says how the connection is doing; stays out of sight while all is well. */
+function ConnectionBanner({ state }: { state: ConnectionState }) {
+  const visible = state !== 'connected';
+  return (
+    <div
+      className={`stage-banner ${visible ? '' : 'sr-only'} ${state === 'reconnecting' ? 'stage-banner-warn' : ''}`}
+      role="status"
+      data-testid="connection-state"
+      data-state={state}
+    >
+      {visible && state !== 'disconnected' && <Spinner size={16} />}
+      <span>{STATE_TEXT[state]}</span>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import type { Participant } from '@conclave/client';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { avatarHue, initials } from '../ui/components';
+import { CameraOffIcon, MicOffIcon } from '../ui/icons';
+import { useSpeaking, useTrackElement } from './media';
+
+type SinkableAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+
+/**
+ * One person on the stage: their camera (or an avatar when it is off), name and mute state.
+ * Remote audio plays through the tile's <audio> element. The hooks the e2e tests rely on live here:
+ * data-testid, data-participant-id, data-self, aria-label and the data-source elements.
+ */
+export function ParticipantTile({
+  participant,
+  isSelf,
+  name,
+  width,
+  height,
+  speakerId,
+  onAudioBlocked,
+}: {
+  participant: Participant;
+  isSelf: boolean;
+  /** Shown until the server confirms the participant's name. */
+  name: string;
+  width: number;
+  height: number;
+  speakerId?: string | undefined;
+  onAudioBlocked?: () => void;
+}) {
+  const camera = participant.getPublication('camera');
+  const microphone = participant.getPublication('microphone');
+  const cameraOn = camera !== undefined && !camera.muted;
+  const micOn = microphone !== undefined && !microphone.muted;
+  const videoTrack = cameraOn ? (camera?.track ?? null) : null;
+  const audioTrack = !isSelf ? (microphone?.track ?? null) : null;
+
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const [hasPicture, setHasPicture] = useState(false);
+  useTrackElement(videoRef, videoTrack);
+  useTrackElement(audioRef, audioTrack, onAudioBlocked);
+  const speaking = useSpeaking(microphone?.track ?? null, micOn);
+
+  useEffect(() => setHasPicture(false), [videoTrack]);
+
+  useEffect(() => {
+    const el = audioRef.current as SinkableAudio | null;
+    if (el?.setSinkId && speakerId !== undefined) el.setSinkId(speakerId).catch(() => undefined);
+  }, [speakerId, audioTrack]);
+
+  const showVideo = videoTrack !== null && hasPicture;
+  const style = { width, height, '--hue': avatarHue(participant.id || name) } as CSSProperties;
+
+  return (
+    <div
+      className={`tile ${speaking ? 'tile-speaking' : ''} ${showVideo ? 'tile-video' : ''}`}
+      style={style}
+      role="group"
+      aria-label={name}
+      data-testid="participant-tile"
+      data-participant-id={participant.id}
+      data-self={isSelf ? 'true' : 'false'}
+      data-microphone={micOn ? 'on' : 'off'}
+      data-camera={cameraOn ? 'on' : 'off'}
+      data-speaking={speaking ? 'true' : 'false'}
+    >
+      <div className="tile-avatar" aria-hidden="true">
+        <span className="avatar avatar-lg">{initials(name)}</span>
+      </div>
+      <video
+        ref={videoRef}
+        className={`tile-video-el ${isSelf ? 'mirrored' : ''} ${showVideo ? 'visible' : ''}`}
+        data-source="camera"
+        autoPlay
+        playsInline
+        muted
+        onLoadedData={() => setHasPicture(true)}
+        onPlaying={() => setHasPicture(true)}
+      />
+      {!isSelf && <audio ref={audioRef} data-source="microphone" autoPlay />}
+      <div className="tile-footer">
+        <span className="tile-name">
+          {!micOn && (
+            <span className="indicator indicator-muted" title="Microphone muted">
+              <MicOffIcon size={14} />
+              <span className="sr-only">Microphone muted</span>
+            </span>
+          )}
+          <span className="tile-name-text">{name}</span>
+          {isSelf && <span className="tile-you">(You)</span>}
+        </span>
+        {!cameraOn && (
+          <span className="indicator indicator-camera" title="Camera off">
+            <CameraOffIcon size={14} />
+            <span className="sr-only">Camera off</span>
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { Room } from '@conclave/client';
+import { useEffect, useRef, useState } from 'react';
+import { Button } from '../ui/components';
+import { DeviceSelect } from './DeviceSelect';
+import { useDevices } from './useRoom';
+
+const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+/** Device choice during a meeting: switching applies at once (replaceTrack, no renegotiation). */
+export function SettingsDialog({
+  room,
+  open,
+  onClose,
+  speakerId,
+  onSpeakerChange,
+  onError,
+}: {
+  room: Room;
+  open: boolean;
+  onClose: () => void;
+  speakerId: string | undefined;
+  onSpeakerChange: (id: string) => void;
+  onError: (message: string) => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const devices = useDevices(open);
+  const [, setTick] = useState(0);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  const switchTo = async (kind: 'audioinput' | 'videoinput', id: string) => {
+    try {
+      await room.switchActiveDevice(kind, id);
+      setTick((t) => t + 1);
+    } catch (err) {
+      onError(err instanceof Error ? err.message : 'Could not switch the device');
+    }
+  };
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby="settings-title"
+      onClose={onClose}
+      onClick={(e) => e.target === ref.current && onClose()}
+    >
+      <div className="dialog-body">
+        <h2 id="settings-title">Audio and video</h2>
+        <DeviceSelect
+          label="Microphone"
+          devices={devices.filter((d) => d.kind === 'audioinput')}
+          value={room.getActiveDevice('audioinput')}
+          onChange={(id) => void switchTo('audioinput', id)}
+        />
+        {canPickSpeaker && (
+          <DeviceSelect
+            label="Speaker"
+            devices={devices.filter((d) => d.kind === 'audiooutput')}
+            value={speakerId}
+            onChange={onSpeakerChange}
+          />
+        )}
+        <DeviceSelect
+          label="Camera"
+          devices={devices.filter((d) => d.kind === 'videoinput')}
+          value={room.getActiveDevice('videoinput')}
+          onChange={(id) => void switchTo('videoinput', id)}
+        />
+        <div className="dialog-actions">
+          <Button variant="primary" onClick={onClose}>
+            Done
+          </Button>
+        </div>
+      </div>
+    </dialog>
+  );
+}

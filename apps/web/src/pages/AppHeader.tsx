@@ -1,0 +1,54 @@
+import { useState, type CSSProperties } from 'react';
+import { Link, navigate } from '../app/router';
+import { useSession } from '../app/session';
+import { Brand, Button, avatarHue, initials } from '../ui/components';
+import { SignOutIcon } from '../ui/icons';
+
+/** Top bar of the signed-in app (and of the join page). */
+export function AppHeader({ signInNext }: { signInNext?: string } = {}) {
+  const session = useSession();
+  const [busy, setBusy] = useState(false);
+  const user = session.session?.user;
+  const signOut = async () => {
+    setBusy(true);
+    try {
+      await session.signOut();
+    } finally {
+      setBusy(false);
+      navigate('/sign-in');
+    }
+  };
+  return (
+    <header className="app-header">
+      <div className="app-header-inner">
+        <div className="app-header-left">
+          <Brand />
+          {session.session && <span className="org-name">{session.session.organisation.name}</span>}
+        </div>
+        {user ? (
+          <div className="app-header-user">
+            <span
+              className="avatar avatar-sm"
+              style={{ '--hue': avatarHue(user.id) } as CSSProperties}
+              aria-hidden="true"
+            >
+              {initials(user.displayName)}
+            </span>
+            <span className="user-meta">
+              <span className="user-name">{user.displayName}</span>
+              <span className="user-email">{user.email}</span>
+            </span>
+            <Button variant="ghost" size="sm" onClick={signOut} busy={busy}>
+              <SignOutIcon size={16} />
+              Sign out
+            </Button>
+          </div>
+        ) : signInNext !== undefined && session.status === 'ready' && !session.setupNeeded ? (
+          <Link href={`/sign-in?next=${encodeURIComponent(signInNext)}`} className="btn btn-ghost btn-sm">
+            Sign in
+          </Link>
+        ) : null}
+      </div>
+    </header>
+  );
+}

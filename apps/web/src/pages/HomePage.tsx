@@ -1,0 +1,278 @@
+import type { MeetingView } from '@conclave/protocol';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { createMeeting, deleteMeeting, listMeetings, updateMeeting } from '../api/endpoints';
+import { ApiError } from '../api/http';
+import { Link } from '../app/router';
+import { useSession } from '../app/session';
+import { Alert, Button, CopyButton, Spinner, TextField } from '../ui/components';
+import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
+import { AppHeader } from './AppHeader';
+
+export function HomePage() {
+  const session = useSession();
+  const [meetings, setMeetings] = useState<MeetingView[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const handle = useCallback(
+    (err: unknown): string => {
+      if (err instanceof ApiError && err.code === 'unauthorized') session.expired();
+      return err instanceof Error ? err.message : 'Something went wrong';
+    },
+    [session],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    listMeetings().then(
+      (r) => !cancelled && setMeetings(r.meetings),
+      (err: unknown) => !cancelled && setLoadError(handle(err)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [handle]);
+
+  const firstName = session.session?.user.displayName.split(/\s+/)[0] ?? '';
+
+  return (
+    <div className="app-shell">
+      <AppHeader />
+      <main className="home">
+        <section className="home-hero">
+          <div>
+            <h1>Meetings</h1>
+            <p className="muted">
+              {firstName ? `Hi ${firstName}. ` : ''}Create a meeting, share its link, and join from any
+              browser.
+            </p>
+          </div>
+        </section>
+
+        <CreateMeetingCard onCreated={(m) => setMeetings((list) => [m, ...(list ?? [])])} onError={handle} />
+
+        <section className="card meeting-list-card" aria-labelledby="my-meetings">
+          <div className="card-header">
+            <h2 id="my-meetings">Your meetings</h2>
+            {meetings && <span className="count-badge">{meetings.length}</span>}
+          </div>
+          {loadError && <Alert>{loadError}</Alert>}
+          {!meetings && !loadError && (
+            <div className="empty">
+              <Spinner label="Loading meetings" />
+            </div>
+          )}
+          {meetings?.length === 0 && (
+            <div className="empty">
+              <CalendarIcon size={32} />
+              <p>No meetings yet. Create one above; it keeps its link until you delete it.</p>
+            </div>
+          )}
+          {meetings && meetings.length > 0 && (
+            <ul className="meeting-list">
+              {meetings.map((m) => (
+                <MeetingRow
+                  key={m.id}
+                  meeting={m}
+                  onChanged={(updated) =>
+                    setMeetings((list) => list?.map((x) => (x.id === updated.id ? updated : x)) ?? null)
+                  }
+                  onDeleted={() => setMeetings((list) => list?.filter((x) => x.id !== m.id) ?? null)}
+                  onError={handle}
+                />
+              ))}
+            </ul>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}
+
+function CreateMeetingCard({
+  onCreated,
+  onError,
+}: {
+  onCreated: (m: MeetingView) => void;
+  onError: (err: unknown) => string;
+}) {
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!name.trim()) {
+      setError('Enter a name for the meeting');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      onCreated(await createMeeting({ name: name.trim() }));
+      setName('');
+    } catch (err) {
+      setError(onError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card create-card" aria-labelledby="new-meeting">
+      <h2 id="new-meeting">New meeting</h2>
+      <form className="create-form" onSubmit={submit} noValidate>
+        <TextField
+          label="Meeting name"
+          name="meetingName"
+          placeholder="e.g. Weekly team sync"
+          maxLength={120}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={error}
+        />
+        <Button type="submit" variant="primary" busy={busy}>
+          <PlusIcon size={18} />
+          Create meeting
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+function MeetingRow({
+  meeting,
+  onChanged,
+  onDeleted,
+  onError,
+}: {
+  meeting: MeetingView;
+  onChanged: (m: MeetingView) => void;
+  onDeleted: () => void;
+  onError: (err: unknown) => string;
+}) {
+  const [mode, setMode] = useState<'view' | 'rename' | 'delete'>('view');
+  const [name, setName] = useState(meeting.name);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const renameRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (mode === 'rename') renameRef.current?.select();
+  }, [mode]);
+
+  const rename = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!name.trim()) {
+      setError('Enter a name');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      onChanged(await updateMeeting(meeting.id, { name: name.trim() }));
+      setMode('view');
+    } catch (err) {
+      setError(onError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await deleteMeeting(meeting.id);
+      onDeleted();
+    } catch (err) {
+      setError(onError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className="meeting-row" data-testid="meeting-row" data-meeting-id={meeting.id}>
+      {mode === 'rename' ? (
+        <form className="rename-form" onSubmit={rename} noValidate>
+          <TextField
+            ref={renameRef}
+            label="New name"
+            value={name}
+            maxLength={120}
+            onChange={(e) => setName(e.target.value)}
+            error={error}
+            onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
+          />
+          <div className="row-actions">
+            <Button type="submit" variant="primary" size="sm" busy={busy}>
+              Save
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setMode('view')}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <div className="meeting-main">
+            <h3 className="meeting-name">{meeting.name}</h3>
+            <div className="meeting-meta">
+              <span className="ext" title="Extension">
+                Ext. {meeting.extension}
+              </span>
+              <span className="join-url" title={meeting.joinUrl}>
+                {meeting.joinUrl}
+              </span>
+            </div>
+            {error && <p className="field-error">{error}</p>}
+          </div>
+          {mode === 'delete' ? (
+            <div className="row-actions confirm" role="group" aria-label={`Confirm deleting ${meeting.name}`}>
+              <span className="confirm-text">Delete this meeting and its link?</span>
+              <Button variant="danger" size="sm" busy={busy} onClick={remove}>
+                Delete meeting
+              </Button>
+              <Button variant="ghost" size="sm" onClick={() => setMode('view')}>
+                Cancel
+              </Button>
+            </div>
+          ) : (
+            <div className="row-actions">
+              <CopyButton text={meeting.joinUrl} label="Copy link" />
+              <Button
+                variant="ghost"
+                size="sm"
+                aria-label={`Rename ${meeting.name}`}
+                title="Rename"
+                onClick={() => {
+                  setName(meeting.name);
+                  setError(undefined);
+                  setMode('rename');
+                }}
+              >
+                <PencilIcon size={16} />
+                <span aria-hidden="true">Rename</span>
+              </Button>
+              <Button
+                variant="ghost"
+                size="sm"
+                className="btn-icon-danger"
+                aria-label={`Delete ${meeting.name}`}
+                title="Delete"
+                onClick={() => setMode('delete')}
+              >
+                <TrashIcon size={16} />
+                <span aria-hidden="true">Delete</span>
+              </Button>
+              <Link
+                href={`/m/${meeting.id}`}
+                className="btn btn-primary btn-sm"
+                aria-label={`Join ${meeting.name}`}
+              >
+                Join
+              </Link>
+            </div>
+          )}
+        </>
+      )}
+    </li>
+  );
+}

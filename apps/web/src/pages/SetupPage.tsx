@@ -1,0 +1,98 @@
+import { useState, type FormEvent } from 'react';
+import { completeSetup } from '../api/endpoints';
+import { ApiError } from '../api/http';
+import { navigate } from '../app/router';
+import { useSession } from '../app/session';
+import { Alert, Button, TextField } from '../ui/components';
+import { AuthLayout } from './AuthLayout';
+
+/** First run: creates the organisation and its first Administrator, then signs them in. */
+export function SetupPage() {
+  const session = useSession();
+  const [form, setForm] = useState({ organisationName: '', displayName: '', email: '', password: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: e.target.value }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const view = await completeSetup(form);
+      session.signedIn(view);
+      navigate('/', { replace: true });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'setup_already_done') {
+        session.reload();
+        navigate('/sign-in', { replace: true });
+        return;
+      }
+      setError(err instanceof ApiError ? err : new ApiError(0, 'internal', 'Setup failed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fieldError = (name: string) => (error?.field === name ? error.message : undefined);
+
+  return (
+    <AuthLayout
+      title="Set up Conclave"
+      subtitle="Name your organisation and create its first administrator account. You can invite everyone else afterwards."
+    >
+      <form className="stack" onSubmit={submit} noValidate>
+        {error && !error.field && <Alert>{error.message}</Alert>}
+        <TextField
+          label="Organisation name"
+          name="organisationName"
+          autoComplete="organization"
+          required
+          maxLength={100}
+          value={form.organisationName}
+          onChange={set('organisationName')}
+          error={fieldError('organisationName')}
+          autoFocus
+        />
+        <TextField
+          label="Display name"
+          name="displayName"
+          autoComplete="name"
+          required
+          maxLength={64}
+          value={form.displayName}
+          onChange={set('displayName')}
+          error={fieldError('displayName')}
+          hint="How others see you in meetings."
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={form.email}
+          onChange={set('email')}
+          error={fieldError('email')}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          value={form.password}
+          onChange={set('password')}
+          error={fieldError('password')}
+          hint="At least 10 characters."
+        />
+        <Button type="submit" variant="primary" size="lg" busy={busy}>
+          Create organisation
+        </Button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,174 @@
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+} from 'react';
+import { Link } from '../app/router';
+import { AlertIcon, CheckIcon, CopyIcon, LogoMark } from './icons';
+
+type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'ghost-dark' | 'danger';
+
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  busy = false,
+  className = '',
+  children,
+  disabled,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: ButtonVariant;
+  size?: 'sm' | 'md' | 'lg';
+  busy?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={`btn btn-${variant} btn-${size} ${className}`}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+      {...rest}
+    >
+      {busy && <Spinner size={16} />}
+      {children}
+    </button>
+  );
+}
+
+export function Spinner({ size = 20, label }: { size?: number; label?: string }) {
+  return (
+    <span className="spinner" style={{ width: size, height: size }} role={label ? 'status' : undefined}>
+      {label && <span className="sr-only">{label}</span>}
+    </span>
+  );
+}
+
+export function TextField({
+  label,
+  error,
+  hint,
+  className = '',
+  ref,
+  ...rest
+}: InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  ref?: Ref<HTMLInputElement>;
+}) {
+  const id = useId();
+  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        ref={ref}
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        {...rest}
+      />
+      {hint && !error && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Alert({ children, tone = 'error' }: { children: ReactNode; tone?: 'error' | 'info' }) {
+  return (
+    <div className={`alert alert-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      <AlertIcon size={18} />
+      <div>{children}</div>
+    </div>
+  );
+}
+
+export function Brand({ to = '/' }: { to?: string }) {
+  return (
+    <Link href={to} className="brand">
+      <LogoMark />
+      <span>Conclave</span>
+    </Link>
+  );
+}
+
+/** Copies text and confirms it for a moment; the accessible name stays stable. */
+export function CopyButton({
+  text,
+  label = 'Copy link',
+  className = '',
+  variant = 'ghost',
+  size = 'sm',
+  showLabel = true,
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+  variant?: ButtonVariant;
+  size?: 'sm' | 'md';
+  showLabel?: boolean;
+}) {
+  const [copied, setCopied] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => clearTimeout(timer.current ?? undefined), []);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard access can be refused (e.g. plain http on another host): select-and-copy fallback.
+      const input = document.createElement('textarea');
+      input.value = text;
+      document.body.appendChild(input);
+      input.select();
+      document.execCommand('copy');
+      input.remove();
+    }
+    setCopied(true);
+    clearTimeout(timer.current ?? undefined);
+    timer.current = setTimeout(() => setCopied(false), 2000);
+  };
+  return (
+    <Button
+      variant={variant}
+      size={size}
+      className={className}
+      onClick={copy}
+      aria-label={label}
+      title={label}
+    >
+      {copied ? <CheckIcon size={16} /> : <CopyIcon size={16} />}
+      {showLabel && <span aria-hidden="true">{copied ? 'Copied' : label}</span>}
+      <span className="sr-only" role="status">
+        {copied ? 'Copied to clipboard' : ''}
+      </span>
+    </Button>
+  );
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return '?';
+  const first = parts[0]?.[0] ?? '';
+  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
+  return (first + last).toUpperCase();
+}
+
+/** A stable, pleasant colour per person, for avatars. */
+export function avatarHue(seed: string): number {
+  let h = 0;
+  for (let i = 0; i < seed.length; i++) h = (h * 31 + seed.charCodeAt(i)) >>> 0;
+  return h % 360;
+}

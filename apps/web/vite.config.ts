@@ -1,0 +1,31 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/** Where `vite dev` sends API and signaling traffic: a Conclave server started separately. */
+const API_TARGET = 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'es2022',
+  },
+  server: {
+    proxy: {
+      '/api': {
+        target: API_TARGET,
+        ws: true,
+        changeOrigin: true,
+        // The server only accepts signaling sockets from its own public origin.
+        headers: { origin: API_TARGET },
+      },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: API_TARGET, ws: true, changeOrigin: true, headers: { origin: API_TARGET } },
+    },
+  },
+});
