@@ -52,3 +52,4 @@ export {
   type JanusConfigOptions,
 } from './janus-config';
 export { silentLogger, type MediaLogger } from './logger';
+export { sdpMediaSections, type SdpMediaSection } from './sdp';

@@ -1,0 +1,249 @@
+import {
+  parseClientMessage,
+  type ClientMessage,
+  type ClientMessageOf,
+  type IceServerInfo,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@conclave/protocol';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { Principal } from '../auth/principal';
+import type { Clock } from '../common/clock';
+import { SignalingError, toErrorFrame } from './errors';
+import type { SignalingAuth, MeetingLookup } from './ports';
+import { MessageRateLimiter, type MessageLimits } from './rate-limit';
+import {
+  CloseCode,
+  type MeetingRoom,
+  type Participant,
+  type ParticipantSink,
+  type RoomRegistry,
+} from './room';
+
+/** A client that does not read its socket is cut off rather than buffered for without limit. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Requests waiting behind a slow one (e.g. a publish) before new ones are refused. */
+const MAX_QUEUED = 64;
+
+export interface ConnectionDeps {
+  auth: SignalingAuth;
+  meetings: MeetingLookup;
+  rooms: RoomRegistry;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  limits: MessageLimits;
+  iceServers: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
+}
+
+/**
+ * One signaling socket. Frames are parsed and refused (with an `error` frame) one by one, never
+ * by closing the socket; valid requests run in order, one at a time, so that e.g. candidates sent
+ * right after a publish reach Janus after it. Everything but join and ping needs a joined meeting.
+ */
+export class SignalingConnection implements ParticipantSink {
+  private participant: Participant | null = null;
+  private room: MeetingRoom | null = null;
+  private joining = false;
+  private isClosed = false;
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private missedPongs = 0;
+  private readonly limiter: MessageRateLimiter;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly request: FastifyRequest,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.limiter = new MessageRateLimiter(deps.limits, deps.clock);
+    socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    socket.on('pong', () => {
+      this.missedPongs = 0;
+    });
+    socket.on('close', () => this.onClose());
+  }
+
+  /** Called by the heartbeat timer: pings, and ends a socket that missed two pongs in a row. */
+  heartbeat(): void {
+    if (this.isClosed) return;
+    if (this.missedPongs >= 2) {
+      this.deps.logger.info(
+        { participantId: this.participant?.id },
+        'signaling socket stopped answering pings',
+      );
+      this.socket.terminate();
+      return;
+    }
+    this.missedPongs++;
+    this.socket.ping();
+  }
+
+  send(message: ServerMessage): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.deps.logger.warn(
+        { participantId: this.participant?.id },
+        'signaling client does not read; closing',
+      );
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  private sendError(body: Omit<ServerMessageOf<'error'>, 'type' | 'rid'>, rid?: string): void {
+    this.send({ type: 'error', ...(rid !== undefined && { rid }), ...body });
+  }
+
+  private onFrame(data: RawData, _isBinary: boolean): void {
+    if (this.isClosed) return;
+    const verdict = this.limiter.take();
+    if (verdict !== 'ok') {
+      this.sendError({ code: 'rate_limited', message: 'Too many messages; slow down' });
+      if (verdict === 'abusive') {
+        this.deps.logger.warn({ participantId: this.participant?.id }, 'signaling client flooded; closing');
+        this.close(CloseCode.policy, 'too many messages');
+      }
+      return;
+    }
+    const parsed = parseClientMessage(toBytes(data));
+    if (!parsed.ok) {
+      const { rid, ...body } = parsed.error;
+      this.sendError(body, rid);
+      return;
+    }
+    if (this.queued >= MAX_QUEUED) {
+      this.sendError({ code: 'rate_limited', message: 'Too many requests in flight' }, ridOf(parsed.message));
+      return;
+    }
+    this.queued++;
+    const message = parsed.message;
+    this.queue = this.queue.then(async () => {
+      try {
+        await this.handle(message);
+      } catch (err) {
+        this.fail(err, message);
+      } finally {
+        this.queued--;
+      }
+    });
+  }
+
+  private fail(err: unknown, message: ClientMessage): void {
+    const { body, unexpected } = toErrorFrame(err);
+    if (unexpected) {
+      this.deps.logger.error(
+        { err, type: message.type, participantId: this.participant?.id },
+        'signaling failure',
+      );
+    }
+    this.sendError(body, ridOf(message));
+  }
+
+  private async handle(message: ClientMessage): Promise<void> {
+    if (this.isClosed && message.type !== 'leave') return;
+    if (message.type === 'ping') {
+      this.send({ type: 'pong', ...(message.rid !== undefined && { rid: message.rid }) });
+      return;
+    }
+    if (message.type === 'join') {
+      await this.join(message);
+      return;
+    }
+    const participant = this.participant;
+    const room = this.room;
+    if (!participant || !room || participant.left) {
+      throw new SignalingError('not_joined', 'Join a meeting first');
+    }
+    switch (message.type) {
+      case 'publish': {
+        const sdp = await room.publish(participant, message);
+        this.send({ type: 'publishAnswer', ...(message.rid !== undefined && { rid: message.rid }), sdp });
+        return;
+      }
+      case 'subscriptionAnswer':
+        await room.answerSubscription(participant, message.sdp);
+        this.ack(message.rid);
+        return;
+      case 'trickle':
+        await room.trickle(participant, message);
+        return;
+      case 'setMute':
+        await room.setMute(participant, message.source, message.muted);
+        this.ack(message.rid);
+        return;
+      case 'leave':
+        room.leave(participant, 'left');
+        this.ack(message.rid);
+        this.close(CloseCode.normal, 'left');
+        return;
+    }
+  }
+
+  /** Authorises a join: a guest only for the meeting its token names, a user only in their organisation. */
+  private async join(message: ClientMessageOf<'join'>): Promise<void> {
+    if (this.participant || this.joining) throw new SignalingError('already_joined', 'Already in a meeting');
+    this.joining = true;
+    try {
+      const principal = await this.principalFor(message);
+      if (principal.kind === 'guest' && principal.meetingId !== message.meetingId) {
+        throw new SignalingError('forbidden', 'This guest link is for another meeting', 'meetingId');
+      }
+      const meeting = await this.deps.meetings.findMeeting(message.meetingId);
+      // Another organisation's meeting is reported exactly like a missing one.
+      if (!meeting || meeting.organisationId !== principal.organisationId) {
+        throw new SignalingError('meeting_not_found', 'No such meeting', 'meetingId');
+      }
+      if (this.isClosed) return;
+      const iceServers = await this.deps.iceServers(principal);
+      const { room, participant } = await this.deps.rooms.join(meeting, principal, this, {
+        ...(message.rid !== undefined && { rid: message.rid }),
+        iceServers,
+      });
+      this.room = room;
+      this.participant = participant;
+      // The socket may have gone while we waited for the media server.
+      if (this.isClosed) room.leave(participant, 'disconnected');
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  private async principalFor(message: ClientMessageOf<'join'>): Promise<Principal> {
+    if (message.guestToken !== undefined) {
+      const guest = await this.deps.auth.principalFromGuestToken(message.guestToken);
+      if (!guest)
+        throw new SignalingError('unauthorized', 'This guest link is not valid any more', 'guestToken');
+      return guest;
+    }
+    const principal = await this.deps.auth.principalFromRequest(this.request);
+    if (!principal) throw new SignalingError('unauthorized', 'Sign in, or join with a guest link');
+    return principal;
+  }
+
+  private ack(rid: string | undefined): void {
+    this.send({ type: 'ack', ...(rid !== undefined && { rid }) });
+  }
+
+  private onClose(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    const participant = this.participant;
+    if (participant && this.room && !participant.left) this.room.leave(participant, 'disconnected');
+  }
+}
+
+const ridOf = (message: ClientMessage): string | undefined => ('rid' in message ? message.rid : undefined);
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

@@ -1,0 +1,515 @@
+import type {
+  ClientMessageOf,
+  IceCandidate,
+  IceServerInfo,
+  LeaveReason,
+  ParticipantInfo,
+  ServerMessage,
+  StreamInfo,
+  TrackSource,
+} from '@conclave/protocol';
+import type { Principal } from '../auth/principal';
+import type { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import type { IceCandidateInit, JanusSession } from '../media/janus-client';
+import type { MediaLogger } from '../media/logger';
+import type { MediaNode, MediaPlane } from '../media/media-plane';
+import { sdpMediaSections } from '../media/sdp';
+import { VideoRoom, type Publisher, type SubscribedStream, type Subscriber } from '../media/videoroom';
+import { SignalingError } from './errors';
+import type { MeetingRecord } from './ports';
+
+/** How the room talks to one participant's socket. */
+export interface ParticipantSink {
+  send(message: ServerMessage): void;
+  /** Closes the socket after what was sent. */
+  close(code: number, reason: string): void;
+}
+
+/** The room closed (emptied or lost its media) while a request was on its way: try a fresh one. */
+export class RoomClosedError extends Error {
+  override name = 'RoomClosedError';
+}
+
+const SOURCE_KIND: Record<TrackSource, 'audio' | 'video'> = { microphone: 'audio', camera: 'video' };
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policy: 1008,
+  serverError: 1011,
+} as const;
+
+interface PublishedTrack {
+  mid: string;
+  muted: boolean;
+}
+
+/** One socket's presence in a meeting: roster entry, publisher and multistream subscriber. */
+export class Participant {
+  readonly tracks = new Map<TrackSource, PublishedTrack>();
+  /** Mute wishes, kept for tracks that are not published yet. */
+  readonly muted = new Map<TrackSource, boolean>();
+  publisher: Publisher | null = null;
+  subscriber: Subscriber | null = null;
+  left = false;
+
+  constructor(
+    readonly id: string,
+    readonly principal: Principal,
+    readonly sink: ParticipantSink,
+    readonly joinedAt: string,
+  ) {}
+
+  get displayName(): string {
+    return this.principal.displayName;
+  }
+
+  info(): ParticipantInfo {
+    return {
+      id: this.id,
+      displayName: this.principal.displayName,
+      kind: this.principal.kind,
+      tracks: [...this.tracks.entries()].map(([source, t]) => ({ source, muted: t.muted })),
+      joinedAt: this.joinedAt,
+    };
+  }
+
+  sourceForMid(mid: string): TrackSource | null {
+    for (const [source, track] of this.tracks) if (track.mid === mid) return source;
+    return null;
+  }
+}
+
+interface RoomMedia {
+  node: MediaNode;
+  session: JanusSession;
+  room: VideoRoom;
+}
+
+export interface RoomContext {
+  media: MediaPlane;
+  clock: Clock;
+  logger: MediaLogger;
+}
+
+/**
+ * One active meeting: its participants and its Janus room (created on the first join, destroyed
+ * when the last participant leaves). It keeps each participant's subscription in line with who
+ * publishes, and fails everyone over to a fresh start when its media server goes away.
+ */
+export class MeetingRoom {
+  readonly participants = new Map<string, Participant>();
+  private readonly byFeed = new Map<number, Participant>();
+  private media: Promise<RoomMedia> | null = null;
+  private ready: RoomMedia | null = null;
+  private admitting = 0;
+  private isClosed = false;
+
+  constructor(
+    readonly meeting: MeetingRecord,
+    private readonly ctx: RoomContext,
+    private readonly onClosed: (room: MeetingRoom) => void,
+  ) {}
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The Janus room id, once it exists. */
+  get janusRoomId(): number | null {
+    return this.ready?.room.id ?? null;
+  }
+
+  /** The media node hosting this room, once it exists. */
+  get nodeId(): string | null {
+    return this.ready?.node.id ?? null;
+  }
+
+  /** Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. */
+  async admit(
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: { rid?: string; iceServers: IceServerInfo[] },
+  ): Promise<Participant> {
+    this.admitting++;
+    try {
+      await this.ensureMedia();
+      if (this.isClosed) throw new RoomClosedError('The meeting room closed');
+      const now = this.ctx.clock.now();
+      const participant = new Participant(newId(now.getTime()), principal, sink, now.toISOString());
+      this.participants.set(participant.id, participant);
+      sink.send({
+        type: 'joined',
+        ...(reply.rid !== undefined && { rid: reply.rid }),
+        participantId: participant.id,
+        meeting: { id: this.meeting.id, name: this.meeting.name },
+        participants: [...this.participants.values()].map((p) => p.info()),
+        iceServers: reply.iceServers,
+      });
+      this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
+      this.ctx.logger.info(
+        { meetingId: this.meeting.id, participantId: participant.id, kind: principal.kind },
+        'participant joined',
+      );
+      this.refreshSubscriptions();
+      return participant;
+    } finally {
+      this.admitting--;
+      if (this.participants.size === 0 && this.admitting === 0) void this.close();
+    }
+  }
+
+  /** Publishes (or renegotiates) the participant's sending connection; returns Janus's answer. */
+  async publish(p: Participant, msg: ClientMessageOf<'publish'>): Promise<string> {
+    this.assertPresent(p);
+    validateTracks(msg.sdp, msg.tracks);
+    const descriptions = msg.tracks.map((t) => ({ mid: t.mid, description: t.source }));
+    const media = await this.ensureMedia();
+    let publisher = p.publisher;
+    if (!publisher || !publisher.active) {
+      // A publisher that never came up, or went down, is replaced rather than reused.
+      if (publisher) await publisher.close();
+      publisher = await media.room.joinAsPublisher({ display: p.displayName, opaqueId: p.id });
+      if (p.left || this.isClosed) {
+        await publisher.close();
+        throw new RoomClosedError('Left the meeting while publishing');
+      }
+      this.adoptPublisher(p, publisher);
+    }
+    const result = await publisher.publish(msg.sdp, descriptions);
+    if (p.left || this.isClosed) throw new RoomClosedError('Left the meeting while publishing');
+    const offered = new Set(result.streams.map((s) => s.mid));
+    p.tracks.clear();
+    for (const t of msg.tracks) {
+      if (offered.has(t.mid)) p.tracks.set(t.source, { mid: t.mid, muted: p.muted.get(t.source) ?? false });
+    }
+    for (const t of p.tracks.values()) if (t.muted) await publisher.setSend(t.mid, false);
+    this.broadcast({ type: 'participantUpdated', participant: p.info() });
+    // Renegotiating an active publisher may change its streams; new publishers wait for 'active'.
+    if (publisher.active) this.refreshSubscriptions();
+    return result.sdp;
+  }
+
+  /** The client's answer to the last subscription offer. */
+  async answerSubscription(p: Participant, sdp: string): Promise<void> {
+    this.assertPresent(p);
+    if (!p.subscriber?.negotiating) {
+      throw new SignalingError('invalid_state', 'There is no subscription offer to answer');
+    }
+    await p.subscriber.answer(sdp);
+  }
+
+  async trickle(p: Participant, msg: ClientMessageOf<'trickle'>): Promise<void> {
+    this.assertPresent(p);
+    const candidate = msg.candidate ? toJanusCandidate(msg.candidate) : null;
+    if (msg.target === 'publisher') {
+      if (!p.publisher || p.publisher.closed) {
+        throw new SignalingError('invalid_state', 'Publish before sending publisher candidates');
+      }
+      await p.publisher.trickle(candidate);
+    } else {
+      if (!p.subscriber || p.subscriber.closed) {
+        throw new SignalingError('invalid_state', 'There is no subscription to send candidates for');
+      }
+      await p.subscriber.trickle(candidate);
+    }
+  }
+
+  /** Mutes or unmutes one of the participant's own tracks: Janus stops or resumes relaying it. */
+  async setMute(p: Participant, source: TrackSource, muted: boolean): Promise<void> {
+    this.assertPresent(p);
+    p.muted.set(source, muted);
+    const track = p.tracks.get(source);
+    if (!track) return; // not published yet: applied when it is
+    if (p.publisher && !p.publisher.closed) await p.publisher.setSend(track.mid, !muted);
+    if (track.muted === muted) return;
+    track.muted = muted;
+    this.broadcast({ type: 'participantUpdated', participant: p.info() });
+  }
+
+  /** Removes a participant and releases its Janus handles; the last one out closes the room. */
+  leave(p: Participant, reason: LeaveReason): void {
+    if (p.left) return;
+    p.left = true;
+    this.participants.delete(p.id);
+    const publisher = p.publisher;
+    const subscriber = p.subscriber;
+    p.publisher = null;
+    p.subscriber = null;
+    if (publisher) this.byFeed.delete(publisher.feedId);
+    this.ctx.logger.info({ meetingId: this.meeting.id, participantId: p.id, reason }, 'participant left');
+    this.broadcast({ type: 'participantLeft', participantId: p.id, reason });
+    if (this.participants.size === 0 && this.admitting === 0) {
+      void this.close();
+      return;
+    }
+    void Promise.all([publisher?.close(), subscriber?.close()]).catch(() => undefined);
+    this.refreshSubscriptions();
+  }
+
+  /** The media server is gone: everyone is told and disconnected, and the room is forgotten. */
+  fail(why: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.onClosed(this);
+    this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
+    for (const p of this.participants.values()) {
+      p.left = true;
+      p.sink.send({
+        type: 'disconnected',
+        reason: 'media_failure',
+        message: 'The media server stopped working. Join again to continue.',
+      });
+      p.sink.close(CloseCode.serverError, 'media failure');
+    }
+    this.participants.clear();
+    this.byFeed.clear();
+    const media = this.ready;
+    this.ready = null;
+    void media?.session.destroy().catch(() => undefined);
+  }
+
+  /** Ends the room for a server shutdown. */
+  async shutdown(): Promise<void> {
+    for (const p of this.participants.values()) {
+      p.left = true;
+      p.sink.send({ type: 'disconnected', reason: 'server_shutdown', message: 'The server is restarting.' });
+      p.sink.close(CloseCode.goingAway, 'server shutdown');
+    }
+    this.participants.clear();
+    await this.close();
+  }
+
+  private async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.onClosed(this);
+    const media = this.ready ?? (this.media ? await this.media.catch(() => null) : null);
+    this.ready = null;
+    if (!media) return;
+    try {
+      await media.room.destroy();
+    } catch (err) {
+      this.ctx.logger.warn(
+        { meetingId: this.meeting.id, err: (err as Error).message },
+        'cannot destroy Janus room',
+      );
+    }
+    await media.session.destroy().catch(() => undefined);
+    this.ctx.logger.info({ meetingId: this.meeting.id }, 'meeting room closed');
+  }
+
+  private ensureMedia(): Promise<RoomMedia> {
+    if (!this.media) {
+      this.media = this.createMedia().then(
+        (media) => {
+          this.ready = media;
+          return media;
+        },
+        (err: unknown) => {
+          this.media = null;
+          throw err;
+        },
+      );
+    }
+    return this.media;
+  }
+
+  private async createMedia(): Promise<RoomMedia> {
+    const node = await this.ctx.media.nodeForRoom(this.meeting.id);
+    const session = await node.client.createSession();
+    try {
+      const room = await VideoRoom.create(session, {
+        adminKey: node.adminKey,
+        description: 'conclave meeting',
+      });
+      if (this.isClosed) {
+        await room.destroy().catch(() => undefined);
+        throw new RoomClosedError('The meeting room closed');
+      }
+      session.once('closed', (reason) => this.fail(`Janus session ${reason}`));
+      this.ctx.logger.info(
+        { meetingId: this.meeting.id, node: node.id, room: room.id },
+        'Janus room created',
+      );
+      return { node, session, room };
+    } catch (err) {
+      await session.destroy().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private adoptPublisher(p: Participant, publisher: Publisher): void {
+    p.publisher = publisher;
+    this.byFeed.set(publisher.feedId, p);
+    publisher.on('active', () => this.refreshSubscriptions());
+    // A PeerConnection that went down is not reused: drop it, the client publishes again.
+    publisher.on('inactive', () => void publisher.close());
+    publisher.on('closed', () => {
+      if (p.publisher !== publisher) return;
+      p.publisher = null;
+      this.byFeed.delete(publisher.feedId);
+      if (p.left || this.isClosed) return;
+      p.tracks.clear();
+      this.broadcast({ type: 'participantUpdated', participant: p.info() });
+      this.refreshSubscriptions();
+    });
+  }
+
+  /** Points every participant's subscription at every other participant's active streams. */
+  private refreshSubscriptions(): void {
+    const media = this.ready;
+    if (this.isClosed || !media) return;
+    const sources: Array<{ owner: Participant; feed: number; mid: string }> = [];
+    for (const owner of this.participants.values()) {
+      const publisher = owner.publisher;
+      if (!publisher?.active) continue;
+      const published = new Set(publisher.streams.map((s) => s.mid));
+      for (const track of owner.tracks.values()) {
+        if (published.has(track.mid)) sources.push({ owner, feed: publisher.feedId, mid: track.mid });
+      }
+    }
+    for (const p of this.participants.values()) {
+      const wanted = sources.filter((s) => s.owner !== p).map(({ feed, mid }) => ({ feed, mid }));
+      if (!p.subscriber) {
+        if (wanted.length === 0) continue;
+        p.subscriber = this.createSubscriber(p, media.room);
+      }
+      p.subscriber.setStreams(wanted);
+    }
+  }
+
+  private createSubscriber(p: Participant, room: VideoRoom): Subscriber {
+    const subscriber = room.createSubscriber({ opaqueId: p.id });
+    subscriber.on('offer', (offer) => {
+      if (p.left || p.subscriber !== subscriber) return;
+      p.sink.send({ type: 'subscriptionOffer', sdp: offer.sdp, streams: this.describe(offer.streams) });
+    });
+    subscriber.on('error', (err) => {
+      this.ctx.logger.warn(
+        { meetingId: this.meeting.id, participantId: p.id, err: err.message },
+        'subscription update failed',
+      );
+    });
+    subscriber.on('closed', () => {
+      if (p.subscriber === subscriber) p.subscriber = null;
+    });
+    return subscriber;
+  }
+
+  /** Names the participant and source behind each subscribed stream. */
+  private describe(streams: readonly SubscribedStream[]): StreamInfo[] {
+    const out: StreamInfo[] = [];
+    for (const s of streams) {
+      if (s.type === 'data') continue;
+      const owner = this.byFeed.get(s.feed);
+      const source = owner?.sourceForMid(s.feedMid);
+      if (!owner || !source) continue;
+      out.push({ mid: s.mid, participantId: owner.id, source, kind: s.type });
+    }
+    return out;
+  }
+
+  private broadcast(message: ServerMessage, except?: Participant): void {
+    for (const p of this.participants.values()) if (p !== except) p.sink.send(message);
+  }
+
+  private assertPresent(p: Participant): void {
+    if (p.left || this.isClosed) throw new SignalingError('not_joined', 'You are not in this meeting');
+  }
+}
+
+/** The client's claims about its offer must match the offer: each mid exists, with the right kind. */
+function validateTracks(sdp: string, tracks: ClientMessageOf<'publish'>['tracks']): void {
+  const sections = sdpMediaSections(sdp);
+  const sources = new Set<TrackSource>();
+  for (const [i, t] of tracks.entries()) {
+    if (sources.has(t.source)) {
+      throw new SignalingError(
+        'validation_failed',
+        `tracks: ${t.source} is listed twice`,
+        `tracks.${i}.source`,
+      );
+    }
+    sources.add(t.source);
+    const section = sections.find((s) => s.mid === t.mid);
+    if (!section) {
+      throw new SignalingError(
+        'validation_failed',
+        `tracks: the offer has no media section ${t.mid}`,
+        `tracks.${i}.mid`,
+      );
+    }
+    if (section.kind !== SOURCE_KIND[t.source]) {
+      throw new SignalingError(
+        'validation_failed',
+        `tracks: ${t.source} needs an ${SOURCE_KIND[t.source]} section, ${t.mid} is ${section.kind}`,
+        `tracks.${i}.mid`,
+      );
+    }
+  }
+  if (!sdp.startsWith('v=0')) throw new SignalingError('validation_failed', 'sdp: not an SDP offer', 'sdp');
+}
+
+function toJanusCandidate(c: IceCandidate): IceCandidateInit {
+  return {
+    candidate: c.candidate,
+    ...(c.sdpMid != null && { sdpMid: c.sdpMid }),
+    ...(c.sdpMLineIndex != null && { sdpMLineIndex: c.sdpMLineIndex }),
+  };
+}
+
+/** Every active meeting room of this server, by meeting id. */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, MeetingRoom>();
+  private stopping = false;
+
+  constructor(private readonly ctx: RoomContext) {
+    // A lost node takes its rooms with it (their sessions close too; this is belt and braces).
+    ctx.media.on('nodeLost', (nodeId) => {
+      for (const room of [...this.rooms.values()]) if (room.nodeId === nodeId) room.fail('media node lost');
+    });
+  }
+
+  /** Joins the participant to the meeting's room, creating the room when it is the first. */
+  async join(
+    meeting: MeetingRecord,
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: { rid?: string; iceServers: IceServerInfo[] },
+  ): Promise<{ room: MeetingRoom; participant: Participant }> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopping) throw new SignalingError('media_unavailable', 'The server is shutting down');
+      let room = this.rooms.get(meeting.id);
+      if (!room || room.closed) {
+        const created: MeetingRoom = new MeetingRoom(meeting, this.ctx, (closed) => {
+          if (this.rooms.get(meeting.id) === closed) this.rooms.delete(meeting.id);
+        });
+        this.rooms.set(meeting.id, created);
+        room = created;
+      }
+      try {
+        return { room, participant: await room.admit(principal, sink, reply) };
+      } catch (err) {
+        if (err instanceof RoomClosedError && attempt < 2) continue;
+        throw err;
+      }
+    }
+  }
+
+  room(meetingId: string): MeetingRoom | undefined {
+    return this.rooms.get(meetingId);
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** Tells everyone the server is going away and destroys every Janus room. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.rooms.values()].map((room) => room.shutdown().catch(() => undefined)));
+  }
+}

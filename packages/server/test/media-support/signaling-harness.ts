@@ -1,0 +1,247 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  SIGNALING_PATH,
+  SIGNALING_SUBPROTOCOL,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@conclave/protocol';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import WebSocket from 'ws';
+import type { GuestPrincipal, Principal, UserPrincipal } from '../../src/auth/principal';
+import { systemClock } from '../../src/common/clock';
+import { silentLogger } from '../../src/media/logger';
+import { createMediaPlane } from '../../src/media/media-plane';
+import { signalingPlugin, type SignalingOptions } from '../../src/signaling/plugin';
+import { RoomRegistry } from '../../src/signaling/room';
+import type { MeetingLookup, MeetingRecord, SignalingAuth } from '../../src/signaling/ports';
+import { JANUS_BINARY } from './janus';
+
+export const PUBLIC_URL = 'http://conclave.test:8080';
+export const ORIGIN = new URL(PUBLIC_URL).origin;
+
+/**
+ * Stand-ins for auth/ and meetings/ (tested on their own): users hold a `test_session` cookie,
+ * guests a token, both looked up in maps the test fills.
+ */
+export class TestDirectory implements SignalingAuth, MeetingLookup {
+  readonly sessions = new Map<string, UserPrincipal>();
+  readonly guests = new Map<string, GuestPrincipal>();
+  readonly meetings = new Map<string, MeetingRecord>();
+
+  async principalFromRequest(request: FastifyRequest): Promise<Principal | null> {
+    const m = /(?:^|;\s*)test_session=([^;]+)/.exec(request.headers.cookie ?? '');
+    return (m && this.sessions.get(m[1]!)) ?? null;
+  }
+  async principalFromGuestToken(token: string): Promise<GuestPrincipal | null> {
+    return this.guests.get(token) ?? null;
+  }
+  async findMeeting(id: string): Promise<MeetingRecord | null> {
+    return this.meetings.get(id) ?? null;
+  }
+
+  user(cookie: string, organisationId: string, displayName: string): UserPrincipal {
+    const principal: UserPrincipal = {
+      kind: 'user',
+      userId: `user-${cookie}`,
+      organisationId,
+      displayName,
+      role: 'user',
+      sessionId: `session-${cookie}`,
+    };
+    this.sessions.set(cookie, principal);
+    return principal;
+  }
+  guest(token: string, meeting: MeetingRecord, displayName: string): GuestPrincipal {
+    const principal: GuestPrincipal = {
+      kind: 'guest',
+      guestId: `guest-${token}`,
+      organisationId: meeting.organisationId,
+      meetingId: meeting.id,
+      displayName,
+    };
+    this.guests.set(token, principal);
+    return principal;
+  }
+  meeting(id: string, organisationId: string, name: string): MeetingRecord {
+    const record = { id, organisationId, ownerId: 'owner', name };
+    this.meetings.set(id, record);
+    return record;
+  }
+}
+
+/** A real embedded media plane plus a small Fastify app with only the signaling plugin. */
+export async function startSignalingServer(options: Partial<SignalingOptions> = {}) {
+  const tempDir = await mkdtemp(join(tmpdir(), 'conclave-test-signal-'));
+  const media =
+    options.media ??
+    createMediaPlane(
+      {
+        mode: 'embedded',
+        janusBinary: JANUS_BINARY,
+        janusWsPort: 0,
+        rtpPortRange: { min: 41000, max: 41999 },
+        iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
+      },
+      silentLogger,
+      { supervisor: { tempDir, debugLevel: 3, restartBackoff: { initialMs: 100, maxMs: 1000 } } },
+    );
+  if (!options.media) await media.start();
+  const directory = new TestDirectory();
+  const rooms = new RoomRegistry({ media, clock: systemClock, logger: silentLogger });
+  const app: FastifyInstance = Fastify({ logger: false });
+  await app.register(signalingPlugin, {
+    auth: directory,
+    meetings: directory,
+    media,
+    publicUrl: PUBLIC_URL,
+    clock: systemClock,
+    rooms,
+    ...options,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    media,
+    rooms,
+    directory,
+    url: `ws://127.0.0.1:${port}${SIGNALING_PATH}`,
+    async stop() {
+      await app.close();
+      if (!options.media) await media.stop();
+      await rm(tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ConnectOptions {
+  cookie?: string;
+  origin?: string | null;
+  protocol?: string;
+  autoPong?: boolean;
+}
+
+/** Opens a socket and resolves once it is open, or rejects with the HTTP status that refused it. */
+export function openSocket(url: string, options: ConnectOptions = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (options.cookie) headers.cookie = `test_session=${options.cookie}`;
+    const origin = options.origin === undefined ? ORIGIN : options.origin;
+    if (origin !== null) headers.origin = origin;
+    const ws = new WebSocket(url, options.protocol ?? SIGNALING_SUBPROTOCOL, {
+      headers,
+      autoPong: options.autoPong ?? true,
+    });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(Object.assign(new Error(`refused with HTTP ${res.statusCode}`), { status: res.statusCode }));
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** A signaling client for tests: records every frame and waits for the ones asked for. */
+export class SignalClient {
+  readonly received: ServerMessage[] = [];
+  closeCode: number | null = null;
+  private waiters: Array<{ match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }> = [];
+  private closeWaiters: Array<(code: number) => void> = [];
+  private nextRid = 0;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as ServerMessage;
+      this.received.push(message);
+      for (const w of [...this.waiters]) {
+        if (w.match(message)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(message);
+        }
+      }
+    });
+    ws.on('close', (code) => {
+      this.closeCode = code;
+      for (const resolve of this.closeWaiters.splice(0)) resolve(code);
+    });
+  }
+
+  static async connect(url: string, options: ConnectOptions = {}): Promise<SignalClient> {
+    return new SignalClient(await openSocket(url, options));
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(message: object | string): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** Sends a request with a fresh rid and resolves with the reply carrying it. */
+  async request(message: { type: string } & Record<string, unknown>, ms = 5_000): Promise<ServerMessage> {
+    const rid = `r${++this.nextRid}`;
+    const reply = this.wait((m) => 'rid' in m && m.rid === rid, ms, `reply to ${message.type}`, true);
+    this.send({ ...message, rid });
+    return reply;
+  }
+
+  /** The next frame (already received or still to come) of this type that matches. */
+  next<T extends ServerMessage['type']>(
+    type: T,
+    match: (m: ServerMessageOf<T>) => boolean = () => true,
+    ms = 5_000,
+  ): Promise<ServerMessageOf<T>> {
+    const seen = this.received.find((m) => m.type === type && match(m as ServerMessageOf<T>));
+    if (seen) {
+      this.received.splice(this.received.indexOf(seen), 1);
+      return Promise.resolve(seen as ServerMessageOf<T>);
+    }
+    return this.wait((m) => m.type === type && match(m as ServerMessageOf<T>), ms, type, true) as Promise<
+      ServerMessageOf<T>
+    >;
+  }
+
+  closed(ms = 5_000): Promise<number> {
+    if (this.closeCode !== null) return Promise.resolve(this.closeCode);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket did not close')), ms);
+      this.closeWaiters.push((code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  private wait(
+    match: (m: ServerMessage) => boolean,
+    ms: number,
+    what: string,
+    consume = false,
+  ): Promise<ServerMessage> {
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        match,
+        resolve: (m: ServerMessage) => {
+          clearTimeout(timer);
+          if (consume) this.received.splice(this.received.indexOf(m), 1);
+          resolve(m);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(
+          new Error(`timed out waiting for ${what}; got ${this.received.map((m) => m.type).join(', ')}`),
+        );
+      }, ms);
+      this.waiters.push(waiter);
+    });
+  }
+}
