@@ -174,7 +174,8 @@ export async function waitForGrowth(
   for (;;) {
     const v = await remoteCounter(page, participantId, source, counter);
     seen.push(v);
-    if (v !== null && first === null) first = v;
+    // A counter that goes down belongs to a new receiver (e.g. after resubscribing): start over.
+    if (v !== null && (first === null || v < (seen[seen.length - 2] ?? 0))) first = v;
     if (v !== null && first !== null && v - first >= by) return v;
     if (Date.now() > deadline) {
       throw new Error(
@@ -200,7 +201,8 @@ export async function growthOver(
   const a = (await remoteCounter(page, participantId, source, counter)) ?? 0;
   await sleep(windowMs);
   const b = (await remoteCounter(page, participantId, source, counter)) ?? 0;
-  return b - a;
+  // A counter that went down was reset (new receiver): all of b is new growth.
+  return b < a ? b : b - a;
 }
 
 export function sleep(ms: number): Promise<void> {
