@@ -249,23 +249,23 @@ export class LocalParticipant extends Participant {
 
   /**
    * @internal Runs the publish step exclusively (no device change can interleave), then keeps the link.
-   * `publish` gets the tracks to send; afterwards the server learns which sources start muted.
+   * `publish` gets the tracks to send; `sendMute` tells the server first which sources start off.
    */
   attach(
     publish: (tracks: Record<TrackSource, MediaStreamTrack | null>) => Promise<LocalMediaLink>,
+    sendMute: LocalMediaLink['sendMute'],
   ): Promise<void> {
     return this.ops.run(async () => {
       const sending = (source: TrackSource) => {
         const p = this.pub(source);
         return p.muted ? null : p.track;
       };
-      const link = await publish({ microphone: sending('microphone'), camera: sending('camera') });
-      this.link = link;
-      await Promise.all(
-        [...this.publications.values()]
-          .filter((p) => p.muted)
-          .map((p) => link.sendMute(p.source, true).catch((err: unknown) => this.reportLinkError(err))),
-      );
+      // Sources that start off are announced before publishing, so nobody ever sees them as on.
+      const muted = [...this.publications.values()]
+        .filter((p) => p.muted)
+        .map((p) => sendMute(p.source, true).catch((err: unknown) => this.reportLinkError(err)));
+      this.link = await publish({ microphone: sending('microphone'), camera: sending('camera') });
+      await Promise.all(muted);
     });
   }
 

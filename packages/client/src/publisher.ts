@@ -13,7 +13,7 @@ const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
 export class Publisher {
   readonly pc: RTCPeerConnection;
   private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
-  /** Local candidates wait until the server has the offer, so it never sees them first. */
+  /** Local candidates wait until the offer is on its way, so the server never sees them first. */
   private outgoing: (IceCandidate | null)[] | null = [];
   private readonly incoming: (IceCandidate | null)[] = [];
   private answered = false;
@@ -56,9 +56,11 @@ export class Publisher {
     }
     const mids = SOURCES.map((source) => ({ source, mid: this.transceivers.get(source)?.mid ?? null }));
     const published = mids.filter((t): t is { source: TrackSource; mid: string } => t.mid !== null);
-    const reply = await this.signaling.request({ type: 'publish', sdp, tracks: published });
-    if (this.closed) return;
+    const replied = this.signaling.request({ type: 'publish', sdp, tracks: published });
+    // The server handles a socket's messages in order, so candidates may follow the offer at once.
     this.flushOutgoing();
+    const reply = await replied;
+    if (this.closed) return;
     try {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
     } catch (err) {

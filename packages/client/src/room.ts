@@ -261,12 +261,17 @@ export class Room extends TypedEmitter<RoomEvents> {
 
     await media;
     if (session.ended) throw new ConclaveError('connection_closed', 'The connection closed while joining');
-    await this.localParticipant.attach(async (tracks) => {
-      const publisher = new Publisher(signaling, session.iceServers, () => this.onMediaFailed(session));
-      session.publisher = publisher;
-      await publisher.start(tracks);
-      return this.linkFor(session, publisher);
-    });
+    await this.localParticipant.attach(
+      async (tracks) => {
+        const publisher = new Publisher(signaling, session.iceServers, () => this.onMediaFailed(session));
+        session.publisher = publisher;
+        await publisher.start(tracks);
+        return this.linkFor(session, publisher);
+      },
+      async (source, muted) => {
+        await signaling.request({ type: 'setMute', source, muted });
+      },
+    );
     if (session.ended) throw new ConclaveError('connection_closed', 'The connection closed while joining');
     session.live = true;
   }

@@ -86,8 +86,11 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
         camera: { enabled: choice.camera.enabled ?? true, ...pickDevice(choice.camera) },
       };
       const room = new Room();
-      exposeRoom(room);
       setPhase({ kind: 'meeting', room, joining: true, selfName: choice.name });
+      // Exposed once joined: from then on the room has an id, a roster and a self tile.
+      room.on('connectionStateChanged', (state) => {
+        if (state === 'connected' && room.state === 'connected') exposeRoom(room);
+      });
       room.on('disconnected', (reason, error) => {
         if (window.__conclave?.room === room) exposeRoom(undefined);
         if (reason === 'join_failed') return; // reported where connect() is awaited

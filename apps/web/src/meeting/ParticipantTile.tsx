@@ -59,7 +59,8 @@ export function ParticipantTile({
       style={style}
       role="group"
       aria-label={name}
-      data-testid="participant-tile"
+      // Only once the server has given the participant an id: tests read it as soon as the tile exists.
+      data-testid={participant.id ? 'participant-tile' : undefined}
       data-participant-id={participant.id}
       data-self={isSelf ? 'true' : 'false'}
       data-microphone={micOn ? 'on' : 'off'}

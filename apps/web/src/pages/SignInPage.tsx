@@ -30,7 +30,7 @@ export function SignInPage() {
       navigate(next, { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') {
-        setError('That email and password do not match an account.');
+        setError('Incorrect email or password.');
       } else if (err instanceof ApiError && err.code === 'rate_limited') {
         setError('Too many attempts. Wait a minute, then try again.');
       } else {
