@@ -20,6 +20,9 @@ export interface JanusConfigOptions {
   janusLibDir?: string;
   /** Where the config folder is made; the system temp folder by default. */
   parentDir?: string;
+  /** Fixed secrets instead of random ones (e.g. a Janus run as an "external" node). */
+  apiSecret?: string;
+  adminKey?: string;
 }
 
 /** A generated configuration folder and the secrets it holds. Delete it with `removeJanusConfig`. */
@@ -83,8 +86,8 @@ export async function writeJanusConfig(options: JanusConfigOptions): Promise<Gen
     await symlink(join(libDir, 'plugins', JANUS_PLUGIN_FILE), join(plugins, JANUS_PLUGIN_FILE));
     await symlink(join(libDir, 'transports', JANUS_TRANSPORT_FILE), join(transports, JANUS_TRANSPORT_FILE));
 
-    const apiSecret = secret();
-    const adminKey = secret();
+    const apiSecret = options.apiSecret ?? secret();
+    const adminKey = options.adminKey ?? secret();
     const files = renderJanusConfig({
       configsFolder,
       plugins,

@@ -43,6 +43,7 @@ export interface MediaPlane extends MediaPlaneLifecycle {
   /** What runs where, for logs, health details and tests. No secrets. */
   diagnostics(): MediaDiagnostics;
   on<E extends keyof MediaPlaneEvents>(event: E, listener: (...args: MediaPlaneEvents[E]) => void): this;
+  once<E extends keyof MediaPlaneEvents>(event: E, listener: (...args: MediaPlaneEvents[E]) => void): this;
   off<E extends keyof MediaPlaneEvents>(event: E, listener: (...args: MediaPlaneEvents[E]) => void): this;
 }
 

@@ -247,7 +247,12 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /** Starts or stops relaying one published stream to subscribers (a muted track costs nothing). */
   async setSend(mid: string, send: boolean): Promise<void> {
     if (this.isClosed) throw new JanusError('closed', 'Publisher is closed');
-    await this.handle.send({ request: 'configure', streams: [{ mid, send }] });
+    // Receivers cannot decode resumed video until a keyframe comes: ask the sender for one now.
+    await this.handle.send({
+      request: 'configure',
+      streams: [{ mid, send }],
+      ...(send && { keyframe: true }),
+    });
   }
 
   async trickle(candidate: IceCandidateInit | null): Promise<void> {
