@@ -22,7 +22,9 @@ export function Gallery({
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  const layout = galleryLayout(count, box.width, box.height, { gap: GAP });
+  // Landscape stages use widescreen tiles; on a portrait (phone) stage squarer tiles use the space better.
+  const aspect = box.width >= box.height ? 16 / 9 : [16 / 9, 4 / 3, 1];
+  const layout = galleryLayout(count, box.width, box.height, { gap: GAP, aspect });
   return (
     <div ref={ref} className="gallery" data-columns={layout.columns} style={{ gap: GAP, maxWidth: '100%' }}>
       <div

@@ -232,7 +232,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
     case 'lobby':
       return (
         <div className="join-page">
-          <AppHeader signInNext={`/m/${meetingId}`} />
+          <AppHeader signInNext={`/m/${meetingId}`} wide />
           <LobbyWithPreview meeting={meeting} userName={userName} error={phase.error} onJoin={join} />
         </div>
       );

@@ -8,8 +8,8 @@ export interface GalleryLayout {
 
 export interface LayoutOptions {
   gap?: number;
-  /** Width / height of a tile. */
-  aspect?: number;
+  /** Width / height of a tile; with several, the one giving the largest tiles wins. */
+  aspect?: number | readonly number[];
   /** Tiles never get narrower than this; past it the gallery scrolls. */
   minTileWidth?: number;
 }
@@ -24,8 +24,23 @@ export function galleryLayout(
   height: number,
   options: LayoutOptions = {},
 ): GalleryLayout {
+  const aspects = typeof options.aspect === 'number' ? [options.aspect] : (options.aspect ?? [16 / 9]);
+  let best: GalleryLayout | null = null;
+  for (const aspect of aspects) {
+    const layout = layoutFor(count, width, height, { ...options, aspect });
+    if (!best || layout.tileWidth * layout.tileHeight > best.tileWidth * best.tileHeight) best = layout;
+  }
+  return best ?? { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
+}
+
+function layoutFor(
+  count: number,
+  width: number,
+  height: number,
+  options: LayoutOptions & { aspect: number },
+): GalleryLayout {
   const gap = options.gap ?? 12;
-  const aspect = options.aspect ?? 16 / 9;
+  const aspect = options.aspect;
   const minTileWidth = options.minTileWidth ?? 160;
   if (count <= 0 || width <= 0 || height <= 0) return { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
   let best: GalleryLayout = { columns: 1, rows: count, tileWidth: 0, tileHeight: 0 };

@@ -5,7 +5,7 @@ import { Brand, Button, avatarHue, initials } from '../ui/components';
 import { SignOutIcon } from '../ui/icons';
 
 /** Top bar of the signed-in app (and of the join page). */
-export function AppHeader({ signInNext }: { signInNext?: string } = {}) {
+export function AppHeader({ signInNext, wide = false }: { signInNext?: string; wide?: boolean } = {}) {
   const session = useSession();
   const [busy, setBusy] = useState(false);
   const user = session.session?.user;
@@ -20,7 +20,7 @@ export function AppHeader({ signInNext }: { signInNext?: string } = {}) {
   };
   return (
     <header className="app-header">
-      <div className="app-header-inner">
+      <div className={`app-header-inner ${wide ? 'app-header-wide' : ''}`}>
         <div className="app-header-left">
           <Brand />
           {session.session && <span className="org-name">{session.session.organisation.name}</span>}

@@ -166,9 +166,12 @@ export function initials(name: string): string {
   return (first + last).toUpperCase();
 }
 
-/** A stable, pleasant colour per person, for avatars. */
+/** A stable, pleasant colour per person, for avatars: similar ids still land far apart on the wheel. */
 export function avatarHue(seed: string): number {
-  let h = 0;
-  for (let i = 0; i < seed.length; i++) h = (h * 31 + seed.charCodeAt(i)) >>> 0;
-  return h % 360;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) {
+    h ^= seed.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return Math.round((h % 1000) * 137.508) % 360;
 }
