@@ -1,21 +1,17 @@
-// The server process: configuration, database, HTTP app, and (wired in below) media and signaling.
+// The server process: configuration, database, media plane, HTTP app with signaling.
 // Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
 import type { FastifyPluginAsync } from 'fastify';
 import { buildApp } from './app';
-import { AccountStore } from './auth';
+import { AccountStore, createSignalingAuth } from './auth';
 import { ConfigError, findDefaultWebDir, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
-import type { MediaPlaneLifecycle } from './media/status';
+import { createMediaPlane } from './media';
+import { createMeetingLookup } from './meetings';
+import { createSignalingPlugin } from './signaling';
+import { systemClock } from './common/clock';
 
 const SHUTDOWN_GRACE_MS = 10_000;
-
-/** Stands in until the media plane is wired: health reports media as unavailable. */
-const noMediaPlane: MediaPlaneLifecycle = {
-  start: async () => {},
-  stop: async () => {},
-  status: () => 'unavailable',
-};
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -32,12 +28,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  // ---- Media plane and signaling (wired by the lead) ----
-  // const media = createMediaPlane(config.media, logger);
-  // plugins.push(signalingPlugin({ auth: createSignalingAuth(database.db), meetings: createMeetingLookup(database.db), media, ... }));
-  const media: MediaPlaneLifecycle = noMediaPlane;
-  const plugins: FastifyPluginAsync[] = [];
-  // ---- end of media wiring ----
+  const media = createMediaPlane(config.media, logger.child({ component: 'media' }));
+  const plugins: FastifyPluginAsync[] = [
+    createSignalingPlugin({
+      auth: createSignalingAuth(database.db),
+      meetings: createMeetingLookup(database.db),
+      media,
+      publicUrl: config.publicUrl,
+      clock: systemClock,
+    }),
+  ];
 
   const app = await buildApp({ config, db: database.db, logger, media, plugins });
   try {
