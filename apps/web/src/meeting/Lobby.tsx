@@ -167,7 +167,7 @@ function PreviewVideo({
       </div>
       <video
         ref={ref}
-        className={`tile-video-el mirrored ${showVideo ? 'visible' : ''}`}
+        className="tile-video-el mirrored"
         autoPlay
         playsInline
         muted

@@ -72,7 +72,7 @@ export function ParticipantTile({
       </div>
       <video
         ref={videoRef}
-        className={`tile-video-el ${isSelf ? 'mirrored' : ''} ${showVideo ? 'visible' : ''}`}
+        className={`tile-video-el ${isSelf ? 'mirrored' : ''}`}
         data-source="camera"
         autoPlay
         playsInline

@@ -32,7 +32,15 @@ let sharedContext: AudioContext | null = null;
 
 function audioContext(): AudioContext | null {
   if (typeof AudioContext === 'undefined') return null;
-  sharedContext ??= new AudioContext();
+  if (!sharedContext) {
+    const ctx = new AudioContext();
+    sharedContext = ctx;
+    // Browsers start audio only after a user gesture; meters come alive on the first one.
+    const resume = () => void ctx.resume().catch(() => undefined);
+    for (const type of ['pointerdown', 'keydown'] as const) {
+      document.addEventListener(type, resume, { once: true, capture: true });
+    }
+  }
   if (sharedContext.state === 'suspended') void sharedContext.resume().catch(() => undefined);
   return sharedContext;
 }
