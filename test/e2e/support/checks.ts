@@ -1,13 +1,13 @@
 import type { Locator, Page } from 'playwright-core';
-import { cameraVideo, selfTile, tileOf, tiles } from './app';
+import type { VideoRef } from './media';
 import {
   MATCH_THRESHOLD,
   MISMATCH_THRESHOLD,
   contrast,
   pearson,
   sleep,
+  roomMediaStats,
   snapshotTogether,
-  waitForGrowth,
 } from './media';
 
 /** A participant in a meeting page, as the checks need it. */
@@ -26,76 +26,135 @@ export async function assertReceives(
   sender: InMeeting,
   timeoutMs = 20_000,
 ): Promise<void> {
-  await waitForGrowth(receiver.page, sender.id, 'camera', {
-    counter: 'framesDecoded',
-    by: 10,
-    timeoutMs,
-  }).catch((err: Error) => {
-    throw new Error(`${receiver.name} does not decode ${sender.name}'s camera: ${err.message}`);
-  });
-  await waitForGrowth(receiver.page, sender.id, 'microphone', {
-    counter: 'packetsReceived',
-    by: 10,
-    timeoutMs,
-  }).catch((err: Error) => {
-    throw new Error(`${receiver.name} does not receive ${sender.name}'s microphone: ${err.message}`);
-  });
+  await assertReceivesAll(receiver, [sender], timeoutMs);
+}
+
+/**
+ * The same for several senders at once, reading the receiver's stats once per poll: camera
+ * framesDecoded and microphone packetsReceived of each sender must grow by at least 10 over the
+ * first value seen (a counter that goes down, from a new receiver, starts over).
+ */
+export async function assertReceivesAll(
+  receiver: InMeeting,
+  senders: readonly InMeeting[],
+  timeoutMs = 20_000,
+): Promise<void> {
+  const wants = senders.flatMap((sender) => [
+    {
+      sender,
+      source: 'camera' as const,
+      counter: 'framesDecoded' as const,
+      first: -1,
+      last: -1,
+      done: false,
+    },
+    {
+      sender,
+      source: 'microphone' as const,
+      counter: 'packetsReceived' as const,
+      first: -1,
+      last: -1,
+      done: false,
+    },
+  ]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await roomMediaStats(receiver.page);
+    for (const w of wants) {
+      if (w.done) continue;
+      const s = stats.find((x) => x.participantId === w.sender.id && x.source === w.source);
+      if (!s) continue;
+      const v = s[w.counter];
+      if (w.first < 0 || v < w.last) w.first = v;
+      w.last = v;
+      if (v - w.first >= 10) w.done = true;
+    }
+    const missing = wants.filter((w) => !w.done);
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${receiver.name} does not receive: ` +
+          missing
+            .map(
+              (w) =>
+                `${w.sender.name}'s ${w.source} (${w.counter} ${w.last < 0 ? 'not subscribed' : `${w.first} → ${w.last}`})`,
+            )
+            .join(', ') +
+          ` within ${timeoutMs} ms`,
+      );
+    }
+    await sleep(250);
+  }
 }
 
 /** The `<video>` showing `sender`'s camera on `receiver`'s page. */
-export const remoteVideo = (receiver: InMeeting, sender: InMeeting): Locator =>
-  cameraVideo(tileOf(receiver.page, sender.id));
+export const remoteVideo = (receiver: InMeeting, sender: InMeeting): VideoRef => ({
+  page: receiver.page,
+  selector: `[data-testid="participant-tile"][data-participant-id="${sender.id}"] video[data-source="camera"]`,
+});
 /** A participant's own camera preview in their self tile. */
-export const ownVideo = (p: InMeeting): Locator => cameraVideo(selfTile(p.page));
+export const ownVideo = (p: InMeeting): VideoRef => ({
+  page: p.page,
+  selector: '[data-testid="participant-tile"][data-self="true"] video[data-source="camera"]',
+});
 
-/**
- * Mean Pearson correlation, over `rounds` snapshot rounds ~300 ms apart, between what `receiver`
- * shows for `sender` and each candidate's own preview, snapshotted at the same moment. Returns one
- * mean per candidate, in order.
- */
-export async function pictureCorrelations(
-  receiver: InMeeting,
-  sender: InMeeting,
-  candidates: readonly InMeeting[],
-  rounds = 3,
-): Promise<number[]> {
-  const sums = candidates.map(() => 0);
-  for (let r = 0; r < rounds; r++) {
-    const [remote, ...own] = await snapshotTogether([
-      remoteVideo(receiver, sender),
-      ...candidates.map((c) => ownVideo(c)),
-    ]);
-    if (contrast(remote!) < 5) {
-      throw new Error(
-        `${receiver.name} shows a flat picture for ${sender.name} (contrast ${contrast(remote!).toFixed(1)})`,
-      );
-    }
-    own.forEach((o, i) => (sums[i]! += pearson(remote!.pixels, o.pixels)));
-    if (r < rounds - 1) await sleep(300);
-  }
-  return sums.map((s) => s / rounds);
+/** Correlations of one receiver's picture of one sender with every participant's own preview. */
+export interface PictureCheck {
+  receiver: string;
+  sender: string;
+  /** Mean correlation with each participant's preview, by name. */
+  r: Record<string, number>;
 }
 
 /**
- * Asserts that `receiver` shows `sender`'s picture: correlation with the sender's own preview at
- * least MATCH_THRESHOLD, and with every other candidate's preview below MISMATCH_THRESHOLD.
+ * For every ordered pair of participants, compares what the receiver shows for the sender with
+ * every participant's own camera preview: all pictures are snapshotted in the same instant, for
+ * `rounds` rounds ~300 ms apart, and correlations averaged. Asserts that each receiver's picture of a
+ * sender correlates with that sender's preview at least MATCH_THRESHOLD, and with every other
+ * participant's preview (the receiver's own included) below MISMATCH_THRESHOLD.
  */
-export async function assertShowsPictureOf(
-  receiver: InMeeting,
-  sender: InMeeting,
-  others: readonly InMeeting[] = [],
-): Promise<{ match: number; others: number[] }> {
-  const [match, ...rest] = await pictureCorrelations(receiver, sender, [sender, ...others]);
-  const describe = () =>
-    `${receiver.name}'s picture of ${sender.name}: r=${match!.toFixed(2)} with ${sender.name}` +
-    others.map((o, i) => `, r=${rest[i]!.toFixed(2)} with ${o.name}`).join('');
-  if (match! < MATCH_THRESHOLD) throw new Error(`${describe()} (needs ≥ ${MATCH_THRESHOLD})`);
-  rest.forEach((r, i) => {
-    if (r >= MISMATCH_THRESHOLD) {
-      throw new Error(`${describe()}: also resembles ${others[i]!.name} (needs < ${MISMATCH_THRESHOLD})`);
+export async function assertPicturesMatch(people: readonly InMeeting[], rounds = 3): Promise<PictureCheck[]> {
+  const pairs = people.flatMap((receiver) =>
+    people.filter((sender) => sender !== receiver).map((sender) => ({ receiver, sender })),
+  );
+  const sums = pairs.map(() => people.map(() => 0));
+  for (let round = 0; round < rounds; round++) {
+    const shots = await snapshotTogether([
+      ...people.map((p) => ownVideo(p)),
+      ...pairs.map(({ receiver, sender }) => remoteVideo(receiver, sender)),
+    ]);
+    const own = shots.slice(0, people.length);
+    shots.slice(people.length).forEach((remote, i) => {
+      const { receiver, sender } = pairs[i]!;
+      if (contrast(remote) < 5) {
+        throw new Error(
+          `${receiver.name} shows a flat picture for ${sender.name} (contrast ${contrast(remote).toFixed(1)})`,
+        );
+      }
+      own.forEach((o, j) => (sums[i]![j]! += pearson(remote.pixels, o.pixels)));
+    });
+    if (round < rounds - 1) await sleep(300);
+  }
+  const checks = pairs.map(({ receiver, sender }, i) => ({
+    receiver: receiver.name,
+    sender: sender.name,
+    r: Object.fromEntries(people.map((p, j) => [p.name, sums[i]![j]! / rounds])),
+  }));
+  for (const c of checks) {
+    const describe = () =>
+      `${c.receiver}'s picture of ${c.sender}: ` +
+      Object.entries(c.r)
+        .map(([name, r]) => `r=${r.toFixed(2)} with ${name}'s camera`)
+        .join(', ');
+    if (c.r[c.sender]! < MATCH_THRESHOLD)
+      throw new Error(`${describe()} (a match needs ≥ ${MATCH_THRESHOLD})`);
+    for (const [name, r] of Object.entries(c.r)) {
+      if (name !== c.sender && r >= MISMATCH_THRESHOLD) {
+        throw new Error(`${describe()}: it also resembles ${name}'s camera (needs < ${MISMATCH_THRESHOLD})`);
+      }
     }
-  });
-  return { match: match!, others: rest };
+  }
+  return checks;
 }
 
 export interface RosterEntry {
@@ -106,19 +165,25 @@ export interface RosterEntry {
   cameraOff: boolean;
 }
 
-/** What a page's gallery shows: one entry per tile, sorted by id. */
+/** What a page's gallery shows: one entry per tile, sorted by id (read in one go, in the page). */
 export async function roster(page: Page): Promise<RosterEntry[]> {
-  const all = await tiles(page).all();
-  const entries: RosterEntry[] = [];
-  for (const tile of all) {
-    entries.push({
-      id: (await tile.getAttribute('data-participant-id')) ?? '',
-      name: (await tile.getAttribute('aria-label')) ?? '',
-      self: (await tile.getAttribute('data-self')) === 'true',
-      micMuted: await muteIndicator(tile, 'Microphone muted').isVisible(),
-      cameraOff: await muteIndicator(tile, 'Camera off').isVisible(),
-    });
-  }
+  const entries = await page.evaluate(() => {
+    const shown = (tile: Element, text: string) =>
+      Array.from(tile.querySelectorAll('*')).some(
+        (el) =>
+          (el.getAttribute('title') === text ||
+            el.getAttribute('aria-label') === text ||
+            (el.children.length === 0 && el.textContent?.trim() === text)) &&
+          el.checkVisibility(),
+      );
+    return Array.from(document.querySelectorAll('[data-testid="participant-tile"]')).map((tile) => ({
+      id: tile.getAttribute('data-participant-id') ?? '',
+      name: tile.getAttribute('aria-label') ?? '',
+      self: tile.getAttribute('data-self') === 'true',
+      micMuted: shown(tile, 'Microphone muted'),
+      cameraOff: shown(tile, 'Camera off'),
+    }));
+  });
   return entries.sort((a, b) => a.id.localeCompare(b.id));
 }
 

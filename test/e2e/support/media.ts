@@ -30,36 +30,61 @@ export interface Snapshot {
   at: number;
 }
 
+/** A `<video>` element: a page and a CSS selector that finds exactly that element in it. */
+export interface VideoRef {
+  page: Page;
+  selector: string;
+}
+
 /**
- * Draws the `<video>` into a small canvas and returns its grayscale pixels. Throws when the
- * element has no decoded picture yet (videoWidth 0), which would otherwise read as black.
+ * Draws each `<video>` matched by `selectors` into a small canvas and returns its grayscale pixels,
+ * all in one task of the page (so one page's snapshots are simultaneous). Throws when an element is
+ * missing or has no decoded picture yet (videoWidth 0), which would otherwise read as black.
  */
-export async function snapshotVideo(video: Locator): Promise<Snapshot> {
-  return video.evaluate(
-    (el, size) => {
-      const v = el as HTMLVideoElement;
-      if (!(v instanceof HTMLVideoElement)) throw new Error('snapshot target is not a <video>');
-      if (v.videoWidth === 0 || v.readyState < 2) throw new Error('video has no decoded picture yet');
+export async function snapshotVideos(page: Page, selectors: readonly string[]): Promise<Snapshot[]> {
+  return page.evaluate(
+    ({ selectors, width, height }) => {
       const canvas = document.createElement('canvas');
-      canvas.width = size.width;
-      canvas.height = size.height;
+      canvas.width = width;
+      canvas.height = height;
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       if (!ctx) throw new Error('no 2d canvas');
-      ctx.drawImage(v, 0, 0, size.width, size.height);
-      const rgba = ctx.getImageData(0, 0, size.width, size.height).data;
-      const pixels: number[] = new Array(size.width * size.height);
-      for (let i = 0; i < pixels.length; i++) {
-        pixels[i] = Math.round(0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!);
-      }
-      return {
-        width: size.width,
-        height: size.height,
-        pixels,
-        at: performance.timeOrigin + performance.now(),
-      };
+      return selectors.map((selector) => {
+        const v = document.querySelector(selector);
+        if (!(v instanceof HTMLVideoElement)) throw new Error(`no <video> matches ${selector}`);
+        if (v.videoWidth === 0 || v.readyState < 2) throw new Error(`${selector} has no decoded picture yet`);
+        ctx.drawImage(v, 0, 0, width, height);
+        const rgba = ctx.getImageData(0, 0, width, height).data;
+        const pixels: number[] = new Array(width * height);
+        for (let i = 0; i < pixels.length; i++) {
+          pixels[i] = Math.round(0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!);
+        }
+        return { width, height, pixels, at: performance.timeOrigin + performance.now() };
+      });
     },
-    { width: SNAPSHOT_WIDTH, height: SNAPSHOT_HEIGHT },
+    { selectors: [...selectors], width: SNAPSHOT_WIDTH, height: SNAPSHOT_HEIGHT },
   );
+}
+
+/**
+ * Snapshots taken as close together as possible: every page is asked at once, each answers for all
+ * its videos in one task, so the spread is a few milliseconds. Results are in the order of `videos`.
+ */
+export async function snapshotTogether(videos: readonly VideoRef[]): Promise<Snapshot[]> {
+  const pages = [...new Set(videos.map((v) => v.page))];
+  const perPage = await Promise.all(
+    pages.map((page) =>
+      snapshotVideos(
+        page,
+        videos.filter((v) => v.page === page).map((v) => v.selector),
+      ),
+    ),
+  );
+  const next = pages.map(() => 0);
+  return videos.map((v) => {
+    const i = pages.indexOf(v.page);
+    return perPage[i]![next[i]!++]!;
+  });
 }
 
 /** Pearson correlation of two equally sized pixel arrays; 0 when either is flat. */
@@ -94,14 +119,6 @@ export function contrast(s: Snapshot): number {
   const n = s.pixels.length;
   const mean = s.pixels.reduce((x, y) => x + y, 0) / n;
   return Math.sqrt(s.pixels.reduce((x, y) => x + (y - mean) ** 2, 0) / n);
-}
-
-/**
- * Snapshots taken as close together as possible: all pages are asked at once and each answers
- * from its own renderer, so the spread is a few milliseconds.
- */
-export async function snapshotTogether(videos: readonly Locator[]): Promise<Snapshot[]> {
-  return Promise.all(videos.map((v) => snapshotVideo(v)));
 }
 
 /** Frames a `<video>` element has presented so far (requestVideoFrameCallback's counter). */

@@ -10,7 +10,8 @@ import type { HealthView } from '@conclave/protocol';
 /** The repository root (this file is test/e2e/support/server.ts). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const WEB_DIST = join(ROOT, 'apps/web/dist');
-const SERVER_ENTRY = join(ROOT, 'packages/server/src/main.ts');
+/** CONCLAVE_E2E_SERVER_ENTRY runs another entry file (e.g. a locally patched main) for debugging. */
+const SERVER_ENTRY = process.env.CONCLAVE_E2E_SERVER_ENTRY ?? join(ROOT, 'packages/server/src/main.ts');
 
 export interface StartServerOptions {
   /** Extra environment for the server (e.g. DATABASE_URL). */
