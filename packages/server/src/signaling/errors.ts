@@ -15,6 +15,11 @@ export class SignalingError extends Error {
   }
 }
 
+/** The room closed (emptied or lost its media) while a request was on its way. */
+export class RoomClosedError extends Error {
+  override name = 'RoomClosedError';
+}
+
 export interface ErrorFrameBody {
   code: ErrorCode;
   message: string;
@@ -28,6 +33,9 @@ export function toErrorFrame(err: unknown): { body: ErrorFrameBody; unexpected: 
       body: { code: err.code, message: err.message, ...(err.field && { field: err.field }) },
       unexpected: false,
     };
+  }
+  if (err instanceof RoomClosedError) {
+    return { body: { code: 'not_joined', message: 'You are no longer in this meeting' }, unexpected: false };
   }
   if (err instanceof MediaUnavailableError) {
     return {

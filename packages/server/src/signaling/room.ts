@@ -16,7 +16,7 @@ import type { MediaLogger } from '../media/logger';
 import type { MediaNode, MediaPlane } from '../media/media-plane';
 import { sdpMediaSections } from '../media/sdp';
 import { VideoRoom, type Publisher, type SubscribedStream, type Subscriber } from '../media/videoroom';
-import { SignalingError } from './errors';
+import { RoomClosedError, SignalingError } from './errors';
 import type { MeetingRecord } from './ports';
 
 /** How the room talks to one participant's socket. */
@@ -24,11 +24,6 @@ export interface ParticipantSink {
   send(message: ServerMessage): void;
   /** Closes the socket after what was sent. */
   close(code: number, reason: string): void;
-}
-
-/** The room closed (emptied or lost its media) while a request was on its way: try a fresh one. */
-export class RoomClosedError extends Error {
-  override name = 'RoomClosedError';
 }
 
 const SOURCE_KIND: Record<TrackSource, 'audio' | 'video'> = { microphone: 'audio', camera: 'video' };
