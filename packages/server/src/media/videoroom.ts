@@ -167,6 +167,8 @@ type PublisherEvents = {
   /** The PeerConnection went down; subscriptions to this feed are void. */
   inactive: [reason: string];
   media: [event: MediaEvent];
+  /** One of Janus's own candidates (only with full-trickle; null ends them). */
+  trickle: [candidate: IceCandidateInit | null];
   /** The handle is gone (closed, refused publish, session or connection lost). */
   closed: [reason: string];
 };
@@ -197,6 +199,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     });
     handle.on('hangup', (reason) => this.wentDown(reason));
     handle.on('media', (event) => this.emit('media', event));
+    handle.on('trickle', (candidate) => this.emit('trickle', candidate));
     handle.on('detached', (reason) => this.markClosed(reason));
   }
 
@@ -331,6 +334,8 @@ type SubscriberEvents = {
   error: [err: Error];
   webrtcup: [];
   hangup: [reason: string];
+  /** One of Janus's own candidates (only with full-trickle; null ends them). */
+  trickle: [candidate: IceCandidateInit | null];
   closed: [reason: string];
 };
 
@@ -486,6 +491,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     const handle = await this.room.session.attach(VIDEOROOM_PLUGIN, this.options.opaqueId);
     handle.on('webrtcup', () => this.emit('webrtcup'));
     handle.on('hangup', (reason) => this.emit('hangup', reason));
+    handle.on('trickle', (candidate) => this.emit('trickle', candidate));
     handle.on('detached', (reason) => this.markClosed(reason));
     return handle;
   }

@@ -340,6 +340,10 @@ export class MeetingRoom {
     p.publisher = publisher;
     this.byFeed.set(publisher.feedId, p);
     publisher.on('active', () => this.refreshSubscriptions());
+    publisher.on('trickle', (candidate) => {
+      if (!p.left)
+        p.sink.send({ type: 'trickle', target: 'publisher', candidate: fromJanusCandidate(candidate) });
+    });
     // A PeerConnection that went down is not reused: drop it, the client publishes again.
     publisher.on('inactive', () => void publisher.close());
     publisher.on('closed', () => {
@@ -381,6 +385,11 @@ export class MeetingRoom {
     subscriber.on('offer', (offer) => {
       if (p.left || p.subscriber !== subscriber) return;
       p.sink.send({ type: 'subscriptionOffer', sdp: offer.sdp, streams: this.describe(offer.streams) });
+    });
+    subscriber.on('trickle', (candidate) => {
+      if (!p.left && p.subscriber === subscriber) {
+        p.sink.send({ type: 'trickle', target: 'subscriber', candidate: fromJanusCandidate(candidate) });
+      }
     });
     subscriber.on('error', (err) => {
       this.ctx.logger.warn(
@@ -446,6 +455,15 @@ function validateTracks(sdp: string, tracks: ClientMessageOf<'publish'>['tracks'
     }
   }
   if (!sdp.startsWith('v=0')) throw new SignalingError('validation_failed', 'sdp: not an SDP offer', 'sdp');
+}
+
+function fromJanusCandidate(c: IceCandidateInit | null): IceCandidate | null {
+  if (!c) return null;
+  return {
+    candidate: c.candidate,
+    ...(c.sdpMid != null && { sdpMid: c.sdpMid }),
+    ...(c.sdpMLineIndex != null && { sdpMLineIndex: c.sdpMLineIndex }),
+  };
 }
 
 function toJanusCandidate(c: IceCandidate): IceCandidateInit {
