@@ -4,7 +4,7 @@
 // so that load from anything else on the machine falls on both alike.
 //
 // Environment: BENCH_JOINS (measured joins per scenario, default 12, at least 10 for a valid
-// result), BENCH_ONLY=baseline|conclave.
+// result), BENCH_ONLY=baseline|conclave, BENCH_TRACE=1 (print each join's timeline).
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem, release } from 'node:os';
@@ -22,6 +22,8 @@ const RESULTS = join(here, '../results/join.json');
 const JOINS = Math.max(1, Number(process.env.BENCH_JOINS ?? 12));
 const ONLY = process.env.BENCH_ONLY;
 const TARGET_RATIO = 1.3;
+/** BENCH_TRACE=1 prints each join's timeline (signaling messages, connection states) to stderr. */
+const TRACE = process.env.BENCH_TRACE === '1';
 
 export interface Stats {
   n: number;
@@ -31,6 +33,24 @@ export interface Stats {
   minMs: number;
   maxMs: number;
   samplesMs: number[];
+  /** Median time from the click to each step on the way (where the step was seen). */
+  stepsMedianMs: Record<string, number>;
+}
+
+/**
+ * Where the time goes, from a join's timeline: the signaling socket open, the first remote video
+ * track announced, the last peer connection reaching "connected", then the first frame.
+ */
+function steps(sample: JoinSample): Record<string, number> {
+  const first = (re: RegExp) => sample.timeline.find((e) => re.test(e.what))?.ms;
+  const connected = sample.timeline.filter((e) => / connected$/.test(e.what)).map((e) => e.ms);
+  const out: Record<string, number | undefined> = {
+    socketOpen: first(/^ws open$/),
+    remoteTrack: first(/^pc\d+ track video$/),
+    peersConnected: connected.length ? Math.max(...connected) : undefined,
+    firstFrame: Math.round(sample.ms),
+  };
+  return Object.fromEntries(Object.entries(out).filter((e): e is [string, number] => e[1] !== undefined));
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -54,6 +74,15 @@ function stats(samples: JoinSample[]): Stats {
     minMs: sorted[0]!,
     maxMs: sorted[sorted.length - 1]!,
     samplesMs: ms,
+    stepsMedianMs: Object.fromEntries(
+      ['socketOpen', 'remoteTrack', 'peersConnected', 'firstFrame'].flatMap((k) => {
+        const values = samples
+          .map((x) => steps(x)[k])
+          .filter((v): v is number => v !== undefined)
+          .sort((a, b) => a - b);
+        return values.length ? [[k, Math.round(median(values))]] : [];
+      }),
+    ),
   };
 }
 
@@ -128,6 +157,8 @@ async function main(): Promise<number> {
           const sample = await s.join();
           if (i >= 0) s.samples.push(sample);
           console.error(`[bench] ${s.name} join ${i < 0 ? 'warm-up' : i + 1}: ${Math.round(sample.ms)} ms`);
+          if (TRACE)
+            console.error(sample.timeline.map((e) => `    ${String(e.ms).padStart(5)} ${e.what}`).join('\n'));
         } catch (err) {
           s.error = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
           console.error(`[bench] ${s.name} failed: ${s.error}`);

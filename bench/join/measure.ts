@@ -5,6 +5,8 @@ import { installJoinProbe, type JoinProbe } from './probe';
 export interface JoinSample {
   /** Click on "Join meeting" to the first remote video frame presented, in ms. */
   ms: number;
+  /** What happened after the click, in ms from the click (see probe.ts). */
+  timeline: Array<{ ms: number; what: string }>;
 }
 
 export interface JoinSteps {
@@ -57,7 +59,14 @@ export async function measureJoin(
     if (!done || done.joinClickedAt === null || done.firstRemoteFrameAt === null) {
       throw new Error(`${name}: the click on "Join meeting" was not seen by the probe`);
     }
-    return { ms: done.firstRemoteFrameAt - done.joinClickedAt };
+    const clicked = done.joinClickedAt;
+    return {
+      ms: done.firstRemoteFrameAt - clicked,
+      timeline: done.events
+        .filter((e) => e.t >= clicked)
+        .sort((a, b) => a.t - b.t)
+        .map((e) => ({ ms: Math.round(e.t - clicked), what: e.what })),
+    };
   } finally {
     await steps?.leave().catch(() => undefined);
     await p.context.close().catch(() => undefined);
