@@ -36,6 +36,8 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
       return bad(415, 'bad_request', 'Send the request body as JSON (Content-Type: application/json)');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return bad(413, 'message_too_large', `The request body is larger than ${bodyLimit / 1024} KiB`);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return bad(400, 'bad_request', 'The request body is not valid JSON');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return bad(400, 'bad_request', 'The request body is empty');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -59,6 +61,7 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
   if (status === 400 && (e.name === 'SyntaxError' || err instanceof SyntaxError)) {
     return bad(400, 'bad_request', 'The request body is not valid JSON');
   }
+  if (status === 414) return bad(414, 'bad_request', 'The URL is too long');
   if (status >= 400 && status < 500) {
     return bad(
       status,

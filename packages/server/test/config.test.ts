@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, findDefaultWebDir, loadConfig } from '../src/config';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..', '..');
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, { cwd: '/srv/conclave' });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail(`no error for ${JSON.stringify(env)}`);
+}
+
+test('OPS-CONFIG: defaults start an embedded installation on 127.0.0.1:8080 with SQLite', () => {
+  const config = loadConfig({}, { cwd: '/srv/conclave', defaultWebDir: '/srv/conclave/apps/web/dist' });
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.port, 8080);
+  assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
+  assert.equal(config.dataDir, '/srv/conclave/data');
+  assert.equal(config.databaseUrl, null);
+  assert.equal(config.webDir, '/srv/conclave/apps/web/dist');
+  assert.equal(config.media.mode, 'embedded');
+});
+
+test('OPS-CONFIG: settings come from environment variables', () => {
+  const config = loadConfig(
+    {
+      CONCLAVE_HOST: '0.0.0.0',
+      CONCLAVE_PORT: '9000',
+      CONCLAVE_PUBLIC_URL: 'https://meet.example.org/',
+      DATABASE_URL: 'postgres://conclave@db/conclave',
+      CONCLAVE_WEB_DIR: 'web',
+      CONCLAVE_TRUST_PROXY: 'yes',
+    },
+    { cwd: '/srv/conclave' },
+  );
+  assert.equal(config.port, 9000);
+  assert.equal(config.publicUrl, 'https://meet.example.org');
+  assert.equal(config.databaseUrl, 'postgres://conclave@db/conclave');
+  assert.equal(config.webDir, '/srv/conclave/web');
+  assert.equal(config.trustProxy, true);
+});
+
+test('OPS-CONFIG: a wrong variable stops start-up with a message naming it', () => {
+  const cases: Array<[Record<string, string>, string, RegExp]> = [
+    [{ CONCLAVE_PORT: 'eighty' }, 'CONCLAVE_PORT', /number/],
+    [{ CONCLAVE_PORT: '70000' }, 'CONCLAVE_PORT', /TCP port/],
+    [{ CONCLAVE_PUBLIC_URL: 'meet.example.org' }, 'CONCLAVE_PUBLIC_URL', /http/],
+    [{ DATABASE_URL: 'mysql://db/conclave' }, 'DATABASE_URL', /postgres/],
+    [{ CONCLAVE_LOG_LEVEL: 'loud' }, 'CONCLAVE_LOG_LEVEL', /./],
+    [{ CONCLAVE_TRUST_PROXY: 'maybe' }, 'CONCLAVE_TRUST_PROXY', /./],
+    [{ CONCLAVE_RTP_PORTS: '40000-20000' }, 'CONCLAVE_RTP_PORTS', /min < max/],
+    [{ CONCLAVE_JANUS_URLS: 'ws://janus:8188' }, 'CONCLAVE_JANUS_API_SECRET', /required/],
+    [
+      { CONCLAVE_JANUS_URLS: 'http://janus', CONCLAVE_JANUS_API_SECRET: 'x'.repeat(16) },
+      'CONCLAVE_JANUS_URLS',
+      /ws/,
+    ],
+  ];
+  for (const [env, variable, message] of cases) {
+    const err = configError(env);
+    assert.equal(err.variable, variable, JSON.stringify(env));
+    assert.ok(err.message.startsWith(`${variable}: `), err.message);
+    assert.match(err.message, message);
+  }
+});
+
+test('OPS-CONFIG: the server prints the wrong variable and exits 1, without a stack trace', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
+    cwd: repo,
+    env: { PATH: process.env.PATH, CONCLAVE_PORT: 'eighty' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.trim(), 'Configuration error: CONCLAVE_PORT: CONCLAVE_PORT must be a number');
+  assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /);
+});
+
+test('the default web folder is found from the source tree and from the bundle', () => {
+  const expected = join(repo, 'apps', 'web', 'dist');
+  assert.ok(existsSync(join(repo, 'apps', 'web', 'package.json')));
+  assert.equal(findDefaultWebDir(join(repo, 'packages', 'server', 'src', 'config')), expected);
+  assert.equal(findDefaultWebDir(join(repo, 'packages', 'server', 'dist')), expected);
+  assert.equal(findDefaultWebDir(), expected);
+  assert.equal(findDefaultWebDir('/'), null);
+});

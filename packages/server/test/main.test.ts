@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the setup hint, and stops on SIGTERM', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'conclave-main-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
+    cwd: join(here, '..', '..', '..'),
+    env: {
+      PATH: process.env.PATH,
+      CONCLAVE_PORT: String(port),
+      CONCLAVE_DATA_DIR: join(dataDir, 'nested', 'data'),
+      CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
+      // This test is about the process, not media: without a Janus binary the media plane cannot start.
+      CONCLAVE_JANUS_BINARY: join(dataDir, 'no-janus'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!stdout.includes('First-run setup')) {
+      if (child.exitCode !== null || Date.now() > deadline)
+        assert.fail(`server did not start:\n${stdout}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; level: number });
+    assert.ok(lines.length >= 2, 'every stdout line is a JSON log record');
+    const url = `http://127.0.0.1:${port}`;
+    assert.ok(lines.some((l) => l.msg === `Conclave is running at ${url}`));
+    assert.ok(lines.some((l) => l.msg.includes(`open ${url} in a browser`)));
+    assert.ok(
+      existsSync(join(dataDir, 'nested', 'data', 'conclave.db')),
+      'SQLite file created with its folder',
+    );
+
+    const health = await fetch(`${url}/api/health`);
+    assert.equal(health.status, 200);
+    const body = (await health.json()) as { status: string; media: string };
+    assert.equal(body.status, 'degraded');
+    assert.notEqual(body.media, 'ready');
+    const setup = await fetch(`${url}/api/setup`);
+    assert.deepEqual(await setup.json(), { needed: true });
+
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
