@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import { JanusClient } from './janus-client';
@@ -170,7 +171,8 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
     }
     this.config = config;
     const args = ['-C', `${config.configsFolder}/janus.jcfg`, '-F', config.configsFolder];
-    const child = spawn(this.options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, commandArgs] = dieWithParent(this.options.binary, args);
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const redact = (line: string) =>
       line.split(config.apiSecret).join('[redacted]').split(config.adminKey).join('[redacted]');
@@ -194,7 +196,7 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
       void this.onExit(child, config, { generation, code, signal, expected: !this.running });
     });
     if (child.pid === undefined) return; // spawn failed; 'close' follows 'error'
-    this.logger.info({ pid: child.pid, port: config.wsPort }, 'Janus started');
+    this.logger.info({ janusPid: child.pid, port: config.wsPort }, 'Janus started');
     await this.waitReady(child, config, generation);
   }
 
@@ -212,7 +214,7 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
         };
         this.readySince = Date.now();
         this.setState('ready');
-        this.logger.info({ pid: child.pid, url: config.wsUrl }, 'Janus is ready');
+        this.logger.info({ janusPid: child.pid, url: config.wsUrl }, 'Janus is ready');
         this.emit('ready', this.current);
         return;
       }
@@ -233,11 +235,14 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
     if (this.config === config) this.config = null;
     for (const resolve of this.exitWaiters.splice(0)) resolve();
     if (exit.expected) {
-      this.logger.info({ pid: child.pid }, 'Janus stopped');
+      this.logger.info({ janusPid: child.pid }, 'Janus stopped');
       this.emit('exited', exit);
       return;
     }
-    this.logger.warn({ pid: child.pid, code: exit.code, signal: exit.signal }, 'Janus exited; restarting');
+    this.logger.warn(
+      { janusPid: child.pid, code: exit.code, signal: exit.signal },
+      'Janus exited; restarting',
+    );
     this.failed(exit);
   }
 
@@ -302,3 +307,15 @@ export function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * Janus must not outlive us: a control plane killed with SIGKILL would otherwise leave an orphan
+ * holding ports. util-linux's setpriv sets the parent-death signal and then execs Janus, so the pid
+ * we supervise is Janus's own.
+ */
+function dieWithParent(binary: string, args: string[]): [string, string[]] {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV) || !existsSync(binary)) return [binary, args];
+  return [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', binary, ...args]];
+}
