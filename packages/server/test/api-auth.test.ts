@@ -236,6 +236,14 @@ describeEachDatabase('auth API', (kind) => {
     );
   });
 
+  test('IAM-LOCAL: successful sign-ins from one address are not limited', async () => {
+    const ip = '203.0.113.40';
+    for (let i = 0; i < 35; i++) {
+      const res = await new TestClient(t.app, ip).signIn(ADMIN.email, ADMIN.password);
+      assert.equal(res.statusCode, 200, `sign-in ${i + 1}`);
+    }
+  });
+
   test('IAM-LOCAL: a cookie-authenticated write without the CSRF token is refused', async () => {
     const c = new TestClient(t.app);
     await c.signIn(ADMIN.email, ADMIN.password);

@@ -20,15 +20,19 @@ import { AccountStore } from './store';
 export interface AuthLimits {
   /** Failed sign-ins per email address. */
   signInFailuresPerEmail: RateLimitRule;
-  /** Sign-in attempts per client address, successful or not (each costs an Argon2 verification). */
-  signInAttemptsPerIp: RateLimitRule;
+  /**
+   * Failed sign-ins per client address. Attempts count when they start (each costs an Argon2
+   * verification, so a burst of parallel guesses is bounded) and successful ones are given back, so
+   * an office behind one address can sign in all morning.
+   */
+  signInFailuresPerIp: RateLimitRule;
   /** Guest tokens issued per client address. */
   guestTokensPerIp: RateLimitRule;
 }
 
 export const defaultAuthLimits: AuthLimits = {
   signInFailuresPerEmail: { limit: 5, windowMs: 15 * 60_000 },
-  signInAttemptsPerIp: { limit: 30, windowMs: 15 * 60_000 },
+  signInFailuresPerIp: { limit: 30, windowMs: 15 * 60_000 },
   guestTokensPerIp: { limit: 30, windowMs: 10 * 60_000 },
 };
 
@@ -64,7 +68,7 @@ export class AuthService {
     this.sessions = new SessionStore(db, clock, { ...defaultSessionPolicy, ...options.sessionPolicy });
     this.guests = new GuestTokenStore(db, clock, options.guestTokenTtlMs ?? DEFAULT_GUEST_TOKEN_TTL_MS);
     this.signInPerEmail = new RateLimiter(limits.signInFailuresPerEmail, clock);
-    this.signInPerIp = new RateLimiter(limits.signInAttemptsPerIp, clock);
+    this.signInPerIp = new RateLimiter(limits.signInFailuresPerIp, clock);
     this.guestsPerIp = new RateLimiter(limits.guestTokensPerIp, clock);
   }
 
@@ -129,6 +133,7 @@ export class AuthService {
       throw new AppError(401, 'invalid_credentials', 'The email address or password is not correct');
     }
     this.signInPerEmail.reset(input.email);
+    this.signInPerIp.refund(clientIp);
 
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');

@@ -52,6 +52,12 @@ export class RateLimiter {
     return decision;
   }
 
+  /** Takes back one counted event, e.g. an attempt that turned out to be legitimate. */
+  refund(key: string): void {
+    const w = this.windows.get(key);
+    if (w && w.count > 0 && this.clock.now().getTime() - w.start < this.rule.windowMs) w.count -= 1;
+  }
+
   reset(key: string): void {
     this.windows.delete(key);
   }
