@@ -26,14 +26,17 @@ export interface AuthLimits {
    * an office behind one address can sign in all morning.
    */
   signInFailuresPerIp: RateLimitRule;
-  /** Guest tokens issued per client address. */
+  /**
+   * Guest tokens issued per client address. Generous, since a whole company of guests may join one
+   * meeting from behind one address; meeting IDs are unguessable, so this only bounds spam.
+   */
   guestTokensPerIp: RateLimitRule;
 }
 
 export const defaultAuthLimits: AuthLimits = {
   signInFailuresPerEmail: { limit: 5, windowMs: 15 * 60_000 },
   signInFailuresPerIp: { limit: 30, windowMs: 15 * 60_000 },
-  guestTokensPerIp: { limit: 30, windowMs: 10 * 60_000 },
+  guestTokensPerIp: { limit: 120, windowMs: 10 * 60_000 },
 };
 
 export interface AuthOptions {
