@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL cluster from Debian's binaries for the test suite: its own data folder,
 // loopback only, trust auth for the one local user, deleted on stop.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,8 +82,17 @@ export async function startThrowawayPostgres() {
   return {
     url,
     async stop() {
-      proc.kill('SIGINT');
-      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      // runuser does not pass SIGINT on, so signal the postmaster itself: SIGINT is its fast shutdown.
+      const exited = new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      try {
+        const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        process.kill(pid, 'SIGINT');
+      } catch {
+        proc.kill('SIGTERM');
+      }
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
     },
   };
