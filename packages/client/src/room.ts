@@ -111,6 +111,13 @@ interface Session {
   ended: boolean;
 }
 
+interface PreparedConnection {
+  url: string;
+  signaling: SignalingClient;
+  opening: Promise<void>;
+  settled: boolean;
+}
+
 /**
  * A meeting as this client sees it: the local participant, the remote participants and their tracks,
  * over one signaling socket, one publishing and one subscribing RTCPeerConnection.
@@ -125,6 +132,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Streams received but not yet shown, because their participant is not in the roster yet. */
   private received: ReceivedStream[] = [];
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private prepared: PreparedConnection | null = null;
   private readonly options: Required<Omit<RoomOptions, 'createSocket'>> & { createSocket?: SocketFactory };
 
   constructor(options: RoomOptions = {}) {
@@ -182,12 +190,32 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** Leaves the meeting, closes every connection and releases the camera and microphone. */
   async disconnect(): Promise<void> {
-    if (this._state === 'disconnected') return;
+    if (this._state === 'disconnected') {
+      this.prepared?.signaling.close();
+      this.prepared = null;
+      return;
+    }
     const session = this.session;
     if (session?.signaling.isOpen) {
       await session.signaling.request({ type: 'leave' }, 1500).catch(() => undefined);
     }
     this.finish('left');
+  }
+
+  /**
+   * Opens the signaling connection ahead of `connect()`, e.g. while a join page is shown, so that
+   * joining does not wait for it. Harmless when never followed by `connect()`: `disconnect()` closes it.
+   */
+  prepareConnection(signalingUrl?: string): void {
+    if (this._state !== 'disconnected' || this.prepared) return;
+    const url = signalingUrl ?? defaultSignalingUrl();
+    const signaling = this.newSignaling(url);
+    const prepared: PreparedConnection = { url, signaling, opening: signaling.connect(), settled: false };
+    prepared.opening.then(
+      () => (prepared.settled = true),
+      () => (prepared.settled = true),
+    );
+    this.prepared = prepared;
   }
 
   setMicrophoneEnabled(enabled: boolean): Promise<void> {
@@ -225,11 +253,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   private async establish(media: Promise<void>): Promise<void> {
     const options = this.connectOptions as ConnectOptions;
-    const signaling = new SignalingClient({
-      url: options.signalingUrl ?? defaultSignalingUrl(),
-      requestTimeoutMs: this.options.requestTimeoutMs,
-      ...(this.options.createSocket && { createSocket: this.options.createSocket }),
-    });
+    const { signaling, opening } = this.openSignaling(options.signalingUrl ?? defaultSignalingUrl());
     const session: Session = {
       signaling,
       publisher: null,
@@ -244,7 +268,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     signaling.on('message', (m) => this.onMessage(session, m));
     signaling.on('close', () => this.onSessionLost(session));
 
-    await signaling.connect();
+    await opening;
     const joined = await signaling.request({
       type: 'join',
       meetingId: options.meetingId,
@@ -274,6 +298,26 @@ export class Room extends TypedEmitter<RoomEvents> {
     );
     if (session.ended) throw new ConclaveError('connection_closed', 'The connection closed while joining');
     session.live = true;
+  }
+
+  private newSignaling(url: string): SignalingClient {
+    return new SignalingClient({
+      url,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      ...(this.options.createSocket && { createSocket: this.options.createSocket }),
+    });
+  }
+
+  /** The prepared connection when it is (or may still become) open, else a new one. */
+  private openSignaling(url: string): { signaling: SignalingClient; opening: Promise<void> } {
+    const prepared = this.prepared;
+    this.prepared = null;
+    if (prepared && prepared.url === url && (!prepared.settled || prepared.signaling.isOpen)) {
+      return { signaling: prepared.signaling, opening: prepared.opening };
+    }
+    prepared?.signaling.close();
+    const signaling = this.newSignaling(url);
+    return { signaling, opening: signaling.connect() };
   }
 
   private linkFor(session: Session, publisher: Publisher): LocalMediaLink {
@@ -360,6 +404,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   private finish(reason: DisconnectReason, error?: ConclaveError): void {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    this.prepared?.signaling.close();
+    this.prepared = null;
     this.teardownSession();
     this.localParticipant.releaseAll();
     for (const participant of [...this.remotes.values()])

@@ -39,6 +39,7 @@ export function Lobby({
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     if (userName === null) {
       const trimmed = name.trim();
       if (!trimmed) {
@@ -84,6 +85,7 @@ export function Lobby({
             aria-label={microphone.on ? 'Mute microphone' : 'Unmute microphone'}
             title={microphone.on ? 'Mute microphone' : 'Unmute microphone'}
             onClick={() => preview.setMicOn(!microphone.on)}
+            disabled={busy}
           >
             {microphone.on ? <MicIcon size={22} /> : <MicOffIcon size={22} />}
           </button>
@@ -93,6 +95,7 @@ export function Lobby({
             aria-label={camera.on ? 'Turn off camera' : 'Turn on camera'}
             title={camera.on ? 'Turn off camera' : 'Turn on camera'}
             onClick={() => preview.setCamOn(!camera.on)}
+            disabled={busy}
           >
             {camera.on ? <CameraIcon size={22} /> : <CameraOffIcon size={22} />}
           </button>
@@ -116,6 +119,7 @@ export function Lobby({
               onChange={(e) => setName(e.target.value)}
               error={nameError ?? (error?.field === 'displayName' ? error.message : undefined)}
               hint="Shown to everyone in the meeting."
+              readOnly={busy}
               autoFocus
             />
           ) : (
@@ -129,12 +133,14 @@ export function Lobby({
               devices={devices.filter((d) => d.kind === 'videoinput')}
               value={camera.deviceId}
               onChange={preview.chooseCam}
+              disabled={busy}
             />
             <DeviceSelect
               label="Microphone"
               devices={devices.filter((d) => d.kind === 'audioinput')}
               value={microphone.deviceId}
               onChange={preview.chooseMic}
+              disabled={busy}
             />
           </div>
           <Button type="submit" variant="primary" size="lg" busy={busy}>

@@ -24,7 +24,8 @@ function exposeRoom(room: Room | undefined): void {
 }
 
 type Phase =
-  | { kind: 'lobby'; error: LobbyError | null }
+  /** `joining` is the room being joined from the lobby: the lobby stays until it is in. */
+  | { kind: 'lobby'; error: LobbyError | null; joining: Room | null }
   | { kind: 'meeting'; room: Room; joining: boolean; selfName: string }
   | { kind: 'left' }
   | { kind: 'ended'; title: string; message: string };
@@ -45,7 +46,7 @@ interface JoinChoice {
 export function MeetingRoute({ meetingId }: { meetingId: string }) {
   const session = useSession();
   const [info, setInfo] = useState<MeetingInfo>({ status: 'loading' });
-  const [phase, setPhase] = useState<Phase>({ kind: 'lobby', error: null });
+  const [phase, setPhase] = useState<Phase>({ kind: 'lobby', error: null, joining: null });
   const [attempt, setAttempt] = useState(0);
   const last = useRef<JoinChoice | null>(null);
   const userName = session.session?.user.displayName ?? null;
@@ -77,24 +78,37 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
     };
   }, [meetingId, attempt]);
 
+  /**
+   * Joins with the given choices. From the lobby, the lobby stays (its button busy) until the room
+   * is in, so that rendering the stage does not compete with joining; a rejoin shows the stage at once.
+   * Resolves false when joining failed (the lobby then shows why).
+   */
   const join = useCallback(
-    async (choice: JoinChoice) => {
+    async (choice: JoinChoice, from: 'lobby' | 'rejoin', prepared?: Room): Promise<boolean> => {
       last.current = {
         name: choice.name,
         // A rejoin opens the devices again; the tracks handed over this time are gone by then.
         microphone: { enabled: choice.microphone.enabled ?? true, ...pickDevice(choice.microphone) },
         camera: { enabled: choice.camera.enabled ?? true, ...pickDevice(choice.camera) },
       };
-      const room = new Room();
-      setPhase({ kind: 'meeting', room, joining: true, selfName: choice.name });
-      // Exposed once joined: from then on the room has an id, a roster and a self tile.
+      const room = prepared ?? new Room();
+      const mine = (p: Phase) =>
+        (p.kind === 'lobby' && p.joining === room) || (p.kind === 'meeting' && p.room === room);
+      setPhase(
+        from === 'lobby'
+          ? { kind: 'lobby', error: null, joining: room }
+          : { kind: 'meeting', room, joining: true, selfName: choice.name },
+      );
+      // In the meeting once joined: from then on the room has an id, a roster and a self tile.
       room.on('connectionStateChanged', (state) => {
-        if (state === 'connected' && room.state === 'connected') exposeRoom(room);
+        if (state !== 'connected' || room.state !== 'connected') return;
+        exposeRoom(room);
+        setPhase((p) => (mine(p) ? { kind: 'meeting', room, joining: false, selfName: choice.name } : p));
       });
       room.on('disconnected', (reason, error) => {
         if (window.__conclave?.room === room) exposeRoom(undefined);
         if (reason === 'join_failed') return; // reported where connect() is awaited
-        setPhase((p) => (p.kind === 'meeting' && p.room === room ? endedPhase(reason, error) : p));
+        setPhase((p) => (mine(p) ? endedPhase(reason, error) : p));
       });
       try {
         const guestToken =
@@ -105,22 +119,21 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
           microphone: choice.microphone,
           camera: choice.camera,
         });
-        setPhase((p) => (p.kind === 'meeting' && p.room === room ? { ...p, joining: false } : p));
+        return true;
       } catch (err) {
         // connect() releases what it was given; tracks never handed to it are stopped here.
         choice.microphone.track?.stop();
         choice.camera.track?.stop();
         if (window.__conclave?.room === room) exposeRoom(undefined);
-        setPhase((p) =>
-          p.kind === 'meeting' && p.room === room ? { kind: 'lobby', error: describeJoinError(err) } : p,
-        );
+        setPhase((p) => (mine(p) ? { kind: 'lobby', error: describeJoinError(err), joining: null } : p));
+        return false;
       }
     },
     [meetingId, userName],
   );
 
   // Leaving the page leaves the meeting.
-  const room = phase.kind === 'meeting' ? phase.room : null;
+  const room = phase.kind === 'meeting' ? phase.room : phase.kind === 'lobby' ? phase.joining : null;
   useEffect(() => {
     if (!room) return;
     const leave = () => void room.disconnect();
@@ -140,8 +153,11 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
 
   const rejoin = () => {
     const choice = last.current;
-    if (choice) void join({ ...choice, microphone: { ...choice.microphone }, camera: { ...choice.camera } });
-    else setPhase({ kind: 'lobby', error: null });
+    if (choice) {
+      void join({ ...choice, microphone: { ...choice.microphone }, camera: { ...choice.camera } }, 'rejoin');
+    } else {
+      setPhase({ kind: 'lobby', error: null, joining: null });
+    }
   };
 
   if (info.status === 'loading') {
@@ -233,7 +249,13 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
       return (
         <div className="join-page">
           <AppHeader signInNext={`/m/${meetingId}`} wide />
-          <LobbyWithPreview meeting={meeting} userName={userName} error={phase.error} onJoin={join} />
+          <LobbyWithPreview
+            meeting={meeting}
+            userName={userName}
+            error={phase.error}
+            busy={phase.joining !== null}
+            onJoin={(choice, prepared) => join(choice, 'lobby', prepared)}
+          />
         </div>
       );
   }
@@ -244,22 +266,46 @@ function LobbyWithPreview({
   meeting,
   userName,
   error,
+  busy,
   onJoin,
 }: {
   meeting: MeetingPublicView;
   userName: string | null;
   error: LobbyError | null;
-  onJoin: (choice: JoinChoice) => Promise<void>;
+  busy: boolean;
+  onJoin: (choice: JoinChoice, prepared: Room | undefined) => Promise<boolean>;
 }) {
   const preview = usePreview();
+  // The signaling connection opens while the person looks at the preview, so joining need not wait for it.
+  const prepared = useRef<Room | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    const room = new Room();
+    room.prepareConnection();
+    prepared.current = room;
+    return () => {
+      if (prepared.current !== room) return; // handed to join()
+      prepared.current = null;
+      void room.disconnect();
+    };
+  }, [attempt]);
+
+  const join = async (name: string) => {
+    const room = prepared.current ?? undefined;
+    prepared.current = null;
+    if (await onJoin({ name, ...preview.handOver() }, room)) return;
+    // The room owns (and on failure has stopped) the tracks it was given: open the preview again.
+    preview.restart();
+    setAttempt((n) => n + 1);
+  };
   return (
     <Lobby
       meeting={meeting}
       userName={userName}
       preview={preview}
-      busy={false}
+      busy={busy}
       error={error}
-      onJoin={(name) => void onJoin({ name, ...preview.handOver() })}
+      onJoin={(name) => void join(name)}
     />
   );
 }

@@ -48,6 +48,7 @@ function useSource(
   on: boolean,
   deviceId: string | undefined,
   handedOver: Set<MediaStreamTrack>,
+  generation: number,
 ) {
   const [track, setTrack] = useState<MediaStreamTrack | null>(null);
   const [starting, setStarting] = useState(false);
@@ -83,7 +84,7 @@ function useSource(
       cancelled = true;
       if (opened && !handedOver.has(opened)) opened.stop();
     };
-  }, [source, on, deviceId, handedOver]);
+  }, [source, on, deviceId, handedOver, generation]);
   return { track, starting, error };
 }
 
@@ -91,8 +92,9 @@ function useSource(
 export function usePreview() {
   const [prefs, setPrefs] = useState(loadPrefs);
   const handedOver = useRef(new Set<MediaStreamTrack>()).current;
-  const mic = useSource('microphone', prefs.micOn, prefs.micId, handedOver);
-  const cam = useSource('camera', prefs.camOn, prefs.camId, handedOver);
+  const [generation, setGeneration] = useState(0);
+  const mic = useSource('microphone', prefs.micOn, prefs.micId, handedOver, generation);
+  const cam = useSource('camera', prefs.camOn, prefs.camId, handedOver, generation);
 
   useEffect(() => savePrefs(prefs), [prefs]);
 
@@ -131,5 +133,7 @@ export function usePreview() {
     chooseMic: (id: string) => update({ micId: id, micOn: true }),
     chooseCam: (id: string) => update({ camId: id, camOn: true }),
     handOver,
+    /** Opens the devices again (after tracks handed over were stopped). */
+    restart: () => setGeneration((g) => g + 1),
   };
 }
