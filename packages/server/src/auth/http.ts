@@ -5,7 +5,7 @@ import { CSRF_HEADER } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError, unauthorized } from '../common/errors';
 import type { UserPrincipal } from './principal';
-import type { ActiveSession, SessionStore } from './sessions';
+import { principalOf, type ActiveSession, type SessionStore } from './sessions';
 
 export const SESSION_COOKIE = 'conclave_session';
 
@@ -47,15 +47,7 @@ export class Authenticator {
   }
 
   principal(request: FastifyRequest): UserPrincipal {
-    const s = this.session(request);
-    return {
-      kind: 'user',
-      userId: s.user.id,
-      organisationId: s.organisation.id,
-      displayName: s.user.displayName,
-      role: s.user.role,
-      sessionId: s.id,
-    };
+    return principalOf(this.session(request));
   }
 
   /** The live session behind the request's cookie, or null. Does not check CSRF. */

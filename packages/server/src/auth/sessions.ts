@@ -3,6 +3,7 @@ import type { OrganisationView, UserView } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { hashToken, newId, newSecretToken } from '../common/ids';
 import type { Database } from '../db';
+import type { UserPrincipal } from './principal';
 
 export interface SessionPolicy {
   /** A session unused for this long ends. */
@@ -27,6 +28,18 @@ export interface ActiveSession {
   organisation: OrganisationView;
   /** This lookup pushed the expiry forward, so the cookie should be renewed too. */
   extended: boolean;
+}
+
+/** Who a live session acts for, as requests and signaling sockets see it. */
+export function principalOf(session: ActiveSession): UserPrincipal {
+  return {
+    kind: 'user',
+    userId: session.user.id,
+    organisationId: session.organisation.id,
+    displayName: session.user.displayName,
+    role: session.user.role,
+    sessionId: session.id,
+  };
 }
 
 /** Server-side sessions. Only the token's hash is stored; deleting the row ends the session everywhere. */

@@ -3,7 +3,7 @@ import type { SignalingAuth } from '../signaling/ports';
 import type { GuestTokenStore } from './guests';
 import { tokenOf } from './http';
 import type { GuestPrincipal, Principal } from './principal';
-import type { SessionStore } from './sessions';
+import { principalOf, type SessionStore } from './sessions';
 
 /**
  * Who holds a signaling socket: the session cookie of the upgrade request, or a guest token from the
@@ -17,16 +17,8 @@ export class SignalingAuthAdapter implements SignalingAuth {
 
   async principalFromRequest(request: FastifyRequest): Promise<Principal | null> {
     const token = tokenOf(request);
-    const s = token ? await this.sessions.resolve(token) : null;
-    if (!s) return null;
-    return {
-      kind: 'user',
-      userId: s.user.id,
-      organisationId: s.organisation.id,
-      displayName: s.user.displayName,
-      role: s.user.role,
-      sessionId: s.id,
-    };
+    const session = token ? await this.sessions.resolve(token) : null;
+    return session ? principalOf(session) : null;
   }
 
   principalFromGuestToken(token: string): Promise<GuestPrincipal | null> {
