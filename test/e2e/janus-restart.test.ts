@@ -3,13 +3,13 @@
 // themselves (a fresh room on the new Janus; moving running sessions without rejoining is later work).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { MeetingView } from '@conclave/protocol';
 import type { Page } from 'playwright-core';
-import { completeSetup, createMeeting, joinAsGuest, joinSignedIn, selfTile, signIn } from './support/app';
+import { completeSetup, selfTile } from './support/app';
 import { TestBrowser } from './support/browser';
-import { assertReceives, assertPicturesMatch, waitForRoster, type InMeeting } from './support/checks';
+import { assertReceives, assertPicturesMatch, waitForRoster } from './support/checks';
 import { sleep } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
+import { adaHostsBob } from './support/scenes';
 import { TestServer } from './support/server';
 
 // Skipped per test (not per suite) so the runner counts each skipped test.
@@ -35,16 +35,7 @@ describe('media server failure', () => {
     'MEET-RECONNECT: Janus killed mid-call is restarted by the supervisor and participants rejoin by themselves',
     { skip },
     async () => {
-      const a = await browser.newParticipant('Ada');
-      await signIn(a.context, server);
-      const meeting: MeetingView = await createMeeting(a.context, server, 'Restart');
-      const ada: InMeeting = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
-      const b = await browser.newParticipant('Bob');
-      const bob: InMeeting = {
-        name: 'Bob',
-        page: b.page,
-        id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob'),
-      };
+      const { ada, bob } = await adaHostsBob(browser, server, 'Restart');
       await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
 
       const [pid, ...more] = server.janusPids();

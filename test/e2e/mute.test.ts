@@ -3,19 +3,12 @@
 // and receives again after unmuting.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  completeSetup,
-  createMeeting,
-  joinAsGuest,
-  joinSignedIn,
-  signIn,
-  tileOf,
-  selfTile,
-} from './support/app';
+import { completeSetup, tileOf, selfTile } from './support/app';
 import { TestBrowser } from './support/browser';
 import { assertReceives, assertPicturesMatch, muteIndicator, type InMeeting } from './support/checks';
 import { growthOver, sleep, waitForGrowth } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
+import { adaHostsBob } from './support/scenes';
 import { TestServer } from './support/server';
 
 /** Time for a mute to reach the media server and for packets already in flight to drain. */
@@ -37,12 +30,7 @@ describe('MEET-SELF-MUTE', () => {
     server = await TestServer.start();
     browser = await TestBrowser.launch();
     await completeSetup(server);
-    const a = await browser.newParticipant('Ada');
-    await signIn(a.context, server);
-    const meeting = await createMeeting(a.context, server, 'Mute check');
-    ada = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
-    const b = await browser.newParticipant('Bob');
-    bob = { name: 'Bob', page: b.page, id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob') };
+    ({ ada, bob } = await adaHostsBob(browser, server, 'Mute check'));
     await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
   });
 

@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import type { GuestTokenView, ServerMessage } from '@conclave/protocol';
-import { completeSetup, createMeeting, joinAsGuest, joinSignedIn, signIn } from './support/app';
+import { completeSetup } from './support/app';
 import { TestBrowser } from './support/browser';
 import { assertReceives, roster, type InMeeting } from './support/checks';
 import { growthOver } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
+import { adaHostsBob } from './support/scenes';
 import { TestServer } from './support/server';
 
 /** Error codes of @conclave/protocol's ERROR_CODES that a bad message may earn. */
@@ -180,13 +181,9 @@ describe('signaling robustness', () => {
     server = await TestServer.start();
     browser = await TestBrowser.launch();
     await completeSetup(server);
-    const a = await browser.newParticipant('Ada');
-    await signIn(a.context, server);
-    const meeting = await createMeeting(a.context, server, 'Robustness');
-    meetingId = meeting.id;
-    ada = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
-    const b = await browser.newParticipant('Bob');
-    bob = { name: 'Bob', page: b.page, id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob') };
+    const scene = await adaHostsBob(browser, server, 'Robustness');
+    ({ ada, bob } = scene);
+    meetingId = scene.meeting.id;
     await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
   });
 
