@@ -2,9 +2,23 @@ import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protoco
 import { ConclaveError, toConclaveError } from './errors';
 import { SOURCE_KIND } from './publication';
 import type { SignalingClient } from './signaling';
-import { toIceCandidate, toRtcIceServers } from './webrtc';
+import { peerConfiguration, peerConnectionFor, toIceCandidate } from './webrtc';
 
 const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
+
+/**
+ * A sending connection with its media sections, made ahead of joining (creating a connection and
+ * its transceivers are blocking calls into the WebRTC threads). Its ICE servers come later, see
+ * `peerConnectionFor`; `Publisher.start` fills in the tracks.
+ */
+export function preparePublisherConnection(): RTCPeerConnection {
+  const pc = new RTCPeerConnection(peerConfiguration([]));
+  const stream = new MediaStream();
+  for (const source of SOURCES) {
+    pc.addTransceiver(SOURCE_KIND[source], { direction: 'sendonly', streams: [stream] });
+  }
+  return pc;
+}
 
 /**
  * The sending connection: one sendonly transceiver per source, kept for the whole session so
@@ -23,8 +37,10 @@ export class Publisher {
     private readonly signaling: SignalingClient,
     iceServers: IceServerInfo[],
     onFailed: () => void,
+    /** From `preparePublisherConnection`, never negotiated. */
+    prepared?: RTCPeerConnection,
   ) {
-    this.pc = new RTCPeerConnection({ iceServers: toRtcIceServers(iceServers), bundlePolicy: 'max-bundle' });
+    this.pc = peerConnectionFor(iceServers, prepared);
     this.pc.onicecandidate = (e) => {
       const candidate = e.candidate?.candidate ? toIceCandidate(e.candidate) : null;
       if (this.outgoing) this.outgoing.push(candidate);
@@ -37,17 +53,24 @@ export class Publisher {
 
   /** Offers both sources (a null track sends nothing yet), publishes, and applies the answer. */
   async start(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void> {
+    const existing = this.pc.getTransceivers();
     const stream = new MediaStream();
-    for (const source of SOURCES) {
-      const track = tracks[source];
-      const transceiver = this.pc.addTransceiver(track ?? SOURCE_KIND[source], {
-        direction: 'sendonly',
-        streams: [stream],
-      });
-      this.transceivers.set(source, transceiver);
-    }
     let sdp: string;
     try {
+      for (const [i, source] of SOURCES.entries()) {
+        const track = tracks[source];
+        let transceiver = existing[i];
+        if (transceiver) {
+          // Made ahead of time (prepared): only the track is new.
+          if (track) await transceiver.sender.replaceTrack(track);
+        } else {
+          transceiver = this.pc.addTransceiver(track ?? SOURCE_KIND[source], {
+            direction: 'sendonly',
+            streams: [stream],
+          });
+        }
+        this.transceivers.set(source, transceiver);
+      }
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription(offer);
       sdp = this.pc.localDescription?.sdp ?? offer.sdp ?? '';

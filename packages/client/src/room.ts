@@ -19,11 +19,13 @@ import {
   type Participant,
 } from './participant';
 import type { LocalTrackPublication, RemoteTrackPublication, TrackPublication } from './publication';
-import { Publisher } from './publisher';
+import { preparePublisherConnection, Publisher } from './publisher';
 import { SignalingClient, type SocketFactory } from './signaling';
 import type { MediaStats } from './stats';
-import { diffStreams, streamKey } from './streams';
+import { diffStreams, expectsSubscription, streamKey } from './streams';
 import { Subscriber, type ReceivedStream } from './subscriber';
+import { settledWithin } from './wait';
+import { peerConfiguration } from './webrtc';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -87,6 +89,13 @@ export interface RoomOptions {
   createSocket?: SocketFactory;
 }
 
+/**
+ * How long publishing waits for the first subscription to be answered. Receiving the others is what
+ * a person joining waits for; publishing at the same time competes with it for the page's thread
+ * and the browser's WebRTC thread. The server sends the offer a few ms after `joined`.
+ */
+const SUBSCRIBE_FIRST_MAX_MS = 400;
+
 /** Join refusals that retrying cannot fix. */
 const FINAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'unauthorized',
@@ -106,9 +115,19 @@ interface Session {
   serverReason: ServerMessageOf<'disconnected'> | null;
   /** Messages that arrived before the roster was applied. */
   backlog: ServerMessage[] | null;
+  /** Settles once the first subscription offer has been answered (or could not be). */
+  subscribed: Promise<void>;
+  markSubscribed: () => void;
+  /** Connections made by prepareConnection(), until the publisher and subscriber take them. */
+  peers: PreparedPeers | null;
   /** Joined and published; until then a failure is reported by establish() itself. */
   live: boolean;
   ended: boolean;
+}
+
+interface PreparedPeers {
+  publisher: RTCPeerConnection | null;
+  subscriber: RTCPeerConnection | null;
 }
 
 interface PreparedConnection {
@@ -116,6 +135,12 @@ interface PreparedConnection {
   signaling: SignalingClient;
   opening: Promise<void>;
   settled: boolean;
+  peers: PreparedPeers | null;
+}
+
+function closePeers(peers: PreparedPeers | null): void {
+  peers?.publisher?.close();
+  peers?.subscriber?.close();
 }
 
 /**
@@ -191,8 +216,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Leaves the meeting, closes every connection and releases the camera and microphone. */
   async disconnect(): Promise<void> {
     if (this._state === 'disconnected') {
-      this.prepared?.signaling.close();
-      this.prepared = null;
+      this.dropPrepared();
       return;
     }
     const session = this.session;
@@ -203,14 +227,21 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   /**
-   * Opens the signaling connection ahead of `connect()`, e.g. while a join page is shown, so that
-   * joining does not wait for it. Harmless when never followed by `connect()`: `disconnect()` closes it.
+   * Opens the signaling connection and makes the peer connections ahead of `connect()`, e.g. while
+   * a join page is shown, so that joining does not wait for them (making a peer connection blocks
+   * the page for a while). Harmless when never followed by `connect()`: `disconnect()` closes them.
    */
   prepareConnection(signalingUrl?: string): void {
     if (this._state !== 'disconnected' || this.prepared) return;
     const url = signalingUrl ?? defaultSignalingUrl();
     const signaling = this.newSignaling(url);
-    const prepared: PreparedConnection = { url, signaling, opening: signaling.connect(), settled: false };
+    const prepared: PreparedConnection = {
+      url,
+      signaling,
+      opening: signaling.connect(),
+      settled: false,
+      peers: preparePeers(),
+    };
     prepared.opening.then(
       () => (prepared.settled = true),
       () => (prepared.settled = true),
@@ -253,14 +284,19 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   private async establish(media: Promise<void>): Promise<void> {
     const options = this.connectOptions as ConnectOptions;
-    const { signaling, opening } = this.openSignaling(options.signalingUrl ?? defaultSignalingUrl());
+    const { signaling, opening, peers } = this.openSignaling(options.signalingUrl ?? defaultSignalingUrl());
+    let markSubscribed = () => {};
+    const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
     const session: Session = {
+      subscribed,
+      markSubscribed,
       signaling,
       publisher: null,
       subscriber: null,
       iceServers: [],
       serverReason: null,
       backlog: [],
+      peers,
       live: false,
       ended: false,
     };
@@ -283,11 +319,22 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.setState('connected');
     for (const m of backlog) this.onMessage(session, m);
 
+    // The others' media first: publishing waits (briefly) for the first subscription to be answered.
+    if (expectsSubscription(joined.participants, joined.participantId)) {
+      await settledWithin(session.subscribed, SUBSCRIBE_FIRST_MAX_MS);
+    }
     await media;
     if (session.ended) throw new ConclaveError('connection_closed', 'The connection closed while joining');
     await this.localParticipant.attach(
       async (tracks) => {
-        const publisher = new Publisher(signaling, session.iceServers, () => this.onMediaFailed(session));
+        const prepared = session.peers?.publisher ?? undefined;
+        if (session.peers) session.peers.publisher = null;
+        const publisher = new Publisher(
+          signaling,
+          session.iceServers,
+          () => this.onMediaFailed(session),
+          prepared,
+        );
         session.publisher = publisher;
         await publisher.start(tracks);
         return this.linkFor(session, publisher);
@@ -309,15 +356,26 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   /** The prepared connection when it is (or may still become) open, else a new one. */
-  private openSignaling(url: string): { signaling: SignalingClient; opening: Promise<void> } {
+  private openSignaling(url: string): {
+    signaling: SignalingClient;
+    opening: Promise<void>;
+    peers: PreparedPeers | null;
+  } {
     const prepared = this.prepared;
     this.prepared = null;
     if (prepared && prepared.url === url && (!prepared.settled || prepared.signaling.isOpen)) {
-      return { signaling: prepared.signaling, opening: prepared.opening };
+      return { signaling: prepared.signaling, opening: prepared.opening, peers: prepared.peers };
     }
     prepared?.signaling.close();
+    closePeers(prepared?.peers ?? null);
     const signaling = this.newSignaling(url);
-    return { signaling, opening: signaling.connect() };
+    return { signaling, opening: signaling.connect(), peers: null };
+  }
+
+  private dropPrepared(): void {
+    this.prepared?.signaling.close();
+    closePeers(this.prepared?.peers ?? null);
+    this.prepared = null;
   }
 
   private linkFor(session: Session, publisher: Publisher): LocalMediaLink {
@@ -396,6 +454,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.localParticipant.detach();
     session.publisher?.close();
     session.subscriber?.close();
+    closePeers(session.peers);
+    session.peers = null;
     session.signaling.close();
     this.updateSubscriptions([]);
   }
@@ -404,8 +464,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private finish(reason: DisconnectReason, error?: ConclaveError): void {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    this.prepared?.signaling.close();
-    this.prepared = null;
+    this.dropPrepared();
     this.teardownSession();
     this.localParticipant.releaseAll();
     for (const participant of [...this.remotes.values()])
@@ -465,13 +524,24 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   private subscriberFor(session: Session): Subscriber {
     if (!session.subscriber) {
-      session.subscriber = new Subscriber(session.signaling, session.iceServers, {
-        onStreams: (streams) => {
-          if (!session.ended) this.updateSubscriptions(streams);
+      const prepared = session.peers?.subscriber ?? undefined;
+      if (session.peers) session.peers.subscriber = null;
+      session.subscriber = new Subscriber(
+        session.signaling,
+        session.iceServers,
+        {
+          onStreams: (streams) => {
+            if (!session.ended) this.updateSubscriptions(streams);
+            session.markSubscribed();
+          },
+          onError: (error) => {
+            this.emit('error', error);
+            session.markSubscribed();
+          },
+          onFailed: () => this.onMediaFailed(session),
         },
-        onError: (error) => this.emit('error', error),
-        onFailed: () => this.onMediaFailed(session),
-      });
+        prepared,
+      );
     }
     return session.subscriber;
   }
@@ -577,6 +647,20 @@ function sourceOptions(value: boolean | LocalSourceOptions | undefined): LocalSo
   if (value === undefined) return { enabled: true };
   if (typeof value === 'boolean') return { enabled: value };
   return value;
+}
+
+/** Peer connections for prepareConnection(); none where WebRTC is missing (the room makes them later). */
+function preparePeers(): PreparedPeers | null {
+  if (typeof RTCPeerConnection === 'undefined') return null;
+  const peers: PreparedPeers = { publisher: null, subscriber: null };
+  try {
+    peers.publisher = preparePublisherConnection();
+    peers.subscriber = new RTCPeerConnection(peerConfiguration([]));
+    return peers;
+  } catch {
+    closePeers(peers);
+    return null;
+  }
 }
 
 function defaultSignalingUrl(): string {

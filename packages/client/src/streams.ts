@@ -1,4 +1,4 @@
-import type { StreamInfo, TrackSource } from '@conclave/protocol';
+import type { ParticipantInfo, StreamInfo, TrackSource } from '@conclave/protocol';
 
 /** Identifies "participant P's camera" independently of which media section carries it. */
 export function streamKey(stream: { participantId: string; source: TrackSource }): string {
@@ -39,4 +39,12 @@ export function indexByMid<T extends StreamInfo>(streams: readonly T[]): Map<str
   const byMid = new Map<string, T>();
   for (const s of streams) if (!byMid.has(s.mid)) byMid.set(s.mid, s);
   return byMid;
+}
+
+/**
+ * Whether joining with this roster brings a subscription offer: the server subscribes a newcomer
+ * to every track someone else publishes (muted ones too).
+ */
+export function expectsSubscription(participants: readonly ParticipantInfo[], selfId: string): boolean {
+  return participants.some((p) => p.id !== selfId && p.tracks.length > 0);
 }

@@ -4,7 +4,11 @@ import type { SignalingClient } from './signaling';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
 import { indexByMid } from './streams';
 import { SerialQueue } from './serial';
-import { toIceCandidate, toRtcIceServers } from './webrtc';
+import { settledWithin } from './wait';
+import { peerConnectionFor, toIceCandidate } from './webrtc';
+
+/** How long the first answer's tracks wait for the local candidates to go out. */
+const GATHER_FIRST_MAX_MS = 150;
 
 /** A subscribed stream and the track that carries its media. */
 export interface ReceivedStream extends StreamInfo {
@@ -30,17 +34,23 @@ export class Subscriber {
   private outgoing: (IceCandidate | null)[] | null = [];
   private readonly incoming: (IceCandidate | null)[] = [];
   private closed = false;
+  private gatheredNow: () => void = () => {};
+  /** Settles once the local candidates are all known (gathering ends with a null candidate). */
+  private readonly gathered = new Promise<void>((resolve) => (this.gatheredNow = resolve));
 
   constructor(
     private readonly signaling: SignalingClient,
     iceServers: IceServerInfo[],
     private readonly callbacks: SubscriberCallbacks,
+    /** Made ahead of joining (see Room.prepareConnection), never negotiated. */
+    prepared?: RTCPeerConnection,
   ) {
-    this.pc = new RTCPeerConnection({ iceServers: toRtcIceServers(iceServers), bundlePolicy: 'max-bundle' });
+    this.pc = peerConnectionFor(iceServers, prepared);
     this.pc.onicecandidate = (e) => {
       const candidate = e.candidate?.candidate ? toIceCandidate(e.candidate) : null;
       if (this.outgoing) this.outgoing.push(candidate);
       else this.signaling.send({ type: 'trickle', target: 'subscriber', candidate });
+      if (!e.candidate) this.gatheredNow();
     };
     this.pc.onconnectionstatechange = () => {
       if (!this.closed && this.pc.connectionState === 'failed') this.callbacks.onFailed();
@@ -81,6 +91,7 @@ export class Subscriber {
     this.pc.onconnectionstatechange = null;
     this.pc.close();
     this.streams = [];
+    this.gatheredNow();
   }
 
   private async negotiate(sdp: string, streams: StreamInfo[]): Promise<void> {
@@ -105,7 +116,14 @@ export class Subscriber {
       if (!this.closed)
         this.callbacks.onError(toConclaveError(err, 'negotiation_failed', 'Subscription refused'));
     });
+    const first = this.outgoing !== null;
     this.flushOutgoing();
+    if (first) {
+      // What the page does with new tracks (rendering them) can hold up the candidates the server
+      // needs to connect: on the first answer, let them go out first (host candidates take a few ms).
+      await settledWithin(this.gathered, GATHER_FIRST_MAX_MS);
+      if (this.closed) return;
+    }
     this.streams = this.resolve(streams);
     this.callbacks.onStreams(this.streams);
   }

@@ -1,8 +1,8 @@
 /// <reference types="node" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StreamInfo } from '@conclave/protocol';
-import { diffStreams, indexByMid, streamKey } from '../src/streams';
+import type { ParticipantInfo, StreamInfo } from '@conclave/protocol';
+import { diffStreams, expectsSubscription, indexByMid, streamKey } from '../src/streams';
 
 const s = (mid: string, participantId: string, source: 'microphone' | 'camera'): StreamInfo => ({
   mid,
@@ -64,4 +64,21 @@ test('indexByMid maps media sections to participant and source', () => {
   assert.equal(byMid.get('1')?.source, 'camera');
   assert.equal(byMid.get('0')?.kind, 'audio');
   assert.equal(byMid.get('7'), undefined);
+});
+
+const person = (id: string, sources: Array<'microphone' | 'camera'>): ParticipantInfo => ({
+  id,
+  displayName: id,
+  kind: 'guest',
+  joinedAt: '2026-01-01T00:00:00.000Z',
+  tracks: sources.map((source) => ({ source, muted: false })),
+});
+
+test('joining brings a subscription offer when someone else publishes', () => {
+  assert.equal(expectsSubscription([person('me', []), person('a', ['camera'])], 'me'), true);
+});
+
+test('joining brings no subscription offer when nobody else publishes, whatever this client publishes', () => {
+  assert.equal(expectsSubscription([person('me', ['microphone', 'camera'])], 'me'), false);
+  assert.equal(expectsSubscription([person('me', []), person('a', [])], 'me'), false);
 });
