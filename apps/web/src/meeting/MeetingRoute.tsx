@@ -1,6 +1,6 @@
 import { ConclaveError, Room, type DisconnectReason, type LocalSourceOptions } from '@conclave/client';
 import type { MeetingPublicView } from '@conclave/protocol';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { getPublicMeeting, requestGuestToken } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { Link } from '../app/router';
@@ -8,6 +8,7 @@ import { useSession } from '../app/session';
 import { AppHeader } from '../pages/AppHeader';
 import { Button, Spinner } from '../ui/components';
 import { LogoMark } from '../ui/icons';
+import { prepareClock } from './ControlBar';
 import { Lobby, type LobbyError } from './Lobby';
 import { MeetingStage } from './MeetingStage';
 import { usePreview } from './usePreview';
@@ -81,6 +82,9 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   /**
    * Joins with the given choices. From the lobby, the lobby stays (its button busy) until the room
    * is in, so that rendering the stage does not compete with joining; a rejoin shows the stage at once.
+   * "In" is the first remote track subscribed (its connection then needs a moment, in which the stage
+   * renders) or the join completed, whichever comes first. Rendering the stage takes the page's
+   * thread for a while: any earlier and it holds up the subscription, which people wait for.
    * Resolves false when joining failed (the lobby then shows why).
    */
   const join = useCallback(
@@ -99,11 +103,19 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
           ? { kind: 'lobby', error: null, joining: room }
           : { kind: 'meeting', room, joining: true, selfName: choice.name },
       );
-      // In the meeting once joined: from then on the room has an id, a roster and a self tile.
+      const enter = () => {
+        if (room.state !== 'connected') return;
+        // A transition renders in slices, so the connection's own events (candidates) go out meanwhile.
+        startTransition(() =>
+          setPhase((p) => (mine(p) ? { kind: 'meeting', room, joining: false, selfName: choice.name } : p)),
+        );
+      };
       room.on('connectionStateChanged', (state) => {
-        if (state !== 'connected' || room.state !== 'connected') return;
-        exposeRoom(room);
-        setPhase((p) => (mine(p) ? { kind: 'meeting', room, joining: false, selfName: choice.name } : p));
+        if (state === 'connected' && room.state === 'connected') exposeRoom(room);
+      });
+      const offSubscribed = room.on('trackSubscribed', () => {
+        offSubscribed();
+        enter();
       });
       room.on('disconnected', (reason, error) => {
         if (window.__conclave?.room === room) exposeRoom(undefined);
@@ -119,6 +131,8 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
           microphone: choice.microphone,
           camera: choice.camera,
         });
+        offSubscribed();
+        enter();
         return true;
       } catch (err) {
         // connect() releases what it was given; tracks never handed to it are stopped here.
@@ -289,6 +303,11 @@ function LobbyWithPreview({
       void room.disconnect();
     };
   }, [attempt]);
+  // Slow first-time work of the meeting stage, done while the join page is idle.
+  useEffect(() => {
+    const timer = setTimeout(prepareClock, 100);
+    return () => clearTimeout(timer);
+  }, []);
 
   const join = async (name: string) => {
     const room = prepared.current ?? undefined;
