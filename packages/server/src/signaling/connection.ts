@@ -38,15 +38,21 @@ export interface ConnectionDeps {
 
 /**
  * One signaling socket. Frames are parsed and refused (with an `error` frame) one by one, never
- * by closing the socket; valid requests run in order, one at a time, so that e.g. candidates sent
- * right after a publish reach Janus after it. Everything but join and ping needs a joined meeting.
+ * by closing the socket. Valid requests run in order, one at a time, within their lane: the
+ * receiving connection (subscription answers and its candidates) has a lane of its own, so its ICE
+ * checks never wait behind a publish that is waiting for Janus's answer; everything else shares the
+ * main lane, so e.g. candidates sent right after a publish reach Janus after it. Everything but join
+ * and ping needs a joined meeting.
  */
 export class SignalingConnection implements ParticipantSink {
   private participant: Participant | null = null;
   private room: MeetingRoom | null = null;
   private joining = false;
   private isClosed = false;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly lanes: Record<Lane, Promise<void>> = {
+    main: Promise.resolve(),
+    subscriber: Promise.resolve(),
+  };
   private queued = 0;
   private missedPongs = 0;
   private readonly limiter: MessageRateLimiter;
@@ -125,7 +131,8 @@ export class SignalingConnection implements ParticipantSink {
     }
     this.queued++;
     const message = parsed.message;
-    this.queue = this.queue.then(async () => {
+    const lane = laneOf(message);
+    this.lanes[lane] = this.lanes[lane].then(async () => {
       try {
         await this.handle(message);
       } catch (err) {
@@ -246,4 +253,12 @@ function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
+}
+
+type Lane = 'main' | 'subscriber';
+
+function laneOf(message: ClientMessage): Lane {
+  if (message.type === 'subscriptionAnswer') return 'subscriber';
+  if (message.type === 'trickle' && message.target === 'subscriber') return 'subscriber';
+  return 'main';
 }
