@@ -1,8 +1,9 @@
 import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protocol';
+import { CandidateExchange } from './candidates';
 import { ConclaveError, toConclaveError } from './errors';
 import { SOURCE_KIND } from './publication';
 import type { SignalingClient } from './signaling';
-import { peerConfiguration, peerConnectionFor, toIceCandidate } from './webrtc';
+import { peerConfiguration, peerConnectionFor } from './webrtc';
 
 const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
 
@@ -27,10 +28,7 @@ export function preparePublisherConnection(): RTCPeerConnection {
 export class Publisher {
   readonly pc: RTCPeerConnection;
   private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
-  /** Local candidates wait until the offer is on its way, so the server never sees them first. */
-  private outgoing: (IceCandidate | null)[] | null = [];
-  private readonly incoming: (IceCandidate | null)[] = [];
-  private answered = false;
+  private readonly candidates: CandidateExchange;
   private closed = false;
 
   constructor(
@@ -41,11 +39,7 @@ export class Publisher {
     prepared?: RTCPeerConnection,
   ) {
     this.pc = peerConnectionFor(iceServers, prepared);
-    this.pc.onicecandidate = (e) => {
-      const candidate = e.candidate?.candidate ? toIceCandidate(e.candidate) : null;
-      if (this.outgoing) this.outgoing.push(candidate);
-      else this.signaling.send({ type: 'trickle', target: 'publisher', candidate });
-    };
+    this.candidates = new CandidateExchange(this.pc, signaling, 'publisher');
     this.pc.onconnectionstatechange = () => {
       if (!this.closed && this.pc.connectionState === 'failed') onFailed();
     };
@@ -81,7 +75,7 @@ export class Publisher {
     const published = mids.filter((t): t is { source: TrackSource; mid: string } => t.mid !== null);
     const replied = this.signaling.request({ type: 'publish', sdp, tracks: published });
     // The server handles a socket's messages in order, so candidates may follow the offer at once.
-    this.flushOutgoing();
+    this.candidates.releaseLocal();
     const reply = await replied;
     if (this.closed) return;
     try {
@@ -89,8 +83,7 @@ export class Publisher {
     } catch (err) {
       throw toConclaveError(err, 'negotiation_failed', 'The media server answer could not be applied');
     }
-    this.answered = true;
-    for (const c of this.incoming.splice(0)) await this.applyCandidate(c);
+    await this.candidates.remoteDescriptionSet();
   }
 
   /** Swaps what a source sends; null sends nothing while keeping the media section. */
@@ -105,30 +98,14 @@ export class Publisher {
   }
 
   addRemoteCandidate(candidate: IceCandidate | null): void {
-    if (!this.answered) this.incoming.push(candidate);
-    else void this.applyCandidate(candidate);
+    this.candidates.addRemote(candidate);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pc.onicecandidate = null;
+    this.candidates.close();
     this.pc.onconnectionstatechange = null;
     this.pc.close();
-  }
-
-  private flushOutgoing(): void {
-    const queued = this.outgoing ?? [];
-    this.outgoing = null;
-    for (const candidate of queued) this.signaling.send({ type: 'trickle', target: 'publisher', candidate });
-  }
-
-  private async applyCandidate(candidate: IceCandidate | null): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.pc.addIceCandidate(candidate ?? undefined);
-    } catch {
-      // A candidate the browser cannot use (e.g. an unsupported transport) is not fatal.
-    }
   }
 }

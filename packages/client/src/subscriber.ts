@@ -1,11 +1,12 @@
 import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol';
+import { CandidateExchange } from './candidates';
 import { toConclaveError, type ConclaveError } from './errors';
 import type { SignalingClient } from './signaling';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
 import { indexByMid } from './streams';
 import { SerialQueue } from './serial';
 import { settledWithin } from './wait';
-import { peerConnectionFor, toIceCandidate } from './webrtc';
+import { peerConnectionFor } from './webrtc';
 
 /** How long the first answer's tracks wait for the local candidates to go out. */
 const GATHER_FIRST_MAX_MS = 150;
@@ -31,8 +32,7 @@ export class Subscriber {
   private readonly queue = new SerialQueue();
   private streams: ReceivedStream[] = [];
   /** Local candidates wait until the first answer has gone out. */
-  private outgoing: (IceCandidate | null)[] | null = [];
-  private readonly incoming: (IceCandidate | null)[] = [];
+  private readonly candidates: CandidateExchange;
   private closed = false;
   private gatheredNow: () => void = () => {};
   /** Settles once the local candidates are all known (gathering ends with a null candidate). */
@@ -46,12 +46,7 @@ export class Subscriber {
     prepared?: RTCPeerConnection,
   ) {
     this.pc = peerConnectionFor(iceServers, prepared);
-    this.pc.onicecandidate = (e) => {
-      const candidate = e.candidate?.candidate ? toIceCandidate(e.candidate) : null;
-      if (this.outgoing) this.outgoing.push(candidate);
-      else this.signaling.send({ type: 'trickle', target: 'subscriber', candidate });
-      if (!e.candidate) this.gatheredNow();
-    };
+    this.candidates = new CandidateExchange(this.pc, signaling, 'subscriber', () => this.gatheredNow());
     this.pc.onconnectionstatechange = () => {
       if (!this.closed && this.pc.connectionState === 'failed') this.callbacks.onFailed();
     };
@@ -72,8 +67,7 @@ export class Subscriber {
   }
 
   addRemoteCandidate(candidate: IceCandidate | null): void {
-    if (!this.pc.remoteDescription) this.incoming.push(candidate);
-    else void this.applyCandidate(candidate);
+    this.candidates.addRemote(candidate);
   }
 
   async getStats(): Promise<MediaStats[]> {
@@ -87,7 +81,7 @@ export class Subscriber {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pc.onicecandidate = null;
+    this.candidates.close();
     this.pc.onconnectionstatechange = null;
     this.pc.close();
     this.streams = [];
@@ -99,7 +93,7 @@ export class Subscriber {
     let answer: string;
     try {
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
-      for (const c of this.incoming.splice(0)) await this.applyCandidate(c);
+      await this.candidates.remoteDescriptionSet();
       const description = await this.pc.createAnswer();
       await this.pc.setLocalDescription(description);
       answer = this.pc.localDescription?.sdp ?? description.sdp ?? '';
@@ -116,8 +110,8 @@ export class Subscriber {
       if (!this.closed)
         this.callbacks.onError(toConclaveError(err, 'negotiation_failed', 'Subscription refused'));
     });
-    const first = this.outgoing !== null;
-    this.flushOutgoing();
+    const first = this.candidates.holdingLocal;
+    this.candidates.releaseLocal();
     if (first) {
       // What the page does with new tracks (rendering them) can hold up the candidates the server
       // needs to connect: on the first answer, let them go out first (host candidates take a few ms).
@@ -142,21 +136,5 @@ export class Subscriber {
       received.push({ ...stream, track });
     }
     return received;
-  }
-
-  private flushOutgoing(): void {
-    if (!this.outgoing) return;
-    const queued = this.outgoing;
-    this.outgoing = null;
-    for (const candidate of queued) this.signaling.send({ type: 'trickle', target: 'subscriber', candidate });
-  }
-
-  private async applyCandidate(candidate: IceCandidate | null): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.pc.addIceCandidate(candidate ?? undefined);
-    } catch {
-      // A candidate the browser cannot use is not fatal.
-    }
   }
 }
