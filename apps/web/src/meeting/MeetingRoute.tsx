@@ -222,29 +222,11 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
         />
       );
     case 'left':
-      return (
-        <MessagePage
-          title="You left the meeting"
-          message={meeting.name}
-          action={
-            <>
-              <Button variant="primary" onClick={rejoin}>
-                Rejoin
-              </Button>
-              {session.session && (
-                <Link href="/" className="btn btn-secondary btn-md">
-                  Return to home screen
-                </Link>
-              )}
-            </>
-          }
-        />
-      );
     case 'ended':
       return (
         <MessagePage
-          title={phase.title}
-          message={phase.message}
+          title={phase.kind === 'left' ? 'You left the meeting' : phase.title}
+          message={phase.kind === 'left' ? meeting.name : phase.message}
           action={
             <>
               <Button variant="primary" onClick={rejoin}>
