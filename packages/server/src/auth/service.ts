@@ -5,6 +5,8 @@ import type {
   SetupRequest,
   SetupStatus,
   SignInRequest,
+  OrganisationView,
+  UserView,
 } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError, RateLimitError } from '../common/errors';
@@ -101,16 +103,7 @@ export class AuthService {
       if (isUniqueViolation(err)) throw setupDone();
       throw err;
     }
-    const session = await this.sessions.create(admin.id);
-    return {
-      token: session.token,
-      expiresAt: session.expiresAt,
-      view: {
-        user: { id: admin.id, email: admin.email, displayName: admin.displayName, role: admin.role },
-        organisation,
-        csrfToken: session.csrfToken,
-      },
-    };
+    return this.issueSession(admin, organisation);
   }
 
   async signIn(input: SignInRequest, clientIp: string): Promise<IssuedSession> {
@@ -140,6 +133,10 @@ export class AuthService {
 
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
+    return this.issueSession(user, organisation);
+  }
+
+  private async issueSession(user: UserView, organisation: OrganisationView): Promise<IssuedSession> {
     const session = await this.sessions.create(user.id);
     return {
       token: session.token,
