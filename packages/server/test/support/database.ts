@@ -43,36 +43,15 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'conclave-test-'));
-  if (kind === 'sqlite') {
-    const handle = openSqlite(join(dir, 'conclave.db'));
-    await migrateToLatest(handle.db);
-    return {
-      kind,
-      db: handle.db,
-      dir,
-      close: async () => {
-        await handle.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
+  if (kind === 'sqlite') return ready(kind, dir, openSqlite(join(dir, 'conclave.db')));
   if (!PG_URL) throw new Error('CONCLAVE_TEST_PG_URL is not set');
   const name = `conclave_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
-  const handle = openPostgres(url.toString(), 5);
-  await migrateToLatest(handle.db);
-  return {
-    kind,
-    db: handle.db,
-    dir,
-    close: async () => {
-      await handle.close();
-      await adminQuery(`drop database if exists ${name} with (force)`);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return ready(kind, dir, openPostgres(url.toString(), 5), () =>
+    adminQuery(`drop database if exists ${name} with (force)`),
+  );
 }
 
 async function adminQuery(text: string): Promise<void> {
@@ -83,4 +62,24 @@ async function adminQuery(text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Migrates a freshly opened database; closing it also drops what was made for it. */
+async function ready(
+  kind: DatabaseKind,
+  dir: string,
+  handle: { db: Kysely<Database>; close(): Promise<void> },
+  dropDatabase: () => Promise<unknown> = async () => {},
+): Promise<TestDatabase> {
+  await migrateToLatest(handle.db);
+  return {
+    kind,
+    db: handle.db,
+    dir,
+    close: async () => {
+      await handle.close();
+      await dropDatabase();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
