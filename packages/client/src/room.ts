@@ -42,7 +42,16 @@ export type DisconnectReason =
   /** The connection was lost and could not be restored. */
   | 'connection_lost'
   | 'server_shutdown'
-  | 'media_failure';
+  | 'media_failure'
+  /** The meeting was deleted while this client was in it. */
+  | 'meeting_ended'
+  /** The user signed out (from this or another tab or device). */
+  | 'session_ended';
+
+/** Server reasons that end the room for good: joining again would not help. */
+const FINAL_SERVER_REASONS = ['removed', 'replaced', 'left', 'meeting_ended', 'session_ended'] as const;
+const isFinalServerReason = (reason: string | undefined): reason is (typeof FINAL_SERVER_REASONS)[number] =>
+  (FINAL_SERVER_REASONS as readonly (string | undefined)[]).includes(reason);
 
 export interface RoomEvents {
   connectionStateChanged: [state: ConnectionState];
@@ -392,7 +401,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private onSessionLost(session: Session): void {
     if (session.ended || this.session !== session || !session.live) return;
     const reason = session.serverReason?.reason;
-    if (reason === 'removed' || reason === 'replaced' || reason === 'left') {
+    if (isFinalServerReason(reason)) {
       const message = session.serverReason?.message ?? '';
       this.finish(
         reason,
@@ -425,7 +434,7 @@ export class Room extends TypedEmitter<RoomEvents> {
           if (this._state !== 'reconnecting') return;
           this.teardownSession();
           const ended = session?.serverReason?.reason;
-          if (ended === 'removed' || ended === 'replaced') {
+          if (isFinalServerReason(ended)) {
             this.finish(ended, new ConclaveError('connection_closed', session?.serverReason?.message ?? ''));
             return;
           }

@@ -117,6 +117,13 @@ export interface IceServerInfo {
 
 export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'media_failure';
 
+/**
+ * Why the server ended a participation. `replaced`: the same guest token or session opened a newer
+ * connection; `meeting_ended`: the meeting was deleted; `session_ended`: the user signed out.
+ */
+export type DisconnectedReason =
+  LeaveReason | 'replaced' | 'server_shutdown' | 'meeting_ended' | 'session_ended';
+
 export type ServerMessage =
   | {
       type: 'joined';
@@ -136,7 +143,7 @@ export type ServerMessage =
   | { type: 'ack'; rid?: string }
   | { type: 'pong'; rid?: string }
   /** The server ends this participation; the socket closes right after. */
-  | { type: 'disconnected'; reason: LeaveReason | 'replaced' | 'server_shutdown'; message: string }
+  | { type: 'disconnected'; reason: DisconnectedReason; message: string }
   | {
       type: 'error';
       rid?: string;
