@@ -5,12 +5,9 @@ import Fastify, {
   type FastifyPluginAsync,
   type FastifyReply,
 } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { Authenticator, AuthService, authRoutes, type AuthOptions } from './auth';
-import { systemClock, type Clock } from './common/clock';
+import { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
-import type { Database } from './db';
 import {
   createLogger,
   errorHandler,
@@ -22,31 +19,33 @@ import {
   registerWebApp,
   sendIndex,
 } from './http';
+import type { MediaPlane } from './media';
 import type { MediaPlaneLifecycle } from './media/status';
-import { MeetingService, MeetingStore, meetingRoutes } from './meetings';
+import { meetingRoutes, publicMeetingRoutes } from './meetings';
+import type { Services } from './services';
+import { signalingPlugin, type SignalingOptions } from './signaling';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 export const BODY_LIMIT = 64 * 1024;
 
 export interface AppDeps {
   config: Config;
-  /** Migrated already (see migrateToLatest); owned and closed by the caller. */
-  db: Kysely<Database>;
+  services: Services;
   /** Only its status is used here, for GET /api/health; the caller starts and stops it. */
   media: MediaPlaneLifecycle;
-  clock?: Clock;
   /** A logger from createLogger (so secrets are redacted); defaults to one at config.logLevel on stdout. */
   logger?: Logger;
-  /** Registered after the core routes, e.g. signaling. They inherit the error handler and cookie parsing. */
+  /** The signaling socket and its meeting rooms on this media plane; left out by REST-only tests. */
+  signaling?: { media: MediaPlane } & Partial<
+    Pick<SignalingOptions, 'heartbeatMs' | 'limits' | 'iceServers' | 'rooms'>
+  >;
+  /** Registered last, e.g. routes that only tests use. They inherit the error handler and cookie parsing. */
   plugins?: FastifyPluginAsync[];
-  /** Rate limits, session lifetimes and guest-token lifetime; defaults suit production. */
-  auth?: AuthOptions;
 }
 
-/** The HTTP application: API, security headers, error mapping and the web app. Not yet listening. */
+/** The HTTP application: API, signaling, security headers, error mapping and the web app. Not yet listening. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, db, media } = deps;
-  const clock = deps.clock ?? systemClock;
+  const { config, services, media } = deps;
   const app = Fastify({
     // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
@@ -63,15 +62,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   acceptJsonOnly(app);
   await app.register(fastifyCookie);
   await registerSecurityHeaders(app, config.publicUrl);
-
-  const auth = new AuthService(db, clock, deps.auth);
-  const authenticator = new Authenticator(auth.sessions, clock, config.publicUrl);
-  const meetingStore = new MeetingStore(db);
-  const meetings = new MeetingService(meetingStore, clock, config.publicUrl);
-
-  await app.register(healthRoutes(db, media));
-  await app.register(authRoutes({ auth, authenticator, meetings: meetingStore }));
-  await app.register(meetingRoutes(meetings, authenticator));
+  await app.register(apiRoutes(services, media), { prefix: '/api' });
+  if (deps.signaling) {
+    await app.register(signalingPlugin, {
+      auth: services.principals,
+      meetings: services.meetingStore,
+      publicUrl: config.publicUrl,
+      clock: services.clock,
+      ...deps.signaling,
+    });
+  }
 
   const serveWeb = hasWebApp(config.webDir);
   if (serveWeb) await registerWebApp(app, config.webDir!);
@@ -86,6 +86,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+/**
+ * Everything under /api. Routes open to anyone sit at the top; the rest live in one child context
+ * whose preHandler requires a signed-in session, so a route added there cannot forget the check.
+ */
+function apiRoutes(services: Services, media: MediaPlaneLifecycle): FastifyPluginAsync {
+  const { authenticator, meetings } = services;
+  const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
+  return async (api) => {
+    await api.register(healthRoutes(services.db, media));
+    await api.register(setupRoutes(authDeps), { prefix: '/setup' });
+    await api.register(authRoutes(authDeps), { prefix: '/auth' });
+    await api.register(publicMeetingRoutes(meetings), { prefix: '/meetings' });
+    await api.register(guestRoutes(authDeps), { prefix: '/meetings' });
+    await api.register(async (signedIn) => {
+      signedIn.addHook('preHandler', authenticator.requireUser);
+      await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
+      await signedIn.register(meetingRoutes(meetings, authenticator), { prefix: '/meetings' });
+    });
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
-// The public surface of @conclave/server: build and run the control plane, and the pieces the
-// signaling and media modules are wired with.
+// The public surface of @conclave/server: build and run the control plane.
 export { buildApp, BODY_LIMIT, type AppDeps } from './app';
+export { createServices, type Services, type ServiceDeps } from './services';
 export { loadConfig, ConfigError, sqlitePath, type Config, type MediaConfig } from './config';
 export {
   openDatabase,
@@ -12,14 +12,7 @@ export {
   type DatabaseKind,
 } from './db';
 export { createLogger } from './http';
-export {
-  createSignalingAuth,
-  type AuthOptions,
-  type Principal,
-  type UserPrincipal,
-  type GuestPrincipal,
-} from './auth';
-export { createMeetingLookup } from './meetings';
+export type { AuthOptions } from './auth';
+export type { Principal, UserPrincipal, GuestPrincipal, MeetingRecord } from './domain';
 export { systemClock, ManualClock, type Clock } from './common/clock';
 export type { MediaPlaneLifecycle, MediaStatus } from './media/status';
-export type { SignalingAuth, MeetingLookup, MeetingRecord } from './signaling/ports';

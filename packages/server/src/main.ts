@@ -1,15 +1,11 @@
 // The server process: configuration, database, media plane, HTTP app with signaling.
 // Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
-import type { FastifyPluginAsync } from 'fastify';
 import { buildApp } from './app';
-import { AccountStore, createSignalingAuth } from './auth';
 import { ConfigError, findDefaultWebDir, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
 import { createMediaPlane } from './media';
-import { createMeetingLookup } from './meetings';
-import { createSignalingPlugin } from './signaling';
-import { systemClock } from './common/clock';
+import { createServices } from './services';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -29,17 +25,8 @@ async function main(): Promise<void> {
   }
 
   const media = createMediaPlane(config.media, logger.child({ component: 'media' }));
-  const plugins: FastifyPluginAsync[] = [
-    createSignalingPlugin({
-      auth: createSignalingAuth(database.db),
-      meetings: createMeetingLookup(database.db),
-      media,
-      publicUrl: config.publicUrl,
-      clock: systemClock,
-    }),
-  ];
-
-  const app = await buildApp({ config, db: database.db, logger, media, plugins });
+  const services = createServices({ db: database.db, publicUrl: config.publicUrl });
+  const app = await buildApp({ config, services, logger, media, signaling: { media } });
   try {
     await media.start();
   } catch (err) {
@@ -69,7 +56,7 @@ async function main(): Promise<void> {
     { url: config.publicUrl, listen: `${config.host}:${config.port}`, database: database.kind },
     `Conclave is running at ${config.publicUrl}`,
   );
-  if (!(await new AccountStore(database.db).isSetUp())) {
+  if (!(await services.auth.accounts.isSetUp())) {
     logger.info(
       `First-run setup: open ${config.publicUrl} in a browser to create the organisation and its first Administrator`,
     );

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
 import type { GuestTokenView, MeetingView, SessionView } from '@conclave/protocol';
-import { createSignalingAuth } from '../src/auth';
-import type { SignalingAuth } from '../src/signaling/ports';
+import type { PrincipalSource } from '../src/domain';
 import {
   addOrganisation,
   addUser,
@@ -25,9 +24,9 @@ describeEachDatabase('meetings API', (kind) => {
   let adminSession: SessionView;
   let bob: TestClient;
   let outsider: TestClient;
-  let signalingAuth: SignalingAuth;
+  let signalingAuth: PrincipalSource;
 
-  // A route that asks the exported SignalingAuth who holds a request, as the signaling upgrade will.
+  // A route that asks the principal source who holds a request, as the signaling upgrade will.
   const whoami: FastifyPluginAsync = async (app) => {
     app.get('/test/whoami', async (request) => ({
       principal: await signalingAuth.principalFromRequest(request),
@@ -37,7 +36,7 @@ describeEachDatabase('meetings API', (kind) => {
   before(async () => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database, { plugins: [whoami] });
-    signalingAuth = createSignalingAuth(database.db, t.clock);
+    signalingAuth = t.services.principals;
     ({ client: admin, session: adminSession } = await setUp(t.app));
     const orgId = adminSession.organisation.id;
     await addUser(database, orgId, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AccountStore, GuestTokenStore, hashPassword } from '../src/auth';
-import type { UserPrincipal } from '../src/auth/principal';
+import type { UserPrincipal } from '../src/domain';
 import { ManualClock } from '../src/common/clock';
 import { newId } from '../src/common/ids';
 import { isUniqueViolation, migrateToLatest } from '../src/db';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServerMessageOf } from '@conclave/protocol';
-import type { MeetingRecord } from '../src/signaling/ports';
+import type { MeetingRecord } from '../src/domain';
 import { janusUnavailableReason } from './media-support/janus';
 import { SignalClient, startSignalingServer } from './media-support/signaling-harness';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MAX_SIGNAL_MESSAGE_BYTES, type ServerMessageOf } from '@conclave/protocol';
 import { VideoRoom } from '../src/media/videoroom';
-import type { MeetingRecord } from '../src/signaling/ports';
+import type { MeetingRecord } from '../src/domain';
 import { janusUnavailableReason } from './media-support/janus';
 import { syntheticPublishOffer } from './media-support/sdp';
 import { SignalClient, startSignalingServer } from './media-support/signaling-harness';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock';
 import { hashToken, newId, newSecretToken } from '../common/ids';
 import type { Database } from '../db';
-import type { GuestPrincipal } from './principal';
+import type { GuestPrincipal } from '../domain';
 
 export const DEFAULT_GUEST_TOKEN_TTL_MS = 12 * 3600_000;
 

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError, unauthorized } from '../common/errors';
-import type { UserPrincipal } from './principal';
+import type { UserPrincipal } from '../domain';
 import { principalOf, type ActiveSession, type SessionStore } from './sessions';
 
 export const SESSION_COOKIE = 'conclave_session';

@@ -8,7 +8,7 @@ import {
   type SetupStatus,
 } from '@conclave/protocol';
 import { notFound } from '../common/errors';
-import type { MeetingLookup } from '../signaling/ports';
+import type { MeetingLookup } from '../domain';
 import type { Authenticator } from './http';
 import type { AuthService } from './service';
 
@@ -20,12 +20,12 @@ export interface AuthRoutesDeps {
 
 const MAX_ID_LENGTH = 64;
 
-/** /api/setup, /api/auth/*, and guest tokens for /api/meetings/:id/guests. */
-export function authRoutes({ auth, authenticator, meetings }: AuthRoutesDeps): FastifyPluginAsync {
+/** Under /api/setup: first-run setup, open to anyone until it is done. */
+export function setupRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get('/api/setup', async (): Promise<SetupStatus> => auth.setupStatus());
+    app.get('/', async (): Promise<SetupStatus> => auth.setupStatus());
 
-    app.post('/api/setup', async (request, reply): Promise<SessionView> => {
+    app.post('/', async (request, reply): Promise<SessionView> => {
       const input = setupRequestSchema.parse(request.body);
       const issued = await auth.setup(input);
       authenticator.setCookie(reply, issued.token, issued.expiresAt);
@@ -33,8 +33,13 @@ export function authRoutes({ auth, authenticator, meetings }: AuthRoutesDeps): F
       reply.code(201);
       return issued.view;
     });
+  };
+}
 
-    app.post('/api/auth/sign-in', async (request, reply): Promise<SessionView> => {
+/** Under /api/auth, open to anyone: signing in and out. */
+export function authRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.post('/sign-in', async (request, reply): Promise<SessionView> => {
       const input = signInRequestSchema.parse(request.body);
       const issued = await auth.signIn(input, request.ip);
       authenticator.setCookie(reply, issued.token, issued.expiresAt);
@@ -42,7 +47,7 @@ export function authRoutes({ auth, authenticator, meetings }: AuthRoutesDeps): F
       return issued.view;
     });
 
-    app.post('/api/auth/sign-out', async (request, reply) => {
+    app.post('/sign-out', async (request, reply) => {
       const session = await authenticator.sessionFromRequest(request);
       if (session) {
         // Signing someone out is a write too: a cross-site page must not be able to do it.
@@ -53,28 +58,31 @@ export function authRoutes({ auth, authenticator, meetings }: AuthRoutesDeps): F
       authenticator.clearCookie(reply);
       return reply.code(204).send();
     });
+  };
+}
 
-    app.get(
-      '/api/auth/session',
-      { preHandler: authenticator.requireUser },
-      async (request): Promise<SessionView> => {
-        const s = authenticator.session(request);
-        return { user: s.user, organisation: s.organisation, csrfToken: s.csrfToken };
-      },
-    );
+/** Under /api/auth, in the signed-in context: the caller's own session. */
+export function sessionRoutes({ authenticator }: AuthRoutesDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/session', async (request): Promise<SessionView> => {
+      const s = authenticator.session(request);
+      return { user: s.user, organisation: s.organisation, csrfToken: s.csrfToken };
+    });
+  };
+}
 
-    app.post<{ Params: { id: string } }>(
-      '/api/meetings/:id/guests',
-      async (request, reply): Promise<GuestTokenView> => {
-        const input = guestTokenRequestSchema.parse(request.body);
-        auth.limitGuestRequests(request.ip);
-        const id = request.params.id;
-        const meeting = id.length <= MAX_ID_LENGTH ? await meetings.findMeeting(id) : null;
-        if (!meeting) throw notFound('There is no meeting at this link', 'meeting_not_found');
-        const view = await auth.issueGuestToken(meeting, input.displayName);
-        reply.code(201);
-        return view;
-      },
-    );
+/** Under /api/meetings, open to anyone with a join link: a token for a named guest. */
+export function guestRoutes({ auth, meetings }: AuthRoutesDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Params: { id: string } }>('/:id/guests', async (request, reply): Promise<GuestTokenView> => {
+      const input = guestTokenRequestSchema.parse(request.body);
+      auth.limitGuestRequests(request.ip);
+      const id = request.params.id;
+      const meeting = id.length <= MAX_ID_LENGTH ? await meetings.findMeeting(id) : null;
+      if (!meeting) throw notFound('There is no meeting at this link', 'meeting_not_found');
+      const view = await auth.issueGuestToken(meeting, input.displayName);
+      reply.code(201);
+      return view;
+    });
   };
 }

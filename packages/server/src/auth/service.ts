@@ -13,7 +13,7 @@ import { AppError, RateLimitError } from '../common/errors';
 import { newId } from '../common/ids';
 import { describeWait, RateLimiter, type RateLimitRule } from '../common/rate-limit';
 import { isUniqueViolation, type Database } from '../db';
-import type { MeetingRecord } from '../signaling/ports';
+import type { MeetingRecord } from '../domain';
 import { DEFAULT_GUEST_TOKEN_TTL_MS, GuestTokenStore } from './guests';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
 import { defaultSessionPolicy, SessionStore, type SessionPolicy } from './sessions';

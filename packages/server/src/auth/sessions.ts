@@ -3,7 +3,7 @@ import type { OrganisationView, UserView } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { hashToken, newId, newSecretToken } from '../common/ids';
 import type { Database } from '../db';
-import type { UserPrincipal } from './principal';
+import type { UserPrincipal } from '../domain';
 
 export interface SessionPolicy {
   /** A session unused for this long ends. */

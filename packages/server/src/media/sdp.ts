@@ -22,3 +22,39 @@ export function sdpMediaSections(sdp: string): SdpMediaSection[] {
   }
   return sections;
 }
+
+/** A track a client says its offer carries: which media section (mid), of which kind. */
+export interface ClaimedTrack {
+  mid: string;
+  kind: 'audio' | 'video';
+  /** How the client calls it, for the message (e.g. "camera"). */
+  name: string;
+}
+
+/** What is wrong with a client's claims about its own offer, and which input field says it. */
+export interface SdpProblem {
+  message: string;
+  field: string;
+}
+
+/**
+ * Checks a publisher's offer against its claims: it is an SDP, and each claimed mid exists with the
+ * claimed kind. Fields are named as `tracks.N.mid` for the N-th claim.
+ */
+export function checkClaimedTracks(sdp: string, claims: readonly ClaimedTrack[]): SdpProblem | null {
+  if (!sdp.startsWith('v=0')) return { message: 'sdp: not an SDP offer', field: 'sdp' };
+  const sections = sdpMediaSections(sdp);
+  for (const [i, claim] of claims.entries()) {
+    const section = sections.find((s) => s.mid === claim.mid);
+    if (!section) {
+      return { message: `tracks: the offer has no media section ${claim.mid}`, field: `tracks.${i}.mid` };
+    }
+    if (section.kind !== claim.kind) {
+      return {
+        message: `tracks: ${claim.name} needs an ${claim.kind} section, ${claim.mid} is ${section.kind}`,
+        field: `tracks.${i}.mid`,
+      };
+    }
+  }
+  return null;
+}

@@ -10,36 +10,40 @@ import type { MeetingService } from './service';
 
 type WithId = { Params: { id: string } };
 
+/** Under /api/meetings, in the signed-in context: the caller's own meetings. */
 export function meetingRoutes(meetings: MeetingService, authenticator: Authenticator): FastifyPluginAsync {
   return async (app) => {
-    const signedIn = { preHandler: authenticator.requireUser };
-
-    app.get('/api/meetings', signedIn, async (request): Promise<{ meetings: MeetingView[] }> => ({
+    app.get('/', async (request): Promise<{ meetings: MeetingView[] }> => ({
       meetings: await meetings.listMine(authenticator.principal(request)),
     }));
 
-    app.post('/api/meetings', signedIn, async (request, reply): Promise<MeetingView> => {
+    app.post('/', async (request, reply): Promise<MeetingView> => {
       const input = createMeetingRequestSchema.parse(request.body);
       const view = await meetings.create(authenticator.principal(request), input);
       reply.code(201);
       return view;
     });
 
-    app.get<WithId>('/api/meetings/:id', signedIn, async (request): Promise<MeetingView> =>
+    app.get<WithId>('/:id', async (request): Promise<MeetingView> =>
       meetings.get(authenticator.principal(request), request.params.id),
     );
 
-    app.patch<WithId>('/api/meetings/:id', signedIn, async (request): Promise<MeetingView> => {
+    app.patch<WithId>('/:id', async (request): Promise<MeetingView> => {
       const input = updateMeetingRequestSchema.parse(request.body);
       return meetings.update(authenticator.principal(request), request.params.id, input);
     });
 
-    app.delete<WithId>('/api/meetings/:id', signedIn, async (request, reply) => {
+    app.delete<WithId>('/:id', async (request, reply) => {
       await meetings.delete(authenticator.principal(request), request.params.id);
       return reply.code(204).send();
     });
+  };
+}
 
-    app.get<WithId>('/api/meetings/:id/public', async (request): Promise<MeetingPublicView> =>
+/** Under /api/meetings, open to anyone with a join link: what the join page shows. */
+export function publicMeetingRoutes(meetings: MeetingService): FastifyPluginAsync {
+  return async (app) => {
+    app.get<WithId>('/:id/public', async (request): Promise<MeetingPublicView> =>
       meetings.publicView(request.params.id),
     );
   };

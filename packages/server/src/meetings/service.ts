@@ -5,7 +5,7 @@ import type {
   MeetingView,
   UpdateMeetingRequest,
 } from '@conclave/protocol';
-import type { UserPrincipal } from '../auth/principal';
+import type { UserPrincipal } from '../domain';
 import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';

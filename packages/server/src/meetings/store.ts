@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MeetingPublicView } from '@conclave/protocol';
 import type { Database } from '../db';
-import type { MeetingLookup, MeetingRecord } from '../signaling/ports';
+import type { MeetingLookup, MeetingRecord } from '../domain';
 
 export interface Meeting extends MeetingRecord {
   description: string;

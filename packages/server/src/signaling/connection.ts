@@ -2,24 +2,33 @@ import {
   parseClientMessage,
   type ClientMessage,
   type ClientMessageOf,
+  type DisconnectedReason,
   type IceServerInfo,
   type ServerMessage,
   type ServerMessageOf,
 } from '@conclave/protocol';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import type { Principal } from '../auth/principal';
 import type { Clock } from '../common/clock';
-import { SignalingError, toErrorFrame } from './errors';
-import type { SignalingAuth, MeetingLookup } from './ports';
+import { AppError } from '../common/errors';
+import { toErrorFrame } from './errors';
+import type { MeetingLookup, Principal, PrincipalSource } from '../domain';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
-import {
-  CloseCode,
-  type MeetingRoom,
-  type Participant,
-  type ParticipantSink,
-  type RoomRegistry,
-} from './room';
+import type { MeetingRoom, Participant, ParticipantSink, RoomRegistry } from '../rooms';
+
+/** WebSocket close codes the server uses. */
+const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policy: 1008,
+  serverError: 1011,
+} as const;
+
+function closeCodeFor(reason: DisconnectedReason): number {
+  if (reason === 'media_failure') return CloseCode.serverError;
+  if (reason === 'server_shutdown') return CloseCode.goingAway;
+  return CloseCode.normal;
+}
 
 /** A client that does not read its socket is cut off rather than buffered for without limit. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -27,7 +36,7 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_QUEUED = 64;
 
 export interface ConnectionDeps {
-  auth: SignalingAuth;
+  auth: PrincipalSource;
   meetings: MeetingLookup;
   rooms: RoomRegistry;
   clock: Clock;
@@ -98,7 +107,12 @@ export class SignalingConnection implements ParticipantSink {
     this.socket.send(JSON.stringify(message));
   }
 
-  close(code: number, reason: string): void {
+  end(reason: DisconnectedReason, message: string): void {
+    this.send({ type: 'disconnected', reason, message });
+    this.close(closeCodeFor(reason), reason);
+  }
+
+  private close(code: number, reason: string): void {
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason);
     }
@@ -167,7 +181,7 @@ export class SignalingConnection implements ParticipantSink {
     const participant = this.participant;
     const room = this.room;
     if (!participant || !room || participant.left) {
-      throw new SignalingError('not_joined', 'Join a meeting first');
+      throw new AppError(409, 'not_joined', 'Join a meeting first');
     }
     switch (message.type) {
       case 'publish': {
@@ -196,17 +210,17 @@ export class SignalingConnection implements ParticipantSink {
 
   /** Authorises a join: a guest only for the meeting its token names, a user only in their organisation. */
   private async join(message: ClientMessageOf<'join'>): Promise<void> {
-    if (this.participant || this.joining) throw new SignalingError('already_joined', 'Already in a meeting');
+    if (this.participant || this.joining) throw new AppError(409, 'already_joined', 'Already in a meeting');
     this.joining = true;
     try {
       const principal = await this.principalFor(message);
       if (principal.kind === 'guest' && principal.meetingId !== message.meetingId) {
-        throw new SignalingError('forbidden', 'This guest link is for another meeting', 'meetingId');
+        throw new AppError(403, 'forbidden', 'This guest link is for another meeting', 'meetingId');
       }
       const meeting = await this.deps.meetings.findMeeting(message.meetingId);
       // Another organisation's meeting is reported exactly like a missing one.
       if (!meeting || meeting.organisationId !== principal.organisationId) {
-        throw new SignalingError('meeting_not_found', 'No such meeting', 'meetingId');
+        throw new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
       }
       if (this.isClosed) return;
       const iceServers = await this.deps.iceServers(principal);
@@ -227,11 +241,11 @@ export class SignalingConnection implements ParticipantSink {
     if (message.guestToken !== undefined) {
       const guest = await this.deps.auth.principalFromGuestToken(message.guestToken);
       if (!guest)
-        throw new SignalingError('unauthorized', 'This guest link is not valid any more', 'guestToken');
+        throw new AppError(401, 'unauthorized', 'This guest link is not valid any more', 'guestToken');
       return guest;
     }
     const principal = await this.deps.auth.principalFromRequest(this.request);
-    if (!principal) throw new SignalingError('unauthorized', 'Sign in, or join with a guest link');
+    if (!principal) throw new AppError(401, 'unauthorized', 'Sign in, or join with a guest link');
     return principal;
   }
 

@@ -1,24 +1,9 @@
 import type { ErrorCode } from '@conclave/protocol';
+import { AppError } from '../common/errors';
 import { isJanusError } from '../media/janus-client';
 import { MediaUnavailableError } from '../media/media-plane';
 import { InvalidStateError } from '../media/videoroom';
-
-/** A refusal the client is told about in an `error` frame; the socket stays open. */
-export class SignalingError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'SignalingError';
-  }
-}
-
-/** The room closed (emptied or lost its media) while a request was on its way. */
-export class RoomClosedError extends Error {
-  override name = 'RoomClosedError';
-}
+import { RoomClosedError } from '../rooms';
 
 export interface ErrorFrameBody {
   code: ErrorCode;
@@ -28,7 +13,7 @@ export interface ErrorFrameBody {
 
 /** What the client sees for a failure, and whether it is ours to log as unexpected. */
 export function toErrorFrame(err: unknown): { body: ErrorFrameBody; unexpected: boolean } {
-  if (err instanceof SignalingError) {
+  if (err instanceof AppError) {
     return {
       body: { code: err.code, message: err.message, ...(err.field && { field: err.field }) },
       unexpected: false,

@@ -6,16 +6,15 @@ import {
   type IceServerInfo,
 } from '@conclave/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal';
 import type { Clock } from '../common/clock';
 import type { MediaPlane } from '../media/media-plane';
 import { SignalingConnection } from './connection';
-import type { MeetingLookup, SignalingAuth } from './ports';
+import type { MeetingLookup, Principal, PrincipalSource } from '../domain';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
-import { RoomRegistry } from './room';
+import { RoomRegistry } from '../rooms';
 
 export interface SignalingOptions {
-  auth: SignalingAuth;
+  auth: PrincipalSource;
   meetings: MeetingLookup;
   media: MediaPlane;
   /** The service's public URL: a socket's Origin must be its origin. */

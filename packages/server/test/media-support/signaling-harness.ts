@@ -9,13 +9,13 @@ import {
 } from '@conclave/protocol';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import WebSocket from 'ws';
-import type { GuestPrincipal, Principal, UserPrincipal } from '../../src/auth/principal';
+import type { GuestPrincipal, UserPrincipal } from '../../src/domain';
 import { systemClock } from '../../src/common/clock';
 import { silentLogger } from '../../src/media/logger';
 import { createMediaPlane } from '../../src/media/media-plane';
 import { signalingPlugin, type SignalingOptions } from '../../src/signaling/plugin';
-import { RoomRegistry } from '../../src/signaling/room';
-import type { MeetingLookup, MeetingRecord, SignalingAuth } from '../../src/signaling/ports';
+import { RoomRegistry } from '../../src/rooms';
+import type { MeetingLookup, MeetingRecord, PrincipalSource } from '../../src/domain';
 import { JANUS_BINARY } from './janus';
 
 export const PUBLIC_URL = 'http://conclave.test:8080';
@@ -25,12 +25,12 @@ export const ORIGIN = new URL(PUBLIC_URL).origin;
  * Stand-ins for auth/ and meetings/ (tested on their own): users hold a `test_session` cookie,
  * guests a token, both looked up in maps the test fills.
  */
-export class TestDirectory implements SignalingAuth, MeetingLookup {
+export class TestDirectory implements PrincipalSource, MeetingLookup {
   readonly sessions = new Map<string, UserPrincipal>();
   readonly guests = new Map<string, GuestPrincipal>();
   readonly meetings = new Map<string, MeetingRecord>();
 
-  async principalFromRequest(request: FastifyRequest): Promise<Principal | null> {
+  async principalFromRequest(request: FastifyRequest): Promise<UserPrincipal | null> {
     const m = /(?:^|;\s*)test_session=([^;]+)/.exec(request.headers.cookie ?? '');
     return (m && this.sessions.get(m[1]!)) ?? null;
   }

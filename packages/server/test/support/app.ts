@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/common/clock';
 import { newId } from '../../src/common/ids';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/http';
+import { createServices, type Services } from '../../src/services';
 import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
 import type { TestDatabase } from './database';
 
@@ -33,6 +34,7 @@ export interface TestApp {
   app: FastifyInstance;
   config: Config;
   clock: ManualClock;
+  services: Services;
   /** Every log line the app wrote, as raw JSON text. */
   logs: string[];
   close(): Promise<void>;
@@ -62,17 +64,21 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
   const clock = options.clock ?? new ManualClock();
   const status = options.mediaStatus ?? 'ready';
   const media: MediaPlaneLifecycle = { start: async () => {}, stop: async () => {}, status: () => status };
-  const app = await buildApp({
-    config,
+  const services = createServices({
     db: database.db,
-    media,
+    publicUrl: config.publicUrl,
     clock,
-    logger: createLogger(config.logLevel, sink),
-    plugins: options.plugins ?? [],
     ...(options.auth && { auth: options.auth }),
   });
+  const app = await buildApp({
+    config,
+    services,
+    media,
+    logger: createLogger(config.logLevel, sink),
+    plugins: options.plugins ?? [],
+  });
   await app.ready();
-  return { app, config, clock, logs, close: () => app.close() };
+  return { app, config, clock, services, logs, close: () => app.close() };
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';

@@ -1,81 +1,25 @@
 import type {
   ClientMessageOf,
-  IceCandidate,
   IceServerInfo,
   LeaveReason,
-  ParticipantInfo,
   ServerMessage,
   StreamInfo,
   TrackSource,
 } from '@conclave/protocol';
-import type { Principal } from '../auth/principal';
 import type { Clock } from '../common/clock';
+import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
-import type { IceCandidateInit, JanusSession } from '../media/janus-client';
+import type { MeetingRecord, Principal } from '../domain';
+import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
 import type { MediaNode, MediaPlane } from '../media/media-plane';
-import { sdpMediaSections } from '../media/sdp';
+import { checkClaimedTracks } from '../media/sdp';
 import { VideoRoom, type Publisher, type SubscribedStream, type Subscriber } from '../media/videoroom';
-import { RoomClosedError, SignalingError } from './errors';
-import type { MeetingRecord } from './ports';
-
-/** How the room talks to one participant's socket. */
-export interface ParticipantSink {
-  send(message: ServerMessage): void;
-  /** Closes the socket after what was sent. */
-  close(code: number, reason: string): void;
-}
+import { copyCandidate } from './candidates';
+import { RoomClosedError } from './errors';
+import { Participant, type ParticipantSink } from './participant';
 
 const SOURCE_KIND: Record<TrackSource, 'audio' | 'video'> = { microphone: 'audio', camera: 'video' };
-
-/** WebSocket close codes the server uses. */
-export const CloseCode = {
-  normal: 1000,
-  goingAway: 1001,
-  policy: 1008,
-  serverError: 1011,
-} as const;
-
-interface PublishedTrack {
-  mid: string;
-  muted: boolean;
-}
-
-/** One socket's presence in a meeting: roster entry, publisher and multistream subscriber. */
-export class Participant {
-  readonly tracks = new Map<TrackSource, PublishedTrack>();
-  /** Mute wishes, kept for tracks that are not published yet. */
-  readonly muted = new Map<TrackSource, boolean>();
-  publisher: Publisher | null = null;
-  subscriber: Subscriber | null = null;
-  left = false;
-
-  constructor(
-    readonly id: string,
-    readonly principal: Principal,
-    readonly sink: ParticipantSink,
-    readonly joinedAt: string,
-  ) {}
-
-  get displayName(): string {
-    return this.principal.displayName;
-  }
-
-  info(): ParticipantInfo {
-    return {
-      id: this.id,
-      displayName: this.principal.displayName,
-      kind: this.principal.kind,
-      tracks: [...this.tracks.entries()].map(([source, t]) => ({ source, muted: t.muted })),
-      joinedAt: this.joinedAt,
-    };
-  }
-
-  sourceForMid(mid: string): TrackSource | null {
-    for (const [source, track] of this.tracks) if (track.mid === mid) return source;
-    return null;
-  }
-}
 
 interface RoomMedia {
   node: MediaNode;
@@ -191,22 +135,22 @@ export class MeetingRoom {
   async answerSubscription(p: Participant, sdp: string): Promise<void> {
     this.assertPresent(p);
     if (!p.subscriber?.negotiating) {
-      throw new SignalingError('invalid_state', 'There is no subscription offer to answer');
+      throw new AppError(409, 'invalid_state', 'There is no subscription offer to answer');
     }
     await p.subscriber.answer(sdp);
   }
 
   async trickle(p: Participant, msg: ClientMessageOf<'trickle'>): Promise<void> {
     this.assertPresent(p);
-    const candidate = msg.candidate ? toJanusCandidate(msg.candidate) : null;
+    const candidate = msg.candidate ? copyCandidate(msg.candidate) : null;
     if (msg.target === 'publisher') {
       if (!p.publisher || p.publisher.closed) {
-        throw new SignalingError('invalid_state', 'Publish before sending publisher candidates');
+        throw new AppError(409, 'invalid_state', 'Publish before sending publisher candidates');
       }
       await p.publisher.trickle(candidate);
     } else {
       if (!p.subscriber || p.subscriber.closed) {
-        throw new SignalingError('invalid_state', 'There is no subscription to send candidates for');
+        throw new AppError(409, 'invalid_state', 'There is no subscription to send candidates for');
       }
       await p.subscriber.trickle(candidate);
     }
@@ -252,12 +196,7 @@ export class MeetingRoom {
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
     for (const p of this.participants.values()) {
       p.left = true;
-      p.sink.send({
-        type: 'disconnected',
-        reason: 'media_failure',
-        message: 'The media server stopped working. Join again to continue.',
-      });
-      p.sink.close(CloseCode.serverError, 'media failure');
+      p.sink.end('media_failure', 'The media server stopped working. Join again to continue.');
     }
     this.participants.clear();
     this.byFeed.clear();
@@ -270,8 +209,7 @@ export class MeetingRoom {
   async shutdown(): Promise<void> {
     for (const p of this.participants.values()) {
       p.left = true;
-      p.sink.send({ type: 'disconnected', reason: 'server_shutdown', message: 'The server is restarting.' });
-      p.sink.close(CloseCode.goingAway, 'server shutdown');
+      p.sink.end('server_shutdown', 'The server is restarting.');
     }
     this.participants.clear();
     await this.close();
@@ -342,7 +280,11 @@ export class MeetingRoom {
     publisher.on('active', () => this.refreshSubscriptions());
     publisher.on('trickle', (candidate) => {
       if (!p.left)
-        p.sink.send({ type: 'trickle', target: 'publisher', candidate: fromJanusCandidate(candidate) });
+        p.sink.send({
+          type: 'trickle',
+          target: 'publisher',
+          candidate: candidate && copyCandidate(candidate),
+        });
     });
     // A PeerConnection that went down is not reused: drop it, the client publishes again.
     publisher.on('inactive', () => void publisher.close());
@@ -388,7 +330,11 @@ export class MeetingRoom {
     });
     subscriber.on('trickle', (candidate) => {
       if (!p.left && p.subscriber === subscriber) {
-        p.sink.send({ type: 'trickle', target: 'subscriber', candidate: fromJanusCandidate(candidate) });
+        p.sink.send({
+          type: 'trickle',
+          target: 'subscriber',
+          candidate: candidate && copyCandidate(candidate),
+        });
       }
     });
     subscriber.on('error', (err) => {
@@ -421,108 +367,25 @@ export class MeetingRoom {
   }
 
   private assertPresent(p: Participant): void {
-    if (p.left || this.isClosed) throw new SignalingError('not_joined', 'You are not in this meeting');
+    if (p.left || this.isClosed) throw new AppError(409, 'not_joined', 'You are not in this meeting');
   }
 }
 
-/** The client's claims about its offer must match the offer: each mid exists, with the right kind. */
+/** The client's claims about its offer must match the offer: each source once, each mid of its kind. */
 function validateTracks(sdp: string, tracks: ClientMessageOf<'publish'>['tracks']): void {
-  const sections = sdpMediaSections(sdp);
-  const sources = new Set<TrackSource>();
+  const seen = new Set<TrackSource>();
   for (const [i, t] of tracks.entries()) {
-    if (sources.has(t.source)) {
-      throw new SignalingError(
+    if (seen.has(t.source)) {
+      throw new AppError(
+        400,
         'validation_failed',
         `tracks: ${t.source} is listed twice`,
         `tracks.${i}.source`,
       );
     }
-    sources.add(t.source);
-    const section = sections.find((s) => s.mid === t.mid);
-    if (!section) {
-      throw new SignalingError(
-        'validation_failed',
-        `tracks: the offer has no media section ${t.mid}`,
-        `tracks.${i}.mid`,
-      );
-    }
-    if (section.kind !== SOURCE_KIND[t.source]) {
-      throw new SignalingError(
-        'validation_failed',
-        `tracks: ${t.source} needs an ${SOURCE_KIND[t.source]} section, ${t.mid} is ${section.kind}`,
-        `tracks.${i}.mid`,
-      );
-    }
+    seen.add(t.source);
   }
-  if (!sdp.startsWith('v=0')) throw new SignalingError('validation_failed', 'sdp: not an SDP offer', 'sdp');
-}
-
-function fromJanusCandidate(c: IceCandidateInit | null): IceCandidate | null {
-  if (!c) return null;
-  return {
-    candidate: c.candidate,
-    ...(c.sdpMid != null && { sdpMid: c.sdpMid }),
-    ...(c.sdpMLineIndex != null && { sdpMLineIndex: c.sdpMLineIndex }),
-  };
-}
-
-function toJanusCandidate(c: IceCandidate): IceCandidateInit {
-  return {
-    candidate: c.candidate,
-    ...(c.sdpMid != null && { sdpMid: c.sdpMid }),
-    ...(c.sdpMLineIndex != null && { sdpMLineIndex: c.sdpMLineIndex }),
-  };
-}
-
-/** Every active meeting room of this server, by meeting id. */
-export class RoomRegistry {
-  private readonly rooms = new Map<string, MeetingRoom>();
-  private stopping = false;
-
-  constructor(private readonly ctx: RoomContext) {
-    // A lost node takes its rooms with it (their sessions close too; this is belt and braces).
-    ctx.media.on('nodeLost', (nodeId) => {
-      for (const room of [...this.rooms.values()]) if (room.nodeId === nodeId) room.fail('media node lost');
-    });
-  }
-
-  /** Joins the participant to the meeting's room, creating the room when it is the first. */
-  async join(
-    meeting: MeetingRecord,
-    principal: Principal,
-    sink: ParticipantSink,
-    reply: { rid?: string; iceServers: IceServerInfo[] },
-  ): Promise<{ room: MeetingRoom; participant: Participant }> {
-    for (let attempt = 0; ; attempt++) {
-      if (this.stopping) throw new SignalingError('media_unavailable', 'The server is shutting down');
-      let room = this.rooms.get(meeting.id);
-      if (!room || room.closed) {
-        const created: MeetingRoom = new MeetingRoom(meeting, this.ctx, (closed) => {
-          if (this.rooms.get(meeting.id) === closed) this.rooms.delete(meeting.id);
-        });
-        this.rooms.set(meeting.id, created);
-        room = created;
-      }
-      try {
-        return { room, participant: await room.admit(principal, sink, reply) };
-      } catch (err) {
-        if (err instanceof RoomClosedError && attempt < 2) continue;
-        throw err;
-      }
-    }
-  }
-
-  room(meetingId: string): MeetingRoom | undefined {
-    return this.rooms.get(meetingId);
-  }
-
-  get size(): number {
-    return this.rooms.size;
-  }
-
-  /** Tells everyone the server is going away and destroys every Janus room. */
-  async shutdown(): Promise<void> {
-    this.stopping = true;
-    await Promise.all([...this.rooms.values()].map((room) => room.shutdown().catch(() => undefined)));
-  }
+  const claims = tracks.map((t) => ({ mid: t.mid, kind: SOURCE_KIND[t.source], name: t.source }));
+  const problem = checkClaimedTracks(sdp, claims);
+  if (problem) throw new AppError(400, 'validation_failed', problem.message, problem.field);
 }

@@ -1,0 +1,34 @@
+import type { Role } from '@conclave/protocol';
+import type { FastifyRequest } from 'fastify';
+
+/** Who is making a request or holding a signaling socket, as established by auth/. */
+export type Principal = UserPrincipal | GuestPrincipal;
+
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+  organisationId: string;
+  displayName: string;
+  role: Role;
+  sessionId: string;
+}
+
+/** A guest may join exactly one meeting, by the token issued for it. */
+export interface GuestPrincipal {
+  kind: 'guest';
+  guestId: string;
+  organisationId: string;
+  meetingId: string;
+  displayName: string;
+}
+
+/**
+ * How a signaling socket learns who holds it; implemented by auth/. Sessions are resolved afresh on
+ * each call, so a signed-out session is refused at once.
+ */
+export interface PrincipalSource {
+  /** The signed-in user behind the upgrade request's session cookie, or null. */
+  principalFromRequest(request: FastifyRequest): Promise<UserPrincipal | null>;
+  /** The guest a token was issued to, or null when unknown or expired. */
+  principalFromGuestToken(token: string): Promise<GuestPrincipal | null>;
+}

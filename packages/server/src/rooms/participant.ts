@@ -1,0 +1,51 @@
+import type { DisconnectedReason, ParticipantInfo, ServerMessage, TrackSource } from '@conclave/protocol';
+import type { Principal } from '../domain';
+import type { Publisher, Subscriber } from '../media/videoroom';
+
+/** How a room talks to one participant's connection; the socket layer implements it. */
+export interface ParticipantSink {
+  send(message: ServerMessage): void;
+  /** Tells the participant why it is being let go (a `disconnected` frame), then closes the connection. */
+  end(reason: DisconnectedReason, message: string): void;
+}
+
+interface PublishedTrack {
+  mid: string;
+  muted: boolean;
+}
+
+/** One connection's presence in a meeting: roster entry, publisher and multistream subscriber. */
+export class Participant {
+  readonly tracks = new Map<TrackSource, PublishedTrack>();
+  /** Mute wishes, kept for tracks that are not published yet. */
+  readonly muted = new Map<TrackSource, boolean>();
+  publisher: Publisher | null = null;
+  subscriber: Subscriber | null = null;
+  left = false;
+
+  constructor(
+    readonly id: string,
+    readonly principal: Principal,
+    readonly sink: ParticipantSink,
+    readonly joinedAt: string,
+  ) {}
+
+  get displayName(): string {
+    return this.principal.displayName;
+  }
+
+  info(): ParticipantInfo {
+    return {
+      id: this.id,
+      displayName: this.principal.displayName,
+      kind: this.principal.kind,
+      tracks: [...this.tracks.entries()].map(([source, t]) => ({ source, muted: t.muted })),
+      joinedAt: this.joinedAt,
+    };
+  }
+
+  sourceForMid(mid: string): TrackSource | null {
+    for (const [source, track] of this.tracks) if (track.mid === mid) return source;
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from './auth';
+import { systemClock, type Clock } from './common/clock';
+import type { Database } from './db';
+import type { PrincipalSource } from './domain';
+import { MeetingService, MeetingStore } from './meetings';
+
+export interface ServiceDeps {
+  /** Migrated already (see migrateToLatest); owned and closed by the caller. */
+  db: Kysely<Database>;
+  publicUrl: string;
+  clock?: Clock;
+  /** Rate limits, session lifetimes and guest-token lifetime; defaults suit production. */
+  auth?: AuthOptions;
+}
+
+/** Every domain service of the control plane, built once and shared by HTTP routes and signaling. */
+export interface Services {
+  db: Kysely<Database>;
+  clock: Clock;
+  auth: AuthService;
+  /** Binds sessions to HTTP requests (cookie, CSRF). */
+  authenticator: Authenticator;
+  /** Who holds a signaling socket; reads the same session store as the authenticator. */
+  principals: PrincipalSource;
+  meetings: MeetingService;
+  meetingStore: MeetingStore;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const clock = deps.clock ?? systemClock;
+  const auth = new AuthService(deps.db, clock, deps.auth);
+  const meetingStore = new MeetingStore(deps.db);
+  return {
+    db: deps.db,
+    clock,
+    auth,
+    authenticator: new Authenticator(auth.sessions, clock, deps.publicUrl),
+    principals: new PrincipalResolver(auth.sessions, auth.guests),
+    meetings: new MeetingService(meetingStore, clock, deps.publicUrl),
+    meetingStore,
+  };
+}
