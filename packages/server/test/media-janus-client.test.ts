@@ -8,6 +8,7 @@ import {
   JANUS_SUBPROTOCOL,
   VideoRoomErrorCode,
 } from '../src/media/janus-client';
+import { silentLogger } from '../src/media/logger';
 import { VideoRoom } from '../src/media/videoroom';
 import { janusUnavailableReason, startTestJanus, waitFor } from './media-support/janus';
 
@@ -220,6 +221,37 @@ describe('Janus client wire handling', () => {
     send(ws, { janus: 'detached', session_id: 11, sender: 22 });
     await detached;
     assert.deepEqual(events, ['webrtcup', 'media:video:1:true', 'event:5', 'hangup:DTLS alert']);
+    client.close();
+  });
+
+  test('a listener that throws cannot break the connection: later events and replies still arrive', async () => {
+    onMessage = (ws, msg) => {
+      if (standard(ws, msg)) return;
+      send(ws, {
+        janus: 'success',
+        session_id: 11,
+        sender: 22,
+        transaction: msg.transaction,
+        plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'success', exists: false } },
+      });
+    };
+    const errors: unknown[] = [];
+    const logger = { ...silentLogger, error: (obj: unknown) => errors.push(obj) };
+    const client = await JanusClient.connect(url, { logger });
+    const handle = await (await client.createSession()).attach();
+    const events: string[] = [];
+    handle.on('webrtcup', () => {
+      throw new Error('a buggy listener');
+    });
+    handle.on('hangup', (reason) => events.push(`hangup:${reason}`));
+    const ws = [...server.clients].at(-1)!;
+    send(ws, { janus: 'webrtcup', session_id: 11, sender: 22 });
+    send(ws, { janus: 'hangup', session_id: 11, sender: 22, reason: 'after the throw' });
+    const reply = await handle.send({ request: 'exists', room: 1 });
+    assert.equal(reply.data.exists, false);
+    assert.deepEqual(events, ['hangup:after the throw']);
+    assert.equal(client.isOpen, true);
+    assert.equal(errors.length, 1, 'the failing listener is logged');
     client.close();
   });
 

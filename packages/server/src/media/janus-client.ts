@@ -146,9 +146,13 @@ export class JanusClient extends EventEmitter<ClientEvents> {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.keepaliveMs = options.keepaliveMs ?? 25_000;
     ws.on('message', (raw) => this.onMessage(raw.toString()));
-    ws.on('close', (code, reason) =>
-      this.onClosed(new Error(`Janus connection closed (${code}${reason.length ? ` ${reason}` : ''})`)),
-    );
+    ws.on('close', (code, reason) => {
+      try {
+        this.onClosed(new Error(`Janus connection closed (${code}${reason.length ? ` ${reason}` : ''})`));
+      } catch (err) {
+        this.logger.error({ err }, 'a Janus close listener failed');
+      }
+    });
     ws.on('error', (err) => this.logger.warn({ err: err.message }, 'Janus socket error'));
   }
 
@@ -257,7 +261,12 @@ export class JanusClient extends EventEmitter<ClientEvents> {
     if (msg.janus === 'ack' || msg.janus === 'success' || msg.janus === 'error') return; // late, already settled
     const session = msg.session_id !== undefined ? this.sessions.get(msg.session_id) : undefined;
     if (!session) return;
-    session.dispatch(msg);
+    try {
+      session.dispatch(msg);
+    } catch (err) {
+      // A listener's bug must not take the socket (and every other meeting on it) down with it.
+      this.logger.error({ err, janus: msg.janus }, 'a Janus event listener failed');
+    }
   }
 
   private onClosed(reason: Error | null): void {
