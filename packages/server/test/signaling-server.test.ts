@@ -283,6 +283,25 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
       await Promise.all([alice.closed(), bob.closed()]);
     });
 
+    test('a publish Janus refuses gets a stable code and a generic message, never Janus’s own text', async () => {
+      const { client: alice } = await joinAs('alice');
+      // An offer without ICE credentials or a fingerprint: it passes our checks, Janus refuses it.
+      const bare =
+        'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\n';
+      const refused = await alice.request({
+        type: 'publish',
+        sdp: bare,
+        tracks: [{ mid: '0', source: 'microphone' }],
+      });
+      assert.equal(refused.type, 'error', JSON.stringify(refused));
+      const error = refused as ServerMessageOf<'error'>;
+      assert.equal(error.code, 'media_error');
+      assert.doesNotMatch(error.message, /janus|mandatory|sdp|ice|fingerprint|\d{3}/i);
+      assert.equal((await alice.request({ type: 'ping' })).type, 'pong', 'the socket stays usable');
+      alice.close();
+      await alice.closed();
+    });
+
     test('MEET-SELF-MUTE: setMute is acknowledged, applied in Janus (configure send) and shown muted to others', async () => {
       const { client: alice, joined } = await joinAs('alice');
       const { client: bob } = await joinAs('bob');

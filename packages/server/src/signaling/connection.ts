@@ -158,11 +158,11 @@ export class SignalingConnection implements ParticipantSink {
   }
 
   private fail(err: unknown, message: ClientMessage): void {
-    const { body, unexpected } = toErrorFrame(err);
-    if (unexpected) {
-      this.deps.logger.error(
+    const { body, log } = toErrorFrame(err);
+    if (log) {
+      this.deps.logger[log](
         { err, type: message.type, participantId: this.participant?.id },
-        'signaling failure',
+        log === 'error' ? 'signaling failure' : 'signaling request refused by the media server',
       );
     }
     this.sendError(body, ridOf(message));

@@ -11,37 +11,41 @@ export interface ErrorFrameBody {
   field?: string;
 }
 
-/** What the client sees for a failure, and whether it is ours to log as unexpected. */
-export function toErrorFrame(err: unknown): { body: ErrorFrameBody; unexpected: boolean } {
+/**
+ * What the client sees for a failure, and what we log about it. A client gets a stable code and a
+ * message of ours, never the media server's own words (they describe our internals); the detail goes
+ * to the log instead.
+ */
+export function toErrorFrame(err: unknown): { body: ErrorFrameBody; log: 'error' | 'warn' | null } {
   if (err instanceof AppError) {
     return {
       body: { code: err.code, message: err.message, ...(err.field && { field: err.field }) },
-      unexpected: false,
+      log: null,
     };
   }
   if (err instanceof RoomClosedError) {
-    return { body: { code: 'not_joined', message: 'You are no longer in this meeting' }, unexpected: false };
+    return { body: { code: 'not_joined', message: 'You are no longer in this meeting' }, log: null };
   }
   if (err instanceof MediaUnavailableError) {
     return {
       body: { code: 'media_unavailable', message: 'The media server is not available right now' },
-      unexpected: false,
+      log: null,
     };
   }
   if (err instanceof InvalidStateError) {
-    return { body: { code: 'invalid_state', message: err.message }, unexpected: false };
+    return { body: { code: 'invalid_state', message: err.message }, log: null };
   }
   if (isJanusError(err)) {
     if (err.kind === 'closed' || err.kind === 'timeout') {
       return {
         body: { code: 'media_unavailable', message: 'The media server did not answer' },
-        unexpected: false,
+        log: 'warn',
       };
     }
     return {
-      body: { code: 'media_error', message: `The media server refused this: ${err.message}` },
-      unexpected: false,
+      body: { code: 'media_error', message: 'The media server could not accept this request' },
+      log: 'warn',
     };
   }
-  return { body: { code: 'internal', message: 'Something went wrong on the server' }, unexpected: true };
+  return { body: { code: 'internal', message: 'Something went wrong on the server' }, log: 'error' };
 }
