@@ -1,4 +1,17 @@
 import { z } from 'zod';
+import {
+  DISPLAY_NAME_RULE,
+  MEETING_DESCRIPTION_RULE,
+  MEETING_NAME_RULE,
+  ORGANISATION_NAME_RULE,
+  textSchema,
+} from './text';
+
+/**
+ * Identifiers in URLs and messages (UUIDv7 and the like): letters, digits and dashes. Anything else
+ * cannot name a record, and would reach the database only to fail there (PostgreSQL refuses NUL).
+ */
+export const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 /** REST API request schemas and response types (JSON over HTTPS, cookie-authenticated). */
 
@@ -13,19 +26,13 @@ const email = z
   .max(254)
   .pipe(z.email({ message: 'Enter a valid email address' }));
 const password = z.string().min(10, 'Use at least 10 characters').max(256);
-export const displayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Enter a name')
-  .max(64, 'Use at most 64 characters')
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed');
+export const displayNameSchema = textSchema(DISPLAY_NAME_RULE);
 
 /** Header that must carry the session's CSRF token on every cookie-authenticated write. */
 export const CSRF_HEADER = 'x-conclave-csrf';
 
 export const setupRequestSchema = z.object({
-  organisationName: z.string().trim().min(1).max(100),
+  organisationName: textSchema(ORGANISATION_NAME_RULE),
   email,
   password,
   displayName: displayNameSchema,
@@ -58,8 +65,8 @@ export interface SessionView {
   csrfToken: string;
 }
 
-export const meetingNameSchema = z.string().trim().min(1, 'Enter a name').max(120);
-export const meetingDescriptionSchema = z.string().trim().max(2000);
+export const meetingNameSchema = textSchema(MEETING_NAME_RULE);
+export const meetingDescriptionSchema = textSchema(MEETING_DESCRIPTION_RULE);
 
 export const createMeetingRequestSchema = z.object({
   name: meetingNameSchema,

@@ -1,4 +1,15 @@
 export * from './errors';
 export * from './api';
 export * from './signaling';
+export {
+  textSchema,
+  normaliseText,
+  textProblem,
+  graphemeLength,
+  DISPLAY_NAME_RULE,
+  MEETING_NAME_RULE,
+  MEETING_DESCRIPTION_RULE,
+  ORGANISATION_NAME_RULE,
+  type TextRule,
+} from './text';
 export { parseClientMessage, describeIssue, type ParseResult } from './parse';

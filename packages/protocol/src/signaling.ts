@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_PATTERN } from './api';
 import type { ERROR_CODES } from './errors';
 
 /**
@@ -17,7 +18,7 @@ export const trackSourceSchema = z.enum(TRACK_SOURCES);
 export type TrackSource = z.infer<typeof trackSourceSchema>;
 
 const rid = z.string().min(1).max(64).optional();
-const id = z.string().min(1).max(64);
+const id = z.string().regex(ID_PATTERN, 'Not a valid ID');
 const sdp = z.string().min(1).max(MAX_SIGNAL_MESSAGE_BYTES);
 const mid = z.string().min(1).max(32);
 

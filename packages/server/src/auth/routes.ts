@@ -6,6 +6,7 @@ import {
   type GuestTokenView,
   type SessionView,
   type SetupStatus,
+  ID_PATTERN,
 } from '@conclave/protocol';
 import { notFound } from '../common/errors';
 import type { MeetingLookup } from '../domain';
@@ -17,8 +18,6 @@ export interface AuthRoutesDeps {
   authenticator: Authenticator;
   meetings: MeetingLookup;
 }
-
-const MAX_ID_LENGTH = 64;
 
 /** Under /api/setup: first-run setup, open to anyone until it is done. */
 export function setupRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPluginAsync {
@@ -78,7 +77,7 @@ export function guestRoutes({ auth, meetings }: AuthRoutesDeps): FastifyPluginAs
       const input = guestTokenRequestSchema.parse(request.body);
       auth.limitGuestRequests(request.ip);
       const id = request.params.id;
-      const meeting = id.length <= MAX_ID_LENGTH ? await meetings.findMeeting(id) : null;
+      const meeting = ID_PATTERN.test(id) ? await meetings.findMeeting(id) : null;
       if (!meeting) throw notFound('There is no meeting at this link', 'meeting_not_found');
       const view = await auth.issueGuestToken(meeting, input.displayName);
       reply.code(201);

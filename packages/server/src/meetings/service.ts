@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
-import type {
-  CreateMeetingRequest,
-  MeetingPublicView,
-  MeetingView,
-  UpdateMeetingRequest,
+import {
+  ID_PATTERN,
+  type CreateMeetingRequest,
+  type MeetingPublicView,
+  type MeetingView,
+  type UpdateMeetingRequest,
 } from '@conclave/protocol';
 import type { UserPrincipal } from '../domain';
 import type { Clock } from '../common/clock';
@@ -16,7 +17,6 @@ import type { Meeting, MeetingStore } from './store';
 export const randomExtension = (): string => String(randomInt(100_000, 1_000_000));
 
 const MAX_EXTENSION_ATTEMPTS = 20;
-const MAX_ID_LENGTH = 64;
 
 const meetingNotFound = () => notFound('There is no meeting at this link', 'meeting_not_found');
 
@@ -83,13 +83,13 @@ export class MeetingService {
   }
 
   async publicView(id: string): Promise<MeetingPublicView> {
-    const view = id.length <= MAX_ID_LENGTH ? await this.store.findPublic(id) : null;
+    const view = ID_PATTERN.test(id) ? await this.store.findPublic(id) : null;
     if (!view) throw meetingNotFound();
     return view;
   }
 
   private async owned(owner: UserPrincipal, id: string): Promise<Meeting> {
-    const meeting = id.length <= MAX_ID_LENGTH ? await this.store.findById(id) : null;
+    const meeting = ID_PATTERN.test(id) ? await this.store.findById(id) : null;
     if (!meeting || meeting.ownerId !== owner.userId || meeting.organisationId !== owner.organisationId) {
       throw meetingNotFound();
     }
