@@ -32,6 +32,8 @@ export const displayNameSchema = textSchema(DISPLAY_NAME_RULE);
 export const CSRF_HEADER = 'x-conclave-csrf';
 
 export const setupRequestSchema = z.object({
+  /** From the setup link the server prints when it starts before setup (its fragment, #token=…). */
+  setupToken: z.string().max(256).optional(),
   organisationName: textSchema(ORGANISATION_NAME_RULE),
   email,
   password,

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'conflict',
   'setup_already_done',
   'setup_required',
+  'setup_token_invalid',
   'invalid_credentials',
   'rate_limited',
   'message_too_large',

@@ -50,7 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     // Malformed URLs get the same JSON error shape as everything else.
     frameworkErrors: (err, _request, reply) => {
       const mapped = mapError(err, BODY_LIMIT);
@@ -107,6 +107,11 @@ function apiRoutes(services: Services, media: MediaPlaneLifecycle): FastifyPlugi
       await signedIn.register(meetingRoutes(meetings, authenticator), { prefix: '/meetings' });
     });
   };
+}
+
+/** Fastify runs a hop count this way too; its types only lack the number form. */
+function trustProxyOption(trust: Config['trustProxy']) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
 }
 
 /**

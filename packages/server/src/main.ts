@@ -1,6 +1,7 @@
 // The server process: configuration, database, media plane, HTTP app with signaling.
 // Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
 import { buildApp } from './app';
+import { announceSetupLink } from './auth/first-run';
 import { ConfigError, findDefaultWebDir, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
@@ -57,9 +58,12 @@ async function main(): Promise<void> {
     `Conclave is running at ${config.publicUrl}`,
   );
   if (!(await services.auth.accounts.isSetUp())) {
-    logger.info(
-      `First-run setup: open ${config.publicUrl} in a browser to create the organisation and its first Administrator`,
-    );
+    await announceSetupLink(services.auth.setupTokens, {
+      publicUrl: config.publicUrl,
+      dataDir: config.dataDir,
+      logger,
+      terminal: process.stderr,
+    });
   }
 
   let stopping = false;

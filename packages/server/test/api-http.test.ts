@@ -21,7 +21,7 @@ describeEachDatabase('HTTP behaviour', (kind) => {
     writeFileSync(join(webDir, 'assets', 'index-3f2a9c.js'), 'console.log("app")');
     writeFileSync(join(webDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     t = await startTestApp(database, { webDir });
-    ({ client: admin } = await setUp(t.app));
+    ({ client: admin } = await setUp(t));
   });
   after(async () => {
     await t?.close();

@@ -37,7 +37,7 @@ describeEachDatabase('meetings API', (kind) => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database, { plugins: [whoami] });
     signalingAuth = t.services.principals;
-    ({ client: admin, session: adminSession } = await setUp(t.app));
+    ({ client: admin, session: adminSession } = await setUp(t));
     const orgId = adminSession.organisation.id;
     await addUser(database, orgId, {
       email: 'bob@acme.test',

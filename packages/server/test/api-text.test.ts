@@ -14,7 +14,7 @@ describeEachDatabase('free text and identifiers in the API', (kind) => {
   before(async () => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database);
-    ({ client: admin } = await setUp(t.app));
+    ({ client: admin } = await setUp(t));
     meeting = (await admin.post('/api/meetings', { name: 'Weekly sync' })).json() as MeetingView;
   });
   after(async () => {

@@ -38,7 +38,7 @@ test('OPS-CONFIG: settings come from environment variables', () => {
       CONCLAVE_PUBLIC_URL: 'https://meet.example.org/',
       DATABASE_URL: 'postgres://conclave@db/conclave',
       CONCLAVE_WEB_DIR: 'web',
-      CONCLAVE_TRUST_PROXY: 'yes',
+      CONCLAVE_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1',
     },
     { cwd: '/srv/conclave' },
   );
@@ -46,7 +46,9 @@ test('OPS-CONFIG: settings come from environment variables', () => {
   assert.equal(config.publicUrl, 'https://meet.example.org');
   assert.equal(config.databaseUrl, 'postgres://conclave@db/conclave');
   assert.equal(config.webDir, '/srv/conclave/web');
-  assert.equal(config.trustProxy, true);
+  assert.deepEqual(config.trustProxy, ['127.0.0.1', '10.0.0.0/8', '::1']);
+  assert.equal(loadConfig({ CONCLAVE_TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.equal(loadConfig({}).trustProxy, false);
 });
 
 test('OPS-CONFIG: a wrong variable stops start-up with a message naming it', () => {
@@ -56,7 +58,9 @@ test('OPS-CONFIG: a wrong variable stops start-up with a message naming it', () 
     [{ CONCLAVE_PUBLIC_URL: 'meet.example.org' }, 'CONCLAVE_PUBLIC_URL', /http/],
     [{ DATABASE_URL: 'mysql://db/conclave' }, 'DATABASE_URL', /postgres/],
     [{ CONCLAVE_LOG_LEVEL: 'loud' }, 'CONCLAVE_LOG_LEVEL', /./],
-    [{ CONCLAVE_TRUST_PROXY: 'maybe' }, 'CONCLAVE_TRUST_PROXY', /./],
+    [{ CONCLAVE_TRUST_PROXY: 'maybe' }, 'CONCLAVE_TRUST_PROXY', /address or CIDR: maybe/],
+    [{ CONCLAVE_TRUST_PROXY: 'true' }, 'CONCLAVE_TRUST_PROXY', /anyone/],
+    [{ CONCLAVE_TRUST_PROXY: '10.0.0.0/33' }, 'CONCLAVE_TRUST_PROXY', /CIDR/],
     [{ CONCLAVE_RTP_PORTS: '40000-20000' }, 'CONCLAVE_RTP_PORTS', /min < max/],
     [{ CONCLAVE_JANUS_URLS: 'ws://janus:8188' }, 'CONCLAVE_JANUS_API_SECRET', /required/],
     [

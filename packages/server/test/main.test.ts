@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,7 +55,14 @@ test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the s
     assert.ok(lines.length >= 2, 'every stdout line is a JSON log record');
     const url = `http://127.0.0.1:${port}`;
     assert.ok(lines.some((l) => l.msg === `Conclave is running at ${url}`));
-    assert.ok(lines.some((l) => l.msg.includes(`open ${url} in a browser`)));
+    // OPS-SETUP: the setup link (with its one-time token) is in a file only the service user reads,
+    // and the JSON log says where it is without holding the token.
+    const linkFile = join(dataDir, 'nested', 'data', 'setup-link');
+    const link = readFileSync(linkFile, 'utf8').trim();
+    assert.match(link, new RegExp(`^${url}/setup#token=[A-Za-z0-9_-]{43}$`));
+    assert.equal(statSync(linkFile).mode & 0o777, 0o600);
+    assert.ok(lines.some((l) => l.msg.includes(`open the setup link (in ${linkFile})`)));
+    assert.ok(!stdout.includes(link.split('#token=')[1]!), 'the token is not in the log');
     assert.ok(
       existsSync(join(dataDir, 'nested', 'data', 'conclave.db')),
       'SQLite file created with its folder',

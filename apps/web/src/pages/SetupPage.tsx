@@ -9,7 +9,15 @@ import { AuthLayout } from './AuthLayout';
 /** First run: creates the organisation and its first Administrator, then signs them in. */
 export function SetupPage() {
   const session = useSession();
-  const [form, setForm] = useState({ organisationName: '', displayName: '', email: '', password: '' });
+  // The server prints a setup link ending in #token=…; a fragment never reaches server or proxy logs.
+  const [linkToken] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '');
+  const [form, setForm] = useState({
+    setupToken: linkToken,
+    organisationName: '',
+    displayName: '',
+    email: '',
+    password: '',
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -37,6 +45,8 @@ export function SetupPage() {
   };
 
   const fieldError = (name: string) => (error?.field === name ? error.message : undefined);
+  // With the token from the link there is no field to show its error next to.
+  const showAlert = error && (!error.field || (linkToken !== '' && error.field === 'setupToken'));
 
   return (
     <AuthLayout
@@ -44,7 +54,20 @@ export function SetupPage() {
       subtitle="Name your organisation and create its first administrator account. You can invite everyone else afterwards."
     >
       <form className="stack" onSubmit={submit} noValidate>
-        {error && !error.field && <Alert>{error.message}</Alert>}
+        {showAlert && <Alert>{error.message}</Alert>}
+        {linkToken === '' && (
+          <TextField
+            label="Setup token"
+            name="setupToken"
+            type="password"
+            autoComplete="off"
+            required
+            value={form.setupToken}
+            onChange={set('setupToken')}
+            error={fieldError('setupToken')}
+            hint="Open the setup link that the server printed when it started, or paste the token from it."
+          />
+        )}
         <TextField
           label="Organisation name"
           name="organisationName"
@@ -54,7 +77,7 @@ export function SetupPage() {
           value={form.organisationName}
           onChange={set('organisationName')}
           error={fieldError('organisationName')}
-          autoFocus
+          autoFocus={linkToken !== ''}
         />
         <TextField
           label="Display name"

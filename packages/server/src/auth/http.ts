@@ -5,9 +5,13 @@ import { CSRF_HEADER } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError, unauthorized } from '../common/errors';
 import type { UserPrincipal } from '../domain';
+import { DEVICE_TTL_MS } from './devices';
 import { principalOf, type ActiveSession, type SessionStore } from './sessions';
 
 export const SESSION_COOKIE = 'conclave_session';
+/** Marks a browser where its user signed in before (see devices.ts); read only by sign-in. */
+export const DEVICE_COOKIE = 'conclave_device';
+const DEVICE_COOKIE_PATH = '/api/auth';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -78,6 +82,20 @@ export class Authenticator {
       secure: this.secure,
       maxAge,
     });
+  }
+
+  setDeviceCookie(reply: FastifyReply, token: string): void {
+    reply.setCookie(DEVICE_COOKIE, token, {
+      path: DEVICE_COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secure,
+      maxAge: Math.floor(DEVICE_TTL_MS / 1000),
+    });
+  }
+
+  deviceToken(request: FastifyRequest): string | undefined {
+    return request.cookies[DEVICE_COOKIE] || undefined;
   }
 
   clearCookie(reply: FastifyReply): void {

@@ -40,8 +40,9 @@ export function authRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPlug
   return async (app) => {
     app.post('/sign-in', async (request, reply): Promise<SessionView> => {
       const input = signInRequestSchema.parse(request.body);
-      const issued = await auth.signIn(input, request.ip);
+      const issued = await auth.signIn(input, request.ip, authenticator.deviceToken(request));
       authenticator.setCookie(reply, issued.token, issued.expiresAt);
+      if (issued.deviceToken) authenticator.setDeviceCookie(reply, issued.deviceToken);
       request.log.info({ userId: issued.view.user.id }, 'signed in');
       return issued.view;
     });

@@ -12,6 +12,9 @@ import type { Clock } from '../common/clock';
 import { AppError, RateLimitError } from '../common/errors';
 import { newId } from '../common/ids';
 import { describeWait, RateLimiter, type RateLimitRule } from '../common/rate-limit';
+import { TrustedDeviceStore } from './devices';
+import { SetupTokenStore } from './setup-token';
+import { defaultSignInLimits, SignInGuard, type SignInLimits } from './sign-in-guard';
 import { isUniqueViolation, type Database } from '../db';
 import type { MeetingRecord } from '../domain';
 import { DEFAULT_GUEST_TOKEN_TTL_MS, GuestTokenStore } from './guests';
@@ -20,14 +23,7 @@ import { defaultSessionPolicy, SessionStore, type SessionPolicy } from './sessio
 import { AccountStore } from './store';
 
 export interface AuthLimits {
-  /** Failed sign-ins per email address. */
-  signInFailuresPerEmail: RateLimitRule;
-  /**
-   * Failed sign-ins per client address. Attempts count when they start (each costs an Argon2
-   * verification, so a burst of parallel guesses is bounded) and successful ones are given back, so
-   * an office behind one address can sign in all morning.
-   */
-  signInFailuresPerIp: RateLimitRule;
+  signIn: SignInLimits;
   /**
    * Guest tokens issued per client address. Generous, since a whole company of guests may join one
    * meeting from behind one address; meeting IDs are unguessable, so this only bounds spam.
@@ -36,13 +32,12 @@ export interface AuthLimits {
 }
 
 export const defaultAuthLimits: AuthLimits = {
-  signInFailuresPerEmail: { limit: 5, windowMs: 15 * 60_000 },
-  signInFailuresPerIp: { limit: 30, windowMs: 15 * 60_000 },
+  signIn: defaultSignInLimits,
   guestTokensPerIp: { limit: 120, windowMs: 10 * 60_000 },
 };
 
 export interface AuthOptions {
-  limits?: Partial<AuthLimits>;
+  limits?: { signIn?: Partial<SignInLimits>; guestTokensPerIp?: RateLimitRule };
   sessionPolicy?: Partial<SessionPolicy>;
   guestTokenTtlMs?: number;
 }
@@ -52,6 +47,8 @@ export interface IssuedSession {
   token: string;
   expiresAt: Date;
   view: SessionView;
+  /** A new trusted-device token for this browser's cookie, when it did not hold a valid one. */
+  deviceToken: string | null;
 }
 
 /** First-run setup, sign-in and guest tokens: the decisions, without HTTP. */
@@ -59,8 +56,9 @@ export class AuthService {
   readonly accounts: AccountStore;
   readonly sessions: SessionStore;
   readonly guests: GuestTokenStore;
-  private readonly signInPerEmail: RateLimiter;
-  private readonly signInPerIp: RateLimiter;
+  readonly setupTokens: SetupTokenStore;
+  private readonly devices: TrustedDeviceStore;
+  private readonly signInGuard: SignInGuard;
   private readonly guestsPerIp: RateLimiter;
 
   constructor(
@@ -68,22 +66,36 @@ export class AuthService {
     private readonly clock: Clock,
     options: AuthOptions = {},
   ) {
-    const limits = { ...defaultAuthLimits, ...options.limits };
     this.accounts = new AccountStore(db);
     this.sessions = new SessionStore(db, clock, { ...defaultSessionPolicy, ...options.sessionPolicy });
     this.guests = new GuestTokenStore(db, clock, options.guestTokenTtlMs ?? DEFAULT_GUEST_TOKEN_TTL_MS);
-    this.signInPerEmail = new RateLimiter(limits.signInFailuresPerEmail, clock);
-    this.signInPerIp = new RateLimiter(limits.signInFailuresPerIp, clock);
-    this.guestsPerIp = new RateLimiter(limits.guestTokensPerIp, clock);
+    this.setupTokens = new SetupTokenStore(db, clock);
+    this.devices = new TrustedDeviceStore(db, clock);
+    this.signInGuard = new SignInGuard({ ...defaultSignInLimits, ...options.limits?.signIn }, clock);
+    this.guestsPerIp = new RateLimiter(
+      options.limits?.guestTokensPerIp ?? defaultAuthLimits.guestTokensPerIp,
+      clock,
+    );
   }
 
   async setupStatus(): Promise<SetupStatus> {
     return { needed: !(await this.accounts.isSetUp()) };
   }
 
-  /** Creates the organisation and its first Administrator, once; signs the Administrator in. */
+  /**
+   * Creates the organisation and its first Administrator, once, for the holder of the setup token
+   * the server printed at start; signs the Administrator in.
+   */
   async setup(input: SetupRequest): Promise<IssuedSession> {
     if (await this.accounts.isSetUp()) throw setupDone();
+    if (!(await this.setupTokens.matches(input.setupToken))) {
+      throw new AppError(
+        403,
+        'setup_token_invalid',
+        'Open the setup link that the server printed when it started',
+        'setupToken',
+      );
+    }
     const passwordHash = await hashPassword(input.password);
     const now = this.clock.now();
     const organisation = { id: newId(now.getTime()), name: input.organisationName };
@@ -103,44 +115,45 @@ export class AuthService {
       if (isUniqueViolation(err)) throw setupDone();
       throw err;
     }
-    return this.issueSession(admin, organisation);
+    return this.issueSession(admin, organisation, null);
   }
 
-  async signIn(input: SignInRequest, clientIp: string): Promise<IssuedSession> {
-    for (const decision of [this.signInPerIp.check(clientIp), this.signInPerEmail.check(input.email)]) {
-      if (!decision.allowed) {
-        throw new RateLimitError(
-          `Too many sign-in attempts. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
-          decision.retryAfterSeconds,
-        );
-      }
-    }
-    this.signInPerIp.hit(clientIp);
-
+  /**
+   * Checks a password. The attempt is reserved with the sign-in guard before Argon2 runs; the
+   * browser's trusted-device token (if any) tells the owner's own browsers from strangers.
+   */
+  async signIn(input: SignInRequest, clientIp: string, deviceToken?: string): Promise<IssuedSession> {
     const user = await this.accounts.findUserByEmail(input.email);
+    const device = await this.devices.userOf(deviceToken);
+    const trusted = device !== null && user !== null && device.userId === user.id ? device : null;
+    const attempt = this.signInGuard.reserve(input.email, clientIp, trusted?.id ?? null);
+
     const ok = user?.passwordHash
       ? await verifyPassword(user.passwordHash, input.password)
       : await verifyAgainstNothing(input.password);
     if (!user || !ok) {
-      this.signInPerEmail.hit(input.email);
       if (!user && !(await this.accounts.isSetUp())) {
         throw new AppError(409, 'setup_required', 'Finish first-run setup before signing in');
       }
       throw new AppError(401, 'invalid_credentials', 'The email address or password is not correct');
     }
-    this.signInPerEmail.reset(input.email);
-    this.signInPerIp.refund(clientIp);
+    attempt.succeeded();
 
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
-    return this.issueSession(user, organisation);
+    return this.issueSession(user, organisation, trusted);
   }
 
-  private async issueSession(user: UserView, organisation: OrganisationView): Promise<IssuedSession> {
+  private async issueSession(
+    user: UserView,
+    organisation: OrganisationView,
+    device: { id: string; userId: string } | null,
+  ): Promise<IssuedSession> {
     const session = await this.sessions.create(user.id);
     return {
       token: session.token,
       expiresAt: session.expiresAt,
+      deviceToken: await this.devices.remember(user.id, device),
       view: {
         user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
         organisation,

@@ -38,6 +38,8 @@ export class AccountStore {
         .insertInto('installation')
         .values({ id: 'primary', organisation_id: org.id, completed_at: at })
         .execute();
+      // The setup token is single-use: once set up, no link can be replayed.
+      await tx.deleteFrom('setup_token').execute();
     });
   }
 

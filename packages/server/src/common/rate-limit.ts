@@ -79,3 +79,62 @@ export function describeWait(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
+
+export interface BackoffRule {
+  /** Failures allowed back to back before the first wait. */
+  free: number;
+  /** The first wait; each further failure doubles it… */
+  initialDelayMs: number;
+  /** …up to this. */
+  maxDelayMs: number;
+  /** A key with no failure for this long starts afresh. */
+  forgetAfterMs: number;
+}
+
+/**
+ * Growing delays per key: after `free` failures, each attempt must wait twice as long as the one
+ * before. An attempt is counted as a failure when it is reserved, before the expensive check, so
+ * parallel attempts cannot slip past the limit; `succeeded()` forgets the key.
+ */
+export class BackoffLimiter {
+  private readonly keys = new Map<string, { failures: number; nextAt: number; lastAt: number }>();
+
+  constructor(
+    private readonly rule: BackoffRule,
+    private readonly clock: Clock,
+    private readonly maxKeys = 50_000,
+  ) {}
+
+  /** Reserves an attempt now (counted as a failure until `succeeded`), or says how long to wait. */
+  reserve(key: string): RateLimitDecision {
+    const now = this.clock.now().getTime();
+    let k = this.keys.get(key);
+    if (k && now - k.lastAt >= this.rule.forgetAfterMs) k = undefined;
+    if (k && k.failures >= this.rule.free && now < k.nextAt) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((k.nextAt - now) / 1000)) };
+    }
+    if (!k) {
+      if (this.keys.size >= this.maxKeys) this.sweep(now);
+      k = { failures: 0, nextAt: now, lastAt: now };
+    }
+    k.failures += 1;
+    k.lastAt = now;
+    const over = k.failures - this.rule.free;
+    k.nextAt = over < 0 ? now : now + Math.min(this.rule.initialDelayMs * 2 ** over, this.rule.maxDelayMs);
+    this.keys.set(key, k);
+    return { allowed: true };
+  }
+
+  succeeded(key: string): void {
+    this.keys.delete(key);
+  }
+
+  private sweep(now: number): void {
+    for (const [key, k] of this.keys) if (now - k.lastAt >= this.rule.forgetAfterMs) this.keys.delete(key);
+    while (this.keys.size >= this.maxKeys) {
+      const oldest = this.keys.keys().next().value;
+      if (oldest === undefined) break;
+      this.keys.delete(oldest);
+    }
+  }
+}

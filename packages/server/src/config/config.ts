@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -16,7 +17,12 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Folder with the built web app; null serves the API only. */
   webDir: string | null;
-  trustProxy: boolean;
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe: none (false), the addresses or CIDRs of the
+   * proxies, or a number of hops. Never "everyone": then any client could pick its own address and
+   * walk past every per-address limit.
+   */
+  trustProxy: false | number | string[];
   media: MediaConfig;
 }
 
@@ -54,10 +60,6 @@ const port = (name: string) =>
     .min(0)
     .max(65535, `${name} must be a TCP port (0–65535)`);
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => ['1', 'true', 'yes'].includes(v));
-
 const env = z.object({
   CONCLAVE_HOST: z.string().min(1).default('127.0.0.1'),
   CONCLAVE_PORT: port('CONCLAVE_PORT').default(8080),
@@ -69,7 +71,7 @@ const env = z.object({
     .optional(),
   CONCLAVE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONCLAVE_WEB_DIR: z.string().optional(),
-  CONCLAVE_TRUST_PROXY: bool.default(false),
+  CONCLAVE_TRUST_PROXY: z.string().default('false'),
   CONCLAVE_JANUS_URLS: z.string().optional(),
   CONCLAVE_JANUS_API_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CONCLAVE_JANUS_BINARY: z.string().min(1).default('/usr/bin/janus'),
@@ -139,9 +141,39 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     databaseUrl: e.DATABASE_URL ?? null,
     logLevel: e.CONCLAVE_LOG_LEVEL,
     webDir,
-    trustProxy: e.CONCLAVE_TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.CONCLAVE_TRUST_PROXY),
     media,
   };
+}
+
+function parseTrustProxy(value: string): false | number | string[] {
+  const v = value.trim().toLowerCase();
+  if (['', 'false', 'no', '0'].includes(v)) return false;
+  if (['true', 'yes'].includes(v)) {
+    throw new ConfigError(
+      'CONCLAVE_TRUST_PROXY',
+      'name the proxies (addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8) or a hop count: "true" would believe an X-Forwarded-For header from anyone',
+    );
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 16) throw new ConfigError('CONCLAVE_TRUST_PROXY', 'a hop count must be between 1 and 16');
+    return hops;
+  }
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || rest.length > 0) {
+      throw new ConfigError('CONCLAVE_TRUST_PROXY', `not an address or CIDR: ${entry}`);
+    }
+  }
+  return entries;
 }
 
 function hostForUrl(host: string): string {

@@ -107,6 +107,35 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_setup_token_and_trusted_devices': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('setup_token')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('trusted_devices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('trusted_devices_token_hash_unique', ['token_hash'])
+        .execute();
+      await db.schema
+        .createIndex('trusted_devices_user_idx')
+        .on('trusted_devices')
+        .column('user_id')
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('trusted_devices').execute();
+      await db.schema.dropTable('setup_token').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

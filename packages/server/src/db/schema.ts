@@ -12,6 +12,8 @@ export interface Database {
   sessions: SessionTable;
   meetings: MeetingTable;
   guest_tokens: GuestTokenTable;
+  setup_token: SetupTokenTable;
+  trusted_devices: TrustedDeviceTable;
 }
 
 export interface OrganisationTable {
@@ -72,4 +74,23 @@ export interface GuestTokenTable {
   display_name: string;
   created_at: string;
   expires_at: string;
+}
+
+/** The one-time token that first-run setup needs; one row until setup completes. */
+export interface SetupTokenTable {
+  id: string;
+  token_hash: string;
+  created_at: string;
+}
+
+/**
+ * Browsers where a user has signed in before. Their cookie lets the owner sign in even while
+ * strangers are guessing that account's password from elsewhere (see auth/sign-in-guard.ts).
+ */
+export interface TrustedDeviceTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  last_used_at: string;
 }

@@ -28,6 +28,8 @@ export interface TestAppOptions {
   plugins?: FastifyPluginAsync[];
   mediaStatus?: MediaStatus;
   logLevel?: Config['logLevel'];
+  /** More environment variables for the configuration. */
+  env?: Record<string, string>;
 }
 
 export interface TestApp {
@@ -51,6 +53,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
       CONCLAVE_DATA_DIR: database.dir,
       CONCLAVE_LOG_LEVEL: options.logLevel ?? 'info',
       ...(options.webDir && { CONCLAVE_WEB_DIR: options.webDir }),
+      ...options.env,
     },
     { defaultWebDir: null },
   );
@@ -89,11 +92,13 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
  */
 export class TestClient {
   cookie: string | undefined;
+  /** The trusted-device cookie a successful sign-in leaves in this "browser". */
+  deviceCookie: string | undefined;
   csrfToken: string | undefined;
 
   constructor(
     private readonly app: FastifyInstance,
-    private readonly remoteAddress = '127.0.0.1',
+    public remoteAddress = '127.0.0.1',
   ) {}
 
   async request(
@@ -103,7 +108,8 @@ export class TestClient {
     options: { csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...options.headers };
-    if (this.cookie) headers.cookie = this.cookie;
+    const cookies = [this.cookie, this.deviceCookie].filter(Boolean);
+    if (cookies.length) headers.cookie = cookies.join('; ');
     if (this.csrfToken && options.csrf !== false && method !== 'GET' && method !== 'HEAD') {
       headers[CSRF_HEADER] = this.csrfToken;
     }
@@ -114,6 +120,8 @@ export class TestClient {
       remoteAddress: this.remoteAddress,
       ...(body !== undefined && { payload: body as object }),
     });
+    const device = res.cookies.find((c) => c.name === 'conclave_device');
+    if (device) this.deviceCookie = `conclave_device=${device.value}`;
     const set = res.cookies.find((c) => c.name === 'conclave_session');
     if (set) {
       const cleared = set.value === '' || set.maxAge === 0;
@@ -146,10 +154,13 @@ export class TestClient {
   }
 }
 
-/** Completes first-run setup; returns the Administrator's signed-in client. */
-export async function setUp(app: FastifyInstance): Promise<{ client: TestClient; session: SessionView }> {
-  const client = new TestClient(app);
-  const res = await client.post('/api/setup', ADMIN);
+/** Completes first-run setup with a fresh setup token; returns the Administrator's signed-in client. */
+export async function setUp(
+  t: Pick<TestApp, 'app' | 'services'>,
+): Promise<{ client: TestClient; session: SessionView }> {
+  const client = new TestClient(t.app);
+  const setupToken = await t.services.auth.setupTokens.issue();
+  const res = await client.post('/api/setup', { ...ADMIN, setupToken });
   if (res.statusCode !== 201) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
   return { client, session: res.json() as SessionView };
 }
