@@ -12,7 +12,6 @@ describeEachDatabase('auth API', (kind) => {
   let database: TestDatabase;
   let t: TestApp;
   let session: SessionView;
-  const bob = { email: 'bob@acme.test', password: 'bobs secret password', displayName: 'Bob' };
 
   before(async () => {
     database = await createTestDatabase(kind);
