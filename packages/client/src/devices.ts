@@ -8,13 +8,8 @@ export interface LocalTrackOptions {
   deviceId?: string;
 }
 
-export const SOURCE_DEVICE_KIND: Record<TrackSource, 'audioinput' | 'videoinput'> = {
-  microphone: 'audioinput',
-  camera: 'videoinput',
-};
-
 /** Capture settings: 720p camera (the room forwards what it gets), speech-tuned microphone. */
-export function constraintsFor(source: TrackSource, options: LocalTrackOptions = {}): MediaStreamConstraints {
+function constraintsFor(source: TrackSource, options: LocalTrackOptions = {}): MediaStreamConstraints {
   const device = options.deviceId ? { deviceId: { exact: options.deviceId } } : {};
   if (source === 'microphone') {
     return { audio: { ...device, echoCancellation: true, noiseSuppression: true, autoGainControl: true } };

@@ -8,18 +8,16 @@
  *   await room.disconnect();
  */
 export { Room } from './room';
-export type { ConnectOptions, ConnectionState, DisconnectReason, RoomEvents, RoomOptions } from './room';
+export type { ConnectOptions, RoomOptions } from './room';
+export type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
 export { Participant, LocalParticipant, RemoteParticipant } from './participant';
 export type { ParticipantKind, LocalSourceOptions } from './participant';
 export { TrackPublication, LocalTrackPublication, RemoteTrackPublication } from './publication';
 export type { TrackKind } from './publication';
-export { createLocalTrack, listDevices } from './devices';
+export { createLocalTrack } from './devices';
 export type { DeviceKind, LocalTrackOptions } from './devices';
 export type { MediaStats } from './stats';
 export { ConclaveError, SignalingError, MediaDeviceError } from './errors';
 export type { ClientErrorCode, ConclaveErrorCode } from './errors';
-export { TypedEmitter } from './events';
-export type { EventMap, Listener } from './events';
-export { SignalingClient } from './signaling';
-export type { SignalingOptions, SignalingEvents, SocketLike, SocketFactory, ReplyMap } from './signaling';
+export type { SocketLike, SocketFactory } from './signaling';
 export type { TrackSource } from '@conclave/protocol';

@@ -123,9 +123,13 @@ export class RemoteParticipant extends Participant {
   }
 }
 
-/** How the local participant reaches the publisher while the room is connected. */
+/** How the local participant reaches the meeting while the room is in it: the room's current session. */
 export interface LocalMediaLink {
+  /** Starts sending; a null track sends nothing yet (its media section is there for later). */
+  publish(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void>;
+  /** Swaps what a source sends, without renegotiating; null sends nothing. */
   replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void>;
+  /** Tells the server (and so everyone) that a source is muted or unmuted. */
   sendMute(source: TrackSource, muted: boolean): Promise<void>;
 }
 
@@ -146,8 +150,9 @@ export interface LocalSourceOptions {
 }
 
 /**
- * This client in the meeting. It owns the camera and microphone tracks; the room lends it a link to
- * the publisher while connected. Device operations run one at a time, in the order they were asked for.
+ * This client in the meeting. It owns the camera and microphone tracks; while the room is in the
+ * meeting, the room's session is its link there. Device operations run one at a time, in the order
+ * they were asked for.
  */
 export class LocalParticipant extends Participant {
   private readonly publications = new Map<TrackSource, LocalTrackPublication>([
@@ -248,13 +253,10 @@ export class LocalParticipant extends Participant {
   }
 
   /**
-   * @internal Runs the publish step exclusively (no device change can interleave), then keeps the link.
-   * `publish` gets the tracks to send; `sendMute` tells the server first which sources start off.
+   * @internal Publishes through `link` exclusively (no device change can interleave), then keeps it
+   * for later changes. Sources that start off are announced first.
    */
-  attach(
-    publish: (tracks: Record<TrackSource, MediaStreamTrack | null>) => Promise<LocalMediaLink>,
-    sendMute: LocalMediaLink['sendMute'],
-  ): Promise<void> {
+  attach(link: LocalMediaLink): Promise<void> {
     return this.ops.run(async () => {
       const sending = (source: TrackSource) => {
         const p = this.pub(source);
@@ -263,13 +265,14 @@ export class LocalParticipant extends Participant {
       // Sources that start off are announced before publishing, so nobody ever sees them as on.
       const muted = [...this.publications.values()]
         .filter((p) => p.muted)
-        .map((p) => sendMute(p.source, true).catch((err: unknown) => this.reportLinkError(err)));
-      this.link = await publish({ microphone: sending('microphone'), camera: sending('camera') });
+        .map((p) => link.sendMute(p.source, true).catch((err: unknown) => this.reportLinkError(err)));
+      await link.publish({ microphone: sending('microphone'), camera: sending('camera') });
+      this.link = link;
       await Promise.all(muted);
     });
   }
 
-  /** @internal The room lost (or closed) its publisher. */
+  /** @internal The room lost (or closed) its session. */
   detach(): void {
     this.link = null;
   }

@@ -26,7 +26,7 @@ export function preparePublisherConnection(): RTCPeerConnection {
  * muting, unmuting and switching devices only swap tracks (replaceTrack) and never renegotiate.
  */
 export class Publisher {
-  readonly pc: RTCPeerConnection;
+  private readonly pc: RTCPeerConnection;
   private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
   private readonly candidates: CandidateExchange;
   private closed = false;

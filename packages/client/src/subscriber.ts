@@ -28,7 +28,7 @@ export interface SubscriberCallbacks {
  * answers; offers are handled strictly in order, so one arriving mid-negotiation waits its turn.
  */
 export class Subscriber {
-  readonly pc: RTCPeerConnection;
+  private readonly pc: RTCPeerConnection;
   private readonly queue = new SerialQueue();
   private streams: ReceivedStream[] = [];
   /** Local candidates wait until the first answer has gone out. */
@@ -50,16 +50,6 @@ export class Subscriber {
     this.pc.onconnectionstatechange = () => {
       if (!this.closed && this.pc.connectionState === 'failed') this.callbacks.onFailed();
     };
-  }
-
-  /** Streams currently received, as of the last completed negotiation. */
-  get current(): readonly ReceivedStream[] {
-    return this.streams;
-  }
-
-  /** Number of offers waiting or being answered. */
-  get negotiating(): number {
-    return this.queue.pending;
   }
 
   handleOffer(sdp: string, streams: StreamInfo[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { IceCandidate, IceServerInfo } from '@conclave/protocol';
 
-export function toRtcIceServers(servers: readonly IceServerInfo[]): RTCIceServer[] {
+function toRtcIceServers(servers: readonly IceServerInfo[]): RTCIceServer[] {
   return servers.map((s) => ({
     urls: s.urls,
     ...(s.username !== undefined && { username: s.username }),

@@ -1,0 +1,55 @@
+import type { LeaveReason } from '@conclave/protocol';
+import type { ConclaveError } from './errors';
+import type { Participant, RemoteParticipant } from './participant';
+import type { LocalTrackPublication, RemoteTrackPublication, TrackPublication } from './publication';
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/** Why a room ended up disconnected. */
+export type DisconnectReason =
+  /** `disconnect()` was called. */
+  | 'left'
+  /** A moderator removed this participant. */
+  | 'removed'
+  /** The same person joined again from elsewhere and this connection was replaced. */
+  | 'replaced'
+  /** The meeting was deleted while this client was in it. */
+  | 'meeting_ended'
+  /** The user signed out (from this or another tab or device). */
+  | 'session_ended'
+  /** Joining failed: see the error passed along (e.g. `meeting_not_found`, `unauthorized`). */
+  | 'join_failed'
+  /** The connection was lost and could not be restored. */
+  | 'connection_lost'
+  /**
+   * Never emitted: a server restart or a media failure makes the room rejoin, and ends it as
+   * `connection_lost` if that fails. Kept only because apps/web still matches on them.
+   */
+  | 'server_shutdown'
+  | 'media_failure';
+
+export interface RoomEvents {
+  connectionStateChanged: [state: ConnectionState];
+  /** A participant arrived after this client joined (those already there are in `remoteParticipants`). */
+  participantJoined: [participant: RemoteParticipant];
+  participantLeft: [participant: RemoteParticipant, reason: LeaveReason];
+  /** Name or published tracks of a participant (local or remote) changed. */
+  participantUpdated: [participant: Participant];
+  trackSubscribed: [
+    track: MediaStreamTrack,
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ];
+  trackUnsubscribed: [
+    track: MediaStreamTrack,
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ];
+  trackMuted: [publication: TrackPublication, participant: Participant];
+  trackUnmuted: [publication: TrackPublication, participant: Participant];
+  /** The local camera or microphone track was opened, replaced or released (for the self view). */
+  localTrackChanged: [publication: LocalTrackPublication];
+  disconnected: [reason: DisconnectReason, error?: ConclaveError];
+  /** Something went wrong that did not end the meeting (a refused request, a failing device…). */
+  error: [error: ConclaveError];
+}

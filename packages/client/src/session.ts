@@ -1,0 +1,266 @@
+import type { IceServerInfo, ServerMessage, ServerMessageOf, TrackSource } from '@conclave/protocol';
+import { ConclaveError, SignalingError } from './errors';
+import type { LocalMediaLink, LocalParticipant } from './participant';
+import { preparePublisherConnection, Publisher } from './publisher';
+import type { ServerEnd } from './reconnect';
+import type { RosterMessage } from './roster';
+import { SignalingClient, type SocketFactory } from './signaling';
+import type { MediaStats } from './stats';
+import { expectsSubscription } from './streams';
+import { Subscriber, type ReceivedStream } from './subscriber';
+import { settledWithin } from './wait';
+import { peerConfiguration } from './webrtc';
+
+/**
+ * How long publishing waits for the first subscription to be answered. Receiving the others is what
+ * a person joining waits for; publishing at the same time competes with it for the page's thread
+ * and the browser's WebRTC thread. The server sends the offer a few ms after `joined`.
+ */
+const SUBSCRIBE_FIRST_MAX_MS = 400;
+
+export interface JoinRequest {
+  meetingId: string;
+  guestToken?: string;
+}
+
+/** What a session reports to its room. A closed session reports nothing more. */
+export interface SessionObserver {
+  /** The server accepted the join; messages that came after `joined` are delivered once this returns. */
+  onJoined(joined: ServerMessageOf<'joined'>): void;
+  onRoster(message: RosterMessage): void;
+  /** The complete list of received streams, after each answered subscription offer. */
+  onStreams(streams: ReceivedStream[]): void;
+  onError(error: ConclaveError): void;
+  /**
+   * The session, joined and published, ended by itself: its socket closed or a media connection
+   * failed. `end` is the server's reason when it gave one. Failures before that reject `establish()`.
+   */
+  onLost(end: ServerEnd | null): void;
+}
+
+export interface SessionOptions {
+  url: string;
+  requestTimeoutMs: number;
+  createSocket?: SocketFactory;
+  /** Make both peer connections now, ahead of joining (see Room.prepareConnection). */
+  preparePeers?: boolean;
+}
+
+interface PreparedPeers {
+  publisher: RTCPeerConnection | null;
+  subscriber: RTCPeerConnection | null;
+}
+
+/**
+ * One attempt at being in the meeting: a signaling socket, the publishing and the subscribing peer
+ * connection. It may be opened ahead of joining, so that joining does not wait for the socket nor
+ * for making the connections. A lost session is not reused: the room joins again with a new one.
+ * It is the local participant's link to the meeting while it lasts.
+ */
+export class Session implements LocalMediaLink {
+  readonly url: string;
+  private readonly signaling: SignalingClient;
+  private readonly opening: Promise<void>;
+  private openingSettled = false;
+  /** Connections made ahead of joining, until the publisher and subscriber take them. */
+  private peers: PreparedPeers | null;
+  private publisher: Publisher | null = null;
+  private subscriber: Subscriber | null = null;
+  private iceServers: IceServerInfo[] = [];
+  /** Messages that arrived before the roster was applied. */
+  private backlog: ServerMessage[] | null = [];
+  private _serverEnd: ServerEnd | null = null;
+  /** Settles once the first subscription offer has been answered (or could not be). */
+  private readonly subscribed: Promise<void>;
+  private markSubscribed: () => void = () => {};
+  /** Joined and published; until then a failure is reported by establish() itself. */
+  private live = false;
+  private closed = false;
+
+  constructor(
+    options: SessionOptions,
+    private readonly observer: SessionObserver,
+  ) {
+    this.url = options.url;
+    this.signaling = new SignalingClient({
+      url: options.url,
+      requestTimeoutMs: options.requestTimeoutMs,
+      ...(options.createSocket && { createSocket: options.createSocket }),
+    });
+    this.subscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve));
+    this.signaling.on('message', (m) => this.receive(m));
+    this.signaling.on('close', () => this.lost(this._serverEnd));
+    this.opening = this.signaling.connect();
+    this.opening.then(
+      () => (this.openingSettled = true),
+      () => (this.openingSettled = true),
+    );
+    this.peers = options.preparePeers ? preparePeers() : null;
+  }
+
+  /** Whether joining can still use this session: its socket is open or still opening. */
+  get usable(): boolean {
+    return !this.closed && (!this.openingSettled || this.signaling.isOpen);
+  }
+
+  /** What the server said when it ended this session, if it did. */
+  get serverEnd(): ServerEnd | null {
+    return this._serverEnd;
+  }
+
+  /**
+   * Joins, hands the roster to the observer, then publishes the local participant's media once
+   * `media` (its devices) is ready. Resolves once joined and published.
+   */
+  async establish(request: JoinRequest, local: LocalParticipant, media: Promise<void>): Promise<void> {
+    await this.opening;
+    const joined = await this.signaling.request({
+      type: 'join',
+      meetingId: request.meetingId,
+      ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
+    });
+    this.assertOpen();
+    this.iceServers = joined.iceServers;
+    this.observer.onJoined(joined);
+    const backlog = this.backlog ?? [];
+    this.backlog = null;
+    for (const m of backlog) this.receive(m);
+
+    // The others' media first: publishing waits (briefly) for the first subscription to be answered.
+    if (expectsSubscription(joined.participants, joined.participantId)) {
+      await settledWithin(this.subscribed, SUBSCRIBE_FIRST_MAX_MS);
+    }
+    await media;
+    this.assertOpen();
+    await local.attach(this);
+    this.assertOpen();
+    this.live = true;
+  }
+
+  async publish(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void> {
+    this.assertOpen();
+    const prepared = this.peers?.publisher ?? undefined;
+    if (this.peers) this.peers.publisher = null;
+    this.publisher = new Publisher(this.signaling, this.iceServers, () => this.lost(null), prepared);
+    await this.publisher.start(tracks);
+  }
+
+  async replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void> {
+    await this.publisher?.replaceTrack(source, track);
+  }
+
+  async sendMute(source: TrackSource, muted: boolean): Promise<void> {
+    if (this.closed) return;
+    await this.signaling.request({ type: 'setMute', source, muted });
+  }
+
+  /** Tells the server this participant leaves, waiting briefly for it to confirm. */
+  async leave(): Promise<void> {
+    if (!this.signaling.isOpen) return;
+    await this.signaling.request({ type: 'leave' }, 1500).catch(() => undefined);
+  }
+
+  /** Receive counters of every remote track currently subscribed. */
+  async getStats(): Promise<MediaStats[]> {
+    return this.subscriber ? this.subscriber.getStats() : [];
+  }
+
+  /** Closes the socket and every connection; the observer hears nothing more. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.publisher?.close();
+    this.subscriber?.close();
+    closePeers(this.peers);
+    this.peers = null;
+    this.signaling.close();
+    this.markSubscribed();
+  }
+
+  private receive(message: ServerMessage): void {
+    if (this.closed) return;
+    if (this.backlog && message.type !== 'disconnected' && message.type !== 'error') {
+      this.backlog.push(message);
+      return;
+    }
+    switch (message.type) {
+      case 'participantJoined':
+      case 'participantUpdated':
+      case 'participantLeft':
+        this.observer.onRoster(message);
+        break;
+      case 'subscriptionOffer':
+        void this.subscriberNow().handleOffer(message.sdp, message.streams);
+        break;
+      case 'trickle':
+        if (message.target === 'publisher') this.publisher?.addRemoteCandidate(message.candidate);
+        else this.subscriberNow().addRemoteCandidate(message.candidate);
+        break;
+      case 'disconnected':
+        this._serverEnd = { reason: message.reason, message: message.message };
+        break;
+      case 'error':
+        this.observer.onError(
+          new SignalingError(message.code, message.message, {
+            ...(message.field !== undefined && { field: message.field }),
+          }),
+        );
+        break;
+      default:
+        // Replies whose request already timed out, and anything newer than this SDK.
+        break;
+    }
+  }
+
+  private subscriberNow(): Subscriber {
+    if (!this.subscriber) {
+      const prepared = this.peers?.subscriber ?? undefined;
+      if (this.peers) this.peers.subscriber = null;
+      this.subscriber = new Subscriber(
+        this.signaling,
+        this.iceServers,
+        {
+          onStreams: (streams) => {
+            this.observer.onStreams(streams);
+            this.markSubscribed();
+          },
+          onError: (error) => {
+            this.observer.onError(error);
+            this.markSubscribed();
+          },
+          onFailed: () => this.lost(null),
+        },
+        prepared,
+      );
+    }
+    return this.subscriber;
+  }
+
+  private lost(end: ServerEnd | null): void {
+    if (this.closed || !this.live) return;
+    this.observer.onLost(end);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ConclaveError('connection_closed', 'The connection closed while joining');
+  }
+}
+
+/** Peer connections made ahead; none where WebRTC is missing (the session makes them when needed). */
+function preparePeers(): PreparedPeers | null {
+  if (typeof RTCPeerConnection === 'undefined') return null;
+  const peers: PreparedPeers = { publisher: null, subscriber: null };
+  try {
+    peers.publisher = preparePublisherConnection();
+    peers.subscriber = new RTCPeerConnection(peerConfiguration([]));
+    return peers;
+  } catch {
+    closePeers(peers);
+    return null;
+  }
+}
+
+function closePeers(peers: PreparedPeers | null): void {
+  peers?.publisher?.close();
+  peers?.subscriber?.close();
+}

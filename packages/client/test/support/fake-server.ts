@@ -1,0 +1,224 @@
+/// <reference types="node" />
+/**
+ * Plays the Conclave server behind the SDK's `SocketFactory` seam: every socket a Room opens is a
+ * `FakeServerSocket` that answers requests the way the real server does (`joined`, `publishAnswer`,
+ * `ack`, `pong`), offers a subscription to everyone else's tracks after a join, and lets the test
+ * push messages, drop the connection or end the participation.
+ */
+import type {
+  ClientMessage,
+  ClientMessageOf,
+  ClientMessageType,
+  DisconnectedReason,
+  IceServerInfo,
+  ParticipantInfo,
+  ServerMessage,
+  ServerMessageOf,
+  StreamInfo,
+  TrackSource,
+} from '@conclave/protocol';
+import type { SocketFactory, SocketLike } from '../../src/signaling';
+import { toySdp } from './fake-webrtc';
+
+export const SIGNALING_URL = 'ws://conclave.test/api/signal';
+
+const OPEN = 1;
+const CLOSED = 3;
+
+/** A roster entry; `tracks` maps each published source to whether it is muted. */
+export function participantInfo(
+  id: string,
+  displayName: string,
+  tracks: Partial<Record<TrackSource, 'on' | 'muted'>> = {},
+  kind: 'user' | 'guest' = 'user',
+): ParticipantInfo {
+  return {
+    id,
+    displayName,
+    kind,
+    joinedAt: '2026-12-01T10:00:00.000Z',
+    tracks: (Object.entries(tracks) as [TrackSource, 'on' | 'muted'][]).map(([source, state]) => ({
+      source,
+      muted: state === 'muted',
+    })),
+  };
+}
+
+export class FakeServer {
+  readonly sockets: FakeServerSocket[] = [];
+  /** Everyone else in the meeting, as the roster lists them. */
+  others: ParticipantInfo[] = [];
+  iceServers: IceServerInfo[] = [];
+  /** False: new sockets close before opening, as when the server cannot be reached. */
+  reachable = true;
+  /** When set, joins are refused with this error. */
+  refuseJoin: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
+  private joins = 0;
+
+  readonly createSocket: SocketFactory = (url, protocol) => {
+    const socket = new FakeServerSocket(this, url, protocol);
+    this.sockets.push(socket);
+    const reachable = this.reachable;
+    setTimeout(() => (reachable ? socket.accept() : socket.refuse()), 0);
+    return socket;
+  };
+
+  /** The socket opened last. */
+  get socket(): FakeServerSocket {
+    const socket = this.sockets.at(-1);
+    if (!socket) throw new Error('The room opened no socket');
+    return socket;
+  }
+
+  /** @internal */
+  answer(socket: FakeServerSocket, message: ClientMessage): void {
+    const rid = 'rid' in message ? message.rid : undefined;
+    switch (message.type) {
+      case 'join':
+        if (this.refuseJoin) {
+          socket.reply({ type: 'error', rid, ...this.refuseJoin });
+          return;
+        }
+        socket.reply(this.joined(message));
+        if (this.others.some((p) => p.tracks.length > 0)) socket.reply(socket.subscriptionOffer(this.others));
+        return;
+      case 'publish':
+        socket.reply({ type: 'publishAnswer', rid, sdp: toySdp([]) });
+        return;
+      case 'subscriptionAnswer':
+      case 'setMute':
+      case 'leave':
+        socket.reply({ type: 'ack', rid });
+        return;
+      case 'ping':
+        socket.reply({ type: 'pong', rid });
+        return;
+      case 'trickle':
+        return;
+    }
+  }
+
+  private joined(message: ClientMessageOf<'join'>): ServerMessageOf<'joined'> {
+    const self = participantInfo(
+      `self-${++this.joins}`,
+      message.guestToken ? 'Guest' : 'Owner',
+      {},
+      message.guestToken ? 'guest' : 'user',
+    );
+    return {
+      type: 'joined',
+      ...(message.rid !== undefined && { rid: message.rid }),
+      participantId: self.id,
+      meeting: { id: message.meetingId, name: 'Weekly sync' },
+      participants: [self, ...this.others],
+      iceServers: this.iceServers,
+    };
+  }
+}
+
+/** One socket a Room opened, seen from the server's side. */
+export class FakeServerSocket implements SocketLike {
+  readyState = 0;
+  protocol = '';
+  /** Everything the client sent on this socket, in order. */
+  readonly received: ClientMessage[] = [];
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  /** Media section per stream key, stable across offers as with the real media server. */
+  private readonly mids = new Map<string, string>();
+
+  constructor(
+    private readonly server: FakeServer,
+    readonly url: string,
+    readonly requestedProtocol: string,
+  ) {}
+
+  send(data: string): void {
+    const message = JSON.parse(data) as ClientMessage;
+    this.received.push(message);
+    this.server.answer(this, message);
+  }
+
+  close(): void {
+    this.readyState = CLOSED;
+  }
+
+  /** Messages of one type the client sent. */
+  sent<T extends ClientMessageType>(type: T): Omit<ClientMessageOf<T>, 'rid'>[] {
+    return this.received
+      .filter((m): m is ClientMessageOf<T> => m.type === type)
+      .map((m) => {
+        const copy: Record<string, unknown> = { ...m };
+        delete copy.rid;
+        return copy as Omit<ClientMessageOf<T>, 'rid'>;
+      });
+  }
+
+  /** The order in which the client sent messages of these types. */
+  order(...types: ClientMessageType[]): ClientMessageType[] {
+    return this.received.map((m) => m.type).filter((t) => types.includes(t));
+  }
+
+  /** @internal */
+  accept(): void {
+    this.readyState = OPEN;
+    this.protocol = this.requestedProtocol;
+    this.onopen?.({} as Event);
+  }
+
+  /** @internal */
+  refuse(): void {
+    this.readyState = CLOSED;
+    this.onclose?.({ code: 1006, reason: '', wasClean: false } as CloseEvent);
+  }
+
+  /** Sends a message to the client now. */
+  push(message: ServerMessage): void {
+    if (this.readyState !== OPEN) return;
+    this.onmessage?.({ data: JSON.stringify(message) } as MessageEvent);
+  }
+
+  /** Sends a message to the client after the current task, as a reply over the network would arrive. */
+  reply(message: ServerMessage): void {
+    setTimeout(() => this.push(message), 0);
+  }
+
+  /** The subscription offer the server sends for everything these participants publish. */
+  subscriptionOffer(participants: readonly ParticipantInfo[]): ServerMessageOf<'subscriptionOffer'> {
+    const streams: StreamInfo[] = [];
+    for (const p of participants) {
+      for (const { source } of p.tracks) {
+        const key = `${p.id}/${source}`;
+        const mid = this.mids.get(key) ?? String(this.mids.size);
+        this.mids.set(key, mid);
+        streams.push({ mid, participantId: p.id, source, kind: source === 'microphone' ? 'audio' : 'video' });
+      }
+    }
+    return { type: 'subscriptionOffer', sdp: toySdp(streams), streams };
+  }
+
+  /** The connection is gone without a word (network loss, server killed). */
+  drop(): void {
+    if (this.readyState === CLOSED) return;
+    this.readyState = CLOSED;
+    this.onclose?.({ code: 1006, reason: '', wasClean: false } as CloseEvent);
+  }
+
+  /** The server ends the participation: a `disconnected` frame, then the close. */
+  end(reason: DisconnectedReason, message = ''): void {
+    this.push({ type: 'disconnected', reason, message });
+    this.readyState = CLOSED;
+    this.onclose?.({ code: reason === 'media_failure' ? 1011 : 1000, reason, wasClean: true } as CloseEvent);
+  }
+}
+
+/** Resolves once `check` holds, polling; fails the test with `what` after `timeoutMs`. */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`Timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
