@@ -3,7 +3,7 @@ import { HomePage } from '../pages/HomePage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
-import { LogoMark } from '../ui/icons';
+import { MessagePage } from '../ui/MessagePage';
 import { Link, Redirect, matchPath, useLocation } from './router';
 import { useSession } from './session';
 
@@ -20,18 +20,15 @@ export function App() {
   }
   if (session.status === 'unreachable') {
     return (
-      <div className="message-page">
-        <main className="message-card">
-          <LogoMark size={44} />
-          <h1>Cannot reach Conclave</h1>
-          <p className="muted">The server did not answer. Check your connection, then try again.</p>
-          <div className="message-actions">
-            <Button variant="primary" onClick={session.reload}>
-              Try again
-            </Button>
-          </div>
-        </main>
-      </div>
+      <MessagePage
+        title="Cannot reach Conclave"
+        message="The server did not answer. Check your connection, then try again."
+        action={
+          <Button variant="primary" onClick={session.reload}>
+            Try again
+          </Button>
+        }
+      />
     );
   }
 
@@ -49,18 +46,15 @@ export function App() {
       return session.session ? <HomePage /> : <Redirect to="/sign-in" />;
     default:
       return (
-        <div className="message-page">
-          <main className="message-card">
-            <LogoMark size={44} />
-            <h1>Page not found</h1>
-            <p className="muted">There is nothing at this address.</p>
-            <div className="message-actions">
-              <Link href="/" className="btn btn-primary btn-md">
-                Go to home screen
-              </Link>
-            </div>
-          </main>
-        </div>
+        <MessagePage
+          title="Page not found"
+          message="There is nothing at this address."
+          action={
+            <Link href="/" className="btn btn-primary btn-md">
+              Go to home screen
+            </Link>
+          }
+        />
       );
   }
 }
