@@ -1,5 +1,5 @@
 import type { ConclaveError, DisconnectReason } from '@conclave/client';
-import { Link } from '../app/router';
+import { Link } from 'react-router';
 import { Button } from '../ui/components';
 import { MessagePage } from '../ui/MessagePage';
 
@@ -10,7 +10,7 @@ export function MeetingMissingPage() {
       title="This meeting does not exist"
       message="The link may be mistyped, or the meeting was deleted by its owner."
       action={
-        <Link href="/" className="btn btn-primary btn-md">
+        <Link to="/" className="btn btn-primary btn-md">
           Go to home screen
         </Link>
       }
@@ -61,7 +61,7 @@ export function MeetingOverPage({
             Rejoin
           </Button>
           {signedIn && (
-            <Link href="/" className="btn btn-secondary btn-md">
+            <Link to="/" className="btn btn-secondary btn-md">
               Return to home screen
             </Link>
           )}

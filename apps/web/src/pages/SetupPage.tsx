@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { completeSetup } from '../api/endpoints';
 import { ApiError } from '../api/http';
-import { navigate } from '../app/router';
 import { useSession } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
 import { AuthLayout } from './AuthLayout';
@@ -9,6 +9,7 @@ import { AuthLayout } from './AuthLayout';
 /** First run: creates the organisation and its first Administrator, then signs them in. */
 export function SetupPage() {
   const session = useSession();
+  const navigate = useNavigate();
   const [form, setForm] = useState({ organisationName: '', displayName: '', email: '', password: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
