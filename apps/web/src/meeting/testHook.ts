@@ -1,13 +1,16 @@
 import type { Room } from '@conclave/client';
 
+// Only test builds contain this module (`vite build --mode test`); vite.config.ts gives every other
+// build testHook.off.ts instead.
+
 declare global {
   interface Window {
-    /** Test and debugging hook: the SDK Room of the current meeting, undefined outside one. */
+    /** The SDK Room of the current meeting, undefined outside one: the end-to-end tests read it. */
     __conclave?: { room?: Room | undefined };
   }
 }
 
-/** Exposes the room the page is in, for the end-to-end tests. */
+/** Exposes the room the page is in. */
 export function exposeRoom(room: Room): void {
   window.__conclave = { ...window.__conclave, room };
 }
