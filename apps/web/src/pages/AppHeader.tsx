@@ -36,7 +36,7 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
               {initials(user.displayName)}
             </span>
             <span className="user-meta">
-              <span className="user-name">{user.displayName}</span>
+              <bdi className="user-name">{user.displayName}</bdi>
               <span className="user-email">{user.email}</span>
             </span>
             <Button variant="ghost" size="sm" onClick={signOut} busy={busy}>

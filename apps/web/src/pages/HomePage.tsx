@@ -42,8 +42,12 @@ export function HomePage() {
           <div>
             <h1>Meetings</h1>
             <p className="muted">
-              {firstName ? `Hi ${firstName}. ` : ''}Create a meeting, share its link, and join from any
-              browser.
+              {firstName && (
+                <>
+                  Hi <bdi>{firstName}</bdi>.{' '}
+                </>
+              )}
+              Create a meeting, share its link, and join from any browser.
             </p>
           </div>
         </section>
