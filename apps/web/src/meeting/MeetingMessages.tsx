@@ -35,19 +35,51 @@ export function MeetingLoadFailedPage({ message, onRetry }: { message: string; o
 
 /**
  * After the meeting: the participant left (`ended` absent) or was disconnected for `ended.reason`.
- * Rejoining is offered; the way home only to signed-in users, who have one.
+ * Rejoining is offered unless the meeting or the session is gone; the way home only to signed-in
+ * users, who have one.
  */
 export function MeetingOverPage({
+  meetingId,
   meetingName,
   ended,
   signedIn,
   onRejoin,
 }: {
+  meetingId: string;
   meetingName: string;
   ended?: { reason: DisconnectReason; error?: ConclaveError | undefined } | undefined;
   signedIn: boolean;
   onRejoin: () => void;
 }) {
+  if (ended?.reason === 'meeting_ended') {
+    return (
+      <MessagePage
+        title="This meeting has ended"
+        message="The meeting was deleted, so it cannot be rejoined."
+        action={
+          <Link to="/" className="btn btn-primary btn-md">
+            Go to home screen
+          </Link>
+        }
+      />
+    );
+  }
+  if (ended?.reason === 'session_ended') {
+    return (
+      <MessagePage
+        title="You were signed out"
+        message="Your session ended, here or on another tab or device. Sign in again to rejoin the meeting."
+        action={
+          <Link
+            to={`/sign-in?next=${encodeURIComponent(`/m/${meetingId}`)}`}
+            className="btn btn-primary btn-md"
+          >
+            Sign in
+          </Link>
+        }
+      />
+    );
+  }
   const { title, message } = ended
     ? endedText(ended.reason, ended.error)
     : { title: 'You left the meeting', message: meetingName };
@@ -71,6 +103,7 @@ export function MeetingOverPage({
   );
 }
 
+/** What the page says for an ending that rejoining can undo. */
 function endedText(reason: DisconnectReason, error?: ConclaveError): { title: string; message: string } {
   switch (reason) {
     case 'removed':

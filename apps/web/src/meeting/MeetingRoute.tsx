@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useSession } from '../app/session';
 import { AppHeader } from '../pages/AppHeader';
 import { Spinner } from '../ui/components';
@@ -13,6 +14,13 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   const userName = session.session?.user.displayName ?? null;
   const { info, retry } = useMeetingInfo(meetingId);
   const { phase, join, leave, rejoin } = useJoinFlow(meetingId, userName);
+
+  // Signed out elsewhere: the rest of the app must stop acting signed in too.
+  const { expired } = session;
+  const sessionEnded = phase.kind === 'ended' && phase.reason === 'session_ended';
+  useEffect(() => {
+    if (sessionEnded) expired();
+  }, [sessionEnded, expired]);
 
   if (info.status === 'loading') {
     return (
@@ -41,6 +49,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
     case 'ended':
       return (
         <MeetingOverPage
+          meetingId={meetingId}
           meetingName={meeting.name}
           ended={phase.kind === 'ended' ? phase : undefined}
           signedIn={session.session !== null}
