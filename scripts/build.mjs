@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds the web app (Vite → apps/web/dist) and bundles the server (esbuild → packages/server/dist/main.js).
 // Workspace packages are bundled from their TypeScript source; npm dependencies stay external.
+// `--web-for-e2e` builds only the web app's test build instead (Vite mode `test`, which carries the
+// end-to-end tests' hook) into test/e2e/dist/web, where the e2e harness serves it from.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,11 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+const forE2e = process.argv.includes('--web-for-e2e');
+
 function buildWeb() {
   if (!existsSync(join(root, 'apps/web/index.html'))) return;
+  const mode = forE2e ? ['--mode', 'test', '--outDir', join(root, 'test/e2e/dist/web')] : [];
   const r = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', ...mode, '--logLevel', 'warn'],
     {
       cwd: join(root, 'apps/web'),
       stdio: 'inherit',
@@ -41,4 +46,4 @@ async function buildServer() {
 }
 
 buildWeb();
-await buildServer();
+if (!forE2e) await buildServer();

@@ -4,8 +4,13 @@ import react from '@vitejs/plugin-react';
 /** Where `vite dev` sends API and signaling traffic: a Conclave server started separately. */
 const API_TARGET = 'http://127.0.0.1:8080';
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
+  resolve: {
+    // The end-to-end tests' hook on window (meeting/testHook.ts) is in `--mode test` builds only; the
+    // others get its no-op twin, so that not even their source maps mention it.
+    alias: mode === 'test' ? [] : [{ find: /^\.\/testHook$/, replacement: './testHook.off' }],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -28,4 +33,4 @@ export default defineConfig({
       '/api': { target: API_TARGET, ws: true, changeOrigin: true, headers: { origin: API_TARGET } },
     },
   },
-});
+}));

@@ -1,5 +1,5 @@
 import type { MeetingView } from '@conclave/protocol';
-import { completeSetup, createMeeting, joinSignedIn, signIn } from '../../test/e2e/support/app';
+import { completeSetup, createMeeting, signIn, waitOnStage } from '../../test/e2e/support/app';
 import type { Participant, TestBrowser } from '../../test/e2e/support/browser';
 import { TestServer } from '../../test/e2e/support/server';
 import { measureJoin, type JoinSample } from './measure';
@@ -20,13 +20,16 @@ export class ConclaveScenario {
   ) {}
 
   static async start(browser: TestBrowser): Promise<ConclaveScenario> {
-    const server = await TestServer.start({ env: { CONCLAVE_LOG_LEVEL: 'warn' } });
+    // The production build, as people get it: it has no test hook, so the host's join is seen on the stage.
+    const server = await TestServer.start({ env: { CONCLAVE_LOG_LEVEL: 'warn' }, web: 'production' });
     try {
       await completeSetup(server);
       const host = await browser.newParticipant('conclave-host', { distinctCamera: false });
       await signIn(host.context, server);
       const meeting = await createMeeting(host.context, server, 'Join benchmark');
-      await joinSignedIn(host.page, meeting.joinUrl);
+      await host.page.goto(meeting.joinUrl);
+      await host.page.getByRole('button', { name: 'Join meeting' }).click();
+      await waitOnStage(host.page);
       const scenario = new ConclaveScenario(browser, server, meeting);
       scenario.host = host;
       return scenario;

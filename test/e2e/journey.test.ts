@@ -3,6 +3,7 @@
 // each other.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { MeetingView } from '@conclave/protocol';
 import { tileOf, waitInMeeting } from './support/app';
 import { TestBrowser } from './support/browser';
@@ -92,8 +93,30 @@ describe('user journey', () => {
       await waitForRoster(gus.page, [olivia.id, gus.id]);
       assert.equal(await tileOf(olivia.page, gus.id).getAttribute('aria-label'), 'Gus Guest');
       assert.equal(await tileOf(gus.page, olivia.id).getAttribute('aria-label'), OWNER.name);
+      // IAM-GUEST: on both pages the guest's tile says "Guest" and the member's does not; each name is
+      // isolated in a <bdi>, so a right-to-left override in it cannot reorder the labels around it.
+      for (const viewer of [olivia, gus]) {
+        await assertTileName(viewer.page, gus.id, 'Gus Guest', { guest: true });
+        await assertTileName(viewer.page, olivia.id, OWNER.name, { guest: false });
+      }
       await Promise.all([assertReceives(olivia, gus), assertReceives(gus, olivia)]);
       await assertPicturesMatch([olivia, gus]);
     },
   );
 });
+
+/** The participant's tile on `page` shows `name` in a <bdi>, and a "Guest" label exactly when a guest. */
+async function assertTileName(page: Page, id: string, name: string, { guest }: { guest: boolean }) {
+  const tile = tileOf(page, id);
+  assert.equal(
+    await tile
+      .locator('bdi')
+      .filter({ hasText: new RegExp(`^${name}$`) })
+      .count(),
+    1,
+    `${name}'s tile has no <bdi> holding just the name`,
+  );
+  const label = tile.getByText('Guest', { exact: true });
+  if (guest) assert.ok(await label.isVisible(), `${name}'s tile does not say "Guest"`);
+  else assert.equal(await label.count(), 0, `${name}'s tile says "Guest" but they are a member`);
+}

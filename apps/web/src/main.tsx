@@ -1,5 +1,7 @@
 import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
 import { App } from './app/App';
+import { ScrollToTop } from './app/ScrollToTop';
 import { SessionProvider } from './app/session';
 import './styles/base.css';
 import './styles/app.css';
@@ -7,7 +9,10 @@ import './styles/meeting.css';
 
 // No StrictMode: its double-run effects would join and leave a meeting on every mount in development.
 createRoot(document.getElementById('root') as HTMLElement).render(
-  <SessionProvider>
-    <App />
-  </SessionProvider>,
+  <BrowserRouter>
+    <ScrollToTop />
+    <SessionProvider>
+      <App />
+    </SessionProvider>
+  </BrowserRouter>,
 );

@@ -76,16 +76,25 @@ export const tileOf = (page: Page, participantId: string): Locator =>
   page.locator(`[data-testid="participant-tile"][data-participant-id="${participantId}"]`);
 export const cameraVideo = (tile: Locator): Locator => tile.locator('video[data-source="camera"]');
 
-/** Waits until the page is in a meeting: its own tile shows and the SDK room is exposed. */
-export async function waitInMeeting(page: Page, timeoutMs = 20_000): Promise<string> {
+/** Waits until the page shows the meeting stage with its own tile; returns its participant id. */
+export async function waitOnStage(page: Page, timeoutMs = 20_000): Promise<string> {
   await selfTile(page).waitFor({ timeout: timeoutMs });
+  const id = await selfTile(page).getAttribute('data-participant-id');
+  if (!id) throw new Error('the self tile has no data-participant-id');
+  return id;
+}
+
+/**
+ * Waits until the page is in a meeting: its own tile shows and the SDK room is exposed (which only
+ * the test build does, see support/server.ts). Returns the participant id.
+ */
+export async function waitInMeeting(page: Page, timeoutMs = 20_000): Promise<string> {
+  const id = await waitOnStage(page, timeoutMs);
   await page.waitForFunction(
     () => (window as unknown as { __conclave?: { room?: unknown } }).__conclave?.room !== undefined,
     null,
     { timeout: timeoutMs },
   );
-  const id = await selfTile(page).getAttribute('data-participant-id');
-  if (!id) throw new Error('the self tile has no data-participant-id');
   return id;
 }
 

@@ -9,7 +9,16 @@ import type { HealthView } from '@conclave/protocol';
 
 /** The repository root (this file is test/e2e/support/server.ts). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const WEB_DIST = join(ROOT, 'apps/web/dist');
+
+/**
+ * The web app builds a server can serve: the tests' build, whose pages expose their SDK room as
+ * `window.__conclave.room`, and the production build (`npm start`), which has no such hook.
+ */
+export type WebBuild = 'test' | 'production';
+const WEB_BUILDS: Record<WebBuild, { dir: string; buildArgs: string[] }> = {
+  test: { dir: join(ROOT, 'test/e2e/dist/web'), buildArgs: ['--web-for-e2e'] },
+  production: { dir: join(ROOT, 'apps/web/dist'), buildArgs: [] },
+};
 /** CONCLAVE_E2E_SERVER_ENTRY runs another entry file (e.g. a locally patched main) for debugging. */
 const SERVER_ENTRY = process.env.CONCLAVE_E2E_SERVER_ENTRY ?? join(ROOT, 'packages/server/src/main.ts');
 
@@ -20,12 +29,14 @@ export interface StartServerOptions {
   readyTimeoutMs?: number;
   /** Wait for `media: ready` (default true); API-only tests can skip it. */
   waitForMedia?: boolean;
+  /** Which web app to serve (default `test`); the benchmark measures the production build. */
+  web?: WebBuild;
 }
 
 /**
  * The real server, run from its TypeScript source with tsx (`node --import tsx
  * packages/server/src/main.ts`): always the code under test, never a stale bundle. It gets its own
- * data folder (SQLite), a free port, the sandbox's media interface, and the built web app.
+ * data folder (SQLite), a free port, the sandbox's media interface, and a current web app build.
  */
 export class TestServer {
   private readonly output: string[] = [];
@@ -57,7 +68,7 @@ export class TestServer {
   }
 
   static async start(options: StartServerOptions = {}): Promise<TestServer> {
-    ensureWebBuild();
+    const webDir = ensureWebBuild(options.web ?? 'test');
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -67,7 +78,7 @@ export class TestServer {
       CONCLAVE_PORT: String(port),
       CONCLAVE_PUBLIC_URL: url,
       CONCLAVE_DATA_DIR: dataDir,
-      CONCLAVE_WEB_DIR: WEB_DIST,
+      CONCLAVE_WEB_DIR: webDir,
       CONCLAVE_LOG_LEVEL: process.env.CONCLAVE_E2E_SERVER_LOG_LEVEL ?? 'info',
       ...(process.env.CONCLAVE_MEDIA_INTERFACE
         ? { CONCLAVE_MEDIA_INTERFACE: process.env.CONCLAVE_MEDIA_INTERFACE }
@@ -191,15 +202,17 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-let webBuildChecked = false;
+const webBuildsChecked = new Set<WebBuild>();
 
 /**
- * Builds apps/web/dist with `node scripts/build.mjs` when it is missing or older than the web app,
- * SDK or protocol sources, so the browser always runs the current code.
+ * Builds the web app with `node scripts/build.mjs` when this build of it is missing or older than
+ * the web app, SDK or protocol sources, so the browser always runs the current code. Returns the
+ * folder it is in.
  */
-export function ensureWebBuild(): void {
-  if (webBuildChecked) return;
-  const built = existsSync(join(WEB_DIST, 'index.html')) ? statSync(join(WEB_DIST, 'index.html')).mtimeMs : 0;
+export function ensureWebBuild(kind: WebBuild): string {
+  const { dir, buildArgs } = WEB_BUILDS[kind];
+  if (webBuildsChecked.has(kind)) return dir;
+  const built = existsSync(join(dir, 'index.html')) ? statSync(join(dir, 'index.html')).mtimeMs : 0;
   const sources = Math.max(
     ...[
       'apps/web/src',
@@ -210,11 +223,15 @@ export function ensureWebBuild(): void {
     ].map((p) => newestMtime(join(ROOT, p))),
   );
   if (built === 0 || sources > built) {
-    console.log(`[e2e] building the web app (${built === 0 ? 'no build yet' : 'sources changed'})`);
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`node scripts/build.mjs failed (exit ${r.status})`);
-    if (!existsSync(join(WEB_DIST, 'index.html')))
-      throw new Error('the build produced no apps/web/dist/index.html');
+    console.log(`[e2e] building the ${kind} web app (${built === 0 ? 'no build yet' : 'sources changed'})`);
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), ...buildArgs], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0)
+      throw new Error(`node scripts/build.mjs ${buildArgs.join(' ')} failed (exit ${r.status})`);
+    if (!existsSync(join(dir, 'index.html'))) throw new Error(`the build produced no ${dir}/index.html`);
   }
-  webBuildChecked = true;
+  webBuildsChecked.add(kind);
+  return dir;
 }

@@ -1,15 +1,15 @@
+import type { ReactNode } from 'react';
+import { Link, Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { MeetingRoute } from '../meeting/MeetingRoute';
 import { HomePage } from '../pages/HomePage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
-import { LogoMark } from '../ui/icons';
-import { Link, Redirect, matchPath, useLocation } from './router';
+import { MessagePage } from '../ui/MessagePage';
 import { useSession } from './session';
 
 export function App() {
   const session = useSession();
-  const { pathname, search } = useLocation();
 
   if (session.status === 'loading') {
     return (
@@ -20,47 +20,54 @@ export function App() {
   }
   if (session.status === 'unreachable') {
     return (
-      <div className="message-page">
-        <main className="message-card">
-          <LogoMark size={44} />
-          <h1>Cannot reach Conclave</h1>
-          <p className="muted">The server did not answer. Check your connection, then try again.</p>
-          <div className="message-actions">
-            <Button variant="primary" onClick={session.reload}>
-              Try again
-            </Button>
-          </div>
-        </main>
-      </div>
+      <MessagePage
+        title="Cannot reach Conclave"
+        message="The server did not answer. Check your connection, then try again."
+        action={
+          <Button variant="primary" onClick={session.reload}>
+            Try again
+          </Button>
+        }
+      />
     );
   }
 
-  const meeting = matchPath('/m/:id', pathname);
-  if (meeting?.id) return <MeetingRoute key={meeting.id} meetingId={meeting.id} />;
+  // Until the first run is set up there is nothing but the setup page (and meeting links, which say so).
+  const afterSetup = (page: ReactNode) => (session.setupNeeded ? <Navigate to="/setup" replace /> : page);
+  const signedIn = session.session !== null;
+  return (
+    <Routes>
+      <Route path="/m/:id" element={<MeetingPage />} />
+      <Route path="/setup" element={session.setupNeeded ? <SetupPage /> : <Navigate to="/" replace />} />
+      <Route path="/sign-in" element={afterSetup(signedIn ? <AfterSignIn /> : <SignInPage />)} />
+      <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
+      <Route path="*" element={afterSetup(<NotFoundPage />)} />
+    </Routes>
+  );
+}
 
-  if (session.setupNeeded) return pathname === '/setup' ? <SetupPage /> : <Redirect to="/setup" />;
+/** One meeting per id: a new id is a fresh join flow. */
+function MeetingPage() {
+  const { id = '' } = useParams();
+  return <MeetingRoute key={id} meetingId={id} />;
+}
 
-  switch (pathname) {
-    case '/setup':
-      return <Redirect to="/" />;
-    case '/sign-in':
-      return session.session ? <Redirect to={safeNext(search.get('next'))} /> : <SignInPage />;
-    case '/':
-      return session.session ? <HomePage /> : <Redirect to="/sign-in" />;
-    default:
-      return (
-        <div className="message-page">
-          <main className="message-card">
-            <LogoMark size={44} />
-            <h1>Page not found</h1>
-            <p className="muted">There is nothing at this address.</p>
-            <div className="message-actions">
-              <Link href="/" className="btn btn-primary btn-md">
-                Go to home screen
-              </Link>
-            </div>
-          </main>
-        </div>
-      );
-  }
+/** A signed-in visit to the sign-in page goes where it would have gone after signing in. */
+function AfterSignIn() {
+  const [search] = useSearchParams();
+  return <Navigate to={safeNext(search.get('next'))} replace />;
+}
+
+function NotFoundPage() {
+  return (
+    <MessagePage
+      title="Page not found"
+      message="There is nothing at this address."
+      action={
+        <Link to="/" className="btn btn-primary btn-md">
+          Go to home screen
+        </Link>
+      }
+    />
+  );
 }

@@ -124,7 +124,10 @@ export function Lobby({
             />
           ) : (
             <p className="joining-as">
-              Joining as <strong>{userName}</strong>
+              Joining as{' '}
+              <strong>
+                <bdi>{userName}</bdi>
+              </strong>
             </p>
           )}
           <div className="device-grid">
@@ -180,7 +183,7 @@ function PreviewVideo({
         onLoadedData={() => setHasPicture(true)}
       />
       {message && !showVideo && <p className="preview-message">{message}</p>}
-      {name && <span className="preview-name">{name}</span>}
+      {name && <bdi className="preview-name">{name}</bdi>}
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { useSpeaking, useTrackElement } from './media';
 type SinkableAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
 
 /**
- * One person on the stage: their camera (or an avatar when it is off), name and mute state.
+ * One person on the stage: their camera (or an avatar when it is off), name, whether they are a
+ * guest, and mute state.
  * Remote audio plays through the tile's <audio> element. The hooks the e2e tests rely on live here:
  * data-testid, data-participant-id, data-self, aria-label and the data-source elements.
  */
@@ -51,6 +52,8 @@ export function ParticipantTile({
   }, [speakerId, audioTrack]);
 
   const showVideo = videoTrack !== null && hasPicture;
+  // Until the server has told who this is (an id), its kind is not known either.
+  const guest = participant.id !== '' && participant.kind === 'guest';
   const style = { width, height, '--hue': avatarHue(participant.id || name) } as CSSProperties;
 
   return (
@@ -89,7 +92,9 @@ export function ParticipantTile({
               <span className="sr-only">Microphone muted</span>
             </span>
           )}
-          <span className="tile-name-text">{name}</span>
+          {/* <bdi>: a right-to-left override in a name must not reorder the labels around it. */}
+          <bdi className="tile-name-text">{name}</bdi>
+          {guest && <span className="tile-guest">Guest</span>}
           {isSelf && <span className="tile-you">(You)</span>}
         </span>
         {!cameraOn && (

@@ -1,5 +1,5 @@
 import { useState, type CSSProperties } from 'react';
-import { Link, navigate } from '../app/router';
+import { Link, useNavigate } from 'react-router';
 import { useSession } from '../app/session';
 import { Brand, Button, avatarHue, initials } from '../ui/components';
 import { SignOutIcon } from '../ui/icons';
@@ -7,6 +7,7 @@ import { SignOutIcon } from '../ui/icons';
 /** Top bar of the signed-in app (and of the join page). */
 export function AppHeader({ signInNext, wide = false }: { signInNext?: string; wide?: boolean } = {}) {
   const session = useSession();
+  const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const user = session.session?.user;
   const signOut = async () => {
@@ -35,7 +36,7 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
               {initials(user.displayName)}
             </span>
             <span className="user-meta">
-              <span className="user-name">{user.displayName}</span>
+              <bdi className="user-name">{user.displayName}</bdi>
               <span className="user-email">{user.email}</span>
             </span>
             <Button variant="ghost" size="sm" onClick={signOut} busy={busy}>
@@ -44,7 +45,7 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
             </Button>
           </div>
         ) : signInNext !== undefined && session.status === 'ready' && !session.setupNeeded ? (
-          <Link href={`/sign-in?next=${encodeURIComponent(signInNext)}`} className="btn btn-ghost btn-sm">
+          <Link to={`/sign-in?next=${encodeURIComponent(signInNext)}`} className="btn btn-ghost btn-sm">
             Sign in
           </Link>
         ) : null}

@@ -1,8 +1,8 @@
 import type { MeetingView } from '@conclave/protocol';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { createMeeting, deleteMeeting, listMeetings, updateMeeting } from '../api/endpoints';
 import { ApiError } from '../api/http';
-import { Link } from '../app/router';
 import { useSession } from '../app/session';
 import { Alert, Button, CopyButton, Spinner, TextField } from '../ui/components';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
@@ -42,8 +42,12 @@ export function HomePage() {
           <div>
             <h1>Meetings</h1>
             <p className="muted">
-              {firstName ? `Hi ${firstName}. ` : ''}Create a meeting, share its link, and join from any
-              browser.
+              {firstName && (
+                <>
+                  Hi <bdi>{firstName}</bdi>.{' '}
+                </>
+              )}
+              Create a meeting, share its link, and join from any browser.
             </p>
           </div>
         </section>
@@ -263,7 +267,7 @@ function MeetingRow({
                 <span aria-hidden="true">Delete</span>
               </Button>
               <Link
-                href={`/m/${meeting.id}`}
+                to={`/m/${meeting.id}`}
                 className="btn btn-primary btn-sm"
                 aria-label={`Join ${meeting.name}`}
               >

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { completeSetup } from '../api/endpoints';
 import { ApiError } from '../api/http';
-import { navigate } from '../app/router';
 import { useSession } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
 import { AuthLayout } from './AuthLayout';
@@ -9,6 +9,7 @@ import { AuthLayout } from './AuthLayout';
 /** First run: creates the organisation and its first Administrator, then signs them in. */
 export function SetupPage() {
   const session = useSession();
+  const navigate = useNavigate();
   // The server prints a setup link ending in #token=…; a fragment never reaches server or proxy logs.
   const [linkToken] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '');
   const [form, setForm] = useState({

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
 import { signIn } from '../api/endpoints';
 import { ApiError } from '../api/http';
-import { navigate, useLocation } from '../app/router';
 import { useSession } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
 import { AuthLayout } from './AuthLayout';
@@ -13,7 +13,8 @@ export function safeNext(next: string | null): string {
 
 export function SignInPage() {
   const session = useSession();
-  const { search } = useLocation();
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
   const next = safeNext(search.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

@@ -8,7 +8,7 @@ import {
   type ReactNode,
   type Ref,
 } from 'react';
-import { Link } from '../app/router';
+import { Link } from 'react-router';
 import { AlertIcon, CheckIcon, CopyIcon, LogoMark } from './icons';
 
 type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'ghost-dark' | 'danger';
@@ -98,7 +98,7 @@ export function Alert({ children, tone = 'error' }: { children: ReactNode; tone?
 
 export function Brand({ to = '/' }: { to?: string }) {
   return (
-    <Link href={to} className="brand">
+    <Link to={to} className="brand">
       <LogoMark />
       <span>Conclave</span>
     </Link>

@@ -1,0 +1,61 @@
+import { Room } from '@conclave/client';
+import type { MeetingPublicView } from '@conclave/protocol';
+import { useEffect, useRef, useState } from 'react';
+import { prepareClock } from './ControlBar';
+import { Lobby, type LobbyError } from './Lobby';
+import type { JoinChoice } from './useJoinFlow';
+import { usePreview } from './usePreview';
+
+/** The preview lives only while the lobby is shown, so the camera is released when it goes away. */
+export function LobbyWithPreview({
+  meeting,
+  userName,
+  error,
+  busy,
+  onJoin,
+}: {
+  meeting: MeetingPublicView;
+  userName: string | null;
+  error: LobbyError | null;
+  busy: boolean;
+  onJoin: (choice: JoinChoice, prepared: Room | undefined) => Promise<boolean>;
+}) {
+  const preview = usePreview();
+  // The signaling connection opens while the person looks at the preview, so joining need not wait for it.
+  const prepared = useRef<Room | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    const room = new Room();
+    room.prepareConnection();
+    prepared.current = room;
+    return () => {
+      if (prepared.current !== room) return; // handed to join()
+      prepared.current = null;
+      void room.disconnect();
+    };
+  }, [attempt]);
+  // Slow first-time work of the meeting stage, done while the join page is idle.
+  useEffect(() => {
+    const timer = setTimeout(prepareClock, 100);
+    return () => clearTimeout(timer);
+  }, []);
+
+  const join = async (name: string) => {
+    const room = prepared.current ?? undefined;
+    prepared.current = null;
+    if (await onJoin({ name, ...preview.handOver() }, room)) return;
+    // The room owns (and on failure has stopped) the tracks it was given: open the preview again.
+    preview.restart();
+    setAttempt((n) => n + 1);
+  };
+  return (
+    <Lobby
+      meeting={meeting}
+      userName={userName}
+      preview={preview}
+      busy={busy}
+      error={error}
+      onJoin={(name) => void join(name)}
+    />
+  );
+}

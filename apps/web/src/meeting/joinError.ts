@@ -1,0 +1,33 @@
+import { ConclaveError } from '@conclave/client';
+import { ApiError } from '../api/http';
+import type { LobbyError } from './Lobby';
+
+/** What the lobby says when joining failed, in words a participant can act on. */
+export function describeJoinError(err: unknown): LobbyError {
+  if (err instanceof ApiError) {
+    if (err.field === 'displayName' || err.code === 'validation_failed')
+      return { message: err.message, field: 'displayName' };
+    if (err.code === 'rate_limited') return { message: 'Too many attempts. Wait a minute, then try again.' };
+    if (err.code === 'meeting_not_found') return { message: 'This meeting no longer exists.' };
+    return { message: err.message };
+  }
+  if (err instanceof ConclaveError) {
+    switch (err.code) {
+      case 'meeting_not_found':
+        return { message: 'This meeting no longer exists.' };
+      case 'unauthorized':
+        return { message: 'Your invitation to this meeting has expired. Join again.' };
+      case 'forbidden':
+        return { message: 'You are not allowed to join this meeting.' };
+      case 'media_unavailable':
+        return { message: 'The media server is not ready yet. Try again in a moment.' };
+      case 'connection_failed':
+      case 'connection_closed':
+      case 'request_timeout':
+        return { message: 'Could not connect to the meeting server. Check your connection and try again.' };
+      default:
+        return { message: err.message };
+    }
+  }
+  return { message: err instanceof Error ? err.message : 'Could not join the meeting' };
+}

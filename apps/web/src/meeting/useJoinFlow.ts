@@ -1,0 +1,143 @@
+import { Room, type ConclaveError, type DisconnectReason, type LocalSourceOptions } from '@conclave/client';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { requestGuestToken } from '../api/endpoints';
+import { describeJoinError } from './joinError';
+import type { LobbyError } from './Lobby';
+import { exposeRoom, withdrawRoom } from './testHook';
+
+/** Where a participant is: the lobby, the meeting, or a page that says why they are out of it. */
+export type Phase =
+  /** `joining` is the room being joined from the lobby: the lobby stays until it is in. */
+  | { kind: 'lobby'; error: LobbyError | null; joining: Room | null }
+  | { kind: 'meeting'; room: Room; joining: boolean; selfName: string }
+  | { kind: 'left' }
+  | { kind: 'ended'; reason: DisconnectReason; error?: ConclaveError | undefined };
+
+export interface JoinChoice {
+  name: string;
+  microphone: LocalSourceOptions;
+  camera: LocalSourceOptions;
+}
+
+export interface JoinFlow {
+  phase: Phase;
+  /**
+   * Joins with these choices, from the lobby (with the room it prepared) or as a rejoin.
+   * Resolves false when joining failed (the lobby then shows why).
+   */
+  join: (choice: JoinChoice, from: 'lobby' | 'rejoin', prepared?: Room) => Promise<boolean>;
+  /** Leaves the meeting for the "you left" page. */
+  leave: () => void;
+  /** Joins again with the last choices (from the left or ended page). */
+  rejoin: () => void;
+}
+
+/**
+ * The join flow of one meeting: lobby → meeting → left or ended, and back by rejoining.
+ * `userName` is the signed-in user's name; without one, joining first asks for a guest token.
+ */
+export function useJoinFlow(meetingId: string, userName: string | null): JoinFlow {
+  const [phase, setPhase] = useState<Phase>({ kind: 'lobby', error: null, joining: null });
+  const last = useRef<JoinChoice | null>(null);
+
+  /**
+   * From the lobby, the lobby stays (its button busy) until the room is in, so that rendering the
+   * stage does not compete with joining; a rejoin shows the stage at once. "In" is the first remote
+   * track subscribed (its connection then needs a moment, in which the stage renders) or the join
+   * completed, whichever comes first. Rendering the stage takes the page's thread for a while: any
+   * earlier and it holds up the subscription, which people wait for.
+   */
+  const join = useCallback(
+    async (choice: JoinChoice, from: 'lobby' | 'rejoin', prepared?: Room): Promise<boolean> => {
+      last.current = {
+        name: choice.name,
+        // A rejoin opens the devices again; the tracks handed over this time are gone by then.
+        microphone: { enabled: choice.microphone.enabled ?? true, ...pickDevice(choice.microphone) },
+        camera: { enabled: choice.camera.enabled ?? true, ...pickDevice(choice.camera) },
+      };
+      const room = prepared ?? new Room();
+      const mine = (p: Phase) =>
+        (p.kind === 'lobby' && p.joining === room) || (p.kind === 'meeting' && p.room === room);
+      setPhase(
+        from === 'lobby'
+          ? { kind: 'lobby', error: null, joining: room }
+          : { kind: 'meeting', room, joining: true, selfName: choice.name },
+      );
+      const enter = () => {
+        if (room.state !== 'connected') return;
+        // A transition renders in slices, so the connection's own events (candidates) go out meanwhile.
+        startTransition(() =>
+          setPhase((p) => (mine(p) ? { kind: 'meeting', room, joining: false, selfName: choice.name } : p)),
+        );
+      };
+      room.on('connectionStateChanged', (state) => {
+        if (state === 'connected' && room.state === 'connected') exposeRoom(room);
+      });
+      const offSubscribed = room.on('trackSubscribed', () => {
+        offSubscribed();
+        enter();
+      });
+      room.on('disconnected', (reason, error) => {
+        withdrawRoom(room);
+        if (reason === 'join_failed') return; // reported where connect() is awaited
+        setPhase((p) => (mine(p) ? { kind: 'ended', reason, error } : p));
+      });
+      try {
+        const guestToken =
+          userName === null ? (await requestGuestToken(meetingId, choice.name)).token : undefined;
+        await room.connect({
+          meetingId,
+          ...(guestToken !== undefined && { guestToken }),
+          microphone: choice.microphone,
+          camera: choice.camera,
+        });
+        offSubscribed();
+        enter();
+        return true;
+      } catch (err) {
+        // connect() releases what it was given; tracks never handed to it are stopped here.
+        choice.microphone.track?.stop();
+        choice.camera.track?.stop();
+        withdrawRoom(room);
+        setPhase((p) => (mine(p) ? { kind: 'lobby', error: describeJoinError(err), joining: null } : p));
+        return false;
+      }
+    },
+    [meetingId, userName],
+  );
+
+  // Leaving the page leaves the meeting.
+  const room = phase.kind === 'meeting' ? phase.room : phase.kind === 'lobby' ? phase.joining : null;
+  useEffect(() => {
+    if (!room) return;
+    const leave = () => void room.disconnect();
+    window.addEventListener('pagehide', leave);
+    return () => {
+      window.removeEventListener('pagehide', leave);
+    };
+  }, [room]);
+  useEffect(() => () => void room?.disconnect(), [room]);
+
+  const leave = () => {
+    if (phase.kind !== 'meeting') return;
+    withdrawRoom(phase.room);
+    setPhase({ kind: 'left' });
+    void phase.room.disconnect();
+  };
+
+  const rejoin = () => {
+    const choice = last.current;
+    if (choice) {
+      void join({ ...choice, microphone: { ...choice.microphone }, camera: { ...choice.camera } }, 'rejoin');
+    } else {
+      setPhase({ kind: 'lobby', error: null, joining: null });
+    }
+  };
+
+  return { phase, join, leave, rejoin };
+}
+
+function pickDevice(o: LocalSourceOptions): { deviceId?: string } {
+  const id = o.deviceId ?? o.track?.getSettings().deviceId;
+  return id ? { deviceId: id } : {};
+}
