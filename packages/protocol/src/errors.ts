@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'csrf_failed',
   'not_found',
   'meeting_not_found',
+  'meeting_full',
   'conflict',
   'setup_already_done',
   'setup_required',

@@ -37,8 +37,19 @@ export interface AppDeps {
   logger?: Logger;
   /** The signaling socket and its meeting rooms on this media plane; left out by REST-only tests. */
   signaling?: { media: MediaPlane } & Partial<
-    Pick<SignalingOptions, 'heartbeatMs' | 'limits' | 'iceServers' | 'rooms'>
+    Pick<
+      SignalingOptions,
+      | 'heartbeatMs'
+      | 'limits'
+      | 'iceServers'
+      | 'rooms'
+      | 'maxParticipants'
+      | 'maxSocketsPerAddress'
+      | 'joinTimeoutMs'
+    >
   >;
+  /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
+  requestTimeoutMs?: number;
   /** Registered last, e.g. routes that only tests use. They inherit the error handler and cookie parsing. */
   plugins?: FastifyPluginAsync[];
 }
@@ -46,10 +57,21 @@ export interface AppDeps {
 /** The HTTP application: API, signaling, security headers, error mapping and the web app. Not yet listening. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, services, media } = deps;
+  const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
+    // A client that trickles its request (slowloris) holds a socket until one of these ends it.
+    // Node reads them when the server is made (setting them later has no effect) and looks for
+    // overdue requests every connectionsCheckingInterval, so that is kept short too.
+    requestTimeout,
+    connectionTimeout: 120_000,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 20_000),
+      connectionsCheckingInterval: Math.min(requestTimeout / 4, 5_000),
+    },
     trustProxy: trustProxyOption(config.trustProxy),
     // Malformed URLs get the same JSON error shape as everything else.
     frameworkErrors: (err, _request, reply) => {
@@ -69,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       meetings: services.meetingStore,
       publicUrl: config.publicUrl,
       clock: services.clock,
+      events: services.events,
       ...deps.signaling,
     });
   }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from './auth';
 import { systemClock, type Clock } from './common/clock';
 import type { Database } from './db';
-import type { PrincipalSource } from './domain';
+import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore } from './meetings';
 
 export interface ServiceDeps {
@@ -12,12 +12,16 @@ export interface ServiceDeps {
   clock?: Clock;
   /** Rate limits, session lifetimes and guest-token lifetime; defaults suit production. */
   auth?: AuthOptions;
+  /** Where a failing domain-event listener is reported. */
+  onEventListenerError?: (err: unknown, event: string) => void;
 }
 
 /** Every domain service of the control plane, built once and shared by HTTP routes and signaling. */
 export interface Services {
   db: Kysely<Database>;
   clock: Clock;
+  /** Sign-outs, deleted meetings: what live connections must react to. */
+  events: DomainEvents;
   auth: AuthService;
   /** Binds sessions to HTTP requests (cookie, CSRF). */
   authenticator: Authenticator;
@@ -29,15 +33,17 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
-  const auth = new AuthService(deps.db, clock, deps.auth);
+  const events = new DomainEvents(deps.onEventListenerError);
+  const auth = new AuthService(deps.db, clock, events, deps.auth);
   const meetingStore = new MeetingStore(deps.db);
   return {
     db: deps.db,
     clock,
+    events,
     auth,
     authenticator: new Authenticator(auth.sessions, clock, deps.publicUrl),
     principals: new PrincipalResolver(auth.sessions, auth.guests),
-    meetings: new MeetingService(meetingStore, clock, deps.publicUrl),
+    meetings: new MeetingService(meetingStore, clock, events, deps.publicUrl),
     meetingStore,
   };
 }

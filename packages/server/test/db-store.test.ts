@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AccountStore, GuestTokenStore, hashPassword } from '../src/auth';
-import type { UserPrincipal } from '../src/domain';
+import { DomainEvents, type UserPrincipal } from '../src/domain';
 import { ManualClock } from '../src/common/clock';
 import { newId } from '../src/common/ids';
 import { isUniqueViolation, migrateToLatest } from '../src/db';
@@ -113,7 +113,13 @@ describeEachDatabase('store', (kind) => {
     const store = new MeetingStore(database.db);
     await store.insert(meeting({ extension: '111111' }));
     const draws = ['111111', '111111', '222222'];
-    const service = new MeetingService(store, clock, 'https://meet.test', () => draws.shift() ?? '999999');
+    const service = new MeetingService(
+      store,
+      clock,
+      new DomainEvents(),
+      'https://meet.test',
+      () => draws.shift() ?? '999999',
+    );
     const owner: UserPrincipal = {
       kind: 'user',
       userId: alice,
@@ -125,7 +131,7 @@ describeEachDatabase('store', (kind) => {
     const view = await service.create(owner, { name: 'Redrawn' });
     assert.equal(view.extension, '222222');
     assert.equal(draws.length, 0, 'drew three times');
-    const stuck = new MeetingService(store, clock, 'https://meet.test', () => '111111');
+    const stuck = new MeetingService(store, clock, new DomainEvents(), 'https://meet.test', () => '111111');
     await assert.rejects(stuck.create(owner, { name: 'Never' }), /free meeting extension/);
   });
 

@@ -9,6 +9,7 @@ import type {
   UserView,
 } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
+import type { DomainEvents } from '../domain';
 import { AppError, RateLimitError } from '../common/errors';
 import { newId } from '../common/ids';
 import { describeWait, RateLimiter, type RateLimitRule } from '../common/rate-limit';
@@ -64,6 +65,7 @@ export class AuthService {
   constructor(
     db: Kysely<Database>,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
     options: AuthOptions = {},
   ) {
     this.accounts = new AccountStore(db);
@@ -162,8 +164,10 @@ export class AuthService {
     };
   }
 
+  /** Ends the session everywhere: its cookie stops working and its live connections are closed. */
   async signOut(sessionId: string): Promise<void> {
     await this.sessions.delete(sessionId);
+    this.events.publish('sessionEnded', sessionId);
   }
 
   /** Counts a guest-token request from this address; throws once there were too many. */

@@ -6,7 +6,7 @@ import {
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
-import type { UserPrincipal } from '../domain';
+import type { DomainEvents, UserPrincipal } from '../domain';
 import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
@@ -28,6 +28,7 @@ export class MeetingService {
   constructor(
     private readonly store: MeetingStore,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
     private readonly publicUrl: string,
     private readonly nextExtension: () => string = randomExtension,
   ) {}
@@ -80,6 +81,7 @@ export class MeetingService {
   async delete(owner: UserPrincipal, id: string): Promise<void> {
     const meeting = await this.owned(owner, id);
     await this.store.delete(meeting.id);
+    this.events.publish('meetingDeleted', meeting.id);
   }
 
   async publicView(id: string): Promise<MeetingPublicView> {

@@ -31,6 +31,8 @@ export interface RoomContext {
   media: MediaPlane;
   clock: Clock;
   logger: MediaLogger;
+  /** Participants one meeting may hold at once; the next is refused with `meeting_full`. */
+  maxParticipants: number;
 }
 
 /**
@@ -72,10 +74,19 @@ export class MeetingRoom {
     sink: ParticipantSink,
     reply: { rid?: string; iceServers: IceServerInfo[] },
   ): Promise<Participant> {
+    // The seat is taken before anything is awaited, so parallel joins cannot overfill the meeting.
+    if (this.participants.size + this.admitting >= this.ctx.maxParticipants) {
+      throw new AppError(
+        403,
+        'meeting_full',
+        `This meeting is full: it already has ${this.ctx.maxParticipants} participants`,
+      );
+    }
     this.admitting++;
     try {
       await this.ensureMedia();
       if (this.isClosed) throw new RoomClosedError('The meeting room closed');
+      if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
       const now = this.ctx.clock.now();
       const participant = new Participant(newId(now.getTime()), principal, sink, now.toISOString());
       this.participants.set(participant.id, participant);
@@ -205,14 +216,24 @@ export class MeetingRoom {
     void media?.session.destroy().catch(() => undefined);
   }
 
-  /** Ends the room for a server shutdown. */
-  async shutdown(): Promise<void> {
+  /** Ends the room for everyone in it, telling them why: a server shutdown, a deleted meeting. */
+  async end(reason: 'server_shutdown' | 'meeting_ended', message: string): Promise<void> {
     for (const p of this.participants.values()) {
       p.left = true;
-      p.sink.end('server_shutdown', 'The server is restarting.');
+      p.sink.end(reason, message);
     }
     this.participants.clear();
+    this.byFeed.clear();
     await this.close();
+  }
+
+  /** One live connection per guest token: the newest one stays, an older one is told it was replaced. */
+  private replaceGuest(guestId: string): void {
+    for (const p of [...this.participants.values()]) {
+      if (p.principal.kind !== 'guest' || p.principal.guestId !== guestId) continue;
+      p.sink.end('replaced', 'You joined this meeting from another window or device');
+      this.leave(p, 'disconnected');
+    }
   }
 
   private async close(): Promise<void> {

@@ -5,9 +5,15 @@ import { RoomClosedError } from './errors';
 import { MeetingRoom, type RoomContext } from './meeting-room';
 import type { Participant, ParticipantSink } from './participant';
 
+const MEETING_ENDED = 'This meeting has ended';
+/** Long enough for any join that found the meeting before it was deleted to arrive. */
+const ENDED_MEMORY_MS = 60_000;
+
 /** Every active meeting room of this server, by meeting id. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, MeetingRoom>();
+  /** Meetings deleted lately: a join that looked the meeting up just before is still refused. */
+  private readonly ended = new Map<string, number>();
   private stopping = false;
 
   constructor(private readonly ctx: RoomContext) {
@@ -35,12 +41,25 @@ export class RoomRegistry {
         room = created;
       }
       try {
-        return { room, participant: await room.admit(principal, sink, reply) };
+        const participant = await room.admit(principal, sink, reply);
+        if (this.ended.has(meeting.id)) {
+          participant.sink.end('meeting_ended', MEETING_ENDED);
+          room.leave(participant, 'disconnected');
+        }
+        return { room, participant };
       } catch (err) {
         if (err instanceof RoomClosedError && attempt < 2) continue;
         throw err;
       }
     }
+  }
+
+  /** The meeting was deleted: everyone in it is told, and its room goes. */
+  async endMeeting(meetingId: string): Promise<void> {
+    const now = Date.now();
+    for (const [id, at] of this.ended) if (now - at > ENDED_MEMORY_MS) this.ended.delete(id);
+    this.ended.set(meetingId, now);
+    await this.rooms.get(meetingId)?.end('meeting_ended', MEETING_ENDED);
   }
 
   room(meetingId: string): MeetingRoom | undefined {
@@ -54,6 +73,10 @@ export class RoomRegistry {
   /** Tells everyone the server is going away and destroys every Janus room. */
   async shutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.rooms.values()].map((room) => room.shutdown().catch(() => undefined)));
+    await Promise.all(
+      [...this.rooms.values()].map((room) =>
+        room.end('server_shutdown', 'The server is restarting.').catch(() => undefined),
+      ),
+    );
   }
 }

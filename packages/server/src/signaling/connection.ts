@@ -43,6 +43,8 @@ export interface ConnectionDeps {
   logger: FastifyBaseLogger;
   limits: MessageLimits;
   iceServers: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
+  /** An open socket must join within this long. */
+  joinTimeoutMs: number;
 }
 
 /**
@@ -55,6 +57,9 @@ export interface ConnectionDeps {
  */
 export class SignalingConnection implements ParticipantSink {
   private participant: Participant | null = null;
+  /** Sessions this socket acts for: its cookie's, known from the start, and the one it joined with. */
+  private readonly sessionIds = new Set<string>();
+  private joinTimer: ReturnType<typeof setTimeout> | null;
   private room: MeetingRoom | null = null;
   private joining = false;
   private isClosed = false;
@@ -72,6 +77,21 @@ export class SignalingConnection implements ParticipantSink {
     private readonly deps: ConnectionDeps,
   ) {
     this.limiter = new MessageRateLimiter(deps.limits, deps.clock);
+    // An idle socket costs memory and a file descriptor; whoever opens one must use it.
+    this.joinTimer = setTimeout(() => {
+      this.joinTimer = null;
+      if (this.participant || this.isClosed) return;
+      this.sendError({ code: 'invalid_state', message: 'Join a meeting within a few seconds of connecting' });
+      this.close(CloseCode.policy, 'join timeout');
+    }, deps.joinTimeoutMs);
+    this.joinTimer.unref?.();
+    // Known before any join, so that signing out also ends a socket that has not joined yet.
+    deps.auth.principalFromRequest(request).then(
+      (p) => {
+        if (p) this.sessionIds.add(p.sessionId);
+      },
+      () => undefined,
+    );
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('pong', () => {
       this.missedPongs = 0;
@@ -105,6 +125,12 @@ export class SignalingConnection implements ParticipantSink {
       return;
     }
     this.socket.send(JSON.stringify(message));
+  }
+
+  /** The session behind this socket ended (sign-out): so does the socket, joined or not. */
+  endIfSession(sessionId: string): void {
+    if (this.isClosed || !this.sessionIds.has(sessionId)) return;
+    this.end('session_ended', 'You were signed out');
   }
 
   end(reason: DisconnectedReason, message: string): void {
@@ -214,6 +240,7 @@ export class SignalingConnection implements ParticipantSink {
     this.joining = true;
     try {
       const principal = await this.principalFor(message);
+      if (principal.kind === 'user') this.sessionIds.add(principal.sessionId);
       if (principal.kind === 'guest' && principal.meetingId !== message.meetingId) {
         throw new AppError(403, 'forbidden', 'This guest link is for another meeting', 'meetingId');
       }
@@ -230,6 +257,8 @@ export class SignalingConnection implements ParticipantSink {
       });
       this.room = room;
       this.participant = participant;
+      if (this.joinTimer) clearTimeout(this.joinTimer);
+      this.joinTimer = null;
       // The socket may have gone while we waited for the media server.
       if (this.isClosed) room.leave(participant, 'disconnected');
     } finally {
@@ -256,6 +285,7 @@ export class SignalingConnection implements ParticipantSink {
   private onClose(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    if (this.joinTimer) clearTimeout(this.joinTimer);
     const participant = this.participant;
     if (participant && this.room && !participant.left) this.room.leave(participant, 'disconnected');
   }

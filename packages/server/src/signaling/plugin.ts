@@ -9,7 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../common/clock';
 import type { MediaPlane } from '../media/media-plane';
 import { SignalingConnection } from './connection';
-import type { MeetingLookup, Principal, PrincipalSource } from '../domain';
+import type { DomainEvents, MeetingLookup, Principal, PrincipalSource } from '../domain';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
 import { RoomRegistry } from '../rooms';
 
@@ -28,7 +28,18 @@ export interface SignalingOptions {
   iceServers?: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
   /** The registry of active meeting rooms, when the caller wants to look at them; made here otherwise. */
   rooms?: RoomRegistry;
+  /** Sign-outs and deleted meetings end the connections they concern. */
+  events?: DomainEvents;
+  /** Participants per meeting (default 100). */
+  maxParticipants?: number;
+  /** Open signaling sockets per client address (default 100); more are refused with 429. */
+  maxSocketsPerAddress?: number;
+  /** A socket that has not joined a meeting this long after opening is closed (default 10 s). */
+  joinTimeoutMs?: number;
 }
+
+export const DEFAULT_MAX_PARTICIPANTS = 100;
+export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
 
 /**
  * The signaling WebSocket at SIGNALING_PATH. Registers its own, encapsulated @fastify/websocket:
@@ -37,8 +48,16 @@ export interface SignalingOptions {
 export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app, options) => {
   const expectedOrigin = new URL(options.publicUrl).origin;
   const rooms =
-    options.rooms ?? new RoomRegistry({ media: options.media, clock: options.clock, logger: app.log });
+    options.rooms ??
+    new RoomRegistry({
+      media: options.media,
+      clock: options.clock,
+      logger: app.log,
+      maxParticipants: options.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
+    });
   const connections = new Set<SignalingConnection>();
+  const socketsPerAddress = new Map<string, number>();
+  const maxSocketsPerAddress = options.maxSocketsPerAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS;
   const deps = {
     auth: options.auth,
     meetings: options.meetings,
@@ -47,7 +66,15 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
     logger: app.log,
     limits: { ...DEFAULT_MESSAGE_LIMITS, ...options.limits },
     iceServers: options.iceServers ?? (() => []),
+    joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
   };
+
+  const onSessionEnded = (sessionId: string) => {
+    for (const connection of connections) connection.endIfSession(sessionId);
+  };
+  const onMeetingDeleted = (meetingId: string) => void rooms.endMeeting(meetingId);
+  options.events?.on('sessionEnded', onSessionEnded);
+  options.events?.on('meetingDeleted', onMeetingDeleted);
 
   const heartbeat = setInterval(() => {
     for (const connection of connections) connection.heartbeat();
@@ -57,6 +84,8 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
   // Before @fastify/websocket's own hook closes the sockets: say why first, and free Janus.
   app.addHook('preClose', async () => {
     clearInterval(heartbeat);
+    options.events?.off('sessionEnded', onSessionEnded);
+    options.events?.off('meetingDeleted', onMeetingDeleted);
     await rooms.shutdown();
   });
 
@@ -78,7 +107,26 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
         if (refusal) {
           request.log.info({ reason: refusal.message }, 'signaling handshake refused');
           await reply.code(refusal.status).send(refusal.body);
+          return;
         }
+        // Counted before the upgrade and given back when the TCP connection closes, whatever happens
+        // in between, so no path can leak a count or slip past the cap.
+        const address = request.ip;
+        const open = socketsPerAddress.get(address) ?? 0;
+        if (open >= maxSocketsPerAddress) {
+          request.log.warn({ address }, 'signaling socket refused: too many from this address');
+          await reply.code(429).send({
+            code: 'rate_limited',
+            message: 'Too many open connections from your address',
+          });
+          return;
+        }
+        socketsPerAddress.set(address, open + 1);
+        request.raw.socket.once('close', () => {
+          const left = (socketsPerAddress.get(address) ?? 1) - 1;
+          if (left <= 0) socketsPerAddress.delete(address);
+          else socketsPerAddress.set(address, left);
+        });
       },
     },
     (socket, request) => {

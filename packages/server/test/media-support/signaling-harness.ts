@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import type { GuestPrincipal, UserPrincipal } from '../../src/domain';
 import { systemClock } from '../../src/common/clock';
 import { silentLogger } from '../../src/media/logger';
-import { createMediaPlane } from '../../src/media/media-plane';
+import { createMediaPlane, type MediaPlane } from '../../src/media/media-plane';
 import { signalingPlugin, type SignalingOptions } from '../../src/signaling/plugin';
 import { RoomRegistry } from '../../src/rooms';
 import type { MeetingLookup, MeetingRecord, PrincipalSource } from '../../src/domain';
@@ -71,25 +71,41 @@ export class TestDirectory implements PrincipalSource, MeetingLookup {
   }
 }
 
+/** A real embedded media plane (its own Janus), started; `stop()` also removes its temp folder. */
+export async function startTestMediaPlane(): Promise<{ media: MediaPlane; stop(): Promise<void> }> {
+  const tempDir = await mkdtemp(join(tmpdir(), 'conclave-test-signal-'));
+  const media = createMediaPlane(
+    {
+      mode: 'embedded',
+      janusBinary: JANUS_BINARY,
+      janusWsPort: 0,
+      rtpPortRange: { min: 41000, max: 41999 },
+      iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
+    },
+    silentLogger,
+    { supervisor: { tempDir, debugLevel: 3, restartBackoff: { initialMs: 100, maxMs: 1000 } } },
+  );
+  await media.start();
+  return {
+    media,
+    async stop() {
+      await media.stop();
+      await rm(tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A real embedded media plane plus a small Fastify app with only the signaling plugin. */
 export async function startSignalingServer(options: Partial<SignalingOptions> = {}) {
-  const tempDir = await mkdtemp(join(tmpdir(), 'conclave-test-signal-'));
-  const media =
-    options.media ??
-    createMediaPlane(
-      {
-        mode: 'embedded',
-        janusBinary: JANUS_BINARY,
-        janusWsPort: 0,
-        rtpPortRange: { min: 41000, max: 41999 },
-        iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
-      },
-      silentLogger,
-      { supervisor: { tempDir, debugLevel: 3, restartBackoff: { initialMs: 100, maxMs: 1000 } } },
-    );
-  if (!options.media) await media.start();
+  const own = options.media ? null : await startTestMediaPlane();
+  const media = options.media ?? own!.media;
   const directory = new TestDirectory();
-  const rooms = new RoomRegistry({ media, clock: systemClock, logger: silentLogger });
+  const rooms = new RoomRegistry({
+    media,
+    clock: systemClock,
+    logger: silentLogger,
+    maxParticipants: options.maxParticipants ?? 100,
+  });
   const app: FastifyInstance = Fastify({ logger: false });
   await app.register(signalingPlugin, {
     auth: directory,
@@ -111,14 +127,15 @@ export async function startSignalingServer(options: Partial<SignalingOptions> = 
     url: `ws://127.0.0.1:${port}${SIGNALING_PATH}`,
     async stop() {
       await app.close();
-      if (!options.media) await media.stop();
-      await rm(tempDir, { recursive: true, force: true });
+      await own?.stop();
     },
   };
 }
 
 export interface ConnectOptions {
   cookie?: string;
+  /** A raw Cookie header (e.g. a real session cookie), instead of the stand-in `test_session`. */
+  cookieHeader?: string;
   origin?: string | null;
   protocol?: string;
   autoPong?: boolean;
@@ -129,6 +146,7 @@ export function openSocket(url: string, options: ConnectOptions = {}): Promise<W
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (options.cookie) headers.cookie = `test_session=${options.cookie}`;
+    if (options.cookieHeader) headers.cookie = options.cookieHeader;
     const origin = options.origin === undefined ? ORIGIN : options.origin;
     if (origin !== null) headers.origin = origin;
     const ws = new WebSocket(url, options.protocol ?? SIGNALING_SUBPROTOCOL, {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
 import { CSRF_HEADER, type SessionView } from '@conclave/protocol';
-import { buildApp } from '../../src/app';
+import { buildApp, type AppDeps } from '../../src/app';
 import { AccountStore, hashPassword, type AuthOptions } from '../../src/auth';
 import { ManualClock } from '../../src/common/clock';
 import { newId } from '../../src/common/ids';
@@ -30,6 +30,9 @@ export interface TestAppOptions {
   logLevel?: Config['logLevel'];
   /** More environment variables for the configuration. */
   env?: Record<string, string>;
+  /** Signaling over a real media plane; without it the app serves the REST API only. */
+  signaling?: AppDeps['signaling'];
+  requestTimeoutMs?: number;
 }
 
 export interface TestApp {
@@ -79,6 +82,8 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     media,
     logger: createLogger(config.logLevel, sink),
     plugins: options.plugins ?? [],
+    ...(options.signaling && { signaling: options.signaling }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
   });
   await app.ready();
   return { app, config, clock, services, logs, close: () => app.close() };

@@ -1,0 +1,29 @@
+import { EventEmitter } from 'node:events';
+
+/** What one domain tells the others happened. In process for now; the scale-out bus will carry the same. */
+export type DomainEventMap = {
+  /** A session ended (sign-out): its live connections end too. */
+  sessionEnded: [sessionId: string];
+  /** A meeting was deleted: everyone in it is told it has ended. */
+  meetingDeleted: [meetingId: string];
+};
+
+/**
+ * Domain events, delivered synchronously to every listener. A listener that throws is reported and
+ * the others still run: its bug must not fail the request that published the event.
+ */
+export class DomainEvents extends EventEmitter<DomainEventMap> {
+  constructor(private readonly onListenerError: (err: unknown, event: string) => void = () => {}) {
+    super();
+  }
+
+  publish<E extends keyof DomainEventMap>(event: E, ...args: DomainEventMap[E]): void {
+    for (const listener of this.listeners(event)) {
+      try {
+        (listener as (...a: DomainEventMap[E]) => void)(...args);
+      } catch (err) {
+        this.onListenerError(err, event);
+      }
+    }
+  }
+}
