@@ -3,7 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { buildApp } from './app';
 import { AccountStore, createSignalingAuth } from './auth';
-import { ConfigError, findDefaultWebDir, loadConfig, type Config } from './config';
+import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
 import { createMediaPlane } from './media';
@@ -66,7 +66,12 @@ async function main(): Promise<void> {
   }
 
   logger.info(
-    { url: config.publicUrl, listen: `${config.host}:${config.port}`, database: database.kind },
+    {
+      url: config.publicUrl,
+      listen: `${config.host}:${config.port}`,
+      database: database.kind,
+      configFile: config.configFile,
+    },
     `Conclave is running at ${config.publicUrl}`,
   );
   if (!(await new AccountStore(database.db).isSetUp())) {
@@ -100,7 +105,10 @@ async function main(): Promise<void> {
 
 function loadConfigOrExit(): Config {
   try {
-    return loadConfig(process.env, { defaultWebDir: findDefaultWebDir() });
+    return loadConfig(process.env, {
+      defaultWebDir: findDefaultWebDir(),
+      defaultConfigFile: DEFAULT_CONFIG_FILE,
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`);
