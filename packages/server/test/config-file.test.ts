@@ -200,3 +200,9 @@ test("OPS-CONFIG: the README's configuration table lists every setting with its 
     );
   }
 });
+
+test('OPS-CONFIG: the example configuration in deploy/ is valid', () => {
+  const config = load({ CONCLAVE_CONFIG: join(REPO, 'deploy', 'conclave.json') });
+  assert.equal(config.publicUrl, 'https://meet.example.org');
+  assert.equal(config.dataDir, '/var/lib/conclave');
+});
