@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the web app (Vite → apps/web/dist) and bundles the server (esbuild → packages/server/dist/main.js).
+// Builds the web app (Vite → apps/web/dist) and bundles the server (esbuild → packages/server/dist/main.js,
+// and dist/backup.js for backup and restore).
 // Workspace packages are bundled from their TypeScript source; npm dependencies stay external.
 // `--web-for-e2e` builds only the web app's test build instead (Vite mode `test`, which carries the
 // end-to-end tests' hook) into test/e2e/dist/web, where the e2e harness serves it from.
@@ -29,12 +30,14 @@ function buildWeb() {
 async function buildServer() {
   const entry = join(root, 'packages/server/src/main.ts');
   if (!existsSync(entry)) return;
+  // The server, and the backup/restore command (`npm run backup`), which reads the same configuration.
+  const entryPoints = { main: entry, backup: join(root, 'packages/server/src/backup-main.ts') };
   const { build } = await import('esbuild');
   const pkg = JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8'));
   const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !d.startsWith('@conclave/'));
   await build({
-    entryPoints: [entry],
-    outfile: join(root, 'packages/server/dist/main.js'),
+    entryPoints,
+    outdir: join(root, 'packages/server/dist'),
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -17,6 +17,8 @@ const log = (msg) => !quiet && console.log(`[setup] ${msg}`);
 const runtimePackages = [
   { pkg: 'janus', present: () => existsSync('/usr/bin/janus') },
   { pkg: 'iproute2', present: () => existsSync('/usr/sbin/ip') || existsSync('/sbin/ip') },
+  // pg_dump, pg_restore and psql, for `npm run backup` / `npm run restore` with PostgreSQL.
+  { pkg: 'postgresql-client', present: () => findPostgresBin('pg_dump') !== null },
 ];
 const testPackages = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },

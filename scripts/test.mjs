@@ -11,6 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxUnavailableReason } from './sandbox.mjs';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
+import { DEFAULT_SBOM, writeSbom } from './sbom.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -105,6 +106,10 @@ async function main() {
   };
 
   if (only !== 'e2e') {
+    // CI keeps the SBOM of what it tested (dist/sbom.cdx.json); a unit test checks it (OPS-SUPPLY).
+    console.log('\n=== sbom');
+    writeSbom();
+    console.log(`written to ${relative(root, DEFAULT_SBOM)}`);
     const unit = pick(['packages', 'apps', 'scripts'].flatMap((d) => findTests(join(root, d))));
     let pg = null;
     try {
@@ -114,7 +119,12 @@ async function main() {
     }
     try {
       if (unit.length)
-        add(await nodeTests('unit and integration', unit, pg ? { CONCLAVE_TEST_PG_URL: pg.url } : {}));
+        add(
+          await nodeTests('unit and integration', unit, {
+            CONCLAVE_TEST_SBOM: DEFAULT_SBOM,
+            ...(pg && { CONCLAVE_TEST_PG_URL: pg.url }),
+          }),
+        );
     } finally {
       await pg?.stop();
     }

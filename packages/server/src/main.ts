@@ -2,7 +2,7 @@
 // Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
 import { buildApp } from './app';
 import { announceSetupLink } from './auth/first-run';
-import { ConfigError, findDefaultWebDir, loadConfig, type Config } from './config';
+import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
 import { createMediaPlane } from './media';
@@ -54,7 +54,12 @@ async function main(): Promise<void> {
   }
 
   logger.info(
-    { url: config.publicUrl, listen: `${config.host}:${config.port}`, database: database.kind },
+    {
+      url: config.publicUrl,
+      listen: `${config.host}:${config.port}`,
+      database: database.kind,
+      configFile: config.configFile,
+    },
     `Conclave is running at ${config.publicUrl}`,
   );
   if (!(await services.auth.accounts.isSetUp())) {
@@ -91,7 +96,10 @@ async function main(): Promise<void> {
 
 function loadConfigOrExit(): Config {
   try {
-    return loadConfig(process.env, { defaultWebDir: findDefaultWebDir() });
+    return loadConfig(process.env, {
+      defaultWebDir: findDefaultWebDir(),
+      defaultConfigFile: DEFAULT_CONFIG_FILE,
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`);

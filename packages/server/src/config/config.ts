@@ -1,10 +1,13 @@
-import { isIP } from 'node:net';
-import { isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
+import { dirname, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError } from './errors';
+import { readConfigFile, type ConfigFile } from './file';
+import { SETTINGS, type Setting, type SettingName, type SettingValues } from './settings';
 
 /**
- * Every setting comes from the environment (CONCLAVE_*, DATABASE_URL), is validated here at start,
- * and a wrong value stops the process with a message naming the variable. README lists them all.
+ * Every setting comes from an environment variable or the optional configuration file (the
+ * environment wins), is validated here at start, and a wrong value stops the process with a message
+ * naming the setting and where it came from. settings.ts lists them; the README documents them.
  */
 export interface Config {
   host: string;
@@ -18,12 +21,13 @@ export interface Config {
   /** Folder with the built web app; null serves the API only. */
   webDir: string | null;
   /**
-   * Which reverse proxies' X-Forwarded-For to believe: none (false), the addresses or CIDRs of the
-   * proxies, or a number of hops. Never "everyone": then any client could pick its own address and
-   * walk past every per-address limit.
+   * Which reverse proxies' X-Forwarded-For to believe: none (false), the proxies' addresses or CIDRs,
+   * or a number of hops. Never "everyone" (see kinds.proxyTrust).
    */
   trustProxy: false | number | string[];
   media: MediaConfig;
+  /** The configuration file that was read, or null when every setting came from elsewhere. */
+  configFile: string | null;
 }
 
 export type MediaConfig =
@@ -43,137 +47,124 @@ export type MediaConfig =
       apiSecret: string;
     };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-const port = (name: string) =>
-  z.coerce
-    .number({ message: `${name} must be a number` })
-    .int()
-    .min(0)
-    .max(65535, `${name} must be a TCP port (0–65535)`);
-
-const env = z.object({
-  CONCLAVE_HOST: z.string().min(1).default('127.0.0.1'),
-  CONCLAVE_PORT: port('CONCLAVE_PORT').default(8080),
-  CONCLAVE_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-  CONCLAVE_DATA_DIR: z.string().min(1).default('data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite database)')
-    .optional(),
-  CONCLAVE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CONCLAVE_WEB_DIR: z.string().optional(),
-  CONCLAVE_TRUST_PROXY: z.string().default('false'),
-  CONCLAVE_JANUS_URLS: z.string().optional(),
-  CONCLAVE_JANUS_API_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  CONCLAVE_JANUS_BINARY: z.string().min(1).default('/usr/bin/janus'),
-  CONCLAVE_JANUS_WS_PORT: port('CONCLAVE_JANUS_WS_PORT').default(0),
-  CONCLAVE_RTP_PORTS: z
-    .string()
-    .regex(/^\d+-\d+$/, 'must look like 20000-40000')
-    .default('20000-40000'),
-  CONCLAVE_MEDIA_INTERFACE: z.string().min(1).optional(),
-});
+/** Names the file to read instead of the default one. */
+export const CONFIG_FILE_VARIABLE = 'CONCLAVE_CONFIG';
 
 export interface LoadConfigOptions {
-  /** Resolves relative paths; defaults to the process's working directory. */
+  /** Resolves relative paths given in the environment; defaults to the process's working directory. */
   cwd?: string;
-  /** Default web folder when CONCLAVE_WEB_DIR is unset. */
+  /** Default web folder when no setting names one. */
   defaultWebDir?: string | null;
+  /**
+   * The file read when CONCLAVE_CONFIG is unset, if it exists (the server passes DEFAULT_CONFIG_FILE).
+   * Unset here, only CONCLAVE_CONFIG names a file, so tests do not pick up the machine's configuration.
+   */
+  defaultConfigFile?: string | null;
 }
 
-export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
-  const parsed = env.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
-  }
-  const e = parsed.data;
-  const cwd = options.cwd ?? process.cwd();
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+type Origin = { from: 'environment' } | { from: 'file'; file: ConfigFile } | { from: 'default' };
 
-  const [minText, maxText] = e.CONCLAVE_RTP_PORTS.split('-');
-  const rtp = { min: Number(minText), max: Number(maxText) };
-  if (rtp.min < 1024 || rtp.max > 65535 || rtp.min >= rtp.max) {
-    throw new ConfigError('CONCLAVE_RTP_PORTS', 'must be a range within 1024–65535 with min < max');
-  }
+export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const file = findConfigFile(source, cwd, options.defaultConfigFile ?? null);
+  const { values: v, origins } = resolveSettings(source, file, cwd);
 
   let media: MediaConfig;
-  if (e.CONCLAVE_JANUS_URLS) {
-    const urls = e.CONCLAVE_JANUS_URLS.split(',')
-      .map((u) => u.trim())
-      .filter(Boolean);
-    for (const u of urls) {
-      if (!/^wss?:\/\/[^\s]+$/.test(u))
-        throw new ConfigError('CONCLAVE_JANUS_URLS', `not a ws:// or wss:// URL: ${u}`);
+  if (v.janusUrls) {
+    if (!v.janusApiSecret) {
+      const urls = describe('janusUrls', origins.janusUrls);
+      throw new ConfigError(describeUnset('janusApiSecret', file), `is required when ${urls} is set`);
     }
-    if (!e.CONCLAVE_JANUS_API_SECRET) {
-      throw new ConfigError('CONCLAVE_JANUS_API_SECRET', 'is required when CONCLAVE_JANUS_URLS is set');
-    }
-    media = { mode: 'external', janusUrls: urls, apiSecret: e.CONCLAVE_JANUS_API_SECRET };
+    media = { mode: 'external', janusUrls: v.janusUrls, apiSecret: v.janusApiSecret };
   } else {
     media = {
       mode: 'embedded',
-      janusBinary: e.CONCLAVE_JANUS_BINARY,
-      janusWsPort: e.CONCLAVE_JANUS_WS_PORT,
-      rtpPortRange: rtp,
-      iceInterfaces: e.CONCLAVE_MEDIA_INTERFACE ?? null,
+      janusBinary: v.janusBinary,
+      janusWsPort: v.janusWsPort,
+      rtpPortRange: v.rtpPorts,
+      iceInterfaces: v.mediaInterface ?? null,
     };
   }
 
-  const publicUrl = (
-    e.CONCLAVE_PUBLIC_URL ?? `http://${hostForUrl(e.CONCLAVE_HOST)}:${e.CONCLAVE_PORT}`
-  ).replace(/\/+$/, '');
-  const webDir = e.CONCLAVE_WEB_DIR !== undefined ? abs(e.CONCLAVE_WEB_DIR) : (options.defaultWebDir ?? null);
   return {
-    host: e.CONCLAVE_HOST,
-    port: e.CONCLAVE_PORT,
-    publicUrl,
-    dataDir: abs(e.CONCLAVE_DATA_DIR),
-    databaseUrl: e.DATABASE_URL ?? null,
-    logLevel: e.CONCLAVE_LOG_LEVEL,
-    webDir,
-    trustProxy: parseTrustProxy(e.CONCLAVE_TRUST_PROXY),
+    host: v.host,
+    port: v.port,
+    publicUrl: (v.publicUrl ?? `http://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, ''),
+    dataDir: v.dataDir,
+    databaseUrl: v.databaseUrl ?? null,
+    logLevel: v.logLevel,
+    webDir: v.webDir ?? options.defaultWebDir ?? null,
+    trustProxy: v.trustProxy,
     media,
+    configFile: file?.path ?? null,
   };
 }
 
-function parseTrustProxy(value: string): false | number | string[] {
-  const v = value.trim().toLowerCase();
-  if (['', 'false', 'no', '0'].includes(v)) return false;
-  if (['true', 'yes'].includes(v)) {
-    throw new ConfigError(
-      'CONCLAVE_TRUST_PROXY',
-      'name the proxies (addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8) or a hop count: "true" would believe an X-Forwarded-For header from anyone',
-    );
-  }
-  if (/^\d+$/.test(v)) {
-    const hops = Number(v);
-    if (hops > 16) throw new ConfigError('CONCLAVE_TRUST_PROXY', 'a hop count must be between 1 and 16');
-    return hops;
-  }
-  const entries = v
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean);
-  for (const entry of entries) {
-    const [address, prefix, ...rest] = entry.split('/');
-    const family = isIP(address ?? '');
-    const bits = family === 4 ? 32 : 128;
-    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
-    if (family === 0 || !prefixOk || rest.length > 0) {
-      throw new ConfigError('CONCLAVE_TRUST_PROXY', `not an address or CIDR: ${entry}`);
+function findConfigFile(
+  source: NodeJS.ProcessEnv,
+  cwd: string,
+  defaultFile: string | null,
+): ConfigFile | null {
+  const keys = Object.values(SETTINGS).map((s) => s.key);
+  const named = source[CONFIG_FILE_VARIABLE];
+  if (named === undefined) return defaultFile ? readConfigFile(defaultFile, keys) : null;
+  const path = resolve(cwd, named);
+  const file = readConfigFile(path, keys);
+  if (!file) throw new ConfigError(`${CONFIG_FILE_VARIABLE} (environment)`, `${path} does not exist`);
+  return file;
+}
+
+/** Each setting from the environment, else the file, else its default; validated by its kind. */
+function resolveSettings(
+  source: NodeJS.ProcessEnv,
+  file: ConfigFile | null,
+  cwd: string,
+): { values: SettingValues; origins: Record<SettingName, Origin> } {
+  const values: Record<string, unknown> = {};
+  const origins = {} as Record<SettingName, Origin>;
+  for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting<unknown>]>) {
+    const text = source[setting.env];
+    let origin: Origin;
+    let value: unknown;
+    if (text !== undefined) {
+      origin = { from: 'environment' };
+      value = validate(setting, setting.kind.fromEnv, text, origin);
+      value = setting.kind.resolve?.(value, cwd) ?? value;
+    } else if (file?.values.has(setting.key)) {
+      origin = { from: 'file', file };
+      value = validate(setting, setting.kind.fromFile, file.values.get(setting.key), origin);
+      value = setting.kind.resolve?.(value, dirname(file.path)) ?? value;
+    } else {
+      origin = { from: 'default' };
+      value =
+        setting.default === undefined
+          ? undefined
+          : (setting.kind.resolve?.(setting.default, cwd) ?? setting.default);
     }
+    values[name] = value;
+    origins[name] = origin;
   }
-  return entries;
+  return { values: values as SettingValues, origins };
+}
+
+function validate(setting: Setting<unknown>, schema: z.ZodType, input: unknown, origin: Origin): unknown {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(describeSetting(setting, origin), parsed.error.issues[0]?.message ?? 'is not valid');
+}
+
+function describe(name: SettingName, origin: Origin): string {
+  return describeSetting(SETTINGS[name] as Setting<unknown>, origin);
+}
+
+function describeSetting(setting: Setting<unknown>, origin: Origin): string {
+  return origin.from === 'file' ? `${origin.file.path}: ${setting.key}` : `${setting.env} (environment)`;
+}
+
+/** A required setting that is missing could be given in either place; name both. */
+function describeUnset(name: SettingName, file: ConfigFile | null): string {
+  const s = SETTINGS[name];
+  return `${s.env} (environment) or ${s.key} (${file ? file.path : 'configuration file'})`;
 }
 
 function hostForUrl(host: string): string {

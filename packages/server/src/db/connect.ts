@@ -34,7 +34,8 @@ export function openSqlite(file: string): DatabaseHandle {
 }
 
 export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // The application name shows in pg_stat_activity, e.g. when a restore finds the database in use.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'conclave' });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -58,7 +59,8 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-function redactUrl(url: string): string {
+/** The URL with its password masked, for logs and messages. */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

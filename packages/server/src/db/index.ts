@@ -4,6 +4,7 @@ export {
   openPostgres,
   pingDatabase,
   isUniqueViolation,
+  redactUrl,
   type DatabaseHandle,
   type DatabaseKind,
 } from './connect';

@@ -34,6 +34,8 @@ export interface TestDatabase {
   db: Kysely<Database>;
   /** A scratch folder that is removed on close (the SQLite file lives here). */
   dir: string;
+  /** The PostgreSQL database's URL; null for SQLite, whose file is `dir`/conclave.db. */
+  url: string | null;
   close(): Promise<void>;
 }
 
@@ -43,13 +45,13 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'conclave-test-'));
-  if (kind === 'sqlite') return ready(kind, dir, openSqlite(join(dir, 'conclave.db')));
+  if (kind === 'sqlite') return ready(kind, dir, null, openSqlite(join(dir, 'conclave.db')));
   if (!PG_URL) throw new Error('CONCLAVE_TEST_PG_URL is not set');
   const name = `conclave_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
-  return ready(kind, dir, openPostgres(url.toString(), 5), () =>
+  return ready(kind, dir, url.toString(), openPostgres(url.toString(), 5), () =>
     adminQuery(`drop database if exists ${name} with (force)`),
   );
 }
@@ -68,6 +70,7 @@ async function adminQuery(text: string): Promise<void> {
 async function ready(
   kind: DatabaseKind,
   dir: string,
+  url: string | null,
   handle: { db: Kysely<Database>; close(): Promise<void> },
   dropDatabase: () => Promise<unknown> = async () => {},
 ): Promise<TestDatabase> {
@@ -76,6 +79,7 @@ async function ready(
     kind,
     db: handle.db,
     dir,
+    url,
     close: async () => {
       await handle.close();
       await dropDatabase();

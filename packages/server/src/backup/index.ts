@@ -1,0 +1,1 @@
+export { runBackupCli, type CliContext } from './cli';

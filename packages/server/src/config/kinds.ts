@@ -1,0 +1,148 @@
+import { isIP } from 'node:net';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * How one kind of setting is read. Environment variables are always text, while the configuration
+ * file holds JSON values, so each kind says how to read both; zod's message is the user's error text.
+ */
+export interface ValueKind<T> {
+  fromEnv: z.ZodType<T>;
+  fromFile: z.ZodType<T>;
+  /** Finishes a valid value once its origin is known, e.g. a relative path against its base folder. */
+  resolve?: (value: T, baseDir: string) => T;
+}
+
+const sameForBoth = <T>(schema: z.ZodType<T>): ValueKind<T> => ({ fromEnv: schema, fromFile: schema });
+
+const string = () => z.string({ error: 'must be a string' });
+
+export const text = sameForBoth(string().min(1, 'must not be empty'));
+
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  sameForBoth(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+
+export const httpUrl = sameForBoth(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+
+export const postgresUrl = sameForBoth(
+  string().regex(
+    /^postgres(ql)?:\/\//,
+    'must be a postgres:// URL (leave unset for the embedded SQLite database)',
+  ),
+);
+
+export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
+
+/** A folder or file; relative paths resolve against the working directory or the file's folder. */
+export const path: ValueKind<string> = {
+  ...text,
+  resolve: (p, baseDir) => (isAbsolute(p) ? p : resolve(baseDir, p)),
+};
+
+export const port: ValueKind<number> = (() => {
+  const range = z.number().int('must be a whole number').min(0).max(65535, 'must be a TCP port (0–65535)');
+  return {
+    fromEnv: z.string().regex(/^\d+$/, 'must be a number').transform(Number).pipe(range),
+    fromFile: z.number({ error: 'must be a number' }).pipe(range),
+  };
+})();
+
+const TRUE = ['1', 'true', 'yes'];
+const FALSE = ['0', 'false', 'no'];
+export const boolean: ValueKind<boolean> = {
+  fromEnv: z
+    .enum([...TRUE, ...FALSE] as [string, ...string[]], {
+      error: 'must be one of 1, 0, true, false, yes, no',
+    })
+    .transform((v) => TRUE.includes(v)),
+  fromFile: z.boolean({ error: 'must be true or false' }),
+};
+
+/** "20000-40000" in both places: one string is easier to read than a two-field object. */
+export const portRange: ValueKind<{ min: number; max: number }> = sameForBoth(
+  string()
+    .regex(/^\d+-\d+$/, 'must look like 20000-40000')
+    .transform((v) => {
+      const [min, max] = v.split('-').map(Number) as [number, number];
+      return { min, max };
+    })
+    .refine(
+      ({ min, max }) => min >= 1024 && max <= 65535 && min < max,
+      'must be a range within 1024–65535 with min < max',
+    ),
+);
+
+/** A list: comma-separated in the environment, a JSON array in the file. */
+export const listOf = (item: z.ZodType<string, string>, what: string): ValueKind<string[]> => {
+  const items = z.array(item).min(1, `must name at least one ${what}`);
+  return {
+    fromEnv: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(items),
+    fromFile: z
+      .array(item, { error: `must be an array of ${what}s` })
+      .min(1, `must name at least one ${what}`),
+  };
+};
+
+export const wsUrl = z
+  .string({ error: 'must be a string' })
+  .regex(/^wss?:\/\/[^\s]+$/, { error: (issue) => `not a ws:// or wss:// URL: ${String(issue.input)}` });
+
+type ProxyTrust = false | number | string[];
+
+/** One proxy: an IPv4 or IPv6 address, optionally with a prefix length. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+const EVERYONE =
+  'name the proxies (addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8) or a hop count: "true" would believe an X-Forwarded-For header from anyone';
+
+const proxyList = z.array(string()).superRefine((entries, ctx) => {
+  for (const entry of entries) {
+    if (!isAddressOrCidr(entry))
+      ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${entry}` });
+  }
+});
+const hops = z.number().int('a hop count must be a whole number').min(1).max(16, 'a hop count must be 1–16');
+
+/**
+ * Whose X-Forwarded-For to believe: no one (false), the proxies' addresses/CIDRs, or a hop count.
+ * Never everyone: then any client could pick its own address and walk past every per-address limit.
+ */
+export const proxyTrust: ValueKind<ProxyTrust> = {
+  fromEnv: string().transform((raw, ctx): ProxyTrust => {
+    const v = raw.trim().toLowerCase();
+    if (['', 'false', 'no', '0'].includes(v)) return false;
+    if (['true', 'yes'].includes(v)) {
+      ctx.addIssue({ code: 'custom', message: EVERYONE });
+      return z.NEVER;
+    }
+    const parsed = /^\d+$/.test(v)
+      ? hops.safeParse(Number(v))
+      : proxyList.safeParse(
+          v
+            .split(',')
+            .map((e) => e.trim())
+            .filter(Boolean),
+        );
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]!.message });
+      return z.NEVER;
+    }
+    return parsed.data;
+  }),
+  fromFile: z.union([z.literal(false), hops, proxyList], {
+    error: `must be false, a hop count or a list of proxy addresses; ${EVERYONE}`,
+  }),
+};

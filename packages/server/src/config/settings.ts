@@ -1,0 +1,98 @@
+import * as kind from './kinds';
+import type { ValueKind } from './kinds';
+
+/**
+ * One row per setting: its environment variable, its dotted key in the configuration file, how its
+ * value is read, and its default (undefined: unset unless given). Adding a setting is one row here,
+ * one field where config.ts builds Config from it, and one row in the README's table.
+ */
+export interface Setting<T, D extends T | undefined = T | undefined> {
+  env: string;
+  key: string;
+  kind: ValueKind<T>;
+  default: D;
+}
+
+function setting<T>(s: Setting<T, NoInfer<T>>): Setting<T, T>;
+function setting<T>(s: Setting<T, undefined>): Setting<T, undefined>;
+function setting<T>(s: Setting<T>): Setting<T> {
+  return s;
+}
+
+export const SETTINGS = {
+  host: setting({ env: 'CONCLAVE_HOST', key: 'host', kind: kind.text, default: '127.0.0.1' }),
+  port: setting({ env: 'CONCLAVE_PORT', key: 'port', kind: kind.port, default: 8080 }),
+  publicUrl: setting({
+    env: 'CONCLAVE_PUBLIC_URL',
+    key: 'publicUrl',
+    kind: kind.httpUrl,
+    default: undefined,
+  }),
+  dataDir: setting({ env: 'CONCLAVE_DATA_DIR', key: 'dataDir', kind: kind.path, default: 'data' }),
+  databaseUrl: setting({
+    env: 'DATABASE_URL',
+    key: 'databaseUrl',
+    kind: kind.postgresUrl,
+    default: undefined,
+  }),
+  logLevel: setting({
+    env: 'CONCLAVE_LOG_LEVEL',
+    key: 'logLevel',
+    kind: kind.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+  }),
+  webDir: setting({ env: 'CONCLAVE_WEB_DIR', key: 'webDir', kind: kind.path, default: undefined }),
+  trustProxy: setting({
+    env: 'CONCLAVE_TRUST_PROXY',
+    key: 'trustProxy',
+    kind: kind.proxyTrust,
+    default: false,
+  }),
+  janusBinary: setting({
+    env: 'CONCLAVE_JANUS_BINARY',
+    key: 'media.janusBinary',
+    kind: kind.text,
+    default: '/usr/bin/janus',
+  }),
+  janusWsPort: setting({
+    env: 'CONCLAVE_JANUS_WS_PORT',
+    key: 'media.janusWsPort',
+    kind: kind.port,
+    default: 0,
+  }),
+  rtpPorts: setting({
+    env: 'CONCLAVE_RTP_PORTS',
+    key: 'media.rtpPorts',
+    kind: kind.portRange,
+    default: { min: 20000, max: 40000 },
+  }),
+  mediaInterface: setting({
+    env: 'CONCLAVE_MEDIA_INTERFACE',
+    key: 'media.interface',
+    kind: kind.text,
+    default: undefined,
+  }),
+  janusUrls: setting({
+    env: 'CONCLAVE_JANUS_URLS',
+    key: 'media.janusUrls',
+    kind: kind.listOf(kind.wsUrl, 'ws:// or wss:// URL'),
+    default: undefined,
+  }),
+  janusApiSecret: setting({
+    env: 'CONCLAVE_JANUS_API_SECRET',
+    key: 'media.janusApiSecret',
+    kind: kind.secret,
+    default: undefined,
+  }),
+};
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The value each setting resolves to: its kind's type, or undefined when it has no default. */
+export type SettingValues = {
+  [N in SettingName]: (typeof SETTINGS)[N] extends Setting<infer T, infer D>
+    ? undefined extends D
+      ? T | undefined
+      : T
+    : never;
+};
