@@ -108,7 +108,11 @@ test('OPS-CONFIG: a wrong value in the file names the file and the key', () => {
     ],
     ['{ "port": "8080" }', 'port', 'must be a number'],
     ['{ "port": 80.5 }', 'port', 'must be a whole number'],
-    ['{ "trustProxy": true }', 'trustProxy', 'anyone'],
+    [
+      '{ "trustProxy": true }',
+      'trustProxy',
+      'must be false, a hop count or a list of proxy addresses, never true (that would believe anyone)',
+    ],
     ['{ "publicUrl": null }', 'publicUrl', 'must be an http(s) URL'],
     ['{ "logLevel": "loud" }', 'logLevel', 'must be one of fatal, error, warn, info, debug, trace, silent'],
     [

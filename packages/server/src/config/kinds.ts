@@ -143,6 +143,6 @@ export const proxyTrust: ValueKind<ProxyTrust> = {
     return parsed.data;
   }),
   fromFile: z.union([z.literal(false), hops, proxyList], {
-    error: `must be false, a hop count or a list of proxy addresses; ${EVERYONE}`,
+    error: 'must be false, a hop count or a list of proxy addresses, never true (that would believe anyone)',
   }),
 };
