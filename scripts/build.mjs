@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useSupportedNode } from './lib/runtime.mjs';
+
+await useSupportedNode();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
