@@ -31,7 +31,7 @@ export function minimumMajor(packageJson) {
 }
 
 /**
- * `node` executables on PATH other than the running one and the provisioned one, each once.
+ * The `node` executables on PATH in order, each binary once (symlinks resolved), leaving out `exclude`.
  * `fs` holds existsSync and realpathSync, replaceable in tests.
  */
 export function nodesOnPath(pathVar, { exclude, fs }) {
