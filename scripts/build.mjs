@@ -8,6 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useSupportedNode } from './lib/runtime.mjs';
+
+await useSupportedNode();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,7 +44,7 @@ async function buildServer() {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node22',
     sourcemap: true,
     external,
     logLevel: 'warning',

@@ -8,6 +8,7 @@
 //
 // Inside, CONCLAVE_SANDBOX=1, CONCLAVE_MEDIA_INTERFACE=media0 and CONCLAVE_MEDIA_IP=10.77.0.1 are set.
 import { spawnSync } from 'node:child_process';
+import { useSupportedNode } from './lib/runtime.mjs';
 
 export const SANDBOX_INTERFACE = 'media0';
 export const SANDBOX_IP = '10.77.0.1';
@@ -71,4 +72,7 @@ function main() {
   process.exit(r.status ?? 1);
 }
 
-if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) main();
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+  await useSupportedNode();
+  main();
+}

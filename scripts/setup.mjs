@@ -4,9 +4,18 @@
 // A second run with nothing changed only checks and prints one line.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { headersPrefix, useSupportedNode } from './lib/runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forTests = process.argv.includes('--for-tests');
@@ -93,13 +102,28 @@ function markDone(name, fp) {
   writeFileSync(join(stampDir, name), fp);
 }
 
+/** npm's environment: native addons are compiled against the headers of the Node that runs them. */
+function npmEnv() {
+  const nodedir = headersPrefix(process.execPath, { existsSync, realpathSync });
+  return nodedir ? { ...process.env, npm_config_nodedir: nodedir } : process.env;
+}
+
 function ensureNodeModules() {
   // npm records what it installed in node_modules/.package-lock.json; older than the lock file means stale.
   const installed = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  log('installing npm dependencies (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  const installedFresh = existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
+  // Native addons (better-sqlite3) load only into the Node ABI they were compiled for.
+  const abi = `node-abi-${process.versions.modules}`;
+  if (installedFresh && stepUpToDate('native-modules', abi)) return;
+  if (installedFresh) {
+    log(`rebuilding native modules for Node ${process.version} (npm rebuild)`);
+    run('npm', ['rebuild'], { env: npmEnv() });
+  } else {
+    log('installing npm dependencies (npm ci)');
+    run('npm', ['ci', '--no-audit', '--no-fund'], { env: npmEnv() });
+  }
+  markDone('native-modules', abi);
 }
 
 function ensureBuild() {
@@ -118,11 +142,6 @@ function ensureBuild() {
 }
 
 function main() {
-  const [major] = process.versions.node.split('.').map(Number);
-  if (major < 20) {
-    console.error(`[setup] Node.js 20 or newer is required (found ${process.version}).`);
-    process.exit(1);
-  }
   ensureDebianPackages();
   ensureNodeModules();
   ensureBuild();
@@ -130,6 +149,7 @@ function main() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await useSupportedNode();
   try {
     main();
   } catch (err) {

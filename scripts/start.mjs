@@ -4,6 +4,9 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useSupportedNode } from './lib/runtime.mjs';
+
+await useSupportedNode();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'packages/server/dist/main.js')], {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { sandboxUnavailableReason } from './sandbox.mjs';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
 import { DEFAULT_SBOM, writeSbom } from './sbom.mjs';
+import { useSupportedNode } from './lib/runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -72,6 +73,7 @@ function nodeTests(name, files, env) {
 }
 
 async function main() {
+  await useSupportedNode();
   const inSandbox = process.env.CONCLAVE_SANDBOX === '1';
   if (!inSandbox) {
     const reason = sandboxUnavailableReason();
@@ -89,6 +91,7 @@ async function main() {
     console.warn(`[test] no network namespace (${reason}): media tests will be reported as skipped`);
   }
 
+  console.log(`[test] Node.js ${process.version} (${process.execPath})`);
   if (!skipStatic && !only) {
     for (const ws of workspaces)
       step(`typecheck ${ws}`, process.execPath, ['node_modules/typescript/bin/tsc', '-p', ws]);
