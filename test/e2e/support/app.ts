@@ -27,10 +27,11 @@ async function expectJson<T>(res: Response, what: string, status: number): Promi
 
 /** First-run setup through the REST API (POST /api/setup); returns the new Administrator's session. */
 export async function completeSetup(server: TestServer, account: Account = ADMIN): Promise<SessionView> {
+  const setupToken = new URL(await server.setupLink()).hash.replace(/^#token=/, '');
   const res = await fetch(`${server.url}/api/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(account),
+    body: JSON.stringify({ ...account, setupToken }),
   });
   return expectJson<SessionView>(res, 'POST /api/setup', 201);
 }

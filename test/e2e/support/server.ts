@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -165,6 +165,19 @@ export class TestServer {
   /** Whether the process is still running. */
   get running(): boolean {
     return this.exitInfo === null;
+  }
+
+  /** The first-run setup link the server wrote for its operator (with its one-time token). */
+  async setupLink(): Promise<string> {
+    const file = join(this.dataDir, 'setup-link');
+    for (let waited = 0; ; waited += 50) {
+      try {
+        return (await readFile(file, 'utf8')).trim();
+      } catch (err) {
+        if (waited > 10_000) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   async stop(): Promise<void> {
