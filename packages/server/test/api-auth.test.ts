@@ -306,6 +306,19 @@ describeEachDatabase('auth API', (kind) => {
     assert.equal((await active.get('/api/auth/session')).statusCode, 401);
   });
 
+  test('IAM-LOCAL: a session in daily use still ends 30 days after sign-in', async () => {
+    const daily = new TestClient(t.app);
+    assert.equal((await daily.signIn(ADMIN.email, ADMIN.password)).statusCode, 200);
+    for (let day = 1; day < 30; day++) {
+      t.clock.advance(DAY);
+      assert.equal((await daily.get('/api/auth/session')).statusCode, 200, `in use on day ${day}`);
+    }
+    t.clock.advance(DAY);
+    const ended = await daily.get('/api/auth/session');
+    assert.equal(ended.statusCode, 401, 'day 30: the absolute limit ends it despite daily use');
+    assert.equal(ended.json().code, 'unauthorized');
+  });
+
   test('IAM-LOCAL: passwords and session tokens never reach the logs', async () => {
     const secretPassword = 'a-very-distinctive-password-4711';
     const carol = { email: 'carol@acme.test', password: secretPassword, displayName: 'Carol' };
