@@ -19,6 +19,11 @@ export interface ConnectOptions {
   meetingId: string;
   /** For guests: the token from POST /api/meetings/:id/guests. Signed-in users use their session cookie. */
   guestToken?: string;
+  /**
+   * For guests without a token: the name to join under. The server issues a guest token with the
+   * join (no request beforehand), which the room keeps to rejoin as the same guest.
+   */
+  displayName?: string;
   /** Defaults to `/api/signal` on the page's own host (ws: or wss: to match the page). */
   signalingUrl?: string;
   microphone?: boolean | LocalSourceOptions;
@@ -71,6 +76,10 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.sessionObserver = {
       onJoined: (joined) => {
         this._meeting = joined.meeting;
+        if (joined.guestToken !== undefined && this.connectOptions) {
+          const { displayName: _named, ...rest } = this.connectOptions;
+          this.connectOptions = { ...rest, guestToken: joined.guestToken };
+        }
         this.roster.reset(joined, this._state === 'reconnecting');
         this.setState('connected');
       },
@@ -190,9 +199,13 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private establish(session: Session, media: Promise<void>): Promise<void> {
-    const { meetingId, guestToken } = this.connectOptions as ConnectOptions;
+    const { meetingId, guestToken, displayName } = this.connectOptions as ConnectOptions;
     return session.establish(
-      { meetingId, ...(guestToken !== undefined && { guestToken }) },
+      {
+        meetingId,
+        ...(guestToken !== undefined && { guestToken }),
+        ...(guestToken === undefined && displayName !== undefined && { displayName }),
+      },
       this.localParticipant,
       media,
     );

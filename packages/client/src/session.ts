@@ -21,6 +21,8 @@ const SUBSCRIBE_FIRST_MAX_MS = 400;
 export interface JoinRequest {
   meetingId: string;
   guestToken?: string;
+  /** A guest without a token names themselves; the server answers with a token in `joined`. */
+  displayName?: string;
 }
 
 /** What a session reports to its room. A closed session reports nothing more. */
@@ -118,6 +120,7 @@ export class Session implements LocalMediaLink {
       type: 'join',
       meetingId: request.meetingId,
       ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
+      ...(request.displayName !== undefined && { displayName: request.displayName }),
     });
     this.assertOpen();
     this.iceServers = joined.iceServers;

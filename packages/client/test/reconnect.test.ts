@@ -129,6 +129,21 @@ describe('Room reconnecting', () => {
     assert.equal(microphone.readyState, 'live');
   });
 
+  test('IAM-GUEST: a guest who joined by name rejoins with the token the server issued, as the same guest', async () => {
+    const server = new FakeServer();
+    const room = await joinRoom(server, { displayName: 'Gina' });
+    const first = server.socket.sent('join')[0]!;
+    assert.equal(first.displayName, 'Gina');
+    assert.equal(first.guestToken, undefined);
+    assert.equal(room.localParticipant.displayName, 'Gina');
+
+    server.socket.drop();
+    await eventually(() => room.state === 'connected', 'the room is back', 3000);
+    const again = server.socket.sent('join')[0]!;
+    assert.equal(again.guestToken, 'token-for-Gina', 'the rejoin uses the issued token');
+    assert.equal(again.displayName, undefined, 'and does not register a second guest');
+  });
+
   test('MEET-RECONNECT: the media server failing, or a media connection failing, makes the room rejoin', async () => {
     const server = new FakeServer();
     server.others = [participantInfo('p-ann', 'Ann', { microphone: 'on' })];

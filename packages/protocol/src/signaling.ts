@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN } from './api';
+import { displayNameSchema, ID_PATTERN } from './api';
 import type { ERROR_CODES } from './errors';
 
 /**
@@ -34,13 +34,23 @@ export type PeerTarget = z.infer<typeof peerTargetSchema>;
 
 // ---- client → server ----
 
-export const joinMessageSchema = z.object({
-  type: z.literal('join'),
-  rid,
-  meetingId: id,
-  /** Guests authenticate with the token from POST /api/meetings/:id/guests; users by session cookie. */
-  guestToken: z.string().min(1).max(512).optional(),
-});
+export const joinMessageSchema = z
+  .object({
+    type: z.literal('join'),
+    rid,
+    meetingId: id,
+    /** Guests authenticate with the token from POST /api/meetings/:id/guests; users by session cookie. */
+    guestToken: z.string().min(1).max(512).optional(),
+    /**
+     * A guest without a token names themselves here instead, saving the HTTP round trip before
+     * joining; the server issues the token and returns it in `joined` for rejoining.
+     */
+    displayName: displayNameSchema.optional(),
+  })
+  .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
+    message: 'Send a guest token or a display name, not both',
+    path: ['displayName'],
+  });
 
 export const publishMessageSchema = z.object({
   type: z.literal('publish'),
@@ -133,6 +143,8 @@ export type ServerMessage =
       meeting: { id: string; name: string };
       participants: ParticipantInfo[];
       iceServers: IceServerInfo[];
+      /** Issued to a guest who joined with a display name: use it to rejoin as the same guest. */
+      guestToken?: string;
     }
   | { type: 'participantJoined'; participant: ParticipantInfo }
   | { type: 'participantUpdated'; participant: ParticipantInfo }

@@ -42,7 +42,7 @@ export function createServices(deps: ServiceDeps): Services {
     events,
     auth,
     authenticator: new Authenticator(auth.sessions, clock, deps.publicUrl),
-    principals: new PrincipalResolver(auth.sessions, auth.guests),
+    principals: new PrincipalResolver(auth),
     meetings: new MeetingService(meetingStore, clock, events, deps.publicUrl),
     meetingStore,
   };

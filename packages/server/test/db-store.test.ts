@@ -141,7 +141,7 @@ describeEachDatabase('store', (kind) => {
     const m = meeting({ extension: '444444' });
     await store.insert(m);
     const guests = new GuestTokenStore(database.db, clock);
-    await guests.issue(m.id, 'Guest');
+    await guests.issue(m, 'Guest');
     await store.delete(m.id);
     const left = await database.db
       .selectFrom('guest_tokens')

@@ -1,6 +1,5 @@
 import type {
   CreateMeetingRequest,
-  GuestTokenView,
   MeetingPublicView,
   MeetingView,
   SessionView,
@@ -27,5 +26,3 @@ export const updateMeeting = (id: string, body: UpdateMeetingRequest) =>
 export const deleteMeeting = (id: string) => api<void>('DELETE', meeting(id));
 
 export const getPublicMeeting = (id: string) => api<MeetingPublicView>('GET', `${meeting(id)}/public`);
-export const requestGuestToken = (id: string, displayName: string) =>
-  api<GuestTokenView>('POST', `${meeting(id)}/guests`, { displayName });

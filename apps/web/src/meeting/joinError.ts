@@ -13,6 +13,10 @@ export function describeJoinError(err: unknown): LobbyError {
   }
   if (err instanceof ConclaveError) {
     switch (err.code) {
+      case 'validation_failed':
+        return { message: err.message, field: 'displayName' };
+      case 'rate_limited':
+        return { message: 'Too many attempts. Wait a minute, then try again.' };
       case 'meeting_not_found':
         return { message: 'This meeting no longer exists.' };
       case 'unauthorized':

@@ -1,6 +1,5 @@
 import { Room, type ConclaveError, type DisconnectReason, type LocalSourceOptions } from '@conclave/client';
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
-import { requestGuestToken } from '../api/endpoints';
 import { describeJoinError } from './joinError';
 import type { LobbyError } from './Lobby';
 import { exposeRoom, withdrawRoom } from './testHook';
@@ -34,7 +33,7 @@ export interface JoinFlow {
 
 /**
  * The join flow of one meeting: lobby → meeting → left or ended, and back by rejoining.
- * `userName` is the signed-in user's name; without one, joining first asks for a guest token.
+ * `userName` is the signed-in user's name; without one, the person joins as a guest by name.
  */
 export function useJoinFlow(meetingId: string, userName: string | null): JoinFlow {
   const [phase, setPhase] = useState<Phase>({ kind: 'lobby', error: null, joining: null });
@@ -83,11 +82,10 @@ export function useJoinFlow(meetingId: string, userName: string | null): JoinFlo
         setPhase((p) => (mine(p) ? { kind: 'ended', reason, error } : p));
       });
       try {
-        const guestToken =
-          userName === null ? (await requestGuestToken(meetingId, choice.name)).token : undefined;
+        // A guest names themselves in the join itself: no request for a token stands before it.
         await room.connect({
           meetingId,
-          ...(guestToken !== undefined && { guestToken }),
+          ...(userName === null && { displayName: choice.name }),
           microphone: choice.microphone,
           camera: choice.camera,
         });

@@ -99,11 +99,12 @@ export class FakeServer {
   }
 
   private joined(message: ClientMessageOf<'join'>): ServerMessageOf<'joined'> {
+    const guest = message.guestToken !== undefined || message.displayName !== undefined;
     const self = participantInfo(
       `self-${++this.joins}`,
-      message.guestToken ? 'Guest' : 'Owner',
+      message.displayName ?? (guest ? 'Guest' : 'Owner'),
       {},
-      message.guestToken ? 'guest' : 'user',
+      guest ? 'guest' : 'user',
     );
     return {
       type: 'joined',
@@ -112,6 +113,8 @@ export class FakeServer {
       meeting: { id: message.meetingId, name: 'Weekly sync' },
       participants: [self, ...this.others],
       iceServers: this.iceServers,
+      // A guest who named themselves gets a token to rejoin with, as the real server does.
+      ...(message.displayName !== undefined && { guestToken: `token-for-${message.displayName}` }),
     };
   }
 }

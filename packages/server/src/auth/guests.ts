@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock';
 import { hashToken, newId, newSecretToken } from '../common/ids';
 import type { Database } from '../db';
-import type { GuestPrincipal } from '../domain';
+import type { GuestPrincipal, MeetingRecord } from '../domain';
 
 export const DEFAULT_GUEST_TOKEN_TTL_MS = 12 * 3600_000;
 
@@ -14,14 +14,19 @@ export class GuestTokenStore {
     private readonly ttlMs = DEFAULT_GUEST_TOKEN_TTL_MS,
   ) {}
 
-  async issue(meetingId: string, displayName: string): Promise<{ token: string; expiresAt: Date }> {
+  async issue(
+    meeting: MeetingRecord,
+    displayName: string,
+  ): Promise<{ token: string; expiresAt: Date; principal: GuestPrincipal }> {
     const now = this.clock.now();
     const token = newSecretToken();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
+    const id = newId(now.getTime());
+    const meetingId = meeting.id;
     await this.db
       .insertInto('guest_tokens')
       .values({
-        id: newId(now.getTime()),
+        id,
         token_hash: hashToken(token),
         meeting_id: meetingId,
         display_name: displayName,
@@ -30,7 +35,14 @@ export class GuestTokenStore {
       })
       .execute();
     await this.db.deleteFrom('guest_tokens').where('expires_at', '<=', now.toISOString()).execute();
-    return { token, expiresAt };
+    const principal: GuestPrincipal = {
+      kind: 'guest',
+      guestId: id,
+      organisationId: meeting.organisationId,
+      meetingId,
+      displayName,
+    };
+    return { token, expiresAt, principal };
   }
 
   /** The guest a token was issued to, or null when it is unknown, expired, or its meeting is gone. */

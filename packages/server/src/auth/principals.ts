@@ -1,26 +1,32 @@
 import type { FastifyRequest } from 'fastify';
-import type { GuestPrincipal, PrincipalSource, UserPrincipal } from '../domain';
-import type { GuestTokenStore } from './guests';
+import type { GuestPrincipal, MeetingRecord, PrincipalSource, UserPrincipal } from '../domain';
 import { tokenOf } from './http';
-import { principalOf, type SessionStore } from './sessions';
+import type { AuthService } from './service';
+import { principalOf } from './sessions';
 
 /**
  * Who holds a signaling socket: the session cookie of the upgrade request, or a guest token from the
  * join message. Sessions are resolved afresh each call, so a signed-out session is refused at once.
  */
 export class PrincipalResolver implements PrincipalSource {
-  constructor(
-    private readonly sessions: SessionStore,
-    private readonly guests: GuestTokenStore,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   async principalFromRequest(request: FastifyRequest): Promise<UserPrincipal | null> {
     const token = tokenOf(request);
-    const session = token ? await this.sessions.resolve(token) : null;
+    const session = token ? await this.auth.sessions.resolve(token) : null;
     return session ? principalOf(session) : null;
   }
 
   principalFromGuestToken(token: string): Promise<GuestPrincipal | null> {
-    return this.guests.resolve(token);
+    return this.auth.guests.resolve(token);
+  }
+
+  limitNewGuests(clientIp: string): void {
+    this.auth.limitGuestRequests(clientIp);
+  }
+
+  async newGuest(meeting: MeetingRecord, displayName: string) {
+    const { principal, token } = await this.auth.issueGuest(meeting, displayName);
+    return { principal, token };
   }
 }

@@ -80,7 +80,7 @@ export function guestRoutes({ auth, meetings }: AuthRoutesDeps): FastifyPluginAs
       const id = request.params.id;
       const meeting = ID_PATTERN.test(id) ? await meetings.findMeeting(id) : null;
       if (!meeting) throw notFound('There is no meeting at this link', 'meeting_not_found');
-      const view = await auth.issueGuestToken(meeting, input.displayName);
+      const { view } = await auth.issueGuest(meeting, input.displayName);
       reply.code(201);
       return view;
     });

@@ -9,7 +9,7 @@ import type {
   UserView,
 } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
-import type { DomainEvents } from '../domain';
+import type { DomainEvents, GuestPrincipal, MeetingRecord } from '../domain';
 import { AppError, RateLimitError } from '../common/errors';
 import { newId } from '../common/ids';
 import { describeWait, RateLimiter, type RateLimitRule } from '../common/rate-limit';
@@ -17,7 +17,6 @@ import { TrustedDeviceStore } from './devices';
 import { SetupTokenStore } from './setup-token';
 import { defaultSignInLimits, SignInGuard, type SignInLimits } from './sign-in-guard';
 import { isUniqueViolation, type Database } from '../db';
-import type { MeetingRecord } from '../domain';
 import { DEFAULT_GUEST_TOKEN_TTL_MS, GuestTokenStore } from './guests';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
 import { defaultSessionPolicy, SessionStore, type SessionPolicy } from './sessions';
@@ -181,10 +180,16 @@ export class AuthService {
     }
   }
 
-  /** A token for a named guest of an existing meeting; the caller has already found the meeting. */
-  async issueGuestToken(meeting: MeetingRecord, displayName: string): Promise<GuestTokenView> {
-    const { token, expiresAt } = await this.guests.issue(meeting.id, displayName);
-    return { token, expiresAt: expiresAt.toISOString() };
+  /**
+   * A token for a named guest of an existing meeting. The caller has counted the request with
+   * `limitGuestRequests` (before looking the meeting up) and found the meeting.
+   */
+  async issueGuest(
+    meeting: MeetingRecord,
+    displayName: string,
+  ): Promise<{ view: GuestTokenView; principal: GuestPrincipal; token: string }> {
+    const { token, expiresAt, principal } = await this.guests.issue(meeting, displayName);
+    return { view: { token, expiresAt: expiresAt.toISOString() }, principal, token };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Role } from '@conclave/protocol';
 import type { FastifyRequest } from 'fastify';
+import type { MeetingRecord } from './meeting';
 
 /** Who is making a request or holding a signaling socket, as established by auth/. */
 export type Principal = UserPrincipal | GuestPrincipal;
@@ -31,4 +32,11 @@ export interface PrincipalSource {
   principalFromRequest(request: FastifyRequest): Promise<UserPrincipal | null>;
   /** The guest a token was issued to, or null when unknown or expired. */
   principalFromGuestToken(token: string): Promise<GuestPrincipal | null>;
+  /** Counts a new guest from this address against its limit; throws a rate-limit error when over. */
+  limitNewGuests(clientIp: string): void;
+  /** A new guest of this meeting, named by themselves, with the token to rejoin as the same guest. */
+  newGuest(
+    meeting: MeetingRecord,
+    displayName: string,
+  ): Promise<{ principal: GuestPrincipal; token: string }>;
 }

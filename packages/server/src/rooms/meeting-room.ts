@@ -27,6 +27,13 @@ interface RoomMedia {
   room: VideoRoom;
 }
 
+/** What `joined` carries besides the roster: the request's rid, ICE servers, a newly issued guest token. */
+export interface JoinReply {
+  rid?: string;
+  iceServers: IceServerInfo[];
+  guestToken?: string;
+}
+
 export interface RoomContext {
   media: MediaPlane;
   clock: Clock;
@@ -69,11 +76,7 @@ export class MeetingRoom {
   }
 
   /** Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. */
-  async admit(
-    principal: Principal,
-    sink: ParticipantSink,
-    reply: { rid?: string; iceServers: IceServerInfo[] },
-  ): Promise<Participant> {
+  async admit(principal: Principal, sink: ParticipantSink, reply: JoinReply): Promise<Participant> {
     // The seat is taken before anything is awaited, so parallel joins cannot overfill the meeting.
     if (this.participants.size + this.admitting >= this.ctx.maxParticipants) {
       throw new AppError(
@@ -97,6 +100,7 @@ export class MeetingRoom {
         meeting: { id: this.meeting.id, name: this.meeting.name },
         participants: [...this.participants.values()].map((p) => p.info()),
         iceServers: reply.iceServers,
+        ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
       });
       this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
       this.ctx.logger.info(

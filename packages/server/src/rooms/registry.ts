@@ -1,8 +1,7 @@
-import type { IceServerInfo } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
 import { RoomClosedError } from './errors';
-import { MeetingRoom, type RoomContext } from './meeting-room';
+import { MeetingRoom, type JoinReply, type RoomContext } from './meeting-room';
 import type { Participant, ParticipantSink } from './participant';
 
 const MEETING_ENDED = 'This meeting has ended';
@@ -28,7 +27,7 @@ export class RoomRegistry {
     meeting: MeetingRecord,
     principal: Principal,
     sink: ParticipantSink,
-    reply: { rid?: string; iceServers: IceServerInfo[] },
+    reply: JoinReply,
   ): Promise<{ room: MeetingRoom; participant: Participant }> {
     for (let attempt = 0; ; attempt++) {
       if (this.stopping) throw new AppError(503, 'media_unavailable', 'The server is shutting down');

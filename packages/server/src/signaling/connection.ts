@@ -12,7 +12,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { toErrorFrame } from './errors';
-import type { MeetingLookup, Principal, PrincipalSource } from '../domain';
+import type { MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
 import type { MeetingRoom, Participant, ParticipantSink, RoomRegistry } from '../rooms';
 
@@ -239,21 +239,13 @@ export class SignalingConnection implements ParticipantSink {
     if (this.participant || this.joining) throw new AppError(409, 'already_joined', 'Already in a meeting');
     this.joining = true;
     try {
-      const principal = await this.principalFor(message);
-      if (principal.kind === 'user') this.sessionIds.add(principal.sessionId);
-      if (principal.kind === 'guest' && principal.meetingId !== message.meetingId) {
-        throw new AppError(403, 'forbidden', 'This guest link is for another meeting', 'meetingId');
-      }
-      const meeting = await this.deps.meetings.findMeeting(message.meetingId);
-      // Another organisation's meeting is reported exactly like a missing one.
-      if (!meeting || meeting.organisationId !== principal.organisationId) {
-        throw new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
-      }
+      const { principal, meeting, guestToken } = await this.authorise(message);
       if (this.isClosed) return;
       const iceServers = await this.deps.iceServers(principal);
       const { room, participant } = await this.deps.rooms.join(meeting, principal, this, {
         ...(message.rid !== undefined && { rid: message.rid }),
         iceServers,
+        ...(guestToken !== undefined && { guestToken }),
       });
       this.room = room;
       this.participant = participant;
@@ -264,6 +256,33 @@ export class SignalingConnection implements ParticipantSink {
     } finally {
       this.joining = false;
     }
+  }
+
+  /**
+   * Who joins which meeting: a guest by token only the meeting it names, a guest by name a meeting
+   * anyone with the link may join, a user only meetings of their organisation. Another organisation's
+   * meeting is reported exactly like a missing one.
+   */
+  private async authorise(
+    message: ClientMessageOf<'join'>,
+  ): Promise<{ principal: Principal; meeting: MeetingRecord; guestToken?: string }> {
+    const notFound = () => new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
+    if (message.displayName !== undefined) {
+      // Counted before the meeting is looked up, like POST /api/meetings/:id/guests.
+      this.deps.auth.limitNewGuests(this.request.ip);
+      const meeting = await this.deps.meetings.findMeeting(message.meetingId);
+      if (!meeting) throw notFound();
+      const { principal, token } = await this.deps.auth.newGuest(meeting, message.displayName);
+      return { principal, meeting, guestToken: token };
+    }
+    const principal = await this.principalFor(message);
+    if (principal.kind === 'user') this.sessionIds.add(principal.sessionId);
+    if (principal.kind === 'guest' && principal.meetingId !== message.meetingId) {
+      throw new AppError(403, 'forbidden', 'This guest link is for another meeting', 'meetingId');
+    }
+    const meeting = await this.deps.meetings.findMeeting(message.meetingId);
+    if (!meeting || meeting.organisationId !== principal.organisationId) throw notFound();
+    return { principal, meeting };
   }
 
   private async principalFor(message: ClientMessageOf<'join'>): Promise<Principal> {

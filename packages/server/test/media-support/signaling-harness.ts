@@ -37,6 +37,12 @@ export class TestDirectory implements PrincipalSource, MeetingLookup {
   async principalFromGuestToken(token: string): Promise<GuestPrincipal | null> {
     return this.guests.get(token) ?? null;
   }
+  /** Guests who joined with a display name; the harness has no per-address guest limit. */
+  limitNewGuests(): void {}
+  async newGuest(meeting: MeetingRecord, displayName: string) {
+    const token = `issued-${this.guests.size + 1}`;
+    return { principal: this.guest(token, meeting, displayName), token };
+  }
   async findMeeting(id: string): Promise<MeetingRecord | null> {
     return this.meetings.get(id) ?? null;
   }
