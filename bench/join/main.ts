@@ -21,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, '../results/join.json');
 const JOINS = Math.max(1, Number(process.env.BENCH_JOINS ?? 12));
 const ONLY = process.env.BENCH_ONLY;
-const TARGET_RATIO = 1.3;
+const TARGET_RATIO = 1.15;
 /** BENCH_TRACE=1 prints each join's timeline (signaling messages, connection states) to stderr. */
 const TRACE = process.env.BENCH_TRACE === '1';
 

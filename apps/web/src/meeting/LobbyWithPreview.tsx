@@ -13,12 +13,15 @@ export function LobbyWithPreview({
   error,
   busy,
   onJoin,
+  onPrepared,
 }: {
   meeting: MeetingPublicView;
   userName: string | null;
   error: LobbyError | null;
   busy: boolean;
   onJoin: (choice: JoinChoice, prepared: Room | undefined) => Promise<boolean>;
+  /** The room made ahead for joining, so the meeting stage can be rendered with it before the click. */
+  onPrepared: (room: Room | null) => void;
 }) {
   const preview = usePreview();
   // The signaling connection opens while the person looks at the preview, so joining need not wait for it.
@@ -28,12 +31,14 @@ export function LobbyWithPreview({
     const room = new Room();
     room.prepareConnection();
     prepared.current = room;
+    onPrepared(room);
     return () => {
       if (prepared.current !== room) return; // handed to join()
       prepared.current = null;
+      onPrepared(null);
       void room.disconnect();
     };
-  }, [attempt]);
+  }, [attempt, onPrepared]);
   // Slow first-time work of the meeting stage, done while the join page is idle.
   useEffect(() => {
     const timer = setTimeout(prepareClock, 100);

@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import type { Room } from '@conclave/client';
+import { Activity, useEffect, useState } from 'react';
 import { useSession } from '../app/session';
 import { AppHeader } from '../pages/AppHeader';
 import { Spinner } from '../ui/components';
@@ -14,6 +15,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   const userName = session.session?.user.displayName ?? null;
   const { info, retry } = useMeetingInfo(meetingId);
   const { phase, join, leave, rejoin } = useJoinFlow(meetingId, userName);
+  const [previewRoom, setPreviewRoom] = useState<Room | null>(null);
 
   // Signed out elsewhere: the rest of the app must stop acting signed in too.
   const { expired } = session;
@@ -33,31 +35,15 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   if (info.status === 'failed') return <MeetingLoadFailedPage message={info.message} onRetry={retry} />;
 
   const meeting = info.meeting;
-  switch (phase.kind) {
-    case 'meeting':
-      return (
-        <MeetingStage
-          room={phase.room}
-          meetingName={meeting.name}
-          joinUrl={`${window.location.origin}/m/${meeting.id}`}
-          selfName={phase.selfName}
-          joining={phase.joining}
-          onLeave={leave}
-        />
-      );
-    case 'left':
-    case 'ended':
-      return (
-        <MeetingOverPage
-          meetingId={meetingId}
-          meetingName={meeting.name}
-          ended={phase.kind === 'ended' ? phase : undefined}
-          signedIn={session.session !== null}
-          onRejoin={rejoin}
-        />
-      );
-    case 'lobby':
-      return (
+  // The stage is rendered before joining, hidden, with the room the lobby made ahead: mounting it is
+  // the page's biggest piece of work, and done here it no longer competes with the join itself.
+  // Shown, it is the same instance, so entering the meeting only adds the others' tiles.
+  const stageRoom =
+    phase.kind === 'meeting' ? phase.room : phase.kind === 'lobby' ? (phase.joining ?? previewRoom) : null;
+  const inMeeting = phase.kind === 'meeting';
+  return (
+    <>
+      {phase.kind === 'lobby' && (
         <div className="join-page">
           <AppHeader signInNext={`/m/${meetingId}`} wide />
           <LobbyWithPreview
@@ -66,8 +52,31 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
             error={phase.error}
             busy={phase.joining !== null}
             onJoin={(choice, prepared) => join(choice, 'lobby', prepared)}
+            onPrepared={setPreviewRoom}
           />
         </div>
-      );
-  }
+      )}
+      {(phase.kind === 'left' || phase.kind === 'ended') && (
+        <MeetingOverPage
+          meetingId={meetingId}
+          meetingName={meeting.name}
+          ended={phase.kind === 'ended' ? phase : undefined}
+          signedIn={session.session !== null}
+          onRejoin={rejoin}
+        />
+      )}
+      {stageRoom && (
+        <Activity mode={inMeeting ? 'visible' : 'hidden'}>
+          <MeetingStage
+            room={stageRoom}
+            meetingName={meeting.name}
+            joinUrl={`${window.location.origin}/m/${meeting.id}`}
+            selfName={inMeeting ? phase.selfName : (userName ?? '')}
+            joining={inMeeting ? phase.joining : true}
+            onLeave={leave}
+          />
+        </Activity>
+      )}
+    </>
+  );
 }
