@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SIGNALING_PATH, type MeetingView, type ServerMessageOf } from '@conclave/protocol';
-import { PUBLIC_URL, setUp, startTestApp, TestClient, type TestApp } from './support/app';
+import type { MeetingView, ServerMessageOf } from '@conclave/protocol';
+import { setUp, TestClient, type TestApp } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
-import { SignalClient, startTestMediaPlane } from './media-support/signaling-harness';
+import { startAppWithSignaling } from './media-support/signaling-app';
+import type { SignalClient } from './media-support/signaling-harness';
 
 const skip = janusUnavailableReason() ?? false;
 
@@ -14,34 +15,28 @@ const skip = janusUnavailableReason() ?? false;
  */
 describe('guests joining by name over signaling', { skip }, () => {
   let database: TestDatabase;
-  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
+  let app: Awaited<ReturnType<typeof startAppWithSignaling>>;
   let t: TestApp;
-  let url: string;
   let meeting: MeetingView;
   const sockets: SignalClient[] = [];
   const connect = async () => {
-    const s = await SignalClient.connect(url, { origin: new URL(PUBLIC_URL).origin });
+    const s = await app.connect();
     sockets.push(s);
     return s;
   };
 
   before(async () => {
     database = await createTestDatabase('sqlite');
-    media = await startTestMediaPlane();
-    t = await startTestApp(database, {
-      signaling: { media: media.media },
+    app = await startAppWithSignaling(database, {
       auth: { limits: { guestTokensPerIp: { limit: 4, windowMs: 600_000 } } },
     });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${SIGNALING_PATH}`;
+    t = app.t;
     const { client: owner } = await setUp(t);
     meeting = (await owner.post('/api/meetings', { name: 'Open house' })).json() as MeetingView;
   });
   after(async () => {
     for (const s of sockets) s.ws.terminate();
-    await t?.close();
-    await media?.stop();
+    await app?.stop();
     await database?.close();
   });
 

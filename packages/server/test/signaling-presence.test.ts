@@ -1,29 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SIGNALING_PATH, type MeetingView } from '@conclave/protocol';
-import { setUp, startTestApp, TestClient, PUBLIC_URL, type TestApp } from './support/app';
+import type { MeetingView } from '@conclave/protocol';
+import { setUp, TestClient, type TestApp } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
-import { SignalClient, startTestMediaPlane } from './media-support/signaling-harness';
+import { startAppWithSignaling } from './media-support/signaling-app';
 
 const skip = janusUnavailableReason() ?? false;
 
 /** The real auth and meetings services with signaling over a real Janus: presence follows the data. */
 describe('presence after sign-out and meeting deletion', { skip }, () => {
   let database: TestDatabase;
-  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
+  let app: Awaited<ReturnType<typeof startAppWithSignaling>>;
   let t: TestApp;
-  let url: string;
   let owner: TestClient;
 
-  const socketFor = (client: TestClient) =>
-    SignalClient.connect(url, { origin: new URL(PUBLIC_URL).origin, cookieHeader: client.cookie ?? '' });
+  const socketFor = (client: TestClient) => app.connect({ cookieHeader: client.cookie ?? '' });
   const guestSocket = async (meetingId: string, displayName: string) => {
-    const token = (
-      await new TestClient(t.app).post(`/api/meetings/${meetingId}/guests`, { displayName })
-    ).json().token as string;
-    const socket = await SignalClient.connect(url, { origin: new URL(PUBLIC_URL).origin });
-    assert.equal((await socket.request({ type: 'join', meetingId, guestToken: token })).type, 'joined');
+    const socket = await app.connect();
+    assert.equal((await socket.request({ type: 'join', meetingId, displayName })).type, 'joined');
     return socket;
   };
   const newMeeting = async (name: string) =>
@@ -31,16 +26,12 @@ describe('presence after sign-out and meeting deletion', { skip }, () => {
 
   before(async () => {
     database = await createTestDatabase('sqlite');
-    media = await startTestMediaPlane();
-    t = await startTestApp(database, { signaling: { media: media.media } });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${SIGNALING_PATH}`;
+    app = await startAppWithSignaling(database);
+    t = app.t;
     ({ client: owner } = await setUp(t));
   });
   after(async () => {
-    await t?.close();
-    await media?.stop();
+    await app?.stop();
     await database?.close();
   });
 

@@ -1,0 +1,26 @@
+import { SIGNALING_PATH } from '@conclave/protocol';
+import { PUBLIC_URL, startTestApp, type TestApp, type TestAppOptions } from '../support/app';
+import type { TestDatabase } from '../support/database';
+import { SignalClient, startTestMediaPlane, type ConnectOptions } from './signaling-harness';
+
+/**
+ * The whole control plane (real auth, meetings and signaling services) over a real media plane,
+ * listening on loopback, for tests where signaling meets the other domains.
+ */
+export async function startAppWithSignaling(database: TestDatabase, options: TestAppOptions = {}) {
+  const media = await startTestMediaPlane();
+  const t: TestApp = await startTestApp(database, { ...options, signaling: { media: media.media } });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  const url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${SIGNALING_PATH}`;
+  return {
+    t,
+    /** Opens a signaling socket from a page of the service (its Origin). */
+    connect: (connectOptions: ConnectOptions = {}) =>
+      SignalClient.connect(url, { origin: new URL(PUBLIC_URL).origin, ...connectOptions }),
+    async stop() {
+      await t.close();
+      await media.stop();
+    },
+  };
+}
