@@ -24,6 +24,8 @@ const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
  */
 export class AppMetrics implements SignalingMetrics, RoomMetrics {
   private readonly registry = new Registry();
+  private readActive: () => ActiveRooms = () => ({ meetings: 0, participants: 0 });
+  private readMedia: () => MediaStatus = () => 'unavailable';
   private readonly httpRequests = this.counter(
     'conclave_http_requests_total',
     'HTTP requests answered, by method, route pattern and status class',
@@ -76,8 +78,6 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
     'Participants gone from a meeting, by reason',
     ['reason'],
   );
-  private readActive: () => ActiveRooms = () => ({ meetings: 0, participants: 0 });
-  private readMedia: () => MediaStatus = () => 'unavailable';
   private readonly janusExits = this.counter(
     'conclave_janus_exits_total',
     'Exits of the embedded Janus; unexpected ones (expected="false") are followed by a restart',
@@ -95,32 +95,15 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
   );
 
   constructor() {
+    // Read at each scrape from the rooms and the media plane themselves, so they cannot drift.
     const active = () => this.readActive();
-    new Gauge({
-      name: 'conclave_meetings_active',
-      help: 'Meetings with a room on this server',
-      registers: [this.registry],
-      collect() {
-        this.set(active().meetings);
-      },
+    this.sampled('conclave_meetings_active', 'Meetings with a room on this server', () => active().meetings);
+    this.sampled('conclave_participants_active', 'Participants in meetings on this server', () => {
+      return active().participants;
     });
-    new Gauge({
-      name: 'conclave_participants_active',
-      help: 'Participants in meetings on this server',
-      registers: [this.registry],
-      collect() {
-        this.set(active().participants);
-      },
-    });
-    const media = () => this.readMedia();
-    new Gauge({
-      name: 'conclave_media_ready',
-      help: 'Whether the media plane can host meetings (1) or not (0)',
-      registers: [this.registry],
-      collect() {
-        this.set(media() === 'ready' ? 1 : 0);
-      },
-    });
+    this.sampled('conclave_media_ready', 'Whether the media plane can host meetings (1) or not (0)', () =>
+      this.readMedia() === 'ready' ? 1 : 0,
+    );
     // Known label sets start at zero, so a rate over them works from the first scrape.
     for (const expected of ['true', 'false']) this.janusExits.inc({ expected }, 0);
     for (const kind of JANUS_ERROR_KINDS) this.janusFailures.inc({ kind }, 0);
@@ -188,6 +171,17 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private sampled(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
   }
 }
 
