@@ -114,3 +114,10 @@ export interface HealthView {
   status: 'ok' | 'degraded';
   media: 'ready' | 'starting' | 'unavailable';
 }
+
+/** GET /api/ready, for load balancers: 200 when every part is ready, 503 naming the part that is not. */
+export interface ReadinessView {
+  status: 'ready' | 'not_ready';
+  database: 'ready' | 'unavailable';
+  media: 'ready' | 'starting' | 'unavailable';
+}

@@ -22,6 +22,7 @@ import {
 import type { MediaPlane } from './media';
 import type { MediaPlaneLifecycle } from './media/status';
 import { meetingRoutes, publicMeetingRoutes } from './meetings';
+import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
 import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
 
@@ -31,7 +32,7 @@ export const BODY_LIMIT = 64 * 1024;
 export interface AppDeps {
   config: Config;
   services: Services;
-  /** Only its status is used here, for GET /api/health; the caller starts and stops it. */
+  /** Only its status is used here, for health, readiness and metrics; the caller starts and stops it. */
   media: MediaPlaneLifecycle;
   /** A logger from createLogger (so secrets are redacted); defaults to one at config.logLevel on stdout. */
   logger?: Logger;
@@ -82,16 +83,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler(BODY_LIMIT));
   acceptJsonOnly(app);
+  const metrics = new AppMetrics();
+  metrics.observeMediaStatus(() => media.status());
+  registerMetrics(app, metrics, metricsAccess(config.metrics.allow, config.metrics.token));
   await app.register(fastifyCookie);
   await registerSecurityHeaders(app, config.publicUrl);
   await app.register(apiRoutes(services, media), { prefix: '/api' });
   if (deps.signaling) {
+    const unwatch = metrics.watchMedia(deps.signaling.media);
+    app.addHook('onClose', async () => unwatch());
     await app.register(signalingPlugin, {
       auth: services.principals,
       meetings: services.meetingStore,
       publicUrl: config.publicUrl,
       clock: services.clock,
       events: services.events,
+      metrics,
       ...deps.signaling,
     });
   }

@@ -73,6 +73,13 @@ test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the s
     const body = (await health.json()) as { status: string; media: string };
     assert.equal(body.status, 'degraded');
     assert.notEqual(body.media, 'ready');
+    // Alive but not ready: a load balancer sends no one here without media.
+    const ready = await fetch(`${url}/api/ready`);
+    assert.equal(ready.status, 503);
+    assert.equal(((await ready.json()) as { status: string }).status, 'not_ready');
+    const metrics = await fetch(`${url}/metrics`);
+    assert.equal(metrics.status, 200, 'loopback may read the metrics');
+    assert.match(await metrics.text(), /^conclave_media_ready 0$/m);
     const setup = await fetch(`${url}/api/setup`);
     assert.deepEqual(await setup.json(), { needed: true });
 

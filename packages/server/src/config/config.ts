@@ -25,6 +25,8 @@ export interface Config {
    * or a number of hops. Never "everyone" (see kinds.proxyTrust).
    */
   trustProxy: false | number | string[];
+  /** Who may read GET /metrics: client addresses/CIDRs, and anyone sending this bearer token. */
+  metrics: { allow: string[]; token: string | null };
   media: MediaConfig;
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
@@ -95,6 +97,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     logLevel: v.logLevel,
     webDir: v.webDir ?? options.defaultWebDir ?? null,
     trustProxy: v.trustProxy,
+    metrics: { allow: v.metricsAllow, token: v.metricsToken ?? null },
     media,
     configFile: file?.path ?? null,
   };

@@ -114,6 +114,22 @@ const proxyList = z.array(string()).superRefine((entries, ctx) => {
       ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${entry}` });
   }
 });
+
+/**
+ * Client addresses or CIDRs, comma-separated in the environment, a JSON array in the file. Unlike
+ * listOf, it may be empty ("" or []): nobody qualifies by address.
+ */
+export const addressList: ValueKind<string[]> = {
+  fromEnv: string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(proxyList),
+  fromFile: z.array(string(), { error: 'must be an array of addresses or CIDRs' }).pipe(proxyList),
+};
 const hops = z.number().int('a hop count must be a whole number').min(1).max(16, 'a hop count must be 1–16');
 
 /**

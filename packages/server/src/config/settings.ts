@@ -48,6 +48,18 @@ export const SETTINGS = {
     kind: kind.proxyTrust,
     default: false,
   }),
+  metricsAllow: setting({
+    env: 'CONCLAVE_METRICS_ALLOW',
+    key: 'metrics.allow',
+    kind: kind.addressList,
+    default: ['127.0.0.0/8', '::1'],
+  }),
+  metricsToken: setting({
+    env: 'CONCLAVE_METRICS_TOKEN',
+    key: 'metrics.token',
+    kind: kind.secret,
+    default: undefined,
+  }),
   janusBinary: setting({
     env: 'CONCLAVE_JANUS_BINARY',
     key: 'media.janusBinary',

@@ -1,12 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { HealthView } from '@conclave/protocol';
+import type { HealthView, ReadinessView } from '@conclave/protocol';
 import { pingDatabase, type Database } from '../db';
 import type { MediaPlaneLifecycle } from '../media/status';
 
 /**
- * GET /api/health (registered under /api): 200 while the database answers (status "degraded" when media is not ready, since
- * accounts and meetings still work), 503 when the database does not.
+ * GET /api/health (registered under /api), the health summary and liveness: 200 while the database
+ * answers (status "degraded" when media is not ready, since accounts and meetings still work), 503
+ * when the database does not.
+ *
+ * GET /api/ready, readiness for load balancers: 200 only when the database answers and the media
+ * plane is ready, since a server without media cannot host meetings; 503 otherwise, naming which
+ * part is not ready.
  */
 export function healthRoutes(db: Kysely<Database>, media: MediaPlaneLifecycle): FastifyPluginAsync {
   return async (app) => {
@@ -15,6 +20,14 @@ export function healthRoutes(db: Kysely<Database>, media: MediaPlaneLifecycle): 
       const mediaStatus = media.status();
       if (!dbOk) reply.code(503);
       return { status: dbOk && mediaStatus === 'ready' ? 'ok' : 'degraded', media: mediaStatus };
+    });
+
+    app.get('/ready', async (_request, reply): Promise<ReadinessView> => {
+      const database = (await pingDatabase(db)) ? 'ready' : 'unavailable';
+      const mediaStatus = media.status();
+      const ready = database === 'ready' && mediaStatus === 'ready';
+      reply.code(ready ? 200 : 503).header('cache-control', 'no-store');
+      return { status: ready ? 'ready' : 'not_ready', database, media: mediaStatus };
     });
   };
 }

@@ -13,6 +13,7 @@ export {
   JanusHandle,
   JanusError,
   isJanusError,
+  type JanusErrorKind,
   JanusApiErrorCode,
   VideoRoomErrorCode,
   JANUS_SUBPROTOCOL,

@@ -57,12 +57,12 @@ export interface PluginReply {
   jsep?: Jsep;
 }
 
-type Kind = 'api' | 'plugin' | 'timeout' | 'closed';
+export type JanusErrorKind = 'api' | 'plugin' | 'timeout' | 'closed';
 
 /** Every failure of the Janus client is one of these, with a kind to switch on. */
 export class JanusError extends Error {
   constructor(
-    readonly kind: Kind,
+    readonly kind: JanusErrorKind,
     message: string,
     /** Janus core error code (kind 'api') or plugin `error_code` (kind 'plugin'). */
     readonly code?: number,
@@ -72,7 +72,7 @@ export class JanusError extends Error {
   }
 }
 
-export const isJanusError = (err: unknown, kind?: Kind, code?: number): err is JanusError =>
+export const isJanusError = (err: unknown, kind?: JanusErrorKind, code?: number): err is JanusError =>
   err instanceof JanusError &&
   (kind === undefined || err.kind === kind) &&
   (code === undefined || err.code === code);
@@ -116,6 +116,8 @@ export interface JanusClientOptions {
   /** How often each session is kept alive; Janus drops sessions after 60 s by default (default 25 s). */
   keepaliveMs?: number;
   connectTimeoutMs?: number;
+  /** Told of every request that fails, for metrics; the caller still gets the rejection. */
+  onRequestFailed?: (kind: JanusErrorKind) => void;
 }
 
 type ClientEvents = {
@@ -205,6 +207,17 @@ export class JanusClient extends EventEmitter<ClientEvents> {
 
   /** @internal Sends a request and resolves with its reply (or its `ack`, for `settle: 'ack'`). */
   request(body: Record<string, unknown>, settle: Settle, what = String(body.janus)): Promise<JanusMessage> {
+    const reply = this.exchange(body, settle, what);
+    const onFailed = this.options.onRequestFailed;
+    if (onFailed) {
+      reply
+        .catch((err: JanusError) => onFailed(err.kind))
+        .catch((err: unknown) => this.logger.error({ err }, 'a Janus request-failure listener failed'));
+    }
+    return reply;
+  }
+
+  private exchange(body: Record<string, unknown>, settle: Settle, what: string): Promise<JanusMessage> {
     if (!this.isOpen) {
       return Promise.reject(new JanusError('closed', `Janus connection is closed (${what})`));
     }

@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { MediaConfig } from '../config/config';
-import { JanusClient } from './janus-client';
-import { JanusSupervisor, type JanusEndpoint, type JanusSupervisorOptions } from './janus-supervisor';
+import { JanusClient, type JanusErrorKind } from './janus-client';
+import {
+  JanusSupervisor,
+  type JanusEndpoint,
+  type JanusExit,
+  type JanusSupervisorOptions,
+} from './janus-supervisor';
 import type { MediaLogger } from './logger';
 import type { MediaPlaneLifecycle, MediaStatus } from './status';
 
@@ -23,6 +28,10 @@ type MediaPlaneEvents = {
   status: [status: MediaStatus];
   /** A node was lost (Janus died or the connection dropped): its rooms are gone. */
   nodeLost: [nodeId: string];
+  /** The embedded Janus exited; unless stop() asked it to (`expected`), a restart follows. */
+  janusExited: [exit: JanusExit];
+  /** A Janus API request failed (for metrics; its caller handles the failure). */
+  requestFailed: [kind: JanusErrorKind];
 };
 
 export interface MediaDiagnostics {
@@ -102,6 +111,7 @@ abstract class BaseMediaPlane extends EventEmitter<MediaPlaneEvents> implements 
       apiSecret,
       logger: this.logger,
       ...(this.options.requestTimeoutMs && { requestTimeoutMs: this.options.requestTimeoutMs }),
+      onRequestFailed: (kind) => this.emit('requestFailed', kind),
     });
     const node: MediaNode = { id: `${url}#${++this.connections}`, client, adminKey };
     this.node = node;
@@ -148,10 +158,11 @@ class EmbeddedMediaPlane extends BaseMediaPlane {
       this.endpoint = endpoint;
       void this.connectTo(endpoint);
     });
-    this.supervisor.on('exited', () => {
+    this.supervisor.on('exited', (exit) => {
       this.endpoint = null;
       this.node?.client.close();
       this.notifyStatus();
+      this.emit('janusExited', exit);
     });
     this.supervisor.on('status', () => this.notifyStatus());
   }

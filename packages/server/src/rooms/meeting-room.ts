@@ -13,6 +13,7 @@ import type { MeetingRecord, Principal } from '../domain';
 import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
 import type { MediaNode, MediaPlane } from '../media/media-plane';
+import type { RoomMetrics } from '../metrics';
 import { checkClaimedTracks } from '../media/sdp';
 import { VideoRoom, type Publisher, type SubscribedStream, type Subscriber } from '../media/videoroom';
 import { copyCandidate } from './candidates';
@@ -40,6 +41,8 @@ export interface RoomContext {
   logger: MediaLogger;
   /** Participants one meeting may hold at once; the next is refused with `meeting_full`. */
   maxParticipants: number;
+  /** Told of every participant who comes and goes; nothing is recorded without it. */
+  metrics?: RoomMetrics;
 }
 
 /**
@@ -93,6 +96,7 @@ export class MeetingRoom {
       const now = this.ctx.clock.now();
       const participant = new Participant(newId(now.getTime()), principal, sink, now.toISOString());
       this.participants.set(participant.id, participant);
+      this.ctx.metrics?.participantJoined(principal.kind);
       sink.send({
         type: 'joined',
         ...(reply.rid !== undefined && { rid: reply.rid }),
@@ -188,6 +192,7 @@ export class MeetingRoom {
     if (p.left) return;
     p.left = true;
     this.participants.delete(p.id);
+    this.ctx.metrics?.participantLeft(reason);
     const publisher = p.publisher;
     const subscriber = p.subscriber;
     p.publisher = null;
@@ -211,6 +216,7 @@ export class MeetingRoom {
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
     for (const p of this.participants.values()) {
       p.left = true;
+      this.ctx.metrics?.participantLeft('media_failure');
       p.sink.end('media_failure', 'The media server stopped working. Join again to continue.');
     }
     this.participants.clear();
@@ -224,6 +230,7 @@ export class MeetingRoom {
   async end(reason: 'server_shutdown' | 'meeting_ended', message: string): Promise<void> {
     for (const p of this.participants.values()) {
       p.left = true;
+      this.ctx.metrics?.participantLeft(reason);
       p.sink.end(reason, message);
     }
     this.participants.clear();

@@ -16,6 +16,7 @@ export class RoomRegistry {
   private stopping = false;
 
   constructor(private readonly ctx: RoomContext) {
+    ctx.metrics?.observeActive(() => this.activity());
     // A lost node takes its rooms with it (their sessions close too; this is belt and braces).
     ctx.media.on('nodeLost', (nodeId) => {
       for (const room of [...this.rooms.values()]) if (room.nodeId === nodeId) room.fail('media node lost');
@@ -67,6 +68,13 @@ export class RoomRegistry {
 
   get size(): number {
     return this.rooms.size;
+  }
+
+  /** Meetings with a room here, and the participants in them. */
+  activity(): { meetings: number; participants: number } {
+    let participants = 0;
+    for (const room of this.rooms.values()) participants += room.participants.size;
+    return { meetings: this.rooms.size, participants };
   }
 
   /** Tells everyone the server is going away and destroys every Janus room. */

@@ -12,7 +12,9 @@ import type { RawData, WebSocket } from 'ws';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { toErrorFrame } from './errors';
+import { JoinSteps } from './join-steps';
 import type { MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
+import type { SignalingMetrics } from '../metrics';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
 import type { MeetingRoom, Participant, ParticipantSink, RoomRegistry } from '../rooms';
 
@@ -45,6 +47,7 @@ export interface ConnectionDeps {
   iceServers: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
   /** An open socket must join within this long. */
   joinTimeoutMs: number;
+  metrics: SignalingMetrics;
 }
 
 /**
@@ -70,6 +73,7 @@ export class SignalingConnection implements ParticipantSink {
   private queued = 0;
   private missedPongs = 0;
   private readonly limiter: MessageRateLimiter;
+  private readonly steps: JoinSteps;
 
   constructor(
     private readonly socket: WebSocket,
@@ -77,6 +81,7 @@ export class SignalingConnection implements ParticipantSink {
     private readonly deps: ConnectionDeps,
   ) {
     this.limiter = new MessageRateLimiter(deps.limits, deps.clock);
+    this.steps = new JoinSteps(deps.metrics);
     // An idle socket costs memory and a file descriptor; whoever opens one must use it.
     this.joinTimer = setTimeout(() => {
       this.joinTimer = null;
@@ -125,6 +130,7 @@ export class SignalingConnection implements ParticipantSink {
       return;
     }
     this.socket.send(JSON.stringify(message));
+    this.steps.sent(message);
   }
 
   /** The session behind this socket ended (sign-out): so does the socket, joined or not. */
@@ -145,11 +151,13 @@ export class SignalingConnection implements ParticipantSink {
   }
 
   private sendError(body: Omit<ServerMessageOf<'error'>, 'type' | 'rid'>, rid?: string): void {
+    this.deps.metrics.errorSent(body.code);
     this.send({ type: 'error', ...(rid !== undefined && { rid }), ...body });
   }
 
   private onFrame(data: RawData, _isBinary: boolean): void {
     if (this.isClosed) return;
+    const receivedAt = JoinSteps.now();
     const verdict = this.limiter.take();
     if (verdict !== 'ok') {
       this.sendError({ code: 'rate_limited', message: 'Too many messages; slow down' });
@@ -160,6 +168,7 @@ export class SignalingConnection implements ParticipantSink {
       return;
     }
     const parsed = parseClientMessage(toBytes(data));
+    this.deps.metrics.messageReceived(parsed.ok ? parsed.message.type : 'invalid');
     if (!parsed.ok) {
       const { rid, ...body } = parsed.error;
       this.sendError(body, rid);
@@ -174,7 +183,7 @@ export class SignalingConnection implements ParticipantSink {
     const lane = laneOf(message);
     this.lanes[lane] = this.lanes[lane].then(async () => {
       try {
-        await this.handle(message);
+        await this.handle(message, receivedAt);
       } catch (err) {
         this.fail(err, message);
       } finally {
@@ -194,14 +203,14 @@ export class SignalingConnection implements ParticipantSink {
     this.sendError(body, ridOf(message));
   }
 
-  private async handle(message: ClientMessage): Promise<void> {
+  private async handle(message: ClientMessage, receivedAt: number): Promise<void> {
     if (this.isClosed && message.type !== 'leave') return;
     if (message.type === 'ping') {
       this.send({ type: 'pong', ...(message.rid !== undefined && { rid: message.rid }) });
       return;
     }
     if (message.type === 'join') {
-      await this.join(message);
+      await this.join(message, receivedAt);
       return;
     }
     const participant = this.participant;
@@ -213,6 +222,7 @@ export class SignalingConnection implements ParticipantSink {
       case 'publish': {
         const sdp = await room.publish(participant, message);
         this.send({ type: 'publishAnswer', ...(message.rid !== undefined && { rid: message.rid }), sdp });
+        this.steps.published(receivedAt);
         return;
       }
       case 'subscriptionAnswer':
@@ -235,9 +245,10 @@ export class SignalingConnection implements ParticipantSink {
   }
 
   /** Authorises a join: a guest only for the meeting its token names, a user only in their organisation. */
-  private async join(message: ClientMessageOf<'join'>): Promise<void> {
+  private async join(message: ClientMessageOf<'join'>, receivedAt: number): Promise<void> {
     if (this.participant || this.joining) throw new AppError(409, 'already_joined', 'Already in a meeting');
     this.joining = true;
+    this.steps.joining(receivedAt);
     try {
       const { principal, meeting, guestToken } = await this.authorise(message);
       if (this.isClosed) return;

@@ -10,6 +10,7 @@ import type { Clock } from '../common/clock';
 import type { MediaPlane } from '../media/media-plane';
 import { SignalingConnection } from './connection';
 import type { DomainEvents, MeetingLookup, Principal, PrincipalSource } from '../domain';
+import { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from '../metrics';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
 import { RoomRegistry } from '../rooms';
 
@@ -36,6 +37,8 @@ export interface SignalingOptions {
   maxSocketsPerAddress?: number;
   /** A socket that has not joined a meeting this long after opening is closed (default 10 s). */
   joinTimeoutMs?: number;
+  /** Where sockets, messages, errors, join timings and participants are counted (default: nowhere). */
+  metrics?: SignalingMetrics & RoomMetrics;
 }
 
 export const DEFAULT_MAX_PARTICIPANTS = 100;
@@ -47,6 +50,7 @@ export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
  */
 export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app, options) => {
   const expectedOrigin = new URL(options.publicUrl).origin;
+  const metrics = options.metrics ?? noMetrics;
   const rooms =
     options.rooms ??
     new RoomRegistry({
@@ -54,6 +58,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
       clock: options.clock,
       logger: app.log,
       maxParticipants: options.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
+      metrics,
     });
   const connections = new Set<SignalingConnection>();
   const socketsPerAddress = new Map<string, number>();
@@ -67,6 +72,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
     limits: { ...DEFAULT_MESSAGE_LIMITS, ...options.limits },
     iceServers: options.iceServers ?? (() => []),
     joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
+    metrics,
   };
 
   const onSessionEnded = (sessionId: string) => {
@@ -105,6 +111,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
       preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
         const refusal = refuseHandshake(request, expectedOrigin);
         if (refusal) {
+          metrics.handshakeRefused(refusal.reason);
           request.log.info({ reason: refusal.message }, 'signaling handshake refused');
           await reply.code(refusal.status).send(refusal.body);
           return;
@@ -114,6 +121,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
         const address = request.ip;
         const open = socketsPerAddress.get(address) ?? 0;
         if (open >= maxSocketsPerAddress) {
+          metrics.handshakeRefused('too_many_sockets');
           request.log.warn({ address }, 'signaling socket refused: too many from this address');
           await reply.code(429).send({
             code: 'rate_limited',
@@ -132,7 +140,11 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
     (socket, request) => {
       const connection = new SignalingConnection(socket, request, deps);
       connections.add(connection);
-      socket.on('close', () => connections.delete(connection));
+      metrics.socketOpened();
+      socket.on('close', () => {
+        connections.delete(connection);
+        metrics.socketClosed();
+      });
     },
   );
 };
@@ -141,21 +153,26 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
 function refuseHandshake(
   request: FastifyRequest,
   expectedOrigin: string,
-): { status: number; message: string; body: { code: string; message: string } } | null {
+): {
+  status: number;
+  reason: HandshakeRefusal;
+  message: string;
+  body: { code: string; message: string };
+} | null {
   if (!request.ws) {
     const message = 'This endpoint only speaks WebSocket';
-    return { status: 426, message, body: { code: 'bad_request', message } };
+    return { status: 426, reason: 'not_websocket', message, body: { code: 'bad_request', message } };
   }
   const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim());
   if (!protocols.includes(SIGNALING_SUBPROTOCOL)) {
     const message = `The WebSocket subprotocol must be ${SIGNALING_SUBPROTOCOL}`;
-    return { status: 400, message, body: { code: 'bad_request', message } };
+    return { status: 400, reason: 'subprotocol', message, body: { code: 'bad_request', message } };
   }
   if (request.headers.origin !== expectedOrigin) {
     const message = 'Signaling is only open to pages of this service';
-    return { status: 403, message, body: { code: 'forbidden', message } };
+    return { status: 403, reason: 'origin', message, body: { code: 'forbidden', message } };
   }
   return null;
 }

@@ -26,6 +26,7 @@ export interface TestAppOptions {
   clock?: ManualClock;
   auth?: AuthOptions;
   plugins?: FastifyPluginAsync[];
+  /** The media status health and readiness see (default ready); with `signaling`, its media plane's. */
   mediaStatus?: MediaStatus;
   logLevel?: Config['logLevel'];
   /** More environment variables for the configuration. */
@@ -46,8 +47,8 @@ export interface TestApp {
 }
 
 /**
- * The real app over a real database. The media plane is the one piece not started here: only its
- * status feeds /api/health, so a fixed status stands in for it.
+ * The real app over a real database. The media plane is the one piece not started here: for a
+ * REST-only app, only its status matters (health, readiness), so a fixed status stands in for it.
  */
 export async function startTestApp(database: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig(
@@ -69,7 +70,11 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
   });
   const clock = options.clock ?? new ManualClock();
   const status = options.mediaStatus ?? 'ready';
-  const media: MediaPlaneLifecycle = { start: async () => {}, stop: async () => {}, status: () => status };
+  const media: MediaPlaneLifecycle = options.signaling?.media ?? {
+    start: async () => {},
+    stop: async () => {},
+    status: () => status,
+  };
   const services = createServices({
     db: database.db,
     publicUrl: config.publicUrl,

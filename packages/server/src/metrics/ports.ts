@@ -1,0 +1,49 @@
+import type { ClientMessageType, DisconnectedReason, ErrorCode } from '@conclave/protocol';
+import type { Principal } from '../domain';
+
+/** Why a signaling handshake was refused before it became a socket. */
+export type HandshakeRefusal = 'not_websocket' | 'subprotocol' | 'origin' | 'too_many_sockets';
+
+/**
+ * The server's share of joining a meeting, each measured from the client's frame arriving:
+ * `join_to_joined` (join → `joined` sent), `join_to_first_offer` (join → first `subscriptionOffer`,
+ * when someone was already publishing) and `publish_to_answer` (publish → `publishAnswer` sent).
+ */
+export type JoinStep = 'join_to_joined' | 'join_to_first_offer' | 'publish_to_answer';
+
+/** What the signaling layer reports. Every label value comes from a closed set. */
+export interface SignalingMetrics {
+  socketOpened(): void;
+  socketClosed(): void;
+  handshakeRefused(reason: HandshakeRefusal): void;
+  /** A frame that passed the rate limit: its message type, or `invalid` when it did not parse. */
+  messageReceived(type: ClientMessageType | 'invalid'): void;
+  errorSent(code: ErrorCode): void;
+  joinStep(step: JoinStep, seconds: number): void;
+}
+
+export interface ActiveRooms {
+  meetings: number;
+  participants: number;
+}
+
+/** What the rooms report: who comes and goes, and (read at each scrape) how many are in. */
+export interface RoomMetrics {
+  participantJoined(kind: Principal['kind']): void;
+  participantLeft(reason: DisconnectedReason): void;
+  /** Registers the reader of the active-meeting gauges; the latest registration wins. */
+  observeActive(read: () => ActiveRooms): void;
+}
+
+/** For signaling and rooms built without an app (tool and harness code): records nothing. */
+export const noMetrics: SignalingMetrics & RoomMetrics = {
+  socketOpened: () => undefined,
+  socketClosed: () => undefined,
+  handshakeRefused: () => undefined,
+  messageReceived: () => undefined,
+  errorSent: () => undefined,
+  joinStep: () => undefined,
+  participantJoined: () => undefined,
+  participantLeft: () => undefined,
+  observeActive: () => undefined,
+};
