@@ -110,8 +110,10 @@ export interface GuestTokenView {
   expiresAt: string;
 }
 
+/** GET /api/health, liveness: 200 whenever the process answers; the parts' state is in the body. */
 export interface HealthView {
   status: 'ok' | 'degraded';
+  database: 'ready' | 'unavailable';
   media: 'ready' | 'starting' | 'unavailable';
 }
 

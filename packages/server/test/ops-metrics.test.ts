@@ -200,7 +200,7 @@ describeEachDatabase('readiness apart from liveness', (kind) => {
       // Liveness is not readiness: the same server is alive and says why it is degraded.
       const alive = await starting.app.inject({ method: 'GET', url: '/api/health' });
       assert.equal(alive.statusCode, 200);
-      assert.deepEqual(alive.json(), { status: 'degraded', media: 'starting' });
+      assert.deepEqual(alive.json(), { status: 'degraded', database: 'ready', media: 'starting' });
 
       await database.close();
       const noDatabase = await ready.app.inject({ method: 'GET', url: '/api/ready' });
@@ -210,6 +210,10 @@ describeEachDatabase('readiness apart from liveness', (kind) => {
         database: 'unavailable',
         media: 'ready',
       } as ReadinessView);
+      // Without its database the process is still alive: health says so, and why.
+      const stillAlive = await ready.app.inject({ method: 'GET', url: '/api/health' });
+      assert.equal(stillAlive.statusCode, 200);
+      assert.deepEqual(stillAlive.json(), { status: 'degraded', database: 'unavailable', media: 'ready' });
     } finally {
       await ready.close();
       await starting.close();

@@ -5,9 +5,9 @@ import { pingDatabase, type Database } from '../db';
 import type { MediaPlaneLifecycle } from '../media/status';
 
 /**
- * GET /api/health (registered under /api), the health summary and liveness: 200 while the database
- * answers (status "degraded" when media is not ready, since accounts and meetings still work), 503
- * when the database does not.
+ * GET /api/health (registered under /api), liveness and a health summary: 200 whenever the process
+ * answers, so a supervisor restarts it only when it is really stuck (restarting cannot bring a
+ * database back); "degraded" names the part that is down.
  *
  * GET /api/ready, readiness for load balancers: 200 only when the database answers and the media
  * plane is ready, since a server without media cannot host meetings; 503 otherwise, naming which
@@ -16,10 +16,14 @@ import type { MediaPlaneLifecycle } from '../media/status';
 export function healthRoutes(db: Kysely<Database>, media: MediaPlaneLifecycle): FastifyPluginAsync {
   return async (app) => {
     app.get('/health', async (_request, reply): Promise<HealthView> => {
-      const dbOk = await pingDatabase(db);
+      const database = (await pingDatabase(db)) ? 'ready' : 'unavailable';
       const mediaStatus = media.status();
-      if (!dbOk) reply.code(503);
-      return { status: dbOk && mediaStatus === 'ready' ? 'ok' : 'degraded', media: mediaStatus };
+      reply.header('cache-control', 'no-store');
+      return {
+        status: database === 'ready' && mediaStatus === 'ready' ? 'ok' : 'degraded',
+        database,
+        media: mediaStatus,
+      };
     });
 
     app.get('/ready', async (_request, reply): Promise<ReadinessView> => {
