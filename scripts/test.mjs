@@ -87,6 +87,13 @@ async function main() {
     step('typecheck', process.execPath, ['scripts/typecheck.mjs']);
     step('eslint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
     step('prettier', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
+    step('knip', process.execPath, ['node_modules/knip/bin/knip.js']);
+    step('knip --production', process.execPath, [
+      'node_modules/knip/bin/knip.js',
+      '--production',
+      '--strict',
+      '--dependencies',
+    ]);
   }
 
   const totals = { pass: 0, fail: 0, skipped: 0 };

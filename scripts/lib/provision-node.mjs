@@ -18,8 +18,7 @@ const PINNED_INTEGRITY = {
 };
 
 export const runtimeDir = (root) => join(root, '.runtime');
-export const pinnedNodeDir = (root, version = PINNED_NODE_VERSION) =>
-  join(runtimeDir(root), `node-v${version}`);
+const pinnedNodeDir = (root, version = PINNED_NODE_VERSION) => join(runtimeDir(root), `node-v${version}`);
 export const pinnedNodeBinary = (root, version = PINNED_NODE_VERSION) =>
   join(pinnedNodeDir(root, version), 'bin', 'node');
 

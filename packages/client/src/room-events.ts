@@ -19,14 +19,11 @@ export type DisconnectReason =
   | 'session_ended'
   /** Joining failed: see the error passed along (e.g. `meeting_not_found`, `unauthorized`). */
   | 'join_failed'
-  /** The connection was lost and could not be restored. */
-  | 'connection_lost'
   /**
-   * Never emitted: a server restart or a media failure makes the room rejoin, and ends it as
-   * `connection_lost` if that fails. Kept only because apps/web still matches on them.
+   * The connection was lost and could not be restored. A server restart or a media failure is not
+   * an ending of its own: the room rejoins, and ends this way only if that fails.
    */
-  | 'server_shutdown'
-  | 'media_failure';
+  | 'connection_lost';
 
 export interface RoomEvents {
   connectionStateChanged: [state: ConnectionState];

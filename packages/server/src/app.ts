@@ -26,7 +26,7 @@ import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
-export const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = 64 * 1024;
 
 export interface AppDeps {
   config: Config;

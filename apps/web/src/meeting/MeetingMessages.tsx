@@ -113,13 +113,6 @@ function endedText(reason: DisconnectReason, error?: ConclaveError): { title: st
         title: 'You joined from somewhere else',
         message: 'This meeting is now open in another tab or on another device.',
       };
-    case 'server_shutdown':
-      return { title: 'The meeting server restarted', message: 'Rejoin to continue the meeting.' };
-    case 'media_failure':
-      return {
-        title: 'The media server failed',
-        message: 'Your audio and video were interrupted. Rejoin to continue.',
-      };
     default:
       return {
         title: 'Your connection was lost',

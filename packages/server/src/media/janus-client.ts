@@ -30,7 +30,7 @@ export const VideoRoomErrorCode = {
 } as const;
 
 /** Janus core error codes that callers react to (janus/apierror.h). */
-export const JanusApiErrorCode = {
+const JanusApiErrorCode = {
   unauthorized: 403,
   sessionNotFound: 458,
   handleNotFound: 459,

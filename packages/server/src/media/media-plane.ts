@@ -25,7 +25,7 @@ type MediaPlaneEvents = {
   nodeLost: [nodeId: string];
 };
 
-export interface MediaDiagnostics {
+interface MediaDiagnostics {
   mode: 'embedded' | 'external';
   /** The embedded Janus process, while one runs. */
   janusPid: number | null;

@@ -38,8 +38,8 @@ export interface SignalingOptions {
   joinTimeoutMs?: number;
 }
 
-export const DEFAULT_MAX_PARTICIPANTS = 100;
-export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
+const DEFAULT_MAX_PARTICIPANTS = 100;
+const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
 
 /**
  * The signaling WebSocket at SIGNALING_PATH. Registers its own, encapsulated @fastify/websocket:
@@ -158,11 +158,4 @@ function refuseHandshake(
     return { status: 403, message, body: { code: 'forbidden', message } };
   }
   return null;
-}
-
-/** The plugin bound to its options, for lists of option-less plugins (e.g. buildApp's `plugins`). */
-export function createSignalingPlugin(options: SignalingOptions): FastifyPluginAsync {
-  return async (app) => {
-    await app.register(signalingPlugin, options);
-  };
 }
