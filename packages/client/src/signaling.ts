@@ -182,7 +182,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         reject,
         timer,
       });
-      this.write({ ...message, rid } as ClientMessage);
+      this.write({ ...message, rid });
     });
   }
 

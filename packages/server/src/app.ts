@@ -58,9 +58,10 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, services, media } = deps;
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
+  // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
+  const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
   const app = Fastify({
-    // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
-    loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
+    loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     // A client that trickles its request (slowloris) holds a socket until one of these ends it.
     // Node reads them when the server is made (setting them later has no effect) and looks for
@@ -151,6 +152,7 @@ function acceptJsonOnly(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, text, done);
+    // The default parser answers through done() and returns nothing; its type also allows a promise.
+    void parseJson(request, text, done);
   });
 }

@@ -95,7 +95,7 @@ export class TestBrowser {
     let cameraCode: number | null = null;
     if (options.distinctCamera !== false) {
       cameraCode = this.participants % CAMERA_CODES.length;
-      await context.addInitScript(installMarkedCamera, CAMERA_CODES[cameraCode]!);
+      await context.addInitScript(installMarkedCamera, CAMERA_CODES[cameraCode]);
     }
     this.participants++;
     const page = await context.newPage();

@@ -184,7 +184,7 @@ export class JanusClient extends EventEmitter<ClientEvents> {
 
   /** The server's `server_info` (version, plugins, transports). Needs no session. */
   async info(): Promise<Record<string, unknown>> {
-    return (await this.request({ janus: 'info' }, 'reply')) as Record<string, unknown>;
+    return this.request({ janus: 'info' }, 'reply');
   }
 
   async createSession(): Promise<JanusSession> {

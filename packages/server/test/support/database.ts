@@ -24,7 +24,7 @@ const DATABASES: ReadonlyArray<{ kind: DatabaseKind; skip: string | false }> = [
  */
 export function describeEachDatabase(title: string, suite: (kind: DatabaseKind) => void): void {
   for (const { kind, skip } of DATABASES) {
-    if (skip) test(`${title} on ${kind}`, { skip }, () => {});
+    if (skip !== false) test(`${title} on ${kind}`, { skip }, () => {});
     else describe(`${title} on ${kind}`, () => suite(kind));
   }
 }
