@@ -16,6 +16,42 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules for all TypeScript, each file checked in the program of its nearest tsconfig.json.
+    // Above all: a promise nobody awaits (a dropped `await` before a password check type-checks fine).
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's test() and describe() return promises the runner itself waits for.
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // Not require-await: an async function that implements a promise-returning interface (a Fastify
+      // plugin, a store) without awaiting anything is fine, and turns its throws into rejections.
+      // return-await only where it matters: a promise returned unawaited from a try skips its catch.
+      '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'],
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      // A condition must be a boolean, a string, a number or a nullable object: `!ok` where `ok` is
+      // `boolean | Promise<boolean>` (that dropped await) is always false, whatever the password.
+      '@typescript-eslint/strict-boolean-expressions': [
+        'error',
+        {
+          allowNullableBoolean: true,
+          allowNullableString: true,
+          allowNullableNumber: true,
+          allowNullableEnum: true,
+          allowAny: true,
+        },
+      ],
+    },
+  },
+  {
     // The E2EE boundary starts here: protocol and client code must never import server code.
     files: ['packages/protocol/**', 'packages/client/**', 'apps/web/**'],
     rules: {

@@ -13,20 +13,44 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_SBOM = join(root, 'dist', 'sbom.cdx.json');
 export const PRODUCT_WORKSPACES = ['packages/protocol', 'packages/client', 'packages/server', 'apps/web'];
 
+/**
+ * Drops the packages that only build and test tools need. Not npm's `--omit=dev`: that also drops any
+ * package a devDependency needs too, even one the product needs (npm/cli#7909; Knip, a devDependency,
+ * took zod out that way). package-lock.json marks `dev` only what nothing but devDependencies needs.
+ */
+function withoutDevOnly(bom) {
+  const { packages } = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const shipped = new Set(
+    Object.entries(packages).flatMap(([path, entry]) => {
+      if (entry.dev || entry.link) return [];
+      // The root and the workspaces are locked by folder and named inside; the rest by install path.
+      const at = path.lastIndexOf('node_modules/');
+      return `${at < 0 ? entry.name : path.slice(at + 'node_modules/'.length)}@${entry.version}`;
+    }),
+  );
+  const kept = (ref) => shipped.has(ref);
+  return {
+    ...bom,
+    components: bom.components.filter((c) => kept(c['bom-ref'])),
+    dependencies: bom.dependencies
+      .filter((d) => kept(d.ref))
+      .map((d) => ({ ...d, dependsOn: d.dependsOn?.filter(kept) })),
+  };
+}
+
 export function writeSbom(out = DEFAULT_SBOM) {
   const npm = spawnSync(
     'npm',
     [
       'sbom',
       '--sbom-format=cyclonedx',
-      '--omit=dev',
       '--package-lock-only',
       ...PRODUCT_WORKSPACES.flatMap((w) => ['--workspace', w]),
     ],
     { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (npm.status !== 0) throw new Error(`npm sbom failed: ${npm.stderr || npm.error?.message}`);
-  const bom = JSON.parse(npm.stdout);
+  const bom = withoutDevOnly(JSON.parse(npm.stdout));
   // npm names the root component after its folder (a checkout may be called anything).
   const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   Object.assign(bom.metadata.component, { name, version });

@@ -20,15 +20,6 @@ const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : null;
 const skipStatic = argv.includes('--skip-static');
 const filters = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--only');
 
-const workspaces = [
-  'packages/protocol',
-  'packages/client',
-  'packages/server',
-  'apps/web',
-  'test/e2e',
-  'bench',
-];
-
 function findTests(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -93,10 +84,16 @@ async function main() {
 
   console.log(`[test] Node.js ${process.version} (${process.execPath})`);
   if (!skipStatic && !only) {
-    for (const ws of workspaces)
-      step(`typecheck ${ws}`, process.execPath, ['node_modules/typescript/bin/tsc', '-p', ws]);
+    step('typecheck', process.execPath, ['scripts/typecheck.mjs']);
     step('eslint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
     step('prettier', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
+    step('knip', process.execPath, ['node_modules/knip/bin/knip.js']);
+    step('knip --production', process.execPath, [
+      'node_modules/knip/bin/knip.js',
+      '--production',
+      '--strict',
+      '--dependencies',
+    ]);
   }
 
   const totals = { pass: 0, fail: 0, skipped: 0 };

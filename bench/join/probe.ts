@@ -71,7 +71,8 @@ export function installJoinProbe(): void {
   }).observe({ type: 'resource', buffered: false });
 
   const md = navigator.mediaDevices;
-  if (md) {
+  // Undefined outside secure contexts, whatever the DOM types say.
+  if (md !== undefined) {
     const gum = md.getUserMedia.bind(md);
     md.getUserMedia = async (c?: MediaStreamConstraints) => {
       note('getUserMedia start');

@@ -18,8 +18,7 @@ const PINNED_INTEGRITY = {
 };
 
 export const runtimeDir = (root) => join(root, '.runtime');
-export const pinnedNodeDir = (root, version = PINNED_NODE_VERSION) =>
-  join(runtimeDir(root), `node-v${version}`);
+const pinnedNodeDir = (root, version = PINNED_NODE_VERSION) => join(runtimeDir(root), `node-v${version}`);
 export const pinnedNodeBinary = (root, version = PINNED_NODE_VERSION) =>
   join(pinnedNodeDir(root, version), 'bin', 'node');
 
@@ -51,6 +50,12 @@ const sha512 = (file) => `sha512-${createHash('sha512').update(readFileSync(file
  * Fetches, checks and installs the pinned Node.js under .runtime/node-vVERSION and returns its binary.
  * The folder appears complete or not at all (unpacked aside, then renamed), and older pins are removed.
  * `run` (spawnSync's shape) and `integrity` are replaceable so the decisions can be tested without a download.
+ * @param {{
+ *   root: string, platform?: string, arch?: string, version?: string,
+ *   integrity?: Record<string, string>,
+ *   run?: (cmd: string, args: string[], opts?: object) =>
+ *     { status: number | null, stdout: string, stderr: string, error?: Error },
+ * }} options
  */
 export function provisionPinnedNode({
   root,

@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Set in a re-executed script's environment: the Node version it was started with. */
 export const SWITCHED_FROM = 'CONCLAVE_NODE_SWITCHED_FROM';
 
-export const majorOf = (version) => Number(/^v?(\d+)\./.exec(version ?? '')?.[1] ?? Number.NaN);
+const majorOf = (version) => Number(/^v?(\d+)\./.exec(version ?? '')?.[1] ?? Number.NaN);
 
 /** The oldest supported major, read from package.json's engines.node (">=22") so it is stated once. */
 export function minimumMajor(packageJson) {
@@ -34,7 +34,7 @@ export function minimumMajor(packageJson) {
  * The `node` executables on PATH in order, each binary once (symlinks resolved), leaving out `exclude`.
  * `fs` holds existsSync and realpathSync, replaceable in tests.
  */
-export function nodesOnPath(pathVar, { exclude, fs }) {
+function nodesOnPath(pathVar, { exclude, fs }) {
   const seen = new Set(exclude.map((p) => (fs.existsSync(p) ? fs.realpathSync(p) : p)));
   const found = [];
   for (const dir of (pathVar ?? '').split(delimiter)) {
@@ -92,6 +92,7 @@ export function switchedEnv(env, { node, nodedir, from }) {
 /**
  * Runs this process's script again under `node` and exits as it does, relaying signals meanwhile.
  * Never resolves: nothing after the caller's await may run on the old Node.
+ * @public — also imported by the script scripts/test/runtime.test.ts writes and runs, which Knip cannot see.
  */
 export function relaunch(node, env) {
   const child = spawn(node, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });

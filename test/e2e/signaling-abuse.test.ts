@@ -219,7 +219,7 @@ describe('signaling robustness', () => {
         'answer to the real join',
       );
       assert.equal(joined.type, 'joined', `the real join was refused: ${JSON.stringify(joined)}`);
-      const malloryId = (joined as Extract<ServerMessage, { type: 'joined' }>).participantId;
+      const malloryId = joined.participantId;
 
       // What the real participants show once Mallory is in, before the attack goes on.
       await waitUntil(

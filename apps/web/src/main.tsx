@@ -1,11 +1,20 @@
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
+import { BrowserRouter, type NavigateOptions, type To } from 'react-router';
 import { App } from './app/App';
 import { ScrollToTop } from './app/ScrollToTop';
 import { SessionProvider } from './app/session';
 import './styles/base.css';
 import './styles/app.css';
 import './styles/meeting.css';
+
+// Under <BrowserRouter>, navigate() returns nothing; only data routers return a promise. React Router's
+// own advice: say so here, or every navigate() call would look like a promise nobody awaits.
+declare module 'react-router' {
+  interface NavigateFunction {
+    (to: To, options?: NavigateOptions): void;
+    (delta: number): void;
+  }
+}
 
 // No StrictMode: its double-run effects would join and leave a meeting on every mount in development.
 createRoot(document.getElementById('root') as HTMLElement).render(

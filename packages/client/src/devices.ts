@@ -24,7 +24,7 @@ export async function createLocalTrack(
   source: TrackSource,
   options: LocalTrackOptions = {},
 ): Promise<MediaStreamTrack> {
-  if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+  if (typeof navigator === 'undefined' || typeof navigator.mediaDevices?.getUserMedia !== 'function') {
     throw new MediaDeviceError(
       'device_unavailable',
       source,
@@ -76,7 +76,9 @@ function deviceError(source: TrackSource, err: unknown): MediaDeviceError {
  * kind once, so list again after opening a track.
  */
 export async function listDevices(kind?: DeviceKind): Promise<MediaDeviceInfo[]> {
-  if (typeof navigator === 'undefined' || !navigator.mediaDevices?.enumerateDevices) return [];
+  if (typeof navigator === 'undefined' || typeof navigator.mediaDevices?.enumerateDevices !== 'function') {
+    return [];
+  }
   const devices = await navigator.mediaDevices.enumerateDevices();
   return kind ? devices.filter((d) => d.kind === kind) : devices;
 }

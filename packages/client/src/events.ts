@@ -23,10 +23,10 @@ export class TypedEmitter<Events extends EventMap<Events>> {
 
   /** Adds a listener that runs at most once. */
   once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    const off = this.on(event, ((...args: Events[K]) => {
+    const off = this.on(event, (...args: Events[K]) => {
       off();
       listener(...args);
-    }) as Listener<Events[K]>);
+    });
     return off;
   }
 

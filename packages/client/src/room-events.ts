@@ -20,8 +20,8 @@ export type DisconnectReason =
   /** Joining failed: see the error passed along (e.g. `meeting_not_found`, `unauthorized`). */
   | 'join_failed'
   /**
-   * The connection was lost and could not be restored. (A server restart or a media failure makes
-   * the room rejoin by itself; it ends like this only if that fails until the deadline.)
+   * The connection was lost and could not be restored. A server restart or a media failure is not
+   * an ending of its own: the room rejoins, and ends this way only if that fails.
    */
   | 'connection_lost';
 

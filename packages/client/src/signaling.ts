@@ -32,7 +32,7 @@ export interface ReplyMap {
   leave: ServerMessageOf<'ack'>;
   ping: ServerMessageOf<'pong'>;
 }
-export type RequestType = keyof ReplyMap;
+type RequestType = keyof ReplyMap;
 type WithoutRid<M> = M extends unknown ? Omit<M, 'rid'> : never;
 /** A request as the caller writes it: the client assigns the `rid`. */
 export type RequestMessage = WithoutRid<ClientMessageOf<RequestType>>;
@@ -182,7 +182,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         reject,
         timer,
       });
-      this.write({ ...message, rid } as ClientMessage);
+      this.write({ ...message, rid });
     });
   }
 

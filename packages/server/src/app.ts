@@ -27,7 +27,7 @@ import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
-export const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = 64 * 1024;
 
 export interface AppDeps {
   config: Config;
@@ -59,9 +59,10 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, services, media } = deps;
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
+  // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
+  const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
   const app = Fastify({
-    // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
-    loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
+    loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     // A client that trickles its request (slowloris) holds a socket until one of these ends it.
     // Node reads them when the server is made (setting them later has no effect) and looks for
@@ -158,6 +159,7 @@ function acceptJsonOnly(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, text, done);
+    // The default parser answers through done() and returns nothing; its type also allows a promise.
+    void parseJson(request, text, done);
   });
 }

@@ -76,7 +76,7 @@ describeEachDatabase('auth API', (kind) => {
     const loser = ra.statusCode === 409 ? ra : rb;
     assert.equal(loser.json().code, 'setup_already_done');
     const winner = ra.statusCode === 201 ? ra : rb;
-    session = winner.json() as SessionView;
+    session = winner.json<SessionView>();
     assert.equal(session.user.role, 'administrator');
     const orgs = await database.db.selectFrom('organisations').select('id').execute();
     const users = await database.db.selectFrom('users').select('id').execute();
@@ -128,7 +128,7 @@ describeEachDatabase('auth API', (kind) => {
     const c = new TestClient(t.app);
     const res = await c.signIn(ADMIN.email.toUpperCase(), ADMIN.password);
     assert.equal(res.statusCode, 200);
-    const view = res.json() as SessionView;
+    const view = res.json<SessionView>();
     assert.equal(view.user.email, ADMIN.email);
     assert.equal(view.user.displayName, ADMIN.displayName);
     assert.equal(view.organisation.name, ADMIN.organisationName);

@@ -116,7 +116,7 @@ describeEachDatabase('HTTP behaviour', (kind) => {
   });
 
   test('MEET-CREATE: a join link /m/<id> serves the web app', async () => {
-    const m = (await admin.post('/api/meetings', { name: 'Linked' })).json() as { joinUrl: string };
+    const m = (await admin.post('/api/meetings', { name: 'Linked' })).json<{ joinUrl: string }>();
     const path = new URL(m.joinUrl).pathname;
     assert.match(path, /^\/m\/[0-9a-f-]{36}$/);
     const res = await t.app.inject({ method: 'GET', url: path });

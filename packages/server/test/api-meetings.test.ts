@@ -63,7 +63,7 @@ describeEachDatabase('meetings API', (kind) => {
   test('MEET-CREATE: a user creates a meeting with a join link and a numeric extension', async () => {
     const res = await admin.post('/api/meetings', { name: '  Weekly planning ', description: 'Roadmap' });
     assert.equal(res.statusCode, 201);
-    const m = res.json() as MeetingView;
+    const m = res.json<MeetingView>();
     assert.match(m.id, UUID);
     assert.equal(m.name, 'Weekly planning');
     assert.equal(m.description, 'Roadmap');
@@ -87,21 +87,21 @@ describeEachDatabase('meetings API', (kind) => {
   });
 
   test('MEET-CREATE: the list shows only my meetings, newest first', async () => {
-    const first = (await bob.post('/api/meetings', { name: 'Bob one' })).json() as MeetingView;
+    const first = (await bob.post('/api/meetings', { name: 'Bob one' })).json<MeetingView>();
     t.clock.advance(1000);
-    const second = (await bob.post('/api/meetings', { name: 'Bob two' })).json() as MeetingView;
-    const mine = (await bob.get('/api/meetings')).json() as { meetings: MeetingView[] };
+    const second = (await bob.post('/api/meetings', { name: 'Bob two' })).json<MeetingView>();
+    const mine = (await bob.get('/api/meetings')).json<{ meetings: MeetingView[] }>();
     assert.deepEqual(
       mine.meetings.map((m) => m.id),
       [second.id, first.id],
     );
-    const adminList = (await admin.get('/api/meetings')).json() as { meetings: MeetingView[] };
+    const adminList = (await admin.get('/api/meetings')).json<{ meetings: MeetingView[] }>();
     assert.ok(adminList.meetings.length >= 1);
     assert.ok(adminList.meetings.every((m) => m.ownerId === adminSession.user.id));
   });
 
   test('MEET-CREATE: the owner renames a meeting and changes its description', async () => {
-    const m = (await admin.post('/api/meetings', { name: 'Old name' })).json() as MeetingView;
+    const m = (await admin.post('/api/meetings', { name: 'Old name' })).json<MeetingView>();
     const renamed = await admin.patch(`/api/meetings/${m.id}`, { name: 'New name' });
     assert.equal(renamed.statusCode, 200);
     assert.equal(renamed.json().name, 'New name');
@@ -118,12 +118,12 @@ describeEachDatabase('meetings API', (kind) => {
   });
 
   test('MEET-CREATE: the owner deletes a meeting and its link stops working', async () => {
-    const m = (await admin.post('/api/meetings', { name: 'Short-lived' })).json() as MeetingView;
+    const m = (await admin.post('/api/meetings', { name: 'Short-lived' })).json<MeetingView>();
     const del = await admin.delete(`/api/meetings/${m.id}`);
     assert.equal(del.statusCode, 204);
     assert.equal((await admin.get(`/api/meetings/${m.id}`)).json().code, 'meeting_not_found');
     assert.equal((await new TestClient(t.app).get(`/api/meetings/${m.id}/public`)).statusCode, 404);
-    const list = (await admin.get('/api/meetings')).json() as { meetings: MeetingView[] };
+    const list = (await admin.get('/api/meetings')).json<{ meetings: MeetingView[] }>();
     assert.ok(!list.meetings.some((x) => x.id === m.id));
     assert.equal((await admin.delete(`/api/meetings/${m.id}`)).statusCode, 404);
   });
@@ -133,7 +133,7 @@ describeEachDatabase('meetings API', (kind) => {
     for (let i = 0; i < 25; i++) {
       const res = await (i % 2 ? admin : bob).post('/api/meetings', { name: `Room ${i}` });
       assert.equal(res.statusCode, 201);
-      created.push(res.json() as MeetingView);
+      created.push(res.json<MeetingView>());
     }
     for (const m of created) assert.match(m.extension, /^\d{6}$/);
     const rows = await database.db
@@ -147,7 +147,7 @@ describeEachDatabase('meetings API', (kind) => {
   test('MEET-CREATE: others can neither see nor change my meeting (404, as if it did not exist)', async () => {
     const m = (
       await admin.post('/api/meetings', { name: 'Board only', description: 'secret' })
-    ).json() as MeetingView;
+    ).json<MeetingView>();
     for (const other of [bob, outsider]) {
       for (const res of [
         await other.get(`/api/meetings/${m.id}`),
@@ -160,7 +160,7 @@ describeEachDatabase('meetings API', (kind) => {
           message: 'There is no meeting at this link',
         });
       }
-      const list = (await other.get('/api/meetings')).json() as { meetings: MeetingView[] };
+      const list = (await other.get('/api/meetings')).json<{ meetings: MeetingView[] }>();
       assert.ok(!list.meetings.some((x) => x.id === m.id));
     }
     const unknown = await bob.get('/api/meetings/0190c9a4-0000-7000-8000-000000000000');
@@ -168,14 +168,14 @@ describeEachDatabase('meetings API', (kind) => {
       code: 'meeting_not_found',
       message: 'There is no meeting at this link',
     });
-    const still = (await admin.get(`/api/meetings/${m.id}`)).json() as MeetingView;
+    const still = (await admin.get(`/api/meetings/${m.id}`)).json<MeetingView>();
     assert.equal(still.name, 'Board only');
   });
 
   test('MEET-CREATE: anyone with the link sees the meeting name and organisation, nothing more', async () => {
     const m = (
       await admin.post('/api/meetings', { name: 'Town hall', description: 'internal' })
-    ).json() as MeetingView;
+    ).json<MeetingView>();
     const res = await new TestClient(t.app).get(`/api/meetings/${m.id}/public`);
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { id: m.id, name: 'Town hall', organisationName: 'Acme Research' });
@@ -185,12 +185,12 @@ describeEachDatabase('meetings API', (kind) => {
   });
 
   test('IAM-GUEST: a named guest gets a short-lived token bound to that one meeting', async () => {
-    const m = (await admin.post('/api/meetings', { name: 'Client call' })).json() as MeetingView;
+    const m = (await admin.post('/api/meetings', { name: 'Client call' })).json<MeetingView>();
     const res = await new TestClient(t.app).post(`/api/meetings/${m.id}/guests`, {
       displayName: ' Grace Guest ',
     });
     assert.equal(res.statusCode, 201);
-    const view = res.json() as GuestTokenView;
+    const view = res.json<GuestTokenView>();
     assert.ok(view.token.length >= 40);
     assert.equal(view.expiresAt, new Date(t.clock.now().getTime() + 12 * HOUR).toISOString());
 
@@ -222,15 +222,15 @@ describeEachDatabase('meetings API', (kind) => {
   });
 
   test('IAM-GUEST: a guest token stops working when it expires or its meeting is deleted', async () => {
-    const m = (await admin.post('/api/meetings', { name: 'Expiring' })).json() as MeetingView;
+    const m = (await admin.post('/api/meetings', { name: 'Expiring' })).json<MeetingView>();
     const c = new TestClient(t.app);
     const early = (
       await c.post(`/api/meetings/${m.id}/guests`, { displayName: 'Early' })
-    ).json() as GuestTokenView;
+    ).json<GuestTokenView>();
     t.clock.advance(12 * HOUR - 1000);
     const late = (
       await c.post(`/api/meetings/${m.id}/guests`, { displayName: 'Late' })
-    ).json() as GuestTokenView;
+    ).json<GuestTokenView>();
     assert.ok(await signalingAuth.principalFromGuestToken(early.token), 'valid until it expires');
     t.clock.advance(2000);
     assert.equal(await signalingAuth.principalFromGuestToken(early.token), null, 'expired');
@@ -240,7 +240,7 @@ describeEachDatabase('meetings API', (kind) => {
   });
 
   test('IAM-GUEST: a bad guest display name is refused naming the field', async () => {
-    const m = (await admin.post('/api/meetings', { name: 'Names' })).json() as MeetingView;
+    const m = (await admin.post('/api/meetings', { name: 'Names' })).json<MeetingView>();
     const c = new TestClient(t.app);
     for (const displayName of ['', '   ', 'x'.repeat(65), 'bell\u0007', 42]) {
       const res = await c.post(`/api/meetings/${m.id}/guests`, { displayName });
@@ -251,7 +251,7 @@ describeEachDatabase('meetings API', (kind) => {
   });
 
   test('IAM-GUEST: guest tokens are rate-limited per address', async () => {
-    const m = (await admin.post('/api/meetings', { name: 'Popular' })).json() as MeetingView;
+    const m = (await admin.post('/api/meetings', { name: 'Popular' })).json<MeetingView>();
     const c = new TestClient(t.app, '203.0.113.77');
     for (let i = 0; i < 120; i++) {
       const res = await c.post(`/api/meetings/${m.id}/guests`, { displayName: `Guest ${i}` });
@@ -271,9 +271,9 @@ describeEachDatabase('meetings API', (kind) => {
   test('IAM-LOCAL: signaling recognises the session cookie of a request, and not after sign-out', async () => {
     const c = new TestClient(t.app);
     await c.signIn('bob@acme.test', 'bobs long password');
-    const who = (await c.get('/test/whoami')).json() as {
+    const who = (await c.get('/test/whoami')).json<{
       principal: { kind: string; displayName: string } | null;
-    };
+    }>();
     assert.equal(who.principal?.kind, 'user');
     assert.equal(who.principal?.displayName, 'Bob');
     const stale = c.cookie;

@@ -31,7 +31,7 @@ describeEachDatabase('client addresses behind a reverse proxy', (kind) => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database, { env: { CONCLAVE_TRUST_PROXY: PROXY } });
     const { client: admin } = await setUp(t);
-    meeting = (await admin.post('/api/meetings', { name: 'Open day' })).json() as MeetingView;
+    meeting = (await admin.post('/api/meetings', { name: 'Open day' })).json<MeetingView>();
   });
   after(async () => {
     await t?.close();

@@ -15,7 +15,7 @@ describeEachDatabase('free text and identifiers in the API', (kind) => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database);
     ({ client: admin } = await setUp(t));
-    meeting = (await admin.post('/api/meetings', { name: 'Weekly sync' })).json() as MeetingView;
+    meeting = (await admin.post('/api/meetings', { name: 'Weekly sync' })).json<MeetingView>();
   });
   after(async () => {
     await t?.close();
@@ -50,7 +50,7 @@ describeEachDatabase('free text and identifiers in the API', (kind) => {
     const desc = await admin.patch(`/api/meetings/${meeting.id}`, { description: 'Agenda\u0000' });
     assert.equal(desc.statusCode, 400);
     assert.equal(desc.json().field, 'description');
-    const list = (await admin.get('/api/meetings')).json() as { meetings: MeetingView[] };
+    const list = (await admin.get('/api/meetings')).json<{ meetings: MeetingView[] }>();
     assert.deepEqual(
       list.meetings.map((m) => [m.name, m.description]),
       [['Weekly sync', '']],
@@ -60,8 +60,8 @@ describeEachDatabase('free text and identifiers in the API', (kind) => {
   test('MEET-CREATE: names are stored normalised (NFC, single plain spaces)', async () => {
     const res = await admin.post('/api/meetings', { name: '  Zoe\u0308\u00a0 and   team ' });
     assert.equal(res.statusCode, 201, res.body);
-    assert.equal((res.json() as MeetingView).name, 'Zoë and team');
-    await admin.delete(`/api/meetings/${(res.json() as MeetingView).id}`);
+    assert.equal(res.json<MeetingView>().name, 'Zoë and team');
+    await admin.delete(`/api/meetings/${res.json<MeetingView>().id}`);
   });
 
   test('IAM-LOCAL: an organisation or Administrator name with a NUL is refused at setup', async () => {

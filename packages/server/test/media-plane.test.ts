@@ -138,7 +138,7 @@ describe('external media plane', { skip }, () => {
   after(async () => {
     await plane?.stop();
     await stopJanus();
-    if (config) await removeJanusConfig(config);
+    if (config !== undefined) await removeJanusConfig(config);
   });
 
   test('connects to the configured Janus with the API secret and creates rooms there', async () => {

@@ -35,11 +35,11 @@ describe('signaling, room and media metrics', { skip }, () => {
   let owner: TestClient;
 
   const newMeeting = async (name: string) =>
-    (await owner.post('/api/meetings', { name })).json() as MeetingView;
+    (await owner.post('/api/meetings', { name })).json<MeetingView>();
   const ownerSocket = () => SignalClient.connect(url, { origin: ORIGIN, cookieHeader: owner.cookie ?? '' });
   const guestSocket = async (meetingId: string, displayName: string) => {
     const res = await new TestClient(t.app).post(`/api/meetings/${meetingId}/guests`, { displayName });
-    const token = (res.json() as { token: string }).token;
+    const token = res.json<{ token: string }>().token;
     return { socket: await SignalClient.connect(url, { origin: ORIGIN }), token };
   };
   /** What moved between two scrapes. */
@@ -204,8 +204,8 @@ describe('signaling, room and media metrics', { skip }, () => {
     // Until the supervisor's new Janus answers, the server is alive but not ready.
     const down = await ready();
     assert.equal(down.statusCode, 503);
-    assert.equal((down.json() as ReadinessView).database, 'ready');
-    assert.notEqual((down.json() as ReadinessView).media, 'ready');
+    assert.equal(down.json<ReadinessView>().database, 'ready');
+    assert.notEqual(down.json<ReadinessView>().media, 'ready');
 
     const back = await eventually((s) => s.value('conclave_media_ready') === 1, 'media ready again');
     assert.equal((await ready()).statusCode, 200);

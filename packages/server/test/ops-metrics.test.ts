@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { ReadinessView } from '@conclave/protocol';
 import { ConfigError, loadConfig } from '../src/config';
 import { setUp, startTestApp, TestClient, type TestApp } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
@@ -48,7 +47,7 @@ describe('Prometheus metrics over HTTP', () => {
     assert.ok(after.value('conclave_http_request_duration_seconds_sum', { route: '/api/health' }) > 0);
 
     // Labels hold patterns, never the IDs or paths that were asked for.
-    for (const secret of [...ids, unknown, (created.json() as { id: string }).id]) {
+    for (const secret of [...ids, unknown, created.json<{ id: string }>().id]) {
       assert.ok(!after.text.includes(secret), `${secret} leaked into the metrics`);
     }
     const routes = after.labelValues('conclave_http_', 'route');
@@ -186,7 +185,7 @@ describeEachDatabase('readiness apart from liveness', (kind) => {
     try {
       const ok = await ready.app.inject({ method: 'GET', url: '/api/ready' });
       assert.equal(ok.statusCode, 200);
-      assert.deepEqual(ok.json(), { status: 'ready', database: 'ready', media: 'ready' } as ReadinessView);
+      assert.deepEqual(ok.json(), { status: 'ready', database: 'ready', media: 'ready' });
       assert.equal((await scrape(ready.app)).value('conclave_media_ready'), 1);
 
       const notYet = await starting.app.inject({ method: 'GET', url: '/api/ready' });
@@ -195,7 +194,7 @@ describeEachDatabase('readiness apart from liveness', (kind) => {
         status: 'not_ready',
         database: 'ready',
         media: 'starting',
-      } as ReadinessView);
+      });
       assert.equal((await scrape(starting.app)).value('conclave_media_ready'), 0);
       // Liveness is not readiness: the same server is alive and says why it is degraded.
       const alive = await starting.app.inject({ method: 'GET', url: '/api/health' });
@@ -209,7 +208,7 @@ describeEachDatabase('readiness apart from liveness', (kind) => {
         status: 'not_ready',
         database: 'unavailable',
         media: 'ready',
-      } as ReadinessView);
+      });
       // Without its database the process is still alive: health says so, and why.
       const stillAlive = await ready.app.inject({ method: 'GET', url: '/api/health' });
       assert.equal(stillAlive.statusCode, 200);

@@ -39,7 +39,7 @@ describe('signaling resource limits', { skip }, () => {
     const sockets = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5'].map((u) => connect(u)));
     const replies = await Promise.all(sockets.map((c) => c.request({ type: 'join', meetingId: meeting.id })));
     const joined = replies.filter((r) => r.type === 'joined');
-    const full = replies.filter((r) => r.type === 'error') as Array<ServerMessageOf<'error'>>;
+    const full = replies.filter((r): r is ServerMessageOf<'error'> => r.type === 'error');
     assert.equal(joined.length, 3, JSON.stringify(replies.map((r) => r.type)));
     assert.deepEqual(
       full.map((e) => e.code),

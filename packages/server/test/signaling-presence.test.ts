@@ -22,7 +22,7 @@ describe('presence after sign-out and meeting deletion', { skip }, () => {
     return socket;
   };
   const newMeeting = async (name: string) =>
-    (await owner.post('/api/meetings', { name })).json() as MeetingView;
+    (await owner.post('/api/meetings', { name })).json<MeetingView>();
 
   before(async () => {
     database = await createTestDatabase('sqlite');

@@ -25,7 +25,7 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
     const client = await connect(cookie);
     const joined = await client.request({ type: 'join', meetingId });
     assert.equal(joined.type, 'joined', JSON.stringify(joined));
-    return { client, joined: joined as ServerMessageOf<'joined'> };
+    return { client, joined };
   };
   /** Asks Janus itself whether a room exists. */
   const janusRoomExists = async (roomId: number) => {
@@ -157,13 +157,12 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
         guestToken: 'guest-for-m1',
       });
       assert.equal(guestJoined.type, 'joined');
-      const g = guestJoined as ServerMessageOf<'joined'>;
-      assert.deepEqual(g.participants.map((p) => [p.displayName, p.kind]).sort(), [
+      assert.deepEqual(guestJoined.participants.map((p) => [p.displayName, p.kind]).sort(), [
         ['Alice', 'user'],
         ['Gina (guest)', 'guest'],
       ]);
       const announced = await alice.next('participantJoined');
-      assert.equal(announced.participant.id, g.participantId);
+      assert.equal(announced.participant.id, guestJoined.participantId);
       assert.equal(announced.participant.displayName, 'Gina (guest)');
       assert.equal(announced.participant.kind, 'guest');
 
@@ -176,7 +175,7 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
       assert.equal(left.type, 'ack');
       assert.equal(await guest.closed(), 1000);
       const gone = await alice.next('participantLeft');
-      assert.deepEqual([gone.participantId, gone.reason], [g.participantId, 'left']);
+      assert.deepEqual([gone.participantId, gone.reason], [guestJoined.participantId, 'left']);
 
       // Closing the socket without leave: the others see "disconnected".
       const { client: bob, joined: bobJoined } = await joinAs('bob');
@@ -253,7 +252,7 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
         ],
       });
       assert.equal(answer.type, 'publishAnswer', JSON.stringify(answer));
-      assert.match((answer as ServerMessageOf<'publishAnswer'>).sdp, /a=recvonly/);
+      assert.match(answer.sdp, /a=recvonly/);
       const update = await bob.next('participantUpdated', (m) => m.participant.id === joined.participantId);
       assert.deepEqual(update.participant.tracks, [
         { source: 'microphone', muted: false },
@@ -294,9 +293,8 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
         tracks: [{ mid: '0', source: 'microphone' }],
       });
       assert.equal(refused.type, 'error', JSON.stringify(refused));
-      const error = refused as ServerMessageOf<'error'>;
-      assert.equal(error.code, 'media_error');
-      assert.doesNotMatch(error.message, /janus|mandatory|sdp|ice|fingerprint|\d{3}/i);
+      assert.equal(refused.code, 'media_error');
+      assert.doesNotMatch(refused.message, /janus|mandatory|sdp|ice|fingerprint|\d{3}/i);
       assert.equal((await alice.request({ type: 'ping' })).type, 'pong', 'the socket stays usable');
       alice.close();
       await alice.closed();
@@ -374,7 +372,7 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
       while (mallory.received.filter((m) => m.type === 'error').length < 500 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
       }
-      const errors = mallory.received.filter((m) => m.type === 'error') as Array<ServerMessageOf<'error'>>;
+      const errors = mallory.received.filter((m): m is ServerMessageOf<'error'> => m.type === 'error');
       assert.equal(errors.length, 500, 'one error frame per bad frame');
       const codes = new Set(errors.map((e) => e.code));
       for (const code of [

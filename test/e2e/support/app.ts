@@ -67,15 +67,11 @@ export async function createMeeting(
 
 // ---- the meeting page ----
 
-export const tiles = (page: Page): Locator => page.locator('[data-testid="participant-tile"]');
 export const selfTile = (page: Page): Locator =>
   page.locator('[data-testid="participant-tile"][data-self="true"]');
-export const remoteTiles = (page: Page): Locator =>
-  page.locator('[data-testid="participant-tile"][data-self="false"]');
 /** The remote tile of the participant with this id. */
 export const tileOf = (page: Page, participantId: string): Locator =>
   page.locator(`[data-testid="participant-tile"][data-participant-id="${participantId}"]`);
-export const cameraVideo = (tile: Locator): Locator => tile.locator('video[data-source="camera"]');
 
 /** Waits until the page shows the meeting stage with its own tile; returns its participant id. */
 export async function waitOnStage(page: Page, timeoutMs = 20_000): Promise<string> {

@@ -6,14 +6,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CAMERA_CODES, installMarkedCamera } from './camera';
 
 /** Debian's Chromium; `npx playwright install` cannot work here. Override with CONCLAVE_CHROMIUM. */
-export const CHROMIUM_PATH = process.env.CONCLAVE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CONCLAVE_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * The flags DESIGN.md lists as working here. Playwright adds `--user-data-dir` itself, pointing at a
  * fresh temporary profile per launch (passing our own is refused by `launch()`), so the profile is
  * always fresh; `--headless` is also what `headless: true` adds, listed to keep the list complete.
  */
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -95,7 +95,7 @@ export class TestBrowser {
     let cameraCode: number | null = null;
     if (options.distinctCamera !== false) {
       cameraCode = this.participants % CAMERA_CODES.length;
-      await context.addInitScript(installMarkedCamera, CAMERA_CODES[cameraCode]!);
+      await context.addInitScript(installMarkedCamera, CAMERA_CODES[cameraCode]);
     }
     this.participants++;
     const page = await context.newPage();

@@ -27,7 +27,8 @@ export const CAMERA_CODES = [
 /** Runs in the page before any of its scripts (context.addInitScript). */
 export function installMarkedCamera(code: readonly number[]): void {
   const md = navigator.mediaDevices;
-  if (!md || typeof MediaStreamTrackProcessor === 'undefined') return;
+  // Undefined outside secure contexts, whatever the DOM types say.
+  if (md === undefined || typeof MediaStreamTrackProcessor === 'undefined') return;
   const original = md.getUserMedia.bind(md);
   md.getUserMedia = async (constraints?: MediaStreamConstraints) => {
     const stream = await original(constraints);

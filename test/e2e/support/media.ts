@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 /**
  * Media checks that run inside pages, plus the arithmetic that runs in Node.
@@ -9,8 +9,8 @@ import type { Locator, Page } from 'playwright-core';
  */
 
 /** Snapshot size: small enough to move quickly, large enough to see the fake camera's shape. */
-export const SNAPSHOT_WIDTH = 64;
-export const SNAPSHOT_HEIGHT = 48;
+const SNAPSHOT_WIDTH = 64;
+const SNAPSHOT_HEIGHT = 48;
 
 /**
  * Pearson correlation at or above which a receiver's picture is taken to show the sender's
@@ -41,7 +41,7 @@ export interface VideoRef {
  * all in one task of the page (so one page's snapshots are simultaneous). Throws when an element is
  * missing or has no decoded picture yet (videoWidth 0), which would otherwise read as black.
  */
-export async function snapshotVideos(page: Page, selectors: readonly string[]): Promise<Snapshot[]> {
+async function snapshotVideos(page: Page, selectors: readonly string[]): Promise<Snapshot[]> {
   return page.evaluate(
     ({ selectors, width, height }) => {
       const canvas = document.createElement('canvas');
@@ -121,21 +121,6 @@ export function contrast(s: Snapshot): number {
   return Math.sqrt(s.pixels.reduce((x, y) => x + (y - mean) ** 2, 0) / n);
 }
 
-/** Frames a `<video>` element has presented so far (requestVideoFrameCallback's counter). */
-export async function presentedFrames(video: Locator): Promise<number> {
-  return video.evaluate(
-    (el) =>
-      new Promise<number>((resolve) => {
-        const v = el as HTMLVideoElement;
-        const timer = setTimeout(() => resolve(v.getVideoPlaybackQuality().totalVideoFrames), 1000);
-        v.requestVideoFrameCallback((_now, meta) => {
-          clearTimeout(timer);
-          resolve(meta.presentedFrames);
-        });
-      }),
-  );
-}
-
 export interface RemoteMediaStat {
   participantId: string;
   source: 'microphone' | 'camera';
@@ -162,7 +147,7 @@ function pick(stats: RemoteMediaStat[], participantId: string, source: 'micropho
 }
 
 /** The counter for one remote track, or null while that track is not subscribed. */
-export async function remoteCounter(
+async function remoteCounter(
   page: Page,
   participantId: string,
   source: 'microphone' | 'camera',

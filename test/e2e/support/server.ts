@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { HealthView } from '@conclave/protocol';
 
 /** The repository root (this file is test/e2e/support/server.ts). */
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
  * The web app builds a server can serve: the tests' build, whose pages expose their SDK room as
@@ -191,7 +191,7 @@ export class TestServer {
   }
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((resolve, reject) => {
     srv.once('error', reject);

@@ -4,8 +4,6 @@ import { avatarHue, initials } from '../ui/components';
 import { CameraOffIcon, MicOffIcon } from '../ui/icons';
 import { useSpeaking, useTrackElement } from './media';
 
-type SinkableAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
-
 /**
  * One person on the stage: their camera (or an avatar when it is off), name, whether they are a
  * guest, and mute state.
@@ -47,7 +45,7 @@ export function ParticipantTile({
   useEffect(() => setHasPicture(false), [videoTrack]);
 
   useEffect(() => {
-    const el = audioRef.current as SinkableAudio | null;
+    const el = audioRef.current;
     if (el?.setSinkId && speakerId !== undefined) el.setSinkId(speakerId).catch(() => undefined);
   }, [speakerId, audioTrack]);
 

@@ -5,7 +5,7 @@ import type { LobbyError } from './Lobby';
 import { exposeRoom, withdrawRoom } from './testHook';
 
 /** Where a participant is: the lobby, the meeting, or a page that says why they are out of it. */
-export type Phase =
+type Phase =
   /** `joining` is the room being joined from the lobby: the lobby stays until it is in. */
   | { kind: 'lobby'; error: LobbyError | null; joining: Room | null }
   | { kind: 'meeting'; room: Room; joining: boolean; selfName: string }

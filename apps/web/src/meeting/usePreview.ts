@@ -11,7 +11,7 @@ export interface MediaPrefs {
 
 const PREFS_KEY = 'conclave.media';
 
-export function loadPrefs(): MediaPrefs {
+function loadPrefs(): MediaPrefs {
   try {
     const raw = localStorage.getItem(PREFS_KEY);
     const v = raw ? (JSON.parse(raw) as Partial<MediaPrefs>) : {};

@@ -35,14 +35,16 @@ export function useDevices(refreshKey: unknown = null): MediaDeviceInfo[] {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   useEffect(() => {
     const md = navigator.mediaDevices;
-    if (!md?.enumerateDevices) return;
+    if (typeof md?.enumerateDevices !== 'function') return;
     let cancelled = false;
-    const load = () =>
+    // A failed enumeration keeps the last list.
+    const load = () => {
       md.enumerateDevices().then(
         (list) => !cancelled && setDevices(list.filter((d) => d.deviceId !== '')),
         () => undefined,
       );
-    void load();
+    };
+    load();
     md.addEventListener('devicechange', load);
     return () => {
       cancelled = true;

@@ -10,6 +10,8 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const user = session.session?.user;
+  // Not waited for: the session is forgotten here and the page moves to sign-in even if the server
+  // could not be told (that failure still reaches the console).
   const signOut = async () => {
     setBusy(true);
     try {
@@ -39,7 +41,7 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
               <bdi className="user-name">{user.displayName}</bdi>
               <span className="user-email">{user.email}</span>
             </span>
-            <Button variant="ghost" size="sm" onClick={signOut} busy={busy}>
+            <Button variant="ghost" size="sm" onClick={() => void signOut()} busy={busy}>
               <SignOutIcon size={16} />
               Sign out
             </Button>

@@ -8,7 +8,7 @@ export function AuthLayout({
   children,
 }: {
   title: string;
-  subtitle?: ReactNode;
+  subtitle?: string;
   children: ReactNode;
 }) {
   return (

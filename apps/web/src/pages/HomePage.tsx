@@ -102,6 +102,7 @@ function CreateMeetingCard({
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  // Shows its own errors, so the form handler need not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!name.trim()) {
@@ -122,7 +123,7 @@ function CreateMeetingCard({
   return (
     <section className="card create-card" aria-labelledby="new-meeting">
       <h2 id="new-meeting">New meeting</h2>
-      <form className="create-form" onSubmit={submit} noValidate>
+      <form className="create-form" onSubmit={(e) => void submit(e)} noValidate>
         <TextField
           label="Meeting name"
           name="meetingName"
@@ -162,6 +163,7 @@ function MeetingRow({
     if (mode === 'rename') renameRef.current?.select();
   }, [mode]);
 
+  // Shows its own errors, so the form handler need not wait for it.
   const rename = async (e: FormEvent) => {
     e.preventDefault();
     if (!name.trim()) {
@@ -180,6 +182,7 @@ function MeetingRow({
     }
   };
 
+  // Shows its own errors, so the button need not wait for it.
   const remove = async () => {
     setBusy(true);
     setError(undefined);
@@ -195,7 +198,7 @@ function MeetingRow({
   return (
     <li className="meeting-row" data-testid="meeting-row" data-meeting-id={meeting.id}>
       {mode === 'rename' ? (
-        <form className="rename-form" onSubmit={rename} noValidate>
+        <form className="rename-form" onSubmit={(e) => void rename(e)} noValidate>
           <TextField
             ref={renameRef}
             label="New name"
@@ -231,7 +234,7 @@ function MeetingRow({
           {mode === 'delete' ? (
             <div className="row-actions confirm" role="group" aria-label={`Confirm deleting ${meeting.name}`}>
               <span className="confirm-text">Delete this meeting and its link?</span>
-              <Button variant="danger" size="sm" busy={busy} onClick={remove}>
+              <Button variant="danger" size="sm" busy={busy} onClick={() => void remove()}>
                 Delete meeting
               </Button>
               <Button variant="ghost" size="sm" onClick={() => setMode('view')}>

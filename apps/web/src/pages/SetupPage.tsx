@@ -25,6 +25,7 @@ export function SetupPage() {
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
 
+  // Shows its own errors, so the form handler need not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -54,7 +55,7 @@ export function SetupPage() {
       title="Set up Conclave"
       subtitle="Name your organisation and create its first administrator account. You can invite everyone else afterwards."
     >
-      <form className="stack" onSubmit={submit} noValidate>
+      <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
         {showAlert && <Alert>{error.message}</Alert>}
         {linkToken === '' && (
           <TextField

@@ -58,7 +58,7 @@ export function TextField({
 }: InputHTMLAttributes<HTMLInputElement> & {
   label: string;
   error?: string | undefined;
-  hint?: ReactNode;
+  hint?: string;
   ref?: Ref<HTMLInputElement>;
 }) {
   const id = useId();
@@ -124,6 +124,7 @@ export function CopyButton({
   const [copied, setCopied] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(timer.current ?? undefined), []);
+  // Never fails: a refused clipboard falls back to select-and-copy, so the button need not wait for it.
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
@@ -145,7 +146,7 @@ export function CopyButton({
       variant={variant}
       size={size}
       className={className}
-      onClick={copy}
+      onClick={() => void copy()}
       aria-label={label}
       title={label}
     >

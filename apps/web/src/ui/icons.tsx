@@ -97,13 +97,6 @@ export const UsersIcon = (p: P) => (
   </Icon>
 );
 
-export const LinkIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M10 13a5 5 0 0 0 7.54.54l3-3a5 5 0 0 0-7.07-7.07l-1.72 1.71" />
-    <path d="M14 11a5 5 0 0 0-7.54-.54l-3 3a5 5 0 0 0 7.07 7.07l1.71-1.71" />
-  </Icon>
-);
-
 export const PlusIcon = (p: P) => (
   <Icon {...p}>
     <path d="M12 5v14M5 12h14" />
@@ -140,12 +133,6 @@ export const SpeakerOffIcon = (p: P) => (
   <Icon {...p}>
     <path d="M11 5 6 9H2v6h4l5 4V5Z" />
     <path d="m22 9-6 6M16 9l6 6" />
-  </Icon>
-);
-
-export const ArrowLeftIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M19 12H5M12 19l-7-7 7-7" />
   </Icon>
 );
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SetupTokenStore } from './setup-token';
 
-export const SETUP_LINK_FILE = 'setup-link';
+const SETUP_LINK_FILE = 'setup-link';
 
 /**
  * Before first-run setup, each start issues a fresh setup token and tells the operator the link that

@@ -8,9 +8,9 @@ import type { UserPrincipal } from '../domain';
 import { DEVICE_TTL_MS } from './devices';
 import { principalOf, type ActiveSession, type SessionStore } from './sessions';
 
-export const SESSION_COOKIE = 'conclave_session';
+const SESSION_COOKIE = 'conclave_session';
 /** Marks a browser where its user signed in before (see devices.ts); read only by sign-in. */
-export const DEVICE_COOKIE = 'conclave_device';
+const DEVICE_COOKIE = 'conclave_device';
 const DEVICE_COOKIE_PATH = '/api/auth';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -22,7 +22,7 @@ import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords'
 import { defaultSessionPolicy, SessionStore, type SessionPolicy } from './sessions';
 import { AccountStore } from './store';
 
-export interface AuthLimits {
+interface AuthLimits {
   signIn: SignInLimits;
   /**
    * Guest tokens issued per client address. Generous, since a whole company of guests may join one
@@ -31,7 +31,7 @@ export interface AuthLimits {
   guestTokensPerIp: RateLimitRule;
 }
 
-export const defaultAuthLimits: AuthLimits = {
+const defaultAuthLimits: AuthLimits = {
   signIn: defaultSignInLimits,
   guestTokensPerIp: { limit: 120, windowMs: 10 * 60_000 },
 };

@@ -1,1 +1,1 @@
-export { runBackupCli, type CliContext } from './cli';
+export { runBackupCli } from './cli';

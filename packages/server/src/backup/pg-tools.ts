@@ -15,7 +15,7 @@ const DEBIAN_VERSIONS = '/usr/lib/postgresql';
  * The newest installed version of a PostgreSQL client tool. Debian keeps each major version in its own
  * folder; pg_dump must be at least as new as the server, so the newest is the one most likely to work.
  */
-export function findPostgresTool(name: string): string {
+function findPostgresTool(name: string): string {
   if (existsSync(DEBIAN_VERSIONS)) {
     const versions = readdirSync(DEBIAN_VERSIONS).sort((a, b) => Number(b) - Number(a));
     for (const version of versions) {

@@ -14,7 +14,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'Not found', code: ErrorCode = 'not_found') => new AppError(404, code, what);
-export const forbidden = (why = 'You are not allowed to do that') => new AppError(403, 'forbidden', why);
 export const unauthorized = (why = 'Sign in first') => new AppError(401, 'unauthorized', why);
 
 /** 429 with the number of seconds after which trying again can succeed (sent as Retry-After). */

@@ -50,7 +50,7 @@ export type MediaConfig =
     };
 
 /** Names the file to read instead of the default one. */
-export const CONFIG_FILE_VARIABLE = 'CONCLAVE_CONFIG';
+const CONFIG_FILE_VARIABLE = 'CONCLAVE_CONFIG';
 
 export interface LoadConfigOptions {
   /** Resolves relative paths given in the environment; defaults to the process's working directory. */

@@ -47,17 +47,6 @@ export const port: ValueKind<number> = (() => {
   };
 })();
 
-const TRUE = ['1', 'true', 'yes'];
-const FALSE = ['0', 'false', 'no'];
-export const boolean: ValueKind<boolean> = {
-  fromEnv: z
-    .enum([...TRUE, ...FALSE] as [string, ...string[]], {
-      error: 'must be one of 1, 0, true, false, yes, no',
-    })
-    .transform((v) => TRUE.includes(v)),
-  fromFile: z.boolean({ error: 'must be true or false' }),
-};
-
 /** "20000-40000" in both places: one string is easier to read than a two-field object. */
 export const portRange: ValueKind<{ min: number; max: number }> = sameForBoth(
   string()

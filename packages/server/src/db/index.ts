@@ -8,5 +8,5 @@ export {
   type DatabaseHandle,
   type DatabaseKind,
 } from './connect';
-export { migrateToLatest, MigrationError } from './migrations';
+export { migrateToLatest } from './migrations';
 export type * from './schema';

@@ -140,7 +140,7 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   constructor(
     readonly migration: string | undefined,
     cause: unknown,

@@ -16,7 +16,7 @@ export interface Database {
   trusted_devices: TrustedDeviceTable;
 }
 
-export interface OrganisationTable {
+interface OrganisationTable {
   id: string;
   name: string;
   created_at: string;
@@ -26,13 +26,13 @@ export interface OrganisationTable {
  * One row once first-run setup has completed. Its fixed primary key is what makes setup happen
  * exactly once, even when two setup requests race.
  */
-export interface InstallationTable {
+interface InstallationTable {
   id: string;
   organisation_id: string;
   completed_at: string;
 }
 
-export interface UserTable {
+interface UserTable {
   id: string;
   organisation_id: string;
   /** Lower-cased; the username. Unique across the installation. */
@@ -44,7 +44,7 @@ export interface UserTable {
   created_at: string;
 }
 
-export interface SessionTable {
+interface SessionTable {
   id: string;
   /** SHA-256 of the cookie's token: a database dump cannot be replayed as a login. */
   token_hash: string;
@@ -55,7 +55,7 @@ export interface SessionTable {
   expires_at: string;
 }
 
-export interface MeetingTable {
+interface MeetingTable {
   id: string;
   organisation_id: string;
   owner_id: string;
@@ -67,7 +67,7 @@ export interface MeetingTable {
   updated_at: string;
 }
 
-export interface GuestTokenTable {
+interface GuestTokenTable {
   id: string;
   token_hash: string;
   meeting_id: string;
@@ -77,7 +77,7 @@ export interface GuestTokenTable {
 }
 
 /** The one-time token that first-run setup needs; one row until setup completes. */
-export interface SetupTokenTable {
+interface SetupTokenTable {
   id: string;
   token_hash: string;
   created_at: string;
@@ -87,7 +87,7 @@ export interface SetupTokenTable {
  * Browsers where a user has signed in before. Their cookie lets the owner sign in even while
  * strangers are guessing that account's password from elsewhere (see auth/sign-in-guard.ts).
  */
-export interface TrustedDeviceTable {
+interface TrustedDeviceTable {
   id: string;
   token_hash: string;
   user_id: string;

@@ -1,5 +1,5 @@
-export { createLogger, REDACTED_PATHS } from './logger';
-export { errorHandler, mapError, type MappedError } from './errors';
+export { createLogger } from './logger';
+export { errorHandler, mapError } from './errors';
 export { registerSecurityHeaders } from './security';
 export { registerWebApp, hasWebApp, isSpaRoute, sendIndex } from './web';
 export { healthRoutes } from './health';

@@ -5,7 +5,7 @@ import type { Config } from '../config';
  * Anything that could let someone sign in or join as somebody else. Fastify's request serializer
  * already leaves headers and bodies out; these paths catch them if they are ever logged by hand.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers.authorization',
   'req.headers["x-conclave-csrf"]',

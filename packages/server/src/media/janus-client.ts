@@ -30,7 +30,7 @@ export const VideoRoomErrorCode = {
 } as const;
 
 /** Janus core error codes that callers react to (janus/apierror.h). */
-export const JanusApiErrorCode = {
+const JanusApiErrorCode = {
   unauthorized: 403,
   sessionNotFound: 458,
   handleNotFound: 459,
@@ -186,7 +186,7 @@ export class JanusClient extends EventEmitter<ClientEvents> {
 
   /** The server's `server_info` (version, plugins, transports). Needs no session. */
   async info(): Promise<Record<string, unknown>> {
-    return (await this.request({ janus: 'info' }, 'reply')) as Record<string, unknown>;
+    return this.request({ janus: 'info' }, 'reply');
   }
 
   async createSession(): Promise<JanusSession> {

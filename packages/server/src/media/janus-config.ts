@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The only plugin and transport the embedded Janus may load. */
-export const JANUS_PLUGIN_FILE = 'libjanus_videoroom.so';
-export const JANUS_TRANSPORT_FILE = 'libjanus_websockets.so';
+const JANUS_PLUGIN_FILE = 'libjanus_videoroom.so';
+const JANUS_TRANSPORT_FILE = 'libjanus_websockets.so';
 
 export interface JanusConfigOptions {
   /** Loopback port of the WebSocket transport (must be a real port here, not 0). */
@@ -136,7 +136,7 @@ interface RenderInput {
 }
 
 /** The text of each configuration file, by file name. */
-export function renderJanusConfig(input: RenderInput): Record<string, string> {
+function renderJanusConfig(input: RenderInput): Record<string, string> {
   const debugLevel = Math.min(7, Math.max(0, Math.trunc(input.debugLevel)));
   const nat = [
     '\tnice_debug = false',

@@ -34,7 +34,7 @@ type MediaPlaneEvents = {
   requestFailed: [kind: JanusErrorKind];
 };
 
-export interface MediaDiagnostics {
+interface MediaDiagnostics {
   mode: 'embedded' | 'external';
   /** The embedded Janus process, while one runs. */
   janusPid: number | null;

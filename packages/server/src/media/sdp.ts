@@ -1,12 +1,12 @@
 /** One m= section of an SDP: its media kind and mid (null when it has none). */
-export interface SdpMediaSection {
+interface SdpMediaSection {
   kind: string;
   mid: string | null;
   direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive' | null;
 }
 
 /** The media sections of an SDP, enough to check what a client claims about its own offer. */
-export function sdpMediaSections(sdp: string): SdpMediaSection[] {
+function sdpMediaSections(sdp: string): SdpMediaSection[] {
   const sections: SdpMediaSection[] = [];
   for (const line of sdp.split(/\r?\n/)) {
     if (line.startsWith('m=')) {

@@ -314,7 +314,7 @@ export interface SubscribedStream {
   feedMid: string;
 }
 
-export interface SubscriptionOffer {
+interface SubscriptionOffer {
   sdp: string;
   streams: SubscribedStream[];
 }

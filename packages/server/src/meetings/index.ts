@@ -1,3 +1,3 @@
-export { MeetingService, randomExtension } from './service';
+export { MeetingService } from './service';
 export { MeetingStore, type Meeting } from './store';
 export { meetingRoutes, publicMeetingRoutes } from './routes';

@@ -14,7 +14,7 @@ import { isUniqueViolation } from '../db';
 import type { Meeting, MeetingStore } from './store';
 
 /** Six digits without a leading zero, so it reads and dials the same everywhere. */
-export const randomExtension = (): string => String(randomInt(100_000, 1_000_000));
+const randomExtension = (): string => String(randomInt(100_000, 1_000_000));
 
 const MAX_EXTENSION_ATTEMPTS = 20;
 

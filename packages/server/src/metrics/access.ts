@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 
-export type MetricsVerdict = 'allowed' | 'bad_token' | 'forbidden';
+type MetricsVerdict = 'allowed' | 'bad_token' | 'forbidden';
 export type MetricsAccess = (request: FastifyRequest) => MetricsVerdict;
 
 /** Headers a reverse proxy adds; their presence means the socket's address is the proxy's. */

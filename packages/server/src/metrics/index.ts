@@ -1,12 +1,5 @@
 // Prometheus metrics: the app's registry, the ports signaling and rooms report through, and /metrics.
 export { AppMetrics } from './app-metrics';
-export { metricsAccess, type MetricsAccess, type MetricsVerdict } from './access';
+export { metricsAccess } from './access';
 export { registerMetrics } from './routes';
-export {
-  noMetrics,
-  type ActiveRooms,
-  type HandshakeRefusal,
-  type JoinStep,
-  type RoomMetrics,
-  type SignalingMetrics,
-} from './ports';
+export { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from './ports';

@@ -1,5 +1,5 @@
 // Active meetings: who is in each, and each one's room on a media server.
 export { RoomRegistry } from './registry';
-export { MeetingRoom, type RoomContext } from './meeting-room';
+export { MeetingRoom } from './meeting-room';
 export { Participant, type ParticipantSink } from './participant';
 export { RoomClosedError } from './errors';

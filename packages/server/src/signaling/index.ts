@@ -1,2 +1,1 @@
-export { signalingPlugin, createSignalingPlugin, type SignalingOptions } from './plugin';
-export { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
+export { signalingPlugin, type SignalingOptions } from './plugin';

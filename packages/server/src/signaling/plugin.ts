@@ -41,8 +41,8 @@ export interface SignalingOptions {
   metrics?: SignalingMetrics & RoomMetrics;
 }
 
-export const DEFAULT_MAX_PARTICIPANTS = 100;
-export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
+const DEFAULT_MAX_PARTICIPANTS = 100;
+const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
 
 /**
  * The signaling WebSocket at SIGNALING_PATH. Registers its own, encapsulated @fastify/websocket:
@@ -175,11 +175,4 @@ function refuseHandshake(
     return { status: 403, reason: 'origin', message, body: { code: 'forbidden', message } };
   }
   return null;
-}
-
-/** The plugin bound to its options, for lists of option-less plugins (e.g. buildApp's `plugins`). */
-export function createSignalingPlugin(options: SignalingOptions): FastifyPluginAsync {
-  return async (app) => {
-    await app.register(signalingPlugin, options);
-  };
 }

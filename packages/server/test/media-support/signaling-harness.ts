@@ -18,14 +18,14 @@ import { RoomRegistry } from '../../src/rooms';
 import type { MeetingLookup, MeetingRecord, PrincipalSource } from '../../src/domain';
 import { JANUS_BINARY } from './janus';
 
-export const PUBLIC_URL = 'http://conclave.test:8080';
-export const ORIGIN = new URL(PUBLIC_URL).origin;
+const PUBLIC_URL = 'http://conclave.test:8080';
+const ORIGIN = new URL(PUBLIC_URL).origin;
 
 /**
  * Stand-ins for auth/ and meetings/ (tested on their own): users hold a `test_session` cookie,
  * guests a token, both looked up in maps the test fills.
  */
-export class TestDirectory implements PrincipalSource, MeetingLookup {
+class TestDirectory implements PrincipalSource, MeetingLookup {
   readonly sessions = new Map<string, UserPrincipal>();
   readonly guests = new Map<string, GuestPrincipal>();
   readonly meetings = new Map<string, MeetingRecord>();

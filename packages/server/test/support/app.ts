@@ -140,7 +140,7 @@ export class TestClient {
     }
     const type = res.headers['content-type'];
     if (res.statusCode < 300 && typeof type === 'string' && type.includes('json')) {
-      const json = res.json() as Partial<SessionView>;
+      const json = res.json<Partial<SessionView>>();
       if (typeof json.csrfToken === 'string') this.csrfToken = json.csrfToken;
     }
     return res;
@@ -172,7 +172,7 @@ export async function setUp(
   const setupToken = await t.services.auth.setupTokens.issue();
   const res = await client.post('/api/setup', { ...ADMIN, setupToken });
   if (res.statusCode !== 201) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
-  return { client, session: res.json() as SessionView };
+  return { client, session: res.json<SessionView>() };
 }
 
 /**

@@ -7,10 +7,10 @@ import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, openPostgres, openSqlite, type Database, type DatabaseKind } from '../../src/db';
 
-export const PG_URL = process.env.CONCLAVE_TEST_PG_URL;
+const PG_URL = process.env.CONCLAVE_TEST_PG_URL;
 
 /** Both databases the server supports; PostgreSQL only where scripts/test.mjs started one. */
-export const DATABASES: ReadonlyArray<{ kind: DatabaseKind; skip: string | false }> = [
+const DATABASES: ReadonlyArray<{ kind: DatabaseKind; skip: string | false }> = [
   { kind: 'sqlite', skip: false },
   {
     kind: 'postgres',
@@ -24,7 +24,7 @@ export const DATABASES: ReadonlyArray<{ kind: DatabaseKind; skip: string | false
  */
 export function describeEachDatabase(title: string, suite: (kind: DatabaseKind) => void): void {
   for (const { kind, skip } of DATABASES) {
-    if (skip) test(`${title} on ${kind}`, { skip }, () => {});
+    if (skip !== false) test(`${title} on ${kind}`, { skip }, () => {});
     else describe(`${title} on ${kind}`, () => suite(kind));
   }
 }
