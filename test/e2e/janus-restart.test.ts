@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { completeSetup, selfTile } from './support/app';
-import { TestBrowser } from './support/browser';
+import { selfTile } from './support/app';
+import type { TestBrowser } from './support/browser';
 import { assertReceives, assertPicturesMatch, waitForRoster } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { sleep } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
 import { adaHostsBob } from './support/scenes';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 // Skipped per test (not per suite) so the runner counts each skipped test.
 const skip = mediaSkipReason();
@@ -21,15 +22,10 @@ describe('media server failure', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
+    ({ server, browser } = await startEnvironment());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   test(
     'MEET-RECONNECT: Janus killed mid-call is restarted by the supervisor and participants rejoin by themselves',

@@ -6,10 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MeetingView } from '@conclave/protocol';
 import { tileOf, waitInMeeting } from './support/app';
-import { TestBrowser } from './support/browser';
+import type { TestBrowser } from './support/browser';
 import { assertReceives, assertPicturesMatch, waitForRoster, type InMeeting } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { mediaSkipReason } from './support/sandbox';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 const ORG = 'Journey Ltd';
 const OWNER = { name: 'Olivia Owner', email: 'olivia@journey.test', password: 'a long enough passphrase' };
@@ -23,14 +24,10 @@ describe('user journey', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
+    ({ server, browser } = await startEnvironment({ setUp: false }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   test(
     'OPS-SETUP, IAM-LOCAL, MEET-CREATE, IAM-GUEST: set up, sign in, create a meeting, a guest joins by link, both see each other',

@@ -4,17 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MeetingView } from '@conclave/protocol';
-import {
-  ADMIN,
-  completeSetup,
-  createMeeting,
-  joinAsGuest,
-  joinSignedIn,
-  leaveMeeting,
-  signIn,
-  tileOf,
-} from './support/app';
-import { TestBrowser, type Participant } from './support/browser';
+import { ADMIN, createMeeting, joinAsGuest, joinSignedIn, leaveMeeting, signIn, tileOf } from './support/app';
+import type { TestBrowser } from './support/browser';
+import { type Participant } from './support/browser';
 import {
   assertReceives,
   assertReceivesAll,
@@ -22,8 +14,9 @@ import {
   waitForRoster,
   type InMeeting,
 } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { mediaSkipReason } from './support/sandbox';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 // Skipped per test (not per suite) so the runner counts each skipped test.
 const skip = mediaSkipReason();
@@ -37,15 +30,10 @@ describe('meeting media', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
+    ({ server, browser } = await startEnvironment());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   async function guest(name: string): Promise<InMeeting> {
     const p = await browser.newParticipant(name);

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import type { DisconnectedReason, MeetingView } from '@conclave/protocol';
-import { completeSetup, createMeeting, joinSignedIn, signIn } from './support/app';
-import { TestBrowser } from './support/browser';
+import { createMeeting, joinSignedIn, signIn } from './support/app';
+import type { TestBrowser } from './support/browser';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { mediaSkipReason } from './support/sandbox';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 // Skipped per test (not per suite) so the runner counts each skipped test.
 const skip = mediaSkipReason();
@@ -21,15 +22,10 @@ describe('the meeting is over for good', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
+    ({ server, browser } = await startEnvironment());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   /** Joins a new meeting signed in, then has the server's socket end the participation for `reason`. */
   async function endedBy(reason: DisconnectedReason): Promise<{ page: Page; meeting: MeetingView }> {

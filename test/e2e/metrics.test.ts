@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ReadinessView } from '@conclave/protocol';
-import { ADMIN, completeSetup, createMeeting, joinAsGuest, joinSignedIn, signIn } from './support/app';
-import { TestBrowser } from './support/browser';
+import { ADMIN, createMeeting, joinAsGuest, joinSignedIn, signIn } from './support/app';
+import type { TestBrowser } from './support/browser';
 import { assertReceives, type InMeeting } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { mediaSkipReason } from './support/sandbox';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 const skip = mediaSkipReason();
 
@@ -36,14 +37,9 @@ describe('metrics of a real call', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
+    ({ server, browser } = await startEnvironment());
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   test(
     'OPS-OBS: join steps are timed, and the call shows in the gauges and readiness',

@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TrackSource } from '@conclave/protocol';
-import { completeSetup, createMeeting, joinAsGuest, joinSignedIn, signIn, tileOf } from './support/app';
-import { TestBrowser } from './support/browser';
+import { createMeeting, joinAsGuest, joinSignedIn, signIn, tileOf } from './support/app';
+import type { TestBrowser } from './support/browser';
 import { assertReceivesAll, muteIndicator, type InMeeting } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { keepSendingWhenMuted, keptSendingCounter, type OutboundCounter } from './support/keep-sending';
 import { growthOver, sleep, waitForGrowth, type StatCounter } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 /** Time for a mute to reach the media server and for packets already in flight to drain. */
 const SETTLE_MS = 1_500;
@@ -37,9 +38,7 @@ describe('MEET-SELF-MUTE enforced by the server', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
+    ({ server, browser } = await startEnvironment());
     const a = await browser.newParticipant('Ada');
     await signIn(a.context, server);
     const meeting = await createMeeting(a.context, server, 'Mute enforcement');
@@ -53,10 +52,7 @@ describe('MEET-SELF-MUTE enforced by the server', () => {
     await Promise.all([assertReceivesAll(ada, [bob]), assertReceivesAll(cleo, [bob])]);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   /**
    * Over one window, at the same time: how much of `source` Bob's browser sent, and how much of it

@@ -3,13 +3,14 @@
 // and receives again after unmuting.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { completeSetup, tileOf, selfTile } from './support/app';
-import { TestBrowser } from './support/browser';
+import { tileOf, selfTile } from './support/app';
+import type { TestBrowser } from './support/browser';
 import { assertReceives, assertPicturesMatch, muteIndicator, type InMeeting } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { growthOver, sleep, waitForGrowth } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
 import { adaHostsBob } from './support/scenes';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 /** Time for a mute to reach the media server and for packets already in flight to drain. */
 const SETTLE_MS = 1_500;
@@ -27,17 +28,12 @@ describe('MEET-SELF-MUTE', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
+    ({ server, browser } = await startEnvironment());
     ({ ada, bob } = await adaHostsBob(browser, server, 'Mute check'));
     await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   test(
     'MEET-SELF-MUTE: muting the microphone stops its packets reaching the other side; unmuting resumes',

@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import type { GuestTokenView, ServerMessage } from '@conclave/protocol';
-import { completeSetup } from './support/app';
-import { TestBrowser } from './support/browser';
+import type { TestBrowser } from './support/browser';
 import { assertReceives, roster, type InMeeting } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
 import { growthOver } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
 import { adaHostsBob } from './support/scenes';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
 /** Error codes of @conclave/protocol's ERROR_CODES that a bad message may earn. */
 const BAD_MESSAGE_CODES = new Set([
@@ -178,19 +178,14 @@ describe('signaling robustness', () => {
 
   before(async () => {
     if (skip) return;
-    server = await TestServer.start();
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
+    ({ server, browser } = await startEnvironment());
     const scene = await adaHostsBob(browser, server, 'Robustness');
     ({ ada, bob } = scene);
     meetingId = scene.meeting.id;
     await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => stopEnvironment({ server, browser }));
 
   test(
     '500 malformed, oversized, unknown and unauthorised messages each get an error frame and disturb nobody',
