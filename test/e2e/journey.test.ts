@@ -87,6 +87,9 @@ describe('user journey', () => {
       await guestCtx.page.goto(meeting.joinUrl);
       await guestCtx.page.getByText('Quarterly review').first().waitFor();
       await guestCtx.page.getByLabel('Your name').fill('Gus Guest');
+      // People take their time in the lobby: longer than the server keeps a socket that has not
+      // joined (10 s). Joining must still work, on a connection the page opens again when needed.
+      await guestCtx.page.waitForTimeout(11_000);
       await guestCtx.page.getByRole('button', { name: 'Join meeting' }).click();
       const gus: InMeeting = { name: 'Gus', page: guestCtx.page, id: await waitInMeeting(guestCtx.page) };
 

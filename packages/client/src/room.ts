@@ -147,9 +147,13 @@ export class Room extends TypedEmitter<RoomEvents> {
    * Opens the signaling connection and makes the peer connections ahead of `connect()`, e.g. while
    * a join page is shown, so that joining does not wait for them (making a peer connection blocks
    * the page for a while). Harmless when never followed by `connect()`: `disconnect()` closes them.
+   * The server closes a socket that has not joined within about 10 s, so call this again when the
+   * person shows they are about to join (focus on the form, pointer over the button): a prepared
+   * connection that is still usable is kept, one that has closed is replaced.
    */
   prepareConnection(signalingUrl?: string): void {
-    if (this._state !== 'disconnected' || this.prepared) return;
+    if (this._state !== 'disconnected' || this.prepared?.usable) return;
+    this.prepared?.close();
     this.prepared = this.newSession(signalingUrl ?? defaultSignalingUrl(), true);
   }
 

@@ -283,6 +283,28 @@ describe('Room.prepareConnection', () => {
     for (const pc of prepared) assert.deepEqual(pc.configuration.iceServers, [turn]);
   });
 
+  test('IAM-GUEST: a prepared socket the server closed (not joined in time) is replaced when prepared again', async () => {
+    const server = new FakeServer();
+    const room = newRoom(server);
+    room.prepareConnection(SIGNALING_URL);
+    await eventually(() => server.socket.readyState === 1, 'the socket is open');
+    room.prepareConnection(SIGNALING_URL);
+    assert.equal(server.sockets.length, 1, 'a usable prepared connection is kept');
+
+    server.socket.drop(); // what the server's join timeout does to an idle socket
+    room.prepareConnection(SIGNALING_URL);
+    assert.equal(server.sockets.length, 2, 'a closed one is replaced');
+    await eventually(() => server.socket.readyState === 1, 'the new socket is open');
+    await room.connect({
+      meetingId: 'meeting-1',
+      signalingUrl: SIGNALING_URL,
+      microphone: false,
+      camera: false,
+    });
+    assert.equal(server.sockets.length, 2, 'joining uses the fresh prepared socket');
+    assert.equal(server.socket.sent('join').length, 1);
+  });
+
   test('disconnect without joining closes what was prepared', async () => {
     const server = new FakeServer();
     const room = newRoom(server);

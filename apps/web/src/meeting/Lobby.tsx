@@ -23,6 +23,7 @@ export function Lobby({
   busy,
   error,
   onJoin,
+  onIntent,
 }: {
   meeting: MeetingPublicView;
   /** The signed-in user's name; guests type theirs. */
@@ -31,6 +32,8 @@ export function Lobby({
   busy: boolean;
   error: LobbyError | null;
   onJoin: (displayName: string) => void;
+  /** The person is about to join (focus in the form, pointer over it): time to have a connection ready. */
+  onIntent: () => void;
 }) {
   const [name, setName] = useState(() => localStorage.getItem(GUEST_NAME_KEY) ?? '');
   const [nameError, setNameError] = useState<string | undefined>();
@@ -107,7 +110,13 @@ export function Lobby({
         <p className="eyebrow">{meeting.organisationName}</p>
         <h1 className="join-title">{meeting.name}</h1>
         <p className="muted">Check your camera and microphone, then join when you are ready.</p>
-        <form className="stack join-form" onSubmit={submit} noValidate>
+        <form
+          className="stack join-form"
+          onSubmit={submit}
+          onFocus={onIntent}
+          onPointerEnter={onIntent}
+          noValidate
+        >
           {error && !error.field && <Alert>{error.message}</Alert>}
           {userName === null ? (
             <TextField

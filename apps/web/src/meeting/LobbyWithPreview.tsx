@@ -61,6 +61,8 @@ export function LobbyWithPreview({
       busy={busy}
       error={error}
       onJoin={(name) => void join(name)}
+      // The server closes a socket that does not join soon; have a fresh one ready when it matters.
+      onIntent={() => prepared.current?.prepareConnection()}
     />
   );
 }
