@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   }
 
   const media = createMediaPlane(config.media, logger.child({ component: 'media' }));
-  const services = createServices({ db: database.db, publicUrl: config.publicUrl });
+  const services = createServices({
+    db: database.db,
+    publicUrl: config.publicUrl,
+    onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
+  });
   const app = await buildApp({ config, services, logger, media, signaling: { media } });
   try {
     await media.start();
