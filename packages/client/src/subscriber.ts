@@ -80,13 +80,16 @@ export class Subscriber {
 
   private async negotiate(sdp: string, streams: StreamInfo[]): Promise<void> {
     if (this.closed) return;
-    let answer: string;
     try {
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
       await this.candidates.remoteDescriptionSet();
       const description = await this.pc.createAnswer();
+      if (this.closed) return;
+      // The answer goes out before it is applied here: the browser starts its connectivity checks as
+      // soon as it is applied, and the media server can only answer them once it has the answer,
+      // which travels through the control plane first. Candidates still follow it (releaseLocal).
+      this.sendAnswer(description.sdp ?? '');
       await this.pc.setLocalDescription(description);
-      answer = this.pc.localDescription?.sdp ?? description.sdp ?? '';
     } catch (err) {
       if (this.closed) return;
       this.callbacks.onError(
@@ -95,11 +98,6 @@ export class Subscriber {
       return;
     }
     if (this.closed) return;
-    // The ack carries nothing we need; a refusal is reported, and the next offer is not held up for it.
-    this.signaling.request({ type: 'subscriptionAnswer', sdp: answer }).catch((err: unknown) => {
-      if (!this.closed)
-        this.callbacks.onError(toConclaveError(err, 'negotiation_failed', 'Subscription refused'));
-    });
     const first = this.candidates.holdingLocal;
     this.candidates.releaseLocal();
     if (first) {
@@ -110,6 +108,14 @@ export class Subscriber {
     }
     this.streams = this.resolve(streams);
     this.callbacks.onStreams(this.streams);
+  }
+
+  private sendAnswer(sdp: string): void {
+    // The ack carries nothing we need; a refusal is reported, and the next offer is not held up for it.
+    this.signaling.request({ type: 'subscriptionAnswer', sdp }).catch((err: unknown) => {
+      if (!this.closed)
+        this.callbacks.onError(toConclaveError(err, 'negotiation_failed', 'Subscription refused'));
+    });
   }
 
   /** Pairs each listed stream with the receiving track of its media section. */
