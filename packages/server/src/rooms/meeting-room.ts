@@ -3,7 +3,6 @@ import type {
   IceServerInfo,
   LeaveReason,
   ServerMessage,
-  StreamInfo,
   TrackSource,
 } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
@@ -14,13 +13,12 @@ import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
 import type { MediaNode, MediaPlane } from '../media/media-plane';
 import type { RoomMetrics } from '../metrics';
-import { checkClaimedTracks } from '../media/sdp';
-import { VideoRoom, type Publisher, type SubscribedStream, type Subscriber } from '../media/videoroom';
+import { VideoRoom, type Publisher } from '../media/videoroom';
 import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
 import { Participant, type ParticipantSink } from './participant';
-
-const SOURCE_KIND: Record<TrackSource, 'audio' | 'video'> = { microphone: 'audio', camera: 'video' };
+import { validateTracks } from './publish-claims';
+import { Subscriptions } from './subscriptions';
 
 interface RoomMedia {
   node: MediaNode;
@@ -55,6 +53,7 @@ export class MeetingRoom {
   private readonly byFeed = new Map<number, Participant>();
   private media: Promise<RoomMedia> | null = null;
   private ready: RoomMedia | null = null;
+  private readonly subscriptions: Subscriptions;
   private admitting = 0;
   private isClosed = false;
 
@@ -62,7 +61,9 @@ export class MeetingRoom {
     readonly meeting: MeetingRecord,
     private readonly ctx: RoomContext,
     private readonly onClosed: (room: MeetingRoom) => void,
-  ) {}
+  ) {
+    this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger);
+  }
 
   get closed(): boolean {
     return this.isClosed;
@@ -335,63 +336,7 @@ export class MeetingRoom {
   private refreshSubscriptions(): void {
     const media = this.ready;
     if (this.isClosed || !media) return;
-    const sources: Array<{ owner: Participant; feed: number; mid: string }> = [];
-    for (const owner of this.participants.values()) {
-      const publisher = owner.publisher;
-      if (!publisher?.active) continue;
-      const published = new Set(publisher.streams.map((s) => s.mid));
-      for (const track of owner.tracks.values()) {
-        if (published.has(track.mid)) sources.push({ owner, feed: publisher.feedId, mid: track.mid });
-      }
-    }
-    for (const p of this.participants.values()) {
-      const wanted = sources.filter((s) => s.owner !== p).map(({ feed, mid }) => ({ feed, mid }));
-      if (!p.subscriber) {
-        if (wanted.length === 0) continue;
-        p.subscriber = this.createSubscriber(p, media.room);
-      }
-      p.subscriber.setStreams(wanted);
-    }
-  }
-
-  private createSubscriber(p: Participant, room: VideoRoom): Subscriber {
-    const subscriber = room.createSubscriber({ opaqueId: p.id });
-    subscriber.on('offer', (offer) => {
-      if (p.left || p.subscriber !== subscriber) return;
-      p.sink.send({ type: 'subscriptionOffer', sdp: offer.sdp, streams: this.describe(offer.streams) });
-    });
-    subscriber.on('trickle', (candidate) => {
-      if (!p.left && p.subscriber === subscriber) {
-        p.sink.send({
-          type: 'trickle',
-          target: 'subscriber',
-          candidate: candidate && copyCandidate(candidate),
-        });
-      }
-    });
-    subscriber.on('error', (err) => {
-      this.ctx.logger.warn(
-        { meetingId: this.meeting.id, participantId: p.id, err: err.message },
-        'subscription update failed',
-      );
-    });
-    subscriber.on('closed', () => {
-      if (p.subscriber === subscriber) p.subscriber = null;
-    });
-    return subscriber;
-  }
-
-  /** Names the participant and source behind each subscribed stream. */
-  private describe(streams: readonly SubscribedStream[]): StreamInfo[] {
-    const out: StreamInfo[] = [];
-    for (const s of streams) {
-      if (s.type === 'data') continue;
-      const owner = this.byFeed.get(s.feed);
-      const source = owner?.sourceForMid(s.feedMid);
-      if (!owner || !source) continue;
-      out.push({ mid: s.mid, participantId: owner.id, source, kind: s.type });
-    }
-    return out;
+    this.subscriptions.refresh(this.participants.values(), media.room);
   }
 
   private broadcast(message: ServerMessage, except?: Participant): void {
@@ -401,23 +346,4 @@ export class MeetingRoom {
   private assertPresent(p: Participant): void {
     if (p.left || this.isClosed) throw new AppError(409, 'not_joined', 'You are not in this meeting');
   }
-}
-
-/** The client's claims about its offer must match the offer: each source once, each mid of its kind. */
-function validateTracks(sdp: string, tracks: ClientMessageOf<'publish'>['tracks']): void {
-  const seen = new Set<TrackSource>();
-  for (const [i, t] of tracks.entries()) {
-    if (seen.has(t.source)) {
-      throw new AppError(
-        400,
-        'validation_failed',
-        `tracks: ${t.source} is listed twice`,
-        `tracks.${i}.source`,
-      );
-    }
-    seen.add(t.source);
-  }
-  const claims = tracks.map((t) => ({ mid: t.mid, kind: SOURCE_KIND[t.source], name: t.source }));
-  const problem = checkClaimedTracks(sdp, claims);
-  if (problem) throw new AppError(400, 'validation_failed', problem.message, problem.field);
 }

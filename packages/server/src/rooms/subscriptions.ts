@@ -1,0 +1,79 @@
+import type { StreamInfo } from '@conclave/protocol';
+import type { MediaLogger } from '../media/logger';
+import type { SubscribedStream, Subscriber, VideoRoom } from '../media/videoroom';
+import { copyCandidate } from './candidates';
+import type { Participant } from './participant';
+
+/**
+ * Keeps each participant's one multistream subscription in line with who publishes: everyone
+ * receives every other participant's active tracks, and is told whose each stream is.
+ */
+export class Subscriptions {
+  constructor(
+    private readonly meetingId: string,
+    /** Who publishes each Janus feed, kept by the room. */
+    private readonly byFeed: ReadonlyMap<number, Participant>,
+    private readonly logger: MediaLogger,
+  ) {}
+
+  refresh(participants: Iterable<Participant>, room: VideoRoom): void {
+    const everyone = [...participants];
+    const sources: Array<{ owner: Participant; feed: number; mid: string }> = [];
+    for (const owner of everyone) {
+      const publisher = owner.publisher;
+      if (!publisher?.active) continue;
+      const published = new Set(publisher.streams.map((s) => s.mid));
+      for (const track of owner.tracks.values()) {
+        if (published.has(track.mid)) sources.push({ owner, feed: publisher.feedId, mid: track.mid });
+      }
+    }
+    for (const p of everyone) {
+      const wanted = sources.filter((s) => s.owner !== p).map(({ feed, mid }) => ({ feed, mid }));
+      if (!p.subscriber) {
+        if (wanted.length === 0) continue;
+        p.subscriber = this.create(p, room);
+      }
+      p.subscriber.setStreams(wanted);
+    }
+  }
+
+  private create(p: Participant, room: VideoRoom): Subscriber {
+    const subscriber = room.createSubscriber({ opaqueId: p.id });
+    subscriber.on('offer', (offer) => {
+      if (p.left || p.subscriber !== subscriber) return;
+      p.sink.send({ type: 'subscriptionOffer', sdp: offer.sdp, streams: this.describe(offer.streams) });
+    });
+    subscriber.on('trickle', (candidate) => {
+      if (!p.left && p.subscriber === subscriber) {
+        p.sink.send({
+          type: 'trickle',
+          target: 'subscriber',
+          candidate: candidate && copyCandidate(candidate),
+        });
+      }
+    });
+    subscriber.on('error', (err) => {
+      this.logger.warn(
+        { meetingId: this.meetingId, participantId: p.id, err: err.message },
+        'subscription update failed',
+      );
+    });
+    subscriber.on('closed', () => {
+      if (p.subscriber === subscriber) p.subscriber = null;
+    });
+    return subscriber;
+  }
+
+  /** Names the participant and source behind each subscribed stream. */
+  private describe(streams: readonly SubscribedStream[]): StreamInfo[] {
+    const out: StreamInfo[] = [];
+    for (const s of streams) {
+      if (s.type === 'data') continue;
+      const owner = this.byFeed.get(s.feed);
+      const source = owner?.sourceForMid(s.feedMid);
+      if (!owner || !source) continue;
+      out.push({ mid: s.mid, participantId: owner.id, source, kind: s.type });
+    }
+    return out;
+  }
+}
