@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
-import { Link, Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
+import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { MeetingRoute } from '../meeting/MeetingRoute';
 import { HomePage } from '../pages/HomePage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
-import { MessagePage } from '../ui/MessagePage';
+import { HomeLink, MessagePage } from '../ui/MessagePage';
 import { useSession } from './session';
 
 export function App() {
@@ -60,14 +60,6 @@ function AfterSignIn() {
 
 function NotFoundPage() {
   return (
-    <MessagePage
-      title="Page not found"
-      message="There is nothing at this address."
-      action={
-        <Link to="/" className="btn btn-primary btn-md">
-          Go to home screen
-        </Link>
-      }
-    />
+    <MessagePage title="Page not found" message="There is nothing at this address." action={<HomeLink />} />
   );
 }

@@ -1,7 +1,7 @@
 import type { ConclaveError, DisconnectReason } from '@conclave/client';
 import { Link } from 'react-router';
 import { Button } from '../ui/components';
-import { MessagePage } from '../ui/MessagePage';
+import { HomeLink, MessagePage } from '../ui/MessagePage';
 
 /** The link leads to no meeting. */
 export function MeetingMissingPage() {
@@ -9,11 +9,7 @@ export function MeetingMissingPage() {
     <MessagePage
       title="This meeting does not exist"
       message="The link may be mistyped, or the meeting was deleted by its owner."
-      action={
-        <Link to="/" className="btn btn-primary btn-md">
-          Go to home screen
-        </Link>
-      }
+      action={<HomeLink />}
     />
   );
 }
@@ -56,11 +52,7 @@ export function MeetingOverPage({
       <MessagePage
         title="This meeting has ended"
         message="The meeting was deleted, so it cannot be rejoined."
-        action={
-          <Link to="/" className="btn btn-primary btn-md">
-            Go to home screen
-          </Link>
-        }
+        action={<HomeLink />}
       />
     );
   }

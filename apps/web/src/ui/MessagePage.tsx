@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { LogoMark } from './icons';
 
 /** A full page that says one thing (an error, an ending) and offers what to do next. */
@@ -20,5 +21,14 @@ export function MessagePage({
         <div className="message-actions">{action}</div>
       </main>
     </div>
+  );
+}
+
+/** The way out of a message page for someone who has nothing else to do there. */
+export function HomeLink() {
+  return (
+    <Link to="/" className="btn btn-primary btn-md">
+      Go to home screen
+    </Link>
   );
 }
