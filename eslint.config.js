@@ -53,14 +53,14 @@ export default tseslint.config(
   },
   {
     // The E2EE boundary starts here: protocol and client code must never import server code.
-    files: ['packages/protocol/**', 'packages/client/**', 'apps/web/**'],
+    files: ['packages/protocol/**', 'packages/e2ee/**', 'packages/client/**', 'apps/web/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@conclave/server', '**/packages/server/**'] }],
     },
   },
   {
     // Isomorphic and browser code: no Node-only globals or modules (tests may use them).
-    files: ['packages/protocol/src/**', 'packages/client/src/**', 'apps/web/src/**'],
+    files: ['packages/protocol/src/**', 'packages/e2ee/src/**', 'packages/client/src/**', 'apps/web/src/**'],
     rules: {
       'no-restricted-globals': ['error', 'Buffer', 'process', 'require', '__dirname'],
       'no-restricted-imports': [

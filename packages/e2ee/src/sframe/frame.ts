@@ -1,0 +1,54 @@
+import { concat, encodeBigEndian } from './bytes';
+import { decodeHeader, encodeHeader, SFrameFormatError } from './header';
+import { deriveKeySalt } from './key-schedule';
+import { importAead, suiteParams, type Aead, type CipherSuiteId, type SuiteParams } from './suites';
+
+/** One sender key of a suite: the AEAD ready to use and its salt (RFC 9605 §4.4.2). */
+export interface SFrameKey {
+  suite: SuiteParams;
+  kid: bigint;
+  aead: Aead;
+  salt: Uint8Array;
+}
+
+/** Derives and imports the key and salt for `kid` from a base key (e.g. one an MLS epoch exports). */
+export async function deriveSFrameKey(
+  suiteId: CipherSuiteId,
+  kid: bigint,
+  baseKey: Uint8Array,
+): Promise<SFrameKey> {
+  const suite = suiteParams(suiteId);
+  const { key, salt } = await deriveKeySalt(suite, kid, baseKey);
+  return { suite, kid, aead: await importAead(suite, key), salt };
+}
+
+/** nonce = salt XOR CTR, big-endian in Nn bytes (RFC 9605 §4.4.3). */
+export function frameNonce(salt: Uint8Array, ctr: bigint): Uint8Array {
+  const c = encodeBigEndian(ctr, salt.length);
+  return salt.map((b, i) => b ^ c[i]!);
+}
+
+/** header || AEAD(key, nonce, header || metadata, plaintext). */
+export async function sealFrame(
+  key: SFrameKey,
+  ctr: bigint,
+  metadata: Uint8Array,
+  plaintext: Uint8Array,
+): Promise<Uint8Array> {
+  const header = encodeHeader({ kid: key.kid, ctr });
+  const ciphertext = await key.aead.seal(frameNonce(key.salt, ctr), concat(header, metadata), plaintext);
+  return concat(header, ciphertext);
+}
+
+/** Opens a frame with a key already chosen for its KID; null when it does not authenticate. */
+export async function openFrame(
+  key: SFrameKey,
+  frame: Uint8Array,
+  metadata: Uint8Array,
+): Promise<{ ctr: bigint; plaintext: Uint8Array } | null> {
+  const header = decodeHeader(frame);
+  if (header.kid !== key.kid) throw new SFrameFormatError(`frame is for KID ${header.kid}, not ${key.kid}`);
+  const aad = concat(frame.subarray(0, header.length), metadata);
+  const plaintext = await key.aead.open(frameNonce(key.salt, header.ctr), aad, frame.subarray(header.length));
+  return plaintext && { ctr: header.ctr, plaintext };
+}
