@@ -56,7 +56,7 @@ export class RoomRegistry {
 
   /** The meeting was deleted: everyone in it is told, and its room goes. */
   async endMeeting(meetingId: string): Promise<void> {
-    const now = Date.now();
+    const now = this.ctx.clock.now().getTime();
     for (const [id, at] of this.ended) if (now - at > ENDED_MEMORY_MS) this.ended.delete(id);
     this.ended.set(meetingId, now);
     await this.rooms.get(meetingId)?.end('meeting_ended', MEETING_ENDED);
