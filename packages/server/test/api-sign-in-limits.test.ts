@@ -44,6 +44,30 @@ describeEachDatabase('sign-in limits', (kind) => {
     assert.equal(statuses.filter((s) => s === 429).length, 25);
   });
 
+  test('IAM-LOCAL: an address over its limit is refused before any account is looked up', async () => {
+    const spray = '198.51.100.44';
+    for (let i = 0; i < 30; i++) {
+      const res = await new TestClient(t.app, spray).signIn(`nobody${i}@acme.test`, 'Winter2026!');
+      assert.equal(res.statusCode, 401);
+    }
+    const accounts = t.services.auth.accounts;
+    const lookup = accounts.findUserByEmail.bind(accounts);
+    let lookups = 0;
+    accounts.findUserByEmail = (email) => {
+      lookups++;
+      return lookup(email);
+    };
+    try {
+      const refused = await new TestClient(t.app, spray).signIn('nobody99@acme.test', 'Winter2026!');
+      assert.equal(refused.statusCode, 429);
+      assert.equal(lookups, 0, 'a refused attempt costs no database work');
+      assert.equal((await new TestClient(t.app, '198.51.100.45').signIn('x@acme.test', 'y')).statusCode, 401);
+      assert.equal(lookups, 1);
+    } finally {
+      accounts.findUserByEmail = lookup;
+    }
+  });
+
   test('IAM-LOCAL: guesses from one address wait longer and longer, and the owner elsewhere is not locked out', async () => {
     const victim = await account();
     const attacker = '198.51.100.20';

@@ -124,10 +124,11 @@ export class AuthService {
    * browser's trusted-device token (if any) tells the owner's own browsers from strangers.
    */
   async signIn(input: SignInRequest, clientIp: string, deviceToken?: string): Promise<IssuedSession> {
+    const reserved = this.signInGuard.reserve(clientIp);
     const user = await this.accounts.findUserByEmail(input.email);
     const device = await this.devices.userOf(deviceToken);
     const trusted = device !== null && user !== null && device.userId === user.id ? device : null;
-    const attempt = this.signInGuard.reserve(input.email, clientIp, trusted?.id ?? null);
+    const attempt = reserved.forAccount(input.email, trusted?.id ?? null);
 
     const ok = user?.passwordHash
       ? await verifyPassword(user.passwordHash, input.password)

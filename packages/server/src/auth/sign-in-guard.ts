@@ -66,10 +66,12 @@ export class SignInGuard {
   }
 
   /**
-   * Reserves an attempt for `email` from `address`; `trustedDeviceId` is the caller's trusted browser
-   * for this very account, if it has one. Throws RateLimitError when the attempt must wait.
+   * Takes the per-address limit first, before anything is looked up, so a flood from one address
+   * over its limit costs no database work. Then `forAccount` takes the account's limits once the
+   * caller knows whether this browser is one of the account's own. Throws RateLimitError when the
+   * attempt must wait (giving back what it had taken).
    */
-  reserve(email: string, address: string, trustedDeviceId: string | null): SignInAttempt {
+  reserve(address: string): { forAccount(email: string, trustedDeviceId: string | null): SignInAttempt } {
     const taken: Array<() => void> = [];
     const take = (decision: RateLimitDecision, undo: () => void) => {
       if (!decision.allowed) {
@@ -81,22 +83,26 @@ export class SignInGuard {
       }
       taken.push(undo);
     };
-    const accountAddress = `${email}\n${address}`;
     take(this.perAddress.consume(address), () => this.perAddress.refund(address));
-    if (trustedDeviceId !== null) {
-      take(this.perTrustedDevice.consume(trustedDeviceId), () =>
-        this.perTrustedDevice.refund(trustedDeviceId),
-      );
-    } else {
-      take(this.perAccountUntrusted.consume(email), () => this.perAccountUntrusted.refund(email));
-      // Last, because a backoff reservation cannot be given back if a later limit refused.
-      take(this.perAccountAndAddress.reserve(accountAddress), () => undefined);
-    }
     return {
-      succeeded: () => {
-        for (const give of taken) give();
-        this.perAccountAndAddress.succeeded(accountAddress);
-        if (trustedDeviceId !== null) this.perTrustedDevice.reset(trustedDeviceId);
+      forAccount: (email, trustedDeviceId) => {
+        const accountAddress = `${email}\n${address}`;
+        if (trustedDeviceId !== null) {
+          take(this.perTrustedDevice.consume(trustedDeviceId), () =>
+            this.perTrustedDevice.refund(trustedDeviceId),
+          );
+        } else {
+          take(this.perAccountUntrusted.consume(email), () => this.perAccountUntrusted.refund(email));
+          // Last, because a backoff reservation cannot be given back if a later limit refused.
+          take(this.perAccountAndAddress.reserve(accountAddress), () => undefined);
+        }
+        return {
+          succeeded: () => {
+            for (const give of taken) give();
+            this.perAccountAndAddress.succeeded(accountAddress);
+            if (trustedDeviceId !== null) this.perTrustedDevice.reset(trustedDeviceId);
+          },
+        };
       },
     };
   }
