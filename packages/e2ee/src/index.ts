@@ -14,3 +14,46 @@ export {
 } from './sframe/context';
 export { encodeHeader, decodeHeader, SFrameFormatError, type SFrameHeader } from './sframe/header';
 export { checkVectors, type VectorReport } from './sframe/vectors';
+
+// Identity (E2EE-IDENTITY) and admission (E2EE-ADMIT): who a leaf is and who let it in.
+export {
+  generateIdentityKeys,
+  deviceIdentity,
+  verifyIdentitySignature,
+  identityFingerprint,
+  type DeviceIdentity,
+} from './identity/device-identity';
+export { signAdmission, verifyAdmission, type Admission, type AdmissionPolicy } from './identity/admission';
+export {
+  createLeafCredential,
+  encodeLeafCredential,
+  decodeLeafCredential,
+  verifyLeafCredential,
+  type LeafCredential,
+  type TrustContext,
+} from './identity/leaf-credential';
+export { leafRules, ADMISSION_MAX_AGE_MS } from './identity/leaf-rules';
+
+// MLS (RFC 9420) through ts-mls, behind src/mls/ alone.
+export {
+  MlsGroup,
+  PendingMember,
+  generateSigningKeys,
+  type LeafRules,
+  type MlsMember,
+  type Received,
+  type RefusalReason,
+  type CommitOutput,
+} from './mls/group';
+export {
+  generateDeliveryServiceKeys,
+  externalProposal,
+  inspectHandshake,
+  proposalReference,
+  keyPackageCredential,
+  isWelcome,
+  type DeliveryServiceKeys,
+  type GroupCoordinates,
+  type HandshakeView,
+} from './mls/wire';
+export { MLS_SUITE } from './mls/suite';
