@@ -1,7 +1,12 @@
 /**
- * End-to-end encryption for Conclave, isomorphic (browser worker and Node), on WebCrypto alone.
- * SFrame (RFC 9605): headers, the key schedule, all five cipher suites, senders whose counters never
- * repeat a nonce, receivers with a replay window.
+ * End-to-end encryption for Conclave, isomorphic (browser worker and Node): WebCrypto, MLS through
+ * ts-mls (only in src/mls/), Argon2id through hash-wasm (WebAssembly). No server imports.
+ * - SFrame (RFC 9605): headers, the key schedule, all five cipher suites, senders whose counters never
+ *   repeat a nonce, receivers with a replay window.
+ * - Identity and admission: non-extractable device keys, moderator-signed admissions, leaf credentials.
+ * - MLS (RFC 9420): the group every member runs, and the delivery service's key-free view of it.
+ * - Verification: each identity key's Codeword (memory-hard, 64 bits, four pronounceable words) and the
+ *   meeting's security code (the MLS epoch authenticator as 32 digits).
  */
 export { CipherSuite, type CipherSuiteId } from './sframe/suites';
 export { deriveSFrameKey, type SFrameKey } from './sframe/frame';
@@ -57,3 +62,13 @@ export {
   type HandshakeView,
 } from './mls/wire';
 export { MLS_SUITE } from './mls/suite';
+
+// Verification: Codewords (E2EE-CODEWORD) and the security code (E2EE-SECURITY-CODE).
+export { codewordOf, CODEWORD_DERIVATION, InvalidIdentityKeyError, type Codeword } from './verify/codeword';
+export {
+  securityCodeOf,
+  SECURITY_CODE_BITS,
+  EPOCH_AUTHENTICATOR_MIN_BYTES,
+  InvalidEpochAuthenticatorError,
+  type SecurityCode,
+} from './verify/security-code';
