@@ -17,14 +17,13 @@ function frameMetadata(codec: MediaCodec, clear: Uint8Array): Uint8Array {
 }
 
 /** clear bytes || SFrame(header || ciphertext), the clear bytes as the codec rule says. */
-export async function encryptFrame(
+export function encryptFrame(
   sender: SFrameSender,
   codec: MediaCodec,
   frame: Uint8Array,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const clear = frame.subarray(0, clearLength(codec, frame));
-  const sframe = await sender.encrypt(frame.subarray(clear.length), frameMetadata(codec, clear));
-  return concat(clear, sframe);
+  return sender.encrypt(frame.subarray(clear.length), frameMetadata(codec, clear), clear);
 }
 
 /** A received frame cut where the codec rule, applied to the received bytes, says. */
