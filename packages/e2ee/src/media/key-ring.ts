@@ -152,7 +152,8 @@ export class MediaKeyRing {
     const held = this.epochs.get(epochBits);
     if (!held || !stream) return this.drop('unknown_key');
     if (!held.receiver.hasKey(frame.kid)) {
-      // Kept only once a frame authenticates under it: forged KIDs leave nothing behind.
+      // Kept only once a frame authenticates under it, so forged KIDs leave nothing behind (the price:
+      // a sender's first frame in an epoch is opened twice).
       const key = await this.keyOf(held, frame.kid);
       if (!(await authenticates(key, frame))) return this.drop('auth_failed');
       if (!held.receiver.hasKey(frame.kid)) held.receiver.addKey(key);
