@@ -7,6 +7,12 @@
  * - MLS (RFC 9420): the group every member runs, and the delivery service's key-free view of it.
  * - Verification: each identity key's Codeword (memory-hard, 64 bits, four pronounceable words) and the
  *   meeting's security code (the MLS epoch authenticator as 32 digits).
+=======
+ * End-to-end encryption for Conclave, isomorphic (browser worker and Node), on WebCrypto alone.
+ * SFrame (RFC 9605): headers, the key schedule, all five cipher suites, senders whose counters never
+ * repeat a nonce, receivers with a replay window. The media frame layer on top: MLS-keyed KIDs, the
+ * codec bytes left in clear for the media server (and authenticated), and the epoch key ring a
+ * worker holds.
  */
 export { CipherSuite, type CipherSuiteId } from './sframe/suites';
 export { deriveSFrameKey, type SFrameKey } from './sframe/frame';
@@ -72,3 +78,14 @@ export {
   InvalidEpochAuthenticatorError,
   type SecurityCode,
 } from './verify/security-code';
+
+// The media frame layer a worker runs (E2EE-FRAME): KIDs per stream, clear codec bytes, the epoch key ring.
+export { MEDIA_SUITE, MEDIA_BASE_KEY_LENGTH, type StreamKind } from './media/kid';
+export { mediaCodec, UnsupportedCodecError, type MediaCodec } from './media/codecs';
+export {
+  MediaKeyRing,
+  type KeyRingOptions,
+  type FrameEncryptor,
+  type FrameStats,
+  type ReceivedMediaFrame,
+} from './media/key-ring';

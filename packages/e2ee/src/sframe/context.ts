@@ -19,10 +19,15 @@ export class SFrameSender {
     return this.next;
   }
 
-  encrypt(plaintext: Uint8Array, metadata: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
+  /** The SFrame ciphertext, after `prefix` (see sealFrame). */
+  encrypt(
+    plaintext: Uint8Array,
+    metadata: Uint8Array = new Uint8Array(0),
+    prefix?: Uint8Array,
+  ): Promise<Uint8Array<ArrayBuffer>> {
     if (this.next > MAX_U64) throw new RangeError('SFrame counter exhausted: rotate the key');
     const ctr = this.next++;
-    return sealFrame(this.key, ctr, metadata, plaintext);
+    return sealFrame(this.key, ctr, metadata, plaintext, prefix);
   }
 }
 

@@ -28,16 +28,20 @@ export function frameNonce(salt: Uint8Array, ctr: bigint): Uint8Array {
   return salt.map((b, i) => b ^ c[i]!);
 }
 
-/** header || AEAD(key, nonce, header || metadata, plaintext). */
+/**
+ * header || AEAD(key, nonce, header || metadata, plaintext), after `prefix` when one is given: bytes
+ * that go in front of the SFrame (a media frame's clear bytes) cost no second copy of the frame.
+ */
 export async function sealFrame(
   key: SFrameKey,
   ctr: bigint,
   metadata: Uint8Array,
   plaintext: Uint8Array,
-): Promise<Uint8Array> {
+  prefix: Uint8Array = new Uint8Array(0),
+): Promise<Uint8Array<ArrayBuffer>> {
   const header = encodeHeader({ kid: key.kid, ctr });
   const ciphertext = await key.aead.seal(frameNonce(key.salt, ctr), concat(header, metadata), plaintext);
-  return concat(header, ciphertext);
+  return concat(prefix, header, ciphertext);
 }
 
 /** Opens a frame with a key already chosen for its KID; null when it does not authenticate. */
