@@ -33,6 +33,7 @@ export {
   verifyIdentitySignature,
   identityFingerprint,
   type DeviceIdentity,
+  type IdentityKeyPair,
 } from './identity/device-identity';
 export { signAdmission, verifyAdmission, type Admission, type AdmissionPolicy } from './identity/admission';
 export {
@@ -89,3 +90,15 @@ export {
   type FrameStats,
   type ReceivedMediaFrame,
 } from './media/key-ring';
+
+// A participant's side of the group, transport-independent, and its mapping onto signaling frames.
+export {
+  E2eeMember,
+  type MemberOptions,
+  type MemberTransport,
+  type EpochKeySink,
+  type MemberSnapshot,
+  type MemberStatus,
+  type GroupMemberInfo,
+} from './session/member';
+export { signalingTransport, deliver, toBase64Url, fromBase64Url } from './session/signaling';

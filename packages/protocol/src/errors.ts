@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'invalid_state',
   'media_unavailable',
   'media_error',
+  'e2ee_required',
+  'e2ee_refused',
   'internal',
 ] as const;
 

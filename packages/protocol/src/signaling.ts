@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { displayNameSchema, ID_PATTERN } from './api';
 import type { ERROR_CODES } from './errors';
+import {
+  e2eeClientMessageSchemas,
+  identityKeySchema,
+  type E2eeJoinInfo,
+  type E2eeServerMessage,
+} from './e2ee';
 
 /**
  * Signaling protocol: one WebSocket per client at SIGNALING_PATH, subprotocol SIGNALING_SUBPROTOCOL.
@@ -46,6 +52,8 @@ export const joinMessageSchema = z
      * joining; the server issues the token and returns it in `joined` for rejoining.
      */
     displayName: displayNameSchema.optional(),
+    /** The device's E2EE identity key; required to join an end-to-end encrypted meeting. */
+    identityKey: identityKeySchema.optional(),
   })
   .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
     message: 'Send a guest token or a display name, not both',
@@ -90,6 +98,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   setMuteMessageSchema,
   leaveMessageSchema,
   pingMessageSchema,
+  ...e2eeClientMessageSchemas,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -145,6 +154,8 @@ export type ServerMessage =
       iceServers: IceServerInfo[];
       /** Issued to a guest who joined with a display name: use it to rejoin as the same guest. */
       guestToken?: string;
+      /** Present exactly when the meeting is end-to-end encrypted. */
+      e2ee?: E2eeJoinInfo;
     }
   | { type: 'participantJoined'; participant: ParticipantInfo }
   | { type: 'participantUpdated'; participant: ParticipantInfo }
@@ -155,6 +166,7 @@ export type ServerMessage =
   | { type: 'trickle'; target: PeerTarget; candidate: IceCandidate | null }
   | { type: 'ack'; rid?: string }
   | { type: 'pong'; rid?: string }
+  | E2eeServerMessage
   /** The server ends this participation; the socket closes right after. */
   | { type: 'disconnected'; reason: DisconnectedReason; message: string }
   | {

@@ -8,17 +8,26 @@ export interface DeviceIdentity {
   sign(message: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>>;
 }
 
+/** WebCrypto's key type, named so that it resolves under both the DOM's and Node's typings. */
+type WebCryptoKey = Parameters<typeof crypto.subtle.sign>[1];
+
+/** A WebCrypto key pair (the DOM's CryptoKeyPair type is not in Node's typings). */
+export interface IdentityKeyPair {
+  publicKey: WebCryptoKey;
+  privateKey: WebCryptoKey;
+}
+
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
 export const IDENTITY_KEY_LENGTH = 65;
 
 /** A fresh key pair; `extractable: false` keeps the private key inside WebCrypto. */
-export async function generateIdentityKeys(): Promise<CryptoKeyPair> {
+export async function generateIdentityKeys(): Promise<IdentityKeyPair> {
   return crypto.subtle.generateKey(ALGORITHM, false, ['sign', 'verify']);
 }
 
 /** Wraps a stored key pair; refuses one whose private key could be exported. */
-export async function deviceIdentity(keys: CryptoKeyPair): Promise<DeviceIdentity> {
+export async function deviceIdentity(keys: IdentityKeyPair): Promise<DeviceIdentity> {
   if (keys.privateKey.extractable) throw new Error('an identity private key must be non-extractable');
   const publicKey = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
   return {

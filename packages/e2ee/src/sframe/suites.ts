@@ -55,7 +55,7 @@ export async function importAead(suite: SuiteParams, key: Uint8Array): Promise<A
 
 async function gcm(suite: SuiteParams, key: Uint8Array): Promise<Aead> {
   const k = await subtle().importKey('raw', buf(key), 'AES-GCM', false, ['encrypt', 'decrypt']);
-  const params = (nonce: Uint8Array, aad: Uint8Array): AesGcmParams => ({
+  const params = (nonce: Uint8Array, aad: Uint8Array) => ({
     name: 'AES-GCM',
     iv: buf(nonce),
     additionalData: buf(aad),
@@ -89,7 +89,7 @@ async function ctrHmac(suite: SuiteParams, key: Uint8Array): Promise<Aead> {
     false,
     ['sign'],
   );
-  const counter = (nonce: Uint8Array): AesCtrParams => ({
+  const counter = (nonce: Uint8Array) => ({
     name: 'AES-CTR',
     counter: concat(nonce, new Uint8Array(4)),
     length: 32,
