@@ -73,12 +73,22 @@ export const meetingDescriptionSchema = textSchema(MEETING_DESCRIPTION_RULE);
 export const createMeetingRequestSchema = z.object({
   name: meetingNameSchema,
   description: meetingDescriptionSchema.optional(),
+  /** End-to-end encryption (E2EE-OPTIN); off unless asked for. */
+  e2ee: z.boolean().optional(),
 });
 export type CreateMeetingRequest = z.infer<typeof createMeetingRequestSchema>;
 
 export const updateMeetingRequestSchema = z
-  .object({ name: meetingNameSchema.optional(), description: meetingDescriptionSchema.optional() })
-  .refine((v) => v.name !== undefined || v.description !== undefined, 'Nothing to change');
+  .object({
+    name: meetingNameSchema.optional(),
+    description: meetingDescriptionSchema.optional(),
+    /** Refused with `meeting_in_progress` while anyone is in the meeting. */
+    e2ee: z.boolean().optional(),
+  })
+  .refine(
+    (v) => v.name !== undefined || v.description !== undefined || v.e2ee !== undefined,
+    'Nothing to change',
+  );
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
 
 /** A meeting as its owner sees it. */
@@ -91,6 +101,8 @@ export interface MeetingView {
   /** Absolute join link, e.g. https://meet.example.org/m/<id>. */
   joinUrl: string;
   ownerId: string;
+  /** End-to-end encrypted: media and keys are beyond the server's reach (E2EE-OPTIN). */
+  e2ee: boolean;
   createdAt: string;
 }
 
@@ -99,6 +111,13 @@ export interface MeetingPublicView {
   id: string;
   name: string;
   organisationName: string;
+  /** Every participant is told before joining that the meeting is end-to-end encrypted. */
+  e2ee: boolean;
+  /**
+   * The identity public key of the owner's device that anchors the meeting's E2EE group (a raw
+   * 65-byte P-256 point, base64url), so the join page can show its Codeword; null until one does.
+   */
+  ownerIdentityKey: string | null;
 }
 
 export const guestTokenRequestSchema = z.object({ displayName: displayNameSchema });

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'not_found',
   'meeting_not_found',
   'meeting_full',
+  /** A setting that cannot change while people are in the meeting (end-to-end encryption). */
+  'meeting_in_progress',
   'conflict',
   'setup_already_done',
   'setup_required',

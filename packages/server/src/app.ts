@@ -8,6 +8,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
+import type { LiveMeetings } from './domain';
 import {
   createLogger,
   errorHandler,
@@ -23,11 +24,15 @@ import type { MediaPlane } from './media';
 import type { MediaPlaneLifecycle } from './media/status';
 import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
+import { RoomRegistry } from './rooms';
 import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
+
+/** Participants per meeting unless the caller says otherwise. */
+const DEFAULT_MAX_PARTICIPANTS = 100;
 
 export interface AppDeps {
   config: Config;
@@ -89,8 +94,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, metrics, metricsAccess(config.metrics.allow, config.metrics.token));
   await app.register(fastifyCookie);
   await registerSecurityHeaders(app, config.publicUrl);
-  await app.register(apiRoutes(services, media), { prefix: '/api' });
-  if (deps.signaling) {
+  // Made here rather than in the signaling plugin so that the meetings API can see who is in a meeting.
+  const rooms =
+    deps.signaling &&
+    (deps.signaling.rooms ??
+      new RoomRegistry({
+        media: deps.signaling.media,
+        clock: services.clock,
+        logger: app.log,
+        maxParticipants: deps.signaling.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
+        metrics,
+      }));
+  await app.register(apiRoutes(services, media, rooms ? liveIn(rooms) : NOTHING_LIVE), { prefix: '/api' });
+  if (deps.signaling && rooms) {
     const unwatch = metrics.watchMedia(deps.signaling.media);
     app.addHook('onClose', async () => unwatch());
     await app.register(signalingPlugin, {
@@ -101,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       events: services.events,
       metrics,
       ...deps.signaling,
+      rooms,
     });
   }
 
@@ -123,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  * Everything under /api. Routes open to anyone sit at the top; the rest live in one child context
  * whose preHandler requires a signed-in session, so a route added there cannot forget the check.
  */
-function apiRoutes(services: Services, media: MediaPlaneLifecycle): FastifyPluginAsync {
+function apiRoutes(services: Services, media: MediaPlaneLifecycle, live: LiveMeetings): FastifyPluginAsync {
   const { authenticator, meetings } = services;
   const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
   return async (api) => {
@@ -135,10 +152,23 @@ function apiRoutes(services: Services, media: MediaPlaneLifecycle): FastifyPlugi
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
-      await signedIn.register(meetingRoutes(meetings, authenticator), { prefix: '/meetings' });
+      await signedIn.register(meetingRoutes(meetings, authenticator, live), { prefix: '/meetings' });
     });
   };
 }
+
+/** A meeting is in progress while it has a room here: from its first join until its last leave. */
+function liveIn(rooms: RoomRegistry): LiveMeetings {
+  return {
+    isLive(meetingId) {
+      const room = rooms.room(meetingId);
+      return room !== undefined && !room.closed;
+    },
+  };
+}
+
+/** Without signaling nobody can be in a meeting on this server. */
+const NOTHING_LIVE: LiveMeetings = { isLive: () => false };
 
 /** Fastify runs a hop count this way too; its types only lack the number form. */
 function trustProxyOption(trust: Config['trustProxy']) {

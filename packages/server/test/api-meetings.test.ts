@@ -70,6 +70,7 @@ describeEachDatabase('meetings API', (kind) => {
     assert.match(m.extension, /^[1-9]\d{5}$/);
     assert.equal(m.joinUrl, `${PUBLIC_URL}/m/${m.id}`);
     assert.equal(m.ownerId, adminSession.user.id);
+    assert.equal(m.e2ee, false, 'E2EE is opt-in');
     assert.equal(m.createdAt, t.clock.now().toISOString());
 
     const got = await admin.get(`/api/meetings/${m.id}`);
@@ -178,7 +179,13 @@ describeEachDatabase('meetings API', (kind) => {
     ).json<MeetingView>();
     const res = await new TestClient(t.app).get(`/api/meetings/${m.id}/public`);
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json(), { id: m.id, name: 'Town hall', organisationName: 'Acme Research' });
+    assert.deepEqual(res.json(), {
+      id: m.id,
+      name: 'Town hall',
+      organisationName: 'Acme Research',
+      e2ee: false,
+      ownerIdentityKey: null,
+    });
     const unknown = await new TestClient(t.app).get('/api/meetings/not-a-meeting/public');
     assert.equal(unknown.statusCode, 404);
     assert.equal(unknown.json().code, 'meeting_not_found');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
 import { AccountStore, GuestTokenStore, hashPassword } from '../src/auth';
 import { DomainEvents, type UserPrincipal } from '../src/domain';
 import { ManualClock } from '../src/common/clock';
@@ -7,6 +8,12 @@ import { newId } from '../src/common/ids';
 import { isUniqueViolation, migrateToLatest } from '../src/db';
 import { MeetingService, MeetingStore, type Meeting } from '../src/meetings';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
+
+/** A device identity public key as the browser exports it: a raw P-256 point, in base64url. */
+async function identityKey(): Promise<string> {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
+  return Buffer.from(await crypto.subtle.exportKey('raw', pair.publicKey)).toString('base64url');
+}
 
 describeEachDatabase('store', (kind) => {
   let database: TestDatabase;
@@ -24,6 +31,8 @@ describeEachDatabase('store', (kind) => {
     name: 'Room',
     description: '',
     extension: '100000',
+    e2ee: false,
+    e2eeAnchorKey: null,
     createdAt: at,
     updatedAt: at,
     ...over,
@@ -149,6 +158,76 @@ describeEachDatabase('store', (kind) => {
       .where('meeting_id', '=', m.id)
       .execute();
     assert.equal(left.length, 0);
+  });
+
+  test('E2EE-OPTIN: the flag and anchor key round-trip; switching E2EE clears the key', async () => {
+    const store = new MeetingStore(database.db);
+    const key = await identityKey();
+    const m = meeting({ extension: '777777', e2ee: true });
+    await store.insert(m);
+    assert.equal(await store.setE2eeAnchorKey(m.id, key), true);
+    assert.deepEqual(await store.findMeeting(m.id), {
+      id: m.id,
+      organisationId: orgA,
+      ownerId: alice,
+      name: 'Room',
+      e2ee: true,
+      e2eeAnchorKey: key,
+    });
+    assert.deepEqual(await store.findPublic(m.id), {
+      id: m.id,
+      name: 'Room',
+      organisationName: 'A',
+      e2ee: true,
+      ownerIdentityKey: key,
+    });
+    await store.update(m.id, { name: 'Renamed', updatedAt: at });
+    assert.equal((await store.findById(m.id))?.e2eeAnchorKey, key, 'a rename keeps the group');
+    await store.update(m.id, { e2ee: false, updatedAt: at });
+    const off = await store.findById(m.id);
+    assert.deepEqual([off?.e2ee, off?.e2eeAnchorKey], [false, null]);
+  });
+
+  test('E2EE-OPTIN: an anchor key is refused unless it is a P-256 point for an E2EE meeting', async () => {
+    const store = new MeetingStore(database.db);
+    const plain = meeting({ extension: '888888' });
+    const encrypted = meeting({ extension: '888889', e2ee: true });
+    await store.insert(plain);
+    await store.insert(encrypted);
+    const key = await identityKey();
+    assert.equal(await store.setE2eeAnchorKey(plain.id, key), false, 'not an E2EE meeting');
+    assert.equal(await store.setE2eeAnchorKey(newId(), key), false, 'no such meeting');
+    const point = Buffer.from(key, 'base64url');
+    for (const bad of [
+      '',
+      Buffer.concat([Buffer.from([0x02]), point.subarray(1, 33)]).toString('base64url'), // compressed
+      Buffer.concat([Buffer.from([0x05]), point.subarray(1)]).toString('base64url'),
+      point.subarray(0, 64).toString('base64url'),
+      point.toString('base64'), // padded, not base64url
+      `${key}A`,
+    ]) {
+      await assert.rejects(store.setE2eeAnchorKey(encrypted.id, bad), { code: 'validation_failed' }, bad);
+    }
+    assert.equal((await store.findById(encrypted.id))?.e2eeAnchorKey, null);
+    assert.equal(await store.setE2eeAnchorKey(encrypted.id, key), true);
+    assert.equal(await store.setE2eeAnchorKey(encrypted.id, null), true);
+    assert.equal((await store.findById(encrypted.id))?.e2eeAnchorKey, null);
+  });
+
+  test('E2EE-OPTIN: meetings made before E2EE existed read as not encrypted; the flag is 0 or 1', async () => {
+    const id = newId();
+    // A row as the code before E2EE wrote it: without the new columns.
+    await sql`insert into meetings (id, organisation_id, owner_id, name, description, extension, created_at, updated_at)
+              values (${id}, ${orgA}, ${alice}, 'Old', '', '999990', ${at}, ${at})`.execute(database.db);
+    const old = await new MeetingStore(database.db).findById(id);
+    assert.deepEqual([old?.e2ee, old?.e2eeAnchorKey], [false, null]);
+    await assert.rejects(
+      database.db
+        .updateTable('meetings')
+        .set({ e2ee: 2 as 1 })
+        .where('id', '=', id)
+        .execute(),
+    );
   });
 
   test('timestamps round-trip exactly and compare in time order', async () => {

@@ -91,6 +91,24 @@ describe('VideoRoom API on a real Janus (signalling only; media needs a browser)
     await publisher.close();
   });
 
+  test('E2EE-OPTIN: a room that requires E2EE refuses an offer not marked encrypted, and answers one that is', async () => {
+    const secret = await VideoRoom.create(session, { adminKey: janus.endpoint.adminKey, requireE2ee: true });
+    try {
+      const descriptions = [{ mid: '0', description: 'microphone' }];
+      const clear = await secret.joinAsPublisher({ display: 'Eve' });
+      await assert.rejects(
+        clear.publish(syntheticPublishOffer(), descriptions),
+        (err) => isJanusError(err, 'plugin') && /requires end-to-end encrypted media/.test(err.message),
+      );
+      const encrypted = await secret.joinAsPublisher({ display: 'Erin' });
+      const result = await encrypted.publish(syntheticPublishOffer(), descriptions, { e2ee: true });
+      assert.match(result.sdp, /^v=0/);
+      await encrypted.close();
+    } finally {
+      await secret.destroy();
+    }
+  });
+
   test('two rooms get different ids; destroying one leaves the other', async () => {
     const other = await VideoRoom.create(session, { adminKey: janus.endpoint.adminKey });
     assert.notEqual(other.id, room.id);

@@ -42,17 +42,21 @@ async function seed(db: Kysely<Database>) {
     createdAt: at,
   });
   const meetings = new MeetingStore(db);
-  for (const [name, extension] of [
-    ['Weekly planning', '100001'],
-    ['Board', '100002'],
-  ]) {
+  // The board meets end-to-end encrypted: a restore must bring back its flag and anchor key too.
+  const anchorKey = Buffer.concat([Buffer.from([0x04]), Buffer.alloc(64, 7)]).toString('base64url');
+  for (const [name, extension, e2ee] of [
+    ['Weekly planning', '100001', false],
+    ['Board', '100002', true],
+  ] as const) {
     await meetings.insert({
       id: newId(),
       organisationId: org.id,
       ownerId: admin,
-      name: name!,
+      name,
       description: `${name} meeting`,
-      extension: extension!,
+      extension,
+      e2ee,
+      e2eeAnchorKey: e2ee ? anchorKey : null,
       createdAt: at,
       updatedAt: at,
     });

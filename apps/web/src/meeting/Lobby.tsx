@@ -1,6 +1,7 @@
 import type { MeetingPublicView } from '@conclave/protocol';
 import { useEffect, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { Alert, Button, TextField, avatarHue, initials } from '../ui/components';
+import { E2eeBadge } from '../ui/e2ee';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../ui/icons';
 import { DeviceSelect } from './DeviceSelect';
 import { useAudioLevel, useTrackElement } from './media';
@@ -109,6 +110,7 @@ export function Lobby({
       <section className="join-panel">
         <p className="eyebrow">{meeting.organisationName}</p>
         <h1 className="join-title">{meeting.name}</h1>
+        {meeting.e2ee && <E2eeBadge />}
         <p className="muted">Check your camera and microphone, then join when you are ready.</p>
         <form
           className="stack join-form"

@@ -5,6 +5,7 @@ import { createMeeting, deleteMeeting, listMeetings, updateMeeting } from '../ap
 import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, CopyButton, Spinner, TextField } from '../ui/components';
+import { E2eeBadge, E2eeSwitch } from '../ui/e2ee';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
 import { AppHeader } from './AppHeader';
 
@@ -100,6 +101,7 @@ function CreateMeetingCard({
   onError: (err: unknown) => string;
 }) {
   const [name, setName] = useState('');
+  const [e2ee, setE2ee] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   // Shows its own errors, so the form handler need not wait for it.
@@ -112,8 +114,9 @@ function CreateMeetingCard({
     setBusy(true);
     setError(undefined);
     try {
-      onCreated(await createMeeting({ name: name.trim() }));
+      onCreated(await createMeeting({ name: name.trim(), e2ee }));
       setName('');
+      setE2ee(false);
     } catch (err) {
       setError(onError(err));
     } finally {
@@ -123,7 +126,7 @@ function CreateMeetingCard({
   return (
     <section className="card create-card" aria-labelledby="new-meeting">
       <h2 id="new-meeting">New meeting</h2>
-      <form className="create-form" onSubmit={(e) => void submit(e)} noValidate>
+      <form className="create-form" aria-labelledby="new-meeting" onSubmit={(e) => void submit(e)} noValidate>
         <TextField
           label="Meeting name"
           name="meetingName"
@@ -133,6 +136,7 @@ function CreateMeetingCard({
           onChange={(e) => setName(e.target.value)}
           error={error}
         />
+        <E2eeSwitch checked={e2ee} onChange={setE2ee} disabled={busy} />
         <Button type="submit" variant="primary" busy={busy}>
           <PlusIcon size={18} />
           Create meeting
@@ -153,27 +157,32 @@ function MeetingRow({
   onDeleted: () => void;
   onError: (err: unknown) => string;
 }) {
-  const [mode, setMode] = useState<'view' | 'rename' | 'delete'>('view');
+  const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view');
   const [name, setName] = useState(meeting.name);
+  const [e2ee, setE2ee] = useState(meeting.e2ee);
   const [busy, setBusy] = useState(false);
+  const [nameError, setNameError] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const renameRef = useRef<HTMLInputElement>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    if (mode === 'rename') renameRef.current?.select();
+    if (mode === 'edit') nameRef.current?.select();
   }, [mode]);
 
   // Shows its own errors, so the form handler need not wait for it.
-  const rename = async (e: FormEvent) => {
+  const save = async (e: FormEvent) => {
     e.preventDefault();
     if (!name.trim()) {
-      setError('Enter a name');
+      setNameError('Enter a name');
       return;
     }
     setBusy(true);
+    setNameError(undefined);
     setError(undefined);
     try {
-      onChanged(await updateMeeting(meeting.id, { name: name.trim() }));
+      // E2EE is sent only when it changes: that is refused while the meeting is in progress, a rename is not.
+      const changes = { name: name.trim(), ...(e2ee !== meeting.e2ee && { e2ee }) };
+      onChanged(await updateMeeting(meeting.id, changes));
       setMode('view');
     } catch (err) {
       setError(onError(err));
@@ -197,17 +206,24 @@ function MeetingRow({
 
   return (
     <li className="meeting-row" data-testid="meeting-row" data-meeting-id={meeting.id}>
-      {mode === 'rename' ? (
-        <form className="rename-form" onSubmit={(e) => void rename(e)} noValidate>
+      {mode === 'edit' ? (
+        <form
+          className="edit-form"
+          aria-label={`Edit ${meeting.name}`}
+          onSubmit={(e) => void save(e)}
+          onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
+          noValidate
+        >
           <TextField
-            ref={renameRef}
-            label="New name"
+            ref={nameRef}
+            label="Name"
             value={name}
             maxLength={120}
             onChange={(e) => setName(e.target.value)}
-            error={error}
-            onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
+            error={nameError}
           />
+          <E2eeSwitch checked={e2ee} onChange={setE2ee} disabled={busy} />
+          {error && <Alert>{error}</Alert>}
           <div className="row-actions">
             <Button type="submit" variant="primary" size="sm" busy={busy}>
               Save
@@ -222,6 +238,7 @@ function MeetingRow({
           <div className="meeting-main">
             <h3 className="meeting-name">{meeting.name}</h3>
             <div className="meeting-meta">
+              {meeting.e2ee && <E2eeBadge />}
               <span className="ext" title="Extension">
                 Ext. {meeting.extension}
               </span>
@@ -247,16 +264,18 @@ function MeetingRow({
               <Button
                 variant="ghost"
                 size="sm"
-                aria-label={`Rename ${meeting.name}`}
-                title="Rename"
+                aria-label={`Edit ${meeting.name}`}
+                title="Edit"
                 onClick={() => {
                   setName(meeting.name);
+                  setE2ee(meeting.e2ee);
+                  setNameError(undefined);
                   setError(undefined);
-                  setMode('rename');
+                  setMode('edit');
                 }}
               >
                 <PencilIcon size={16} />
-                <span aria-hidden="true">Rename</span>
+                <span aria-hidden="true">Edit</span>
               </Button>
               <Button
                 variant="ghost"

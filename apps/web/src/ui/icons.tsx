@@ -143,6 +143,13 @@ export const CalendarIcon = (p: P) => (
   </Icon>
 );
 
+export const LockIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="4" y="11" width="16" height="10" rx="2" />
+    <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </Icon>
+);
+
 /** The product mark: three people gathered. */
 export function LogoMark({ size = 28 }: { size?: number }) {
   return (

@@ -136,6 +136,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('setup_token').execute();
     },
   },
+  '0003_meeting_e2ee': {
+    async up(db: AnyDb) {
+      // Two statements: SQLite adds one column per ALTER TABLE.
+      await db.schema
+        .alterTable('meetings')
+        .addColumn('e2ee', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`e2ee in (0, 1)`),
+        )
+        .execute();
+      await db.schema.alterTable('meetings').addColumn('e2ee_anchor_key', 'text').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('meetings').dropColumn('e2ee_anchor_key').execute();
+      await db.schema.alterTable('meetings').dropColumn('e2ee').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

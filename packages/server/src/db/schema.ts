@@ -63,6 +63,13 @@ interface MeetingTable {
   description: string;
   /** Six digits, unique within the organisation. */
   extension: string;
+  /** 1 when the meeting is end-to-end encrypted (E2EE-OPTIN), else 0. */
+  e2ee: 0 | 1;
+  /**
+   * The identity public key (raw 65-byte P-256 point, base64url) of the owner's device that anchors
+   * the meeting's E2EE group; null until one does, and again whenever E2EE is switched.
+   */
+  e2ee_anchor_key: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -34,7 +34,11 @@ export interface RoomOptions {
   publishers?: number;
   /** Passed as `admin_key` so that creating rooms stays reserved to the control plane. */
   adminKey?: string;
-  /** Publishers must send end-to-end encrypted media (insertable streams). */
+  /**
+   * Publishers must send end-to-end encrypted media (insertable streams), and video is VP8 only:
+   * SFrame leaves VP8's payload header in clear for Janus to packetize, while H.264 packetization
+   * needs the NAL units that encryption hides.
+   */
   requireE2ee?: boolean;
   /** Max video bitrate per publisher in bit/s (default 2 Mbit/s). */
   bitrate?: number;
@@ -70,7 +74,7 @@ export class VideoRoom {
             bitrate: options.bitrate ?? 2_000_000,
             fir_freq: 10,
             audiocodec: 'opus',
-            videocodec: 'vp8,h264',
+            videocodec: options.requireE2ee ? 'vp8' : 'vp8,h264',
             notify_joining: false,
             ...(options.requireE2ee && { require_e2ee: true }),
             ...(options.adminKey !== undefined && { admin_key: options.adminKey }),

@@ -6,12 +6,17 @@ import {
   type MeetingView,
 } from '@conclave/protocol';
 import type { Authenticator } from '../auth';
+import type { LiveMeetings } from '../domain';
 import type { MeetingService } from './service';
 
 type WithId = { Params: { id: string } };
 
 /** Under /api/meetings, in the signed-in context: the caller's own meetings. */
-export function meetingRoutes(meetings: MeetingService, authenticator: Authenticator): FastifyPluginAsync {
+export function meetingRoutes(
+  meetings: MeetingService,
+  authenticator: Authenticator,
+  live: LiveMeetings,
+): FastifyPluginAsync {
   return async (app) => {
     app.get('/', async (request): Promise<{ meetings: MeetingView[] }> => ({
       meetings: await meetings.listMine(authenticator.principal(request)),
@@ -30,7 +35,7 @@ export function meetingRoutes(meetings: MeetingService, authenticator: Authentic
 
     app.patch<WithId>('/:id', async (request): Promise<MeetingView> => {
       const input = updateMeetingRequestSchema.parse(request.body);
-      return meetings.update(authenticator.principal(request), request.params.id, input);
+      return meetings.update(authenticator.principal(request), request.params.id, input, live);
     });
 
     app.delete<WithId>('/:id', async (request, reply) => {

@@ -6,7 +6,7 @@ import {
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
-import type { DomainEvents, UserPrincipal } from '../domain';
+import type { DomainEvents, LiveMeetings, UserPrincipal } from '../domain';
 import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
@@ -43,6 +43,8 @@ export class MeetingService {
         name: input.name,
         description: input.description ?? '',
         extension: this.nextExtension(),
+        e2ee: input.e2ee ?? false,
+        e2eeAnchorKey: null,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
@@ -66,16 +68,35 @@ export class MeetingService {
     return this.view(await this.owned(owner, id));
   }
 
-  async update(owner: UserPrincipal, id: string, input: UpdateMeetingRequest): Promise<MeetingView> {
+  /**
+   * Applies the owner's changes. Switching E2EE is refused while anyone is in the meeting: they
+   * joined under the old setting, and their media room keeps it until it closes. Asking for the
+   * value the meeting already has is no switch, so it is not refused.
+   */
+  async update(
+    owner: UserPrincipal,
+    id: string,
+    input: UpdateMeetingRequest,
+    live: LiveMeetings,
+  ): Promise<MeetingView> {
     const meeting = await this.owned(owner, id);
+    const e2ee = input.e2ee !== undefined && input.e2ee !== meeting.e2ee ? input.e2ee : undefined;
+    if (e2ee !== undefined && live.isLive(meeting.id)) {
+      throw new AppError(
+        409,
+        'meeting_in_progress',
+        `End-to-end encryption cannot be turned ${e2ee ? 'on' : 'off'} while the meeting is in progress; ` +
+          'try again when everyone has left',
+      );
+    }
     const updatedAt = this.clock.now().toISOString();
-    await this.store.update(meeting.id, { ...input, updatedAt });
-    return this.view({
-      ...meeting,
+    const changes = {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
-      updatedAt,
-    });
+      ...(e2ee !== undefined && { e2ee }),
+    };
+    await this.store.update(meeting.id, { ...changes, updatedAt });
+    return this.view({ ...meeting, ...changes, updatedAt });
   }
 
   async delete(owner: UserPrincipal, id: string): Promise<void> {
@@ -106,6 +127,7 @@ export class MeetingService {
       extension: m.extension,
       joinUrl: `${this.publicUrl}/m/${m.id}`,
       ownerId: m.ownerId,
+      e2ee: m.e2ee,
       createdAt: m.createdAt,
     };
   }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { MeetingPublicView } from '@conclave/protocol';
+import { AppError } from '../common/errors';
 import type { Database } from '../db';
-import type { MeetingLookup, MeetingRecord } from '../domain';
+import type { E2eeAnchorStore, MeetingLookup, MeetingRecord } from '../domain';
 
 export interface Meeting extends MeetingRecord {
   description: string;
@@ -10,7 +11,15 @@ export interface Meeting extends MeetingRecord {
   updatedAt: string;
 }
 
-export class MeetingStore implements MeetingLookup {
+interface MeetingPatch {
+  name?: string;
+  description?: string;
+  /** Switching E2EE also clears the anchor key: the next group is a new one. */
+  e2ee?: boolean;
+  updatedAt: string;
+}
+
+export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Throws a unique violation when the extension is taken in the organisation. */
@@ -24,6 +33,8 @@ export class MeetingStore implements MeetingLookup {
         name: m.name,
         description: m.description,
         extension: m.extension,
+        e2ee: m.e2ee ? 1 : 0,
+        e2ee_anchor_key: m.e2eeAnchorKey,
         created_at: m.createdAt,
         updated_at: m.updatedAt,
       })
@@ -37,7 +48,16 @@ export class MeetingStore implements MeetingLookup {
 
   async findMeeting(id: string): Promise<MeetingRecord | null> {
     const m = await this.findById(id);
-    return m && { id: m.id, organisationId: m.organisationId, ownerId: m.ownerId, name: m.name };
+    return (
+      m && {
+        id: m.id,
+        organisationId: m.organisationId,
+        ownerId: m.ownerId,
+        name: m.name,
+        e2ee: m.e2ee,
+        e2eeAnchorKey: m.e2eeAnchorKey,
+      }
+    );
   }
 
   async listByOwner(organisationId: string, ownerId: string): Promise<Meeting[]> {
@@ -52,16 +72,31 @@ export class MeetingStore implements MeetingLookup {
     return rows.map(fromRow);
   }
 
-  async update(id: string, patch: { name?: string; description?: string; updatedAt: string }): Promise<void> {
+  async update(id: string, patch: MeetingPatch): Promise<void> {
     await this.db
       .updateTable('meetings')
       .set({
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.description !== undefined && { description: patch.description }),
+        ...(patch.e2ee !== undefined && { e2ee: patch.e2ee ? 1 : 0, e2ee_anchor_key: null }),
         updated_at: patch.updatedAt,
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  async setE2eeAnchorKey(meetingId: string, key: string | null): Promise<boolean> {
+    if (key !== null && !isIdentityKey(key)) {
+      throw new AppError(
+        400,
+        'validation_failed',
+        'An identity key is a raw P-256 public key (65 bytes, 0x04 first) in base64url',
+      );
+    }
+    let query = this.db.updateTable('meetings').set({ e2ee_anchor_key: key }).where('id', '=', meetingId);
+    if (key !== null) query = query.where('e2ee', '=', 1);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async delete(id: string): Promise<void> {
@@ -72,11 +107,23 @@ export class MeetingStore implements MeetingLookup {
     const row = await this.db
       .selectFrom('meetings as m')
       .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
-      .select(['m.id as id', 'm.name as name', 'o.name as organisationName'])
+      .select([
+        'm.id as id',
+        'm.name as name',
+        'o.name as organisationName',
+        'm.e2ee as e2ee',
+        'm.e2ee_anchor_key as ownerIdentityKey',
+      ])
       .where('m.id', '=', id)
       .executeTakeFirst();
-    return row ?? null;
+    return row ? { ...row, e2ee: row.e2ee === 1 } : null;
   }
+}
+
+/** An uncompressed P-256 point, base64url without padding, in its one canonical spelling. */
+function isIdentityKey(key: string): boolean {
+  const bytes = Buffer.from(key, 'base64url');
+  return bytes.length === 65 && bytes[0] === 0x04 && bytes.toString('base64url') === key;
 }
 
 function fromRow(r: Database['meetings']): Meeting {
@@ -87,6 +134,8 @@ function fromRow(r: Database['meetings']): Meeting {
     name: r.name,
     description: r.description,
     extension: r.extension,
+    e2ee: r.e2ee === 1,
+    e2eeAnchorKey: r.e2ee_anchor_key,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

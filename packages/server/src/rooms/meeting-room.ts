@@ -290,6 +290,7 @@ export class MeetingRoom {
       const room = await VideoRoom.create(session, {
         adminKey: node.adminKey,
         description: 'conclave meeting',
+        requireE2ee: this.meeting.e2ee,
       });
       if (this.isClosed) {
         await room.destroy().catch(() => undefined);

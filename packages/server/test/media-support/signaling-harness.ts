@@ -70,8 +70,8 @@ class TestDirectory implements PrincipalSource, MeetingLookup {
     this.guests.set(token, principal);
     return principal;
   }
-  meeting(id: string, organisationId: string, name: string): MeetingRecord {
-    const record = { id, organisationId, ownerId: 'owner', name };
+  meeting(id: string, organisationId: string, name: string, e2ee = false): MeetingRecord {
+    const record = { id, organisationId, ownerId: 'owner', name, e2ee, e2eeAnchorKey: null };
     this.meetings.set(id, record);
     return record;
   }
