@@ -24,6 +24,7 @@ import type { MediaPlane } from './media';
 import type { MediaPlaneLifecycle } from './media/status';
 import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
+import { e2eeRoomContext } from './e2ee';
 import { RoomRegistry } from './rooms';
 import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
@@ -45,15 +46,12 @@ export interface AppDeps {
   signaling?: { media: MediaPlane } & Partial<
     Pick<
       SignalingOptions,
-      | 'heartbeatMs'
-      | 'limits'
-      | 'iceServers'
-      | 'rooms'
-      | 'maxParticipants'
-      | 'maxSocketsPerAddress'
-      | 'joinTimeoutMs'
+      'heartbeatMs' | 'limits' | 'iceServers' | 'rooms' | 'maxSocketsPerAddress' | 'joinTimeoutMs'
     >
-  >;
+  > & {
+      /** Participants per meeting (default 100); the next is refused with `meeting_full`. */
+      maxParticipants?: number;
+    };
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
   /** Registered last, e.g. routes that only tests use. They inherit the error handler and cookie parsing. */
@@ -104,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         logger: app.log,
         maxParticipants: deps.signaling.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
         metrics,
+        e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
       }));
   await app.register(apiRoutes(services, media, rooms ? liveIn(rooms) : NOTHING_LIVE), { prefix: '/api' });
   if (deps.signaling && rooms) {

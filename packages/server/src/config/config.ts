@@ -27,6 +27,8 @@ export interface Config {
   trustProxy: false | number | string[];
   /** Who may read GET /metrics: client addresses/CIDRs, and anyone sending this bearer token. */
   metrics: { allow: string[]; token: string | null };
+  /** End-to-end encrypted meetings: a key update at least this often (0: only when people join or leave). */
+  e2ee: { rotateSeconds: number };
   media: MediaConfig;
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
@@ -98,6 +100,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     webDir: v.webDir ?? options.defaultWebDir ?? null,
     trustProxy: v.trustProxy,
     metrics: { allow: v.metricsAllow, token: v.metricsToken ?? null },
+    e2ee: { rotateSeconds: v.e2eeRotateSeconds },
     media,
     configFile: file?.path ?? null,
   };

@@ -47,6 +47,15 @@ export const port: ValueKind<number> = (() => {
   };
 })();
 
+/** A duration in whole seconds, 0 or more. */
+export const seconds: ValueKind<number> = (() => {
+  const range = z.number().int('must be a whole number of seconds').min(0, 'must be 0 or more');
+  return {
+    fromEnv: z.string().regex(/^\d+$/, 'must be a number of seconds').transform(Number).pipe(range),
+    fromFile: z.number({ error: 'must be a number of seconds' }).pipe(range),
+  };
+})();
+
 /** "20000-40000" in both places: one string is easier to read than a two-field object. */
 export const portRange: ValueKind<{ min: number; max: number }> = sameForBoth(
   string()

@@ -66,6 +66,12 @@ export const SETTINGS = {
     kind: kind.text,
     default: '/usr/bin/janus',
   }),
+  e2eeRotateSeconds: setting({
+    env: 'CONCLAVE_E2EE_ROTATE_SECONDS',
+    key: 'e2ee.rotateSeconds',
+    kind: kind.seconds,
+    default: 600,
+  }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',
     key: 'media.janusWsPort',

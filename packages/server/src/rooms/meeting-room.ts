@@ -9,6 +9,8 @@ import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
 import type { MeetingRecord, Principal } from '../domain';
+import type { E2eeRoomContext } from '../e2ee';
+import { RoomEncryption, type E2eeClientMessage } from './encryption';
 import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
 import type { MediaNode, MediaPlane } from '../media/media-plane';
@@ -41,6 +43,8 @@ export interface RoomContext {
   maxParticipants: number;
   /** Told of every participant who comes and goes; nothing is recorded without it. */
   metrics?: RoomMetrics;
+  /** The MLS delivery service of E2EE meetings. */
+  e2ee: E2eeRoomContext;
 }
 
 /**
@@ -56,6 +60,8 @@ export class MeetingRoom {
   private readonly subscriptions: Subscriptions;
   private admitting = 0;
   private isClosed = false;
+  /** E2EE meetings only. */
+  private readonly encryption: RoomEncryption | null;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -63,6 +69,7 @@ export class MeetingRoom {
     private readonly onClosed: (room: MeetingRoom) => void,
   ) {
     this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger);
+    this.encryption = meeting.e2ee ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger) : null;
   }
 
   get closed(): boolean {
@@ -79,8 +86,17 @@ export class MeetingRoom {
     return this.ready?.node.id ?? null;
   }
 
-  /** Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. */
-  async admit(principal: Principal, sink: ParticipantSink, reply: JoinReply): Promise<Participant> {
+  /**
+   * Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. In an
+   * E2EE meeting the participant must come with its device identity key.
+   */
+  async admit(
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: JoinReply,
+    identityKey?: Uint8Array,
+  ): Promise<Participant> {
+    this.encryption?.checkJoin(identityKey);
     // The seat is taken before anything is awaited, so parallel joins cannot overfill the meeting.
     if (this.participants.size + this.admitting >= this.ctx.maxParticipants) {
       throw new AppError(
@@ -98,6 +114,9 @@ export class MeetingRoom {
       const participant = new Participant(newId(now.getTime()), principal, sink, now.toISOString());
       this.participants.set(participant.id, participant);
       this.ctx.metrics?.participantJoined(principal.kind);
+      const isOwner = principal.kind === 'user' && principal.userId === this.meeting.ownerId;
+      // A key sent to a meeting without E2EE is ignored: nothing there is encrypted.
+      const e2ee = this.encryption && identityKey && (await this.encryption.joinInfo(identityKey, isOwner));
       sink.send({
         type: 'joined',
         ...(reply.rid !== undefined && { rid: reply.rid }),
@@ -106,6 +125,7 @@ export class MeetingRoom {
         participants: [...this.participants.values()].map((p) => p.info()),
         iceServers: reply.iceServers,
         ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
+        ...(e2ee && { e2ee }),
       });
       this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
       this.ctx.logger.info(
@@ -113,6 +133,7 @@ export class MeetingRoom {
         'participant joined',
       );
       this.refreshSubscriptions();
+      if (identityKey) this.encryption?.joined(participant, identityKey);
       return participant;
     } finally {
       this.admitting--;
@@ -137,7 +158,8 @@ export class MeetingRoom {
       }
       this.adoptPublisher(p, publisher);
     }
-    const result = await publisher.publish(msg.sdp, descriptions);
+    // Janus refuses media not marked end-to-end encrypted in a room that requires it.
+    const result = await publisher.publish(msg.sdp, descriptions, { e2ee: this.meeting.e2ee });
     if (p.left || this.isClosed) throw new RoomClosedError('Left the meeting while publishing');
     const offered = new Set(result.streams.map((s) => s.mid));
     p.tracks.clear();
@@ -188,11 +210,20 @@ export class MeetingRoom {
     this.broadcast({ type: 'participantUpdated', participant: p.info() });
   }
 
+  /** Hands an E2EE message to the meeting's delivery service. */
+  async e2ee(p: Participant, message: E2eeClientMessage): Promise<void> {
+    this.assertPresent(p);
+    if (!this.encryption)
+      throw new AppError(409, 'invalid_state', 'This meeting is not end-to-end encrypted');
+    await this.encryption.handle(p.id, message);
+  }
+
   /** Removes a participant and releases its Janus handles; the last one out closes the room. */
   leave(p: Participant, reason: LeaveReason): void {
     if (p.left) return;
     p.left = true;
     this.participants.delete(p.id);
+    this.encryption?.left(p.id);
     this.ctx.metrics?.participantLeft(reason);
     const publisher = p.publisher;
     const subscriber = p.subscriber;
@@ -214,6 +245,7 @@ export class MeetingRoom {
     if (this.isClosed) return;
     this.isClosed = true;
     this.onClosed(this);
+    this.encryption?.close();
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
     for (const p of this.participants.values()) {
       p.left = true;
@@ -252,6 +284,7 @@ export class MeetingRoom {
     if (this.isClosed) return;
     this.isClosed = true;
     this.onClosed(this);
+    this.encryption?.close();
     const media = this.ready ?? (this.media ? await this.media.catch(() => null) : null);
     this.ready = null;
     if (!media) return;

@@ -29,6 +29,7 @@ export class RoomRegistry {
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
+    identityKey?: Uint8Array,
   ): Promise<{ room: MeetingRoom; participant: Participant }> {
     for (let attempt = 0; ; attempt++) {
       if (this.stopping) throw new AppError(503, 'media_unavailable', 'The server is shutting down');
@@ -41,7 +42,7 @@ export class RoomRegistry {
         room = created;
       }
       try {
-        const participant = await room.admit(principal, sink, reply);
+        const participant = await room.admit(principal, sink, reply, identityKey);
         if (this.ended.has(meeting.id)) {
           participant.sink.end('meeting_ended', MEETING_ENDED);
           room.leave(participant, 'disconnected');

@@ -236,6 +236,13 @@ export class SignalingConnection implements ParticipantSink {
         await room.setMute(participant, message.source, message.muted);
         this.ack(message.rid);
         return;
+      case 'e2eeGroupCreated':
+      case 'e2eeAdmit':
+      case 'e2eeKeyPackage':
+      case 'e2eeCommit':
+      case 'e2eeReady':
+        await room.e2ee(participant, message);
+        return;
       case 'leave':
         room.leave(participant, 'left');
         this.ack(message.rid);
@@ -253,11 +260,16 @@ export class SignalingConnection implements ParticipantSink {
       const { principal, meeting, guestToken } = await this.authorise(message);
       if (this.isClosed) return;
       const iceServers = await this.deps.iceServers(principal);
-      const { room, participant } = await this.deps.rooms.join(meeting, principal, this, {
+      const identityKey =
+        message.identityKey === undefined
+          ? undefined
+          : new Uint8Array(Buffer.from(message.identityKey, 'base64url'));
+      const reply = {
         ...(message.rid !== undefined && { rid: message.rid }),
         iceServers,
         ...(guestToken !== undefined && { guestToken }),
-      });
+      };
+      const { room, participant } = await this.deps.rooms.join(meeting, principal, this, reply, identityKey);
       this.room = room;
       this.participant = participant;
       if (this.joinTimer) clearTimeout(this.joinTimer);

@@ -7,17 +7,15 @@ import {
 } from '@conclave/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../common/clock';
-import type { MediaPlane } from '../media/media-plane';
 import { SignalingConnection } from './connection';
 import type { DomainEvents, MeetingLookup, Principal, PrincipalSource } from '../domain';
 import { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from '../metrics';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
-import { RoomRegistry } from '../rooms';
+import type { RoomRegistry } from '../rooms';
 
 export interface SignalingOptions {
   auth: PrincipalSource;
   meetings: MeetingLookup;
-  media: MediaPlane;
   /** The service's public URL: a socket's Origin must be its origin. */
   publicUrl: string;
   clock: Clock;
@@ -27,12 +25,10 @@ export interface SignalingOptions {
   limits?: Partial<MessageLimits>;
   /** ICE servers handed to a participant in `joined` (TURN credentials later); none by default. */
   iceServers?: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
-  /** The registry of active meeting rooms, when the caller wants to look at them; made here otherwise. */
-  rooms?: RoomRegistry;
+  /** The registry of active meeting rooms (the meetings API looks at it too). */
+  rooms: RoomRegistry;
   /** Sign-outs and deleted meetings end the connections they concern. */
   events?: DomainEvents;
-  /** Participants per meeting (default 100). */
-  maxParticipants?: number;
   /** Open signaling sockets per client address (default 100); more are refused with 429. */
   maxSocketsPerAddress?: number;
   /** A socket that has not joined a meeting this long after opening is closed (default 10 s). */
@@ -41,7 +37,6 @@ export interface SignalingOptions {
   metrics?: SignalingMetrics & RoomMetrics;
 }
 
-const DEFAULT_MAX_PARTICIPANTS = 100;
 const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
 
 /**
@@ -51,15 +46,7 @@ const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
 export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app, options) => {
   const expectedOrigin = new URL(options.publicUrl).origin;
   const metrics = options.metrics ?? noMetrics;
-  const rooms =
-    options.rooms ??
-    new RoomRegistry({
-      media: options.media,
-      clock: options.clock,
-      logger: app.log,
-      maxParticipants: options.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
-      metrics,
-    });
+  const rooms = options.rooms;
   const connections = new Set<SignalingConnection>();
   const socketsPerAddress = new Map<string, number>();
   const maxSocketsPerAddress = options.maxSocketsPerAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS;

@@ -15,7 +15,8 @@ import { silentLogger } from '../../src/media/logger';
 import { createMediaPlane, type MediaPlane } from '../../src/media/media-plane';
 import { signalingPlugin, type SignalingOptions } from '../../src/signaling/plugin';
 import { RoomRegistry } from '../../src/rooms';
-import type { MeetingLookup, MeetingRecord, PrincipalSource } from '../../src/domain';
+import type { E2eeAnchorStore, MeetingLookup, MeetingRecord, PrincipalSource } from '../../src/domain';
+import { e2eeRoomContext } from '../../src/e2ee';
 import { JANUS_BINARY } from './janus';
 
 const PUBLIC_URL = 'http://conclave.test:8080';
@@ -25,7 +26,7 @@ const ORIGIN = new URL(PUBLIC_URL).origin;
  * Stand-ins for auth/ and meetings/ (tested on their own): users hold a `test_session` cookie,
  * guests a token, both looked up in maps the test fills.
  */
-class TestDirectory implements PrincipalSource, MeetingLookup {
+class TestDirectory implements PrincipalSource, MeetingLookup, E2eeAnchorStore {
   readonly sessions = new Map<string, UserPrincipal>();
   readonly guests = new Map<string, GuestPrincipal>();
   readonly meetings = new Map<string, MeetingRecord>();
@@ -45,6 +46,12 @@ class TestDirectory implements PrincipalSource, MeetingLookup {
   }
   async findMeeting(id: string): Promise<MeetingRecord | null> {
     return this.meetings.get(id) ?? null;
+  }
+  async setE2eeAnchorKey(meetingId: string, key: string | null): Promise<boolean> {
+    const meeting = this.meetings.get(meetingId);
+    if (!meeting?.e2ee) return false;
+    meeting.e2eeAnchorKey = key;
+    return true;
   }
 
   user(cookie: string, organisationId: string, displayName: string): UserPrincipal {
@@ -70,8 +77,8 @@ class TestDirectory implements PrincipalSource, MeetingLookup {
     this.guests.set(token, principal);
     return principal;
   }
-  meeting(id: string, organisationId: string, name: string, e2ee = false): MeetingRecord {
-    const record = { id, organisationId, ownerId: 'owner', name, e2ee, e2eeAnchorKey: null };
+  meeting(id: string, organisationId: string, name: string, e2ee = false, ownerId = 'owner'): MeetingRecord {
+    const record = { id, organisationId, ownerId, name, e2ee, e2eeAnchorKey: null };
     this.meetings.set(id, record);
     return record;
   }
@@ -102,7 +109,13 @@ export async function startTestMediaPlane(): Promise<{ media: MediaPlane; stop()
 }
 
 /** A real embedded media plane plus a small Fastify app with only the signaling plugin. */
-export async function startSignalingServer(options: Partial<SignalingOptions> = {}) {
+export async function startSignalingServer(
+  options: Partial<SignalingOptions> & {
+    media?: MediaPlane;
+    maxParticipants?: number;
+    e2eeRotateMs?: number;
+  } = {},
+) {
   const own = options.media ? null : await startTestMediaPlane();
   const media = options.media ?? own!.media;
   const directory = new TestDirectory();
@@ -111,16 +124,17 @@ export async function startSignalingServer(options: Partial<SignalingOptions> = 
     clock: systemClock,
     logger: silentLogger,
     maxParticipants: options.maxParticipants ?? 100,
+    e2ee: e2eeRoomContext(directory, options.e2eeRotateMs ?? 0),
   });
   const app: FastifyInstance = Fastify({ logger: false });
+  const { media: _media, maxParticipants: _max, e2eeRotateMs: _rotate, ...signaling } = options;
   await app.register(signalingPlugin, {
     auth: directory,
     meetings: directory,
-    media,
     publicUrl: PUBLIC_URL,
     clock: systemClock,
     rooms,
-    ...options,
+    ...signaling,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -1,0 +1,100 @@
+import { fromBase64Url, toBase64Url } from '@conclave/e2ee';
+import type { ClientMessageOf, E2eeJoinInfo } from '@conclave/protocol';
+import { AppError } from '../common/errors';
+import type { MeetingRecord } from '../domain';
+import { GroupDelivery, type E2eeRoomContext } from '../e2ee';
+import type { MediaLogger } from '../media/logger';
+import type { Participant } from './participant';
+
+/** A committer that has not committed by then is passed over (it may have lost its connection). */
+const COMMIT_TIMEOUT_MS = 5_000;
+/** Senders switch epochs at the latest this long after a commit, even if a member never said it was ready. */
+const READY_TIMEOUT_MS = 2_000;
+
+/** The E2EE signaling messages a participant sends; the room's delivery service handles them. */
+export type E2eeClientMessage = ClientMessageOf<
+  'e2eeGroupCreated' | 'e2eeAdmit' | 'e2eeKeyPackage' | 'e2eeCommit' | 'e2eeReady'
+>;
+
+/**
+ * The end-to-end encryption of one meeting room: who may join (only with a device identity key) and
+ * the group's delivery service, made on the first join and closed with the room.
+ */
+export class RoomEncryption {
+  private delivery: Promise<GroupDelivery> | null = null;
+
+  constructor(
+    private readonly meeting: MeetingRecord,
+    private readonly ctx: E2eeRoomContext,
+    private readonly logger: MediaLogger,
+  ) {}
+
+  /** Refuses, before a seat is taken, a join that could not take part in the encryption. */
+  checkJoin(identityKey: Uint8Array | undefined): asserts identityKey is Uint8Array {
+    if (!identityKey) {
+      throw new AppError(
+        403,
+        'e2ee_required',
+        'This meeting is end-to-end encrypted: join from a browser that supports it',
+        'identityKey',
+      );
+    }
+  }
+
+  /** What `joined` tells about the group; the owner's first device becomes the anchor here. */
+  async joinInfo(identityKey: Uint8Array, isOwner: boolean): Promise<E2eeJoinInfo> {
+    const delivery = await this.deliveryService();
+    if (isOwner) delivery.registerOwner(identityKey);
+    return delivery.joinInfo();
+  }
+
+  /** After `joined` went out: the participant enters the group's admission queue. */
+  joined(participant: Participant, identityKey: Uint8Array): void {
+    void this.delivery?.then((d) =>
+      d.join({
+        id: participant.id,
+        identityKey,
+        displayName: participant.displayName,
+        send: (message) => {
+          if (!participant.left) participant.sink.send(message);
+        },
+      }),
+    );
+  }
+
+  async handle(participantId: string, message: E2eeClientMessage): Promise<void> {
+    if (!this.delivery) throw new AppError(409, 'invalid_state', 'There is no encrypted group to talk to');
+    await (await this.delivery).handle(participantId, message);
+  }
+
+  left(participantId: string): void {
+    void this.delivery?.then((d) => d.leave(participantId));
+  }
+
+  close(): void {
+    void this.delivery?.then((d) => d.close()).catch(() => undefined);
+  }
+
+  private deliveryService(): Promise<GroupDelivery> {
+    this.delivery ??= this.ctx.keys.then(
+      (keys) =>
+        new GroupDelivery({
+          meetingId: this.meeting.id,
+          keys,
+          anchorKey: this.meeting.e2eeAnchorKey === null ? null : fromBase64Url(this.meeting.e2eeAnchorKey),
+          onAnchor: (key) => this.recordAnchor(key),
+          rotateEveryMs: this.ctx.rotateEveryMs,
+          commitTimeoutMs: COMMIT_TIMEOUT_MS,
+          readyTimeoutMs: READY_TIMEOUT_MS,
+          logger: this.logger,
+        }),
+    );
+    return this.delivery;
+  }
+
+  private recordAnchor(key: Uint8Array): void {
+    this.ctx.anchors.setE2eeAnchorKey(this.meeting.id, toBase64Url(key)).catch((err: unknown) => {
+      this.logger.warn({ meetingId: this.meeting.id, err }, 'cannot record the E2EE anchor key');
+    });
+  }
+}

@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  deliver,
+  deviceIdentity,
+  E2eeMember,
+  fromBase64Url,
+  generateDeliveryServiceKeys,
+  generateIdentityKeys,
+  signalingTransport,
+  type DeviceIdentity,
+  type MemberSnapshot,
+} from '@conclave/e2ee';
+import type { ClientMessage, ClientMessageOf } from '@conclave/protocol';
+import { AppError } from '../src/common/errors';
+import { GroupDelivery, type DeliveryOptions } from '../src/e2ee/delivery';
+import { silentLogger } from '../src/media/logger';
+
+const MEETING = 'meeting-1';
+type E2eeMessage = ClientMessageOf<
+  'e2eeGroupCreated' | 'e2eeAdmit' | 'e2eeKeyPackage' | 'e2eeCommit' | 'e2eeReady'
+>;
+
+/** A participant's E2EE side, wired to the delivery service in memory as the signaling socket would. */
+class Client {
+  installed: bigint[] = [];
+  active: bigint | null = null;
+  cleared = false;
+  snapshot: MemberSnapshot | null = null;
+  /** Set to drop this client's commits, as a committer that went silent. */
+  silent = false;
+  errors: unknown[] = [];
+  readonly member: E2eeMember;
+
+  constructor(
+    readonly id: string,
+    readonly identity: DeviceIdentity,
+    private readonly world: World,
+    anchorKey: string | null,
+    deliveryServiceKey: string,
+  ) {
+    const transport = signalingTransport((message: ClientMessage) => {
+      if (this.silent && message.type === 'e2eeCommit') return;
+      world.pending.push(
+        world.delivery.handle(id, message as E2eeMessage).catch((err: unknown) => this.errors.push(err)),
+      );
+    });
+    this.member = new E2eeMember({
+      meetingId: MEETING,
+      participantId: id,
+      identity,
+      deliveryServiceKey: fromBase64Url(deliveryServiceKey),
+      anchorKey: anchorKey === null ? null : fromBase64Url(anchorKey),
+      transport,
+      keys: {
+        install: (epoch) => this.installed.push(epoch),
+        activate: (epoch) => (this.active = epoch),
+        clear: () => (this.cleared = true),
+      },
+      onChange: (s) => (this.snapshot = s),
+    });
+  }
+}
+
+/** The delivery service and its clients; `settle` runs the exchange until nothing moves. */
+class World {
+  readonly clients = new Map<string, Client>();
+  pending: Promise<unknown>[] = [];
+  anchor: Uint8Array | null = null;
+  readonly delivery: GroupDelivery;
+
+  private constructor(keys: DeliveryOptions['keys'], options: Partial<DeliveryOptions>) {
+    this.delivery = new GroupDelivery({
+      meetingId: MEETING,
+      keys,
+      anchorKey: null,
+      onAnchor: (key) => (this.anchor = key),
+      rotateEveryMs: 0,
+      commitTimeoutMs: 300,
+      readyTimeoutMs: 300,
+      logger: silentLogger,
+      ...options,
+    });
+  }
+
+  static async create(options: Partial<DeliveryOptions> = {}): Promise<World> {
+    return new World(await generateDeliveryServiceKeys(), options);
+  }
+
+  async connect(id: string, options: { owner?: boolean; identity?: DeviceIdentity } = {}): Promise<Client> {
+    const identity = options.identity ?? (await deviceIdentity(await generateIdentityKeys()));
+    if (options.owner) this.delivery.registerOwner(identity.publicKey);
+    const info = this.delivery.joinInfo();
+    const client = new Client(id, identity, this, info.anchorKey, info.deliveryServiceKey);
+    this.clients.set(id, client);
+    await this.delivery.join({
+      id,
+      identityKey: identity.publicKey,
+      displayName: id,
+      send: (message) => {
+        this.pending.push(deliver(client.member, message).catch((err: unknown) => client.errors.push(err)));
+      },
+    });
+    return client;
+  }
+
+  async disconnect(id: string): Promise<void> {
+    this.clients.delete(id);
+    await this.delivery.leave(id);
+  }
+
+  async settle(quietMs = 30): Promise<void> {
+    for (;;) {
+      const batch = this.pending.splice(0);
+      await Promise.all(batch);
+      await Promise.all([...this.clients.values()].map((c) => c.member.settled()));
+      await new Promise((r) => setTimeout(r, quietMs));
+      if (this.pending.length === 0) return;
+    }
+  }
+
+  /** Every connected client's view, checked to be one group that senders have switched to. */
+  agreement(): { epoch: bigint; authenticator: string; members: string[] } {
+    const views = [...this.clients.values()].map((c) => {
+      const s = c.member.snapshot();
+      assert.equal(s.status, 'member', `${c.id} is ${s.status}`);
+      assert.equal(c.active, s.epoch, `${c.id} sends with epoch ${c.active}, not ${s.epoch}`);
+      assert.deepEqual(c.errors, []);
+      return {
+        epoch: s.epoch!,
+        authenticator: Buffer.from(s.epochAuthenticator!).toString('hex'),
+        members: s.members.map((m) => m.participantId).sort(),
+      };
+    });
+    for (const v of views) assert.deepEqual(v, views[0]);
+    return views[0]!;
+  }
+}
+
+describe('E2EE delivery service (the control plane as MLS delivery service)', () => {
+  test('E2EE-KEYX: the owner creates the group, admits who the server announces, and everyone agrees on one epoch', async () => {
+    const world = await World.create();
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    await world.connect('bob');
+    await world.connect('carol');
+    await world.settle();
+    const state = world.agreement();
+    assert.deepEqual(state.members, ['bob', 'carol', 'owner']);
+    assert.ok(state.epoch >= 2n);
+    assert.ok(
+      world.anchor && Buffer.from(world.anchor).equals(world.clients.get('owner')!.identity.publicKey),
+    );
+  });
+
+  test('E2EE-ADMIT: people who arrive before the owner wait, and are admitted once the owner’s device is there', async () => {
+    const world = await World.create();
+    const ownerIdentity = await deviceIdentity(await generateIdentityKeys());
+    world.delivery.registerOwner(ownerIdentity.publicKey);
+    const bob = await world.connect('bob');
+    await world.settle();
+    assert.equal(bob.member.snapshot().status, 'waiting');
+    assert.deepEqual(bob.installed, []);
+    await world.connect('owner', { identity: ownerIdentity });
+    await world.settle();
+    assert.deepEqual(world.agreement().members, ['bob', 'owner']);
+  });
+
+  test('E2EE-ROTATE: when someone leaves, the others move to a new epoch without them and switch senders', async () => {
+    const world = await World.create();
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    await world.connect('bob');
+    await world.connect('carol');
+    await world.settle();
+    const before = world.agreement();
+    await world.disconnect('carol');
+    await world.settle();
+    const after = world.agreement();
+    assert.deepEqual(after.members, ['bob', 'owner']);
+    assert.equal(after.epoch, before.epoch + 1n);
+    assert.notEqual(after.authenticator, before.authenticator);
+  });
+
+  test('E2EE-ROTATE: the group survives its committer leaving mid-change, and a silent committer is passed over', async () => {
+    const world = await World.create();
+    const owner = await world.connect('owner', { owner: true });
+    await world.settle();
+    await world.connect('bob');
+    await world.settle();
+    // The owner (lowest leaf, so the committer) goes silent: Dave's Add waits for the timeout, then Bob commits.
+    owner.silent = true;
+    await world.connect('dave');
+    await world.settle(400);
+    await world.settle();
+    assert.deepEqual(world.agreement().members, ['bob', 'dave', 'owner']);
+    // Now the owner leaves: Bob and Dave remove it between themselves.
+    await world.disconnect('owner');
+    await world.settle();
+    assert.deepEqual(world.agreement().members, ['bob', 'dave']);
+  });
+
+  test('E2EE-ROTATE: keys are also updated periodically, with nobody joining or leaving', async () => {
+    const world = await World.create({ rotateEveryMs: 150 });
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    await world.connect('bob');
+    await world.settle();
+    const before = world.agreement();
+    await new Promise((r) => setTimeout(r, 400));
+    await world.settle();
+    const after = world.agreement();
+    assert.ok(after.epoch >= before.epoch + 2n, `epoch ${before.epoch} → ${after.epoch}`);
+    world.delivery.close();
+  });
+
+  test('E2EE-KEYX: a commit that does not cover exactly the round’s proposals is refused and not relayed', async () => {
+    const world = await World.create();
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    const owner = world.clients.get('owner')!;
+    await world.connect('bob');
+    await world.settle();
+    const epoch = Number(owner.member.snapshot().epoch);
+    // No round is open: a stray commit is ignored; a commit for the wrong epoch too.
+    await world.delivery.handle('owner', { type: 'e2eeCommit', epoch: epoch + 5, commit: 'AAAA' });
+    // With a round open (Carol's Add), a commit that is not a commit of this group is refused.
+    owner.silent = true;
+    await world.connect('carol');
+    await world.settle(50);
+    await assert.rejects(
+      world.delivery.handle('owner', { type: 'e2eeCommit', epoch, commit: 'AAAA' }),
+      (err: unknown) => err instanceof AppError && err.code === 'e2ee_refused',
+    );
+    owner.silent = false;
+    await world.settle(400);
+    await world.settle();
+    assert.deepEqual(world.agreement().members, ['bob', 'carol', 'owner']);
+  });
+
+  test('E2EE-ADMIT: only the anchor’s device may admit, and only someone who is waiting', async () => {
+    const world = await World.create();
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    await world.connect('bob');
+    await world.settle();
+    const refusal = (err: unknown) => err instanceof AppError && err.code === 'e2ee_refused';
+    await assert.rejects(
+      world.delivery.handle('bob', { type: 'e2eeAdmit', participantId: 'owner', admission: 'AAAA' }),
+      refusal,
+    );
+    await assert.rejects(
+      world.delivery.handle('owner', { type: 'e2eeAdmit', participantId: 'bob', admission: 'AAAA' }),
+      refusal,
+    );
+    await assert.rejects(
+      world.delivery.handle('bob', { type: 'e2eeKeyPackage', keyPackage: 'AAAA' }),
+      refusal,
+    );
+  });
+});
