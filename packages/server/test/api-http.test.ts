@@ -147,6 +147,11 @@ describeEachDatabase('HTTP behaviour', (kind) => {
     const res = await t.app.inject({ method: 'GET', url: '/m/abc' });
     const csp = String(res.headers['content-security-policy']);
     assert.match(csp, /default-src 'self'/);
+    assert.match(
+      csp,
+      /script-src 'self' 'wasm-unsafe-eval'(;|$)/,
+      'WebAssembly for Codewords, never unsafe-eval',
+    );
     assert.match(csp, /connect-src 'self' ws:\/\/conclave\.test:8080/);
     assert.match(csp, /media-src 'self' blob:/);
     assert.match(csp, /img-src 'self' data: blob:/);

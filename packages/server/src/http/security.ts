@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 
 /**
- * Security headers for a React SPA that does WebRTC: scripts only from this origin, signaling over
+ * Security headers for a React SPA that does WebRTC: scripts only from this origin (and WebAssembly), signaling over
  * ws(s) to this host, media elements fed from blob: streams. HTTPS-only headers only when served over HTTPS,
  * since on plain http they would break the site (upgrade-insecure-requests) or do nothing (HSTS).
  */
@@ -15,7 +15,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: s
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // WebAssembly may be compiled (the Codeword's Argon2id runs in it), but no eval() of strings.
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         connectSrc: ["'self'", wsOrigin],
         mediaSrc: ["'self'", 'blob:'],
         imgSrc: ["'self'", 'data:', 'blob:'],
