@@ -42,14 +42,15 @@ function breakoutBox(): BreakoutBox {
 export function watermarkTrack(camera: MediaStreamTrack, text: string): Watermark {
   if (camera.kind !== 'video') throw new TypeError(`watermarkTrack needs a video track, got ${camera.kind}`);
   const { MediaStreamTrackProcessor, MediaStreamTrackGenerator } = breakoutBox();
-  const processor = new MediaStreamTrackProcessor({ track: camera });
-  const generator = new MediaStreamTrackGenerator({ kind: 'video' });
-  // The encoder trades resolution against frame rate by this hint; keep the camera's choice.
-  generator.contentHint = camera.contentHint;
+  // First, so that a page whose policy refuses workers throws before anything holds the camera.
   const worker = new Worker(new URL('./watermark.worker.ts', import.meta.url), {
     type: 'module',
     name: 'conclave-watermark',
   });
+  const processor = new MediaStreamTrackProcessor({ track: camera });
+  const generator = new MediaStreamTrackGenerator({ kind: 'video' });
+  // The encoder trades resolution against frame rate by this hint; keep the camera's choice.
+  generator.contentHint = camera.contentHint;
   const send = (message: ToWatermarkWorker, transfer: Transferable[] = []): void =>
     worker.postMessage(message, transfer);
 
