@@ -34,6 +34,9 @@ const testPackages = [
   { pkg: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu') },
   { pkg: 'postgresql', present: () => findPostgresBin('initdb') !== null },
   { pkg: 'util-linux', present: () => existsSync('/usr/bin/unshare') },
+  // OCR of the E2EE watermark in decoded video (test/e2e/watermark.test.ts).
+  { pkg: 'tesseract-ocr', present: () => existsSync('/usr/bin/tesseract') },
+  { pkg: 'tesseract-ocr-eng', present: () => findTessdata('eng') !== null },
 ];
 
 export function findPostgresBin(name) {
@@ -42,6 +45,17 @@ export function findPostgresBin(name) {
   const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
   for (const v of versions) {
     const p = join(base, v, 'bin', name);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** Debian keeps tesseract's language data under its major version: /usr/share/tesseract-ocr/5/tessdata. */
+function findTessdata(lang) {
+  const base = '/usr/share/tesseract-ocr';
+  if (!existsSync(base)) return null;
+  for (const v of readdirSync(base)) {
+    const p = join(base, v, 'tessdata', `${lang}.traineddata`);
     if (existsSync(p)) return p;
   }
   return null;

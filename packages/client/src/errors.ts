@@ -17,7 +17,9 @@ export type ClientErrorCode =
   /** The person or the browser refused access to the camera or microphone. */
   | 'permission_denied'
   /** The call does not fit the room's current state (e.g. connect twice). */
-  | 'invalid_state';
+  | 'invalid_state'
+  /** This browser lacks an API the feature needs (e.g. MediaStreamTrackProcessor for the E2EE watermark). */
+  | 'not_supported';
 
 export type ConclaveErrorCode = ErrorCode | ClientErrorCode;
 
