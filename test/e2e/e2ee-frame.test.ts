@@ -77,7 +77,7 @@ async function comparePicture(
   return { r, contrast: lowest };
 }
 
-async function assertShowsCamera(page: Page, receiver: ReceiverName): Promise<void> {
+async function assertShowsCamera(page: Page, receiver: ReceiverName): Promise<number> {
   const picture = await comparePicture(page, receiver);
   assert.ok(picture, `${receiver} shows no picture`);
   assert.ok(
@@ -88,6 +88,7 @@ async function assertShowsCamera(page: Page, receiver: ReceiverName): Promise<vo
     picture.r >= MATCH_THRESHOLD,
     `${receiver}'s picture correlates ${picture.r.toFixed(2)} with the camera (needs ≥ ${MATCH_THRESHOLD})`,
   );
+  return picture.r;
 }
 
 for (const api of ['RTCRtpScriptTransform', 'createEncodedStreams'] as const) {
@@ -125,7 +126,7 @@ for (const api of ['RTCRtpScriptTransform', 'createEncodedStreams'] as const) {
           (s) => s.good.framesDecoded - first.framesDecoded >= 20,
           'good does not decode 20 frames',
         );
-        await assertShowsCamera(loopback.page, 'good');
+        const r = await assertShowsCamera(loopback.page, 'good');
         assert.ok(now.sender.encrypted > 0, 'the sender encrypted what it sent');
 
         // Audio decrypted and played out: energy rises, hardly anything concealed.
@@ -136,6 +137,9 @@ for (const api of ['RTCRtpScriptTransform', 'createEncodedStreams'] as const) {
         assert.ok(b.samples - a.samples > 48_000, `only ${b.samples - a.samples} audio samples in 2 s`);
         assert.ok(b.energy > a.energy, 'the microphone is silent at the receiver');
         assert.ok(concealedShare < 0.2, `${(concealedShare * 100).toFixed(0)}% of the audio was concealed`);
+        console.log(
+          `[e2ee-frame] ${api}: picture r = ${r.toFixed(3)}, audio concealed ${(concealedShare * 100).toFixed(1)}%`,
+        );
         assert.deepEqual(await loopback.errors(), []);
       },
     );
@@ -167,6 +171,9 @@ for (const api of ['RTCRtpScriptTransform', 'createEncodedStreams'] as const) {
         const stats = await loopback.stats();
         assert.ok(stats.plain.packetsReceived > 50, 'the unprotected receiver gets the media');
         const picture = await comparePicture(loopback.page, 'plain');
+        console.log(
+          `[e2ee-frame] ${api}: unprotected receiver decoded ${stats.plain.framesDecoded} frames (good ${stats.good.framesDecoded}), picture r = ${picture?.r.toFixed(3) ?? 'none'}`,
+        );
         // Its decoder accepts the odd key frame (the VP8 header is in clear) and shows noise.
         assert.ok(
           picture === null || picture.r < MISMATCH_THRESHOLD,

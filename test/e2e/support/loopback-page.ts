@@ -8,7 +8,7 @@
 import { E2eeMedia } from '../../../packages/client/src/e2ee/media';
 import type { FrameStats } from '@conclave/e2ee';
 
-export const RECEIVERS = ['good', 'wrong', 'late', 'plain'] as const;
+const RECEIVERS = ['good', 'wrong', 'late', 'plain'] as const;
 export type ReceiverName = (typeof RECEIVERS)[number];
 export type MemberName = 'sender' | Exclude<ReceiverName, 'plain'>;
 
@@ -34,7 +34,7 @@ export interface LoopbackApi {
   install(member: MemberName, epoch: number, baseKey: number[], ownLeaf: number): void;
   activate(member: MemberName, epoch: number): void;
   stats(): Promise<Record<ReceiverName, ReceiverStats> & { sender: FrameStats }>;
-  /** What E2eeMedia reported as errors, by member. */
+  /** What the members' E2eeMedia reported as errors, each after the member's name. */
   errors: string[];
 }
 

@@ -8,6 +8,9 @@
  * A receiver that drops a sender's frames for a while (no key yet, or the wrong one) and then
  * decrypts them needs no help either: its decoder, left without a key frame, keeps asking the
  * sender for one until one decrypts (test/e2e/e2ee-frame.test.ts, the receiver given its keys late).
+ * While it waits, Chromium hands the transform the same undecodable first frame again and again (16
+ * times in one run); the replay window drops the repeats, so the start of a stream usually counts a
+ * few `replayed` drops that lose nothing.
  */
 import type { FromWorker, ToWorker, TransformOptions } from './messages';
 import { frameTransform, type EncodedFrame } from './transforms';

@@ -43,9 +43,16 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
   private last: FrameStats = emptyStats();
   private closed = false;
 
-  /** Whether this browser can run E2EE media: RTCRtpScriptTransform, or createEncodedStreams. */
+  /**
+   * Whether this browser can run E2EE media: RTCRtpScriptTransform or createEncodedStreams, and
+   * WebCrypto (only in secure contexts).
+   */
   static supported(): boolean {
-    return typeof Worker !== 'undefined' && (hasScriptTransform() || hasEncodedStreams());
+    return (
+      typeof Worker !== 'undefined' &&
+      Boolean(globalThis.crypto?.subtle) &&
+      (hasScriptTransform() || hasEncodedStreams())
+    );
   }
 
   /**
@@ -67,7 +74,7 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
       if (this.closed) return;
       if (data.type === 'stats') {
         this.last = data.stats;
-        this.emit('stats', data.stats);
+        this.emit('stats', this.stats());
       } else {
         this.emit('error', new Error(data.message));
       }
