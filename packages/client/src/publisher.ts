@@ -1,5 +1,6 @@
 import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protocol';
 import { CandidateExchange } from './candidates';
+import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
 import { SOURCE_KIND } from './publication';
 import type { SignalingClient } from './signaling';
@@ -12,8 +13,8 @@ const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
  * its transceivers are blocking calls into the WebRTC threads). Its ICE servers come later, see
  * `peerConnectionFor`; `Publisher.start` fills in the tracks.
  */
-export function preparePublisherConnection(): RTCPeerConnection {
-  const pc = new RTCPeerConnection(peerConfiguration([]));
+export function preparePublisherConnection(e2ee: E2eePeerOptions = {}): RTCPeerConnection {
+  const pc = new RTCPeerConnection(peerConfiguration([], e2ee));
   const stream = new MediaStream();
   for (const source of SOURCES) {
     pc.addTransceiver(SOURCE_KIND[source], { direction: 'sendonly', streams: [stream] });
@@ -35,10 +36,12 @@ export class Publisher {
     private readonly signaling: SignalingClient,
     iceServers: IceServerInfo[],
     onFailed: () => void,
-    /** From `preparePublisherConnection`, never negotiated. */
+    /** From `preparePublisherConnection`, never negotiated (made with E2EE's options in an E2EE call). */
     prepared?: RTCPeerConnection,
+    /** In an E2EE call: encrypts every frame of every source. */
+    private readonly e2ee?: Pick<E2eeMedia, 'protectSender'>,
   ) {
-    this.pc = peerConnectionFor(iceServers, prepared);
+    this.pc = peerConnectionFor(iceServers, prepared, e2ee && E2eeMedia.peerConnectionOptions());
     this.candidates = new CandidateExchange(this.pc, signaling, 'publisher');
     this.pc.onconnectionstatechange = () => {
       if (!this.closed && this.pc.connectionState === 'failed') onFailed();
@@ -53,16 +56,14 @@ export class Publisher {
     try {
       for (const [i, source] of SOURCES.entries()) {
         const track = tracks[source];
-        let transceiver = existing[i];
-        if (transceiver) {
-          // Made ahead of time (prepared): only the track is new.
-          if (track) await transceiver.sender.replaceTrack(track);
-        } else {
-          transceiver = this.pc.addTransceiver(track ?? SOURCE_KIND[source], {
-            direction: 'sendonly',
-            streams: [stream],
-          });
-        }
+        const prepared = existing[i];
+        const transceiver =
+          prepared ??
+          this.pc.addTransceiver(track ?? SOURCE_KIND[source], { direction: 'sendonly', streams: [stream] });
+        // Before negotiating, so before any frame can leave.
+        this.e2ee?.protectSender(transceiver.sender, source);
+        // Made ahead of time (prepared): only the track is new.
+        if (prepared && track) await transceiver.sender.replaceTrack(track);
         this.transceivers.set(source, transceiver);
       }
       const offer = await this.pc.createOffer();

@@ -1,5 +1,6 @@
 import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol';
 import { CandidateExchange } from './candidates';
+import { E2eeMedia } from './e2ee/media';
 import { toConclaveError, type ConclaveError } from './errors';
 import type { SignalingClient } from './signaling';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
@@ -42,10 +43,12 @@ export class Subscriber {
     private readonly signaling: SignalingClient,
     iceServers: IceServerInfo[],
     private readonly callbacks: SubscriberCallbacks,
-    /** Made ahead of joining (see Room.prepareConnection), never negotiated. */
+    /** Made ahead of joining (see Room.prepareConnection), never negotiated (with E2EE's options in an E2EE call). */
     prepared?: RTCPeerConnection,
+    /** In an E2EE call: decrypts every frame received, and drops what does not authenticate. */
+    private readonly e2ee?: Pick<E2eeMedia, 'protectReceiver'>,
   ) {
-    this.pc = peerConnectionFor(iceServers, prepared);
+    this.pc = peerConnectionFor(iceServers, prepared, e2ee && E2eeMedia.peerConnectionOptions());
     this.candidates = new CandidateExchange(this.pc, signaling, 'subscriber', () => this.gatheredNow());
     this.pc.onconnectionstatechange = () => {
       if (!this.closed && this.pc.connectionState === 'failed') this.callbacks.onFailed();
@@ -82,6 +85,9 @@ export class Subscriber {
     if (this.closed) return;
     try {
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      // Each new receiver, before the answer lets its media in (protecting one again does nothing).
+      for (const { receiver } of this.pc.getTransceivers())
+        this.e2ee?.protectReceiver(receiver, receiver.track.kind === 'audio' ? 'audio' : 'video');
       await this.candidates.remoteDescriptionSet();
       const description = await this.pc.createAnswer();
       if (this.closed) return;

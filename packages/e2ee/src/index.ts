@@ -7,12 +7,8 @@
  * - MLS (RFC 9420): the group every member runs, and the delivery service's key-free view of it.
  * - Verification: each identity key's Codeword (memory-hard, 64 bits, four pronounceable words) and the
  *   meeting's security code (the MLS epoch authenticator as 32 digits).
-=======
- * End-to-end encryption for Conclave, isomorphic (browser worker and Node), on WebCrypto alone.
- * SFrame (RFC 9605): headers, the key schedule, all five cipher suites, senders whose counters never
- * repeat a nonce, receivers with a replay window. The media frame layer on top: MLS-keyed KIDs, the
- * codec bytes left in clear for the media server (and authenticated), and the epoch key ring a
- * worker holds.
+ * - Media frames: MLS-keyed KIDs per stream, codec bytes left in clear (and authenticated), the epoch
+ *   key ring a worker holds.
  */
 export { CipherSuite, type CipherSuiteId } from './sframe/suites';
 export { deriveSFrameKey, type SFrameKey } from './sframe/frame';

@@ -219,7 +219,7 @@ const webBuildsChecked = new Set<WebBuild>();
 
 /**
  * Builds the web app with `node scripts/build.mjs` when this build of it is missing or older than
- * the web app, SDK or protocol sources, so the browser always runs the current code. Returns the
+ * the web app, SDK, E2EE or protocol sources, so the browser always runs the current code. Returns the
  * folder it is in.
  */
 export function ensureWebBuild(kind: WebBuild): string {
@@ -232,6 +232,7 @@ export function ensureWebBuild(kind: WebBuild): string {
       'apps/web/index.html',
       'apps/web/vite.config.ts',
       'packages/client/src',
+      'packages/e2ee/src',
       'packages/protocol/src',
     ].map((p) => newestMtime(join(ROOT, p))),
   );

@@ -1,0 +1,139 @@
+import type { EpochKeySink, FrameStats, StreamKind } from '@conclave/e2ee';
+import type { TrackSource } from '@conclave/protocol';
+import { TypedEmitter } from '../events';
+import { emptyStats, type FromWorker, type ToWorker, type TransformOptions } from './messages';
+
+export interface E2eeMediaEvents {
+  /** The worker's frame counts changed (at most about once a second). */
+  stats: [stats: FrameStats];
+  /** Something the counts do not show: a key the worker refused, a stream it cannot protect. */
+  error: [error: Error];
+}
+
+/** Chromium's switch for createEncodedStreams; set, every sender and receiver must be piped. */
+export interface E2eePeerOptions {
+  encodedInsertableStreams?: true;
+}
+
+/** The stream of the KID each source's frames carry. */
+const STREAM_OF: Record<TrackSource, StreamKind> = { microphone: 'audio', camera: 'camera' };
+
+/** Chromium's original encoded transform API, which the DOM library does not declare. */
+interface EncodedStreamsEndpoint {
+  createEncodedStreams(): { readable: ReadableStream<unknown>; writable: WritableStream<unknown> };
+}
+
+const hasScriptTransform = () => typeof RTCRtpScriptTransform !== 'undefined';
+const hasEncodedStreams = () =>
+  typeof RTCRtpSender !== 'undefined' &&
+  'createEncodedStreams' in RTCRtpSender.prototype &&
+  typeof RTCRtpReceiver !== 'undefined' &&
+  'createEncodedStreams' in RTCRtpReceiver.prototype;
+
+/**
+ * The media side of end-to-end encryption in a page: one worker holding the media keys of one MLS
+ * group at a time, through which every frame of the protected senders and receivers passes. The
+ * group (E2eeMember) feeds it keys as an EpochKeySink. A sender encrypts nothing, and so sends
+ * nothing, until an epoch is active; a receiver passes on only the frames that authenticate.
+ */
+export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKeySink {
+  private readonly worker: Worker;
+  private readonly scriptTransform = hasScriptTransform();
+  private readonly attached = new WeakSet<RTCRtpSender | RTCRtpReceiver>();
+  private last: FrameStats = emptyStats();
+  private closed = false;
+
+  /**
+   * Whether this browser can run E2EE media: RTCRtpScriptTransform or createEncodedStreams, and
+   * WebCrypto (only in secure contexts).
+   */
+  static supported(): boolean {
+    return (
+      typeof Worker !== 'undefined' &&
+      Boolean(globalThis.crypto?.subtle) &&
+      (hasScriptTransform() || hasEncodedStreams())
+    );
+  }
+
+  /**
+   * What both peer connections of an E2EE call are created with. Only the createEncodedStreams
+   * fallback needs something (and only then: with it, a sender or receiver that is not piped stalls),
+   * so a call without E2EE must not use it.
+   */
+  static peerConnectionOptions(): E2eePeerOptions {
+    return hasScriptTransform() ? {} : { encodedInsertableStreams: true };
+  }
+
+  constructor() {
+    super();
+    this.worker = new Worker(new URL('./media-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'conclave-e2ee-media',
+    });
+    this.worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
+      if (this.closed) return;
+      if (data.type === 'stats') {
+        this.last = data.stats;
+        this.emit('stats', this.stats());
+      } else {
+        this.emit('error', new Error(data.message));
+      }
+    };
+    this.worker.onerror = (event) => {
+      if (!this.closed) this.emit('error', new Error(`E2EE media worker: ${event.message}`));
+    };
+  }
+
+  install(epoch: bigint, baseKey: Uint8Array, ownLeaf: number): void {
+    this.post({ type: 'install', epoch, baseKey, ownLeaf });
+  }
+
+  activate(epoch: bigint): void {
+    this.post({ type: 'activate', epoch });
+  }
+
+  clear(): void {
+    this.post({ type: 'clear' });
+  }
+
+  /**
+   * Encrypts everything `sender` sends from now on. Call it before the sender has a track to send, or
+   * at least before its connection is negotiated; again for the same sender does nothing.
+   */
+  protectSender(sender: RTCRtpSender, source: TrackSource): void {
+    this.attach(sender, { side: 'send', stream: STREAM_OF[source] });
+  }
+
+  /** Decrypts what `receiver` receives; call it as soon as the receiver exists (the offer applied). */
+  protectReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video'): void {
+    this.attach(receiver, { side: 'receive', kind });
+  }
+
+  /** The counts the worker last reported. */
+  stats(): FrameStats {
+    return { ...this.last, dropped: { ...this.last.dropped } };
+  }
+
+  /** Stops the worker, keys and all: protected senders and receivers pass nothing after this. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.worker.terminate();
+  }
+
+  private attach(endpoint: RTCRtpSender | RTCRtpReceiver, options: TransformOptions): void {
+    if (this.closed) throw new Error('E2EE media is closed');
+    if (this.attached.has(endpoint)) return;
+    if (this.scriptTransform) {
+      endpoint.transform = new RTCRtpScriptTransform(this.worker, options);
+    } else {
+      const { readable, writable } = (endpoint as unknown as EncodedStreamsEndpoint).createEncodedStreams();
+      this.post({ type: 'streams', readable, writable, ...options }, [readable, writable]);
+    }
+    this.attached.add(endpoint);
+  }
+
+  private post(message: ToWorker, transfer: Transferable[] = []): void {
+    if (!this.closed) this.worker.postMessage(message, transfer);
+  }
+}

@@ -1,0 +1,33 @@
+import type { FrameStats, StreamKind } from '@conclave/e2ee';
+
+/** What a transform does, as `RTCRtpScriptTransform` options or with the fallback's streams. */
+export type TransformOptions =
+  /** An outgoing stream: its frames are encrypted under its own KID (and counter). */
+  | { side: 'send'; stream: StreamKind }
+  /** An incoming track: the KID in each frame says whose stream it is. */
+  | { side: 'receive'; kind: 'audio' | 'video' };
+
+/** The page's messages to the media worker. */
+export type ToWorker =
+  | { type: 'install'; epoch: bigint; baseKey: Uint8Array; ownLeaf: number }
+  | { type: 'activate'; epoch: bigint }
+  | { type: 'clear' }
+  /** The createEncodedStreams fallback: the streams of one sender or receiver, transferred. */
+  | ({
+      type: 'streams';
+      readable: ReadableStream<unknown>;
+      writable: WritableStream<unknown>;
+    } & TransformOptions);
+
+/** The media worker's messages to the page. */
+export type FromWorker = { type: 'stats'; stats: FrameStats } | { type: 'error'; message: string };
+
+/** Counts before the worker has reported any. */
+export function emptyStats(): FrameStats {
+  return {
+    encrypted: 0,
+    decrypted: 0,
+    withheld: 0,
+    dropped: { malformed: 0, unknown_key: 0, replayed: 0, too_old: 0, auth_failed: 0 },
+  };
+}
