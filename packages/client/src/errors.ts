@@ -19,7 +19,11 @@ export type ClientErrorCode =
   /** The call does not fit the room's current state (e.g. connect twice). */
   | 'invalid_state'
   /** This browser lacks an API the feature needs (e.g. MediaStreamTrackProcessor for the E2EE watermark). */
-  | 'not_supported';
+  | 'not_supported'
+  /** The meeting is end-to-end encrypted and this browser cannot encrypt media (no encoded transforms). */
+  | 'e2ee_unsupported'
+  /** A step of the end-to-end encryption failed on this client. */
+  | 'e2ee_failed';
 
 export type ConclaveErrorCode = ErrorCode | ClientErrorCode;
 

@@ -21,3 +21,6 @@ export { ConclaveError, SignalingError, MediaDeviceError } from './errors';
 export type { ClientErrorCode, ConclaveErrorCode } from './errors';
 export type { SocketLike, SocketFactory } from './signaling';
 export type { TrackSource } from '@conclave/protocol';
+export type { E2eeState } from './e2ee/controller';
+export { isE2eeSupported, deviceCodeword, codewordOfKey } from './e2ee/support';
+export type { Codeword, SecurityCode } from '@conclave/e2ee';

@@ -1,4 +1,5 @@
 import type { LeaveReason } from '@conclave/protocol';
+import type { E2eeState } from './e2ee/controller';
 import type { ConclaveError } from './errors';
 import type { Participant, RemoteParticipant } from './participant';
 import type { LocalTrackPublication, RemoteTrackPublication, TrackPublication } from './publication';
@@ -47,6 +48,8 @@ export interface RoomEvents {
   /** The local camera or microphone track was opened, replaced or released (for the self view). */
   localTrackChanged: [publication: LocalTrackPublication];
   disconnected: [reason: DisconnectReason, error?: ConclaveError];
+  /** End-to-end encryption changed: group status, epoch, Codewords, security code. */
+  e2eeChanged: [state: E2eeState];
   /** Something went wrong that did not end the meeting (a refused request, a failing device…). */
   error: [error: ConclaveError];
 }

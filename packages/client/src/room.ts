@@ -1,5 +1,10 @@
+import { codewordOf } from '@conclave/e2ee';
 import { SIGNALING_PATH, type TrackSource } from '@conclave/protocol';
 import { listDevices, type DeviceKind } from './devices';
+import type { E2eeSetup, E2eeState } from './e2ee/controller';
+import { loadDeviceIdentity } from './e2ee/identity-store';
+import { E2eeMedia } from './e2ee/media';
+import { isE2eeSupported } from './e2ee/support';
 import { ConclaveError, toConclaveError } from './errors';
 import { TypedEmitter } from './events';
 import {
@@ -28,6 +33,11 @@ export interface ConnectOptions {
   signalingUrl?: string;
   microphone?: boolean | LocalSourceOptions;
   camera?: boolean | LocalSourceOptions;
+  /**
+   * Join end-to-end encrypted (the meeting's `e2ee` flag says whether it must). Rejects with
+   * `e2ee_unsupported` where the browser cannot encrypt frames; never joins unencrypted instead.
+   */
+  e2ee?: boolean;
 }
 
 export interface RoomOptions {
@@ -58,6 +68,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly requestTimeoutMs: number;
   private readonly createSocket: SocketFactory | undefined;
+  /** Kept across reconnects: the device identity and the media worker outlive a session. */
+  private e2eeSetup: E2eeSetup | null = null;
+  private _e2ee: E2eeState | null = null;
 
   constructor(options: RoomOptions = {}) {
     super();
@@ -84,6 +97,10 @@ export class Room extends TypedEmitter<RoomEvents> {
         this.setState('connected');
       },
       onRoster: (message) => this.roster.apply(message),
+      onE2ee: (state) => {
+        this._e2ee = state;
+        this.emit('e2eeChanged', state);
+      },
       onStreams: (streams) => this.roster.setStreams(streams),
       onError: (error) => this.emit('error', error),
       onLost: (end) => this.follow(this.reconnect.lost(end)),
@@ -97,6 +114,11 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** The meeting's id and name once joined. */
   get meeting(): { id: string; name: string } | null {
     return this._meeting;
+  }
+
+  /** End-to-end encryption as this client sees it; null in a meeting without E2EE. */
+  get e2ee(): E2eeState | null {
+    return this._e2ee;
   }
 
   get remoteParticipants(): ReadonlyMap<string, RemoteParticipant> {
@@ -123,6 +145,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     });
     let session: Session | null = null;
     try {
+      if (options.e2ee) this.e2eeSetup = await prepareE2ee();
       session = this.openSession();
       await this.establish(session, media);
     } catch (err) {
@@ -209,6 +232,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         meetingId,
         ...(guestToken !== undefined && { guestToken }),
         ...(guestToken === undefined && displayName !== undefined && { displayName }),
+        ...(this.e2eeSetup && { e2ee: this.e2eeSetup }),
       },
       this.localParticipant,
       media,
@@ -274,6 +298,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.localParticipant.releaseAll();
     this.roster.clear();
     this._meeting = null;
+    this.e2eeSetup?.media.close();
+    this.e2eeSetup = null;
+    this._e2ee = null;
     const wasDisconnected = this._state === 'disconnected';
     this.setState('disconnected');
     if (!wasDisconnected) this.emit('disconnected', reason, ...(error ? [error] : []));
@@ -284,6 +311,19 @@ export class Room extends TypedEmitter<RoomEvents> {
     this._state = state;
     this.emit('connectionStateChanged', state);
   }
+}
+
+/** The device identity (made on first use), its Codeword and the media worker, or a clear refusal. */
+async function prepareE2ee(): Promise<E2eeSetup> {
+  if (!isE2eeSupported()) {
+    throw new ConclaveError(
+      'e2ee_unsupported',
+      'This meeting is end-to-end encrypted, and this browser cannot encrypt video calls. Use a current Chrome, Edge or Safari.',
+    );
+  }
+  const identity = await loadDeviceIdentity();
+  const ownCodeword = await codewordOf(identity.publicKey);
+  return { identity, ownCodeword, media: new E2eeMedia() };
 }
 
 function sourceOptions(value: boolean | LocalSourceOptions | undefined): LocalSourceOptions {

@@ -1,5 +1,9 @@
+import { toBase64Url } from '@conclave/e2ee';
 import type { IceServerInfo, ServerMessage, ServerMessageOf, TrackSource } from '@conclave/protocol';
-import { ConclaveError, SignalingError } from './errors';
+import { E2eeController, type E2eeSetup, type E2eeState } from './e2ee/controller';
+import { E2eeMedia } from './e2ee/media';
+import { StampedCamera } from './e2ee/stamped-camera';
+import { ConclaveError, SignalingError, toConclaveError } from './errors';
 import type { LocalMediaLink, LocalParticipant } from './participant';
 import { preparePublisherConnection, Publisher } from './publisher';
 import type { ServerEnd } from './reconnect';
@@ -23,6 +27,8 @@ export interface JoinRequest {
   guestToken?: string;
   /** A guest without a token names themselves; the server answers with a token in `joined`. */
   displayName?: string;
+  /** Joins end-to-end encrypted: the device identity, its Codeword and the frame transforms. */
+  e2ee?: E2eeSetup;
 }
 
 /** What a session reports to its room. A closed session reports nothing more. */
@@ -30,6 +36,8 @@ export interface SessionObserver {
   /** The server accepted the join; messages that came after `joined` are delivered once this returns. */
   onJoined(joined: ServerMessageOf<'joined'>): void;
   onRoster(message: RosterMessage): void;
+  /** End-to-end encryption changed (group, epoch, Codewords, security code). */
+  onE2ee(state: E2eeState): void;
   /** The complete list of received streams, after each answered subscription offer. */
   onStreams(streams: ReceivedStream[]): void;
   onError(error: ConclaveError): void;
@@ -69,6 +77,10 @@ export class Session implements LocalMediaLink {
   private publisher: Publisher | null = null;
   private subscriber: Subscriber | null = null;
   private iceServers: IceServerInfo[] = [];
+  private e2ee: E2eeController | null = null;
+  private e2eeSetup: E2eeSetup | null = null;
+  /** Under E2EE, what is sent in place of the camera: the camera with the Codeword drawn in. */
+  private stamp: StampedCamera | null = null;
   /** Messages that arrived before the roster was applied. */
   private backlog: ServerMessage[] | null = [];
   private _serverEnd: ServerEnd | null = null;
@@ -121,9 +133,31 @@ export class Session implements LocalMediaLink {
       meetingId: request.meetingId,
       ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
       ...(request.displayName !== undefined && { displayName: request.displayName }),
+      ...(request.e2ee && { identityKey: toBase64Url(request.e2ee.identity.publicKey) }),
     });
     this.assertOpen();
     this.iceServers = joined.iceServers;
+    if (joined.e2ee) {
+      // Never joined unencrypted: the server refuses an E2EE meeting to a join without an identity key.
+      if (!request.e2ee) throw new ConclaveError('e2ee_unsupported', 'This meeting is end-to-end encrypted');
+      this.e2eeSetup = request.e2ee;
+      // Connections made ahead without the fallback's insertable-streams option cannot be protected.
+      if (Object.keys(E2eeMedia.peerConnectionOptions()).length > 0) {
+        closePeers(this.peers);
+        this.peers = null;
+      }
+      this.stamp = new StampedCamera(request.e2ee.ownCodeword.text);
+      this.e2ee = new E2eeController({
+        meetingId: request.meetingId,
+        participantId: joined.participantId,
+        setup: request.e2ee,
+        joinInfo: joined.e2ee,
+        send: (message) => this.signaling.send(message),
+        onState: (state) => this.observer.onE2ee(state),
+        onError: (err) =>
+          this.observer.onError(toConclaveError(err, 'e2ee_failed', 'End-to-end encryption failed')),
+      });
+    }
     this.observer.onJoined(joined);
     const backlog = this.backlog ?? [];
     this.backlog = null;
@@ -144,12 +178,16 @@ export class Session implements LocalMediaLink {
     this.assertOpen();
     const prepared = this.peers?.publisher ?? undefined;
     if (this.peers) this.peers.publisher = null;
-    this.publisher = new Publisher(this.signaling, this.iceServers, () => this.lost(null), prepared);
-    await this.publisher.start(tracks);
+    const media = this.e2eeSetup?.media;
+    this.publisher = new Publisher(this.signaling, this.iceServers, () => this.lost(null), prepared, media);
+    await this.publisher.start(
+      this.stamp ? { ...tracks, camera: this.stamp.outgoing(tracks.camera) } : tracks,
+    );
   }
 
   async replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void> {
-    await this.publisher?.replaceTrack(source, track);
+    const outgoing = source === 'camera' && this.stamp ? this.stamp.outgoing(track) : track;
+    await this.publisher?.replaceTrack(source, outgoing);
   }
 
   async sendMute(source: TrackSource, muted: boolean): Promise<void> {
@@ -172,6 +210,8 @@ export class Session implements LocalMediaLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.e2ee?.close();
+    this.stamp?.stop();
     this.publisher?.close();
     this.subscriber?.close();
     closePeers(this.peers);
@@ -198,6 +238,16 @@ export class Session implements LocalMediaLink {
       case 'trickle':
         if (message.target === 'publisher') this.publisher?.addRemoteCandidate(message.candidate);
         else this.subscriberNow().addRemoteCandidate(message.candidate);
+        break;
+      case 'e2eeCreateGroup':
+      case 'e2eeAdmissionRequest':
+      case 'e2eeAdmitted':
+      case 'e2eeProposal':
+      case 'e2eeCommitRequest':
+      case 'e2eeCommit':
+      case 'e2eeWelcome':
+      case 'e2eeExecute':
+        this.e2ee?.handle(message);
         break;
       case 'disconnected':
         this._serverEnd = { reason: message.reason, message: message.message };
@@ -234,6 +284,7 @@ export class Session implements LocalMediaLink {
           onFailed: () => this.lost(null),
         },
         prepared,
+        this.e2eeSetup?.media,
       );
     }
     return this.subscriber;

@@ -21,6 +21,14 @@ interface BreakoutBox {
   };
 }
 
+/** Whether this browser can draw the Codeword into camera video (E2EE needs it). */
+export function canWatermark(): boolean {
+  const scope = globalThis as Partial<BreakoutBox>;
+  return (
+    !!scope.MediaStreamTrackProcessor && !!scope.MediaStreamTrackGenerator && typeof Worker !== 'undefined'
+  );
+}
+
 function breakoutBox(): BreakoutBox {
   const scope = globalThis as Partial<BreakoutBox>;
   const { MediaStreamTrackProcessor, MediaStreamTrackGenerator } = scope;
