@@ -53,12 +53,13 @@ export async function createMeeting(
   context: BrowserContext,
   server: TestServer,
   name: string,
+  options: { e2ee?: boolean } = {},
 ): Promise<MeetingView> {
   const session = await context.request.get(`${server.url}/api/auth/session`);
   if (session.status() !== 200) throw new Error(`session: ${session.status()} ${await session.text()}`);
   const { csrfToken } = (await session.json()) as SessionView;
   const res = await context.request.post(`${server.url}/api/meetings`, {
-    data: { name },
+    data: { name, ...options },
     headers: { [CSRF]: csrfToken },
   });
   if (res.status() !== 201) throw new Error(`create meeting: ${res.status()} ${await res.text()}`);

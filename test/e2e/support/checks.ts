@@ -88,12 +88,12 @@ export async function assertReceivesAll(
 }
 
 /** The `<video>` showing `sender`'s camera on `receiver`'s page. */
-const remoteVideo = (receiver: InMeeting, sender: InMeeting): VideoRef => ({
+export const remoteVideo = (receiver: InMeeting, sender: InMeeting): VideoRef => ({
   page: receiver.page,
   selector: `[data-testid="participant-tile"][data-participant-id="${sender.id}"] video[data-source="camera"]`,
 });
 /** A participant's own camera preview in their self tile. */
-const ownVideo = (p: InMeeting): VideoRef => ({
+export const ownVideo = (p: InMeeting): VideoRef => ({
   page: p.page,
   selector: '[data-testid="participant-tile"][data-self="true"] video[data-source="camera"]',
 });

@@ -14,7 +14,8 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   const session = useSession();
   const userName = session.session?.user.displayName ?? null;
   const { info, retry } = useMeetingInfo(meetingId);
-  const { phase, join, leave, rejoin } = useJoinFlow(meetingId, userName);
+  const e2ee = info.status === 'ready' && info.meeting.e2ee;
+  const { phase, join, leave, rejoin } = useJoinFlow(meetingId, userName, e2ee);
   const [previewRoom, setPreviewRoom] = useState<Room | null>(null);
 
   // Signed out elsewhere: the rest of the app must stop acting signed in too.

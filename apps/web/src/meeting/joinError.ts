@@ -23,6 +23,12 @@ export function describeJoinError(err: unknown): LobbyError {
         return { message: 'Your invitation to this meeting has expired. Join again.' };
       case 'forbidden':
         return { message: 'You are not allowed to join this meeting.' };
+      case 'e2ee_unsupported':
+      case 'e2ee_required':
+        return {
+          message:
+            'This meeting is end-to-end encrypted, and this browser cannot encrypt calls. Join from a current Chrome or Edge.',
+        };
       case 'media_unavailable':
         return { message: 'The media server is not ready yet. Try again in a moment.' };
       case 'connection_failed':

@@ -33,9 +33,10 @@ export interface JoinFlow {
 
 /**
  * The join flow of one meeting: lobby → meeting → left or ended, and back by rejoining.
- * `userName` is the signed-in user's name; without one, the person joins as a guest by name.
+ * `userName` is the signed-in user's name; without one, the person joins as a guest by name. An
+ * end-to-end encrypted meeting (`e2ee`) is joined encrypted or not at all.
  */
-export function useJoinFlow(meetingId: string, userName: string | null): JoinFlow {
+export function useJoinFlow(meetingId: string, userName: string | null, e2ee: boolean): JoinFlow {
   const [phase, setPhase] = useState<Phase>({ kind: 'lobby', error: null, joining: null });
   const last = useRef<JoinChoice | null>(null);
 
@@ -88,6 +89,7 @@ export function useJoinFlow(meetingId: string, userName: string | null): JoinFlo
           ...(userName === null && { displayName: choice.name }),
           microphone: choice.microphone,
           camera: choice.camera,
+          e2ee,
         });
         offSubscribed();
         enter();
@@ -101,7 +103,7 @@ export function useJoinFlow(meetingId: string, userName: string | null): JoinFlo
         return false;
       }
     },
-    [meetingId, userName],
+    [meetingId, userName, e2ee],
   );
 
   // Leaving the page leaves the meeting.

@@ -1,0 +1,256 @@
+// An end-to-end encrypted meeting through the real server and Janus: three people decode each other
+// and agree on one group; someone the server lets in without keys decodes nothing; after a leave the
+// others move to a new epoch without a visible gap. One server, one Chromium, one meeting; in order.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { MeetingView } from '@conclave/protocol';
+import type { Page } from 'playwright-core';
+import { ADMIN, createMeeting, joinAsGuest, joinSignedIn, leaveMeeting, signIn } from './support/app';
+import type { Participant, TestBrowser } from './support/browser';
+import {
+  assertPicturesMatch,
+  assertReceivesAll,
+  ownVideo,
+  remoteVideo,
+  waitForRoster,
+  type InMeeting,
+} from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
+import {
+  contrast,
+  growthOver,
+  MISMATCH_THRESHOLD,
+  pearson,
+  roomMediaStats,
+  sleep,
+  snapshotTogether,
+} from './support/media';
+import { mediaSkipReason } from './support/sandbox';
+import type { TestServer } from './support/server';
+
+const skip = mediaSkipReason();
+
+interface E2eeView {
+  status: string;
+  epoch: number | null;
+  securityCode: string | null;
+  ownCodeword: string;
+  codewords: Record<string, string>;
+}
+
+/** `room.e2ee` of the SDK in the page, flattened to plain data. */
+async function e2eeOf(page: Page): Promise<E2eeView | null> {
+  return page.evaluate(() => {
+    type Cw = { text: string };
+    const w = window as unknown as {
+      __conclave?: {
+        room?: {
+          e2ee: {
+            status: string;
+            epoch: number | null;
+            securityCode: { text: string } | null;
+            ownCodeword: Cw;
+            codewords: Map<string, Cw>;
+          } | null;
+        };
+      };
+    };
+    const e = w.__conclave?.room?.e2ee;
+    if (!e) return null;
+    return {
+      status: e.status,
+      epoch: e.epoch,
+      securityCode: e.securityCode?.text ?? null,
+      ownCodeword: e.ownCodeword.text,
+      codewords: Object.fromEntries([...e.codewords].map(([id, c]) => [id, c.text])),
+    };
+  });
+}
+
+/** Waits until every page is a member of one group (same epoch and security code) holding everyone. */
+async function waitForOneGroup(people: readonly InMeeting[], timeoutMs = 20_000): Promise<E2eeView[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await Promise.all(people.map((p) => e2eeOf(p.page)));
+    const agreed =
+      views.every((v) => v?.status === 'member' && Object.keys(v.codewords).length === people.length) &&
+      new Set(views.map((v) => `${v?.epoch} ${v?.securityCode}`)).size === 1;
+    if (agreed) return views as E2eeView[];
+    if (Date.now() > deadline) throw new Error(`no common group: ${JSON.stringify(views)}`);
+    await sleep(200);
+  }
+}
+
+/**
+ * Samples, in the page, every remote camera's framesDecoded each 40 ms for `ms`, and returns the
+ * longest time any of them went without a new frame.
+ */
+async function longestFreeze(page: Page, ms: number): Promise<number> {
+  return page.evaluate(async (duration) => {
+    const w = window as unknown as {
+      __conclave: {
+        room: { getMediaStats(): Promise<{ participantId: string; kind: string; framesDecoded: number }[]> };
+      };
+    };
+    const last = new Map<string, { frames: number; at: number }>();
+    let worst = 0;
+    const end = performance.now() + duration;
+    while (performance.now() < end) {
+      const now = performance.now();
+      for (const s of await w.__conclave.room.getMediaStats()) {
+        if (s.kind !== 'video') continue;
+        const seen = last.get(s.participantId);
+        if (!seen || s.framesDecoded > seen.frames)
+          last.set(s.participantId, { frames: s.framesDecoded, at: now });
+        else worst = Math.max(worst, now - seen.at);
+      }
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    return Math.round(worst);
+  }, ms);
+}
+
+/**
+ * How much `receiver`'s picture of each sender resembles that sender's own camera preview: 0 when it
+ * shows no picture at all or a flat one.
+ */
+async function picturesOf(receiver: InMeeting, senders: readonly InMeeting[]) {
+  const own = await snapshotTogether(senders.map(ownVideo));
+  return Promise.all(
+    senders.map(async (s, i) => {
+      const [remote] = await snapshotTogether([remoteVideo(receiver, s)]).catch(() => [null]);
+      const r = remote && contrast(remote) >= 5 ? pearson(remote.pixels, own[i]!.pixels) : 0;
+      return { sender: s.name, r };
+    }),
+  );
+}
+
+describe('an end-to-end encrypted meeting', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let meeting: MeetingView;
+  const people: InMeeting[] = [];
+  const contexts: Participant[] = [];
+
+  before(async () => {
+    if (skip) return;
+    ({ server, browser } = await startEnvironment());
+  });
+  after(() => stopEnvironment({ server, browser }));
+
+  test(
+    'E2EE-FRAME, E2EE-KEYX, E2EE-SECURITY-CODE, E2EE-CODEWORD: three participants decode each other and see one group, one security code and the same Codewords',
+    { skip },
+    async () => {
+      const host = await browser.newParticipant('Ada');
+      contexts.push(host);
+      await signIn(host.context, server, ADMIN);
+      meeting = await createMeeting(host.context, server, 'Board', { e2ee: true });
+      assert.equal(meeting.e2ee, true);
+      people.push({ name: 'Ada', page: host.page, id: await joinSignedIn(host.page, meeting.joinUrl) });
+      for (const name of ['Bob', 'Cy']) {
+        const p = await browser.newParticipant(name);
+        contexts.push(p);
+        people.push({ name, page: p.page, id: await joinAsGuest(p.page, meeting.joinUrl, name) });
+      }
+      const ids = people.map((p) => p.id);
+      await Promise.all(people.map((p) => waitForRoster(p.page, ids)));
+      const views = await waitForOneGroup(people);
+      await Promise.all(
+        people.map((p) =>
+          assertReceivesAll(
+            p,
+            people.filter((q) => q !== p),
+          ),
+        ),
+      );
+      await assertPicturesMatch(people);
+      // Everyone sees, for each person, the Codeword that person sees for themselves.
+      people.forEach((p, i) => {
+        for (const v of views) assert.equal(v.codewords[p.id], views[i]!.ownCodeword, `${p.name}'s Codeword`);
+      });
+      assert.match(views[0]!.securityCode!, /^(\d{4} ){7}\d{4}$/);
+    },
+  );
+
+  test(
+    'E2EE-ADMIT, E2EE-FRAME: a participant who gets no keys receives the encrypted media and decodes none of it',
+    { skip },
+    async () => {
+      assert.equal(people.length, 3, 'needs the meeting of the previous test');
+      const eve = await browser.newParticipant('Eve');
+      // Eve's signaling socket never delivers her admission: she is in the Janus room, but keyless.
+      await eve.page.routeWebSocket(/\/api\/signal/, (ws) => {
+        const upstream = ws.connectToServer();
+        ws.onMessage((m) => upstream.send(m));
+        upstream.onMessage((m) => {
+          if (typeof m === 'string' && m.includes('"type":"e2eeAdmitted"')) return;
+          ws.send(m);
+        });
+      });
+      const eveId = await joinAsGuest(eve.page, meeting.joinUrl, 'Eve');
+      const watching: InMeeting = { name: 'Eve', page: eve.page, id: eveId };
+      // Her streams arrive (bytes flow) …
+      for (const sender of people) {
+        const bytes = await growthOver(eve.page, sender.id, 'camera', 'bytesReceived', 2000);
+        assert.ok(bytes > 5_000, `Eve receives ${bytes} bytes of ${sender.name}'s camera`);
+      }
+      // … but not one frame decodes, and the group never let her in.
+      const stats = await roomMediaStats(watching.page);
+      const decoded = stats.filter((s) => s.kind === 'video').map((s) => s.framesDecoded);
+      assert.deepEqual(
+        decoded.filter((n) => n > 0),
+        [],
+        `Eve decoded frames: ${JSON.stringify(stats)}`,
+      );
+      assert.notEqual((await e2eeOf(eve.page))?.status, 'member');
+      for (const p of people) assert.equal((await e2eeOf(p.page))?.codewords[eveId], undefined);
+      await eve.context.close();
+    },
+  );
+
+  test(
+    'E2EE-FRAME: what the media server forwards is not the media: a receiver that skips decryption sees nothing like any camera',
+    { skip },
+    async () => {
+      assert.equal(people.length, 3, 'needs the meeting of the first test');
+      const mallory = await browser.newParticipant('Mallory');
+      // Her page ignores every receiver transform, so her decoder gets exactly what Janus forwards.
+      await mallory.context.addInitScript(() => {
+        Object.defineProperty(RTCRtpReceiver.prototype, 'transform', { set() {}, get: () => null });
+      });
+      const id = await joinAsGuest(mallory.page, meeting.joinUrl, 'Mallory');
+      const her: InMeeting = { name: 'Mallory', page: mallory.page, id };
+      await sleep(3000);
+      const pictures = await picturesOf(her, people);
+      for (const p of pictures) {
+        assert.ok(
+          p.r < MISMATCH_THRESHOLD,
+          `Mallory's picture of ${p.sender} resembles it: r=${p.r.toFixed(2)}`,
+        );
+      }
+      await mallory.context.close();
+    },
+  );
+
+  test(
+    'E2EE-ROTATE: when one leaves, every remaining client moves to the new epoch and keeps decoding with no gap over 500 ms',
+    { skip },
+    async (t) => {
+      const [ada, bob, cy] = people;
+      assert.ok(ada && bob && cy, 'needs the meeting of the first test');
+      const before = await waitForOneGroup(people);
+      const watch = Promise.all([longestFreeze(ada.page, 6000), longestFreeze(bob.page, 6000)]);
+      await sleep(1000);
+      await leaveMeeting(cy.page);
+      const after = await waitForOneGroup([ada, bob], 10_000);
+      const freezes = await watch;
+      t.diagnostic(`epoch ${before[0]!.epoch} → ${after[0]!.epoch}; longest freeze ${freezes.join(', ')} ms`);
+      assert.ok(after[0]!.epoch! > before[0]!.epoch!, 'a new epoch after the leave');
+      assert.notEqual(after[0]!.securityCode, before[0]!.securityCode);
+      for (const f of freezes) assert.ok(f <= 500, `a remote camera froze for ${f} ms`);
+      await assertReceivesAll(ada, [bob]);
+      await assertReceivesAll(bob, [ada]);
+    },
+  );
+});
