@@ -234,6 +234,39 @@ describe('an end-to-end encrypted meeting', () => {
   );
 
   test(
+    'E2EE-FRAME: a browser whose sender goes around its encrypting transform stops sending within seconds',
+    { skip },
+    async () => {
+      const [ada] = people;
+      assert.ok(ada, 'needs the meeting of the first test');
+      const zed = await browser.newParticipant('Zed');
+      // Zed's browser keeps the transform it is given but never applies it: its frames would go in clear.
+      await zed.context.addInitScript(() => {
+        const kept = new WeakMap<RTCRtpSender, unknown>();
+        Object.defineProperty(RTCRtpSender.prototype, 'transform', {
+          get(this: RTCRtpSender) {
+            return kept.get(this) ?? null;
+          },
+          set(this: RTCRtpSender, value: unknown) {
+            kept.set(this, value);
+          },
+        });
+      });
+      const zedId = await joinAsGuest(zed.page, meeting.joinUrl, 'Zed');
+      const arrived = await growthOver(ada.page, zedId, 'camera', 'bytesReceived', 1000);
+      assert.ok(arrived > 2000, `Zed's camera never arrived (${arrived} bytes): nothing to stop`);
+      // The encoder must produce a couple of seconds of frames before the guard judges; then it stops them.
+      const deadline = Date.now() + 25_000;
+      let bytes = arrived;
+      while (bytes >= 500 && Date.now() < deadline)
+        bytes = await growthOver(ada.page, zedId, 'camera', 'bytesReceived', 1000);
+      assert.ok(bytes < 500, `Zed's camera still arrives: ${bytes} bytes in 1 s`);
+      await zed.context.close();
+      await waitForOneGroup(people);
+    },
+  );
+
+  test(
     'E2EE-ROTATE: when one leaves, every remaining client moves to the new epoch and keeps decoding with no gap over 500 ms',
     { skip },
     async (t) => {

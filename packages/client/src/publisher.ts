@@ -87,6 +87,20 @@ export class Publisher {
     await this.candidates.remoteDescriptionSet();
   }
 
+  /** Frames the encoder produced for `source` so far (0 before it sends). */
+  async framesEncoded(source: TrackSource): Promise<number> {
+    const sender = this.transceivers.get(source)?.sender;
+    if (!sender || this.closed) return 0;
+    let frames = 0;
+    for (const s of (await sender.getStats()).values() as Iterable<{
+      type: string;
+      framesEncoded?: number;
+    }>) {
+      if (s.type === 'outbound-rtp') frames += s.framesEncoded ?? 0;
+    }
+    return frames;
+  }
+
   /** Swaps what a source sends; null sends nothing while keeping the media section. */
   async replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void> {
     const sender = this.transceivers.get(source)?.sender;

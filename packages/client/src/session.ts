@@ -1,6 +1,8 @@
 import { toBase64Url } from '@conclave/e2ee';
 import type { IceServerInfo, ServerMessage, ServerMessageOf, TrackSource } from '@conclave/protocol';
 import { E2eeController, type E2eeSetup, type E2eeState } from './e2ee/controller';
+import { leaking } from './e2ee/leak-guard';
+import type { E2eeMedia } from './e2ee/media';
 import { StampedCamera } from './e2ee/stamped-camera';
 import { ConclaveError, SignalingError, toConclaveError } from './errors';
 import type { LocalMediaLink, LocalParticipant } from './participant';
@@ -20,6 +22,8 @@ import { peerConfiguration } from './webrtc';
  * and the browser's WebRTC thread. The server sends the offer a few ms after `joined`.
  */
 const SUBSCRIBE_FIRST_MAX_MS = 400;
+/** How often an E2EE session checks that its camera's frames pass through the encrypting worker. */
+const LEAK_CHECK_MS = 1_000;
 
 export interface JoinRequest {
   meetingId: string;
@@ -182,6 +186,32 @@ export class Session implements LocalMediaLink {
     await this.publisher.start(
       this.stamp ? { ...tracks, camera: this.stamp.outgoing(tracks.camera) } : tracks,
     );
+    if (media) this.guardAgainstLeaks(this.publisher, media);
+  }
+
+  /** Under E2EE, stops sending if the camera's frames go around the encrypting worker (see LeakGuard). */
+  private guardAgainstLeaks(publisher: Publisher, media: E2eeMedia): void {
+    const timer = setInterval(() => {
+      if (this.closed || this.publisher !== publisher) {
+        clearInterval(timer);
+        return;
+      }
+      const probe = {
+        encoded: () => publisher.framesEncoded('camera'),
+        offered: () => media.framesOffered('camera'),
+      };
+      void leaking(probe).then((leak) => {
+        if (!leak || this.publisher !== publisher) return;
+        clearInterval(timer);
+        publisher.close();
+        this.observer.onError(
+          new ConclaveError(
+            'e2ee_failed',
+            'This browser sent video around its encryption, so sending has stopped',
+          ),
+        );
+      });
+    }, LEAK_CHECK_MS);
   }
 
   async replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void> {

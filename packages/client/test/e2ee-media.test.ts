@@ -181,7 +181,7 @@ describe('E2eeMedia', () => {
       withheld: 1,
       dropped: { malformed: 0, unknown_key: 2, replayed: 0, too_old: 0, auth_failed: 1 },
     };
-    worker.onmessage?.({ data: { type: 'stats', stats } });
+    worker.onmessage?.({ data: { type: 'stats', stats, offered: { audio: 0, camera: 0, screen: 0 } } });
     worker.onmessage?.({ data: { type: 'error', message: 'E2EE activate: epoch 5 is not installed' } });
     assert.deepEqual(heard, [stats]);
     assert.deepEqual(media.stats(), stats);

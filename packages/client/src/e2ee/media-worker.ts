@@ -79,8 +79,9 @@ scope.onmessage = ({ data: message }) => {
 let posted = '';
 setInterval(() => {
   const stats = keys.stats();
-  const text = JSON.stringify(stats);
+  const offered = keys.offeredFrames();
+  const text = JSON.stringify([stats, offered]);
   if (text === posted) return;
   posted = text;
-  scope.postMessage({ type: 'stats', stats });
+  scope.postMessage({ type: 'stats', stats, offered });
 }, STATS_INTERVAL_MS);

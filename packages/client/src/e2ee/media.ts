@@ -1,5 +1,6 @@
 import type { EpochKeySink, FrameStats, StreamKind } from '@conclave/e2ee';
 import type { TrackSource } from '@conclave/protocol';
+import { ConclaveError } from '../errors';
 import { TypedEmitter } from '../events';
 import { emptyStats, type FromWorker, type ToWorker, type TransformOptions } from './messages';
 
@@ -41,6 +42,7 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
   private readonly scriptTransform = hasScriptTransform();
   private readonly attached = new WeakSet<RTCRtpSender | RTCRtpReceiver>();
   private last: FrameStats = emptyStats();
+  private lastOffered: Record<StreamKind, number> = { audio: 0, camera: 0, screen: 0 };
   private closed = false;
 
   /**
@@ -74,6 +76,7 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
       if (this.closed) return;
       if (data.type === 'stats') {
         this.last = data.stats;
+        this.lastOffered = data.offered;
         this.emit('stats', this.stats());
       } else {
         this.emit('error', new Error(data.message));
@@ -109,6 +112,11 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
     this.attach(receiver, { side: 'receive', kind });
   }
 
+  /** Frames `source`'s sender handed to the worker so far, as last reported (about once a second). */
+  framesOffered(source: TrackSource): number {
+    return this.lastOffered[STREAM_OF[source]];
+  }
+
   /** The counts the worker last reported. */
   stats(): FrameStats {
     return { ...this.last, dropped: { ...this.last.dropped } };
@@ -125,7 +133,12 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
     if (this.closed) throw new Error('E2EE media is closed');
     if (this.attached.has(endpoint)) return;
     if (this.scriptTransform) {
-      endpoint.transform = new RTCRtpScriptTransform(this.worker, options);
+      const transform = new RTCRtpScriptTransform(this.worker, options);
+      endpoint.transform = transform;
+      // A browser that silently ignores the transform would send or play media in clear.
+      if (endpoint.transform !== transform) {
+        throw new ConclaveError('e2ee_unsupported', 'This browser did not accept the encrypting transform');
+      }
     } else {
       const { readable, writable } = (endpoint as unknown as EncodedStreamsEndpoint).createEncodedStreams();
       this.post({ type: 'streams', readable, writable, ...options }, [readable, writable]);

@@ -20,7 +20,10 @@ export type ToWorker =
     } & TransformOptions);
 
 /** The media worker's messages to the page. */
-export type FromWorker = { type: 'stats'; stats: FrameStats } | { type: 'error'; message: string };
+export type FromWorker =
+  /** `offered`: frames each outgoing stream handed to the worker, encrypted or not (see LeakGuard). */
+  | { type: 'stats'; stats: FrameStats; offered: Record<StreamKind, number> }
+  | { type: 'error'; message: string };
 
 /** Counts before the worker has reported any. */
 export function emptyStats(): FrameStats {

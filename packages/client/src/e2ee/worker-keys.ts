@@ -24,6 +24,7 @@ export class WorkerKeys {
   private ownLeaf = -1;
   /** What earlier rings counted, and the frames that found no ring at all. */
   private carried = emptyStats();
+  private readonly offered: Record<StreamKind, number> = { audio: 0, camera: 0, screen: 0 };
 
   install(epoch: bigint, baseKey: Uint8Array, ownLeaf: number): void {
     if (this.ring && ownLeaf !== this.ownLeaf)
@@ -49,6 +50,7 @@ export class WorkerKeys {
 
   /** The frame as it goes on the wire, or null when it must not be sent. */
   async encrypt(stream: StreamKind, codec: MediaCodec, frame: Uint8Array): Promise<ArrayBuffer | null> {
+    this.offered[stream]++;
     if (!this.ring) {
       this.carried.withheld++;
       return null;
@@ -70,6 +72,11 @@ export class WorkerKeys {
   /** A received frame that cannot be ours (a codec the frame layer does not know). */
   malformed(): void {
     this.carried.dropped.malformed++;
+  }
+
+  /** Frames each outgoing stream handed over, sent or withheld. */
+  offeredFrames(): Record<StreamKind, number> {
+    return { ...this.offered };
   }
 
   stats(): FrameStats {
