@@ -8,9 +8,9 @@ import { describeE2ee } from './e2eeStatus';
  * (never by colour alone), and the "Verify" button that opens the comparison dialog.
  */
 export function E2eeIndicator({ state, onVerify }: { state: E2eeState | null; onVerify: () => void }) {
-  const { label, tone } = describeE2ee(state);
+  const { label, detail, tone } = describeE2ee(state);
   return (
-    <div className="e2ee-indicator" data-tone={tone}>
+    <div className="e2ee-indicator" data-tone={tone} title={detail}>
       <span
         className="e2ee-state"
         role="status"
