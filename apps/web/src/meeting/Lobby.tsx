@@ -1,9 +1,11 @@
+import { isE2eeSupported } from '@conclave/client';
 import type { MeetingPublicView } from '@conclave/protocol';
 import { useEffect, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { Alert, Button, TextField, avatarHue, initials } from '../ui/components';
 import { E2eeBadge } from '../ui/e2ee';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../ui/icons';
 import { DeviceSelect } from './DeviceSelect';
+import { E2EE_UNSUPPORTED, LobbyCodewords } from './LobbyE2ee';
 import { useAudioLevel, useTrackElement } from './media';
 import { useDevices } from './useRoom';
 import type { usePreview } from './usePreview';
@@ -16,7 +18,10 @@ export interface LobbyError {
   field?: 'displayName';
 }
 
-/** The join page: meeting name, camera and microphone preview, device choice, name for guests. */
+/**
+ * The join page: meeting name, camera and microphone preview, device choice, name for guests; for an
+ * E2EE meeting the Codewords to compare, or the refusal where this browser cannot encrypt (E2EE-OPTIN).
+ */
 export function Lobby({
   meeting,
   userName,
@@ -40,10 +45,11 @@ export function Lobby({
   const [nameError, setNameError] = useState<string | undefined>();
   const devices = useDevices(`${preview.microphone.track?.id}|${preview.camera.track?.id}`);
   const { microphone, camera } = preview;
+  const [cannotEncrypt] = useState(() => meeting.e2ee && !isE2eeSupported());
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
+    if (busy || cannotEncrypt) return;
     if (userName === null) {
       const trimmed = name.trim();
       if (!trimmed) {
@@ -112,6 +118,12 @@ export function Lobby({
         <h1 className="join-title">{meeting.name}</h1>
         {meeting.e2ee && <E2eeBadge />}
         <p className="muted">Check your camera and microphone, then join when you are ready.</p>
+        {meeting.e2ee &&
+          (cannotEncrypt ? (
+            <Alert>{E2EE_UNSUPPORTED}</Alert>
+          ) : (
+            <LobbyCodewords ownerIdentityKey={meeting.ownerIdentityKey} />
+          ))}
         <form
           className="stack join-form"
           onSubmit={submit}
@@ -157,7 +169,7 @@ export function Lobby({
               disabled={busy}
             />
           </div>
-          <Button type="submit" variant="primary" size="lg" busy={busy}>
+          <Button type="submit" variant="primary" size="lg" busy={busy} disabled={cannotEncrypt}>
             Join meeting
           </Button>
         </form>

@@ -74,6 +74,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
             joinUrl={`${window.location.origin}/m/${meeting.id}`}
             selfName={inMeeting ? phase.selfName : (userName ?? '')}
             joining={inMeeting ? phase.joining : true}
+            e2ee={meeting.e2ee}
             onLeave={leave}
           />
         </Activity>

@@ -3,27 +3,35 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button, CopyButton, Spinner } from '../ui/components';
 import { AlertIcon, SpeakerOffIcon, UsersIcon } from '../ui/icons';
 import { ControlBar } from './ControlBar';
+import { E2eeIndicator, E2eeWarning } from './E2eeIndicator';
 import { Gallery } from './Gallery';
 import { ParticipantTile } from './ParticipantTile';
 import { SettingsDialog } from './SettingsDialog';
 import { useRoomVersion } from './useRoom';
+import { VerifyDialog } from './VerifyDialog';
 
 interface Toast {
   id: number;
   message: string;
 }
 
-/** The meeting itself: a dark stage with everyone's tiles and the controls. */
+/**
+ * The meeting itself: a dark stage with everyone's tiles and the controls; in an E2EE meeting also
+ * the lock, each tile's Codeword and the Verify dialog.
+ */
 export function MeetingStage({
   room,
   meetingName,
   joinUrl,
   selfName,
   joining,
+  e2ee,
   onLeave,
 }: {
   room: Room;
   meetingName: string;
+  /** The meeting is end-to-end encrypted. */
+  e2ee: boolean;
   joinUrl: string;
   selfName: string;
   /** Joining has started but the room may not be connecting yet (e.g. fetching a guest token). */
@@ -32,6 +40,7 @@ export function MeetingStage({
 }) {
   useRoomVersion(room);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [verifyOpen, setVerifyOpen] = useState(false);
   const [speakerId, setSpeakerId] = useState<string | undefined>();
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -50,6 +59,9 @@ export function MeetingStage({
   const alone = remotes.length === 0;
   const tileCount = 1 + remotes.length + (alone ? 1 : 0);
   const meetingTitle = room.meeting?.name ?? meetingName;
+  const group = room.e2ee;
+  // Codewords come from the group's own credentials: whoever it does not hold gets none.
+  const codewordOf = (id: string) => (e2ee ? (group?.codewords.get(id) ?? null) : undefined);
 
   const enableAudio = () => {
     for (const el of document.querySelectorAll<HTMLAudioElement>('audio[data-source="microphone"]')) {
@@ -68,11 +80,13 @@ export function MeetingStage({
             <span>{remotes.length + 1}</span>
             <span className="sr-only">participants</span>
           </span>
+          {e2ee && <E2eeIndicator state={group} onVerify={() => setVerifyOpen(true)} />}
         </div>
         <CopyButton text={joinUrl} label="Copy invite link" variant="ghost-dark" />
       </header>
 
       <ConnectionBanner state={joining && room.state === 'disconnected' ? 'connecting' : room.state} />
+      {e2ee && <E2eeWarning state={group} />}
       {audioBlocked && (
         <div className="stage-banner stage-banner-warn" role="alert">
           <SpeakerOffIcon size={18} />
@@ -94,6 +108,7 @@ export function MeetingStage({
                 name={local.displayName || selfName}
                 width={size.width}
                 height={size.height}
+                codeword={e2ee ? (group?.ownCodeword ?? null) : undefined}
               />
               {remotes.map((p) => (
                 <ParticipantTile
@@ -105,6 +120,7 @@ export function MeetingStage({
                   height={size.height}
                   speakerId={speakerId}
                   onAudioBlocked={() => setAudioBlocked(true)}
+                  codeword={codewordOf(p.id)}
                 />
               ))}
               {alone && (
@@ -140,6 +156,16 @@ export function MeetingStage({
         onSpeakerChange={setSpeakerId}
         onError={toast}
       />
+
+      {e2ee && (
+        <VerifyDialog
+          state={group}
+          participants={room.participants}
+          selfName={selfName}
+          open={verifyOpen}
+          onClose={() => setVerifyOpen(false)}
+        />
+      )}
 
       <div className="toasts" aria-live="assertive">
         {toasts.map((t) => (

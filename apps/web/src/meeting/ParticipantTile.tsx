@@ -1,12 +1,13 @@
-import type { Participant } from '@conclave/client';
+import type { Codeword, Participant } from '@conclave/client';
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { avatarHue, initials } from '../ui/components';
 import { CameraOffIcon, MicOffIcon } from '../ui/icons';
 import { useSpeaking, useTrackElement } from './media';
+import { TileCodeword } from './TileCodeword';
 
 /**
  * One person on the stage: their camera (or an avatar when it is off), name, whether they are a
- * guest, and mute state.
+ * guest, and mute state; in an E2EE meeting, their Codeword under the picture.
  * Remote audio plays through the tile's <audio> element. The hooks the e2e tests rely on live here:
  * data-testid, data-participant-id, data-self, aria-label and the data-source elements.
  */
@@ -18,6 +19,7 @@ export function ParticipantTile({
   height,
   speakerId,
   onAudioBlocked,
+  codeword,
 }: {
   participant: Participant;
   isSelf: boolean;
@@ -27,6 +29,8 @@ export function ParticipantTile({
   height: number;
   speakerId?: string | undefined;
   onAudioBlocked?: () => void;
+  /** Only in an E2EE meeting: the participant's Codeword, null while they are not in the group. */
+  codeword?: Codeword | null | undefined;
 }) {
   const camera = participant.getPublication('camera');
   const microphone = participant.getPublication('microphone');
@@ -52,11 +56,12 @@ export function ParticipantTile({
   const showVideo = videoTrack !== null && hasPicture;
   // Until the server has told who this is (an id), its kind is not known either.
   const guest = participant.id !== '' && participant.kind === 'guest';
+  const e2ee = codeword !== undefined;
   const style = { width, height, '--hue': avatarHue(participant.id || name) } as CSSProperties;
 
   return (
     <div
-      className={`tile ${speaking ? 'tile-speaking' : ''} ${showVideo ? 'tile-video' : ''}`}
+      className={`tile ${speaking ? 'tile-speaking' : ''} ${showVideo ? 'tile-video' : ''} ${e2ee ? 'tile-e2ee' : ''}`}
       style={style}
       role="group"
       aria-label={name}
@@ -102,6 +107,7 @@ export function ParticipantTile({
           </span>
         )}
       </div>
+      {e2ee && <TileCodeword codeword={codeword} />}
     </div>
   );
 }

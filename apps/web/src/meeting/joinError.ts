@@ -1,6 +1,7 @@
 import { ConclaveError } from '@conclave/client';
 import { ApiError } from '../api/http';
 import type { LobbyError } from './Lobby';
+import { E2EE_UNSUPPORTED } from './LobbyE2ee';
 
 /** What the lobby says when joining failed, in words a participant can act on. */
 export function describeJoinError(err: unknown): LobbyError {
@@ -24,11 +25,10 @@ export function describeJoinError(err: unknown): LobbyError {
       case 'forbidden':
         return { message: 'You are not allowed to join this meeting.' };
       case 'e2ee_unsupported':
+        return { message: E2EE_UNSUPPORTED };
       case 'e2ee_required':
-        return {
-          message:
-            'This meeting is end-to-end encrypted, and this browser cannot encrypt calls. Join from a current Chrome or Edge.',
-        };
+        // The meeting was switched to E2EE after this page loaded it as a plain one.
+        return { message: 'This meeting is now end-to-end encrypted. Reload the page to join it encrypted.' };
       case 'media_unavailable':
         return { message: 'The media server is not ready yet. Try again in a moment.' };
       case 'connection_failed':

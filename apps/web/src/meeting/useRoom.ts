@@ -12,6 +12,7 @@ const ROOM_EVENTS: (keyof RoomEvents)[] = [
   'trackUnmuted',
   'localTrackChanged',
   'disconnected',
+  'e2eeChanged',
 ];
 
 /**
