@@ -20,7 +20,11 @@ export type ToWorker =
     } & TransformOptions);
 
 /** The media worker's messages to the page. */
-export type FromWorker = { type: 'stats'; stats: FrameStats } | { type: 'error'; message: string };
+export type FromWorker =
+  | { type: 'stats'; stats: FrameStats }
+  /** The first frame under a newly active epoch went out. */
+  | { type: 'sending'; epoch: bigint }
+  | { type: 'error'; message: string };
 
 /** Counts before the worker has reported any. */
 export function emptyStats(): FrameStats {
