@@ -117,7 +117,7 @@ export class Call {
         'click',
         (e) => {
           const button = (e.target as Element | null)?.closest?.('button');
-          if (button?.textContent?.trim() === 'Leave meeting')
+          if (button?.getAttribute('aria-label') === 'Leave meeting')
             (window as unknown as { __leftAt?: number }).__leftAt ??= Date.now();
         },
         true,

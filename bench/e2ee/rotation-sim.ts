@@ -39,6 +39,11 @@ export interface SimRotation {
   commitMs: number;
   /** Until the last member said it holds the new epoch (processed the commit). */
   allReadyMs: number;
+  /**
+   * (allReadyMs − commitMs) / remaining members: what processing the commit cost each member, as
+   * they took turns on this thread; on their own devices they would do it side by side.
+   */
+  perMemberMs: number;
   /** Until the delivery service told everyone to switch (all ready, or its timeout). */
   executeMs: number;
   epoch: number;
@@ -149,6 +154,7 @@ export class SimulatedGroup {
       allSendingMs: Math.max(...remaining.map((m) => m.activatedAt)) - t0,
       commitMs: this.commitAt - t0,
       allReadyMs: this.readyAt - t0,
+      perMemberMs: (this.readyAt - this.commitAt) / remaining.length,
       executeMs: this.executeAt - t0,
       epoch: Number(epoch),
     };
