@@ -17,6 +17,18 @@ const TARGET_RATIO = 1.2;
 
 type Variant = 'plain' | 'e2ee';
 
+/** Where a join spends its time: the first time each is seen after the click (the probe's timeline). */
+const STEPS: Record<string, RegExp> = {
+  joined: /^ws ← joined$/,
+  /** E2EE: the owner's device admitted us; our Welcome (we are in the group); senders switched. */
+  admitted: /^ws ← e2eeAdmitted$/,
+  welcome: /^ws ← e2eeWelcome$/,
+  ready: /^ws → e2eeReady$/,
+  execute: /^ws ← e2eeExecute$/,
+  remoteTrack: /^pc\d+ track video$/,
+  connected: /^pc\d+ connected$/,
+};
+
 /** The median time from the click to a step of the join's timeline (see bench/join/probe.ts). */
 function stepMedian(samples: JoinSample[], what: RegExp): number | null {
   const values = samples.flatMap((s) => s.timeline.find((e) => what.test(e.what))?.ms ?? []);
@@ -56,10 +68,9 @@ async function main(): Promise<number> {
   }
   const figures = (v: Variant) => ({
     ...summarise(samples[v].map((s) => s.ms)),
-    stepsMedianMs: {
-      socketOpen: stepMedian(samples[v], /^ws open$/),
-      remoteTrack: stepMedian(samples[v], /^pc\d+ track video$/),
-    },
+    stepsMedianMs: Object.fromEntries(
+      Object.entries(STEPS).map(([step, what]) => [step, stepMedian(samples[v], what)]),
+    ),
   });
   const plain = figures('plain');
   const e2ee = figures('e2ee');
