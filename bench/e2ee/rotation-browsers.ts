@@ -53,9 +53,10 @@ export async function measureBrowserRotations(
   size: number,
   leaves: number,
   log: (line: string) => void,
-): Promise<BrowserRotation[]> {
+  /** Where each leave's figures go as soon as they are taken, so a later failure keeps them. */
+  out: BrowserRotation[],
+): Promise<void> {
   const call = await Call.start(browser, server, { e2ee: true, size });
-  const out: BrowserRotation[] = [];
   try {
     for (let i = 0; i < leaves; i++) {
       const epoch = (await call.waitForOneEpoch()) + 1;
@@ -85,7 +86,6 @@ export async function measureBrowserRotations(
       log(`${size} browsers, leave ${i + 1}: all sending epoch ${epoch} after ${rotation.allSendingMs} ms`);
       if (i + 1 < leaves) await call.addGuest();
     }
-    return out;
   } finally {
     await call.close();
   }

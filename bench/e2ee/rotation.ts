@@ -50,14 +50,23 @@ async function simulated(): Promise<{ size: number; setupMs: number; rotations: 
   }
 }
 
-async function inBrowsers(): Promise<{ results: Record<string, BrowserRotation[]>; chromium: string }> {
+async function inBrowsers(
+  errors: string[],
+): Promise<{ results: Record<string, BrowserRotation[]>; chromium: string }> {
   const server = await TestServer.start({ env: { CONCLAVE_LOG_LEVEL: 'warn' } });
   const browser = await TestBrowser.launch();
+  const results: Record<string, BrowserRotation[]> = {};
   try {
     await completeSetup(server);
-    const results: Record<string, BrowserRotation[]> = {};
-    for (const size of SIZES)
-      results[size] = await measureBrowserRotations(browser, server, size, LEAVES, log);
+    for (const size of SIZES) {
+      results[size] = [];
+      await measureBrowserRotations(browser, server, size, LEAVES, log, results[size]).catch(
+        (err: unknown) => {
+          errors.push(`${size} browsers: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+          log(`${size} browsers failed: ${errors[errors.length - 1]}`);
+        },
+      );
+    }
     return { results, chromium: browser.browser.version() };
   } finally {
     await browser.close();
@@ -72,17 +81,16 @@ async function main(): Promise<number> {
     const skip = mediaSkipReason();
     if (skip) errors.push(`browsers: ${skip}`);
     else
-      browsers = await inBrowsers().catch((err: unknown) => {
+      browsers = await inBrowsers(errors).catch((err: unknown) => {
         errors.push(`browsers: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
         return null;
       });
   }
   const sim = ONLY === 'browsers' ? null : await simulated();
   const browserFigures = Object.fromEntries(
-    Object.entries(browsers?.results ?? {}).map(([size, rotations]) => [
-      size,
-      { leaves: rotations.length, ...byStep(rotations) },
-    ]),
+    Object.entries(browsers?.results ?? {}).flatMap(([size, rotations]) =>
+      rotations.length ? [[size, { leaves: rotations.length, ...byStep(rotations) }] as const] : [],
+    ),
   );
   const simFigures = sim && {
     size: sim.size,
