@@ -19,14 +19,15 @@ export class ConclaveScenario {
     private readonly meeting: MeetingView,
   ) {}
 
-  static async start(browser: TestBrowser): Promise<ConclaveScenario> {
+  /** `e2ee`: the meeting is end-to-end encrypted (bench/e2ee compares joins with and without). */
+  static async start(browser: TestBrowser, options: { e2ee?: boolean } = {}): Promise<ConclaveScenario> {
     // The production build, as people get it: it has no test hook, so the host's join is seen on the stage.
     const server = await TestServer.start({ env: { CONCLAVE_LOG_LEVEL: 'warn' }, web: 'production' });
     try {
       await completeSetup(server);
       const host = await browser.newParticipant('conclave-host', { distinctCamera: false });
       await signIn(host.context, server);
-      const meeting = await createMeeting(host.context, server, 'Join benchmark');
+      const meeting = await createMeeting(host.context, server, 'Join benchmark', options);
       await host.page.goto(meeting.joinUrl);
       await host.page.getByRole('button', { name: 'Join meeting' }).click();
       await waitOnStage(host.page);

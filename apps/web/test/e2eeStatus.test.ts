@@ -8,6 +8,7 @@ const words = ['gusut', 'nubum', 'tiguh', 'puhib'];
 const state = (status: E2eeState['status']): E2eeState => ({
   status,
   epoch: status === 'member' ? 3 : null,
+  sendingEpoch: status === 'member' ? 3 : null,
   securityCode: null,
   ownCodeword: { words, text: words.join(' '), glance: 'gusut' },
   codewords: new Map(),

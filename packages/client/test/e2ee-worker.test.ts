@@ -193,3 +193,25 @@ test('E2EE-FRAME: an epoch for another leaf of the same group is refused', () =>
   assert.throws(() => keys.install(2n, key(2), 5), /leaf 5.*leaf 2/);
   assert.throws(() => new WorkerKeys().activate(1n), /not installed/);
 });
+
+test('E2EE-ROTATE: the worker says once per switch when its frames start going out under the new epoch, and only then', async () => {
+  const heard: bigint[] = [];
+  const keys = new WorkerKeys((epoch) => heard.push(epoch));
+  keys.install(1n, key(1), 0);
+  keys.activate(1n);
+  assert.deepEqual(heard, [], 'activated, but nothing sent yet');
+  await through(keys, SEND_CAMERA, video(vp8Frames(3)));
+  await through(keys, { side: 'send', stream: 'audio' }, [new FakeFrame(new Uint8Array(40).buffer)]);
+  keys.install(2n, key(2), 0);
+  await through(keys, SEND_CAMERA, video(vp8Frames(2)));
+  assert.deepEqual(heard, [1n], 'installed is not sending: frames still go out under epoch 1');
+  keys.activate(2n);
+  await through(keys, SEND_CAMERA, video(vp8Frames(2)));
+  assert.deepEqual(heard, [1n, 2n]);
+  // A new group may start at epoch 0 again, or reuse a number: it is a new switch all the same.
+  keys.clear();
+  keys.install(2n, key(3), 0);
+  keys.activate(2n);
+  await through(keys, SEND_CAMERA, video(vp8Frames(1)));
+  assert.deepEqual(heard, [1n, 2n, 2n]);
+});

@@ -19,6 +19,11 @@ export interface E2eeState {
   /** `member`: this client holds the group's keys; others: not (yet, or any more). */
   status: MemberStatus;
   epoch: number | null;
+  /**
+   * The epoch this client's frames go out under: `epoch` once the group has switched senders to it
+   * and the first frame under it was encrypted (a rotation is complete when everyone's has moved).
+   */
+  sendingEpoch: number | null;
   /** Compare aloud: equal for everyone who shares the group (E2EE-SECURITY-CODE). */
   securityCode: SecurityCode | null;
   /** This device's Codeword, as drawn into its camera video. */
@@ -57,12 +62,14 @@ export class E2eeController {
   private closed = false;
   /** Snapshots are turned into state asynchronously (Codewords take a while); only the newest counts. */
   private latest = 0;
+  private readonly offSending: () => void;
 
   constructor(private readonly o: E2eeControllerOptions) {
     const anchorKey = o.joinInfo.anchorKey === null ? null : fromBase64Url(o.joinInfo.anchorKey);
     this.state = {
       status: 'waiting',
       epoch: null,
+      sendingEpoch: null,
       securityCode: null,
       ownCodeword: o.setup.ownCodeword,
       codewords: new Map(),
@@ -80,6 +87,9 @@ export class E2eeController {
       keys: o.setup.media,
       onChange: (snapshot) => void this.update(snapshot),
     });
+    this.offSending = o.setup.media.on('sending', (epoch) =>
+      this.publish({ ...this.state, sendingEpoch: Number(epoch) }),
+    );
     if (anchorKey) void this.withAnchor(anchorKey);
   }
 
@@ -97,6 +107,7 @@ export class E2eeController {
 
   close(): void {
     this.closed = true;
+    this.offSending();
     this.o.setup.media.clear();
   }
 

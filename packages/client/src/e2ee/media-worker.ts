@@ -34,7 +34,8 @@ interface ScriptTransformer {
 const STATS_INTERVAL_MS = 1_000;
 
 const scope = self as unknown as WorkerScope;
-const keys = new WorkerKeys();
+// Posted at once, not with the counts: it times a key rotation.
+const keys = new WorkerKeys((epoch) => scope.postMessage({ type: 'sending', epoch }));
 
 const report = (message: string) => scope.postMessage({ type: 'error', message });
 

@@ -7,6 +7,8 @@ import { emptyStats, type FromWorker, type ToWorker, type TransformOptions } fro
 export interface E2eeMediaEvents {
   /** The worker's frame counts changed (at most about once a second). */
   stats: [stats: FrameStats];
+  /** This page's frames now go out under `epoch` (the first one did, after `activate`). */
+  sending: [epoch: bigint];
   /** Something the counts do not show: a key the worker refused, a stream it cannot protect. */
   error: [error: Error];
 }
@@ -78,6 +80,8 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
         this.last = data.stats;
         this.lastOffered = data.offered;
         this.emit('stats', this.stats());
+      } else if (data.type === 'sending') {
+        this.emit('sending', data.epoch);
       } else {
         this.emit('error', new Error(data.message));
       }

@@ -23,6 +23,8 @@ export type ToWorker =
 export type FromWorker =
   /** `offered`: frames each outgoing stream handed to the worker, encrypted or not (see LeakGuard). */
   | { type: 'stats'; stats: FrameStats; offered: Record<StreamKind, number> }
+  /** The first frame under a newly active epoch went out. */
+  | { type: 'sending'; epoch: bigint }
   | { type: 'error'; message: string };
 
 /** Counts before the worker has reported any. */

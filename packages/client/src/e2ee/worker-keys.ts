@@ -22,9 +22,15 @@ function sum(a: FrameStats, b: FrameStats): FrameStats {
 export class WorkerKeys {
   private ring: MediaKeyRing | null = null;
   private ownLeaf = -1;
+  private active: bigint | null = null;
+  /** The epoch of the last frame sent, so that each switch is heard of once. */
+  private sent: bigint | null = null;
   /** What earlier rings counted, and the frames that found no ring at all. */
   private carried = emptyStats();
   private readonly offered: Record<StreamKind, number> = { audio: 0, camera: 0, screen: 0 };
+
+  /** `onSending` hears of the first frame sent under each newly active epoch. */
+  constructor(private readonly onSending: (epoch: bigint) => void = () => undefined) {}
 
   install(epoch: bigint, baseKey: Uint8Array, ownLeaf: number): void {
     if (this.ring && ownLeaf !== this.ownLeaf)
@@ -39,6 +45,7 @@ export class WorkerKeys {
   activate(epoch: bigint): void {
     if (!this.ring) throw new RangeError(`epoch ${epoch} is not installed`);
     this.ring.activate(epoch);
+    this.active = epoch;
   }
 
   clear(): void {
@@ -46,6 +53,8 @@ export class WorkerKeys {
     this.ring.forgetAll();
     this.carried = sum(this.carried, this.ring.stats());
     this.ring = null;
+    this.active = null;
+    this.sent = null;
   }
 
   /** The frame as it goes on the wire, or null when it must not be sent. */
@@ -55,7 +64,13 @@ export class WorkerKeys {
       this.carried.withheld++;
       return null;
     }
+    // The ring picks the epoch when the call starts, as read here.
+    const epoch = this.active;
     const sealed = await this.ring.encryptor(stream).encrypt(codec, frame);
+    if (sealed && epoch !== null && epoch !== this.sent) {
+      this.sent = epoch;
+      this.onSending(epoch);
+    }
     return sealed && ownBuffer(sealed);
   }
 
