@@ -2,43 +2,14 @@
 // SDK room as window.__conclave.room): the owner signed in, the others guests on the join link, all
 // with Chromium's plain fake camera.
 import type { MeetingView } from '@conclave/protocol';
-import type { Page } from 'playwright-core';
 import { createMeeting, leaveMeeting, signIn, waitInMeeting } from '../../test/e2e/support/app';
 import type { Participant, TestBrowser } from '../../test/e2e/support/browser';
 import { assertReceivesAll, type InMeeting } from '../../test/e2e/support/checks';
+import { e2eeOf } from '../../test/e2e/support/e2ee';
 import type { TestServer } from '../../test/e2e/support/server';
 
 interface InCall extends InMeeting {
   context: Participant['context'];
-}
-
-/** `room.e2ee` flattened to what the benchmarks compare. */
-interface E2eeView {
-  status: string;
-  epoch: number | null;
-  sendingEpoch: number | null;
-  members: number;
-}
-
-async function e2eeOf(page: Page): Promise<E2eeView | null> {
-  return page.evaluate(() => {
-    const w = window as unknown as {
-      __conclave?: {
-        room?: {
-          e2ee: {
-            status: string;
-            epoch: number | null;
-            sendingEpoch: number | null;
-            codewords: Map<string, unknown>;
-          } | null;
-        };
-      };
-    };
-    const e = w.__conclave?.room?.e2ee;
-    return e
-      ? { status: e.status, epoch: e.epoch, sendingEpoch: e.sendingEpoch, members: e.codewords.size }
-      : null;
-  });
 }
 
 /** Generous: the benchmarks share a 2-core machine with whatever else runs on it. */
@@ -117,7 +88,10 @@ export class Call {
       const agreed =
         epochs.size === 1 &&
         views.every(
-          (v) => v?.status === 'member' && v.sendingEpoch === v.epoch && v.members === this.people.length,
+          (v) =>
+            v?.status === 'member' &&
+            v.sendingEpoch === v.epoch &&
+            Object.keys(v.codewords).length === this.people.length,
         );
       if (agreed) return views[0]!.epoch!;
       if (Date.now() > deadline) throw new Error(`no common epoch: ${JSON.stringify(views)}`);

@@ -15,6 +15,7 @@ import {
   waitForRoster,
   type InMeeting,
 } from './support/checks';
+import { e2eeOf, withholdAdmission, type E2eeView } from './support/e2ee';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import {
   contrast,
@@ -29,43 +30,6 @@ import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 
 const skip = mediaSkipReason();
-
-interface E2eeView {
-  status: string;
-  epoch: number | null;
-  securityCode: string | null;
-  ownCodeword: string;
-  codewords: Record<string, string>;
-}
-
-/** `room.e2ee` of the SDK in the page, flattened to plain data. */
-async function e2eeOf(page: Page): Promise<E2eeView | null> {
-  return page.evaluate(() => {
-    type Cw = { text: string };
-    const w = window as unknown as {
-      __conclave?: {
-        room?: {
-          e2ee: {
-            status: string;
-            epoch: number | null;
-            securityCode: { text: string } | null;
-            ownCodeword: Cw;
-            codewords: Map<string, Cw>;
-          } | null;
-        };
-      };
-    };
-    const e = w.__conclave?.room?.e2ee;
-    if (!e) return null;
-    return {
-      status: e.status,
-      epoch: e.epoch,
-      securityCode: e.securityCode?.text ?? null,
-      ownCodeword: e.ownCodeword.text,
-      codewords: Object.fromEntries([...e.codewords].map(([id, c]) => [id, c.text])),
-    };
-  });
-}
 
 /** Waits until every page is a member of one group (same epoch and security code) holding everyone. */
 async function waitForOneGroup(people: readonly InMeeting[], timeoutMs = 20_000): Promise<E2eeView[]> {
@@ -180,14 +144,7 @@ describe('an end-to-end encrypted meeting', () => {
       assert.equal(people.length, 3, 'needs the meeting of the previous test');
       const eve = await browser.newParticipant('Eve');
       // Eve's signaling socket never delivers her admission: she is in the Janus room, but keyless.
-      await eve.page.routeWebSocket(/\/api\/signal/, (ws) => {
-        const upstream = ws.connectToServer();
-        ws.onMessage((m) => upstream.send(m));
-        upstream.onMessage((m) => {
-          if (typeof m === 'string' && m.includes('"type":"e2eeAdmitted"')) return;
-          ws.send(m);
-        });
-      });
+      await withholdAdmission(eve.page);
       const eveId = await joinAsGuest(eve.page, meeting.joinUrl, 'Eve');
       const watching: InMeeting = { name: 'Eve', page: eve.page, id: eveId };
       // Her streams arrive (bytes flow) …

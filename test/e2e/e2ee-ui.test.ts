@@ -9,6 +9,7 @@ import type { Locator, Page } from 'playwright-core';
 import { ADMIN, createMeeting, joinAsGuest, joinSignedIn, selfTile, signIn, tileOf } from './support/app';
 import type { Participant, TestBrowser } from './support/browser';
 import { waitForRoster, type InMeeting } from './support/checks';
+import { withholdAdmission } from './support/e2ee';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { sleep } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
@@ -244,14 +245,7 @@ describe('end-to-end encryption in the web app', () => {
       assert.ok(ada && bob, 'needs the meeting of the previous tests');
       const eve = await browser.newParticipant('Eve');
       // Eve's signaling socket never delivers her admission: she is in the meeting, but not in the group.
-      await eve.page.routeWebSocket(/\/api\/signal/, (ws) => {
-        const upstream = ws.connectToServer();
-        ws.onMessage((m) => upstream.send(m));
-        upstream.onMessage((m) => {
-          if (typeof m === 'string' && m.includes('"type":"e2eeAdmitted"')) return;
-          ws.send(m);
-        });
-      });
+      await withholdAdmission(eve.page);
       const eveId = await joinAsGuest(eve.page, meeting.joinUrl, 'Eve');
       for (const p of people) {
         const strip = tileOf(p.page, eveId).getByTestId('tile-codeword');
