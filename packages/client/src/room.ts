@@ -318,11 +318,13 @@ async function prepareE2ee(): Promise<E2eeSetup> {
   if (!isE2eeSupported()) {
     throw new ConclaveError(
       'e2ee_unsupported',
-      'This meeting is end-to-end encrypted, and this browser cannot encrypt video calls. Use a current Chrome, Edge or Safari.',
+      'This meeting is end-to-end encrypted, and this browser cannot encrypt video calls. Use a current Chrome or Edge.',
     );
   }
   const identity = await loadDeviceIdentity();
-  const ownCodeword = await codewordOf(identity.publicKey);
+  const ownCodeword = codewordOf(identity.publicKey);
+  // Awaited once joined; a failure then fails the join, and meanwhile must not go unhandled.
+  ownCodeword.catch(() => undefined);
   return { identity, ownCodeword, media: new E2eeMedia() };
 }
 

@@ -149,11 +149,14 @@ export class Session implements LocalMediaLink {
       // around it, in clear (found by e2ee-meeting.test.ts). Fresh connections cost a little join time.
       closePeers(this.peers);
       this.peers = null;
-      this.stamp = new StampedCamera(request.e2ee.ownCodeword.text);
+      const ownCodeword = await request.e2ee.ownCodeword;
+      this.assertOpen();
+      this.stamp = new StampedCamera(ownCodeword.text);
       this.e2ee = new E2eeController({
         meetingId: request.meetingId,
         participantId: joined.participantId,
         setup: request.e2ee,
+        ownCodeword,
         joinInfo: joined.e2ee,
         send: (message) => this.signaling.send(message),
         onState: (state) => this.observer.onE2ee(state),

@@ -37,7 +37,8 @@ export interface E2eeState {
 /** What a session needs to join an E2EE meeting. */
 export interface E2eeSetup {
   identity: DeviceIdentity;
-  ownCodeword: Codeword;
+  /** Derived while the join goes out: it takes an Argon2id evaluation (~50 ms). */
+  ownCodeword: Promise<Codeword>;
   /** The frame transforms' worker and its key ring. */
   media: E2eeMedia;
 }
@@ -46,6 +47,7 @@ export interface E2eeControllerOptions {
   meetingId: string;
   participantId: string;
   setup: E2eeSetup;
+  ownCodeword: Codeword;
   joinInfo: E2eeJoinInfo;
   send: (message: ClientMessage) => void;
   onState: (state: E2eeState) => void;
@@ -71,7 +73,7 @@ export class E2eeController {
       epoch: null,
       sendingEpoch: null,
       securityCode: null,
-      ownCodeword: o.setup.ownCodeword,
+      ownCodeword: o.ownCodeword,
       codewords: new Map(),
       anchorCodeword: null,
     };
