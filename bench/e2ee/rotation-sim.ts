@@ -14,14 +14,12 @@ import {
 import type { ClientMessage, ClientMessageOf } from '@conclave/protocol';
 import { GroupDelivery } from '../../packages/server/src/e2ee/delivery';
 import { silentLogger } from '../../packages/server/src/media/logger';
+// The server's own timeouts.
+import { COMMIT_TIMEOUT_MS, READY_TIMEOUT_MS } from '../../packages/server/src/rooms/encryption';
 
 type E2eeMessage = ClientMessageOf<
   'e2eeGroupCreated' | 'e2eeAdmit' | 'e2eeKeyPackage' | 'e2eeCommit' | 'e2eeReady'
 >;
-
-/** As packages/server/src/rooms/encryption.ts sets them. */
-const COMMIT_TIMEOUT_MS = 5_000;
-const READY_TIMEOUT_MS = 2_000;
 
 interface SimMember {
   id: string;

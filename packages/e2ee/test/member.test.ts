@@ -38,6 +38,18 @@ class Probe {
   }
 }
 
+/** An admission by `by` for `participantId` holding `key`, issued now, as bytes a member receives. */
+async function admission(by: DeviceIdentity, participantId: string, key: DeviceIdentity) {
+  return encodeAdmission(
+    await signAdmission(by, {
+      meetingId: MEETING,
+      participantId,
+      identityKey: key.publicKey,
+      issuedAt: Date.now(),
+    }),
+  );
+}
+
 async function identity(): Promise<DeviceIdentity> {
   return deviceIdentity(await generateIdentityKeys());
 }
@@ -131,21 +143,11 @@ describe('E2eeMember (a participant’s side of the group)', () => {
     const bobId = await identity();
     const bob = member('bob', bobId, ownerId, ds, probe);
     const groupId = new Uint8Array(16).fill(2);
-    const forCarol = await signAdmission(ownerId, {
-      meetingId: MEETING,
-      participantId: 'carol',
-      identityKey: bobId.publicKey,
-      issuedAt: Date.now(),
-    });
-    await bob.admitted(encodeAdmission(forCarol), groupId, ownerId.publicKey);
-    const byStranger = await signAdmission(stranger, {
-      meetingId: MEETING,
-      participantId: 'bob',
-      identityKey: bobId.publicKey,
-      issuedAt: Date.now(),
-    });
-    await bob.admitted(encodeAdmission(byStranger), groupId, stranger.publicKey);
-    await bob.admitted(encodeAdmission(byStranger), groupId, ownerId.publicKey);
+    const forCarol = await admission(ownerId, 'carol', bobId);
+    await bob.admitted(forCarol, groupId, ownerId.publicKey);
+    const byStranger = await admission(stranger, 'bob', bobId);
+    await bob.admitted(byStranger, groupId, stranger.publicKey);
+    await bob.admitted(byStranger, groupId, ownerId.publicKey);
     assert.deepEqual(probe.sent, []);
     assert.equal(bob.snapshot().status, 'waiting');
   });
@@ -176,13 +178,8 @@ describe('E2eeMember (a participant’s side of the group)', () => {
     const probe = new Probe();
     const carolId = await identity();
     const carol = member('carol', carolId, ownerId, ds, probe);
-    const admission = await signAdmission(ownerId, {
-      meetingId: MEETING,
-      participantId: 'carol',
-      identityKey: carolId.publicKey,
-      issuedAt: Date.now(),
-    });
-    await carol.admitted(encodeAdmission(admission), groupId, ownerId.publicKey);
+    const forCarol = await admission(ownerId, 'carol', carolId);
+    await carol.admitted(forCarol, groupId, ownerId.publicKey);
     assert.equal(carol.snapshot().status, 'joining');
     await carol.welcome(1n, new Uint8Array([0, 1, 0, 3]));
     assert.equal(carol.snapshot().status, 'refused');

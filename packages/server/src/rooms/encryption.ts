@@ -7,9 +7,9 @@ import type { MediaLogger } from '../media/logger';
 import type { Participant } from './participant';
 
 /** A committer that has not committed by then is passed over (it may have lost its connection). */
-const COMMIT_TIMEOUT_MS = 5_000;
+export const COMMIT_TIMEOUT_MS = 5_000;
 /** Senders switch epochs at the latest this long after a commit, even if a member never said it was ready. */
-const READY_TIMEOUT_MS = 2_000;
+export const READY_TIMEOUT_MS = 2_000;
 
 /** The E2EE signaling messages a participant sends; the room's delivery service handles them. */
 export type E2eeClientMessage = ClientMessageOf<
