@@ -5,7 +5,8 @@
 // the device identity, the group admission and commit, the senders' switch and the first key frame.
 // Joins alternate between the two, one unmeasured warm-up each.
 //
-// Environment: BENCH_JOINS (measured joins per variant, default 12).
+// Environment: BENCH_JOINS (measured joins per variant, default 12), BENCH_TRACE=1 (print each
+// join's timeline to stderr).
 import { TestBrowser } from '../../test/e2e/support/browser';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { ConclaveScenario } from '../join/conclave';
@@ -14,6 +15,7 @@ import { machine, report, round, summarise } from './report';
 
 const JOINS = Math.max(1, Number(process.env.BENCH_JOINS ?? 12));
 const TARGET_RATIO = 1.2;
+const TRACE = process.env.BENCH_TRACE === '1';
 
 type Variant = 'plain' | 'e2ee';
 
@@ -55,6 +57,7 @@ async function main(): Promise<number> {
           const sample = await scenarios[variant]!.join();
           if (i >= 0) samples[variant].push(sample);
           console.error(`[bench] ${variant} join ${i < 0 ? 'warm-up' : i + 1}: ${Math.round(sample.ms)} ms`);
+          if (TRACE) for (const e of sample.timeline) console.error(`[bench]   ${e.ms} ms ${e.what}`);
         } catch (err) {
           error = `${variant}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
           console.error(`[bench] failed: ${error}`);

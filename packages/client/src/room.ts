@@ -1,8 +1,9 @@
-import { codewordOf } from '@conclave/e2ee';
+import { warmUpMls } from '@conclave/e2ee';
 import { SIGNALING_PATH, type TrackSource } from '@conclave/protocol';
 import { listDevices, type DeviceKind } from './devices';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { loadDeviceIdentity } from './e2ee/identity-store';
+import { codewordInBackground } from './e2ee/codewords';
 import { E2eeMedia } from './e2ee/media';
 import { isE2eeSupported } from './e2ee/support';
 import { ConclaveError, toConclaveError } from './errors';
@@ -321,8 +322,9 @@ async function prepareE2ee(): Promise<E2eeSetup> {
       'This meeting is end-to-end encrypted, and this browser cannot encrypt video calls. Use a current Chrome or Edge.',
     );
   }
+  void warmUpMls();
   const identity = await loadDeviceIdentity();
-  const ownCodeword = codewordOf(identity.publicKey);
+  const ownCodeword = codewordInBackground(identity.publicKey);
   // Awaited once joined; a failure then fails the join, and meanwhile must not go unhandled.
   ownCodeword.catch(() => undefined);
   return { identity, ownCodeword, media: new E2eeMedia() };

@@ -2,7 +2,7 @@ import { toBase64Url } from '@conclave/e2ee';
 import type { IceServerInfo, ServerMessage, ServerMessageOf, TrackSource } from '@conclave/protocol';
 import { E2eeController, type E2eeSetup, type E2eeState } from './e2ee/controller';
 import { leaking } from './e2ee/leak-guard';
-import type { E2eeMedia } from './e2ee/media';
+import { E2eeMedia } from './e2ee/media';
 import { StampedCamera } from './e2ee/stamped-camera';
 import { ConclaveError, SignalingError, toConclaveError } from './errors';
 import type { LocalMediaLink, LocalParticipant } from './participant';
@@ -144,11 +144,17 @@ export class Session implements LocalMediaLink {
       // Never joined unencrypted: the server refuses an E2EE meeting to a join without an identity key.
       if (!request.e2ee) throw new ConclaveError('e2ee_unsupported', 'This meeting is end-to-end encrypted');
       this.e2eeSetup = request.e2ee;
-      // Never the connections made ahead of joining: in Chromium 156 a sender of such a connection
-      // accepts an RTCRtpScriptTransform (the worker even hears of it) and then sends its frames
-      // around it, in clear (found by e2ee-meeting.test.ts). Fresh connections cost a little join time.
-      closePeers(this.peers);
-      this.peers = null;
+      // Never the publishing connection made ahead of joining: in Chromium 156 a sender of such a
+      // connection accepts an RTCRtpScriptTransform (the worker even hears of it) and then sends its
+      // frames around it, in clear (found by e2ee-meeting.test.ts). The receiving one is kept: its
+      // receivers only come with the server's offer, and are protected then like any other's; unless
+      // frames go through createEncodedStreams, which a connection must be made for.
+      this.peers?.publisher?.close();
+      if (this.peers) this.peers.publisher = null;
+      if (Object.keys(E2eeMedia.peerConnectionOptions()).length > 0) {
+        closePeers(this.peers);
+        this.peers = null;
+      }
       const ownCodeword = await request.e2ee.ownCodeword;
       this.assertOpen();
       this.stamp = new StampedCamera(ownCodeword.text);

@@ -39,6 +39,23 @@ class FakeScriptTransform {
 class FakeEndpoint {
   transform: unknown = null;
   encodedStreams = 0;
+  track: { kind: string } | null = { kind: 'video' };
+  /** The sender's first encoding: whether it is encoding, and each `active` set on it. */
+  active = true;
+  readonly setActive: boolean[] = [];
+  failSets = 0;
+  getParameters() {
+    return { encodings: [{ active: this.active }] };
+  }
+  async setParameters(p: { encodings: { active: boolean }[] }) {
+    await Promise.resolve();
+    if (this.failSets > 0) {
+      this.failSets--;
+      throw new Error('InvalidStateError');
+    }
+    this.active = p.encodings[0]!.active;
+    this.setActive.push(this.active);
+  }
 }
 
 function fakeEncodedStreams(this: FakeEndpoint) {
@@ -186,6 +203,43 @@ describe('E2eeMedia', () => {
     assert.deepEqual(heard, [stats]);
     assert.deepEqual(media.stats(), stats);
     assert.deepEqual(errors, ['E2EE activate: epoch 5 is not installed']);
+  });
+
+  test('E2EE-ROTATE: as senders switch epochs, the camera starts again on a key frame (its encoding paused and resumed); the microphone is left alone', async () => {
+    install('script');
+    const media = new E2eeMedia();
+    const mic = newEndpoint('RTCRtpSender');
+    mic.track = { kind: 'audio' };
+    const camera = newEndpoint('RTCRtpSender');
+    const cameraOff = newEndpoint('RTCRtpSender');
+    cameraOff.track = null;
+    media.protectSender(asSender(mic), 'microphone');
+    media.protectSender(asSender(camera), 'camera');
+    media.protectSender(asSender(cameraOff), 'camera');
+    media.install(1n, new Uint8Array(16), 0);
+    media.activate(1n);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      camera.setActive,
+      [false, true],
+      'paused, then resumed: the encoder restarts on a key frame',
+    );
+    assert.equal(camera.active, true);
+    assert.deepEqual(mic.setActive, [], 'audio has no key frames');
+    assert.deepEqual(cameraOff.setActive, [], 'a camera that is off encodes nothing');
+
+    // A resume that fails once is tried again: a paused camera would be a frozen picture for everyone.
+    camera.setActive.length = 0;
+    const resumeOnce = camera.setParameters.bind(camera);
+    let calls = 0;
+    camera.setParameters = async (p) => {
+      if (++calls === 2) camera.failSets = 1;
+      return resumeOnce(p);
+    };
+    media.activate(1n);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(camera.setActive, [false, true]);
+    assert.equal(camera.active, true);
   });
 
   test('E2EE-FRAME: close stops the worker, keys and all; nothing is protected or posted after', () => {

@@ -47,6 +47,7 @@ export {
   MlsGroup,
   PendingMember,
   generateSigningKeys,
+  warmUpMls,
   type LeafRules,
   type MlsMember,
   type Received,

@@ -1,9 +1,9 @@
 import {
-  codewordOf,
   deliver,
   E2eeMember,
   fromBase64Url,
   securityCodeOf,
+  toBase64Url,
   signalingTransport,
   type Codeword,
   type DeviceIdentity,
@@ -12,7 +12,11 @@ import {
   type SecurityCode,
 } from '@conclave/e2ee';
 import type { ClientMessage, E2eeJoinInfo, E2eeServerMessage } from '@conclave/protocol';
+import { codewordInBackground } from './codewords';
 import type { E2eeMedia } from './media';
+
+/** How long newcomers' Codewords wait at most for this client's senders to switch epochs. */
+const SWITCH_WAIT_MS = 1_000;
 
 /** What the room shows about end-to-end encryption. */
 export interface E2eeState {
@@ -62,9 +66,13 @@ export class E2eeController {
   private readonly member: E2eeMember;
   private state: E2eeState;
   private closed = false;
-  /** Snapshots are turned into state asynchronously (Codewords take a while); only the newest counts. */
+  /** Codewords of a snapshot come asynchronously (they take a while); only the newest's are shown. */
   private latest = 0;
   private readonly offSending: () => void;
+  /** Codewords derived so far, by identity key, so that each new snapshot shows them at once. */
+  private readonly derived = new Map<string, Codeword>();
+  /** Told of each switch of this client's senders (see switchedTo). */
+  private readonly sendingWaiters = new Set<() => void>();
 
   constructor(private readonly o: E2eeControllerOptions) {
     const anchorKey = o.joinInfo.anchorKey === null ? null : fromBase64Url(o.joinInfo.anchorKey);
@@ -89,9 +97,10 @@ export class E2eeController {
       keys: o.setup.media,
       onChange: (snapshot) => void this.update(snapshot),
     });
-    this.offSending = o.setup.media.on('sending', (epoch) =>
-      this.publish({ ...this.state, sendingEpoch: Number(epoch) }),
-    );
+    this.offSending = o.setup.media.on('sending', (epoch) => {
+      this.publish({ ...this.state, sendingEpoch: Number(epoch) });
+      for (const check of [...this.sendingWaiters]) check();
+    });
     if (anchorKey) void this.withAnchor(anchorKey);
   }
 
@@ -110,29 +119,61 @@ export class E2eeController {
   close(): void {
     this.closed = true;
     this.offSending();
+    for (const check of [...this.sendingWaiters]) check();
     this.o.setup.media.clear();
   }
 
   private async withAnchor(key: Uint8Array<ArrayBuffer>): Promise<void> {
-    const anchorCodeword = await codewordOf(key).catch(() => null);
+    const anchorCodeword = await codewordInBackground(key).catch(() => null);
     this.publish({ ...this.state, anchorCodeword });
   }
 
   private async update(snapshot: MemberSnapshot): Promise<void> {
     const seq = ++this.latest;
-    const codewords = new Map<string, Codeword>();
-    // Derived one at a time by codewordOf (each takes ~50 ms and 19 MiB), and memoised.
-    for (const m of snapshot.members) {
-      const codeword = await codewordOf(new Uint8Array(m.identityKey)).catch(() => null);
-      if (codeword) codewords.set(m.participantId, codeword);
-    }
-    if (seq !== this.latest) return;
     this.publish({
       ...this.state,
       status: snapshot.status,
       epoch: snapshot.epoch === null ? null : Number(snapshot.epoch),
       securityCode: snapshot.epochAuthenticator ? securityCodeOf(snapshot.epochAuthenticator) : null,
-      codewords,
+      codewords: this.codewordsOf(snapshot),
+    });
+    const missing = snapshot.members.filter((m) => !this.derived.has(toBase64Url(m.identityKey)));
+    if (missing.length === 0) return;
+    // Each is ~50 ms of Argon2id. Derived while the group changes epoch, they slowed the change (and a
+    // joiner's first picture) by ~100 ms on a busy machine: newcomers' Codewords come just after it.
+    await this.switchedTo(snapshot.epoch);
+    for (const m of missing) {
+      const codeword = await codewordInBackground(m.identityKey).catch(() => null);
+      if (codeword) this.derived.set(toBase64Url(m.identityKey), codeword);
+    }
+    if (seq === this.latest) this.publish({ ...this.state, codewords: this.codewordsOf(snapshot) });
+  }
+
+  /** The Codewords known so far of the snapshot's members, by participant id. */
+  private codewordsOf(snapshot: MemberSnapshot): Map<string, Codeword> {
+    const codewords = new Map<string, Codeword>();
+    for (const m of snapshot.members) {
+      const codeword = this.derived.get(toBase64Url(m.identityKey));
+      if (codeword) codewords.set(m.participantId, codeword);
+    }
+    return codewords;
+  }
+
+  /** Resolves once this client sends under `epoch` or a later one, or after SWITCH_WAIT_MS at most. */
+  private switchedTo(epoch: bigint | null): Promise<void> {
+    const done = () => epoch === null || this.closed || (this.state.sendingEpoch ?? -1) >= Number(epoch);
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.sendingWaiters.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (done()) finish();
+      };
+      const timer = setTimeout(finish, SWITCH_WAIT_MS);
+      this.sendingWaiters.add(check);
     });
   }
 

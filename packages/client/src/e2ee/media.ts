@@ -43,6 +43,8 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
   private readonly worker: Worker;
   private readonly scriptTransform = hasScriptTransform();
   private readonly attached = new WeakSet<RTCRtpSender | RTCRtpReceiver>();
+  /** The protected camera senders, which start on a key frame under each new epoch. */
+  private readonly videoSenders = new Set<RTCRtpSender>();
   private last: FrameStats = emptyStats();
   private lastOffered: Record<StreamKind, number> = { audio: 0, camera: 0, screen: 0 };
   private closed = false;
@@ -97,6 +99,10 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
 
   activate(epoch: bigint): void {
     this.post({ type: 'activate', epoch });
+    // Whoever just got this epoch's keys (a joiner above all) decodes nothing before a key frame under it.
+    for (const sender of this.videoSenders) {
+      restartOnKeyFrame(sender).catch(() => this.videoSenders.delete(sender));
+    }
   }
 
   clear(): void {
@@ -109,6 +115,7 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
    */
   protectSender(sender: RTCRtpSender, source: TrackSource): void {
     this.attach(sender, { side: 'send', stream: STREAM_OF[source] });
+    if (source === 'camera') this.videoSenders.add(sender);
   }
 
   /** Decrypts what `receiver` receives; call it as soon as the receiver exists (the offer applied). */
@@ -153,4 +160,28 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
   private post(message: ToWorker, transfer: Transferable[] = []): void {
     if (!this.closed) this.worker.postMessage(message, transfer);
   }
+}
+
+/**
+ * Makes `sender`'s encoder go on from a key frame. RTCRtpScriptTransformer.generateKeyFrame would do
+ * it from the worker, but Chromium (156) lacks it; a key frame request from the receiver goes through
+ * Janus, which passes on at most one a second per stream, and the one it sent when the joiner
+ * subscribed, before it had keys, had used that up: ~300 ms of every E2EE join went waiting for it.
+ * Pausing the encoding for one setParameters round trip restarts the encoder on a key frame, at the
+ * cost of about one frame for those already watching.
+ */
+async function restartOnKeyFrame(sender: RTCRtpSender): Promise<void> {
+  const paused = sender.getParameters();
+  const encoding = paused.encodings[0];
+  // Nothing is being encoded, or another switch is restarting it already.
+  if (!sender.track || !encoding || encoding.active === false) return;
+  encoding.active = false;
+  await sender.setParameters(paused);
+  const resume = async () => {
+    const resumed = sender.getParameters();
+    resumed.encodings[0]!.active = true;
+    await sender.setParameters(resumed);
+  };
+  // A camera left paused would be a frozen picture for everyone: try twice.
+  await resume().catch(resume);
 }

@@ -1,4 +1,5 @@
-import { codewordOf, fromBase64Url, type Codeword } from '@conclave/e2ee';
+import { fromBase64Url, type Codeword } from '@conclave/e2ee';
+import { codewordInBackground } from './codewords';
 import { loadDeviceIdentity } from './identity-store';
 import { E2eeMedia } from './media';
 import { canWatermark } from './watermark';
@@ -10,10 +11,10 @@ export function isE2eeSupported(): boolean {
 
 /** This device's Codeword (its identity is made on first use), e.g. to show on a join page. */
 export async function deviceCodeword(): Promise<Codeword> {
-  return codewordOf((await loadDeviceIdentity()).publicKey);
+  return codewordInBackground((await loadDeviceIdentity()).publicKey);
 }
 
 /** The Codeword of an identity key given as base64url, e.g. the meeting owner's from the join page's data. */
 export function codewordOfKey(identityKey: string): Promise<Codeword> {
-  return codewordOf(fromBase64Url(identityKey));
+  return codewordInBackground(fromBase64Url(identityKey));
 }

@@ -91,6 +91,21 @@ export async function generateSigningKeys(): Promise<SigningKeys> {
   return (await suite()).signature.keygen();
 }
 
+let warm: Promise<void> | null = null;
+
+/**
+ * Makes one key package and throws it away, once per process. The first one a page makes costs
+ * several times the next (the curves' tables, the JIT): done while a join goes out, it is no longer
+ * on the way from "admitted" to "key package sent" (E2EE join benchmark).
+ */
+export function warmUpMls(): Promise<void> {
+  warm ??= PendingMember.create(async () => new Uint8Array(32)).then(
+    () => undefined,
+    () => undefined,
+  );
+  return warm;
+}
+
 async function keyPackageFor(credential: Uint8Array, keys: SigningKeys) {
   return generateKeyPackageWithKey(
     basic(credential),
