@@ -10,11 +10,13 @@ import {
   CipherSuite,
   decodeHeader,
   deriveSFrameKey,
+  encodeHeader,
   REPLAY_WINDOW,
   SFrameReceiver,
   SFrameSender,
   type CipherSuiteId,
 } from '../src/index';
+import { frameNonce } from '../src/sframe/frame';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VECTORS = join(here, '../../../../shared/testdata/sframe/rfc9605-vectors.json');
@@ -78,6 +80,29 @@ describe('SFrame (RFC 9605)', () => {
       assert.equal(new TextDecoder().decode(opened.plaintext), 'a video frame');
     });
   }
+
+  test('E2EE-FRAME: KIDs and counters at every length boundary, and around 2^53, survive the header and the nonce', () => {
+    const values = [0n, 7n, 8n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n];
+    for (let bytes = 1; bytes < 8; bytes++)
+      values.push(2n ** BigInt(8 * bytes) - 1n, 2n ** BigInt(8 * bytes));
+    const salt = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);
+    for (const kid of values) {
+      for (const ctr of values) {
+        const header = encodeHeader({ kid, ctr });
+        const decoded = decodeHeader(header);
+        assert.deepEqual(
+          [decoded.kid, decoded.ctr, decoded.length],
+          [kid, ctr, header.length],
+          `${kid} ${ctr}`,
+        );
+      }
+      // nonce = salt XOR counter, big-endian over the last bytes
+      const nonce = frameNonce(salt, kid);
+      let back = 0n;
+      for (let i = 0; i < 12; i++) back = (back << 8n) | BigInt(nonce[i]! ^ salt[i]!);
+      assert.equal(back, kid);
+    }
+  });
 
   test('E2EE-FRAME: a sender never reuses a counter, so never a nonce', async () => {
     const sender = new SFrameSender(await deriveSFrameKey(CipherSuite.AES_128_GCM_SHA256_128, 1n, baseKey));

@@ -59,8 +59,9 @@ interface SendEpoch {
 }
 
 const EPOCH_MASK = (1n << BigInt(MEDIA_KID_LAYOUT.epochBits)) - 1n;
-const streamOf = (context: number) =>
-  (Object.keys(StreamContext) as StreamKind[]).find((s) => StreamContext[s] === context);
+const STREAM_OF_CONTEXT = new Map(
+  (Object.entries(StreamContext) as [StreamKind, number][]).map(([stream, context]) => [context, stream]),
+);
 
 /**
  * The media keys of one member in one MLS group, as a worker holds them. A new epoch is installed
@@ -148,7 +149,7 @@ export class MediaKeyRing {
     const frame = splitFrame(codec, data);
     if (!frame) return this.drop('malformed');
     const { context, senderIndex, epochBits } = parseKid(frame.kid);
-    const stream = streamOf(context);
+    const stream = STREAM_OF_CONTEXT.get(context);
     const held = this.epochs.get(epochBits);
     if (!held || !stream) return this.drop('unknown_key');
     if (!held.receiver.hasKey(frame.kid)) {

@@ -1,6 +1,18 @@
+/** Below this, byte arithmetic is done in doubles: every frame's header and nonce take this path. */
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Big-endian encoding of a non-negative integer in exactly `length` bytes. */
 export function encodeBigEndian(value: bigint, length: number): Uint8Array {
   const out = new Uint8Array(length);
+  if (value >= 0n && value <= SAFE) {
+    let n = Number(value);
+    for (let i = length - 1; i >= 0 && n > 0; i--) {
+      out[i] = n % 256;
+      n = Math.floor(n / 256);
+    }
+    if (n !== 0) throw new RangeError(`${value} does not fit in ${length} bytes`);
+    return out;
+  }
   let v = value;
   for (let i = length - 1; i >= 0; i--) {
     out[i] = Number(v & 0xffn);
@@ -11,6 +23,11 @@ export function encodeBigEndian(value: bigint, length: number): Uint8Array {
 }
 
 export function decodeBigEndian(bytes: Uint8Array): bigint {
+  if (bytes.length <= 6) {
+    let n = 0;
+    for (const b of bytes) n = n * 256 + b;
+    return BigInt(n);
+  }
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return v;
@@ -18,6 +35,11 @@ export function decodeBigEndian(bytes: Uint8Array): bigint {
 
 /** The fewest bytes that hold `value` (at least one). */
 export function minimalLength(value: bigint): number {
+  if (value >= 0n && value <= SAFE) {
+    let n = 1;
+    for (let v = Number(value); v >= 256; v = Math.floor(v / 256)) n++;
+    return n;
+  }
   let n = 1;
   while (value >> BigInt(8 * n) !== 0n) n++;
   return n;

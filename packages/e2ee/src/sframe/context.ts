@@ -69,19 +69,19 @@ export class SFrameReceiver {
   }
 
   async decrypt(frame: Uint8Array, metadata: Uint8Array = new Uint8Array(0)): Promise<OpenResult> {
-    let kid: bigint;
-    let ctr: bigint;
+    let header: ReturnType<typeof decodeHeader>;
     try {
-      ({ kid, ctr } = decodeHeader(frame));
+      header = decodeHeader(frame);
     } catch (err) {
       if (err instanceof SFrameFormatError) return { ok: false, reason: 'malformed' };
       throw err;
     }
+    const { kid, ctr } = header;
     const state = this.keys.get(kid);
     if (!state) return { ok: false, reason: 'unknown_key' };
     const verdict = windowVerdict(state, ctr);
     if (verdict) return { ok: false, reason: verdict };
-    const opened = await openFrame(state.key, frame, metadata);
+    const opened = await openFrame(state.key, frame, metadata, header);
     if (!opened) return { ok: false, reason: 'auth_failed' };
     // Checked again: another frame with this counter may have been accepted while this one was opened.
     const again = windowVerdict(state, ctr);
@@ -98,11 +98,12 @@ function windowVerdict(state: ReceiveState, ctr: bigint): DropReason | null {
   return (state.seen >> age) & 1n ? 'replayed' : null;
 }
 
+const WINDOW_MASK = (1n << REPLAY_WINDOW) - 1n;
+
 function accept(state: ReceiveState, ctr: bigint): void {
-  const mask = (1n << REPLAY_WINDOW) - 1n;
   if (ctr > state.highest) {
     const shift = state.highest < 0n ? REPLAY_WINDOW : ctr - state.highest;
-    state.seen = shift >= REPLAY_WINDOW ? 1n : ((state.seen << shift) | 1n) & mask;
+    state.seen = shift >= REPLAY_WINDOW ? 1n : ((state.seen << shift) | 1n) & WINDOW_MASK;
     state.highest = ctr;
   } else {
     state.seen |= 1n << (state.highest - ctr);

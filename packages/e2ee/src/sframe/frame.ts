@@ -1,5 +1,5 @@
 import { concat, encodeBigEndian } from './bytes';
-import { decodeHeader, encodeHeader, SFrameFormatError } from './header';
+import { decodeHeader, encodeHeader, SFrameFormatError, type SFrameHeader } from './header';
 import { deriveKeySalt } from './key-schedule';
 import { importAead, suiteParams, type Aead, type CipherSuiteId, type SuiteParams } from './suites';
 
@@ -25,7 +25,9 @@ export async function deriveSFrameKey(
 /** nonce = salt XOR CTR, big-endian in Nn bytes (RFC 9605 §4.4.3). */
 export function frameNonce(salt: Uint8Array, ctr: bigint): Uint8Array {
   const c = encodeBigEndian(ctr, salt.length);
-  return salt.map((b, i) => b ^ c[i]!);
+  const nonce = new Uint8Array(salt.length);
+  for (let i = 0; i < nonce.length; i++) nonce[i] = salt[i]! ^ c[i]!;
+  return nonce;
 }
 
 /**
@@ -44,13 +46,16 @@ export async function sealFrame(
   return concat(prefix, header, ciphertext);
 }
 
-/** Opens a frame with a key already chosen for its KID; null when it does not authenticate. */
+/**
+ * Opens a frame with a key already chosen for its KID; null when it does not authenticate. `header`:
+ * the frame's header, when the caller has decoded it already.
+ */
 export async function openFrame(
   key: SFrameKey,
   frame: Uint8Array,
   metadata: Uint8Array,
+  header: SFrameHeader & { length: number } = decodeHeader(frame),
 ): Promise<{ ctr: bigint; plaintext: Uint8Array } | null> {
-  const header = decodeHeader(frame);
   if (header.kid !== key.kid) throw new SFrameFormatError(`frame is for KID ${header.kid}, not ${key.kid}`);
   const aad = concat(frame.subarray(0, header.length), metadata);
   const plaintext = await key.aead.open(frameNonce(key.salt, header.ctr), aad, frame.subarray(header.length));
