@@ -35,7 +35,8 @@ export class SFrameSender {
 export type DropReason = 'malformed' | 'unknown_key' | 'replayed' | 'too_old' | 'auth_failed';
 
 export type OpenResult =
-  { ok: true; kid: bigint; ctr: bigint; plaintext: Uint8Array } | { ok: false; reason: DropReason };
+  | { ok: true; kid: bigint; ctr: bigint; plaintext: Uint8Array<ArrayBuffer> }
+  | { ok: false; reason: DropReason };
 
 /** How far back (in counter values) a frame may arrive out of order and still be accepted. */
 export const REPLAY_WINDOW = 128n;

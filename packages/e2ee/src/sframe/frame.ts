@@ -55,7 +55,7 @@ export async function openFrame(
   frame: Uint8Array,
   metadata: Uint8Array,
   header: SFrameHeader & { length: number } = decodeHeader(frame),
-): Promise<{ ctr: bigint; plaintext: Uint8Array } | null> {
+): Promise<{ ctr: bigint; plaintext: Uint8Array<ArrayBuffer> } | null> {
   if (header.kid !== key.kid) throw new SFrameFormatError(`frame is for KID ${header.kid}, not ${key.kid}`);
   const aad = concat(frame.subarray(0, header.length), metadata);
   const plaintext = await key.aead.open(frameNonce(key.salt, header.ctr), aad, frame.subarray(header.length));

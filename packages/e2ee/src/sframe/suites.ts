@@ -41,7 +41,7 @@ export function suiteParams(id: number): SuiteParams {
 export interface Aead {
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /** Null when the tag does not verify. */
-  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null>;
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array<ArrayBuffer> | null>;
 }
 
 const subtle = () => globalThis.crypto.subtle;
