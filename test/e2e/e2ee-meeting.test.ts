@@ -15,7 +15,15 @@ import {
   waitForRoster,
   type InMeeting,
 } from './support/checks';
-import { e2eeOf, withholdAdmission, type E2eeView } from './support/e2ee';
+import {
+  captureEpochKeys,
+  capturedKeys,
+  e2eeOf,
+  exposeMediaWorker,
+  giveKeys,
+  withholdAdmission,
+  type E2eeView,
+} from './support/e2ee';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import {
   contrast,
@@ -138,7 +146,7 @@ describe('an end-to-end encrypted meeting', () => {
   );
 
   test(
-    'E2EE-ADMIT, E2EE-FRAME: a participant who gets no keys receives the encrypted media and decodes none of it',
+    'E2EE-ADMIT, E2EE-FRAME: a listener the server lets into the media room without admission receives the encrypted media and decodes none of it',
     { skip },
     async () => {
       assert.equal(people.length, 3, 'needs the meeting of the previous test');
@@ -241,6 +249,58 @@ describe('an end-to-end encrypted meeting', () => {
       for (const f of freezes) assert.ok(f <= 500, `a remote camera froze for ${f} ms`);
       await assertReceivesAll(ada, [bob]);
       await assertReceivesAll(bob, [ada]);
+    },
+  );
+  test(
+    'E2EE-ROTATE: a removed member the server keeps connected to the media, holding every key it had, decodes nothing once the others have moved on',
+    { skip },
+    async () => {
+      const [ada, bob] = people;
+      assert.ok(ada && bob, 'needs the meeting of the first test');
+      const stayers = [ada, bob];
+      // Dora takes part as anyone would; every epoch key her page gets is recorded.
+      const dora = await browser.newParticipant('Dora');
+      await captureEpochKeys(dora.page);
+      const doraId = await joinAsGuest(dora.page, meeting.joinUrl, 'Dora');
+      await waitForOneGroup([...stayers, { name: 'Dora', page: dora.page, id: doraId }]);
+      // Rex is what the server keeps of her: in the media room (no admission of his own) with her keys.
+      const rex = await browser.newParticipant('Rex');
+      await withholdAdmission(rex.page);
+      await exposeMediaWorker(rex.page);
+      const rexId = await joinAsGuest(rex.page, meeting.joinUrl, 'Rex');
+      const keys = await capturedKeys(dora.page);
+      const last = keys.at(-1);
+      assert.ok(last, 'Dora got keys');
+      // Her last key is also tried as the key of the next epochs, should they reuse it.
+      const guesses = [1, 2, 3].map((n) => ({ ...last, epoch: String(BigInt(last.epoch) + BigInt(n)) }));
+      await giveKeys(rex.page, [...keys, ...guesses]);
+      // With them he decodes what the others send, while Dora is in the group…
+      for (const sender of stayers) {
+        const frames = await growthOver(rex.page, sender.id, 'camera', 'framesDecoded', 2000);
+        assert.ok(frames > 0, `with Dora's keys Rex decodes ${sender.name}'s camera (${frames} frames)`);
+      }
+      // …and nothing once she has been removed and the others send under the next epoch.
+      const removedAt = (await e2eeOf(ada.page))!.epoch!;
+      await leaveMeeting(dora.page);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const views = await Promise.all(stayers.map((p) => e2eeOf(p.page)));
+        if (views.every((v) => (v?.sendingEpoch ?? -1) > removedAt)) break;
+        assert.ok(
+          Date.now() < deadline,
+          `the others never all sent under a new epoch: ${JSON.stringify(views)}`,
+        );
+        await sleep(100);
+      }
+      // Frames already on their way when the senders switched may still arrive.
+      await sleep(500);
+      for (const sender of stayers) {
+        const frames = await growthOver(rex.page, sender.id, 'camera', 'framesDecoded', 3000);
+        assert.equal(frames, 0, `after the removal Rex still decodes ${sender.name}'s camera`);
+      }
+      assert.equal((await e2eeOf(ada.page))?.codewords[rexId], undefined);
+      await rex.context.close();
+      await dora.context.close();
     },
   );
 });

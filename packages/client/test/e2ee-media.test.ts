@@ -176,7 +176,7 @@ describe('E2eeMedia', () => {
     const worker = FakeWorker.made[0]!;
     const baseKey = new Uint8Array(16).fill(3);
     media.install(4n, baseKey, 2);
-    media.activate(4n);
+    media.activate(4n, false);
     media.clear();
     assert.deepEqual(
       worker.posted.map((p) => p.message),
@@ -205,7 +205,7 @@ describe('E2eeMedia', () => {
     assert.deepEqual(errors, ['E2EE activate: epoch 5 is not installed']);
   });
 
-  test('E2EE-ROTATE: as senders switch epochs, the camera starts again on a key frame (its encoding paused and resumed); the microphone is left alone', async () => {
+  test('E2EE-ROTATE: when an epoch brings someone new, the camera starts again on a key frame (its encoding paused and resumed); otherwise, and for the microphone, nothing changes', async () => {
     install('script');
     const media = new E2eeMedia();
     const mic = newEndpoint('RTCRtpSender');
@@ -217,7 +217,11 @@ describe('E2eeMedia', () => {
     media.protectSender(asSender(camera), 'camera');
     media.protectSender(asSender(cameraOff), 'camera');
     media.install(1n, new Uint8Array(16), 0);
-    media.activate(1n);
+    media.install(2n, new Uint8Array(16), 0);
+    media.activate(1n, false);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(camera.setActive, [], 'nobody new: the video goes on as it is');
+    media.activate(2n, true);
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(
       camera.setActive,
@@ -236,7 +240,7 @@ describe('E2eeMedia', () => {
       if (++calls === 2) camera.failSets = 1;
       return resumeOnce(p);
     };
-    media.activate(1n);
+    media.activate(3n, true);
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(camera.setActive, [false, true]);
     assert.equal(camera.active, true);

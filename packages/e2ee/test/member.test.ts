@@ -28,7 +28,8 @@ class Probe {
   };
   readonly sink = {
     install: (epoch: bigint) => this.keys.push(`install ${epoch}`),
-    activate: (epoch: bigint) => this.keys.push(`activate ${epoch}`),
+    activate: (epoch: bigint, newcomers: boolean) =>
+      this.keys.push(`activate ${epoch}${newcomers ? ' +' : ''}`),
     clear: () => this.keys.push('clear'),
   };
   last<K extends keyof MemberTransport>(kind: K): Parameters<MemberTransport[K]> {
@@ -123,8 +124,9 @@ describe('E2eeMember (a participant’s side of the group)', () => {
     assert.deepEqual(bobProbe.keys, ['install 1'], 'an execute for another epoch is ignored');
     await owner.execute(1n);
     await bob.execute(1n);
-    assert.deepEqual(ownerProbe.keys.at(-1), 'activate 1');
-    assert.deepEqual(bobProbe.keys.at(-1), 'activate 1');
+    // Bob is new: both restart their video on a key frame, which he cannot decode without ("+").
+    assert.deepEqual(ownerProbe.keys.at(-1), 'activate 1 +');
+    assert.deepEqual(bobProbe.keys.at(-1), 'activate 1 +');
     assert.deepEqual(
       owner
         .snapshot()
@@ -171,6 +173,8 @@ describe('E2eeMember (a participant’s side of the group)', () => {
       owner.snapshot().members.map((m) => m.participantId),
       ['owner'],
     );
+    await owner.execute(2n);
+    assert.equal(ownerProbe.keys.at(-1), 'activate 2', 'nobody new: the video goes on without a key frame');
   });
 
   test('E2EE-KEYX: a Welcome that is not for this member leaves it refused, holding no keys', async () => {

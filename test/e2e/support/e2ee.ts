@@ -57,3 +57,68 @@ export async function withholdAdmission(page: Page): Promise<void> {
     });
   });
 }
+
+/** An epoch's keys as the page gave them to its media worker (`install`), in plain data. */
+export interface CapturedEpochKeys {
+  epoch: string;
+  baseKey: number[];
+  ownLeaf: number;
+}
+
+/**
+ * Records every epoch key the page hands its media worker, as a member that leaves would keep them.
+ * Call before the page loads; read them with `capturedKeys`.
+ */
+export async function captureEpochKeys(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __epochKeys: CapturedEpochKeys[] };
+    w.__epochKeys = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+      const m = message as { type?: string; epoch?: bigint; baseKey?: Uint8Array; ownLeaf?: number };
+      if (m?.type === 'install' && m.baseKey && m.epoch !== undefined) {
+        w.__epochKeys.push({
+          epoch: String(m.epoch),
+          baseKey: Array.from(m.baseKey),
+          ownLeaf: m.ownLeaf ?? -1,
+        });
+      }
+      Reflect.apply(post, this, [message, ...rest]);
+    } as typeof Worker.prototype.postMessage;
+  });
+}
+
+export function capturedKeys(page: Page): Promise<CapturedEpochKeys[]> {
+  return page.evaluate(() => (window as unknown as { __epochKeys: CapturedEpochKeys[] }).__epochKeys);
+}
+
+/** Keeps a handle on the page's E2EE media worker, so that `giveKeys` can hand it keys. Before load. */
+export async function exposeMediaWorker(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        if (options?.name === 'conclave-e2ee-media') {
+          (window as unknown as { __mediaWorker: Worker }).__mediaWorker = this;
+        }
+      }
+    };
+  });
+}
+
+/** Installs keys in the page's media worker (exposed by `exposeMediaWorker`), as if they were its own. */
+export async function giveKeys(page: Page, keys: CapturedEpochKeys[]): Promise<void> {
+  await page.evaluate((all) => {
+    const worker = (window as unknown as { __mediaWorker?: Worker }).__mediaWorker;
+    if (!worker) throw new Error('no E2EE media worker in this page');
+    for (const k of all) {
+      worker.postMessage({
+        type: 'install',
+        epoch: BigInt(k.epoch),
+        baseKey: new Uint8Array(k.baseKey),
+        ownLeaf: k.ownLeaf,
+      });
+    }
+  }, keys);
+}

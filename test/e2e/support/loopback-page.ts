@@ -165,7 +165,7 @@ const api: LoopbackApi = {
   start,
   install: (name, epoch, baseKey, ownLeaf) =>
     member(name).install(BigInt(epoch), Uint8Array.from(baseKey), ownLeaf),
-  activate: (name, epoch) => member(name).activate(BigInt(epoch)),
+  activate: (name, epoch) => member(name).activate(BigInt(epoch), false),
   stats: async () => {
     const entries = await Promise.all(
       RECEIVERS.map(async (name) => [name, await receiverStats(links.get(name)!)] as const),

@@ -97,9 +97,11 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
     this.post({ type: 'install', epoch, baseKey, ownLeaf });
   }
 
-  activate(epoch: bigint): void {
+  activate(epoch: bigint, newcomers: boolean): void {
     this.post({ type: 'activate', epoch });
-    // Whoever just got this epoch's keys (a joiner above all) decodes nothing before a key frame under it.
+    // Who just got this epoch's keys decodes nothing before a key frame under it. Everyone else
+    // decodes on: restarting the encoder for them would only cost a frame.
+    if (!newcomers) return;
     for (const sender of this.videoSenders) {
       restartOnKeyFrame(sender).catch(() => this.videoSenders.delete(sender));
     }

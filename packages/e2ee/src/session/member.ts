@@ -26,8 +26,12 @@ export interface MemberTransport {
 export interface EpochKeySink {
   /** Receivers can decrypt `epoch` from now on; senders stay where they are. */
   install(epoch: bigint, baseKey: Uint8Array, ownLeaf: number): void;
-  /** Senders switch to `epoch`. */
-  activate(epoch: bigint): void;
+  /**
+   * Senders switch to `epoch`. `newcomers`: someone decodes this group's media for the first time
+   * from this epoch on (it added members, or it is this member's first): video should start again
+   * on a key frame, which they cannot decode without.
+   */
+  activate(epoch: bigint, newcomers: boolean): void;
   /** Out of the group: every key goes. */
   clear(): void;
 }
@@ -80,6 +84,8 @@ export class E2eeMember {
   private pending: PendingMember | null = null;
   private groupId: Uint8Array | null = null;
   private status: MemberStatus = 'waiting';
+  /** The epoch whose commit (or Welcome) brought someone new, until senders switch to it. */
+  private newcomersAt: bigint | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
@@ -123,7 +129,7 @@ export class E2eeMember {
       });
       this.status = 'member';
       await this.installCurrent();
-      this.o.keys.activate(this.group.epoch);
+      this.o.keys.activate(this.group.epoch, false);
       this.o.transport.groupCreated(groupId);
     });
   }
@@ -184,10 +190,13 @@ export class E2eeMember {
     return this.run(async () => {
       const group = this.group;
       if (group?.epoch !== epoch - 1n) return;
+      const before = new Set(group.members().map((m) => m.leaf));
       const result = await group.receive(message);
       if (result.kind === 'removed') {
         this.leaveGroup('removed');
       } else if (result.kind === 'commit') {
+        // A commit never both removes and adds: a leaf that was not there is someone new.
+        if (group.members().some((m) => !before.has(m.leaf))) this.newcomersAt = result.epoch;
         await this.installCurrent();
         this.o.transport.ready(result.epoch);
       }
@@ -212,6 +221,8 @@ export class E2eeMember {
       this.pending = null;
       this.group = group;
       this.status = 'member';
+      // Nobody has decoded this member's video yet: whatever its encoder made before went nowhere.
+      this.newcomersAt = epoch;
       await this.installCurrent();
       this.o.transport.ready(epoch);
     });
@@ -219,7 +230,9 @@ export class E2eeMember {
 
   execute(epoch: bigint): Promise<void> {
     return this.run(async () => {
-      if (this.group?.epoch === epoch) this.o.keys.activate(epoch);
+      if (this.group?.epoch !== epoch) return;
+      this.o.keys.activate(epoch, this.newcomersAt === epoch);
+      this.newcomersAt = null;
     });
   }
 
