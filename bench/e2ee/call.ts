@@ -1,7 +1,8 @@
 // A call of several browsers in one meeting of the real server (its test web build, which exposes the
 // SDK room as window.__conclave.room): the owner signed in, the others guests on the join link, all
-// with Chromium's plain fake camera.
+// with Chromium's plain fake camera, or with microphones only (`cameras: false`).
 import type { MeetingView } from '@conclave/protocol';
+import type { Page } from 'playwright-core';
 import { createMeeting, leaveMeeting, signIn, waitInMeeting } from '../../test/e2e/support/app';
 import type { Participant, TestBrowser } from '../../test/e2e/support/browser';
 import { assertReceivesAll, type InMeeting } from '../../test/e2e/support/checks';
@@ -22,21 +23,27 @@ export class Call {
   private constructor(
     private readonly browser: TestBrowser,
     readonly meeting: MeetingView,
+    private readonly cameras: boolean,
   ) {}
 
-  /** Creates a meeting and joins its owner; `size - 1` guests follow, one after another. */
+  /**
+   * Creates a meeting and joins its owner; `size - 1` guests follow, one after another. `cameras:
+   * false`: everyone turns the camera off on the join page (eight pages decoding seven cameras each
+   * are more than a 2-core machine can run: joins there took a minute).
+   */
   static async start(
     browser: TestBrowser,
     server: TestServer,
-    options: { e2ee: boolean; size: number },
+    options: { e2ee: boolean; size: number; cameras?: boolean },
   ): Promise<Call> {
     const owner = await browser.newParticipant('owner', { distinctCamera: false });
     await signIn(owner.context, server);
     const meeting = await createMeeting(owner.context, server, `E2EE bench ${Date.now()}`, {
       e2ee: options.e2ee,
     });
-    const call = new Call(browser, meeting);
+    const call = new Call(browser, meeting, options.cameras ?? true);
     await owner.page.goto(meeting.joinUrl);
+    await call.cameraOffUnlessWanted(owner.page);
     await owner.page.getByRole('button', { name: 'Join meeting' }).click();
     const id = await waitInMeeting(owner.page, JOIN_TIMEOUT_MS);
     call.people.push({ name: 'owner', page: owner.page, context: owner.context, id });
@@ -51,6 +58,7 @@ export class Call {
     try {
       await p.page.goto(this.meeting.joinUrl);
       await p.page.getByLabel('Your name').fill(name);
+      await this.cameraOffUnlessWanted(p.page);
       await p.page.getByRole('button', { name: 'Join meeting' }).click();
       const id = await waitInMeeting(p.page, JOIN_TIMEOUT_MS);
       const person = { name, page: p.page, context: p.context, id };
@@ -63,17 +71,25 @@ export class Call {
     }
   }
 
-  /** Waits until everyone decodes everyone's camera and hears everyone's microphone. */
+  /** Waits until everyone decodes everyone's camera (if on) and hears everyone's microphone. */
   async waitForMedia(timeoutMs = 60_000): Promise<void> {
+    const sources = this.cameras ? (['camera', 'microphone'] as const) : (['microphone'] as const);
     await Promise.all(
       this.people.map((p) =>
         assertReceivesAll(
           p,
           this.people.filter((q) => q !== p),
           timeoutMs,
+          sources,
         ),
       ),
     );
+  }
+
+  private async cameraOffUnlessWanted(page: Page): Promise<void> {
+    if (this.cameras) return;
+    await page.getByRole('button', { name: 'Turn off camera' }).click();
+    await page.getByRole('button', { name: 'Turn on camera' }).waitFor();
   }
 
   /**

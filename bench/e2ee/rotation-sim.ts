@@ -44,6 +44,12 @@ export interface SimRotation {
   perMemberMs: number;
   /** Until the delivery service told everyone to switch (all ready, or its timeout). */
   executeMs: number;
+  /**
+   * An estimate of allSendingMs had each member its own device: the committer's commit, one member's
+   * share of processing it, the delivery service's wait for the last ready, and one member's share of
+   * switching; the members' shares are what this one thread spent on all of them, divided by their number.
+   */
+  onOwnDevicesMs: number;
   epoch: number;
 }
 
@@ -148,12 +154,19 @@ export class SimulatedGroup {
     this.onActivate = () => undefined;
     if (this.errors.length) throw new Error(`E2EE failed: ${String(this.errors[0])}`);
     const epoch = before + 1n;
+    const allSendingMs = Math.max(...remaining.map((m) => m.activatedAt)) - t0;
+    const commitMs = this.commitAt - t0;
+    const allReadyMs = this.readyAt - t0;
+    const executeMs = this.executeAt - t0;
+    const perMemberMs = (allReadyMs - commitMs) / remaining.length;
     return {
-      allSendingMs: Math.max(...remaining.map((m) => m.activatedAt)) - t0,
-      commitMs: this.commitAt - t0,
-      allReadyMs: this.readyAt - t0,
-      perMemberMs: (this.readyAt - this.commitAt) / remaining.length,
-      executeMs: this.executeAt - t0,
+      allSendingMs,
+      commitMs,
+      allReadyMs,
+      perMemberMs,
+      executeMs,
+      onOwnDevicesMs:
+        commitMs + perMemberMs + (executeMs - allReadyMs) + (allSendingMs - executeMs) / remaining.length,
       epoch: Number(epoch),
     };
   }

@@ -113,7 +113,10 @@ async function main(): Promise<number> {
     s ? `median ${Math.round(s.allSendingMs.median)} ms max ${Math.round(s.allSendingMs.max)} ms` : 'not run';
   const parts = [
     ...SIZES.map((n) => `${n} browsers ${fmt(browserFigures[n])}`),
-    `${SIM_SIZE} simulated ${fmt(simFigures)}`,
+    `${SIM_SIZE} simulated in one thread ${fmt(simFigures)}` +
+      (simFigures
+        ? ` (on their own devices, estimated: median ${Math.round(simFigures.onOwnDevicesMs.median)} ms)`
+        : ''),
   ];
   await report(
     'e2ee-rotation',

@@ -32,31 +32,26 @@ export async function assertReceives(
 /**
  * The same for several senders at once, reading the receiver's stats once per poll: camera
  * framesDecoded and microphone packetsReceived of each sender must grow by at least 10 over the
- * first value seen (a counter that goes down, from a new receiver, starts over).
+ * first value seen (a counter that goes down, from a new receiver, starts over). `sources`: which
+ * of the two to check (both by default).
  */
 export async function assertReceivesAll(
   receiver: InMeeting,
   senders: readonly InMeeting[],
   timeoutMs = 20_000,
+  sources: readonly ('camera' | 'microphone')[] = ['camera', 'microphone'],
 ): Promise<void> {
-  const wants = senders.flatMap((sender) => [
-    {
+  const COUNTER = { camera: 'framesDecoded', microphone: 'packetsReceived' } as const;
+  const wants = senders.flatMap((sender) =>
+    sources.map((source) => ({
       sender,
-      source: 'camera' as const,
-      counter: 'framesDecoded' as const,
+      source,
+      counter: COUNTER[source],
       first: -1,
       last: -1,
       done: false,
-    },
-    {
-      sender,
-      source: 'microphone' as const,
-      counter: 'packetsReceived' as const,
-      first: -1,
-      last: -1,
-      done: false,
-    },
-  ]);
+    })),
+  );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const stats = await roomMediaStats(receiver.page);
