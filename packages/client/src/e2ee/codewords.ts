@@ -7,10 +7,12 @@ const IDLE_MS = 30_000;
 /**
  * Derives Codewords in a worker of their own. Each is ~50 ms of Argon2id; on the page's thread
  * they held up the join's MLS steps and connection setup (the E2EE join benchmark measured 2.8×
- * plain with them there, 1.3× without). Where there are no workers (Node), they are derived here.
+ * plain with them there, 1.3× without). Where there are no workers (Node), or the worker failed
+ * (its script would not load), they are derived here: late rather than missing.
  */
 class CodewordDeriver {
   private worker: Worker | null = null;
+  private broken = false;
   private nextId = 0;
   private idle: ReturnType<typeof setTimeout> | undefined;
   private readonly waiting = new Map<
@@ -19,7 +21,13 @@ class CodewordDeriver {
   >();
 
   derive(identityKey: Uint8Array): Promise<Codeword> {
-    if (typeof Worker === 'undefined') return codewordOf(identityKey);
+    if (typeof Worker === 'undefined' || this.broken) return codewordOf(identityKey);
+    return this.inWorker(identityKey).catch((err: unknown) =>
+      this.broken ? codewordOf(identityKey) : Promise.reject(err),
+    );
+  }
+
+  private inWorker(identityKey: Uint8Array): Promise<Codeword> {
     const worker = this.start();
     clearTimeout(this.idle);
     const id = ++this.nextId;
@@ -43,8 +51,11 @@ class CodewordDeriver {
       else waiter.reject(new Error(data.error));
       if (this.waiting.size === 0) this.idle = setTimeout(() => this.stop(), IDLE_MS);
     };
-    // The script failed to load or died: whatever it was deriving will not come.
-    worker.onerror = (event) => this.stop(new Error(`Codeword worker: ${event.message}`));
+    // The script failed to load or died: whatever it was deriving will not come from it.
+    worker.onerror = (event) => {
+      this.broken = true;
+      this.stop(new Error(`Codeword worker: ${event.message}`));
+    };
     this.worker = worker;
     return worker;
   }

@@ -170,7 +170,7 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
  * Janus, which passes on at most one a second per stream, and the one it sent when the joiner
  * subscribed, before it had keys, had used that up: ~300 ms of every E2EE join went waiting for it.
  * Pausing the encoding for one setParameters round trip restarts the encoder on a key frame, at the
- * cost of about one frame for those already watching.
+ * cost of a short pause for those already watching (a frame or two; longer on a loaded machine).
  */
 async function restartOnKeyFrame(sender: RTCRtpSender): Promise<void> {
   const paused = sender.getParameters();
