@@ -23,6 +23,9 @@ const FINAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'not_found',
   'validation_failed',
   'bad_request',
+  // The passcode was changed or removed meanwhile: the person must be asked again.
+  'passcode_required',
+  'passcode_wrong',
 ]);
 
 /** The first attempt follows the loss quickly: most drops are a server restart or a network blip. */

@@ -39,6 +39,12 @@ export interface ConnectOptions {
    * `e2ee_unsupported` where the browser cannot encrypt frames; never joins unencrypted instead.
    */
   e2ee?: boolean;
+  /**
+   * The meeting's passcode, when it has one (the join page's `passcodeRequired`); kept for
+   * rejoining after a lost connection. Refused with `passcode_required`, `passcode_wrong`, or
+   * `rate_limited` after too many wrong ones.
+   */
+  passcode?: string;
 }
 
 export interface RoomOptions {
@@ -227,10 +233,11 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private establish(session: Session, media: Promise<void>): Promise<void> {
-    const { meetingId, guestToken, displayName } = this.connectOptions as ConnectOptions;
+    const { meetingId, guestToken, displayName, passcode } = this.connectOptions as ConnectOptions;
     return session.establish(
       {
         meetingId,
+        ...(passcode !== undefined && { passcode }),
         ...(guestToken !== undefined && { guestToken }),
         ...(guestToken === undefined && displayName !== undefined && { displayName }),
         ...(this.e2eeSetup && { e2ee: this.e2eeSetup }),

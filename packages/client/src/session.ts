@@ -32,6 +32,8 @@ export interface JoinRequest {
   displayName?: string;
   /** Joins end-to-end encrypted: the device identity, its Codeword and the frame transforms. */
   e2ee?: E2eeSetup;
+  /** The meeting's passcode, when it has one (MEET-PASSCODE). */
+  passcode?: string;
 }
 
 /** What a session reports to its room. A closed session reports nothing more. */
@@ -137,6 +139,7 @@ export class Session implements LocalMediaLink {
       ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
       ...(request.displayName !== undefined && { displayName: request.displayName }),
       ...(request.e2ee && { identityKey: toBase64Url(request.e2ee.identity.publicKey) }),
+      ...(request.passcode !== undefined && { passcode: request.passcode }),
     });
     this.assertOpen();
     this.iceServers = joined.iceServers;

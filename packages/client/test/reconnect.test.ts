@@ -80,9 +80,15 @@ describe('ReconnectPolicy', () => {
     }
   });
 
-  test('join refusals that retrying cannot fix end as join_failed; passing troubles are retried', () => {
+  test('MEET-PASSCODE: join refusals that retrying cannot fix (a passcode changed meanwhile too) end as join_failed; passing troubles are retried', () => {
     const { policy } = policyAt();
-    for (const code of ['meeting_not_found', 'unauthorized', 'forbidden'] as const) {
+    for (const code of [
+      'meeting_not_found',
+      'unauthorized',
+      'forbidden',
+      'passcode_required',
+      'passcode_wrong',
+    ] as const) {
       policy.lost(null);
       const error = new SignalingError(code, 'No');
       assert.deepEqual(policy.failed(error, null), { kind: 'end', reason: 'join_failed', error }, code);

@@ -92,6 +92,13 @@ export const updateMeetingRequestSchema = z
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
 
 /** A meeting as its owner sees it. */
+/** A meeting passcode (MEET-PASSCODE): 4 to 12 digits. */
+export const passcodeSchema = z.string().regex(/^\d{4,12}$/, 'A passcode is 4 to 12 digits');
+
+/** PUT /api/meetings/:id/passcode: sets or changes the passcode (DELETE removes it). */
+export const setPasscodeRequestSchema = z.object({ passcode: passcodeSchema });
+export type SetPasscodeRequest = z.infer<typeof setPasscodeRequestSchema>;
+
 export interface MeetingView {
   id: string;
   name: string;
@@ -103,6 +110,8 @@ export interface MeetingView {
   ownerId: string;
   /** End-to-end encrypted: media and keys are beyond the server's reach (E2EE-OPTIN). */
   e2ee: boolean;
+  /** Joining needs a passcode (MEET-PASSCODE); the passcode itself is never shown again. */
+  hasPasscode: boolean;
   createdAt: string;
 }
 
@@ -118,6 +127,8 @@ export interface MeetingPublicView {
    * 65-byte P-256 point, base64url), so the join page can show its Codeword; null until one does.
    */
   ownerIdentityKey: string | null;
+  /** Joining needs the meeting's passcode (the owner, Superusers and Administrators excepted). */
+  passcodeRequired: boolean;
 }
 
 export const guestTokenRequestSchema = z.object({ displayName: displayNameSchema });

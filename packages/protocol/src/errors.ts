@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'media_error',
   'e2ee_required',
   'e2ee_refused',
+  /** The meeting has a passcode and the join came without one. */
+  'passcode_required',
+  /** The passcode given is not the meeting's. */
+  'passcode_wrong',
   'internal',
 ] as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, ID_PATTERN } from './api';
+import { displayNameSchema, ID_PATTERN, passcodeSchema } from './api';
 import type { ERROR_CODES } from './errors';
 import {
   e2eeClientMessageSchemas,
@@ -54,6 +54,8 @@ export const joinMessageSchema = z
     displayName: displayNameSchema.optional(),
     /** The device's E2EE identity key; required to join an end-to-end encrypted meeting. */
     identityKey: identityKeySchema.optional(),
+    /** The meeting's passcode, when it has one (MEET-PASSCODE). Never logged. */
+    passcode: passcodeSchema.optional(),
   })
   .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
     message: 'Send a guest token or a display name, not both',

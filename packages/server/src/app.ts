@@ -111,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(signalingPlugin, {
       auth: services.principals,
       meetings: services.meetingStore,
+      entry: services.meetingEntry,
       publicUrl: config.publicUrl,
       clock: services.clock,
       events: services.events,

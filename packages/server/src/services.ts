@@ -3,7 +3,7 @@ import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from 
 import { systemClock, type Clock } from './common/clock';
 import type { Database } from './db';
 import { DomainEvents, type PrincipalSource } from './domain';
-import { MeetingService, MeetingStore } from './meetings';
+import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -12,6 +12,8 @@ export interface ServiceDeps {
   clock?: Clock;
   /** Rate limits, session lifetimes and guest-token lifetime; defaults suit production. */
   auth?: AuthOptions;
+  /** Limits on wrong meeting passcodes; defaults suit production. */
+  passcodeLimits?: PasscodeLimits;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
 }
@@ -29,6 +31,8 @@ export interface Services {
   principals: PrincipalSource;
   meetings: MeetingService;
   meetingStore: MeetingStore;
+  /** The passcode check at a meeting's door (the signaling join). */
+  meetingEntry: PasscodeGate;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -45,5 +49,6 @@ export function createServices(deps: ServiceDeps): Services {
     principals: new PrincipalResolver(auth),
     meetings: new MeetingService(meetingStore, clock, events, deps.publicUrl),
     meetingStore,
+    meetingEntry: new PasscodeGate(clock, deps.passcodeLimits),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { MeetingPublicView, MeetingView } from '@conclave/protocol';
-import { addUser, setUp, startTestApp, TestClient, type TestApp } from './support/app';
+import { addUser, setUp, signedInClient, startTestApp, TestClient, type TestApp } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 
 /** A device identity public key as the browser exports it: a raw P-256 point, in base64url. */
@@ -29,18 +29,12 @@ describeEachDatabase('meetings API: end-to-end encryption', (kind) => {
       password: 'bobs long password',
       displayName: 'Bob',
     });
-    bob = await signedIn('bob@acme.test', 'bobs long password');
+    bob = await signedInClient(t, 'bob@acme.test', 'bobs long password');
   });
   after(async () => {
     await t?.close();
     await database?.close();
   });
-
-  async function signedIn(email: string, password: string): Promise<TestClient> {
-    const client = new TestClient(t.app);
-    assert.equal((await client.signIn(email, password)).statusCode, 200);
-    return client;
-  }
 
   test('E2EE-OPTIN: any user creates an end-to-end encrypted meeting; its view, the list and the join page say so', async () => {
     const res = await bob.post('/api/meetings', { name: 'Patent review', e2ee: true });
@@ -56,6 +50,7 @@ describeEachDatabase('meetings API: end-to-end encryption', (kind) => {
       organisationName: 'Acme Research',
       e2ee: true,
       ownerIdentityKey: null,
+      passcodeRequired: false,
     });
     const plain = (await bob.post('/api/meetings', { name: 'Lunch', e2ee: false })).json<MeetingView>();
     assert.equal(plain.e2ee, false);

@@ -185,6 +185,7 @@ describeEachDatabase('meetings API', (kind) => {
       organisationName: 'Acme Research',
       e2ee: false,
       ownerIdentityKey: null,
+      passcodeRequired: false,
     });
     const unknown = await new TestClient(t.app).get('/api/meetings/not-a-meeting/public');
     assert.equal(unknown.statusCode, 404);

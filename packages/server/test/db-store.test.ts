@@ -33,6 +33,7 @@ describeEachDatabase('store', (kind) => {
     extension: '100000',
     e2ee: false,
     e2eeAnchorKey: null,
+    passcodeHash: null,
     createdAt: at,
     updatedAt: at,
     ...over,
@@ -173,6 +174,7 @@ describeEachDatabase('store', (kind) => {
       name: 'Room',
       e2ee: true,
       e2eeAnchorKey: key,
+      passcodeHash: null,
     });
     assert.deepEqual(await store.findPublic(m.id), {
       id: m.id,
@@ -180,6 +182,7 @@ describeEachDatabase('store', (kind) => {
       organisationName: 'A',
       e2ee: true,
       ownerIdentityKey: key,
+      passcodeRequired: false,
     });
     await store.update(m.id, { name: 'Renamed', updatedAt: at });
     assert.equal((await store.findById(m.id))?.e2eeAnchorKey, key, 'a rename keeps the group');

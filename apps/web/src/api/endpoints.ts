@@ -24,5 +24,8 @@ export const createMeeting = (body: CreateMeetingRequest) => api<MeetingView>('P
 export const updateMeeting = (id: string, body: UpdateMeetingRequest) =>
   api<MeetingView>('PATCH', meeting(id), body);
 export const deleteMeeting = (id: string) => api<void>('DELETE', meeting(id));
+export const setMeetingPasscode = (id: string, passcode: string) =>
+  api<MeetingView>('PUT', `${meeting(id)}/passcode`, { passcode });
+export const removeMeetingPasscode = (id: string) => api<MeetingView>('DELETE', `${meeting(id)}/passcode`);
 
 export const getPublicMeeting = (id: string) => api<MeetingPublicView>('GET', `${meeting(id)}/public`);

@@ -3,6 +3,7 @@ import type { MeetingPublicView } from '@conclave/protocol';
 import { useEffect, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { Alert, Button, TextField, avatarHue, initials } from '../ui/components';
 import { E2eeBadge } from '../ui/e2ee';
+import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../ui/icons';
 import { DeviceSelect } from './DeviceSelect';
 import { E2EE_UNSUPPORTED, LobbyCodewords } from './LobbyE2ee';
@@ -14,8 +15,8 @@ const GUEST_NAME_KEY = 'conclave.guestName';
 
 export interface LobbyError {
   message: string;
-  /** Set when the error is about the name field. */
-  field?: 'displayName';
+  /** Set when the error is about one field. */
+  field?: 'displayName' | 'passcode';
 }
 
 /**
@@ -37,19 +38,32 @@ export function Lobby({
   preview: ReturnType<typeof usePreview>;
   busy: boolean;
   error: LobbyError | null;
-  onJoin: (displayName: string) => void;
+  /** `passcode`: what was typed into the passcode field, when the meeting has one. */
+  onJoin: (displayName: string, passcode: string | undefined) => void;
   /** The person is about to join (focus in the form, pointer over it): time to have a connection ready. */
   onIntent: () => void;
 }) {
   const [name, setName] = useState(() => localStorage.getItem(GUEST_NAME_KEY) ?? '');
   const [nameError, setNameError] = useState<string | undefined>();
+  const [passcode, setPasscode] = useState('');
+  const [passcodeError, setPasscodeError] = useState<string | undefined>();
   const devices = useDevices(`${preview.microphone.track?.id}|${preview.camera.track?.id}`);
   const { microphone, camera } = preview;
   const [cannotEncrypt] = useState(() => meeting.e2ee && !isE2eeSupported());
 
+  // Also when the server asked for one the page did not know of (set since it loaded).
+  const asksPasscode = meeting.passcodeRequired || error?.field === 'passcode';
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (busy || cannotEncrypt) return;
+    // Signed-in people may leave it empty: the owner and administrators need none.
+    const code = asksPasscode && passcode !== '' ? passcode : undefined;
+    if (asksPasscode && (code === undefined ? userName === null : !isPasscode(code))) {
+      setPasscodeError(PASSCODE_RULE);
+      return;
+    }
+    setPasscodeError(undefined);
     if (userName === null) {
       const trimmed = name.trim();
       if (!trimmed) {
@@ -62,9 +76,9 @@ export function Lobby({
       } catch {
         // Not remembered; that is fine.
       }
-      onJoin(trimmed);
+      onJoin(trimmed, code);
     } else {
-      onJoin(userName);
+      onJoin(userName, code);
     }
   };
 
@@ -152,6 +166,19 @@ export function Lobby({
                 <bdi>{userName}</bdi>
               </strong>
             </p>
+          )}
+          {asksPasscode && (
+            <PasscodeField
+              value={passcode}
+              onChange={setPasscode}
+              error={passcodeError ?? (error?.field === 'passcode' ? error.message : undefined)}
+              hint={
+                userName === null
+                  ? 'This meeting needs a passcode. Ask the person who invited you.'
+                  : 'This meeting needs a passcode; its owner and administrators can leave it empty.'
+              }
+              disabled={busy}
+            />
           )}
           <div className="device-grid">
             <DeviceSelect

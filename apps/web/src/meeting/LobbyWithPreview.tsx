@@ -45,10 +45,11 @@ export function LobbyWithPreview({
     return () => clearTimeout(timer);
   }, []);
 
-  const join = async (name: string) => {
+  const join = async (name: string, passcode: string | undefined) => {
     const room = prepared.current ?? undefined;
     prepared.current = null;
-    if (await onJoin({ name, ...preview.handOver() }, room)) return;
+    if (await onJoin({ name, ...(passcode !== undefined && { passcode }), ...preview.handOver() }, room))
+      return;
     // The room owns (and on failure has stopped) the tracks it was given: open the preview again.
     preview.restart();
     setAttempt((n) => n + 1);
@@ -60,7 +61,7 @@ export function LobbyWithPreview({
       preview={preview}
       busy={busy}
       error={error}
-      onJoin={(name) => void join(name)}
+      onJoin={(name, passcode) => void join(name, passcode)}
       // The server closes a socket that does not join soon; have a fresh one ready when it matters.
       onIntent={() => prepared.current?.prepareConnection()}
     />

@@ -20,6 +20,10 @@ export function describeJoinError(err: unknown): LobbyError {
         return { message: 'Too many attempts. Wait a minute, then try again.' };
       case 'meeting_not_found':
         return { message: 'This meeting no longer exists.' };
+      case 'passcode_required':
+        return { message: 'This meeting needs a passcode. Enter it above.', field: 'passcode' };
+      case 'passcode_wrong':
+        return { message: 'That is not the passcode of this meeting.', field: 'passcode' };
       case 'unauthorized':
         return { message: 'Your invitation to this meeting has expired. Join again.' };
       case 'forbidden':

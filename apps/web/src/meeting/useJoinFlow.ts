@@ -14,6 +14,8 @@ type Phase =
 
 export interface JoinChoice {
   name: string;
+  /** The meeting's passcode, when it asks for one (MEET-PASSCODE). */
+  passcode?: string;
   microphone: LocalSourceOptions;
   camera: LocalSourceOptions;
 }
@@ -51,6 +53,7 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
     async (choice: JoinChoice, from: 'lobby' | 'rejoin', prepared?: Room): Promise<boolean> => {
       last.current = {
         name: choice.name,
+        ...(choice.passcode !== undefined && { passcode: choice.passcode }),
         // A rejoin opens the devices again; the tracks handed over this time are gone by then.
         microphone: { enabled: choice.microphone.enabled ?? true, ...pickDevice(choice.microphone) },
         camera: { enabled: choice.camera.enabled ?? true, ...pickDevice(choice.camera) },
@@ -90,6 +93,7 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
           microphone: choice.microphone,
           camera: choice.camera,
           e2ee,
+          ...(choice.passcode !== undefined && { passcode: choice.passcode }),
         });
         offSubscribed();
         enter();

@@ -1,11 +1,19 @@
 import type { MeetingView } from '@conclave/protocol';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { createMeeting, deleteMeeting, listMeetings, updateMeeting } from '../api/endpoints';
+import {
+  createMeeting,
+  deleteMeeting,
+  listMeetings,
+  removeMeetingPasscode,
+  setMeetingPasscode,
+  updateMeeting,
+} from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, CopyButton, Spinner, TextField } from '../ui/components';
 import { E2eeBadge, E2eeSwitch } from '../ui/e2ee';
+import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
 import { AppHeader } from './AppHeader';
 
@@ -160,6 +168,10 @@ function MeetingRow({
   const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view');
   const [name, setName] = useState(meeting.name);
   const [e2ee, setE2ee] = useState(meeting.e2ee);
+  /** A new passcode typed in; empty keeps what the meeting has. */
+  const [passcode, setPasscode] = useState('');
+  const [removePasscode, setRemovePasscode] = useState(false);
+  const [passcodeError, setPasscodeError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [nameError, setNameError] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -176,13 +188,23 @@ function MeetingRow({
       setNameError('Enter a name');
       return;
     }
+    if (passcode !== '' && !isPasscode(passcode)) {
+      setPasscodeError(PASSCODE_RULE);
+      return;
+    }
     setBusy(true);
     setNameError(undefined);
+    setPasscodeError(undefined);
     setError(undefined);
     try {
       // E2EE is sent only when it changes: that is refused while the meeting is in progress, a rename is not.
       const changes = { name: name.trim(), ...(e2ee !== meeting.e2ee && { e2ee }) };
-      onChanged(await updateMeeting(meeting.id, changes));
+      let view = await updateMeeting(meeting.id, changes);
+      if (passcode !== '') view = await setMeetingPasscode(meeting.id, passcode);
+      else if (removePasscode) view = await removeMeetingPasscode(meeting.id);
+      onChanged(view);
+      setPasscode('');
+      setRemovePasscode(false);
       setMode('view');
     } catch (err) {
       setError(onError(err));
@@ -223,6 +245,29 @@ function MeetingRow({
             error={nameError}
           />
           <E2eeSwitch checked={e2ee} onChange={setE2ee} disabled={busy} />
+          <PasscodeField
+            label={meeting.hasPasscode ? 'New passcode' : 'Passcode'}
+            value={passcode}
+            onChange={setPasscode}
+            error={passcodeError}
+            hint={
+              meeting.hasPasscode
+                ? 'This meeting has a passcode. Type a new one to change it.'
+                : 'Optional: 4 to 12 digits that everyone but you and administrators must enter to join.'
+            }
+            disabled={busy || removePasscode}
+          />
+          {meeting.hasPasscode && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={removePasscode}
+                onChange={(e) => setRemovePasscode(e.target.checked)}
+                disabled={busy}
+              />{' '}
+              Remove the passcode
+            </label>
+          )}
           {error && <Alert>{error}</Alert>}
           <div className="row-actions">
             <Button type="submit" variant="primary" size="sm" busy={busy}>
@@ -239,6 +284,7 @@ function MeetingRow({
             <h3 className="meeting-name">{meeting.name}</h3>
             <div className="meeting-meta">
               {meeting.e2ee && <E2eeBadge />}
+              {meeting.hasPasscode && <span className="ext">Passcode</span>}
               <span className="ext" title="Extension">
                 Ext. {meeting.extension}
               </span>

@@ -3,5 +3,5 @@ export { Authenticator } from './http';
 export { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './routes';
 export { GuestTokenStore } from './guests';
 export { AccountStore } from './store';
-export { hashPassword } from './passwords';
+export { hashPassword, verifyPassword } from './passwords';
 export { PrincipalResolver } from './principals';

@@ -155,6 +155,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('meetings').dropColumn('e2ee').execute();
     },
   },
+  '0004_meeting_passcode': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('meetings').addColumn('passcode_hash', 'text').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('meetings').dropColumn('passcode_hash').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -70,6 +70,8 @@ interface MeetingTable {
    * the meeting's E2EE group; null until one does, and again whenever E2EE is switched.
    */
   e2ee_anchor_key: string | null;
+  /** Argon2id hash (PHC string) of the meeting's passcode (MEET-PASSCODE); null when it has none. */
+  passcode_hash: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,3 +1,5 @@
+import type { Principal } from './principal';
+
 /** The little that rooms, guest tokens and E2EE delivery need to know about a meeting. */
 export interface MeetingRecord {
   id: string;
@@ -8,6 +10,22 @@ export interface MeetingRecord {
   e2ee: boolean;
   /** The device identity public key (base64url) that anchors its E2EE group; null until one does. */
   e2eeAnchorKey: string | null;
+  /** Argon2id hash of its passcode (MEET-PASSCODE); null when joining needs none. */
+  passcodeHash: string | null;
+}
+
+/** Who may enter a meeting that has a passcode; implemented by meetings/. */
+export interface MeetingEntry {
+  /**
+   * Resolves when `principal` may enter `meeting` with what it gave; throws `passcode_required`,
+   * `passcode_wrong` or `rate_limited` otherwise. `principal` is null for a guest not issued yet.
+   */
+  admit(
+    meeting: MeetingRecord,
+    principal: Principal | null,
+    passcode: string | undefined,
+    clientAddress: string,
+  ): Promise<void>;
 }
 
 /** Finds a meeting by ID; implemented by meetings/. */

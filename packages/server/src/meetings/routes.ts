@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import {
   createMeetingRequestSchema,
+  setPasscodeRequestSchema,
   updateMeetingRequestSchema,
   type MeetingPublicView,
   type MeetingView,
@@ -37,6 +38,16 @@ export function meetingRoutes(
       const input = updateMeetingRequestSchema.parse(request.body);
       return meetings.update(authenticator.principal(request), request.params.id, input, live);
     });
+
+    // The passcode travels in the body only, and no log line carries a request body.
+    app.put<WithId>('/:id/passcode', async (request): Promise<MeetingView> => {
+      const { passcode } = setPasscodeRequestSchema.parse(request.body);
+      return meetings.setPasscode(authenticator.principal(request), request.params.id, passcode);
+    });
+
+    app.delete<WithId>('/:id/passcode', async (request): Promise<MeetingView> =>
+      meetings.removePasscode(authenticator.principal(request), request.params.id),
+    );
 
     app.delete<WithId>('/:id', async (request, reply) => {
       await meetings.delete(authenticator.principal(request), request.params.id);

@@ -11,6 +11,7 @@ import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import { isUniqueViolation } from '../db';
+import { hashPasscode } from './passcodes';
 import type { Meeting, MeetingStore } from './store';
 
 /** Six digits without a leading zero, so it reads and dials the same everywhere. */
@@ -45,6 +46,7 @@ export class MeetingService {
         extension: this.nextExtension(),
         e2ee: input.e2ee ?? false,
         e2eeAnchorKey: null,
+        passcodeHash: null,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
@@ -99,6 +101,22 @@ export class MeetingService {
     return this.view({ ...meeting, ...changes, updatedAt });
   }
 
+  /** Sets or changes the passcode (MEET-PASSCODE); only its hash is kept. */
+  async setPasscode(owner: UserPrincipal, id: string, passcode: string): Promise<MeetingView> {
+    const meeting = await this.owned(owner, id);
+    const passcodeHash = await hashPasscode(passcode);
+    const updatedAt = this.clock.now().toISOString();
+    await this.store.setPasscodeHash(meeting.id, passcodeHash, updatedAt);
+    return this.view({ ...meeting, passcodeHash, updatedAt });
+  }
+
+  async removePasscode(owner: UserPrincipal, id: string): Promise<MeetingView> {
+    const meeting = await this.owned(owner, id);
+    const updatedAt = this.clock.now().toISOString();
+    await this.store.setPasscodeHash(meeting.id, null, updatedAt);
+    return this.view({ ...meeting, passcodeHash: null, updatedAt });
+  }
+
   async delete(owner: UserPrincipal, id: string): Promise<void> {
     const meeting = await this.owned(owner, id);
     await this.store.delete(meeting.id);
@@ -128,6 +146,7 @@ export class MeetingService {
       joinUrl: `${this.publicUrl}/m/${m.id}`,
       ownerId: m.ownerId,
       e2ee: m.e2ee,
+      hasPasscode: m.passcodeHash !== null,
       createdAt: m.createdAt,
     };
   }

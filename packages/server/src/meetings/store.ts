@@ -35,6 +35,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         extension: m.extension,
         e2ee: m.e2ee ? 1 : 0,
         e2ee_anchor_key: m.e2eeAnchorKey,
+        passcode_hash: m.passcodeHash,
         created_at: m.createdAt,
         updated_at: m.updatedAt,
       })
@@ -56,6 +57,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         name: m.name,
         e2ee: m.e2ee,
         e2eeAnchorKey: m.e2eeAnchorKey,
+        passcodeHash: m.passcodeHash,
       }
     );
   }
@@ -81,6 +83,15 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         ...(patch.e2ee !== undefined && { e2ee: patch.e2ee ? 1 : 0, e2ee_anchor_key: null }),
         updated_at: patch.updatedAt,
       })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Sets (a hash) or, with null, removes the passcode. */
+  async setPasscodeHash(id: string, passcodeHash: string | null, updatedAt: string): Promise<void> {
+    await this.db
+      .updateTable('meetings')
+      .set({ passcode_hash: passcodeHash, updated_at: updatedAt })
       .where('id', '=', id)
       .execute();
   }
@@ -113,10 +124,13 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         'o.name as organisationName',
         'm.e2ee as e2ee',
         'm.e2ee_anchor_key as ownerIdentityKey',
+        'm.passcode_hash as passcodeHash',
       ])
       .where('m.id', '=', id)
       .executeTakeFirst();
-    return row ? { ...row, e2ee: row.e2ee === 1 } : null;
+    if (!row) return null;
+    const { passcodeHash, ...view } = row;
+    return { ...view, e2ee: row.e2ee === 1, passcodeRequired: passcodeHash !== null };
   }
 }
 
@@ -136,6 +150,7 @@ function fromRow(r: Database['meetings']): Meeting {
     extension: r.extension,
     e2ee: r.e2ee === 1,
     e2eeAnchorKey: r.e2ee_anchor_key,
+    passcodeHash: r.passcode_hash,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

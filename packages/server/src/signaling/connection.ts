@@ -13,7 +13,7 @@ import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { toErrorFrame } from './errors';
 import { JoinSteps } from './join-steps';
-import type { MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
+import type { MeetingEntry, MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
 import type { SignalingMetrics } from '../metrics';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
 import type { MeetingRoom, Participant, ParticipantSink, RoomRegistry } from '../rooms';
@@ -40,6 +40,7 @@ const MAX_QUEUED = 64;
 export interface ConnectionDeps {
   auth: PrincipalSource;
   meetings: MeetingLookup;
+  entry: MeetingEntry;
   rooms: RoomRegistry;
   clock: Clock;
   logger: FastifyBaseLogger;
@@ -295,6 +296,8 @@ export class SignalingConnection implements ParticipantSink {
       this.deps.auth.limitNewGuests(this.request.ip);
       const meeting = await this.deps.meetings.findMeeting(message.meetingId);
       if (!meeting) throw notFound();
+      // Before the guest is made: a wrong passcode leaves nothing behind.
+      await this.deps.entry.admit(meeting, null, message.passcode, this.request.ip);
       const { principal, token } = await this.deps.auth.newGuest(meeting, message.displayName);
       return { principal, meeting, guestToken: token };
     }
@@ -305,6 +308,7 @@ export class SignalingConnection implements ParticipantSink {
     }
     const meeting = await this.deps.meetings.findMeeting(message.meetingId);
     if (!meeting || meeting.organisationId !== principal.organisationId) throw notFound();
+    await this.deps.entry.admit(meeting, principal, message.passcode, this.request.ip);
     return { principal, meeting };
   }
 

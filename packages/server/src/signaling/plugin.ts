@@ -8,7 +8,7 @@ import {
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../common/clock';
 import { SignalingConnection } from './connection';
-import type { DomainEvents, MeetingLookup, Principal, PrincipalSource } from '../domain';
+import type { DomainEvents, MeetingEntry, MeetingLookup, Principal, PrincipalSource } from '../domain';
 import { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from '../metrics';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
 import type { RoomRegistry } from '../rooms';
@@ -16,6 +16,8 @@ import type { RoomRegistry } from '../rooms';
 export interface SignalingOptions {
   auth: PrincipalSource;
   meetings: MeetingLookup;
+  /** The passcode check at the door. */
+  entry: MeetingEntry;
   /** The service's public URL: a socket's Origin must be its origin. */
   publicUrl: string;
   clock: Clock;
@@ -53,6 +55,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
   const deps = {
     auth: options.auth,
     meetings: options.meetings,
+    entry: options.entry,
     rooms,
     clock: options.clock,
     logger: app.log,

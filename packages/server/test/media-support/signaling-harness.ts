@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/media/logger';
 import { createMediaPlane, type MediaPlane } from '../../src/media/media-plane';
 import { signalingPlugin, type SignalingOptions } from '../../src/signaling/plugin';
 import { RoomRegistry } from '../../src/rooms';
+import { PasscodeGate } from '../../src/meetings';
 import type { E2eeAnchorStore, MeetingLookup, MeetingRecord, PrincipalSource } from '../../src/domain';
 import { e2eeRoomContext } from '../../src/e2ee';
 import { JANUS_BINARY } from './janus';
@@ -78,7 +79,7 @@ class TestDirectory implements PrincipalSource, MeetingLookup, E2eeAnchorStore {
     return principal;
   }
   meeting(id: string, organisationId: string, name: string, e2ee = false, ownerId = 'owner'): MeetingRecord {
-    const record = { id, organisationId, ownerId, name, e2ee, e2eeAnchorKey: null };
+    const record = { id, organisationId, ownerId, name, e2ee, e2eeAnchorKey: null, passcodeHash: null };
     this.meetings.set(id, record);
     return record;
   }
@@ -131,6 +132,7 @@ export async function startSignalingServer(
   await app.register(signalingPlugin, {
     auth: directory,
     meetings: directory,
+    entry: new PasscodeGate(systemClock),
     publicUrl: PUBLIC_URL,
     clock: systemClock,
     rooms,

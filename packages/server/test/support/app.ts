@@ -4,6 +4,7 @@ import { CSRF_HEADER, type SessionView } from '@conclave/protocol';
 import { buildApp, type AppDeps } from '../../src/app';
 import { AccountStore, hashPassword, type AuthOptions } from '../../src/auth';
 import { ManualClock } from '../../src/common/clock';
+import type { PasscodeLimits } from '../../src/meetings';
 import { newId } from '../../src/common/ids';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/http';
@@ -25,6 +26,7 @@ export interface TestAppOptions {
   webDir?: string;
   clock?: ManualClock;
   auth?: AuthOptions;
+  passcodeLimits?: PasscodeLimits;
   plugins?: FastifyPluginAsync[];
   /** The media status health and readiness see (default ready); with `signaling`, its media plane's. */
   mediaStatus?: MediaStatus;
@@ -80,6 +82,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     publicUrl: config.publicUrl,
     clock,
     ...(options.auth && { auth: options.auth }),
+    ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
   });
   const app = await buildApp({
     config,
@@ -195,6 +198,18 @@ export async function addUser(
     createdAt: new Date().toISOString(),
   });
   return id;
+}
+
+/** A client of `t` signed in as that user (the sign-in must succeed). */
+export async function signedInClient(
+  t: Pick<TestApp, 'app'>,
+  email: string,
+  password: string,
+): Promise<TestClient> {
+  const client = new TestClient(t.app);
+  const res = await client.signIn(email, password);
+  if (res.statusCode !== 200) throw new Error(`sign-in as ${email} failed: ${res.statusCode} ${res.body}`);
+  return client;
 }
 
 /** A second organisation on the same installation, with one user. */

@@ -1,0 +1,91 @@
+import type { Clock } from '../common/clock';
+import { AppError, RateLimitError } from '../common/errors';
+import {
+  BackoffLimiter,
+  describeWait,
+  RateLimiter,
+  type BackoffRule,
+  type RateLimitDecision,
+  type RateLimitRule,
+} from '../common/rate-limit';
+import { hashPassword, verifyPassword } from '../auth';
+import type { MeetingEntry, MeetingRecord, Principal } from '../domain';
+
+export interface PasscodeLimits {
+  /**
+   * Wrong passcodes from one client address for one meeting: a few free, then growing waits. This is
+   * what one guesser meets, and it slows no one else.
+   */
+  perClient: BackoffRule;
+  /**
+   * Wrong passcodes for one meeting from anywhere: the cap on guessing from many addresses. Right
+   * ones are given back. Reaching it makes everyone without an exemption wait, the price of a bound
+   * on a 4-digit passcode (10,000 guesses take this cap's window times 10,000 / limit).
+   */
+  perMeeting: RateLimitRule;
+}
+
+const defaultPasscodeLimits: PasscodeLimits = {
+  perClient: { free: 5, initialDelayMs: 30_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 3600_000 },
+  perMeeting: { limit: 20, windowMs: 60_000 },
+};
+
+/** Argon2id, as for account passwords: a stolen database does not give the passcodes away cheaply. */
+export function hashPasscode(passcode: string): Promise<string> {
+  return hashPassword(passcode);
+}
+
+/**
+ * The passcode check of MEET-PASSCODE at the door of a meeting (the signaling join). The owner,
+ * Superusers and Administrators of the meeting's organisation need none. Every attempt is counted
+ * against both limits before the (expensive) hash is checked, so parallel guesses are bounded like a
+ * sequence; a right passcode gives its counts back. In memory, per process, like the sign-in limits.
+ */
+export class PasscodeGate implements MeetingEntry {
+  private readonly perClient: BackoffLimiter;
+  private readonly perMeeting: RateLimiter;
+
+  constructor(clock: Clock, limits: PasscodeLimits = defaultPasscodeLimits) {
+    this.perClient = new BackoffLimiter(limits.perClient, clock);
+    this.perMeeting = new RateLimiter(limits.perMeeting, clock);
+  }
+
+  async admit(
+    meeting: MeetingRecord,
+    principal: Principal | null,
+    passcode: string | undefined,
+    clientAddress: string,
+  ): Promise<void> {
+    if (meeting.passcodeHash === null || exempt(meeting, principal)) return;
+    if (passcode === undefined) {
+      throw new AppError(401, 'passcode_required', 'This meeting needs a passcode', 'passcode');
+    }
+    const clientKey = `${meeting.id}\n${clientAddress}`;
+    refuseUnlessAllowed(this.perClient.reserve(clientKey));
+    const meetingDecision = this.perMeeting.consume(meeting.id);
+    // The per-client reservation stands even then: the attempt was made.
+    refuseUnlessAllowed(meetingDecision);
+    if (!(await verifyPassword(meeting.passcodeHash, passcode))) {
+      throw new AppError(403, 'passcode_wrong', 'That is not the passcode of this meeting', 'passcode');
+    }
+    this.perClient.succeeded(clientKey);
+    this.perMeeting.refund(meeting.id);
+  }
+}
+
+function exempt(meeting: MeetingRecord, principal: Principal | null): boolean {
+  if (principal?.kind !== 'user' || principal.organisationId !== meeting.organisationId) return false;
+  return (
+    principal.userId === meeting.ownerId ||
+    principal.role === 'superuser' ||
+    principal.role === 'administrator'
+  );
+}
+
+function refuseUnlessAllowed(decision: RateLimitDecision): void {
+  if (decision.allowed) return;
+  throw new RateLimitError(
+    `Too many wrong passcodes. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+    decision.retryAfterSeconds,
+  );
+}
