@@ -75,6 +75,8 @@ export const createMeetingRequestSchema = z.object({
   description: meetingDescriptionSchema.optional(),
   /** End-to-end encryption (E2EE-OPTIN); off unless asked for. */
   e2ee: z.boolean().optional(),
+  /** One-time (MEET-ONETIME): deleted once it has taken place; cannot be changed later. */
+  oneTime: z.boolean().optional(),
 });
 export type CreateMeetingRequest = z.infer<typeof createMeetingRequestSchema>;
 
@@ -112,6 +114,8 @@ export interface MeetingView {
   e2ee: boolean;
   /** Joining needs a passcode (MEET-PASSCODE); the passcode itself is never shown again. */
   hasPasscode: boolean;
+  /** One-time (MEET-ONETIME): deleted after the last participant leaves, its link then dead. */
+  oneTime: boolean;
   createdAt: string;
 }
 

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'not_found',
   'meeting_not_found',
   'meeting_full',
+  /** A one-time meeting that has taken place (or lay unused too long): its link is dead (410). */
+  'meeting_ended',
   /** A setting that cannot change while people are in the meeting (end-to-end encryption). */
   'meeting_in_progress',
   'conflict',

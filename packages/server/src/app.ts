@@ -34,6 +34,8 @@ const BODY_LIMIT = 64 * 1024;
 
 /** Participants per meeting unless the caller says otherwise. */
 const DEFAULT_MAX_PARTICIPANTS = 100;
+/** How often one-time meetings nobody used are looked for. */
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 export interface AppDeps {
   config: Config;
@@ -103,8 +105,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         maxParticipants: deps.signaling.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
         metrics,
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
+        lifecycle: services.meetings,
       }));
   await app.register(apiRoutes(services, media, rooms ? liveIn(rooms) : NOTHING_LIVE), { prefix: '/api' });
+  // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).
+  const sweep = () =>
+    void services.meetings.sweep().catch((err: unknown) => app.log.error({ err }, 'meeting sweep failed'));
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
+  app.addHook('onReady', async () => sweep());
+  app.addHook('onClose', async () => clearInterval(sweeper));
   if (deps.signaling && rooms) {
     const unwatch = metrics.watchMedia(deps.signaling.media);
     app.addHook('onClose', async () => unwatch());

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const services = createServices({
     db: database.db,
     publicUrl: config.publicUrl,
+    oneTimeUnusedMs: config.meetings.oneTimeUnusedSeconds * 1000,
     onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
   });
   const app = await buildApp({ config, services, logger, media, signaling: { media } });

@@ -14,6 +14,8 @@ export interface ServiceDeps {
   auth?: AuthOptions;
   /** Limits on wrong meeting passcodes; defaults suit production. */
   passcodeLimits?: PasscodeLimits;
+  /** A one-time meeting nobody joined is deleted after this long (default 30 days). */
+  oneTimeUnusedMs?: number;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
 }
@@ -47,7 +49,14 @@ export function createServices(deps: ServiceDeps): Services {
     auth,
     authenticator: new Authenticator(auth.sessions, clock, deps.publicUrl),
     principals: new PrincipalResolver(auth),
-    meetings: new MeetingService(meetingStore, clock, events, deps.publicUrl),
+    meetings: new MeetingService(
+      meetingStore,
+      clock,
+      events,
+      deps.publicUrl,
+      undefined,
+      deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
+    ),
     meetingStore,
     meetingEntry: new PasscodeGate(clock, deps.passcodeLimits),
   };

@@ -34,6 +34,8 @@ describeEachDatabase('store', (kind) => {
     e2ee: false,
     e2eeAnchorKey: null,
     passcodeHash: null,
+    oneTime: false,
+    startedAt: null,
     createdAt: at,
     updatedAt: at,
     ...over,

@@ -59,6 +59,8 @@ async function seed(db: Kysely<Database>) {
       e2eeAnchorKey: e2ee ? anchorKey : null,
       // …and its passcode (MEET-PASSCODE), kept as a hash.
       passcodeHash: e2ee ? '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g' : null,
+      oneTime: false,
+      startedAt: null,
       createdAt: at,
       updatedAt: at,
     });

@@ -14,6 +14,17 @@ export function MeetingMissingPage() {
   );
 }
 
+/** A one-time meeting's link after the meeting (MEET-ONETIME). */
+export function OneTimeMeetingEndedPage() {
+  return (
+    <MessagePage
+      title="This meeting has ended"
+      message="It was a one-time meeting: its link cannot be used again."
+      action={<HomeLink />}
+    />
+  );
+}
+
 /** The meeting could not be loaded (server unreachable or failing). */
 export function MeetingLoadFailedPage({ message, onRetry }: { message: string; onRetry: () => void }) {
   return (

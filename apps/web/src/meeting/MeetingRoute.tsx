@@ -4,7 +4,12 @@ import { useSession } from '../app/session';
 import { AppHeader } from '../pages/AppHeader';
 import { Spinner } from '../ui/components';
 import { LobbyWithPreview } from './LobbyWithPreview';
-import { MeetingLoadFailedPage, MeetingMissingPage, MeetingOverPage } from './MeetingMessages';
+import {
+  MeetingLoadFailedPage,
+  MeetingMissingPage,
+  MeetingOverPage,
+  OneTimeMeetingEndedPage,
+} from './MeetingMessages';
 import { MeetingStage } from './MeetingStage';
 import { useJoinFlow } from './useJoinFlow';
 import { useMeetingInfo } from './useMeetingInfo';
@@ -33,6 +38,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
     );
   }
   if (info.status === 'missing') return <MeetingMissingPage />;
+  if (info.status === 'ended') return <OneTimeMeetingEndedPage />;
   if (info.status === 'failed') return <MeetingLoadFailedPage message={info.message} onRetry={retry} />;
 
   const meeting = info.meeting;

@@ -20,6 +20,8 @@ export function describeJoinError(err: unknown): LobbyError {
         return { message: 'Too many attempts. Wait a minute, then try again.' };
       case 'meeting_not_found':
         return { message: 'This meeting no longer exists.' };
+      case 'meeting_ended':
+        return { message: 'This one-time meeting has ended; its link cannot be used again.' };
       case 'passcode_required':
         return { message: 'This meeting needs a passcode. Enter it above.', field: 'passcode' };
       case 'passcode_wrong':

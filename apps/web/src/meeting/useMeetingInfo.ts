@@ -7,6 +7,8 @@ export type MeetingInfo =
   | { status: 'loading' }
   | { status: 'ready'; meeting: MeetingPublicView }
   | { status: 'missing' }
+  /** A one-time meeting that has taken place: its link is dead. */
+  | { status: 'ended' }
   | { status: 'failed'; message: string };
 
 /** The public view of a meeting (what the join page shows), which also names the browser tab. */
@@ -25,7 +27,9 @@ export function useMeetingInfo(meetingId: string): { info: MeetingInfo; retry: (
       },
       (err: unknown) => {
         if (cancelled) return;
-        if (err instanceof ApiError && (err.code === 'meeting_not_found' || err.status === 404)) {
+        if (err instanceof ApiError && (err.code === 'meeting_ended' || err.status === 410)) {
+          setInfo({ status: 'ended' });
+        } else if (err instanceof ApiError && (err.code === 'meeting_not_found' || err.status === 404)) {
           setInfo({ status: 'missing' });
         } else {
           setInfo({

@@ -11,7 +11,7 @@ import {
 } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
-import { Alert, Button, CopyButton, Spinner, TextField } from '../ui/components';
+import { Alert, Button, Checkbox, CopyButton, Spinner, TextField } from '../ui/components';
 import { E2eeBadge, E2eeSwitch } from '../ui/e2ee';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
@@ -110,6 +110,7 @@ function CreateMeetingCard({
 }) {
   const [name, setName] = useState('');
   const [e2ee, setE2ee] = useState(false);
+  const [oneTime, setOneTime] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   // Shows its own errors, so the form handler need not wait for it.
@@ -122,9 +123,10 @@ function CreateMeetingCard({
     setBusy(true);
     setError(undefined);
     try {
-      onCreated(await createMeeting({ name: name.trim(), e2ee }));
+      onCreated(await createMeeting({ name: name.trim(), e2ee, oneTime }));
       setName('');
       setE2ee(false);
+      setOneTime(false);
     } catch (err) {
       setError(onError(err));
     } finally {
@@ -145,6 +147,12 @@ function CreateMeetingCard({
           error={error}
         />
         <E2eeSwitch checked={e2ee} onChange={setE2ee} disabled={busy} />
+        <Checkbox
+          label="One-time meeting: deleted after it took place, its link then dead"
+          checked={oneTime}
+          onChange={setOneTime}
+          disabled={busy}
+        />
         <Button type="submit" variant="primary" busy={busy}>
           <PlusIcon size={18} />
           Create meeting
@@ -258,15 +266,12 @@ function MeetingRow({
             disabled={busy || removePasscode}
           />
           {meeting.hasPasscode && (
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={removePasscode}
-                onChange={(e) => setRemovePasscode(e.target.checked)}
-                disabled={busy}
-              />{' '}
-              Remove the passcode
-            </label>
+            <Checkbox
+              label="Remove the passcode"
+              checked={removePasscode}
+              onChange={setRemovePasscode}
+              disabled={busy}
+            />
           )}
           {error && <Alert>{error}</Alert>}
           <div className="row-actions">
@@ -285,6 +290,7 @@ function MeetingRow({
             <div className="meeting-meta">
               {meeting.e2ee && <E2eeBadge />}
               {meeting.hasPasscode && <span className="ext">Passcode</span>}
+              {meeting.oneTime && <span className="ext">One-time</span>}
               <span className="ext" title="Extension">
                 Ext. {meeting.extension}
               </span>

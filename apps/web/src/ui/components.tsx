@@ -87,6 +87,31 @@ export function TextField({
   );
 }
 
+/** A labelled checkbox (the label is the control's accessible name). */
+export function Checkbox({
+  label,
+  checked,
+  onChange,
+  disabled,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        disabled={disabled}
+      />{' '}
+      {label}
+    </label>
+  );
+}
+
 export function Alert({ children, tone = 'error' }: { children: ReactNode; tone?: 'error' | 'info' }) {
   return (
     <div className={`alert alert-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>

@@ -29,6 +29,8 @@ export interface Config {
   metrics: { allow: string[]; token: string | null };
   /** End-to-end encrypted meetings: a key update at least this often (0: only when people join or leave). */
   e2ee: { rotateSeconds: number };
+  /** A one-time meeting nobody joined is deleted this long after it was made. */
+  meetings: { oneTimeUnusedSeconds: number };
   media: MediaConfig;
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
@@ -101,6 +103,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     trustProxy: v.trustProxy,
     metrics: { allow: v.metricsAllow, token: v.metricsToken ?? null },
     e2ee: { rotateSeconds: v.e2eeRotateSeconds },
+    meetings: { oneTimeUnusedSeconds: v.oneTimeUnusedSeconds },
     media,
     configFile: file?.path ?? null,
   };

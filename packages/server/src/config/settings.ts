@@ -72,6 +72,12 @@ export const SETTINGS = {
     kind: kind.seconds,
     default: 600,
   }),
+  oneTimeUnusedSeconds: setting({
+    env: 'CONCLAVE_ONE_TIME_UNUSED_SECONDS',
+    key: 'meetings.oneTimeUnusedSeconds',
+    kind: kind.seconds,
+    default: 30 * 24 * 3600,
+  }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',
     key: 'media.janusWsPort',

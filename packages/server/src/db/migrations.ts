@@ -163,6 +163,31 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('meetings').dropColumn('passcode_hash').execute();
     },
   },
+  '0005_one_time_meetings': {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('meetings')
+        .addColumn('one_time', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`one_time in (0, 1)`),
+        )
+        .execute();
+      await db.schema.alterTable('meetings').addColumn('started_at', 'text').execute();
+      await db.schema
+        .createTable('ended_meetings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('ended_meetings').execute();
+      await db.schema.alterTable('meetings').dropColumn('started_at').execute();
+      await db.schema.alterTable('meetings').dropColumn('one_time').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -11,9 +11,21 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   meetings: MeetingTable;
+  ended_meetings: EndedMeetingTable;
   guest_tokens: GuestTokenTable;
   setup_token: SetupTokenTable;
   trusted_devices: TrustedDeviceTable;
+}
+
+/**
+ * What is left of a one-time meeting that took place (or was never used): its link answers "this
+ * meeting has ended" instead of "no such meeting". Nothing else of it is kept, and this goes too after
+ * a while (see MeetingService.sweep).
+ */
+interface EndedMeetingTable {
+  id: string;
+  organisation_id: string;
+  ended_at: string;
 }
 
 interface OrganisationTable {
@@ -72,6 +84,10 @@ interface MeetingTable {
   e2ee_anchor_key: string | null;
   /** Argon2id hash (PHC string) of the meeting's passcode (MEET-PASSCODE); null when it has none. */
   passcode_hash: string | null;
+  /** 1 for a one-time meeting (MEET-ONETIME): deleted once it has taken place. */
+  one_time: 0 | 1;
+  /** When someone first joined it; null until then. */
+  started_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,4 +1,11 @@
 // Types every domain shares: who acts (principals) and what a meeting is to the rest of the server.
 export type { Principal, UserPrincipal, GuestPrincipal, PrincipalSource } from './principal';
-export type { MeetingRecord, MeetingLookup, MeetingEntry, E2eeAnchorStore, LiveMeetings } from './meeting';
+export type {
+  MeetingRecord,
+  MeetingLookup,
+  MeetingEntry,
+  MeetingLifecycle,
+  E2eeAnchorStore,
+  LiveMeetings,
+} from './meeting';
 export { DomainEvents } from './events';

@@ -31,6 +31,16 @@ export interface MeetingEntry {
 /** Finds a meeting by ID; implemented by meetings/. */
 export interface MeetingLookup {
   findMeeting(id: string): Promise<MeetingRecord | null>;
+  /** Whether this was a one-time meeting that has ended (its link answers `meeting_ended`). */
+  hasEnded(id: string): Promise<boolean>;
+}
+
+/** Told when a meeting's room fills and empties; implemented by meetings/ (one-time meetings end then). */
+export interface MeetingLifecycle {
+  /** The first participant of a room is in. */
+  started(meetingId: string): Promise<void>;
+  /** The last participant left (not: the server stopped, the media failed, the meeting was deleted). */
+  emptied(meetingId: string): Promise<void>;
 }
 
 /** Records which device anchors a meeting's E2EE group; implemented by meetings/. */

@@ -6,7 +6,7 @@ import {
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
-import type { DomainEvents, LiveMeetings, UserPrincipal } from '../domain';
+import type { DomainEvents, LiveMeetings, MeetingLifecycle, UserPrincipal } from '../domain';
 import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
@@ -20,18 +20,29 @@ const randomExtension = (): string => String(randomInt(100_000, 1_000_000));
 const MAX_EXTENSION_ATTEMPTS = 20;
 
 const meetingNotFound = () => notFound('There is no meeting at this link', 'meeting_not_found');
+const meetingEnded = () =>
+  new AppError(410, 'meeting_ended', 'This one-time meeting has ended; its link cannot be used again');
+
+/** How long an ended one-time meeting's link still says "ended" rather than "no such meeting". */
+const ENDED_MARK_MS = 90 * 24 * 3600_000;
+
+export interface OneTimeOptions {
+  /** A one-time meeting nobody has joined is deleted this long after it was made (MEET-ONETIME). */
+  unusedForMs: number;
+}
 
 /**
  * Meetings belong to their owner: anyone else gets 404 meeting_not_found, exactly as for a meeting that
  * does not exist, so IDs cannot be probed. (Superuser and Administrator powers come with ROLE-MATRIX.)
  */
-export class MeetingService {
+export class MeetingService implements MeetingLifecycle {
   constructor(
     private readonly store: MeetingStore,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly publicUrl: string,
     private readonly nextExtension: () => string = randomExtension,
+    private readonly oneTime: OneTimeOptions = { unusedForMs: 30 * 24 * 3600_000 },
   ) {}
 
   async create(owner: UserPrincipal, input: CreateMeetingRequest): Promise<MeetingView> {
@@ -47,6 +58,8 @@ export class MeetingService {
         e2ee: input.e2ee ?? false,
         e2eeAnchorKey: null,
         passcodeHash: null,
+        oneTime: input.oneTime ?? false,
+        startedAt: null,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
@@ -124,9 +137,37 @@ export class MeetingService {
   }
 
   async publicView(id: string): Promise<MeetingPublicView> {
-    const view = ID_PATTERN.test(id) ? await this.store.findPublic(id) : null;
-    if (!view) throw meetingNotFound();
-    return view;
+    if (!ID_PATTERN.test(id)) throw meetingNotFound();
+    const view = await this.store.findPublic(id);
+    if (view) return view;
+    throw (await this.store.hasEnded(id)) ? meetingEnded() : meetingNotFound();
+  }
+
+  async started(meetingId: string): Promise<void> {
+    await this.store.markStarted(meetingId, this.clock.now().toISOString());
+  }
+
+  /** The last participant left: a one-time meeting that took place ends for good. */
+  async emptied(meetingId: string): Promise<void> {
+    const meeting = await this.store.findById(meetingId);
+    if (meeting?.oneTime && meeting.startedAt !== null) await this.endForGood(meeting);
+  }
+
+  /**
+   * Housekeeping, run periodically: one-time meetings nobody joined within their time go, and so do
+   * old marks of ended ones.
+   */
+  async sweep(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const unused = await this.store.unusedOneTime(new Date(now - this.oneTime.unusedForMs).toISOString());
+    for (const meeting of unused) await this.endForGood(meeting);
+    await this.store.forgetEndedBefore(new Date(now - ENDED_MARK_MS).toISOString());
+  }
+
+  private async endForGood(meeting: Meeting): Promise<void> {
+    await this.store.endForGood(meeting, this.clock.now().toISOString());
+    // Anyone joining right now is turned away like from a deleted meeting.
+    this.events.publish('meetingDeleted', meeting.id);
   }
 
   private async owned(owner: UserPrincipal, id: string): Promise<Meeting> {
@@ -147,6 +188,7 @@ export class MeetingService {
       ownerId: m.ownerId,
       e2ee: m.e2ee,
       hasPasscode: m.passcodeHash !== null,
+      oneTime: m.oneTime,
       createdAt: m.createdAt,
     };
   }

@@ -7,6 +7,10 @@ import type { E2eeAnchorStore, MeetingLookup, MeetingRecord } from '../domain';
 export interface Meeting extends MeetingRecord {
   description: string;
   extension: string;
+  /** MEET-ONETIME: deleted once it has taken place. */
+  oneTime: boolean;
+  /** When someone first joined; null until then. */
+  startedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,6 +40,8 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         e2ee: m.e2ee ? 1 : 0,
         e2ee_anchor_key: m.e2eeAnchorKey,
         passcode_hash: m.passcodeHash,
+        one_time: m.oneTime ? 1 : 0,
+        started_at: m.startedAt,
         created_at: m.createdAt,
         updated_at: m.updatedAt,
       })
@@ -85,6 +91,54 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  async hasEnded(id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('ended_meetings')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Records the first join; later ones change nothing. */
+  async markStarted(id: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('meetings')
+      .set({ started_at: at })
+      .where('id', '=', id)
+      .where('started_at', 'is', null)
+      .execute();
+  }
+
+  /** Deletes a one-time meeting and leaves the mark that its link has ended, in one transaction. */
+  async endForGood(m: Pick<Meeting, 'id' | 'organisationId'>, at: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('meetings').where('id', '=', m.id).execute();
+      await tx
+        .insertInto('ended_meetings')
+        .values({ id: m.id, organisation_id: m.organisationId, ended_at: at })
+        .onConflict((c) => c.column('id').doNothing())
+        .execute();
+    });
+  }
+
+  /** One-time meetings nobody joined, made before `before`. */
+  async unusedOneTime(before: string): Promise<Meeting[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('one_time', '=', 1)
+      .where('started_at', 'is', null)
+      .where('created_at', '<', before)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Forgets ended meetings' marks older than `before`: their links then say "no such meeting". */
+  async forgetEndedBefore(before: string): Promise<void> {
+    await this.db.deleteFrom('ended_meetings').where('ended_at', '<', before).execute();
   }
 
   /** Sets (a hash) or, with null, removes the passcode. */
@@ -151,6 +205,8 @@ function fromRow(r: Database['meetings']): Meeting {
     e2ee: r.e2ee === 1,
     e2eeAnchorKey: r.e2ee_anchor_key,
     passcodeHash: r.passcode_hash,
+    oneTime: r.one_time === 1,
+    startedAt: r.started_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

@@ -8,7 +8,7 @@ import type {
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
-import type { MeetingRecord, Principal } from '../domain';
+import type { MeetingLifecycle, MeetingRecord, Principal } from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
 import type { JanusSession } from '../media/janus-client';
@@ -45,6 +45,8 @@ export interface RoomContext {
   metrics?: RoomMetrics;
   /** The MLS delivery service of E2EE meetings. */
   e2ee: E2eeRoomContext;
+  /** Told when a room's first participant is in and when its last one left (one-time meetings). */
+  lifecycle?: MeetingLifecycle;
 }
 
 /**
@@ -234,10 +236,18 @@ export class MeetingRoom {
     this.broadcast({ type: 'participantLeft', participantId: p.id, reason });
     if (this.participants.size === 0 && this.admitting === 0) {
       void this.close();
+      this.tell('emptied');
       return;
     }
     void Promise.all([publisher?.close(), subscriber?.close()]).catch(() => undefined);
     this.refreshSubscriptions();
+  }
+
+  /** Tells the lifecycle listener; its failure is logged, never the room's problem. */
+  tell(what: keyof MeetingLifecycle): void {
+    this.ctx.lifecycle?.[what](this.meeting.id).catch((err: unknown) =>
+      this.ctx.logger.warn({ err, meetingId: this.meeting.id }, `meeting lifecycle (${what}) failed`),
+    );
   }
 
   /** The media server is gone: everyone is told and disconnected, and the room is forgotten. */

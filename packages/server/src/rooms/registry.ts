@@ -34,6 +34,7 @@ export class RoomRegistry {
     for (let attempt = 0; ; attempt++) {
       if (this.stopping) throw new AppError(503, 'media_unavailable', 'The server is shutting down');
       let room = this.rooms.get(meeting.id);
+      const fresh = !room || room.closed;
       if (!room || room.closed) {
         const created: MeetingRoom = new MeetingRoom(meeting, this.ctx, (closed) => {
           if (this.rooms.get(meeting.id) === closed) this.rooms.delete(meeting.id);
@@ -43,6 +44,7 @@ export class RoomRegistry {
       }
       try {
         const participant = await room.admit(principal, sink, reply, identityKey);
+        if (fresh) room.tell('started');
         if (this.ended.has(meeting.id)) {
           participant.sink.end('meeting_ended', MEETING_ENDED);
           room.leave(participant, 'disconnected');

@@ -290,12 +290,15 @@ export class SignalingConnection implements ParticipantSink {
   private async authorise(
     message: ClientMessageOf<'join'>,
   ): Promise<{ principal: Principal; meeting: MeetingRecord; guestToken?: string }> {
-    const notFound = () => new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
+    const notFound = async () =>
+      (await this.deps.meetings.hasEnded(message.meetingId))
+        ? new AppError(410, 'meeting_ended', 'This one-time meeting has ended', 'meetingId')
+        : new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
     if (message.displayName !== undefined) {
       // Counted before the meeting is looked up, like POST /api/meetings/:id/guests.
       this.deps.auth.limitNewGuests(this.request.ip);
       const meeting = await this.deps.meetings.findMeeting(message.meetingId);
-      if (!meeting) throw notFound();
+      if (!meeting) throw await notFound();
       // Before the guest is made: a wrong passcode leaves nothing behind.
       await this.deps.entry.admit(meeting, null, message.passcode, this.request.ip);
       const { principal, token } = await this.deps.auth.newGuest(meeting, message.displayName);
@@ -307,7 +310,10 @@ export class SignalingConnection implements ParticipantSink {
       throw new AppError(403, 'forbidden', 'This guest link is for another meeting', 'meetingId');
     }
     const meeting = await this.deps.meetings.findMeeting(message.meetingId);
-    if (!meeting || meeting.organisationId !== principal.organisationId) throw notFound();
+    if (!meeting) throw await notFound();
+    if (meeting.organisationId !== principal.organisationId) {
+      throw new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
+    }
     await this.deps.entry.admit(meeting, principal, message.passcode, this.request.ip);
     return { principal, meeting };
   }

@@ -78,6 +78,9 @@ class TestDirectory implements PrincipalSource, MeetingLookup, E2eeAnchorStore {
     this.guests.set(token, principal);
     return principal;
   }
+  async hasEnded(): Promise<boolean> {
+    return false;
+  }
   meeting(id: string, organisationId: string, name: string, e2ee = false, ownerId = 'owner'): MeetingRecord {
     const record = { id, organisationId, ownerId, name, e2ee, e2eeAnchorKey: null, passcodeHash: null };
     this.meetings.set(id, record);

@@ -1,0 +1,50 @@
+// MEET-ONETIME through the web app: the owner makes a one-time meeting; after a guest has been in it
+// and left, its link shows "This meeting has ended". Real server, Janus and Chromium in the sandbox.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { MeetingView } from '@conclave/protocol';
+import { joinAsGuest, leaveMeeting, signIn } from './support/app';
+import type { Participant, TestBrowser } from './support/browser';
+import { startEnvironment, stopEnvironment } from './support/environment';
+import { mediaSkipReason } from './support/sandbox';
+import type { TestServer } from './support/server';
+
+const skip = mediaSkipReason();
+
+describe('MEET-ONETIME: a one-time meeting in the web app', { skip }, () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let owner: Participant;
+
+  before(async () => {
+    if (skip) return;
+    ({ server, browser } = await startEnvironment());
+    owner = await browser.newParticipant('Ada');
+    await signIn(owner.context, server);
+  });
+  after(() => stopEnvironment({ server, browser }));
+
+  test('MEET-ONETIME: after the meeting, its link says it has ended', { skip }, async () => {
+    const { page } = owner;
+    await page.goto(server.url);
+    await page.getByLabel('Meeting name').fill('Exit interview');
+    await page.getByLabel(/One-time meeting/).check();
+    await page.getByRole('button', { name: 'Create meeting' }).click();
+    const row = page.getByTestId('meeting-row').filter({ hasText: 'Exit interview' });
+    await row.getByText('One-time', { exact: true }).waitFor({ timeout: 10_000 });
+    const res = await owner.context.request.get(`${server.url}/api/meetings`);
+    const meeting = ((await res.json()) as { meetings: MeetingView[] }).meetings.find(
+      (m) => m.name === 'Exit interview',
+    );
+    assert.ok(meeting, 'the new meeting is listed');
+    assert.equal(meeting.oneTime, true);
+
+    const guest = await browser.newParticipant('Gus');
+    await joinAsGuest(guest.page, meeting.joinUrl, 'Gus');
+    await leaveMeeting(guest.page);
+    await guest.page.goto(meeting.joinUrl);
+    await guest.page.getByRole('heading', { name: 'This meeting has ended' }).waitFor({ timeout: 15_000 });
+    assert.equal(await guest.page.getByRole('button', { name: 'Join meeting' }).count(), 0);
+    await guest.context.close();
+  });
+});
