@@ -53,6 +53,8 @@ export interface AppDeps {
   > & {
       /** Participants per meeting (default 100); the next is refused with `meeting_full`. */
       maxParticipants?: number;
+      /** How long an emptied room waits before its meeting counts as over (default 30 s). */
+      emptyGraceMs?: number;
     };
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
@@ -106,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         metrics,
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
         lifecycle: services.meetings,
+        ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
       }));
   await app.register(apiRoutes(services, media, rooms ? liveIn(rooms) : NOTHING_LIVE), { prefix: '/api' });
   // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).

@@ -7,6 +7,8 @@ import { janusUnavailableReason } from './media-support/janus';
 import { startAppWithSignaling } from './media-support/signaling-app';
 
 const skip = janusUnavailableReason() ?? false;
+/** How long an emptied room waits before its meeting counts as over, here. */
+const GRACE_MS = 1_000;
 
 /** MEET-ONETIME through the real signaling and rooms over Janus: the room's emptying ends the meeting. */
 describe('a one-time meeting over signaling', { skip }, () => {
@@ -17,13 +19,28 @@ describe('a one-time meeting over signaling', { skip }, () => {
 
   before(async () => {
     database = await createTestDatabase('sqlite');
-    app = await startAppWithSignaling(database);
+    app = await startAppWithSignaling(database, { emptyGraceMs: GRACE_MS });
     t = app.t;
     ({ client: owner } = await setUp(t));
   });
   after(async () => {
     await app?.stop();
     await database?.close();
+  });
+
+  test('MEET-ONETIME: someone whose connection dropped, the last one in, rejoins within the grace: the meeting goes on', async () => {
+    const m = (await owner.post('/api/meetings', { name: 'Shaky', oneTime: true })).json<MeetingView>();
+    const first = await app.connect();
+    const joined = await first.request({ type: 'join', meetingId: m.id, displayName: 'Dee' });
+    assert.equal(joined.type, 'joined');
+    first.ws.terminate();
+    await new Promise((r) => setTimeout(r, GRACE_MS / 4));
+    const again = await app.connect();
+    const token = joined.type === 'joined' ? joined.guestToken : undefined;
+    assert.equal((await again.request({ type: 'join', meetingId: m.id, guestToken: token })).type, 'joined');
+    await new Promise((r) => setTimeout(r, GRACE_MS * 2));
+    assert.equal((await new TestClient(t.app).get(`/api/meetings/${m.id}/public`)).statusCode, 200);
+    again.close();
   });
 
   test('MEET-ONETIME: after two people met and both left, the link is dead for joins and for the join page', async () => {

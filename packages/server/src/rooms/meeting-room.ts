@@ -47,6 +47,11 @@ export interface RoomContext {
   e2ee: E2eeRoomContext;
   /** Told when a room's first participant is in and when its last one left (one-time meetings). */
   lifecycle?: MeetingLifecycle;
+  /**
+   * How long a room must stay empty before its meeting counts as over (default 30 s): someone whose
+   * connection dropped, the last one in, is rejoining meanwhile.
+   */
+  emptyGraceMs?: number;
 }
 
 /**
@@ -68,7 +73,8 @@ export class MeetingRoom {
   constructor(
     readonly meeting: MeetingRecord,
     private readonly ctx: RoomContext,
-    private readonly onClosed: (room: MeetingRoom) => void,
+    /** `emptied`: it closed because its last participant left. */
+    private readonly onClosed: (room: MeetingRoom, emptied: boolean) => void,
   ) {
     this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger);
     this.encryption = meeting.e2ee ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger) : null;
@@ -235,8 +241,7 @@ export class MeetingRoom {
     this.ctx.logger.info({ meetingId: this.meeting.id, participantId: p.id, reason }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: p.id, reason });
     if (this.participants.size === 0 && this.admitting === 0) {
-      void this.close();
-      this.tell('emptied');
+      void this.close(true);
       return;
     }
     void Promise.all([publisher?.close(), subscriber?.close()]).catch(() => undefined);
@@ -254,7 +259,7 @@ export class MeetingRoom {
   fail(why: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.onClosed(this);
+    this.onClosed(this, false);
     this.encryption?.close();
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
     for (const p of this.participants.values()) {
@@ -290,10 +295,10 @@ export class MeetingRoom {
     }
   }
 
-  private async close(): Promise<void> {
+  private async close(emptied = false): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.onClosed(this);
+    this.onClosed(this, emptied);
     this.encryption?.close();
     const media = this.ready ?? (this.media ? await this.media.catch(() => null) : null);
     this.ready = null;

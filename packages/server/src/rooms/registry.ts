@@ -7,6 +7,7 @@ import type { Participant, ParticipantSink } from './participant';
 const MEETING_ENDED = 'This meeting has ended';
 /** Long enough for any join that found the meeting before it was deleted to arrive. */
 const ENDED_MEMORY_MS = 60_000;
+const DEFAULT_EMPTY_GRACE_MS = 30_000;
 
 /** Every active meeting room of this server, by meeting id. */
 export class RoomRegistry {
@@ -14,6 +15,8 @@ export class RoomRegistry {
   /** Meetings deleted lately: a join that looked the meeting up just before is still refused. */
   private readonly ended = new Map<string, number>();
   private stopping = false;
+  /** Rooms that emptied lately, waiting out the grace before their meeting counts as over. */
+  private readonly emptying = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly ctx: RoomContext) {
     ctx.metrics?.observeActive(() => this.activity());
@@ -36,8 +39,9 @@ export class RoomRegistry {
       let room = this.rooms.get(meeting.id);
       const fresh = !room || room.closed;
       if (!room || room.closed) {
-        const created: MeetingRoom = new MeetingRoom(meeting, this.ctx, (closed) => {
+        const created: MeetingRoom = new MeetingRoom(meeting, this.ctx, (closed, emptied) => {
           if (this.rooms.get(meeting.id) === closed) this.rooms.delete(meeting.id);
+          if (emptied) this.emptied(closed);
         });
         this.rooms.set(meeting.id, created);
         room = created;
@@ -55,6 +59,18 @@ export class RoomRegistry {
         throw err;
       }
     }
+  }
+
+  /** Tells the lifecycle a meeting is over once its room has stayed empty through the grace. */
+  private emptied(room: MeetingRoom): void {
+    const id = room.meeting.id;
+    clearTimeout(this.emptying.get(id));
+    const timer = setTimeout(() => {
+      this.emptying.delete(id);
+      if (!this.stopping && !this.rooms.has(id)) room.tell('emptied');
+    }, this.ctx.emptyGraceMs ?? DEFAULT_EMPTY_GRACE_MS);
+    timer.unref();
+    this.emptying.set(id, timer);
   }
 
   /** The meeting was deleted: everyone in it is told, and its room goes. */
@@ -83,6 +99,8 @@ export class RoomRegistry {
   /** Tells everyone the server is going away and destroys every Janus room. */
   async shutdown(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.emptying.values()) clearTimeout(timer);
+    this.emptying.clear();
     await Promise.all(
       [...this.rooms.values()].map((room) =>
         room.end('server_shutdown', 'The server is restarting.').catch(() => undefined),

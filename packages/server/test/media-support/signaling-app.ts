@@ -7,9 +7,16 @@ import { SignalClient, startTestMediaPlane, type ConnectOptions } from './signal
  * The whole control plane (real auth, meetings and signaling services) over a real media plane,
  * listening on loopback, for tests where signaling meets the other domains.
  */
-export async function startAppWithSignaling(database: TestDatabase, options: TestAppOptions = {}) {
+export async function startAppWithSignaling(
+  database: TestDatabase,
+  options: TestAppOptions & { emptyGraceMs?: number } = {},
+) {
   const media = await startTestMediaPlane();
-  const t: TestApp = await startTestApp(database, { ...options, signaling: { media: media.media } });
+  const { emptyGraceMs, ...appOptions } = options;
+  const t: TestApp = await startTestApp(database, {
+    ...appOptions,
+    signaling: { media: media.media, ...(emptyGraceMs !== undefined && { emptyGraceMs }) },
+  });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${SIGNALING_PATH}`;
