@@ -86,9 +86,12 @@ export const updateMeetingRequestSchema = z
     description: meetingDescriptionSchema.optional(),
     /** Refused with `meeting_in_progress` while anyone is in the meeting. */
     e2ee: z.boolean().optional(),
+    /** Hidden from the directory (MEET-HIDE); a one-time meeting always is. */
+    hidden: z.boolean().optional(),
   })
   .refine(
-    (v) => v.name !== undefined || v.description !== undefined || v.e2ee !== undefined,
+    (v) =>
+      v.name !== undefined || v.description !== undefined || v.e2ee !== undefined || v.hidden !== undefined,
     'Nothing to change',
   );
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
@@ -116,6 +119,8 @@ export interface MeetingView {
   hasPasscode: boolean;
   /** One-time (MEET-ONETIME): deleted after the last participant leaves, its link then dead. */
   oneTime: boolean;
+  /** Left out of the directory (MEET-HIDE); always for a one-time meeting. */
+  hidden: boolean;
   createdAt: string;
 }
 

@@ -36,6 +36,7 @@ describeEachDatabase('store', (kind) => {
     passcodeHash: null,
     oneTime: false,
     startedAt: null,
+    hidden: false,
     createdAt: at,
     updatedAt: at,
     ...over,

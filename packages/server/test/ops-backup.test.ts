@@ -61,6 +61,7 @@ async function seed(db: Kysely<Database>) {
       passcodeHash: e2ee ? '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g' : null,
       oneTime: false,
       startedAt: null,
+      hidden: false,
       createdAt: at,
       updatedAt: at,
     });

@@ -176,6 +176,7 @@ function MeetingRow({
   const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view');
   const [name, setName] = useState(meeting.name);
   const [e2ee, setE2ee] = useState(meeting.e2ee);
+  const [hidden, setHidden] = useState(meeting.hidden);
   /** A new passcode typed in; empty keeps what the meeting has. */
   const [passcode, setPasscode] = useState('');
   const [removePasscode, setRemovePasscode] = useState(false);
@@ -206,7 +207,11 @@ function MeetingRow({
     setError(undefined);
     try {
       // E2EE is sent only when it changes: that is refused while the meeting is in progress, a rename is not.
-      const changes = { name: name.trim(), ...(e2ee !== meeting.e2ee && { e2ee }) };
+      const changes = {
+        name: name.trim(),
+        ...(e2ee !== meeting.e2ee && { e2ee }),
+        ...(hidden !== meeting.hidden && { hidden }),
+      };
       let view = await updateMeeting(meeting.id, changes);
       if (passcode !== '') view = await setMeetingPasscode(meeting.id, passcode);
       else if (removePasscode) view = await removeMeetingPasscode(meeting.id);
@@ -265,6 +270,14 @@ function MeetingRow({
             }
             disabled={busy || removePasscode}
           />
+          {!meeting.oneTime && (
+            <Checkbox
+              label="Hidden from the directory"
+              checked={hidden}
+              onChange={setHidden}
+              disabled={busy}
+            />
+          )}
           {meeting.hasPasscode && (
             <Checkbox
               label="Remove the passcode"
@@ -291,6 +304,7 @@ function MeetingRow({
               {meeting.e2ee && <E2eeBadge />}
               {meeting.hasPasscode && <span className="ext">Passcode</span>}
               {meeting.oneTime && <span className="ext">One-time</span>}
+              {meeting.hidden && <span className="ext">Hidden</span>}
               <span className="ext" title="Extension">
                 Ext. {meeting.extension}
               </span>
@@ -321,6 +335,7 @@ function MeetingRow({
                 onClick={() => {
                   setName(meeting.name);
                   setE2ee(meeting.e2ee);
+                  setHidden(meeting.hidden);
                   setNameError(undefined);
                   setError(undefined);
                   setMode('edit');

@@ -188,6 +188,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('meetings').dropColumn('one_time').execute();
     },
   },
+  '0006_meeting_hidden': {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('meetings')
+        .addColumn('hidden', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`hidden in (0, 1)`),
+        )
+        .execute();
+      // One-time meetings are hidden, those made before this column too.
+      await db.updateTable('meetings').set({ hidden: 1 }).where('one_time', '=', 1).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('meetings').dropColumn('hidden').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

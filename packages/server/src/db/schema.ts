@@ -88,6 +88,8 @@ interface MeetingTable {
   one_time: 0 | 1;
   /** When someone first joined it; null until then. */
   started_at: string | null;
+  /** 1 when left out of the directory (MEET-HIDE); always 1 for a one-time meeting. */
+  hidden: 0 | 1;
   created_at: string;
   updated_at: string;
 }

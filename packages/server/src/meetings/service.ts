@@ -60,6 +60,7 @@ export class MeetingService implements MeetingLifecycle {
         passcodeHash: null,
         oneTime: input.oneTime ?? false,
         startedAt: null,
+        hidden: input.oneTime ?? false,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
@@ -95,6 +96,9 @@ export class MeetingService implements MeetingLifecycle {
     live: LiveMeetings,
   ): Promise<MeetingView> {
     const meeting = await this.owned(owner, id);
+    if (input.hidden === false && meeting.oneTime) {
+      throw new AppError(400, 'validation_failed', 'A one-time meeting is always hidden', 'hidden');
+    }
     const e2ee = input.e2ee !== undefined && input.e2ee !== meeting.e2ee ? input.e2ee : undefined;
     if (e2ee !== undefined && live.isLive(meeting.id)) {
       throw new AppError(
@@ -109,6 +113,7 @@ export class MeetingService implements MeetingLifecycle {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
       ...(e2ee !== undefined && { e2ee }),
+      ...(input.hidden !== undefined && { hidden: input.hidden }),
     };
     await this.store.update(meeting.id, { ...changes, updatedAt });
     return this.view({ ...meeting, ...changes, updatedAt });
@@ -189,6 +194,7 @@ export class MeetingService implements MeetingLifecycle {
       e2ee: m.e2ee,
       hasPasscode: m.passcodeHash !== null,
       oneTime: m.oneTime,
+      hidden: m.hidden,
       createdAt: m.createdAt,
     };
   }

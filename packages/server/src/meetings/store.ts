@@ -11,6 +11,8 @@ export interface Meeting extends MeetingRecord {
   oneTime: boolean;
   /** When someone first joined; null until then. */
   startedAt: string | null;
+  /** Left out of the directory (MEET-HIDE). */
+  hidden: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -20,6 +22,7 @@ interface MeetingPatch {
   description?: string;
   /** Switching E2EE also clears the anchor key: the next group is a new one. */
   e2ee?: boolean;
+  hidden?: boolean;
   updatedAt: string;
 }
 
@@ -42,6 +45,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         passcode_hash: m.passcodeHash,
         one_time: m.oneTime ? 1 : 0,
         started_at: m.startedAt,
+        hidden: m.hidden ? 1 : 0,
         created_at: m.createdAt,
         updated_at: m.updatedAt,
       })
@@ -87,6 +91,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.description !== undefined && { description: patch.description }),
         ...(patch.e2ee !== undefined && { e2ee: patch.e2ee ? 1 : 0, e2ee_anchor_key: null }),
+        ...(patch.hidden !== undefined && { hidden: patch.hidden ? 1 : 0 }),
         updated_at: patch.updatedAt,
       })
       .where('id', '=', id)
@@ -207,6 +212,7 @@ function fromRow(r: Database['meetings']): Meeting {
     passcodeHash: r.passcode_hash,
     oneTime: r.one_time === 1,
     startedAt: r.started_at,
+    hidden: r.hidden === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
