@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { MeetingView } from '@conclave/protocol';
-import { addUser, setUp, signedInClient, startTestApp, type TestApp, type TestClient } from './support/app';
+import { setUp, signedInUsers, startTestApp, type TestApp, type TestClient } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 
 describeEachDatabase('meetings API: hiding', (kind) => {
@@ -14,15 +14,7 @@ describeEachDatabase('meetings API: hiding', (kind) => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database);
     const { session } = await setUp(t);
-    for (const name of ['Bob', 'Carol']) {
-      await addUser(database, session.organisation.id, {
-        email: `${name.toLowerCase()}@acme.test`,
-        password: `${name} long password`,
-        displayName: name,
-      });
-    }
-    bob = await signedInClient(t, 'bob@acme.test', 'Bob long password');
-    carol = await signedInClient(t, 'carol@acme.test', 'Carol long password');
+    [bob, carol] = await signedInUsers(t, database, session.organisation.id, ['Bob', 'Carol']);
   });
   after(async () => {
     await t?.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { MeetingPublicView, MeetingView } from '@conclave/protocol';
-import { addUser, setUp, signedInClient, startTestApp, TestClient, type TestApp } from './support/app';
+import { setUp, signedInUsers, startTestApp, TestClient, type TestApp } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 
 describeEachDatabase('meetings API: passcodes', (kind) => {
@@ -18,18 +18,7 @@ describeEachDatabase('meetings API: passcodes', (kind) => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database);
     const { session } = await setUp(t);
-    for (const [email, name] of [
-      ['bob@acme.test', 'Bob'],
-      ['carol@acme.test', 'Carol'],
-    ] as const) {
-      await addUser(database, session.organisation.id, {
-        email,
-        password: `${name} long password`,
-        displayName: name,
-      });
-    }
-    bob = await signedInClient(t, 'bob@acme.test', 'Bob long password');
-    carol = await signedInClient(t, 'carol@acme.test', 'Carol long password');
+    [bob, carol] = await signedInUsers(t, database, session.organisation.id, ['Bob', 'Carol']);
   });
   after(async () => {
     await t?.close();

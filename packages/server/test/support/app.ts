@@ -212,6 +212,26 @@ export async function signedInClient(
   return client;
 }
 
+/**
+ * Users of the organisation with these names (email `name@acme.test` in lower case, password
+ * `<name> long password`), each signed in on a client of its own.
+ */
+export async function signedInUsers<const N extends readonly string[]>(
+  t: Pick<TestApp, 'app'>,
+  database: TestDatabase,
+  organisationId: string,
+  names: N,
+): Promise<{ -readonly [K in keyof N]: TestClient }> {
+  const clients: TestClient[] = [];
+  for (const name of names) {
+    const email = `${name.toLowerCase()}@acme.test`;
+    const password = `${name} long password`;
+    await addUser(database, organisationId, { email, password, displayName: name });
+    clients.push(await signedInClient(t, email, password));
+  }
+  return clients as { -readonly [K in keyof N]: TestClient };
+}
+
 /** A second organisation on the same installation, with one user. */
 export async function addOrganisation(database: TestDatabase, name: string): Promise<string> {
   const id = newId();
