@@ -70,6 +70,7 @@ const person = (id: string, sources: Array<'microphone' | 'camera'>): Participan
   id,
   displayName: id,
   kind: 'guest',
+  moderator: false,
   joinedAt: '2026-01-01T00:00:00.000Z',
   tracks: sources.map((source) => ({ source, muted: false })),
 });

@@ -70,6 +70,14 @@ export interface SessionView {
 export const meetingNameSchema = textSchema(MEETING_NAME_RULE);
 export const meetingDescriptionSchema = textSchema(MEETING_DESCRIPTION_RULE);
 
+/**
+ * Who waits in the lobby until a moderator admits them (MEET-LOBBY): nobody, guests, or everyone but
+ * the meeting's moderators.
+ */
+export const LOBBY_MODES = ['off', 'guests', 'everyone'] as const;
+export const lobbyModeSchema = z.enum(LOBBY_MODES);
+export type LobbyMode = z.infer<typeof lobbyModeSchema>;
+
 export const createMeetingRequestSchema = z.object({
   name: meetingNameSchema,
   description: meetingDescriptionSchema.optional(),
@@ -77,6 +85,8 @@ export const createMeetingRequestSchema = z.object({
   e2ee: z.boolean().optional(),
   /** One-time (MEET-ONETIME): deleted once it has taken place; cannot be changed later. */
   oneTime: z.boolean().optional(),
+  /** The lobby (MEET-LOBBY); off unless asked for. */
+  lobby: lobbyModeSchema.optional(),
 });
 export type CreateMeetingRequest = z.infer<typeof createMeetingRequestSchema>;
 
@@ -88,15 +98,12 @@ export const updateMeetingRequestSchema = z
     e2ee: z.boolean().optional(),
     /** Hidden from the directory (MEET-HIDE); a one-time meeting always is. */
     hidden: z.boolean().optional(),
+    /** Applies to the next people who join; those waiting now stay until a moderator decides. */
+    lobby: lobbyModeSchema.optional(),
   })
-  .refine(
-    (v) =>
-      v.name !== undefined || v.description !== undefined || v.e2ee !== undefined || v.hidden !== undefined,
-    'Nothing to change',
-  );
+  .refine((v) => Object.values(v).some((value) => value !== undefined), 'Nothing to change');
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
 
-/** A meeting as its owner sees it. */
 /** A meeting passcode (MEET-PASSCODE): 4 to 12 digits. */
 export const passcodeSchema = z.string().regex(/^\d{4,12}$/, 'A passcode is 4 to 12 digits');
 
@@ -104,6 +111,7 @@ export const passcodeSchema = z.string().regex(/^\d{4,12}$/, 'A passcode is 4 to
 export const setPasscodeRequestSchema = z.object({ passcode: passcodeSchema });
 export type SetPasscodeRequest = z.infer<typeof setPasscodeRequestSchema>;
 
+/** A meeting as its owner sees it. */
 export interface MeetingView {
   id: string;
   name: string;
@@ -121,6 +129,8 @@ export interface MeetingView {
   oneTime: boolean;
   /** Left out of the directory (MEET-HIDE); always for a one-time meeting. */
   hidden: boolean;
+  /** Who waits in the lobby until a moderator admits them (MEET-LOBBY). */
+  lobby: LobbyMode;
   createdAt: string;
 }
 
@@ -138,6 +148,8 @@ export interface MeetingPublicView {
   ownerIdentityKey: string | null;
   /** Joining needs the meeting's passcode (the owner, Superusers and Administrators excepted). */
   passcodeRequired: boolean;
+  /** Whether guests (`guests`) or everyone but moderators (`everyone`) wait for a moderator to let them in. */
+  lobby: LobbyMode;
 }
 
 export const guestTokenRequestSchema = z.object({ displayName: displayNameSchema });

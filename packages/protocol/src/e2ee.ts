@@ -24,12 +24,15 @@ const e2eeGroupCreatedMessageSchema = z.object({
   groupId: bytes(64),
 });
 
+/** An admission signed by the meeting's anchor (docs/e2ee.md). */
+export const admissionSchema = bytes(1024);
+
 /** The meeting's anchor signs that `participantId` (holding the identity key announced) may have keys. */
 const e2eeAdmitMessageSchema = z.object({
   type: z.literal('e2eeAdmit'),
   rid,
   participantId: z.string().regex(ID_PATTERN),
-  admission: bytes(1024),
+  admission: admissionSchema,
 });
 
 const e2eeKeyPackageMessageSchema = z.object({

@@ -34,6 +34,12 @@ export const ERROR_CODES = [
   'passcode_required',
   /** The passcode given is not the meeting's. */
   'passcode_wrong',
+  /** A moderator muted this source and has not allowed unmuting it (MEET-MOD-MUTE). */
+  'muted_by_moderator',
+  /** The lobby of this meeting has as many people waiting as it holds. */
+  'lobby_full',
+  /** A moderator turned this person away from the lobby; they cannot ask again while the meeting lasts. */
+  'rejected',
   'internal',
 ] as const;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { displayNameSchema, ID_PATTERN, passcodeSchema } from './api';
 import type { ERROR_CODES } from './errors';
 import {
+  admissionSchema,
   e2eeClientMessageSchemas,
   identityKeySchema,
   type E2eeJoinInfo,
@@ -89,6 +90,64 @@ export const setMuteMessageSchema = z.object({
   muted: z.boolean(),
 });
 
+// ---- moderation (MEET-LOBBY, MEET-MOD-MUTE, MEET-MOD-REMOVE, MEET-MODERATORS): moderators only ----
+
+/** At most this many people are named in one moderation request; the lobby holds no more either. */
+export const MAX_MODERATION_TARGETS = 200;
+const targets = z.array(id).min(1).max(MAX_MODERATION_TARGETS);
+
+/**
+ * Lets people in from the lobby. In an end-to-end encrypted meeting the anchor's device signs each
+ * one's admission as its person clicks, so their keys come from that decision (E2EE-ADMIT).
+ */
+export const admitMessageSchema = z.object({
+  type: z.literal('admit'),
+  rid,
+  participantIds: targets,
+  admissions: z
+    .array(z.object({ participantId: id, admission: admissionSchema }))
+    .max(MAX_MODERATION_TARGETS)
+    .optional(),
+});
+
+/** Turns people in the lobby away; they are told so. */
+export const rejectMessageSchema = z.object({ type: z.literal('reject'), rid, participantIds: targets });
+
+/**
+ * Mutes the named participants' microphone or camera (none named: everyone but the moderators). The
+ * media server stops forwarding it; they may unmute themselves only if `allowUnmute`.
+ */
+export const muteParticipantsMessageSchema = z.object({
+  type: z.literal('muteParticipants'),
+  rid,
+  participantIds: targets.optional(),
+  source: trackSourceSchema,
+  allowUnmute: z.boolean(),
+});
+
+/** Lets the named participants (none named: everyone) unmute a source a moderator muted. */
+export const allowUnmuteMessageSchema = z.object({
+  type: z.literal('allowUnmute'),
+  rid,
+  participantIds: targets.optional(),
+  source: trackSourceSchema,
+});
+
+/** Removes the named participants (none named: everyone but the moderators). */
+export const removeParticipantsMessageSchema = z.object({
+  type: z.literal('removeParticipants'),
+  rid,
+  participantIds: targets.optional(),
+});
+
+/** Makes a participant a moderator of this meeting, or no longer one (owner, Superusers, Administrators). */
+export const setModeratorMessageSchema = z.object({
+  type: z.literal('setModerator'),
+  rid,
+  participantId: id,
+  moderator: z.boolean(),
+});
+
 export const leaveMessageSchema = z.object({ type: z.literal('leave'), rid });
 export const pingMessageSchema = z.object({ type: z.literal('ping'), rid });
 
@@ -98,6 +157,12 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   subscriptionAnswerMessageSchema,
   trickleMessageSchema,
   setMuteMessageSchema,
+  admitMessageSchema,
+  rejectMessageSchema,
+  muteParticipantsMessageSchema,
+  allowUnmuteMessageSchema,
+  removeParticipantsMessageSchema,
+  setModeratorMessageSchema,
   leaveMessageSchema,
   pingMessageSchema,
   ...e2eeClientMessageSchemas,
@@ -118,9 +183,23 @@ export interface ParticipantInfo {
   id: string;
   displayName: string;
   kind: 'user' | 'guest';
+  /** May admit, mute and remove others (MEET-MODERATORS). */
+  moderator: boolean;
   /** Published tracks; absent sources are not published. */
   tracks: TrackInfo[];
   joinedAt: string;
+}
+
+/** Someone waiting in the lobby, as moderators see them. */
+export interface WaitingInfo {
+  /** Their participant id once admitted. */
+  id: string;
+  displayName: string;
+  kind: 'user' | 'guest';
+  /** When they started waiting. */
+  since: string;
+  /** Their device identity key in an end-to-end encrypted meeting, so that moderators see its Codeword. */
+  identityKey?: string;
 }
 
 /** One media section of the subscriber connection and whose track it carries. */
@@ -141,10 +220,12 @@ export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'media_failure';
 
 /**
  * Why the server ended a participation. `replaced`: the same guest token or session opened a newer
- * connection; `meeting_ended`: the meeting was deleted; `session_ended`: the user signed out.
+ * connection; `meeting_ended`: the meeting was deleted; `session_ended`: the user signed out;
+ * `rejected`: a moderator turned them away from the lobby (or the lobby waited too long);
+ * `removed`: a moderator removed them.
  */
 export type DisconnectedReason =
-  LeaveReason | 'replaced' | 'server_shutdown' | 'meeting_ended' | 'session_ended';
+  LeaveReason | 'replaced' | 'server_shutdown' | 'meeting_ended' | 'session_ended' | 'rejected';
 
 export type ServerMessage =
   | {
@@ -158,7 +239,26 @@ export type ServerMessage =
       guestToken?: string;
       /** Present exactly when the meeting is end-to-end encrypted. */
       e2ee?: E2eeJoinInfo;
+      /** Who waits in the lobby; present exactly when this participant is a moderator. */
+      lobby?: WaitingInfo[];
     }
+  /**
+   * The answer to a join that must wait in the lobby: nothing about the meeting's people and no media
+   * until a moderator admits (then `joined` follows) or rejects (then `disconnected`).
+   */
+  | {
+      type: 'waiting';
+      rid?: string;
+      participantId: string;
+      meeting: { id: string; name: string };
+      guestToken?: string;
+    }
+  /** To moderators: who waits in the lobby now (the whole list, on every change). */
+  | { type: 'lobby'; waiting: WaitingInfo[] }
+  /** A moderator muted this participant's `source`; it may unmute it itself only when `canUnmute`. */
+  | { type: 'mutedByModerator'; source: TrackSource; moderatorName: string; canUnmute: boolean }
+  /** A moderator lets this participant unmute `source` again. */
+  | { type: 'unmuteAllowed'; source: TrackSource; moderatorName: string }
   | { type: 'participantJoined'; participant: ParticipantInfo }
   | { type: 'participantUpdated'; participant: ParticipantInfo }
   | { type: 'participantLeft'; participantId: string; reason: LeaveReason }

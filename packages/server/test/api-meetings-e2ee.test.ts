@@ -51,6 +51,7 @@ describeEachDatabase('meetings API: end-to-end encryption', (kind) => {
       e2ee: true,
       ownerIdentityKey: null,
       passcodeRequired: false,
+      lobby: 'off',
     });
     const plain = (await bob.post('/api/meetings', { name: 'Lunch', e2ee: false })).json<MeetingView>();
     assert.equal(plain.e2ee, false);

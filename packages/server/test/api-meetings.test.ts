@@ -186,6 +186,7 @@ describeEachDatabase('meetings API', (kind) => {
       e2ee: false,
       ownerIdentityKey: null,
       passcodeRequired: false,
+      lobby: 'off',
     });
     const unknown = await new TestClient(t.app).get('/api/meetings/not-a-meeting/public');
     assert.equal(unknown.statusCode, 404);

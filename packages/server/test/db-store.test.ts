@@ -25,6 +25,7 @@ describeEachDatabase('store', (kind) => {
   const at = clock.now().toISOString();
 
   const meeting = (over: Partial<Meeting>): Meeting => ({
+    lobby: 'off',
     id: newId(),
     organisationId: orgA,
     ownerId: alice,
@@ -178,6 +179,7 @@ describeEachDatabase('store', (kind) => {
       e2ee: true,
       e2eeAnchorKey: key,
       passcodeHash: null,
+      lobby: 'off',
     });
     assert.deepEqual(await store.findPublic(m.id), {
       id: m.id,
@@ -186,6 +188,7 @@ describeEachDatabase('store', (kind) => {
       e2ee: true,
       ownerIdentityKey: key,
       passcodeRequired: false,
+      lobby: 'off',
     });
     await store.update(m.id, { name: 'Renamed', updatedAt: at });
     assert.equal((await store.findById(m.id))?.e2eeAnchorKey, key, 'a rename keeps the group');

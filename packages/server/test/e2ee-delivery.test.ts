@@ -87,7 +87,13 @@ class World {
     return new World(await generateDeliveryServiceKeys(), options);
   }
 
-  async connect(id: string, options: { owner?: boolean; identity?: DeviceIdentity } = {}): Promise<Client> {
+  /** Types of the messages each participant received from the delivery service. */
+  readonly heard = new Map<string, string[]>();
+
+  async connect(
+    id: string,
+    options: { owner?: boolean; identity?: DeviceIdentity; admission?: string } = {},
+  ): Promise<Client> {
     const identity = options.identity ?? (await deviceIdentity(await generateIdentityKeys()));
     if (options.owner) this.delivery.registerOwner(identity.publicKey);
     const info = this.delivery.joinInfo();
@@ -97,7 +103,9 @@ class World {
       id,
       identityKey: identity.publicKey,
       displayName: id,
+      ...(options.admission !== undefined && { admission: options.admission }),
       send: (message) => {
+        this.heard.set(id, [...(this.heard.get(id) ?? []), message.type]);
         this.pending.push(deliver(client.member, message).catch((err: unknown) => client.errors.push(err)));
       },
     });
@@ -236,6 +244,38 @@ describe('E2EE delivery service (the control plane as MLS delivery service)', ()
     await world.settle(400);
     await world.settle();
     assert.deepEqual(world.agreement().members, ['bob', 'carol', 'owner']);
+  });
+
+  test('E2EE-ADMIT: someone the owner let in from the lobby comes with the admission signed at that click; nobody is asked again', async () => {
+    const world = await World.create();
+    const owner = await world.connect('owner', { owner: true });
+    await world.settle();
+    const bobIdentity = await deviceIdentity(await generateIdentityKeys());
+    const signed = await owner.member.admit('bob', bobIdentity.publicKey);
+    assert.ok(signed, 'the anchor’s device signs');
+    await world.connect('bob', {
+      identity: bobIdentity,
+      admission: Buffer.from(signed).toString('base64url'),
+    });
+    await world.settle();
+    assert.deepEqual(world.agreement().members, ['bob', 'owner']);
+    assert.ok(!world.heard.get('owner')?.includes('e2eeAdmissionRequest'), 'the owner was not asked');
+    // Any other device has nothing to sign with.
+    assert.equal(await world.clients.get('bob')!.member.admit('carol', bobIdentity.publicKey), null);
+  });
+
+  test('E2EE-ADMIT: an admission forged for a lobby admission gets nobody into the group', async () => {
+    const world = await World.create();
+    const owner = await world.connect('owner', { owner: true });
+    await world.settle();
+    const mallory = await world.connect('mallory', { admission: 'AAAA' });
+    await world.settle();
+    assert.equal(mallory.member.snapshot().status, 'waiting');
+    assert.deepEqual(mallory.installed, []);
+    assert.deepEqual(
+      owner.member.snapshot().members.map((m) => m.participantId),
+      ['owner'],
+    );
   });
 
   test('E2EE-ADMIT: only the anchor’s device may admit, and only someone who is waiting', async () => {

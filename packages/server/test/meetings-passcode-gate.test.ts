@@ -43,6 +43,7 @@ describe('the passcode check at a meeting’s door', () => {
       id: 'm1',
       organisationId: 'org',
       ownerId: 'owner',
+      lobby: 'off',
       name: 'Board',
       e2ee: false,
       e2eeAnchorKey: null,

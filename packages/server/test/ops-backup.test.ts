@@ -49,6 +49,7 @@ async function seed(db: Kysely<Database>) {
     ['Board', '100002', true],
   ] as const) {
     await meetings.insert({
+      lobby: 'off',
       id: newId(),
       organisationId: org.id,
       ownerId: admin,

@@ -36,6 +36,7 @@ export function participantInfo(
     id,
     displayName,
     kind,
+    moderator: false,
     joinedAt: '2026-12-01T10:00:00.000Z',
     tracks: (Object.entries(tracks) as [TrackSource, 'on' | 'muted'][]).map(([source, state]) => ({
       source,

@@ -135,8 +135,17 @@ export class E2eeMember {
   }
 
   /**
-   * The anchor admits whoever the server announces: until the lobby exists, being let into the
-   * meeting by the server is the admission decision (docs/e2ee.md states this limit).
+   * The anchor's admission of someone its person lets in from the lobby (MEET-LOBBY): signed at that
+   * decision, it travels with it. Null on any other device.
+   */
+  async admit(participantId: string, identityKey: Uint8Array<ArrayBuffer>): Promise<Uint8Array | null> {
+    if (!this.isAnchor) return null;
+    return encodeAdmission(await this.admission(participantId, identityKey));
+  }
+
+  /**
+   * The anchor admits whoever the server announces without a lobby decision: people the lobby did
+   * not hold (it was off for them, or they are moderators). docs/e2ee.md states this limit.
    */
   admissionRequested(participantId: string, identityKey: Uint8Array<ArrayBuffer>): Promise<void> {
     return this.run(async () => {

@@ -206,6 +206,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('meetings').dropColumn('hidden').execute();
     },
   },
+  '0007_meeting_lobby': {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('meetings')
+        .addColumn('lobby', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('off')
+            .check(sql`lobby in ('off', 'guests', 'everyone')`),
+        )
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('meetings').dropColumn('lobby').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

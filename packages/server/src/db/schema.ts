@@ -1,4 +1,4 @@
-import type { Role } from '@conclave/protocol';
+import type { LobbyMode, Role } from '@conclave/protocol';
 
 /**
  * The database as Kysely sees it. Portable between SQLite and PostgreSQL: ids are text (UUIDv7),
@@ -90,6 +90,8 @@ interface MeetingTable {
   started_at: string | null;
   /** 1 when left out of the directory (MEET-HIDE); always 1 for a one-time meeting. */
   hidden: 0 | 1;
+  /** Who waits in the lobby (MEET-LOBBY). */
+  lobby: LobbyMode;
   created_at: string;
   updated_at: string;
 }

@@ -1,3 +1,4 @@
+import type { LobbyMode } from '@conclave/protocol';
 import type { Principal } from './principal';
 
 /** The little that rooms, guest tokens and E2EE delivery need to know about a meeting. */
@@ -12,6 +13,8 @@ export interface MeetingRecord {
   e2eeAnchorKey: string | null;
   /** Argon2id hash of its passcode (MEET-PASSCODE); null when joining needs none. */
   passcodeHash: string | null;
+  /** Who waits in the lobby until a moderator admits them (MEET-LOBBY). */
+  lobby: LobbyMode;
 }
 
 /** Who may enter a meeting that has a passcode; implemented by meetings/. */

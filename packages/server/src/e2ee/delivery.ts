@@ -18,6 +18,8 @@ export interface DeliveryParticipant {
   id: string;
   identityKey: Uint8Array;
   displayName: string;
+  /** Signed by the anchor's device as its person let them in from the lobby: no request needed. */
+  admission?: string;
   send(message: E2eeServerMessage): void;
 }
 
@@ -176,17 +178,27 @@ export class GroupDelivery {
   }
 
   private admit(person: Person, participantId: string, admission: string): Promise<void> {
-    if (!this.isAnchor(person)) throw refused('Only the meeting owner’s device admits');
+    if (!this.isAnchorPerson(person)) throw refused('Only the meeting owner’s device admits');
     const subject = this.people.get(participantId);
     if (subject?.stage !== 'requested' || !this.group) throw refused('Nobody by that id is waiting');
+    this.sendAdmitted(subject, admission, this.group.id);
+    return Promise.resolve();
+  }
+
+  private sendAdmitted(subject: Person, admission: string, groupId: Uint8Array): void {
     subject.stage = 'admitted';
     subject.p.send({
       type: 'e2eeAdmitted',
       admission,
-      groupId: b64(this.group.id),
+      groupId: b64(groupId),
       anchorKey: b64(this.anchorKey!),
     });
-    return Promise.resolve();
+  }
+
+  /** Whether this participant joined from the anchor's device. */
+  isAnchor(participantId: string): boolean {
+    const person = this.people.get(participantId);
+    return person !== undefined && this.isAnchorPerson(person);
   }
 
   private keyPackage(person: Person, keyPackage: Uint8Array): Promise<void> {
@@ -358,7 +370,15 @@ export class GroupDelivery {
 
   /** Creates the group when the anchor is here and there is none; asks the anchor to admit who waits. */
   private progress(): void {
-    const anchor = [...this.people.values()].find((person) => this.isAnchor(person));
+    // Admitted from the lobby with the anchor's signature: they need no one else to be here.
+    if (this.group && this.anchorKey) {
+      for (const person of this.people.values()) {
+        if (person.stage === 'waiting' && person.p.admission) {
+          this.sendAdmitted(person, person.p.admission, this.group.id);
+        }
+      }
+    }
+    const anchor = [...this.people.values()].find((person) => this.isAnchorPerson(person));
     if (!anchor) return;
     if (!this.group) {
       if (this.creating) return;
@@ -379,7 +399,7 @@ export class GroupDelivery {
     }
   }
 
-  private isAnchor(person: Person): boolean {
+  private isAnchorPerson(person: Person): boolean {
     return this.anchorKey !== null && Buffer.from(person.p.identityKey).equals(this.anchorKey);
   }
 

@@ -61,6 +61,7 @@ export class MeetingService implements MeetingLifecycle {
         oneTime: input.oneTime ?? false,
         startedAt: null,
         hidden: input.oneTime ?? false,
+        lobby: input.lobby ?? 'off',
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
@@ -114,6 +115,7 @@ export class MeetingService implements MeetingLifecycle {
       ...(input.description !== undefined && { description: input.description }),
       ...(e2ee !== undefined && { e2ee }),
       ...(input.hidden !== undefined && { hidden: input.hidden }),
+      ...(input.lobby !== undefined && { lobby: input.lobby }),
     };
     await this.store.update(meeting.id, { ...changes, updatedAt });
     return this.view({ ...meeting, ...changes, updatedAt });
@@ -195,6 +197,7 @@ export class MeetingService implements MeetingLifecycle {
       hasPasscode: m.passcodeHash !== null,
       oneTime: m.oneTime,
       hidden: m.hidden,
+      lobby: m.lobby,
       createdAt: m.createdAt,
     };
   }

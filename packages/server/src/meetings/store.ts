@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MeetingPublicView } from '@conclave/protocol';
+import type { LobbyMode, MeetingPublicView } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { Database } from '../db';
 import type { E2eeAnchorStore, MeetingLookup, MeetingRecord } from '../domain';
@@ -23,6 +23,7 @@ interface MeetingPatch {
   /** Switching E2EE also clears the anchor key: the next group is a new one. */
   e2ee?: boolean;
   hidden?: boolean;
+  lobby?: LobbyMode;
   updatedAt: string;
 }
 
@@ -46,6 +47,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         one_time: m.oneTime ? 1 : 0,
         started_at: m.startedAt,
         hidden: m.hidden ? 1 : 0,
+        lobby: m.lobby,
         created_at: m.createdAt,
         updated_at: m.updatedAt,
       })
@@ -68,6 +70,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         e2ee: m.e2ee,
         e2eeAnchorKey: m.e2eeAnchorKey,
         passcodeHash: m.passcodeHash,
+        lobby: m.lobby,
       }
     );
   }
@@ -92,6 +95,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         ...(patch.description !== undefined && { description: patch.description }),
         ...(patch.e2ee !== undefined && { e2ee: patch.e2ee ? 1 : 0, e2ee_anchor_key: null }),
         ...(patch.hidden !== undefined && { hidden: patch.hidden ? 1 : 0 }),
+        ...(patch.lobby !== undefined && { lobby: patch.lobby }),
         updated_at: patch.updatedAt,
       })
       .where('id', '=', id)
@@ -184,6 +188,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         'm.e2ee as e2ee',
         'm.e2ee_anchor_key as ownerIdentityKey',
         'm.passcode_hash as passcodeHash',
+        'm.lobby as lobby',
       ])
       .where('m.id', '=', id)
       .executeTakeFirst();
@@ -213,6 +218,7 @@ function fromRow(r: Database['meetings']): Meeting {
     oneTime: r.one_time === 1,
     startedAt: r.started_at,
     hidden: r.hidden === 1,
+    lobby: r.lobby,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

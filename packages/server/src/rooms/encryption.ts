@@ -48,13 +48,22 @@ export class RoomEncryption {
     return delivery.joinInfo();
   }
 
-  /** After `joined` went out: the participant enters the group's admission queue. */
-  joined(participant: Participant, identityKey: Uint8Array): void {
+  /** Whether the participant joined from the device that anchors the group (it signs admissions). */
+  async isAnchor(participantId: string): Promise<boolean> {
+    return this.delivery !== null && (await this.delivery).isAnchor(participantId);
+  }
+
+  /**
+   * After `joined` went out: the participant enters the group's admission queue, or, with an
+   * admission the anchor signed when letting it in from the lobby, goes straight to key packages.
+   */
+  joined(participant: Participant, identityKey: Uint8Array, admission?: string): void {
     void this.delivery?.then((d) =>
       d.join({
         id: participant.id,
         identityKey,
         displayName: participant.displayName,
+        ...(admission !== undefined && { admission }),
         send: (message) => {
           if (!participant.left) participant.sink.send(message);
         },

@@ -2,6 +2,7 @@ import type {
   ClientMessageOf,
   IceServerInfo,
   LeaveReason,
+  LobbyMode,
   ServerMessage,
   TrackSource,
 } from '@conclave/protocol';
@@ -18,6 +19,8 @@ import type { RoomMetrics } from '../metrics';
 import { VideoRoom, type Publisher } from '../media/videoroom';
 import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
+import { Lobby, type Knock } from './lobby';
+import { Moderation } from './moderation';
 import { Participant, type ParticipantSink } from './participant';
 import { validateTracks } from './publish-claims';
 import { Subscriptions } from './subscriptions';
@@ -52,7 +55,14 @@ export interface RoomContext {
    * connection dropped, the last one in, is rejoining meanwhile.
    */
   emptyGraceMs?: number;
+  /** How long someone may wait in the lobby before being told nobody let them in (default 30 min). */
+  lobbyWaitMs?: number;
 }
+
+const DEFAULT_LOBBY_WAIT_MS = 30 * 60_000;
+
+/** Whether a join went in at once or waits in the lobby. */
+export type Entry = { waiting: false; participant: Participant } | { waiting: true; id: string };
 
 /**
  * One active meeting: its participants and its Janus room (created on the first join, destroyed
@@ -67,8 +77,11 @@ export class MeetingRoom {
   private readonly subscriptions: Subscriptions;
   private admitting = 0;
   private isClosed = false;
+  private hasStarted = false;
   /** E2EE meetings only. */
   private readonly encryption: RoomEncryption | null;
+  private readonly lobby: Lobby;
+  readonly moderation: Moderation;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -78,6 +91,21 @@ export class MeetingRoom {
   ) {
     this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger);
     this.encryption = meeting.e2ee ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger) : null;
+    this.lobby = new Lobby(ctx.maxParticipants);
+    this.moderation = new Moderation({
+      meeting,
+      participants: this.participants,
+      forceMute: (p, source) => this.applyMute(p, source, true),
+      remove: (p, message) => {
+        this.lobby.remove(p.principal);
+        p.sink.end('removed', message);
+        this.leave(p, 'removed');
+      },
+      changed: (p) => {
+        this.broadcast({ type: 'participantUpdated', participant: p.info() });
+        if (p.moderator) p.sink.send({ type: 'lobby', waiting: this.lobby.list() });
+      },
+    });
   }
 
   get closed(): boolean {
@@ -95,16 +123,121 @@ export class MeetingRoom {
   }
 
   /**
-   * Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. In an
-   * E2EE meeting the participant must come with its device identity key.
+   * Lets a join in, or into the lobby (MEET-LOBBY) when the meeting's setting, as it is now, says it
+   * must wait: then it hears `waiting` and nothing else of the meeting until a moderator decides, and
+   * it reaches no media server. In an E2EE meeting it must come with its device identity key.
    */
-  async admit(
+  async enter(
+    lobbyMode: LobbyMode,
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
     identityKey?: Uint8Array,
-  ): Promise<Participant> {
+  ): Promise<Entry> {
     this.encryption?.checkJoin(identityKey);
+    const moderator = this.moderation.isModerator(principal);
+    const door = this.lobby.door(principal, lobbyMode, moderator);
+    if (door === 'refused') {
+      throw new AppError(403, 'rejected', 'A moderator did not let you into this meeting');
+    }
+    const id = newId(this.ctx.clock.now().getTime());
+    if (door === 'enter') {
+      const participant = await this.admit(id, principal, sink, reply, moderator, identityKey);
+      return { waiting: false, participant };
+    }
+    if (this.lobby.full) {
+      throw new AppError(403, 'lobby_full', 'Too many people are waiting to join this meeting; try later');
+    }
+    this.knock({ id, principal, sink, reply, ...(identityKey && { identityKey }) });
+    return { waiting: true, id };
+  }
+
+  /** Lets people in from the lobby; in an E2EE meeting, with the admissions the anchor's device signed. */
+  async admitWaiting(
+    actor: Participant,
+    ids: string[],
+    admissions: ReadonlyArray<{ participantId: string; admission: string }> = [],
+  ): Promise<void> {
+    this.moderation.assertModerator(actor);
+    const signed = admissions.length > 0 && (await this.encryption?.isAnchor(actor.id)) === true;
+    const knocks = ids.flatMap((id) => this.lobby.take(id) ?? []);
+    if (knocks.length === 0) return;
+    this.lobbyChanged();
+    for (const knock of knocks) {
+      this.lobby.pass(knock.principal);
+      const admission = signed ? admissions.find((a) => a.participantId === knock.id) : undefined;
+      const { id, principal, sink, reply, identityKey } = knock;
+      this.ctx.logger.info({ meetingId: this.meeting.id, participantId: id }, 'admitted from the lobby');
+      this.admit(id, principal, sink, reply, false, identityKey, admission?.admission).catch(
+        (err: unknown) => {
+          const message = err instanceof AppError ? err.message : 'You could not be let in; join again';
+          sink.end('rejected', message);
+        },
+      );
+    }
+  }
+
+  /** Turns people in the lobby away: they are told, and refused for as long as the room lasts. */
+  reject(actor: Participant, ids: string[]): void {
+    this.moderation.assertModerator(actor);
+    const knocks = ids.flatMap((id) => this.lobby.take(id) ?? []);
+    if (knocks.length === 0) return;
+    for (const knock of knocks) {
+      this.lobby.refuse(knock.principal);
+      knock.sink.end('rejected', `${actor.displayName} did not let you into the meeting`);
+    }
+    this.lobbyChanged();
+    this.closeIfEmpty();
+  }
+
+  /** Someone in the lobby gave up waiting (left, or lost their connection). */
+  stopWaiting(id: string): void {
+    if (!this.lobby.take(id)) return;
+    this.lobbyChanged();
+    this.closeIfEmpty();
+  }
+
+  private knock(entry: Omit<Knock, 'since' | 'cancelTimer'>): void {
+    const timer = setTimeout(() => {
+      if (!this.lobby.take(entry.id)) return;
+      entry.sink.end('rejected', 'Nobody let you in; join again to ask once more');
+      this.lobbyChanged();
+      this.closeIfEmpty();
+    }, this.ctx.lobbyWaitMs ?? DEFAULT_LOBBY_WAIT_MS);
+    timer.unref();
+    const since = this.ctx.clock.now().toISOString();
+    this.lobby.add({ ...entry, since, cancelTimer: () => clearTimeout(timer) });
+    const { reply } = entry;
+    entry.sink.send({
+      type: 'waiting',
+      ...(reply.rid !== undefined && { rid: reply.rid }),
+      participantId: entry.id,
+      meeting: { id: this.meeting.id, name: this.meeting.name },
+      ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
+    });
+    this.ctx.logger.info({ meetingId: this.meeting.id, participantId: entry.id }, 'waiting in the lobby');
+    this.lobbyChanged();
+  }
+
+  /** Tells every moderator who waits now. */
+  private lobbyChanged(): void {
+    const waiting = this.lobby.list();
+    for (const p of this.participants.values()) if (p.moderator) p.sink.send({ type: 'lobby', waiting });
+  }
+
+  /**
+   * Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. `reply`'s
+   * rid answers the join request only when it did not wait: `waiting` answered it then.
+   */
+  private async admit(
+    id: string,
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: JoinReply,
+    moderator: boolean,
+    identityKey?: Uint8Array,
+    admission?: string,
+  ): Promise<Participant> {
     // The seat is taken before anything is awaited, so parallel joins cannot overfill the meeting.
     if (this.participants.size + this.admitting >= this.ctx.maxParticipants) {
       throw new AppError(
@@ -119,12 +252,13 @@ export class MeetingRoom {
       if (this.isClosed) throw new RoomClosedError('The meeting room closed');
       if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
       const now = this.ctx.clock.now();
-      const participant = new Participant(newId(now.getTime()), principal, sink, now.toISOString());
+      const participant = new Participant(id, principal, sink, now.toISOString(), moderator);
       this.participants.set(participant.id, participant);
       this.ctx.metrics?.participantJoined(principal.kind);
       const isOwner = principal.kind === 'user' && principal.userId === this.meeting.ownerId;
       // A key sent to a meeting without E2EE is ignored: nothing there is encrypted.
       const e2ee = this.encryption && identityKey && (await this.encryption.joinInfo(identityKey, isOwner));
+      sink.entered(this, participant);
       sink.send({
         type: 'joined',
         ...(reply.rid !== undefined && { rid: reply.rid }),
@@ -134,6 +268,7 @@ export class MeetingRoom {
         iceServers: reply.iceServers,
         ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
         ...(e2ee && { e2ee }),
+        ...(moderator && { lobby: this.lobby.list() }),
       });
       this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
       this.ctx.logger.info(
@@ -141,11 +276,15 @@ export class MeetingRoom {
         'participant joined',
       );
       this.refreshSubscriptions();
-      if (identityKey) this.encryption?.joined(participant, identityKey);
+      if (identityKey) this.encryption?.joined(participant, identityKey, admission);
+      if (!this.hasStarted) {
+        this.hasStarted = true;
+        this.tell('started');
+      }
       return participant;
     } finally {
       this.admitting--;
-      if (this.participants.size === 0 && this.admitting === 0) void this.close();
+      this.closeIfEmpty();
     }
   }
 
@@ -206,9 +345,19 @@ export class MeetingRoom {
     }
   }
 
-  /** Mutes or unmutes one of the participant's own tracks: Janus stops or resumes relaying it. */
+  /**
+   * Mutes or unmutes one of the participant's own tracks: Janus stops or resumes relaying it. A source
+   * a moderator muted stays muted until the moderator allows unmuting it (MEET-MOD-MUTE).
+   */
   async setMute(p: Participant, source: TrackSource, muted: boolean): Promise<void> {
     this.assertPresent(p);
+    if (!muted && p.muteLocks.has(source)) {
+      throw new AppError(403, 'muted_by_moderator', 'A moderator muted you; ask them to let you unmute');
+    }
+    await this.applyMute(p, source, muted);
+  }
+
+  private async applyMute(p: Participant, source: TrackSource, muted: boolean): Promise<void> {
     p.muted.set(source, muted);
     const track = p.tracks.get(source);
     if (!track) return; // not published yet: applied when it is
@@ -240,7 +389,7 @@ export class MeetingRoom {
     if (publisher) this.byFeed.delete(publisher.feedId);
     this.ctx.logger.info({ meetingId: this.meeting.id, participantId: p.id, reason }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: p.id, reason });
-    if (this.participants.size === 0 && this.admitting === 0) {
+    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.size === 0) {
       void this.close(true);
       return;
     }
@@ -267,6 +416,7 @@ export class MeetingRoom {
       this.ctx.metrics?.participantLeft('media_failure');
       p.sink.end('media_failure', 'The media server stopped working. Join again to continue.');
     }
+    this.endWaiting('media_failure', 'The media server stopped working. Join again to continue.');
     this.participants.clear();
     this.byFeed.clear();
     const media = this.ready;
@@ -281,6 +431,7 @@ export class MeetingRoom {
       this.ctx.metrics?.participantLeft(reason);
       p.sink.end(reason, message);
     }
+    this.endWaiting(reason, message);
     this.participants.clear();
     this.byFeed.clear();
     await this.close();
@@ -292,6 +443,20 @@ export class MeetingRoom {
       if (p.principal.kind !== 'guest' || p.principal.guestId !== guestId) continue;
       p.sink.end('replaced', 'You joined this meeting from another window or device');
       this.leave(p, 'disconnected');
+    }
+  }
+
+  private endWaiting(reason: 'server_shutdown' | 'meeting_ended' | 'media_failure', message: string): void {
+    for (const knock of this.lobby.all()) {
+      this.lobby.take(knock.id);
+      knock.sink.end(reason, message);
+    }
+  }
+
+  /** Nobody is in, coming in or waiting: the room goes (the meeting only counts as over if someone was in). */
+  private closeIfEmpty(): void {
+    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.size === 0) {
+      void this.close(this.hasStarted);
     }
   }
 

@@ -1,9 +1,12 @@
 import type { DisconnectedReason, ParticipantInfo, ServerMessage, TrackSource } from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { Publisher, Subscriber } from '../media/videoroom';
+import type { MeetingRoom } from './meeting-room';
 
 /** How a room talks to one participant's connection; the socket layer implements it. */
 export interface ParticipantSink {
+  /** The connection is in the room as `participant`, now or after waiting in the lobby; `joined` follows. */
+  entered(room: MeetingRoom, participant: Participant): void;
   send(message: ServerMessage): void;
   /** Tells the participant why it is being let go (a `disconnected` frame), then closes the connection. */
   end(reason: DisconnectedReason, message: string): void;
@@ -19,6 +22,8 @@ export class Participant {
   readonly tracks = new Map<TrackSource, PublishedTrack>();
   /** Mute wishes, kept for tracks that are not published yet. */
   readonly muted = new Map<TrackSource, boolean>();
+  /** Sources a moderator muted and has not allowed it to unmute (MEET-MOD-MUTE). */
+  readonly muteLocks = new Set<TrackSource>();
   publisher: Publisher | null = null;
   subscriber: Subscriber | null = null;
   left = false;
@@ -28,6 +33,8 @@ export class Participant {
     readonly principal: Principal,
     readonly sink: ParticipantSink,
     readonly joinedAt: string,
+    /** May admit, mute and remove others (MEET-MODERATORS). */
+    public moderator: boolean,
   ) {}
 
   get displayName(): string {
@@ -39,6 +46,7 @@ export class Participant {
       id: this.id,
       displayName: this.principal.displayName,
       kind: this.principal.kind,
+      moderator: this.moderator,
       tracks: [...this.tracks.entries()].map(([source, t]) => ({ source, muted: t.muted })),
       joinedAt: this.joinedAt,
     };

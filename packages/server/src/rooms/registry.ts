@@ -1,8 +1,8 @@
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
 import { RoomClosedError } from './errors';
-import { MeetingRoom, type JoinReply, type RoomContext } from './meeting-room';
-import type { Participant, ParticipantSink } from './participant';
+import { MeetingRoom, type Entry, type JoinReply, type RoomContext } from './meeting-room';
+import type { ParticipantSink } from './participant';
 
 const MEETING_ENDED = 'This meeting has ended';
 /** Long enough for any join that found the meeting before it was deleted to arrive. */
@@ -26,18 +26,20 @@ export class RoomRegistry {
     });
   }
 
-  /** Joins the participant to the meeting's room, creating the room when it is the first. */
+  /**
+   * Joins the participant to the meeting's room, creating the room when it is the first, or puts it
+   * in the room's lobby. `meeting` is as the join found it: its lobby setting applies as it is now.
+   */
   async join(
     meeting: MeetingRecord,
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
     identityKey?: Uint8Array,
-  ): Promise<{ room: MeetingRoom; participant: Participant }> {
+  ): Promise<{ room: MeetingRoom; entry: Entry }> {
     for (let attempt = 0; ; attempt++) {
       if (this.stopping) throw new AppError(503, 'media_unavailable', 'The server is shutting down');
       let room = this.rooms.get(meeting.id);
-      const fresh = !room || room.closed;
       if (!room || room.closed) {
         const created: MeetingRoom = new MeetingRoom(meeting, this.ctx, (closed, emptied) => {
           if (this.rooms.get(meeting.id) === closed) this.rooms.delete(meeting.id);
@@ -47,13 +49,13 @@ export class RoomRegistry {
         room = created;
       }
       try {
-        const participant = await room.admit(principal, sink, reply, identityKey);
-        if (fresh) room.tell('started');
+        const entry = await room.enter(meeting.lobby, principal, sink, reply, identityKey);
         if (this.ended.has(meeting.id)) {
-          participant.sink.end('meeting_ended', MEETING_ENDED);
-          room.leave(participant, 'disconnected');
+          sink.end('meeting_ended', MEETING_ENDED);
+          if (entry.waiting) room.stopWaiting(entry.id);
+          else room.leave(entry.participant, 'disconnected');
         }
-        return { room, participant };
+        return { room, entry };
       } catch (err) {
         if (err instanceof RoomClosedError && attempt < 2) continue;
         throw err;
@@ -89,7 +91,7 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
-  /** Meetings with a room here, and the participants in them. */
+  /** Meetings with a room here, and the participants in them (not those waiting in a lobby). */
   activity(): { meetings: number; participants: number } {
     let participants = 0;
     for (const room of this.rooms.values()) participants += room.participants.size;

@@ -61,6 +61,8 @@ export interface ConnectionDeps {
  */
 export class SignalingConnection implements ParticipantSink {
   private participant: Participant | null = null;
+  /** In the lobby under this id, until a moderator decides. */
+  private waitingId: string | null = null;
   /** Sessions this socket acts for: its cookie's, known from the start, and the one it joined with. */
   private readonly sessionIds = new Set<string>();
   private joinTimer: ReturnType<typeof setTimeout> | null;
@@ -118,6 +120,14 @@ export class SignalingConnection implements ParticipantSink {
     }
     this.missedPongs++;
     this.socket.ping();
+  }
+
+  entered(room: MeetingRoom, participant: Participant): void {
+    this.room = room;
+    this.participant = participant;
+    this.waitingId = null;
+    // Admitted from the lobby just as the socket went: the room hears of it once done admitting.
+    if (this.isClosed) queueMicrotask(() => room.leave(participant, 'disconnected'));
   }
 
   send(message: ServerMessage): void {
@@ -214,6 +224,13 @@ export class SignalingConnection implements ParticipantSink {
       await this.join(message, receivedAt);
       return;
     }
+    if (message.type === 'leave' && this.waitingId !== null) {
+      this.room?.stopWaiting(this.waitingId);
+      this.waitingId = null;
+      this.ack(message.rid);
+      this.close(CloseCode.normal, 'left');
+      return;
+    }
     const participant = this.participant;
     const room = this.room;
     if (!participant || !room || participant.left) {
@@ -237,6 +254,30 @@ export class SignalingConnection implements ParticipantSink {
         await room.setMute(participant, message.source, message.muted);
         this.ack(message.rid);
         return;
+      case 'admit':
+        await room.admitWaiting(participant, message.participantIds, message.admissions);
+        this.ack(message.rid);
+        return;
+      case 'reject':
+        room.reject(participant, message.participantIds);
+        this.ack(message.rid);
+        return;
+      case 'muteParticipants':
+        await room.moderation.mute(participant, message.participantIds, message.source, message.allowUnmute);
+        this.ack(message.rid);
+        return;
+      case 'allowUnmute':
+        room.moderation.allowUnmute(participant, message.participantIds, message.source);
+        this.ack(message.rid);
+        return;
+      case 'removeParticipants':
+        room.moderation.remove(participant, message.participantIds);
+        this.ack(message.rid);
+        return;
+      case 'setModerator':
+        room.moderation.setModerator(participant, message.participantId, message.moderator);
+        this.ack(message.rid);
+        return;
       case 'e2eeGroupCreated':
       case 'e2eeAdmit':
       case 'e2eeKeyPackage':
@@ -254,7 +295,9 @@ export class SignalingConnection implements ParticipantSink {
 
   /** Authorises a join: a guest only for the meeting its token names, a user only in their organisation. */
   private async join(message: ClientMessageOf<'join'>, receivedAt: number): Promise<void> {
-    if (this.participant || this.joining) throw new AppError(409, 'already_joined', 'Already in a meeting');
+    if (this.participant || this.joining || this.waitingId !== null) {
+      throw new AppError(409, 'already_joined', 'Already in a meeting');
+    }
     this.joining = true;
     this.steps.joining(receivedAt);
     try {
@@ -270,13 +313,17 @@ export class SignalingConnection implements ParticipantSink {
         iceServers,
         ...(guestToken !== undefined && { guestToken }),
       };
-      const { room, participant } = await this.deps.rooms.join(meeting, principal, this, reply, identityKey);
+      const { room, entry } = await this.deps.rooms.join(meeting, principal, this, reply, identityKey);
       this.room = room;
-      this.participant = participant;
       if (this.joinTimer) clearTimeout(this.joinTimer);
       this.joinTimer = null;
-      // The socket may have gone while we waited for the media server.
-      if (this.isClosed) room.leave(participant, 'disconnected');
+      if (entry.waiting) {
+        this.waitingId = entry.id;
+        if (this.isClosed) room.stopWaiting(entry.id);
+      } else if (this.isClosed) {
+        // The socket went while we waited for the media server.
+        room.leave(entry.participant, 'disconnected');
+      }
     } finally {
       this.joining = false;
     }
@@ -340,6 +387,7 @@ export class SignalingConnection implements ParticipantSink {
     if (this.joinTimer) clearTimeout(this.joinTimer);
     const participant = this.participant;
     if (participant && this.room && !participant.left) this.room.leave(participant, 'disconnected');
+    if (this.waitingId !== null) this.room?.stopWaiting(this.waitingId);
   }
 }
 

@@ -33,7 +33,10 @@ export class JoinSteps {
    */
   sent(message: ServerMessage): void {
     if (this.joinAt === null) return;
-    if (message.type === 'joined') {
+    if (message.type === 'waiting') {
+      // How long a lobby takes is people's decision, not the server's.
+      this.joinAt = null;
+    } else if (message.type === 'joined') {
       this.metrics.joinStep('join_to_joined', since(this.joinAt));
       const othersPublish = message.participants.some(
         (p) => p.id !== message.participantId && p.tracks.length > 0,

@@ -82,7 +82,16 @@ class TestDirectory implements PrincipalSource, MeetingLookup, E2eeAnchorStore {
     return false;
   }
   meeting(id: string, organisationId: string, name: string, e2ee = false, ownerId = 'owner'): MeetingRecord {
-    const record = { id, organisationId, ownerId, name, e2ee, e2eeAnchorKey: null, passcodeHash: null };
+    const record = {
+      id,
+      organisationId,
+      ownerId,
+      name,
+      e2ee,
+      e2eeAnchorKey: null,
+      passcodeHash: null,
+      lobby: 'off' as const,
+    };
     this.meetings.set(id, record);
     return record;
   }

@@ -1,0 +1,106 @@
+import type { LobbyMode, WaitingInfo } from '@conclave/protocol';
+import type { Principal } from '../domain';
+import type { JoinReply } from './meeting-room';
+import type { ParticipantSink } from './participant';
+import { personKey } from './roles';
+
+/** Someone waiting to be let in, with everything their join needs once a moderator admits them. */
+export interface Knock {
+  /** Becomes their participant id: an E2EE admission signed in the lobby names it. */
+  id: string;
+  principal: Principal;
+  sink: ParticipantSink;
+  reply: JoinReply;
+  identityKey?: Uint8Array;
+  since: string;
+  /** Signed by the anchor's device when its person admitted them (E2EE-ADMIT). */
+  admission?: string;
+  cancelTimer: () => void;
+}
+
+/** What the lobby decides about someone who joins. */
+export type Door = 'enter' | 'wait' | 'refused';
+
+/**
+ * A meeting room's lobby (MEET-LOBBY): who waits, and what the room remembers about people for as
+ * long as it lasts. Whoever a moderator let in comes back after a dropped connection without waiting
+ * again; whoever was removed waits again whatever the meeting's setting; whoever was turned away is
+ * refused. It is pure bookkeeping: the room does the admitting and the telling.
+ */
+export class Lobby {
+  private readonly knocks = new Map<string, Knock>();
+  private readonly passes = new Set<string>();
+  private readonly removed = new Set<string>();
+  private readonly refused = new Set<string>();
+
+  constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.knocks.size;
+  }
+
+  get full(): boolean {
+    return this.knocks.size >= this.capacity;
+  }
+
+  /** Moderators always enter; others per the meeting's setting and what they did here before. */
+  door(principal: Principal, mode: LobbyMode, moderator: boolean): Door {
+    if (moderator) return 'enter';
+    const key = personKey(principal);
+    if (this.refused.has(key)) return 'refused';
+    if (this.removed.has(key)) return 'wait';
+    if (this.passes.has(key)) return 'enter';
+    if (mode === 'everyone' || (mode === 'guests' && principal.kind === 'guest')) return 'wait';
+    return 'enter';
+  }
+
+  add(knock: Knock): void {
+    this.knocks.set(knock.id, knock);
+  }
+
+  get(id: string): Knock | undefined {
+    return this.knocks.get(id);
+  }
+
+  /** Takes someone out of the lobby (admitted, turned away, or gone): their timer stops. */
+  take(id: string): Knock | undefined {
+    const knock = this.knocks.get(id);
+    if (!knock) return undefined;
+    this.knocks.delete(id);
+    knock.cancelTimer();
+    return knock;
+  }
+
+  /** A moderator let them in. */
+  pass(principal: Principal): void {
+    const key = personKey(principal);
+    this.passes.add(key);
+    this.removed.delete(key);
+  }
+
+  /** A moderator turned them away: they are refused for as long as the room lasts. */
+  refuse(principal: Principal): void {
+    this.refused.add(personKey(principal));
+  }
+
+  /** A moderator removed them: they may come back only through the lobby. */
+  remove(principal: Principal): void {
+    const key = personKey(principal);
+    this.passes.delete(key);
+    this.removed.add(key);
+  }
+
+  all(): Knock[] {
+    return [...this.knocks.values()];
+  }
+
+  list(): WaitingInfo[] {
+    return this.all().map((k) => ({
+      id: k.id,
+      displayName: k.principal.displayName,
+      kind: k.principal.kind,
+      since: k.since,
+      ...(k.identityKey && { identityKey: Buffer.from(k.identityKey).toString('base64url') }),
+    }));
+  }
+}

@@ -1,0 +1,115 @@
+import type { TrackSource } from '@conclave/protocol';
+import { AppError } from '../common/errors';
+import type { MeetingRecord, Principal } from '../domain';
+import type { Participant } from './participant';
+import { isModeratorByRole, personKey } from './roles';
+
+/** What moderation needs of its room. */
+export interface ModeratedRoom {
+  readonly meeting: MeetingRecord;
+  readonly participants: ReadonlyMap<string, Participant>;
+  /** Stops the media server forwarding the participant's `source` and tells everyone it is muted. */
+  forceMute(p: Participant, source: TrackSource): Promise<void>;
+  /** Closes the participant's connections and keeps them out until admitted again. */
+  remove(p: Participant, message: string): void;
+  /** The participant's roster entry changed (it became or stopped being a moderator). */
+  changed(p: Participant): void;
+}
+
+const forbidden = (message: string) => new AppError(403, 'forbidden', message);
+
+/**
+ * Who moderates a meeting and what they may do to others (MEET-MODERATORS, MEET-MOD-MUTE,
+ * MEET-MOD-REMOVE). Moderators by role act on everyone else; promoted moderators on everyone but
+ * moderators by role and each other. "All" means everyone but the moderators.
+ */
+export class Moderation {
+  /** People the owner (or a Superuser or Administrator) made moderators, for as long as the room lasts. */
+  private readonly promoted = new Set<string>();
+
+  constructor(private readonly room: ModeratedRoom) {}
+
+  isModerator(principal: Principal): boolean {
+    return isModeratorByRole(principal, this.room.meeting) || this.promoted.has(personKey(principal));
+  }
+
+  assertModerator(actor: Participant): void {
+    if (!actor.moderator) throw forbidden('Only the meeting’s moderators may do this');
+  }
+
+  /** Mutes `source` of the targets; unless `allowUnmute`, they cannot unmute it themselves. */
+  async mute(
+    actor: Participant,
+    ids: string[] | undefined,
+    source: TrackSource,
+    allowUnmute: boolean,
+  ): Promise<void> {
+    for (const target of this.targets(actor, ids)) {
+      if (allowUnmute) target.muteLocks.delete(source);
+      else target.muteLocks.add(source);
+      await this.room.forceMute(target, source);
+      target.sink.send({
+        type: 'mutedByModerator',
+        source,
+        moderatorName: actor.displayName,
+        canUnmute: allowUnmute,
+      });
+    }
+  }
+
+  /** Lets the targets (none named: everyone a moderator muted) unmute `source` again. */
+  allowUnmute(actor: Participant, ids: string[] | undefined, source: TrackSource): void {
+    this.assertModerator(actor);
+    const targets = ids
+      ? this.targets(actor, ids)
+      : [...this.room.participants.values()].filter((p) => p.muteLocks.has(source));
+    for (const target of targets) {
+      if (!target.muteLocks.delete(source)) continue;
+      target.sink.send({ type: 'unmuteAllowed', source, moderatorName: actor.displayName });
+    }
+  }
+
+  remove(actor: Participant, ids: string[] | undefined): void {
+    for (const target of this.targets(actor, ids)) {
+      this.promoted.delete(personKey(target.principal));
+      this.room.remove(target, `${actor.displayName} removed you from the meeting`);
+    }
+  }
+
+  /** Only moderators by role promote and demote; moderators by role stay moderators. */
+  setModerator(actor: Participant, id: string, moderator: boolean): void {
+    if (!isModeratorByRole(actor.principal, this.room.meeting)) {
+      throw forbidden('Only the owner, Superusers and Administrators make others moderators');
+    }
+    const target = this.room.participants.get(id);
+    if (!target) throw new AppError(404, 'not_found', 'Nobody by that id is in the meeting', 'participantId');
+    if (isModeratorByRole(target.principal, this.room.meeting)) {
+      throw new AppError(409, 'invalid_state', `${target.displayName} is a moderator by their role`);
+    }
+    const key = personKey(target.principal);
+    if (moderator) this.promoted.add(key);
+    else this.promoted.delete(key);
+    if (target.moderator === moderator) return;
+    target.moderator = moderator;
+    this.room.changed(target);
+  }
+
+  /**
+   * Whom a request names: those gone meanwhile are skipped; naming someone the actor may not act on
+   * refuses the whole request before anything is done.
+   */
+  private targets(actor: Participant, ids: string[] | undefined): Participant[] {
+    this.assertModerator(actor);
+    const present = [...this.room.participants.values()];
+    if (!ids) return present.filter((p) => p !== actor && !p.moderator);
+    const byRole = isModeratorByRole(actor.principal, this.room.meeting);
+    const targets = ids.flatMap((id) => this.room.participants.get(id) ?? []);
+    for (const target of targets) {
+      if (target === actor) continue;
+      if (isModeratorByRole(target.principal, this.room.meeting) || (target.moderator && !byRole)) {
+        throw forbidden(`${target.displayName} is a moderator: you cannot do this to them`);
+      }
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,15 @@
+import type { MeetingRecord, Principal } from '../domain';
+
+/**
+ * Moderators by role wherever they join (MEET-MODERATORS): the meeting's owner and the organisation's
+ * Superusers and Administrators. Others become moderators only when one of these promotes them.
+ */
+export function isModeratorByRole(principal: Principal, meeting: MeetingRecord): boolean {
+  if (principal.kind !== 'user' || principal.organisationId !== meeting.organisationId) return false;
+  return principal.userId === meeting.ownerId || principal.role !== 'user';
+}
+
+/** One person across connections: a user by account, a guest by the token it was issued. */
+export function personKey(principal: Principal): string {
+  return principal.kind === 'user' ? `user:${principal.userId}` : `guest:${principal.guestId}`;
+}
