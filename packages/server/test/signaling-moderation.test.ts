@@ -43,7 +43,7 @@ describe('moderating a meeting', { skip }, () => {
   const enter = async (who: TestClient | string, meetingId: string): Promise<Joined> => {
     const { s, reply } = await join(who, meetingId);
     assert.equal(reply.type, 'joined', JSON.stringify(reply));
-    return { s, id: (reply).participantId };
+    return { s, id: reply.participantId };
   };
   /** Publishes a microphone and a camera (synthetic offer: Janus answers, no media flows). */
   const publish = async (p: Joined) => {
@@ -169,6 +169,29 @@ describe('moderating a meeting', { skip }, () => {
       'ack',
     );
     await update(guest, carolP, (p) => muted(p, 'microphone') === false);
+  });
+
+  test('MEET-MOD-MUTE: reconnecting does not lift a moderator’s mute', async () => {
+    const m = await meeting('Mute sticks');
+    const owner = await enter(bob, m.id);
+    const first = await enter(dave, m.id);
+    await owner.s.request({
+      type: 'muteParticipants',
+      participantIds: [first.id],
+      source: 'microphone',
+      allowUnmute: false,
+    });
+    await first.s.next('mutedByModerator');
+    first.s.ws.terminate();
+    await owner.s.next('participantLeft', (x) => x.participantId === first.id);
+    const again = await enter(dave, m.id);
+    const told = await again.s.next('mutedByModerator');
+    assert.deepEqual([told.source, told.moderatorName, told.canUnmute], ['microphone', 'Bob', false]);
+    await publish(again);
+    const seen = await update(owner, again, (p) => p.tracks.length === 2);
+    assert.equal(muted(seen.participant, 'microphone'), true, 'published muted');
+    const unmute = await again.s.request({ type: 'setMute', source: 'microphone', muted: false });
+    assert.equal(outcome(unmute), 'muted_by_moderator');
   });
 
   test('MEET-MOD-MUTE: mute all cameras mutes everyone but the moderators; those allowed may unmute', async () => {

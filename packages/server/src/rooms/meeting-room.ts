@@ -252,7 +252,8 @@ export class MeetingRoom {
       if (this.isClosed) throw new RoomClosedError('The meeting room closed');
       if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
       const now = this.ctx.clock.now();
-      const participant = new Participant(id, principal, sink, now.toISOString(), moderator);
+      const locks = this.moderation.locksOf(principal);
+      const participant = new Participant(id, principal, sink, now.toISOString(), moderator, locks);
       this.participants.set(participant.id, participant);
       this.ctx.metrics?.participantJoined(principal.kind);
       const isOwner = principal.kind === 'user' && principal.userId === this.meeting.ownerId;
@@ -270,6 +271,7 @@ export class MeetingRoom {
         ...(e2ee && { e2ee }),
         ...(moderator && { lobby: this.lobby.list() }),
       });
+      this.moderation.remind(participant);
       this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
       this.ctx.logger.info(
         { meetingId: this.meeting.id, participantId: participant.id, kind: principal.kind },

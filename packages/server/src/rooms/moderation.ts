@@ -26,11 +26,28 @@ const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 export class Moderation {
   /** People the owner (or a Superuser or Administrator) made moderators, for as long as the room lasts. */
   private readonly promoted = new Set<string>();
+  /** What moderators muted and did not allow unmuting, by person: a new connection finds it muted. */
+  private readonly locks = new Map<string, Map<TrackSource, string>>();
 
   constructor(private readonly room: ModeratedRoom) {}
 
   isModerator(principal: Principal): boolean {
     return isModeratorByRole(principal, this.room.meeting) || this.promoted.has(personKey(principal));
+  }
+
+  /** The sources a moderator keeps muted for this person. */
+  locksOf(principal: Principal): Map<TrackSource, string> {
+    const key = personKey(principal);
+    let locks = this.locks.get(key);
+    if (!locks) this.locks.set(key, (locks = new Map()));
+    return locks;
+  }
+
+  /** Reminds a participant who came back of what a moderator keeps muted. */
+  remind(p: Participant): void {
+    for (const [source, moderatorName] of p.muteLocks) {
+      p.sink.send({ type: 'mutedByModerator', source, moderatorName, canUnmute: false });
+    }
   }
 
   assertModerator(actor: Participant): void {
@@ -46,7 +63,7 @@ export class Moderation {
   ): Promise<void> {
     for (const target of this.targets(actor, ids)) {
       if (allowUnmute) target.muteLocks.delete(source);
-      else target.muteLocks.add(source);
+      else target.muteLocks.set(source, actor.displayName);
       await this.room.forceMute(target, source);
       target.sink.send({
         type: 'mutedByModerator',

@@ -22,8 +22,6 @@ export class Participant {
   readonly tracks = new Map<TrackSource, PublishedTrack>();
   /** Mute wishes, kept for tracks that are not published yet. */
   readonly muted = new Map<TrackSource, boolean>();
-  /** Sources a moderator muted and has not allowed it to unmute (MEET-MOD-MUTE). */
-  readonly muteLocks = new Set<TrackSource>();
   publisher: Publisher | null = null;
   subscriber: Subscriber | null = null;
   left = false;
@@ -35,7 +33,14 @@ export class Participant {
     readonly joinedAt: string,
     /** May admit, mute and remove others (MEET-MODERATORS). */
     public moderator: boolean,
-  ) {}
+    /**
+     * Sources a moderator muted and has not allowed it to unmute (MEET-MOD-MUTE), with the
+     * moderator's name; the person's, so that it outlasts a reconnection.
+     */
+    readonly muteLocks = new Map<TrackSource, string>(),
+  ) {
+    for (const source of muteLocks.keys()) this.muted.set(source, true);
+  }
 
   get displayName(): string {
     return this.principal.displayName;
