@@ -1,10 +1,12 @@
 import type { ParticipantInfo, TrackSource } from '@conclave/protocol';
 import { createLocalTrack } from './devices';
-import { MediaDeviceError, toConclaveError, type ConclaveError } from './errors';
+import { ConclaveError, MediaDeviceError, toConclaveError } from './errors';
 import { LocalTrackPublication, RemoteTrackPublication, type TrackPublication } from './publication';
 import { SerialQueue } from './serial';
 
 export type ParticipantKind = 'user' | 'guest';
+
+type Identity = Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt' | 'moderator'>;
 
 /** Someone in the meeting: this client (LocalParticipant) or another one (RemoteParticipant). */
 export abstract class Participant {
@@ -12,12 +14,14 @@ export abstract class Participant {
   protected _displayName: string;
   protected _kind: ParticipantKind;
   protected _joinedAt: string;
+  protected _moderator: boolean;
 
-  constructor(info: Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt'>) {
+  constructor(info: Identity) {
     this._id = info.id;
     this._displayName = info.displayName;
     this._kind = info.kind;
     this._joinedAt = info.joinedAt;
+    this._moderator = info.moderator;
   }
 
   get id(): string {
@@ -32,6 +36,10 @@ export abstract class Participant {
   }
   get joinedAt(): string {
     return this._joinedAt;
+  }
+  /** Admits, mutes and removes others (the owner, Superusers, Administrators, and whom they promote). */
+  get isModerator(): boolean {
+    return this._moderator;
   }
 
   abstract get isLocal(): boolean;
@@ -97,8 +105,9 @@ export class RemoteParticipant extends Participant {
   /** @internal Applies a roster entry and reports what changed. */
   update(info: ParticipantInfo): RemoteUpdate {
     const result: RemoteUpdate = { muted: [], unmuted: [], unpublished: [], changed: false };
-    if (info.displayName !== this._displayName) {
+    if (info.displayName !== this._displayName || info.moderator !== this._moderator) {
       this._displayName = info.displayName;
+      this._moderator = info.moderator;
       result.changed = true;
     }
     const listed = new Set<TrackSource>();
@@ -161,9 +170,16 @@ export class LocalParticipant extends Participant {
   ]);
   private readonly ops = new SerialQueue();
   private link: LocalMediaLink | null = null;
+  /** Sources a moderator muted without allowing this participant to unmute them. */
+  private readonly locks = new Set<TrackSource>();
 
   constructor(private readonly observer: LocalParticipantObserver) {
-    super({ id: '', displayName: '', kind: 'guest', joinedAt: '' });
+    super({ id: '', displayName: '', kind: 'guest', joinedAt: '', moderator: false });
+  }
+
+  /** False while a moderator keeps `source` muted (MEET-MOD-MUTE): turning it on is refused. */
+  canUnmute(source: TrackSource): boolean {
+    return !this.locks.has(source);
   }
 
   get isLocal(): true {
@@ -216,11 +232,31 @@ export class LocalParticipant extends Participant {
   }
 
   /** @internal Identity as the server knows it. */
-  setIdentity(info: Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt'>): void {
+  setIdentity(info: Identity): void {
     this._id = info.id;
     this._displayName = info.displayName;
     this._kind = info.kind;
     this._joinedAt = info.joinedAt;
+    this._moderator = info.moderator;
+  }
+
+  /** @internal A moderator muted `source` (the server already stopped forwarding it); it goes off here too. */
+  mutedByModerator(source: TrackSource, canUnmute: boolean): Promise<void> {
+    if (canUnmute) this.locks.delete(source);
+    else this.locks.add(source);
+    return this.ops.run(async () => {
+      if (!this.pub(source).muted) await this.setEnabled(source, false);
+    });
+  }
+
+  /** @internal A moderator lets this participant unmute `source` again. */
+  unmuteAllowed(source: TrackSource): void {
+    this.locks.delete(source);
+  }
+
+  /** @internal The room left the meeting: what moderators decided there no longer holds. */
+  forgetModeration(): void {
+    this.locks.clear();
   }
 
   /** @internal Opens the sources that should start on; a source that fails starts off (the error is reported). */
@@ -285,6 +321,9 @@ export class LocalParticipant extends Participant {
 
   private async setEnabled(source: TrackSource, enabled: boolean): Promise<void> {
     const publication = this.pub(source);
+    if (enabled && this.locks.has(source)) {
+      throw new ConclaveError('muted_by_moderator', 'A moderator muted you; they have to let you unmute');
+    }
     if (enabled) {
       let track = publication.track;
       if (!track || track.readyState === 'ended') {

@@ -9,6 +9,7 @@ export type ServerEnd = Pick<ServerMessageOf<'disconnected'>, 'reason' | 'messag
 const FINAL_SERVER_REASONS = [
   'left',
   'removed',
+  'rejected',
   'replaced',
   'meeting_ended',
   'session_ended',
@@ -26,6 +27,8 @@ const FINAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   // The passcode was changed or removed meanwhile: the person must be asked again.
   'passcode_required',
   'passcode_wrong',
+  // Turned away from the lobby: asking again is refused while the meeting lasts.
+  'rejected',
 ]);
 
 /** The first attempt follows the loss quickly: most drops are a server restart or a network blip. */

@@ -1,10 +1,11 @@
-import type { LeaveReason } from '@conclave/protocol';
+import type { LeaveReason, TrackSource, WaitingInfo } from '@conclave/protocol';
 import type { E2eeState } from './e2ee/controller';
 import type { ConclaveError } from './errors';
 import type { Participant, RemoteParticipant } from './participant';
 import type { LocalTrackPublication, RemoteTrackPublication, TrackPublication } from './publication';
 
-export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+/** `waiting`: in the meeting's lobby until a moderator admits (then `connected`) or rejects. */
+export type ConnectionState = 'disconnected' | 'connecting' | 'waiting' | 'connected' | 'reconnecting';
 
 /** Why a room ended up disconnected. */
 export type DisconnectReason =
@@ -12,6 +13,8 @@ export type DisconnectReason =
   | 'left'
   /** A moderator removed this participant. */
   | 'removed'
+  /** A moderator did not let this participant in from the lobby (or nobody did in time). */
+  | 'rejected'
   /** The same person joined again from elsewhere and this connection was replaced. */
   | 'replaced'
   /** The meeting was deleted while this client was in it. */
@@ -50,6 +53,12 @@ export interface RoomEvents {
   disconnected: [reason: DisconnectReason, error?: ConclaveError];
   /** End-to-end encryption changed: group status, epoch, Codewords, security code. */
   e2eeChanged: [state: E2eeState];
+  /** Moderators only: who waits in the lobby now (everyone, on every change). */
+  lobbyChanged: [waiting: readonly WaitingInfo[]];
+  /** A moderator muted this participant's `source`; it may turn it on again itself only if `canUnmute`. */
+  mutedByModerator: [source: TrackSource, moderatorName: string, canUnmute: boolean];
+  /** A moderator lets this participant turn `source` on again. */
+  unmuteAllowed: [source: TrackSource, moderatorName: string];
   /** Something went wrong that did not end the meeting (a refused request, a failing device…). */
   error: [error: ConclaveError];
 }

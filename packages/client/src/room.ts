@@ -1,5 +1,5 @@
 import { warmUpMls } from '@conclave/e2ee';
-import { SIGNALING_PATH, type TrackSource } from '@conclave/protocol';
+import { SIGNALING_PATH, type TrackSource, type WaitingInfo } from '@conclave/protocol';
 import { listDevices, type DeviceKind } from './devices';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { loadDeviceIdentity } from './e2ee/identity-store';
@@ -78,6 +78,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Kept across reconnects: the device identity and the media worker outlive a session. */
   private e2eeSetup: E2eeSetup | null = null;
   private _e2ee: E2eeState | null = null;
+  private _lobby: readonly WaitingInfo[] = [];
 
   constructor(options: RoomOptions = {}) {
     super();
@@ -94,16 +95,31 @@ export class Room extends TypedEmitter<RoomEvents> {
     });
     this.roster = new Roster(this.localParticipant, this);
     this.sessionObserver = {
+      onWaiting: (waiting) => {
+        this._meeting = waiting.meeting;
+        this.keepGuestToken(waiting.guestToken);
+        this.setState('waiting');
+      },
       onJoined: (joined) => {
         this._meeting = joined.meeting;
-        if (joined.guestToken !== undefined && this.connectOptions) {
-          const { displayName: _named, ...rest } = this.connectOptions;
-          this.connectOptions = { ...rest, guestToken: joined.guestToken };
-        }
+        this.keepGuestToken(joined.guestToken);
         this.roster.reset(joined, this._state === 'reconnecting');
+        this.setLobby(joined.lobby ?? []);
         this.setState('connected');
       },
       onRoster: (message) => this.roster.apply(message),
+      onModeration: (message) => {
+        if (message.type === 'lobby') {
+          this.setLobby(message.waiting);
+        } else if (message.type === 'mutedByModerator') {
+          const { source, moderatorName, canUnmute } = message;
+          void this.localParticipant.mutedByModerator(source, canUnmute).catch(() => undefined);
+          this.emit('mutedByModerator', source, moderatorName, canUnmute);
+        } else {
+          this.localParticipant.unmuteAllowed(message.source);
+          this.emit('unmuteAllowed', message.source, message.moderatorName);
+        }
+      },
       onE2ee: (state) => {
         this._e2ee = state;
         this.emit('e2eeChanged', state);
@@ -126,6 +142,11 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** End-to-end encryption as this client sees it; null in a meeting without E2EE. */
   get e2ee(): E2eeState | null {
     return this._e2ee;
+  }
+
+  /** Moderators only: who waits in the lobby (name, account or guest, E2EE identity key). */
+  get lobby(): readonly WaitingInfo[] {
+    return this._lobby;
   }
 
   get remoteParticipants(): ReadonlyMap<string, RemoteParticipant> {
@@ -158,7 +179,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     } catch (err) {
       const error = toConclaveError(err, 'connection_failed', 'Could not join the meeting');
       // Unless disconnect() came first and already ended everything.
-      if (this.session === session) this.finish('join_failed', error);
+      if (this.session === session)
+        this.finish(error.code === 'rejected' ? 'rejected' : 'join_failed', error);
       throw error;
     }
   }
@@ -214,6 +236,77 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Receive counters of every remote track currently subscribed. */
   async getMediaStats(): Promise<MediaStats[]> {
     return this.session ? this.session.getStats() : [];
+  }
+
+  // ---- moderation (moderators only; the server refuses others with `forbidden`) ----
+
+  /** Lets people in from the lobby (MEET-LOBBY); under E2EE, with admissions this device signs. */
+  admit(participantIds: readonly string[]): Promise<void> {
+    const ids = new Set(participantIds);
+    return this.connected().admit(this._lobby.filter((w) => ids.has(w.id)));
+  }
+
+  /** Turns people in the lobby away; they are told so. */
+  reject(participantIds: readonly string[]): Promise<void> {
+    return this.connected().moderate({ type: 'reject', participantIds: [...participantIds] });
+  }
+
+  /**
+   * Mutes others' microphone or camera (MEET-MOD-MUTE); without `participantIds`, everyone but the
+   * moderators. They may turn it on again themselves only if `allowUnmute`.
+   */
+  muteParticipants(options: {
+    source: TrackSource;
+    participantIds?: readonly string[];
+    allowUnmute?: boolean;
+  }): Promise<void> {
+    return this.connected().moderate({
+      type: 'muteParticipants',
+      source: options.source,
+      allowUnmute: options.allowUnmute ?? false,
+      ...(options.participantIds && { participantIds: [...options.participantIds] }),
+    });
+  }
+
+  /** Lets participants a moderator muted turn `source` on again (without `participantIds`: all of them). */
+  allowUnmute(source: TrackSource, participantIds?: readonly string[]): Promise<void> {
+    return this.connected().moderate({
+      type: 'allowUnmute',
+      source,
+      ...(participantIds && { participantIds: [...participantIds] }),
+    });
+  }
+
+  /** Removes participants (MEET-MOD-REMOVE); without `participantIds`, everyone but the moderators. */
+  removeParticipants(participantIds?: readonly string[]): Promise<void> {
+    return this.connected().moderate({
+      type: 'removeParticipants',
+      ...(participantIds && { participantIds: [...participantIds] }),
+    });
+  }
+
+  /** Makes a participant a moderator or no longer one (the owner, Superusers and Administrators only). */
+  setModerator(participantId: string, moderator: boolean): Promise<void> {
+    return this.connected().moderate({ type: 'setModerator', participantId, moderator });
+  }
+
+  private connected(): Session {
+    if (this._state !== 'connected' || !this.session) {
+      throw new ConclaveError('invalid_state', 'Not in the meeting');
+    }
+    return this.session;
+  }
+
+  private setLobby(waiting: readonly WaitingInfo[]): void {
+    if (waiting.length === 0 && this._lobby.length === 0) return;
+    this._lobby = waiting;
+    this.emit('lobbyChanged', waiting);
+  }
+
+  private keepGuestToken(guestToken: string | undefined): void {
+    if (guestToken === undefined || !this.connectOptions) return;
+    const { displayName: _named, ...rest } = this.connectOptions;
+    this.connectOptions = { ...rest, guestToken };
   }
 
   // ---- connection lifecycle ----
@@ -309,6 +402,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.e2eeSetup?.media.close();
     this.e2eeSetup = null;
     this._e2ee = null;
+    this.setLobby([]);
+    this.localParticipant.forgetModeration();
     const wasDisconnected = this._state === 'disconnected';
     this.setState('disconnected');
     if (!wasDisconnected) this.emit('disconnected', reason, ...(error ? [error] : []));

@@ -39,6 +39,7 @@ export class Roster {
         displayName: '',
         kind: 'guest',
         joinedAt: new Date().toISOString(),
+        moderator: false,
       },
     );
     const present = new Set<string>();

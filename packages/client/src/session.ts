@@ -1,5 +1,11 @@
 import { toBase64Url } from '@conclave/e2ee';
-import type { IceServerInfo, ServerMessage, ServerMessageOf, TrackSource } from '@conclave/protocol';
+import type {
+  IceServerInfo,
+  ServerMessage,
+  ServerMessageOf,
+  TrackSource,
+  WaitingInfo,
+} from '@conclave/protocol';
 import { E2eeController, type E2eeSetup, type E2eeState } from './e2ee/controller';
 import { leaking } from './e2ee/leak-guard';
 import { E2eeMedia } from './e2ee/media';
@@ -9,7 +15,7 @@ import type { LocalMediaLink, LocalParticipant } from './participant';
 import { preparePublisherConnection, Publisher } from './publisher';
 import type { ServerEnd } from './reconnect';
 import type { RosterMessage } from './roster';
-import { SignalingClient, type SocketFactory } from './signaling';
+import { SignalingClient, type RequestMessage, type SocketFactory } from './signaling';
 import type { MediaStats } from './stats';
 import { expectsSubscription } from './streams';
 import { Subscriber, type ReceivedStream } from './subscriber';
@@ -25,6 +31,12 @@ const SUBSCRIBE_FIRST_MAX_MS = 400;
 /** How often an E2EE session checks that its camera's frames pass through the encrypting worker. */
 const LEAK_CHECK_MS = 1_000;
 
+/** What moderators ask of the server. */
+export type ModerationRequest = Extract<
+  RequestMessage,
+  { type: 'admit' | 'reject' | 'muteParticipants' | 'allowUnmute' | 'removeParticipants' | 'setModerator' }
+>;
+
 export interface JoinRequest {
   meetingId: string;
   guestToken?: string;
@@ -38,9 +50,13 @@ export interface JoinRequest {
 
 /** What a session reports to its room. A closed session reports nothing more. */
 export interface SessionObserver {
+  /** The meeting's lobby holds this join until a moderator admits (then `onJoined`) or rejects it. */
+  onWaiting(waiting: ServerMessageOf<'waiting'>): void;
   /** The server accepted the join; messages that came after `joined` are delivered once this returns. */
   onJoined(joined: ServerMessageOf<'joined'>): void;
   onRoster(message: RosterMessage): void;
+  /** Who waits in the lobby (moderators only), and what a moderator did to this participant. */
+  onModeration(message: ServerMessageOf<'lobby' | 'mutedByModerator' | 'unmuteAllowed'>): void;
   /** End-to-end encryption changed (group, epoch, Codewords, security code). */
   onE2ee(state: E2eeState): void;
   /** The complete list of received streams, after each answered subscription offer. */
@@ -94,6 +110,9 @@ export class Session implements LocalMediaLink {
   private markSubscribed: () => void = () => {};
   /** Joined and published; until then a failure is reported by establish() itself. */
   private live = false;
+  /** While waiting in the lobby: settles with `joined`, or fails when the wait ends otherwise. */
+  private admission: { resolve: (m: ServerMessageOf<'joined'>) => void; reject: (e: Error) => void } | null =
+    null;
   private closed = false;
 
   constructor(
@@ -108,7 +127,10 @@ export class Session implements LocalMediaLink {
     });
     this.subscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve));
     this.signaling.on('message', (m) => this.receive(m));
-    this.signaling.on('close', () => this.lost(this._serverEnd));
+    this.signaling.on('close', () => {
+      this.stopWaiting();
+      this.lost(this._serverEnd);
+    });
     this.opening = this.signaling.connect();
     this.opening.then(
       () => (this.openingSettled = true),
@@ -133,7 +155,7 @@ export class Session implements LocalMediaLink {
    */
   async establish(request: JoinRequest, local: LocalParticipant, media: Promise<void>): Promise<void> {
     await this.opening;
-    const joined = await this.signaling.request({
+    const reply = await this.signaling.request({
       type: 'join',
       meetingId: request.meetingId,
       ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
@@ -141,6 +163,8 @@ export class Session implements LocalMediaLink {
       ...(request.e2ee && { identityKey: toBase64Url(request.e2ee.identity.publicKey) }),
       ...(request.passcode !== undefined && { passcode: request.passcode }),
     });
+    this.assertOpen();
+    const joined = reply.type === 'waiting' ? await this.waitInLobby(reply) : reply;
     this.assertOpen();
     this.iceServers = joined.iceServers;
     if (joined.e2ee) {
@@ -236,6 +260,56 @@ export class Session implements LocalMediaLink {
     await this.signaling.request({ type: 'setMute', source, muted });
   }
 
+  /** Sends a moderator's request (admit, reject, mute, remove, promote) and waits for the server's ack. */
+  async moderate(request: ModerationRequest): Promise<void> {
+    this.assertOpen();
+    await this.signaling.request(request);
+  }
+
+  /**
+   * Lets people in from the lobby. Under E2EE this device signs their admissions now, if it anchors
+   * the meeting; otherwise the anchor's device is asked when they arrive (docs/e2ee.md).
+   */
+  async admit(waiting: readonly WaitingInfo[]): Promise<void> {
+    const e2ee = this.e2ee;
+    const signed = e2ee
+      ? await Promise.all(
+          waiting.map(async (w) => {
+            const admission = w.identityKey && (await e2ee.admissionFor(w.id, w.identityKey));
+            return admission ? [{ participantId: w.id, admission }] : [];
+          }),
+        )
+      : [];
+    const admissions = signed.flat();
+    await this.moderate({
+      type: 'admit',
+      participantIds: waiting.map((w) => w.id),
+      ...(admissions.length > 0 && { admissions }),
+    });
+  }
+
+  /** Waits for a moderator's decision; the lobby's answer to the join was `waiting`. */
+  private waitInLobby(waiting: ServerMessageOf<'waiting'>): Promise<ServerMessageOf<'joined'>> {
+    const admitted = new Promise<ServerMessageOf<'joined'>>((resolve, reject) => {
+      this.admission = { resolve, reject };
+    });
+    this.observer.onWaiting(waiting);
+    return admitted;
+  }
+
+  /** The lobby wait ended without `joined`: rejected, timed out, or the connection went. */
+  private stopWaiting(): void {
+    const admission = this.admission;
+    if (!admission) return;
+    this.admission = null;
+    const end = this._serverEnd;
+    admission.reject(
+      end?.reason === 'rejected'
+        ? new SignalingError('rejected', end.message)
+        : new ConclaveError('connection_closed', end?.message || 'The connection closed while waiting'),
+    );
+  }
+
   /** Tells the server this participant leaves, waiting briefly for it to confirm. */
   async leave(): Promise<void> {
     if (!this.signaling.isOpen) return;
@@ -258,11 +332,18 @@ export class Session implements LocalMediaLink {
     closePeers(this.peers);
     this.peers = null;
     this.signaling.close();
+    this.stopWaiting();
     this.markSubscribed();
   }
 
   private receive(message: ServerMessage): void {
     if (this.closed) return;
+    if (message.type === 'joined' && this.admission) {
+      const { resolve } = this.admission;
+      this.admission = null;
+      resolve(message);
+      return;
+    }
     if (this.backlog && message.type !== 'disconnected' && message.type !== 'error') {
       this.backlog.push(message);
       return;
@@ -272,6 +353,11 @@ export class Session implements LocalMediaLink {
       case 'participantUpdated':
       case 'participantLeft':
         this.observer.onRoster(message);
+        break;
+      case 'lobby':
+      case 'mutedByModerator':
+      case 'unmuteAllowed':
+        this.observer.onModeration(message);
         break;
       case 'subscriptionOffer':
         void this.subscriberNow().handleOffer(message.sdp, message.streams);

@@ -25,10 +25,17 @@ export type SocketFactory = (url: string, protocol: string) => SocketLike;
 
 /** Messages that expect a reply, and the reply each resolves with. */
 export interface ReplyMap {
-  join: ServerMessageOf<'joined'>;
+  /** `waiting` when the meeting's lobby holds this join: `joined` comes later, if a moderator admits. */
+  join: ServerMessageOf<'joined' | 'waiting'>;
   publish: ServerMessageOf<'publishAnswer'>;
   subscriptionAnswer: ServerMessageOf<'ack'>;
   setMute: ServerMessageOf<'ack'>;
+  admit: ServerMessageOf<'ack'>;
+  reject: ServerMessageOf<'ack'>;
+  muteParticipants: ServerMessageOf<'ack'>;
+  allowUnmute: ServerMessageOf<'ack'>;
+  removeParticipants: ServerMessageOf<'ack'>;
+  setModerator: ServerMessageOf<'ack'>;
   leave: ServerMessageOf<'ack'>;
   ping: ServerMessageOf<'pong'>;
 }
@@ -37,13 +44,19 @@ type WithoutRid<M> = M extends unknown ? Omit<M, 'rid'> : never;
 /** A request as the caller writes it: the client assigns the `rid`. */
 export type RequestMessage = WithoutRid<ClientMessageOf<RequestType>>;
 
-const EXPECTED_REPLY: Record<RequestType, ServerMessage['type']> = {
-  join: 'joined',
-  publish: 'publishAnswer',
-  subscriptionAnswer: 'ack',
-  setMute: 'ack',
-  leave: 'ack',
-  ping: 'pong',
+const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> = {
+  join: ['joined', 'waiting'],
+  publish: ['publishAnswer'],
+  subscriptionAnswer: ['ack'],
+  setMute: ['ack'],
+  admit: ['ack'],
+  reject: ['ack'],
+  muteParticipants: ['ack'],
+  allowUnmute: ['ack'],
+  removeParticipants: ['ack'],
+  setModerator: ['ack'],
+  leave: ['ack'],
+  ping: ['pong'],
 };
 
 export interface SignalingCloseInfo {
@@ -74,7 +87,7 @@ export interface SignalingOptions {
 }
 
 interface Pending {
-  expect: ServerMessage['type'];
+  expect: ReadonlyArray<ServerMessage['type']>;
   resolve: (message: ServerMessage) => void;
   reject: (error: ConclaveError) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -225,11 +238,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     clearTimeout(pending.timer);
     if (message.type === 'error') {
       pending.reject(errorFromFrame(message));
-    } else if (message.type !== pending.expect) {
+    } else if (!pending.expect.includes(message.type)) {
       pending.reject(
         new ConclaveError(
           'protocol_error',
-          `Expected "${pending.expect}" but the server sent "${message.type}"`,
+          `Expected "${pending.expect.join('" or "')}" but the server sent "${message.type}"`,
         ),
       );
     } else {

@@ -181,6 +181,7 @@ export function MeetingStage({
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'Joining the meeting…',
+  waiting: 'Waiting for a moderator to let you in…',
   connected: 'Connected',
   reconnecting: 'Connection lost. Reconnecting…',
   disconnected: 'Disconnected',

@@ -108,6 +108,15 @@ export class E2eeController {
     return this.state;
   }
 
+  /**
+   * The admission of someone waiting in the lobby, signed now as this client's person lets them in;
+   * null unless this device anchors the meeting (only its admissions count).
+   */
+  async admissionFor(participantId: string, identityKey: string): Promise<string | null> {
+    const admission = await this.member.admit(participantId, fromBase64Url(identityKey));
+    return admission && toBase64Url(admission);
+  }
+
   handle(message: E2eeServerMessage): void {
     if (this.closed) return;
     if (message.type === 'e2eeAdmitted') void this.withAnchor(fromBase64Url(message.anchorKey));

@@ -54,7 +54,19 @@ export class FakeServer {
   reachable = true;
   /** When set, joins are refused with this error. */
   refuseJoin: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
+  /** True: joins wait in the lobby until the test calls `admitFromLobby`. */
+  lobby = false;
   private joins = 0;
+  private readonly waiting = new Map<FakeServerSocket, ClientMessageOf<'join'>>();
+
+  /** A moderator let the join waiting on `socket` in: `joined` (without rid) follows. */
+  admitFromLobby(socket: FakeServerSocket = this.socket): void {
+    const join = this.waiting.get(socket);
+    if (!join) throw new Error('Nobody waits on that socket');
+    this.waiting.delete(socket);
+    const { rid: _rid, ...rest } = join;
+    socket.reply(this.joined(rest));
+  }
 
   readonly createSocket: SocketFactory = (url, protocol) => {
     const socket = new FakeServerSocket(this, url, protocol);
@@ -80,6 +92,17 @@ export class FakeServer {
           socket.reply({ type: 'error', rid, ...this.refuseJoin });
           return;
         }
+        if (this.lobby) {
+          this.waiting.set(socket, message);
+          socket.reply({
+            type: 'waiting',
+            rid,
+            participantId: `self-${this.joins + 1}`,
+            meeting: { id: message.meetingId, name: 'Weekly sync' },
+            ...(message.displayName !== undefined && { guestToken: `token-for-${message.displayName}` }),
+          });
+          return;
+        }
         socket.reply(this.joined(message));
         if (this.others.some((p) => p.tracks.length > 0)) socket.reply(socket.subscriptionOffer(this.others));
         return;
@@ -89,6 +112,12 @@ export class FakeServer {
       case 'subscriptionAnswer':
       case 'setMute':
       case 'leave':
+      case 'admit':
+      case 'reject':
+      case 'muteParticipants':
+      case 'allowUnmute':
+      case 'removeParticipants':
+      case 'setModerator':
         socket.reply({ type: 'ack', rid });
         return;
       case 'ping':

@@ -58,5 +58,10 @@ export function recordEvents(room: Room): string[] {
     log.push(`disconnected:${reason}${error ? `:${error.code}` : ''}`),
   );
   room.on('error', (error) => log.push(`error:${error.code}`));
+  room.on('lobbyChanged', (waiting) => log.push(`lobby:${waiting.map((w) => w.displayName).join(',')}`));
+  room.on('mutedByModerator', (source, by, canUnmute) =>
+    log.push(`mutedByModerator:${source}:${by}:${canUnmute}`),
+  );
+  room.on('unmuteAllowed', (source, by) => log.push(`unmuteAllowed:${source}:${by}`));
   return log;
 }
