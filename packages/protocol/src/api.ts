@@ -96,7 +96,6 @@ export const updateMeetingRequestSchema = z
   );
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
 
-/** A meeting as its owner sees it. */
 /** A meeting passcode (MEET-PASSCODE): 4 to 12 digits. */
 export const passcodeSchema = z.string().regex(/^\d{4,12}$/, 'A passcode is 4 to 12 digits');
 
@@ -104,6 +103,7 @@ export const passcodeSchema = z.string().regex(/^\d{4,12}$/, 'A passcode is 4 to
 export const setPasscodeRequestSchema = z.object({ passcode: passcodeSchema });
 export type SetPasscodeRequest = z.infer<typeof setPasscodeRequestSchema>;
 
+/** A meeting as its owner sees it. */
 export interface MeetingView {
   id: string;
   name: string;
