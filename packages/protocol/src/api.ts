@@ -152,6 +152,68 @@ export interface MeetingPublicView {
   lobby: LobbyMode;
 }
 
+/**
+ * MEET-DIRECTORY: what the people of an organisation can find of each other. Room systems will be a
+ * third kind of entry.
+ */
+export const DIRECTORY_KINDS = ['user', 'meeting'] as const;
+export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
+
+/** Entries of each kind a search returns at most; narrower search text finds the rest. */
+export const DIRECTORY_LIMIT = 50;
+
+/** GET /api/directory?q=…&kind=…: everything of the caller's organisation that the text occurs in. */
+export const directoryQuerySchema = z.object({
+  /** Matched case-insensitively, as a plain substring (% and _ are no wildcards); empty lists all. */
+  q: textSchema({ label: 'Search text', min: 0, max: 100 }).optional(),
+  /** Only entries of this kind. */
+  kind: z.enum(DIRECTORY_KINDS).optional(),
+});
+export type DirectoryQuery = z.input<typeof directoryQuerySchema>;
+
+/** Both kinds of entry say whether the caller may hide or show them (MEET-HIDE). */
+interface DirectoryEntryBase {
+  /**
+   * Left out of the directory. Only those who may show it again see a hidden entry at all: the owner of
+   * a meeting, Superusers and Administrators; for a hidden Administrator, only that Administrator.
+   */
+  hidden: boolean;
+  /** The caller may hide or show this entry; never for a one-time meeting, which stays hidden. */
+  canHide: boolean;
+}
+
+export interface DirectoryUserEntry
+  extends DirectoryEntryBase, Pick<UserView, 'id' | 'displayName' | 'email' | 'role'> {
+  kind: 'user';
+}
+
+export interface DirectoryMeetingEntry
+  extends
+    DirectoryEntryBase,
+    Pick<
+      MeetingView,
+      'id' | 'name' | 'description' | 'extension' | 'joinUrl' | 'e2ee' | 'hasPasscode' | 'oneTime'
+    > {
+  kind: 'meeting';
+  ownerName: string;
+}
+
+export type DirectoryEntry = DirectoryUserEntry | DirectoryMeetingEntry;
+
+export interface DirectoryView {
+  /** People, then meetings, each sorted by name; at most DIRECTORY_LIMIT of each. */
+  entries: DirectoryEntry[];
+  /** Kinds that had more matches than DIRECTORY_LIMIT. */
+  truncated: DirectoryKind[];
+}
+
+/**
+ * PATCH /api/users/:id: hides or shows a person in the directory. Superusers and Administrators may,
+ * for Users and Superusers; an Administrator also for themself. The answer is the caller's entry for them.
+ */
+export const updateUserRequestSchema = z.object({ hidden: z.boolean() });
+export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
+
 export const guestTokenRequestSchema = z.object({ displayName: displayNameSchema });
 export type GuestTokenRequest = z.infer<typeof guestTokenRequestSchema>;
 

@@ -8,6 +8,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
+import { directoryRoutes, userRoutes } from './directory';
 import type { LiveMeetings } from './domain';
 import {
   createLogger,
@@ -166,6 +167,8 @@ function apiRoutes(services: Services, media: MediaPlaneLifecycle, live: LiveMee
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
       await signedIn.register(meetingRoutes(meetings, authenticator, live), { prefix: '/meetings' });
+      await signedIn.register(directoryRoutes(services.directory, authenticator), { prefix: '/directory' });
+      await signedIn.register(userRoutes(services.directory, authenticator), { prefix: '/users' });
     });
   };
 }

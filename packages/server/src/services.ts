@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from './auth';
 import { systemClock, type Clock } from './common/clock';
 import type { Database } from './db';
+import { DirectoryService, DirectoryStore } from './directory';
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 
@@ -35,6 +36,8 @@ export interface Services {
   meetingStore: MeetingStore;
   /** The passcode check at a meeting's door (the signaling join). */
   meetingEntry: PasscodeGate;
+  /** Searching the organisation's people and meetings, and hiding people from it. */
+  directory: DirectoryService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -59,5 +62,6 @@ export function createServices(deps: ServiceDeps): Services {
     ),
     meetingStore,
     meetingEntry: new PasscodeGate(clock, deps.passcodeLimits),
+    directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
   };
 }

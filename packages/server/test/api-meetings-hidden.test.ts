@@ -7,14 +7,19 @@ import { createTestDatabase, describeEachDatabase, type TestDatabase } from './s
 describeEachDatabase('meetings API: hiding', (kind) => {
   let database: TestDatabase;
   let t: TestApp;
+  let ada: TestClient;
   let bob: TestClient;
   let carol: TestClient;
+  let sam: TestClient;
 
   before(async () => {
     database = await createTestDatabase(kind);
     t = await startTestApp(database);
-    const { session } = await setUp(t);
-    [bob, carol] = await signedInUsers(t, database, session.organisation.id, ['Bob', 'Carol']);
+    const { session, client } = await setUp(t);
+    ada = client;
+    [bob, carol, sam] = await signedInUsers(t, database, session.organisation.id, ['Bob', 'Carol', 'Sam'], {
+      Sam: 'superuser',
+    });
   });
   after(async () => {
     await t?.close();
@@ -23,7 +28,7 @@ describeEachDatabase('meetings API: hiding', (kind) => {
 
   const view = async (id: string) => (await bob.get(`/api/meetings/${id}`)).json<MeetingView>();
 
-  test('MEET-HIDE: the owner hides a meeting and shows it again; no one else can', async () => {
+  test('MEET-HIDE: the owner hides a meeting and shows it again; another User cannot', async () => {
     const m = (await bob.post('/api/meetings', { name: 'Skunkworks' })).json<MeetingView>();
     assert.equal(m.hidden, false, 'shown unless hidden');
     const hide = await bob.patch(`/api/meetings/${m.id}`, { hidden: true });
@@ -39,6 +44,53 @@ describeEachDatabase('meetings API: hiding', (kind) => {
     assert.equal((await bob.patch(`/api/meetings/${m.id}`, { hidden: 'no' })).statusCode, 400);
   });
 
+  test('MEET-HIDE: a Superuser and an Administrator hide and show any meeting of the organisation', async () => {
+    const m = (await bob.post('/api/meetings', { name: 'Budget review' })).json<MeetingView>();
+    for (const [manager, who] of [
+      [sam, 'Superuser'],
+      [ada, 'Administrator'],
+    ] as const) {
+      const hide = await manager.patch(`/api/meetings/${m.id}`, { hidden: true });
+      assert.equal(hide.statusCode, 200, `${who}: ${hide.body}`);
+      assert.equal(hide.json<MeetingView>().hidden, true);
+      assert.equal((await view(m.id)).hidden, true, `${who} hid it`);
+      const show = await manager.patch(`/api/meetings/${m.id}`, { hidden: false });
+      assert.equal(show.statusCode, 200, `${who}: ${show.body}`);
+      assert.equal((await view(m.id)).hidden, false, `${who} showed it`);
+    }
+  });
+
+  test("MEET-HIDE: everything but hiding stays the owner's: a Superuser or Administrator is refused with 403", async () => {
+    const m = (await bob.post('/api/meetings', { name: 'Roadmap' })).json<MeetingView>();
+    for (const manager of [sam, ada]) {
+      const refusals = [
+        await manager.patch(`/api/meetings/${m.id}`, { hidden: true, name: 'Taken over' }),
+        await manager.patch(`/api/meetings/${m.id}`, { e2ee: true }),
+        await manager.get(`/api/meetings/${m.id}`),
+        await manager.request('PUT', `/api/meetings/${m.id}/passcode`, { passcode: '123456' }),
+        await manager.delete(`/api/meetings/${m.id}`),
+      ];
+      for (const res of refusals) {
+        assert.equal(res.statusCode, 403, res.body);
+        assert.equal(res.json<{ code: string }>().code, 'forbidden');
+      }
+    }
+    const after = await view(m.id);
+    assert.deepEqual(
+      [after.name, after.hidden, after.e2ee, after.hasPasscode],
+      ['Roadmap', false, false, false],
+      'nothing changed, not even the hiding asked for together with a rename',
+    );
+  });
+
+  test("MEET-HIDE: a User cannot hide someone else's meeting: to them it does not exist (404)", async () => {
+    const m = (await bob.post('/api/meetings', { name: 'Open house' })).json<MeetingView>();
+    const res = await carol.patch(`/api/meetings/${m.id}`, { hidden: true });
+    assert.equal(res.statusCode, 404, res.body);
+    assert.equal(res.json<{ code: string }>().code, 'meeting_not_found');
+    assert.equal((await view(m.id)).hidden, false);
+  });
+
   test('MEET-ONETIME, MEET-HIDE: a one-time meeting is hidden from the start, and showing it is refused', async () => {
     const m = (await bob.post('/api/meetings', { name: 'Exit talk', oneTime: true })).json<MeetingView>();
     assert.equal(m.hidden, true);
@@ -49,6 +101,12 @@ describeEachDatabase('meetings API: hiding', (kind) => {
       ['validation_failed', 'hidden'],
     );
     assert.equal((await view(m.id)).hidden, true);
+    for (const manager of [sam, ada]) {
+      const refused = await manager.patch(`/api/meetings/${m.id}`, { hidden: false });
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(refused.json<{ field?: string }>().field, 'hidden');
+    }
+    assert.equal((await view(m.id)).hidden, true, 'not even an Administrator shows it');
     // A rename alone is fine.
     assert.equal((await bob.patch(`/api/meetings/${m.id}`, { name: 'Exit conversation' })).statusCode, 200);
   });

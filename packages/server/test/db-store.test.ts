@@ -101,6 +101,7 @@ describeEachDatabase('store', (kind) => {
           display_name: 'Root',
           role: 'root' as 'user',
           password_hash: null,
+          hidden: 0,
           created_at: at,
         })
         .execute(),

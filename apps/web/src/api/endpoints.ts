@@ -1,5 +1,8 @@
 import type {
   CreateMeetingRequest,
+  DirectoryQuery,
+  DirectoryUserEntry,
+  DirectoryView,
   MeetingPublicView,
   MeetingView,
   SessionView,
@@ -7,6 +10,7 @@ import type {
   SetupStatus,
   SignInRequest,
   UpdateMeetingRequest,
+  UpdateUserRequest,
 } from '@conclave/protocol';
 import { api } from './http';
 
@@ -29,3 +33,12 @@ export const setMeetingPasscode = (id: string, passcode: string) =>
 export const removeMeetingPasscode = (id: string) => api<MeetingView>('DELETE', `${meeting(id)}/passcode`);
 
 export const getPublicMeeting = (id: string) => api<MeetingPublicView>('GET', `${meeting(id)}/public`);
+
+export const searchDirectory = (query: DirectoryQuery) => {
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.kind) params.set('kind', query.kind);
+  return api<DirectoryView>('GET', `/api/directory?${params.toString()}`);
+};
+export const updateUser = (id: string, body: UpdateUserRequest) =>
+  api<DirectoryUserEntry>('PATCH', `/api/users/${encodeURIComponent(id)}`, body);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { MeetingRoute } from '../meeting/MeetingRoute';
+import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
@@ -41,6 +42,12 @@ export function App() {
       <Route path="/setup" element={session.setupNeeded ? <SetupPage /> : <Navigate to="/" replace />} />
       <Route path="/sign-in" element={afterSetup(signedIn ? <AfterSignIn /> : <SignInPage />)} />
       <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
+      <Route
+        path="/directory"
+        element={afterSetup(
+          signedIn ? <DirectoryPage /> : <Navigate to="/sign-in?next=/directory" replace />,
+        )}
+      />
       <Route path="*" element={afterSetup(<NotFoundPage />)} />
     </Routes>
   );

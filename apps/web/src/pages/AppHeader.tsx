@@ -1,5 +1,5 @@
 import { useState, type CSSProperties } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, NavLink, useNavigate } from 'react-router';
 import { useSession } from '../app/session';
 import { Brand, Button, avatarHue, initials } from '../ui/components';
 import { SignOutIcon } from '../ui/icons';
@@ -27,6 +27,14 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
         <div className="app-header-left">
           <Brand />
           {session.session && <span className="org-name">{session.session.organisation.name}</span>}
+          {user && (
+            <nav className="app-nav" aria-label="Main">
+              <NavLink to="/" end>
+                Meetings
+              </NavLink>
+              <NavLink to="/directory">Directory</NavLink>
+            </nav>
+          )}
         </div>
         {user ? (
           <div className="app-header-user">

@@ -12,7 +12,8 @@ import {
 import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, Checkbox, CopyButton, Spinner, TextField } from '../ui/components';
-import { E2eeBadge, E2eeSwitch } from '../ui/e2ee';
+import { E2eeSwitch } from '../ui/e2ee';
+import { MeetingMarks } from '../ui/marks';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
 import { AppHeader } from './AppHeader';
@@ -301,13 +302,7 @@ function MeetingRow({
           <div className="meeting-main">
             <h3 className="meeting-name">{meeting.name}</h3>
             <div className="meeting-meta">
-              {meeting.e2ee && <E2eeBadge />}
-              {meeting.hasPasscode && <span className="ext">Passcode</span>}
-              {meeting.oneTime && <span className="ext">One-time</span>}
-              {meeting.hidden && <span className="ext">Hidden</span>}
-              <span className="ext" title="Extension">
-                Ext. {meeting.extension}
-              </span>
+              <MeetingMarks meeting={meeting} />
               <span className="join-url" title={meeting.joinUrl}>
                 {meeting.joinUrl}
               </span>

@@ -78,6 +78,8 @@ function toRow(u: NewUser): Database['users'] {
     display_name: u.displayName,
     role: u.role,
     password_hash: u.passwordHash,
+    // Everyone is in the directory until someone who may hides them.
+    hidden: 0,
     created_at: u.createdAt,
   };
 }

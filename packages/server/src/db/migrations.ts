@@ -222,6 +222,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('meetings').dropColumn('lobby').execute();
     },
   },
+  '0008_user_hidden': {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('hidden', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`hidden in (0, 1)`),
+        )
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('users').dropColumn('hidden').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -53,6 +53,11 @@ interface UserTable {
   role: Role;
   /** Argon2id PHC string; null for accounts that will only sign in through SSO. */
   password_hash: string | null;
+  /**
+   * 1 when left out of the directory for everyone but those who may show them again (MEET-DIRECTORY):
+   * Superusers and Administrators for a User or Superuser, only themself for an Administrator.
+   */
+  hidden: 0 | 1;
   created_at: string;
 }
 

@@ -9,3 +9,5 @@ export type {
   LiveMeetings,
 } from './meeting';
 export { DomainEvents } from './events';
+export { isManager, managesMeeting, managesUser } from './powers';
+export { meetingJoinUrl } from './meeting';

@@ -17,6 +17,9 @@ export interface MeetingRecord {
   lobby: LobbyMode;
 }
 
+/** The link that joins a meeting, wherever it is shown (its owner's list, the directory). */
+export const meetingJoinUrl = (publicUrl: string, meetingId: string): string => `${publicUrl}/m/${meetingId}`;
+
 /** Who may enter a meeting that has a passcode; implemented by meetings/. */
 export interface MeetingEntry {
   /**

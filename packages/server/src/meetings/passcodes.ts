@@ -9,7 +9,7 @@ import {
   type RateLimitRule,
 } from '../common/rate-limit';
 import { hashPassword, verifyPassword } from '../auth';
-import type { MeetingEntry, MeetingRecord, Principal } from '../domain';
+import { managesMeeting, type MeetingEntry, type MeetingRecord, type Principal } from '../domain';
 
 export interface PasscodeLimits {
   /**
@@ -75,11 +75,7 @@ export class PasscodeGate implements MeetingEntry {
 
 function exempt(meeting: MeetingRecord, principal: Principal | null): boolean {
   if (principal?.kind !== 'user' || principal.organisationId !== meeting.organisationId) return false;
-  return (
-    principal.userId === meeting.ownerId ||
-    principal.role === 'superuser' ||
-    principal.role === 'administrator'
-  );
+  return managesMeeting(principal, meeting);
 }
 
 function refuseUnlessAllowed(decision: RateLimitDecision): void {

@@ -6,7 +6,15 @@ import {
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
-import type { DomainEvents, LiveMeetings, MeetingLifecycle, UserPrincipal } from '../domain';
+import {
+  isManager,
+  managesMeeting,
+  meetingJoinUrl,
+  type DomainEvents,
+  type LiveMeetings,
+  type MeetingLifecycle,
+  type UserPrincipal,
+} from '../domain';
 import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
@@ -20,6 +28,7 @@ const randomExtension = (): string => String(randomInt(100_000, 1_000_000));
 const MAX_EXTENSION_ATTEMPTS = 20;
 
 const meetingNotFound = () => notFound('There is no meeting at this link', 'meeting_not_found');
+const onlyTheOwner = () => new AppError(403, 'forbidden', 'Only the owner of this meeting can do that');
 const meetingEnded = () =>
   new AppError(410, 'meeting_ended', 'This one-time meeting has ended; its link cannot be used again');
 
@@ -32,8 +41,10 @@ export interface OneTimeOptions {
 }
 
 /**
- * Meetings belong to their owner: anyone else gets 404 meeting_not_found, exactly as for a meeting that
- * does not exist, so IDs cannot be probed. (Superuser and Administrator powers come with ROLE-MATRIX.)
+ * Meetings belong to their owner. Superusers and Administrators of the organisation may also hide or
+ * show any of them (MEET-HIDE); for the rest they get 403 forbidden, since the directory shows them the
+ * meeting anyway (their other powers come with ROLE-MATRIX). Anyone else gets 404 meeting_not_found,
+ * exactly as for a meeting that does not exist, so IDs cannot be probed.
  */
 export class MeetingService implements MeetingLifecycle {
   constructor(
@@ -86,17 +97,21 @@ export class MeetingService implements MeetingLifecycle {
   }
 
   /**
-   * Applies the owner's changes. Switching E2EE is refused while anyone is in the meeting: they
-   * joined under the old setting, and their media room keeps it until it closes. Asking for the
-   * value the meeting already has is no switch, so it is not refused.
+   * Applies the owner's changes, or a Superuser's or Administrator's hiding or showing. Switching E2EE
+   * is refused while anyone is in the meeting: they joined under the old setting, and their media room
+   * keeps it until it closes. Asking for the value the meeting already has is no switch, so it is not
+   * refused.
    */
   async update(
-    owner: UserPrincipal,
+    caller: UserPrincipal,
     id: string,
     input: UpdateMeetingRequest,
     live: LiveMeetings,
   ): Promise<MeetingView> {
-    const meeting = await this.owned(owner, id);
+    // Every field but `hidden`, those added later included, is the owner's alone.
+    const { hidden: _hidden, ...ownerOnly } = input;
+    const onlyHiding = Object.values(ownerOnly).every((v) => v === undefined);
+    const meeting = onlyHiding ? await this.managed(caller, id) : await this.owned(caller, id);
     if (input.hidden === false && meeting.oneTime) {
       throw new AppError(400, 'validation_failed', 'A one-time meeting is always hidden', 'hidden');
     }
@@ -177,11 +192,23 @@ export class MeetingService implements MeetingLifecycle {
     this.events.publish('meetingDeleted', meeting.id);
   }
 
-  private async owned(owner: UserPrincipal, id: string): Promise<Meeting> {
+  /** The meeting, if `caller` owns it (see the class comment for who is refused how). */
+  private async owned(caller: UserPrincipal, id: string): Promise<Meeting> {
+    const meeting = await this.ofOrganisation(caller, id);
+    if (meeting.ownerId === caller.userId) return meeting;
+    throw isManager(caller) ? onlyTheOwner() : meetingNotFound();
+  }
+
+  /** The meeting, if `caller` may hide or show it: its owner, a Superuser or an Administrator. */
+  private async managed(caller: UserPrincipal, id: string): Promise<Meeting> {
+    const meeting = await this.ofOrganisation(caller, id);
+    if (managesMeeting(caller, meeting)) return meeting;
+    throw meetingNotFound();
+  }
+
+  private async ofOrganisation(caller: UserPrincipal, id: string): Promise<Meeting> {
     const meeting = ID_PATTERN.test(id) ? await this.store.findById(id) : null;
-    if (!meeting || meeting.ownerId !== owner.userId || meeting.organisationId !== owner.organisationId) {
-      throw meetingNotFound();
-    }
+    if (!meeting || meeting.organisationId !== caller.organisationId) throw meetingNotFound();
     return meeting;
   }
 
@@ -191,7 +218,7 @@ export class MeetingService implements MeetingLifecycle {
       name: m.name,
       description: m.description,
       extension: m.extension,
-      joinUrl: `${this.publicUrl}/m/${m.id}`,
+      joinUrl: meetingJoinUrl(this.publicUrl, m.id),
       ownerId: m.ownerId,
       e2ee: m.e2ee,
       hasPasscode: m.passcodeHash !== null,

@@ -1,12 +1,16 @@
-import type { MeetingRecord, Principal } from '../domain';
+import { managesMeeting, type MeetingRecord, type Principal } from '../domain';
 
 /**
- * Moderators by role wherever they join (MEET-MODERATORS): the meeting's owner and the organisation's
- * Superusers and Administrators. Others become moderators only when one of these promotes them.
+ * Moderators by role wherever they join (MEET-MODERATORS): those who manage the meeting, its owner
+ * and the organisation's Superusers and Administrators. Others become moderators only when one of
+ * these promotes them.
  */
 export function isModeratorByRole(principal: Principal, meeting: MeetingRecord): boolean {
-  if (principal.kind !== 'user' || principal.organisationId !== meeting.organisationId) return false;
-  return principal.userId === meeting.ownerId || principal.role !== 'user';
+  return (
+    principal.kind === 'user' &&
+    principal.organisationId === meeting.organisationId &&
+    managesMeeting(principal, meeting)
+  );
 }
 
 /** One person across connections: a user by account, a guest by the token it was issued. */

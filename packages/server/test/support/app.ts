@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
-import { CSRF_HEADER, type SessionView } from '@conclave/protocol';
+import { CSRF_HEADER, type Role, type SessionView } from '@conclave/protocol';
 import { buildApp, type AppDeps } from '../../src/app';
 import { AccountStore, hashPassword, type AuthOptions } from '../../src/auth';
 import { ManualClock } from '../../src/common/clock';
@@ -185,7 +185,7 @@ export async function setUp(
 export async function addUser(
   database: TestDatabase,
   organisationId: string,
-  user: { email: string; password: string; displayName: string },
+  user: { email: string; password: string; displayName: string; role?: Role },
 ): Promise<string> {
   const id = newId();
   await new AccountStore(database.db).createUser({
@@ -193,7 +193,7 @@ export async function addUser(
     organisationId,
     email: user.email,
     displayName: user.displayName,
-    role: 'user',
+    role: user.role ?? 'user',
     passwordHash: await hashPassword(user.password),
     createdAt: new Date().toISOString(),
   });
@@ -214,19 +214,21 @@ export async function signedInClient(
 
 /**
  * Users of the organisation with these names (email `name@acme.test` in lower case, password
- * `<name> long password`), each signed in on a client of its own.
+ * `<name> long password`), each signed in on a client of its own. They are Users unless `roles` says
+ * otherwise.
  */
 export async function signedInUsers<const N extends readonly string[]>(
   t: Pick<TestApp, 'app'>,
   database: TestDatabase,
   organisationId: string,
   names: N,
+  roles: Partial<Record<N[number], Role>> = {},
 ): Promise<{ -readonly [K in keyof N]: TestClient }> {
   const clients: TestClient[] = [];
-  for (const name of names) {
+  for (const name of names as readonly N[number][]) {
     const email = `${name.toLowerCase()}@acme.test`;
     const password = `${name} long password`;
-    await addUser(database, organisationId, { email, password, displayName: name });
+    await addUser(database, organisationId, { email, password, displayName: name, role: roles[name] });
     clients.push(await signedInClient(t, email, password));
   }
   return clients as { -readonly [K in keyof N]: TestClient };

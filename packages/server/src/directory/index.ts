@@ -1,0 +1,3 @@
+export { DirectoryService } from './service';
+export { DirectoryStore } from './store';
+export { directoryRoutes, userRoutes } from './routes';

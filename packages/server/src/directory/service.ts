@@ -1,0 +1,98 @@
+import {
+  DIRECTORY_KINDS,
+  DIRECTORY_LIMIT,
+  ID_PATTERN,
+  type DirectoryEntry,
+  type DirectoryKind,
+  type DirectoryMeetingEntry,
+  type DirectoryUserEntry,
+  type DirectoryView,
+} from '@conclave/protocol';
+import { AppError, notFound } from '../common/errors';
+import { managesMeeting, managesUser, meetingJoinUrl, type UserPrincipal } from '../domain';
+import type { DirectoryMeeting, DirectoryStore, DirectoryUser, Search } from './store';
+
+const userNotFound = () => notFound('There is no such user in your organisation');
+
+/**
+ * MEET-DIRECTORY: the people and meetings of the caller's organisation, minus hidden entries. A hidden
+ * entry is seen only by those who may show it again, and marked hidden for them (see DirectoryStore).
+ */
+export class DirectoryService {
+  constructor(
+    private readonly store: DirectoryStore,
+    private readonly publicUrl: string,
+  ) {}
+
+  async search(viewer: UserPrincipal, query: { q?: string; kind?: DirectoryKind }): Promise<DirectoryView> {
+    // One more row than is shown tells whether there were more.
+    const search: Search = { viewer, text: query.q || null, limit: DIRECTORY_LIMIT + 1 };
+    const entries: DirectoryEntry[] = [];
+    const truncated: DirectoryKind[] = [];
+    for (const kind of query.kind ? [query.kind] : DIRECTORY_KINDS) {
+      const found = await this.find(kind, search);
+      if (found.length > DIRECTORY_LIMIT) truncated.push(kind);
+      entries.push(...found.slice(0, DIRECTORY_LIMIT));
+    }
+    return { entries, truncated };
+  }
+
+  /**
+   * Hides or shows a person (MEET-DIRECTORY). Someone the caller cannot see, or of another
+   * organisation, is 404 as if there were no such user; someone they see but may not change is 403.
+   */
+  async setUserHidden(caller: UserPrincipal, id: string, hidden: boolean): Promise<DirectoryUserEntry> {
+    const user = ID_PATTERN.test(id) ? await this.store.findUser(caller.organisationId, id) : null;
+    if (!user || (user.hidden && !managesUser(caller, user))) throw userNotFound();
+    if (!managesUser(caller, user)) {
+      throw new AppError(
+        403,
+        'forbidden',
+        user.role === 'administrator'
+          ? 'Only an Administrator can hide or show themself'
+          : 'Only Superusers and Administrators can hide or show people',
+      );
+    }
+    await this.store.setUserHidden(user.id, hidden);
+    return this.userEntry(caller, { ...user, hidden });
+  }
+
+  private async find(kind: DirectoryKind, search: Search): Promise<DirectoryEntry[]> {
+    switch (kind) {
+      case 'user':
+        return (await this.store.users(search)).map((u) => this.userEntry(search.viewer, u));
+      case 'meeting':
+        return (await this.store.meetings(search)).map((m) => this.meetingEntry(search.viewer, m));
+    }
+  }
+
+  private userEntry(viewer: UserPrincipal, u: DirectoryUser): DirectoryUserEntry {
+    return {
+      kind: 'user',
+      id: u.id,
+      displayName: u.displayName,
+      email: u.email,
+      role: u.role,
+      hidden: u.hidden,
+      canHide: managesUser(viewer, u),
+    };
+  }
+
+  private meetingEntry(viewer: UserPrincipal, m: DirectoryMeeting): DirectoryMeetingEntry {
+    return {
+      kind: 'meeting',
+      id: m.id,
+      name: m.name,
+      description: m.description,
+      extension: m.extension,
+      joinUrl: meetingJoinUrl(this.publicUrl, m.id),
+      ownerName: m.ownerName,
+      e2ee: m.e2ee,
+      hasPasscode: m.hasPasscode,
+      oneTime: m.oneTime,
+      hidden: m.hidden,
+      // A one-time meeting is hidden for good (MEET-ONETIME).
+      canHide: !m.oneTime && managesMeeting(viewer, m),
+    };
+  }
+}
