@@ -243,6 +243,13 @@ describe('moderating a meeting', { skip }, () => {
     const list = await owner.s.next('lobby', (l) => l.waiting.length === 1);
     assert.equal(list.waiting[0]?.displayName, 'Mallory');
     assert.ok(!carolP.s.received.some((x) => x.type === 'participantJoined'));
+
+    // Nor under a new name: once a guest was removed, new guests wait too.
+    const renamed = await join('Not Mallory', m.id);
+    assert.equal(renamed.reply.type, 'waiting');
+    await owner.s.next('lobby', (l) => l.waiting.length === 2);
+    const user = await join(dave, m.id);
+    assert.equal(user.reply.type, 'joined', 'signed-in users are known by their account: they still enter');
   });
 
   test('MEET-MOD-REMOVE: remove all removes everyone but the moderators', async () => {

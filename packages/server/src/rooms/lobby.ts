@@ -25,13 +25,17 @@ export type Door = 'enter' | 'wait' | 'refused';
  * A meeting room's lobby (MEET-LOBBY): who waits, and what the room remembers about people for as
  * long as it lasts. Whoever a moderator let in comes back after a dropped connection without waiting
  * again; whoever was removed waits again whatever the meeting's setting; whoever was turned away is
- * refused. It is pure bookkeeping: the room does the admitting and the telling.
+ * refused. A guest is known only by the token it was issued, and anyone with the link can get a new
+ * one: so once a guest was removed, every new guest waits, lest the removed one come back renamed.
+ * It is pure bookkeeping: the room does the admitting and the telling.
  */
 export class Lobby {
   private readonly knocks = new Map<string, Knock>();
   private readonly passes = new Set<string>();
   private readonly removed = new Set<string>();
   private readonly refused = new Set<string>();
+  /** A guest was removed: from now on guests wait, whatever the meeting's setting. */
+  private guestsWait = false;
 
   constructor(private readonly capacity: number) {}
 
@@ -50,7 +54,8 @@ export class Lobby {
     if (this.refused.has(key)) return 'refused';
     if (this.removed.has(key)) return 'wait';
     if (this.passes.has(key)) return 'enter';
-    if (mode === 'everyone' || (mode === 'guests' && principal.kind === 'guest')) return 'wait';
+    if (mode === 'everyone') return 'wait';
+    if (principal.kind === 'guest' && (mode === 'guests' || this.guestsWait)) return 'wait';
     return 'enter';
   }
 
@@ -88,6 +93,7 @@ export class Lobby {
     const key = personKey(principal);
     this.passes.delete(key);
     this.removed.add(key);
+    if (principal.kind === 'guest') this.guestsWait = true;
   }
 
   all(): Knock[] {
