@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TrackSource } from '@conclave/protocol';
-import { createMeeting, joinAsGuest, joinSignedIn, signIn, tileOf } from './support/app';
+import { tileOf } from './support/app';
 import type { TestBrowser } from './support/browser';
-import { assertReceivesAll, muteIndicator, type InMeeting } from './support/checks';
+import { muteIndicator, type InMeeting } from './support/checks';
 import { startEnvironment, stopEnvironment } from './support/environment';
-import { keepSendingWhenMuted, keptSendingCounter, type OutboundCounter } from './support/keep-sending';
+import { keptSendingCounter, type OutboundCounter } from './support/keep-sending';
 import { growthOver, sleep, waitForGrowth, type StatCounter } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
+import { adaHostsStubbornBobAndCleo } from './support/scenes';
 import type { TestServer } from './support/server';
 
 /** Time for a mute to reach the media server and for packets already in flight to drain. */
@@ -39,17 +40,7 @@ describe('MEET-SELF-MUTE enforced by the server', () => {
   before(async () => {
     if (skip) return;
     ({ server, browser } = await startEnvironment());
-    const a = await browser.newParticipant('Ada');
-    await signIn(a.context, server);
-    const meeting = await createMeeting(a.context, server, 'Mute enforcement');
-    ada = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
-    // No picture checks here, and the copy Bob keeps sending must outlive the app stopping his camera.
-    const b = await browser.newParticipant('Bob', { distinctCamera: false });
-    await b.context.addInitScript(keepSendingWhenMuted);
-    bob = { name: 'Bob', page: b.page, id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob') };
-    const c = await browser.newParticipant('Cleo');
-    cleo = { name: 'Cleo', page: c.page, id: await joinAsGuest(c.page, meeting.joinUrl, 'Cleo') };
-    await Promise.all([assertReceivesAll(ada, [bob]), assertReceivesAll(cleo, [bob])]);
+    ({ ada, bob, cleo } = await adaHostsStubbornBobAndCleo(browser, server, 'Mute enforcement'));
   });
 
   after(() => stopEnvironment({ server, browser }));
