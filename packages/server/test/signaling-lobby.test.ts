@@ -5,7 +5,6 @@ import { setUp, signedInUsers, type TestClient } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
 import { startAppWithSignaling } from './media-support/signaling-app';
-import type { SignalClient } from './media-support/signaling-harness';
 
 const skip = janusUnavailableReason() ?? false;
 
@@ -19,13 +18,7 @@ describe('the lobby of a meeting', { skip }, () => {
   let admin: TestClient;
   let bob: TestClient;
   let carol: TestClient;
-  const sockets: SignalClient[] = [];
-
-  const socket = async (client?: TestClient) => {
-    const s = await app.connect(client ? { cookieHeader: client.cookie ?? '' } : {});
-    sockets.push(s);
-    return s;
-  };
+  const socket = (client?: TestClient) => app.socketOf(client);
   /** Joins on a socket of its own: a user by session, a guest by name or by the token it was issued. */
   const join = async (who: TestClient | { name: string } | { token: string }, meetingId: string) => {
     const s = await socket('name' in who || 'token' in who ? undefined : who);
@@ -59,7 +52,6 @@ describe('the lobby of a meeting', { skip }, () => {
     [bob, carol] = await signedInUsers(app.t, database, session.organisation.id, ['Bob', 'Carol']);
   });
   after(async () => {
-    for (const s of sockets) s.ws.terminate();
     await app?.stop();
     await database?.close();
   });

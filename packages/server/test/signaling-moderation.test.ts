@@ -27,11 +27,9 @@ describe('moderating a meeting', { skip }, () => {
   let bob: TestClient;
   let carol: TestClient;
   let dave: TestClient;
-  const sockets: SignalClient[] = [];
 
   const join = async (who: TestClient | string, meetingId: string, extra: Record<string, string> = {}) => {
-    const s = await app.connect(typeof who === 'string' ? {} : { cookieHeader: who.cookie ?? '' });
-    sockets.push(s);
+    const s = await app.socketOf(typeof who === 'string' ? undefined : who);
     const reply = await s.request({
       type: 'join',
       meetingId,
@@ -73,7 +71,6 @@ describe('moderating a meeting', { skip }, () => {
     ]);
   });
   after(async () => {
-    for (const s of sockets) s.ws.terminate();
     await app?.stop();
     await database?.close();
   });

@@ -5,7 +5,6 @@ import { addUser, setUp, TestClient, type TestApp } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
 import { startAppWithSignaling } from './media-support/signaling-app';
-import type { SignalClient } from './media-support/signaling-harness';
 
 const skip = janusUnavailableReason() ?? false;
 const PASSCODE = '73519';
@@ -20,13 +19,7 @@ describe('joining a meeting that has a passcode', { skip }, () => {
   let admin: TestClient;
   let bob: TestClient;
   let carol: TestClient;
-  const sockets: SignalClient[] = [];
-
-  const socket = async (client?: TestClient) => {
-    const s = await app.connect(client ? { cookieHeader: client.cookie ?? '' } : {});
-    sockets.push(s);
-    return s;
-  };
+  const socket = (client?: TestClient) => app.socketOf(client);
   /** One join on a socket of its own; the socket is closed after. */
   const join = async (who: TestClient | string, meetingId: string, passcode?: string) => {
     const s = await socket(typeof who === 'string' ? undefined : who);
@@ -65,7 +58,6 @@ describe('joining a meeting that has a passcode', { skip }, () => {
     await carol.signIn('carol@acme.test', 'Carol long password');
   });
   after(async () => {
-    for (const s of sockets) s.ws.terminate();
     await app?.stop();
     await database?.close();
   });

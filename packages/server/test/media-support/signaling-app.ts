@@ -20,12 +20,21 @@ export async function startAppWithSignaling(
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${SIGNALING_PATH}`;
+  const opened: SignalClient[] = [];
+  /** Opens a signaling socket from a page of the service (its Origin). */
+  const connect = (connectOptions: ConnectOptions = {}) =>
+    SignalClient.connect(url, { origin: new URL(PUBLIC_URL).origin, ...connectOptions });
   return {
     t,
-    /** Opens a signaling socket from a page of the service (its Origin). */
-    connect: (connectOptions: ConnectOptions = {}) =>
-      SignalClient.connect(url, { origin: new URL(PUBLIC_URL).origin, ...connectOptions }),
+    connect,
+    /** A socket of this signed-in client (its session cookie), or of nobody yet (a guest); `stop()` ends it. */
+    async socketOf(client?: { cookie?: string | undefined }): Promise<SignalClient> {
+      const socket = await connect(client ? { cookieHeader: client.cookie ?? '' } : {});
+      opened.push(socket);
+      return socket;
+    },
     async stop() {
+      for (const socket of opened) socket.ws.terminate();
       await t.close();
       await media.stop();
     },
