@@ -59,8 +59,16 @@ export class Lobby {
     return 'enter';
   }
 
-  add(knock: Knock): void {
+  /**
+   * Adds someone who waits; returns the knock this one replaces (the same person waiting from another
+   * window), taken out: one person holds one place, so nobody fills a lobby with one guest token.
+   */
+  add(knock: Knock): Knock | undefined {
+    const key = personKey(knock.principal);
+    const earlier = this.all().find((k) => personKey(k.principal) === key);
+    if (earlier) this.take(earlier.id);
     this.knocks.set(knock.id, knock);
+    return earlier;
   }
 
   get(id: string): Knock | undefined {

@@ -206,7 +206,8 @@ export class MeetingRoom {
     }, this.ctx.lobbyWaitMs ?? DEFAULT_LOBBY_WAIT_MS);
     timer.unref();
     const since = this.ctx.clock.now().toISOString();
-    this.lobby.add({ ...entry, since, cancelTimer: () => clearTimeout(timer) });
+    const replaced = this.lobby.add({ ...entry, since, cancelTimer: () => clearTimeout(timer) });
+    replaced?.sink.end('replaced', 'You asked to join this meeting from another window or device');
     const { reply } = entry;
     entry.sink.send({
       type: 'waiting',
