@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { LobbyMode, MeetingView, ServerMessage } from '@conclave/protocol';
 import { setUp, signedInUsers, type TestClient } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { scrape } from './support/metrics';
 import { janusUnavailableReason } from './media-support/janus';
 import { startAppWithSignaling } from './media-support/signaling-app';
 
@@ -81,6 +82,9 @@ describe('the lobby of a meeting', { skip }, () => {
     assert.ok(wait.guestToken, 'the guest can come back as the same guest');
     const list = await owner.s.next('lobby', (l) => l.waiting.length === 1);
     assert.deepEqual(names(list), ['Gina']);
+    const metrics = await scrape(app.t.app);
+    assert.equal(metrics.value('conclave_lobby_waiting'), 1, 'operators see who waits');
+    assert.equal(metrics.value('conclave_participants_active'), 2, 'a waiting guest is no participant');
     assert.equal(list.waiting[0]?.kind, 'guest');
     assert.equal(list.waiting[0]?.id, wait.participantId);
 

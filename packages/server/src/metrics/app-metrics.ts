@@ -24,7 +24,7 @@ const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
  */
 export class AppMetrics implements SignalingMetrics, RoomMetrics {
   private readonly registry = new Registry();
-  private readActive: () => ActiveRooms = () => ({ meetings: 0, participants: 0 });
+  private readActive: () => ActiveRooms = () => ({ meetings: 0, participants: 0, waiting: 0 });
   private readMedia: () => MediaStatus = () => 'unavailable';
   private readonly httpRequests = this.counter(
     'conclave_http_requests_total',
@@ -100,6 +100,9 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
     this.sampled('conclave_meetings_active', 'Meetings with a room on this server', () => active().meetings);
     this.sampled('conclave_participants_active', 'Participants in meetings on this server', () => {
       return active().participants;
+    });
+    this.sampled('conclave_lobby_waiting', 'People waiting in meeting lobbies on this server', () => {
+      return active().waiting;
     });
     this.sampled('conclave_media_ready', 'Whether the media plane can host meetings (1) or not (0)', () =>
       this.readMedia() === 'ready' ? 1 : 0,

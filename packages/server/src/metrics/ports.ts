@@ -25,6 +25,8 @@ export interface SignalingMetrics {
 export interface ActiveRooms {
   meetings: number;
   participants: number;
+  /** People in the meetings' lobbies, waiting for a moderator (MEET-LOBBY). */
+  waiting: number;
 }
 
 /** What the rooms report: who comes and goes, and (read at each scrape) how many are in. */

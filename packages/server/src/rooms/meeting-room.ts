@@ -112,6 +112,11 @@ export class MeetingRoom {
     return this.isClosed;
   }
 
+  /** How many wait in the lobby. */
+  get waiting(): number {
+    return this.lobby.size;
+  }
+
   /** The Janus room id, once it exists. */
   get janusRoomId(): number | null {
     return this.ready?.room.id ?? null;

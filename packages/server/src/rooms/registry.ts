@@ -91,11 +91,15 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
-  /** Meetings with a room here, and the participants in them (not those waiting in a lobby). */
-  activity(): { meetings: number; participants: number } {
+  /** Meetings with a room here, the participants in them, and the people waiting in their lobbies. */
+  activity(): { meetings: number; participants: number; waiting: number } {
     let participants = 0;
-    for (const room of this.rooms.values()) participants += room.participants.size;
-    return { meetings: this.rooms.size, participants };
+    let waiting = 0;
+    for (const room of this.rooms.values()) {
+      participants += room.participants.size;
+      waiting += room.waiting;
+    }
+    return { meetings: this.rooms.size, participants, waiting };
   }
 
   /** Tells everyone the server is going away and destroys every Janus room. */
