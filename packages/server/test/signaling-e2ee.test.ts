@@ -34,12 +34,14 @@ class E2eeParticipant {
     const identity = await deviceIdentity(await generateIdentityKeys());
     const socket = await SignalClient.connect(url, 'cookie' in who ? { cookie: who.cookie } : {});
     const p = new E2eeParticipant(socket, identity);
-    const joined = await socket.request({
+    let joined = await socket.request({
       type: 'join',
       meetingId,
       identityKey: toBase64Url(identity.publicKey),
       ...('displayName' in who && { displayName: who.displayName }),
     });
+    // Held in the lobby: in once a moderator admits.
+    if (joined.type === 'waiting') joined = await socket.next('joined', () => true, 20_000);
     assert.equal(joined.type, 'joined', JSON.stringify(joined));
     p.joined = joined;
     const info = p.joined.e2ee;
@@ -163,6 +165,47 @@ describe('E2EE meetings over the real signaling server and Janus', { skip }, () 
     assert.deepEqual(
       owner.view.members,
       [owner.joined.participantId, guests[0]!.joined.participantId].sort(),
+    );
+  });
+
+  test('MEET-LOBBY, MEET-MOD-REMOVE: the owner admits a guest from the lobby with an admission signed at that moment; removing them starts an epoch without them', async () => {
+    const meeting = server.directory.meeting('m-lobby', 'org-1', 'Board', true, 'user-alice');
+    meeting.lobby = 'guests';
+    const owner = await E2eeParticipant.join(server.url, meeting.id, { cookie: 'alice' });
+    people.push(owner);
+    await until(() => owner.view.status === 'member', 'the owner’s group');
+    const joining = E2eeParticipant.join(server.url, meeting.id, { displayName: 'Gus' });
+
+    const lobby = await owner.socket.next('lobby', (l) => l.waiting.length === 1);
+    const waiting = lobby.waiting[0]!;
+    assert.ok(waiting.identityKey, 'the lobby shows the key whose Codeword moderators compare');
+    const admission = await owner.member.admit(waiting.id, fromBase64Url(waiting.identityKey));
+    assert.ok(admission);
+    const ack = await owner.socket.request({
+      type: 'admit',
+      participantIds: [waiting.id],
+      admissions: [{ participantId: waiting.id, admission: toBase64Url(admission) }],
+    });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
+    const guest = await joining;
+    people.push(guest);
+    assert.equal(guest.joined.participantId, waiting.id);
+    await until(() => agreed([owner, guest]), 'the admitted guest in the group');
+    assert.ok(
+      !owner.socket.received.some((m) => m.type === 'e2eeAdmissionRequest'),
+      'the owner’s device was not asked again',
+    );
+
+    const before = owner.view.epoch!;
+    const removed = await owner.socket.request({ type: 'removeParticipants', participantIds: [waiting.id] });
+    assert.equal(removed.type, 'ack');
+    assert.equal((await guest.socket.next('disconnected')).reason, 'removed');
+    await until(
+      () =>
+        owner.view.epoch! > before &&
+        owner.view.sending === owner.view.epoch &&
+        owner.view.members.length === 1,
+      'a new epoch without the removed guest',
     );
   });
 });
