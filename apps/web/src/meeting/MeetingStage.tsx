@@ -146,9 +146,15 @@ export function MeetingStage({
             )}
           </Gallery>
         </main>
-        {panelOpen && (
-          <ParticipantsPanel id={panelId} room={room} selfName={selfName} e2ee={e2ee} onError={toast} />
-        )}
+        {/* Rendered while closed too (hidden), so that the button's aria-controls always names it. */}
+        <ParticipantsPanel
+          id={panelId}
+          open={panelOpen}
+          room={room}
+          selfName={selfName}
+          e2ee={e2ee}
+          onError={toast}
+        />
       </div>
 
       <ControlBar
@@ -186,7 +192,8 @@ export function MeetingStage({
 
       {/* Always there, so that a screen reader hears each change (MEET-LOBBY: who starts waiting). */}
       <div className="sr-only" aria-live="polite" data-testid="meeting-announcer">
-        {announcement}
+        {/* A new node each time: the same words again (the same person back) are announced again. */}
+        <span key={announcement.n}>{announcement.text}</span>
       </div>
 
       <div className="toasts" aria-live="assertive">

@@ -14,12 +14,14 @@ import { WaitingList } from './WaitingList';
  */
 export function ParticipantsPanel({
   id,
+  open,
   room,
   selfName,
   e2ee,
   onError,
 }: {
   id: string;
+  open: boolean;
   room: Room;
   selfName: string;
   e2ee: boolean;
@@ -57,7 +59,7 @@ export function ParticipantsPanel({
 
   const standing = { isModerator: moderator, kind: local.kind };
   return (
-    <aside id={id} className="participants-panel" aria-label="Participants">
+    <aside id={id} className="participants-panel" aria-label="Participants" hidden={!open}>
       <div className="panel-head">
         <h2>
           Participants <span className="panel-count">{remotes.length + 1}</span>

@@ -1,4 +1,5 @@
 import type { WaitingInfo } from '@conclave/protocol';
+import { useId } from 'react';
 import { Button } from '../ui/components';
 import { CodewordValue } from './LobbyE2ee';
 import { waitingKindLabel } from './moderation';
@@ -19,12 +20,13 @@ export function WaitingList({
   onAdmit: (ids: string[]) => void;
   onReject: (ids: string[]) => void;
 }) {
+  const titleId = useId();
   if (waiting.length === 0) return null;
   const ids = waiting.map((w) => w.id);
   return (
-    <section className="panel-section" aria-labelledby="waiting-title" data-testid="waiting-list">
+    <section className="panel-section" aria-labelledby={titleId} data-testid="waiting-list">
       <div className="panel-section-head">
-        <h3 id="waiting-title">Waiting to join</h3>
+        <h3 id={titleId}>Waiting to join</h3>
         <span className="panel-count">{waiting.length}</span>
       </div>
       <ul className="panel-list">

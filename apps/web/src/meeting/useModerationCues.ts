@@ -6,11 +6,16 @@ import { arrivalAnnouncement, mutedNotice, newArrivals, unmuteAllowedNotice } fr
 /**
  * What moderation tells this participant without being asked: a notice when a moderator mutes them
  * or lets them unmute (through `notify`, the stage's alerts), and, for moderators, a cue when
- * someone starts waiting in the lobby. Returns the text for the stage's polite live region.
+ * someone starts waiting in the lobby. Returns the text for the stage's polite live region, with a
+ * count that changes with every announcement.
  * `panelOpen`: the Participants panel shows the lobby, so no beep is needed then.
  */
-export function useModerationCues(room: Room, panelOpen: boolean, notify: (message: string) => void): string {
-  const [announcement, setAnnouncement] = useState('');
+export function useModerationCues(
+  room: Room,
+  panelOpen: boolean,
+  notify: (message: string) => void,
+): { text: string; n: number } {
+  const [announcement, setAnnouncement] = useState({ text: '', n: 0 });
   const panelOpenRef = useRef(panelOpen);
   panelOpenRef.current = panelOpen;
 
@@ -32,7 +37,7 @@ export function useModerationCues(room: Room, panelOpen: boolean, notify: (messa
       known = new Set(waiting.map((w) => w.id));
       if (arrivals.length === 0) return;
       // Announced whether the panel is open or not: a screen reader does not see the list grow.
-      setAnnouncement(arrivalAnnouncement(arrivals));
+      setAnnouncement((a) => ({ text: arrivalAnnouncement(arrivals), n: a.n + 1 }));
       if (!panelOpenRef.current) playChime();
     });
   }, [room]);
