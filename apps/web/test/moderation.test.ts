@@ -24,7 +24,11 @@ test('MEET-MOD-MUTE: the notice names the moderator and the source, and says whe
     mutedNotice('microphone', 'Ada', false),
     'Ada muted your microphone. You can unmute when a moderator allows it',
   );
-  assert.match(mutedNotice('camera', 'Ada', false), /^Ada turned off your camera\. /);
+  assert.equal(
+    mutedNotice('camera', 'Ada', false),
+    'Ada turned off your camera. You can unmute when a moderator allows it',
+  );
+  assert.equal(mutedNotice('camera', 'Ada', true), 'Ada turned off your camera');
   assert.equal(unmuteAllowedNotice('microphone', 'Ada'), 'Ada lets you unmute your microphone');
   assert.equal(unmuteAllowedNotice('camera', 'Ada'), 'Ada lets you turn on your camera');
 });

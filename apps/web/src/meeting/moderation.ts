@@ -9,11 +9,10 @@ import type { WaitingInfo } from '@conclave/protocol';
 /** What a moderator did to this participant's `source`, as the notice says it. */
 export function mutedNotice(source: TrackSource, moderatorName: string, canUnmute: boolean): string {
   const what = source === 'microphone' ? 'muted your microphone' : 'turned off your camera';
-  const after =
-    source === 'microphone'
-      ? 'You can unmute when a moderator allows it'
-      : 'You can turn it on when a moderator allows it';
-  return canUnmute ? `${moderatorName} ${what}` : `${moderatorName} ${what}. ${after}`;
+  // The same words for both sources, as the SDK says "unmute" of either (and tests look for them).
+  return canUnmute
+    ? `${moderatorName} ${what}`
+    : `${moderatorName} ${what}. You can unmute when a moderator allows it`;
 }
 
 /** A moderator lets this participant turn `source` on again. */
