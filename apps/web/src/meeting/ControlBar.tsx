@@ -1,8 +1,22 @@
 import type { Room } from '@conclave/client';
 import { useEffect, useState, type ReactNode } from 'react';
-import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon, SettingsIcon } from '../ui/icons';
+import {
+  CameraIcon,
+  CameraOffIcon,
+  LeaveIcon,
+  MicIcon,
+  MicOffIcon,
+  SettingsIcon,
+  UsersIcon,
+} from '../ui/icons';
 
-/** Round toggle; the accessible name says what pressing it does. */
+/** Said when a source a moderator keeps muted is turned on anyway (button or shortcut). */
+const LOCKED = 'A moderator muted you';
+
+/**
+ * Round toggle; the accessible name says what pressing it does. `locked`: a moderator keeps it off
+ * (MEET-MOD-MUTE); it stays focusable (aria-disabled, not disabled) so that its title explains why.
+ */
 function ToggleButton({
   on,
   onLabel,
@@ -10,6 +24,7 @@ function ToggleButton({
   shortcut,
   onClick,
   busy,
+  locked,
   iconOn,
   iconOff,
 }: {
@@ -19,6 +34,7 @@ function ToggleButton({
   shortcut: string;
   onClick: () => void;
   busy: boolean;
+  locked: boolean;
   iconOn: ReactNode;
   iconOff: ReactNode;
 }) {
@@ -26,11 +42,11 @@ function ToggleButton({
   return (
     <button
       type="button"
-      className={`control ${on ? '' : 'control-off'}`}
+      className={`control ${on ? '' : 'control-off'} ${locked ? 'control-locked' : ''}`}
       aria-label={label}
-      title={`${label} (${shortcut})`}
+      title={locked ? LOCKED : `${label} (${shortcut})`}
       onClick={() => !busy && onClick()}
-      aria-disabled={busy || undefined}
+      aria-disabled={busy || locked || undefined}
     >
       {on ? iconOn : iconOff}
     </button>
@@ -43,21 +59,30 @@ export function ControlBar({
   onOpenSettings,
   onError,
   meetingName,
+  participants,
 }: {
   room: Room;
   onLeave: () => void;
   onOpenSettings: () => void;
   onError: (message: string) => void;
   meetingName: string;
+  participants: { open: boolean; onToggle: () => void; waiting: number; panelId: string };
 }) {
   const local = room.localParticipant;
   const micOn = local.isMicrophoneEnabled;
   const camOn = local.isCameraEnabled;
+  const micLocked = !micOn && !local.canUnmute('microphone');
+  const camLocked = !camOn && !local.canUnmute('camera');
   const [busy, setBusy] = useState<{ mic: boolean; cam: boolean }>({ mic: false, cam: false });
   const clock = useClock();
 
   const toggle = async (which: 'mic' | 'cam') => {
     if (busy[which]) return;
+    // Turning it on would be refused anyway: say why without asking.
+    if (which === 'mic' ? micLocked : camLocked) {
+      onError(`${LOCKED}: you can turn it on when a moderator allows it`);
+      return;
+    }
     setBusy((b) => ({ ...b, [which]: true }));
     try {
       if (which === 'mic') await room.setMicrophoneEnabled(!local.isMicrophoneEnabled);
@@ -98,6 +123,7 @@ export function ControlBar({
           offLabel="Unmute microphone"
           shortcut="Ctrl+D"
           busy={busy.mic}
+          locked={micLocked}
           onClick={() => void toggle('mic')}
           iconOn={<MicIcon size={22} />}
           iconOff={<MicOffIcon size={22} />}
@@ -108,10 +134,12 @@ export function ControlBar({
           offLabel="Turn on camera"
           shortcut="Ctrl+E"
           busy={busy.cam}
+          locked={camLocked}
           onClick={() => void toggle('cam')}
           iconOn={<CameraIcon size={22} />}
           iconOff={<CameraOffIcon size={22} />}
         />
+        <ParticipantsButton {...participants} />
         <button
           type="button"
           className="control"
@@ -136,6 +164,43 @@ export function ControlBar({
       </div>
       <div className="control-bar-side control-bar-right" />
     </footer>
+  );
+}
+
+/**
+ * Opens the Participants panel. People waiting in the lobby show as a count on it while the panel is
+ * closed; the count is hidden from screen readers (the name stays "Participants"), which hear a live
+ * announcement instead.
+ */
+function ParticipantsButton({
+  open,
+  onToggle,
+  waiting,
+  panelId,
+}: {
+  open: boolean;
+  onToggle: () => void;
+  waiting: number;
+  panelId: string;
+}) {
+  const badge = !open && waiting > 0;
+  return (
+    <button
+      type="button"
+      className={`control control-participants ${open ? 'control-active' : ''}`}
+      aria-label="Participants"
+      aria-expanded={open}
+      aria-controls={panelId}
+      title={badge ? `Participants (${waiting} waiting to join)` : 'Participants'}
+      onClick={onToggle}
+    >
+      <UsersIcon size={22} />
+      {badge && (
+        <span className="control-badge" aria-hidden="true" data-testid="waiting-badge">
+          {waiting}
+        </span>
+      )}
+    </button>
   );
 }
 

@@ -23,7 +23,8 @@ function useCodeword(identityKey: string | null): Derived {
   return derived;
 }
 
-function CodewordValue({ identityKey, testId }: { identityKey: string | null; testId: string }) {
+/** A Codeword as it is worked out: this device's (`identityKey` null) or that key's. */
+export function CodewordValue({ identityKey, testId }: { identityKey: string | null; testId: string }) {
   const derived = useCodeword(identityKey);
   if (derived.status === 'working') return <span className="lobby-codeword-note">Working it out…</span>;
   if (derived.status === 'failed')

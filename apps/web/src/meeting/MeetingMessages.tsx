@@ -106,11 +106,23 @@ export function MeetingOverPage({
   );
 }
 
-/** What the page says for an ending that rejoining can undo. */
+/**
+ * What the page says for an ending that rejoining can undo. After a removal or a rejection, joining
+ * again goes through the lobby once more (if the meeting has one): it is offered, never done by itself.
+ */
 function endedText(reason: DisconnectReason, error?: ConclaveError): { title: string; message: string } {
   switch (reason) {
+    // The server's message names the moderator ("Bob removed you from the meeting").
     case 'removed':
-      return { title: 'You were removed from the meeting', message: 'A moderator removed you.' };
+      return {
+        title: 'You were removed from the meeting',
+        message: error?.message ?? 'A moderator removed you.',
+      };
+    case 'rejected':
+      return {
+        title: 'You were not let in',
+        message: error?.message ?? 'A moderator did not let you into the meeting.',
+      };
     case 'replaced':
       return {
         title: 'You joined from somewhere else',

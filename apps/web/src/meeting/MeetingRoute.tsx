@@ -13,6 +13,7 @@ import {
 import { MeetingStage } from './MeetingStage';
 import { useJoinFlow } from './useJoinFlow';
 import { useMeetingInfo } from './useMeetingInfo';
+import { WaitingScreen } from './WaitingScreen';
 
 /** `/m/:id`: the join page, then the meeting, then the "you left" screen. */
 export function MeetingRoute({ meetingId }: { meetingId: string }) {
@@ -20,7 +21,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   const userName = session.session?.user.displayName ?? null;
   const { info, retry } = useMeetingInfo(meetingId);
   const e2ee = info.status === 'ready' && info.meeting.e2ee;
-  const { phase, join, leave, rejoin } = useJoinFlow(meetingId, userName, e2ee);
+  const { phase, join, leave, stopWaiting, rejoin } = useJoinFlow(meetingId, userName, e2ee);
   const [previewRoom, setPreviewRoom] = useState<Room | null>(null);
 
   // Signed out elsewhere: the rest of the app must stop acting signed in too.
@@ -46,7 +47,11 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   // the page's biggest piece of work, and done here it no longer competes with the join itself.
   // Shown, it is the same instance, so entering the meeting only adds the others' tiles.
   const stageRoom =
-    phase.kind === 'meeting' ? phase.room : phase.kind === 'lobby' ? (phase.joining ?? previewRoom) : null;
+    phase.kind === 'meeting' || phase.kind === 'waiting'
+      ? phase.room
+      : phase.kind === 'lobby'
+        ? (phase.joining ?? previewRoom)
+        : null;
   const inMeeting = phase.kind === 'meeting';
   return (
     <>
@@ -62,6 +67,9 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
             onPrepared={setPreviewRoom}
           />
         </div>
+      )}
+      {phase.kind === 'waiting' && (
+        <WaitingScreen meetingName={meeting.name} e2ee={meeting.e2ee} onLeave={stopWaiting} />
       )}
       {(phase.kind === 'left' || phase.kind === 'ended') && (
         <MeetingOverPage

@@ -1,12 +1,14 @@
 import type { ConnectionState, Room } from '@conclave/client';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button, CopyButton, Spinner } from '../ui/components';
 import { AlertIcon, SpeakerOffIcon, UsersIcon } from '../ui/icons';
 import { ControlBar } from './ControlBar';
 import { E2eeIndicator, E2eeWarning } from './E2eeIndicator';
 import { Gallery } from './Gallery';
+import { ParticipantsPanel } from './ParticipantsPanel';
 import { ParticipantTile } from './ParticipantTile';
 import { SettingsDialog } from './SettingsDialog';
+import { useModerationCues } from './useModerationCues';
 import { useRoomVersion } from './useRoom';
 import { VerifyDialog } from './VerifyDialog';
 
@@ -17,7 +19,7 @@ interface Toast {
 
 /**
  * The meeting itself: a dark stage with everyone's tiles and the controls; in an E2EE meeting also
- * the lock, each tile's Codeword and the Verify dialog.
+ * the lock, each tile's Codeword and the Verify dialog. The Participants panel opens beside the tiles.
  */
 export function MeetingStage({
   room,
@@ -53,6 +55,10 @@ export function MeetingStage({
   }, []);
 
   useEffect(() => room.on('error', (err) => toast(err.message)), [room, toast]);
+
+  const [panelOpen, setPanelOpen] = useState(false);
+  const panelId = useId();
+  const announcement = useModerationCues(room, panelOpen, toast);
 
   const remotes = [...room.remoteParticipants.values()];
   const local = room.localParticipant;
@@ -97,48 +103,59 @@ export function MeetingStage({
         </div>
       )}
 
-      <main className="stage-main">
-        <Gallery count={tileCount}>
-          {(size) => (
-            <>
-              <ParticipantTile
-                key={local.id || 'self'}
-                participant={local}
-                isSelf
-                name={local.displayName || selfName}
-                width={size.width}
-                height={size.height}
-                codeword={e2ee ? (group?.ownCodeword ?? null) : undefined}
-              />
-              {remotes.map((p) => (
+      <div className="stage-body">
+        <main className="stage-main">
+          <Gallery count={tileCount}>
+            {(size) => (
+              <>
                 <ParticipantTile
-                  key={p.id}
-                  participant={p}
-                  isSelf={false}
-                  name={p.displayName}
+                  key={local.id || 'self'}
+                  participant={local}
+                  isSelf
+                  name={local.displayName || selfName}
                   width={size.width}
                   height={size.height}
-                  speakerId={speakerId}
-                  onAudioBlocked={() => setAudioBlocked(true)}
-                  codeword={codewordOf(p.id)}
+                  codeword={e2ee ? (group?.ownCodeword ?? null) : undefined}
                 />
-              ))}
-              {alone && (
-                <div className="tile tile-invite" style={{ width: size.width, height: size.height }}>
-                  <div className="invite-card">
-                    <h2>Waiting for others to join</h2>
-                    <p>Share this link with the people you want to meet.</p>
-                    <div className="invite-link">
-                      <span title={joinUrl}>{joinUrl}</span>
+                {remotes.map((p) => (
+                  <ParticipantTile
+                    key={p.id}
+                    participant={p}
+                    isSelf={false}
+                    name={p.displayName}
+                    width={size.width}
+                    height={size.height}
+                    speakerId={speakerId}
+                    onAudioBlocked={() => setAudioBlocked(true)}
+                    codeword={codewordOf(p.id)}
+                  />
+                ))}
+                {alone && (
+                  <div className="tile tile-invite" style={{ width: size.width, height: size.height }}>
+                    <div className="invite-card">
+                      <h2>Waiting for others to join</h2>
+                      <p>Share this link with the people you want to meet.</p>
+                      <div className="invite-link">
+                        <span title={joinUrl}>{joinUrl}</span>
+                      </div>
+                      <CopyButton text={joinUrl} label="Copy link" variant="primary" size="md" />
                     </div>
-                    <CopyButton text={joinUrl} label="Copy link" variant="primary" size="md" />
                   </div>
-                </div>
-              )}
-            </>
-          )}
-        </Gallery>
-      </main>
+                )}
+              </>
+            )}
+          </Gallery>
+        </main>
+        {/* Rendered while closed too (hidden), so that the button's aria-controls always names it. */}
+        <ParticipantsPanel
+          id={panelId}
+          open={panelOpen}
+          room={room}
+          selfName={selfName}
+          e2ee={e2ee}
+          onError={toast}
+        />
+      </div>
 
       <ControlBar
         room={room}
@@ -146,6 +163,12 @@ export function MeetingStage({
         onLeave={onLeave}
         onOpenSettings={() => setSettingsOpen(true)}
         onError={toast}
+        participants={{
+          open: panelOpen,
+          onToggle: () => setPanelOpen((o) => !o),
+          waiting: room.localParticipant.isModerator ? room.lobby.length : 0,
+          panelId,
+        }}
       />
 
       <SettingsDialog
@@ -166,6 +189,12 @@ export function MeetingStage({
           onClose={() => setVerifyOpen(false)}
         />
       )}
+
+      {/* Always there, so that a screen reader hears each change (MEET-LOBBY: who starts waiting). */}
+      <div className="sr-only" aria-live="polite" data-testid="meeting-announcer">
+        {/* A new node each time: the same words again (the same person back) are announced again. */}
+        <span key={announcement.n}>{announcement.text}</span>
+      </div>
 
       <div className="toasts" aria-live="assertive">
         {toasts.map((t) => (

@@ -8,6 +8,8 @@ import { exposeRoom, withdrawRoom } from './testHook';
 type Phase =
   /** `joining` is the room being joined from the lobby: the lobby stays until it is in. */
   | { kind: 'lobby'; error: LobbyError | null; joining: Room | null }
+  /** In the meeting's lobby (MEET-LOBBY) until a moderator admits or rejects: the room is joining. */
+  | { kind: 'waiting'; room: Room }
   | { kind: 'meeting'; room: Room; joining: boolean; selfName: string }
   | { kind: 'left' }
   | { kind: 'ended'; reason: DisconnectReason; error?: ConclaveError | undefined };
@@ -29,12 +31,14 @@ export interface JoinFlow {
   join: (choice: JoinChoice, from: 'lobby' | 'rejoin', prepared?: Room) => Promise<boolean>;
   /** Leaves the meeting for the "you left" page. */
   leave: () => void;
+  /** Stops waiting in the lobby and goes back to the join page. */
+  stopWaiting: () => void;
   /** Joins again with the last choices (from the left or ended page). */
   rejoin: () => void;
 }
 
 /**
- * The join flow of one meeting: lobby → meeting → left or ended, and back by rejoining.
+ * The join flow of one meeting: lobby → (waiting →) meeting → left or ended, and back by rejoining.
  * `userName` is the signed-in user's name; without one, the person joins as a guest by name. An
  * end-to-end encrypted meeting (`e2ee`) is joined encrypted or not at all.
  */
@@ -60,7 +64,8 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
       };
       const room = prepared ?? new Room();
       const mine = (p: Phase) =>
-        (p.kind === 'lobby' && p.joining === room) || (p.kind === 'meeting' && p.room === room);
+        (p.kind === 'lobby' && p.joining === room) ||
+        ((p.kind === 'meeting' || p.kind === 'waiting') && p.room === room);
       setPhase(
         from === 'lobby'
           ? { kind: 'lobby', error: null, joining: room }
@@ -75,6 +80,15 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
       };
       room.on('connectionStateChanged', (state) => {
         if (state === 'connected' && room.state === 'connected') exposeRoom(room);
+        // Only while joining: a meeting already shown keeps its stage, whose banner says it waits.
+        if (state === 'waiting') {
+          setPhase((p) =>
+            (p.kind === 'lobby' && p.joining === room) ||
+            (p.kind === 'meeting' && p.room === room && p.joining)
+              ? { kind: 'waiting', room }
+              : p,
+          );
+        }
       });
       const offSubscribed = room.on('trackSubscribed', () => {
         offSubscribed();
@@ -86,6 +100,7 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
         setPhase((p) => (mine(p) ? { kind: 'ended', reason, error } : p));
       });
       try {
+        // Resolves once admitted, when the lobby holds the join; `enter()` then leaves the waiting screen.
         // A guest names themselves in the join itself: no request for a token stands before it.
         await room.connect({
           meetingId,
@@ -111,7 +126,12 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
   );
 
   // Leaving the page leaves the meeting.
-  const room = phase.kind === 'meeting' ? phase.room : phase.kind === 'lobby' ? phase.joining : null;
+  const room =
+    phase.kind === 'meeting' || phase.kind === 'waiting'
+      ? phase.room
+      : phase.kind === 'lobby'
+        ? phase.joining
+        : null;
   useEffect(() => {
     if (!room) return;
     const leave = () => void room.disconnect();
@@ -129,6 +149,14 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
     void phase.room.disconnect();
   };
 
+  // Back to the join page, which makes a new room; this one stops waiting (connect() then rejects, unheard).
+  const stopWaiting = () => {
+    if (phase.kind !== 'waiting') return;
+    withdrawRoom(phase.room);
+    setPhase({ kind: 'lobby', error: null, joining: null });
+    void phase.room.disconnect();
+  };
+
   const rejoin = () => {
     const choice = last.current;
     if (choice) {
@@ -138,7 +166,7 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
     }
   };
 
-  return { phase, join, leave, rejoin };
+  return { phase, join, leave, stopWaiting, rejoin };
 }
 
 function pickDevice(o: LocalSourceOptions): { deviceId?: string } {

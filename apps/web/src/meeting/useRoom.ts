@@ -13,6 +13,10 @@ const ROOM_EVENTS: (keyof RoomEvents)[] = [
   'localTrackChanged',
   'disconnected',
   'e2eeChanged',
+  // The lobby list, and the locks a moderator's mute puts on this client's toggles (MEET-MOD-MUTE).
+  'lobbyChanged',
+  'mutedByModerator',
+  'unmuteAllowed',
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { MeetingView } from '@conclave/protocol';
+import type { LobbyMode, MeetingView } from '@conclave/protocol';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import {
@@ -13,6 +13,7 @@ import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, Checkbox, CopyButton, Spinner, TextField } from '../ui/components';
 import { E2eeSwitch } from '../ui/e2ee';
+import { LobbySelect } from '../ui/lobby';
 import { MeetingMarks } from '../ui/marks';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
@@ -112,6 +113,7 @@ function CreateMeetingCard({
   const [name, setName] = useState('');
   const [e2ee, setE2ee] = useState(false);
   const [oneTime, setOneTime] = useState(false);
+  const [lobby, setLobby] = useState<LobbyMode>('off');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   // Shows its own errors, so the form handler need not wait for it.
@@ -124,10 +126,11 @@ function CreateMeetingCard({
     setBusy(true);
     setError(undefined);
     try {
-      onCreated(await createMeeting({ name: name.trim(), e2ee, oneTime }));
+      onCreated(await createMeeting({ name: name.trim(), e2ee, oneTime, lobby }));
       setName('');
       setE2ee(false);
       setOneTime(false);
+      setLobby('off');
     } catch (err) {
       setError(onError(err));
     } finally {
@@ -154,6 +157,7 @@ function CreateMeetingCard({
           onChange={setOneTime}
           disabled={busy}
         />
+        <LobbySelect value={lobby} onChange={setLobby} disabled={busy} />
         <Button type="submit" variant="primary" busy={busy}>
           <PlusIcon size={18} />
           Create meeting
@@ -178,6 +182,7 @@ function MeetingRow({
   const [name, setName] = useState(meeting.name);
   const [e2ee, setE2ee] = useState(meeting.e2ee);
   const [hidden, setHidden] = useState(meeting.hidden);
+  const [lobby, setLobby] = useState<LobbyMode>(meeting.lobby);
   /** A new passcode typed in; empty keeps what the meeting has. */
   const [passcode, setPasscode] = useState('');
   const [removePasscode, setRemovePasscode] = useState(false);
@@ -212,6 +217,7 @@ function MeetingRow({
         name: name.trim(),
         ...(e2ee !== meeting.e2ee && { e2ee }),
         ...(hidden !== meeting.hidden && { hidden }),
+        ...(lobby !== meeting.lobby && { lobby }),
       };
       let view = await updateMeeting(meeting.id, changes);
       if (passcode !== '') view = await setMeetingPasscode(meeting.id, passcode);
@@ -259,6 +265,7 @@ function MeetingRow({
             error={nameError}
           />
           <E2eeSwitch checked={e2ee} onChange={setE2ee} disabled={busy} />
+          <LobbySelect value={lobby} onChange={setLobby} disabled={busy} />
           <PasscodeField
             label={meeting.hasPasscode ? 'New passcode' : 'Passcode'}
             value={passcode}
@@ -331,6 +338,7 @@ function MeetingRow({
                   setName(meeting.name);
                   setE2ee(meeting.e2ee);
                   setHidden(meeting.hidden);
+                  setLobby(meeting.lobby);
                   setNameError(undefined);
                   setError(undefined);
                   setMode('edit');

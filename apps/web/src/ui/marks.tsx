@@ -14,13 +14,23 @@ export function HiddenMark() {
 export function MeetingMarks({
   meeting,
 }: {
-  meeting: Pick<MeetingView, 'e2ee' | 'hasPasscode' | 'oneTime' | 'hidden' | 'extension'>;
+  /** `lobby`: known on the owner's meeting list, not in the directory. */
+  meeting: Pick<MeetingView, 'e2ee' | 'hasPasscode' | 'oneTime' | 'hidden' | 'extension'> &
+    Partial<Pick<MeetingView, 'lobby'>>;
 }) {
   return (
     <>
       {meeting.e2ee && <E2eeBadge />}
       {meeting.hasPasscode && <span className="ext">Passcode</span>}
       {meeting.oneTime && <span className="ext">One-time</span>}
+      {meeting.lobby !== undefined && meeting.lobby !== 'off' && (
+        <span
+          className="ext"
+          title={meeting.lobby === 'guests' ? 'Guests wait to be let in' : 'Everyone but moderators waits'}
+        >
+          Lobby
+        </span>
+      )}
       {meeting.hidden && <HiddenMark />}
       <span className="ext" title="Extension">
         Ext. {meeting.extension}

@@ -1,0 +1,47 @@
+import { Button, Spinner } from '../ui/components';
+import { LogoMark } from '../ui/icons';
+import { CodewordValue } from './LobbyE2ee';
+
+/**
+ * Shown while the meeting's lobby holds the join (MEET-LOBBY), until a moderator lets the person in
+ * or turns them away. Under E2EE it shows the person's own Codeword, which the moderator sees next to
+ * their name and compares before admitting them.
+ */
+export function WaitingScreen({
+  meetingName,
+  e2ee,
+  onLeave,
+}: {
+  meetingName: string;
+  e2ee: boolean;
+  onLeave: () => void;
+}) {
+  return (
+    <div className="message-page">
+      <main className="message-card waiting-card" aria-labelledby="waiting-title">
+        <LogoMark size={44} />
+        <h1 id="waiting-title">Waiting to be let in</h1>
+        <p className="muted waiting-status" role="status">
+          <Spinner size={16} />
+          <span>
+            Waiting for a moderator to let you into <bdi>{meetingName}</bdi>…
+          </span>
+        </p>
+        {e2ee && (
+          <div className="waiting-codeword">
+            <span className="muted">Your Codeword</span>
+            <CodewordValue identityKey={null} testId="own-codeword" />
+            <p className="muted waiting-codeword-how">
+              The moderator sees it next to your name: read it out if they ask.
+            </p>
+          </div>
+        )}
+        <div className="message-actions">
+          <Button variant="secondary" onClick={onLeave}>
+            Leave
+          </Button>
+        </div>
+      </main>
+    </div>
+  );
+}
