@@ -1,5 +1,5 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import type { MeetingView, SessionView } from '@conclave/protocol';
+import type { CreateMeetingRequest, MeetingView, SessionView } from '@conclave/protocol';
 import type { TestServer } from './server';
 
 /** The agreed CSRF header (CSRF_HEADER in @conclave/protocol), spelled out to keep this file type-only. */
@@ -53,7 +53,7 @@ export async function createMeeting(
   context: BrowserContext,
   server: TestServer,
   name: string,
-  options: { e2ee?: boolean } = {},
+  options: Omit<CreateMeetingRequest, 'name'> = {},
 ): Promise<MeetingView> {
   const session = await context.request.get(`${server.url}/api/auth/session`);
   if (session.status() !== 200) throw new Error(`session: ${session.status()} ${await session.text()}`);

@@ -1,0 +1,60 @@
+import type { Page } from 'playwright-core';
+
+/**
+ * What reaches a page, below the app: every signaling frame's type as the WebSocket delivers it, and
+ * every RTCPeerConnection the page makes. A test reads them to prove what a page was never sent
+ * (a roster, a subscription) and never decoded, whatever its UI shows.
+ */
+interface Wire {
+  __wire?: { types: string[]; connections: RTCPeerConnection[] };
+}
+
+/** Runs in the page before any of its scripts (context.addInitScript). */
+export function recordWire(): void {
+  const wire: NonNullable<Wire['__wire']> = { types: [], connections: [] };
+  (window as unknown as Wire).__wire = wire;
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        try {
+          const { type } = JSON.parse(String(event.data)) as { type?: unknown };
+          if (typeof type === 'string') wire.types.push(type);
+        } catch {
+          // Not a frame of ours.
+        }
+      });
+    }
+  };
+  const NativePc = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePc {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      wire.connections.push(this);
+    }
+  };
+}
+
+/** The types of the signaling frames the page has received so far, in order. */
+export async function framesReceived(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...((window as unknown as Wire).__wire?.types ?? [])]);
+}
+
+/** Summed over every peer connection the page made: media it received and video frames it decoded. */
+export async function mediaReceived(page: Page): Promise<{ inbound: number; framesDecoded: number }> {
+  return page.evaluate(async () => {
+    let inbound = 0;
+    let framesDecoded = 0;
+    for (const pc of (window as unknown as Wire).__wire?.connections ?? []) {
+      if (pc.signalingState === 'closed') continue;
+      const report = await pc.getStats();
+      report.forEach((s: { type: string; packetsReceived?: number; framesDecoded?: number }) => {
+        if (s.type !== 'inbound-rtp') return;
+        inbound += s.packetsReceived ?? 0;
+        framesDecoded += s.framesDecoded ?? 0;
+      });
+    }
+    return { inbound, framesDecoded };
+  });
+}
