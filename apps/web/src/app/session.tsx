@@ -81,3 +81,18 @@ export function useSession(): SessionContextValue {
   if (!value) throw new Error('useSession needs a SessionProvider');
   return value;
 }
+
+/**
+ * Turns a failed API call into the text to show; a call refused for want of a session (it expired,
+ * or the user signed out elsewhere) also ends the page's session, so the sign-in page follows.
+ */
+export function useApiErrorText(): (err: unknown) => string {
+  const session = useSession();
+  return useCallback(
+    (err: unknown): string => {
+      if (err instanceof ApiError && err.code === 'unauthorized') session.expired();
+      return err instanceof Error ? err.message : 'Something went wrong';
+    },
+    [session],
+  );
+}

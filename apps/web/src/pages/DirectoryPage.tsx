@@ -6,11 +6,10 @@ import {
   type DirectoryView,
   type Role,
 } from '@conclave/protocol';
-import { useCallback, useEffect, useState, type CSSProperties, type ReactNode } from 'react';
+import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { searchDirectory, updateMeeting, updateUser } from '../api/endpoints';
-import { ApiError } from '../api/http';
-import { useSession } from '../app/session';
+import { useApiErrorText } from '../app/session';
 import { Alert, Button, Spinner, TextField, avatarHue, initials } from '../ui/components';
 import { HiddenMark, MeetingMarks } from '../ui/marks';
 import { AppHeader } from './AppHeader';
@@ -26,18 +25,11 @@ const ROLE_NAMES: Record<Role, string | null> = {
 
 /** MEET-DIRECTORY: the people and meetings of the organisation, searched as one types. */
 export function DirectoryPage() {
-  const session = useSession();
   const [text, setText] = useState('');
   const [result, setResult] = useState<DirectoryView | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const handle = useCallback(
-    (err: unknown): string => {
-      if (err instanceof ApiError && err.code === 'unauthorized') session.expired();
-      return err instanceof Error ? err.message : 'Something went wrong';
-    },
-    [session],
-  );
+  const handle = useApiErrorText();
 
   useEffect(() => {
     let cancelled = false;

@@ -1,5 +1,5 @@
 import type { LobbyMode, MeetingView } from '@conclave/protocol';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import {
   createMeeting,
@@ -9,8 +9,7 @@ import {
   setMeetingPasscode,
   updateMeeting,
 } from '../api/endpoints';
-import { ApiError } from '../api/http';
-import { useSession } from '../app/session';
+import { useApiErrorText, useSession } from '../app/session';
 import { Alert, Button, Checkbox, CopyButton, Spinner, TextField } from '../ui/components';
 import { E2eeSwitch } from '../ui/e2ee';
 import { LobbySelect } from '../ui/lobby';
@@ -24,13 +23,7 @@ export function HomePage() {
   const [meetings, setMeetings] = useState<MeetingView[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
-  const handle = useCallback(
-    (err: unknown): string => {
-      if (err instanceof ApiError && err.code === 'unauthorized') session.expired();
-      return err instanceof Error ? err.message : 'Something went wrong';
-    },
-    [session],
-  );
+  const handle = useApiErrorText();
 
   useEffect(() => {
     let cancelled = false;
