@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 import { Button } from '../ui/components';
+import { useModalDialog } from '../ui/useModalDialog';
 
 /**
  * Asks before something that cannot be undone (e.g. removing everyone): a modal dialog whose
@@ -21,25 +22,8 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<Element | null>(null);
+  const { ref, close } = useModalDialog(open, onClose);
   const id = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      opener.current = document.activeElement;
-      dialog.showModal();
-    }
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-
-  const close = () => {
-    onClose();
-    if (opener.current instanceof HTMLElement) opener.current.focus();
-    opener.current = null;
-  };
 
   return (
     <dialog

@@ -1,6 +1,7 @@
 import type { Codeword, E2eeState, Participant } from '@conclave/client';
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { Button } from '../ui/components';
+import { useModalDialog } from '../ui/useModalDialog';
 import { describeE2ee } from './e2eeStatus';
 
 /** One line of the dialog's participant list. */
@@ -65,27 +66,9 @@ export function VerifyDialog({
   open: boolean;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const title = useRef<HTMLHeadingElement>(null);
-  const opener = useRef<Element | null>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      opener.current = document.activeElement;
-      dialog.showModal();
-      // The top of the dialog, not its last button: a long list would scroll the code out of view.
-      title.current?.focus();
-    }
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-
-  const close = () => {
-    onClose();
-    if (opener.current instanceof HTMLElement) opener.current.focus();
-    opener.current = null;
-  };
+  // Focus goes to the top of the dialog, not its last button: a long list would scroll the code out of view.
+  const { ref, close } = useModalDialog(open, onClose, title);
 
   const status = describeE2ee(state);
   const code = state?.securityCode ?? null;
