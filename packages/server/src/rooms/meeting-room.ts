@@ -12,24 +12,19 @@ import { newId } from '../common/ids';
 import type { MeetingLifecycle, MeetingRecord, Principal } from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
-import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
-import type { MediaNode, MediaPlane } from '../media/media-plane';
+import type { MediaPlane } from '../media/media-plane';
 import type { RoomMetrics } from '../metrics';
-import { VideoRoom, type Publisher } from '../media/videoroom';
+import type { Publisher } from '../media/videoroom';
 import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
-import { Lobby, type Knock } from './lobby';
+import { Lobby } from './lobby';
+import { LobbyDesk } from './lobby-desk';
 import { Moderation } from './moderation';
 import { Participant, type ParticipantSink } from './participant';
 import { validateTracks } from './publish-claims';
+import { RoomMediaHandle } from './room-media';
 import { Subscriptions } from './subscriptions';
-
-interface RoomMedia {
-  node: MediaNode;
-  session: JanusSession;
-  room: VideoRoom;
-}
 
 /** What `joined` carries besides the roster: the request's rid, ICE servers, a newly issued guest token. */
 export interface JoinReply {
@@ -59,8 +54,6 @@ export interface RoomContext {
   lobbyWaitMs?: number;
 }
 
-const DEFAULT_LOBBY_WAIT_MS = 30 * 60_000;
-
 /** Whether a join went in at once or waits in the lobby. */
 export type Entry = { waiting: false; participant: Participant } | { waiting: true; id: string };
 
@@ -72,16 +65,16 @@ export type Entry = { waiting: false; participant: Participant } | { waiting: tr
 export class MeetingRoom {
   readonly participants = new Map<string, Participant>();
   private readonly byFeed = new Map<number, Participant>();
-  private media: Promise<RoomMedia> | null = null;
-  private ready: RoomMedia | null = null;
+  private readonly media: RoomMediaHandle;
   private readonly subscriptions: Subscriptions;
   private admitting = 0;
   private isClosed = false;
   private hasStarted = false;
   /** E2EE meetings only. */
   private readonly encryption: RoomEncryption | null;
-  private readonly lobby: Lobby;
   readonly moderation: Moderation;
+  /** Who waits to be let in, and the moderators' decisions about them (MEET-LOBBY). */
+  readonly lobby: LobbyDesk;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -90,22 +83,46 @@ export class MeetingRoom {
     private readonly onClosed: (room: MeetingRoom, emptied: boolean) => void,
   ) {
     this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger);
+    this.media = new RoomMediaHandle({
+      plane: ctx.media,
+      meeting,
+      logger: ctx.logger,
+      closed: () => this.isClosed,
+      onLost: (why) => this.fail(why),
+    });
     this.encryption = meeting.e2ee ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger) : null;
-    this.lobby = new Lobby(ctx.maxParticipants);
+    const book = new Lobby(ctx.maxParticipants);
     this.moderation = new Moderation({
       meeting,
       participants: this.participants,
       forceMute: (p, source) => this.applyMute(p, source, true),
       remove: (p, message) => {
-        this.lobby.remove(p.principal);
+        book.remove(p.principal);
         p.sink.end('removed', message);
         this.leave(p, 'removed');
       },
       changed: (p) => {
         this.broadcast({ type: 'participantUpdated', participant: p.info() });
-        if (p.moderator) p.sink.send({ type: 'lobby', waiting: this.lobby.list() });
+        if (p.moderator) p.sink.send({ type: 'lobby', waiting: book.list() });
       },
     });
+    this.lobby = new LobbyDesk(
+      {
+        meeting,
+        participants: this.participants,
+        moderation: this.moderation,
+        admit: (knock, admission) =>
+          this.admit(knock.id, knock.principal, knock.sink, knock.reply, knock.identityKey, admission),
+        isAnchor: async (id) => (await this.encryption?.isAnchor(id)) === true,
+        closeIfEmpty: () => this.closeIfEmpty(),
+      },
+      book,
+      {
+        clock: ctx.clock,
+        logger: ctx.logger,
+        ...(ctx.lobbyWaitMs !== undefined && { waitMs: ctx.lobbyWaitMs }),
+      },
+    );
   }
 
   get closed(): boolean {
@@ -114,17 +131,17 @@ export class MeetingRoom {
 
   /** How many wait in the lobby. */
   get waiting(): number {
-    return this.lobby.size;
+    return this.lobby.book.size;
   }
 
   /** The Janus room id, once it exists. */
   get janusRoomId(): number | null {
-    return this.ready?.room.id ?? null;
+    return this.media.ready?.room.id ?? null;
   }
 
   /** The media node hosting this room, once it exists. */
   get nodeId(): string | null {
-    return this.ready?.node.id ?? null;
+    return this.media.ready?.node.id ?? null;
   }
 
   /**
@@ -141,94 +158,16 @@ export class MeetingRoom {
   ): Promise<Entry> {
     this.encryption?.checkJoin(identityKey);
     const moderator = this.moderation.isModerator(principal);
-    const door = this.lobby.door(principal, lobbyMode, moderator);
+    const door = this.lobby.book.door(principal, lobbyMode, moderator);
     if (door === 'refused') {
       throw new AppError(403, 'rejected', 'A moderator did not let you into this meeting');
     }
     const id = newId(this.ctx.clock.now().getTime());
     if (door === 'enter') {
-      const participant = await this.admit(id, principal, sink, reply, moderator, identityKey);
-      return { waiting: false, participant };
+      return { waiting: false, participant: await this.admit(id, principal, sink, reply, identityKey) };
     }
-    if (this.lobby.full) {
-      throw new AppError(403, 'lobby_full', 'Too many people are waiting to join this meeting; try later');
-    }
-    this.knock({ id, principal, sink, reply, ...(identityKey && { identityKey }) });
+    this.lobby.seat({ id, principal, sink, reply, ...(identityKey && { identityKey }) });
     return { waiting: true, id };
-  }
-
-  /** Lets people in from the lobby; in an E2EE meeting, with the admissions the anchor's device signed. */
-  async admitWaiting(
-    actor: Participant,
-    ids: string[],
-    admissions: ReadonlyArray<{ participantId: string; admission: string }> = [],
-  ): Promise<void> {
-    this.moderation.assertModerator(actor);
-    const signed = admissions.length > 0 && (await this.encryption?.isAnchor(actor.id)) === true;
-    const knocks = ids.flatMap((id) => this.lobby.take(id) ?? []);
-    if (knocks.length === 0) return;
-    this.lobbyChanged();
-    for (const knock of knocks) {
-      this.lobby.pass(knock.principal);
-      const admission = signed ? admissions.find((a) => a.participantId === knock.id) : undefined;
-      const { id, principal, sink, reply, identityKey } = knock;
-      this.ctx.logger.info({ meetingId: this.meeting.id, participantId: id }, 'admitted from the lobby');
-      this.admit(id, principal, sink, reply, false, identityKey, admission?.admission).catch(
-        (err: unknown) => {
-          const message = err instanceof AppError ? err.message : 'You could not be let in; join again';
-          sink.end('rejected', message);
-        },
-      );
-    }
-  }
-
-  /** Turns people in the lobby away: they are told, and refused for as long as the room lasts. */
-  reject(actor: Participant, ids: string[]): void {
-    this.moderation.assertModerator(actor);
-    const knocks = ids.flatMap((id) => this.lobby.take(id) ?? []);
-    if (knocks.length === 0) return;
-    for (const knock of knocks) {
-      this.lobby.refuse(knock.principal);
-      knock.sink.end('rejected', `${actor.displayName} did not let you into the meeting`);
-    }
-    this.lobbyChanged();
-    this.closeIfEmpty();
-  }
-
-  /** Someone in the lobby gave up waiting (left, or lost their connection). */
-  stopWaiting(id: string): void {
-    if (!this.lobby.take(id)) return;
-    this.lobbyChanged();
-    this.closeIfEmpty();
-  }
-
-  private knock(entry: Omit<Knock, 'since' | 'cancelTimer'>): void {
-    const timer = setTimeout(() => {
-      if (!this.lobby.take(entry.id)) return;
-      entry.sink.end('rejected', 'Nobody let you in; join again to ask once more');
-      this.lobbyChanged();
-      this.closeIfEmpty();
-    }, this.ctx.lobbyWaitMs ?? DEFAULT_LOBBY_WAIT_MS);
-    timer.unref();
-    const since = this.ctx.clock.now().toISOString();
-    const replaced = this.lobby.add({ ...entry, since, cancelTimer: () => clearTimeout(timer) });
-    replaced?.sink.end('replaced', 'You asked to join this meeting from another window or device');
-    const { reply } = entry;
-    entry.sink.send({
-      type: 'waiting',
-      ...(reply.rid !== undefined && { rid: reply.rid }),
-      participantId: entry.id,
-      meeting: { id: this.meeting.id, name: this.meeting.name },
-      ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
-    });
-    this.ctx.logger.info({ meetingId: this.meeting.id, participantId: entry.id }, 'waiting in the lobby');
-    this.lobbyChanged();
-  }
-
-  /** Tells every moderator who waits now. */
-  private lobbyChanged(): void {
-    const waiting = this.lobby.list();
-    for (const p of this.participants.values()) if (p.moderator) p.sink.send({ type: 'lobby', waiting });
   }
 
   /**
@@ -240,10 +179,10 @@ export class MeetingRoom {
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
-    moderator: boolean,
     identityKey?: Uint8Array,
     admission?: string,
   ): Promise<Participant> {
+    const moderator = this.moderation.isModerator(principal);
     // The seat is taken before anything is awaited, so parallel joins cannot overfill the meeting.
     if (this.participants.size + this.admitting >= this.ctx.maxParticipants) {
       throw new AppError(
@@ -254,7 +193,7 @@ export class MeetingRoom {
     }
     this.admitting++;
     try {
-      await this.ensureMedia();
+      await this.media.ensure();
       if (this.isClosed) throw new RoomClosedError('The meeting room closed');
       if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
       const now = this.ctx.clock.now();
@@ -275,7 +214,7 @@ export class MeetingRoom {
         iceServers: reply.iceServers,
         ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
         ...(e2ee && { e2ee }),
-        ...(moderator && { lobby: this.lobby.list() }),
+        ...(moderator && { lobby: this.lobby.book.list() }),
       });
       this.moderation.remind(participant);
       this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
@@ -301,7 +240,7 @@ export class MeetingRoom {
     this.assertPresent(p);
     validateTracks(msg.sdp, msg.tracks);
     const descriptions = msg.tracks.map((t) => ({ mid: t.mid, description: t.source }));
-    const media = await this.ensureMedia();
+    const media = await this.media.ensure();
     let publisher = p.publisher;
     if (!publisher || !publisher.active) {
       // A publisher that never came up, or went down, is replaced rather than reused.
@@ -397,7 +336,7 @@ export class MeetingRoom {
     if (publisher) this.byFeed.delete(publisher.feedId);
     this.ctx.logger.info({ meetingId: this.meeting.id, participantId: p.id, reason }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: p.id, reason });
-    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.size === 0) {
+    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.book.size === 0) {
       void this.close(true);
       return;
     }
@@ -424,12 +363,10 @@ export class MeetingRoom {
       this.ctx.metrics?.participantLeft('media_failure');
       p.sink.end('media_failure', 'The media server stopped working. Join again to continue.');
     }
-    this.endWaiting('media_failure', 'The media server stopped working. Join again to continue.');
+    this.lobby.close('media_failure', 'The media server stopped working. Join again to continue.');
     this.participants.clear();
     this.byFeed.clear();
-    const media = this.ready;
-    this.ready = null;
-    void media?.session.destroy().catch(() => undefined);
+    this.media.drop();
   }
 
   /** Ends the room for everyone in it, telling them why: a server shutdown, a deleted meeting. */
@@ -439,7 +376,7 @@ export class MeetingRoom {
       this.ctx.metrics?.participantLeft(reason);
       p.sink.end(reason, message);
     }
-    this.endWaiting(reason, message);
+    this.lobby.close(reason, message);
     this.participants.clear();
     this.byFeed.clear();
     await this.close();
@@ -454,16 +391,9 @@ export class MeetingRoom {
     }
   }
 
-  private endWaiting(reason: 'server_shutdown' | 'meeting_ended' | 'media_failure', message: string): void {
-    for (const knock of this.lobby.all()) {
-      this.lobby.take(knock.id);
-      knock.sink.end(reason, message);
-    }
-  }
-
   /** Nobody is in, coming in or waiting: the room goes (the meeting only counts as over if someone was in). */
   private closeIfEmpty(): void {
-    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.size === 0) {
+    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.book.size === 0) {
       void this.close(this.hasStarted);
     }
   }
@@ -473,60 +403,7 @@ export class MeetingRoom {
     this.isClosed = true;
     this.onClosed(this, emptied);
     this.encryption?.close();
-    const media = this.ready ?? (this.media ? await this.media.catch(() => null) : null);
-    this.ready = null;
-    if (!media) return;
-    try {
-      await media.room.destroy();
-    } catch (err) {
-      this.ctx.logger.warn(
-        { meetingId: this.meeting.id, err: (err as Error).message },
-        'cannot destroy Janus room',
-      );
-    }
-    await media.session.destroy().catch(() => undefined);
-    this.ctx.logger.info({ meetingId: this.meeting.id }, 'meeting room closed');
-  }
-
-  private ensureMedia(): Promise<RoomMedia> {
-    if (!this.media) {
-      this.media = this.createMedia().then(
-        (media) => {
-          this.ready = media;
-          return media;
-        },
-        (err: unknown) => {
-          this.media = null;
-          throw err;
-        },
-      );
-    }
-    return this.media;
-  }
-
-  private async createMedia(): Promise<RoomMedia> {
-    const node = await this.ctx.media.nodeForRoom(this.meeting.id);
-    const session = await node.client.createSession();
-    try {
-      const room = await VideoRoom.create(session, {
-        adminKey: node.adminKey,
-        description: 'conclave meeting',
-        requireE2ee: this.meeting.e2ee,
-      });
-      if (this.isClosed) {
-        await room.destroy().catch(() => undefined);
-        throw new RoomClosedError('The meeting room closed');
-      }
-      session.once('closed', (reason) => this.fail(`Janus session ${reason}`));
-      this.ctx.logger.info(
-        { meetingId: this.meeting.id, node: node.id, room: room.id },
-        'Janus room created',
-      );
-      return { node, session, room };
-    } catch (err) {
-      await session.destroy().catch(() => undefined);
-      throw err;
-    }
+    await this.media.release();
   }
 
   private adoptPublisher(p: Participant, publisher: Publisher): void {
@@ -556,7 +433,7 @@ export class MeetingRoom {
 
   /** Points every participant's subscription at every other participant's active streams. */
   private refreshSubscriptions(): void {
-    const media = this.ready;
+    const media = this.media.ready;
     if (this.isClosed || !media) return;
     this.subscriptions.refresh(this.participants.values(), media.room);
   }

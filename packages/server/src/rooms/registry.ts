@@ -52,7 +52,7 @@ export class RoomRegistry {
         const entry = await room.enter(meeting.lobby, principal, sink, reply, identityKey);
         if (this.ended.has(meeting.id)) {
           sink.end('meeting_ended', MEETING_ENDED);
-          if (entry.waiting) room.stopWaiting(entry.id);
+          if (entry.waiting) room.lobby.leave(entry.id);
           else room.leave(entry.participant, 'disconnected');
         }
         return { room, entry };

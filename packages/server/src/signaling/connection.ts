@@ -225,7 +225,7 @@ export class SignalingConnection implements ParticipantSink {
       return;
     }
     if (message.type === 'leave' && this.waitingId !== null) {
-      this.room?.stopWaiting(this.waitingId);
+      this.room?.lobby.leave(this.waitingId);
       this.waitingId = null;
       this.ack(message.rid);
       this.close(CloseCode.normal, 'left');
@@ -255,11 +255,11 @@ export class SignalingConnection implements ParticipantSink {
         this.ack(message.rid);
         return;
       case 'admit':
-        await room.admitWaiting(participant, message.participantIds, message.admissions);
+        await room.lobby.admit(participant, message.participantIds, message.admissions);
         this.ack(message.rid);
         return;
       case 'reject':
-        room.reject(participant, message.participantIds);
+        room.lobby.reject(participant, message.participantIds);
         this.ack(message.rid);
         return;
       case 'muteParticipants':
@@ -319,7 +319,7 @@ export class SignalingConnection implements ParticipantSink {
       this.joinTimer = null;
       if (entry.waiting) {
         this.waitingId = entry.id;
-        if (this.isClosed) room.stopWaiting(entry.id);
+        if (this.isClosed) room.lobby.leave(entry.id);
       } else if (this.isClosed) {
         // The socket went while we waited for the media server.
         room.leave(entry.participant, 'disconnected');
@@ -387,7 +387,7 @@ export class SignalingConnection implements ParticipantSink {
     if (this.joinTimer) clearTimeout(this.joinTimer);
     const participant = this.participant;
     if (participant && this.room && !participant.left) this.room.leave(participant, 'disconnected');
-    if (this.waitingId !== null) this.room?.stopWaiting(this.waitingId);
+    if (this.waitingId !== null) this.room?.lobby.leave(this.waitingId);
   }
 }
 

@@ -1,0 +1,99 @@
+import type { MeetingRecord } from '../domain';
+import type { JanusSession } from '../media/janus-client';
+import type { MediaLogger } from '../media/logger';
+import type { MediaNode, MediaPlane } from '../media/media-plane';
+import { VideoRoom } from '../media/videoroom';
+import { RoomClosedError } from './errors';
+
+/** A meeting's room on a media server: the node, the Janus session and the VideoRoom in it. */
+export interface RoomMedia {
+  node: MediaNode;
+  session: JanusSession;
+  room: VideoRoom;
+}
+
+export interface RoomMediaOptions {
+  plane: MediaPlane;
+  meeting: MeetingRecord;
+  logger: MediaLogger;
+  /** The meeting room closed meanwhile: a Janus room made now would be nobody's. */
+  closed: () => boolean;
+  /** The Janus session went away under the room. */
+  onLost: (why: string) => void;
+}
+
+/**
+ * Makes a meeting's Janus room on first need (once, however many ask at the same time) and destroys
+ * it at the end. Nobody waiting in the lobby ever causes one to be made.
+ */
+export class RoomMediaHandle {
+  private making: Promise<RoomMedia> | null = null;
+  private made: RoomMedia | null = null;
+
+  constructor(private readonly o: RoomMediaOptions) {}
+
+  /** The room's media, once made. */
+  get ready(): RoomMedia | null {
+    return this.made;
+  }
+
+  ensure(): Promise<RoomMedia> {
+    this.making ??= this.make().then(
+      (media) => (this.made = media),
+      (err: unknown) => {
+        this.making = null;
+        throw err;
+      },
+    );
+    return this.making;
+  }
+
+  /** The media server failed: forget the room, and let its session go without waiting. */
+  drop(): void {
+    const media = this.made;
+    this.made = null;
+    void media?.session.destroy().catch(() => undefined);
+  }
+
+  /** Destroys the Janus room and its session, once any making in progress has settled. */
+  async release(): Promise<void> {
+    const media = this.made ?? (this.making ? await this.making.catch(() => null) : null);
+    this.made = null;
+    if (!media) return;
+    try {
+      await media.room.destroy();
+    } catch (err) {
+      this.o.logger.warn(
+        { meetingId: this.o.meeting.id, err: (err as Error).message },
+        'cannot destroy Janus room',
+      );
+    }
+    await media.session.destroy().catch(() => undefined);
+    this.o.logger.info({ meetingId: this.o.meeting.id }, 'meeting room closed');
+  }
+
+  private async make(): Promise<RoomMedia> {
+    const node = await this.o.plane.nodeForRoom(this.o.meeting.id);
+    const session = await node.client.createSession();
+    try {
+      const room = await VideoRoom.create(session, {
+        adminKey: node.adminKey,
+        description: 'conclave meeting',
+        requireE2ee: this.o.meeting.e2ee,
+      });
+      if (this.o.closed()) {
+        await room.destroy().catch(() => undefined);
+        throw new RoomClosedError('The meeting room closed');
+      }
+      session.once('closed', (reason) => this.o.onLost(`Janus session ${reason}`));
+      this.o.logger.info(
+        { meetingId: this.o.meeting.id, node: node.id, room: room.id },
+        'Janus room created',
+      );
+      return { node, session, room };
+    } catch (err) {
+      await session.destroy().catch(() => undefined);
+      throw err;
+    }
+  }
+}
