@@ -108,6 +108,8 @@ export class Session implements LocalMediaLink {
   /** Settles once the first subscription offer has been answered (or could not be). */
   private readonly subscribed: Promise<void>;
   private markSubscribed: () => void = () => {};
+  /** Who publishes through this session, once it does. */
+  private local: LocalParticipant | null = null;
   /** Joined and published; until then a failure is reported by establish() itself. */
   private live = false;
   /** While waiting in the lobby: settles with `joined`, or fails when the wait ends otherwise. */
@@ -208,6 +210,7 @@ export class Session implements LocalMediaLink {
     }
     await media;
     this.assertOpen();
+    this.local = local;
     await local.attach(this);
     this.assertOpen();
     this.live = true;
@@ -310,6 +313,26 @@ export class Session implements LocalMediaLink {
     );
   }
 
+  /**
+   * The meeting moved to another media server: both connections go, the local participant publishes
+   * again on a fresh one (same tracks, same E2EE transforms and keys), and the server's next offer
+   * brings the others back. A failure here is a lost session: the room joins again.
+   */
+  private async restartMedia(): Promise<void> {
+    const local = this.local;
+    if (!this.live || this.closed || !local) return;
+    this.publisher?.close();
+    this.publisher = null;
+    this.subscriber?.close();
+    this.subscriber = null;
+    this.observer.onStreams([]);
+    try {
+      await local.attach(this);
+    } catch {
+      this.lost(null);
+    }
+  }
+
   /** Tells the server this participant leaves, waiting briefly for it to confirm. */
   async leave(): Promise<void> {
     if (!this.signaling.isOpen) return;
@@ -375,6 +398,9 @@ export class Session implements LocalMediaLink {
       case 'e2eeWelcome':
       case 'e2eeExecute':
         this.e2ee?.handle(message);
+        break;
+      case 'mediaMoved':
+        void this.restartMedia();
         break;
       case 'disconnected':
         this._serverEnd = { reason: message.reason, message: message.message };

@@ -259,6 +259,11 @@ export type ServerMessage =
   | { type: 'mutedByModerator'; source: TrackSource; moderatorName: string; canUnmute: boolean }
   /** A moderator lets this participant unmute `source` again. */
   | { type: 'unmuteAllowed'; source: TrackSource; moderatorName: string }
+  /**
+   * The meeting moved to another media server (its own failed): publish again on a fresh connection;
+   * a fresh subscription offer follows. Nobody left: the roster stands (NET-FAILOVER).
+   */
+  | { type: 'mediaMoved' }
   | { type: 'participantJoined'; participant: ParticipantInfo }
   | { type: 'participantUpdated'; participant: ParticipantInfo }
   | { type: 'participantLeft'; participantId: string; reason: LeaveReason }

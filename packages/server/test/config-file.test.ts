@@ -43,6 +43,8 @@ const FULL = `{
     "rtpPorts": "30000-31000",
     "interface": "eth0",
     "janusWsPort": 8188,
+    "servers": 2,
+    "region": "eu-west",
   },
 }`;
 
@@ -58,6 +60,8 @@ test('OPS-CONFIG: settings come from the file named by CONCLAVE_CONFIG, relative
   assert.deepEqual(config.trustProxy, ['127.0.0.1']);
   assert.deepEqual(config.media, {
     mode: 'embedded',
+    servers: 2,
+    region: 'eu-west',
     janusBinary: '/usr/bin/janus',
     janusWsPort: 8188,
     rtpPortRange: { min: 30000, max: 31000 },
@@ -177,6 +181,7 @@ test('OPS-CONFIG: a setting required by another may be given in either place', (
     mode: 'external',
     janusUrls: ['ws://a:8188', 'ws://b:8188'],
     apiSecret: '0123456789abcdef',
+    region: 'default',
   });
 
   const urlsInFile = configFile('{ "media": { "janusUrls": ["ws://a:8188"] } }');

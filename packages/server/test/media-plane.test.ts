@@ -37,6 +37,8 @@ describe('embedded media plane', { skip }, () => {
     plane = createMediaPlane(
       {
         mode: 'embedded',
+        servers: 1,
+        region: 'default',
         janusBinary: JANUS_BINARY,
         janusWsPort: 0,
         rtpPortRange: { min: 43000, max: 43999 },
@@ -82,6 +84,66 @@ describe('embedded media plane', { skip }, () => {
     await plane.stop();
     assert.equal(plane.status(), 'unavailable');
     await assert.rejects(plane.nodeForRoom('x', 200), MediaUnavailableError);
+  });
+});
+
+describe('several embedded media servers', { skip }, () => {
+  let tempDir: string;
+  let plane: MediaPlane;
+
+  before(async () => {
+    tempDir = await mkdtemp(join(tmpdir(), 'conclave-test-plane2-'));
+    plane = createMediaPlane(
+      {
+        mode: 'embedded',
+        servers: 2,
+        region: 'eu-west',
+        janusBinary: JANUS_BINARY,
+        janusWsPort: 0,
+        rtpPortRange: { min: 45000, max: 45999 },
+        iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
+      },
+      silentLogger,
+      // No restart within the test: a killed server stays down, as a lost machine would.
+      { supervisor: { tempDir, debugLevel: 3, restartBackoff: { initialMs: 60_000, maxMs: 60_000 } } },
+    );
+    await plane.start();
+  });
+  after(async () => {
+    await plane?.stop();
+    await rm(tempDir, { recursive: true, force: true });
+  });
+
+  test('NET-FAILOVER: two Janus servers run, each on its own slice of the RTP ports, in the configured region', () => {
+    const { servers } = plane.diagnostics();
+    assert.equal(servers.length, 2);
+    assert.deepEqual(
+      servers.map((s) => [s.region, s.status]),
+      [
+        ['eu-west', 'ready'],
+        ['eu-west', 'ready'],
+      ],
+    );
+    assert.notEqual(servers[0]!.janusPid, servers[1]!.janusPid);
+  });
+
+  test('NET-FAILOVER: a new room goes to the least loaded server; a lost server takes no new rooms', async () => {
+    const [a, b] = plane.diagnostics().servers.map((s) => s.nodeId!);
+    const load = new Map([
+      [a!, 3],
+      [b!, 1],
+    ]);
+    const byLoad = (id: string) => load.get(id) ?? 0;
+    assert.equal((await plane.nodeForRoom('m1', 1_000, byLoad)).id, b);
+    load.set(b!, 5);
+    assert.equal((await plane.nodeForRoom('m2', 1_000, byLoad)).id, a);
+
+    const lost = waitFor<string>((r) => plane.once('nodeLost', r), 5_000, 'nodeLost');
+    process.kill(plane.diagnostics().servers[0]!.janusPid!, 'SIGKILL');
+    assert.equal(await lost, a);
+    assert.equal(plane.status(), 'ready', 'the other server still hosts meetings');
+    assert.equal((await plane.nodeForRoom('m3', 1_000, byLoad)).id, b, 'even though it is busier');
+    assert.equal(await hostsRooms(plane), true);
   });
 });
 
@@ -131,7 +193,7 @@ describe('external media plane', { skip }, () => {
     });
     await startJanus();
     plane = createMediaPlane(
-      { mode: 'external', janusUrls: [config.wsUrl], apiSecret: secret },
+      { mode: 'external', janusUrls: [config.wsUrl], apiSecret: secret, region: 'default' },
       silentLogger,
     );
   });

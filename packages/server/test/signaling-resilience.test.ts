@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ServerMessageOf } from '@conclave/protocol';
 import type { MeetingRecord } from '../src/domain';
 import { janusUnavailableReason } from './media-support/janus';
+import { syntheticPublishOffer } from './media-support/sdp';
 import { SignalClient, startSignalingServer } from './media-support/signaling-harness';
 
 const skip = janusUnavailableReason() ?? false;
@@ -81,31 +82,50 @@ describe('signaling when Janus dies', { skip }, () => {
     await server?.stop();
   });
 
-  test('participants get disconnected(media_failure), sockets close, and a rejoin gets a fresh room', async () => {
-    const { client: alice } = await join(server.url, 'alice', meeting.id);
-    const { client: bob } = await join(server.url, 'bob', meeting.id);
+  test('NET-FAILOVER: when Janus dies the meeting moves to the restarted one: same participants, told mediaMoved, publishing again', async () => {
+    const { client: alice, joined: aliceJoined } = await join(server.url, 'alice', meeting.id);
+    const { client: bob, joined: bobJoined } = await join(server.url, 'bob', meeting.id);
+    const offer = {
+      type: 'publish',
+      sdp: syntheticPublishOffer(),
+      tracks: [{ mid: '0', source: 'microphone' }],
+    };
+    assert.equal((await alice.request(offer)).type, 'publishAnswer');
     const before = server.rooms.room(meeting.id)?.janusRoomId;
     assert.ok(before);
     const pid = server.media.diagnostics().janusPid;
     assert.ok(pid);
     process.kill(pid, 'SIGKILL');
-    for (const client of [alice, bob]) {
-      const bye = await client.next('disconnected', () => true, 5_000);
-      assert.equal(bye.reason, 'media_failure');
-      assert.equal(await client.closed(), 1011);
-    }
-    assert.equal(server.rooms.room(meeting.id), undefined, 'the failed room is forgotten');
-
-    // The supervisor restarts Janus; joining again works, in a new Janus room.
-    const { client: again, joined } = await join(server.url, 'alice', meeting.id);
+    for (const client of [alice, bob]) await client.next('mediaMoved', () => true, 10_000);
+    assert.notEqual(server.media.diagnostics().janusPid, pid, 'the supervisor restarted Janus');
+    const room = server.rooms.room(meeting.id);
+    assert.ok(room?.janusRoomId, 'the meeting has a media room again');
     assert.deepEqual(
-      joined.participants.map((p) => p.displayName),
-      ['Alice'],
+      [...room.participants.keys()].sort(),
+      [aliceJoined.participantId, bobJoined.participantId].sort(),
+      'nobody left',
     );
-    assert.notEqual(server.media.diagnostics().janusPid, pid);
-    assert.ok(server.rooms.room(meeting.id)?.janusRoomId);
-    assert.equal(server.media.status(), 'ready');
-    again.close();
-    await again.closed();
+    assert.ok(
+      ![...alice.received, ...bob.received].some(
+        (m) => m.type === 'participantLeft' || m.type === 'disconnected',
+      ),
+    );
+
+    // Alice publishes again on the new media room; Bob is offered her stream afresh.
+    bob.received.length = 0;
+    assert.equal((await alice.request({ ...offer, sdp: syntheticPublishOffer() })).type, 'publishAnswer');
+    await bob.next('participantUpdated', (m) => m.participant.id === aliceJoined.participantId);
+    assert.equal(alice.open && bob.open, true);
+    alice.close();
+    bob.close();
+  });
+
+  test('when no media server takes the meeting in time, participants get disconnected(media_failure)', async () => {
+    const { client: alice } = await join(server.url, 'alice', meeting.id);
+    await server.media.stop();
+    const bye = await alice.next('disconnected', () => true, 10_000);
+    assert.equal(bye.reason, 'media_failure');
+    assert.equal(await alice.closed(), 1011);
+    assert.equal(server.rooms.room(meeting.id), undefined, 'the failed room is forgotten');
   });
 });

@@ -36,9 +36,11 @@ export interface Config {
   configFile: string | null;
 }
 
-export type MediaConfig =
+export type MediaConfig = (
   | {
       mode: 'embedded';
+      /** How many Janus servers to run; each gets a slice of the RTP port range. */
+      servers: number;
       janusBinary: string;
       /** Loopback port of the generated Janus WebSocket transport; 0 picks a free one. */
       janusWsPort: number;
@@ -51,7 +53,11 @@ export type MediaConfig =
       /** WebSocket URLs of Janus instances run by the operator. */
       janusUrls: string[];
       apiSecret: string;
-    };
+    }
+) & {
+  /** The region label of these media servers. */
+  region: string;
+};
 
 /** Names the file to read instead of the default one. */
 const CONFIG_FILE_VARIABLE = 'CONCLAVE_CONFIG';
@@ -81,10 +87,12 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
       const urls = describe('janusUrls', origins.janusUrls);
       throw new ConfigError(describeUnset('janusApiSecret', file), `is required when ${urls} is set`);
     }
-    media = { mode: 'external', janusUrls: v.janusUrls, apiSecret: v.janusApiSecret };
+    media = { mode: 'external', janusUrls: v.janusUrls, apiSecret: v.janusApiSecret, region: v.mediaRegion };
   } else {
     media = {
       mode: 'embedded',
+      servers: v.mediaServers,
+      region: v.mediaRegion,
       janusBinary: v.janusBinary,
       janusWsPort: v.janusWsPort,
       rtpPortRange: v.rtpPorts,

@@ -47,6 +47,24 @@ export const port: ValueKind<number> = (() => {
   };
 })();
 
+/** A small count: how many of something to run. */
+export const count = (max: number): ValueKind<number> => {
+  const range = z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(max, `must be at most ${max}`);
+  return {
+    fromEnv: z.string().regex(/^\d+$/, 'must be a number').transform(Number).pipe(range),
+    fromFile: z.number({ error: 'must be a number' }).pipe(range),
+  };
+};
+
+/** A region's name: lower-case letters, digits and dashes, as in `eu-west`. */
+export const region = sameForBoth(
+  string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits and dashes (at most 32)'),
+);
+
 /** A duration in whole seconds, 0 or more. */
 export const seconds: ValueKind<number> = (() => {
   const range = z.number().int('must be a whole number of seconds').min(0, 'must be 0 or more');

@@ -90,6 +90,18 @@ export const SETTINGS = {
     kind: kind.portRange,
     default: { min: 20000, max: 40000 },
   }),
+  mediaServers: setting({
+    env: 'CONCLAVE_MEDIA_SERVERS',
+    key: 'media.servers',
+    kind: kind.count(8),
+    default: 1,
+  }),
+  mediaRegion: setting({
+    env: 'CONCLAVE_MEDIA_REGION',
+    key: 'media.region',
+    kind: kind.region,
+    default: 'default',
+  }),
   mediaInterface: setting({
     env: 'CONCLAVE_MEDIA_INTERFACE',
     key: 'media.interface',

@@ -1,23 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { MediaConfig } from '../config/config';
-import { JanusClient, type JanusErrorKind } from './janus-client';
-import {
-  JanusSupervisor,
-  type JanusEndpoint,
-  type JanusExit,
-  type JanusSupervisorOptions,
-} from './janus-supervisor';
+import type { JanusErrorKind } from './janus-client';
+import type { JanusExit, JanusSupervisorOptions } from './janus-supervisor';
 import type { MediaLogger } from './logger';
+import {
+  EmbeddedServer,
+  ExternalServer,
+  type MediaNode,
+  type MediaServer,
+  type MediaServerInfo,
+} from './media-server';
 import type { MediaPlaneLifecycle, MediaStatus } from './status';
 
-/** A Janus instance the control plane holds an API connection to. */
-export interface MediaNode {
-  /** Stable within one connection; changes when Janus restarts or the connection is made again. */
-  readonly id: string;
-  readonly client: JanusClient;
-  /** Sent as the VideoRoom `admin_key` when creating rooms. */
-  readonly adminKey: string | undefined;
-}
+export type { MediaNode } from './media-server';
 
 /** No media node can host a room right now. */
 export class MediaUnavailableError extends Error {
@@ -26,9 +21,9 @@ export class MediaUnavailableError extends Error {
 
 type MediaPlaneEvents = {
   status: [status: MediaStatus];
-  /** A node was lost (Janus died or the connection dropped): its rooms are gone. */
+  /** A node was lost (Janus died or the connection dropped): its rooms are gone from it. */
   nodeLost: [nodeId: string];
-  /** The embedded Janus exited; unless stop() asked it to (`expected`), a restart follows. */
+  /** An embedded Janus exited; unless stop() asked it to (`expected`), a restart follows. */
   janusExited: [exit: JanusExit];
   /** A Janus API request failed (for metrics; its caller handles the failure). */
   requestFailed: [kind: JanusErrorKind];
@@ -36,19 +31,25 @@ type MediaPlaneEvents = {
 
 interface MediaDiagnostics {
   mode: 'embedded' | 'external';
-  /** The embedded Janus process, while one runs. */
+  /** The first embedded Janus process, while one runs. */
   janusPid: number | null;
-  /** The connected node, if any. */
+  /** The first connected node, if any. */
   nodeId: string | null;
+  /** Every media server, in configuration order. */
+  servers: MediaServerInfo[];
 }
+
+/** How full a node is, as the rooms placed on it make it (Janus reports no load of its own). */
+export type NodeLoad = (nodeId: string) => number;
 
 /** Lifecycle for main and health, plus what signaling needs to place rooms. */
 export interface MediaPlane extends MediaPlaneLifecycle {
   /**
-   * A connected node to host a new room. Waits up to `waitMs` (default 5 s) while media is
-   * starting or restarting, then rejects with MediaUnavailableError.
+   * A connected node to host a new room: of all connected nodes, the least loaded by `load` (default:
+   * the first). Waits up to `waitMs` (default 5 s) while media is starting or restarting, then
+   * rejects with MediaUnavailableError.
    */
-  nodeForRoom(roomKey: string, waitMs?: number): Promise<MediaNode>;
+  nodeForRoom(roomKey: string, waitMs?: number, load?: NodeLoad): Promise<MediaNode>;
   /** What runs where, for logs, health details and tests. No secrets. */
   diagnostics(): MediaDiagnostics;
   on<E extends keyof MediaPlaneEvents>(event: E, listener: (...args: MediaPlaneEvents[E]) => void): this;
@@ -57,77 +58,122 @@ export interface MediaPlane extends MediaPlaneLifecycle {
 }
 
 export interface MediaPlaneOptions {
-  /** Overrides for the embedded Janus supervisor (tests shorten timeouts, pick a temp folder…). */
+  /** Overrides for the embedded Janus supervisors (tests shorten timeouts, pick a temp folder…). */
   supervisor?: Partial<Omit<JanusSupervisorOptions, 'logger'>>;
   /** Janus API request timeout (default 10 s). */
   requestTimeoutMs?: number;
 }
 
 /**
- * The media plane: an embedded Janus that we generate a config for, start and supervise, or the
- * operator's external Janus (`config.janusUrls`, reached with `config.apiSecret`).
- *
- * External Janus: its VideoRoom `admin_key`, when set, must equal the API secret.
+ * The media plane: the embedded Janus servers that Conclave generates a configuration for, starts and
+ * supervises (`config.servers` of them, each with its own slice of the RTP port range), or the
+ * operator's (`config.janusUrls`, reached with `config.apiSecret`). Rooms are placed across them.
  */
 export function createMediaPlane(
   config: MediaConfig,
   logger: MediaLogger,
   options: MediaPlaneOptions = {},
 ): MediaPlane {
-  return config.mode === 'embedded'
-    ? new EmbeddedMediaPlane(config, logger, options)
-    : new ExternalMediaPlane(config, logger, options);
+  const server = { ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }) };
+  const servers: MediaServer[] =
+    config.mode === 'embedded'
+      ? rtpSlices(config.rtpPortRange, config.servers).map(
+          (rtpPortRange, i) =>
+            new EmbeddedServer(
+              `embedded-${i + 1}`,
+              config.region,
+              {
+                janusBinary: config.janusBinary,
+                // A fixed port for the first; the others pick free ones.
+                janusWsPort: i === 0 ? config.janusWsPort : 0,
+                rtpPortRange,
+                iceInterfaces: config.iceInterfaces,
+              },
+              logger,
+              { ...server, ...(options.supervisor && { supervisor: options.supervisor }) },
+            ),
+        )
+      : config.janusUrls.map(
+          (url, i) =>
+            new ExternalServer(`external-${i + 1}`, config.region, url, config.apiSecret, logger, server),
+        );
+  return new MediaServerRegistry(config.mode, servers);
 }
 
-abstract class BaseMediaPlane extends EventEmitter<MediaPlaneEvents> implements MediaPlane {
-  protected node: MediaNode | null = null;
+/** Splits the RTP port range into `count` equal slices, one per embedded Janus. */
+function rtpSlices(range: { min: number; max: number }, count: number): Array<{ min: number; max: number }> {
+  const size = Math.floor((range.max - range.min + 1) / count);
+  return Array.from({ length: count }, (_, i) => ({
+    min: range.min + i * size,
+    max: i === count - 1 ? range.max : range.min + (i + 1) * size - 1,
+  }));
+}
+
+class MediaServerRegistry extends EventEmitter<MediaPlaneEvents> implements MediaPlane {
   private lastStatus: MediaStatus = 'unavailable';
-  private connections = 0;
 
   constructor(
-    protected readonly logger: MediaLogger,
-    protected readonly options: MediaPlaneOptions,
+    private readonly mode: 'embedded' | 'external',
+    private readonly servers: readonly MediaServer[],
   ) {
     super();
+    for (const s of servers) {
+      s.on('status', () => this.notifyStatus());
+      s.on('nodeLost', (nodeId) => this.emit('nodeLost', nodeId));
+      s.on('janusExited', (exit) => this.emit('janusExited', exit));
+      s.on('requestFailed', (kind) => this.emit('requestFailed', kind));
+    }
   }
 
-  abstract start(): Promise<void>;
-  abstract stop(): Promise<void>;
-  abstract status(): MediaStatus;
-  abstract diagnostics(): MediaDiagnostics;
+  /** Ready while any server is; starting while any is and none is ready. */
+  status(): MediaStatus {
+    const all = this.servers.map((s) => s.status());
+    if (all.includes('ready')) return 'ready';
+    return all.includes('starting') ? 'starting' : 'unavailable';
+  }
 
-  /** One node for now: every room goes to the connected one. Placement happens only here. */
-  async nodeForRoom(_roomKey: string, waitMs = 5_000): Promise<MediaNode> {
+  diagnostics(): MediaDiagnostics {
+    const servers = this.servers.map((s) => s.info());
+    return {
+      mode: this.mode,
+      janusPid: servers.find((s) => s.janusPid !== null)?.janusPid ?? null,
+      nodeId: servers.find((s) => s.nodeId !== null)?.nodeId ?? null,
+      servers,
+    };
+  }
+
+  /**
+   * Starts every server. Embedded: resolves once each Janus runs and one is connected. External:
+   * resolves once one is reachable; when none is, rejects (and each keeps retrying).
+   */
+  async start(): Promise<void> {
+    const started = await Promise.allSettled(this.servers.map((s) => s.start()));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (this.mode === 'embedded' && failed) throw failed.reason;
+    if (!this.connectedNodes().length && failed) throw failed.reason;
+    await this.nodeForRoom('', 5_000);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((s) => s.stop()));
+    this.notifyStatus();
+  }
+
+  async nodeForRoom(_roomKey: string, waitMs = 5_000, load?: NodeLoad): Promise<MediaNode> {
     const deadline = Date.now() + waitMs;
-    while (!this.node || !this.node.client.isOpen) {
+    for (;;) {
+      const nodes = this.connectedNodes();
+      if (nodes.length > 0) return load ? leastLoaded(nodes, load) : nodes[0]!;
       if (Date.now() >= deadline) throw new MediaUnavailableError('The media server is not available');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return this.node;
   }
 
-  protected async connect(url: string, apiSecret: string, adminKey: string | undefined): Promise<MediaNode> {
-    const client = await JanusClient.connect(url, {
-      apiSecret,
-      logger: this.logger,
-      ...(this.options.requestTimeoutMs && { requestTimeoutMs: this.options.requestTimeoutMs }),
-      onRequestFailed: (kind) => this.emit('requestFailed', kind),
-    });
-    const node: MediaNode = { id: `${url}#${++this.connections}`, client, adminKey };
-    this.node = node;
-    client.once('closed', () => {
-      if (this.node === node) this.node = null;
-      this.emit('nodeLost', node.id);
-      this.onConnectionLost(node);
-      this.notifyStatus();
-    });
-    this.notifyStatus();
-    return node;
+  private connectedNodes(): MediaNode[] {
+    return this.servers.flatMap((s) => s.node ?? []);
   }
 
-  protected abstract onConnectionLost(node: MediaNode): void;
-
-  protected notifyStatus(): void {
+  private notifyStatus(): void {
     const status = this.status();
     if (status === this.lastStatus) return;
     this.lastStatus = status;
@@ -135,153 +181,13 @@ abstract class BaseMediaPlane extends EventEmitter<MediaPlaneEvents> implements 
   }
 }
 
-class EmbeddedMediaPlane extends BaseMediaPlane {
-  private readonly supervisor: JanusSupervisor;
-  private endpoint: JanusEndpoint | null = null;
-  private stopped = true;
-
-  constructor(
-    config: Extract<MediaConfig, { mode: 'embedded' }>,
-    logger: MediaLogger,
-    options: MediaPlaneOptions,
-  ) {
-    super(logger, options);
-    this.supervisor = new JanusSupervisor({
-      binary: config.janusBinary,
-      wsPort: config.janusWsPort,
-      rtpPortRange: config.rtpPortRange,
-      iceInterfaces: config.iceInterfaces,
-      logger,
-      ...options.supervisor,
-    });
-    this.supervisor.on('ready', (endpoint) => {
-      this.endpoint = endpoint;
-      void this.connectTo(endpoint);
-    });
-    this.supervisor.on('exited', (exit) => {
-      this.endpoint = null;
-      this.node?.client.close();
-      this.notifyStatus();
-      this.emit('janusExited', exit);
-    });
-    this.supervisor.on('status', () => this.notifyStatus());
+/** The node with the least load; the first configured of equals. */
+function leastLoaded(nodes: readonly MediaNode[], load: NodeLoad): MediaNode {
+  let best = nodes[0]!;
+  let bestLoad = load(best.id);
+  for (const node of nodes.slice(1)) {
+    const l = load(node.id);
+    if (l < bestLoad) [best, bestLoad] = [node, l];
   }
-
-  diagnostics(): MediaDiagnostics {
-    return { mode: 'embedded', janusPid: this.supervisor.pid(), nodeId: this.node?.id ?? null };
-  }
-
-  status(): MediaStatus {
-    const s = this.supervisor.status();
-    if (s === 'ready' && !this.node?.client.isOpen) return 'starting';
-    return s;
-  }
-
-  async start(): Promise<void> {
-    this.stopped = false;
-    await this.supervisor.start();
-    await this.nodeForRoom('', 5_000);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.node?.client.close();
-    this.node = null;
-    await this.supervisor.stop();
-    this.notifyStatus();
-  }
-
-  protected onConnectionLost(): void {
-    // Janus may still be running (the socket alone dropped): connect again.
-    const endpoint = this.endpoint;
-    if (!endpoint || this.stopped) return;
-    setTimeout(() => {
-      if (this.endpoint === endpoint && !this.stopped && !this.node) void this.connectTo(endpoint);
-    }, 500).unref();
-  }
-
-  private async connectTo(endpoint: JanusEndpoint): Promise<void> {
-    try {
-      await this.connect(endpoint.url, endpoint.apiSecret, endpoint.adminKey);
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'Cannot connect to the embedded Janus');
-      this.onConnectionLost();
-    }
-  }
-}
-
-class ExternalMediaPlane extends BaseMediaPlane {
-  private stopped = true;
-  private everConnected = false;
-  private retryMs = 500;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private readonly url: string;
-
-  constructor(
-    private readonly config: Extract<MediaConfig, { mode: 'external' }>,
-    logger: MediaLogger,
-    options: MediaPlaneOptions,
-  ) {
-    super(logger, options);
-    // One node for now; placement across several is nodeForRoom's job.
-    this.url = config.janusUrls[0]!;
-  }
-
-  diagnostics(): MediaDiagnostics {
-    return { mode: 'external', janusPid: null, nodeId: this.node?.id ?? null };
-  }
-
-  status(): MediaStatus {
-    if (this.node?.client.isOpen) return 'ready';
-    if (this.stopped) return 'unavailable';
-    return this.everConnected ? 'unavailable' : 'starting';
-  }
-
-  /** Connects to the first configured Janus; when that fails, rejects and keeps retrying. */
-  async start(): Promise<void> {
-    this.stopped = false;
-    this.notifyStatus();
-    try {
-      await this.attempt();
-    } catch (err) {
-      this.schedule();
-      throw err;
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.node?.client.close();
-    this.node = null;
-    this.notifyStatus();
-  }
-
-  protected onConnectionLost(): void {
-    if (!this.stopped) this.schedule();
-  }
-
-  private async attempt(): Promise<void> {
-    await this.connect(this.url, this.config.apiSecret, this.config.apiSecret);
-    this.everConnected = true;
-    this.retryMs = 500;
-    this.logger.info({ url: this.url }, 'Connected to the external Janus');
-    this.notifyStatus();
-  }
-
-  private schedule(): void {
-    if (this.retryTimer || this.stopped) return;
-    const delay = this.retryMs;
-    this.retryMs = Math.min(10_000, this.retryMs * 2);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (this.stopped) return;
-      this.attempt().catch((err: unknown) => {
-        this.logger.warn({ url: this.url, err: (err as Error).message }, 'Cannot reach the external Janus');
-        this.schedule();
-      });
-    }, delay);
-    this.retryTimer.unref();
-  }
+  return best;
 }

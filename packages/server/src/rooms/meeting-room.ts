@@ -13,7 +13,7 @@ import type { MeetingLifecycle, MeetingRecord, Principal } from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
 import type { MediaLogger } from '../media/logger';
-import type { MediaPlane } from '../media/media-plane';
+import type { MediaPlane, NodeLoad } from '../media/media-plane';
 import type { RoomMetrics } from '../metrics';
 import type { Publisher } from '../media/videoroom';
 import { copyCandidate } from './candidates';
@@ -52,6 +52,8 @@ export interface RoomContext {
   emptyGraceMs?: number;
   /** How long someone may wait in the lobby before being told nobody let them in (default 30 min). */
   lobbyWaitMs?: number;
+  /** How loaded each media node is, for placing new rooms (the registry knows). */
+  nodeLoad?: NodeLoad;
 }
 
 /** Whether a join went in at once or waits in the lobby. */
@@ -70,6 +72,8 @@ export class MeetingRoom {
   private admitting = 0;
   private isClosed = false;
   private hasStarted = false;
+  /** Its media server was lost and a new media room is being made (see `fail`). */
+  private moving = false;
   /** E2EE meetings only. */
   private readonly encryption: RoomEncryption | null;
   readonly moderation: Moderation;
@@ -89,6 +93,7 @@ export class MeetingRoom {
       logger: ctx.logger,
       closed: () => this.isClosed,
       onLost: (why) => this.fail(why),
+      ...(ctx.nodeLoad && { load: ctx.nodeLoad }),
     });
     this.encryption = meeting.e2ee ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger) : null;
     const book = new Lobby(ctx.maxParticipants);
@@ -351,8 +356,44 @@ export class MeetingRoom {
     );
   }
 
-  /** The media server is gone: everyone is told and disconnected, and the room is forgotten. */
+  /**
+   * The media server is gone (NET-FAILOVER): the room moves to another one (or to the same one once
+   * restarted) and keeps everyone: participant ids, roster, lobby, moderation and the E2EE group are
+   * untouched. Each client is told `mediaMoved` and publishes again on fresh connections; subscriptions
+   * follow as the new publishers come up. Only when no media server takes the room in time is
+   * everyone let go with `media_failure` (and clients join again by themselves).
+   */
   fail(why: string): void {
+    if (this.isClosed || this.moving) return;
+    this.moving = true;
+    this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media lost; moving the meeting');
+    this.media.drop();
+    this.byFeed.clear();
+    // Their handles died with the media server; the old objects' events are ignored from now on.
+    for (const p of this.participants.values()) {
+      p.publisher = null;
+      p.subscriber = null;
+    }
+    this.media.ensure().then(
+      (media) => {
+        this.moving = false;
+        if (this.isClosed) return;
+        this.ctx.logger.info(
+          { meetingId: this.meeting.id, node: media.node.id, room: media.room.id },
+          'meeting moved to another media room',
+        );
+        this.broadcast({ type: 'mediaMoved' });
+      },
+      (err: unknown) => {
+        this.moving = false;
+        this.ctx.logger.warn({ meetingId: this.meeting.id, err }, 'no media server took the meeting');
+        this.endForMediaFailure(why);
+      },
+    );
+  }
+
+  /** No media server can host the room: everyone is told and disconnected, and the room is forgotten. */
+  private endForMediaFailure(why: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.onClosed(this, false);

@@ -18,7 +18,11 @@ export class RoomRegistry {
   /** Rooms that emptied lately, waiting out the grace before their meeting counts as over. */
   private readonly emptying = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly ctx: RoomContext) {
+  private readonly ctx: RoomContext;
+
+  constructor(ctx: RoomContext) {
+    // A new room goes to the media node with the fewest people on it (a room counts as one more).
+    this.ctx = { ...ctx, nodeLoad: (nodeId) => this.loadOf(nodeId) };
     ctx.metrics?.observeActive(() => this.activity());
     // A lost node takes its rooms with it (their sessions close too; this is belt and braces).
     ctx.media.on('nodeLost', (nodeId) => {
@@ -89,6 +93,12 @@ export class RoomRegistry {
 
   get size(): number {
     return this.rooms.size;
+  }
+
+  private loadOf(nodeId: string): number {
+    let load = 0;
+    for (const room of this.rooms.values()) if (room.nodeId === nodeId) load += 1 + room.participants.size;
+    return load;
   }
 
   /** Meetings with a room here, the participants in them, and the people waiting in their lobbies. */

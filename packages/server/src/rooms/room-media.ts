@@ -1,7 +1,7 @@
 import type { MeetingRecord } from '../domain';
 import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
-import type { MediaNode, MediaPlane } from '../media/media-plane';
+import type { MediaNode, MediaPlane, NodeLoad } from '../media/media-plane';
 import { VideoRoom } from '../media/videoroom';
 import { RoomClosedError } from './errors';
 
@@ -20,6 +20,8 @@ export interface RoomMediaOptions {
   closed: () => boolean;
   /** The Janus session went away under the room. */
   onLost: (why: string) => void;
+  /** How loaded each media node is: a new room goes to the least loaded. */
+  load?: NodeLoad;
 }
 
 /**
@@ -48,10 +50,11 @@ export class RoomMediaHandle {
     return this.making;
   }
 
-  /** The media server failed: forget the room, and let its session go without waiting. */
+  /** The media server failed: forget the room (the next `ensure` makes a new one), and let its session go. */
   drop(): void {
     const media = this.made;
     this.made = null;
+    this.making = null;
     void media?.session.destroy().catch(() => undefined);
   }
 
@@ -73,7 +76,7 @@ export class RoomMediaHandle {
   }
 
   private async make(): Promise<RoomMedia> {
-    const node = await this.o.plane.nodeForRoom(this.o.meeting.id);
+    const node = await this.o.plane.nodeForRoom(this.o.meeting.id, undefined, this.o.load);
     const session = await node.client.createSession();
     try {
       const room = await VideoRoom.create(session, {
