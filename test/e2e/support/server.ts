@@ -157,6 +157,16 @@ export class TestServer {
     return pids;
   }
 
+  /** The RTP port range a Janus of this server was configured with (each embedded server has its own). */
+  janusRtpPorts(pid: number): { min: number; max: number } {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const config = argv[argv.indexOf('-C') + 1];
+    const found =
+      config === undefined ? null : /rtp_port_range = "(\d+)-(\d+)"/.exec(readFileSync(config, 'utf8'));
+    if (!found) throw new Error(`no RTP port range in the configuration of Janus ${pid}`);
+    return { min: Number(found[1]), max: Number(found[2]) };
+  }
+
   /** Current health as the server reports it. */
   async health(): Promise<HealthView> {
     return (await (await fetch(`${this.url}/api/health`)).json()) as HealthView;
