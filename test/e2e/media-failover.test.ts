@@ -4,10 +4,13 @@
 // measures it properly. Real server (two embedded Janus), Chromium, in the sandbox.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { selfTile } from './support/app';
+import type { Page } from 'playwright-core';
+import { createMeeting, joinAsGuest, joinSignedIn, selfTile, signIn } from './support/app';
 import type { TestBrowser } from './support/browser';
-import { assertPicturesMatch, assertReceives, waitForRoster } from './support/checks';
+import { assertPicturesMatch, assertReceives, waitForRoster, type InMeeting } from './support/checks';
 import { startEnvironment, stopEnvironment } from './support/environment';
+import { sleep } from './support/media';
+import { mediaServerPorts, recordWire } from './support/wire';
 import { mediaSkipReason } from './support/sandbox';
 import { adaHostsBob } from './support/scenes';
 import type { TestServer } from './support/server';
@@ -28,7 +31,7 @@ describe('NET-FAILOVER: a meeting on two media servers', () => {
     'NET-FAILOVER: the Janus of a call is killed; the meeting moves to the other server, nobody leaves, media comes back',
     { skip },
     async () => {
-      const { ada, bob } = await adaHostsBob(browser, server, 'Failover');
+      const { ada, bob } = await adaHostsBob(browser, server, 'Failover', recordWire);
       await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
 
       const pids = server.janusPids();
@@ -53,6 +56,64 @@ describe('NET-FAILOVER: a meeting on two media servers', () => {
       await waitForRoster(ada.page, [ada.id, bob.id]);
       await waitForRoster(bob.page, [ada.id, bob.id]);
       assert.ok(server.janusPids().includes(spare!), 'the other server ran on, untouched');
+      await Promise.all([ada.page.context().close(), bob.page.context().close()]);
+    },
+  );
+
+  test(
+    'NET-FAILOVER: an end-to-end encrypted call survives its media server being killed: both decrypt again on the other',
+    { skip },
+    async () => {
+      await waitUntil(
+        async () => server.janusPids().length === 2 && (await server.health()).media === 'ready',
+      );
+      const a = await browser.newParticipant('Ada');
+      await a.context.addInitScript(recordWire);
+      await signIn(a.context, server);
+      const meeting = await createMeeting(a.context, server, 'Encrypted failover', { e2ee: true });
+      const ada: InMeeting = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
+      const b = await browser.newParticipant('Bob');
+      const bob: InMeeting = {
+        name: 'Bob',
+        page: b.page,
+        id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob'),
+      };
+      // Decoded frames mean decrypted frames: a frame that fails to decrypt is never decoded.
+      await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
+
+      const hosting = await hostingJanus(server, ada.page);
+      process.kill(hosting, 'SIGKILL');
+      const killedAt = Date.now();
+      await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
+      console.log(`[failover] E2EE: decrypting again at both ${Date.now() - killedAt} ms after the kill`);
+      assert.notEqual(await hostingJanus(server, ada.page), hosting, 'the call runs on another Janus now');
+      await assertPicturesMatch([ada, bob]);
+      for (const p of [ada, bob]) {
+        assert.equal(
+          await selfTile(p.page).getAttribute('data-participant-id'),
+          p.id,
+          `${p.name} kept its id`,
+        );
+      }
     },
   );
 });
+
+/** The Janus whose RTP ports the page's media goes through. */
+async function hostingJanus(server: TestServer, page: Page): Promise<number> {
+  const ports = await mediaServerPorts(page);
+  const hosting = server.janusPids().filter((pid) => {
+    const range = server.janusRtpPorts(pid);
+    return ports.some((port) => port >= range.min && port <= range.max);
+  });
+  assert.equal(hosting.length, 1, `media goes through ports ${ports.join(', ')}: not one Janus's`);
+  return hosting[0]!;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, 'the media servers did not come back');
+    await sleep(250);
+  }
+}

@@ -10,8 +10,11 @@ export async function adaHostsBob(
   browser: TestBrowser,
   server: TestServer,
   meetingName: string,
+  /** Runs in Ada's page before its own scripts (context.addInitScript). */
+  initScript?: () => void,
 ): Promise<{ meeting: MeetingView; ada: InMeeting; bob: InMeeting }> {
   const a = await browser.newParticipant('Ada');
+  if (initScript) await a.context.addInitScript(initScript);
   await signIn(a.context, server);
   const meeting = await createMeeting(a.context, server, meetingName);
   const ada: InMeeting = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };

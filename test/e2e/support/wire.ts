@@ -58,3 +58,26 @@ export async function mediaReceived(page: Page): Promise<{ inbound: number; fram
     return { inbound, framesDecoded };
   });
 }
+
+/** The media server ports the page's open peer connections send to and receive from (their selected pairs). */
+export async function mediaServerPorts(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const ports = new Set<number>();
+    for (const pc of (window as unknown as Wire).__wire?.connections ?? []) {
+      if (pc.connectionState !== 'connected') continue;
+      const report = await pc.getStats();
+      const remotes = new Map<string, number>();
+      report.forEach((s: { type: string; id: string; port?: number }) => {
+        if (s.type === 'remote-candidate' && s.port !== undefined) remotes.set(s.id, s.port);
+      });
+      report.forEach(
+        (s: { type: string; nominated?: boolean; state?: string; remoteCandidateId?: string }) => {
+          if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
+          const port = s.remoteCandidateId === undefined ? undefined : remotes.get(s.remoteCandidateId);
+          if (port !== undefined) ports.add(port);
+        },
+      );
+    }
+    return [...ports];
+  });
+}
