@@ -11,7 +11,7 @@ import { roomMediaStats } from '../../test/e2e/support/media';
 import { TestServer } from '../../test/e2e/support/server';
 import { Call } from './call';
 import { cpuBetween, sampleCpu } from './proc-cpu';
-import { machine, median, report, round, summarise } from './report';
+import { machine, median, report, round, summarise } from '../report';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const WINDOW_S = Math.max(1, Number(process.env.BENCH_WINDOW_S ?? 20));

@@ -11,7 +11,7 @@ import { TestBrowser } from '../../test/e2e/support/browser';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { ConclaveScenario } from '../join/conclave';
 import type { JoinSample } from '../join/measure';
-import { machine, report, round, summarise } from './report';
+import { machine, report, round, summarise } from '../report';
 
 const JOINS = Math.max(1, Number(process.env.BENCH_JOINS ?? 12));
 const TARGET_RATIO = 1.2;

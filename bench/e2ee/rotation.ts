@@ -8,7 +8,7 @@ import { TestBrowser } from '../../test/e2e/support/browser';
 import { completeSetup } from '../../test/e2e/support/app';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { TestServer } from '../../test/e2e/support/server';
-import { machine, report, summarise, type Summary } from './report';
+import { machine, report, summarise, type Summary } from '../report';
 import { measureBrowserRotations, type BrowserRotation } from './rotation-browsers';
 import { SimulatedGroup, type SimRotation } from './rotation-sim';
 

@@ -7,7 +7,7 @@
 // default 600).
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { machine, report, round } from './report';
+import { machine, report, round } from '../report';
 import { measureInChromium } from './sframe-chromium';
 import type { WorkerResult, Workload } from './sframe-rounds';
 

@@ -1,4 +1,4 @@
-// What every E2EE benchmark reports alike: figures summarised the same way, the machine they ran
+// What every benchmark reports alike: figures summarised the same way, the machine they ran
 // on, and the JSON written to bench/results/ and printed on stdout.
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '../results');
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 export interface Summary {
   n: number;
