@@ -145,6 +145,18 @@ describe('several embedded media servers', { skip }, () => {
     assert.equal((await plane.nodeForRoom('m3', 1_000, byLoad)).id, b, 'even though it is busier');
     assert.equal(await hostsRooms(plane), true);
   });
+
+  test('NET-FAILOVER: a Janus that stops answering (its socket still open) is given up within seconds', async () => {
+    const server = plane.diagnostics().servers[1]!;
+    const lost = waitFor<string>((r) => plane.once('nodeLost', r), 6_000, 'nodeLost');
+    process.kill(server.janusPid!, 'SIGSTOP');
+    try {
+      assert.equal(await lost, server.nodeId);
+      await assert.rejects(plane.nodeForRoom('m4', 200), MediaUnavailableError, 'nothing left to host rooms');
+    } finally {
+      process.kill(server.janusPid!, 'SIGCONT');
+    }
+  });
 });
 
 describe('external media plane', { skip }, () => {

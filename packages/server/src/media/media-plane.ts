@@ -62,6 +62,8 @@ export interface MediaPlaneOptions {
   supervisor?: Partial<Omit<JanusSupervisorOptions, 'logger'>>;
   /** Janus API request timeout (default 10 s). */
   requestTimeoutMs?: number;
+  /** How often each Janus is asked whether it still answers (default 1 s; two misses give it up). */
+  probeEveryMs?: number;
 }
 
 /**
@@ -74,7 +76,10 @@ export function createMediaPlane(
   logger: MediaLogger,
   options: MediaPlaneOptions = {},
 ): MediaPlane {
-  const server = { ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }) };
+  const server = {
+    ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.probeEveryMs !== undefined && { probeEveryMs: options.probeEveryMs }),
+  };
   const servers: MediaServer[] =
     config.mode === 'embedded'
       ? rtpSlices(config.rtpPortRange, config.servers).map(
@@ -143,14 +148,19 @@ class MediaServerRegistry extends EventEmitter<MediaPlaneEvents> implements Medi
   }
 
   /**
-   * Starts every server. Embedded: resolves once each Janus runs and one is connected. External:
-   * resolves once one is reachable; when none is, rejects (and each keeps retrying).
+   * Starts every server. Embedded: resolves once each Janus runs and is connected (or, after 5 s, once
+   * one is). External: resolves once one is reachable; when none is, rejects (each keeps retrying).
    */
   async start(): Promise<void> {
     const started = await Promise.allSettled(this.servers.map((s) => s.start()));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (this.mode === 'embedded' && failed) throw failed.reason;
     if (!this.connectedNodes().length && failed) throw failed.reason;
+    const deadline = Date.now() + 5_000;
+    while (this.mode === 'embedded' && this.connectedNodes().length < this.servers.length) {
+      if (Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await this.nodeForRoom('', 5_000);
   }
 

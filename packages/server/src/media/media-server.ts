@@ -44,7 +44,12 @@ export interface MediaServerInfo {
 export interface MediaServerOptions {
   /** Janus API request timeout (default 10 s). */
   requestTimeoutMs?: number;
+  /** How often a connected Janus is asked whether it still answers (default 1 s); 0 turns it off. */
+  probeEveryMs?: number;
 }
+
+/** A Janus that misses this many answers in a row is given up, as if it had died: its rooms move. */
+const PROBE_MISSES = 2;
 
 /**
  * One Janus the plane can place rooms on: the embedded one Conclave starts and supervises, or one the
@@ -84,6 +89,42 @@ export abstract class MediaServer extends EventEmitter<MediaServerEvents> {
     };
   }
 
+  /**
+   * A Janus that hangs keeps its socket open and answers nothing: asked `info` every `probeEveryMs`,
+   * one that misses two answers in a row loses its connection, which moves its rooms elsewhere.
+   */
+  private probe(node: MediaNode): void {
+    const every = this.options.probeEveryMs ?? 1_000;
+    if (every <= 0) return;
+    let misses = 0;
+    let asking = false;
+    const timer = setInterval(() => {
+      if (asking || !node.client.isOpen) return;
+      asking = true;
+      const answered = node.client.request({ janus: 'info' }, 'reply', 'health check');
+      answered.catch(() => undefined);
+      let timeout: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timeout = setTimeout(() => reject(new Error('no answer')), every);
+      });
+      Promise.race([answered, late])
+        .then(
+          () => (misses = 0),
+          () => {
+            if (++misses < PROBE_MISSES || !node.client.isOpen) return;
+            this.logger.warn({ server: this.id, node: node.id }, 'Janus stopped answering; giving it up');
+            node.client.close();
+          },
+        )
+        .finally(() => {
+          clearTimeout(timeout);
+          asking = false;
+        });
+    }, every);
+    timer.unref();
+    node.client.once('closed', () => clearInterval(timer));
+  }
+
   protected async connect(url: string, apiSecret: string, adminKey: string | undefined): Promise<MediaNode> {
     const client = await JanusClient.connect(url, {
       apiSecret,
@@ -93,6 +134,7 @@ export abstract class MediaServer extends EventEmitter<MediaServerEvents> {
     });
     const node: MediaNode = { id: `${url}#${++this.connections}`, client, adminKey, serverId: this.id };
     this.currentNode = node;
+    this.probe(node);
     client.once('closed', () => {
       if (this.currentNode === node) this.currentNode = null;
       this.emit('nodeLost', node.id);
