@@ -216,6 +216,8 @@ describe('signaling, room and media metrics', { skip }, () => {
     assert.equal(moved('conclave_janus_exits_total', { expected: 'true' }), 0);
     assert.ok(moved('conclave_media_connections_lost_total') >= 1);
     assert.equal(moved('conclave_participant_leaves_total', { reason: 'media_failure' }), 0);
+    assert.equal(moved('conclave_meeting_media_moves_total', { outcome: 'moved' }), 1);
+    assert.equal(moved('conclave_meeting_media_moves_total', { outcome: 'failed' }), 0);
     assert.equal(back.value('conclave_participants_active'), 1, 'the host is still in the meeting');
     host.close();
     await host.closed();

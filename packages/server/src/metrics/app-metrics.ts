@@ -4,7 +4,15 @@ import type { Principal } from '../domain';
 import type { JanusErrorKind } from '../media/janus-client';
 import type { MediaPlane } from '../media/media-plane';
 import type { MediaStatus } from '../media/status';
-import type { ActiveRooms, HandshakeRefusal, JoinStep, RoomMetrics, SignalingMetrics } from './ports';
+import {
+  MOVE_OUTCOMES,
+  type ActiveRooms,
+  type HandshakeRefusal,
+  type JoinStep,
+  type MoveOutcome,
+  type RoomMetrics,
+  type SignalingMetrics,
+} from './ports';
 
 /** 5 ms to 10 s: a quick API call to a join that waited for a restarting media server. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -78,6 +86,11 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
     'Participants gone from a meeting, by reason',
     ['reason'],
   );
+  private readonly moves = this.counter(
+    'conclave_meeting_media_moves_total',
+    'Meetings whose media server was lost: moved to another (moved) or ended (failed)',
+    ['outcome'],
+  );
   private readonly janusExits = this.counter(
     'conclave_janus_exits_total',
     'Exits of the embedded Janus; unexpected ones (expected="false") are followed by a restart',
@@ -111,6 +124,7 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
     for (const expected of ['true', 'false']) this.janusExits.inc({ expected }, 0);
     for (const kind of JANUS_ERROR_KINDS) this.janusFailures.inc({ kind }, 0);
     for (const reason of HANDSHAKE_REFUSALS) this.handshakesRefused.inc({ reason }, 0);
+    for (const outcome of MOVE_OUTCOMES) this.moves.inc({ outcome }, 0);
   }
 
   /** The Prometheus text exposition: this app's metrics, then the process's. */
@@ -167,6 +181,9 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
   }
   participantLeft(reason: DisconnectedReason): void {
     this.leaves.inc({ reason });
+  }
+  meetingMoved(outcome: MoveOutcome): void {
+    this.moves.inc({ outcome });
   }
   observeActive(read: () => ActiveRooms): void {
     this.readActive = read;

@@ -35,7 +35,12 @@ export interface RoomMetrics {
   participantLeft(reason: DisconnectedReason): void;
   /** Registers the reader of the active-meeting gauges; the latest registration wins. */
   observeActive(read: () => ActiveRooms): void;
+  /** A meeting lost its media server: it `moved` to another, or `failed` (nobody could take it). */
+  meetingMoved(outcome: MoveOutcome): void;
 }
+
+export const MOVE_OUTCOMES = ['moved', 'failed'] as const;
+export type MoveOutcome = (typeof MOVE_OUTCOMES)[number];
 
 /** For signaling and rooms built without an app (tool and harness code): records nothing. */
 export const noMetrics: SignalingMetrics & RoomMetrics = {
@@ -48,4 +53,5 @@ export const noMetrics: SignalingMetrics & RoomMetrics = {
   participantJoined: () => undefined,
   participantLeft: () => undefined,
   observeActive: () => undefined,
+  meetingMoved: () => undefined,
 };

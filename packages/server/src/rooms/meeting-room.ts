@@ -378,6 +378,7 @@ export class MeetingRoom {
       (media) => {
         this.moving = false;
         if (this.isClosed) return;
+        this.ctx.metrics?.meetingMoved('moved');
         this.ctx.logger.info(
           { meetingId: this.meeting.id, node: media.node.id, room: media.room.id },
           'meeting moved to another media room',
@@ -387,6 +388,7 @@ export class MeetingRoom {
       (err: unknown) => {
         this.moving = false;
         this.ctx.logger.warn({ meetingId: this.meeting.id, err }, 'no media server took the meeting');
+        this.ctx.metrics?.meetingMoved('failed');
         this.endForMediaFailure(why);
       },
     );
