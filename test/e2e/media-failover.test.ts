@@ -1,13 +1,13 @@
 // NET-FAILOVER with two media servers: the Janus carrying a call is killed, and the meeting moves to the
 // other one at once (no waiting for a restart): same participants, same roster, media back for everyone
-// without anyone clicking. The time from the kill to media flowing again at both is printed; bench/
-// measures it properly. Real server (two embedded Janus), Chromium, in the sandbox.
+// without anyone clicking. How fast is bench/failover's to measure. Real server (two embedded Janus),
+// Chromium, in the sandbox.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createMeeting, joinAsGuest, joinSignedIn, selfTile, signIn } from './support/app';
+import { createMeeting, joinAsGuest, joinSignedIn, signIn } from './support/app';
 import type { TestBrowser } from './support/browser';
-import { assertPicturesMatch, assertReceives, waitForRoster, type InMeeting } from './support/checks';
+import { assertBackTogether, type InMeeting } from './support/checks';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { sleep } from './support/media';
 import { mediaServerPorts, recordWire } from './support/wire';
@@ -32,30 +32,14 @@ describe('NET-FAILOVER: a meeting on two media servers', () => {
     { skip },
     async () => {
       const { ada, bob } = await adaHostsBob(browser, server, 'Failover', recordWire);
-      await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
+      await assertBackTogether([ada, bob]);
+      assert.equal(server.janusPids().length, 2, 'two Janus processes');
+      const hosting = await hostingJanus(server, ada.page);
+      const spare = server.janusPids().find((pid) => pid !== hosting);
 
-      const pids = server.janusPids();
-      assert.equal(pids.length, 2, `expected two Janus processes, found ${pids.join(', ')}`);
-      // With nothing else running, the first room goes to the first server: the lower RTP ports.
-      const [hosting, spare] = [...pids].sort(
-        (a, b) => server.janusRtpPorts(a).min - server.janusRtpPorts(b).min,
-      );
-      const killedAt = Date.now();
-      process.kill(hosting!, 'SIGKILL');
-
-      await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
-      console.log(`[failover] media flowing again at both ${Date.now() - killedAt} ms after the kill`);
-      await assertPicturesMatch([ada, bob]);
-      for (const p of [ada, bob]) {
-        assert.equal(
-          await selfTile(p.page).getAttribute('data-participant-id'),
-          p.id,
-          `${p.name} kept its id`,
-        );
-      }
-      await waitForRoster(ada.page, [ada.id, bob.id]);
-      await waitForRoster(bob.page, [ada.id, bob.id]);
-      assert.ok(server.janusPids().includes(spare!), 'the other server ran on, untouched');
+      process.kill(hosting, 'SIGKILL');
+      await assertBackTogether([ada, bob]);
+      assert.equal(await hostingJanus(server, ada.page), spare, 'the call runs on the other Janus now');
       await Promise.all([ada.page.context().close(), bob.page.context().close()]);
     },
   );
@@ -79,22 +63,12 @@ describe('NET-FAILOVER: a meeting on two media servers', () => {
         id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob'),
       };
       // Decoded frames mean decrypted frames: a frame that fails to decrypt is never decoded.
-      await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
+      await assertBackTogether([ada, bob]);
 
       const hosting = await hostingJanus(server, ada.page);
       process.kill(hosting, 'SIGKILL');
-      const killedAt = Date.now();
-      await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
-      console.log(`[failover] E2EE: decrypting again at both ${Date.now() - killedAt} ms after the kill`);
+      await assertBackTogether([ada, bob]);
       assert.notEqual(await hostingJanus(server, ada.page), hosting, 'the call runs on another Janus now');
-      await assertPicturesMatch([ada, bob]);
-      for (const p of [ada, bob]) {
-        assert.equal(
-          await selfTile(p.page).getAttribute('data-participant-id'),
-          p.id,
-          `${p.name} kept its id`,
-        );
-      }
     },
   );
 });

@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
+import { selfTile } from './app';
 import type { VideoRef } from './media';
 import {
   MATCH_THRESHOLD,
@@ -202,4 +204,29 @@ export async function waitForRoster(page: Page, ids: readonly string[], timeoutM
     await sleep(200);
   }
   throw new Error(`roster: expected [${want}], page shows [${seen}]`);
+}
+
+/**
+ * After the media server under a call was lost (NET-FAILOVER): everyone receives everyone again, sees
+ * the pictures they send, and is still in the meeting under the id they had, with the same roster.
+ */
+export async function assertBackTogether(people: readonly InMeeting[]): Promise<void> {
+  await Promise.all(
+    people.map((receiver) =>
+      assertReceivesAll(
+        receiver,
+        people.filter((p) => p !== receiver),
+      ),
+    ),
+  );
+  await assertPicturesMatch(people);
+  for (const p of people) {
+    const id = await selfTile(p.page).getAttribute('data-participant-id');
+    assert.equal(id, p.id, `${p.name} kept its participant id`);
+  }
+  for (const p of people)
+    await waitForRoster(
+      p.page,
+      people.map((q) => q.id),
+    );
 }
