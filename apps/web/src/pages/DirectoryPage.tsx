@@ -12,7 +12,7 @@ import { searchDirectory, updateMeeting, updateUser } from '../api/endpoints';
 import { useApiErrorText } from '../app/session';
 import { Alert, Button, Spinner, TextField, avatarHue, initials } from '../ui/components';
 import { HiddenMark, MeetingMarks } from '../ui/marks';
-import { AppHeader } from './AppHeader';
+import { AppLayout } from './AppLayout';
 
 /** Typing is searched once it pauses this long, not at every key. */
 const SEARCH_DELAY_MS = 250;
@@ -65,59 +65,49 @@ export function DirectoryPage() {
   const meetings = result?.entries.filter((e): e is DirectoryMeetingEntry => e.kind === 'meeting');
 
   return (
-    <div className="app-shell">
-      <AppHeader />
-      <main className="home">
-        <section className="home-hero">
-          <div>
-            <h1>Directory</h1>
-            <p className="muted">The people and meetings of your organisation.</p>
-          </div>
-        </section>
+    <AppLayout title="Directory" intro="The people and meetings of your organisation.">
+      <div className="card directory-search" role="search">
+        <TextField
+          label="Search the directory"
+          type="search"
+          placeholder="Name, email, meeting or extension"
+          maxLength={100}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
 
-        <div className="card directory-search" role="search">
-          <TextField
-            label="Search the directory"
-            type="search"
-            placeholder="Name, email, meeting or extension"
-            maxLength={100}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
+      {error && <Alert>{error}</Alert>}
+      {!result && !error && (
+        <div className="empty">
+          <Spinner label="Searching the directory" />
         </div>
-
-        {error && <Alert>{error}</Alert>}
-        {!result && !error && (
-          <div className="empty">
-            <Spinner label="Searching the directory" />
-          </div>
-        )}
-        {people && meetings && (
-          <>
-            <ResultGroup
-              title="People"
-              count={people.length}
-              truncated={result?.truncated.includes('user') ?? false}
-              none="No one matches."
-            >
-              {people.map((p) => (
-                <PersonRow key={p.id} person={p} onChanged={replace} onError={handle} />
-              ))}
-            </ResultGroup>
-            <ResultGroup
-              title="Meetings"
-              count={meetings.length}
-              truncated={result?.truncated.includes('meeting') ?? false}
-              none="No meetings match."
-            >
-              {meetings.map((m) => (
-                <MeetingEntryRow key={m.id} meeting={m} onChanged={replace} onError={handle} />
-              ))}
-            </ResultGroup>
-          </>
-        )}
-      </main>
-    </div>
+      )}
+      {people && meetings && (
+        <>
+          <ResultGroup
+            title="People"
+            count={people.length}
+            truncated={result?.truncated.includes('user') ?? false}
+            none="No one matches."
+          >
+            {people.map((p) => (
+              <PersonRow key={p.id} person={p} onChanged={replace} onError={handle} />
+            ))}
+          </ResultGroup>
+          <ResultGroup
+            title="Meetings"
+            count={meetings.length}
+            truncated={result?.truncated.includes('meeting') ?? false}
+            none="No meetings match."
+          >
+            {meetings.map((m) => (
+              <MeetingEntryRow key={m.id} meeting={m} onChanged={replace} onError={handle} />
+            ))}
+          </ResultGroup>
+        </>
+      )}
+    </AppLayout>
   );
 }
 

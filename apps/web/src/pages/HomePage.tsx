@@ -16,7 +16,7 @@ import { LobbySelect } from '../ui/lobby';
 import { MeetingMarks } from '../ui/marks';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
-import { AppHeader } from './AppHeader';
+import { AppLayout } from './AppLayout';
 
 export function HomePage() {
   const session = useSession();
@@ -39,60 +39,55 @@ export function HomePage() {
   const firstName = session.session?.user.displayName.split(/\s+/)[0] ?? '';
 
   return (
-    <div className="app-shell">
-      <AppHeader />
-      <main className="home">
-        <section className="home-hero">
-          <div>
-            <h1>Meetings</h1>
-            <p className="muted">
-              {firstName && (
-                <>
-                  Hi <bdi>{firstName}</bdi>.{' '}
-                </>
-              )}
-              Create a meeting, share its link, and join from any browser.
-            </p>
-          </div>
-        </section>
+    <AppLayout
+      title="Meetings"
+      intro={
+        <>
+          {firstName && (
+            <>
+              Hi <bdi>{firstName}</bdi>.{' '}
+            </>
+          )}
+          Create a meeting, share its link, and join from any browser.
+        </>
+      }
+    >
+      <CreateMeetingCard onCreated={(m) => setMeetings((list) => [m, ...(list ?? [])])} onError={handle} />
 
-        <CreateMeetingCard onCreated={(m) => setMeetings((list) => [m, ...(list ?? [])])} onError={handle} />
-
-        <section className="card meeting-list-card" aria-labelledby="my-meetings">
-          <div className="card-header">
-            <h2 id="my-meetings">Your meetings</h2>
-            {meetings && <span className="count-badge">{meetings.length}</span>}
+      <section className="card meeting-list-card" aria-labelledby="my-meetings">
+        <div className="card-header">
+          <h2 id="my-meetings">Your meetings</h2>
+          {meetings && <span className="count-badge">{meetings.length}</span>}
+        </div>
+        {loadError && <Alert>{loadError}</Alert>}
+        {!meetings && !loadError && (
+          <div className="empty">
+            <Spinner label="Loading meetings" />
           </div>
-          {loadError && <Alert>{loadError}</Alert>}
-          {!meetings && !loadError && (
-            <div className="empty">
-              <Spinner label="Loading meetings" />
-            </div>
-          )}
-          {meetings?.length === 0 && (
-            <div className="empty">
-              <CalendarIcon size={32} />
-              <p>No meetings yet. Create one above; it keeps its link until you delete it.</p>
-            </div>
-          )}
-          {meetings && meetings.length > 0 && (
-            <ul className="meeting-list">
-              {meetings.map((m) => (
-                <MeetingRow
-                  key={m.id}
-                  meeting={m}
-                  onChanged={(updated) =>
-                    setMeetings((list) => list?.map((x) => (x.id === updated.id ? updated : x)) ?? null)
-                  }
-                  onDeleted={() => setMeetings((list) => list?.filter((x) => x.id !== m.id) ?? null)}
-                  onError={handle}
-                />
-              ))}
-            </ul>
-          )}
-        </section>
-      </main>
-    </div>
+        )}
+        {meetings?.length === 0 && (
+          <div className="empty">
+            <CalendarIcon size={32} />
+            <p>No meetings yet. Create one above; it keeps its link until you delete it.</p>
+          </div>
+        )}
+        {meetings && meetings.length > 0 && (
+          <ul className="meeting-list">
+            {meetings.map((m) => (
+              <MeetingRow
+                key={m.id}
+                meeting={m}
+                onChanged={(updated) =>
+                  setMeetings((list) => list?.map((x) => (x.id === updated.id ? updated : x)) ?? null)
+                }
+                onDeleted={() => setMeetings((list) => list?.filter((x) => x.id !== m.id) ?? null)}
+                onError={handle}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+    </AppLayout>
   );
 }
 
