@@ -123,7 +123,7 @@ export class LobbyDesk {
   }
 
   /** Tells every moderator who waits now. */
-  changed(): void {
+  private changed(): void {
     const waiting = this.book.list();
     for (const p of this.room.participants.values()) if (p.moderator) p.sink.send({ type: 'lobby', waiting });
   }

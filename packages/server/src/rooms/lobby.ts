@@ -71,10 +71,6 @@ export class Lobby {
     return earlier;
   }
 
-  get(id: string): Knock | undefined {
-    return this.knocks.get(id);
-  }
-
   /** Takes someone out of the lobby (admitted, turned away, or gone): their timer stops. */
   take(id: string): Knock | undefined {
     const knock = this.knocks.get(id);
