@@ -16,7 +16,7 @@ import { JoinSteps } from './join-steps';
 import type { MeetingEntry, MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
 import type { SignalingMetrics } from '../metrics';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
-import type { MeetingRoom, Participant, ParticipantSink, RoomRegistry } from '../rooms';
+import type { MeetingDoor, RoomRequest, Seat, SeatSink } from '../rooms';
 
 /** WebSocket close codes the server uses. */
 const CloseCode = {
@@ -41,7 +41,8 @@ export interface ConnectionDeps {
   auth: PrincipalSource;
   meetings: MeetingLookup;
   entry: MeetingEntry;
-  rooms: RoomRegistry;
+  /** Where a join takes its seat: a room here, or on the node that owns the meeting. */
+  door: MeetingDoor;
   clock: Clock;
   logger: FastifyBaseLogger;
   limits: MessageLimits;
@@ -59,14 +60,13 @@ export interface ConnectionDeps {
  * main lane, so e.g. candidates sent right after a publish reach Janus after it. Everything but join
  * and ping needs a joined meeting.
  */
-export class SignalingConnection implements ParticipantSink {
-  private participant: Participant | null = null;
-  /** In the lobby under this id, until a moderator decides. */
-  private waitingId: string | null = null;
+export class SignalingConnection implements SeatSink {
+  private seat: Seat | null = null;
+  /** As `joined` told it, for logs. */
+  private participantId: string | undefined;
   /** Sessions this socket acts for: its cookie's, known from the start, and the one it joined with. */
   private readonly sessionIds = new Set<string>();
   private joinTimer: ReturnType<typeof setTimeout> | null;
-  private room: MeetingRoom | null = null;
   private joining = false;
   private isClosed = false;
   private readonly lanes: Record<Lane, Promise<void>> = {
@@ -88,7 +88,7 @@ export class SignalingConnection implements ParticipantSink {
     // An idle socket costs memory and a file descriptor; whoever opens one must use it.
     this.joinTimer = setTimeout(() => {
       this.joinTimer = null;
-      if (this.participant || this.isClosed) return;
+      if (this.seat || this.isClosed) return;
       this.sendError({ code: 'invalid_state', message: 'Join a meeting within a few seconds of connecting' });
       this.close(CloseCode.policy, 'join timeout');
     }, deps.joinTimeoutMs);
@@ -112,7 +112,7 @@ export class SignalingConnection implements ParticipantSink {
     if (this.isClosed) return;
     if (this.missedPongs >= 2) {
       this.deps.logger.info(
-        { participantId: this.participant?.id },
+        { participantId: this.participantId },
         'signaling socket stopped answering pings',
       );
       this.socket.terminate();
@@ -122,25 +122,15 @@ export class SignalingConnection implements ParticipantSink {
     this.socket.ping();
   }
 
-  entered(room: MeetingRoom, participant: Participant): void {
-    this.room = room;
-    this.participant = participant;
-    this.waitingId = null;
-    // Admitted from the lobby just as the socket went: the room hears of it once done admitting.
-    if (this.isClosed) queueMicrotask(() => room.leave(participant, 'disconnected'));
-  }
-
   send(message: ServerMessage): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.deps.logger.warn(
-        { participantId: this.participant?.id },
-        'signaling client does not read; closing',
-      );
+      this.deps.logger.warn({ participantId: this.participantId }, 'signaling client does not read; closing');
       this.socket.terminate();
       return;
     }
     this.socket.send(JSON.stringify(message));
+    if (message.type === 'joined') this.participantId = message.participantId;
     this.steps.sent(message);
   }
 
@@ -173,7 +163,7 @@ export class SignalingConnection implements ParticipantSink {
     if (verdict !== 'ok') {
       this.sendError({ code: 'rate_limited', message: 'Too many messages; slow down' });
       if (verdict === 'abusive') {
-        this.deps.logger.warn({ participantId: this.participant?.id }, 'signaling client flooded; closing');
+        this.deps.logger.warn({ participantId: this.participantId }, 'signaling client flooded; closing');
         this.close(CloseCode.policy, 'too many messages');
       }
       return;
@@ -207,7 +197,7 @@ export class SignalingConnection implements ParticipantSink {
     const { body, log } = toErrorFrame(err);
     if (log) {
       this.deps.logger[log](
-        { err, type: message.type, participantId: this.participant?.id },
+        { err, type: message.type, participantId: this.participantId },
         log === 'error' ? 'signaling failure' : 'signaling request refused by the media server',
       );
     }
@@ -224,78 +214,39 @@ export class SignalingConnection implements ParticipantSink {
       await this.join(message, receivedAt);
       return;
     }
-    if (message.type === 'leave' && this.waitingId !== null) {
-      this.room?.lobby.leave(this.waitingId);
-      this.waitingId = null;
-      this.ack(message.rid);
-      this.close(CloseCode.normal, 'left');
-      return;
-    }
-    const participant = this.participant;
-    const room = this.room;
-    if (!participant || !room || participant.left) {
-      throw new AppError(409, 'not_joined', 'Join a meeting first');
-    }
+    const seat = this.seat;
+    if (!seat) throw new AppError(409, 'not_joined', 'Join a meeting first');
+    const answer = await seat.request(message);
+    this.answer(message, answer, receivedAt);
+  }
+
+  /** What the client hears back once the room has done what it asked. */
+  private answer(message: RoomRequest, sdp: string | undefined, receivedAt: number): void {
     switch (message.type) {
-      case 'publish': {
-        const sdp = await room.publish(participant, message);
+      case 'publish':
+        if (sdp === undefined) throw new Error('A publish was answered without an SDP');
         this.send({ type: 'publishAnswer', ...(message.rid !== undefined && { rid: message.rid }), sdp });
         this.steps.published(receivedAt);
         return;
-      }
-      case 'subscriptionAnswer':
-        await room.answerSubscription(participant, message.sdp);
-        this.ack(message.rid);
-        return;
       case 'trickle':
-        await room.trickle(participant, message);
-        return;
-      case 'setMute':
-        await room.setMute(participant, message.source, message.muted);
-        this.ack(message.rid);
-        return;
-      case 'admit':
-        await room.lobby.admit(participant, message.participantIds, message.admissions);
-        this.ack(message.rid);
-        return;
-      case 'reject':
-        room.lobby.reject(participant, message.participantIds);
-        this.ack(message.rid);
-        return;
-      case 'muteParticipants':
-        await room.moderation.mute(participant, message.participantIds, message.source, message.allowUnmute);
-        this.ack(message.rid);
-        return;
-      case 'allowUnmute':
-        room.moderation.allowUnmute(participant, message.participantIds, message.source);
-        this.ack(message.rid);
-        return;
-      case 'removeParticipants':
-        room.moderation.remove(participant, message.participantIds);
-        this.ack(message.rid);
-        return;
-      case 'setModerator':
-        room.moderation.setModerator(participant, message.participantId, message.moderator);
-        this.ack(message.rid);
-        return;
       case 'e2eeGroupCreated':
       case 'e2eeAdmit':
       case 'e2eeKeyPackage':
       case 'e2eeCommit':
       case 'e2eeReady':
-        await room.e2ee(participant, message);
         return;
       case 'leave':
-        room.leave(participant, 'left');
         this.ack(message.rid);
         this.close(CloseCode.normal, 'left');
         return;
+      default:
+        this.ack(message.rid);
     }
   }
 
   /** Authorises a join: a guest only for the meeting its token names, a user only in their organisation. */
   private async join(message: ClientMessageOf<'join'>, receivedAt: number): Promise<void> {
-    if (this.participant || this.joining || this.waitingId !== null) {
+    if (this.seat || this.joining) {
       throw new AppError(409, 'already_joined', 'Already in a meeting');
     }
     this.joining = true;
@@ -313,17 +264,12 @@ export class SignalingConnection implements ParticipantSink {
         iceServers,
         ...(guestToken !== undefined && { guestToken }),
       };
-      const { room, entry } = await this.deps.rooms.join(meeting, principal, this, reply, identityKey);
-      this.room = room;
+      const seat = await this.deps.door.enter(meeting, principal, this, reply, identityKey);
+      this.seat = seat;
       if (this.joinTimer) clearTimeout(this.joinTimer);
       this.joinTimer = null;
-      if (entry.waiting) {
-        this.waitingId = entry.id;
-        if (this.isClosed) room.lobby.leave(entry.id);
-      } else if (this.isClosed) {
-        // The socket went while we waited for the media server.
-        room.leave(entry.participant, 'disconnected');
-      }
+      // The socket went while we waited for the media server.
+      if (this.isClosed) seat.disconnect();
     } finally {
       this.joining = false;
     }
@@ -385,9 +331,7 @@ export class SignalingConnection implements ParticipantSink {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.joinTimer) clearTimeout(this.joinTimer);
-    const participant = this.participant;
-    if (participant && this.room && !participant.left) this.room.leave(participant, 'disconnected');
-    if (this.waitingId !== null) this.room?.lobby.leave(this.waitingId);
+    this.seat?.disconnect();
   }
 }
 

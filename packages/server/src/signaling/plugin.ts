@@ -11,7 +11,7 @@ import { SignalingConnection } from './connection';
 import type { DomainEvents, MeetingEntry, MeetingLookup, Principal, PrincipalSource } from '../domain';
 import { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from '../metrics';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
-import type { RoomRegistry } from '../rooms';
+import { LocalDoor, type MeetingDoor, type RoomRegistry } from '../rooms';
 
 export interface SignalingOptions {
   auth: PrincipalSource;
@@ -29,6 +29,8 @@ export interface SignalingOptions {
   iceServers?: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
   /** The registry of active meeting rooms (the meetings API looks at it too). */
   rooms: RoomRegistry;
+  /** Where joins take their seats (default: the rooms of this process). */
+  door?: MeetingDoor;
   /** Sign-outs and deleted meetings end the connections they concern. */
   events?: DomainEvents;
   /** Open signaling sockets per client address (default 100); more are refused with 429. */
@@ -56,7 +58,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
     auth: options.auth,
     meetings: options.meetings,
     entry: options.entry,
-    rooms,
+    door: options.door ?? new LocalDoor(rooms),
     clock: options.clock,
     logger: app.log,
     limits: { ...DEFAULT_MESSAGE_LIMITS, ...options.limits },

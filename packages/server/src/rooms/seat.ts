@@ -1,0 +1,160 @@
+import type { ClientMessage, DisconnectedReason, ServerMessage } from '@conclave/protocol';
+import { AppError } from '../common/errors';
+import type { MeetingRecord, Principal } from '../domain';
+import type { JoinReply, MeetingRoom } from './meeting-room';
+import type { Participant, ParticipantSink } from './participant';
+import type { RoomRegistry } from './registry';
+
+/** What a connection asks of its meeting once in it: every client request but join and ping. */
+export type RoomRequest = Exclude<ClientMessage, { type: 'join' | 'ping' }>;
+
+/** How a meeting talks back to one connection. */
+export interface SeatSink {
+  send(message: ServerMessage): void;
+  /** Tells the client why it is being let go (a `disconnected` frame), then closes the connection. */
+  end(reason: DisconnectedReason, message: string): void;
+}
+
+/**
+ * A connection's place in one meeting, in its lobby or in its room, wherever that room lives: in this
+ * process, or on the node that owns the meeting (NET-SCALE). The connection only ever talks to this.
+ */
+export interface Seat {
+  /** Carries one request to the room, in the order given; resolves with Janus's answer to a publish. */
+  request(message: RoomRequest): Promise<string | undefined>;
+  /** The connection is gone without a `leave`: it leaves the room, or the lobby. */
+  disconnect(): void;
+}
+
+/** Where a connection that may join a meeting takes its seat. */
+export interface MeetingDoor {
+  enter(
+    meeting: MeetingRecord,
+    principal: Principal,
+    sink: SeatSink,
+    reply: JoinReply,
+    identityKey?: Uint8Array,
+  ): Promise<Seat>;
+}
+
+/** Seats in rooms of this process: the whole story without scale-out, and the owner's side with it. */
+export class LocalDoor implements MeetingDoor {
+  constructor(private readonly rooms: RoomRegistry) {}
+
+  async enter(
+    meeting: MeetingRecord,
+    principal: Principal,
+    sink: SeatSink,
+    reply: JoinReply,
+    identityKey?: Uint8Array,
+  ): Promise<Seat> {
+    const seat = new LocalSeat(sink);
+    const { room, entry } = await this.rooms.join(meeting, principal, seat, reply, identityKey);
+    seat.placed(room, entry.waiting ? entry.id : null);
+    return seat;
+  }
+}
+
+/** A seat in a room of this process. */
+class LocalSeat implements Seat, ParticipantSink {
+  private room: MeetingRoom | null = null;
+  private participant: Participant | null = null;
+  /** In the lobby under this id, until a moderator decides. */
+  private waitingId: string | null = null;
+  private gone = false;
+
+  constructor(private readonly sink: SeatSink) {}
+
+  /** The join went through: into `room`, waiting under `waitingId` or (already `entered`) in it. */
+  placed(room: MeetingRoom, waitingId: string | null): void {
+    this.room = room;
+    if (waitingId !== null && !this.participant) this.waitingId = waitingId;
+  }
+
+  entered(room: MeetingRoom, participant: Participant): void {
+    this.room = room;
+    this.participant = participant;
+    this.waitingId = null;
+    // Admitted from the lobby just as the connection went: the room hears of it once done admitting.
+    if (this.gone) queueMicrotask(() => room.leave(participant, 'disconnected'));
+  }
+
+  send(message: ServerMessage): void {
+    this.sink.send(message);
+  }
+
+  end(reason: DisconnectedReason, message: string): void {
+    this.sink.end(reason, message);
+  }
+
+  async request(message: RoomRequest): Promise<string | undefined> {
+    if (message.type === 'leave' && this.waitingId !== null) {
+      this.room?.lobby.leave(this.waitingId);
+      this.waitingId = null;
+      return undefined;
+    }
+    const { participant, room } = this;
+    if (!participant || !room || participant.left) {
+      throw new AppError(409, 'not_joined', 'Join a meeting first');
+    }
+    return dispatch(room, participant, message);
+  }
+
+  disconnect(): void {
+    if (this.gone) return;
+    this.gone = true;
+    const { participant, room } = this;
+    if (participant && room && !participant.left) room.leave(participant, 'disconnected');
+    if (this.waitingId !== null) room?.lobby.leave(this.waitingId);
+    this.waitingId = null;
+  }
+}
+
+/** Hands a participant's request to the part of its room that decides it. */
+async function dispatch(
+  room: MeetingRoom,
+  p: Participant,
+  message: RoomRequest,
+): Promise<string | undefined> {
+  switch (message.type) {
+    case 'publish':
+      return room.publish(p, message);
+    case 'subscriptionAnswer':
+      await room.answerSubscription(p, message.sdp);
+      return undefined;
+    case 'trickle':
+      await room.trickle(p, message);
+      return undefined;
+    case 'setMute':
+      await room.setMute(p, message.source, message.muted);
+      return undefined;
+    case 'admit':
+      await room.lobby.admit(p, message.participantIds, message.admissions);
+      return undefined;
+    case 'reject':
+      room.lobby.reject(p, message.participantIds);
+      return undefined;
+    case 'muteParticipants':
+      await room.moderation.mute(p, message.participantIds, message.source, message.allowUnmute);
+      return undefined;
+    case 'allowUnmute':
+      room.moderation.allowUnmute(p, message.participantIds, message.source);
+      return undefined;
+    case 'removeParticipants':
+      room.moderation.remove(p, message.participantIds);
+      return undefined;
+    case 'setModerator':
+      room.moderation.setModerator(p, message.participantId, message.moderator);
+      return undefined;
+    case 'e2eeGroupCreated':
+    case 'e2eeAdmit':
+    case 'e2eeKeyPackage':
+    case 'e2eeCommit':
+    case 'e2eeReady':
+      await room.e2ee(p, message);
+      return undefined;
+    case 'leave':
+      room.leave(p, 'left');
+      return undefined;
+  }
+}
