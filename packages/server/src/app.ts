@@ -27,6 +27,7 @@ import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
 import { e2eeRoomContext } from './e2ee';
 import { RoomRegistry } from './rooms';
+import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
 
@@ -56,6 +57,11 @@ export interface AppDeps {
       maxParticipants?: number;
       /** How long an emptied room waits before its meeting counts as over (default 30 s). */
       emptyGraceMs?: number;
+      /**
+       * With several control-plane nodes (NET-SCALE): how this node reaches the others and learns
+       * who owns which meeting. Without it, this process holds every meeting itself.
+       */
+      cluster?: { bus: NodeBus; leases: MeetingLeases; tickMs?: number };
     };
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
@@ -111,7 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         lifecycle: services.meetings,
         ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
       }));
-  await app.register(apiRoutes(services, media, rooms ? liveIn(rooms) : NOTHING_LIVE), { prefix: '/api' });
+  const cluster =
+    rooms &&
+    deps.signaling?.cluster &&
+    new Cluster({ ...deps.signaling.cluster, rooms, events: services.events, logger: app.log });
+  const live = cluster ?? (rooms ? liveIn(rooms) : NOTHING_LIVE);
+  await app.register(apiRoutes(services, media, live), { prefix: '/api' });
   // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).
   const sweep = () =>
     void services.meetings.sweep().catch((err: unknown) => app.log.error({ err }, 'meeting sweep failed'));
@@ -122,6 +133,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.signaling && rooms) {
     const unwatch = metrics.watchMedia(deps.signaling.media);
     app.addHook('onClose', async () => unwatch());
+    if (cluster) {
+      app.addHook('onReady', async () => cluster.start());
+      app.addHook('onClose', async () => cluster.stop());
+    }
     await app.register(signalingPlugin, {
       auth: services.principals,
       meetings: services.meetingStore,
@@ -132,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       metrics,
       ...deps.signaling,
       rooms,
+      ...(cluster && { door: cluster.door }),
     });
   }
 

@@ -59,7 +59,7 @@ export interface E2eeAnchorStore {
   setE2eeAnchorKey(meetingId: string, key: string | null): Promise<boolean>;
 }
 
-/** Whether anyone is in a meeting on this server; implemented over rooms/. */
+/** Whether anyone is in a meeting, on this control-plane node or another; implemented over rooms/. */
 export interface LiveMeetings {
-  isLive(meetingId: string): boolean;
+  isLive(meetingId: string): boolean | Promise<boolean>;
 }

@@ -116,7 +116,7 @@ export class MeetingService implements MeetingLifecycle {
       throw new AppError(400, 'validation_failed', 'A one-time meeting is always hidden', 'hidden');
     }
     const e2ee = input.e2ee !== undefined && input.e2ee !== meeting.e2ee ? input.e2ee : undefined;
-    if (e2ee !== undefined && live.isLive(meeting.id)) {
+    if (e2ee !== undefined && (await live.isLive(meeting.id))) {
       throw new AppError(
         409,
         'meeting_in_progress',

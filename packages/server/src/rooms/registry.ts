@@ -87,6 +87,21 @@ export class RoomRegistry {
     await this.rooms.get(meetingId)?.end('meeting_ended', MEETING_ENDED);
   }
 
+  /** Meetings whose live state is here: those with a room, and those whose room emptied lately. */
+  held(): string[] {
+    return [...new Set([...this.rooms.keys(), ...this.emptying.keys()])];
+  }
+
+  /**
+   * Another control-plane node owns the meeting now (NET-SCALE): its room here ends, and its
+   * participants' clients join again, which takes them to that node.
+   */
+  async lost(meetingId: string): Promise<void> {
+    clearTimeout(this.emptying.get(meetingId));
+    this.emptying.delete(meetingId);
+    await this.rooms.get(meetingId)?.end('server_shutdown', 'This meeting moved to another server');
+  }
+
   room(meetingId: string): MeetingRoom | undefined {
     return this.rooms.get(meetingId);
   }

@@ -1,4 +1,6 @@
 import { SIGNALING_PATH } from '@conclave/protocol';
+import type { AppDeps } from '../../src/app';
+import type { MediaPlane } from '../../src/media/media-plane';
 import { PUBLIC_URL, startTestApp, type TestApp, type TestAppOptions } from '../support/app';
 import type { TestDatabase } from '../support/database';
 import { SignalClient, startTestMediaPlane, type ConnectOptions } from './signaling-harness';
@@ -9,13 +11,23 @@ import { SignalClient, startTestMediaPlane, type ConnectOptions } from './signal
  */
 export async function startAppWithSignaling(
   database: TestDatabase,
-  options: TestAppOptions & { emptyGraceMs?: number } = {},
+  options: TestAppOptions & {
+    emptyGraceMs?: number;
+    /** A media plane another app shares (it is left running on stop); default: one of its own. */
+    media?: MediaPlane;
+    /** This app as one control-plane node of several. */
+    cluster?: NonNullable<AppDeps['signaling']>['cluster'];
+  } = {},
 ) {
-  const media = await startTestMediaPlane();
-  const { emptyGraceMs, ...appOptions } = options;
+  const media = options.media ? { media: options.media, stop: async () => {} } : await startTestMediaPlane();
+  const { emptyGraceMs, cluster, media: _shared, ...appOptions } = options;
   const t: TestApp = await startTestApp(database, {
     ...appOptions,
-    signaling: { media: media.media, ...(emptyGraceMs !== undefined && { emptyGraceMs }) },
+    signaling: {
+      media: media.media,
+      ...(emptyGraceMs !== undefined && { emptyGraceMs }),
+      ...(cluster && { cluster }),
+    },
   });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();

@@ -1,0 +1,200 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../common/errors';
+import type { DomainEvents, LiveMeetings, MeetingRecord, Principal } from '../domain';
+import {
+  LocalDoor,
+  type JoinReply,
+  type MeetingDoor,
+  type RoomRegistry,
+  type Seat,
+  type SeatSink,
+} from '../rooms';
+import type { MeetingLeases, NodeBus } from './bus';
+import { HostedSeats } from './hosted-seats';
+import { isToOwner } from './messages';
+import { NotOwnerError, RemoteSeats } from './remote-seats';
+
+export interface ClusterOptions {
+  bus: NodeBus;
+  leases: MeetingLeases;
+  /** This node's rooms: those of the meetings it owns. */
+  rooms: RoomRegistry;
+  /** Sign-outs and deleted meetings, told to every node. */
+  events?: DomainEvents;
+  logger: FastifyBaseLogger;
+  /** How often claims are renewed and the nodes this one talks to are checked (default 1 s). */
+  tickMs?: number;
+  /** A forwarded request the owner has not answered in this long fails (default 30 s). */
+  callTimeoutMs?: number;
+}
+
+/** Tries at finding a meeting's owner before a join gives up (a claim can change hands meanwhile). */
+const OWNER_TRIES = 4;
+
+/**
+ * One control-plane node among several (NET-SCALE). Each meeting's live state (roster, lobby,
+ * moderation, subscriptions, the E2EE delivery service) is held by exactly one node, the one holding
+ * its lease; a join that lands on another node is forwarded there, and the socket stays where it
+ * landed. See docs/scale-out.md.
+ */
+export class Cluster implements LiveMeetings {
+  readonly door: MeetingDoor;
+  /** Meetings this node holds the lease of. */
+  private readonly claimed = new Set<string>();
+  /** Joins on their way in, by meeting: a claim is kept for them before their room exists. */
+  private readonly entering = new Map<string, number>();
+  private readonly local: LocalDoor;
+  private readonly hosted: HostedSeats;
+  private readonly remote: RemoteSeats;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+  /** Re-publishing an event another node told us of: not to be told back. */
+  private relaying = false;
+
+  constructor(private readonly options: ClusterOptions) {
+    const { bus, rooms, logger } = options;
+    this.local = new LocalDoor(rooms);
+    this.hosted = new HostedSeats(bus, this.local, (id) => this.claimed.has(id), logger);
+    this.remote = new RemoteSeats(bus, options.callTimeoutMs ?? 30_000);
+    this.door = { enter: (...args) => this.enter(...args) };
+    bus.onMessage((from, message) => {
+      if (isToOwner(message)) this.hosted.receive(from, message);
+      else this.remote.receive(from, message);
+    });
+    this.bridgeEvents();
+  }
+
+  get nodeId(): string {
+    return this.options.bus.nodeId;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 1_000);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** Stops renewing and gives this node's meetings up, so that the next join anywhere claims them. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const claimed = [...this.claimed];
+    this.claimed.clear();
+    await Promise.allSettled(claimed.map((id) => this.options.leases.release(id)));
+    await this.options.bus.close();
+  }
+
+  /** Someone is in the meeting, on this node or another (another's includes its empty-room grace). */
+  async isLive(meetingId: string): Promise<boolean> {
+    if (this.claimed.has(meetingId)) {
+      const room = this.options.rooms.room(meetingId);
+      return room !== undefined && !room.closed;
+    }
+    const owner = await this.options.leases.owner(meetingId);
+    return owner !== null && owner !== this.nodeId;
+  }
+
+  /** What this node forwards, for metrics and tests. */
+  activity(): { owned: number; hostedSeats: number; remoteSeats: number } {
+    return { owned: this.claimed.size, hostedSeats: this.hosted.size, remoteSeats: this.remote.size };
+  }
+
+  private async enter(
+    meeting: MeetingRecord,
+    principal: Principal,
+    sink: SeatSink,
+    reply: JoinReply,
+    identityKey?: Uint8Array,
+  ): Promise<Seat> {
+    const id = meeting.id;
+    this.entering.set(id, (this.entering.get(id) ?? 0) + 1);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const owner = this.claimed.has(id) ? this.nodeId : await this.claim(id);
+        try {
+          if (owner === this.nodeId) {
+            this.claimed.add(id);
+            return await this.local.enter(meeting, principal, sink, reply, identityKey);
+          }
+          return await this.remote.enter(owner, meeting, principal, sink, reply, identityKey);
+        } catch (err) {
+          if (!(err instanceof NotOwnerError) || attempt >= OWNER_TRIES) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
+    } finally {
+      const left = (this.entering.get(id) ?? 1) - 1;
+      if (left > 0) this.entering.set(id, left);
+      else this.entering.delete(id);
+    }
+  }
+
+  private async claim(meetingId: string): Promise<string> {
+    try {
+      return await this.options.leases.claim(meetingId);
+    } catch (err) {
+      this.options.logger.error({ err, meetingId }, 'could not find the owner of a meeting');
+      throw new AppError(503, 'media_unavailable', 'Meetings are not available right now; try again shortly');
+    }
+  }
+
+  /**
+   * Renews this node's claims (giving up those it holds no room for any more, ending the rooms of
+   * those another node took), and lets go of the seats of nodes that died.
+   */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    const { leases, rooms, logger } = this.options;
+    try {
+      const held = new Set([...rooms.held(), ...this.entering.keys()]);
+      for (const id of [...this.claimed]) {
+        if (held.has(id)) continue;
+        this.claimed.delete(id);
+        void leases.release(id).catch((err: unknown) => logger.warn({ err }, 'could not release a meeting'));
+      }
+      for (const id of await leases.renew([...this.claimed])) {
+        if (!this.claimed.delete(id)) continue;
+        logger.warn({ meetingId: id }, 'another node took this meeting over; its room here ends');
+        await rooms.lost(id);
+      }
+      const watched = [...new Set([...this.remote.owners(), ...this.hosted.landingNodes()])].filter(
+        (n) => n !== this.nodeId,
+      );
+      if (watched.length === 0) return;
+      const alive = await leases.alive(watched);
+      for (const node of watched) {
+        if (alive.has(node)) continue;
+        logger.warn({ node }, 'a control-plane node stopped answering; letting its connections go');
+        this.remote.ownerGone(node);
+        this.hosted.landingGone(node);
+      }
+    } catch (err) {
+      logger.warn({ err }, 'cluster bookkeeping failed; trying again');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Sign-outs and deleted meetings reach the connections and rooms of every node. */
+  private bridgeEvents(): void {
+    const { events, bus } = this.options;
+    if (!events) return;
+    events.on('sessionEnded', (sessionId) => {
+      if (!this.relaying) bus.broadcast({ kind: 'sessionEnded', sessionId });
+    });
+    events.on('meetingDeleted', (meetingId) => {
+      if (!this.relaying) bus.broadcast({ kind: 'meetingDeleted', meetingId });
+    });
+    bus.onEvent((event) => {
+      this.relaying = true;
+      try {
+        if (event.kind === 'sessionEnded') events.publish('sessionEnded', event.sessionId);
+        else events.publish('meetingDeleted', event.meetingId);
+      } finally {
+        this.relaying = false;
+      }
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import type { DisconnectedReason, ServerMessage } from '@conclave/protocol';
+import type { MeetingRecord, Principal } from '../domain';
+import type { JoinReply, RoomRequest } from '../rooms';
+import type { ErrorFrameBody } from '../signaling/errors';
+
+/**
+ * From the node holding a client's socket (its landing node) to the node owning the meeting. `call`
+ * numbers a seat's requests so that replies find their caller; `enter` is call 0.
+ */
+export type ToOwner =
+  | {
+      kind: 'enter';
+      seat: string;
+      meeting: MeetingRecord;
+      principal: Principal;
+      reply: JoinReply;
+      /** The device identity key, base64url. */
+      identityKey?: string;
+    }
+  | { kind: 'request'; seat: string; call: number; message: RoomRequest }
+  | { kind: 'disconnect'; seat: string };
+
+/** From the owner back to the landing node of a seat. */
+export type ToLanding =
+  | { kind: 'reply'; seat: string; call: number; result: CallResult }
+  | { kind: 'send'; seat: string; message: ServerMessage }
+  | { kind: 'end'; seat: string; reason: DisconnectedReason; message: string };
+
+/**
+ * How a call went: its value (Janus's answer to a publish), the error the client is to see, or
+ * `notOwner` when the node asked does not own the meeting (any more): the caller asks who does.
+ */
+export type CallResult =
+  { ok: true; value?: string } | { ok: false; error: ErrorFrameBody } | { ok: false; notOwner: true };
+
+export type NodeMessage = ToOwner | ToLanding;
+
+export const isToOwner = (m: NodeMessage): m is ToOwner =>
+  m.kind === 'enter' || m.kind === 'request' || m.kind === 'disconnect';
+
+/** What every node hears: the domain events that end connections wherever they are. */
+export type ClusterEvent =
+  { kind: 'sessionEnded'; sessionId: string } | { kind: 'meetingDeleted'; meetingId: string };

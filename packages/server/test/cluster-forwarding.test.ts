@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LobbyMode, MeetingView, ServerMessage } from '@conclave/protocol';
+import { setUp, signedInUsers, type TestClient } from './support/app';
+import { InProcessNodes } from './support/cluster-fakes';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { janusUnavailableReason } from './media-support/janus';
+import { syntheticPublishOffer } from './media-support/sdp';
+import { startAppWithSignaling } from './media-support/signaling-app';
+import { startTestMediaPlane, type SignalClient } from './media-support/signaling-harness';
+
+const skip = janusUnavailableReason() ?? false;
+
+type Node = Awaited<ReturnType<typeof startAppWithSignaling>>;
+
+const joined = (m: ServerMessage) => {
+  assert.equal(m.type, 'joined', JSON.stringify(m));
+  return m;
+};
+
+/**
+ * Two control-plane nodes in one process, sharing a database and a real Janus, wired by the in-process
+ * bus: the forwarding itself, without Redis (the 3-process run over Redis is test/e2e/scale-out).
+ */
+describe('one meeting across two control-plane nodes', { skip }, () => {
+  let database: TestDatabase;
+  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
+  let nodes: InProcessNodes;
+  let a: Node;
+  let b: Node;
+  let bob: TestClient;
+  let carol: TestClient;
+  let organisationId: string;
+
+  const meeting = async (name: string, lobby: LobbyMode = 'off') => {
+    const res = await bob.post('/api/meetings', { name, lobby });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json<MeetingView>();
+  };
+  const join = async (node: Node, who: TestClient | { name: string }, meetingId: string) => {
+    const s = await node.socketOf('name' in who ? undefined : who);
+    const reply = await s.request({
+      type: 'join',
+      meetingId,
+      ...('name' in who && { displayName: who.name }),
+    });
+    return { s, reply };
+  };
+  const enter = async (node: Node, who: TestClient | { name: string }, meetingId: string) => {
+    const { s, reply } = await join(node, who, meetingId);
+    const frame = joined(reply);
+    return { s, id: frame.participantId, roster: frame.participants };
+  };
+  const publish = async (s: SignalClient) => {
+    const reply = await s.request({
+      type: 'publish',
+      sdp: syntheticPublishOffer(),
+      tracks: [
+        { mid: '0', source: 'microphone' },
+        { mid: '1', source: 'camera' },
+      ],
+    });
+    assert.equal(reply.type, 'publishAnswer', JSON.stringify(reply));
+  };
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    media = await startTestMediaPlane();
+    nodes = new InProcessNodes();
+    a = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('node-a') });
+    b = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('node-b') });
+    const { session } = await setUp(a.t);
+    organisationId = session.organisation.id;
+    [bob, carol] = await signedInUsers(a.t, database, organisationId, ['Bob', 'Carol']);
+  });
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await media?.stop();
+    await database?.close();
+  });
+
+  test('NET-SCALE: participants on two nodes see one roster, one media room, and each other’s mutes', async () => {
+    const m = await meeting('Across');
+    const owner = await enter(a, bob, m.id);
+    assert.equal(nodes.ownerOf(m.id), 'node-a', 'the first join claims the meeting for its node');
+    const member = await enter(b, carol, m.id);
+    assert.deepEqual(member.roster.map((p) => p.displayName).sort(), ['Bob', 'Carol']);
+    await owner.s.next('participantJoined', (x) => x.participant.id === member.id);
+
+    // Carol's publish travels to the owner, which asks the one Janus room; the answer comes back.
+    await publish(member.s);
+    assert.equal(await roomsOf(b), 0, 'node b holds no room of its own');
+    assert.equal(await roomsOf(a), 1);
+    await owner.s.next(
+      'participantUpdated',
+      (x) => x.participant.id === member.id && x.participant.tracks.length === 2,
+    );
+
+    const muted = await member.s.request({ type: 'setMute', rid: 'm1', source: 'microphone', muted: true });
+    assert.equal(muted.type, 'ack');
+    await owner.s.next(
+      'participantUpdated',
+      (x) =>
+        x.participant.id === member.id &&
+        x.participant.tracks.some((t) => t.source === 'microphone' && t.muted),
+    );
+
+    // The owner (a moderator, on node a) mutes Carol's camera: she hears of it on node b.
+    const byModerator = await owner.s.request({
+      type: 'muteParticipants',
+      participantIds: [member.id],
+      source: 'camera',
+      allowUnmute: false,
+    });
+    assert.equal(byModerator.type, 'ack');
+    const notice = await member.s.next('mutedByModerator');
+    assert.equal(notice.source, 'camera');
+    const refused = await member.s.request({ type: 'setMute', source: 'camera', muted: false });
+    assert.equal(
+      refused.type === 'error' && refused.code,
+      'muted_by_moderator',
+      'the owner’s refusal reaches node b',
+    );
+
+    const left = await member.s.request({ type: 'leave' });
+    assert.equal(left.type, 'ack');
+    const gone = await owner.s.next('participantLeft');
+    assert.deepEqual([gone.participantId, gone.reason], [member.id, 'left']);
+  });
+
+  test('NET-SCALE: a socket that drops on its node takes its participant out of the room on the owner', async () => {
+    const m = await meeting('Dropping');
+    const owner = await enter(a, bob, m.id);
+    const member = await enter(b, carol, m.id);
+    member.s.ws.terminate();
+    const gone = await owner.s.next('participantLeft');
+    assert.deepEqual([gone.participantId, gone.reason], [member.id, 'disconnected']);
+  });
+
+  test('NET-SCALE: a guest waiting in the lobby on one node is admitted and removed by a moderator on another', async () => {
+    const m = await meeting('Lobby across', 'guests');
+    const owner = await enter(a, bob, m.id);
+    const guest = await join(b, { name: 'Gina' }, m.id);
+    assert.equal(guest.reply.type, 'waiting', JSON.stringify(guest.reply));
+    const list = await owner.s.next('lobby', (l) => l.waiting.length === 1);
+    const admitted = await owner.s.request({ type: 'admit', participantIds: [list.waiting[0]!.id] });
+    assert.equal(admitted.type, 'ack');
+    const inside = joined(await guest.s.next('joined'));
+    await owner.s.request({ type: 'removeParticipants', participantIds: [inside.participantId] });
+    const end = await guest.s.next('disconnected');
+    assert.equal(end.reason, 'removed');
+    assert.equal(await guest.s.closed(), 1000);
+  });
+
+  test('NET-SCALE: a meeting deleted and a session signed out through one node end the sockets on the others', async () => {
+    const m = await meeting('Deleted elsewhere');
+    const owner = await enter(b, bob, m.id);
+    const [dave] = await signedInUsers(a.t, database, organisationId, ['Dave']);
+    const member = await enter(b, dave, m.id);
+    const signedOut = await dave.post('/api/auth/sign-out', {});
+    assert.equal(signedOut.statusCode < 300, true, signedOut.body);
+    assert.equal((await member.s.next('disconnected')).reason, 'session_ended');
+
+    const deleted = await bob.delete(`/api/meetings/${m.id}`);
+    assert.equal(deleted.statusCode < 300, true, deleted.body);
+    assert.equal((await owner.s.next('disconnected')).reason, 'meeting_ended');
+  });
+
+  test('NET-SCALE: when the owning node dies, its meeting’s participants elsewhere join again and a live node takes it over', async () => {
+    const m = await meeting('Owner dies');
+    const first = await enter(b, carol, m.id);
+    const second = await enter(a, bob, m.id);
+    assert.equal(nodes.ownerOf(m.id), 'node-b');
+    nodes.kill('node-b');
+    const told = await second.s.next('disconnected');
+    assert.equal(told.reason, 'server_shutdown', 'a reason the client joins again after');
+    const again = await enter(a, bob, m.id);
+    assert.equal(nodes.ownerOf(m.id), 'node-a', 'the live node claimed the meeting');
+    assert.deepEqual(
+      again.roster.map((p) => p.displayName),
+      ['Bob'],
+      'a fresh room: whoever was only on the dead node joins again by themselves',
+    );
+    first.s.ws.terminate();
+  });
+});
+
+async function roomsOf(node: Node): Promise<number> {
+  const res = await node.t.app.inject({ method: 'GET', url: '/metrics' });
+  const line = res.body.split('\n').find((l) => l.startsWith('conclave_meetings_active '));
+  return Number(line?.split(' ')[1] ?? 'NaN');
+}

@@ -1,0 +1,76 @@
+import type { ClusterEvent, MeetingLeases, NodeBus, NodeMessage } from '../../src/cluster';
+
+/**
+ * Control-plane nodes wired together in one process, for tests of forwarding without Redis: a bus
+ * that delivers in order on a later turn of the event loop, and leases held while their node lives.
+ * `kill` makes a node fall silent as if its process had died.
+ */
+export class InProcessNodes {
+  private readonly messageHandlers = new Map<string, Array<(from: string, m: NodeMessage) => void>>();
+  private readonly eventHandlers = new Map<string, Array<(e: ClusterEvent) => void>>();
+  private readonly owners = new Map<string, string>();
+  private readonly dead = new Set<string>();
+
+  node(nodeId: string): { bus: NodeBus; leases: MeetingLeases; tickMs: number } {
+    return { bus: this.bus(nodeId), leases: this.leases(nodeId), tickMs: 50 };
+  }
+
+  kill(nodeId: string): void {
+    this.dead.add(nodeId);
+  }
+
+  ownerOf(meetingId: string): string | undefined {
+    return this.owners.get(meetingId);
+  }
+
+  private bus(nodeId: string): NodeBus {
+    const handlers = this.messageHandlers;
+    this.messageHandlers.set(nodeId, []);
+    this.eventHandlers.set(nodeId, []);
+    const deliver = (to: string, run: () => void) => {
+      if (this.dead.has(nodeId) || this.dead.has(to)) return;
+      setImmediate(() => {
+        if (!this.dead.has(to)) run();
+      });
+    };
+    return {
+      nodeId,
+      send: (to, message) => {
+        const copy = structuredClone(message);
+        deliver(to, () => handlers.get(to)?.forEach((h) => h(nodeId, copy)));
+      },
+      broadcast: (event) => {
+        for (const [to, hs] of this.eventHandlers) {
+          if (to !== nodeId) deliver(to, () => hs.forEach((h) => h(structuredClone(event))));
+        }
+      },
+      onMessage: (handler) => void handlers.get(nodeId)?.push(handler),
+      onEvent: (handler) => void this.eventHandlers.get(nodeId)?.push(handler),
+      close: async () => {
+        handlers.delete(nodeId);
+        this.eventHandlers.delete(nodeId);
+      },
+    };
+  }
+
+  private leases(nodeId: string): MeetingLeases {
+    const live = (owner: string | undefined) => owner !== undefined && !this.dead.has(owner);
+    return {
+      claim: async (meetingId) => {
+        const owner = this.owners.get(meetingId);
+        if (owner !== undefined && owner !== nodeId && live(owner)) return owner;
+        this.owners.set(meetingId, nodeId);
+        return nodeId;
+      },
+      renew: async (meetingIds) => meetingIds.filter((id) => this.owners.get(id) !== nodeId),
+      release: async (meetingId) => {
+        if (this.owners.get(meetingId) === nodeId) this.owners.delete(meetingId);
+      },
+      alive: async (nodeIds) => new Set(nodeIds.filter((n) => !this.dead.has(n))),
+      owner: async (meetingId) => {
+        const owner = this.owners.get(meetingId);
+        return live(owner) ? owner! : null;
+      },
+    };
+  }
+}
