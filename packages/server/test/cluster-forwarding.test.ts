@@ -167,6 +167,26 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     assert.equal((await owner.s.next('disconnected')).reason, 'meeting_ended');
   });
 
+  test('NET-SCALE: a node that finds its meeting taken over ends its room there, and its participants join the new owner', async () => {
+    const m = await meeting('Taken over');
+    const owner = await enter(a, bob, m.id);
+    // Node a falls silent long enough for node b to take the meeting when Carol joins there.
+    nodes.kill('node-a');
+    const member = await enter(b, carol, m.id);
+    assert.equal(nodes.ownerOf(m.id), 'node-b');
+    nodes.revive('node-a');
+    const told = await owner.s.next('disconnected');
+    assert.equal(told.reason, 'server_shutdown', 'node a ended its stale room');
+    const again = await enter(a, bob, m.id);
+    assert.deepEqual(
+      again.roster.map((p) => p.displayName).sort(),
+      ['Bob', 'Carol'],
+      'Bob joined again through node a into the room node b holds',
+    );
+    again.s.ws.terminate();
+    member.s.ws.terminate();
+  });
+
   test('NET-SCALE: when the owning node dies, its meeting’s participants elsewhere join again and a live node takes it over', async () => {
     const m = await meeting('Owner dies');
     const first = await enter(b, carol, m.id);

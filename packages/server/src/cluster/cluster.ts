@@ -119,7 +119,10 @@ export class Cluster implements LiveMeetings {
           }
           return await this.remote.enter(owner, meeting, principal, sink, reply, identityKey);
         } catch (err) {
-          if (!(err instanceof NotOwnerError) || attempt >= OWNER_TRIES) throw err;
+          if (!(err instanceof NotOwnerError)) throw err;
+          if (attempt >= OWNER_TRIES) {
+            throw new AppError(503, 'media_unavailable', 'This meeting is moving between servers; try again');
+          }
           await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
         }
       }

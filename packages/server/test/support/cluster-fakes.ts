@@ -3,7 +3,7 @@ import type { ClusterEvent, MeetingLeases, NodeBus, NodeMessage } from '../../sr
 /**
  * Control-plane nodes wired together in one process, for tests of forwarding without Redis: a bus
  * that delivers in order on a later turn of the event loop, and leases held while their node lives.
- * `kill` makes a node fall silent as if its process had died.
+ * `kill` makes a node fall silent as if its process had died or its network was cut; `revive` undoes it.
  */
 export class InProcessNodes {
   private readonly messageHandlers = new Map<string, Array<(from: string, m: NodeMessage) => void>>();
@@ -17,6 +17,11 @@ export class InProcessNodes {
 
   kill(nodeId: string): void {
     this.dead.add(nodeId);
+  }
+
+  /** Lets a killed node speak again, as one whose network came back after its claims ran out. */
+  revive(nodeId: string): void {
+    this.dead.delete(nodeId);
   }
 
   ownerOf(meetingId: string): string | undefined {
