@@ -313,7 +313,10 @@ export class SignalingConnection implements ParticipantSink {
         iceServers,
         ...(guestToken !== undefined && { guestToken }),
       };
-      const { room, entry } = await this.deps.rooms.join(meeting, principal, this, reply, identityKey);
+      const { room, entry } = await this.deps.rooms.join(meeting, principal, this, reply, {
+        ...(identityKey && { identityKey }),
+        ...(message.regionRtts && { regionRtts: message.regionRtts }),
+      });
       this.room = room;
       if (this.joinTimer) clearTimeout(this.joinTimer);
       this.joinTimer = null;
