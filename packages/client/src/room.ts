@@ -1,5 +1,5 @@
 import { warmUpMls } from '@conclave/e2ee';
-import { SIGNALING_PATH, type TrackSource, type WaitingInfo } from '@conclave/protocol';
+import { SIGNALING_PATH, type RegionRtts, type TrackSource, type WaitingInfo } from '@conclave/protocol';
 import { listDevices, type DeviceKind } from './devices';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { loadDeviceIdentity } from './e2ee/identity-store';
@@ -15,6 +15,7 @@ import {
   type RemoteParticipant,
 } from './participant';
 import { ReconnectPolicy, type ReconnectStep } from './reconnect';
+import { measureRegions, regionsUrl, type FetchLike } from './regions';
 import type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
 import { Roster } from './roster';
 import { Session, type SessionObserver } from './session';
@@ -54,6 +55,8 @@ export interface RoomOptions {
   requestTimeoutMs?: number;
   /** How to open the signaling socket (default: the browser's WebSocket); tests pass a stand-in. */
   createSocket?: SocketFactory;
+  /** How to make HTTP requests, to measure the media regions (default: the browser's fetch). */
+  fetch?: FetchLike;
 }
 
 /**
@@ -75,6 +78,12 @@ export class Room extends TypedEmitter<RoomEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly requestTimeoutMs: number;
   private readonly createSocket: SocketFactory | undefined;
+  private readonly fetch: FetchLike;
+  /**
+   * What this client measured to each media region, for the server to place a new meeting near it
+   * (NET-REGIONS); measured once per signaling server while the room lives, rejoins included.
+   */
+  private regions: { signalingUrl: string; rtts: Promise<RegionRtts> } | null = null;
   /** Kept across reconnects: the device identity and the media worker outlive a session. */
   private e2eeSetup: E2eeSetup | null = null;
   private _e2ee: E2eeState | null = null;
@@ -84,6 +93,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     super();
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.createSocket = options.createSocket;
+    this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.reconnect = new ReconnectPolicy({ giveUpAfterMs: options.reconnectTimeoutMs ?? 60_000 });
     this.localParticipant = new LocalParticipant({
       onTrackChanged: (publication) => this.emit('localTrackChanged', publication),
@@ -206,7 +216,10 @@ export class Room extends TypedEmitter<RoomEvents> {
   prepareConnection(signalingUrl?: string): void {
     if (this._state !== 'disconnected' || this.prepared?.usable) return;
     this.prepared?.close();
-    this.prepared = this.newSession(signalingUrl ?? defaultSignalingUrl(), true);
+    const url = signalingUrl ?? defaultSignalingUrl();
+    // Measuring the regions while the join page is shown, too, so that joining does not wait for it.
+    void this.measureRegions(url);
+    this.prepared = this.newSession(url, true);
   }
 
   setMicrophoneEnabled(enabled: boolean): Promise<void> {
@@ -330,6 +343,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     return session.establish(
       {
         meetingId,
+        regionRtts: this.measureRegions(session.url),
         ...(passcode !== undefined && { passcode }),
         ...(guestToken !== undefined && { guestToken }),
         ...(guestToken === undefined && displayName !== undefined && { displayName }),
@@ -338,6 +352,17 @@ export class Room extends TypedEmitter<RoomEvents> {
       this.localParticipant,
       media,
     );
+  }
+
+  /** The region measurements for this signaling server: started on first need, then kept. */
+  private measureRegions(signalingUrl: string): Promise<RegionRtts> {
+    if (this.regions?.signalingUrl !== signalingUrl) {
+      this.regions = {
+        signalingUrl,
+        rtts: measureRegions(regionsUrl(signalingUrl), { fetch: this.fetch }),
+      };
+    }
+    return this.regions.rtts;
   }
 
   private newSession(url: string, preparePeers: boolean): Session {
@@ -396,6 +421,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.reconnectTimer = null;
     this.dropPrepared();
     this.closeSession();
+    this.regions = null;
     this.localParticipant.releaseAll();
     this.roster.clear();
     this._meeting = null;

@@ -1,6 +1,7 @@
 import { toBase64Url } from '@conclave/e2ee';
 import type {
   IceServerInfo,
+  RegionRtts,
   ServerMessage,
   ServerMessageOf,
   TrackSource,
@@ -46,6 +47,8 @@ export interface JoinRequest {
   e2ee?: E2eeSetup;
   /** The meeting's passcode, when it has one (MEET-PASSCODE). */
   passcode?: string;
+  /** What this client measured to each media region (NET-REGIONS); the join is sent once it settles. */
+  regionRtts?: Promise<RegionRtts>;
 }
 
 /** What a session reports to its room. A closed session reports nothing more. */
@@ -156,7 +159,8 @@ export class Session implements LocalMediaLink {
    * `media` (its devices) is ready. Resolves once joined and published.
    */
   async establish(request: JoinRequest, local: LocalParticipant, media: Promise<void>): Promise<void> {
-    await this.opening;
+    // The socket opens while the regions are measured; both are bounded (measuring by 1.5 s).
+    const [, regionRtts] = await Promise.all([this.opening, request.regionRtts]);
     const reply = await this.signaling.request({
       type: 'join',
       meetingId: request.meetingId,
@@ -164,6 +168,7 @@ export class Session implements LocalMediaLink {
       ...(request.displayName !== undefined && { displayName: request.displayName }),
       ...(request.e2ee && { identityKey: toBase64Url(request.e2ee.identity.publicKey) }),
       ...(request.passcode !== undefined && { passcode: request.passcode }),
+      ...(regionRtts && Object.keys(regionRtts).length > 0 && { regionRtts }),
     });
     this.assertOpen();
     const joined = reply.type === 'waiting' ? await this.waitInLobby(reply) : reply;

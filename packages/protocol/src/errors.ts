@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'lobby_full',
   /** A moderator turned this person away from the lobby; they cannot ask again while the meeting lasts. */
   'rejected',
+  /** No media server is in the region a request names (GET /api/regions lists those that exist). */
+  'unknown_region',
   'internal',
 ] as const;
 

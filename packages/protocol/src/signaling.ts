@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { displayNameSchema, ID_PATTERN, passcodeSchema } from './api';
 import type { ERROR_CODES } from './errors';
+import { regionRttsSchema } from './regions';
 import {
   admissionSchema,
   e2eeClientMessageSchemas,
@@ -57,6 +58,11 @@ export const joinMessageSchema = z
     identityKey: identityKeySchema.optional(),
     /** The meeting's passcode, when it has one (MEET-PASSCODE). Never logged. */
     passcode: passcodeSchema.optional(),
+    /**
+     * Round-trip times (ms) the browser measured to each media region (GET /api/regions). The first
+     * participants' place a new meeting in their nearest region (NET-REGIONS); later ones' are unused.
+     */
+    regionRtts: regionRttsSchema.optional(),
   })
   .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
     message: 'Send a guest token or a display name, not both',

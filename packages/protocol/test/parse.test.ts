@@ -75,3 +75,29 @@ describe('API schemas', () => {
     assert.equal(r.success, false);
   });
 });
+
+describe('NET-REGIONS: region round-trip times in the join', () => {
+  const join = (regionRtts: unknown) =>
+    parseClientMessage(JSON.stringify({ type: 'join', meetingId: 'abc', regionRtts }));
+
+  test('NET-REGIONS: a join may carry the measured round trip to each region', () => {
+    const r = join({ 'eu-west': 12.5, b: 80 });
+    assert.equal(r.ok, true);
+    assert.deepEqual(r.ok && r.message.type === 'join' && r.message.regionRtts, { 'eu-west': 12.5, b: 80 });
+  });
+
+  test('NET-REGIONS: a region that is not a region name, a negative or absurd time, or too many regions are refused', () => {
+    for (const [bad, field] of [
+      [{ 'EU West': 10 }, 'regionRtts.EU West'],
+      [{ a: -1 }, 'regionRtts.a'],
+      [{ a: 'fast' }, 'regionRtts.a'],
+      [{ a: 3_600_000 }, 'regionRtts.a'],
+      [Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`r${i}`, 1])), 'regionRtts'],
+      [[10, 20], 'regionRtts'],
+    ] as const) {
+      const r = join(bad);
+      assert.equal(!r.ok && r.error.code, 'validation_failed', JSON.stringify(bad));
+      assert.equal(!r.ok && r.error.field, field, JSON.stringify(bad));
+    }
+  });
+});

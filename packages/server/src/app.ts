@@ -26,6 +26,7 @@ import type { MediaPlaneLifecycle } from './media/status';
 import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
 import { e2eeRoomContext } from './e2ee';
+import { probeOrigins, regionRoutes } from './regions';
 import { RoomRegistry } from './rooms';
 import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
@@ -102,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metrics.observeMediaStatus(() => media.status());
   registerMetrics(app, metrics, metricsAccess(config.metrics.allow, config.metrics.token));
   await app.register(fastifyCookie);
-  await registerSecurityHeaders(app, config.publicUrl);
+  await registerSecurityHeaders(app, config.publicUrl, probeOrigins(config.media));
   // Made here rather than in the signaling plugin so that the meetings API can see who is in a meeting.
   const rooms =
     deps.signaling &&
@@ -122,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.signaling?.cluster &&
     new Cluster({ ...deps.signaling.cluster, rooms, events: services.events, logger: app.log });
   const live = cluster ?? (rooms ? liveIn(rooms) : NOTHING_LIVE);
-  await app.register(apiRoutes(services, media, live), { prefix: '/api' });
+  await app.register(apiRoutes(config, services, media, live), { prefix: '/api' });
   // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).
   const sweep = () =>
     void services.meetings.sweep().catch((err: unknown) => app.log.error({ err }, 'meeting sweep failed'));
@@ -170,11 +171,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  * Everything under /api. Routes open to anyone sit at the top; the rest live in one child context
  * whose preHandler requires a signed-in session, so a route added there cannot forget the check.
  */
-function apiRoutes(services: Services, media: MediaPlaneLifecycle, live: LiveMeetings): FastifyPluginAsync {
+function apiRoutes(
+  config: Config,
+  services: Services,
+  media: MediaPlaneLifecycle,
+  live: LiveMeetings,
+): FastifyPluginAsync {
   const { authenticator, meetings } = services;
   const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
   return async (api) => {
     await api.register(healthRoutes(services.db, media));
+    await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });
     await api.register(publicMeetingRoutes(meetings), { prefix: '/meetings' });

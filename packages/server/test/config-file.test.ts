@@ -60,8 +60,11 @@ test('OPS-CONFIG: settings come from the file named by CONCLAVE_CONFIG, relative
   assert.deepEqual(config.trustProxy, ['127.0.0.1']);
   assert.deepEqual(config.media, {
     mode: 'embedded',
-    servers: 2,
-    region: 'eu-west',
+    servers: [
+      { region: 'eu-west', capacity: 200 },
+      { region: 'eu-west', capacity: 200 },
+    ],
+    regionProbes: {},
     janusBinary: '/usr/bin/janus',
     janusWsPort: 8188,
     rtpPortRange: { min: 30000, max: 31000 },
@@ -179,9 +182,12 @@ test('OPS-CONFIG: a setting required by another may be given in either place', (
   const config = load({ CONCLAVE_CONFIG: secretInFile, CONCLAVE_JANUS_URLS: 'ws://a:8188, ws://b:8188' });
   assert.deepEqual(config.media, {
     mode: 'external',
-    janusUrls: ['ws://a:8188', 'ws://b:8188'],
+    servers: [
+      { url: 'ws://a:8188', region: 'default', capacity: 200 },
+      { url: 'ws://b:8188', region: 'default', capacity: 200 },
+    ],
     apiSecret: '0123456789abcdef',
-    region: 'default',
+    regionProbes: {},
   });
 
   const urlsInFile = configFile('{ "media": { "janusUrls": ["ws://a:8188"] } }');

@@ -37,8 +37,8 @@ describe('embedded media plane', { skip }, () => {
     plane = createMediaPlane(
       {
         mode: 'embedded',
-        servers: 1,
-        region: 'default',
+        servers: [{ region: 'default', capacity: 200 }],
+        regionProbes: {},
         janusBinary: JANUS_BINARY,
         janusWsPort: 0,
         rtpPortRange: { min: 43000, max: 43999 },
@@ -96,8 +96,11 @@ describe('several embedded media servers', { skip }, () => {
     plane = createMediaPlane(
       {
         mode: 'embedded',
-        servers: 2,
-        region: 'eu-west',
+        servers: [
+          { region: 'eu-west', capacity: 200 },
+          { region: 'eu-west', capacity: 200 },
+        ],
+        regionProbes: {},
         janusBinary: JANUS_BINARY,
         janusWsPort: 0,
         rtpPortRange: { min: 45000, max: 45999 },
@@ -133,7 +136,7 @@ describe('several embedded media servers', { skip }, () => {
       [a!, 3],
       [b!, 1],
     ]);
-    const byLoad = (id: string) => load.get(id) ?? 0;
+    const byLoad = { load: (id: string) => ({ participants: load.get(id) ?? 0, rooms: 1 }) };
     assert.equal((await plane.nodeForRoom('m1', 1_000, byLoad)).id, b);
     load.set(b!, 5);
     assert.equal((await plane.nodeForRoom('m2', 1_000, byLoad)).id, a);
@@ -205,7 +208,12 @@ describe('external media plane', { skip }, () => {
     });
     await startJanus();
     plane = createMediaPlane(
-      { mode: 'external', janusUrls: [config.wsUrl], apiSecret: secret, region: 'default' },
+      {
+        mode: 'external',
+        servers: [{ url: config.wsUrl, region: 'default', capacity: 200 }],
+        apiSecret: secret,
+        regionProbes: {},
+      },
       silentLogger,
     );
   });

@@ -56,8 +56,23 @@ export class FakeServer {
   refuseJoin: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
   /** True: joins wait in the lobby until the test calls `admitFromLobby`. */
   lobby = false;
+  /** The media regions GET /api/regions lists: one by default, which the SDK does not measure. */
+  regions: string[] = ['default'];
+  /** Every URL the room fetched, in order. */
+  readonly fetched: string[] = [];
   private joins = 0;
   private readonly waiting = new Map<FakeServerSocket, ClientMessageOf<'join'>>();
+
+  /** The HTTP side: the regions list, and a 204 from each region's probe. */
+  readonly fetch = async (url: string): Promise<Response> => {
+    this.fetched.push(url);
+    const base = new URL(SIGNALING_URL.replace(/^ws/, 'http'));
+    if (url === new URL('/api/regions', base).toString()) {
+      const regions = this.regions.map((name) => ({ name, probeUrl: `https://${name}.example/probe` }));
+      return Response.json({ regions });
+    }
+    return new Response(null, { status: /^https:\/\/[a-z0-9-]+\.example\/probe$/.test(url) ? 204 : 404 });
+  };
 
   /** A moderator let the join waiting on `socket` in: `joined` (without rid) follows. */
   admitFromLobby(socket: FakeServerSocket = this.socket): void {

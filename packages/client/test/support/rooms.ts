@@ -20,7 +20,7 @@ export function roomTests(): {
     await Promise.all(rooms.splice(0).map((room) => room.disconnect()));
   });
   const newRoom = (server: FakeServer, options: RoomOptions = {}) => {
-    const room = new Room({ createSocket: server.createSocket, ...options });
+    const room = new Room({ createSocket: server.createSocket, fetch: server.fetch, ...options });
     rooms.push(room);
     return room;
   };

@@ -3,6 +3,7 @@ import { AppError } from '../common/errors';
 import type { DomainEvents, LiveMeetings, MeetingRecord, Principal } from '../domain';
 import {
   LocalDoor,
+  type JoinExtras,
   type JoinReply,
   type MeetingDoor,
   type RoomRegistry,
@@ -105,7 +106,7 @@ export class Cluster implements LiveMeetings {
     principal: Principal,
     sink: SeatSink,
     reply: JoinReply,
-    identityKey?: Uint8Array,
+    extras: JoinExtras,
   ): Promise<Seat> {
     const id = meeting.id;
     this.entering.set(id, (this.entering.get(id) ?? 0) + 1);
@@ -115,9 +116,9 @@ export class Cluster implements LiveMeetings {
         try {
           if (owner === this.nodeId) {
             this.claimed.add(id);
-            return await this.local.enter(meeting, principal, sink, reply, identityKey);
+            return await this.local.enter(meeting, principal, sink, reply, extras);
           }
-          return await this.remote.enter(owner, meeting, principal, sink, reply, identityKey);
+          return await this.remote.enter(owner, meeting, principal, sink, reply, extras);
         } catch (err) {
           if (!(err instanceof NotOwnerError)) throw err;
           if (attempt >= OWNER_TRIES) {

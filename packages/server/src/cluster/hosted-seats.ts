@@ -76,7 +76,7 @@ export class HostedSeats {
   }
 
   private async enter(from: string, message: Extract<ToOwner, { kind: 'enter' }>): Promise<void> {
-    const { seat: id, meeting, principal, reply, identityKey } = message;
+    const { seat: id, meeting, principal, reply, identityKey, regionRtts } = message;
     if (!this.owns(meeting.id)) {
       this.reply(from, id, 0, { ok: false, notOwner: true });
       return;
@@ -93,7 +93,10 @@ export class HostedSeats {
     try {
       const key =
         identityKey === undefined ? undefined : new Uint8Array(Buffer.from(identityKey, 'base64url'));
-      const seat = await this.door.enter(meeting, principal, sink, reply, key);
+      const seat = await this.door.enter(meeting, principal, sink, reply, {
+        ...(key && { identityKey: key }),
+        ...(regionRtts && { regionRtts }),
+      });
       if (hosted.gone) seat.disconnect();
       else hosted.seat = seat;
       this.reply(from, id, 0, { ok: true });

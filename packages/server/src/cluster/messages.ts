@@ -1,4 +1,4 @@
-import type { DisconnectedReason, ServerMessage } from '@conclave/protocol';
+import type { DisconnectedReason, RegionRtts, ServerMessage } from '@conclave/protocol';
 import type { MeetingRecord, Principal } from '../domain';
 import type { JoinReply, RoomRequest } from '../rooms';
 import type { ErrorFrameBody } from '../signaling/errors';
@@ -16,6 +16,7 @@ export type ToOwner =
       reply: JoinReply;
       /** The device identity key, base64url. */
       identityKey?: string;
+      regionRtts?: RegionRtts;
     }
   | { kind: 'request'; seat: string; call: number; message: RoomRequest }
   | { kind: 'disconnect'; seat: string };

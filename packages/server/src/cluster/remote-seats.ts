@@ -1,7 +1,7 @@
 import type { MeetingRecord, Principal } from '../domain';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
-import type { JoinReply, RoomRequest, Seat, SeatSink } from '../rooms';
+import type { JoinExtras, JoinReply, RoomRequest, Seat, SeatSink } from '../rooms';
 import type { NodeBus } from './bus';
 import type { CallResult, ToLanding, ToOwner } from './messages';
 
@@ -33,7 +33,7 @@ export class RemoteSeats {
     principal: Principal,
     sink: SeatSink,
     reply: JoinReply,
-    identityKey?: Uint8Array,
+    { identityKey, regionRtts }: JoinExtras,
   ): Promise<Seat> {
     const id = newId(Date.now());
     const seat = new RemoteSeat(id, owner, sink, this.bus, this.callTimeoutMs, () => this.seats.delete(id));
@@ -45,6 +45,7 @@ export class RemoteSeats {
       principal,
       reply,
       ...(identityKey && { identityKey: Buffer.from(identityKey).toString('base64url') }),
+      ...(regionRtts && { regionRtts }),
     });
     return seat;
   }

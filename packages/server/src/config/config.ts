@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from './errors';
 import { readConfigFile, type ConfigFile } from './file';
+import { mediaConfig, type MediaConfig } from './media';
 import { SETTINGS, type Setting, type SettingName, type SettingValues } from './settings';
 
 /**
@@ -36,29 +37,6 @@ export interface Config {
   configFile: string | null;
 }
 
-export type MediaConfig = (
-  | {
-      mode: 'embedded';
-      /** How many Janus servers to run; each gets a slice of the RTP port range. */
-      servers: number;
-      janusBinary: string;
-      /** Loopback port of the generated Janus WebSocket transport; 0 picks a free one. */
-      janusWsPort: number;
-      rtpPortRange: { min: number; max: number };
-      /** Interfaces ICE may gather on (Janus ice_enforce_list); null lets Janus choose. */
-      iceInterfaces: string | null;
-    }
-  | {
-      mode: 'external';
-      /** WebSocket URLs of Janus instances run by the operator. */
-      janusUrls: string[];
-      apiSecret: string;
-    }
-) & {
-  /** The region label of these media servers. */
-  region: string;
-};
-
 /** Names the file to read instead of the default one. */
 const CONFIG_FILE_VARIABLE = 'CONCLAVE_CONFIG';
 
@@ -81,24 +59,12 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
   const file = findConfigFile(source, cwd, options.defaultConfigFile ?? null);
   const { values: v, origins } = resolveSettings(source, file, cwd);
 
-  let media: MediaConfig;
-  if (v.janusUrls) {
-    if (!v.janusApiSecret) {
-      const urls = describe('janusUrls', origins.janusUrls);
-      throw new ConfigError(describeUnset('janusApiSecret', file), `is required when ${urls} is set`);
-    }
-    media = { mode: 'external', janusUrls: v.janusUrls, apiSecret: v.janusApiSecret, region: v.mediaRegion };
-  } else {
-    media = {
-      mode: 'embedded',
-      servers: v.mediaServers,
-      region: v.mediaRegion,
-      janusBinary: v.janusBinary,
-      janusWsPort: v.janusWsPort,
-      rtpPortRange: v.rtpPorts,
-      iceInterfaces: v.mediaInterface ?? null,
-    };
-  }
+  const media = mediaConfig(
+    v,
+    (name) => origins[name].from !== 'default',
+    (name) => describe(name, origins[name]),
+    (name) => describeUnset(name, file),
+  );
 
   return {
     host: v.host,
@@ -167,7 +133,21 @@ function resolveSettings(
 function validate(setting: Setting<unknown>, schema: z.ZodType, input: unknown, origin: Origin): unknown {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(describeSetting(setting, origin), parsed.error.issues[0]?.message ?? 'is not valid');
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(
+    describeSetting(setting, origin),
+    `${pathOf(issue?.path ?? [])}${issue?.message ?? 'is not valid'}`,
+  );
+}
+
+/**
+ * Where in a structured value the problem is (`[1].region: `), for values with named fields; a plain
+ * list's item errors already quote the item.
+ */
+function pathOf(path: readonly PropertyKey[]): string {
+  if (!path.some((p) => typeof p === 'string')) return '';
+  const text = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `${text.replace(/^\./, '')}: `;
 }
 
 function describe(name: SettingName, origin: Origin): string {

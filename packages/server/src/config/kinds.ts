@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { REGION_PATTERN } from '@conclave/protocol';
 import { z } from 'zod';
 
 /**
@@ -60,10 +61,106 @@ export const count = (max: number): ValueKind<number> => {
   };
 };
 
+export const wsUrl = z
+  .string({ error: 'must be a string' })
+  .regex(/^wss?:\/\/[^\s]+$/, { error: (issue) => `not a ws:// or wss:// URL: ${String(issue.input)}` });
+
+const regionName = string().regex(REGION_PATTERN, {
+  error: (issue) =>
+    `not a region name (lower-case letters, digits and dashes, at most 32): ${String(issue.input)}`,
+});
+
 /** A region's name: lower-case letters, digits and dashes, as in `eu-west`. */
-export const region = sameForBoth(
-  string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits and dashes (at most 32)'),
-);
+export const region = sameForBoth(regionName);
+
+/** One region per embedded media server, in order (so at most `max`); names may repeat. */
+export const regionList = (max: number): ValueKind<string[]> => {
+  const list = listOf(regionName, 'region');
+  const bounded = z.array(z.string()).max(max, `must name at most ${max} regions (one per media server)`);
+  return { fromEnv: list.fromEnv.pipe(bounded), fromFile: list.fromFile.pipe(bounded) };
+};
+
+/** How many participants a media server is given before new meetings go to another. */
+const capacityNumber = z
+  .number({ error: 'must be a number of participants' })
+  .int('must be a whole number')
+  .min(1, 'must be 1 or more')
+  .max(1_000_000, 'must be at most 1000000');
+export const capacity: ValueKind<number> = {
+  fromEnv: z
+    .string()
+    .regex(/^\d+$/, 'must be a number of participants')
+    .transform(Number)
+    .pipe(capacityNumber),
+  fromFile: capacityNumber,
+};
+
+/** A Janus server the operator runs, with its own region and capacity (the shared ones when left out). */
+export interface JanusServerSetting {
+  url: string;
+  region?: string | undefined;
+  capacity?: number | undefined;
+}
+
+const janusServerList = z
+  .array(
+    z.strictObject(
+      { url: wsUrl, region: regionName.optional(), capacity: capacityNumber.optional() },
+      { error: 'must be an object like {"url": "wss://…", "region": "eu-west", "capacity": 200}' },
+    ),
+    { error: 'must be an array of {url, region, capacity} objects' },
+  )
+  .min(1, 'must name at least one server');
+
+/**
+ * The operator's Janus servers, each with its region and capacity: a JSON array of objects in the file,
+ * and the same JSON in the environment (one line), since a list of records has no plainer text form.
+ */
+export const janusServers: ValueKind<JanusServerSetting[]> = {
+  fromEnv: string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a JSON array like [{"url": "wss://…", "region": "eu-west"}]',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(janusServerList),
+  fromFile: janusServerList,
+};
+
+/**
+ * Where browsers time each region (its probe URL), by region: `a=https://…,b=https://…` in the
+ * environment, an object in the file. Regions left out are timed at this server's own probe path.
+ */
+export const regionUrls: ValueKind<Record<string, string>> = (() => {
+  const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+  const record = z.record(regionName, url, { error: 'must be an object of region names to URLs' });
+  return {
+    fromEnv: string()
+      .transform((text, ctx) => {
+        const entries: Array<[string, string]> = [];
+        for (const part of text
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const at = part.indexOf('=');
+          if (at <= 0) {
+            ctx.addIssue({ code: 'custom', message: `must look like region=URL, not: ${part}` });
+            return z.NEVER;
+          }
+          entries.push([part.slice(0, at).trim(), part.slice(at + 1).trim()]);
+        }
+        return Object.fromEntries(entries);
+      })
+      .pipe(record),
+    fromFile: record,
+  };
+})();
 
 /** A duration in whole seconds, 0 or more. */
 export const seconds: ValueKind<number> = (() => {
@@ -106,10 +203,6 @@ export const listOf = (item: z.ZodType<string, string>, what: string): ValueKind
       .min(1, `must name at least one ${what}`),
   };
 };
-
-export const wsUrl = z
-  .string({ error: 'must be a string' })
-  .regex(/^wss?:\/\/[^\s]+$/, { error: (issue) => `not a ws:// or wss:// URL: ${String(issue.input)}` });
 
 type ProxyTrust = false | number | string[];
 

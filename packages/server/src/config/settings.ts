@@ -19,6 +19,9 @@ function setting<T>(s: Setting<T>): Setting<T> {
   return s;
 }
 
+/** Embedded Janus servers one process may run, each on its own slice of the RTP ports. */
+const MAX_EMBEDDED_SERVERS = 8;
+
 export const SETTINGS = {
   host: setting({ env: 'CONCLAVE_HOST', key: 'host', kind: kind.text, default: '127.0.0.1' }),
   port: setting({ env: 'CONCLAVE_PORT', key: 'port', kind: kind.port, default: 8080 }),
@@ -93,7 +96,7 @@ export const SETTINGS = {
   mediaServers: setting({
     env: 'CONCLAVE_MEDIA_SERVERS',
     key: 'media.servers',
-    kind: kind.count(8),
+    kind: kind.count(MAX_EMBEDDED_SERVERS),
     default: 1,
   }),
   mediaRegion: setting({
@@ -101,6 +104,24 @@ export const SETTINGS = {
     key: 'media.region',
     kind: kind.region,
     default: 'default',
+  }),
+  mediaRegions: setting({
+    env: 'CONCLAVE_MEDIA_REGIONS',
+    key: 'media.regions',
+    kind: kind.regionList(MAX_EMBEDDED_SERVERS),
+    default: undefined,
+  }),
+  mediaCapacity: setting({
+    env: 'CONCLAVE_MEDIA_CAPACITY',
+    key: 'media.capacity',
+    kind: kind.capacity,
+    default: 200,
+  }),
+  regionProbes: setting({
+    env: 'CONCLAVE_REGION_PROBES',
+    key: 'media.regionProbes',
+    kind: kind.regionUrls,
+    default: undefined,
   }),
   mediaInterface: setting({
     env: 'CONCLAVE_MEDIA_INTERFACE',
@@ -112,6 +133,12 @@ export const SETTINGS = {
     env: 'CONCLAVE_JANUS_URLS',
     key: 'media.janusUrls',
     kind: kind.listOf(kind.wsUrl, 'ws:// or wss:// URL'),
+    default: undefined,
+  }),
+  janusServers: setting({
+    env: 'CONCLAVE_JANUS_SERVERS',
+    key: 'media.janusServers',
+    kind: kind.janusServers,
     default: undefined,
   }),
   janusApiSecret: setting({

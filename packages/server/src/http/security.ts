@@ -6,7 +6,12 @@ import type { FastifyInstance } from 'fastify';
  * ws(s) to this host, media elements fed from blob: streams. HTTPS-only headers only when served over HTTPS,
  * since on plain http they would break the site (upgrade-insecure-requests) or do nothing (HSTS).
  */
-export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: string): Promise<void> {
+export async function registerSecurityHeaders(
+  app: FastifyInstance,
+  publicUrl: string,
+  /** Other origins the page may fetch from: the regions' probes (NET-REGIONS). */
+  connectOrigins: readonly string[] = [],
+): Promise<void> {
   const url = new URL(publicUrl);
   const https = url.protocol === 'https:';
   const wsOrigin = `${https ? 'wss' : 'ws'}://${url.host}`;
@@ -17,7 +22,7 @@ export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: s
         defaultSrc: ["'self'"],
         // WebAssembly may be compiled (the Codeword's Argon2id runs in it), but no eval() of strings.
         scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
-        connectSrc: ["'self'", wsOrigin],
+        connectSrc: ["'self'", wsOrigin, ...connectOrigins],
         mediaSrc: ["'self'", 'blob:'],
         imgSrc: ["'self'", 'data:', 'blob:'],
         styleSrc: ["'self'", "'unsafe-inline'"],

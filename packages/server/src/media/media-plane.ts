@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { MediaConfig } from '../config/config';
+import type { MediaConfig } from '../config/media';
 import type { JanusErrorKind } from './janus-client';
 import type { JanusExit, JanusSupervisorOptions } from './janus-supervisor';
 import type { MediaLogger } from './logger';
+import { choosePlacement } from './placement';
 import {
   EmbeddedServer,
   ExternalServer,
@@ -40,16 +41,24 @@ interface MediaDiagnostics {
 }
 
 /** How full a node is, as the rooms placed on it make it (Janus reports no load of its own). */
-export type NodeLoad = (nodeId: string) => number;
+export type NodeLoad = (nodeId: string) => { participants: number; rooms: number };
+
+/** What decides where a new room goes (NET-REGIONS). */
+export interface PlacementRequest {
+  /** Regions nearest first: the first with a healthy server that has room takes it. */
+  regions?: readonly string[];
+  /** What is placed on each node now (default: nothing anywhere). */
+  load?: NodeLoad;
+}
 
 /** Lifecycle for main and health, plus what signaling needs to place rooms. */
 export interface MediaPlane extends MediaPlaneLifecycle {
   /**
-   * A connected node to host a new room: of all connected nodes, the least loaded by `load` (default:
-   * the first). Waits up to `waitMs` (default 5 s) while media is starting or restarting, then
-   * rejects with MediaUnavailableError.
+   * A connected node to host a new room: in the first of `placement.regions` that has a connected
+   * server with room to spare, the one with the most (see placement.ts). Waits up to `waitMs`
+   * (default 5 s) while media is starting or restarting, then rejects with MediaUnavailableError.
    */
-  nodeForRoom(roomKey: string, waitMs?: number, load?: NodeLoad): Promise<MediaNode>;
+  nodeForRoom(roomKey: string, waitMs?: number, placement?: PlacementRequest): Promise<MediaNode>;
   /** What runs where, for logs, health details and tests. No secrets. */
   diagnostics(): MediaDiagnostics;
   on<E extends keyof MediaPlaneEvents>(event: E, listener: (...args: MediaPlaneEvents[E]) => void): this;
@@ -68,8 +77,9 @@ export interface MediaPlaneOptions {
 
 /**
  * The media plane: the embedded Janus servers that Conclave generates a configuration for, starts and
- * supervises (`config.servers` of them, each with its own slice of the RTP port range), or the
- * operator's (`config.janusUrls`, reached with `config.apiSecret`). Rooms are placed across them.
+ * supervises (one per `config.servers` entry, each with its own slice of the RTP port range, in that
+ * order), or the operator's (`config.servers`' URLs, reached with `config.apiSecret`). Each has the
+ * region and capacity its entry gives; rooms are placed across them by region and room to spare.
  */
 export function createMediaPlane(
   config: MediaConfig,
@@ -82,11 +92,11 @@ export function createMediaPlane(
   };
   const servers: MediaServer[] =
     config.mode === 'embedded'
-      ? rtpSlices(config.rtpPortRange, config.servers).map(
+      ? rtpSlices(config.rtpPortRange, config.servers.length).map(
           (rtpPortRange, i) =>
             new EmbeddedServer(
               `embedded-${i + 1}`,
-              config.region,
+              config.servers[i]!,
               {
                 janusBinary: config.janusBinary,
                 // A fixed port for the first; the others pick free ones.
@@ -98,9 +108,9 @@ export function createMediaPlane(
               { ...server, ...(options.supervisor && { supervisor: options.supervisor }) },
             ),
         )
-      : config.janusUrls.map(
-          (url, i) =>
-            new ExternalServer(`external-${i + 1}`, config.region, url, config.apiSecret, logger, server),
+      : config.servers.map(
+          (place, i) =>
+            new ExternalServer(`external-${i + 1}`, place, place.url, config.apiSecret, logger, server),
         );
   return new MediaServerRegistry(config.mode, servers);
 }
@@ -169,11 +179,17 @@ class MediaServerRegistry extends EventEmitter<MediaPlaneEvents> implements Medi
     this.notifyStatus();
   }
 
-  async nodeForRoom(_roomKey: string, waitMs = 5_000, load?: NodeLoad): Promise<MediaNode> {
+  async nodeForRoom(_roomKey: string, waitMs = 5_000, placement: PlacementRequest = {}): Promise<MediaNode> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const nodes = this.connectedNodes();
-      if (nodes.length > 0) return load ? leastLoaded(nodes, load) : nodes[0]!;
+      const candidates = this.servers.flatMap((s) => {
+        const node = s.node;
+        if (!node) return [];
+        const load = placement.load?.(node.id) ?? { participants: 0, rooms: 0 };
+        return [{ node, region: s.region, capacity: s.capacity, ...load }];
+      });
+      const chosen = choosePlacement(candidates, placement.regions);
+      if (chosen) return chosen.node;
       if (Date.now() >= deadline) throw new MediaUnavailableError('The media server is not available');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -189,15 +205,4 @@ class MediaServerRegistry extends EventEmitter<MediaPlaneEvents> implements Medi
     this.lastStatus = status;
     this.emit('status', status);
   }
-}
-
-/** The node with the least load; the first configured of equals. */
-function leastLoaded(nodes: readonly MediaNode[], load: NodeLoad): MediaNode {
-  let best = nodes[0]!;
-  let bestLoad = load(best.id);
-  for (const node of nodes.slice(1)) {
-    const l = load(node.id);
-    if (l < bestLoad) [best, bestLoad] = [node, l];
-  }
-  return best;
 }

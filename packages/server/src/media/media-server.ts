@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { MediaServerPlace } from '../config/media';
 import { JanusClient, type JanusErrorKind } from './janus-client';
 import {
   JanusSupervisor,
@@ -16,8 +17,9 @@ export interface MediaNode {
   readonly client: JanusClient;
   /** Sent as the VideoRoom `admin_key` when creating rooms. */
   readonly adminKey: string | undefined;
-  /** The media server it belongs to. */
+  /** The media server it belongs to, and that server's region. */
   readonly serverId: string;
+  readonly region: string;
 }
 
 export type MediaServerEvents = {
@@ -34,6 +36,8 @@ export type MediaServerEvents = {
 export interface MediaServerInfo {
   id: string;
   region: string;
+  /** Participants it is given before new meetings go elsewhere. */
+  capacity: number;
   status: MediaStatus;
   /** The embedded Janus process, while one runs. */
   janusPid: number | null;
@@ -59,13 +63,18 @@ export abstract class MediaServer extends EventEmitter<MediaServerEvents> {
   protected currentNode: MediaNode | null = null;
   private connections = 0;
 
+  readonly region: string;
+  readonly capacity: number;
+
   constructor(
     readonly id: string,
-    readonly region: string,
+    place: MediaServerPlace,
     protected readonly logger: MediaLogger,
     protected readonly options: MediaServerOptions,
   ) {
     super();
+    this.region = place.region;
+    this.capacity = place.capacity;
   }
 
   abstract start(): Promise<void>;
@@ -83,6 +92,7 @@ export abstract class MediaServer extends EventEmitter<MediaServerEvents> {
     return {
       id: this.id,
       region: this.region,
+      capacity: this.capacity,
       status: this.status(),
       janusPid: this.pid(),
       nodeId: this.currentNode?.id ?? null,
@@ -132,7 +142,13 @@ export abstract class MediaServer extends EventEmitter<MediaServerEvents> {
       ...(this.options.requestTimeoutMs && { requestTimeoutMs: this.options.requestTimeoutMs }),
       onRequestFailed: (kind) => this.emit('requestFailed', kind),
     });
-    const node: MediaNode = { id: `${url}#${++this.connections}`, client, adminKey, serverId: this.id };
+    const node: MediaNode = {
+      id: `${url}#${++this.connections}`,
+      client,
+      adminKey,
+      serverId: this.id,
+      region: this.region,
+    };
     this.currentNode = node;
     this.probe(node);
     client.once('closed', () => {
@@ -163,12 +179,12 @@ export class EmbeddedServer extends MediaServer {
 
   constructor(
     id: string,
-    region: string,
+    place: MediaServerPlace,
     config: EmbeddedServerConfig,
     logger: MediaLogger,
     options: MediaServerOptions & { supervisor?: Partial<Omit<JanusSupervisorOptions, 'logger'>> },
   ) {
-    super(id, region, logger, options);
+    super(id, place, logger, options);
     this.supervisor = new JanusSupervisor({
       binary: config.janusBinary,
       wsPort: config.janusWsPort,
@@ -244,13 +260,13 @@ export class ExternalServer extends MediaServer {
 
   constructor(
     id: string,
-    region: string,
+    place: MediaServerPlace,
     private readonly url: string,
     private readonly apiSecret: string,
     logger: MediaLogger,
     options: MediaServerOptions,
   ) {
-    super(id, region, logger, options);
+    super(id, place, logger, options);
   }
 
   status(): MediaStatus {

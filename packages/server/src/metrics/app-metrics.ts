@@ -32,7 +32,7 @@ const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
  */
 export class AppMetrics implements SignalingMetrics, RoomMetrics {
   private readonly registry = new Registry();
-  private readActive: () => ActiveRooms = () => ({ meetings: 0, participants: 0, waiting: 0 });
+  private readActive: () => ActiveRooms = () => ({ meetings: 0, participants: 0, waiting: 0, servers: [] });
   private readMedia: () => MediaStatus = () => 'unavailable';
   private readonly httpRequests = this.counter(
     'conclave_http_requests_total',
@@ -116,6 +116,17 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
     });
     this.sampled('conclave_lobby_waiting', 'People waiting in meeting lobbies on this server', () => {
       return active().waiting;
+    });
+    // Labelled by the configured servers' ids and regions: a closed set, fixed at start.
+    new Gauge({
+      name: 'conclave_media_participants',
+      help: 'Participants in meetings placed on each media server, by server id and region',
+      labelNames: ['server', 'region'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of active().servers) this.set({ server: s.server, region: s.region }, s.participants);
+      },
     });
     this.sampled('conclave_media_ready', 'Whether the media plane can host meetings (1) or not (0)', () =>
       this.readMedia() === 'ready' ? 1 : 0,

@@ -2,4 +2,10 @@
 export { AppMetrics } from './app-metrics';
 export { metricsAccess } from './access';
 export { registerMetrics } from './routes';
-export { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from './ports';
+export {
+  noMetrics,
+  type ActiveRooms,
+  type HandshakeRefusal,
+  type RoomMetrics,
+  type SignalingMetrics,
+} from './ports';

@@ -27,6 +27,8 @@ export interface ActiveRooms {
   participants: number;
   /** People in the meetings' lobbies, waiting for a moderator (MEET-LOBBY). */
   waiting: number;
+  /** What is placed on each configured media server (NET-REGIONS), by its id and region. */
+  servers: Array<{ server: string; region: string; meetings: number; participants: number }>;
 }
 
 /** What the rooms report: who comes and goes, and (read at each scrape) how many are in. */

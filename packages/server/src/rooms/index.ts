@@ -1,5 +1,5 @@
 // Active meetings: who is in each, and each one's room on a media server.
 export { RoomRegistry } from './registry';
-export type { JoinReply } from './meeting-room';
+export type { JoinExtras, JoinReply } from './meeting-room';
 export { RoomClosedError } from './errors';
 export { LocalDoor, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from './seat';

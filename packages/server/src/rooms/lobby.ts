@@ -1,4 +1,4 @@
-import type { LobbyMode, WaitingInfo } from '@conclave/protocol';
+import type { LobbyMode, RegionRtts, WaitingInfo } from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { JoinReply } from './meeting-room';
 import type { ParticipantSink } from './participant';
@@ -12,6 +12,8 @@ export interface Knock {
   sink: ParticipantSink;
   reply: JoinReply;
   identityKey?: Uint8Array;
+  /** What their browser measured to each media region; places the meeting if they are admitted first. */
+  regionRtts?: RegionRtts;
   since: string;
   /** Signed by the anchor's device when its person admitted them (E2EE-ADMIT). */
   admission?: string;

@@ -3,6 +3,7 @@ import type {
   IceServerInfo,
   LeaveReason,
   LobbyMode,
+  RegionRtts,
   ServerMessage,
   TrackSource,
 } from '@conclave/protocol';
@@ -14,6 +15,7 @@ import type { E2eeRoomContext } from '../e2ee';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
 import type { MediaLogger } from '../media/logger';
 import type { MediaPlane, NodeLoad } from '../media/media-plane';
+import { regionsByRtt } from '../media/placement';
 import type { RoomMetrics } from '../metrics';
 import type { Publisher } from '../media/videoroom';
 import { copyCandidate } from './candidates';
@@ -56,6 +58,12 @@ export interface RoomContext {
   nodeLoad?: NodeLoad;
 }
 
+/** What a join brings besides who it is: the device's E2EE identity key, the browser's region RTTs. */
+export interface JoinExtras {
+  identityKey?: Uint8Array;
+  regionRtts?: RegionRtts;
+}
+
 /** Whether a join went in at once or waits in the lobby. */
 export type Entry = { waiting: false; participant: Participant } | { waiting: true; id: string };
 
@@ -74,6 +82,12 @@ export class MeetingRoom {
   private hasStarted = false;
   /** Its media server was lost and a new media room is being made (see `fail`). */
   private moving = false;
+  /**
+   * Regions nearest first, as the first participant admitted measured them (NET-REGIONS): the Janus
+   * room is made by that admission, so its measurements place the meeting; later joiners' do not move
+   * it. After a move, the region the room was in comes first. Null until someone is admitted.
+   */
+  private nearest: readonly string[] | null = null;
   /** E2EE meetings only. */
   private readonly encryption: RoomEncryption | null;
   readonly moderation: Moderation;
@@ -93,7 +107,10 @@ export class MeetingRoom {
       logger: ctx.logger,
       closed: () => this.isClosed,
       onLost: (why) => this.fail(why),
-      ...(ctx.nodeLoad && { load: ctx.nodeLoad }),
+      placement: () => ({
+        regions: this.nearest ?? [],
+        ...(ctx.nodeLoad && { load: ctx.nodeLoad }),
+      }),
     });
     this.encryption = meeting.e2ee ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger) : null;
     const book = new Lobby(ctx.maxParticipants);
@@ -117,7 +134,7 @@ export class MeetingRoom {
         participants: this.participants,
         moderation: this.moderation,
         admit: (knock, admission) =>
-          this.admit(knock.id, knock.principal, knock.sink, knock.reply, knock.identityKey, admission),
+          this.admit(knock.id, knock.principal, knock.sink, knock.reply, knock, admission),
         isAnchor: async (id) => (await this.encryption?.isAnchor(id)) === true,
         closeIfEmpty: () => this.closeIfEmpty(),
       },
@@ -149,6 +166,11 @@ export class MeetingRoom {
     return this.media.ready?.node.id ?? null;
   }
 
+  /** The media server hosting this room, once it exists (for metrics; its region is in its logs). */
+  get serverId(): string | null {
+    return this.media.ready?.node.serverId ?? null;
+  }
+
   /**
    * Lets a join in, or into the lobby (MEET-LOBBY) when the meeting's setting, as it is now, says it
    * must wait: then it hears `waiting` and nothing else of the meeting until a moderator decides, and
@@ -159,9 +181,9 @@ export class MeetingRoom {
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
-    identityKey?: Uint8Array,
+    extras: JoinExtras = {},
   ): Promise<Entry> {
-    this.encryption?.checkJoin(identityKey);
+    this.encryption?.checkJoin(extras.identityKey);
     const moderator = this.moderation.isModerator(principal);
     const door = this.lobby.book.door(principal, lobbyMode, moderator);
     if (door === 'refused') {
@@ -169,9 +191,9 @@ export class MeetingRoom {
     }
     const id = newId(this.ctx.clock.now().getTime());
     if (door === 'enter') {
-      return { waiting: false, participant: await this.admit(id, principal, sink, reply, identityKey) };
+      return { waiting: false, participant: await this.admit(id, principal, sink, reply, extras) };
     }
-    this.lobby.seat({ id, principal, sink, reply, ...(identityKey && { identityKey }) });
+    this.lobby.seat({ id, principal, sink, reply, ...extras });
     return { waiting: true, id };
   }
 
@@ -184,7 +206,7 @@ export class MeetingRoom {
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
-    identityKey?: Uint8Array,
+    { identityKey, regionRtts }: JoinExtras,
     admission?: string,
   ): Promise<Participant> {
     const moderator = this.moderation.isModerator(principal);
@@ -197,6 +219,7 @@ export class MeetingRoom {
       );
     }
     this.admitting++;
+    this.nearest ??= regionsByRtt(regionRtts ?? {});
     try {
       await this.media.ensure();
       if (this.isClosed) throw new RoomClosedError('The meeting room closed');
@@ -367,6 +390,9 @@ export class MeetingRoom {
     if (this.isClosed || this.moving) return;
     this.moving = true;
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media lost; moving the meeting');
+    // Another server of the same region first: the people in it are nearest to it.
+    const region = this.media.ready?.node.region;
+    if (region) this.nearest = [region, ...(this.nearest ?? []).filter((r) => r !== region)];
     this.media.drop();
     this.byFeed.clear();
     // Their handles died with the media server; the old objects' events are ignored from now on.
@@ -380,7 +406,12 @@ export class MeetingRoom {
         if (this.isClosed) return;
         this.ctx.metrics?.meetingMoved('moved');
         this.ctx.logger.info(
-          { meetingId: this.meeting.id, node: media.node.id, room: media.room.id },
+          {
+            meetingId: this.meeting.id,
+            region: media.node.region,
+            server: media.node.serverId,
+            room: media.room.id,
+          },
           'meeting moved to another media room',
         );
         this.broadcast({ type: 'mediaMoved' });

@@ -1,7 +1,8 @@
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
+import type { ActiveRooms } from '../metrics';
 import { RoomClosedError } from './errors';
-import { MeetingRoom, type Entry, type JoinReply, type RoomContext } from './meeting-room';
+import { MeetingRoom, type Entry, type JoinExtras, type JoinReply, type RoomContext } from './meeting-room';
 import type { ParticipantSink } from './participant';
 
 const MEETING_ENDED = 'This meeting has ended';
@@ -21,7 +22,7 @@ export class RoomRegistry {
   private readonly ctx: RoomContext;
 
   constructor(ctx: RoomContext) {
-    // A new room goes to the media node with the fewest people on it (a room counts as one more).
+    // A new room goes where there is most room to spare, counted in the participants placed there.
     this.ctx = { ...ctx, nodeLoad: (nodeId) => this.loadOf(nodeId) };
     ctx.metrics?.observeActive(() => this.activity());
     // A lost node takes its rooms with it (their sessions close too; this is belt and braces).
@@ -39,7 +40,7 @@ export class RoomRegistry {
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
-    identityKey?: Uint8Array,
+    extras: JoinExtras = {},
   ): Promise<{ room: MeetingRoom; entry: Entry }> {
     for (let attempt = 0; ; attempt++) {
       if (this.stopping) throw new AppError(503, 'media_unavailable', 'The server is shutting down');
@@ -53,7 +54,7 @@ export class RoomRegistry {
         room = created;
       }
       try {
-        const entry = await room.enter(meeting.lobby, principal, sink, reply, identityKey);
+        const entry = await room.enter(meeting.lobby, principal, sink, reply, extras);
         if (this.ended.has(meeting.id)) {
           sink.end('meeting_ended', MEETING_ENDED);
           if (entry.waiting) room.lobby.leave(entry.id);
@@ -110,21 +111,34 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
-  private loadOf(nodeId: string): number {
-    let load = 0;
-    for (const room of this.rooms.values()) if (room.nodeId === nodeId) load += 1 + room.participants.size;
+  private loadOf(nodeId: string): { participants: number; rooms: number } {
+    const load = { participants: 0, rooms: 0 };
+    for (const room of this.rooms.values()) {
+      if (room.nodeId !== nodeId) continue;
+      load.rooms++;
+      load.participants += room.participants.size;
+    }
     return load;
   }
 
   /** Meetings with a room here, the participants in them, and the people waiting in their lobbies. */
-  activity(): { meetings: number; participants: number; waiting: number } {
+  activity(): ActiveRooms {
     let participants = 0;
     let waiting = 0;
+    const servers = new Map(
+      this.ctx.media
+        .diagnostics()
+        .servers.map((s) => [s.id, { server: s.id, region: s.region, meetings: 0, participants: 0 }]),
+    );
     for (const room of this.rooms.values()) {
       participants += room.participants.size;
       waiting += room.waiting;
+      const placed = room.serverId === null ? undefined : servers.get(room.serverId);
+      if (!placed) continue;
+      placed.meetings++;
+      placed.participants += room.participants.size;
     }
-    return { meetings: this.rooms.size, participants, waiting };
+    return { meetings: this.rooms.size, participants, waiting, servers: [...servers.values()] };
   }
 
   /** Tells everyone the server is going away and destroys every Janus room. */

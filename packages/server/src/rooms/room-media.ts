@@ -1,7 +1,7 @@
 import type { MeetingRecord } from '../domain';
 import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
-import type { MediaNode, MediaPlane, NodeLoad } from '../media/media-plane';
+import type { MediaNode, MediaPlane, PlacementRequest } from '../media/media-plane';
 import { VideoRoom } from '../media/videoroom';
 import { RoomClosedError } from './errors';
 
@@ -20,8 +20,11 @@ export interface RoomMediaOptions {
   closed: () => boolean;
   /** The Janus session went away under the room. */
   onLost: (why: string) => void;
-  /** How loaded each media node is: a new room goes to the least loaded. */
-  load?: NodeLoad;
+  /**
+   * Where the Janus room should go, asked each time one is made: on the first admission, and again
+   * when the room moves after its media server was lost.
+   */
+  placement: () => PlacementRequest;
 }
 
 /**
@@ -76,7 +79,7 @@ export class RoomMediaHandle {
   }
 
   private async make(): Promise<RoomMedia> {
-    const node = await this.o.plane.nodeForRoom(this.o.meeting.id, undefined, this.o.load);
+    const node = await this.o.plane.nodeForRoom(this.o.meeting.id, undefined, this.o.placement());
     const session = await node.client.createSession();
     try {
       const room = await VideoRoom.create(session, {
@@ -90,7 +93,7 @@ export class RoomMediaHandle {
       }
       session.once('closed', (reason) => this.o.onLost(`Janus session ${reason}`));
       this.o.logger.info(
-        { meetingId: this.o.meeting.id, node: node.id, room: room.id },
+        { meetingId: this.o.meeting.id, region: node.region, server: node.serverId, room: room.id },
         'Janus room created',
       );
       return { node, session, room };

@@ -1,7 +1,7 @@
 import type { ClientMessage, DisconnectedReason, ServerMessage } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
-import type { JoinReply, MeetingRoom } from './meeting-room';
+import type { JoinExtras, JoinReply, MeetingRoom } from './meeting-room';
 import type { Participant, ParticipantSink } from './participant';
 import type { RoomRegistry } from './registry';
 
@@ -33,7 +33,7 @@ export interface MeetingDoor {
     principal: Principal,
     sink: SeatSink,
     reply: JoinReply,
-    identityKey?: Uint8Array,
+    extras: JoinExtras,
   ): Promise<Seat>;
 }
 
@@ -46,10 +46,10 @@ export class LocalDoor implements MeetingDoor {
     principal: Principal,
     sink: SeatSink,
     reply: JoinReply,
-    identityKey?: Uint8Array,
+    extras: JoinExtras,
   ): Promise<Seat> {
     const seat = new LocalSeat(sink);
-    const { room, entry } = await this.rooms.join(meeting, principal, seat, reply, identityKey);
+    const { room, entry } = await this.rooms.join(meeting, principal, seat, reply, extras);
     seat.placed(room, entry.waiting ? entry.id : null);
     return seat;
   }

@@ -264,7 +264,10 @@ export class SignalingConnection implements SeatSink {
         iceServers,
         ...(guestToken !== undefined && { guestToken }),
       };
-      const seat = await this.deps.door.enter(meeting, principal, this, reply, identityKey);
+      const seat = await this.deps.door.enter(meeting, principal, this, reply, {
+        ...(identityKey && { identityKey }),
+        ...(message.regionRtts && { regionRtts: message.regionRtts }),
+      });
       this.seat = seat;
       if (this.joinTimer) clearTimeout(this.joinTimer);
       this.joinTimer = null;

@@ -103,8 +103,8 @@ export async function startTestMediaPlane(): Promise<{ media: MediaPlane; stop()
   const media = createMediaPlane(
     {
       mode: 'embedded',
-      servers: 1,
-      region: 'default',
+      servers: [{ region: 'default', capacity: 200 }],
+      regionProbes: {},
       janusBinary: JANUS_BINARY,
       janusWsPort: 0,
       rtpPortRange: { min: 41000, max: 41999 },

@@ -1,0 +1,2 @@
+// Media regions as browsers see them: the list, and the probes they time (NET-REGIONS).
+export { regionRoutes, probeOrigins } from './routes';
