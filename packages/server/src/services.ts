@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from './auth';
 import { systemClock, type Clock } from './common/clock';
+import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
 import { DirectoryService, DirectoryStore } from './directory';
 import { DomainEvents, type PrincipalSource } from './domain';
@@ -43,7 +44,9 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
   const events = new DomainEvents(deps.onEventListenerError);
-  const auth = new AuthService(deps.db, clock, events, deps.auth);
+  // Every limit a client could multiply by changing node; per-socket message budgets stay per node.
+  const limiters = memoryLimiters(clock);
+  const auth = new AuthService(deps.db, clock, events, { limiters, ...deps.auth });
   const meetingStore = new MeetingStore(deps.db);
   return {
     db: deps.db,
@@ -61,7 +64,7 @@ export function createServices(deps: ServiceDeps): Services {
       deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
     ),
     meetingStore,
-    meetingEntry: new PasscodeGate(clock, deps.passcodeLimits),
+    meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
     directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
   };
 }
