@@ -40,6 +40,11 @@ export const ERROR_CODES = [
   'lobby_full',
   /** A moderator turned this person away from the lobby; they cannot ask again while the meeting lasts. */
   'rejected',
+  /**
+   * A part of the service that this request needs is not answering (the shared limit store), so it
+   * is refused rather than let through unchecked (503); trying again shortly can succeed.
+   */
+  'unavailable',
   'internal',
 ] as const;
 

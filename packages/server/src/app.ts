@@ -158,7 +158,7 @@ function apiRoutes(services: Services, media: MediaPlaneLifecycle, live: LiveMee
   const { authenticator, meetings } = services;
   const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
   return async (api) => {
-    await api.register(healthRoutes(services.db, media));
+    await api.register(healthRoutes(services.db, media, services.redis));
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });
     await api.register(publicMeetingRoutes(meetings), { prefix: '/meetings' });

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../src/common/clock';
 import { memoryLimiters, type Limiters, type RateLimitDecision } from '../src/common/rate-limit';
+import { redisLimiters, type RedisConnection } from '../src/redis';
+import { connectTestRedis, describeWithRedis } from './support/redis';
 
 const MINUTE = 60_000;
 const WINDOW = { limit: 3, windowMs: MINUTE };
@@ -88,3 +90,62 @@ function limiterContract(make: (clock: ManualClock) => Limiters): void {
 }
 
 describe('limits kept in memory', () => limiterContract((clock) => memoryLimiters(clock)));
+
+describeWithRedis('limits kept in Redis', (url) => {
+  let redis: RedisConnection;
+  let other: RedisConnection;
+  before(async () => {
+    redis = await connectTestRedis(url, 'node-a');
+    other = await connectTestRedis(url, 'node-b');
+  });
+  after(async () => {
+    await redis?.close();
+    await other?.close();
+  });
+
+  limiterContract((clock) => redisLimiters(redis, clock));
+
+  test('NET-SCALE: 50 parallel consumes from two nodes with a limit of 10 allow exactly 10', async () => {
+    const clock = new ManualClock();
+    const name = `test-${randomUUID()}`;
+    const nodes = [redisLimiters(redis, clock), redisLimiters(other, clock)];
+    const windows = nodes.map((n) => n.window(name, { limit: 10, windowMs: MINUTE }));
+    const backoffs = nodes.map((n) => n.backoff(name, { ...BACKOFF, free: 5 }));
+    const w = await Promise.all(Array.from({ length: 50 }, (_, i) => windows[i % 2]!.consume('k')));
+    const b = await Promise.all(Array.from({ length: 50 }, (_, i) => backoffs[i % 2]!.reserve('k')));
+    assert.equal(w.filter(allowed).length, 10);
+    assert.equal(b.filter(allowed).length, 5);
+    // And one node gives back what the other counted.
+    await windows[1]!.refund('k');
+    assert.equal((await windows[0]!.consume('k')).allowed, true);
+    assert.equal((await windows[0]!.consume('k')).allowed, false);
+  });
+
+  test('NET-SCALE: keys are prefixed conclave:, bounded in length whatever the client sent, and expire with their window', async () => {
+    const name = `test-${randomUUID()}`;
+    const email = `${'x'.repeat(10_000)}@example.test`;
+    await redisLimiters(redis, new ManualClock()).window(name, { limit: 5, windowMs: MINUTE }).consume(email);
+    await redisLimiters(redis, new ManualClock()).backoff(`${name}-b`, BACKOFF).reserve(email);
+    const keys = [
+      ...(await redis.client.keys(`conclave:limit:${name}:*`)),
+      ...(await redis.client.keys(`conclave:limit:${name}-b:*`)),
+    ];
+    assert.equal(keys.length, 2);
+    for (const key of keys) {
+      assert.ok(key.length < 120, `key length ${key.length}`);
+      assert.ok(!key.includes('xxxx'), 'the client’s value is not in the key');
+    }
+    const [windowTtl, backoffTtl] = await Promise.all(keys.map((k) => redis.client.pttl(k)));
+    assert.ok(windowTtl! > 0 && windowTtl! <= MINUTE, `window key ttl ${windowTtl}`);
+    assert.ok(backoffTtl! > 0 && backoffTtl! <= BACKOFF.forgetAfterMs, `backoff key ttl ${backoffTtl}`);
+  });
+
+  test('NET-SCALE: a script Redis has forgotten (restart, SCRIPT FLUSH) is sent again', async () => {
+    const w = redisLimiters(redis, new ManualClock()).window(`test-${randomUUID()}`, WINDOW);
+    assert.equal((await w.consume('k')).allowed, true);
+    await redis.client.script('FLUSH');
+    assert.equal((await w.consume('k')).allowed, true);
+    assert.equal((await w.consume('k')).allowed, true);
+    assert.equal((await w.consume('k')).allowed, false);
+  });
+});

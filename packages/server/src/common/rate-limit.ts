@@ -70,7 +70,7 @@ export function describeWait(seconds: number): string {
 }
 
 /** Whole seconds to wait, at least one, for a wait in milliseconds. */
-function waitSeconds(ms: number): number {
+export function waitSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
