@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Idempotent, dependency-free setup: installs what is missing (Debian packages, npm dependencies,
-// the build) and nothing else. `--for-tests` adds what the test suite needs (browser, PostgreSQL).
+// the build) and nothing else. `--for-tests` adds what the test suite needs (browser, PostgreSQL,
+// Redis).
 // A second run with nothing changed only checks and prints one line.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,6 +11,7 @@ import {
   readFileSync,
   readdirSync,
   realpathSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -33,11 +35,15 @@ const testPackages = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu') },
   { pkg: 'postgresql', present: () => findPostgresBin('initdb') !== null },
+  // The tests start throwaway instances (scripts/lib/redis.mjs); the system service stays off.
+  { pkg: 'redis-server', present: () => existsSync(REDIS_SERVER), service: 'redis-server' },
   { pkg: 'util-linux', present: () => existsSync('/usr/bin/unshare') },
   // OCR of the E2EE watermark in decoded video (test/e2e/watermark.test.ts).
   { pkg: 'tesseract-ocr', present: () => existsSync('/usr/bin/tesseract') },
   { pkg: 'tesseract-ocr-eng', present: () => findTessdata('eng') !== null },
 ];
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
 
 export function findPostgresBin(name) {
   const base = '/usr/lib/postgresql';
@@ -84,7 +90,39 @@ function ensureDebianPackages() {
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  const services = wanted.filter((p) => p.service && missing.includes(p.pkg)).map((p) => p.service);
+  withoutServiceStarts(services.length > 0, () =>
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env }),
+  );
+  for (const service of services) disableService(service);
+}
+
+/**
+ * Debian starts a daemon when its package is installed unless /usr/sbin/policy-rc.d says no (exit
+ * 101, as container images do). A package we install only for its binary (redis-server: the tests
+ * run their own instances) must not leave a system service listening, so we say no for the install.
+ */
+function withoutServiceStarts(needed, install) {
+  const policy = '/usr/sbin/policy-rc.d';
+  const ours = needed && !existsSync(policy);
+  if (ours)
+    writeFileSync(policy, '#!/bin/sh\n# Written by Conclave setup for one apt-get install.\nexit 101\n', {
+      mode: 0o755,
+    });
+  try {
+    install();
+  } finally {
+    if (ours) rmSync(policy, { force: true });
+  }
+}
+
+/** The package enabled its service at boot (systemd and SysV links); undo that. It never ran, see above. */
+function disableService(name) {
+  const quietly = { stdio: 'ignore' };
+  if (existsSync('/usr/bin/systemctl'))
+    spawnSync('systemctl', ['disable', '--quiet', `${name}.service`], quietly);
+  if (existsSync(`/etc/init.d/${name}`)) spawnSync('update-rc.d', [name, 'disable'], quietly);
+  log(`${name}: installed for its binary only; its system service is disabled`);
 }
 
 /** Hash of everything that decides a step's output; a step re-runs only when it changes. */

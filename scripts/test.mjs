@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole test suite, as CI and the README run it: typecheck, lint, unit and integration tests
-// (SQLite and a throwaway PostgreSQL), then end-to-end tests in real Chromium against a real Janus.
+// (SQLite and a throwaway PostgreSQL and Redis), then end-to-end tests in real Chromium against a real Janus.
 // Everything runs inside one network namespace (scripts/sandbox.mjs) so no test traffic leaves
 // the machine. Ends with a line "tests: N passed, N failed, N skipped".
 //
@@ -11,6 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxUnavailableReason } from './sandbox.mjs';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
+import { startThrowawayRedis } from './lib/redis.mjs';
 import { DEFAULT_SBOM, writeSbom } from './sbom.mjs';
 import { useSupportedNode } from './lib/runtime.mjs';
 
@@ -117,16 +118,24 @@ async function main() {
     } catch (err) {
       console.warn(`[test] PostgreSQL unavailable (${err.message}): PostgreSQL store tests will be skipped`);
     }
+    let redis = null;
+    try {
+      redis = await startThrowawayRedis();
+    } catch (err) {
+      // Under CI (CI=true) the tests that need it fail instead of skipping (test/support/redis.ts).
+      console.warn(`[test] Redis unavailable (${err.message}): shared-limit tests will be skipped`);
+    }
     try {
       if (unit.length)
         add(
           await nodeTests('unit and integration', unit, {
             CONCLAVE_TEST_SBOM: DEFAULT_SBOM,
             ...(pg && { CONCLAVE_TEST_PG_URL: pg.url }),
+            ...(redis && { CONCLAVE_TEST_REDIS_URL: redis.url }),
           }),
         );
     } finally {
-      await pg?.stop();
+      await Promise.all([pg?.stop(), redis?.stop()]);
     }
   }
   if (only !== 'unit') {

@@ -228,6 +228,8 @@ export interface HealthView {
   status: 'ok' | 'degraded';
   database: 'ready' | 'unavailable';
   media: 'ready' | 'starting' | 'unavailable';
+  /** Only where Redis is configured (CONCLAVE_REDIS_URL): the limits shared by every node. */
+  redis?: 'ready' | 'unavailable';
 }
 
 /** GET /api/ready, for load balancers: 200 when every part is ready, 503 naming the part that is not. */
@@ -235,4 +237,6 @@ export interface ReadinessView {
   status: 'ready' | 'not_ready';
   database: 'ready' | 'unavailable';
   media: 'ready' | 'starting' | 'unavailable';
+  /** Reported, but not part of readiness: see GET /api/ready in server/src/http/health.ts. */
+  redis?: 'ready' | 'unavailable';
 }

@@ -42,6 +42,11 @@ export const ERROR_CODES = [
   'rejected',
   /** No media server is in the region a request names (GET /api/regions lists those that exist). */
   'unknown_region',
+  /**
+   * A part of the service that this request needs is not answering (the shared limit store), so it
+   * is refused rather than let through unchecked (503); trying again shortly can succeed.
+   */
+  'unavailable',
   'internal',
 ] as const;
 

@@ -180,7 +180,7 @@ function apiRoutes(
   const { authenticator, meetings } = services;
   const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
   return async (api) => {
-    await api.register(healthRoutes(services.db, media));
+    await api.register(healthRoutes(services.db, media, services.redis));
     await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });

@@ -6,9 +6,12 @@ import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type C
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
 import { createMediaPlane } from './media';
+import { openRedis } from './redis';
 import { createServices } from './services';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long start waits for Redis before serving anyway (limited routes answer 503 until it is up). */
+const REDIS_START_WAIT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -25,10 +28,18 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const redis = config.redis.url ? openRedis({ url: config.redis.url, name: 'limits', logger }) : null;
+  if (redis && !(await redis.ready(REDIS_START_WAIT_MS))) {
+    // Like a media plane that is not up yet: serve what works; sign-in, guests and passcodes fail
+    // closed (503 unavailable) and /api/health says "degraded" until it connects.
+    logger.error('redis is not reachable yet; rate-limited routes refuse until it is');
+  }
+
   const media = createMediaPlane(config.media, logger.child({ component: 'media' }));
   const services = createServices({
     db: database.db,
     publicUrl: config.publicUrl,
+    redis,
     oneTimeUnusedMs: config.meetings.oneTimeUnusedSeconds * 1000,
     onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
   });
@@ -54,6 +65,7 @@ async function main(): Promise<void> {
             : String(err);
     console.error(`Cannot listen: ${why}`);
     await media.stop().catch(() => {});
+    await redis?.close();
     await database.close().catch(() => {});
     process.exit(1);
   }
@@ -63,6 +75,7 @@ async function main(): Promise<void> {
       url: config.publicUrl,
       listen: `${config.host}:${config.port}`,
       database: database.kind,
+      limits: redis ? 'redis' : 'memory',
       configFile: config.configFile,
     },
     `Conclave is running at ${config.publicUrl}`,
@@ -88,6 +101,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await media.stop();
+      await redis?.close();
       await database.close();
     } catch (err) {
       logger.error({ err }, 'error during shutdown');

@@ -1,16 +1,23 @@
 import type { Kysely } from 'kysely';
 import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from './auth';
 import { systemClock, type Clock } from './common/clock';
+import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
 import { DirectoryService, DirectoryStore } from './directory';
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
+import { redisLimiters, type RedisConnection } from './redis';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
   db: Kysely<Database>;
   publicUrl: string;
   clock?: Clock;
+  /**
+   * Redis shared by every node (CONCLAVE_REDIS_URL), owned and closed by the caller: rate limits are
+   * kept there. Without it they are kept in this process (the embedded default).
+   */
+  redis?: RedisConnection | null;
   /** Rate limits, session lifetimes and guest-token lifetime; defaults suit production. */
   auth?: AuthOptions;
   /** Limits on wrong meeting passcodes; defaults suit production. */
@@ -25,6 +32,8 @@ export interface ServiceDeps {
 export interface Services {
   db: Kysely<Database>;
   clock: Clock;
+  /** Where shared state lives when there are several nodes; null in the embedded default. */
+  redis: RedisConnection | null;
   /** Sign-outs, deleted meetings: what live connections must react to. */
   events: DomainEvents;
   auth: AuthService;
@@ -43,11 +52,15 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
   const events = new DomainEvents(deps.onEventListenerError);
-  const auth = new AuthService(deps.db, clock, events, deps.auth);
+  const redis = deps.redis ?? null;
+  // Every limit a client could multiply by changing node; per-socket message budgets stay per node.
+  const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
+  const auth = new AuthService(deps.db, clock, events, { limiters, ...deps.auth });
   const meetingStore = new MeetingStore(deps.db);
   return {
     db: deps.db,
     clock,
+    redis,
     events,
     auth,
     authenticator: new Authenticator(auth.sessions, clock, deps.publicUrl),
@@ -61,7 +74,7 @@ export function createServices(deps: ServiceDeps): Services {
       deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
     ),
     meetingStore,
-    meetingEntry: new PasscodeGate(clock, deps.passcodeLimits),
+    meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
     directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
   };
 }

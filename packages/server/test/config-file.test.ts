@@ -39,6 +39,7 @@ const FULL = `{
   "dataDir": "state",          /* relative to this file's folder */
   "logLevel": "warn",
   "trustProxy": ["127.0.0.1"],
+  "redis": { "url": "redis://:secret@10.0.0.5:6379" },
   "media": {
     "rtpPorts": "30000-31000",
     "interface": "eth0",
@@ -58,6 +59,7 @@ test('OPS-CONFIG: settings come from the file named by CONCLAVE_CONFIG, relative
   assert.equal(config.dataDir, join(dir, 'state'));
   assert.equal(config.logLevel, 'warn');
   assert.deepEqual(config.trustProxy, ['127.0.0.1']);
+  assert.deepEqual(config.redis, { url: 'redis://:secret@10.0.0.5:6379' });
   assert.deepEqual(config.media, {
     mode: 'embedded',
     servers: [

@@ -26,6 +26,7 @@ test('OPS-CONFIG: defaults start an embedded installation on 127.0.0.1:8080 with
   assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
   assert.equal(config.dataDir, '/srv/conclave/data');
   assert.equal(config.databaseUrl, null);
+  assert.equal(config.redis.url, null, 'no Redis: limits in this process');
   assert.equal(config.webDir, '/srv/conclave/apps/web/dist');
   assert.equal(config.media.mode, 'embedded');
 });
@@ -39,9 +40,11 @@ test('OPS-CONFIG: settings come from environment variables', () => {
       DATABASE_URL: 'postgres://conclave@db/conclave',
       CONCLAVE_WEB_DIR: 'web',
       CONCLAVE_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1',
+      CONCLAVE_REDIS_URL: 'rediss://:secret@redis.internal:6380/2',
     },
     { cwd: '/srv/conclave' },
   );
+  assert.equal(config.redis.url, 'rediss://:secret@redis.internal:6380/2');
   assert.equal(config.port, 9000);
   assert.equal(config.publicUrl, 'https://meet.example.org');
   assert.equal(config.databaseUrl, 'postgres://conclave@db/conclave');
@@ -58,6 +61,12 @@ test('OPS-CONFIG: a wrong variable stops start-up with a message naming it and t
     [{ CONCLAVE_PUBLIC_URL: 'meet.example.org' }, 'CONCLAVE_PUBLIC_URL', /http/],
     [{ DATABASE_URL: 'mysql://db/conclave' }, 'DATABASE_URL', /postgres/],
     [{ CONCLAVE_LOG_LEVEL: 'loud' }, 'CONCLAVE_LOG_LEVEL', /one of fatal, error/],
+    // The URL may hold a password: the message does not repeat it.
+    [
+      { CONCLAVE_REDIS_URL: 'redis.internal:6379' },
+      'CONCLAVE_REDIS_URL',
+      /^must be a redis:\/\/ or rediss:\/\/ URL/,
+    ],
     [{ CONCLAVE_TRUST_PROXY: 'maybe' }, 'CONCLAVE_TRUST_PROXY', /address or CIDR: maybe/],
     [{ CONCLAVE_TRUST_PROXY: 'true' }, 'CONCLAVE_TRUST_PROXY', /anyone/],
     [{ CONCLAVE_TRUST_PROXY: '10.0.0.0/33' }, 'CONCLAVE_TRUST_PROXY', /CIDR/],
@@ -75,6 +84,7 @@ test('OPS-CONFIG: a wrong variable stops start-up with a message naming it and t
     assert.ok(err.message.startsWith(`${variable} (environment): `), err.message);
     assert.match(err.problem, message);
   }
+  assert.doesNotMatch(configError({ CONCLAVE_REDIS_URL: 'http://:hunter2@redis' }).message, /hunter2/);
   const missing = configError({ CONCLAVE_JANUS_URLS: 'ws://janus:8188' });
   assert.equal(
     missing.message,

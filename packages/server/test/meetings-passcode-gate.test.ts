@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { hashPassword } from '../src/auth';
 import { ManualClock } from '../src/common/clock';
+import { memoryLimiters } from '../src/common/rate-limit';
 import type { GuestPrincipal, MeetingRecord, UserPrincipal } from '../src/domain';
 import { PasscodeGate } from '../src/meetings';
 
@@ -52,7 +53,7 @@ describe('the passcode check at a meeting’s door', () => {
   });
 
   test('MEET-PASSCODE: the owner, Superusers and Administrators of the organisation need none; everyone else does', async () => {
-    const gate = new PasscodeGate(new ManualClock(), LIMITS);
+    const gate = new PasscodeGate(memoryLimiters(new ManualClock()), LIMITS);
     for (const p of [user('owner', 'user'), user('su', 'superuser'), user('admin', 'administrator')]) {
       assert.equal(await outcome(gate.admit(meeting, p, undefined, '10.0.0.1')), 'admitted', p.userId);
     }
@@ -67,7 +68,7 @@ describe('the passcode check at a meeting’s door', () => {
 
   test('MEET-PASSCODE: one client gets a few free guesses, then growing waits; a right passcode starts it afresh', async () => {
     const clock = new ManualClock();
-    const gate = new PasscodeGate(clock, LIMITS);
+    const gate = new PasscodeGate(memoryLimiters(clock), LIMITS);
     const guess = (code: string) => outcome(gate.admit(meeting, guest, code, '10.0.0.2'));
     assert.deepEqual(
       [await guess('1111'), await guess('2222'), await guess('3333')],
@@ -87,7 +88,7 @@ describe('the passcode check at a meeting’s door', () => {
 
   test('MEET-PASSCODE: guesses spread over many addresses are capped per meeting; right passcodes do not count', async () => {
     const clock = new ManualClock();
-    const gate = new PasscodeGate(clock, LIMITS);
+    const gate = new PasscodeGate(memoryLimiters(clock), LIMITS);
     assert.equal(await outcome(gate.admit(meeting, guest, '246810', '10.1.0.0')), 'admitted');
     const wrong: string[] = [];
     for (let i = 1; i <= 8; i++) wrong.push(await outcome(gate.admit(meeting, guest, '0000', `10.1.0.${i}`)));
@@ -103,7 +104,7 @@ describe('the passcode check at a meeting’s door', () => {
   });
 
   test('MEET-PASSCODE: 50 guesses at once from one client are counted before any is checked: 3 checked, 47 refused', async () => {
-    const gate = new PasscodeGate(new ManualClock(), LIMITS);
+    const gate = new PasscodeGate(memoryLimiters(new ManualClock()), LIMITS);
     const guesses = Array.from({ length: 50 }, (_, i) => String(100_000 + i));
     guesses[49] = '246810';
     const results = await Promise.all(guesses.map((g) => outcome(gate.admit(meeting, guest, g, '10.3.0.1'))));

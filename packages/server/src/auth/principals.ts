@@ -21,8 +21,8 @@ export class PrincipalResolver implements PrincipalSource {
     return this.auth.guests.resolve(token);
   }
 
-  limitNewGuests(clientIp: string): void {
-    this.auth.limitGuestRequests(clientIp);
+  limitNewGuests(clientIp: string): Promise<void> {
+    return this.auth.limitGuestRequests(clientIp);
   }
 
   async newGuest(meeting: MeetingRecord, displayName: string) {

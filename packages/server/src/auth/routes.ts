@@ -76,7 +76,7 @@ export function guestRoutes({ auth, meetings }: AuthRoutesDeps): FastifyPluginAs
   return async (app) => {
     app.post<{ Params: { id: string } }>('/:id/guests', async (request, reply): Promise<GuestTokenView> => {
       const input = guestTokenRequestSchema.parse(request.body);
-      auth.limitGuestRequests(request.ip);
+      await auth.limitGuestRequests(request.ip);
       const id = request.params.id;
       const meeting = ID_PATTERN.test(id) ? await meetings.findMeeting(id) : null;
       if (!meeting) throw notFound('There is no meeting at this link', 'meeting_not_found');

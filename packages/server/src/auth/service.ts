@@ -12,7 +12,13 @@ import type { Clock } from '../common/clock';
 import type { DomainEvents, GuestPrincipal, MeetingRecord } from '../domain';
 import { AppError, RateLimitError } from '../common/errors';
 import { newId } from '../common/ids';
-import { describeWait, RateLimiter, type RateLimitRule } from '../common/rate-limit';
+import {
+  describeWait,
+  memoryLimiters,
+  type Limiters,
+  type RateLimitRule,
+  type WindowLimiter,
+} from '../common/rate-limit';
 import { TrustedDeviceStore } from './devices';
 import { SetupTokenStore } from './setup-token';
 import { defaultSignInLimits, SignInGuard, type SignInLimits } from './sign-in-guard';
@@ -38,6 +44,8 @@ const defaultAuthLimits: AuthLimits = {
 
 export interface AuthOptions {
   limits?: { signIn?: Partial<SignInLimits>; guestTokensPerIp?: RateLimitRule };
+  /** Where the limits are counted (default: this process's memory). */
+  limiters?: Limiters;
   sessionPolicy?: Partial<SessionPolicy>;
   guestTokenTtlMs?: number;
 }
@@ -59,7 +67,7 @@ export class AuthService {
   readonly setupTokens: SetupTokenStore;
   private readonly devices: TrustedDeviceStore;
   private readonly signInGuard: SignInGuard;
-  private readonly guestsPerIp: RateLimiter;
+  private readonly guestsPerIp: WindowLimiter;
 
   constructor(
     db: Kysely<Database>,
@@ -72,10 +80,11 @@ export class AuthService {
     this.guests = new GuestTokenStore(db, clock, options.guestTokenTtlMs ?? DEFAULT_GUEST_TOKEN_TTL_MS);
     this.setupTokens = new SetupTokenStore(db, clock);
     this.devices = new TrustedDeviceStore(db, clock);
-    this.signInGuard = new SignInGuard({ ...defaultSignInLimits, ...options.limits?.signIn }, clock);
-    this.guestsPerIp = new RateLimiter(
+    const limiters = options.limiters ?? memoryLimiters(clock);
+    this.signInGuard = new SignInGuard({ ...defaultSignInLimits, ...options.limits?.signIn }, limiters);
+    this.guestsPerIp = limiters.window(
+      'guests:address',
       options.limits?.guestTokensPerIp ?? defaultAuthLimits.guestTokensPerIp,
-      clock,
     );
   }
 
@@ -124,11 +133,11 @@ export class AuthService {
    * browser's trusted-device token (if any) tells the owner's own browsers from strangers.
    */
   async signIn(input: SignInRequest, clientIp: string, deviceToken?: string): Promise<IssuedSession> {
-    const reserved = this.signInGuard.reserve(clientIp);
+    const reserved = await this.signInGuard.reserve(clientIp);
     const user = await this.accounts.findUserByEmail(input.email);
     const device = await this.devices.userOf(deviceToken);
     const trusted = device !== null && user !== null && device.userId === user.id ? device : null;
-    const attempt = reserved.forAccount(input.email, trusted?.id ?? null);
+    const attempt = await reserved.forAccount(input.email, trusted?.id ?? null);
 
     const ok = user?.passwordHash
       ? await verifyPassword(user.passwordHash, input.password)
@@ -139,7 +148,7 @@ export class AuthService {
       }
       throw new AppError(401, 'invalid_credentials', 'The email address or password is not correct');
     }
-    attempt.succeeded();
+    await attempt.succeeded();
 
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
@@ -171,8 +180,8 @@ export class AuthService {
   }
 
   /** Counts a guest-token request from this address; throws once there were too many. */
-  limitGuestRequests(clientIp: string): void {
-    const decision = this.guestsPerIp.consume(clientIp);
+  async limitGuestRequests(clientIp: string): Promise<void> {
+    const decision = await this.guestsPerIp.consume(clientIp);
     if (!decision.allowed) {
       throw new RateLimitError(
         `Too many guest joins from your address. Try again in ${describeWait(decision.retryAfterSeconds)}.`,

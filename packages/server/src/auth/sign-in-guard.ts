@@ -1,12 +1,12 @@
-import type { Clock } from '../common/clock';
 import { RateLimitError } from '../common/errors';
 import {
-  BackoffLimiter,
   describeWait,
-  RateLimiter,
+  type BackoffLimiter,
   type BackoffRule,
+  type Limiters,
   type RateLimitDecision,
   type RateLimitRule,
+  type WindowLimiter,
 } from '../common/rate-limit';
 
 export interface SignInLimits {
@@ -43,39 +43,55 @@ export const defaultSignInLimits: SignInLimits = {
 };
 
 /** One reserved sign-in attempt: report how it went. */
-export interface SignInAttempt {
-  succeeded(): void;
+interface SignInAttempt {
+  /** Gives back what the attempt took; never throws (see WindowLimiter). */
+  succeeded(): Promise<void>;
+}
+
+/** What `SignInGuard.reserve` took for the address; the account's limits follow. */
+export interface AddressReservation {
+  forAccount(email: string, trustedDeviceId: string | null): Promise<SignInAttempt>;
 }
 
 /**
  * Decides whether a sign-in attempt may run its (expensive) password check, and counts it before
- * the check runs, so a burst of parallel guesses is bounded like a sequence. In memory, per process;
- * shared limits across nodes come with the scale-out work. Design and numbers: docs/architecture.md.
+ * the check runs, so a burst of parallel guesses is bounded like a sequence. The counts live where
+ * `limiters` keeps them: this process, or Redis shared by every node, so that changing node does not
+ * multiply attempts (NET-SCALE). Design and numbers: docs/architecture.md.
  */
 export class SignInGuard {
-  private readonly perAddress: RateLimiter;
+  private readonly perAddress: WindowLimiter;
   private readonly perAccountAndAddress: BackoffLimiter;
-  private readonly perAccountUntrusted: RateLimiter;
-  private readonly perTrustedDevice: RateLimiter;
+  private readonly perAccountUntrusted: WindowLimiter;
+  private readonly perTrustedDevice: WindowLimiter;
 
-  constructor(limits: SignInLimits, clock: Clock) {
-    this.perAddress = new RateLimiter(limits.perAddress, clock);
-    this.perAccountAndAddress = new BackoffLimiter(limits.perAccountAndAddress, clock);
-    this.perAccountUntrusted = new RateLimiter(limits.perAccountUntrusted, clock);
-    this.perTrustedDevice = new RateLimiter(limits.perTrustedDevice, clock);
+  constructor(limits: SignInLimits, limiters: Limiters) {
+    this.perAddress = limiters.window('sign-in:address', limits.perAddress);
+    this.perAccountAndAddress = limiters.backoff('sign-in:account-address', limits.perAccountAndAddress);
+    this.perAccountUntrusted = limiters.window('sign-in:account-untrusted', limits.perAccountUntrusted);
+    this.perTrustedDevice = limiters.window('sign-in:trusted-device', limits.perTrustedDevice);
   }
 
   /**
    * Takes the per-address limit first, before anything is looked up, so a flood from one address
    * over its limit costs no database work. Then `forAccount` takes the account's limits once the
    * caller knows whether this browser is one of the account's own. Throws RateLimitError when the
-   * attempt must wait (giving back what it had taken).
+   * attempt must wait, or the limit store's error when it could not be counted (giving back, in
+   * both cases, what it had taken).
    */
-  reserve(address: string): { forAccount(email: string, trustedDeviceId: string | null): SignInAttempt } {
-    const taken: Array<() => void> = [];
-    const take = (decision: RateLimitDecision, undo: () => void) => {
+  async reserve(address: string): Promise<AddressReservation> {
+    const taken: Array<() => Promise<void>> = [];
+    const giveBack = () => Promise.all(taken.map((give) => give()));
+    const take = async (decide: Promise<RateLimitDecision>, undo: () => Promise<void>) => {
+      let decision: RateLimitDecision;
+      try {
+        decision = await decide;
+      } catch (err) {
+        await giveBack();
+        throw err;
+      }
       if (!decision.allowed) {
-        for (const give of taken) give();
+        await giveBack();
         throw new RateLimitError(
           `Too many sign-in attempts. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
           decision.retryAfterSeconds,
@@ -83,24 +99,26 @@ export class SignInGuard {
       }
       taken.push(undo);
     };
-    take(this.perAddress.consume(address), () => this.perAddress.refund(address));
+    await take(this.perAddress.consume(address), () => this.perAddress.refund(address));
     return {
-      forAccount: (email, trustedDeviceId) => {
+      forAccount: async (email, trustedDeviceId) => {
         const accountAddress = `${email}\n${address}`;
         if (trustedDeviceId !== null) {
-          take(this.perTrustedDevice.consume(trustedDeviceId), () =>
+          await take(this.perTrustedDevice.consume(trustedDeviceId), () =>
             this.perTrustedDevice.refund(trustedDeviceId),
           );
         } else {
-          take(this.perAccountUntrusted.consume(email), () => this.perAccountUntrusted.refund(email));
+          await take(this.perAccountUntrusted.consume(email), () => this.perAccountUntrusted.refund(email));
           // Last, because a backoff reservation cannot be given back if a later limit refused.
-          take(this.perAccountAndAddress.reserve(accountAddress), () => undefined);
+          await take(this.perAccountAndAddress.reserve(accountAddress), () => Promise.resolve());
         }
         return {
-          succeeded: () => {
-            for (const give of taken) give();
-            this.perAccountAndAddress.succeeded(accountAddress);
-            if (trustedDeviceId !== null) this.perTrustedDevice.reset(trustedDeviceId);
+          succeeded: async () => {
+            await Promise.all([
+              giveBack(),
+              this.perAccountAndAddress.succeeded(accountAddress),
+              trustedDeviceId !== null && this.perTrustedDevice.reset(trustedDeviceId),
+            ]);
           },
         };
       },

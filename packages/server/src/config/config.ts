@@ -18,6 +18,11 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL URL, or null for the embedded SQLite file in dataDir. */
   databaseUrl: string | null;
+  /**
+   * Redis shared by the control-plane nodes (NET-SCALE): rate limits live there, so they hold across
+   * nodes. Null keeps them in this process (one node: the embedded default).
+   */
+  redis: { url: string | null };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Folder with the built web app; null serves the API only. */
   webDir: string | null;
@@ -72,6 +77,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     publicUrl: (v.publicUrl ?? `http://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, ''),
     dataDir: v.dataDir,
     databaseUrl: v.databaseUrl ?? null,
+    redis: { url: v.redisUrl ?? null },
     logLevel: v.logLevel,
     webDir: v.webDir ?? options.defaultWebDir ?? null,
     trustProxy: v.trustProxy,

@@ -32,6 +32,14 @@ export const postgresUrl = sameForBoth(
   ),
 );
 
+/** Redis's own URL forms; never echoed in an error, since it may hold the password. */
+export const redisUrl = sameForBoth(
+  z.url({
+    protocol: /^rediss?$/,
+    error: 'must be a redis:// or rediss:// URL (leave unset to keep the limits in this process)',
+  }),
+);
+
 export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
 
 /** A folder or file; relative paths resolve against the working directory or the file's folder. */

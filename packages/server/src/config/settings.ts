@@ -38,6 +38,12 @@ export const SETTINGS = {
     kind: kind.postgresUrl,
     default: undefined,
   }),
+  redisUrl: setting({
+    env: 'CONCLAVE_REDIS_URL',
+    key: 'redis.url',
+    kind: kind.redisUrl,
+    default: undefined,
+  }),
   logLevel: setting({
     env: 'CONCLAVE_LOG_LEVEL',
     key: 'logLevel',

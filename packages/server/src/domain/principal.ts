@@ -32,8 +32,11 @@ export interface PrincipalSource {
   principalFromRequest(request: FastifyRequest): Promise<UserPrincipal | null>;
   /** The guest a token was issued to, or null when unknown or expired. */
   principalFromGuestToken(token: string): Promise<GuestPrincipal | null>;
-  /** Counts a new guest from this address against its limit; throws a rate-limit error when over. */
-  limitNewGuests(clientIp: string): void;
+  /**
+   * Counts a new guest from this address against its limit; rejects with a rate-limit error when
+   * over, or when the count could not be taken (the limit store is unreachable).
+   */
+  limitNewGuests(clientIp: string): Promise<void>;
   /** A new guest of this meeting, named by themselves, with the token to rejoin as the same guest. */
   newGuest(
     meeting: MeetingRecord,

@@ -75,7 +75,8 @@ export function mapError(err: unknown, bodyLimit: number): MappedError {
 export function errorHandler(bodyLimit: number) {
   return (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = mapError(err, bodyLimit);
-    if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+    // An AppError is a refusal of ours, even a 503 (the cause was logged where it happened).
+    if (mapped.status >= 500 && !(err instanceof AppError)) request.log.error({ err }, 'request failed');
     else request.log.info({ code: mapped.body.code, status: mapped.status }, 'request refused');
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds));
     return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);

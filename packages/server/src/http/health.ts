@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { HealthView, ReadinessView } from '@conclave/protocol';
 import { pingDatabase, type Database } from '../db';
 import type { MediaPlaneLifecycle } from '../media/status';
+import type { RedisConnection } from '../redis';
 
 /**
  * GET /api/health (registered under /api), liveness and a health summary: 200 whenever the process
@@ -11,27 +12,36 @@ import type { MediaPlaneLifecycle } from '../media/status';
  *
  * GET /api/ready, readiness for load balancers: 200 only when the database answers and the media
  * plane is ready, since a server without media cannot host meetings; 503 otherwise, naming which
- * part is not ready.
+ * part is not ready. Redis, where configured, is reported but does not decide readiness: every node
+ * shares the one Redis, so none would be readier than another, and a load balancer left with no
+ * ready node would refuse even what works without Redis (signed-in people joining meetings). Routes
+ * that need it answer 503 `unavailable` themselves.
  */
-export function healthRoutes(db: Kysely<Database>, media: MediaPlaneLifecycle): FastifyPluginAsync {
+export function healthRoutes(
+  db: Kysely<Database>,
+  media: MediaPlaneLifecycle,
+  redis: RedisConnection | null,
+): FastifyPluginAsync {
+  const parts = async () => {
+    const [database, redisState] = await Promise.all([
+      pingDatabase(db).then((ok) => (ok ? ('ready' as const) : ('unavailable' as const))),
+      redis?.state(),
+    ]);
+    return { database, media: media.status(), ...(redisState && { redis: redisState }) };
+  };
   return async (app) => {
     app.get('/health', async (_request, reply): Promise<HealthView> => {
-      const database = (await pingDatabase(db)) ? 'ready' : 'unavailable';
-      const mediaStatus = media.status();
+      const state = await parts();
+      const ok = state.database === 'ready' && state.media === 'ready' && state.redis !== 'unavailable';
       reply.header('cache-control', 'no-store');
-      return {
-        status: database === 'ready' && mediaStatus === 'ready' ? 'ok' : 'degraded',
-        database,
-        media: mediaStatus,
-      };
+      return { status: ok ? 'ok' : 'degraded', ...state };
     });
 
     app.get('/ready', async (_request, reply): Promise<ReadinessView> => {
-      const database = (await pingDatabase(db)) ? 'ready' : 'unavailable';
-      const mediaStatus = media.status();
-      const ready = database === 'ready' && mediaStatus === 'ready';
+      const state = await parts();
+      const ready = state.database === 'ready' && state.media === 'ready';
       reply.code(ready ? 200 : 503).header('cache-control', 'no-store');
-      return { status: ready ? 'ready' : 'not_ready', database, media: mediaStatus };
+      return { status: ready ? 'ready' : 'not_ready', ...state };
     });
   };
 }

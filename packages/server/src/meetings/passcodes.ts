@@ -1,12 +1,12 @@
-import type { Clock } from '../common/clock';
 import { AppError, RateLimitError } from '../common/errors';
 import {
-  BackoffLimiter,
   describeWait,
-  RateLimiter,
+  type BackoffLimiter,
   type BackoffRule,
+  type Limiters,
   type RateLimitDecision,
   type RateLimitRule,
+  type WindowLimiter,
 } from '../common/rate-limit';
 import { hashPassword, verifyPassword } from '../auth';
 import { managesMeeting, type MeetingEntry, type MeetingRecord, type Principal } from '../domain';
@@ -39,15 +39,16 @@ export function hashPasscode(passcode: string): Promise<string> {
  * The passcode check of MEET-PASSCODE at the door of a meeting (the signaling join). The owner,
  * Superusers and Administrators of the meeting's organisation need none. Every attempt is counted
  * against both limits before the (expensive) hash is checked, so parallel guesses are bounded like a
- * sequence; a right passcode gives its counts back. In memory, per process, like the sign-in limits.
+ * sequence; a right passcode gives its counts back. The counts live where `limiters` keeps them, like
+ * the sign-in limits: this process, or Redis shared by every node.
  */
 export class PasscodeGate implements MeetingEntry {
   private readonly perClient: BackoffLimiter;
-  private readonly perMeeting: RateLimiter;
+  private readonly perMeeting: WindowLimiter;
 
-  constructor(clock: Clock, limits: PasscodeLimits = defaultPasscodeLimits) {
-    this.perClient = new BackoffLimiter(limits.perClient, clock);
-    this.perMeeting = new RateLimiter(limits.perMeeting, clock);
+  constructor(limiters: Limiters, limits: PasscodeLimits = defaultPasscodeLimits) {
+    this.perClient = limiters.backoff('passcode:client-meeting', limits.perClient);
+    this.perMeeting = limiters.window('passcode:meeting', limits.perMeeting);
   }
 
   async admit(
@@ -61,15 +62,14 @@ export class PasscodeGate implements MeetingEntry {
       throw new AppError(401, 'passcode_required', 'This meeting needs a passcode', 'passcode');
     }
     const clientKey = `${meeting.id}\n${clientAddress}`;
-    refuseUnlessAllowed(this.perClient.reserve(clientKey));
-    const meetingDecision = this.perMeeting.consume(meeting.id);
+    refuseUnlessAllowed(await this.perClient.reserve(clientKey));
+    const meetingDecision = await this.perMeeting.consume(meeting.id);
     // The per-client reservation stands even then: the attempt was made.
     refuseUnlessAllowed(meetingDecision);
     if (!(await verifyPassword(meeting.passcodeHash, passcode))) {
       throw new AppError(403, 'passcode_wrong', 'That is not the passcode of this meeting', 'passcode');
     }
-    this.perClient.succeeded(clientKey);
-    this.perMeeting.refund(meeting.id);
+    await Promise.all([this.perClient.succeeded(clientKey), this.perMeeting.refund(meeting.id)]);
   }
 }
 

@@ -292,7 +292,7 @@ export class SignalingConnection implements SeatSink {
         : new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
     if (message.displayName !== undefined) {
       // Counted before the meeting is looked up, like POST /api/meetings/:id/guests.
-      this.deps.auth.limitNewGuests(this.request.ip);
+      await this.deps.auth.limitNewGuests(this.request.ip);
       const meeting = await this.deps.meetings.findMeeting(message.meetingId);
       if (!meeting) throw await notFound();
       // Before the guest is made: a wrong passcode leaves nothing behind.

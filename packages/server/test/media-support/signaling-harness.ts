@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import WebSocket from 'ws';
 import type { GuestPrincipal, UserPrincipal } from '../../src/domain';
 import { systemClock } from '../../src/common/clock';
+import { memoryLimiters } from '../../src/common/rate-limit';
 import { silentLogger } from '../../src/media/logger';
 import { createMediaPlane, type MediaPlane } from '../../src/media/media-plane';
 import { signalingPlugin, type SignalingOptions } from '../../src/signaling/plugin';
@@ -40,7 +41,7 @@ class TestDirectory implements PrincipalSource, MeetingLookup, E2eeAnchorStore {
     return this.guests.get(token) ?? null;
   }
   /** Guests who joined with a display name; the harness has no per-address guest limit. */
-  limitNewGuests(): void {}
+  async limitNewGuests(): Promise<void> {}
   async newGuest(meeting: MeetingRecord, displayName: string) {
     const token = `issued-${this.guests.size + 1}`;
     return { principal: this.guest(token, meeting, displayName), token };
@@ -146,7 +147,7 @@ export async function startSignalingServer(
   await app.register(signalingPlugin, {
     auth: directory,
     meetings: directory,
-    entry: new PasscodeGate(systemClock),
+    entry: new PasscodeGate(memoryLimiters(systemClock)),
     publicUrl: PUBLIC_URL,
     clock: systemClock,
     rooms,

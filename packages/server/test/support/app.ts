@@ -8,6 +8,7 @@ import type { PasscodeLimits } from '../../src/meetings';
 import { newId } from '../../src/common/ids';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/http';
+import { openRedis } from '../../src/redis';
 import { createServices, type Services } from '../../src/services';
 import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
 import type { TestDatabase } from './database';
@@ -36,6 +37,8 @@ export interface TestAppOptions {
   /** Signaling over a real media plane; without it the app serves the REST API only. */
   signaling?: AppDeps['signaling'];
   requestTimeoutMs?: number;
+  /** Keep the rate limits in this Redis, as CONCLAVE_REDIS_URL does (one connection per app). */
+  redisUrl?: string;
 }
 
 export interface TestApp {
@@ -77,10 +80,15 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     stop: async () => {},
     status: () => status,
   };
+  const logger = createLogger(config.logLevel, sink);
+  // As main.ts does: wait a little for Redis, and start anyway when it does not answer.
+  const redis = options.redisUrl ? openRedis({ url: options.redisUrl, name: 'limits', logger }) : null;
+  if (redis) await redis.ready(2000);
   const services = createServices({
     db: database.db,
     publicUrl: config.publicUrl,
     clock,
+    redis,
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
   });
@@ -88,13 +96,17 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     config,
     services,
     media,
-    logger: createLogger(config.logLevel, sink),
+    logger,
     plugins: options.plugins ?? [],
     ...(options.signaling && { signaling: options.signaling }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
   });
   await app.ready();
-  return { app, config, clock, services, logs, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    await redis?.close();
+  };
+  return { app, config, clock, services, logs, close };
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
