@@ -38,6 +38,9 @@ const testPackages = [
   // The tests start throwaway instances (scripts/lib/redis.mjs); the system service stays off.
   { pkg: 'redis-server', present: () => existsSync(REDIS_SERVER), service: 'redis-server' },
   { pkg: 'util-linux', present: () => existsSync('/usr/bin/unshare') },
+  // The load balancer in front of three control-plane nodes (test/e2e/support/haproxy.ts); the tests
+  // start their own, the system service stays off.
+  { pkg: 'haproxy', present: () => existsSync('/usr/sbin/haproxy'), service: 'haproxy' },
   // OCR of the E2EE watermark in decoded video (test/e2e/watermark.test.ts).
   { pkg: 'tesseract-ocr', present: () => existsSync('/usr/bin/tesseract') },
   { pkg: 'tesseract-ocr-eng', present: () => findTessdata('eng') !== null },

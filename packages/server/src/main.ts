@@ -1,6 +1,7 @@
 // The server process: configuration, database, media plane, HTTP app with signaling.
 // Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
 import { buildApp } from './app';
+import { redisClusterNode } from './cluster';
 import { announceSetupLink } from './auth/first-run';
 import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
@@ -43,7 +44,15 @@ async function main(): Promise<void> {
     oneTimeUnusedMs: config.meetings.oneTimeUnusedSeconds * 1000,
     onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
   });
-  const app = await buildApp({ config, services, logger, media, signaling: { media } });
+  // With Redis, this process is one control-plane node of several, sharing meetings (NET-SCALE).
+  const cluster = redis ? await redisClusterNode(redis, logger, REDIS_START_WAIT_MS) : undefined;
+  const app = await buildApp({
+    config,
+    services,
+    logger,
+    media,
+    signaling: { media, ...(cluster && { cluster }) },
+  });
   try {
     await media.start();
   } catch (err) {

@@ -26,7 +26,10 @@ async function expectJson<T>(res: Response, what: string, status: number): Promi
 }
 
 /** First-run setup through the REST API (POST /api/setup); returns the new Administrator's session. */
-export async function completeSetup(server: TestServer, account: Account = ADMIN): Promise<SessionView> {
+export async function completeSetup(
+  server: Pick<TestServer, 'url' | 'setupLink'>,
+  account: Account = ADMIN,
+): Promise<SessionView> {
   const setupToken = new URL(await server.setupLink()).hash.replace(/^#token=/, '');
   const res = await fetch(`${server.url}/api/setup`, {
     method: 'POST',
@@ -40,7 +43,11 @@ export async function completeSetup(server: TestServer, account: Account = ADMIN
  * Signs a browser context in through the API; `context.request` shares the context's cookie jar,
  * so its pages are signed in afterwards.
  */
-export async function signIn(context: BrowserContext, server: TestServer, account: Account = ADMIN) {
+export async function signIn(
+  context: BrowserContext,
+  server: Pick<TestServer, 'url'>,
+  account: Account = ADMIN,
+) {
   const res = await context.request.post(`${server.url}/api/auth/sign-in`, {
     data: { email: account.email, password: account.password },
   });
@@ -51,7 +58,7 @@ export async function signIn(context: BrowserContext, server: TestServer, accoun
 /** Creates a meeting as the context's signed-in user (with the session's CSRF token). */
 export async function createMeeting(
   context: BrowserContext,
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   name: string,
   options: Omit<CreateMeetingRequest, 'name'> = {},
 ): Promise<MeetingView> {

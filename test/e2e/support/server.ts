@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthView } from '@conclave/protocol';
+import { freePort } from './ports';
 
 /** The repository root (this file is test/e2e/support/server.ts). */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -31,6 +31,8 @@ export interface StartServerOptions {
   waitForMedia?: boolean;
   /** Which web app to serve (default `test`); the benchmark measures the production build. */
   web?: WebBuild;
+  /** Listen on this port (default: a free one). */
+  port?: number;
 }
 
 /**
@@ -70,7 +72,7 @@ export class TestServer {
   static async start(options: StartServerOptions = {}): Promise<TestServer> {
     const webDir = ensureWebBuild(options.web ?? 'test');
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -172,6 +174,12 @@ export class TestServer {
     return (await (await fetch(`${this.url}/api/health`)).json()) as HealthView;
   }
 
+  /** Kills the process outright (SIGKILL), as a crash would; resolves once it is gone. */
+  async kill(): Promise<void> {
+    if (this.exitInfo === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Whether the process is still running. */
   get running(): boolean {
     return this.exitInfo === null;
@@ -199,17 +207,6 @@ export class TestServer {
     }
     await rm(this.dataDir, { recursive: true, force: true }).catch(() => undefined);
   }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolve);
-  });
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 /** Newest modification time under a folder (files only), skipping build output and dependencies. */

@@ -2,3 +2,4 @@
 export { Cluster } from './cluster';
 export type { MeetingLeases, NodeBus } from './bus';
 export type { ClusterEvent, NodeMessage } from './messages';
+export { redisClusterNode } from './redis-cluster';

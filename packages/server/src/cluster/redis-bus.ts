@@ -1,0 +1,97 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { RedisConnection } from '../redis';
+import type { NodeBus } from './bus';
+import type { ClusterEvent, NodeMessage } from './messages';
+
+const NODE_CHANNEL = 'conclave:node:';
+const EVENTS_CHANNEL = 'conclave:events';
+
+/**
+ * The node bus over Redis pub/sub: a channel per node for what is addressed to it, one channel for
+ * events every node hears. Redis delivers one publisher's messages in order, which is what keeps a
+ * seat's requests in order. Redis must sit on a private network: nodes trust what comes over it.
+ */
+export class RedisBus implements NodeBus {
+  private readonly messageHandlers: Array<(from: string, m: NodeMessage) => void> = [];
+  private readonly eventHandlers: Array<(e: ClusterEvent) => void> = [];
+  private readonly subscriber: RedisConnection;
+
+  private constructor(
+    readonly nodeId: string,
+    private readonly publisher: RedisConnection,
+    private readonly logger: FastifyBaseLogger,
+  ) {
+    this.subscriber = publisher.duplicate('bus');
+  }
+
+  /** Connects and subscribes, waiting up to `timeoutMs` for Redis. */
+  static async open(
+    nodeId: string,
+    redis: RedisConnection,
+    logger: FastifyBaseLogger,
+    timeoutMs = 10_000,
+  ): Promise<RedisBus> {
+    const bus = new RedisBus(nodeId, redis, logger);
+    await bus.subscribe(timeoutMs);
+    return bus;
+  }
+
+  send(to: string, message: NodeMessage): void {
+    this.publish(NODE_CHANNEL + to, JSON.stringify({ from: this.nodeId, message }));
+  }
+
+  broadcast(event: ClusterEvent): void {
+    this.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.nodeId, event }));
+  }
+
+  onMessage(handler: (from: string, message: NodeMessage) => void): void {
+    this.messageHandlers.push(handler);
+  }
+
+  onEvent(handler: (event: ClusterEvent) => void): void {
+    this.eventHandlers.push(handler);
+  }
+
+  /** Closes both its connections: it owns the one it was given to publish on. */
+  async close(): Promise<void> {
+    await this.subscriber.close();
+    await this.publisher.close();
+  }
+
+  /**
+   * Subscribes once Redis answers: now, or when it first comes up (the node serves meanwhile, like
+   * with a media server that is not up yet). ioredis subscribes again by itself after a reconnection.
+   */
+  private async subscribe(timeoutMs: number): Promise<void> {
+    const client = this.subscriber.client;
+    client.on('message', (channel: string, text: string) => this.receive(channel, text));
+    const subscribe = () =>
+      client.subscribe(NODE_CHANNEL + this.nodeId, EVENTS_CHANNEL).catch((err: unknown) => {
+        this.subscriber.reportFailure(err, 'node bus subscribe');
+      });
+    if (await this.subscriber.ready(timeoutMs)) await subscribe();
+    else client.once('ready', () => void subscribe());
+  }
+
+  private receive(channel: string, text: string): void {
+    let parsed: { from: string; message?: NodeMessage; event?: ClusterEvent };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch (err) {
+      this.logger.warn({ err, channel }, 'unreadable message on the node bus');
+      return;
+    }
+    if (channel === EVENTS_CHANNEL) {
+      if (parsed.from === this.nodeId || !parsed.event) return;
+      for (const handler of this.eventHandlers) handler(parsed.event);
+    } else if (parsed.message) {
+      for (const handler of this.messageHandlers) handler(parsed.from, parsed.message);
+    }
+  }
+
+  private publish(channel: string, text: string): void {
+    this.publisher.client.publish(channel, text).catch((err: unknown) => {
+      this.publisher.reportFailure(err, 'node bus publish');
+    });
+  }
+}

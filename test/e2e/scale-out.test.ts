@@ -1,0 +1,147 @@
+// NET-SCALE: Conclave scaled out — three control-plane nodes on one PostgreSQL and one Redis, two
+// Janus, HAProxy in front, all started by the harness inside the sandbox. Four browsers in one
+// meeting land on different nodes (a test cookie tells the balancer where), meet, see each other's
+// mutes and leaves; then the node owning the meeting is killed and the meeting goes on through the
+// others without anyone clicking.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  completeSetup,
+  createMeeting,
+  joinAsGuest,
+  joinSignedIn,
+  leaveMeeting,
+  selfTile,
+  signIn,
+  tileOf,
+} from './support/app';
+import { TestBrowser } from './support/browser';
+import { assertReceivesAll, muteIndicator, waitForRoster, type InMeeting } from './support/checks';
+import { TestCluster } from './support/cluster';
+import { sleep } from './support/media';
+import { mediaSkipReason } from './support/sandbox';
+
+const skip = mediaSkipReason();
+
+describe('NET-SCALE: one meeting across three control-plane nodes', () => {
+  let cluster: TestCluster;
+  let browser: TestBrowser;
+
+  before(async () => {
+    if (skip) return;
+    cluster = await TestCluster.start({ nodes: 3 });
+    browser = await TestBrowser.launch();
+    await completeSetup(cluster);
+  });
+  after(async () => {
+    await browser?.close();
+    await cluster?.stop();
+  });
+
+  /** Sends this context's requests to one node while it is up (see support/haproxy.ts). */
+  const pinTo = (context: BrowserContext, node: number) =>
+    context.addCookies([{ name: 'conclave_test_node', value: cluster.nodeName(node), url: cluster.url }]);
+
+  test(
+    'NET-SCALE: four browsers on three nodes decode each other; a mute and a leave reach every node; the owner node is killed and the meeting goes on',
+    { skip },
+    async () => {
+      const a = await browser.newParticipant('Ada');
+      await pinTo(a.context, 0);
+      await signIn(a.context, cluster);
+      const meeting = await createMeeting(a.context, cluster, 'Scaled out');
+      const people: InMeeting[] = [
+        { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) },
+      ];
+      for (const [name, node] of [
+        ['Bob', 1],
+        ['Cleo', 2],
+        ['Dan', 1],
+      ] as const) {
+        const p = await browser.newParticipant(name);
+        await pinTo(p.context, node);
+        people.push({ name, page: p.page, id: await joinAsGuest(p.page, meeting.joinUrl, name) });
+      }
+      assert.deepEqual(
+        await Promise.all(cluster.nodes.map((n) => socketsOpen(n.url))),
+        [1, 2, 1],
+        'the signaling sockets are spread over the three nodes as pinned',
+      );
+      await everyoneReceivesEveryone(people);
+
+      // A mute on node 2 reaches node 1 and node 3; so does a leave.
+      const [ada, bob, cleo, dan] = people as [InMeeting, InMeeting, InMeeting, InMeeting];
+      await bob.page.getByRole('button', { name: 'Mute microphone' }).click();
+      for (const watcher of [ada, cleo]) {
+        await muteIndicator(tileOf(watcher.page, bob.id), 'Microphone muted').waitFor({ timeout: 10_000 });
+      }
+      await leaveMeeting(dan.page);
+      const stayed = [ada, bob, cleo];
+      for (const p of stayed)
+        await waitForRoster(
+          p.page,
+          stayed.map((q) => q.id),
+        );
+
+      // The node owning the meeting (Ada, the first in, came through node 1) dies without a word.
+      await cluster.nodes[0]!.kill();
+      // Ada's socket went with it: her client joins again through another node. Bob's and Cleo's
+      // nodes learn that the owner is gone and send them to join again too, on a node that is alive.
+      const again = await Promise.all(stayed.map(async (p) => ({ ...p, id: await newIdOf(p.page, p.id) })));
+      for (const p of again)
+        await waitForRoster(
+          p.page,
+          again.map((q) => q.id),
+          30_000,
+        );
+      const [ada2, bob2, cleo2] = again as [InMeeting, InMeeting, InMeeting];
+      await everyoneReceivesEveryone(again, ['camera']);
+      // Bob's microphone stays muted through it (his client publishes it muted again); the others' play.
+      await everyoneReceivesEveryone([ada2, cleo2], ['microphone']);
+      await assertReceivesAll(bob2, [ada2, cleo2], 30_000, ['microphone']);
+      for (const watcher of [ada2, cleo2]) {
+        await muteIndicator(tileOf(watcher.page, bob2.id), 'Microphone muted').waitFor({ timeout: 10_000 });
+      }
+      const sockets = await Promise.all(cluster.nodes.slice(1).map((n) => socketsOpen(n.url)));
+      assert.equal(sockets[0]! + sockets[1]!, 3, 'the three are connected through the two live nodes');
+    },
+  );
+});
+
+/** Camera frames decoded and microphone packets received from every other participant keep growing. */
+async function everyoneReceivesEveryone(
+  people: readonly InMeeting[],
+  sources: ReadonlyArray<'camera' | 'microphone'> = ['camera', 'microphone'],
+): Promise<void> {
+  await Promise.all(
+    people.map((receiver) =>
+      assertReceivesAll(
+        receiver,
+        people.filter((p) => p !== receiver),
+        30_000,
+        sources,
+      ),
+    ),
+  );
+}
+
+/** Waits until the page is back in the meeting under a participant id other than `old`. */
+async function newIdOf(page: Page, old: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const id = await selfTile(page)
+      .getAttribute('data-participant-id', { timeout: 1_000 })
+      .catch(() => null);
+    if (id && id !== old) return id;
+    if (Date.now() > deadline) throw new Error(`still not back in the meeting (id ${id ?? 'none'})`);
+    await sleep(200);
+  }
+}
+
+/** The node's count of open signaling sockets, from its /metrics. */
+async function socketsOpen(nodeUrl: string): Promise<number> {
+  const text = await (await fetch(`${nodeUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('conclave_signaling_sockets_open '));
+  return Number(line?.split(' ')[1] ?? 'NaN');
+}
