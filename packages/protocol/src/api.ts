@@ -234,7 +234,8 @@ export interface HealthView {
 
 /** GET /api/ready, for load balancers: 200 when every part is ready, 503 naming the part that is not. */
 export interface ReadinessView {
-  status: 'ready' | 'not_ready';
+  /** `draining`: the node is shutting down (SIGTERM) and hands its meetings over; send nothing new. */
+  status: 'ready' | 'not_ready' | 'draining';
   database: 'ready' | 'unavailable';
   media: 'ready' | 'starting' | 'unavailable';
   /** Reported, but not part of readiness: see GET /api/ready in server/src/http/health.ts. */

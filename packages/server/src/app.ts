@@ -66,6 +66,8 @@ export interface AppDeps {
     };
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
+  /** True once the process is shutting down: readiness says `draining` so balancers look elsewhere. */
+  draining?: () => boolean;
   /** Registered last, e.g. routes that only tests use. They inherit the error handler and cookie parsing. */
   plugins?: FastifyPluginAsync[];
 }
@@ -122,8 +124,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rooms &&
     deps.signaling?.cluster &&
     new Cluster({ ...deps.signaling.cluster, rooms, events: services.events, logger: app.log });
+  if (cluster) metrics.observeCluster(() => cluster.activity());
   const live = cluster ?? (rooms ? liveIn(rooms) : NOTHING_LIVE);
-  await app.register(apiRoutes(config, services, media, live), { prefix: '/api' });
+  await app.register(apiRoutes(config, services, media, live, deps.draining), { prefix: '/api' });
   // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).
   const sweep = () =>
     void services.meetings.sweep().catch((err: unknown) => app.log.error({ err }, 'meeting sweep failed'));
@@ -136,6 +139,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => unwatch());
     if (cluster) {
       app.addHook('onReady', async () => cluster.start());
+      // Before the signaling plugin's own preClose ends the rooms here: their participants, told to
+      // join again, must find the meetings free for another node to take.
+      app.addHook('preClose', async () => cluster.drain());
       app.addHook('onClose', async () => cluster.stop());
     }
     await app.register(signalingPlugin, {
@@ -176,11 +182,12 @@ function apiRoutes(
   services: Services,
   media: MediaPlaneLifecycle,
   live: LiveMeetings,
+  draining?: () => boolean,
 ): FastifyPluginAsync {
   const { authenticator, meetings } = services;
   const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
   return async (api) => {
-    await api.register(healthRoutes(services.db, media, services.redis));
+    await api.register(healthRoutes(services.db, media, services.redis, draining));
     await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });

@@ -11,6 +11,12 @@ import { openRedis } from './redis';
 import { createServices } from './services';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * A node of several waits this long after SIGTERM, answering readiness with 503 `draining`, before it
+ * hands its meetings over and closes: the load balancer (deploy/haproxy.cfg checks every second, two
+ * misses) stops sending it new connections, so the clients it lets go reconnect elsewhere.
+ */
+const DRAIN_NOTICE_MS = 2_500;
 /** How long start waits for Redis before serving anyway (limited routes answer 503 until it is up). */
 const REDIS_START_WAIT_MS = 5_000;
 
@@ -46,11 +52,13 @@ async function main(): Promise<void> {
   });
   // With Redis, this process is one control-plane node of several, sharing meetings (NET-SCALE).
   const cluster = redis ? await redisClusterNode(redis, logger, REDIS_START_WAIT_MS) : undefined;
+  let stopping = false;
   const app = await buildApp({
     config,
     services,
     logger,
     media,
+    draining: () => stopping,
     signaling: { media, ...(cluster && { cluster }) },
   });
   try {
@@ -98,16 +106,16 @@ async function main(): Promise<void> {
     });
   }
 
-  let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1); // a second signal means "now"
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, cluster ? 'draining, then shutting down' : 'shutting down');
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     try {
+      if (cluster) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
       await app.close();
       await media.stop();
       await redis?.close();

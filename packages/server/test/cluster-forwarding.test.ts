@@ -80,7 +80,7 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     await database?.close();
   });
 
-  test('NET-SCALE: participants on two nodes see one roster, one media room, and each other’s mutes', async () => {
+  test('NET-SCALE, OPS-OBS: participants on two nodes see one roster, one media room, and each other’s mutes; each node’s metrics say what it owns and forwards', async () => {
     const m = await meeting('Across');
     const owner = await enter(a, bob, m.id);
     assert.equal(nodes.ownerOf(m.id), 'node-a', 'the first join claims the meeting for its node');
@@ -92,6 +92,9 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     await publish(member.s);
     assert.equal(await roomsOf(b), 0, 'node b holds no room of its own');
     assert.equal(await roomsOf(a), 1);
+    assert.equal(await gauge(a, 'conclave_cluster_meetings_owned'), 1);
+    assert.equal(await gauge(a, 'conclave_cluster_participants_forwarded_in'), 1, 'Carol, through node b');
+    assert.equal(await gauge(b, 'conclave_cluster_sockets_forwarded_out'), 1);
     await owner.s.next(
       'participantUpdated',
       (x) => x.participant.id === member.id && x.participant.tracks.length === 2,
@@ -206,8 +209,56 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
   });
 });
 
-async function roomsOf(node: Node): Promise<number> {
+/** A gauge's value in the node's /metrics (OPS-OBS). */
+async function gauge(node: Node, name: string): Promise<number> {
   const res = await node.t.app.inject({ method: 'GET', url: '/metrics' });
-  const line = res.body.split('\n').find((l) => l.startsWith('conclave_meetings_active '));
+  const line = res.body.split('\n').find((l) => l.startsWith(`${name} `));
   return Number(line?.split(' ')[1] ?? 'NaN');
 }
+
+const roomsOf = (node: Node) => gauge(node, 'conclave_meetings_active');
+
+describe('a control-plane node shutting down', { skip }, () => {
+  let database: TestDatabase;
+  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
+  let leaving: Node;
+  let staying: Node;
+  let bob: TestClient;
+  let carol: TestClient;
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    media = await startTestMediaPlane();
+    const nodes = new InProcessNodes();
+    leaving = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('leaving') });
+    staying = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('staying') });
+    const { session } = await setUp(staying.t);
+    [bob, carol] = await signedInUsers(staying.t, database, session.organisation.id, ['Bob', 'Carol']);
+  });
+  after(async () => {
+    await leaving?.stop();
+    await staying?.stop();
+    await media?.stop();
+    await database?.close();
+  });
+
+  test('NET-SCALE: a node shutting down gives its meetings up before ending their rooms, so their participants join again at once through another node', async () => {
+    const res = await bob.post('/api/meetings', { name: 'Handed over' });
+    const m = res.json<MeetingView>();
+    const open = async (node: Node, who: TestClient) => {
+      const s = await node.socketOf(who);
+      return { s, reply: await s.request({ type: 'join', meetingId: m.id }) };
+    };
+    const owner = await open(leaving, bob);
+    assert.equal(owner.reply.type, 'joined', JSON.stringify(owner.reply));
+    const member = await open(staying, carol);
+    assert.equal(member.reply.type, 'joined', JSON.stringify(member.reply));
+
+    const closing = leaving.stop();
+    assert.equal((await member.s.next('disconnected')).reason, 'server_shutdown');
+    // Carol's client joins again right away, through the node that stays: it finds the meeting free.
+    const again = await open(staying, carol);
+    assert.equal(again.reply.type, 'joined', JSON.stringify(again.reply));
+    await closing;
+  });
+});

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { describeWithRedis } from './support/redis';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -90,4 +91,44 @@ test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the s
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+describeWithRedis('a node of several', (redisUrl) => {
+  test('NET-SCALE: on SIGTERM a node of a cluster says it is draining (readiness 503) before it hands over and exits', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'conclave-main-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
+      cwd: join(here, '..', '..', '..'),
+      env: {
+        PATH: process.env.PATH,
+        CONCLAVE_PORT: String(port),
+        CONCLAVE_DATA_DIR: dataDir,
+        CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
+        CONCLAVE_JANUS_BINARY: join(dataDir, 'no-janus'),
+        CONCLAVE_REDIS_URL: redisUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!stdout.includes('Conclave is running')) {
+        if (child.exitCode !== null || Date.now() > deadline) assert.fail(`server did not start:\n${stdout}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(stdout, /control-plane node of a cluster/);
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await fetch(`http://127.0.0.1:${port}/api/ready`);
+      assert.equal(ready.status, 503);
+      assert.equal(((await ready.json()) as { status: string }).status, 'draining');
+      assert.equal(await exited, 0);
+      assert.match(stdout, /draining, then shutting down/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -29,6 +29,8 @@ export interface ClusterOptions {
   callTimeoutMs?: number;
 }
 
+const shuttingDown = () => new AppError(503, 'media_unavailable', 'This server is restarting; try again');
+
 /** Tries at finding a meeting's owner before a join gives up (a claim can change hands meanwhile). */
 const OWNER_TRIES = 4;
 
@@ -51,6 +53,8 @@ export class Cluster implements LiveMeetings {
   private ticking = false;
   /** Re-publishing an event another node told us of: not to be told back. */
   private relaying = false;
+  /** Shutting down: this node takes no meeting any more. */
+  private draining = false;
 
   constructor(private readonly options: ClusterOptions) {
     const { bus, rooms, logger } = options;
@@ -76,13 +80,23 @@ export class Cluster implements LiveMeetings {
     void this.tick();
   }
 
-  /** Stops renewing and gives this node's meetings up, so that the next join anywhere claims them. */
-  async stop(): Promise<void> {
+  /**
+   * Hands this node's meetings over (on SIGTERM, before their rooms here end): gives their leases up,
+   * so the first of their participants to join again, through any other node, claims each one there;
+   * and takes no meeting from now on (forwarded joins are sent to ask again, new ones go elsewhere).
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const claimed = [...this.claimed];
     this.claimed.clear();
     await Promise.allSettled(claimed.map((id) => this.options.leases.release(id)));
+    this.options.logger.info({ meetings: claimed.length }, 'draining: meetings handed over');
+  }
+
+  async stop(): Promise<void> {
+    await this.drain();
     await this.options.bus.close();
   }
 
@@ -113,6 +127,7 @@ export class Cluster implements LiveMeetings {
     try {
       for (let attempt = 1; ; attempt++) {
         const owner = this.claimed.has(id) ? this.nodeId : await this.claim(id);
+        if (this.draining && owner === this.nodeId) throw shuttingDown();
         try {
           if (owner === this.nodeId) {
             this.claimed.add(id);
@@ -136,6 +151,8 @@ export class Cluster implements LiveMeetings {
 
   private async claim(meetingId: string): Promise<string> {
     try {
+      // A draining node asks who owns the meeting rather than claiming it.
+      if (this.draining) return (await this.options.leases.owner(meetingId)) ?? this.nodeId;
       return await this.options.leases.claim(meetingId);
     } catch (err) {
       this.options.logger.error({ err, meetingId }, 'could not find the owner of a meeting');

@@ -15,12 +15,14 @@ import type { RedisConnection } from '../redis';
  * part is not ready. Redis, where configured, is reported but does not decide readiness: every node
  * shares the one Redis, so none would be readier than another, and a load balancer left with no
  * ready node would refuse even what works without Redis (signed-in people joining meetings). Routes
- * that need it answer 503 `unavailable` themselves.
+ * that need it answer 503 `unavailable` themselves. A node that is shutting down answers 503 `draining`
+ * at once, so that the load balancer sends its new connections elsewhere while it hands over.
  */
 export function healthRoutes(
   db: Kysely<Database>,
   media: MediaPlaneLifecycle,
   redis: RedisConnection | null,
+  draining: () => boolean = () => false,
 ): FastifyPluginAsync {
   const parts = async () => {
     const [database, redisState] = await Promise.all([
@@ -39,9 +41,9 @@ export function healthRoutes(
 
     app.get('/ready', async (_request, reply): Promise<ReadinessView> => {
       const state = await parts();
-      const ready = state.database === 'ready' && state.media === 'ready';
+      const ready = state.database === 'ready' && state.media === 'ready' && !draining();
       reply.code(ready ? 200 : 503).header('cache-control', 'no-store');
-      return { status: ready ? 'ready' : 'not_ready', ...state };
+      return { status: draining() ? 'draining' : ready ? 'ready' : 'not_ready', ...state };
     });
   };
 }

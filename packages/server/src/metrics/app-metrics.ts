@@ -196,6 +196,25 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
   meetingMoved(outcome: MoveOutcome): void {
     this.moves.inc({ outcome });
   }
+  /** With several control-plane nodes (NET-SCALE): what this node owns and forwards, read at each scrape. */
+  observeCluster(read: () => { owned: number; hostedSeats: number; remoteSeats: number }): void {
+    this.sampled(
+      'conclave_cluster_meetings_owned',
+      'Meetings whose live state this node holds (their lease)',
+      () => read().owned,
+    );
+    this.sampled(
+      'conclave_cluster_participants_forwarded_in',
+      'Participants of meetings owned here whose signaling sockets are on other nodes',
+      () => read().hostedSeats,
+    );
+    this.sampled(
+      'conclave_cluster_sockets_forwarded_out',
+      'Signaling sockets on this node whose meeting another node owns (their requests are forwarded)',
+      () => read().remoteSeats,
+    );
+  }
+
   observeActive(read: () => ActiveRooms): void {
     this.readActive = read;
   }
