@@ -19,9 +19,15 @@ export interface NodeBus {
  * Who owns each meeting's live state, and which nodes are alive. A claim lasts a few seconds unless
  * renewed; a node that stops renewing (killed, cut off) is dead once its claims run out.
  */
+/** Who owns a meeting after a claim; `tookOverFrom`: the dead node this claim took it from. */
+export interface Claim {
+  owner: string;
+  tookOverFrom?: string;
+}
+
 export interface MeetingLeases {
   /** The meeting's owner now: this node when the meeting was free or its owner dead, else the holder. */
-  claim(meetingId: string): Promise<string>;
+  claim(meetingId: string): Promise<Claim>;
   /**
    * Says this node is alive and renews its claims on `meetingIds`; resolves with those of them it no
    * longer holds (another node took them while this one was silent).
@@ -29,7 +35,7 @@ export interface MeetingLeases {
   renew(meetingIds: readonly string[]): Promise<string[]>;
   /** Gives up a claim, when this node still holds it. */
   release(meetingId: string): Promise<void>;
-  /** Which of these nodes are alive. */
+  /** Which of these nodes are up (alive and listening) just now. */
   alive(nodeIds: readonly string[]): Promise<Set<string>>;
   /** The node owning the meeting, or null when nobody holds it. */
   owner(meetingId: string): Promise<string | null>;

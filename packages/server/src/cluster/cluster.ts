@@ -55,6 +55,8 @@ export class Cluster implements LiveMeetings {
   private relaying = false;
   /** Shutting down: this node takes no meeting any more. */
   private draining = false;
+  /** Nodes found down at the last check: down again at the next one, they are dead. */
+  private readonly silent = new Set<string>();
 
   constructor(private readonly options: ClusterOptions) {
     const { bus, rooms, logger } = options;
@@ -153,7 +155,14 @@ export class Cluster implements LiveMeetings {
     try {
       // A draining node asks who owns the meeting rather than claiming it.
       if (this.draining) return (await this.options.leases.owner(meetingId)) ?? this.nodeId;
-      return await this.options.leases.claim(meetingId);
+      const { owner, tookOverFrom } = await this.options.leases.claim(meetingId);
+      if (tookOverFrom !== undefined) {
+        // Its participants on other nodes need not wait for their nodes to notice the death.
+        this.options.logger.warn({ meetingId, from: tookOverFrom }, 'took a meeting over from a dead node');
+        this.options.bus.broadcast({ kind: 'meetingTakenOver', meetingId, from: tookOverFrom });
+        this.remote.ownerGone(tookOverFrom, meetingId);
+      }
+      return owner;
     } catch (err) {
       this.options.logger.error({ err, meetingId }, 'could not find the owner of a meeting');
       throw new AppError(503, 'media_unavailable', 'Meetings are not available right now; try again shortly');
@@ -186,7 +195,13 @@ export class Cluster implements LiveMeetings {
       if (watched.length === 0) return;
       const alive = await leases.alive(watched);
       for (const node of watched) {
-        if (alive.has(node)) continue;
+        // Twice in a row, a second apart: a subscription that drops for a Redis reconnection is back by then.
+        if (alive.has(node) || !this.silent.has(node)) {
+          if (alive.has(node)) this.silent.delete(node);
+          else this.silent.add(node);
+          continue;
+        }
+        this.silent.delete(node);
         logger.warn({ node }, 'a control-plane node stopped answering; letting its connections go');
         this.remote.ownerGone(node);
         this.hosted.landingGone(node);
@@ -198,21 +213,27 @@ export class Cluster implements LiveMeetings {
     }
   }
 
-  /** Sign-outs and deleted meetings reach the connections and rooms of every node. */
+  /**
+   * Sign-outs and deleted meetings reach the connections and rooms of every node; a takeover reaches
+   * the participants of the meeting wherever they are.
+   */
   private bridgeEvents(): void {
     const { events, bus } = this.options;
-    if (!events) return;
-    events.on('sessionEnded', (sessionId) => {
+    events?.on('sessionEnded', (sessionId) => {
       if (!this.relaying) bus.broadcast({ kind: 'sessionEnded', sessionId });
     });
-    events.on('meetingDeleted', (meetingId) => {
+    events?.on('meetingDeleted', (meetingId) => {
       if (!this.relaying) bus.broadcast({ kind: 'meetingDeleted', meetingId });
     });
     bus.onEvent((event) => {
+      if (event.kind === 'meetingTakenOver') {
+        this.remote.ownerGone(event.from, event.meetingId);
+        return;
+      }
       this.relaying = true;
       try {
-        if (event.kind === 'sessionEnded') events.publish('sessionEnded', event.sessionId);
-        else events.publish('meetingDeleted', event.meetingId);
+        if (event.kind === 'sessionEnded') events?.publish('sessionEnded', event.sessionId);
+        else events?.publish('meetingDeleted', event.meetingId);
       } finally {
         this.relaying = false;
       }

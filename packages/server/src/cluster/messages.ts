@@ -41,4 +41,7 @@ export const isToOwner = (m: NodeMessage): m is ToOwner =>
 
 /** What every node hears: the domain events that end connections wherever they are. */
 export type ClusterEvent =
-  { kind: 'sessionEnded'; sessionId: string } | { kind: 'meetingDeleted'; meetingId: string };
+  | { kind: 'sessionEnded'; sessionId: string }
+  | { kind: 'meetingDeleted'; meetingId: string }
+  /** A node took the meeting over from `from`, which died: its participants elsewhere must rejoin now. */
+  | { kind: 'meetingTakenOver'; meetingId: string; from: string };

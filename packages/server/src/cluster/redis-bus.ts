@@ -3,7 +3,8 @@ import type { RedisConnection } from '../redis';
 import type { NodeBus } from './bus';
 import type { ClusterEvent, NodeMessage } from './messages';
 
-const NODE_CHANNEL = 'conclave:node:';
+/** A node's own channel: what is addressed to it. Its subscriber count says whether the node is up. */
+export const NODE_CHANNEL = 'conclave:node:';
 const EVENTS_CHANNEL = 'conclave:events';
 
 /**

@@ -1,19 +1,40 @@
 import { RedisScript, type RedisConnection } from '../redis';
-import type { MeetingLeases } from './bus';
+import type { Claim, MeetingLeases } from './bus';
+import { NODE_CHANNEL } from './redis-bus';
 
 const MEETING_KEY = 'conclave:meeting-owner:';
 const NODE_KEY = 'conclave:node-alive:';
 
 /**
- * Takes the meeting when it is free or its owner's liveness key has expired (the owner died);
- * otherwise answers the owner. Either way the answer is the owner after the call.
+ * A node is up while its liveness key lasts and it listens on its channel. A process that is killed
+ * loses its Redis connections at once, and with them its subscription: that is seen well before its
+ * key expires.
  */
-const CLAIM = new RedisScript(`
+const IS_UP = `
+local function up(node)
+  if redis.call('EXISTS', ARGV[3] .. node) == 0 then return false end
+  return redis.call('PUBSUB', 'NUMSUB', ARGV[4] .. node)[2] > 0
+end
+`;
+
+/**
+ * Takes the meeting when it is free or its owner is down; otherwise answers the owner. Returns the
+ * owner after the call, and the owner it took the meeting from, if any.
+ */
+const CLAIM = new RedisScript(`${IS_UP}
 redis.call('SET', ARGV[3] .. ARGV[1], '1', 'PX', ARGV[2])
 local owner = redis.call('GET', KEYS[1])
-if owner and owner ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. owner) == 1 then return owner end
+if owner and owner ~= ARGV[1] and up(owner) then return { owner, '' } end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return ARGV[1]
+if owner and owner ~= ARGV[1] then return { ARGV[1], owner } end
+return { ARGV[1], '' }
+`);
+
+/** Which of the nodes in ARGV[5..] are up (1) or not (0). */
+const ALIVE = new RedisScript(`${IS_UP}
+local result = {}
+for i = 5, #ARGV do result[#result + 1] = up(ARGV[i]) and 1 or 0 end
+return result
 `);
 
 /** Renews this node's liveness and those of its claims it still holds; returns the indexes it lost. */
@@ -47,13 +68,13 @@ export class RedisLeases implements MeetingLeases {
     private readonly ttlMs: number,
   ) {}
 
-  async claim(meetingId: string): Promise<string> {
-    const owner = await CLAIM.run(
+  async claim(meetingId: string): Promise<Claim> {
+    const [owner, previous] = (await CLAIM.run(
       this.redis.client,
       [MEETING_KEY + meetingId],
-      [this.nodeId, this.ttlMs, NODE_KEY],
-    );
-    return String(owner);
+      [this.nodeId, this.ttlMs, NODE_KEY, NODE_CHANNEL],
+    )) as [string, string];
+    return { owner, ...(previous && { tookOverFrom: previous }) };
   }
 
   async renew(meetingIds: readonly string[]): Promise<string[]> {
@@ -71,8 +92,12 @@ export class RedisLeases implements MeetingLeases {
 
   async alive(nodeIds: readonly string[]): Promise<Set<string>> {
     if (nodeIds.length === 0) return new Set();
-    const values = await this.redis.client.mget(...nodeIds.map((n) => NODE_KEY + n));
-    return new Set(nodeIds.filter((_, i) => values[i] !== null));
+    const up = (await ALIVE.run(
+      this.redis.client,
+      [],
+      ['', '', NODE_KEY, NODE_CHANNEL, ...nodeIds],
+    )) as number[];
+    return new Set(nodeIds.filter((_, i) => up[i] === 1));
   }
 
   async owner(meetingId: string): Promise<string | null> {

@@ -36,7 +36,9 @@ export class RemoteSeats {
     { identityKey, regionRtts }: JoinExtras,
   ): Promise<Seat> {
     const id = newId(Date.now());
-    const seat = new RemoteSeat(id, owner, sink, this.bus, this.callTimeoutMs, () => this.seats.delete(id));
+    const seat = new RemoteSeat(id, owner, meeting.id, sink, this.bus, this.callTimeoutMs, () =>
+      this.seats.delete(id),
+    );
     this.seats.set(id, seat);
     await seat.call(0, {
       kind: 'enter',
@@ -61,9 +63,11 @@ export class RemoteSeats {
     return new Set([...this.seats.values()].map((s) => s.owner));
   }
 
-  /** `node` died: its meetings' participants here are let go, and their clients join again. */
-  ownerGone(node: string): void {
-    for (const seat of [...this.seats.values()]) if (seat.owner === node) seat.lost();
+  /** `node` died: its meetings' participants here (of one meeting, if named) are let go, and join again. */
+  ownerGone(node: string, meetingId?: string): void {
+    for (const seat of [...this.seats.values()]) {
+      if (seat.owner === node && (meetingId === undefined || seat.meetingId === meetingId)) seat.lost();
+    }
   }
 
   get size(): number {
@@ -85,6 +89,7 @@ class RemoteSeat implements Seat {
   constructor(
     readonly id: string,
     readonly owner: string,
+    readonly meetingId: string,
     private readonly sink: SeatSink,
     private readonly bus: NodeBus,
     private readonly callTimeoutMs: number,

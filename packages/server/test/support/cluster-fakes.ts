@@ -63,9 +63,9 @@ export class InProcessNodes {
     return {
       claim: async (meetingId) => {
         const owner = this.owners.get(meetingId);
-        if (owner !== undefined && owner !== nodeId && live(owner)) return owner;
+        if (owner !== undefined && owner !== nodeId && live(owner)) return { owner };
         this.owners.set(meetingId, nodeId);
-        return nodeId;
+        return { owner: nodeId, ...(owner !== undefined && owner !== nodeId && { tookOverFrom: owner }) };
       },
       renew: async (meetingIds) => meetingIds.filter((id) => this.owners.get(id) !== nodeId),
       release: async (meetingId) => {
