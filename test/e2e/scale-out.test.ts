@@ -2,7 +2,8 @@
 // Janus, HAProxy in front, all started by the harness inside the sandbox. Four browsers in one
 // meeting land on different nodes (a test cookie tells the balancer where), meet, see each other's
 // mutes and leaves; then the node owning the meeting is killed and the meeting goes on through the
-// others without anyone clicking.
+// others without anyone clicking. An end-to-end encrypted meeting works across nodes too, and a node
+// that gets SIGTERM hands its meeting over.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -105,6 +106,58 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
       }
       const sockets = await Promise.all(cluster.nodes.slice(1).map((n) => socketsOpen(n.url)));
       assert.equal(sockets[0]! + sockets[1]!, 3, 'the three are connected through the two live nodes');
+      await Promise.all(people.map((p) => p.page.context().close()));
+    },
+  );
+
+  test(
+    'NET-SCALE: an end-to-end encrypted meeting works across nodes: the MLS delivery runs on the owner, both decrypt each other',
+    { skip },
+    async () => {
+      const live = cluster.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.running);
+      const [first, second] = live as [(typeof live)[0], (typeof live)[0]];
+      const a = await browser.newParticipant('Ada');
+      await pinTo(a.context, first.i);
+      await signIn(a.context, cluster);
+      const meeting = await createMeeting(a.context, cluster, 'Encrypted across nodes', { e2ee: true });
+      const ada: InMeeting = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
+      const b = await browser.newParticipant('Bob');
+      await pinTo(b.context, second.i);
+      const bob: InMeeting = {
+        name: 'Bob',
+        page: b.page,
+        id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob'),
+      };
+      assert.equal(await socketsOpen(second.n.url), 1, 'Bob is connected through the other node');
+      // Decoded frames are decrypted frames: a frame that fails to decrypt is never decoded.
+      await everyoneReceivesEveryone([ada, bob]);
+      await Promise.all([a.context.close(), b.context.close()]);
+    },
+  );
+
+  test(
+    'NET-SCALE: a node drains on SIGTERM: its meeting is handed over and everyone is back through the other node',
+    { skip },
+    async () => {
+      const live = cluster.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.running);
+      const [leaving, staying] = live as [(typeof live)[0], (typeof live)[0]];
+      const people: InMeeting[] = [];
+      const a = await browser.newParticipant('Ada');
+      await pinTo(a.context, leaving.i);
+      await signIn(a.context, cluster);
+      const meeting = await createMeeting(a.context, cluster, 'Drained');
+      people.push({ name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) });
+      const b = await browser.newParticipant('Bob');
+      await pinTo(b.context, staying.i);
+      people.push({ name: 'Bob', page: b.page, id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob') });
+      await everyoneReceivesEveryone(people);
+
+      const stopped = leaving.n.stop(); // SIGTERM
+      const again = await Promise.all(people.map(async (p) => ({ ...p, id: await newIdOf(p.page, p.id) })));
+      await everyoneReceivesEveryone(again);
+      await stopped;
+      assert.equal(await socketsOpen(staying.n.url), 2, 'both are connected through the node that stays');
+      await Promise.all([a.context.close(), b.context.close()]);
     },
   );
 });
