@@ -6,7 +6,7 @@
 // that gets SIGTERM hands its meeting over.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   completeSetup,
   createMeeting,
@@ -40,29 +40,46 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
     await cluster?.stop();
   });
 
-  /** Sends this context's requests to one node while it is up (see support/haproxy.ts). */
-  const pinTo = (context: BrowserContext, node: number) =>
-    context.addCookies([{ name: 'conclave_test_node', value: cluster.nodeName(node), url: cluster.url }]);
+  /** A browser whose requests go to one node while it is up (see support/haproxy.ts). */
+  const through = async (name: string, node: number) => {
+    const p = await browser.newParticipant(name);
+    await p.context.addCookies([
+      { name: 'conclave_test_node', value: cluster.nodeName(node), url: cluster.url },
+    ]);
+    return p;
+  };
+  /** Ada, signed in through `node`, makes a meeting and is its first participant. */
+  const adaHosts = async (node: number, name: string, options: { e2ee?: boolean } = {}) => {
+    const a = await through('Ada', node);
+    await signIn(a.context, cluster);
+    const meeting = await createMeeting(a.context, cluster, name, options);
+    const ada: InMeeting = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
+    return { ada, joinUrl: meeting.joinUrl };
+  };
+  /** The nodes still running (earlier tests kill and stop some), with their index. */
+  const liveNodes = () => {
+    const live = cluster.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.running);
+    if (live.length < 2) throw new Error('fewer than two nodes left');
+    return live as [(typeof live)[0], (typeof live)[0], ...typeof live];
+  };
+  /** A guest joins through `node`. */
+  const guest = async (name: string, node: number, joinUrl: string): Promise<InMeeting> => {
+    const p = await through(name, node);
+    return { name, page: p.page, id: await joinAsGuest(p.page, joinUrl, name) };
+  };
 
   test(
     'NET-SCALE: four browsers on three nodes decode each other; a mute and a leave reach every node; the owner node is killed and the meeting goes on',
     { skip },
     async () => {
-      const a = await browser.newParticipant('Ada');
-      await pinTo(a.context, 0);
-      await signIn(a.context, cluster);
-      const meeting = await createMeeting(a.context, cluster, 'Scaled out');
-      const people: InMeeting[] = [
-        { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) },
-      ];
+      const { ada: host, joinUrl } = await adaHosts(0, 'Scaled out');
+      const people: InMeeting[] = [host];
       for (const [name, node] of [
         ['Bob', 1],
         ['Cleo', 2],
         ['Dan', 1],
       ] as const) {
-        const p = await browser.newParticipant(name);
-        await pinTo(p.context, node);
-        people.push({ name, page: p.page, id: await joinAsGuest(p.page, meeting.joinUrl, name) });
+        people.push(await guest(name, node, joinUrl));
       }
       assert.deepEqual(
         await Promise.all(cluster.nodes.map((n) => socketsOpen(n.url))),
@@ -106,7 +123,7 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
       }
       const sockets = await Promise.all(cluster.nodes.slice(1).map((n) => socketsOpen(n.url)));
       assert.equal(sockets[0]! + sockets[1]!, 3, 'the three are connected through the two live nodes');
-      await Promise.all(people.map((p) => p.page.context().close()));
+      await closeAll(people);
     },
   );
 
@@ -114,24 +131,13 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
     'NET-SCALE: an end-to-end encrypted meeting works across nodes: the MLS delivery runs on the owner, both decrypt each other',
     { skip },
     async () => {
-      const live = cluster.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.running);
-      const [first, second] = live as [(typeof live)[0], (typeof live)[0]];
-      const a = await browser.newParticipant('Ada');
-      await pinTo(a.context, first.i);
-      await signIn(a.context, cluster);
-      const meeting = await createMeeting(a.context, cluster, 'Encrypted across nodes', { e2ee: true });
-      const ada: InMeeting = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
-      const b = await browser.newParticipant('Bob');
-      await pinTo(b.context, second.i);
-      const bob: InMeeting = {
-        name: 'Bob',
-        page: b.page,
-        id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob'),
-      };
+      const [first, second] = liveNodes();
+      const { ada, joinUrl } = await adaHosts(first.i, 'Encrypted across nodes', { e2ee: true });
+      const bob = await guest('Bob', second.i, joinUrl);
       assert.equal(await socketsOpen(second.n.url), 1, 'Bob is connected through the other node');
       // Decoded frames are decrypted frames: a frame that fails to decrypt is never decoded.
       await everyoneReceivesEveryone([ada, bob]);
-      await Promise.all([a.context.close(), b.context.close()]);
+      await closeAll([ada, bob]);
     },
   );
 
@@ -139,17 +145,9 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
     'NET-SCALE: a node drains on SIGTERM: its meeting is handed over and everyone is back through the other node',
     { skip },
     async () => {
-      const live = cluster.nodes.map((n, i) => ({ n, i })).filter(({ n }) => n.running);
-      const [leaving, staying] = live as [(typeof live)[0], (typeof live)[0]];
-      const people: InMeeting[] = [];
-      const a = await browser.newParticipant('Ada');
-      await pinTo(a.context, leaving.i);
-      await signIn(a.context, cluster);
-      const meeting = await createMeeting(a.context, cluster, 'Drained');
-      people.push({ name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) });
-      const b = await browser.newParticipant('Bob');
-      await pinTo(b.context, staying.i);
-      people.push({ name: 'Bob', page: b.page, id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob') });
+      const [leaving, staying] = liveNodes();
+      const { ada, joinUrl } = await adaHosts(leaving.i, 'Drained');
+      const people = [ada, await guest('Bob', staying.i, joinUrl)];
       await everyoneReceivesEveryone(people);
 
       const stopped = leaving.n.stop(); // SIGTERM
@@ -157,10 +155,12 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
       await everyoneReceivesEveryone(again);
       await stopped;
       assert.equal(await socketsOpen(staying.n.url), 2, 'both are connected through the node that stays');
-      await Promise.all([a.context.close(), b.context.close()]);
+      await closeAll(people);
     },
   );
 });
+
+const closeAll = (people: readonly InMeeting[]) => Promise.all(people.map((p) => p.page.context().close()));
 
 /** Camera frames decoded and microphone packets received from every other participant keep growing. */
 async function everyoneReceivesEveryone(

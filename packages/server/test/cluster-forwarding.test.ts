@@ -5,9 +5,9 @@ import { setUp, signedInUsers, type TestClient } from './support/app';
 import { InProcessNodes } from './support/cluster-fakes';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
-import { syntheticPublishOffer } from './media-support/sdp';
+import { publishSynthetic } from './media-support/sdp';
 import { startAppWithSignaling } from './media-support/signaling-app';
-import { startTestMediaPlane, type SignalClient } from './media-support/signaling-harness';
+import { startTestMediaPlane } from './media-support/signaling-harness';
 
 const skip = janusUnavailableReason() ?? false;
 
@@ -51,17 +51,6 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     const frame = joined(reply);
     return { s, id: frame.participantId, roster: frame.participants };
   };
-  const publish = async (s: SignalClient) => {
-    const reply = await s.request({
-      type: 'publish',
-      sdp: syntheticPublishOffer(),
-      tracks: [
-        { mid: '0', source: 'microphone' },
-        { mid: '1', source: 'camera' },
-      ],
-    });
-    assert.equal(reply.type, 'publishAnswer', JSON.stringify(reply));
-  };
 
   before(async () => {
     database = await createTestDatabase('sqlite');
@@ -89,7 +78,7 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     await owner.s.next('participantJoined', (x) => x.participant.id === member.id);
 
     // Carol's publish travels to the owner, which asks the one Janus room; the answer comes back.
-    await publish(member.s);
+    await publishSynthetic(member.s);
     assert.equal(await roomsOf(b), 0, 'node b holds no room of its own');
     assert.equal(await roomsOf(a), 1);
     assert.equal(await gauge(a, 'conclave_cluster_meetings_owned'), 1);

@@ -22,33 +22,42 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The real server process, from source, with only the given environment (and PATH). */
+function spawnMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
+    cwd: join(here, '..', '..', '..'),
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (out.stdout += d));
+  child.stderr.on('data', (d) => (out.stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  /** Resolves once stdout holds `text`; fails if the process exits or a minute passes first. */
+  const printed = async (text: string) => {
+    const deadline = Date.now() + 60_000;
+    while (!out.stdout.includes(text)) {
+      if (child.exitCode !== null || Date.now() > deadline)
+        assert.fail(`server did not start:\n${out.stdout}\n${out.stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, out, exited, printed };
+}
+
 test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the setup hint, and stops on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-main-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
-    cwd: join(here, '..', '..', '..'),
-    env: {
-      PATH: process.env.PATH,
-      CONCLAVE_PORT: String(port),
-      CONCLAVE_DATA_DIR: join(dataDir, 'nested', 'data'),
-      CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
-      // This test is about the process, not media: without a Janus binary the media plane cannot start.
-      CONCLAVE_JANUS_BINARY: join(dataDir, 'no-janus'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, out, exited, printed } = spawnMain({
+    CONCLAVE_PORT: String(port),
+    CONCLAVE_DATA_DIR: join(dataDir, 'nested', 'data'),
+    CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
+    // This test is about the process, not media: without a Janus binary the media plane cannot start.
+    CONCLAVE_JANUS_BINARY: join(dataDir, 'no-janus'),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    const deadline = Date.now() + 60_000;
-    while (!stdout.includes('First-run setup')) {
-      if (child.exitCode !== null || Date.now() > deadline)
-        assert.fail(`server did not start:\n${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await printed('First-run setup');
+    const { stdout } = out;
     const lines = stdout
       .trim()
       .split('\n')
@@ -85,8 +94,8 @@ test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the s
     assert.deepEqual(await setup.json(), { needed: true });
 
     child.kill('SIGTERM');
-    assert.equal(await exited, 0, stderr);
-    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(await exited, 0, out.stderr);
+    assert.doesNotMatch(out.stderr, /\n\s+at /, 'no stack trace');
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -97,35 +106,23 @@ describeWithRedis('a node of several', (redisUrl) => {
   test('NET-SCALE: on SIGTERM a node of a cluster says it is draining (readiness 503) before it hands over and exits', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'conclave-main-'));
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
-      cwd: join(here, '..', '..', '..'),
-      env: {
-        PATH: process.env.PATH,
-        CONCLAVE_PORT: String(port),
-        CONCLAVE_DATA_DIR: dataDir,
-        CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
-        CONCLAVE_JANUS_BINARY: join(dataDir, 'no-janus'),
-        CONCLAVE_REDIS_URL: redisUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, out, exited, printed } = spawnMain({
+      CONCLAVE_PORT: String(port),
+      CONCLAVE_DATA_DIR: dataDir,
+      CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
+      CONCLAVE_JANUS_BINARY: join(dataDir, 'no-janus'),
+      CONCLAVE_REDIS_URL: redisUrl,
     });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 60_000;
-      while (!stdout.includes('Conclave is running')) {
-        if (child.exitCode !== null || Date.now() > deadline) assert.fail(`server did not start:\n${stdout}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.match(stdout, /control-plane node of a cluster/);
+      await printed('Conclave is running');
+      assert.match(out.stdout, /control-plane node of a cluster/);
       child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
       const ready = await fetch(`http://127.0.0.1:${port}/api/ready`);
       assert.equal(ready.status, 503);
       assert.equal(((await ready.json()) as { status: string }).status, 'draining');
       assert.equal(await exited, 0);
-      assert.match(stdout, /draining, then shutting down/);
+      assert.match(out.stdout, /draining, then shutting down/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import type { MeetingView, ParticipantInfo, ServerMessage, ServerMessageOf } fro
 import { setUp, signedInUsers, type TestClient } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
-import { syntheticPublishOffer } from './media-support/sdp';
+import { publishSynthetic } from './media-support/sdp';
 import { startAppWithSignaling } from './media-support/signaling-app';
 import type { SignalClient } from './media-support/signaling-harness';
 
@@ -43,18 +43,7 @@ describe('moderating a meeting', { skip }, () => {
     assert.equal(reply.type, 'joined', JSON.stringify(reply));
     return { s, id: reply.participantId };
   };
-  /** Publishes a microphone and a camera (synthetic offer: Janus answers, no media flows). */
-  const publish = async (p: Joined) => {
-    const reply = await p.s.request({
-      type: 'publish',
-      sdp: syntheticPublishOffer(),
-      tracks: [
-        { mid: '0', source: 'microphone' },
-        { mid: '1', source: 'camera' },
-      ],
-    });
-    assert.equal(reply.type, 'publishAnswer', JSON.stringify(reply));
-  };
+  const publish = (p: Joined) => publishSynthetic(p.s);
   const update = (watcher: Joined, of: Joined, match: (p: ParticipantInfo) => boolean) =>
     watcher.s.next('participantUpdated', (m) => m.participant.id === of.id && match(m.participant));
   const meeting = async (name: string) => (await bob.post('/api/meetings', { name })).json<MeetingView>();

@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { SignalClient } from './signaling-harness';
 
 /**
  * A sendonly offer shaped like a browser's (Opus on mid 0, VP8 on mid 1), enough for Janus to
@@ -50,4 +52,17 @@ export function syntheticPublishOffer(options: { audioMid?: string; videoMid?: s
     'a=ssrc:2222 cname:test',
     '',
   ].join('\r\n');
+}
+
+/** Publishes a microphone and a camera on a synthetic offer: Janus answers, no media flows. */
+export async function publishSynthetic(client: SignalClient): Promise<void> {
+  const reply = await client.request({
+    type: 'publish',
+    sdp: syntheticPublishOffer(),
+    tracks: [
+      { mid: '0', source: 'microphone' },
+      { mid: '1', source: 'camera' },
+    ],
+  });
+  assert.equal(reply.type, 'publishAnswer', JSON.stringify(reply));
 }
