@@ -7,6 +7,7 @@ import {
 } from '../../../packages/server/src/media/janus-config';
 import { startThrowawayPostgres } from '../../../scripts/lib/postgres.mjs';
 import { startThrowawayRedis } from '../../../scripts/lib/redis.mjs';
+import type { Participant, TestBrowser } from './browser';
 import { TestLoadBalancer } from './haproxy';
 import { freePort } from './ports';
 import { TestServer } from './server';
@@ -83,7 +84,17 @@ export class TestCluster {
     readonly balancer: TestLoadBalancer,
     readonly janus: ExternalJanus[],
     private readonly stores: Array<{ stop(): Promise<void> }>,
+    /** What every node is started with. */
+    private readonly env: Record<string, string>,
   ) {}
+
+  /** Starts node `index` again (killing it first if it still runs), on its port, as a new node. */
+  async restart(index: number): Promise<void> {
+    const old = this.nodes[index]!;
+    if (old.running) await old.kill();
+    await old.stop();
+    this.nodes[index] = await TestServer.start({ port: old.port, env: this.env });
+  }
 
   get url(): string {
     return this.balancer.url;
@@ -92,6 +103,16 @@ export class TestCluster {
   /** The node names the balancer knows (`node1`…), in `nodes` order. */
   nodeName(index: number): string {
     return `node${index + 1}`;
+  }
+
+  /**
+   * A browser participant whose requests the balancer sends to node `index` while that node is up (a
+   * cookie only the test configuration reads, see haproxy.ts), and to another one when it is not.
+   */
+  async participantThrough(browser: TestBrowser, name: string, index: number): Promise<Participant> {
+    const p = await browser.newParticipant(name);
+    await p.context.addCookies([{ name: 'conclave_test_node', value: this.nodeName(index), url: this.url }]);
+    return p;
   }
 
   /**
@@ -130,7 +151,7 @@ export class TestCluster {
         ports.map((port, i) => ({ name: `node${i + 1}`, port })),
         Number(new URL(publicUrl).port),
       );
-      return new TestCluster(nodes, balancer, janus, stores);
+      return new TestCluster(nodes, balancer, janus, stores, env);
     } catch (err) {
       await Promise.allSettled(nodes.map((n) => n.stop()));
       await Promise.allSettled(janus.map((j) => j.stop()));
