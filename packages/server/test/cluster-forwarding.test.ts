@@ -207,6 +207,56 @@ async function gauge(node: Node, name: string): Promise<number> {
 
 const roomsOf = (node: Node) => gauge(node, 'conclave_meetings_active');
 
+describe('an owner that stops listening', { skip }, () => {
+  let database: TestDatabase;
+  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
+  let nodes: InProcessNodes;
+  let dying: Node;
+  let staying: Node;
+  let bob: TestClient;
+  let carol: TestClient;
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    media = await startTestMediaPlane();
+    nodes = new InProcessNodes();
+    // Checks a minute apart: whatever happens sooner is not the periodic liveness check.
+    dying = await startAppWithSignaling(database, {
+      media: media.media,
+      cluster: nodes.node('dying', 60_000),
+    });
+    staying = await startAppWithSignaling(database, {
+      media: media.media,
+      cluster: nodes.node('staying', 60_000),
+    });
+    const { session } = await setUp(staying.t);
+    [bob, carol] = await signedInUsers(staying.t, database, session.organisation.id, ['Bob', 'Carol']);
+  });
+  after(async () => {
+    await dying?.stop();
+    await staying?.stop();
+    await media?.stop();
+    await database?.close();
+  });
+
+  test('NET-SCALE: a request that reaches no owner tells its participant to join again at once, and the join takes the meeting over', async () => {
+    const m = (await bob.post('/api/meetings', { name: 'Nobody listens' })).json<MeetingView>();
+    const open = async (node: Node, who: TestClient) => {
+      const s = await node.socketOf(who);
+      return { s, reply: await s.request({ type: 'join', meetingId: m.id }) };
+    };
+    assert.equal((await open(dying, bob)).reply.type, 'joined');
+    const member = await open(staying, carol);
+    assert.equal(member.reply.type, 'joined');
+    nodes.kill('dying');
+    member.s.send({ type: 'setMute', rid: 'lost', source: 'microphone', muted: true });
+    assert.equal((await member.s.next('disconnected', () => true, 1_000)).reason, 'server_shutdown');
+    const again = await open(staying, carol);
+    assert.equal(again.reply.type, 'joined', JSON.stringify(again.reply));
+    assert.equal(nodes.ownerOf(m.id), 'staying');
+  });
+});
+
 describe('a control-plane node shutting down', { skip }, () => {
   let database: TestDatabase;
   let media: Awaited<ReturnType<typeof startTestMediaPlane>>;

@@ -12,6 +12,8 @@ export interface NodeBus {
   broadcast(event: ClusterEvent): void;
   onMessage(handler: (from: string, message: NodeMessage) => void): void;
   onEvent(handler: (event: ClusterEvent) => void): void;
+  /** A message sent to `node` reached nobody: that node is not listening (dead, or cut off from Redis). */
+  onUnreachable(handler: (node: string) => void): void;
   close(): Promise<void>;
 }
 

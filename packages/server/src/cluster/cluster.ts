@@ -68,6 +68,10 @@ export class Cluster implements LiveMeetings {
       if (isToOwner(message)) this.hosted.receive(from, message);
       else this.remote.receive(from, message);
     });
+    // An owner nobody hears is as good as dead to its participants here: they rejoin, and their join
+    // claims the meeting if it is. (Seats hosted for a landing node wait for the liveness check: a
+    // frame lost to it cannot be taken back, but its participants still have their sockets.)
+    bus.onUnreachable((node) => this.remote.ownerGone(node));
     this.bridgeEvents();
   }
 

@@ -48,7 +48,14 @@ export class HostedSeats {
       return;
     }
     const seat = hosted.seat;
-    if (!seat) return;
+    if (!seat) {
+      // Requests follow the join's answer, which follows the seat: this would be a landing node's bug.
+      this.reply(from, message.seat, message.call, {
+        ok: false,
+        error: { code: 'not_joined', message: 'Join a meeting first' },
+      });
+      return;
+    }
     seat.request(message.message).then(
       (value) =>
         this.reply(from, message.seat, message.call, { ok: true, ...(value !== undefined && { value }) }),

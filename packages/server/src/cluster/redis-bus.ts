@@ -15,6 +15,7 @@ const EVENTS_CHANNEL = 'conclave:events';
 export class RedisBus implements NodeBus {
   private readonly messageHandlers: Array<(from: string, m: NodeMessage) => void> = [];
   private readonly eventHandlers: Array<(e: ClusterEvent) => void> = [];
+  private readonly unreachableHandlers: Array<(node: string) => void> = [];
   private readonly subscriber: RedisConnection;
 
   private constructor(
@@ -38,11 +39,16 @@ export class RedisBus implements NodeBus {
   }
 
   send(to: string, message: NodeMessage): void {
-    this.publish(NODE_CHANNEL + to, JSON.stringify({ from: this.nodeId, message }));
+    this.publish(NODE_CHANNEL + to, JSON.stringify({ from: this.nodeId, message })).then(
+      (receivers) => {
+        if (receivers === 0) for (const handler of this.unreachableHandlers) handler(to);
+      },
+      () => undefined,
+    );
   }
 
   broadcast(event: ClusterEvent): void {
-    this.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.nodeId, event }));
+    void this.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.nodeId, event })).catch(() => undefined);
   }
 
   onMessage(handler: (from: string, message: NodeMessage) => void): void {
@@ -51,6 +57,10 @@ export class RedisBus implements NodeBus {
 
   onEvent(handler: (event: ClusterEvent) => void): void {
     this.eventHandlers.push(handler);
+  }
+
+  onUnreachable(handler: (node: string) => void): void {
+    this.unreachableHandlers.push(handler);
   }
 
   /** Closes both its connections: it owns the one it was given to publish on. */
@@ -90,9 +100,13 @@ export class RedisBus implements NodeBus {
     }
   }
 
-  private publish(channel: string, text: string): void {
-    this.publisher.client.publish(channel, text).catch((err: unknown) => {
+  /** Resolves with how many subscribers received it; a failure is reported, then rethrown. */
+  private async publish(channel: string, text: string): Promise<number> {
+    try {
+      return await this.publisher.client.publish(channel, text);
+    } catch (err) {
       this.publisher.reportFailure(err, 'node bus publish');
-    });
+      throw err;
+    }
   }
 }

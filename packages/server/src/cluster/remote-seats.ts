@@ -85,6 +85,7 @@ class RemoteSeat implements Seat {
   private calls = 0;
   private readonly pending = new Map<number, PendingCall>();
   private closed = false;
+  private ownerLost = false;
 
   constructor(
     readonly id: string,
@@ -112,13 +113,13 @@ class RemoteSeat implements Seat {
       this.pending.set(call, { resolve, reject, timer });
       this.bus.send(this.owner, message);
     }).then(
-      (value) => {
-        if (call === 0 && this.closed) throw new NotOwnerError('The seat closed while entering');
-        return value as string | undefined;
-      },
+      (value) => value as string | undefined,
       (err: unknown) => {
-        if (call === 0) this.close();
-        throw err;
+        if (call !== 0) throw err;
+        const ownerDied = this.ownerLost;
+        this.close();
+        // The owner died while seating us: whoever takes the meeting over can seat us at once.
+        throw ownerDied ? new NotOwnerError('The owner went away during the join') : err;
       },
     );
   }
@@ -148,6 +149,7 @@ class RemoteSeat implements Seat {
   /** The owner died: pending calls fail and the client is told to join again. */
   lost(): void {
     if (this.closed) return;
+    this.ownerLost = true;
     this.close();
     this.sink.end('server_shutdown', OWNER_LOST);
   }

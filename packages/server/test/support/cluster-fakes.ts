@@ -8,11 +8,13 @@ import type { ClusterEvent, MeetingLeases, NodeBus, NodeMessage } from '../../sr
 export class InProcessNodes {
   private readonly messageHandlers = new Map<string, Array<(from: string, m: NodeMessage) => void>>();
   private readonly eventHandlers = new Map<string, Array<(e: ClusterEvent) => void>>();
+  private readonly unreachableHandlers = new Map<string, Array<(node: string) => void>>();
   private readonly owners = new Map<string, string>();
   private readonly dead = new Set<string>();
 
-  node(nodeId: string): { bus: NodeBus; leases: MeetingLeases; tickMs: number } {
-    return { bus: this.bus(nodeId), leases: this.leases(nodeId), tickMs: 50 };
+  /** A node's bus and leases; it checks its leases and peers every `tickMs`. */
+  node(nodeId: string, tickMs = 50): { bus: NodeBus; leases: MeetingLeases; tickMs: number } {
+    return { bus: this.bus(nodeId), leases: this.leases(nodeId), tickMs };
   }
 
   kill(nodeId: string): void {
@@ -32,6 +34,7 @@ export class InProcessNodes {
     const handlers = this.messageHandlers;
     this.messageHandlers.set(nodeId, []);
     this.eventHandlers.set(nodeId, []);
+    this.unreachableHandlers.set(nodeId, []);
     const deliver = (to: string, run: () => void) => {
       if (this.dead.has(nodeId) || this.dead.has(to)) return;
       setImmediate(() => {
@@ -42,6 +45,9 @@ export class InProcessNodes {
       nodeId,
       send: (to, message) => {
         const copy = structuredClone(message);
+        if (this.dead.has(to) && !this.dead.has(nodeId)) {
+          setImmediate(() => this.unreachableHandlers.get(nodeId)?.forEach((h) => h(to)));
+        }
         deliver(to, () => handlers.get(to)?.forEach((h) => h(nodeId, copy)));
       },
       broadcast: (event) => {
@@ -51,6 +57,7 @@ export class InProcessNodes {
       },
       onMessage: (handler) => void handlers.get(nodeId)?.push(handler),
       onEvent: (handler) => void this.eventHandlers.get(nodeId)?.push(handler),
+      onUnreachable: (handler) => void this.unreachableHandlers.get(nodeId)?.push(handler),
       close: async () => {
         handlers.delete(nodeId);
         this.eventHandlers.delete(nodeId);
