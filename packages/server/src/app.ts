@@ -27,7 +27,7 @@ import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
 import { e2eeRoomContext } from './e2ee';
 import { probeOrigins, regionRoutes } from './regions';
-import { RoomRegistry } from './rooms';
+import { RoomRegistry, type MeetingMemories } from './rooms';
 import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
@@ -62,7 +62,7 @@ export interface AppDeps {
        * With several control-plane nodes (NET-SCALE): how this node reaches the others and learns
        * who owns which meeting. Without it, this process holds every meeting itself.
        */
-      cluster?: { bus: NodeBus; leases: MeetingLeases; tickMs?: number };
+      cluster?: { bus: NodeBus; leases: MeetingLeases; memories: MeetingMemories; tickMs?: number };
     };
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
@@ -119,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
         lifecycle: services.meetings,
         ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
+        ...(deps.signaling.cluster && { memories: deps.signaling.cluster.memories }),
       }));
   const cluster =
     rooms &&

@@ -179,6 +179,44 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     member.s.ws.terminate();
   });
 
+  test('NET-SCALE, MEET-MOD-REMOVE, MEET-MOD-MUTE: a meeting taken over after its owner node died remembers who was removed, promoted and muted by a moderator', async () => {
+    const m = await meeting('Remembers');
+    const [dora] = await signedInUsers(a.t, database, organisationId, ['Dora']);
+    const owner = await enter(b, bob, m.id);
+    const member = await enter(a, carol, m.id);
+    const promoted = await enter(a, dora, m.id);
+    const gina = await enter(a, { name: 'Gina' }, m.id);
+    assert.equal(nodes.ownerOf(m.id), 'node-b');
+    const ack = async (message: Record<string, unknown> & { type: string }) =>
+      assert.equal((await owner.s.request(message)).type, 'ack');
+    await ack({ type: 'setModerator', participantId: promoted.id, moderator: true });
+    await ack({
+      type: 'muteParticipants',
+      participantIds: [member.id],
+      source: 'microphone',
+      allowUnmute: false,
+    });
+    await ack({ type: 'removeParticipants', participantIds: [gina.id] });
+
+    nodes.kill('node-b');
+    await member.s.next('disconnected');
+    await promoted.s.next('disconnected');
+    // Everyone joins again through node a, which takes the meeting over with what node b's room decided.
+    const carolAgain = await join(a, carol, m.id);
+    const reminder = await carolAgain.s.next('mutedByModerator');
+    assert.deepEqual(
+      [reminder.source, reminder.canUnmute],
+      ['microphone', false],
+      'still muted by the moderator',
+    );
+    const doraAgain = await enter(a, dora, m.id);
+    assert.equal(doraAgain.roster.find((p) => p.id === doraAgain.id)?.moderator, true, 'still a moderator');
+    const newGuest = await join(a, { name: 'Gus' }, m.id);
+    assert.equal(newGuest.reply.type, 'waiting', 'a guest was removed: every guest now waits');
+    for (const s of [owner.s, carolAgain.s, doraAgain.s, newGuest.s, gina.s]) s.ws.terminate();
+    nodes.revive('node-b');
+  });
+
   test('NET-SCALE: when the owning node dies, its meeting’s participants elsewhere join again and a live node takes it over', async () => {
     const m = await meeting('Owner dies');
     const first = await enter(b, carol, m.id);

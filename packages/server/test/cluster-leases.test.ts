@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { pino } from 'pino';
 import { RedisBus } from '../src/cluster/redis-bus';
 import { RedisLeases } from '../src/cluster/redis-leases';
+import { RedisMeetingMemories } from '../src/cluster/redis-memories';
 import type { RedisConnection } from '../src/redis';
 import { connectTestRedis, describeWithRedis } from './support/redis';
 
@@ -92,6 +93,30 @@ describeWithRedis('a node that dies', (url) => {
     } finally {
       await busB.close();
       await redis.close();
+    }
+  });
+});
+
+describeWithRedis('meeting memories in Redis', (url) => {
+  test('NET-SCALE: what one node’s room decided about people is read back by another node’s, until the meeting is over', async () => {
+    const [one, other] = [await connectTestRedis(url, 'one'), await connectTestRedis(url, 'other')];
+    try {
+      const m = fresh();
+      const memory = {
+        passes: ['user:1'],
+        removed: ['guest:2'],
+        refused: [],
+        guestsWait: true,
+        promoted: ['user:3'],
+        locks: [{ person: 'user:4', source: 'microphone' as const, moderatorName: 'Bob' }],
+      };
+      await new RedisMeetingMemories(one).save(m, memory);
+      assert.deepEqual(await new RedisMeetingMemories(other).load(m), memory);
+      await new RedisMeetingMemories(other).forget(m);
+      assert.equal(await new RedisMeetingMemories(one).load(m), null);
+    } finally {
+      await one.close();
+      await other.close();
     }
   });
 });

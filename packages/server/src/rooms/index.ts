@@ -2,4 +2,5 @@
 export { RoomRegistry } from './registry';
 export type { JoinExtras, JoinReply } from './meeting-room';
 export { RoomClosedError } from './errors';
+export type { MeetingMemories, MeetingMemory } from './meeting-memory';
 export { LocalDoor, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from './seat';

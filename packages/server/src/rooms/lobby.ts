@@ -1,6 +1,7 @@
 import type { LobbyMode, RegionRtts, WaitingInfo } from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { JoinReply } from './meeting-room';
+import type { MeetingMemory } from './meeting-memory';
 import type { ParticipantSink } from './participant';
 import { personKey } from './roles';
 
@@ -100,6 +101,24 @@ export class Lobby {
     this.passes.delete(key);
     this.removed.add(key);
     if (principal.kind === 'guest') this.guestsWait = true;
+  }
+
+  /** The decisions it holds about people, to be kept beyond this node (NET-SCALE). */
+  remembered(): Pick<MeetingMemory, 'passes' | 'removed' | 'refused' | 'guestsWait'> {
+    return {
+      passes: [...this.passes],
+      removed: [...this.removed],
+      refused: [...this.refused],
+      guestsWait: this.guestsWait,
+    };
+  }
+
+  /** Takes back the decisions an earlier room of the meeting made (on a node that is gone). */
+  recall(memory: Pick<MeetingMemory, 'passes' | 'removed' | 'refused' | 'guestsWait'>): void {
+    for (const key of memory.passes) this.passes.add(key);
+    for (const key of memory.removed) this.removed.add(key);
+    for (const key of memory.refused) this.refused.add(key);
+    this.guestsWait ||= memory.guestsWait;
   }
 
   all(): Knock[] {

@@ -1,6 +1,7 @@
 import type { TrackSource } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
+import type { MeetingMemory } from './meeting-memory';
 import type { Participant } from './participant';
 import { isModeratorByRole, personKey } from './roles';
 
@@ -41,6 +42,26 @@ export class Moderation {
     let locks = this.locks.get(key);
     if (!locks) this.locks.set(key, (locks = new Map()));
     return locks;
+  }
+
+  /** The decisions it holds about people, to be kept beyond this node (NET-SCALE). */
+  remembered(): Pick<MeetingMemory, 'promoted' | 'locks'> {
+    return {
+      promoted: [...this.promoted],
+      locks: [...this.locks].flatMap(([person, sources]) =>
+        [...sources].map(([source, moderatorName]) => ({ person, source, moderatorName })),
+      ),
+    };
+  }
+
+  /** Takes back the decisions an earlier room of the meeting made (on a node that is gone). */
+  recall(memory: Pick<MeetingMemory, 'promoted' | 'locks'>): void {
+    for (const key of memory.promoted) this.promoted.add(key);
+    for (const { person, source, moderatorName } of memory.locks) {
+      let locks = this.locks.get(person);
+      if (!locks) this.locks.set(person, (locks = new Map()));
+      locks.set(source, moderatorName);
+    }
   }
 
   /** Reminds a participant who came back of what a moderator keeps muted. */

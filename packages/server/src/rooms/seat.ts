@@ -97,7 +97,12 @@ class LocalSeat implements Seat, ParticipantSink {
     if (!participant || !room || participant.left) {
       throw new AppError(409, 'not_joined', 'Join a meeting first');
     }
-    return dispatch(room, participant, message);
+    try {
+      return await dispatch(room, participant, message);
+    } finally {
+      // Also after a refusal half-way through (e.g. one of several targets was a moderator).
+      if (MODERATION.has(message.type)) room.remember();
+    }
   }
 
   disconnect(): void {
@@ -109,6 +114,16 @@ class LocalSeat implements Seat, ParticipantSink {
     this.waitingId = null;
   }
 }
+
+/** Requests whose outcome the room remembers about people (the lobby's and moderators' decisions). */
+const MODERATION: ReadonlySet<RoomRequest['type']> = new Set([
+  'admit',
+  'reject',
+  'muteParticipants',
+  'allowUnmute',
+  'removeParticipants',
+  'setModerator',
+]);
 
 /** Hands a participant's request to the part of its room that decides it. */
 async function dispatch(

@@ -1,4 +1,5 @@
 import type { ClusterEvent, MeetingLeases, NodeBus, NodeMessage } from '../../src/cluster';
+import type { MeetingMemories, MeetingMemory } from '../../src/rooms';
 
 /**
  * Control-plane nodes wired together in one process, for tests of forwarding without Redis: a bus
@@ -13,9 +14,22 @@ export class InProcessNodes {
   private readonly dead = new Set<string>();
 
   /** A node's bus and leases; it checks its leases and peers every `tickMs`. */
-  node(nodeId: string, tickMs = 50): { bus: NodeBus; leases: MeetingLeases; tickMs: number } {
-    return { bus: this.bus(nodeId), leases: this.leases(nodeId), tickMs };
+  node(
+    nodeId: string,
+    tickMs = 50,
+  ): { bus: NodeBus; leases: MeetingLeases; memories: MeetingMemories; tickMs: number } {
+    return { bus: this.bus(nodeId), leases: this.leases(nodeId), memories: this.memories, tickMs };
   }
+
+  /** Rooms' memories, shared by every node (Redis's part). */
+  private readonly memories: MeetingMemories = (() => {
+    const kept = new Map<string, string>();
+    return {
+      load: async (id) => (kept.has(id) ? (JSON.parse(kept.get(id)!) as MeetingMemory) : null),
+      save: async (id, memory) => void kept.set(id, JSON.stringify(memory)),
+      forget: async (id) => void kept.delete(id),
+    };
+  })();
 
   kill(nodeId: string): void {
     this.dead.add(nodeId);
