@@ -10,7 +10,9 @@
 // Environment: BENCH_PARTICIPANTS (steps, default 150,300,500), BENCH_MEETING_SIZE (default 10),
 // BENCH_RAMP_S (seconds the joins, the publishes and the leaves are each spread over, default 6),
 // BENCH_MUTE_EVERY_S (each participant toggles its microphone this often, default 5), BENCH_MUTES
-// (toggles per participant, default 2), BENCH_ONLY (cluster | single).
+// (toggles per participant, default 2), BENCH_IDLE_S (idle seconds measured before each step, default
+// 3), BENCH_WARMUP (participants of an unmeasured first step, twice as fast, default 100; 0: none),
+// BENCH_ONLY (cluster | single).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MeetingView, SessionView } from '@conclave/protocol';
 import { ADMIN } from '../../test/e2e/support/app';
@@ -19,6 +21,7 @@ import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { TestServer } from '../../test/e2e/support/server';
 import { machine, report, round } from '../report';
 import { cpuSeconds, descendantSecondsBetween, descendantTicks } from './cpu';
+import { LogWatch } from './log-watch';
 import { Client, Meeting, paced, Recorder, type ChangeKind } from './load';
 
 const numberList = (text: string) =>
@@ -33,7 +36,12 @@ const MUTE_EVERY_S = Math.max(0.5, Number(process.env.BENCH_MUTE_EVERY_S ?? 5));
 const MUTES = Math.max(1, Math.round(Number(process.env.BENCH_MUTES ?? 2)));
 const ONLY = process.env.BENCH_ONLY;
 /** Seconds of nothing before each step, to know what the nodes use idle. */
-const IDLE_S = Math.max(1, Number(process.env.BENCH_IDLE_S ?? 4));
+const IDLE_S = Math.max(1, Number(process.env.BENCH_IDLE_S ?? 3));
+/**
+ * An unmeasured step first, at twice the pace: the nodes' first load otherwise pays for V8 compiling
+ * their hot paths, which made the first measured step look dearer per participant than the rest.
+ */
+const WARMUP = Math.max(0, Math.round(Number(process.env.BENCH_WARMUP ?? 100)));
 const GOAL = { p99Ms: 100, participants: 500, nodes: 3 };
 /** Per-100-participant CPU at the largest step over the smallest at most this: linear enough. */
 const LINEAR_MAX_RATIO = 1.25;
@@ -48,6 +56,8 @@ interface Target {
   publicUrl: string;
   nodes: Array<{ url: string; pid: number }>;
   janusPids: () => number[];
+  /** Each node's last log lines. */
+  logs: Array<() => string[]>;
   /** Shared components counted among this process's descendants by name (the cluster's Redis and PostgreSQL). */
   shared: readonly string[];
   session: { cookie: string; csrf: string };
@@ -152,9 +162,9 @@ function latency(samples: readonly number[]): Latency {
   return { n: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
 }
 
-async function runStep(target: Target, participants: number) {
+async function runStep(target: Target, participants: number, speed = 1) {
   const idleFrom = readCpu(target);
-  await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+  await new Promise((r) => setTimeout(r, (IDLE_S * 1000) / speed));
   const idle = cpuBetween(idleFrom, readCpu(target));
   const recorder = new Recorder();
   const count = Math.max(1, Math.round(participants / MEETING_SIZE));
@@ -181,10 +191,10 @@ async function runStep(target: Target, participants: number) {
   }
   const joined = (c: Client) => c.id !== null;
   const rates = {
-    joinsPerS: round(participants / RAMP_S, 1),
-    publishesPerS: round(participants / RAMP_S, 1),
-    mutesPerS: round(participants / MUTE_EVERY_S, 1),
-    leavesPerS: round(participants / RAMP_S, 1),
+    joinsPerS: round((participants / RAMP_S) * speed, 1),
+    publishesPerS: round((participants / RAMP_S) * speed, 1),
+    mutesPerS: round((participants / MUTE_EVERY_S) * speed, 1),
+    leavesPerS: round((participants / RAMP_S) * speed, 1),
   };
   const actions: Record<Phase, () => Promise<void>> = {
     join: () =>
@@ -215,6 +225,7 @@ async function runStep(target: Target, participants: number) {
   };
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const logs = new LogWatch(target.logs);
   const cpu = {} as Record<Phase, PhaseCpu>;
   try {
     for (const phase of PHASES) {
@@ -229,6 +240,7 @@ async function runStep(target: Target, participants: number) {
   }
   // Let the nodes close rooms and Janus handles before the next step is measured.
   await new Promise((r) => setTimeout(r, 1_500));
+  logs.stop();
 
   const hundreds = participants / 100;
   const measured = target.nodes.map((_, i) => ROSTER.reduce((s, phase) => s + cpu[phase].nodes[i]!, 0));
@@ -257,6 +269,7 @@ async function runStep(target: Target, participants: number) {
     errors: recorder.errors,
     firstErrors: recorder.firstErrors,
     slowest: recorder.slowest,
+    serverWarnings: { counts: logs.counts, examples: logs.examples },
     rates,
     cpu: {
       /** CPU seconds of each node over the join, mute and leave phases. */
@@ -294,6 +307,7 @@ async function startCluster(): Promise<{ target: Target; stop: () => Promise<voi
         publicUrl: cluster.url,
         nodes: cluster.nodes.map((n) => ({ url: n.url, pid: n.pid })),
         janusPids: () => cluster.janus.map((j) => j.pid),
+        logs: cluster.nodes.map((n) => () => n.logLines()),
         shared: ['redis-server', 'postgres'],
         session,
       },
@@ -315,6 +329,7 @@ async function startSingle(): Promise<{ target: Target; stop: () => Promise<void
         publicUrl: server.url,
         nodes: [{ url: server.url, pid: server.pid }],
         janusPids: () => server.janusPids(),
+        logs: [() => server.logLines()],
         shared: [],
         session,
       },
@@ -340,6 +355,30 @@ function linearity(steps: readonly StepResult[]): { measured: number; net: numbe
   };
 }
 
+/**
+ * A straight line through (participants, mean CPU seconds per node over the measured phases), least
+ * squares: what 100 more participants cost, what is left at none (the nodes' cost of being busy at
+ * all: idle, cluster bookkeeping), and how far the furthest step lies from the line.
+ */
+function cpuFit(steps: readonly StepResult[]) {
+  if (steps.length < 2) return null;
+  const xs = steps.map((s) => s.participants / 100);
+  const ys = steps.map((s) => s.cpu.nodesSeconds.reduce((a, b) => a + b, 0) / s.cpu.nodesSeconds.length);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const slope =
+    xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  const fixed = my - slope * mx;
+  return {
+    perNodePer100S: round(slope, 3),
+    perNodeFixedS: round(fixed, 3),
+    maxResidualPercent: round(
+      Math.max(...xs.map((x, i) => Math.abs(ys[i]! - (fixed + slope * x)) / ys[i]!)) * 100,
+      1,
+    ),
+  };
+}
+
 const ratio = (a: number | null | undefined, b: number | null | undefined) =>
   a == null || b == null || b === 0 ? null : round(a / b, 2);
 
@@ -357,6 +396,14 @@ async function main(): Promise<number> {
     if (ONLY !== 'single') runs.push(await startCluster());
     if (ONLY !== 'cluster') runs.push(await startSingle());
     console.error(`[bench] started in ${Math.round((performance.now() - started) / 1000)} s`);
+    if (WARMUP > 0) {
+      for (const { target } of runs) {
+        const w = await runStep(target, WARMUP, 2);
+        console.error(
+          `[bench] ${target.name} warm-up, ${WARMUP} participants (not counted): p99 ${w.rosterChange.p99} ms`,
+        );
+      }
+    }
     for (const participants of STEPS) {
       for (const { target } of runs) {
         const step = await runStep(target, participants);
@@ -365,7 +412,8 @@ async function main(): Promise<number> {
         console.error(
           `[bench] ${target.name} ${participants}: roster change to everyone p50 ${r.p50} ms p99 ${r.p99} ms` +
             ` (n ${r.n}, timeouts ${r.timeouts}), CPU per node per 100 participants ${step.cpu.meanPerNodePer100} s` +
-            `${Object.keys(step.errors).length ? `, errors ${JSON.stringify(step.errors)}` : ''}`,
+            `${Object.keys(step.errors).length ? `, errors ${JSON.stringify(step.errors)}` : ''}` +
+            `${Object.keys(step.serverWarnings.counts).length ? `, server log ${JSON.stringify(step.serverWarnings.counts)}` : ''}`,
         );
       }
     }
@@ -400,13 +448,14 @@ async function main(): Promise<number> {
       meetingSize: MEETING_SIZE,
       clients:
         'guests joining by name (the server issues their tokens), each with its own X-Forwarded-For address (the nodes trust 127.0.0.1), sockets straight to the nodes (participant r of meeting i on node (i + r) mod 3), Origin the public URL; each publishes an offer Janus answers (no media)',
+      warmUp: WARMUP ? `${WARMUP} participants at twice the pace, not counted` : 'none',
       pacing: `joins, publishes and leaves each spread evenly over ${RAMP_S} s; each participant toggles its microphone every ${MUTE_EVERY_S} s, ${MUTES} times (so every rate grows with the participants); one change at a time per meeting`,
       measured:
         'per change, ms from sending the action to the last other client of the meeting receiving participantJoined / participantUpdated / participantLeft; CPU = utime + stime of each node process over the join, mute and leave phases',
       singleNode: 'one node, no Redis, embedded Janus, SQLite (TestServer alone)',
     },
-    cluster: { steps: cluster, cpuLinearity: linear },
-    single: { steps: single, cpuLinearity: linearity(single) },
+    cluster: { steps: cluster, cpuLinearity: linear, cpuFit: cpuFit(cluster) },
+    single: { steps: single, cpuLinearity: linearity(single), cpuFit: cpuFit(single) },
     clusterOverSingle: cluster.map((c) => {
       const s = single.find((x) => x.participants === c.participants);
       return {
