@@ -16,6 +16,8 @@ export class RedisBus implements NodeBus {
   private readonly messageHandlers: Array<(from: string, m: NodeMessage) => void> = [];
   private readonly eventHandlers: Array<(e: ClusterEvent) => void> = [];
   private readonly unreachableHandlers: Array<(node: string) => void> = [];
+  /** Messages to each node since the last flush: one PUBLISH per node per turn of the event loop. */
+  private readonly outbox = new Map<string, NodeMessage[]>();
   private readonly subscriber: RedisConnection;
 
   private constructor(
@@ -38,13 +40,30 @@ export class RedisBus implements NodeBus {
     return bus;
   }
 
+  /**
+   * Queues the message for `to`; what is queued in one synchronous run (a roster change sent to every
+   * participant of a meeting) leaves as one PUBLISH per node, in order.
+   */
   send(to: string, message: NodeMessage): void {
-    this.publish(NODE_CHANNEL + to, JSON.stringify({ from: this.nodeId, message })).then(
-      (receivers) => {
-        if (receivers === 0) for (const handler of this.unreachableHandlers) handler(to);
-      },
-      () => undefined,
-    );
+    const batch = this.outbox.get(to);
+    if (batch) {
+      batch.push(message);
+      return;
+    }
+    this.outbox.set(to, [message]);
+    if (this.outbox.size === 1) queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    for (const [to, messages] of this.outbox) {
+      this.publish(NODE_CHANNEL + to, JSON.stringify({ from: this.nodeId, messages })).then(
+        (receivers) => {
+          if (receivers === 0) for (const handler of this.unreachableHandlers) handler(to);
+        },
+        () => undefined,
+      );
+    }
+    this.outbox.clear();
   }
 
   broadcast(event: ClusterEvent): void {
@@ -65,6 +84,7 @@ export class RedisBus implements NodeBus {
 
   /** Closes both its connections: it owns the one it was given to publish on. */
   async close(): Promise<void> {
+    this.flush();
     await this.subscriber.close();
     await this.publisher.close();
   }
@@ -85,7 +105,7 @@ export class RedisBus implements NodeBus {
   }
 
   private receive(channel: string, text: string): void {
-    let parsed: { from: string; message?: NodeMessage; event?: ClusterEvent };
+    let parsed: { from: string; messages?: NodeMessage[]; event?: ClusterEvent };
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch (err) {
@@ -95,8 +115,10 @@ export class RedisBus implements NodeBus {
     if (channel === EVENTS_CHANNEL) {
       if (parsed.from === this.nodeId || !parsed.event) return;
       for (const handler of this.eventHandlers) handler(parsed.event);
-    } else if (parsed.message) {
-      for (const handler of this.messageHandlers) handler(parsed.from, parsed.message);
+    } else {
+      for (const message of parsed.messages ?? []) {
+        for (const handler of this.messageHandlers) handler(parsed.from, message);
+      }
     }
   }
 
