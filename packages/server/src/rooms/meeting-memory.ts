@@ -1,4 +1,5 @@
 import type { TrackSource } from '@conclave/protocol';
+import type { MediaLogger } from '../media/logger';
 
 /**
  * What a meeting room remembers about people while the meeting goes on: the lobby's and the
@@ -27,4 +28,57 @@ export interface MeetingMemories {
   save(meetingId: string, memory: MeetingMemory): Promise<void>;
   /** The meeting is over (its room emptied, or it was deleted): nothing of it is kept. */
   forget(meetingId: string): Promise<void>;
+}
+
+/** The two parts of a room that hold its memory. */
+interface Remembering<K extends keyof MeetingMemory> {
+  remembered(): Pick<MeetingMemory, K>;
+  recall(memory: Pick<MeetingMemory, K>): void;
+}
+
+/**
+ * One room's link to the store: it loads what an earlier room of the meeting (on a node that is gone)
+ * remembered before the room's first join, saves after each moderation decision, and drops it when the
+ * meeting is over. Failures are logged: the room goes on with what it knows.
+ */
+export class RoomMemory {
+  /** Resolves once what an earlier room remembered is taken back. */
+  readonly recalled: Promise<void>;
+
+  constructor(
+    private readonly store: MeetingMemories,
+    private readonly meetingId: string,
+    private readonly parts: {
+      lobby: Remembering<'passes' | 'removed' | 'refused' | 'guestsWait'>;
+      moderation: Remembering<'promoted' | 'locks'>;
+    },
+    private readonly logger: MediaLogger,
+  ) {
+    this.recalled = this.recall();
+  }
+
+  save(): void {
+    const memory = { ...this.parts.lobby.remembered(), ...this.parts.moderation.remembered() };
+    this.store.save(this.meetingId, memory).catch((err: unknown) => this.warn(err, 'keep'));
+  }
+
+  forget(): void {
+    this.store.forget(this.meetingId).catch((err: unknown) => this.warn(err, 'drop'));
+  }
+
+  private async recall(): Promise<void> {
+    try {
+      const memory = await this.store.load(this.meetingId);
+      if (!memory) return;
+      this.parts.lobby.recall(memory);
+      this.parts.moderation.recall(memory);
+      this.logger.info({ meetingId: this.meetingId }, 'meeting room took back its moderation state');
+    } catch (err) {
+      this.warn(err, 'load');
+    }
+  }
+
+  private warn(err: unknown, what: 'keep' | 'drop' | 'load'): void {
+    this.logger.warn({ err, meetingId: this.meetingId }, `could not ${what} the meeting’s moderation state`);
+  }
 }

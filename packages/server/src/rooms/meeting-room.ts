@@ -22,7 +22,7 @@ import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
 import { Lobby } from './lobby';
 import { LobbyDesk } from './lobby-desk';
-import type { MeetingMemories } from './meeting-memory';
+import { RoomMemory, type MeetingMemories } from './meeting-memory';
 import { Moderation } from './moderation';
 import { Participant, type ParticipantSink } from './participant';
 import { validateTracks } from './publish-claims';
@@ -99,8 +99,8 @@ export class MeetingRoom {
   readonly moderation: Moderation;
   /** Who waits to be let in, and the moderators' decisions about them (MEET-LOBBY). */
   readonly lobby: LobbyDesk;
-  /** Loading what an earlier room of the meeting remembered, on another node; null without a store. */
-  private readonly recalling: Promise<void> | null;
+  /** What moderators decided, kept beyond this node (NET-SCALE); null without a store. */
+  private readonly memory: RoomMemory | null;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -153,7 +153,9 @@ export class MeetingRoom {
         ...(ctx.lobbyWaitMs !== undefined && { waitMs: ctx.lobbyWaitMs }),
       },
     );
-    this.recalling = ctx.memories ? this.recall(ctx.memories) : null;
+    this.memory = ctx.memories
+      ? new RoomMemory(ctx.memories, meeting.id, { lobby: book, moderation: this.moderation }, ctx.logger)
+      : null;
   }
 
   /**
@@ -161,30 +163,7 @@ export class MeetingRoom {
    * (admit, reject, mute, allow unmuting, remove, promote). Without a store, nothing to do.
    */
   remember(): void {
-    const store = this.ctx.memories;
-    if (!store || this.isClosed) return;
-    const memory = { ...this.lobby.book.remembered(), ...this.moderation.remembered() };
-    store.save(this.meeting.id, memory).catch((err: unknown) => {
-      this.ctx.logger.warn(
-        { err, meetingId: this.meeting.id },
-        'could not keep the meeting’s moderation state',
-      );
-    });
-  }
-
-  private async recall(store: MeetingMemories): Promise<void> {
-    try {
-      const memory = await store.load(this.meeting.id);
-      if (!memory) return;
-      this.lobby.book.recall(memory);
-      this.moderation.recall(memory);
-      this.ctx.logger.info({ meetingId: this.meeting.id }, 'meeting room took back its moderation state');
-    } catch (err) {
-      this.ctx.logger.warn(
-        { err, meetingId: this.meeting.id },
-        'could not load the meeting’s moderation state',
-      );
-    }
+    if (!this.isClosed) this.memory?.save();
   }
 
   get closed(): boolean {
@@ -223,7 +202,7 @@ export class MeetingRoom {
     reply: JoinReply,
     extras: JoinExtras = {},
   ): Promise<Entry> {
-    if (this.recalling) await this.recalling;
+    if (this.memory) await this.memory.recalled;
     this.encryption?.checkJoin(extras.identityKey);
     const moderator = this.moderation.isModerator(principal);
     const door = this.lobby.book.door(principal, lobbyMode, moderator);
@@ -495,18 +474,8 @@ export class MeetingRoom {
     this.participants.clear();
     this.byFeed.clear();
     // A server shutting down hands the meeting over: another node's room takes its memory back.
-    if (reason === 'meeting_ended') this.forget();
+    if (reason === 'meeting_ended') this.memory?.forget();
     await this.close();
-  }
-
-  /** The meeting is over: what its moderators decided goes with it. */
-  private forget(): void {
-    this.ctx.memories?.forget(this.meeting.id).catch((err: unknown) => {
-      this.ctx.logger.warn(
-        { err, meetingId: this.meeting.id },
-        'could not drop the meeting’s moderation state',
-      );
-    });
   }
 
   /** One live connection per guest token: the newest one stays, an older one is told it was replaced. */
@@ -529,7 +498,8 @@ export class MeetingRoom {
     if (this.isClosed) return;
     this.isClosed = true;
     this.onClosed(this, emptied);
-    if (emptied) this.forget();
+    // The meeting is over: what its moderators decided goes with it.
+    if (emptied) this.memory?.forget();
     this.encryption?.close();
     await this.media.release();
   }
