@@ -1,12 +1,4 @@
-import type {
-  ClientMessageOf,
-  IceServerInfo,
-  LeaveReason,
-  LobbyMode,
-  RegionRtts,
-  ServerMessage,
-  TrackSource,
-} from '@conclave/protocol';
+import type { IceServerInfo, LeaveReason, LobbyMode, RegionRtts, ServerMessage } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -17,15 +9,13 @@ import type { MediaLogger } from '../media/logger';
 import type { MediaPlane, NodeLoad } from '../media/media-plane';
 import { regionsByRtt } from '../media/placement';
 import type { RoomMetrics } from '../metrics';
-import type { Publisher } from '../media/videoroom';
-import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
 import { Lobby } from './lobby';
 import { LobbyDesk } from './lobby-desk';
 import { RoomMemory, type MeetingMemories } from './meeting-memory';
 import { Moderation } from './moderation';
 import { Participant, type ParticipantSink } from './participant';
-import { validateTracks } from './publish-claims';
+import { Publishing } from './publishing';
 import { RoomMediaHandle } from './room-media';
 import { Subscriptions } from './subscriptions';
 
@@ -83,6 +73,8 @@ export class MeetingRoom {
   private readonly byFeed = new Map<number, Participant>();
   private readonly media: RoomMediaHandle;
   private readonly subscriptions: Subscriptions;
+  /** What each participant sends, and its answers to what it receives. */
+  readonly publishing: Publishing;
   private admitting = 0;
   private isClosed = false;
   private hasStarted = false;
@@ -109,6 +101,16 @@ export class MeetingRoom {
     private readonly onClosed: (room: MeetingRoom, emptied: boolean) => void,
   ) {
     this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger);
+    this.publishing = new Publishing(
+      {
+        meeting,
+        closed: () => this.isClosed,
+        media: () => this.media.ensure(),
+        broadcast: (message) => this.broadcast(message),
+        refreshSubscriptions: () => this.refreshSubscriptions(),
+      },
+      this.byFeed,
+    );
     this.media = new RoomMediaHandle({
       plane: ctx.media,
       meeting,
@@ -125,7 +127,7 @@ export class MeetingRoom {
     this.moderation = new Moderation({
       meeting,
       participants: this.participants,
-      forceMute: (p, source) => this.applyMute(p, source, true),
+      forceMute: (p, source) => this.publishing.applyMute(p, source, true),
       remove: (p, message) => {
         book.remove(p.principal);
         p.sink.end('removed', message);
@@ -283,85 +285,6 @@ export class MeetingRoom {
     }
   }
 
-  /** Publishes (or renegotiates) the participant's sending connection; returns Janus's answer. */
-  async publish(p: Participant, msg: ClientMessageOf<'publish'>): Promise<string> {
-    this.assertPresent(p);
-    validateTracks(msg.sdp, msg.tracks);
-    const descriptions = msg.tracks.map((t) => ({ mid: t.mid, description: t.source }));
-    const media = await this.media.ensure();
-    let publisher = p.publisher;
-    if (!publisher || !publisher.active) {
-      // A publisher that never came up, or went down, is replaced rather than reused.
-      if (publisher) await publisher.close();
-      publisher = await media.room.joinAsPublisher({ display: p.displayName, opaqueId: p.id });
-      if (p.left || this.isClosed) {
-        await publisher.close();
-        throw new RoomClosedError('Left the meeting while publishing');
-      }
-      this.adoptPublisher(p, publisher);
-    }
-    // Janus refuses media not marked end-to-end encrypted in a room that requires it.
-    const result = await publisher.publish(msg.sdp, descriptions, { e2ee: this.meeting.e2ee });
-    if (p.left || this.isClosed) throw new RoomClosedError('Left the meeting while publishing');
-    const offered = new Set(result.streams.map((s) => s.mid));
-    p.tracks.clear();
-    for (const t of msg.tracks) {
-      if (offered.has(t.mid)) p.tracks.set(t.source, { mid: t.mid, muted: p.muted.get(t.source) ?? false });
-    }
-    for (const t of p.tracks.values()) if (t.muted) await publisher.setSend(t.mid, false);
-    this.broadcast({ type: 'participantUpdated', participant: p.info() });
-    // Renegotiating an active publisher may change its streams; new publishers wait for 'active'.
-    if (publisher.active) this.refreshSubscriptions();
-    return result.sdp;
-  }
-
-  /** The client's answer to the last subscription offer. */
-  async answerSubscription(p: Participant, sdp: string): Promise<void> {
-    this.assertPresent(p);
-    if (!p.subscriber?.negotiating) {
-      throw new AppError(409, 'invalid_state', 'There is no subscription offer to answer');
-    }
-    await p.subscriber.answer(sdp);
-  }
-
-  async trickle(p: Participant, msg: ClientMessageOf<'trickle'>): Promise<void> {
-    this.assertPresent(p);
-    const candidate = msg.candidate ? copyCandidate(msg.candidate) : null;
-    if (msg.target === 'publisher') {
-      if (!p.publisher || p.publisher.closed) {
-        throw new AppError(409, 'invalid_state', 'Publish before sending publisher candidates');
-      }
-      await p.publisher.trickle(candidate);
-    } else {
-      if (!p.subscriber || p.subscriber.closed) {
-        throw new AppError(409, 'invalid_state', 'There is no subscription to send candidates for');
-      }
-      await p.subscriber.trickle(candidate);
-    }
-  }
-
-  /**
-   * Mutes or unmutes one of the participant's own tracks: Janus stops or resumes relaying it. A source
-   * a moderator muted stays muted until the moderator allows unmuting it (MEET-MOD-MUTE).
-   */
-  async setMute(p: Participant, source: TrackSource, muted: boolean): Promise<void> {
-    this.assertPresent(p);
-    if (!muted && p.muteLocks.has(source)) {
-      throw new AppError(403, 'muted_by_moderator', 'A moderator muted you; ask them to let you unmute');
-    }
-    await this.applyMute(p, source, muted);
-  }
-
-  private async applyMute(p: Participant, source: TrackSource, muted: boolean): Promise<void> {
-    p.muted.set(source, muted);
-    const track = p.tracks.get(source);
-    if (!track) return; // not published yet: applied when it is
-    if (p.publisher && !p.publisher.closed) await p.publisher.setSend(track.mid, !muted);
-    if (track.muted === muted) return;
-    track.muted = muted;
-    this.broadcast({ type: 'participantUpdated', participant: p.info() });
-  }
-
   /** Hands an E2EE message to the meeting's delivery service. */
   async e2ee(p: Participant, message: E2eeClientMessage): Promise<void> {
     this.assertPresent(p);
@@ -502,31 +425,6 @@ export class MeetingRoom {
     if (emptied) this.memory?.forget();
     this.encryption?.close();
     await this.media.release();
-  }
-
-  private adoptPublisher(p: Participant, publisher: Publisher): void {
-    p.publisher = publisher;
-    this.byFeed.set(publisher.feedId, p);
-    publisher.on('active', () => this.refreshSubscriptions());
-    publisher.on('trickle', (candidate) => {
-      if (!p.left)
-        p.sink.send({
-          type: 'trickle',
-          target: 'publisher',
-          candidate: candidate && copyCandidate(candidate),
-        });
-    });
-    // A PeerConnection that went down is not reused: drop it, the client publishes again.
-    publisher.on('inactive', () => void publisher.close());
-    publisher.on('closed', () => {
-      if (p.publisher !== publisher) return;
-      p.publisher = null;
-      this.byFeed.delete(publisher.feedId);
-      if (p.left || this.isClosed) return;
-      p.tracks.clear();
-      this.broadcast({ type: 'participantUpdated', participant: p.info() });
-      this.refreshSubscriptions();
-    });
   }
 
   /** Points every participant's subscription at every other participant's active streams. */

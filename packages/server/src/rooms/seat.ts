@@ -133,15 +133,15 @@ async function dispatch(
 ): Promise<string | undefined> {
   switch (message.type) {
     case 'publish':
-      return room.publish(p, message);
+      return room.publishing.publish(p, message);
     case 'subscriptionAnswer':
-      await room.answerSubscription(p, message.sdp);
+      await room.publishing.answerSubscription(p, message.sdp);
       return undefined;
     case 'trickle':
-      await room.trickle(p, message);
+      await room.publishing.trickle(p, message);
       return undefined;
     case 'setMute':
-      await room.setMute(p, message.source, message.muted);
+      await room.publishing.setMute(p, message.source, message.muted);
       return undefined;
     case 'admit':
       await room.lobby.admit(p, message.participantIds, message.admissions);

@@ -1,0 +1,141 @@
+import type { ClientMessageOf, ServerMessage, TrackSource } from '@conclave/protocol';
+import { AppError } from '../common/errors';
+import type { MeetingRecord } from '../domain';
+import type { Publisher } from '../media/videoroom';
+import { copyCandidate } from './candidates';
+import { RoomClosedError } from './errors';
+import type { Participant } from './participant';
+import { validateTracks } from './publish-claims';
+import type { RoomMedia } from './room-media';
+
+/** What publishing needs of its room. */
+export interface PublishingRoom {
+  readonly meeting: MeetingRecord;
+  closed(): boolean;
+  /** The room's Janus room, made on first need. */
+  media(): Promise<RoomMedia>;
+  broadcast(message: ServerMessage): void;
+  /** Points every participant's subscription at every other participant's active streams. */
+  refreshSubscriptions(): void;
+}
+
+/**
+ * What each participant sends through the room's Janus room and how it answers what it receives: its
+ * publisher (tracks, mutes), its ICE candidates, its answers to subscription offers. `byFeed` is the
+ * room's index of publishers by Janus feed id, which subscriptions read.
+ */
+export class Publishing {
+  constructor(
+    private readonly room: PublishingRoom,
+    private readonly byFeed: Map<number, Participant>,
+  ) {}
+
+  /** Publishes (or renegotiates) the participant's sending connection; returns Janus's answer. */
+  async publish(p: Participant, msg: ClientMessageOf<'publish'>): Promise<string> {
+    this.assertPresent(p);
+    validateTracks(msg.sdp, msg.tracks);
+    const descriptions = msg.tracks.map((t) => ({ mid: t.mid, description: t.source }));
+    const media = await this.room.media();
+    let publisher = p.publisher;
+    if (!publisher || !publisher.active) {
+      // A publisher that never came up, or went down, is replaced rather than reused.
+      if (publisher) await publisher.close();
+      publisher = await media.room.joinAsPublisher({ display: p.displayName, opaqueId: p.id });
+      if (p.left || this.room.closed()) {
+        await publisher.close();
+        throw new RoomClosedError('Left the meeting while publishing');
+      }
+      this.adopt(p, publisher);
+    }
+    // Janus refuses media not marked end-to-end encrypted in a room that requires it.
+    const result = await publisher.publish(msg.sdp, descriptions, { e2ee: this.room.meeting.e2ee });
+    if (p.left || this.room.closed()) throw new RoomClosedError('Left the meeting while publishing');
+    const offered = new Set(result.streams.map((s) => s.mid));
+    p.tracks.clear();
+    for (const t of msg.tracks) {
+      if (offered.has(t.mid)) p.tracks.set(t.source, { mid: t.mid, muted: p.muted.get(t.source) ?? false });
+    }
+    for (const t of p.tracks.values()) if (t.muted) await publisher.setSend(t.mid, false);
+    this.room.broadcast({ type: 'participantUpdated', participant: p.info() });
+    // Renegotiating an active publisher may change its streams; new publishers wait for 'active'.
+    if (publisher.active) this.room.refreshSubscriptions();
+    return result.sdp;
+  }
+
+  /** The client's answer to the last subscription offer. */
+  async answerSubscription(p: Participant, sdp: string): Promise<void> {
+    this.assertPresent(p);
+    if (!p.subscriber?.negotiating) {
+      throw new AppError(409, 'invalid_state', 'There is no subscription offer to answer');
+    }
+    await p.subscriber.answer(sdp);
+  }
+
+  async trickle(p: Participant, msg: ClientMessageOf<'trickle'>): Promise<void> {
+    this.assertPresent(p);
+    const candidate = msg.candidate ? copyCandidate(msg.candidate) : null;
+    if (msg.target === 'publisher') {
+      if (!p.publisher || p.publisher.closed) {
+        throw new AppError(409, 'invalid_state', 'Publish before sending publisher candidates');
+      }
+      await p.publisher.trickle(candidate);
+    } else {
+      if (!p.subscriber || p.subscriber.closed) {
+        throw new AppError(409, 'invalid_state', 'There is no subscription to send candidates for');
+      }
+      await p.subscriber.trickle(candidate);
+    }
+  }
+
+  /**
+   * Mutes or unmutes one of the participant's own tracks: Janus stops or resumes relaying it. A source
+   * a moderator muted stays muted until the moderator allows unmuting it (MEET-MOD-MUTE).
+   */
+  async setMute(p: Participant, source: TrackSource, muted: boolean): Promise<void> {
+    this.assertPresent(p);
+    if (!muted && p.muteLocks.has(source)) {
+      throw new AppError(403, 'muted_by_moderator', 'A moderator muted you; ask them to let you unmute');
+    }
+    await this.applyMute(p, source, muted);
+  }
+
+  /** Mutes or unmutes whatever locks say (a moderator's mute goes through here too). */
+  async applyMute(p: Participant, source: TrackSource, muted: boolean): Promise<void> {
+    p.muted.set(source, muted);
+    const track = p.tracks.get(source);
+    if (!track) return; // not published yet: applied when it is
+    if (p.publisher && !p.publisher.closed) await p.publisher.setSend(track.mid, !muted);
+    if (track.muted === muted) return;
+    track.muted = muted;
+    this.room.broadcast({ type: 'participantUpdated', participant: p.info() });
+  }
+
+  private adopt(p: Participant, publisher: Publisher): void {
+    p.publisher = publisher;
+    this.byFeed.set(publisher.feedId, p);
+    publisher.on('active', () => this.room.refreshSubscriptions());
+    publisher.on('trickle', (candidate) => {
+      if (!p.left)
+        p.sink.send({
+          type: 'trickle',
+          target: 'publisher',
+          candidate: candidate && copyCandidate(candidate),
+        });
+    });
+    // A PeerConnection that went down is not reused: drop it, the client publishes again.
+    publisher.on('inactive', () => void publisher.close());
+    publisher.on('closed', () => {
+      if (p.publisher !== publisher) return;
+      p.publisher = null;
+      this.byFeed.delete(publisher.feedId);
+      if (p.left || this.room.closed()) return;
+      p.tracks.clear();
+      this.room.broadcast({ type: 'participantUpdated', participant: p.info() });
+      this.room.refreshSubscriptions();
+    });
+  }
+
+  private assertPresent(p: Participant): void {
+    if (p.left || this.room.closed()) throw new AppError(409, 'not_joined', 'You are not in this meeting');
+  }
+}
