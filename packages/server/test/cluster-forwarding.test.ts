@@ -20,11 +20,46 @@ const joined = (m: ServerMessage) => {
 
 /**
  * Two control-plane nodes in one process, sharing a database and a real Janus, wired by the in-process
- * bus: the forwarding itself, without Redis (the 3-process run over Redis is test/e2e/scale-out).
+ * bus: the forwarding itself, without Redis (the 3-process run over Redis is test/e2e/scale-out). Bob
+ * and Carol are signed in through the first, which a test must therefore keep running.
  */
+async function startTwoNodes(names: [string, string], tickMs?: number) {
+  const database = await createTestDatabase('sqlite');
+  const media = await startTestMediaPlane();
+  const nodes = new InProcessNodes();
+  const start = (name: string) =>
+    startAppWithSignaling(database, { media: media.media, cluster: nodes.node(name, tickMs) });
+  const first = await start(names[0]);
+  const second = await start(names[1]);
+  const { session } = await setUp(first.t);
+  const organisationId = session.organisation.id;
+  const [bob, carol] = await signedInUsers(first.t, database, organisationId, ['Bob', 'Carol']);
+  return {
+    database,
+    nodes,
+    first,
+    second,
+    bob: bob,
+    carol: carol,
+    organisationId,
+    async stop() {
+      await first.stop();
+      await second.stop();
+      await media.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Opens a socket through `node` as `who` and asks to join the meeting; the reply as it came. */
+async function open(node: Node, who: TestClient, meetingId: string) {
+  const s = await node.socketOf(who);
+  return { s, reply: await s.request({ type: 'join', meetingId }) };
+}
+
 describe('one meeting across two control-plane nodes', { skip }, () => {
+  let env: Awaited<ReturnType<typeof startTwoNodes>>;
   let database: TestDatabase;
-  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
   let nodes: InProcessNodes;
   let a: Node;
   let b: Node;
@@ -53,21 +88,10 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
   };
 
   before(async () => {
-    database = await createTestDatabase('sqlite');
-    media = await startTestMediaPlane();
-    nodes = new InProcessNodes();
-    a = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('node-a') });
-    b = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('node-b') });
-    const { session } = await setUp(a.t);
-    organisationId = session.organisation.id;
-    [bob, carol] = await signedInUsers(a.t, database, organisationId, ['Bob', 'Carol']);
+    env = await startTwoNodes(['node-a', 'node-b']);
+    ({ database, nodes, first: a, second: b, bob, carol, organisationId } = env);
   });
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await media?.stop();
-    await database?.close();
-  });
+  after(() => env?.stop());
 
   test('NET-SCALE, OPS-OBS: participants on two nodes see one roster, one media room, and each other’s mutes; each node’s metrics say what it owns and forwards', async () => {
     const m = await meeting('Across');
@@ -246,95 +270,43 @@ async function gauge(node: Node, name: string): Promise<number> {
 const roomsOf = (node: Node) => gauge(node, 'conclave_meetings_active');
 
 describe('an owner that stops listening', { skip }, () => {
-  let database: TestDatabase;
-  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
-  let nodes: InProcessNodes;
-  let dying: Node;
-  let staying: Node;
-  let bob: TestClient;
-  let carol: TestClient;
-
-  before(async () => {
-    database = await createTestDatabase('sqlite');
-    media = await startTestMediaPlane();
-    nodes = new InProcessNodes();
-    // Checks a minute apart: whatever happens sooner is not the periodic liveness check.
-    dying = await startAppWithSignaling(database, {
-      media: media.media,
-      cluster: nodes.node('dying', 60_000),
-    });
-    staying = await startAppWithSignaling(database, {
-      media: media.media,
-      cluster: nodes.node('staying', 60_000),
-    });
-    const { session } = await setUp(staying.t);
-    [bob, carol] = await signedInUsers(staying.t, database, session.organisation.id, ['Bob', 'Carol']);
-  });
-  after(async () => {
-    await dying?.stop();
-    await staying?.stop();
-    await media?.stop();
-    await database?.close();
-  });
+  let env: Awaited<ReturnType<typeof startTwoNodes>>;
+  // Checks a minute apart: whatever happens sooner is not the periodic liveness check.
+  before(async () => void (env = await startTwoNodes(['staying', 'dying'], 60_000)));
+  after(() => env?.stop());
 
   test('NET-SCALE: a request that reaches no owner tells its participant to join again at once, and the join takes the meeting over', async () => {
+    const { first: staying, second: dying, bob, carol, nodes } = env;
     const m = (await bob.post('/api/meetings', { name: 'Nobody listens' })).json<MeetingView>();
-    const open = async (node: Node, who: TestClient) => {
-      const s = await node.socketOf(who);
-      return { s, reply: await s.request({ type: 'join', meetingId: m.id }) };
-    };
-    assert.equal((await open(dying, bob)).reply.type, 'joined');
-    const member = await open(staying, carol);
+    assert.equal((await open(dying, bob, m.id)).reply.type, 'joined');
+    const member = await open(staying, carol, m.id);
     assert.equal(member.reply.type, 'joined');
     nodes.kill('dying');
     member.s.send({ type: 'setMute', rid: 'lost', source: 'microphone', muted: true });
     assert.equal((await member.s.next('disconnected', () => true, 1_000)).reason, 'server_shutdown');
-    const again = await open(staying, carol);
+    const again = await open(staying, carol, m.id);
     assert.equal(again.reply.type, 'joined', JSON.stringify(again.reply));
     assert.equal(nodes.ownerOf(m.id), 'staying');
   });
 });
 
 describe('a control-plane node shutting down', { skip }, () => {
-  let database: TestDatabase;
-  let media: Awaited<ReturnType<typeof startTestMediaPlane>>;
-  let leaving: Node;
-  let staying: Node;
-  let bob: TestClient;
-  let carol: TestClient;
-
-  before(async () => {
-    database = await createTestDatabase('sqlite');
-    media = await startTestMediaPlane();
-    const nodes = new InProcessNodes();
-    leaving = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('leaving') });
-    staying = await startAppWithSignaling(database, { media: media.media, cluster: nodes.node('staying') });
-    const { session } = await setUp(staying.t);
-    [bob, carol] = await signedInUsers(staying.t, database, session.organisation.id, ['Bob', 'Carol']);
-  });
-  after(async () => {
-    await leaving?.stop();
-    await staying?.stop();
-    await media?.stop();
-    await database?.close();
-  });
+  let env: Awaited<ReturnType<typeof startTwoNodes>>;
+  before(async () => void (env = await startTwoNodes(['staying', 'leaving'])));
+  after(() => env?.stop());
 
   test('NET-SCALE: a node shutting down gives its meetings up before ending their rooms, so their participants join again at once through another node', async () => {
-    const res = await bob.post('/api/meetings', { name: 'Handed over' });
-    const m = res.json<MeetingView>();
-    const open = async (node: Node, who: TestClient) => {
-      const s = await node.socketOf(who);
-      return { s, reply: await s.request({ type: 'join', meetingId: m.id }) };
-    };
-    const owner = await open(leaving, bob);
+    const { first: staying, second: leaving, bob, carol } = env;
+    const m = (await bob.post('/api/meetings', { name: 'Handed over' })).json<MeetingView>();
+    const owner = await open(leaving, bob, m.id);
     assert.equal(owner.reply.type, 'joined', JSON.stringify(owner.reply));
-    const member = await open(staying, carol);
+    const member = await open(staying, carol, m.id);
     assert.equal(member.reply.type, 'joined', JSON.stringify(member.reply));
 
     const closing = leaving.stop();
     assert.equal((await member.s.next('disconnected')).reason, 'server_shutdown');
     // Carol's client joins again right away, through the node that stays: it finds the meeting free.
-    const again = await open(staying, carol);
+    const again = await open(staying, carol, m.id);
     assert.equal(again.reply.type, 'joined', JSON.stringify(again.reply));
     await closing;
   });
