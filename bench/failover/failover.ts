@@ -12,7 +12,8 @@ import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { adaHostsBob } from '../../test/e2e/support/scenes';
 import { TestServer } from '../../test/e2e/support/server';
 import { mediaServerPorts, recordWire } from '../../test/e2e/support/wire';
-import { machine, report, summarise } from '../report';
+import { machine, report } from '../report';
+import { describeFigures, measureRounds, type Rounds } from './rounds';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 10));
 const GOAL_MS = 3_000;
@@ -80,26 +81,19 @@ async function main(): Promise<number> {
   const server = await TestServer.start({ env: { CONCLAVE_MEDIA_SERVERS: '2' } });
   const browser = await TestBrowser.launch();
   const chromium = browser.browser.version();
-  const samples: number[] = [];
-  let error: string | null = null;
+  let measured: Rounds;
   try {
     await completeSetup(server);
-    for (let i = 1; i <= ROUNDS && !error; i++) {
-      try {
-        await bothUp(server);
-        const ms = await round(server, browser, i);
-        samples.push(ms);
-        console.error(`[bench] round ${i}: media decoded again at both ${Math.round(ms)} ms after the kill`);
-      } catch (err) {
-        error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-        console.error(`[bench] failed: ${error}`);
-      }
-    }
+    measured = await measureRounds(
+      ROUNDS,
+      () => bothUp(server),
+      (i) => round(server, browser, i),
+    );
   } finally {
     await browser.close();
     await server.stop();
   }
-  const figures = samples.length ? summarise(samples) : null;
+  const { figures, error } = measured;
   const result = {
     benchmark: 'failover',
     description:
@@ -115,7 +109,7 @@ async function main(): Promise<number> {
   await report(
     'failover',
     result,
-    `failover: ${figures ? `median ${figures.median} ms p90 ${figures.p90} ms max ${figures.max} ms` : 'n/a'} ` +
+    `failover: ${describeFigures(figures)} ` +
       `from the kill to media at everyone (goal < ${GOAL_MS} ms)${error ? `; FAILED: ${error}` : ''}`,
   );
   return error ? 1 : 0;

@@ -12,7 +12,8 @@ import { assertReceives, type InMeeting } from '../../test/e2e/support/checks';
 import { TestCluster } from '../../test/e2e/support/cluster';
 import { roomMediaStats, sleep } from '../../test/e2e/support/media';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
-import { machine, report, summarise } from '../report';
+import { machine, report } from '../report';
+import { describeFigures, measureRounds, type Rounds } from './rounds';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 10));
 const GIVE_UP_MS = 30_000;
@@ -61,29 +62,23 @@ async function main(): Promise<number> {
   const cluster = await TestCluster.start({ nodes: 3 });
   const browser = await TestBrowser.launch();
   const chromium = browser.browser.version();
-  const samples: number[] = [];
-  let error: string | null = null;
+  let measured: Rounds;
   try {
     await completeSetup(cluster);
-    for (let i = 1; i <= ROUNDS && !error; i++) {
-      try {
-        if (i > 1) {
-          await cluster.restart(0);
-          await sleep(1_500); // the balancer's checks see it up again (rise 2, every 300 ms)
-        }
-        const ms = await round(cluster, browser, i);
-        samples.push(ms);
-        console.error(`[bench] round ${i}: media decoded again at both ${Math.round(ms)} ms after the kill`);
-      } catch (err) {
-        error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-        console.error(`[bench] failed: ${error}`);
-      }
-    }
+    measured = await measureRounds(
+      ROUNDS,
+      async (i) => {
+        if (i === 1) return;
+        await cluster.restart(0);
+        await sleep(1_500); // the balancer's checks see it up again (rise 2, every 300 ms)
+      },
+      (i) => round(cluster, browser, i),
+    );
   } finally {
     await browser.close();
     await cluster.stop();
   }
-  const figures = samples.length ? summarise(samples) : null;
+  const { figures, error } = measured;
   const result = {
     benchmark: 'failover-node',
     description:
@@ -97,7 +92,7 @@ async function main(): Promise<number> {
   await report(
     'failover-node',
     result,
-    `failover-node: ${figures ? `median ${figures.median} ms p90 ${figures.p90} ms max ${figures.max} ms` : 'n/a'} ` +
+    `failover-node: ${describeFigures(figures)} ` +
       `from the owner node's kill to media at everyone (everyone rejoins)${error ? `; FAILED: ${error}` : ''}`,
   );
   return error ? 1 : 0;
