@@ -80,10 +80,13 @@ describe('E2EE watermark in the outgoing camera video', () => {
     await pages?.close();
   });
 
-  /** The receiver's picture, kept as a PNG in PICTURES (its path goes into failure messages). */
+  /**
+   * The receiver's picture; its lower half, which OCR reads, is kept as a PNG in PICTURES (its path
+   * goes into failure messages).
+   */
   async function grabRemote(name: string): Promise<{ grab: Grab; png: Buffer; path: string }> {
     const grab = await page.evaluate(() => window.watermarkPage.grab('remote'));
-    const png = Buffer.from(grab.png, 'base64');
+    const png = Buffer.from(grab.lowerPng, 'base64');
     const path = join(PICTURES, `${name}.png`);
     await writeFile(path, png);
     return { grab, png, path };
@@ -106,10 +109,10 @@ describe('E2EE watermark in the outgoing camera video', () => {
       assert.ok(found, `"${ADA}" not read in ${path}: OCR read "${words.map((w) => w.text).join(' ')}"`);
       assert.equal(findCodeword(words, BOB), undefined, 'another Codeword does not read as this one');
       for (const w of found) {
-        const middle = w.top + w.height / 2;
+        const middle = grab.lowerFrom + w.top + w.height / 2;
         assert.ok(
           middle > band.top && middle < 360,
-          `"${w.text}" at rows ${w.top}–${w.top + w.height}, outside the band (rows ${band.top}–360)`,
+          `"${w.text}" at rows ${grab.lowerFrom + w.top}–${grab.lowerFrom + w.top + w.height}, outside the band (rows ${band.top}–360)`,
         );
       }
 
@@ -117,7 +120,7 @@ describe('E2EE watermark in the outgoing camera video', () => {
       const top = darkBandTop(grab, band.top);
       assert.ok(Math.abs(top - band.top) <= 2, `dark band from row ${top}, expected ${band.top} (${path})`);
       const camera = await page.evaluate(() => window.watermarkPage.grab('camera'));
-      const bare = await readWords(Buffer.from(camera.png, 'base64'));
+      const bare = await readWords(Buffer.from(camera.lowerPng, 'base64'));
       assert.equal(
         findCodeword(bare, ADA),
         undefined,

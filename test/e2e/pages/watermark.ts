@@ -11,8 +11,13 @@ import { stampVariants } from './watermark-formats';
 export interface Grab {
   width: number;
   height: number;
-  /** The picture as a PNG, base64. */
-  png: string;
+  /**
+   * The lower half of the picture (rows `lowerFrom` to the bottom) as a PNG, base64: the band and as
+   * much of the picture above it. Tesseract's page layout analysis, given the whole frame, now and then
+   * found no text at all in a frame where the lower half alone reads at once (the fake camera's shapes).
+   */
+  lowerPng: string;
+  lowerFrom: number;
   /** Per row, the median luma (0–255): the band's rows are dark whatever the text. */
   rowMedians: number[];
 }
@@ -135,8 +140,13 @@ function grab(which: 'remote' | 'camera'): Grab {
     row.sort((a, b) => a - b);
     rowMedians.push(Math.round(row[width >> 1]!));
   }
-  const png = canvas.toDataURL('image/png').slice('data:image/png;base64,'.length);
-  return { width, height, png, rowMedians };
+  const lowerFrom = height >> 1;
+  const lower = document.createElement('canvas');
+  lower.width = width;
+  lower.height = height - lowerFrom;
+  lower.getContext('2d')?.drawImage(canvas, 0, lowerFrom, width, lower.height, 0, 0, width, lower.height);
+  const lowerPng = lower.toDataURL('image/png').slice('data:image/png;base64,'.length);
+  return { width, height, lowerPng, lowerFrom, rowMedians };
 }
 
 /** Where the band goes for `text` in a `width`×`height` frame, measured with this page's fonts. */
