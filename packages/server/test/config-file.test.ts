@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { configFiles } from './support/config-files';
 import { ConfigError, DEFAULT_CONFIG_FILE, SETTINGS, loadConfig, type Config } from '../src/config';
 import { REPO, runMain } from './support/main';
 
-const dir = mkdtempSync(join(tmpdir(), 'conclave-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-let files = 0;
-/** Writes a configuration file and returns its path. */
-function configFile(text: string): string {
-  const path = join(dir, `conclave-${++files}.json`);
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, write: configFile } = configFiles('conclave-config-');
 
 function load(env: Record<string, string>, defaultConfigFile: string | null = null): Config {
   return loadConfig(env, { cwd: '/srv/conclave', defaultWebDir: null, defaultConfigFile });

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { configFiles } from './support/config-files';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 
-const dir = mkdtempSync(join(tmpdir(), 'conclave-config-regions-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-let files = 0;
-function configFile(text: string): string {
-  const path = join(dir, `conclave-${++files}.json`);
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, write: configFile } = configFiles('conclave-config-regions-');
 const load = (env: Record<string, string>): Config['media'] => loadConfig(env, { cwd: dir }).media;
 function configError(env: Record<string, string>): string {
   try {

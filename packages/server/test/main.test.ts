@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { startMain } from './support/main';
 import { describeWithRedis } from './support/redis';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,33 +19,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The real server process, from source, with only the given environment (and PATH). */
-function spawnMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'main.ts')], {
-    cwd: join(here, '..', '..', '..'),
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => (out.stdout += d));
-  child.stderr.on('data', (d) => (out.stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  /** Resolves once stdout holds `text`; fails if the process exits or a minute passes first. */
-  const printed = async (text: string) => {
-    const deadline = Date.now() + 60_000;
-    while (!out.stdout.includes(text)) {
-      if (child.exitCode !== null || Date.now() > deadline)
-        assert.fail(`server did not start:\n${out.stdout}\n${out.stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  return { child, out, exited, printed };
-}
-
 test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the setup hint, and stops on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-main-'));
   const port = await freePort();
-  const { child, out, exited, printed } = spawnMain({
+  const { child, out, exited, printed } = startMain({
     CONCLAVE_PORT: String(port),
     CONCLAVE_DATA_DIR: join(dataDir, 'nested', 'data'),
     CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
@@ -106,7 +80,7 @@ describeWithRedis('a node of several', (redisUrl) => {
   test('NET-SCALE: on SIGTERM a node of a cluster says it is draining (readiness 503) before it hands over and exits', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'conclave-main-'));
     const port = await freePort();
-    const { child, out, exited, printed } = spawnMain({
+    const { child, out, exited, printed } = startMain({
       CONCLAVE_PORT: String(port),
       CONCLAVE_DATA_DIR: dataDir,
       CONCLAVE_WEB_DIR: join(dataDir, 'no-web'),
