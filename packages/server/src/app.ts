@@ -124,7 +124,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const cluster =
     rooms &&
     deps.signaling?.cluster &&
-    new Cluster({ ...deps.signaling.cluster, rooms, events: services.events, logger: app.log });
+    new Cluster({
+      ...deps.signaling.cluster,
+      rooms,
+      events: services.events,
+      logger: app.log,
+      ...(deps.draining && { draining: deps.draining }),
+    });
   if (cluster) metrics.observeCluster(() => cluster.activity());
   const live = cluster ?? (rooms ? liveIn(rooms) : NOTHING_LIVE);
   await app.register(apiRoutes(config, services, media, live, deps.draining), { prefix: '/api' });

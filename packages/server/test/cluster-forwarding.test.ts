@@ -23,14 +23,21 @@ const joined = (m: ServerMessage) => {
  * bus: the forwarding itself, without Redis (the 3-process run over Redis is test/e2e/scale-out). Bob
  * and Carol are signed in through the first, which a test must therefore keep running.
  */
-async function startTwoNodes(names: [string, string], tickMs?: number) {
+async function startTwoNodes(
+  names: [string, string],
+  options: { tickMs?: number; secondDraining?: () => boolean } = {},
+) {
   const database = await createTestDatabase('sqlite');
   const media = await startTestMediaPlane();
   const nodes = new InProcessNodes();
-  const start = (name: string) =>
-    startAppWithSignaling(database, { media: media.media, cluster: nodes.node(name, tickMs) });
+  const start = (name: string, draining?: () => boolean) =>
+    startAppWithSignaling(database, {
+      media: media.media,
+      cluster: nodes.node(name, options.tickMs),
+      ...(draining && { draining }),
+    });
   const first = await start(names[0]);
-  const second = await start(names[1]);
+  const second = await start(names[1], options.secondDraining);
   const { session } = await setUp(first.t);
   const organisationId = session.organisation.id;
   const [bob, carol] = await signedInUsers(first.t, database, organisationId, ['Bob', 'Carol']);
@@ -272,7 +279,7 @@ const roomsOf = (node: Node) => gauge(node, 'conclave_meetings_active');
 describe('an owner that stops listening', { skip }, () => {
   let env: Awaited<ReturnType<typeof startTwoNodes>>;
   // Checks a minute apart: whatever happens sooner is not the periodic liveness check.
-  before(async () => void (env = await startTwoNodes(['staying', 'dying'], 60_000)));
+  before(async () => void (env = await startTwoNodes(['staying', 'dying'], { tickMs: 60_000 })));
   after(() => env?.stop());
 
   test('NET-SCALE: a request that reaches no owner tells its participant to join again at once, and the join takes the meeting over', async () => {
@@ -292,8 +299,28 @@ describe('an owner that stops listening', { skip }, () => {
 
 describe('a control-plane node shutting down', { skip }, () => {
   let env: Awaited<ReturnType<typeof startTwoNodes>>;
-  before(async () => void (env = await startTwoNodes(['staying', 'leaving'])));
+  /** Set as main.ts sets it on SIGTERM, for the notice the load balancer gets before the close. */
+  let sigterm = false;
+  before(
+    async () => void (env = await startTwoNodes(['staying', 'leaving'], { secondDraining: () => sigterm })),
+  );
   after(() => env?.stop());
+
+  test('NET-SCALE: from SIGTERM on, a node takes no new meeting, and still forwards joins to meetings other nodes own', async () => {
+    const { first: staying, second: leaving, bob, carol } = env;
+    const running = (await bob.post('/api/meetings', { name: 'Elsewhere' })).json<MeetingView>();
+    assert.equal((await open(staying, bob, running.id)).reply.type, 'joined');
+    const fresh = (await bob.post('/api/meetings', { name: 'Not here' })).json<MeetingView>();
+    sigterm = true;
+    try {
+      const refused = (await open(leaving, carol, fresh.id)).reply;
+      assert.equal(refused.type === 'error' && refused.code, 'media_unavailable', JSON.stringify(refused));
+      const forwarded = (await open(leaving, carol, running.id)).reply;
+      assert.equal(forwarded.type, 'joined', JSON.stringify(forwarded));
+    } finally {
+      sigterm = false;
+    }
+  });
 
   test('NET-SCALE: a node shutting down gives its meetings up before ending their rooms, so their participants join again at once through another node', async () => {
     const { first: staying, second: leaving, bob, carol } = env;

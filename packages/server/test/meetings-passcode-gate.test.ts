@@ -5,6 +5,7 @@ import { ManualClock } from '../src/common/clock';
 import { memoryLimiters } from '../src/common/rate-limit';
 import type { GuestPrincipal, MeetingRecord, UserPrincipal } from '../src/domain';
 import { PasscodeGate } from '../src/meetings';
+import { outcome } from './support/refusal';
 
 const LIMITS = {
   perClient: { free: 3, initialDelayMs: 10_000, maxDelayMs: 60_000, forgetAfterMs: 3600_000 },
@@ -26,16 +27,6 @@ const guest: GuestPrincipal = {
   meetingId: 'm1',
   displayName: 'Guest',
 };
-
-/** The code an admission was refused with, or 'admitted'. */
-async function outcome(promise: Promise<void>): Promise<string> {
-  try {
-    await promise;
-    return 'admitted';
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}
 
 describe('the passcode check at a meeting’s door', () => {
   let meeting: MeetingRecord;

@@ -5,18 +5,9 @@ import type { HealthView, MeetingView, ReadinessView } from '@conclave/protocol'
 import { ManualClock } from '../src/common/clock';
 import type { MeetingRecord } from '../src/domain';
 import { addUser, setUp, startTestApp, TestClient, type TestApp } from './support/app';
+import { outcome } from './support/refusal';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { connectTestRedis, describeWithRedis, freshAddress } from './support/redis';
-
-/** The refusal code of a passcode check, or 'admitted'. */
-async function outcome(promise: Promise<void>): Promise<string> {
-  try {
-    await promise;
-    return 'admitted';
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}
 
 /** Runs `attempt` `times` times in a row, alternating between the two nodes; returns the outcomes. */
 async function alternate<T>(

@@ -27,6 +27,11 @@ export interface ClusterOptions {
   tickMs?: number;
   /** A forwarded request the owner has not answered in this long fails (default 30 s). */
   callTimeoutMs?: number;
+  /**
+   * True from SIGTERM on: during the notice the load balancer gets, the node already claims no new
+   * meeting (it still forwards joins to meetings other nodes own), so it has nothing new to hand over.
+   */
+  draining?: () => boolean;
 }
 
 const shuttingDown = () => new AppError(503, 'media_unavailable', 'This server is restarting; try again');
@@ -77,6 +82,10 @@ export class Cluster implements LiveMeetings {
 
   get nodeId(): string {
     return this.options.bus.nodeId;
+  }
+
+  private get isDraining(): boolean {
+    return this.draining || this.options.draining?.() === true;
   }
 
   start(): void {
@@ -133,7 +142,7 @@ export class Cluster implements LiveMeetings {
     try {
       for (let attempt = 1; ; attempt++) {
         const owner = this.claimed.has(id) ? this.nodeId : await this.claim(id);
-        if (this.draining && owner === this.nodeId) throw shuttingDown();
+        if (this.isDraining && owner === this.nodeId) throw shuttingDown();
         try {
           if (owner === this.nodeId) {
             this.claimed.add(id);
@@ -158,7 +167,7 @@ export class Cluster implements LiveMeetings {
   private async claim(meetingId: string): Promise<string> {
     try {
       // A draining node asks who owns the meeting rather than claiming it.
-      if (this.draining) return (await this.options.leases.owner(meetingId)) ?? this.nodeId;
+      if (this.isDraining) return (await this.options.leases.owner(meetingId)) ?? this.nodeId;
       const { owner, tookOverFrom } = await this.options.leases.claim(meetingId);
       if (tookOverFrom !== undefined) {
         // Its participants on other nodes need not wait for their nodes to notice the death.

@@ -37,6 +37,8 @@ export interface TestAppOptions {
   /** Signaling over a real media plane; without it the app serves the REST API only. */
   signaling?: AppDeps['signaling'];
   requestTimeoutMs?: number;
+  /** Whether the app is shutting down (SIGTERM), as main.ts tells it. */
+  draining?: () => boolean;
   /** Keep the rate limits in this Redis, as CONCLAVE_REDIS_URL does (one connection per app). */
   redisUrl?: string;
 }
@@ -100,6 +102,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     plugins: options.plugins ?? [],
     ...(options.signaling && { signaling: options.signaling }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.draining && { draining: options.draining }),
   });
   await app.ready();
   const close = async () => {
