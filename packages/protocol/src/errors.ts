@@ -47,6 +47,11 @@ export const ERROR_CODES = [
    * is refused rather than let through unchecked (503); trying again shortly can succeed.
    */
   'unavailable',
+  /**
+   * A resume named a participation the server cannot take up again (unknown, over, or another
+   * person's): join afresh. Nothing was changed.
+   */
+  'resume_failed',
   'internal',
 ] as const;
 

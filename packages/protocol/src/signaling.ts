@@ -63,9 +63,20 @@ export const joinMessageSchema = z
      * participants' place a new meeting in their nearest region (NET-REGIONS); later ones' are unused.
      */
     regionRtts: regionRttsSchema.optional(),
+    /**
+     * Takes up a participation this client already has on a new socket (its old one went with the
+     * server it was on), with the `resumeToken` of its `joined`: same participant, same peer
+     * connections, no lobby and no passcode again. Refused with `resume_failed` when the server
+     * cannot (then join afresh). The same person must ask: the session cookie or the guest token.
+     */
+    resume: z.object({ participantId: id, token: z.string().min(16).max(128) }).optional(),
   })
   .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
     message: 'Send a guest token or a display name, not both',
+    path: ['displayName'],
+  })
+  .refine((m) => m.resume === undefined || m.displayName === undefined, {
+    message: 'A resume names no new guest: send the guest token',
     path: ['displayName'],
   });
 
@@ -247,6 +258,16 @@ export type ServerMessage =
       e2ee?: E2eeJoinInfo;
       /** Who waits in the lobby; present exactly when this participant is a moderator. */
       lobby?: WaitingInfo[];
+      /**
+       * Present when this participation can be taken up again on another socket (a join's `resume`)
+       * should the server holding it go away (NET-SCALE); valid while the participation lasts.
+       */
+      resumeToken?: string;
+      /**
+       * This answers a resume, or tells a client unasked that its meeting is now held by another
+       * server: the roster as it is now. The peer connections stay as they are.
+       */
+      resumed?: true;
     }
   /**
    * The answer to a join that must wait in the lobby: nothing about the meeting's people and no media
