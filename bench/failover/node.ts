@@ -1,35 +1,32 @@
 // Control-plane failover benchmark (NET-SCALE): three nodes behind HAProxy (test/e2e/support/cluster.ts);
 // Ada's browser comes through node 1, which therefore owns the meeting, Bob's through node 2. Node 1 is
-// SIGKILLed, and what is measured is the time from the kill to the first video frame decoded again at
-// both — from the other's new participant, since today everyone rejoins after an owner's death (see
-// docs/scale-out.md, "A node dies"). Each round is a fresh meeting and fresh browser contexts, with the
-// killed node started again between rounds.
+// SIGKILLed while both watch each other's camera, and what is measured is each one's longest stretch
+// without a newly decoded frame around the kill: the node taking the meeting over claims the dead node's
+// Janus session and everyone resumes under the same participant (docs/scale-out.md, "A node dies"), so
+// media should not stop at all. (Before that, everyone rejoined: 1.87 s median from the kill to media.)
+// Each round is a fresh meeting and fresh browser contexts, with the killed node started again between
+// rounds.
 //
 // Environment: BENCH_ROUNDS (default 10).
-import { completeSetup, createMeeting, joinAsGuest, joinSignedIn, signIn } from '../../test/e2e/support/app';
+import {
+  completeSetup,
+  createMeeting,
+  joinAsGuest,
+  joinSignedIn,
+  selfTile,
+  signIn,
+} from '../../test/e2e/support/app';
 import { TestBrowser } from '../../test/e2e/support/browser';
-import { assertReceives, type InMeeting } from '../../test/e2e/support/checks';
+import { assertReceives, longestStalls, type InMeeting } from '../../test/e2e/support/checks';
 import { TestCluster } from '../../test/e2e/support/cluster';
-import { roomMediaStats, sleep } from '../../test/e2e/support/media';
+import { sleep } from '../../test/e2e/support/media';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { machine, report } from '../report';
 import { describeFigures, measureRounds, type Rounds } from './rounds';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 10));
-const GIVE_UP_MS = 30_000;
-
-/** Milliseconds from `since` until the receiver decodes a camera frame of someone not in `before`. */
-async function decodedFromNewcomer(receiver: InMeeting, before: ReadonlySet<string>, since: number) {
-  for (;;) {
-    const stats = await roomMediaStats(receiver.page).catch(() => []);
-    const fresh = stats.find(
-      (s) => s.source === 'camera' && !before.has(s.participantId) && s.framesDecoded > 0,
-    );
-    if (fresh) return performance.now() - since;
-    if (performance.now() - since > GIVE_UP_MS) throw new Error(`${receiver.name} decoded nothing again`);
-    await sleep(20);
-  }
-}
+/** How long both watch: the kill comes a second in, the takeover within a few. */
+const WATCH_MS = 6_000;
 
 async function round(cluster: TestCluster, browser: TestBrowser, i: number): Promise<number> {
   const a = await cluster.participantThrough(browser, 'Ada', 0);
@@ -40,14 +37,16 @@ async function round(cluster: TestCluster, browser: TestBrowser, i: number): Pro
   const bob: InMeeting = { name: 'Bob', page: b.page, id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob') };
   try {
     await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
-    const before = new Set([ada.id, bob.id]);
-    const killedAt = performance.now();
+    const watching = Promise.all([longestStalls(ada, [bob], WATCH_MS), longestStalls(bob, [ada], WATCH_MS)]);
+    await sleep(1_000);
     await cluster.nodes[0]!.kill();
-    const times = await Promise.all([
-      decodedFromNewcomer(ada, before, killedAt),
-      decodedFromNewcomer(bob, before, killedAt),
-    ]);
-    return Math.max(...times);
+    const [atAda, atBob] = await watching;
+    for (const p of [ada, bob]) {
+      const id = await selfTile(p.page).getAttribute('data-participant-id');
+      if (id !== p.id)
+        throw new Error(`${p.name} joined again (${p.id} → ${id ?? 'none'}) instead of resuming`);
+    }
+    return Math.max(atAda!.Bob!, atBob!.Ada!);
   } finally {
     await Promise.all([ada.page.context().close(), bob.page.context().close()]);
   }
@@ -82,10 +81,10 @@ async function main(): Promise<number> {
   const result = {
     benchmark: 'failover-node',
     description:
-      'SIGKILL of the control-plane node owning a two-person call (three nodes, HAProxy, two Janus) to the first frame decoded again at every participant, ms',
+      'SIGKILL of the control-plane node owning a two-person call (three nodes, HAProxy, two Janus): the longest time without a new decoded camera frame at either participant around the kill, ms (both resume under the same participant id)',
     date: new Date().toISOString(),
     rounds: ROUNDS,
-    killToDecodedMs: figures,
+    longestStallMs: figures,
     error,
     machine: machine(chromium),
   };
@@ -93,7 +92,7 @@ async function main(): Promise<number> {
     'failover-node',
     result,
     `failover-node: ${describeFigures(figures)} ` +
-      `from the owner node's kill to media at everyone (everyone rejoins)${error ? `; FAILED: ${error}` : ''}`,
+      `longest camera stall at either participant around the owner node's kill (resumed, not rejoined)${error ? `; FAILED: ${error}` : ''}`,
   );
   return error ? 1 : 0;
 }

@@ -27,7 +27,7 @@ import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
 import { e2eeRoomContext } from './e2ee';
 import { probeOrigins, regionRoutes } from './regions';
-import { RoomRegistry, type MeetingMemories } from './rooms';
+import { RoomRegistry, type MeetingMemories, type RoomStates } from './rooms';
 import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
 import { signalingPlugin, type SignalingOptions } from './signaling';
@@ -62,7 +62,14 @@ export interface AppDeps {
        * With several control-plane nodes (NET-SCALE): how this node reaches the others and learns
        * who owns which meeting. Without it, this process holds every meeting itself.
        */
-      cluster?: { bus: NodeBus; leases: MeetingLeases; memories: MeetingMemories; tickMs?: number };
+      cluster?: {
+        bus: NodeBus;
+        leases: MeetingLeases;
+        memories: MeetingMemories;
+        /** Where rooms write their live state, for the node that takes a meeting over. */
+        states?: RoomStates;
+        tickMs?: number;
+      };
     };
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
@@ -120,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         lifecycle: services.meetings,
         ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
         ...(deps.signaling.cluster && { memories: deps.signaling.cluster.memories }),
+        ...(deps.signaling.cluster?.states && { states: deps.signaling.cluster.states }),
       }));
   const cluster =
     rooms &&

@@ -210,7 +210,7 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     member.s.ws.terminate();
   });
 
-  test('NET-SCALE, MEET-MOD-REMOVE, MEET-MOD-MUTE: a meeting taken over after its owner node died remembers who was removed, promoted and muted by a moderator', async () => {
+  test('NET-SCALE, MEET-MOD-REMOVE, MEET-MOD-MUTE: when the owner node dies, the node taking the meeting over resumes its participants elsewhere under their ids, with who was removed, promoted and muted', async () => {
     const m = await meeting('Remembers');
     const [dora] = await signedInUsers(a.t, database, organisationId, ['Dora']);
     const owner = await enter(b, bob, m.id);
@@ -230,40 +230,69 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     await ack({ type: 'removeParticipants', participantIds: [gina.id] });
 
     nodes.kill('node-b');
-    await member.s.next('disconnected');
-    await promoted.s.next('disconnected');
-    // Everyone joins again through node a, which takes the meeting over with what node b's room decided.
-    const carolAgain = await join(a, carol, m.id);
-    const reminder = await carolAgain.s.next('mutedByModerator');
+    // Node a finds the owner gone, takes the meeting over and seats its sockets again: nobody rejoins.
+    const resumed = await member.s.next('joined', (j) => j.resumed === true);
+    assert.equal(resumed.participantId, member.id, 'the same participant');
+    assert.equal(nodes.ownerOf(m.id), 'node-a');
     assert.deepEqual(
-      [reminder.source, reminder.canUnmute],
-      ['microphone', false],
+      resumed.participants.map((p) => p.id).sort(),
+      [owner.id, member.id, promoted.id].sort(),
+      'the roster as it was (Bob, on the dead node, is waited for), without the removed guest',
+    );
+    const dorasView = await promoted.s.next('joined', (j) => j.resumed === true);
+    assert.equal(
+      dorasView.participants.find((p) => p.id === promoted.id)?.moderator,
+      true,
+      'still a moderator',
+    );
+    const unmute = await member.s.request({ type: 'setMute', source: 'microphone', muted: false });
+    assert.equal(
+      unmute.type === 'error' && unmute.code,
+      'muted_by_moderator',
       'still muted by the moderator',
     );
-    const doraAgain = await enter(a, dora, m.id);
-    assert.equal(doraAgain.roster.find((p) => p.id === doraAgain.id)?.moderator, true, 'still a moderator');
     const newGuest = await join(a, { name: 'Gus' }, m.id);
     assert.equal(newGuest.reply.type, 'waiting', 'a guest was removed: every guest now waits');
-    for (const s of [owner.s, carolAgain.s, doraAgain.s, newGuest.s, gina.s]) s.ws.terminate();
+    for (const s of [owner.s, member.s, promoted.s, newGuest.s, gina.s]) s.ws.terminate();
     nodes.revive('node-b');
   });
 
-  test('NET-SCALE: when the owning node dies, its meeting’s participants elsewhere join again and a live node takes it over', async () => {
+  test('NET-SCALE: a participant whose socket died with the owner node resumes through another node with its token, under its id; anyone else’s try is refused', async () => {
     const m = await meeting('Owner dies');
-    const first = await enter(b, carol, m.id);
+    const first = await join(b, carol, m.id);
+    const carolJoined = joined(first.reply);
+    assert.ok(carolJoined.resumeToken, 'a node of a cluster hands out resume tokens');
     const second = await enter(a, bob, m.id);
     assert.equal(nodes.ownerOf(m.id), 'node-b');
     nodes.kill('node-b');
-    const told = await second.s.next('disconnected');
-    assert.equal(told.reason, 'server_shutdown', 'a reason the client joins again after');
-    const again = await enter(a, bob, m.id);
+    const resumed = await second.s.next('joined', (j) => j.resumed === true);
     assert.equal(nodes.ownerOf(m.id), 'node-a', 'the live node claimed the meeting');
-    assert.deepEqual(
-      again.roster.map((p) => p.displayName),
-      ['Bob'],
-      'a fresh room: whoever was only on the dead node joins again by themselves',
-    );
-    first.s.ws.terminate();
+    assert.deepEqual(resumed.participants.map((p) => p.displayName).sort(), ['Bob', 'Carol']);
+
+    const resume = { participantId: carolJoined.participantId, token: carolJoined.resumeToken };
+    const wrongPerson = await a.socketOf(bob);
+    const refused = await wrongPerson.request({ type: 'join', meetingId: m.id, resume });
+    assert.equal(refused.type === 'error' && refused.code, 'resume_failed', 'Bob cannot take Carol’s place');
+    const wrongToken = await a.socketOf(carol);
+    const forged = await wrongToken.request({
+      type: 'join',
+      meetingId: m.id,
+      resume: { ...resume, token: 'x'.repeat(32) },
+    });
+    assert.equal(forged.type === 'error' && forged.code, 'resume_failed', 'a guessed token is refused');
+
+    // Carol's client, its socket gone with node b, comes back through node a with its token.
+    const back = await a.socketOf(carol);
+    const again = joined(await back.request({ type: 'join', meetingId: m.id, resume }));
+    assert.equal(again.resumed, true);
+    assert.equal(again.participantId, carolJoined.participantId, 'the same participant');
+    const twice = await (await a.socketOf(carol)).request({ type: 'join', meetingId: m.id, resume });
+    assert.equal(twice.type === 'error' && twice.code, 'resume_failed', 'a participation is taken up once');
+    assert.equal((await back.request({ type: 'leave' })).type, 'ack');
+    const left = await second.s.next('participantLeft');
+    assert.equal(left.participantId, carolJoined.participantId, 'Bob sees the same Carol leave');
+    for (const s of [first.s, second.s, wrongPerson, wrongToken, back]) s.ws.terminate();
+    nodes.revive('node-b');
   });
 });
 
@@ -282,7 +311,7 @@ describe('an owner that stops listening', { skip }, () => {
   before(async () => void (env = await startTwoNodes(['staying', 'dying'], { tickMs: 60_000 })));
   after(() => env?.stop());
 
-  test('NET-SCALE: a request that reaches no owner tells its participant to join again at once, and the join takes the meeting over', async () => {
+  test('NET-SCALE: a request that reaches no owner seats its participant again at once, on a node that takes the meeting over', async () => {
     const { first: staying, second: dying, bob, carol, nodes } = env;
     const m = (await bob.post('/api/meetings', { name: 'Nobody listens' })).json<MeetingView>();
     assert.equal((await open(dying, bob, m.id)).reply.type, 'joined');
@@ -290,9 +319,8 @@ describe('an owner that stops listening', { skip }, () => {
     assert.equal(member.reply.type, 'joined');
     nodes.kill('dying');
     member.s.send({ type: 'setMute', rid: 'lost', source: 'microphone', muted: true });
-    assert.equal((await member.s.next('disconnected', () => true, 1_000)).reason, 'server_shutdown');
-    const again = await open(staying, carol, m.id);
-    assert.equal(again.reply.type, 'joined', JSON.stringify(again.reply));
+    const resumed = await member.s.next('joined', (j) => j.resumed === true, 1_000);
+    assert.equal(resumed.participantId, joined(member.reply).participantId);
     assert.equal(nodes.ownerOf(m.id), 'staying');
   });
 });

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { pino } from 'pino';
 import { RedisBus } from '../src/cluster/redis-bus';
 import { RedisLeases } from '../src/cluster/redis-leases';
-import { RedisMeetingMemories } from '../src/cluster/redis-memories';
+import { redisMeetingMemories } from '../src/cluster/redis-meeting-values';
 import type { RedisConnection } from '../src/redis';
 import { connectTestRedis, describeWithRedis } from './support/redis';
 
@@ -110,10 +110,10 @@ describeWithRedis('meeting memories in Redis', (url) => {
         promoted: ['user:3'],
         locks: [{ person: 'user:4', source: 'microphone' as const, moderatorName: 'Bob' }],
       };
-      await new RedisMeetingMemories(one).save(m, memory);
-      assert.deepEqual(await new RedisMeetingMemories(other).load(m), memory);
-      await new RedisMeetingMemories(other).forget(m);
-      assert.equal(await new RedisMeetingMemories(one).load(m), null);
+      await redisMeetingMemories(one).save(m, memory);
+      assert.deepEqual(await redisMeetingMemories(other).load(m), memory);
+      await redisMeetingMemories(other).forget(m);
+      assert.equal(await redisMeetingMemories(one).load(m), null);
     } finally {
       await one.close();
       await other.close();

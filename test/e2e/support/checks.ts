@@ -230,3 +230,39 @@ export async function assertBackTogether(people: readonly InMeeting[]): Promise<
       people.map((q) => q.id),
     );
 }
+
+/**
+ * Watches, inside the page for `ms`, every 50 ms, the frames `receiver` decodes of each sender's
+ * camera, and returns each sender's longest stretch without a new frame (ms; `ms` itself when none
+ * came at all, or the track went away). A rejoin costs seconds; media that never stopped, a few frames.
+ */
+export async function longestStalls(
+  receiver: InMeeting,
+  senders: readonly InMeeting[],
+  ms: number,
+): Promise<Record<string, number>> {
+  const ids = senders.map((s) => s.id);
+  const stalls = await receiver.page.evaluate(
+    async ({ ids, ms }) => {
+      type Stat = { participantId: string; source: string; framesDecoded: number };
+      const w = window as unknown as { __conclave?: { room?: { getMediaStats(): Promise<Stat[]> } } };
+      const last = new Map<string, { frames: number; at: number }>();
+      const longest = new Map<string, number>(ids.map((id) => [id, 0]));
+      const start = performance.now();
+      for (let now = start; now - start < ms; now = performance.now()) {
+        const stats = (await w.__conclave?.room?.getMediaStats()) ?? [];
+        const at = performance.now();
+        for (const id of ids) {
+          const s = stats.find((x) => x.participantId === id && x.source === 'camera');
+          const seen = last.get(id) ?? { frames: -1, at: start };
+          if (s && s.framesDecoded > seen.frames) last.set(id, { frames: s.framesDecoded, at });
+          longest.set(id, Math.max(longest.get(id)!, at - (last.get(id) ?? seen).at));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return Object.fromEntries(longest);
+    },
+    { ids, ms },
+  );
+  return Object.fromEntries(senders.map((s) => [s.name, Math.round(stalls[s.id] ?? ms)]));
+}

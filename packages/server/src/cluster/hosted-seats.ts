@@ -83,7 +83,7 @@ export class HostedSeats {
   }
 
   private async enter(from: string, message: Extract<ToOwner, { kind: 'enter' }>): Promise<void> {
-    const { seat: id, meeting, principal, reply, identityKey, regionRtts } = message;
+    const { seat: id, meeting, principal, reply, identityKey, regionRtts, resume } = message;
     if (!this.owns(meeting.id)) {
       this.reply(from, id, 0, { ok: false, notOwner: true });
       return;
@@ -103,6 +103,7 @@ export class HostedSeats {
       const seat = await this.door.enter(meeting, principal, sink, reply, {
         ...(key && { identityKey: key }),
         ...(regionRtts && { regionRtts }),
+        ...(resume && { resume }),
       });
       if (hosted.gone) seat.disconnect();
       else hosted.seat = seat;

@@ -17,6 +17,8 @@ export type ToOwner =
       /** The device identity key, base64url. */
       identityKey?: string;
       regionRtts?: RegionRtts;
+      /** Takes up a participation the meeting's dead owner held (see JoinExtras). */
+      resume?: { participantId: string; token: string };
     }
   | { kind: 'request'; seat: string; call: number; message: RoomRequest }
   | { kind: 'disconnect'; seat: string };

@@ -33,7 +33,7 @@ export class RemoteSeats {
     principal: Principal,
     sink: SeatSink,
     reply: JoinReply,
-    { identityKey, regionRtts }: JoinExtras,
+    { identityKey, regionRtts, resume }: JoinExtras,
   ): Promise<Seat> {
     const id = newId(Date.now());
     const seat = new RemoteSeat(id, owner, meeting.id, sink, this.bus, this.callTimeoutMs, () =>
@@ -48,6 +48,7 @@ export class RemoteSeats {
       reply,
       ...(identityKey && { identityKey: Buffer.from(identityKey).toString('base64url') }),
       ...(regionRtts && { regionRtts }),
+      ...(resume && { resume }),
     });
     return seat;
   }
@@ -63,7 +64,10 @@ export class RemoteSeats {
     return new Set([...this.seats.values()].map((s) => s.owner));
   }
 
-  /** `node` died: its meetings' participants here (of one meeting, if named) are let go, and join again. */
+  /**
+   * `node` died: its meetings' participants here (of one meeting, if named) take their seats again
+   * wherever the meeting is now, or are let go and join again.
+   */
   ownerGone(node: string, meetingId?: string): void {
     for (const seat of [...this.seats.values()]) {
       if (seat.owner === node && (meetingId === undefined || seat.meetingId === meetingId)) seat.lost();
@@ -146,12 +150,16 @@ class RemoteSeat implements Seat {
     }
   }
 
-  /** The owner died: pending calls fail and the client is told to join again. */
+  /**
+   * The owner died: pending calls fail, and the connection takes a seat again with whoever holds the
+   * meeting now (resuming its participation there), or, if it cannot, tells the client to join again.
+   */
   lost(): void {
     if (this.closed) return;
     this.ownerLost = true;
     this.close();
-    this.sink.end('server_shutdown', OWNER_LOST);
+    if (this.sink.reseat) this.sink.reseat();
+    else this.sink.end('server_shutdown', OWNER_LOST);
   }
 
   private close(): void {

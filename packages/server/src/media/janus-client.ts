@@ -198,6 +198,18 @@ export class JanusClient extends EventEmitter<ClientEvents> {
     return session;
   }
 
+  /**
+   * Takes over a session another connection made (its control-plane node died): Janus keeps a session
+   * whose connection closed for `reclaim_session_timeout`, handles, rooms and PeerConnections included,
+   * and hands it, with its future events, to the connection that claims it. Handles are adopted by id.
+   */
+  async claimSession(id: number): Promise<JanusSession> {
+    await this.request({ janus: 'claim', session_id: id }, 'reply', 'claim');
+    const session = new JanusSession(this, id, this.logger);
+    this.sessions.set(id, session);
+    return session;
+  }
+
   /** Closes the socket; emits `closed` once every pending request has failed. */
   close(): void {
     if (this.closedReason !== undefined) return;
@@ -357,6 +369,22 @@ export class JanusSession extends EventEmitter<SessionEvents> {
     const handle = new JanusHandle(this, id, plugin);
     this.handles.set(id, handle);
     return handle;
+  }
+
+  /** A handle of this session made earlier, on the connection that made the session (see claimSession). */
+  adoptHandle(id: number, plugin: string = VIDEOROOM_PLUGIN): JanusHandle {
+    this.assertOpen('adopt');
+    const handle = new JanusHandle(this, id, plugin);
+    this.handles.set(id, handle);
+    return handle;
+  }
+
+  /**
+   * Stops using the session without destroying it in Janus: another control-plane node has claimed it
+   * (or will), and it must keep running for that node's participants.
+   */
+  abandon(): void {
+    this.markGone('abandoned');
   }
 
   /** Destroys the session in Janus (detaching its handles) and forgets it. */

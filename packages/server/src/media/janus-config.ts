@@ -61,6 +61,13 @@ export function findJanusLibDir(): string {
   return found;
 }
 
+/**
+ * How long Janus keeps a session whose API connection closed, for another control-plane node to claim
+ * it with everyone's PeerConnections still running (NET-SCALE: the node owning a meeting died). A
+ * takeover claims within a few seconds; unclaimed sessions go after this.
+ */
+const RECLAIM_SESSION_S = 15;
+
 const secret = () => randomBytes(24).toString('base64url');
 
 /** A jcfg (libconfig) string literal. */
@@ -156,6 +163,7 @@ general: {
 \tdebug_timestamps = false
 \tapi_secret = ${str(input.apiSecret)}
 \tsession_timeout = 60
+\treclaim_session_timeout = ${RECLAIM_SESSION_S}
 \tcandidates_timeout = 45
 \tserver_name = "conclave-media"
 \thide_dependencies = true

@@ -59,6 +59,11 @@ export interface MediaPlane extends MediaPlaneLifecycle {
    * (default 5 s) while media is starting or restarting, then rejects with MediaUnavailableError.
    */
   nodeForRoom(roomKey: string, waitMs?: number, placement?: PlacementRequest): Promise<MediaNode>;
+  /**
+   * The connected node of one media server, to take up a room another control-plane node made there
+   * (server ids come from configuration order, the same on every node of a cluster).
+   */
+  nodeOfServer(serverId: string): MediaNode | null;
   /** What runs where, for logs, health details and tests. No secrets. */
   diagnostics(): MediaDiagnostics;
   on<E extends keyof MediaPlaneEvents>(event: E, listener: (...args: MediaPlaneEvents[E]) => void): this;
@@ -193,6 +198,10 @@ class MediaServerRegistry extends EventEmitter<MediaPlaneEvents> implements Medi
       if (Date.now() >= deadline) throw new MediaUnavailableError('The media server is not available');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  nodeOfServer(serverId: string): MediaNode | null {
+    return this.servers.find((s) => s.id === serverId)?.node ?? null;
   }
 
   private connectedNodes(): MediaNode[] {

@@ -91,6 +91,19 @@ export class VideoRoom {
     }
   }
 
+  /**
+   * The room as another control-plane node left it (NET-SCALE): its session claimed by this node,
+   * its control handle adopted by id.
+   */
+  static adopt(session: JanusSession, state: VideoRoomState): VideoRoom {
+    return new VideoRoom(session, session.adoptHandle(state.controlHandleId), state.id, state.secret);
+  }
+
+  /** What another node needs to take this room over (its secret included: keep it where nodes trust). */
+  state(): VideoRoomState {
+    return { id: this.id, secret: this.secret, controlHandleId: this.control.id };
+  }
+
   /** Asks Janus whether a room exists (any handle of the plugin may ask). */
   static async exists(handle: JanusHandle, room: number): Promise<boolean> {
     const reply = await handle.send({ request: 'exists', room });
@@ -151,6 +164,60 @@ export class VideoRoom {
   createSubscriber(options: SubscriberOptions = {}): Subscriber {
     return new Subscriber(this, options);
   }
+
+  /** A publisher another node made in this room (see `adopt`). */
+  adoptPublisher(state: PublisherState): Publisher {
+    return new Publisher(
+      this,
+      this.session.adoptHandle(state.handleId),
+      state.feedId,
+      state.privateId,
+      state,
+    );
+  }
+
+  /** A subscriber another node made in this room (see `adopt`); it carries `state.streams`. */
+  adoptSubscriber(options: SubscriberOptions, state: SubscriberState): Subscriber {
+    return new Subscriber(this, options, {
+      handle: this.session.adoptHandle(state.handleId),
+      streams: state.streams,
+    });
+  }
+
+  /** The feeds publishing in the room now, as Janus lists them. */
+  async publishingFeeds(): Promise<Set<number>> {
+    const reply = await this.control.send({ request: 'listparticipants', room: this.id });
+    const list = Array.isArray(reply.data.participants) ? (reply.data.participants as unknown[]) : [];
+    const feeds = new Set<number>();
+    for (const entry of list) {
+      const p = entry as Record<string, unknown>;
+      if (typeof p.id === 'number' && p.publisher === true) feeds.add(p.id);
+    }
+    return feeds;
+  }
+}
+
+/** A VideoRoom as another control-plane node can take it over. */
+export interface VideoRoomState {
+  id: number;
+  secret: string;
+  controlHandleId: number;
+}
+
+/** A Publisher as another control-plane node can take it over. */
+export interface PublisherState {
+  handleId: number;
+  feedId: number;
+  privateId?: number;
+  streams: PublishedStream[];
+  /** Published and its PeerConnection up. */
+  active: boolean;
+}
+
+/** A Subscriber with a handle, as another control-plane node can take it over. */
+export interface SubscriberState {
+  handleId: number;
+  streams: SubscribedStream[];
 }
 
 export interface PublishedStream {
@@ -194,8 +261,15 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     /** The feed id other participants subscribe to. */
     readonly feedId: number,
     readonly privateId: number | undefined,
+    /** Taken over from another node: as published as it was there. */
+    adopted?: PublisherState,
   ) {
     super();
+    if (adopted) {
+      this.published = adopted.streams.length > 0 || adopted.active;
+      this.up = adopted.active;
+      this.streamList = adopted.streams;
+    }
     handle.on('webrtcup', () => {
       if (!this.published || this.up) return;
       this.up = true;
@@ -249,6 +323,16 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.published = true;
     this.streamList = parsePublishedStreams(reply.data.streams);
     return { sdp: reply.jsep.sdp, streams: this.streamList };
+  }
+
+  state(): PublisherState {
+    return {
+      handleId: this.handle.id,
+      feedId: this.feedId,
+      ...(this.privateId !== undefined && { privateId: this.privateId }),
+      streams: this.streamList,
+      active: this.active,
+    };
   }
 
   /** Starts or stops relaying one published stream to subscribers (a muted track costs nothing). */
@@ -363,8 +447,22 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   constructor(
     readonly room: VideoRoom,
     private readonly options: SubscriberOptions,
+    /** Taken over from another node: its handle and the streams it carries. */
+    adopted?: { handle: JanusHandle; streams: SubscribedStream[] },
   ) {
     super();
+    if (adopted) {
+      this.handle = this.listen(adopted.handle);
+      this.current = adopted.streams;
+      this.desired = new Map(
+        adopted.streams.map((s) => [key({ feed: s.feed, mid: s.feedMid }), { feed: s.feed, mid: s.feedMid }]),
+      );
+    }
+  }
+
+  /** What another node needs to take this subscription over; null before it has a handle. */
+  state(): SubscriberState | null {
+    return this.handle ? { handleId: this.handle.id, streams: this.current } : null;
   }
 
   get closed(): boolean {
@@ -492,7 +590,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   }
 
   private async attach(): Promise<JanusHandle> {
-    const handle = await this.room.session.attach(VIDEOROOM_PLUGIN, this.options.opaqueId);
+    return this.listen(await this.room.session.attach(VIDEOROOM_PLUGIN, this.options.opaqueId));
+  }
+
+  private listen(handle: JanusHandle): JanusHandle {
     handle.on('webrtcup', () => this.emit('webrtcup'));
     handle.on('hangup', (reason) => this.emit('hangup', reason));
     handle.on('trickle', (candidate) => this.emit('trickle', candidate));

@@ -3,4 +3,5 @@ export { RoomRegistry } from './registry';
 export type { JoinExtras, JoinReply } from './meeting-room';
 export { RoomClosedError } from './errors';
 export type { MeetingMemories, MeetingMemory } from './meeting-memory';
+export type { RoomState, RoomStates } from './room-state';
 export { LocalDoor, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from './seat';

@@ -1,5 +1,6 @@
 import type { TrackSource } from '@conclave/protocol';
 import type { MediaLogger } from '../media/logger';
+import type { MeetingValues } from './meeting-values';
 
 /**
  * What a meeting room remembers about people while the meeting goes on: the lobby's and the
@@ -22,13 +23,11 @@ export interface MeetingMemory {
   locks: Array<{ person: string; source: TrackSource; moderatorName: string }>;
 }
 
-/** Where rooms keep their memory when it must outlive the node holding them (NET-SCALE). */
-export interface MeetingMemories {
-  load(meetingId: string): Promise<MeetingMemory | null>;
-  save(meetingId: string, memory: MeetingMemory): Promise<void>;
-  /** The meeting is over (its room emptied, or it was deleted): nothing of it is kept. */
-  forget(meetingId: string): Promise<void>;
-}
+/**
+ * Where rooms keep their memory when it must outlive the node holding them (NET-SCALE); forgotten
+ * when the meeting is over (its room emptied, or it was deleted).
+ */
+export type MeetingMemories = MeetingValues<MeetingMemory>;
 
 /** The two parts of a room that hold its memory. */
 interface Remembering<K extends keyof MeetingMemory> {

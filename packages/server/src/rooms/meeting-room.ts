@@ -1,4 +1,11 @@
-import type { IceServerInfo, LeaveReason, LobbyMode, RegionRtts, ServerMessage } from '@conclave/protocol';
+import type {
+  IceServerInfo,
+  LeaveReason,
+  LobbyMode,
+  RegionRtts,
+  ServerMessage,
+  ServerMessageOf,
+} from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -9,6 +16,7 @@ import type { MediaLogger } from '../media/logger';
 import type { MediaPlane, NodeLoad } from '../media/media-plane';
 import { regionsByRtt } from '../media/placement';
 import type { RoomMetrics } from '../metrics';
+import { RoomContinuity } from './continuity';
 import { RoomClosedError } from './errors';
 import { Lobby } from './lobby';
 import { LobbyDesk } from './lobby-desk';
@@ -17,6 +25,7 @@ import { Moderation } from './moderation';
 import { Participant, type ParticipantSink } from './participant';
 import { Publishing } from './publishing';
 import { RoomMediaHandle } from './room-media';
+import type { RoomStates } from './room-state';
 import { Subscriptions } from './subscriptions';
 
 /** What `joined` carries besides the roster: the request's rid, ICE servers, a newly issued guest token. */
@@ -52,12 +61,19 @@ export interface RoomContext {
   memories?: MeetingMemories;
   /** How loaded each media node is, for placing new rooms (the registry knows). */
   nodeLoad?: NodeLoad;
+  /**
+   * Where the room writes its live state, so that another control-plane node takes it up without a
+   * media drop should this one die (NET-SCALE); without it a room lives and dies with its process.
+   */
+  states?: RoomStates;
 }
 
 /** What a join brings besides who it is: the device's E2EE identity key, the browser's region RTTs. */
 export interface JoinExtras {
   identityKey?: Uint8Array;
   regionRtts?: RegionRtts;
+  /** Takes up a participation a node that died held, with the token of its `joined`. */
+  resume?: { participantId: string; token: string };
 }
 
 /** Whether a join went in at once or waits in the lobby. */
@@ -93,6 +109,10 @@ export class MeetingRoom {
   readonly lobby: LobbyDesk;
   /** What moderators decided, kept beyond this node (NET-SCALE); null without a store. */
   private readonly memory: RoomMemory | null;
+  /** The live state, kept for a node taking the room over (NET-SCALE); null without a store or under E2EE. */
+  private readonly continuity: RoomContinuity | null;
+  /** Another node holds the meeting now: the room ends here, its Janus room and state stay for that node. */
+  private handedOver = false;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -100,7 +120,7 @@ export class MeetingRoom {
     /** `emptied`: it closed because its last participant left. */
     private readonly onClosed: (room: MeetingRoom, emptied: boolean) => void,
   ) {
-    this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger);
+    this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger, () => this.changed());
     this.publishing = new Publishing(
       {
         meeting,
@@ -158,6 +178,28 @@ export class MeetingRoom {
     this.memory = ctx.memories
       ? new RoomMemory(ctx.memories, meeting.id, { lobby: book, moderation: this.moderation }, ctx.logger)
       : null;
+    // The MLS delivery service's state does not move: an E2EE meeting's people join again instead.
+    this.continuity =
+      ctx.states && !meeting.e2ee
+        ? new RoomContinuity(ctx.states, {
+            meeting,
+            plane: ctx.media,
+            logger: ctx.logger,
+            recalled: this.memory?.recalled ?? Promise.resolve(),
+            participants: this.participants,
+            media: this.media,
+            publishing: this.publishing,
+            subscriptions: this.subscriptions,
+            locksOf: (principal) => this.moderation.locksOf(principal),
+            placed: () => ({ nearest: this.nearest && [...this.nearest], started: this.hasStarted }),
+            replace: (nearest, started) => {
+              this.nearest = nearest;
+              this.hasStarted = started;
+            },
+            leave: (p) => this.leave(p, 'disconnected'),
+            refreshSubscriptions: () => this.refreshSubscriptions(),
+          })
+        : null;
   }
 
   /**
@@ -205,6 +247,9 @@ export class MeetingRoom {
     extras: JoinExtras = {},
   ): Promise<Entry> {
     if (this.memory) await this.memory.recalled;
+    if (this.continuity) await this.continuity.restored;
+    if (extras.resume)
+      return { waiting: false, participant: this.resume(principal, sink, reply, extras.resume) };
     this.encryption?.checkJoin(extras.identityKey);
     const moderator = this.moderation.isModerator(principal);
     const door = this.lobby.book.door(principal, lobbyMode, moderator);
@@ -246,26 +291,24 @@ export class MeetingRoom {
       await this.media.ensure();
       if (this.isClosed) throw new RoomClosedError('The meeting room closed');
       if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
+      this.continuity?.replacedBy(principal);
       const now = this.ctx.clock.now();
       const locks = this.moderation.locksOf(principal);
       const participant = new Participant(id, principal, sink, now.toISOString(), moderator, locks);
+      const resumeToken = this.continuity?.issue(participant);
       this.participants.set(participant.id, participant);
       this.ctx.metrics?.participantJoined(principal.kind);
       const isOwner = principal.kind === 'user' && principal.userId === this.meeting.ownerId;
       // A key sent to a meeting without E2EE is ignored: nothing there is encrypted.
       const e2ee = this.encryption && identityKey && (await this.encryption.joinInfo(identityKey, isOwner));
       sink.entered(this, participant);
-      sink.send({
-        type: 'joined',
-        ...(reply.rid !== undefined && { rid: reply.rid }),
-        participantId: participant.id,
-        meeting: { id: this.meeting.id, name: this.meeting.name },
-        participants: [...this.participants.values()].map((p) => p.info()),
-        iceServers: reply.iceServers,
-        ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
-        ...(e2ee && { e2ee }),
-        ...(moderator && { lobby: this.lobby.book.list() }),
-      });
+      sink.send(
+        this.joined(participant, reply, {
+          ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
+          ...(e2ee && { e2ee }),
+          ...(resumeToken !== undefined && { resumeToken }),
+        }),
+      );
       this.moderation.remind(participant);
       this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
       this.ctx.logger.info(
@@ -283,6 +326,59 @@ export class MeetingRoom {
       this.admitting--;
       this.closeIfEmpty();
     }
+  }
+
+  /** What `joined` tells a participant: the meeting, its roster, and the lobby to moderators. */
+  private joined(
+    p: Participant,
+    reply: JoinReply,
+    extra: Pick<ServerMessageOf<'joined'>, 'guestToken' | 'e2ee' | 'resumeToken' | 'resumed'>,
+  ): ServerMessageOf<'joined'> {
+    return {
+      type: 'joined',
+      ...(reply.rid !== undefined && { rid: reply.rid }),
+      participantId: p.id,
+      meeting: { id: this.meeting.id, name: this.meeting.name },
+      participants: [...this.participants.values()].map((q) => q.info()),
+      iceServers: reply.iceServers,
+      ...extra,
+      ...(p.moderator && { lobby: this.lobby.book.list() }),
+    };
+  }
+
+  /**
+   * A new connection takes up a participation the room took over from a node that died: the client
+   * (or the node holding its socket) hears `joined` as things are now, then what waited for it, and
+   * keeps its peer connections, unless they could not be taken over (`mediaMoved`: publish again).
+   */
+  private resume(
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: JoinReply,
+    resume: NonNullable<JoinExtras['resume']>,
+  ): Participant {
+    if (!this.continuity) {
+      throw new AppError(
+        409,
+        'resume_failed',
+        'This participation cannot be taken up again; join the meeting again',
+      );
+    }
+    const { participant, held, mediaLost } = this.continuity.resume(
+      resume.participantId,
+      resume.token,
+      principal,
+      sink,
+    );
+    sink.entered(this, participant);
+    sink.send(this.joined(participant, reply, { resumeToken: resume.token, resumed: true }));
+    for (const message of held) sink.send(message);
+    if (mediaLost) sink.send({ type: 'mediaMoved' });
+    this.ctx.logger.info(
+      { meetingId: this.meeting.id, participantId: participant.id },
+      'participant resumed',
+    );
+    return participant;
   }
 
   /** Hands an E2EE message to the meeting's delivery service. */
@@ -386,6 +482,16 @@ export class MeetingRoom {
     this.media.drop();
   }
 
+  /**
+   * Another control-plane node holds the meeting now (this one lost its lease): the room ends here,
+   * and its Janus room and live state stay for that node.
+   */
+  async handOver(message: string): Promise<void> {
+    this.handedOver = true;
+    this.media.abandon();
+    await this.end('server_shutdown', message);
+  }
+
   /** Ends the room for everyone in it, telling them why: a server shutdown, a deleted meeting. */
   async end(reason: 'server_shutdown' | 'meeting_ended', message: string): Promise<void> {
     for (const p of this.participants.values()) {
@@ -423,6 +529,7 @@ export class MeetingRoom {
     this.onClosed(this, emptied);
     // The meeting is over: what its moderators decided goes with it.
     if (emptied) this.memory?.forget();
+    this.continuity?.stop(!this.handedOver);
     this.encryption?.close();
     await this.media.release();
   }
@@ -432,10 +539,17 @@ export class MeetingRoom {
     const media = this.media.ready;
     if (this.isClosed || !media) return;
     this.subscriptions.refresh(this.participants.values(), media.room);
+    this.changed();
   }
 
   private broadcast(message: ServerMessage, except?: Participant): void {
     for (const p of this.participants.values()) if (p !== except) p.sink.send(message);
+    this.changed();
+  }
+
+  /** Something another node would need to take the room over changed. */
+  private changed(): void {
+    if (!this.isClosed) this.continuity?.changed();
   }
 
   private assertPresent(p: Participant): void {

@@ -25,11 +25,17 @@ export class Participant {
   publisher: Publisher | null = null;
   subscriber: Subscriber | null = null;
   left = false;
+  /**
+   * SHA-256 (hex) of the token that lets a new connection take this participation up (NET-SCALE);
+   * null where the room cannot be taken over (one node, or an E2EE meeting).
+   */
+  resumeHash: string | null = null;
 
   constructor(
     readonly id: string,
     readonly principal: Principal,
-    readonly sink: ParticipantSink,
+    /** Its connection; another one's after a resume. */
+    public sink: ParticipantSink,
     readonly joinedAt: string,
     /** May admit, mute and remove others (MEET-MODERATORS). */
     public moderator: boolean,

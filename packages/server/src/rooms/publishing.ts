@@ -45,7 +45,7 @@ export class Publishing {
         await publisher.close();
         throw new RoomClosedError('Left the meeting while publishing');
       }
-      this.adopt(p, publisher);
+      this.attach(p, publisher);
     }
     // Janus refuses media not marked end-to-end encrypted in a room that requires it.
     const result = await publisher.publish(msg.sdp, descriptions, { e2ee: this.room.meeting.e2ee });
@@ -110,7 +110,8 @@ export class Publishing {
     this.room.broadcast({ type: 'participantUpdated', participant: p.info() });
   }
 
-  private adopt(p: Participant, publisher: Publisher): void {
+  /** Makes `publisher` the participant's: its feed is indexed, its events followed. */
+  attach(p: Participant, publisher: Publisher): void {
     p.publisher = publisher;
     this.byFeed.set(publisher.feedId, p);
     publisher.on('active', () => this.room.refreshSubscriptions());

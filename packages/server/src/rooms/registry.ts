@@ -100,7 +100,7 @@ export class RoomRegistry {
   async lost(meetingId: string): Promise<void> {
     clearTimeout(this.emptying.get(meetingId));
     this.emptying.delete(meetingId);
-    await this.rooms.get(meetingId)?.end('server_shutdown', 'This meeting moved to another server');
+    await this.rooms.get(meetingId)?.handOver('This meeting moved to another server');
   }
 
   room(meetingId: string): MeetingRoom | undefined {

@@ -53,6 +53,26 @@ export class RoomMediaHandle {
     return this.making;
   }
 
+  /** Takes up a Janus room another node made, its session claimed (see RoomContinuity). */
+  adopt(media: RoomMedia): void {
+    this.watch(media.session);
+    this.made = media;
+    this.making = Promise.resolve(media);
+  }
+
+  /**
+   * Another node holds the meeting now and runs its Janus room: stop using it here without destroying
+   * it, and without taking its session's end for a failure.
+   */
+  abandon(): void {
+    const media = this.made;
+    this.made = null;
+    this.making = null;
+    if (!media) return;
+    media.session.off('closed', this.lost);
+    media.session.abandon();
+  }
+
   /** The media server failed: forget the room (the next `ensure` makes a new one), and let its session go. */
   drop(): void {
     const media = this.made;
@@ -78,6 +98,12 @@ export class RoomMediaHandle {
     this.o.logger.info({ meetingId: this.o.meeting.id }, 'meeting room closed');
   }
 
+  private readonly lost = (reason: string) => this.o.onLost(`Janus session ${reason}`);
+
+  private watch(session: JanusSession): void {
+    session.once('closed', this.lost);
+  }
+
   private async make(): Promise<RoomMedia> {
     const node = await this.o.plane.nodeForRoom(this.o.meeting.id, undefined, this.o.placement());
     const session = await node.client.createSession();
@@ -91,7 +117,7 @@ export class RoomMediaHandle {
         await room.destroy().catch(() => undefined);
         throw new RoomClosedError('The meeting room closed');
       }
-      session.once('closed', (reason) => this.o.onLost(`Janus session ${reason}`));
+      this.watch(session);
       this.o.logger.info(
         { meetingId: this.o.meeting.id, region: node.region, server: node.serverId, room: room.id },
         'Janus room created',

@@ -13,6 +13,11 @@ export interface SeatSink {
   send(message: ServerMessage): void;
   /** Tells the client why it is being let go (a `disconnected` frame), then closes the connection. */
   end(reason: DisconnectedReason, message: string): void;
+  /**
+   * The node holding the meeting died (NET-SCALE): take a seat again with the node holding it now,
+   * resuming the participation, or else `end` it. Without this the seat ends.
+   */
+  reseat?(): void;
 }
 
 /**

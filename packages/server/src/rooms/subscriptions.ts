@@ -1,6 +1,6 @@
 import type { StreamInfo } from '@conclave/protocol';
 import type { MediaLogger } from '../media/logger';
-import type { SubscribedStream, Subscriber, VideoRoom } from '../media/videoroom';
+import type { SubscribedStream, Subscriber, SubscriberState, VideoRoom } from '../media/videoroom';
 import { copyCandidate } from './candidates';
 import type { Participant } from './participant';
 
@@ -14,6 +14,8 @@ export class Subscriptions {
     /** Who publishes each Janus feed, kept by the room. */
     private readonly byFeed: ReadonlyMap<number, Participant>,
     private readonly logger: MediaLogger,
+    /** A subscription's streams changed (what the room's continuity keeps). */
+    private readonly changed: () => void = () => undefined,
   ) {}
 
   refresh(participants: Iterable<Participant>, room: VideoRoom): void {
@@ -37,9 +39,18 @@ export class Subscriptions {
     }
   }
 
+  /** A subscription another node made, taken over with its room (see RoomContinuity). */
+  adopt(p: Participant, room: VideoRoom, state: SubscriberState): Subscriber {
+    return this.listen(p, room.adoptSubscriber({ opaqueId: p.id }, state));
+  }
+
   private create(p: Participant, room: VideoRoom): Subscriber {
-    const subscriber = room.createSubscriber({ opaqueId: p.id });
+    return this.listen(p, room.createSubscriber({ opaqueId: p.id }));
+  }
+
+  private listen(p: Participant, subscriber: Subscriber): Subscriber {
     subscriber.on('offer', (offer) => {
+      this.changed();
       if (p.left || p.subscriber !== subscriber) return;
       p.sink.send({ type: 'subscriptionOffer', sdp: offer.sdp, streams: this.describe(offer.streams) });
     });

@@ -32,6 +32,8 @@ function closeCodeFor(reason: DisconnectedReason): number {
   return CloseCode.normal;
 }
 
+const OWNER_LOST = 'The server hosting this meeting went away; reconnecting';
+
 /** A client that does not read its socket is cut off rather than buffered for without limit. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Requests waiting behind a slow one (e.g. a publish) before new ones are refused. */
@@ -62,8 +64,19 @@ export interface ConnectionDeps {
  */
 export class SignalingConnection implements SeatSink {
   private seat: Seat | null = null;
-  /** As `joined` told it, for logs. */
+  /** As `joined` told it, for logs and for resuming. */
   private participantId: string | undefined;
+  /** As the last `joined` told it: lets this connection take its participation up again elsewhere. */
+  private resumeToken: string | undefined;
+  /** What the join was, to take a seat again when the meeting's node died (see `reseat`). */
+  private joinedAs: {
+    meeting: MeetingRecord;
+    principal: Principal;
+    iceServers: IceServerInfo[];
+    identityKey?: Uint8Array;
+  } | null = null;
+  /** Taking a seat again: requests wait for it. */
+  private reseating: Promise<void> | null = null;
   /** Sessions this socket acts for: its cookie's, known from the start, and the one it joined with. */
   private readonly sessionIds = new Set<string>();
   private joinTimer: ReturnType<typeof setTimeout> | null;
@@ -130,7 +143,10 @@ export class SignalingConnection implements SeatSink {
       return;
     }
     this.socket.send(JSON.stringify(message));
-    if (message.type === 'joined') this.participantId = message.participantId;
+    if (message.type === 'joined') {
+      this.participantId = message.participantId;
+      this.resumeToken = message.resumeToken;
+    }
     this.steps.sent(message);
   }
 
@@ -143,6 +159,52 @@ export class SignalingConnection implements SeatSink {
   end(reason: DisconnectedReason, message: string): void {
     this.send({ type: 'disconnected', reason, message });
     this.close(closeCodeFor(reason), reason);
+  }
+
+  /**
+   * The node holding this socket's meeting died (NET-SCALE): the socket takes a seat again with the
+   * node holding the meeting now, resuming the same participation, so the client sees at most a
+   * `joined` with `resumed` and keeps its media. Requests wait meanwhile. Without a resume token
+   * (in the lobby, an E2EE meeting) or when the resume is refused, the client is told to join again.
+   */
+  reseat(): void {
+    const joinedAs = this.joinedAs;
+    const participantId = this.participantId;
+    const token = this.resumeToken;
+    this.seat = null;
+    if (this.isClosed) return;
+    if (!joinedAs || participantId === undefined || token === undefined) {
+      this.end('server_shutdown', OWNER_LOST);
+      return;
+    }
+    const { meeting, principal, iceServers, identityKey } = joinedAs;
+    this.reseating = this.deps.door
+      .enter(
+        meeting,
+        principal,
+        this,
+        { iceServers },
+        {
+          ...(identityKey && { identityKey }),
+          resume: { participantId, token },
+        },
+      )
+      .then(
+        (seat) => {
+          if (this.isClosed) seat.disconnect();
+          else this.seat = seat;
+        },
+        (err: unknown) => {
+          this.deps.logger.info(
+            { err, participantId },
+            'could not take a seat again; the client joins again',
+          );
+          this.end('server_shutdown', OWNER_LOST);
+        },
+      )
+      .finally(() => {
+        this.reseating = null;
+      });
   }
 
   private close(code: number, reason: string): void {
@@ -214,6 +276,7 @@ export class SignalingConnection implements SeatSink {
       await this.join(message, receivedAt);
       return;
     }
+    if (this.reseating) await this.reseating;
     const seat = this.seat;
     if (!seat) throw new AppError(409, 'not_joined', 'Join a meeting first');
     const answer = await seat.request(message);
@@ -267,8 +330,10 @@ export class SignalingConnection implements SeatSink {
       const seat = await this.deps.door.enter(meeting, principal, this, reply, {
         ...(identityKey && { identityKey }),
         ...(message.regionRtts && { regionRtts: message.regionRtts }),
+        ...(message.resume && { resume: message.resume }),
       });
       this.seat = seat;
+      this.joinedAs = { meeting, principal, iceServers, ...(identityKey && { identityKey }) };
       if (this.joinTimer) clearTimeout(this.joinTimer);
       this.joinTimer = null;
       // The socket went while we waited for the media server.
@@ -310,7 +375,8 @@ export class SignalingConnection implements SeatSink {
     if (meeting.organisationId !== principal.organisationId) {
       throw new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
     }
-    await this.deps.entry.admit(meeting, principal, message.passcode, this.request.ip);
+    // A resume's token proves the participation was let in: no passcode again (the room checks it).
+    if (!message.resume) await this.deps.entry.admit(meeting, principal, message.passcode, this.request.ip);
     return { principal, meeting };
   }
 

@@ -1,5 +1,5 @@
 import type { ClusterEvent, MeetingLeases, NodeBus, NodeMessage } from '../../src/cluster';
-import type { MeetingMemories, MeetingMemory } from '../../src/rooms';
+import type { MeetingMemories, MeetingMemory, RoomState, RoomStates } from '../../src/rooms';
 
 /**
  * Control-plane nodes wired together in one process, for tests of forwarding without Redis: a bus
@@ -17,19 +17,19 @@ export class InProcessNodes {
   node(
     nodeId: string,
     tickMs = 50,
-  ): { bus: NodeBus; leases: MeetingLeases; memories: MeetingMemories; tickMs: number } {
-    return { bus: this.bus(nodeId), leases: this.leases(nodeId), memories: this.memories, tickMs };
+  ): { bus: NodeBus; leases: MeetingLeases; memories: MeetingMemories; states: RoomStates; tickMs: number } {
+    return {
+      bus: this.bus(nodeId),
+      leases: this.leases(nodeId),
+      memories: this.memories,
+      states: this.states,
+      tickMs,
+    };
   }
 
-  /** Rooms' memories, shared by every node (Redis's part). */
-  private readonly memories: MeetingMemories = (() => {
-    const kept = new Map<string, string>();
-    return {
-      load: async (id) => (kept.has(id) ? (JSON.parse(kept.get(id)!) as MeetingMemory) : null),
-      save: async (id, memory) => void kept.set(id, JSON.stringify(memory)),
-      forget: async (id) => void kept.delete(id),
-    };
-  })();
+  /** Rooms' memories and live states, shared by every node (Redis's part). */
+  private readonly memories = sharedValues<MeetingMemory>();
+  readonly states = sharedValues<RoomState>();
 
   kill(nodeId: string): void {
     this.dead.add(nodeId);
@@ -99,4 +99,18 @@ export class InProcessNodes {
       },
     };
   }
+}
+
+/** One JSON value per meeting, as Redis keeps it (a copy each way). */
+function sharedValues<T>(): {
+  load(id: string): Promise<T | null>;
+  save(id: string, v: T): Promise<void>;
+  forget(id: string): Promise<void>;
+} {
+  const kept = new Map<string, string>();
+  return {
+    load: async (id) => (kept.has(id) ? (JSON.parse(kept.get(id)!) as T) : null),
+    save: async (id, value) => void kept.set(id, JSON.stringify(value)),
+    forget: async (id) => void kept.delete(id),
+  };
 }

@@ -1,0 +1,243 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ServerMessage, TrackSource } from '@conclave/protocol';
+import { AppError } from '../common/errors';
+import type { MeetingRecord, Principal } from '../domain';
+import type { MediaLogger } from '../media/logger';
+import type { MediaPlane } from '../media/media-plane';
+import { VideoRoom } from '../media/videoroom';
+import { HeldSink } from './held-sink';
+import { Participant, type ParticipantSink } from './participant';
+import type { Publishing } from './publishing';
+import type { RoomMedia, RoomMediaHandle } from './room-media';
+import { RoomStateKeeper, type ParticipantState, type RoomState, type RoomStates } from './room-state';
+import type { Subscriptions } from './subscriptions';
+
+/** How long a participant taken over from a dead node waits for its connection to come back. */
+const RESUME_WAIT_MS = 15_000;
+
+/** The parts of a meeting room its continuity reads and rebuilds. */
+export interface ContinuityParts {
+  meeting: MeetingRecord;
+  plane: MediaPlane;
+  logger: MediaLogger;
+  /** Settles once the meeting's memory is taken back: mute locks come from it. */
+  recalled: Promise<void>;
+  participants: Map<string, Participant>;
+  media: RoomMediaHandle;
+  publishing: Publishing;
+  subscriptions: Subscriptions;
+  /** A moderator's mute locks on this person (from the meeting's memory). */
+  locksOf(principal: Principal): Map<TrackSource, string>;
+  /** Where the room was placed, and whether anyone was in. */
+  placed(): { nearest: string[] | null; started: boolean };
+  /** Takes back where the room was placed, and whether anyone was in. */
+  replace(nearest: string[] | null, started: boolean): void;
+  /** Lets a participant go (one whose connection never came back). */
+  leave(p: Participant): void;
+  /** Points every participant's subscription at every other participant's active streams. */
+  refreshSubscriptions(): void;
+}
+
+/** A participation taken up by a new connection, with what waited for it. */
+export interface Resumed {
+  participant: Participant;
+  held: ServerMessage[];
+  /** Its peer connections could not be taken over: it must publish again (`mediaMoved`). */
+  mediaLost: boolean;
+}
+
+/**
+ * Keeps a meeting room going when the control-plane node holding it dies (NET-SCALE): the room's
+ * state is written through to the shared store as it changes; a room made for the meeting on another
+ * node first takes that state up, claiming the dead node's Janus session (which Janus keeps for a
+ * while, everyone's PeerConnections running), so that every participant is back under the same id
+ * with the same media as soon as its connection resumes, and nobody's media stops meanwhile.
+ */
+export class RoomContinuity {
+  /** Settles once an earlier room's state, if any, is taken up. */
+  readonly restored: Promise<void>;
+  private readonly keeper: RoomStateKeeper;
+  /** Participants taken over whose connection has not resumed yet. */
+  private readonly waiting = new Map<
+    Participant,
+    { sink: HeldSink; timer: NodeJS.Timeout; mediaLost: boolean }
+  >();
+
+  constructor(
+    private readonly store: RoomStates,
+    private readonly parts: ContinuityParts,
+  ) {
+    this.keeper = new RoomStateKeeper(store, parts.meeting.id, () => this.snapshot(), parts.logger);
+    this.restored = this.restore();
+  }
+
+  /** A token for a new participant's `joined`; the participant keeps its hash. */
+  issue(p: Participant): string {
+    const token = randomBytes(24).toString('base64url');
+    p.resumeHash = hash(token);
+    return token;
+  }
+
+  /** Something the state holds changed: it is written soon. */
+  changed(): void {
+    this.keeper.changed();
+  }
+
+  /**
+   * A new connection takes up a participation taken over from a dead node, with its token. Anything
+   * else (unknown, still connected, wrong token, another person) is refused the same way.
+   */
+  resume(participantId: string, token: string, principal: Principal, sink: ParticipantSink): Resumed {
+    const p = this.parts.participants.get(participantId);
+    const waiting = p && this.waiting.get(p);
+    if (!p || !waiting || !matches(p.resumeHash, token) || !samePerson(p.principal, principal)) {
+      throw new AppError(
+        409,
+        'resume_failed',
+        'This participation cannot be taken up again; join the meeting again',
+      );
+    }
+    this.waiting.delete(p);
+    clearTimeout(waiting.timer);
+    p.sink = sink;
+    return { participant: p, held: waiting.sink.release(), mediaLost: waiting.mediaLost };
+  }
+
+  /** A fresh join of someone still waiting to resume replaces the waiting participation. */
+  replacedBy(principal: Principal): void {
+    for (const p of this.waiting.keys()) if (samePerson(p.principal, principal)) this.letGo(p);
+  }
+
+  /** The room is over here: nothing more is written, and unless another node holds it now, its state goes. */
+  stop(forget: boolean): void {
+    for (const { timer } of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+    this.keeper.stop(forget);
+  }
+
+  private snapshot(): RoomState {
+    const ready = this.parts.media.ready;
+    const { nearest, started } = this.parts.placed();
+    const participants: ParticipantState[] = [];
+    for (const p of this.parts.participants.values()) {
+      if (p.resumeHash === null) continue;
+      participants.push({
+        id: p.id,
+        principal: p.principal,
+        joinedAt: p.joinedAt,
+        moderator: p.moderator,
+        resumeHash: p.resumeHash,
+        tracks: [...p.tracks].map(([source, t]) => ({ source, mid: t.mid, muted: t.muted })),
+        muted: [...p.muted],
+        publisher: p.publisher && !p.publisher.closed ? p.publisher.state() : null,
+        subscriber: p.subscriber && !p.subscriber.closed ? p.subscriber.state() : null,
+      });
+    }
+    return {
+      v: 1,
+      media: ready && {
+        serverId: ready.node.serverId,
+        sessionId: ready.session.id,
+        room: ready.room.state(),
+      },
+      nearest,
+      started,
+      participants,
+    };
+  }
+
+  private async restore(): Promise<void> {
+    const { meeting, logger } = this.parts;
+    let state: RoomState | null;
+    try {
+      await this.parts.recalled;
+      state = await this.store.load(meeting.id);
+    } catch (err) {
+      logger.warn({ err, meetingId: meeting.id }, 'could not load the meeting room’s live state');
+      return;
+    }
+    if (state?.v !== 1) return;
+    const media = state.media && (await this.claim(state.media));
+    const publishing = media
+      ? await media.room.publishingFeeds().catch(() => new Set<number>())
+      : new Set<number>();
+    this.parts.replace(state.nearest, state.started);
+    if (media) this.parts.media.adopt(media);
+    for (const ps of state.participants) this.takeUp(ps, media, publishing);
+    logger.info(
+      { meetingId: meeting.id, participants: state.participants.length, media: media !== null },
+      'took a meeting room over from a node that died',
+    );
+    if (media) this.parts.refreshSubscriptions();
+    this.changed();
+  }
+
+  /** Claims the dead node's Janus session of the room; null when it is gone or unreachable. */
+  private async claim(state: NonNullable<RoomState['media']>): Promise<RoomMedia | null> {
+    const node = this.parts.plane.nodeOfServer(state.serverId);
+    if (!node) return null;
+    try {
+      const session = await node.client.claimSession(state.sessionId);
+      return { node, session, room: VideoRoom.adopt(session, state.room) };
+    } catch (err) {
+      this.parts.logger.warn(
+        { err, meetingId: this.parts.meeting.id, server: state.serverId },
+        'could not claim the meeting’s Janus session; its participants publish again',
+      );
+      return null;
+    }
+  }
+
+  /** One participant as the dead node left it, waiting for its connection to resume. */
+  private takeUp(ps: ParticipantState, media: RoomMedia | null, publishing: ReadonlySet<number>): void {
+    const sink = new HeldSink(() => this.letGo(p));
+    const p = new Participant(
+      ps.id,
+      ps.principal,
+      sink,
+      ps.joinedAt,
+      ps.moderator,
+      this.parts.locksOf(ps.principal),
+    );
+    p.resumeHash = ps.resumeHash;
+    for (const [source, muted] of ps.muted) p.muted.set(source, muted);
+    const publisher = ps.publisher && media?.room.adoptPublisher(ps.publisher);
+    // A publisher Janus no longer lists went down after the last write: it publishes again.
+    const mediaLost = !publisher || !publishing.has(publisher.feedId);
+    if (!mediaLost) {
+      for (const t of ps.tracks) p.tracks.set(t.source, { mid: t.mid, muted: t.muted });
+      this.parts.publishing.attach(p, publisher);
+      if (ps.subscriber && media) p.subscriber = this.parts.subscriptions.adopt(p, media.room, ps.subscriber);
+    } else if (media) {
+      // Its handles, if they still exist, are nobody's now.
+      void publisher?.close();
+      if (ps.subscriber) void media.room.adoptSubscriber({}, ps.subscriber).close();
+    }
+    this.parts.participants.set(p.id, p);
+    const timer = setTimeout(() => this.letGo(p), RESUME_WAIT_MS);
+    timer.unref();
+    this.waiting.set(p, { sink, timer, mediaLost });
+  }
+
+  private letGo(p: Participant): void {
+    const waiting = this.waiting.get(p);
+    if (!waiting) return;
+    this.waiting.delete(p);
+    clearTimeout(waiting.timer);
+    this.parts.leave(p);
+  }
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function matches(expected: string | null, token: string): boolean {
+  if (expected === null) return false;
+  const a = Buffer.from(expected, 'hex');
+  const b = Buffer.from(hash(token), 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function samePerson(a: Principal, b: Principal): boolean {
+  if (a.kind === 'user') return b.kind === 'user' && a.userId === b.userId;
+  return b.kind === 'guest' && a.guestId === b.guestId;
+}
