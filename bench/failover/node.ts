@@ -46,7 +46,7 @@ async function round(cluster: TestCluster, browser: TestBrowser, i: number): Pro
       if (id !== p.id)
         throw new Error(`${p.name} joined again (${p.id} → ${id ?? 'none'}) instead of resuming`);
     }
-    return Math.max(atAda!.Bob!, atBob!.Ada!);
+    return Math.max(atAda.Bob!, atBob.Ada!);
   } finally {
     await Promise.all([ada.page.context().close(), bob.page.context().close()]);
   }
