@@ -257,8 +257,9 @@ export class JanusClient extends EventEmitter<ClientEvents> {
   }
 
   /** @internal */
-  forgetSession(id: number): void {
-    this.sessions.delete(id);
+  forgetSession(session: JanusSession): void {
+    // Only that object: a session claimed again on this connection is another one under the same id.
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
   }
 
   private onMessage(text: string): void {
@@ -423,7 +424,7 @@ export class JanusSession extends EventEmitter<SessionEvents> {
     if (this.gone) return;
     this.gone = true;
     clearInterval(this.keepalive);
-    this.client.forgetSession(this.id);
+    this.client.forgetSession(this);
     for (const handle of [...this.handles.values()]) handle.markGone(reason);
     this.handles.clear();
     this.emit('closed', reason);
