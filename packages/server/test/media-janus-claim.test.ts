@@ -9,7 +9,7 @@ const skip = janusUnavailableReason() ?? false;
 
 let janus: Awaited<ReturnType<typeof startTestJanus>>;
 before(async () => {
-  if (!skip) janus = await startTestJanus();
+  if (skip === false) janus = await startTestJanus();
 });
 after(() => janus?.stop());
 

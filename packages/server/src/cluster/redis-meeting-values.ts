@@ -2,13 +2,20 @@ import type { RedisConnection } from '../redis';
 import type { MeetingMemory, RoomState } from '../rooms';
 
 /** A meeting whose owner died and that nobody joined again is forgotten after this long anyway. */
-const KEEP_MS = 12 * 60 * 60 * 1000;
+const MEMORY_KEEP_MS = 12 * 60 * 60 * 1000;
+/**
+ * A room's live state outlasts its node by this long: longer than Janus keeps the dead node's sessions
+ * (15 s), and short enough that a meeting started later never finds a stale one. Rooms write theirs
+ * again well within it (room-state.ts).
+ */
+const STATE_KEEP_MS = 20_000;
 
 /** One JSON value per meeting in Redis under `prefix`, for whichever node owns the meeting next. */
 class RedisMeetingValues<T> {
   constructor(
     private readonly redis: RedisConnection,
     private readonly prefix: string,
+    private readonly keepMs: number,
   ) {}
 
   async load(meetingId: string): Promise<T | null> {
@@ -17,7 +24,7 @@ class RedisMeetingValues<T> {
   }
 
   async save(meetingId: string, value: T): Promise<void> {
-    await this.redis.client.set(this.prefix + meetingId, JSON.stringify(value), 'PX', KEEP_MS);
+    await this.redis.client.set(this.prefix + meetingId, JSON.stringify(value), 'PX', this.keepMs);
   }
 
   async forget(meetingId: string): Promise<void> {
@@ -27,8 +34,8 @@ class RedisMeetingValues<T> {
 
 /** What meeting rooms' moderators decided (meeting-memory.ts). */
 export const redisMeetingMemories = (redis: RedisConnection) =>
-  new RedisMeetingValues<MeetingMemory>(redis, 'conclave:meeting-memory:');
+  new RedisMeetingValues<MeetingMemory>(redis, 'conclave:meeting-memory:', MEMORY_KEEP_MS);
 
 /** Meeting rooms' live state (room-state.ts): its secrets (the Janus room's) stay on the private network. */
 export const redisRoomStates = (redis: RedisConnection) =>
-  new RedisMeetingValues<RoomState>(redis, 'conclave:meeting-room:');
+  new RedisMeetingValues<RoomState>(redis, 'conclave:meeting-room:', STATE_KEEP_MS);

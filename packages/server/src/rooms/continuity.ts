@@ -57,6 +57,8 @@ export class RoomContinuity {
   /** Settles once an earlier room's state, if any, is taken up. */
   readonly restored: Promise<void>;
   private readonly keeper: RoomStateKeeper;
+  /** The earlier room's state, if any, is taken up: from now on this room's is what counts. */
+  private taken = false;
   /** Participants taken over whose connection has not resumed yet. */
   private readonly waiting = new Map<
     Participant,
@@ -68,7 +70,9 @@ export class RoomContinuity {
     private readonly parts: ContinuityParts,
   ) {
     this.keeper = new RoomStateKeeper(store, parts.meeting.id, () => this.snapshot(), parts.logger);
-    this.restored = this.restore();
+    this.restored = this.restore().finally(() => {
+      this.taken = true;
+    });
   }
 
   /** A token for a new participant's `joined`; the participant keeps its hash. */
@@ -78,9 +82,9 @@ export class RoomContinuity {
     return token;
   }
 
-  /** Something the state holds changed: it is written soon. */
+  /** Something the state holds changed: it is written soon (never before an earlier room's is taken up). */
   changed(): void {
-    this.keeper.changed();
+    if (this.taken) this.keeper.changed();
   }
 
   /**
@@ -169,7 +173,7 @@ export class RoomContinuity {
       'took a meeting room over from a node that died',
     );
     if (media) this.parts.refreshSubscriptions();
-    this.changed();
+    this.keeper.changed();
   }
 
   /** Claims the dead node's Janus session of the room; null when it is gone or unreachable. */

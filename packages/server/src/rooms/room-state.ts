@@ -39,6 +39,11 @@ export type RoomStates = MeetingValues<RoomState>;
 
 /** Saves never come closer together than this: a burst of changes costs one write. */
 const MIN_GAP_MS = 20;
+/**
+ * A quiet room writes its state again this often: the store keeps it only a little longer (20 s in
+ * Redis), so a dead node's state is gone before a later meeting could mistake it for a live one.
+ */
+const REFRESH_MS = 5_000;
 
 /**
  * Writes a room's state after it changes: at once when idle, else once the write in flight is done
@@ -49,6 +54,7 @@ export class RoomStateKeeper {
   private writing = false;
   private dirty = false;
   private stopped = false;
+  private refresh: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: RoomStates,
@@ -59,6 +65,10 @@ export class RoomStateKeeper {
 
   changed(): void {
     if (this.stopped) return;
+    if (!this.refresh) {
+      this.refresh = setInterval(() => this.changed(), REFRESH_MS);
+      this.refresh.unref();
+    }
     this.dirty = true;
     if (this.writing) return;
     this.writing = true;
@@ -72,6 +82,7 @@ export class RoomStateKeeper {
    */
   stop(forget: boolean): void {
     this.stopped = true;
+    if (this.refresh) clearInterval(this.refresh);
     if (!forget) return;
     this.store.forget(this.meetingId).catch((err: unknown) => this.warn(err, 'drop'));
   }
