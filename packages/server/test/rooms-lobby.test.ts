@@ -24,7 +24,7 @@ function knock(id: string, principal: Knock['principal']): Knock & { ended: () =
   return {
     id,
     principal,
-    sink: { entered: () => undefined, send: () => undefined, end: () => undefined },
+    sink: { entered: () => undefined, send: () => undefined, end: () => undefined, handOff: () => undefined },
     reply: { iceServers: [] },
     since: '2026-12-02T10:00:00.000Z',
     cancelTimer: () => (cancelled = true),

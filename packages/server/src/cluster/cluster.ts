@@ -106,7 +106,9 @@ export class Cluster implements LiveMeetings {
     this.timer = null;
     const claimed = [...this.claimed];
     this.claimed.clear();
-    await Promise.allSettled(claimed.map((id) => this.options.leases.release(id)));
+    await Promise.allSettled(
+      claimed.map((id) => this.options.rooms.handOff(id, () => this.options.leases.release(id))),
+    );
     this.options.logger.info({ meetings: claimed.length }, 'draining: meetings handed over');
   }
 

@@ -96,6 +96,10 @@ export class HostedSeats {
         this.seats.delete(id);
         this.bus.send(from, { kind: 'end', seat: id, reason, message: text });
       },
+      handOff: () => {
+        this.seats.delete(id);
+        this.bus.send(from, { kind: 'moved', seat: id });
+      },
     };
     try {
       const key =

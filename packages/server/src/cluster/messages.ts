@@ -27,7 +27,9 @@ export type ToOwner =
 export type ToLanding =
   | { kind: 'reply'; seat: string; call: number; result: CallResult }
   | { kind: 'send'; seat: string; message: ServerMessage }
-  | { kind: 'end'; seat: string; reason: DisconnectedReason; message: string };
+  | { kind: 'end'; seat: string; reason: DisconnectedReason; message: string }
+  /** The owner is shutting down and has handed the meeting over: seat the participant again. */
+  | { kind: 'moved'; seat: string };
 
 /**
  * How a call went: its value (Janus's answer to a publish), the error the client is to see, or

@@ -143,6 +143,8 @@ class RemoteSeat implements Seat {
       settle(pending, message.result);
     } else if (message.kind === 'send') {
       if (!this.closed) this.sink.send(message.message);
+    } else if (message.kind === 'moved') {
+      this.lost();
     } else {
       // The room let the participant go: nothing of this seat is left at the owner.
       this.close();

@@ -107,6 +107,11 @@ export class RoomContinuity {
     return { participant: p, held: waiting.sink.release(), mediaLost: waiting.mediaLost };
   }
 
+  /** Writes the state as it is now, and resolves once it is written. */
+  flush(): Promise<void> {
+    return this.keeper.flush();
+  }
+
   /** A fresh join of someone still waiting to resume replaces the waiting participation. */
   replacedBy(principal: Principal): void {
     for (const p of this.waiting.keys()) if (samePerson(p.principal, principal)) this.letGo(p);

@@ -35,6 +35,9 @@ export class HeldSink implements ParticipantSink {
   /** The room lets the participant go: nobody is there to tell. */
   end(): void {}
 
+  /** Nobody is there to send on: the next node takes the participant up waiting again. */
+  handOff(): void {}
+
   /** What waited, in order, for the connection that takes the participant up. */
   release(): ServerMessage[] {
     return this.held.splice(0);

@@ -487,9 +487,35 @@ export class MeetingRoom {
    * and its Janus room and live state stay for that node.
    */
   async handOver(message: string): Promise<void> {
+    // Never a write after the new owner's: it runs the room from the state it took up.
     this.handedOver = true;
-    this.media.abandon();
+    this.continuity?.stop(false);
     await this.end('server_shutdown', message);
+  }
+
+  /**
+   * This node is shutting down (NET-SCALE): the room's state is written as it is now, `release` gives
+   * the meeting's lease up, and every participant is sent on to resume wherever the meeting is taken up
+   * next (a socket here closes without a word, a forwarded one is seated again by its node), while
+   * the Janus room and everyone's media go on. False (nothing done) where the room cannot be taken over
+   * (one node, E2EE): it ends as before.
+   */
+  async handOff(release: () => Promise<void>): Promise<boolean> {
+    if (!this.continuity || this.isClosed) return false;
+    await this.continuity.flush();
+    this.handedOver = true;
+    this.continuity.stop(false);
+    await release();
+    for (const p of this.participants.values()) {
+      p.left = true;
+      this.ctx.metrics?.participantLeft('server_shutdown');
+      p.sink.handOff();
+    }
+    this.lobby.close('server_shutdown', 'The server is restarting; knock again.');
+    this.participants.clear();
+    this.byFeed.clear();
+    await this.close();
+    return true;
   }
 
   /** Ends the room for everyone in it, telling them why: a server shutdown, a deleted meeting. */
@@ -531,7 +557,9 @@ export class MeetingRoom {
     if (emptied) this.memory?.forget();
     this.continuity?.stop(!this.handedOver);
     this.encryption?.close();
-    await this.media.release();
+    // Another node runs the Janus room now: it is left as it is.
+    if (this.handedOver) this.media.abandon();
+    else await this.media.release();
   }
 
   /** Points every participant's subscription at every other participant's active streams. */

@@ -10,6 +10,11 @@ export interface ParticipantSink {
   send(message: ServerMessage): void;
   /** Tells the participant why it is being let go (a `disconnected` frame), then closes the connection. */
   end(reason: DisconnectedReason, message: string): void;
+  /**
+   * This node hands the meeting over as it shuts down: the connection is to resume the participation
+   * wherever the meeting is taken up next (see MeetingRoom.handOff).
+   */
+  handOff(): void;
 }
 
 interface PublishedTrack {

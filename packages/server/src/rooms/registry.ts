@@ -103,6 +103,17 @@ export class RoomRegistry {
     await this.rooms.get(meetingId)?.handOver('This meeting moved to another server');
   }
 
+  /**
+   * This node shuts down: the meeting's room hands itself over (see MeetingRoom.handOff), giving the
+   * lease up with `release` once its state is written. Rooms that cannot are ended by `shutdown`.
+   */
+  async handOff(meetingId: string, release: () => Promise<void>): Promise<void> {
+    clearTimeout(this.emptying.get(meetingId));
+    this.emptying.delete(meetingId);
+    const room = this.rooms.get(meetingId);
+    if (!(await room?.handOff(release))) await release();
+  }
+
   room(meetingId: string): MeetingRoom | undefined {
     return this.rooms.get(meetingId);
   }

@@ -76,6 +76,12 @@ export class RoomStateKeeper {
     queueMicrotask(() => void this.write());
   }
 
+  /** Writes the state now (after any write in flight: one order per room), whatever is scheduled. */
+  async flush(): Promise<void> {
+    this.dirty = false;
+    await this.store.save(this.meetingId, this.snapshot());
+  }
+
   /**
    * Nobody takes this room up any more (it emptied, ended, or another node holds it): no more writes,
    * and with `forget` its state goes (after a write in flight: the store keeps one order per room).

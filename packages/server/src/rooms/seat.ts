@@ -18,6 +18,11 @@ export interface SeatSink {
    * resuming the participation, or else `end` it. Without this the seat ends.
    */
   reseat?(): void;
+  /**
+   * This node hands the meeting over as it shuts down: close the client's socket without a word so
+   * that it resumes through another node (a forwarded seat's node seats it again). Without this, `end`.
+   */
+  handOff?(): void;
 }
 
 /**
@@ -90,6 +95,11 @@ class LocalSeat implements Seat, ParticipantSink {
 
   end(reason: DisconnectedReason, message: string): void {
     this.sink.end(reason, message);
+  }
+
+  handOff(): void {
+    if (this.sink.handOff) this.sink.handOff();
+    else this.sink.end('server_shutdown', 'The server is restarting.');
   }
 
   async request(message: RoomRequest): Promise<string | undefined> {

@@ -161,6 +161,12 @@ export class SignalingConnection implements SeatSink {
     this.close(closeCodeFor(reason), reason);
   }
 
+  /** This node hands the meeting over as it shuts down: the client resumes through another node. */
+  handOff(): void {
+    this.seat = null;
+    this.close(CloseCode.goingAway, 'moved');
+  }
+
   /**
    * The node holding this socket's meeting died (NET-SCALE): the socket takes a seat again with the
    * node holding the meeting now, resuming the same participation, so the client sees at most a
