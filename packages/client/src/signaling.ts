@@ -127,7 +127,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return !this.closed && this.socket?.readyState === OPEN;
   }
 
-  /** Opens the socket; rejects with `connection_failed` if it closes first or takes too long. */
+  /**
+   * Opens the socket; rejects with `connection_failed` if it closes first or takes too long, and
+   * with `connection_closed` if `close()` comes first.
+   */
   connect(): Promise<void> {
     if (this.socket) return Promise.reject(new ConclaveError('invalid_state', 'Already connected'));
     return new Promise<void>((resolve, reject) => {
@@ -145,9 +148,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       let opened = false;
       const timer = setTimeout(() => {
         if (opened) return;
-        this.finish({ code: 4000, reason: 'connect timeout', byClient: true });
         reject(new ConclaveError('connection_failed', 'The server did not answer in time'));
+        this.finish({ code: 4000, reason: 'connect timeout', byClient: true });
       }, this.options.connectTimeoutMs);
+      // Abandoned while opening (e.g. a session closed while it resumes): settles now, not at the timeout.
+      this.once('close', (info) => {
+        clearTimeout(timer);
+        if (!opened && info.byClient) reject(new ConclaveError('connection_closed', 'Closed while opening'));
+      });
       socket.onopen = () => {
         opened = true;
         clearTimeout(timer);
