@@ -93,6 +93,12 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** What the publisher, the subscriber and E2EE send through: a SignalingClient, or the session's link. */
+export interface SignalingChannel {
+  request<M extends RequestMessage>(message: M, timeoutMs?: number): Promise<ReplyMap[M['type']]>;
+  send(message: ClientMessage): boolean;
+}
+
 const OPEN = 1;
 
 const defaultSocketFactory: SocketFactory = (url, protocol) => new WebSocket(url, protocol);
@@ -101,7 +107,7 @@ const defaultSocketFactory: SocketFactory = (url, protocol) => new WebSocket(url
  * One signaling WebSocket: correlates requests and replies by `rid`, turns `error` frames into
  * `SignalingError`s with the server's stable code, and detects a dead server with app-level pings.
  */
-export class SignalingClient extends TypedEmitter<SignalingEvents> {
+export class SignalingClient extends TypedEmitter<SignalingEvents> implements SignalingChannel {
   private readonly options: Required<Omit<SignalingOptions, 'createSocket'>> & {
     createSocket: SocketFactory;
   };
