@@ -1,5 +1,5 @@
 import type { IceCandidate, PeerTarget } from '@conclave/protocol';
-import type { SignalingClient } from './signaling';
+import type { SignalingChannel } from './signaling';
 import { toIceCandidate } from './webrtc';
 
 /**
@@ -15,7 +15,7 @@ export class CandidateExchange {
 
   constructor(
     private readonly pc: RTCPeerConnection,
-    private readonly signaling: SignalingClient,
+    private readonly signaling: SignalingChannel,
     private readonly target: PeerTarget,
     /** Told when gathering ends (the null candidate). */
     onGathered: () => void = () => {},

@@ -3,7 +3,7 @@ import { CandidateExchange } from './candidates';
 import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
 import { SOURCE_KIND } from './publication';
-import type { SignalingClient } from './signaling';
+import type { SignalingChannel } from './signaling';
 import { peerConfiguration, peerConnectionFor } from './webrtc';
 
 const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
@@ -33,7 +33,7 @@ export class Publisher {
   private closed = false;
 
   constructor(
-    private readonly signaling: SignalingClient,
+    private readonly signaling: SignalingChannel,
     iceServers: IceServerInfo[],
     onFailed: () => void,
     /** From `preparePublisherConnection`, never negotiated (made with E2EE's options in an E2EE call). */

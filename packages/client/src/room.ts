@@ -1,5 +1,11 @@
 import { warmUpMls } from '@conclave/e2ee';
-import { SIGNALING_PATH, type RegionRtts, type TrackSource, type WaitingInfo } from '@conclave/protocol';
+import {
+  SIGNALING_PATH,
+  type RegionRtts,
+  type ServerMessageOf,
+  type TrackSource,
+  type WaitingInfo,
+} from '@conclave/protocol';
 import { listDevices, type DeviceKind } from './devices';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { loadDeviceIdentity } from './e2ee/identity-store';
@@ -111,12 +117,11 @@ export class Room extends TypedEmitter<RoomEvents> {
         this.setState('waiting');
       },
       onJoined: (joined) => {
-        this._meeting = joined.meeting;
-        this.keepGuestToken(joined.guestToken);
-        this.roster.reset(joined, this._state === 'reconnecting');
-        this.setLobby(joined.lobby ?? []);
+        this.takeRoster(joined, this._state === 'reconnecting');
         this.setState('connected');
       },
+      // Still connected: the people and their media stay, only what changed meanwhile is announced.
+      onResumed: (joined) => this.takeRoster(joined, true),
       onRoster: (message) => this.roster.apply(message),
       onModeration: (message) => {
         if (message.type === 'lobby') {
@@ -314,6 +319,14 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (waiting.length === 0 && this._lobby.length === 0) return;
     this._lobby = waiting;
     this.emit('lobbyChanged', waiting);
+  }
+
+  /** The meeting as `joined` describes it; `rejoined`: announce only who is new to this room. */
+  private takeRoster(joined: ServerMessageOf<'joined'>, rejoined: boolean): void {
+    this._meeting = joined.meeting;
+    this.keepGuestToken(joined.guestToken);
+    this.roster.reset(joined, rejoined);
+    this.setLobby(joined.lobby ?? []);
   }
 
   private keepGuestToken(guestToken: string | undefined): void {

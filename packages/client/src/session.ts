@@ -15,8 +15,10 @@ import { ConclaveError, SignalingError, toConclaveError } from './errors';
 import type { LocalMediaLink, LocalParticipant } from './participant';
 import { preparePublisherConnection, Publisher } from './publisher';
 import type { ServerEnd } from './reconnect';
+import type { ResumeJoin } from './resume';
 import type { RosterMessage } from './roster';
-import { SignalingClient, type RequestMessage, type SocketFactory } from './signaling';
+import type { RequestMessage, SocketFactory } from './signaling';
+import { SignalingLink } from './signaling-link';
 import type { MediaStats } from './stats';
 import { expectsSubscription } from './streams';
 import { Subscriber, type ReceivedStream } from './subscriber';
@@ -57,6 +59,11 @@ export interface SessionObserver {
   onWaiting(waiting: ServerMessageOf<'waiting'>): void;
   /** The server accepted the join; messages that came after `joined` are delivered once this returns. */
   onJoined(joined: ServerMessageOf<'joined'>): void;
+  /**
+   * The participation goes on from another socket or another server (NET-SCALE): the roster as it
+   * is now. Both peer connections and everything received through them stay as they are.
+   */
+  onResumed(joined: ServerMessageOf<'joined'>): void;
   onRoster(message: RosterMessage): void;
   /** Who waits in the lobby (moderators only), and what a moderator did to this participant. */
   onModeration(message: ServerMessageOf<'lobby' | 'mutedByModerator' | 'unmuteAllowed'>): void;
@@ -66,8 +73,9 @@ export interface SessionObserver {
   onStreams(streams: ReceivedStream[]): void;
   onError(error: ConclaveError): void;
   /**
-   * The session, joined and published, ended by itself: its socket closed or a media connection
-   * failed. `end` is the server's reason when it gave one. Failures before that reject `establish()`.
+   * The session, joined and published, ended by itself: its socket closed and could not be resumed,
+   * or a media connection failed. `end` is the server's reason when it gave one. Failures before that
+   * reject `establish()`.
    */
   onLost(end: ServerEnd | null): void;
 }
@@ -93,7 +101,7 @@ interface PreparedPeers {
  */
 export class Session implements LocalMediaLink {
   readonly url: string;
-  private readonly signaling: SignalingClient;
+  private readonly signaling: SignalingLink;
   private readonly opening: Promise<void>;
   private openingSettled = false;
   /** Connections made ahead of joining, until the publisher and subscriber take them. */
@@ -108,6 +116,11 @@ export class Session implements LocalMediaLink {
   /** Messages that arrived before the roster was applied. */
   private backlog: ServerMessage[] | null = [];
   private _serverEnd: ServerEnd | null = null;
+  /** Who this session is in the meeting, and how it would ask to be taken up again (NET-SCALE). */
+  private participantId: string | null = null;
+  /** Present while the server can resume this participation on another socket. */
+  private resumeToken: string | null = null;
+  private resumeAs: Omit<ResumeJoin, 'resume'> | null = null;
   /** Settles once the first subscription offer has been answered (or could not be). */
   private readonly subscribed: Promise<void>;
   private markSubscribed: () => void = () => {};
@@ -125,13 +138,14 @@ export class Session implements LocalMediaLink {
     private readonly observer: SessionObserver,
   ) {
     this.url = options.url;
-    this.signaling = new SignalingClient({
+    this.signaling = new SignalingLink({
       url: options.url,
       requestTimeoutMs: options.requestTimeoutMs,
       ...(options.createSocket && { createSocket: options.createSocket }),
     });
     this.subscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve));
     this.signaling.on('message', (m) => this.receive(m));
+    this.signaling.on('resumed', (joined) => this.resumed(joined));
     this.signaling.on('close', () => {
       this.stopWaiting();
       this.lost(this._serverEnd);
@@ -161,12 +175,13 @@ export class Session implements LocalMediaLink {
   async establish(request: JoinRequest, local: LocalParticipant, media: Promise<void>): Promise<void> {
     // The socket opens while the regions are measured; both are bounded (measuring by 1.5 s).
     const [, regionRtts] = await Promise.all([this.opening, request.regionRtts]);
+    const identityKey = request.e2ee && toBase64Url(request.e2ee.identity.publicKey);
     const reply = await this.signaling.request({
       type: 'join',
       meetingId: request.meetingId,
       ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
       ...(request.displayName !== undefined && { displayName: request.displayName }),
-      ...(request.e2ee && { identityKey: toBase64Url(request.e2ee.identity.publicKey) }),
+      ...(identityKey !== undefined && { identityKey }),
       ...(request.passcode !== undefined && { passcode: request.passcode }),
       ...(regionRtts && Object.keys(regionRtts).length > 0 && { regionRtts }),
     });
@@ -174,6 +189,16 @@ export class Session implements LocalMediaLink {
     const joined = reply.type === 'waiting' ? await this.waitInLobby(reply) : reply;
     this.assertOpen();
     this.iceServers = joined.iceServers;
+    this.participantId = joined.participantId;
+    this.resumeToken = joined.resumeToken ?? null;
+    // A guest who named themselves is the guest of the token `joined` issued.
+    const guestToken = joined.guestToken ?? request.guestToken;
+    this.resumeAs = {
+      type: 'join',
+      meetingId: request.meetingId,
+      ...(guestToken !== undefined && { guestToken }),
+      ...(identityKey !== undefined && { identityKey }),
+    };
     if (joined.e2ee) {
       // Never joined unencrypted: the server refuses an E2EE meeting to a join without an identity key.
       if (!request.e2ee) throw new ConclaveError('e2ee_unsupported', 'This meeting is end-to-end encrypted');
@@ -219,6 +244,7 @@ export class Session implements LocalMediaLink {
     await local.attach(this);
     this.assertOpen();
     this.live = true;
+    this.allowResume();
   }
 
   async publish(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void> {
@@ -338,6 +364,31 @@ export class Session implements LocalMediaLink {
     }
   }
 
+  /**
+   * The participation goes on elsewhere: the link took it up on a new socket, or the server moved it
+   * to another node and said so unasked. Only the roster is taken; the peer connections talk to the
+   * media server, which is the same.
+   */
+  private resumed(joined: ServerMessageOf<'joined'>): void {
+    if (this.closed || joined.participantId !== this.participantId) return;
+    // Fresh TURN credentials, for connections made later (a media restart).
+    this.iceServers = joined.iceServers;
+    this.resumeToken = joined.resumeToken ?? null;
+    this.allowResume();
+    this.observer.onResumed(joined);
+  }
+
+  /** Lets the link resume this participation on a new socket: only once live, as long as the server can. */
+  private allowResume(): void {
+    const { participantId, resumeToken: token, resumeAs } = this;
+    if (!this.live) return;
+    this.signaling.resumeWith(
+      participantId !== null && token !== null && resumeAs
+        ? { ...resumeAs, resume: { participantId, token } }
+        : null,
+    );
+  }
+
   /** Tells the server this participant leaves, waiting briefly for it to confirm. */
   async leave(): Promise<void> {
     if (!this.signaling.isOpen) return;
@@ -406,6 +457,9 @@ export class Session implements LocalMediaLink {
         break;
       case 'mediaMoved':
         void this.restartMedia();
+        break;
+      case 'joined':
+        if (message.resumed === true) this.resumed(message);
         break;
       case 'disconnected':
         this._serverEnd = { reason: message.reason, message: message.message };

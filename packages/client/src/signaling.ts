@@ -93,6 +93,12 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** What the publisher, the subscriber and E2EE send through: a SignalingClient, or the session's link. */
+export interface SignalingChannel {
+  request<M extends RequestMessage>(message: M, timeoutMs?: number): Promise<ReplyMap[M['type']]>;
+  send(message: ClientMessage): boolean;
+}
+
 const OPEN = 1;
 
 const defaultSocketFactory: SocketFactory = (url, protocol) => new WebSocket(url, protocol);
@@ -101,7 +107,7 @@ const defaultSocketFactory: SocketFactory = (url, protocol) => new WebSocket(url
  * One signaling WebSocket: correlates requests and replies by `rid`, turns `error` frames into
  * `SignalingError`s with the server's stable code, and detects a dead server with app-level pings.
  */
-export class SignalingClient extends TypedEmitter<SignalingEvents> {
+export class SignalingClient extends TypedEmitter<SignalingEvents> implements SignalingChannel {
   private readonly options: Required<Omit<SignalingOptions, 'createSocket'>> & {
     createSocket: SocketFactory;
   };
@@ -127,7 +133,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return !this.closed && this.socket?.readyState === OPEN;
   }
 
-  /** Opens the socket; rejects with `connection_failed` if it closes first or takes too long. */
+  /**
+   * Opens the socket; rejects with `connection_failed` if it closes first or takes too long, and
+   * with `connection_closed` if `close()` comes first.
+   */
   connect(): Promise<void> {
     if (this.socket) return Promise.reject(new ConclaveError('invalid_state', 'Already connected'));
     return new Promise<void>((resolve, reject) => {
@@ -145,9 +154,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       let opened = false;
       const timer = setTimeout(() => {
         if (opened) return;
-        this.finish({ code: 4000, reason: 'connect timeout', byClient: true });
         reject(new ConclaveError('connection_failed', 'The server did not answer in time'));
+        this.finish({ code: 4000, reason: 'connect timeout', byClient: true });
       }, this.options.connectTimeoutMs);
+      // Abandoned while opening (e.g. a session closed while it resumes): settles now, not at the timeout.
+      this.once('close', (info) => {
+        clearTimeout(timer);
+        if (!opened && info.byClient) reject(new ConclaveError('connection_closed', 'Closed while opening'));
+      });
       socket.onopen = () => {
         opened = true;
         clearTimeout(timer);

@@ -1,8 +1,8 @@
 import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol';
 import { CandidateExchange } from './candidates';
 import { E2eeMedia } from './e2ee/media';
-import { toConclaveError, type ConclaveError } from './errors';
-import type { SignalingClient } from './signaling';
+import { ConclaveError, toConclaveError } from './errors';
+import type { SignalingChannel } from './signaling';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
 import { indexByMid } from './streams';
 import { SerialQueue } from './serial';
@@ -40,7 +40,7 @@ export class Subscriber {
   private readonly gathered = new Promise<void>((resolve) => (this.gatheredNow = resolve));
 
   constructor(
-    private readonly signaling: SignalingClient,
+    private readonly signaling: SignalingChannel,
     iceServers: IceServerInfo[],
     private readonly callbacks: SubscriberCallbacks,
     /** Made ahead of joining (see Room.prepareConnection), never negotiated (with E2EE's options in an E2EE call). */
@@ -118,9 +118,11 @@ export class Subscriber {
 
   private sendAnswer(sdp: string): void {
     // The ack carries nothing we need; a refusal is reported, and the next offer is not held up for it.
+    // An answer lost with its socket is not: a session that goes on is offered again what it had not
+    // answered (NET-SCALE), and one that does not is closed.
     this.signaling.request({ type: 'subscriptionAnswer', sdp }).catch((err: unknown) => {
-      if (!this.closed)
-        this.callbacks.onError(toConclaveError(err, 'negotiation_failed', 'Subscription refused'));
+      if (this.closed || (err instanceof ConclaveError && err.code === 'connection_closed')) return;
+      this.callbacks.onError(toConclaveError(err, 'negotiation_failed', 'Subscription refused'));
     });
   }
 

@@ -3,48 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerMessage } from '@conclave/protocol';
 import { ConclaveError, SignalingError } from '../src/errors';
-import { SignalingClient, type SignalingCloseInfo, type SocketLike } from '../src/signaling';
-
-/** Stands in for the browser WebSocket: records what is sent and lets the test play the server. */
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  protocol = '';
-  sent: Record<string, unknown>[] = [];
-  closedWith: number | undefined;
-  onopen: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-
-  constructor(
-    readonly url: string,
-    readonly requestedProtocol: string,
-  ) {}
-
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close(code?: number): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-  open(protocol = this.requestedProtocol): void {
-    this.readyState = 1;
-    this.protocol = protocol;
-    this.onopen?.({} as Event);
-  }
-  serverSends(message: ServerMessage | string): void {
-    const data = typeof message === 'string' ? message : JSON.stringify(message);
-    this.onmessage?.({ data } as MessageEvent);
-  }
-  serverCloses(code: number): void {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: '', wasClean: true } as CloseEvent);
-  }
-  lastRid(): string {
-    return String(this.sent.at(-1)?.rid);
-  }
-}
+import { SignalingClient, type SignalingCloseInfo } from '../src/signaling';
+import { FakeSocket } from './support/fake-socket';
 
 async function connected(
   options: { pingIntervalMs?: number; pingTimeoutMs?: number; requestTimeoutMs?: number } = {},
@@ -165,6 +125,21 @@ describe('SignalingClient', () => {
       opening,
       (err: unknown) => err instanceof ConclaveError && err.code === 'connection_failed',
     );
+  });
+
+  test('close() while the socket opens settles connect at once with connection_closed', async () => {
+    let socket: FakeSocket | undefined;
+    const client = new SignalingClient({
+      url: 'ws://conclave.test/api/signal',
+      createSocket: (url, protocol) => (socket = new FakeSocket(url, protocol)),
+    });
+    const closes: SignalingCloseInfo[] = [];
+    client.on('close', (info) => closes.push(info));
+    const opening = client.connect();
+    client.close();
+    await assert.rejects(opening, { code: 'connection_closed' });
+    assert.equal(socket?.readyState, 3);
+    assert.deepEqual(closes, [{ code: 1000, reason: '', byClient: true }]);
   });
 
   test('a server that accepts another subprotocol is refused', async () => {

@@ -56,11 +56,17 @@ export class FakeServer {
   refuseJoin: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
   /** True: joins wait in the lobby until the test calls `admitFromLobby`. */
   lobby = false;
+  /** True: `joined` carries a resume token, and a join with `resume` takes the participation up again (NET-SCALE). */
+  resumable = false;
+  /** When set, resumes are refused with this error. */
+  refuseResume: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
   /** The media regions GET /api/regions lists: one by default, which the SDK does not measure. */
   regions: string[] = ['default'];
   /** Every URL the room fetched, in order. */
   readonly fetched: string[] = [];
   private joins = 0;
+  /** Each participant this server seated, by id: what the roster says of them. */
+  private readonly seated = new Map<string, ParticipantInfo>();
   private readonly waiting = new Map<FakeServerSocket, ClientMessageOf<'join'>>();
 
   /** The HTTP side: the regions list, and a 204 from each region's probe. */
@@ -103,6 +109,10 @@ export class FakeServer {
     const rid = 'rid' in message ? message.rid : undefined;
     switch (message.type) {
       case 'join':
+        if (message.resume) {
+          socket.reply(this.resume(message, message.resume));
+          return;
+        }
         if (this.refuseJoin) {
           socket.reply({ type: 'error', rid, ...this.refuseJoin });
           return;
@@ -143,6 +153,37 @@ export class FakeServer {
     }
   }
 
+  /**
+   * What the server tells a participant whose meeting it now holds, on a resume or unasked (with
+   * `rid` undefined): the roster as it is now, the same participant and token.
+   */
+  resumedJoined(participantId: string, rid?: string): ServerMessageOf<'joined'> {
+    const self = this.seated.get(participantId);
+    if (!self) throw new Error(`Nobody seated as ${participantId}`);
+    return {
+      type: 'joined',
+      ...(rid !== undefined && { rid }),
+      participantId,
+      meeting: { id: 'meeting-1', name: 'Weekly sync' },
+      participants: [self, ...this.others],
+      iceServers: this.iceServers,
+      resumeToken: resumeToken(participantId),
+      resumed: true,
+    };
+  }
+
+  private resume(
+    message: ClientMessageOf<'join'>,
+    resume: { participantId: string; token: string },
+  ): ServerMessage {
+    const rid = message.rid;
+    if (this.refuseResume) return { type: 'error', rid, ...this.refuseResume };
+    if (!this.seated.has(resume.participantId) || resume.token !== resumeToken(resume.participantId)) {
+      return { type: 'error', rid, code: 'resume_failed', message: 'No such participation' };
+    }
+    return this.resumedJoined(resume.participantId, rid);
+  }
+
   private joined(message: ClientMessageOf<'join'>): ServerMessageOf<'joined'> {
     const guest = message.guestToken !== undefined || message.displayName !== undefined;
     const self = participantInfo(
@@ -151,6 +192,7 @@ export class FakeServer {
       {},
       guest ? 'guest' : 'user',
     );
+    this.seated.set(self.id, self);
     return {
       type: 'joined',
       ...(message.rid !== undefined && { rid: message.rid }),
@@ -160,8 +202,13 @@ export class FakeServer {
       iceServers: this.iceServers,
       // A guest who named themselves gets a token to rejoin with, as the real server does.
       ...(message.displayName !== undefined && { guestToken: `token-for-${message.displayName}` }),
+      ...(this.resumable && { resumeToken: resumeToken(self.id) }),
     };
   }
+}
+
+function resumeToken(participantId: string): string {
+  return `resume-token-of-${participantId}`;
 }
 
 /** One socket a Room opened, seen from the server's side. */
