@@ -72,6 +72,7 @@ async function main(): Promise<number> {
         await sleep(1_500); // the balancer's checks see it up again (rise 2, every 300 ms)
       },
       (i) => round(cluster, browser, i),
+      'the longest camera stall at either participant around the kill',
     );
   } finally {
     await browser.close();

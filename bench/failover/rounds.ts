@@ -1,6 +1,6 @@
 import { summarise } from '../report';
 
-/** The figures of a failover benchmark: kill-to-media times, or where it stopped. */
+/** The figures of a failover benchmark (one per round, in ms), or where it stopped. */
 export interface Rounds {
   samples: number[];
   figures: ReturnType<typeof summarise> | null;
@@ -9,12 +9,14 @@ export interface Rounds {
 
 /**
  * Runs `rounds` measured rounds, `prepare` before each (from the second on: the killed part back up),
- * stopping at the first failure, whose message becomes the result's `error`.
+ * stopping at the first failure, whose message becomes the result's `error`. `what` names a round's
+ * figure in the progress lines.
  */
 export async function measureRounds(
   rounds: number,
   prepare: (i: number) => Promise<void>,
   round: (i: number) => Promise<number>,
+  what = 'media decoded again at everyone after the kill',
 ): Promise<Rounds> {
   const samples: number[] = [];
   let error: string | null = null;
@@ -23,9 +25,7 @@ export async function measureRounds(
       await prepare(i);
       const ms = await round(i);
       samples.push(ms);
-      console.error(
-        `[bench] round ${i}: media decoded again at everyone ${Math.round(ms)} ms after the kill`,
-      );
+      console.error(`[bench] round ${i}: ${Math.round(ms)} ms, ${what}`);
     } catch (err) {
       error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
       console.error(`[bench] failed: ${error}`);
