@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isJanusError, JanusClient, VideoRoomErrorCode, type JanusSession } from '../src/media/janus-client';
-import { InvalidStateError, VideoRoom } from '../src/media/videoroom';
+import { InvalidStateError } from '../src/media/subscriber';
+import { VideoRoom } from '../src/media/videoroom';
 import { janusUnavailableReason, startTestJanus, waitFor } from './media-support/janus';
 import { syntheticPublishOffer } from './media-support/sdp';
 

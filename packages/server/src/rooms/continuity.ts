@@ -173,6 +173,8 @@ export class RoomContinuity {
     this.parts.replace(state.nearest, state.started);
     if (media) this.parts.media.adopt(media);
     for (const ps of state.participants) this.takeUp(ps, media, publishing);
+    // Once every publisher is known again, so that the offer names whose each stream is.
+    for (const p of this.waiting.keys()) this.parts.subscriptions.offerAgain(p);
     logger.info(
       { meetingId: meeting.id, participants: state.participants.length, media: media !== null },
       'took a meeting room over from a node that died',

@@ -1,6 +1,6 @@
 import type { LobbyMode, RegionRtts, WaitingInfo } from '@conclave/protocol';
 import type { Principal } from '../domain';
-import type { JoinReply } from './meeting-room';
+import type { JoinReply } from './room-context';
 import type { MeetingMemory } from './meeting-memory';
 import type { ParticipantSink } from './participant';
 import { personKey } from './roles';

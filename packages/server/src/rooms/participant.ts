@@ -1,6 +1,7 @@
 import type { DisconnectedReason, ParticipantInfo, ServerMessage, TrackSource } from '@conclave/protocol';
 import type { Principal } from '../domain';
-import type { Publisher, Subscriber } from '../media/videoroom';
+import type { Publisher } from '../media/publisher';
+import type { Subscriber } from '../media/subscriber';
 import type { MeetingRoom } from './meeting-room';
 
 /** How a room talks to one participant's connection; the socket layer implements it. */

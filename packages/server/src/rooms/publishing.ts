@@ -1,7 +1,7 @@
 import type { ClientMessageOf, ServerMessage, TrackSource } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord } from '../domain';
-import type { Publisher } from '../media/videoroom';
+import type { Publisher } from '../media/publisher';
 import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
 import type { Participant } from './participant';
@@ -17,6 +17,8 @@ export interface PublishingRoom {
   broadcast(message: ServerMessage): void;
   /** Points every participant's subscription at every other participant's active streams. */
   refreshSubscriptions(): void;
+  /** Something another node would need to take the room over changed (an offer was answered). */
+  changed(): void;
 }
 
 /**
@@ -69,6 +71,7 @@ export class Publishing {
       throw new AppError(409, 'invalid_state', 'There is no subscription offer to answer');
     }
     await p.subscriber.answer(sdp);
+    this.room.changed();
   }
 
   async trickle(p: Participant, msg: ClientMessageOf<'trickle'>): Promise<void> {

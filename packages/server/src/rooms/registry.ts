@@ -2,7 +2,8 @@ import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
 import type { ActiveRooms } from '../metrics';
 import { RoomClosedError } from './errors';
-import { MeetingRoom, type Entry, type JoinExtras, type JoinReply, type RoomContext } from './meeting-room';
+import { MeetingRoom } from './meeting-room';
+import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
 import type { ParticipantSink } from './participant';
 
 const MEETING_ENDED = 'This meeting has ended';

@@ -2,7 +2,9 @@ import type { TrackSource } from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { MediaLogger } from '../media/logger';
 import type { MeetingValues } from './meeting-values';
-import type { PublisherState, SubscriberState, VideoRoomState } from '../media/videoroom';
+import type { PublisherState } from '../media/publisher';
+import type { SubscriberState } from '../media/subscriber';
+import type { VideoRoomState } from '../media/videoroom';
 
 /**
  * A meeting room's live state as plain data, written where every control-plane node finds it

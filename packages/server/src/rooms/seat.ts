@@ -1,7 +1,8 @@
 import type { ClientMessage, DisconnectedReason, ServerMessage } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
-import type { JoinExtras, JoinReply, MeetingRoom } from './meeting-room';
+import type { MeetingRoom } from './meeting-room';
+import type { JoinExtras, JoinReply } from './room-context';
 import type { Participant, ParticipantSink } from './participant';
 import type { RoomRegistry } from './registry';
 

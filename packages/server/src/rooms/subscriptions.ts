@@ -1,6 +1,7 @@
 import type { StreamInfo } from '@conclave/protocol';
 import type { MediaLogger } from '../media/logger';
-import type { SubscribedStream, Subscriber, SubscriberState, VideoRoom } from '../media/videoroom';
+import type { SubscribedStream, Subscriber, SubscriberState } from '../media/subscriber';
+import type { VideoRoom } from '../media/videoroom';
 import { copyCandidate } from './candidates';
 import type { Participant } from './participant';
 
@@ -42,6 +43,15 @@ export class Subscriptions {
   /** A subscription another node made, taken over with its room (see RoomContinuity). */
   adopt(p: Participant, room: VideoRoom, state: SubscriberState): Subscriber {
     return this.listen(p, room.adoptSubscriber({ opaqueId: p.id }, state));
+  }
+
+  /** Sends the participant again the offer it had not answered when its room was taken over. */
+  offerAgain(p: Participant): void {
+    const subscriber = p.subscriber;
+    const sdp = subscriber?.pendingOffer;
+    if (subscriber && sdp) {
+      p.sink.send({ type: 'subscriptionOffer', sdp, streams: this.describe(subscriber.streams) });
+    }
   }
 
   private create(p: Participant, room: VideoRoom): Subscriber {

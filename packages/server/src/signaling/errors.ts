@@ -2,7 +2,7 @@ import type { ErrorCode } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import { isJanusError } from '../media/janus-client';
 import { MediaUnavailableError } from '../media/media-plane';
-import { InvalidStateError } from '../media/videoroom';
+import { InvalidStateError } from '../media/subscriber';
 import { RoomClosedError } from '../rooms';
 
 export interface ErrorFrameBody {

@@ -1,0 +1,322 @@
+import { EventEmitter } from 'node:events';
+import {
+  isJanusError,
+  JanusError,
+  VideoRoomErrorCode,
+  VIDEOROOM_PLUGIN,
+  type IceCandidateInit,
+  type JanusHandle,
+  type PluginReply,
+  type Jsep,
+} from './janus-client';
+import type { VideoRoom } from './videoroom';
+
+/** A request that makes no sense in the object's current state (e.g. an answer nobody asked for). */
+export class InvalidStateError extends Error {
+  override name = 'InvalidStateError';
+}
+
+/** A Subscriber with a handle, as another control-plane node can take it over. */
+export interface SubscriberState {
+  handleId: number;
+  streams: SubscribedStream[];
+  /** The offer its client had not answered yet: Janus still waits for that answer. */
+  offer?: string;
+}
+
+/** A publisher's stream to receive: the feed and the publisher-side mid. */
+export interface StreamSource {
+  feed: number;
+  mid: string;
+}
+
+/** One m-line of the subscriber PeerConnection. */
+export interface SubscribedStream {
+  /** The subscriber-side mid (what the client's transceiver sees). */
+  mid: string;
+  type: 'audio' | 'video' | 'data';
+  feed: number;
+  feedMid: string;
+}
+
+interface SubscriptionOffer {
+  sdp: string;
+  streams: SubscribedStream[];
+}
+
+export interface SubscriberOptions {
+  /** The subscribing participant's publisher private_id, when it has one. */
+  privateId?: number;
+  opaqueId?: string;
+  /** Warn when a client takes longer than this to answer an offer (default 15 s). */
+  answerTimeoutMs?: number;
+}
+
+type SubscriberEvents = {
+  /** A new offer for the client, with the full list of streams it now carries. */
+  offer: [offer: SubscriptionOffer];
+  /** A renegotiation failed; the subscription stays as it was. */
+  error: [err: Error];
+  webrtcup: [];
+  hangup: [reason: string];
+  /** One of Janus's own candidates (only with full-trickle; null ends them). */
+  trickle: [candidate: IceCandidateInit | null];
+  closed: [reason: string];
+};
+
+const key = (s: StreamSource) => `${s.feed}\u0000${s.mid}`;
+
+/**
+ * One participant's multistream subscription. Callers state what it should carry with
+ * `setStreams`; it reconciles with Janus (join, then `update` with subscribe/unsubscribe lists),
+ * one renegotiation in flight at a time, coalescing changes that arrive meanwhile. Each offer
+ * must be answered with `answer()` before the next one is made.
+ */
+export class Subscriber extends EventEmitter<SubscriberEvents> {
+  private handle: JanusHandle | null = null;
+  private desired = new Map<string, StreamSource>();
+  private current: SubscribedStream[] = [];
+  private running = false;
+  private isClosed = false;
+  private awaitingAnswer: { resolve: () => void; reject: (err: Error) => void } | null = null;
+  /** The offer `awaitingAnswer` waits on. */
+  private offered: string | null = null;
+
+  /** @internal Use `VideoRoom.createSubscriber`. */
+  constructor(
+    readonly room: VideoRoom,
+    private readonly options: SubscriberOptions,
+    /** Taken over from another node: its handle and the streams it carries. */
+    adopted?: { handle: JanusHandle; streams: SubscribedStream[]; offer?: string },
+  ) {
+    super();
+    if (adopted) {
+      this.handle = this.listen(adopted.handle);
+      this.current = adopted.streams;
+      if (adopted.offer !== undefined) this.awaitAdoptedAnswer(adopted.offer);
+      this.desired = new Map(
+        adopted.streams.map((s) => [key({ feed: s.feed, mid: s.feedMid }), { feed: s.feed, mid: s.feedMid }]),
+      );
+    }
+  }
+
+  /** What another node needs to take this subscription over; null before it has a handle. */
+  state(): SubscriberState | null {
+    if (!this.handle) return null;
+    return {
+      handleId: this.handle.id,
+      streams: this.current,
+      ...(this.awaitingAnswer && this.offered !== null && { offer: this.offered }),
+    };
+  }
+
+  /** The offer the client has yet to answer, if any: to send it again to a client that resumed. */
+  get pendingOffer(): string | null {
+    return this.awaitingAnswer ? this.offered : null;
+  }
+
+  /**
+   * Taken over while its client had an offer to answer: Janus waits for that answer, so nothing is
+   * renegotiated until it comes (or the subscriber closes).
+   */
+  private awaitAdoptedAnswer(offer: string): void {
+    this.running = true;
+    this.offered = offer;
+    const done = () => {
+      this.off('closed', done);
+      this.awaitingAnswer = null;
+      this.offered = null;
+      this.running = false;
+      void this.reconcile();
+    };
+    // Refused: the answer had reached Janus before the takeover, and Janus waits for nothing now.
+    this.awaitingAnswer = {
+      resolve: done,
+      reject: (err) => {
+        this.emit('error', err);
+        done();
+      },
+    };
+    this.once('closed', done);
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The streams of the last offer. */
+  get streams(): readonly SubscribedStream[] {
+    return this.current;
+  }
+
+  /** An offer was sent and its answer has not arrived yet. */
+  get negotiating(): boolean {
+    return this.awaitingAnswer !== null;
+  }
+
+  /** States the full set of streams to receive; renegotiates when it differs from the current one. */
+  setStreams(streams: StreamSource[]): void {
+    if (this.isClosed) return;
+    this.desired = new Map(streams.map((s) => [key(s), s]));
+    void this.reconcile();
+  }
+
+  /** Completes the pending negotiation with the client's SDP answer (`start`). */
+  async answer(sdp: string): Promise<void> {
+    const waiting = this.awaitingAnswer;
+    if (!waiting || !this.handle)
+      throw new InvalidStateError('No subscription offer is waiting for an answer');
+    try {
+      await this.handle.send({ request: 'start' }, { type: 'answer', sdp });
+      waiting.resolve();
+    } catch (err) {
+      waiting.reject(err as Error);
+      throw err;
+    }
+  }
+
+  async trickle(candidate: IceCandidateInit | null): Promise<void> {
+    if (!this.handle) throw new InvalidStateError('No subscription to trickle to');
+    await this.handle.trickle(candidate);
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    await this.handle?.detach().catch(() => undefined);
+    this.markClosed('closed');
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.running) return; // the loop below picks the change up
+    this.running = true;
+    try {
+      // Bounded, so that a stream Janus keeps refusing cannot spin us forever.
+      for (let round = 0; round < 20 && !this.isClosed; round++) {
+        const have = new Map(this.current.map((s) => [key({ feed: s.feed, mid: s.feedMid }), s]));
+        const add = [...this.desired.entries()].filter(([k]) => !have.has(k)).map(([, s]) => s);
+        const remove = [...have.entries()].filter(([k]) => !this.desired.has(k)).map(([, s]) => s);
+        if (add.length === 0 && remove.length === 0) return;
+        let reply: PluginReply;
+        try {
+          reply = await this.renegotiate(add, remove);
+        } catch (err) {
+          if (this.isClosed) return;
+          this.emit('error', err as Error);
+          if (isJanusError(err, 'plugin', VideoRoomErrorCode.noSuchFeed) && add.length > 0) {
+            // A feed went away while we asked for it: forget what we asked and try again.
+            for (const s of add) this.desired.delete(key(s));
+            continue;
+          }
+          return;
+        }
+        if (Array.isArray(reply.data.streams)) this.current = parseSubscribedStreams(reply.data.streams);
+        else if (remove.length > 0) this.current = this.current.filter((s) => !remove.includes(s));
+        // Janus silently skips streams it cannot offer (e.g. disabled ones): do not ask again.
+        const now = new Set(this.current.map((s) => key({ feed: s.feed, mid: s.feedMid })));
+        for (const s of add) if (!now.has(key(s))) this.desired.delete(key(s));
+        if (reply.jsep?.type === 'offer') await this.offer(reply.jsep.sdp);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async renegotiate(add: StreamSource[], remove: SubscribedStream[]): Promise<PluginReply> {
+    const subscribe = add.map((s) => ({ feed: s.feed, mid: s.mid }));
+    if (!this.handle) {
+      if (subscribe.length === 0) return { data: {} };
+      this.handle = await this.attach();
+      return this.handle.send({
+        request: 'join',
+        ptype: 'subscriber',
+        room: this.room.id,
+        streams: subscribe,
+        // We decide when to renegotiate, not Janus (no offers we did not ask for).
+        autoupdate: false,
+        ...(this.options.privateId !== undefined && { private_id: this.options.privateId }),
+      });
+    }
+    const unsubscribe = remove.map((s) => ({ sub_mid: s.mid }));
+    const reply = await this.handle.send({
+      request: 'update',
+      ...(subscribe.length > 0 && { subscribe }),
+      ...(unsubscribe.length > 0 && { unsubscribe }),
+    });
+    if (reply.data.videoroom === 'updating') return this.nextUpdated();
+    return reply;
+  }
+
+  /** Janus postponed our update behind one of its own renegotiations: its offer comes as an event. */
+  private nextUpdated(): Promise<PluginReply> {
+    const handle = this.handle!;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        handle.off('event', onEvent);
+        reject(new JanusError('timeout', 'Janus never sent the postponed subscription update'));
+      }, 10_000);
+      const onEvent = (data: Record<string, unknown>, jsep: Jsep | undefined) => {
+        if (data.videoroom !== 'updated') return;
+        clearTimeout(timer);
+        handle.off('event', onEvent);
+        resolve({ data, ...(jsep && { jsep }) });
+      };
+      handle.on('event', onEvent);
+    });
+  }
+
+  private async attach(): Promise<JanusHandle> {
+    return this.listen(await this.room.session.attach(VIDEOROOM_PLUGIN, this.options.opaqueId));
+  }
+
+  private listen(handle: JanusHandle): JanusHandle {
+    handle.on('webrtcup', () => this.emit('webrtcup'));
+    handle.on('hangup', (reason) => this.emit('hangup', reason));
+    handle.on('trickle', (candidate) => this.emit('trickle', candidate));
+    handle.on('detached', (reason) => this.markClosed(reason));
+    return handle;
+  }
+
+  /** Hands an offer to the client and waits for its answer (or for the subscriber to close). */
+  private offer(sdp: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timeoutMs = this.options.answerTimeoutMs ?? 15_000;
+      const timer = setTimeout(() => {
+        this.emit(
+          'error',
+          new JanusError('timeout', `No answer to the subscription offer within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.off('closed', done);
+        this.awaitingAnswer = null;
+        this.offered = null;
+        resolve();
+      };
+      // A refused answer leaves the offer outstanding: the client may answer again.
+      this.awaitingAnswer = { resolve: done, reject: (err) => this.emit('error', err) };
+      this.offered = sdp;
+      this.once('closed', done);
+      this.emit('offer', { sdp, streams: this.current });
+    });
+  }
+
+  private markClosed(reason: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.handle = null;
+    this.emit('closed', reason);
+  }
+}
+
+function parseSubscribedStreams(value: unknown[]): SubscribedStream[] {
+  const out: SubscribedStream[] = [];
+  for (const s of value as Array<Record<string, unknown>>) {
+    // Janus keeps removed m-lines as inactive slots: they carry no feed.
+    if (s.active === false || typeof s.mid !== 'string' || typeof s.feed_id !== 'number') continue;
+    if (typeof s.feed_mid !== 'string') continue;
+    if (s.type !== 'audio' && s.type !== 'video' && s.type !== 'data') continue;
+    out.push({ mid: s.mid, type: s.type, feed: s.feed_id, feedMid: s.feed_mid });
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+import type { IceServerInfo, RegionRtts } from '@conclave/protocol';
+import type { Clock } from '../common/clock';
+import type { MeetingLifecycle } from '../domain';
+import type { E2eeRoomContext } from '../e2ee';
+import type { MediaLogger } from '../media/logger';
+import type { MediaPlane, NodeLoad } from '../media/media-plane';
+import type { RoomMetrics } from '../metrics';
+import type { MeetingMemories } from './meeting-memory';
+import type { Participant } from './participant';
+import type { RoomStates } from './room-state';
+
+/** What `joined` carries besides the roster: the request's rid, ICE servers, a newly issued guest token. */
+export interface JoinReply {
+  rid?: string;
+  iceServers: IceServerInfo[];
+  guestToken?: string;
+}
+
+export interface RoomContext {
+  media: MediaPlane;
+  clock: Clock;
+  logger: MediaLogger;
+  /** Participants one meeting may hold at once; the next is refused with `meeting_full`. */
+  maxParticipants: number;
+  /** Told of every participant who comes and goes; nothing is recorded without it. */
+  metrics?: RoomMetrics;
+  /** The MLS delivery service of E2EE meetings. */
+  e2ee: E2eeRoomContext;
+  /** Told when a room's first participant is in and when its last one left (one-time meetings). */
+  lifecycle?: MeetingLifecycle;
+  /**
+   * How long a room must stay empty before its meeting counts as over (default 30 s): someone whose
+   * connection dropped, the last one in, is rejoining meanwhile.
+   */
+  emptyGraceMs?: number;
+  /** How long someone may wait in the lobby before being told nobody let them in (default 30 min). */
+  lobbyWaitMs?: number;
+  /**
+   * Where the room keeps what moderators decided about people, so that a room rebuilt on another
+   * control-plane node remembers it (NET-SCALE); without it the room's own memory is enough.
+   */
+  memories?: MeetingMemories;
+  /** How loaded each media node is, for placing new rooms (the registry knows). */
+  nodeLoad?: NodeLoad;
+  /**
+   * Where the room writes its live state, so that another control-plane node takes it up without a
+   * media drop should this one die (NET-SCALE); without it a room lives and dies with its process.
+   */
+  states?: RoomStates;
+}
+
+/** What a join brings besides who it is: the device's E2EE identity key, the browser's region RTTs. */
+export interface JoinExtras {
+  identityKey?: Uint8Array;
+  regionRtts?: RegionRtts;
+  /** Takes up a participation a node that died held, with the token of its `joined`. */
+  resume?: { participantId: string; token: string };
+}
+
+/** Whether a join went in at once or waits in the lobby. */
+export type Entry = { waiting: false; participant: Participant } | { waiting: true; id: string };
