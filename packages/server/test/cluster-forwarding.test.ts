@@ -294,6 +294,23 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     for (const s of [first.s, second.s, wrongPerson, wrongToken, back]) s.ws.terminate();
     nodes.revive('node-b');
   });
+
+  test('NET-SCALE: a resume nobody can take up is refused and leaves no room behind', async () => {
+    const m = await meeting('Nothing to resume');
+    const s = await a.socketOf(carol);
+    const refused = await s.request({
+      type: 'join',
+      meetingId: m.id,
+      resume: { participantId: '0'.repeat(26), token: 'x'.repeat(32) },
+    });
+    assert.equal(refused.type === 'error' && refused.code, 'resume_failed', JSON.stringify(refused));
+    // The room made to look is gone again, and with it the node's claim on the meeting.
+    for (let i = 0; nodes.ownerOf(m.id) !== undefined; i++) {
+      assert.ok(i < 40, 'the node still holds the meeting it was asked to resume in');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    s.ws.terminate();
+  });
 });
 
 /** A gauge's value in the node's /metrics (OPS-OBS). */

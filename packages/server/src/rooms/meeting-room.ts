@@ -480,8 +480,11 @@ export class MeetingRoom {
     }
   }
 
-  /** Nobody is in, coming in or waiting: the room goes (the meeting only counts as over if someone was in). */
-  private closeIfEmpty(): void {
+  /**
+   * Nobody is in, coming in or waiting: the room goes (the meeting only counts as over if someone was
+   * in). Also after a refused join, so that refusals leave no room (nor lease) behind.
+   */
+  closeIfEmpty(): void {
     if (this.participants.size === 0 && this.admitting === 0 && this.lobby.book.size === 0) {
       void this.close(this.hasStarted);
     }

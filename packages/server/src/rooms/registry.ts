@@ -64,6 +64,7 @@ export class RoomRegistry {
         return { room, entry };
       } catch (err) {
         if (err instanceof RoomClosedError && attempt < 2) continue;
+        room.closeIfEmpty();
         throw err;
       }
     }
