@@ -21,8 +21,8 @@ import {
   e2eeOf,
   exposeMediaWorker,
   giveKeys,
+  waitForOneGroup,
   withholdAdmission,
-  type E2eeView,
 } from './support/e2ee';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import {
@@ -38,20 +38,6 @@ import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 
 const skip = mediaSkipReason();
-
-/** Waits until every page is a member of one group (same epoch and security code) holding everyone. */
-async function waitForOneGroup(people: readonly InMeeting[], timeoutMs = 20_000): Promise<E2eeView[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const views = await Promise.all(people.map((p) => e2eeOf(p.page)));
-    const agreed =
-      views.every((v) => v?.status === 'member' && Object.keys(v.codewords).length === people.length) &&
-      new Set(views.map((v) => `${v?.epoch} ${v?.securityCode}`)).size === 1;
-    if (agreed) return views as E2eeView[];
-    if (Date.now() > deadline) throw new Error(`no common group: ${JSON.stringify(views)}`);
-    await sleep(200);
-  }
-}
 
 /**
  * Samples, in the page, every remote camera's framesDecoded each 40 ms for `ms`, and returns the

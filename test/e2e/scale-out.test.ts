@@ -3,8 +3,8 @@
 // meeting land on different nodes (a test cookie tells the balancer where), meet, see each other's
 // mutes and leaves; then the node owning the meeting is killed and the meeting goes on through the
 // others without anyone clicking and without anyone's video stopping (the node taking it over claims
-// the dead node's Janus session). An end-to-end encrypted meeting works across nodes too, and a node
-// that gets SIGTERM hands its meeting over.
+// the dead node's Janus session). An end-to-end encrypted meeting survives its owner's death the same
+// way, its MLS group with it; and a node that gets SIGTERM hands its meeting over.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -26,6 +26,7 @@ import {
   type InMeeting,
 } from './support/checks';
 import { TestCluster } from './support/cluster';
+import { waitForOneGroup } from './support/e2ee';
 import { sleep } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
 
@@ -160,16 +161,61 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
   );
 
   test(
-    'NET-SCALE: an end-to-end encrypted meeting works across nodes: the MLS delivery runs on the owner, both decrypt each other',
+    'NET-SCALE: an end-to-end encrypted meeting across nodes: the owner node is killed, the same MLS group goes on with nobody’s video stopping, and the node that took over adds a newcomer',
     { skip },
     async () => {
-      const [first, second] = liveNodes();
-      const { ada, joinUrl } = await adaHosts(first.i, 'Encrypted across nodes', { e2ee: true });
-      const bob = await guest('Bob', second.i, joinUrl);
-      assert.equal(await socketsOpen(second.n.url), 1, 'Bob is connected through the other node');
+      // The first test killed node 1: it comes back, empty, to own this meeting.
+      if (!cluster.nodes[0]!.running) await cluster.restart(0);
+      const [others, third] = liveNodes().filter(({ i }) => i !== 0);
+      if (!others || !third) throw new Error('two other nodes are needed');
+      const { ada, joinUrl } = await adaHosts(0, 'Encrypted across nodes', { e2ee: true });
+      const bob = await guest('Bob', others.i, joinUrl);
+      assert.equal(await socketsOpen(others.n.url), 1, 'Bob is connected through another node');
+      const pair = [ada, bob];
       // Decoded frames are decrypted frames: a frame that fails to decrypt is never decoded.
-      await everyoneReceivesEveryone([ada, bob]);
-      await closeAll([ada, bob]);
+      await everyoneReceivesEveryone(pair);
+      const before = await waitForOneGroup(pair);
+
+      const watching = pair.map((p) =>
+        longestStalls(
+          p,
+          pair.filter((q) => q !== p),
+          6_000,
+        ),
+      );
+      await sleep(1_000);
+      await cluster.nodes[0]!.kill();
+      const stalls = await Promise.all(watching);
+      for (const [i, p] of pair.entries()) {
+        for (const [sender, ms] of Object.entries(stalls[i]!)) {
+          assert.ok(
+            ms < 700,
+            `${p.name} saw no new frame of ${sender}'s camera for ${ms} ms around the kill`,
+          );
+        }
+      }
+      for (const p of pair) {
+        assert.equal(
+          await selfTile(p.page).getAttribute('data-participant-id'),
+          p.id,
+          `${p.name} is the same participant`,
+        );
+      }
+      assert.deepEqual(
+        (await waitForOneGroup(pair)).map((v) => [v.epoch, v.securityCode]),
+        before.map((v) => [v.epoch, v.securityCode]),
+        'the same group and epoch: nobody joined it again',
+      );
+
+      // Only proposals signed with the group's delivery key are accepted by its members: Cleo's
+      // addition proves the new owner serves the same group.
+      const cleo = await guest('Cleo', third.i, joinUrl);
+      const trio = [ada, bob, cleo];
+      const after = await waitForOneGroup(trio);
+      assert.equal(after[0]!.epoch, before[0]!.epoch! + 1, 'one commit added Cleo');
+      await everyoneReceivesEveryone(trio);
+      await closeAll(trio);
+      await cluster.restart(0);
     },
   );
 
@@ -209,7 +255,12 @@ describe('NET-SCALE: one meeting across three control-plane nodes', () => {
         );
       }
       await everyoneReceivesEveryone(people);
-      assert.equal(await socketsOpen(staying.n.url), 2, 'both are connected through the node that stays');
+      const sockets = await Promise.all(liveNodes().map(({ n }) => socketsOpen(n.url)));
+      assert.equal(
+        sockets.reduce((a, b) => a + b),
+        2,
+        'both are connected through the nodes that stay',
+      );
       await closeAll(people);
     },
   );

@@ -14,6 +14,7 @@ import {
 import type { ClientMessage, ClientMessageOf } from '@conclave/protocol';
 import { AppError } from '../src/common/errors';
 import { GroupDelivery, type DeliveryOptions } from '../src/e2ee/delivery';
+import type { DeliveryParticipant, DeliveryState } from '../src/e2ee/delivery-state';
 import { silentLogger } from '../src/media/logger';
 
 const MEETING = 'meeting-1';
@@ -41,9 +42,7 @@ class Client {
   ) {
     const transport = signalingTransport((message: ClientMessage) => {
       if (this.silent && message.type === 'e2eeCommit') return;
-      world.pending.push(
-        world.delivery.handle(id, message as E2eeMessage).catch((err: unknown) => this.errors.push(err)),
-      );
+      world.toDelivery(id, message as E2eeMessage, (err) => this.errors.push(err));
     });
     this.member = new E2eeMember({
       meetingId: MEETING,
@@ -67,20 +66,47 @@ class World {
   readonly clients = new Map<string, Client>();
   pending: Promise<unknown>[] = [];
   anchor: Uint8Array | null = null;
-  readonly delivery: GroupDelivery;
+  delivery: GroupDelivery;
+  /** Messages of these types from clients wait in `held`, as on a socket that is down. */
+  holding = new Set<E2eeMessage['type']>();
+  private held: Array<() => void> = [];
+  private readonly sends = new Map<string, DeliveryParticipant['send']>();
+  private readonly options: Omit<DeliveryOptions, 'keys' | 'anchorKey'>;
 
   private constructor(keys: DeliveryOptions['keys'], options: Partial<DeliveryOptions>) {
-    this.delivery = new GroupDelivery({
+    this.options = {
       meetingId: MEETING,
-      keys,
-      anchorKey: null,
       onAnchor: (key) => (this.anchor = key),
       rotateEveryMs: 0,
       commitTimeoutMs: 300,
       readyTimeoutMs: 300,
       logger: silentLogger,
       ...options,
-    });
+    };
+    this.delivery = new GroupDelivery({ ...this.options, keys, anchorKey: null });
+  }
+
+  toDelivery(id: string, message: E2eeMessage, failed: (err: unknown) => void): void {
+    const go = () => this.pending.push(this.delivery.handle(id, message).catch(failed));
+    if (this.holding.has(message.type)) this.held.push(go);
+    else go();
+  }
+
+  /**
+   * The node serving the group dies: another serves it from the state the first wrote, as plain data
+   * through the shared store; what clients sent meanwhile reaches the new one.
+   */
+  takeOver(gone: readonly string[] = []): void {
+    const state = JSON.parse(JSON.stringify(this.delivery.state())) as DeliveryState;
+    this.delivery.close();
+    // Their connections never came back: the new node's room does not have them.
+    for (const id of gone) {
+      this.clients.delete(id);
+      this.sends.delete(id);
+    }
+    this.delivery = GroupDelivery.resume(this.options, state, (id) => this.sends.get(id) ?? null);
+    this.holding.clear();
+    for (const go of this.held.splice(0)) go();
   }
 
   static async create(options: Partial<DeliveryOptions> = {}): Promise<World> {
@@ -99,21 +125,24 @@ class World {
     const info = this.delivery.joinInfo();
     const client = new Client(id, identity, this, info.anchorKey, info.deliveryServiceKey);
     this.clients.set(id, client);
+    const send: DeliveryParticipant['send'] = (message) => {
+      this.heard.set(id, [...(this.heard.get(id) ?? []), message.type]);
+      this.pending.push(deliver(client.member, message).catch((err: unknown) => client.errors.push(err)));
+    };
+    this.sends.set(id, send);
     await this.delivery.join({
       id,
       identityKey: identity.publicKey,
       displayName: id,
       ...(options.admission !== undefined && { admission: options.admission }),
-      send: (message) => {
-        this.heard.set(id, [...(this.heard.get(id) ?? []), message.type]);
-        this.pending.push(deliver(client.member, message).catch((err: unknown) => client.errors.push(err)));
-      },
+      send,
     });
     return client;
   }
 
   async disconnect(id: string): Promise<void> {
     this.clients.delete(id);
+    this.sends.delete(id);
     await this.delivery.leave(id);
   }
 
@@ -297,5 +326,59 @@ describe('E2EE delivery service (the control plane as MLS delivery service)', ()
       world.delivery.handle('bob', { type: 'e2eeKeyPackage', keyPackage: 'AAAA' }),
       refusal,
     );
+  });
+
+  test('NET-SCALE: another node serves the group from the state the first wrote: same epoch, and members accept its proposals (a newcomer added, a leaver removed)', async () => {
+    const world = await World.create();
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    await world.connect('bob');
+    await world.settle();
+    const before = world.agreement();
+    world.takeOver();
+    await world.settle();
+    assert.deepEqual(world.agreement(), before, 'nothing changed for the members');
+    // Only the group's own external sender's proposals are accepted: this proves the key moved.
+    await world.connect('carol');
+    await world.settle();
+    const added = world.agreement();
+    assert.deepEqual(added.members, ['bob', 'carol', 'owner']);
+    assert.ok(added.epoch > before.epoch);
+    await world.disconnect('bob');
+    await world.settle();
+    assert.deepEqual(world.agreement().members, ['carol', 'owner']);
+  });
+
+  for (const step of ['e2eeAdmit', 'e2eeKeyPackage', 'e2eeCommit', 'e2eeReady'] as const) {
+    test(`NET-SCALE: a newcomer's addition in flight when the node dies (its ${step} not yet delivered) completes on the next node`, async () => {
+      const world = await World.create();
+      await world.connect('owner', { owner: true });
+      await world.settle();
+      await world.connect('bob');
+      await world.settle();
+      const before = world.agreement();
+      world.holding.add(step);
+      await world.connect('carol');
+      await world.settle();
+      world.takeOver();
+      await world.settle(400);
+      await world.settle();
+      const after = world.agreement();
+      assert.deepEqual(after.members, ['bob', 'carol', 'owner']);
+      // One commit added Carol: nobody was asked to commit twice, and no second group was made.
+      assert.equal(after.epoch, before.epoch + 1n);
+    });
+  }
+
+  test('NET-SCALE: someone who left while no node served the group is removed by the next', async () => {
+    const world = await World.create();
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    await world.connect('bob');
+    await world.connect('carol');
+    await world.settle();
+    world.takeOver(['carol']);
+    await world.settle();
+    assert.deepEqual(world.agreement().members, ['bob', 'owner']);
   });
 });

@@ -11,6 +11,7 @@ import type { Participant, TestBrowser } from './browser';
 import { TestLoadBalancer } from './haproxy';
 import { freePort } from './ports';
 import { TestServer } from './server';
+import { sleep } from './media';
 
 const JANUS_BINARY = process.env.CONCLAVE_JANUS_BINARY ?? '/usr/bin/janus';
 
@@ -94,6 +95,8 @@ export class TestCluster {
     if (old.running) await old.kill();
     await old.stop();
     this.nodes[index] = await TestServer.start({ port: old.port, env: this.env });
+    // The balancer sends to it again after two good checks 300 ms apart (support/haproxy.ts).
+    await sleep(1_000);
   }
 
   get url(): string {

@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import type { InMeeting } from './checks';
+import { sleep } from './media';
 
 /** What the SDK's `room.e2ee` says in a page, as plain data. */
 export interface E2eeView {
@@ -41,6 +43,20 @@ export async function e2eeOf(page: Page): Promise<E2eeView | null> {
       codewords: Object.fromEntries([...e.codewords].map(([id, c]) => [id, c.text])),
     };
   });
+}
+
+/** Waits until every page is a member of one group (same epoch and security code) holding everyone. */
+export async function waitForOneGroup(people: readonly InMeeting[], timeoutMs = 20_000): Promise<E2eeView[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await Promise.all(people.map((p) => e2eeOf(p.page)));
+    const agreed =
+      views.every((v) => v?.status === 'member' && Object.keys(v.codewords).length === people.length) &&
+      new Set(views.map((v) => `${v?.epoch} ${v?.securityCode}`)).size === 1;
+    if (agreed) return views as E2eeView[];
+    if (Date.now() > deadline) throw new Error(`no common group: ${JSON.stringify(views)}`);
+    await sleep(200);
+  }
 }
 
 /**

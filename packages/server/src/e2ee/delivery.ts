@@ -8,20 +8,21 @@ import {
   proposalReference,
   type DeliveryServiceKeys,
 } from '@conclave/e2ee';
-import type { ClientMessageOf, E2eeJoinInfo, E2eeServerMessage } from '@conclave/protocol';
+import type { ClientMessageOf, E2eeJoinInfo } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MediaLogger } from '../media/logger';
+import {
+  describeModel,
+  rebuildModel,
+  type DeliveryModel,
+  type DeliveryParticipant,
+  type DeliveryState,
+  type Person,
+  type Round,
+  type Transition,
+} from './delivery-state';
 import { LeafMap } from './leaves';
 import { realTimers, type Timers } from './timers';
-
-export interface DeliveryParticipant {
-  id: string;
-  identityKey: Uint8Array;
-  displayName: string;
-  /** Signed by the anchor's device as its person let them in from the lobby: no request needed. */
-  admission?: string;
-  send(message: E2eeServerMessage): void;
-}
 
 export interface DeliveryOptions {
   meetingId: string;
@@ -37,29 +38,14 @@ export interface DeliveryOptions {
   /** Senders switch this long after a commit even if not every member said it is ready. */
   readyTimeoutMs: number;
   logger: MediaLogger;
+  /** Something the state holds may have changed (after each step): it is written for the next owner. */
+  onChange?: () => void;
   timers?: Timers;
 }
 
 type E2eeClientMessage = ClientMessageOf<
   'e2eeGroupCreated' | 'e2eeAdmit' | 'e2eeKeyPackage' | 'e2eeCommit' | 'e2eeReady'
 >;
-
-type Stage = 'waiting' | 'requested' | 'admitted' | 'keyed' | 'proposed' | 'member';
-
-interface Person {
-  p: DeliveryParticipant;
-  stage: Stage;
-  keyPackage?: Uint8Array;
-}
-
-interface Round {
-  epoch: bigint;
-  /** Proposal references (hex) → the participant added, or the leaf removed. */
-  proposals: Map<string, { add: string } | { remove: number }>;
-  committer: string;
-  passedOver: Set<string>;
-  cancelTimer: () => void;
-}
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 const unb64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64url'));
@@ -78,42 +64,69 @@ const refused = (message: string) => new AppError(409, 'e2ee_refused', message);
  * epoch (or a timeout), and only then lets senders switch and starts the next round.
  */
 export class GroupDelivery {
-  private readonly people = new Map<string, Person>();
-  private anchorKey: Uint8Array | null;
-  private group: { id: Uint8Array; epoch: bigint; leaves: LeafMap } | null = null;
-  private creating: { groupId: string; by: string } | null = null;
-  private round: Round | null = null;
-  private transition: { epoch: bigint; waiting: Set<string>; cancelTimer: () => void } | null = null;
-  private readonly removals: number[] = [];
+  private readonly m: DeliveryModel;
   private rotationDue = false;
   private readonly cancelRotation: () => void;
   private queue: Promise<void> = Promise.resolve();
   private readonly timers: Timers;
   private closed = false;
 
-  constructor(private readonly o: DeliveryOptions) {
-    this.anchorKey = o.anchorKey;
+  constructor(
+    private readonly o: DeliveryOptions,
+    model?: DeliveryModel,
+  ) {
+    this.m = model ?? {
+      keys: o.keys,
+      anchorKey: o.anchorKey,
+      group: null,
+      creating: null,
+      people: new Map(),
+      round: null,
+      transition: null,
+      removals: [],
+    };
     this.timers = o.timers ?? realTimers;
     this.cancelRotation = o.rotateEveryMs > 0 ? this.scheduleRotation() : () => undefined;
   }
 
+  /**
+   * The delivery service of a group another node served until it died (NET-SCALE), from the state it
+   * wrote: a round or an epoch switch in flight waits again for its commit or its readiness (which
+   * members resend on their new connections), and whoever left meanwhile is removed.
+   */
+  static resume(
+    o: Omit<DeliveryOptions, 'keys' | 'anchorKey'>,
+    state: DeliveryState,
+    reach: (id: string) => DeliveryParticipant['send'] | null,
+  ): GroupDelivery {
+    const model = rebuildModel(state, reach);
+    const delivery = new GroupDelivery({ ...o, keys: model.keys, anchorKey: model.anchorKey }, model);
+    void delivery.run(() => delivery.carryOn());
+    return delivery;
+  }
+
+  /** What a node taking the meeting over needs to serve the same group. */
+  state(): DeliveryState {
+    return describeModel(this.m);
+  }
+
   joinInfo(): E2eeJoinInfo {
     return {
-      deliveryServiceKey: b64(this.o.keys.publicKey),
-      anchorKey: this.anchorKey && b64(this.anchorKey),
+      deliveryServiceKey: b64(this.m.keys.publicKey),
+      anchorKey: this.m.anchorKey && b64(this.m.anchorKey),
     };
   }
 
   /** Call before `joined` is sent, so that the anchor it reports is the one this join may set. */
   registerOwner(identityKey: Uint8Array): void {
-    if (this.anchorKey) return;
-    this.anchorKey = identityKey;
+    if (this.m.anchorKey) return;
+    this.m.anchorKey = identityKey;
     this.o.onAnchor(identityKey);
   }
 
   join(p: DeliveryParticipant): Promise<void> {
     return this.run(() => {
-      this.people.set(p.id, { p, stage: 'waiting' });
+      this.m.people.set(p.id, { p, stage: 'waiting' });
       this.progress();
       return Promise.resolve();
     });
@@ -121,18 +134,18 @@ export class GroupDelivery {
 
   leave(participantId: string): Promise<void> {
     return this.run(async () => {
-      const person = this.people.get(participantId);
+      const person = this.m.people.get(participantId);
       if (!person) return;
-      this.people.delete(participantId);
-      if (this.creating?.by === participantId) this.creating = null;
-      const leaf = this.group?.leaves.leafOf(participantId) ?? null;
-      if (leaf !== null) this.removals.push(leaf);
+      this.m.people.delete(participantId);
+      if (this.m.creating?.by === participantId) this.m.creating = null;
+      const leaf = this.m.group?.leaves.leafOf(participantId) ?? null;
+      if (leaf !== null) this.m.removals.push(leaf);
       if (this.members().length === 0) {
         this.reset();
       } else {
-        this.transition?.waiting.delete(participantId);
-        if (this.transition?.waiting.size === 0) this.execute();
-        if (this.round?.committer === participantId) this.requestCommit(this.round);
+        this.m.transition?.waiting.delete(participantId);
+        if (this.m.transition?.waiting.size === 0) this.execute();
+        if (this.m.round?.committer === participantId) this.requestCommit(this.m.round);
       }
       await this.pump();
     });
@@ -140,7 +153,7 @@ export class GroupDelivery {
 
   handle(participantId: string, message: E2eeClientMessage): Promise<void> {
     return this.run(async () => {
-      const person = this.people.get(participantId);
+      const person = this.m.people.get(participantId);
       if (!person) throw refused('You are not in this meeting');
       switch (message.type) {
         case 'e2eeGroupCreated':
@@ -164,13 +177,13 @@ export class GroupDelivery {
   }
 
   private groupCreated(person: Person, groupId: string): Promise<void> {
-    if (this.creating?.by !== person.p.id || this.creating.groupId !== groupId) {
+    if (this.m.creating?.by !== person.p.id || this.m.creating.groupId !== groupId) {
       throw refused('No group creation was asked of you');
     }
-    this.creating = null;
+    this.m.creating = null;
     const leaves = new LeafMap();
     leaves.add(person.p.id);
-    this.group = { id: unb64(groupId), epoch: 0n, leaves };
+    this.m.group = { id: unb64(groupId), epoch: 0n, leaves };
     person.stage = 'member';
     this.o.logger.info({ meetingId: this.o.meetingId }, 'E2EE group created');
     this.progress();
@@ -179,9 +192,9 @@ export class GroupDelivery {
 
   private admit(person: Person, participantId: string, admission: string): Promise<void> {
     if (!this.isAnchorPerson(person)) throw refused('Only the meeting owner’s device admits');
-    const subject = this.people.get(participantId);
-    if (subject?.stage !== 'requested' || !this.group) throw refused('Nobody by that id is waiting');
-    this.sendAdmitted(subject, admission, this.group.id);
+    const subject = this.m.people.get(participantId);
+    if (subject?.stage !== 'requested' || !this.m.group) throw refused('Nobody by that id is waiting');
+    this.sendAdmitted(subject, admission, this.m.group.id);
     return Promise.resolve();
   }
 
@@ -191,13 +204,13 @@ export class GroupDelivery {
       type: 'e2eeAdmitted',
       admission,
       groupId: b64(groupId),
-      anchorKey: b64(this.anchorKey!),
+      anchorKey: b64(this.m.anchorKey!),
     });
   }
 
   /** Whether this participant joined from the anchor's device. */
   isAnchor(participantId: string): boolean {
-    const person = this.people.get(participantId);
+    const person = this.m.people.get(participantId);
     return person !== undefined && this.isAnchorPerson(person);
   }
 
@@ -220,8 +233,8 @@ export class GroupDelivery {
   }
 
   private async commit(person: Person, message: ClientMessageOf<'e2eeCommit'>): Promise<void> {
-    const round = this.round;
-    const group = this.group;
+    const round = this.m.round;
+    const group = this.m.group;
     if (!round || !group || BigInt(message.epoch) !== group.epoch) return; // late or duplicate: the first won
     const view = inspectHandshake(unb64(message.commit));
     const committerLeaf = group.leaves.leafOf(person.p.id);
@@ -243,62 +256,67 @@ export class GroupDelivery {
       throw refused('This commit does not match the round');
     }
     round.cancelTimer();
-    this.round = null;
+    this.m.round = null;
     group.epoch++;
     for (const change of round.proposals.values()) if ('remove' in change) group.leaves.remove(change.remove);
     for (const id of adds) {
       group.leaves.add(id);
-      const joiner = this.people.get(id);
+      const joiner = this.m.people.get(id);
       if (joiner) joiner.stage = 'member';
       // Someone who left while being added is removed again in the next round.
-      else this.removals.push(group.leaves.leafOf(id)!);
+      else this.m.removals.push(group.leaves.leafOf(id)!);
     }
     const epoch = Number(group.epoch);
     for (const m of this.members()) {
       if (adds.includes(m.p.id)) m.p.send({ type: 'e2eeWelcome', epoch, welcome: message.welcome! });
       else m.p.send({ type: 'e2eeCommit', epoch, message: message.commit });
     }
-    const cancelTimer = this.timers.set(
-      () => void this.run(async () => this.executeIf(group.epoch)),
-      this.o.readyTimeoutMs,
-    );
-    this.transition = {
+    this.m.transition = {
       epoch: group.epoch,
       waiting: new Set(this.members().map((m) => m.p.id)),
-      cancelTimer,
+      cancelTimer: () => undefined,
     };
+    this.awaitReadiness(this.m.transition);
+  }
+
+  /** Senders switch once every member is ready, or after readyTimeoutMs at the latest. */
+  private awaitReadiness(transition: Transition): void {
+    transition.cancelTimer = this.timers.set(
+      () => void this.run(async () => this.executeIf(transition.epoch)),
+      this.o.readyTimeoutMs,
+    );
   }
 
   private ready(person: Person, epoch: bigint): Promise<void> {
-    if (this.transition?.epoch === epoch) {
-      this.transition.waiting.delete(person.p.id);
-      if (this.transition.waiting.size === 0) this.execute();
+    if (this.m.transition?.epoch === epoch) {
+      this.m.transition.waiting.delete(person.p.id);
+      if (this.m.transition.waiting.size === 0) this.execute();
     }
     return this.pump();
   }
 
   private executeIf(epoch: bigint): Promise<void> {
-    if (this.transition?.epoch === epoch) this.execute();
+    if (this.m.transition?.epoch === epoch) this.execute();
     return this.pump();
   }
 
   /** Senders switch to the new epoch; the next change may start. */
   private execute(): void {
-    const transition = this.transition!;
+    const transition = this.m.transition!;
     transition.cancelTimer();
-    this.transition = null;
+    this.m.transition = null;
     for (const m of this.members()) m.p.send({ type: 'e2eeExecute', epoch: Number(transition.epoch) });
   }
 
   /** Starts the next round if nothing is in flight: removals first, then additions, then a due key update. */
   private async pump(): Promise<void> {
-    const group = this.group;
-    if (this.closed || !group || this.round || this.transition) return;
+    const group = this.m.group;
+    if (this.closed || !group || this.m.round || this.m.transition) return;
     const changes: ({ add: string; keyPackage: Uint8Array } | { remove: number })[] = [];
-    if (this.removals.length > 0) {
-      for (const leaf of this.removals.splice(0)) changes.push({ remove: leaf });
+    if (this.m.removals.length > 0) {
+      for (const leaf of this.m.removals.splice(0)) changes.push({ remove: leaf });
     } else {
-      for (const person of this.people.values()) {
+      for (const person of this.m.people.values()) {
         if (person.stage !== 'keyed') continue;
         person.stage = 'proposed';
         changes.push({ add: person.p.id, keyPackage: person.keyPackage! });
@@ -317,7 +335,7 @@ export class GroupDelivery {
     const messages: string[] = [];
     for (const change of changes) {
       const bytes = await externalProposal(
-        this.o.keys,
+        this.m.keys,
         coordinates,
         'add' in change ? { add: change.keyPackage } : { remove: change.remove },
       );
@@ -327,7 +345,7 @@ export class GroupDelivery {
       );
       messages.push(b64(bytes));
     }
-    this.round = round;
+    this.m.round = round;
     for (const m of this.members()) {
       for (const message of messages) m.p.send({ type: 'e2eeProposal', epoch: Number(group.epoch), message });
     }
@@ -341,8 +359,8 @@ export class GroupDelivery {
   private requestCommit(round: Round): void {
     round.cancelTimer();
     const removed = new Set([...round.proposals.values()].flatMap((c) => ('remove' in c ? [c.remove] : [])));
-    const candidates = (this.group?.leaves.occupied() ?? []).filter(
-      (l) => !removed.has(l.leaf) && this.people.get(l.participantId)?.stage === 'member',
+    const candidates = (this.m.group?.leaves.occupied() ?? []).filter(
+      (l) => !removed.has(l.leaf) && this.m.people.get(l.participantId)?.stage === 'member',
     );
     let next = candidates.find((c) => !round.passedOver.has(c.participantId));
     if (!next) {
@@ -351,11 +369,16 @@ export class GroupDelivery {
     }
     if (!next) return;
     round.committer = next.participantId;
-    this.people.get(next.participantId)!.p.send({ type: 'e2eeCommitRequest', epoch: Number(round.epoch) });
+    this.m.people.get(next.participantId)!.p.send({ type: 'e2eeCommitRequest', epoch: Number(round.epoch) });
+    this.awaitCommit(round);
+  }
+
+  /** The committer has commitTimeoutMs to commit; then the next is asked. */
+  private awaitCommit(round: Round): void {
     round.cancelTimer = this.timers.set(
       () =>
         void this.run(() => {
-          if (this.round !== round) return Promise.resolve();
+          if (this.m.round !== round) return Promise.resolve();
           this.o.logger.warn(
             { meetingId: this.o.meetingId },
             'E2EE committer did not commit; asking the next',
@@ -368,26 +391,47 @@ export class GroupDelivery {
     );
   }
 
+  /**
+   * Goes on from a state taken over: the committer is not asked again (a second commit from it would
+   * clash with the first, which its client resends), only given its time once more; likewise the
+   * members' readiness. A committer or anyone awaited who is gone is dealt with as on a leave.
+   */
+  private carryOn(): Promise<void> {
+    const { round, transition } = this.m;
+    if (round) {
+      if (this.m.people.get(round.committer)?.stage === 'member') this.awaitCommit(round);
+      else this.requestCommit(round);
+    }
+    if (transition) {
+      if (transition.waiting.size === 0) this.execute();
+      else this.awaitReadiness(transition);
+    }
+    // Its last members left while no node held the room: those still here start over.
+    if (this.m.group && this.members().length === 0) this.reset();
+    else this.progress();
+    return this.pump();
+  }
+
   /** Creates the group when the anchor is here and there is none; asks the anchor to admit who waits. */
   private progress(): void {
     // Admitted from the lobby with the anchor's signature: they need no one else to be here.
-    if (this.group && this.anchorKey) {
-      for (const person of this.people.values()) {
+    if (this.m.group && this.m.anchorKey) {
+      for (const person of this.m.people.values()) {
         if (person.stage === 'waiting' && person.p.admission) {
-          this.sendAdmitted(person, person.p.admission, this.group.id);
+          this.sendAdmitted(person, person.p.admission, this.m.group.id);
         }
       }
     }
-    const anchor = [...this.people.values()].find((person) => this.isAnchorPerson(person));
+    const anchor = [...this.m.people.values()].find((person) => this.isAnchorPerson(person));
     if (!anchor) return;
-    if (!this.group) {
-      if (this.creating) return;
+    if (!this.m.group) {
+      if (this.m.creating) return;
       const groupId = b64(randomBytes(16));
-      this.creating = { groupId, by: anchor.p.id };
+      this.m.creating = { groupId, by: anchor.p.id };
       anchor.p.send({ type: 'e2eeCreateGroup', groupId });
       return;
     }
-    for (const person of this.people.values()) {
+    for (const person of this.m.people.values()) {
       if (person.stage !== 'waiting' || person === anchor) continue;
       person.stage = 'requested';
       anchor.p.send({
@@ -400,23 +444,23 @@ export class GroupDelivery {
   }
 
   private isAnchorPerson(person: Person): boolean {
-    return this.anchorKey !== null && Buffer.from(person.p.identityKey).equals(this.anchorKey);
+    return this.m.anchorKey !== null && Buffer.from(person.p.identityKey).equals(this.m.anchorKey);
   }
 
   private members(): Person[] {
-    return [...this.people.values()].filter((person) => person.stage === 'member');
+    return [...this.m.people.values()].filter((person) => person.stage === 'member');
   }
 
   /** The group is gone (its last member left): those still here start over with a new one. */
   private reset(): void {
-    this.round?.cancelTimer();
-    this.transition?.cancelTimer();
-    this.round = null;
-    this.transition = null;
-    this.group = null;
-    this.creating = null;
-    this.removals.length = 0;
-    for (const person of this.people.values()) {
+    this.m.round?.cancelTimer();
+    this.m.transition?.cancelTimer();
+    this.m.round = null;
+    this.m.transition = null;
+    this.m.group = null;
+    this.m.creating = null;
+    this.m.removals.length = 0;
+    for (const person of this.m.people.values()) {
       person.stage = 'waiting';
       delete person.keyPackage;
     }
@@ -433,7 +477,7 @@ export class GroupDelivery {
   }
 
   private run(step: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(step);
+    const next = this.queue.then(step).finally(() => this.o.onChange?.());
     this.queue = next.catch((err: unknown) => {
       if (!(err instanceof AppError))
         this.o.logger.error({ err, meetingId: this.o.meetingId }, 'E2EE delivery failed');

@@ -6,6 +6,18 @@
 export class LeafMap {
   private readonly leaves: (string | null)[] = [];
 
+  /** The map `list` described. */
+  static of(list: readonly (string | null)[]): LeafMap {
+    const map = new LeafMap();
+    map.leaves.push(...list);
+    return map;
+  }
+
+  /** Each leaf's holder, blank leaves as null, in leaf order. */
+  list(): (string | null)[] {
+    return [...this.leaves];
+  }
+
   add(participantId: string): number {
     const blank = this.leaves.indexOf(null);
     if (blank >= 0) {

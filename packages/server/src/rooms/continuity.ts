@@ -7,6 +7,7 @@ import type { MediaPlane } from '../media/media-plane';
 import { VideoRoom } from '../media/videoroom';
 import { HeldSink } from './held-sink';
 import { Participant, type ParticipantSink } from './participant';
+import type { RoomEncryption } from './encryption';
 import type { Publishing } from './publishing';
 import type { RoomMedia, RoomMediaHandle } from './room-media';
 import { RoomStateKeeper, type ParticipantState, type RoomState, type RoomStates } from './room-state';
@@ -26,6 +27,8 @@ export interface ContinuityParts {
   media: RoomMediaHandle;
   publishing: Publishing;
   subscriptions: Subscriptions;
+  /** The meeting's end-to-end encryption, if it has it: its group moves with the room. */
+  encryption: Pick<RoomEncryption, 'state' | 'restore'> | null;
   /** A moderator's mute locks on this person (from the meeting's memory). */
   locksOf(principal: Principal): Map<TrackSource, string>;
   /** Where the room was placed, and whether anyone was in. */
@@ -143,7 +146,7 @@ export class RoomContinuity {
       });
     }
     return {
-      v: 1,
+      v: 2,
       media: ready && {
         serverId: ready.node.serverId,
         sessionId: ready.session.id,
@@ -152,6 +155,7 @@ export class RoomContinuity {
       nearest,
       started,
       participants,
+      e2ee: this.parts.encryption?.state() ?? null,
     };
   }
 
@@ -165,7 +169,8 @@ export class RoomContinuity {
       logger.warn({ err, meetingId: meeting.id }, 'could not load the meeting room’s live state');
       return;
     }
-    if (state?.v !== 1) return;
+    // An earlier version's state (a rolling upgrade) is not taken up: its people join again.
+    if (state?.v !== 2) return;
     const media = state.media && (await this.claim(state.media));
     const publishing = media
       ? await media.room.publishingFeeds().catch(() => new Set<number>())
@@ -173,6 +178,7 @@ export class RoomContinuity {
     this.parts.replace(state.nearest, state.started);
     if (media) this.parts.media.adopt(media);
     for (const ps of state.participants) this.takeUp(ps, media, publishing);
+    if (state.e2ee) this.parts.encryption?.restore(state.e2ee, this.parts.participants);
     // Once every publisher is known again, so that the offer names whose each stream is.
     for (const p of this.waiting.keys()) this.parts.subscriptions.offerAgain(p);
     logger.info(

@@ -1,8 +1,8 @@
-import { fromBase64Url, toBase64Url } from '@conclave/e2ee';
-import type { ClientMessageOf, E2eeJoinInfo } from '@conclave/protocol';
+import { fromBase64Url, generateDeliveryServiceKeys, toBase64Url } from '@conclave/e2ee';
+import type { ClientMessageOf, E2eeJoinInfo, ServerMessage } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord } from '../domain';
-import { GroupDelivery, type E2eeRoomContext } from '../e2ee';
+import { GroupDelivery, type DeliveryState, type E2eeRoomContext } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
 import type { Participant } from './participant';
 
@@ -18,15 +18,20 @@ export type E2eeClientMessage = ClientMessageOf<
 
 /**
  * The end-to-end encryption of one meeting room: who may join (only with a device identity key) and
- * the group's delivery service, made on the first join and closed with the room.
+ * the group's delivery service, made on the first join (or taken over with the room) and closed with
+ * the room.
  */
 export class RoomEncryption {
   private delivery: Promise<GroupDelivery> | null = null;
+  /** The delivery service once made: its state is written with the room's. */
+  private current: GroupDelivery | null = null;
 
   constructor(
     private readonly meeting: MeetingRecord,
     private readonly ctx: E2eeRoomContext,
     private readonly logger: MediaLogger,
+    /** Something the delivery service's state holds changed. */
+    private readonly changed: () => void,
   ) {}
 
   /** Refuses, before a seat is taken, a join that could not take part in the encryption. */
@@ -64,11 +69,27 @@ export class RoomEncryption {
         identityKey,
         displayName: participant.displayName,
         ...(admission !== undefined && { admission }),
-        send: (message) => {
-          if (!participant.left) participant.sink.send(message);
-        },
+        send: sender(participant),
       }),
     );
+  }
+
+  /** The delivery service's state, for the node that takes the room over; null before it exists. */
+  state(): DeliveryState | null {
+    return this.current?.state() ?? null;
+  }
+
+  /**
+   * Serves the group the room's previous node served, from the state it wrote, to the participants
+   * taken over with it (each reached through whatever connection it has when a message goes).
+   */
+  restore(state: DeliveryState, participants: ReadonlyMap<string, Participant>): void {
+    const delivery = GroupDelivery.resume(this.options(), state, (id) => {
+      const p = participants.get(id);
+      return p ? sender(p) : null;
+    });
+    this.current = delivery;
+    this.delivery = Promise.resolve(delivery);
   }
 
   async handle(participantId: string, message: E2eeClientMessage): Promise<void> {
@@ -84,21 +105,32 @@ export class RoomEncryption {
     void this.delivery?.then((d) => d.close()).catch(() => undefined);
   }
 
+  /**
+   * Its signature key is the room's own: written with the room's state for the next node, it names
+   * nobody else's group.
+   */
   private deliveryService(): Promise<GroupDelivery> {
-    this.delivery ??= this.ctx.keys.then(
-      (keys) =>
-        new GroupDelivery({
-          meetingId: this.meeting.id,
-          keys,
-          anchorKey: this.meeting.e2eeAnchorKey === null ? null : fromBase64Url(this.meeting.e2eeAnchorKey),
-          onAnchor: (key) => this.recordAnchor(key),
-          rotateEveryMs: this.ctx.rotateEveryMs,
-          commitTimeoutMs: COMMIT_TIMEOUT_MS,
-          readyTimeoutMs: READY_TIMEOUT_MS,
-          logger: this.logger,
-        }),
-    );
+    this.delivery ??= generateDeliveryServiceKeys().then((keys) => {
+      this.current = new GroupDelivery({
+        ...this.options(),
+        keys,
+        anchorKey: this.meeting.e2eeAnchorKey === null ? null : fromBase64Url(this.meeting.e2eeAnchorKey),
+      });
+      return this.current;
+    });
     return this.delivery;
+  }
+
+  private options() {
+    return {
+      meetingId: this.meeting.id,
+      onAnchor: (key: Uint8Array) => this.recordAnchor(key),
+      rotateEveryMs: this.ctx.rotateEveryMs,
+      commitTimeoutMs: COMMIT_TIMEOUT_MS,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      logger: this.logger,
+      onChange: this.changed,
+    };
   }
 
   private recordAnchor(key: Uint8Array): void {
@@ -106,4 +138,11 @@ export class RoomEncryption {
       this.logger.warn({ meetingId: this.meeting.id, err }, 'cannot record the E2EE anchor key');
     });
   }
+}
+
+/** Sends to the participant through whatever connection it has then, until it leaves. */
+function sender(p: Participant) {
+  return (message: ServerMessage): void => {
+    if (!p.left) p.sink.send(message);
+  };
 }

@@ -46,7 +46,7 @@ export class MeetingRoom {
   readonly lobby: LobbyDesk;
   /** What moderators decided, kept beyond this node (NET-SCALE); null without a store. */
   private readonly memory: RoomMemory | null;
-  /** The live state, kept for a node taking the room over (NET-SCALE); null without a store or under E2EE. */
+  /** The live state, kept for a node taking the room over (NET-SCALE); null without a store. */
   private readonly continuity: RoomContinuity | null;
   /** Another node holds the meeting now: the room ends here, its Janus room and state stay for that node. */
   private handedOver = false;
@@ -80,7 +80,9 @@ export class MeetingRoom {
         ...(ctx.nodeLoad && { load: ctx.nodeLoad }),
       }),
     });
-    this.encryption = meeting.e2ee ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger) : null;
+    this.encryption = meeting.e2ee
+      ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger, () => this.changed())
+      : null;
     const book = new Lobby(ctx.maxParticipants);
     this.moderation = new Moderation({
       meeting,
@@ -116,28 +118,27 @@ export class MeetingRoom {
     this.memory = ctx.memories
       ? new RoomMemory(ctx.memories, meeting.id, { lobby: book, moderation: this.moderation }, ctx.logger)
       : null;
-    // The MLS delivery service's state does not move: an E2EE meeting's people join again instead.
-    this.continuity =
-      ctx.states && !meeting.e2ee
-        ? new RoomContinuity(ctx.states, {
-            meeting,
-            plane: ctx.media,
-            logger: ctx.logger,
-            recalled: this.memory?.recalled ?? Promise.resolve(),
-            participants: this.participants,
-            media: this.media,
-            publishing: this.publishing,
-            subscriptions: this.subscriptions,
-            locksOf: (principal) => this.moderation.locksOf(principal),
-            placed: () => ({ nearest: this.nearest && [...this.nearest], started: this.hasStarted }),
-            replace: (nearest, started) => {
-              this.nearest = nearest;
-              this.hasStarted = started;
-            },
-            leave: (p) => this.leave(p, 'disconnected'),
-            refreshSubscriptions: () => this.refreshSubscriptions(),
-          })
-        : null;
+    this.continuity = ctx.states
+      ? new RoomContinuity(ctx.states, {
+          meeting,
+          plane: ctx.media,
+          logger: ctx.logger,
+          recalled: this.memory?.recalled ?? Promise.resolve(),
+          participants: this.participants,
+          media: this.media,
+          publishing: this.publishing,
+          subscriptions: this.subscriptions,
+          encryption: this.encryption,
+          locksOf: (principal) => this.moderation.locksOf(principal),
+          placed: () => ({ nearest: this.nearest && [...this.nearest], started: this.hasStarted }),
+          replace: (nearest, started) => {
+            this.nearest = nearest;
+            this.hasStarted = started;
+          },
+          leave: (p) => this.leave(p, 'disconnected'),
+          refreshSubscriptions: () => this.refreshSubscriptions(),
+        })
+      : null;
   }
 
   /**
@@ -436,7 +437,7 @@ export class MeetingRoom {
    * the meeting's lease up, and every participant is sent on to resume wherever the meeting is taken up
    * next (a socket here closes without a word, a forwarded one is seated again by its node), while
    * the Janus room and everyone's media go on. False (nothing done) where the room cannot be taken over
-   * (one node, E2EE): it ends as before.
+   * (one node): it ends as before.
    */
   async handOff(release: () => Promise<void>): Promise<boolean> {
     if (!this.continuity || this.isClosed) return false;

@@ -1,5 +1,6 @@
 import type { TrackSource } from '@conclave/protocol';
 import type { Principal } from '../domain';
+import type { DeliveryState } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
 import type { MeetingValues } from './meeting-values';
 import type { PublisherState } from '../media/publisher';
@@ -13,7 +14,7 @@ import type { VideoRoomState } from '../media/videoroom';
  * nobody's media stops. What moderators decided is kept apart (meeting-memory.ts).
  */
 export interface RoomState {
-  v: 1;
+  v: 2;
   /** The room's Janus room, while it has one. */
   media: { serverId: string; sessionId: number; room: VideoRoomState } | null;
   /** Regions nearest first, as the room was placed. */
@@ -21,6 +22,8 @@ export interface RoomState {
   /** Someone was in: the meeting counts as over once the room empties. */
   started: boolean;
   participants: ParticipantState[];
+  /** An E2EE meeting's MLS delivery service, once it exists. */
+  e2ee: DeliveryState | null;
 }
 
 export interface ParticipantState {
