@@ -37,7 +37,7 @@ export interface Transition {
   cancelTimer: () => void;
 }
 
-interface Group {
+export interface Group {
   id: Uint8Array;
   epoch: bigint;
   leaves: LeafMap;

@@ -1,13 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import {
-  decodeLeafCredential,
-  externalProposal,
-  inspectHandshake,
-  isWelcome,
-  keyPackageCredential,
-  proposalReference,
-  type DeliveryServiceKeys,
-} from '@conclave/e2ee';
+import { fromBase64Url, toBase64Url, type DeliveryServiceKeys } from '@conclave/e2ee';
 import type { ClientMessageOf, E2eeJoinInfo } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MediaLogger } from '../media/logger';
@@ -21,7 +12,8 @@ import {
   type Round,
   type Transition,
 } from './delivery-state';
-import { LeafMap } from './leaves';
+import { Admissions, refused } from './admissions';
+import { commitAdds, openRound, type PlannedChange } from './round';
 import { realTimers, type Timers } from './timers';
 
 export interface DeliveryOptions {
@@ -47,11 +39,8 @@ type E2eeClientMessage = ClientMessageOf<
   'e2eeGroupCreated' | 'e2eeAdmit' | 'e2eeKeyPackage' | 'e2eeCommit' | 'e2eeReady'
 >;
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-const unb64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64url'));
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-
-const refused = (message: string) => new AppError(409, 'e2ee_refused', message);
+const b64 = toBase64Url;
+const unb64 = fromBase64Url;
 
 /**
  * The MLS delivery service of one E2EE meeting (issue 6, part 2): it relays, orders and checks the
@@ -65,6 +54,7 @@ const refused = (message: string) => new AppError(409, 'e2ee_refused', message);
  */
 export class GroupDelivery {
   private readonly m: DeliveryModel;
+  private readonly admissions: Admissions;
   private rotationDue = false;
   private readonly cancelRotation: () => void;
   private queue: Promise<void> = Promise.resolve();
@@ -85,6 +75,7 @@ export class GroupDelivery {
       transition: null,
       removals: [],
     };
+    this.admissions = new Admissions(this.m, o.meetingId, o.logger);
     this.timers = o.timers ?? realTimers;
     this.cancelRotation = o.rotateEveryMs > 0 ? this.scheduleRotation() : () => undefined;
   }
@@ -127,7 +118,7 @@ export class GroupDelivery {
   join(p: DeliveryParticipant): Promise<void> {
     return this.run(() => {
       this.m.people.set(p.id, { p, stage: 'waiting' });
-      this.progress();
+      this.admissions.progress();
       return Promise.resolve();
     });
   }
@@ -157,11 +148,13 @@ export class GroupDelivery {
       if (!person) throw refused('You are not in this meeting');
       switch (message.type) {
         case 'e2eeGroupCreated':
-          return this.groupCreated(person, message.groupId);
+          this.admissions.groupCreated(person, message.groupId);
+          return this.pump();
         case 'e2eeAdmit':
-          return this.admit(person, message.participantId, message.admission);
+          return this.admissions.admit(person, message.participantId, message.admission);
         case 'e2eeKeyPackage':
-          return this.keyPackage(person, unb64(message.keyPackage));
+          this.admissions.keyPackage(person, unb64(message.keyPackage));
+          return this.pump();
         case 'e2eeCommit':
           return this.commit(person, message);
         case 'e2eeReady':
@@ -176,85 +169,18 @@ export class GroupDelivery {
     this.reset();
   }
 
-  private groupCreated(person: Person, groupId: string): Promise<void> {
-    if (this.m.creating?.by !== person.p.id || this.m.creating.groupId !== groupId) {
-      throw refused('No group creation was asked of you');
-    }
-    this.m.creating = null;
-    const leaves = new LeafMap();
-    leaves.add(person.p.id);
-    this.m.group = { id: unb64(groupId), epoch: 0n, leaves };
-    person.stage = 'member';
-    this.o.logger.info({ meetingId: this.o.meetingId }, 'E2EE group created');
-    this.progress();
-    return this.pump();
-  }
-
-  private admit(person: Person, participantId: string, admission: string): Promise<void> {
-    if (!this.isAnchorPerson(person)) throw refused('Only the meeting owner’s device admits');
-    const subject = this.m.people.get(participantId);
-    if (subject?.stage !== 'requested' || !this.m.group) throw refused('Nobody by that id is waiting');
-    this.sendAdmitted(subject, admission, this.m.group.id);
-    return Promise.resolve();
-  }
-
-  private sendAdmitted(subject: Person, admission: string, groupId: Uint8Array): void {
-    subject.stage = 'admitted';
-    subject.p.send({
-      type: 'e2eeAdmitted',
-      admission,
-      groupId: b64(groupId),
-      anchorKey: b64(this.m.anchorKey!),
-    });
-  }
-
   /** Whether this participant joined from the anchor's device. */
   isAnchor(participantId: string): boolean {
     const person = this.m.people.get(participantId);
-    return person !== undefined && this.isAnchorPerson(person);
-  }
-
-  private keyPackage(person: Person, keyPackage: Uint8Array): Promise<void> {
-    if (person.stage !== 'admitted') throw refused('Send a key package once admitted');
-    // Only a shape check, so honest clients are not held up by a broken one: whether the leaf may
-    // join is every member's own decision.
-    const credential = keyPackageCredential(keyPackage);
-    const leaf = credential && safely(() => decodeLeafCredential(credential));
-    if (
-      !leaf ||
-      leaf.participantId !== person.p.id ||
-      !Buffer.from(leaf.identityKey).equals(person.p.identityKey)
-    ) {
-      throw refused('This key package is not for you');
-    }
-    person.stage = 'keyed';
-    person.keyPackage = keyPackage;
-    return this.pump();
+    return person !== undefined && this.admissions.isAnchor(person);
   }
 
   private async commit(person: Person, message: ClientMessageOf<'e2eeCommit'>): Promise<void> {
     const round = this.m.round;
     const group = this.m.group;
     if (!round || !group || BigInt(message.epoch) !== group.epoch) return; // late or duplicate: the first won
-    const view = inspectHandshake(unb64(message.commit));
-    const committerLeaf = group.leaves.leafOf(person.p.id);
-    const references = view?.kind === 'commit' ? view.references.map(hex) : [];
-    const valid =
-      view?.kind === 'commit' &&
-      Buffer.from(view.groupId).equals(group.id) &&
-      view.epoch === group.epoch &&
-      view.committer === committerLeaf &&
-      view.inline === 0 &&
-      references.length === round.proposals.size &&
-      references.every((r) => round.proposals.has(r));
-    const adds = references.flatMap((r) => {
-      const change = round.proposals.get(r);
-      return change && 'add' in change ? [change.add] : [];
-    });
-    const welcome = message.welcome === undefined ? null : unb64(message.welcome);
-    if (!valid || adds.length > 0 !== (welcome !== null && isWelcome(welcome))) {
-      throw refused('This commit does not match the round');
-    }
+    const adds = commitAdds(round, group, group.leaves.leafOf(person.p.id), message);
+    if (!adds) throw refused('This commit does not match the round');
     round.cancelTimer();
     this.m.round = null;
     group.epoch++;
@@ -312,7 +238,7 @@ export class GroupDelivery {
   private async pump(): Promise<void> {
     const group = this.m.group;
     if (this.closed || !group || this.m.round || this.m.transition) return;
-    const changes: ({ add: string; keyPackage: Uint8Array } | { remove: number })[] = [];
+    const changes: PlannedChange[] = [];
     if (this.m.removals.length > 0) {
       for (const leaf of this.m.removals.splice(0)) changes.push({ remove: leaf });
     } else {
@@ -324,27 +250,7 @@ export class GroupDelivery {
     }
     if (changes.length === 0 && !this.rotationDue) return;
     this.rotationDue = false;
-    const round: Round = {
-      epoch: group.epoch,
-      proposals: new Map(),
-      committer: '',
-      passedOver: new Set(),
-      cancelTimer: () => undefined,
-    };
-    const coordinates = { groupId: group.id, epoch: group.epoch };
-    const messages: string[] = [];
-    for (const change of changes) {
-      const bytes = await externalProposal(
-        this.m.keys,
-        coordinates,
-        'add' in change ? { add: change.keyPackage } : { remove: change.remove },
-      );
-      round.proposals.set(
-        hex(await proposalReference(bytes)),
-        'add' in change ? { add: change.add } : change,
-      );
-      messages.push(b64(bytes));
-    }
+    const { round, messages } = await openRound(this.m.keys, group, changes);
     this.m.round = round;
     for (const m of this.members()) {
       for (const message of messages) m.p.send({ type: 'e2eeProposal', epoch: Number(group.epoch), message });
@@ -408,43 +314,8 @@ export class GroupDelivery {
     }
     // Its last members left while no node held the room: those still here start over.
     if (this.m.group && this.members().length === 0) this.reset();
-    else this.progress();
+    else this.admissions.progress();
     return this.pump();
-  }
-
-  /** Creates the group when the anchor is here and there is none; asks the anchor to admit who waits. */
-  private progress(): void {
-    // Admitted from the lobby with the anchor's signature: they need no one else to be here.
-    if (this.m.group && this.m.anchorKey) {
-      for (const person of this.m.people.values()) {
-        if (person.stage === 'waiting' && person.p.admission) {
-          this.sendAdmitted(person, person.p.admission, this.m.group.id);
-        }
-      }
-    }
-    const anchor = [...this.m.people.values()].find((person) => this.isAnchorPerson(person));
-    if (!anchor) return;
-    if (!this.m.group) {
-      if (this.m.creating) return;
-      const groupId = b64(randomBytes(16));
-      this.m.creating = { groupId, by: anchor.p.id };
-      anchor.p.send({ type: 'e2eeCreateGroup', groupId });
-      return;
-    }
-    for (const person of this.m.people.values()) {
-      if (person.stage !== 'waiting' || person === anchor) continue;
-      person.stage = 'requested';
-      anchor.p.send({
-        type: 'e2eeAdmissionRequest',
-        participantId: person.p.id,
-        displayName: person.p.displayName,
-        identityKey: b64(person.p.identityKey),
-      });
-    }
-  }
-
-  private isAnchorPerson(person: Person): boolean {
-    return this.m.anchorKey !== null && Buffer.from(person.p.identityKey).equals(this.m.anchorKey);
   }
 
   private members(): Person[] {
@@ -464,7 +335,7 @@ export class GroupDelivery {
       person.stage = 'waiting';
       delete person.keyPackage;
     }
-    if (!this.closed) this.progress();
+    if (!this.closed) this.admissions.progress();
   }
 
   private scheduleRotation(): () => void {
@@ -483,13 +354,5 @@ export class GroupDelivery {
         this.o.logger.error({ err, meetingId: this.o.meetingId }, 'E2EE delivery failed');
     });
     return next;
-  }
-}
-
-function safely<T>(f: () => T): T | null {
-  try {
-    return f();
-  } catch {
-    return null;
   }
 }
