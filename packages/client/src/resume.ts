@@ -35,12 +35,13 @@ export interface ResumeOptions {
 export interface Resumed {
   /** The open socket that now carries the participation. */
   client: SignalingClient;
-  joined: ServerMessageOf<'joined'>;
+  /** `joined`, or `waiting` for a wait in the lobby. */
+  reply: ServerMessageOf<'joined' | 'waiting'>;
 }
 
 /**
  * Takes a participation up again on a new socket. Attempts follow one another with a short backoff
- * until one is answered by `joined` with `resumed`, the server refuses (an `error` frame: asking
+ * until one is answered by `joined` (or `waiting`, for a wait in the lobby) with `resumed`, the server refuses (an `error` frame: asking
  * again would not help), or the window has passed. Rejects with what ended it.
  */
 export async function resumeParticipation(options: ResumeOptions): Promise<Resumed> {
@@ -68,14 +69,10 @@ async function attemptResume(options: ResumeOptions, budgetMs: number): Promise<
     await client.connect();
     const reply = await client.request(options.join, Math.max(1, budgetMs - (Date.now() - started)));
     // Anything else would leave these peer connections talking to nobody's participation.
-    if (
-      reply.type !== 'joined' ||
-      reply.resumed !== true ||
-      reply.participantId !== options.join.resume.participantId
-    ) {
+    if (reply.resumed !== true || reply.participantId !== options.join.resume.participantId) {
       throw new ConclaveError('protocol_error', 'The server did not take up this participation');
     }
-    return { client, joined: reply };
+    return { client, reply };
   } catch (err) {
     client.close();
     throw err;

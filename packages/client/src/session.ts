@@ -145,7 +145,10 @@ export class Session implements LocalMediaLink {
     });
     this.subscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve));
     this.signaling.on('message', (m) => this.receive(m));
-    this.signaling.on('resumed', (joined) => this.resumed(joined));
+    this.signaling.on('resumed', (reply) => {
+      // A wait in the lobby goes on as it was: nothing to take.
+      if (reply.type === 'joined') this.resumed(reply);
+    });
     this.signaling.on('close', () => {
       this.stopWaiting();
       this.lost(this._serverEnd);
@@ -186,7 +189,15 @@ export class Session implements LocalMediaLink {
       ...(regionRtts && Object.keys(regionRtts).length > 0 && { regionRtts }),
     });
     this.assertOpen();
-    const joined = reply.type === 'waiting' ? await this.waitInLobby(reply) : reply;
+    const joined =
+      reply.type === 'waiting'
+        ? await this.waitInLobby(reply, {
+            type: 'join',
+            meetingId: request.meetingId,
+            ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
+            ...(identityKey !== undefined && { identityKey }),
+          })
+        : reply;
     this.assertOpen();
     this.iceServers = joined.iceServers;
     this.participantId = joined.participantId;
@@ -322,13 +333,33 @@ export class Session implements LocalMediaLink {
     });
   }
 
-  /** Waits for a moderator's decision; the lobby's answer to the join was `waiting`. */
-  private waitInLobby(waiting: ServerMessageOf<'waiting'>): Promise<ServerMessageOf<'joined'>> {
+  /**
+   * Waits for a moderator's decision; the lobby's answer to the join was `waiting`. Meanwhile the
+   * wait, not the join, is what a dropped socket resumes (NET-SCALE), where the server offers it.
+   */
+  private async waitInLobby(
+    waiting: ServerMessageOf<'waiting'>,
+    as: Omit<ResumeJoin, 'resume'>,
+  ): Promise<ServerMessageOf<'joined'>> {
     const admitted = new Promise<ServerMessageOf<'joined'>>((resolve, reject) => {
       this.admission = { resolve, reject };
     });
+    const { participantId, resumeToken: token, guestToken } = waiting;
+    if (token !== undefined) {
+      // A guest who named themselves is the guest of the token `waiting` issued.
+      this.signaling.resumeWith({
+        ...as,
+        ...(guestToken !== undefined && { guestToken }),
+        resume: { participantId, token },
+      });
+    }
     this.observer.onWaiting(waiting);
-    return admitted;
+    try {
+      return await admitted;
+    } finally {
+      // The participation's own token takes over once it is live (`allowResume`).
+      this.signaling.resumeWith(null);
+    }
   }
 
   /** The lobby wait ended without `joined`: rejected, timed out, or the connection went. */

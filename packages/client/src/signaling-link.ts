@@ -14,8 +14,8 @@ import {
 export interface SignalingLinkEvents {
   /** A server message that is not the reply to a pending request, whichever socket brought it. */
   message: [message: ServerMessage];
-  /** The participation was taken up again on a new socket: the `joined` that said so. */
-  resumed: [joined: ServerMessageOf<'joined'>];
+  /** The participation (or wait in the lobby) was taken up again on a new socket: the reply that said so. */
+  resumed: [reply: ServerMessageOf<'joined' | 'waiting'>];
   /** Emitted exactly once: the socket ended and was not resumed (or could not be), or `close()`. */
   close: [info: SignalingCloseInfo];
 }
@@ -153,7 +153,7 @@ export class SignalingLink extends TypedEmitter<SignalingLinkEvents> implements 
     }
     this.client = resumed.client;
     this.resuming = null;
-    this.emit('resumed', resumed.joined);
+    this.emit('resumed', resumed.reply);
     for (const held of this.held.splice(0)) held.go();
   }
 

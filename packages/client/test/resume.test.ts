@@ -2,7 +2,13 @@
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Room } from '../src/room';
-import { eventually, FakeServer, participantInfo, type FakeServerSocket } from './support/fake-server';
+import {
+  eventually,
+  FakeServer,
+  participantInfo,
+  SIGNALING_URL,
+  type FakeServerSocket,
+} from './support/fake-server';
 import {
   fakeTrack,
   FakePeerConnection,
@@ -11,7 +17,7 @@ import {
 } from './support/fake-webrtc';
 import { recordEvents, roomTests } from './support/rooms';
 
-const { joinRoom } = roomTests();
+const { joinRoom, newRoom } = roomTests();
 
 /** A meeting on a server that can resume participations, with Ann sending her camera. */
 async function inMeetingWithAnn(options: { resumable?: boolean } = {}) {
@@ -234,5 +240,42 @@ describe('Room: the signaling socket drops and the participation is resumed (NET
     assert.equal(removed.server.sockets.length, 1, 'no resume after removed');
     assert.equal(shutdown.server.sockets.length, 2, 'one fresh join after server_shutdown');
     assert.equal(shutdown.server.socket.sent('join')[0]?.resume, undefined);
+  });
+
+  test('NET-SCALE, MEET-LOBBY: a wait in the lobby whose socket drops goes on on a new socket, as the guest the server named; the admission arrives there', async () => {
+    const server = new FakeServer();
+    server.lobby = true;
+    server.resumable = true;
+    const room = newRoom(server);
+    const connecting = room.connect({
+      meetingId: 'meeting-1',
+      displayName: 'Gina',
+      signalingUrl: SIGNALING_URL,
+      microphone: false,
+      camera: false,
+    });
+    await eventually(() => room.state === 'waiting', 'the room waits');
+    const log = recordEvents(room);
+
+    server.socket.drop();
+    await eventually(() => server.sockets.length === 2 && server.socket.sent('join').length === 1, 'resumed');
+    assert.deepEqual(server.socket.sent('join'), [
+      {
+        type: 'join',
+        meetingId: 'meeting-1',
+        guestToken: 'token-for-Gina',
+        resume: { participantId: 'self-1', token: 'resume-token-of-self-1' },
+      },
+    ]);
+    assert.equal(room.state, 'waiting', 'still waiting');
+
+    server.admitFromLobby(socketAt(server, 1));
+    await connecting;
+    assert.equal(room.state, 'connected');
+    assert.equal(room.localParticipant.id, 'self-1');
+    assert.deepEqual(
+      log.filter((e) => e.startsWith('state:')),
+      ['state:connected'],
+    );
   });
 });

@@ -63,7 +63,7 @@ async function liveLink(options: { resumable?: boolean; refuseNew?: boolean } = 
   await opening;
   if (options.resumable ?? true) link.resumeWith(JOIN);
   const closes: SignalingCloseInfo[] = [];
-  const resumed: ServerMessageOf<'joined'>[] = [];
+  const resumed: ServerMessageOf<'joined' | 'waiting'>[] = [];
   const messages: ServerMessage[] = [];
   link.on('close', (info) => closes.push(info));
   link.on('resumed', (joined) => resumed.push(joined));
@@ -200,6 +200,31 @@ describe('SignalingLink', () => {
     );
     await advance(3_000);
     assert.equal(sockets.length, 2, 'no attempt after a refusal');
+  });
+
+  test('NET-SCALE: a wait in the lobby is resumed too: the server answers with waiting, resumed', async () => {
+    const { link, socket, resumed, closes } = await liveLink();
+
+    socket(0).serverCloses(1006);
+    await advance(100);
+    socket(1).open();
+    await advance(0);
+    socket(1).serverSends({
+      type: 'waiting',
+      rid: socket(1).lastRid(),
+      participantId: 'p-me',
+      meeting: { id: 'meeting-1', name: 'Weekly sync' },
+      resumeToken: 'resume-token-of-p-me',
+      resumed: true,
+    });
+    await advance(0);
+
+    assert.deepEqual(
+      resumed.map((r) => r.type),
+      ['waiting'],
+    );
+    assert.equal(link.isOpen, true);
+    assert.deepEqual(closes, []);
   });
 
   test('NET-SCALE: a joined that is not the same participation resumed counts as a refusal', async () => {

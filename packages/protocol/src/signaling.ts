@@ -66,7 +66,8 @@ export const joinMessageSchema = z
     /**
      * Takes up a participation this client already has on a new socket (its old one went with the
      * server it was on), with the `resumeToken` of its `joined`: same participant, same peer
-     * connections, no lobby and no passcode again. Refused with `resume_failed` when the server
+     * connections, no lobby and no passcode again; or its wait in the lobby, with the token of its
+     * `waiting` (answered by `waiting` again). Refused with `resume_failed` when the server
      * cannot (then join afresh). The same person must ask: the session cookie or the guest token.
      */
     resume: z.object({ participantId: id, token: z.string().min(16).max(128) }).optional(),
@@ -279,6 +280,13 @@ export type ServerMessage =
       participantId: string;
       meeting: { id: string; name: string };
       guestToken?: string;
+      /**
+       * Present when the wait can be taken up again on another socket (a join's `resume`) should the
+       * server holding it go away (NET-SCALE); valid while the wait lasts (admission brings a new one).
+       */
+      resumeToken?: string;
+      /** This answers a resume: the wait goes on, from when it began. */
+      resumed?: true;
     }
   /** To moderators: who waits in the lobby now (the whole list, on every change). */
   | { type: 'lobby'; waiting: WaitingInfo[] }

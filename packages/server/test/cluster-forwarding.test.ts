@@ -295,6 +295,76 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     nodes.revive('node-b');
   });
 
+  test('NET-SCALE, MEET-LOBBY: people waiting in the lobby when the owner node dies go on waiting, from when they began: a forwarded wait is seated again, one whose socket died resumes with its token, and the moderator admits both through the new owner', async () => {
+    const m = await meeting('Lobby survives', 'guests');
+    const host = await join(b, bob, m.id);
+    const bobJoined = joined(host.reply);
+    const gina = await join(a, { name: 'Gina' }, m.id);
+    const gus = await join(b, { name: 'Gus' }, m.id);
+    const waits = [gina.reply, gus.reply].map((r) => {
+      assert.equal(r.type, 'waiting', JSON.stringify(r));
+      return r;
+    });
+    assert.ok(
+      waits.every((w) => w.resumeToken),
+      'a wait can be resumed too',
+    );
+    const before = await host.s.next('lobby', (l) => l.waiting.length === 2);
+    assert.equal(nodes.ownerOf(m.id), 'node-b');
+
+    nodes.kill('node-b');
+    // Gina's node seats her wait again with whichever node takes the meeting over.
+    const ginaAgain = await gina.s.next('waiting', (w) => w.resumed === true);
+    assert.equal(ginaAgain.participantId, waits[0]!.participantId);
+    assert.equal(nodes.ownerOf(m.id), 'node-a');
+    // Bob's and Gus's sockets went with node b: their clients resume through node a.
+    const bobBack = await a.socketOf(bob);
+    const resumedHost = joined(
+      await bobBack.request({
+        type: 'join',
+        meetingId: m.id,
+        resume: { participantId: bobJoined.participantId, token: bobJoined.resumeToken! },
+      }),
+    );
+    assert.equal(resumedHost.resumed, true);
+    const gusWait = waits[1]!;
+    const gusResume = {
+      type: 'join' as const,
+      meetingId: m.id,
+      guestToken: gusWait.guestToken!,
+      resume: { participantId: gusWait.participantId, token: 'y'.repeat(32) },
+    };
+    const guessed = await (await a.socketOf()).request(gusResume);
+    assert.equal(guessed.type === 'error' && guessed.code, 'resume_failed', 'a guessed token is refused');
+    const gusBack = await a.socketOf();
+    const gusAgain = await gusBack.request({
+      ...gusResume,
+      resume: { participantId: gusWait.participantId, token: gusWait.resumeToken! },
+    });
+    assert.equal(gusAgain.type === 'waiting' && gusAgain.resumed, true, JSON.stringify(gusAgain));
+
+    const after = await bobBack.next('lobby', (l) => l.waiting.length === 2);
+    assert.deepEqual(
+      after.waiting.map((w) => [w.id, w.since]).sort(),
+      before.waiting.map((w) => [w.id, w.since]).sort(),
+      'the same waits, from when they began',
+    );
+    const admitted = await bobBack.request({
+      type: 'admit',
+      participantIds: waits.map((w) => w.participantId),
+    });
+    assert.equal(admitted.type, 'ack');
+    for (const [s, wait] of [
+      [gina.s, waits[0]!],
+      [gusBack, gusWait],
+    ] as const) {
+      const inside = joined(await s.next('joined'));
+      assert.equal(inside.participantId, wait.participantId, 'admitted under the id it waited with');
+    }
+    for (const s of [host.s, gina.s, gus.s, bobBack, gusBack]) s.ws.terminate();
+    nodes.revive('node-b');
+  });
+
   test('NET-SCALE: a resume nobody can take up is refused and leaves no room behind', async () => {
     const m = await meeting('Nothing to resume');
     const s = await a.socketOf(carol);
@@ -367,17 +437,22 @@ describe('a control-plane node shutting down', { skip }, () => {
     }
   });
 
-  test('NET-SCALE: a node shutting down hands its meetings over: a socket elsewhere is seated again, one on the node closes without a word and resumes through another node', async () => {
+  test('NET-SCALE, MEET-LOBBY: a node shutting down hands its meetings over: a socket elsewhere is seated again (in the room or in the lobby), one on the node closes without a word and resumes through another node', async () => {
     const { first: staying, second: leaving, bob, carol } = env;
-    const m = (await bob.post('/api/meetings', { name: 'Handed over' })).json<MeetingView>();
+    const m = (await bob.post('/api/meetings', { name: 'Handed over', lobby: 'guests' })).json<MeetingView>();
     const owner = await open(leaving, bob, m.id);
     const bobJoined = joined(owner.reply);
     const member = await open(staying, carol, m.id);
     const carolJoined = joined(member.reply);
+    const guest = await staying.socketOf();
+    const knock = await guest.request({ type: 'join', meetingId: m.id, displayName: 'Gina' });
+    assert.equal(knock.type, 'waiting', JSON.stringify(knock));
 
     const closing = leaving.stop();
     const seated = await member.s.next('joined', (j) => j.resumed === true);
     assert.equal(seated.participantId, carolJoined.participantId, 'Carol stays who she was');
+    const stillWaiting = await guest.next('waiting', (w) => w.resumed === true);
+    assert.equal(stillWaiting.participantId, knock.participantId, 'Gina goes on waiting');
     await owner.s.closed(); // Bob's socket goes with its node
     assert.ok(
       !owner.s.received.some((f) => f.type === 'disconnected'),

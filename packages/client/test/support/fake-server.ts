@@ -68,6 +68,8 @@ export class FakeServer {
   /** Each participant this server seated, by id: what the roster says of them. */
   private readonly seated = new Map<string, ParticipantInfo>();
   private readonly waiting = new Map<FakeServerSocket, ClientMessageOf<'join'>>();
+  /** The socket each wait in the lobby is on now, by its participant id. */
+  private readonly waitingOn = new Map<string, FakeServerSocket>();
 
   /** The HTTP side: the regions list, and a 204 from each region's probe. */
   readonly fetch = async (url: string): Promise<Response> => {
@@ -110,7 +112,7 @@ export class FakeServer {
     switch (message.type) {
       case 'join':
         if (message.resume) {
-          socket.reply(this.resume(message, message.resume));
+          socket.reply(this.resume(socket, message, message.resume));
           return;
         }
         if (this.refuseJoin) {
@@ -118,13 +120,16 @@ export class FakeServer {
           return;
         }
         if (this.lobby) {
+          const participantId = `self-${this.joins + 1}`;
           this.waiting.set(socket, message);
+          this.waitingOn.set(participantId, socket);
           socket.reply({
             type: 'waiting',
             rid,
-            participantId: `self-${this.joins + 1}`,
+            participantId,
             meeting: { id: message.meetingId, name: 'Weekly sync' },
             ...(message.displayName !== undefined && { guestToken: `token-for-${message.displayName}` }),
+            ...(this.resumable && { resumeToken: resumeToken(participantId) }),
           });
           return;
         }
@@ -173,11 +178,28 @@ export class FakeServer {
   }
 
   private resume(
+    socket: FakeServerSocket,
     message: ClientMessageOf<'join'>,
     resume: { participantId: string; token: string },
   ): ServerMessage {
     const rid = message.rid;
     if (this.refuseResume) return { type: 'error', rid, ...this.refuseResume };
+    const waitingOn = this.waitingOn.get(resume.participantId);
+    const join = waitingOn && this.waiting.get(waitingOn);
+    if (join && resume.token === resumeToken(resume.participantId)) {
+      // The wait goes on on the new socket: the admission will come there.
+      this.waiting.delete(waitingOn);
+      this.waiting.set(socket, join);
+      this.waitingOn.set(resume.participantId, socket);
+      return {
+        type: 'waiting',
+        rid,
+        participantId: resume.participantId,
+        meeting: { id: message.meetingId, name: 'Weekly sync' },
+        resumeToken: resume.token,
+        resumed: true,
+      };
+    }
     if (!this.seated.has(resume.participantId) || resume.token !== resumeToken(resume.participantId)) {
       return { type: 'error', rid, code: 'resume_failed', message: 'No such participation' };
     }

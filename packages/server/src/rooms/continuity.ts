@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { fromBase64Url, toBase64Url } from '@conclave/e2ee';
 import type { ServerMessage, TrackSource } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
@@ -8,9 +9,16 @@ import { VideoRoom } from '../media/videoroom';
 import { HeldSink } from './held-sink';
 import { Participant, type ParticipantSink } from './participant';
 import type { RoomEncryption } from './encryption';
+import type { LobbyDesk } from './lobby-desk';
 import type { Publishing } from './publishing';
 import type { RoomMedia, RoomMediaHandle } from './room-media';
-import { RoomStateKeeper, type ParticipantState, type RoomState, type RoomStates } from './room-state';
+import {
+  RoomStateKeeper,
+  type KnockState,
+  type ParticipantState,
+  type RoomState,
+  type RoomStates,
+} from './room-state';
 import type { Subscriptions } from './subscriptions';
 
 /** How long a participant taken over from a dead node waits for its connection to come back. */
@@ -27,6 +35,8 @@ export interface ContinuityParts {
   media: RoomMediaHandle;
   publishing: Publishing;
   subscriptions: Subscriptions;
+  /** Who waits to be let in: the waits move with the room. */
+  lobby: LobbyDesk;
   /** The meeting's end-to-end encryption, if it has it: its group moves with the room. */
   encryption: Pick<RoomEncryption, 'state' | 'restore'> | null;
   /** A moderator's mute locks on this person (from the meeting's memory). */
@@ -41,12 +51,20 @@ export interface ContinuityParts {
   refreshSubscriptions(): void;
 }
 
-/** A participation taken up by a new connection, with what waited for it. */
-export interface Resumed {
-  participant: Participant;
-  held: ServerMessage[];
-  /** Its peer connections could not be taken over: it must publish again (`mediaMoved`). */
-  mediaLost: boolean;
+/** A participation taken up by a new connection, with what waited for it; or a wait in the lobby. */
+export type Resumed =
+  | {
+      participant: Participant;
+      held: ServerMessage[];
+      /** Its peer connections could not be taken over: it must publish again (`mediaMoved`). */
+      mediaLost: boolean;
+    }
+  | { knock: string };
+
+/** A token that lets a participation or a wait go on on another socket, and the hash the room keeps. */
+export interface ResumeTicket {
+  token: string;
+  hash: string;
 }
 
 /**
@@ -67,6 +85,8 @@ export class RoomContinuity {
     Participant,
     { sink: HeldSink; timer: NodeJS.Timeout; mediaLost: boolean }
   >();
+  /** Waits in the lobby taken over whose connection has not resumed yet, by knock id. */
+  private readonly knocking = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly store: RoomStates,
@@ -78,11 +98,10 @@ export class RoomContinuity {
     });
   }
 
-  /** A token for a new participant's `joined`; the participant keeps its hash. */
-  issue(p: Participant): string {
+  /** A token for a new participant's `joined` or a new wait's `waiting`. */
+  ticket(): ResumeTicket {
     const token = randomBytes(24).toString('base64url');
-    p.resumeHash = hash(token);
-    return token;
+    return { token, hash: hash(token) };
   }
 
   /** Something the state holds changed: it is written soon (never before an earlier room's is taken up). */
@@ -95,14 +114,24 @@ export class RoomContinuity {
    * else (unknown, still connected, wrong token, another person) is refused the same way.
    */
   resume(participantId: string, token: string, principal: Principal, sink: ParticipantSink): Resumed {
-    const p = this.parts.participants.get(participantId);
-    const waiting = p && this.waiting.get(p);
-    if (!p || !waiting || !matches(p.resumeHash, token) || !samePerson(p.principal, principal)) {
-      throw new AppError(
+    const refused = () =>
+      new AppError(
         409,
         'resume_failed',
         'This participation cannot be taken up again; join the meeting again',
       );
+    const knock = this.parts.lobby.book.get(participantId);
+    const knocking = this.knocking.get(participantId);
+    if (knock && knocking) {
+      if (!matches(knock.resumeHash, token) || !samePerson(knock.principal, principal)) throw refused();
+      this.knocking.delete(participantId);
+      clearTimeout(knocking);
+      return { knock: participantId };
+    }
+    const p = this.parts.participants.get(participantId);
+    const waiting = p && this.waiting.get(p);
+    if (!p || !waiting || !matches(p.resumeHash, token) || !samePerson(p.principal, principal)) {
+      throw refused();
     }
     this.waiting.delete(p);
     clearTimeout(waiting.timer);
@@ -124,6 +153,8 @@ export class RoomContinuity {
   stop(forget: boolean): void {
     for (const { timer } of this.waiting.values()) clearTimeout(timer);
     this.waiting.clear();
+    for (const timer of this.knocking.values()) clearTimeout(timer);
+    this.knocking.clear();
     this.keeper.stop(forget);
   }
 
@@ -155,6 +186,20 @@ export class RoomContinuity {
       nearest,
       started,
       participants,
+      lobby: this.parts.lobby.book.all().flatMap((k) =>
+        k.resumeHash === undefined
+          ? []
+          : [
+              {
+                id: k.id,
+                principal: k.principal,
+                since: k.since,
+                resumeHash: k.resumeHash,
+                ...(k.identityKey && { identityKey: toBase64Url(k.identityKey) }),
+                ...(k.regionRtts && { regionRtts: k.regionRtts }),
+              },
+            ],
+      ),
       e2ee: this.parts.encryption?.state() ?? null,
     };
   }
@@ -178,6 +223,7 @@ export class RoomContinuity {
     this.parts.replace(state.nearest, state.started);
     if (media) this.parts.media.adopt(media);
     for (const ps of state.participants) this.takeUp(ps, media, publishing);
+    for (const ks of state.lobby) this.keepWaiting(ks);
     if (state.e2ee) this.parts.encryption?.restore(state.e2ee, this.parts.participants);
     // Once every publisher is known again, so that the offer names whose each stream is.
     for (const p of this.waiting.keys()) this.parts.subscriptions.offerAgain(p);
@@ -236,6 +282,22 @@ export class RoomContinuity {
     this.waiting.set(p, { sink, timer, mediaLost });
   }
 
+  /** One wait in the lobby as the dead node left it, until its connection resumes. */
+  private keepWaiting(ks: KnockState): void {
+    const { identityKey, ...knock } = ks;
+    this.parts.lobby.restore({
+      ...knock,
+      sink: new HeldSink(() => undefined),
+      ...(identityKey !== undefined && { identityKey: fromBase64Url(identityKey) }),
+    });
+    const timer = setTimeout(() => {
+      this.knocking.delete(ks.id);
+      this.parts.lobby.leave(ks.id);
+    }, RESUME_WAIT_MS);
+    timer.unref();
+    this.knocking.set(ks.id, timer);
+  }
+
   private letGo(p: Participant): void {
     const waiting = this.waiting.get(p);
     if (!waiting) return;
@@ -247,8 +309,8 @@ export class RoomContinuity {
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-function matches(expected: string | null, token: string): boolean {
-  if (expected === null) return false;
+function matches(expected: string | null | undefined, token: string): boolean {
+  if (expected === null || expected === undefined) return false;
   const a = Buffer.from(expected, 'hex');
   const b = Buffer.from(hash(token), 'hex');
   return a.length === b.length && timingSafeEqual(a, b);

@@ -18,6 +18,13 @@ export interface Knock {
   since: string;
   /** Signed by the anchor's device when its person admitted them (E2EE-ADMIT). */
   admission?: string;
+  /** SHA-256 of the token that lets the wait go on on another socket (NET-SCALE), hex. */
+  resumeHash?: string;
+  /**
+   * Taken over from a node that died, its connection not back yet: moderators neither see it nor
+   * decide about it until it is (nobody would hear their decision).
+   */
+  held?: boolean;
   cancelTimer: () => void;
 }
 
@@ -125,13 +132,20 @@ export class Lobby {
     return [...this.knocks.values()];
   }
 
+  get(id: string): Knock | undefined {
+    return this.knocks.get(id);
+  }
+
+  /** Who waits, as moderators see them: those whose connection is here. */
   list(): WaitingInfo[] {
-    return this.all().map((k) => ({
-      id: k.id,
-      displayName: k.principal.displayName,
-      kind: k.principal.kind,
-      since: k.since,
-      ...(k.identityKey && { identityKey: Buffer.from(k.identityKey).toString('base64url') }),
-    }));
+    return this.all()
+      .filter((k) => !k.held)
+      .map((k) => ({
+        id: k.id,
+        displayName: k.principal.displayName,
+        kind: k.principal.kind,
+        since: k.since,
+        ...(k.identityKey && { identityKey: Buffer.from(k.identityKey).toString('base64url') }),
+      }));
   }
 }

@@ -107,6 +107,8 @@ export class MeetingRoom {
           this.admit(knock.id, knock.principal, knock.sink, knock.reply, knock, admission),
         isAnchor: async (id) => (await this.encryption?.isAnchor(id)) === true,
         closeIfEmpty: () => this.closeIfEmpty(),
+        ticket: () => this.continuity?.ticket() ?? null,
+        changed: () => this.changed(),
       },
       book,
       {
@@ -129,6 +131,7 @@ export class MeetingRoom {
           publishing: this.publishing,
           subscriptions: this.subscriptions,
           encryption: this.encryption,
+          lobby: this.lobby,
           locksOf: (principal) => this.moderation.locksOf(principal),
           placed: () => ({ nearest: this.nearest && [...this.nearest], started: this.hasStarted }),
           replace: (nearest, started) => {
@@ -187,8 +190,7 @@ export class MeetingRoom {
   ): Promise<Entry> {
     if (this.memory) await this.memory.recalled;
     if (this.continuity) await this.continuity.restored;
-    if (extras.resume)
-      return { waiting: false, participant: this.resume(principal, sink, reply, extras.resume) };
+    if (extras.resume) return this.resume(principal, sink, reply, extras.resume);
     this.encryption?.checkJoin(extras.identityKey);
     const moderator = this.moderation.isModerator(principal);
     const door = this.lobby.book.door(principal, lobbyMode, moderator);
@@ -234,7 +236,8 @@ export class MeetingRoom {
       const now = this.ctx.clock.now();
       const locks = this.moderation.locksOf(principal);
       const participant = new Participant(id, principal, sink, now.toISOString(), moderator, locks);
-      const resumeToken = this.continuity?.issue(participant);
+      const ticket = this.continuity?.ticket();
+      participant.resumeHash = ticket?.hash ?? null;
       this.participants.set(participant.id, participant);
       this.ctx.metrics?.participantJoined(principal.kind);
       const isOwner = principal.kind === 'user' && principal.userId === this.meeting.ownerId;
@@ -245,7 +248,7 @@ export class MeetingRoom {
         this.joined(participant, reply, {
           ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
           ...(e2ee && { e2ee }),
-          ...(resumeToken !== undefined && { resumeToken }),
+          ...(ticket && { resumeToken: ticket.token }),
         }),
       );
       this.moderation.remind(participant);
@@ -289,13 +292,14 @@ export class MeetingRoom {
    * A new connection takes up a participation the room took over from a node that died: the client
    * (or the node holding its socket) hears `joined` as things are now, then what waited for it, and
    * keeps its peer connections, unless they could not be taken over (`mediaMoved`: publish again).
+   * A wait in the lobby goes on the same way, with `waiting` again.
    */
   private resume(
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
-    resume: NonNullable<JoinExtras['resume']>,
-  ): Participant {
+    { participantId, token }: NonNullable<JoinExtras['resume']>,
+  ): Entry {
     if (!this.continuity) {
       throw new AppError(
         409,
@@ -303,21 +307,18 @@ export class MeetingRoom {
         'This participation cannot be taken up again; join the meeting again',
       );
     }
-    const { participant, held, mediaLost } = this.continuity.resume(
-      resume.participantId,
-      resume.token,
-      principal,
-      sink,
-    );
+    const resumed = this.continuity.resume(participantId, token, principal, sink);
+    this.ctx.logger.info({ meetingId: this.meeting.id, participantId }, 'participant resumed');
+    if ('knock' in resumed) {
+      this.lobby.resumed(resumed.knock, sink, reply, token);
+      return { waiting: true, id: resumed.knock };
+    }
+    const { participant, held, mediaLost } = resumed;
     sink.entered(this, participant);
-    sink.send(this.joined(participant, reply, { resumeToken: resume.token, resumed: true }));
+    sink.send(this.joined(participant, reply, { resumeToken: token, resumed: true }));
     for (const message of held) sink.send(message);
     if (mediaLost) sink.send({ type: 'mediaMoved' });
-    this.ctx.logger.info(
-      { meetingId: this.meeting.id, participantId: participant.id },
-      'participant resumed',
-    );
-    return participant;
+    return { waiting: false, participant };
   }
 
   /** Hands an E2EE message to the meeting's delivery service. */
@@ -450,7 +451,7 @@ export class MeetingRoom {
       this.ctx.metrics?.participantLeft('server_shutdown');
       p.sink.handOff();
     }
-    this.lobby.close('server_shutdown', 'The server is restarting; knock again.');
+    this.lobby.handOff();
     this.participants.clear();
     this.byFeed.clear();
     await this.close();

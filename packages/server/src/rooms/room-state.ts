@@ -1,4 +1,4 @@
-import type { TrackSource } from '@conclave/protocol';
+import type { RegionRtts, TrackSource } from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { DeliveryState } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
@@ -22,6 +22,8 @@ export interface RoomState {
   /** Someone was in: the meeting counts as over once the room empties. */
   started: boolean;
   participants: ParticipantState[];
+  /** Who waits in the lobby. */
+  lobby: KnockState[];
   /** An E2EE meeting's MLS delivery service, once it exists. */
   e2ee: DeliveryState | null;
 }
@@ -37,6 +39,18 @@ export interface ParticipantState {
   muted: Array<[TrackSource, boolean]>;
   publisher: PublisherState | null;
   subscriber: SubscriberState | null;
+}
+
+export interface KnockState {
+  id: string;
+  principal: Principal;
+  /** When the wait began: it ends as long after as if nothing had happened. */
+  since: string;
+  /** SHA-256 of the wait's resume token, hex. */
+  resumeHash: string;
+  /** The device's E2EE identity key, base64url. */
+  identityKey?: string;
+  regionRtts?: RegionRtts;
 }
 
 /** Where rooms keep their live state for the next owner. */

@@ -66,7 +66,7 @@ export class SignalingConnection implements SeatSink {
   private seat: Seat | null = null;
   /** As `joined` told it, for logs and for resuming. */
   private participantId: string | undefined;
-  /** As the last `joined` told it: lets this connection take its participation up again elsewhere. */
+  /** As the last `joined` or `waiting` told it: lets this connection take it up again elsewhere. */
   private resumeToken: string | undefined;
   /** What the join was, to take a seat again when the meeting's node died (see `reseat`). */
   private joinedAs: {
@@ -143,7 +143,7 @@ export class SignalingConnection implements SeatSink {
       return;
     }
     this.socket.send(JSON.stringify(message));
-    if (message.type === 'joined') {
+    if (message.type === 'joined' || message.type === 'waiting') {
       this.participantId = message.participantId;
       this.resumeToken = message.resumeToken;
     }
@@ -169,9 +169,10 @@ export class SignalingConnection implements SeatSink {
 
   /**
    * The node holding this socket's meeting died (NET-SCALE): the socket takes a seat again with the
-   * node holding the meeting now, resuming the same participation, so the client sees at most a
-   * `joined` with `resumed` and keeps its media. Requests wait meanwhile. Without a resume token
-   * (in the lobby, an E2EE meeting) or when the resume is refused, the client is told to join again.
+   * node holding the meeting now, resuming the same participation (or wait in the lobby), so the
+   * client sees at most a `joined` (or `waiting`) with `resumed` and keeps its media. Requests wait
+   * meanwhile. Without a resume token (a single node) or when the resume is refused, the client is
+   * told to join again.
    */
   reseat(): void {
     const joinedAs = this.joinedAs;
