@@ -1,16 +1,15 @@
-import type { LeaveReason, LobbyMode, ServerMessage, ServerMessageOf } from '@conclave/protocol';
+import type { LeaveReason, LobbyMode, ServerMessage } from '@conclave/protocol';
 import { AppError } from '../common/errors';
-import { newId } from '../common/ids';
 import type { MeetingLifecycle, MeetingRecord, Principal } from '../domain';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
+import { Entrance } from './entrance';
 import { regionsByRtt } from '../media/placement';
 import { RoomContinuity } from './continuity';
-import { RoomClosedError } from './errors';
 import { Lobby } from './lobby';
 import { LobbyDesk } from './lobby-desk';
 import { RoomMemory } from './meeting-memory';
 import { Moderation } from './moderation';
-import { Participant, type ParticipantSink } from './participant';
+import type { Participant, ParticipantSink } from './participant';
 import { Publishing } from './publishing';
 import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
 import { RoomMediaHandle } from './room-media';
@@ -28,7 +27,7 @@ export class MeetingRoom {
   private readonly subscriptions: Subscriptions;
   /** What each participant sends, and its answers to what it receives. */
   readonly publishing: Publishing;
-  private admitting = 0;
+  private readonly entrance: Entrance;
   private isClosed = false;
   private hasStarted = false;
   /** Its media server was lost and a new media room is being made (see `fail`). */
@@ -104,7 +103,7 @@ export class MeetingRoom {
         participants: this.participants,
         moderation: this.moderation,
         admit: (knock, admission) =>
-          this.admit(knock.id, knock.principal, knock.sink, knock.reply, knock, admission),
+          this.entrance.admit(knock.id, knock.principal, knock.sink, knock.reply, knock, admission),
         isAnchor: async (id) => (await this.encryption?.isAnchor(id)) === true,
         closeIfEmpty: () => this.closeIfEmpty(),
         ticket: () => this.continuity?.ticket() ?? null,
@@ -142,6 +141,31 @@ export class MeetingRoom {
           refreshSubscriptions: () => this.refreshSubscriptions(),
         })
       : null;
+    this.entrance = new Entrance({
+      room: this,
+      meeting,
+      ctx,
+      participants: this.participants,
+      moderation: this.moderation,
+      lobby: this.lobby,
+      encryption: this.encryption,
+      continuity: this.continuity,
+      recalled: this.memory?.recalled ?? null,
+      closed: () => this.isClosed,
+      ensureMedia: (regionRtts) => {
+        this.nearest ??= regionsByRtt(regionRtts ?? {});
+        return this.media.ensure();
+      },
+      leave: (p, reason) => this.leave(p, reason),
+      broadcast: (message, except) => this.broadcast(message, except),
+      refreshSubscriptions: () => this.refreshSubscriptions(),
+      started: () => {
+        if (this.hasStarted) return;
+        this.hasStarted = true;
+        this.tell('started');
+      },
+      closeIfEmpty: () => this.closeIfEmpty(),
+    });
   }
 
   /**
@@ -176,149 +200,15 @@ export class MeetingRoom {
     return this.media.ready?.node.serverId ?? null;
   }
 
-  /**
-   * Lets a join in, or into the lobby (MEET-LOBBY) when the meeting's setting, as it is now, says it
-   * must wait: then it hears `waiting` and nothing else of the meeting until a moderator decides, and
-   * it reaches no media server. In an E2EE meeting it must come with its device identity key.
-   */
-  async enter(
+  /** Lets a join in, into the lobby (MEET-LOBBY), or back into what it had (NET-SCALE): see Entrance. */
+  enter(
     lobbyMode: LobbyMode,
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
     extras: JoinExtras = {},
   ): Promise<Entry> {
-    if (this.memory) await this.memory.recalled;
-    if (this.continuity) await this.continuity.restored;
-    if (extras.resume) return this.resume(principal, sink, reply, extras.resume);
-    this.encryption?.checkJoin(extras.identityKey);
-    const moderator = this.moderation.isModerator(principal);
-    const door = this.lobby.book.door(principal, lobbyMode, moderator);
-    if (door === 'refused') {
-      throw new AppError(403, 'rejected', 'A moderator did not let you into this meeting');
-    }
-    const id = newId(this.ctx.clock.now().getTime());
-    if (door === 'enter') {
-      return { waiting: false, participant: await this.admit(id, principal, sink, reply, extras) };
-    }
-    this.lobby.seat({ id, principal, sink, reply, ...extras });
-    return { waiting: true, id };
-  }
-
-  /**
-   * Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. `reply`'s
-   * rid answers the join request only when it did not wait: `waiting` answered it then.
-   */
-  private async admit(
-    id: string,
-    principal: Principal,
-    sink: ParticipantSink,
-    reply: JoinReply,
-    { identityKey, regionRtts }: JoinExtras,
-    admission?: string,
-  ): Promise<Participant> {
-    const moderator = this.moderation.isModerator(principal);
-    // The seat is taken before anything is awaited, so parallel joins cannot overfill the meeting.
-    if (this.participants.size + this.admitting >= this.ctx.maxParticipants) {
-      throw new AppError(
-        403,
-        'meeting_full',
-        `This meeting is full: it already has ${this.ctx.maxParticipants} participants`,
-      );
-    }
-    this.admitting++;
-    this.nearest ??= regionsByRtt(regionRtts ?? {});
-    try {
-      await this.media.ensure();
-      if (this.isClosed) throw new RoomClosedError('The meeting room closed');
-      if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
-      this.continuity?.replacedBy(principal);
-      const now = this.ctx.clock.now();
-      const locks = this.moderation.locksOf(principal);
-      const participant = new Participant(id, principal, sink, now.toISOString(), moderator, locks);
-      const ticket = this.continuity?.ticket();
-      participant.resumeHash = ticket?.hash ?? null;
-      this.participants.set(participant.id, participant);
-      this.ctx.metrics?.participantJoined(principal.kind);
-      const isOwner = principal.kind === 'user' && principal.userId === this.meeting.ownerId;
-      // A key sent to a meeting without E2EE is ignored: nothing there is encrypted.
-      const e2ee = this.encryption && identityKey && (await this.encryption.joinInfo(identityKey, isOwner));
-      sink.entered(this, participant);
-      sink.send(
-        this.joined(participant, reply, {
-          ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
-          ...(e2ee && { e2ee }),
-          ...(ticket && { resumeToken: ticket.token }),
-        }),
-      );
-      this.moderation.remind(participant);
-      this.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
-      this.ctx.logger.info(
-        { meetingId: this.meeting.id, participantId: participant.id, kind: principal.kind },
-        'participant joined',
-      );
-      this.refreshSubscriptions();
-      if (identityKey) this.encryption?.joined(participant, identityKey, admission);
-      if (!this.hasStarted) {
-        this.hasStarted = true;
-        this.tell('started');
-      }
-      return participant;
-    } finally {
-      this.admitting--;
-      this.closeIfEmpty();
-    }
-  }
-
-  /** What `joined` tells a participant: the meeting, its roster, and the lobby to moderators. */
-  private joined(
-    p: Participant,
-    reply: JoinReply,
-    extra: Pick<ServerMessageOf<'joined'>, 'guestToken' | 'e2ee' | 'resumeToken' | 'resumed'>,
-  ): ServerMessageOf<'joined'> {
-    return {
-      type: 'joined',
-      ...(reply.rid !== undefined && { rid: reply.rid }),
-      participantId: p.id,
-      meeting: { id: this.meeting.id, name: this.meeting.name },
-      participants: [...this.participants.values()].map((q) => q.info()),
-      iceServers: reply.iceServers,
-      ...extra,
-      ...(p.moderator && { lobby: this.lobby.book.list() }),
-    };
-  }
-
-  /**
-   * A new connection takes up a participation the room took over from a node that died: the client
-   * (or the node holding its socket) hears `joined` as things are now, then what waited for it, and
-   * keeps its peer connections, unless they could not be taken over (`mediaMoved`: publish again).
-   * A wait in the lobby goes on the same way, with `waiting` again.
-   */
-  private resume(
-    principal: Principal,
-    sink: ParticipantSink,
-    reply: JoinReply,
-    { participantId, token }: NonNullable<JoinExtras['resume']>,
-  ): Entry {
-    if (!this.continuity) {
-      throw new AppError(
-        409,
-        'resume_failed',
-        'This participation cannot be taken up again; join the meeting again',
-      );
-    }
-    const resumed = this.continuity.resume(participantId, token, principal, sink);
-    this.ctx.logger.info({ meetingId: this.meeting.id, participantId }, 'participant resumed');
-    if ('knock' in resumed) {
-      this.lobby.resumed(resumed.knock, sink, reply, token);
-      return { waiting: true, id: resumed.knock };
-    }
-    const { participant, held, mediaLost } = resumed;
-    sink.entered(this, participant);
-    sink.send(this.joined(participant, reply, { resumeToken: token, resumed: true }));
-    for (const message of held) sink.send(message);
-    if (mediaLost) sink.send({ type: 'mediaMoved' });
-    return { waiting: false, participant };
+    return this.entrance.enter(lobbyMode, principal, sink, reply, extras);
   }
 
   /** Hands an E2EE message to the meeting's delivery service. */
@@ -343,7 +233,7 @@ export class MeetingRoom {
     if (publisher) this.byFeed.delete(publisher.feedId);
     this.ctx.logger.info({ meetingId: this.meeting.id, participantId: p.id, reason }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: p.id, reason });
-    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.book.size === 0) {
+    if (this.empty) {
       void this.close(true);
       return;
     }
@@ -411,14 +301,7 @@ export class MeetingRoom {
     this.onClosed(this, false);
     this.encryption?.close();
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
-    for (const p of this.participants.values()) {
-      p.left = true;
-      this.ctx.metrics?.participantLeft('media_failure');
-      p.sink.end('media_failure', 'The media server stopped working. Join again to continue.');
-    }
-    this.lobby.close('media_failure', 'The media server stopped working. Join again to continue.');
-    this.participants.clear();
-    this.byFeed.clear();
+    this.dismissAll('media_failure', 'The media server stopped working. Join again to continue.');
     this.media.drop();
   }
 
@@ -446,40 +329,17 @@ export class MeetingRoom {
     this.handedOver = true;
     this.continuity.stop(false);
     await release();
-    for (const p of this.participants.values()) {
-      p.left = true;
-      this.ctx.metrics?.participantLeft('server_shutdown');
-      p.sink.handOff();
-    }
-    this.lobby.handOff();
-    this.participants.clear();
-    this.byFeed.clear();
+    this.dismissAll('server_shutdown', null);
     await this.close();
     return true;
   }
 
   /** Ends the room for everyone in it, telling them why: a server shutdown, a deleted meeting. */
   async end(reason: 'server_shutdown' | 'meeting_ended', message: string): Promise<void> {
-    for (const p of this.participants.values()) {
-      p.left = true;
-      this.ctx.metrics?.participantLeft(reason);
-      p.sink.end(reason, message);
-    }
-    this.lobby.close(reason, message);
-    this.participants.clear();
-    this.byFeed.clear();
+    this.dismissAll(reason, message);
     // A server shutting down hands the meeting over: another node's room takes its memory back.
     if (reason === 'meeting_ended') this.memory?.forget();
     await this.close();
-  }
-
-  /** One live connection per guest token: the newest one stays, an older one is told it was replaced. */
-  private replaceGuest(guestId: string): void {
-    for (const p of [...this.participants.values()]) {
-      if (p.principal.kind !== 'guest' || p.principal.guestId !== guestId) continue;
-      p.sink.end('replaced', 'You joined this meeting from another window or device');
-      this.leave(p, 'disconnected');
-    }
   }
 
   /**
@@ -487,9 +347,11 @@ export class MeetingRoom {
    * in). Also after a refused join, so that refusals leave no room (nor lease) behind.
    */
   closeIfEmpty(): void {
-    if (this.participants.size === 0 && this.admitting === 0 && this.lobby.book.size === 0) {
-      void this.close(this.hasStarted);
-    }
+    if (this.empty) void this.close(this.hasStarted);
+  }
+
+  private get empty(): boolean {
+    return this.participants.size === 0 && this.entrance.idle && this.lobby.book.size === 0;
   }
 
   private async close(emptied = false): Promise<void> {
@@ -503,6 +365,26 @@ export class MeetingRoom {
     // Another node runs the Janus room now: it is left as it is.
     if (this.handedOver) this.media.abandon();
     else await this.media.release();
+  }
+
+  /**
+   * Everyone in the room and its lobby goes at once, told why; with no message, they are handed off
+   * to resume wherever the meeting is taken up next.
+   */
+  private dismissAll(
+    reason: 'server_shutdown' | 'meeting_ended' | 'media_failure',
+    message: string | null,
+  ): void {
+    for (const p of this.participants.values()) {
+      p.left = true;
+      this.ctx.metrics?.participantLeft(reason);
+      if (message === null) p.sink.handOff();
+      else p.sink.end(reason, message);
+    }
+    if (message === null) this.lobby.handOff();
+    else this.lobby.close(reason, message);
+    this.participants.clear();
+    this.byFeed.clear();
   }
 
   /** Points every participant's subscription at every other participant's active streams. */

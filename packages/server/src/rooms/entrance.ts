@@ -1,0 +1,205 @@
+import type { LeaveReason, LobbyMode, ServerMessage, ServerMessageOf } from '@conclave/protocol';
+import { AppError } from '../common/errors';
+import { newId } from '../common/ids';
+import type { MeetingRecord, Principal } from '../domain';
+import type { RoomContinuity } from './continuity';
+import type { RoomEncryption } from './encryption';
+import { RoomClosedError } from './errors';
+import type { LobbyDesk } from './lobby-desk';
+import type { MeetingRoom } from './meeting-room';
+import type { Moderation } from './moderation';
+import { Participant, type ParticipantSink } from './participant';
+import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
+
+/** What the entrance needs of its room. */
+export interface EntranceParts {
+  room: MeetingRoom;
+  meeting: MeetingRecord;
+  ctx: RoomContext;
+  participants: Map<string, Participant>;
+  moderation: Moderation;
+  lobby: LobbyDesk;
+  encryption: RoomEncryption | null;
+  continuity: RoomContinuity | null;
+  /** Settles once what moderators decided earlier (on another node) is known; null without a store. */
+  recalled: Promise<void> | null;
+  closed(): boolean;
+  /** The room's media, made by the first admission: the first admitted places the meeting (NET-REGIONS). */
+  ensureMedia(regionRtts: JoinExtras['regionRtts']): Promise<unknown>;
+  leave(p: Participant, reason: LeaveReason): void;
+  broadcast(message: ServerMessage, except?: Participant): void;
+  refreshSubscriptions(): void;
+  /** Someone is in: the meeting has started. */
+  started(): void;
+  closeIfEmpty(): void;
+}
+
+/**
+ * How people come into a meeting room: straight in, into the lobby (MEET-LOBBY), or back into a
+ * participation or wait the room took over from a node that died (NET-SCALE). Each admission takes
+ * its place in the meeting before anything is awaited, so parallel joins cannot overfill it.
+ */
+export class Entrance {
+  /** Admissions under way: they count against the meeting's size and keep the room open. */
+  private admitting = 0;
+
+  constructor(private readonly o: EntranceParts) {}
+
+  /** Whether nobody is being let in just now. */
+  get idle(): boolean {
+    return this.admitting === 0;
+  }
+
+  /**
+   * Lets a join in, or into the lobby when the meeting's setting, as it is now, says it must wait: then
+   * it hears `waiting` and nothing else of the meeting until a moderator decides, and it reaches no
+   * media server. In an E2EE meeting it must come with its device identity key.
+   */
+  async enter(
+    lobbyMode: LobbyMode,
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: JoinReply,
+    extras: JoinExtras,
+  ): Promise<Entry> {
+    const { o } = this;
+    if (o.recalled) await o.recalled;
+    if (o.continuity) await o.continuity.restored;
+    if (extras.resume) return this.resume(principal, sink, reply, extras.resume);
+    o.encryption?.checkJoin(extras.identityKey);
+    const moderator = o.moderation.isModerator(principal);
+    const door = o.lobby.book.door(principal, lobbyMode, moderator);
+    if (door === 'refused') {
+      throw new AppError(403, 'rejected', 'A moderator did not let you into this meeting');
+    }
+    const id = newId(o.ctx.clock.now().getTime());
+    if (door === 'enter') {
+      return { waiting: false, participant: await this.admit(id, principal, sink, reply, extras) };
+    }
+    o.lobby.seat({ id, principal, sink, reply, ...extras });
+    return { waiting: true, id };
+  }
+
+  /**
+   * Adds a participant: creates the Janus room if needed, sends `joined`, tells the others. `reply`'s
+   * rid answers the join request only when it did not wait: `waiting` answered it then.
+   */
+  async admit(
+    id: string,
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: JoinReply,
+    { identityKey, regionRtts }: JoinExtras,
+    admission?: string,
+  ): Promise<Participant> {
+    const { o } = this;
+    const moderator = o.moderation.isModerator(principal);
+    if (o.participants.size + this.admitting >= o.ctx.maxParticipants) {
+      throw new AppError(
+        403,
+        'meeting_full',
+        `This meeting is full: it already has ${o.ctx.maxParticipants} participants`,
+      );
+    }
+    this.admitting++;
+    try {
+      await o.ensureMedia(regionRtts);
+      if (o.closed()) throw new RoomClosedError('The meeting room closed');
+      if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
+      o.continuity?.replacedBy(principal);
+      const now = o.ctx.clock.now();
+      const locks = o.moderation.locksOf(principal);
+      const participant = new Participant(id, principal, sink, now.toISOString(), moderator, locks);
+      const ticket = o.continuity?.ticket();
+      participant.resumeHash = ticket?.hash ?? null;
+      o.participants.set(participant.id, participant);
+      o.ctx.metrics?.participantJoined(principal.kind);
+      const isOwner = principal.kind === 'user' && principal.userId === o.meeting.ownerId;
+      // A key sent to a meeting without E2EE is ignored: nothing there is encrypted.
+      const e2ee = o.encryption && identityKey && (await o.encryption.joinInfo(identityKey, isOwner));
+      sink.entered(o.room, participant);
+      sink.send(
+        this.joined(participant, reply, {
+          ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
+          ...(e2ee && { e2ee }),
+          ...(ticket && { resumeToken: ticket.token }),
+        }),
+      );
+      o.moderation.remind(participant);
+      o.broadcast({ type: 'participantJoined', participant: participant.info() }, participant);
+      o.ctx.logger.info(
+        { meetingId: o.meeting.id, participantId: participant.id, kind: principal.kind },
+        'participant joined',
+      );
+      o.refreshSubscriptions();
+      if (identityKey) o.encryption?.joined(participant, identityKey, admission);
+      o.started();
+      return participant;
+    } finally {
+      this.admitting--;
+      o.closeIfEmpty();
+    }
+  }
+
+  /**
+   * A new connection takes up a participation the room took over from a node that died: the client
+   * (or the node holding its socket) hears `joined` as things are now, then what waited for it, and
+   * keeps its peer connections, unless they could not be taken over (`mediaMoved`: publish again).
+   * A wait in the lobby goes on the same way, with `waiting` again.
+   */
+  private resume(
+    principal: Principal,
+    sink: ParticipantSink,
+    reply: JoinReply,
+    { participantId, token }: NonNullable<JoinExtras['resume']>,
+  ): Entry {
+    const { o } = this;
+    if (!o.continuity) {
+      throw new AppError(
+        409,
+        'resume_failed',
+        'This participation cannot be taken up again; join the meeting again',
+      );
+    }
+    const resumed = o.continuity.resume(participantId, token, principal, sink);
+    o.ctx.logger.info({ meetingId: o.meeting.id, participantId }, 'participant resumed');
+    if ('knock' in resumed) {
+      o.lobby.resumed(resumed.knock, sink, reply, token);
+      return { waiting: true, id: resumed.knock };
+    }
+    const { participant, held, mediaLost } = resumed;
+    sink.entered(o.room, participant);
+    sink.send(this.joined(participant, reply, { resumeToken: token, resumed: true }));
+    for (const message of held) sink.send(message);
+    if (mediaLost) sink.send({ type: 'mediaMoved' });
+    return { waiting: false, participant };
+  }
+
+  /** What `joined` tells a participant: the meeting, its roster, and the lobby to moderators. */
+  private joined(
+    p: Participant,
+    reply: JoinReply,
+    extra: Pick<ServerMessageOf<'joined'>, 'guestToken' | 'e2ee' | 'resumeToken' | 'resumed'>,
+  ): ServerMessageOf<'joined'> {
+    const { o } = this;
+    return {
+      type: 'joined',
+      ...(reply.rid !== undefined && { rid: reply.rid }),
+      participantId: p.id,
+      meeting: { id: o.meeting.id, name: o.meeting.name },
+      participants: [...o.participants.values()].map((q) => q.info()),
+      iceServers: reply.iceServers,
+      ...extra,
+      ...(p.moderator && { lobby: o.lobby.book.list() }),
+    };
+  }
+
+  /** One live connection per guest token: the newest one stays, an older one is told it was replaced. */
+  private replaceGuest(guestId: string): void {
+    for (const p of [...this.o.participants.values()]) {
+      if (p.principal.kind !== 'guest' || p.principal.guestId !== guestId) continue;
+      p.sink.end('replaced', 'You joined this meeting from another window or device');
+      this.o.leave(p, 'disconnected');
+    }
+  }
+}
