@@ -7,15 +7,15 @@ import type {
   TrackSource,
   WaitingInfo,
 } from '@conclave/protocol';
-import { E2eeController, type E2eeSetup, type E2eeState } from './e2ee/controller';
-import { leaking } from './e2ee/leak-guard';
+import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { E2eeMedia } from './e2ee/media';
-import { StampedCamera } from './e2ee/stamped-camera';
-import { ConclaveError, SignalingError, toConclaveError } from './errors';
+import { SessionEncryption } from './e2ee/session-encryption';
+import { ConclaveError, SignalingError } from './errors';
 import type { LocalMediaLink, LocalParticipant } from './participant';
-import { preparePublisherConnection, Publisher } from './publisher';
+import { PreparedPeers } from './prepared-peers';
+import { Publisher } from './publisher';
 import type { ServerEnd } from './reconnect';
-import type { ResumeJoin } from './resume';
+import { Resumption, type Identity } from './resumption';
 import type { RosterMessage } from './roster';
 import type { RequestMessage, SocketFactory } from './signaling';
 import { SignalingLink } from './signaling-link';
@@ -23,7 +23,6 @@ import type { MediaStats } from './stats';
 import { expectsSubscription } from './streams';
 import { Subscriber, type ReceivedStream } from './subscriber';
 import { settledWithin } from './wait';
-import { peerConfiguration } from './webrtc';
 
 /**
  * How long publishing waits for the first subscription to be answered. Receiving the others is what
@@ -31,8 +30,6 @@ import { peerConfiguration } from './webrtc';
  * and the browser's WebRTC thread. The server sends the offer a few ms after `joined`.
  */
 const SUBSCRIBE_FIRST_MAX_MS = 400;
-/** How often an E2EE session checks that its camera's frames pass through the encrypting worker. */
-const LEAK_CHECK_MS = 1_000;
 
 /** What moderators ask of the server. */
 export type ModerationRequest = Extract<
@@ -88,11 +85,6 @@ export interface SessionOptions {
   preparePeers?: boolean;
 }
 
-interface PreparedPeers {
-  publisher: RTCPeerConnection | null;
-  subscriber: RTCPeerConnection | null;
-}
-
 /**
  * One attempt at being in the meeting: a signaling socket, the publishing and the subscribing peer
  * connection. It may be opened ahead of joining, so that joining does not wait for the socket nor
@@ -109,18 +101,13 @@ export class Session implements LocalMediaLink {
   private publisher: Publisher | null = null;
   private subscriber: Subscriber | null = null;
   private iceServers: IceServerInfo[] = [];
-  private e2ee: E2eeController | null = null;
-  private e2eeSetup: E2eeSetup | null = null;
-  /** Under E2EE, what is sent in place of the camera: the camera with the Codeword drawn in. */
-  private stamp: StampedCamera | null = null;
+  /** Once `joined` said the meeting is end-to-end encrypted. */
+  private e2ee: SessionEncryption | null = null;
   /** Messages that arrived before the roster was applied. */
   private backlog: ServerMessage[] | null = [];
   private _serverEnd: ServerEnd | null = null;
-  /** Who this session is in the meeting, and how it would ask to be taken up again (NET-SCALE). */
-  private participantId: string | null = null;
-  /** Present while the server can resume this participation on another socket. */
-  private resumeToken: string | null = null;
-  private resumeAs: Omit<ResumeJoin, 'resume'> | null = null;
+  /** How this session's place is taken up again on another socket (NET-SCALE). */
+  private readonly resumption: Resumption;
   /** Settles once the first subscription offer has been answered (or could not be). */
   private readonly subscribed: Promise<void>;
   private markSubscribed: () => void = () => {};
@@ -143,6 +130,7 @@ export class Session implements LocalMediaLink {
       requestTimeoutMs: options.requestTimeoutMs,
       ...(options.createSocket && { createSocket: options.createSocket }),
     });
+    this.resumption = new Resumption(this.signaling);
     this.subscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve));
     this.signaling.on('message', (m) => this.receive(m));
     this.signaling.on('resumed', (reply) => {
@@ -158,7 +146,7 @@ export class Session implements LocalMediaLink {
       () => (this.openingSettled = true),
       () => (this.openingSettled = true),
     );
-    this.peers = options.preparePeers ? preparePeers() : null;
+    this.peers = options.preparePeers ? PreparedPeers.make() : null;
   }
 
   /** Whether joining can still use this session: its socket is open or still opening. */
@@ -189,56 +177,34 @@ export class Session implements LocalMediaLink {
       ...(regionRtts && Object.keys(regionRtts).length > 0 && { regionRtts }),
     });
     this.assertOpen();
-    const joined =
-      reply.type === 'waiting'
-        ? await this.waitInLobby(reply, {
-            type: 'join',
-            meetingId: request.meetingId,
-            ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
-            ...(identityKey !== undefined && { identityKey }),
-          })
-        : reply;
-    this.assertOpen();
-    this.iceServers = joined.iceServers;
-    this.participantId = joined.participantId;
-    this.resumeToken = joined.resumeToken ?? null;
-    // A guest who named themselves is the guest of the token `joined` issued.
-    const guestToken = joined.guestToken ?? request.guestToken;
-    this.resumeAs = {
+    const as: Identity = {
       type: 'join',
       meetingId: request.meetingId,
-      ...(guestToken !== undefined && { guestToken }),
+      ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
       ...(identityKey !== undefined && { identityKey }),
     };
+    const joined = reply.type === 'waiting' ? await this.waitInLobby(reply, as) : reply;
+    this.assertOpen();
+    this.iceServers = joined.iceServers;
+    this.resumption.joined(joined, as);
     if (joined.e2ee) {
       // Never joined unencrypted: the server refuses an E2EE meeting to a join without an identity key.
       if (!request.e2ee) throw new ConclaveError('e2ee_unsupported', 'This meeting is end-to-end encrypted');
-      this.e2eeSetup = request.e2ee;
-      // Never the publishing connection made ahead of joining: in Chromium 156 a sender of such a
-      // connection accepts an RTCRtpScriptTransform (the worker even hears of it) and then sends its
-      // frames around it, in clear (found by e2ee-meeting.test.ts). The receiving one is kept: its
-      // receivers only come with the server's offer, and are protected then like any other's; unless
-      // frames go through createEncodedStreams, which a connection must be made for.
-      this.peers?.publisher?.close();
-      if (this.peers) this.peers.publisher = null;
-      if (Object.keys(E2eeMedia.peerConnectionOptions()).length > 0) {
-        closePeers(this.peers);
-        this.peers = null;
-      }
+      this.peers?.forE2ee(Object.keys(E2eeMedia.peerConnectionOptions()).length === 0);
       const ownCodeword = await request.e2ee.ownCodeword;
       this.assertOpen();
-      this.stamp = new StampedCamera(ownCodeword.text);
-      this.e2ee = new E2eeController({
-        meetingId: request.meetingId,
-        participantId: joined.participantId,
-        setup: request.e2ee,
+      this.e2ee = new SessionEncryption(
+        {
+          meetingId: request.meetingId,
+          participantId: joined.participantId,
+          setup: request.e2ee,
+          joinInfo: joined.e2ee,
+          send: (message) => this.signaling.send(message),
+          onState: (state) => this.observer.onE2ee(state),
+          onError: (error) => this.observer.onError(error),
+        },
         ownCodeword,
-        joinInfo: joined.e2ee,
-        send: (message) => this.signaling.send(message),
-        onState: (state) => this.observer.onE2ee(state),
-        onError: (err) =>
-          this.observer.onError(toConclaveError(err, 'e2ee_failed', 'End-to-end encryption failed')),
-      });
+      );
     }
     this.observer.onJoined(joined);
     const backlog = this.backlog ?? [];
@@ -255,48 +221,27 @@ export class Session implements LocalMediaLink {
     await local.attach(this);
     this.assertOpen();
     this.live = true;
-    this.allowResume();
+    this.resumption.goLive();
   }
 
   async publish(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void> {
     this.assertOpen();
-    const prepared = this.peers?.publisher ?? undefined;
-    if (this.peers) this.peers.publisher = null;
-    const media = this.e2eeSetup?.media;
-    this.publisher = new Publisher(this.signaling, this.iceServers, () => this.lost(null), prepared, media);
-    await this.publisher.start(
-      this.stamp ? { ...tracks, camera: this.stamp.outgoing(tracks.camera) } : tracks,
+    const prepared = this.peers?.takePublisher();
+    const { e2ee } = this;
+    const publisher = new Publisher(
+      this.signaling,
+      this.iceServers,
+      () => this.lost(null),
+      prepared,
+      e2ee?.media,
     );
-    if (media) this.guardAgainstLeaks(this.publisher, media);
-  }
-
-  /** Under E2EE, stops sending if the camera's frames go around the encrypting worker (see LeakGuard). */
-  private guardAgainstLeaks(publisher: Publisher, media: E2eeMedia): void {
-    const timer = setInterval(() => {
-      if (this.closed || this.publisher !== publisher) {
-        clearInterval(timer);
-        return;
-      }
-      const probe = {
-        encoded: () => publisher.framesEncoded('camera'),
-        offered: () => media.framesOffered('camera'),
-      };
-      void leaking(probe).then((leak) => {
-        if (!leak || this.publisher !== publisher) return;
-        clearInterval(timer);
-        publisher.close();
-        this.observer.onError(
-          new ConclaveError(
-            'e2ee_failed',
-            'This browser sent video around its encryption, so sending has stopped',
-          ),
-        );
-      });
-    }, LEAK_CHECK_MS);
+    this.publisher = publisher;
+    await publisher.start(e2ee ? { ...tracks, camera: e2ee.outgoing(tracks.camera) } : tracks);
+    e2ee?.guard(publisher, () => (this.closed ? null : this.publisher));
   }
 
   async replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void> {
-    const outgoing = source === 'camera' && this.stamp ? this.stamp.outgoing(track) : track;
+    const outgoing = source === 'camera' && this.e2ee ? this.e2ee.outgoing(track) : track;
     await this.publisher?.replaceTrack(source, outgoing);
   }
 
@@ -316,16 +261,7 @@ export class Session implements LocalMediaLink {
    * the meeting; otherwise the anchor's device is asked when they arrive (docs/e2ee.md).
    */
   async admit(waiting: readonly WaitingInfo[]): Promise<void> {
-    const e2ee = this.e2ee;
-    const signed = e2ee
-      ? await Promise.all(
-          waiting.map(async (w) => {
-            const admission = w.identityKey && (await e2ee.admissionFor(w.id, w.identityKey));
-            return admission ? [{ participantId: w.id, admission }] : [];
-          }),
-        )
-      : [];
-    const admissions = signed.flat();
+    const admissions = (await this.e2ee?.admissions(waiting)) ?? [];
     await this.moderate({
       type: 'admit',
       participantIds: waiting.map((w) => w.id),
@@ -337,29 +273,13 @@ export class Session implements LocalMediaLink {
    * Waits for a moderator's decision; the lobby's answer to the join was `waiting`. Meanwhile the
    * wait, not the join, is what a dropped socket resumes (NET-SCALE), where the server offers it.
    */
-  private async waitInLobby(
-    waiting: ServerMessageOf<'waiting'>,
-    as: Omit<ResumeJoin, 'resume'>,
-  ): Promise<ServerMessageOf<'joined'>> {
+  private waitInLobby(waiting: ServerMessageOf<'waiting'>, as: Identity): Promise<ServerMessageOf<'joined'>> {
     const admitted = new Promise<ServerMessageOf<'joined'>>((resolve, reject) => {
       this.admission = { resolve, reject };
     });
-    const { participantId, resumeToken: token, guestToken } = waiting;
-    if (token !== undefined) {
-      // A guest who named themselves is the guest of the token `waiting` issued.
-      this.signaling.resumeWith({
-        ...as,
-        ...(guestToken !== undefined && { guestToken }),
-        resume: { participantId, token },
-      });
-    }
+    this.resumption.waiting(waiting, as);
     this.observer.onWaiting(waiting);
-    try {
-      return await admitted;
-    } finally {
-      // The participation's own token takes over once it is live (`allowResume`).
-      this.signaling.resumeWith(null);
-    }
+    return admitted;
   }
 
   /** The lobby wait ended without `joined`: rejected, timed out, or the connection went. */
@@ -401,23 +321,10 @@ export class Session implements LocalMediaLink {
    * media server, which is the same.
    */
   private resumed(joined: ServerMessageOf<'joined'>): void {
-    if (this.closed || joined.participantId !== this.participantId) return;
+    if (this.closed || !this.resumption.resumed(joined)) return;
     // Fresh TURN credentials, for connections made later (a media restart).
     this.iceServers = joined.iceServers;
-    this.resumeToken = joined.resumeToken ?? null;
-    this.allowResume();
     this.observer.onResumed(joined);
-  }
-
-  /** Lets the link resume this participation on a new socket: only once live, as long as the server can. */
-  private allowResume(): void {
-    const { participantId, resumeToken: token, resumeAs } = this;
-    if (!this.live) return;
-    this.signaling.resumeWith(
-      participantId !== null && token !== null && resumeAs
-        ? { ...resumeAs, resume: { participantId, token } }
-        : null,
-    );
   }
 
   /** Tells the server this participant leaves, waiting briefly for it to confirm. */
@@ -436,10 +343,9 @@ export class Session implements LocalMediaLink {
     if (this.closed) return;
     this.closed = true;
     this.e2ee?.close();
-    this.stamp?.stop();
     this.publisher?.close();
     this.subscriber?.close();
-    closePeers(this.peers);
+    this.peers?.close();
     this.peers = null;
     this.signaling.close();
     this.stopWaiting();
@@ -510,8 +416,7 @@ export class Session implements LocalMediaLink {
 
   private subscriberNow(): Subscriber {
     if (!this.subscriber) {
-      const prepared = this.peers?.subscriber ?? undefined;
-      if (this.peers) this.peers.subscriber = null;
+      const prepared = this.peers?.takeSubscriber();
       this.subscriber = new Subscriber(
         this.signaling,
         this.iceServers,
@@ -527,7 +432,7 @@ export class Session implements LocalMediaLink {
           onFailed: () => this.lost(null),
         },
         prepared,
-        this.e2eeSetup?.media,
+        this.e2ee?.media,
       );
     }
     return this.subscriber;
@@ -544,20 +449,3 @@ export class Session implements LocalMediaLink {
 }
 
 /** Peer connections made ahead; none where WebRTC is missing (the session makes them when needed). */
-function preparePeers(): PreparedPeers | null {
-  if (typeof RTCPeerConnection === 'undefined') return null;
-  const peers: PreparedPeers = { publisher: null, subscriber: null };
-  try {
-    peers.publisher = preparePublisherConnection();
-    peers.subscriber = new RTCPeerConnection(peerConfiguration([]));
-    return peers;
-  } catch {
-    closePeers(peers);
-    return null;
-  }
-}
-
-function closePeers(peers: PreparedPeers | null): void {
-  peers?.publisher?.close();
-  peers?.subscriber?.close();
-}
