@@ -365,6 +365,18 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     nodes.revive('node-b');
   });
 
+  test('NET-SCALE: a join that finds no node holding the meeting after four tries is refused with media_unavailable', async () => {
+    const m = await meeting('Nobody holds it');
+    // The lease names node b, which has no room for the meeting: it answers every seat with notOwner.
+    nodes.giveLease(m.id, 'node-b');
+    const started = Date.now();
+    const { s, reply } = await open(a, carol, m.id);
+    assert.equal(reply.type === 'error' && reply.code, 'media_unavailable', JSON.stringify(reply));
+    assert.ok(Date.now() - started >= 50 + 100 + 150, 'after backing off between the four tries');
+    assert.equal(await gauge(a, 'conclave_cluster_sockets_forwarded_out'), 0, 'no seat left behind');
+    s.ws.terminate();
+  });
+
   test('NET-SCALE: a resume nobody can take up is refused and leaves no room behind', async () => {
     const m = await meeting('Nothing to resume');
     const s = await a.socketOf(carol);

@@ -1,7 +1,14 @@
 import type { MeetingRecord, Principal } from '../domain';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
-import type { JoinExtras, JoinReply, RoomRequest, Seat, SeatSink } from '../rooms';
+import {
+  OWNER_LOST,
+  type JoinExtras,
+  type JoinReply,
+  type RoomRequest,
+  type Seat,
+  type SeatSink,
+} from '../rooms';
 import type { NodeBus } from './bus';
 import type { CallResult, ToLanding, ToOwner } from './messages';
 
@@ -9,8 +16,6 @@ import type { CallResult, ToLanding, ToOwner } from './messages';
 export class NotOwnerError extends Error {
   override name = 'NotOwnerError';
 }
-
-const OWNER_LOST = 'The server hosting this meeting went away; reconnecting';
 
 /**
  * The landing side of forwarding (NET-SCALE): seats of sockets on this node in meetings another node

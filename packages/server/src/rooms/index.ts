@@ -4,4 +4,4 @@ export type { JoinExtras, JoinReply } from './room-context';
 export { RoomClosedError } from './errors';
 export type { MeetingMemories, MeetingMemory } from './meeting-memory';
 export type { RoomState, RoomStates } from './room-state';
-export { LocalDoor, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from './seat';
+export { LocalDoor, OWNER_LOST, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from './seat';

@@ -9,6 +9,9 @@ import type { RoomRegistry } from './registry';
 /** What a connection asks of its meeting once in it: every client request but join and ping. */
 export type RoomRequest = Exclude<ClientMessage, { type: 'join' | 'ping' }>;
 
+/** What a client is told when the node holding its meeting went away and its seat cannot be taken again. */
+export const OWNER_LOST = 'The server hosting this meeting went away; reconnecting';
+
 /** How a meeting talks back to one connection. */
 export interface SeatSink {
   send(message: ServerMessage): void;

@@ -16,7 +16,7 @@ import { JoinSteps } from './join-steps';
 import type { MeetingEntry, MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
 import type { SignalingMetrics } from '../metrics';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
-import type { MeetingDoor, RoomRequest, Seat, SeatSink } from '../rooms';
+import { OWNER_LOST, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from '../rooms';
 
 /** WebSocket close codes the server uses. */
 const CloseCode = {
@@ -31,8 +31,6 @@ function closeCodeFor(reason: DisconnectedReason): number {
   if (reason === 'server_shutdown') return CloseCode.goingAway;
   return CloseCode.normal;
 }
-
-const OWNER_LOST = 'The server hosting this meeting went away; reconnecting';
 
 /** A client that does not read its socket is cut off rather than buffered for without limit. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

@@ -40,6 +40,11 @@ export class InProcessNodes {
     this.dead.delete(nodeId);
   }
 
+  /** Makes the lease name `nodeId`, whether or not that node holds a room for the meeting. */
+  giveLease(meetingId: string, nodeId: string): void {
+    this.owners.set(meetingId, nodeId);
+  }
+
   ownerOf(meetingId: string): string | undefined {
     return this.owners.get(meetingId);
   }
