@@ -2,28 +2,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WaitingInfo } from '@conclave/protocol';
-import { eventually, FakeServer, participantInfo, SIGNALING_URL } from './support/fake-server';
+import { eventually, FakeServer, participantInfo } from './support/fake-server';
 import { fakeTrack } from './support/fake-webrtc';
 import { recordEvents, roomTests } from './support/rooms';
 
-const { newRoom, joinRoom } = roomTests();
+const { joinRoom, knock } = roomTests();
 
 const gina: WaitingInfo = { id: 'w-gina', displayName: 'Gina', kind: 'guest', since: '2026-12-02T10:00:00Z' };
 
 describe('Room: the lobby', () => {
   test('MEET-LOBBY: a join the lobby holds waits in `waiting` and connects once admitted', async () => {
     const server = new FakeServer();
-    server.lobby = true;
-    const room = newRoom(server);
-    const log = recordEvents(room);
-    const connecting = room.connect({
-      meetingId: 'meeting-1',
-      displayName: 'Gina',
-      signalingUrl: SIGNALING_URL,
-      microphone: false,
-      camera: false,
-    });
-    await eventually(() => room.state === 'waiting', 'the room waits');
+    const { room, log, connecting } = await knock(server, 'Gina');
     assert.deepEqual(room.meeting, { id: 'meeting-1', name: 'Weekly sync' });
     assert.deepEqual(room.participants.length, 1, 'nobody else is known while waiting');
     assert.deepEqual(server.socket.sent('publish'), [], 'nothing is sent while waiting');
@@ -37,17 +27,7 @@ describe('Room: the lobby', () => {
 
   test('MEET-LOBBY: a rejected join ends the room with `rejected` and the moderator’s words', async () => {
     const server = new FakeServer();
-    server.lobby = true;
-    const room = newRoom(server);
-    const log = recordEvents(room);
-    const connecting = room.connect({
-      meetingId: 'meeting-1',
-      displayName: 'Mallory',
-      signalingUrl: SIGNALING_URL,
-      microphone: false,
-      camera: false,
-    });
-    await eventually(() => room.state === 'waiting', 'the room waits');
+    const { room, log, connecting } = await knock(server, 'Mallory');
     server.socket.end('rejected', 'Bob did not let you into the meeting');
     await assert.rejects(connecting, (err: Error & { code?: string }) => {
       assert.equal(err.code, 'rejected');

@@ -113,6 +113,16 @@ class World {
     return new World(await generateDeliveryServiceKeys(), options);
   }
 
+  /** A world whose owner made the group, which `others` then joined; everything settled. */
+  static async inGroup(others: readonly string[], options: Partial<DeliveryOptions> = {}): Promise<World> {
+    const world = await World.create(options);
+    await world.connect('owner', { owner: true });
+    await world.settle();
+    for (const id of others) await world.connect(id);
+    await world.settle();
+    return world;
+  }
+
   /** Types of the messages each participant received from the delivery service. */
   readonly heard = new Map<string, string[]>();
 
@@ -176,12 +186,7 @@ class World {
 
 describe('E2EE delivery service (the control plane as MLS delivery service)', () => {
   test('E2EE-KEYX: the owner creates the group, admits who the server announces, and everyone agrees on one epoch', async () => {
-    const world = await World.create();
-    await world.connect('owner', { owner: true });
-    await world.settle();
-    await world.connect('bob');
-    await world.connect('carol');
-    await world.settle();
+    const world = await World.inGroup(['bob', 'carol']);
     const state = world.agreement();
     assert.deepEqual(state.members, ['bob', 'carol', 'owner']);
     assert.ok(state.epoch >= 2n);
@@ -204,12 +209,7 @@ describe('E2EE delivery service (the control plane as MLS delivery service)', ()
   });
 
   test('E2EE-ROTATE: when someone leaves, the others move to a new epoch without them and switch senders', async () => {
-    const world = await World.create();
-    await world.connect('owner', { owner: true });
-    await world.settle();
-    await world.connect('bob');
-    await world.connect('carol');
-    await world.settle();
+    const world = await World.inGroup(['bob', 'carol']);
     const before = world.agreement();
     await world.disconnect('carol');
     await world.settle();
@@ -308,11 +308,7 @@ describe('E2EE delivery service (the control plane as MLS delivery service)', ()
   });
 
   test('E2EE-ADMIT: only the anchor’s device may admit, and only someone who is waiting', async () => {
-    const world = await World.create();
-    await world.connect('owner', { owner: true });
-    await world.settle();
-    await world.connect('bob');
-    await world.settle();
+    const world = await World.inGroup(['bob']);
     const refusal = (err: unknown) => err instanceof AppError && err.code === 'e2ee_refused';
     await assert.rejects(
       world.delivery.handle('bob', { type: 'e2eeAdmit', participantId: 'owner', admission: 'AAAA' }),
@@ -329,11 +325,7 @@ describe('E2EE delivery service (the control plane as MLS delivery service)', ()
   });
 
   test('NET-SCALE: another node serves the group from the state the first wrote: same epoch, and members accept its proposals (a newcomer added, a leaver removed)', async () => {
-    const world = await World.create();
-    await world.connect('owner', { owner: true });
-    await world.settle();
-    await world.connect('bob');
-    await world.settle();
+    const world = await World.inGroup(['bob']);
     const before = world.agreement();
     world.takeOver();
     await world.settle();
@@ -351,11 +343,7 @@ describe('E2EE delivery service (the control plane as MLS delivery service)', ()
 
   for (const step of ['e2eeAdmit', 'e2eeKeyPackage', 'e2eeCommit', 'e2eeReady'] as const) {
     test(`NET-SCALE: a newcomer's addition in flight when the node dies (its ${step} not yet delivered) completes on the next node`, async () => {
-      const world = await World.create();
-      await world.connect('owner', { owner: true });
-      await world.settle();
-      await world.connect('bob');
-      await world.settle();
+      const world = await World.inGroup(['bob']);
       const before = world.agreement();
       world.holding.add(step);
       await world.connect('carol');
@@ -371,12 +359,7 @@ describe('E2EE delivery service (the control plane as MLS delivery service)', ()
   }
 
   test('NET-SCALE: someone who left while no node served the group is removed by the next', async () => {
-    const world = await World.create();
-    await world.connect('owner', { owner: true });
-    await world.settle();
-    await world.connect('bob');
-    await world.connect('carol');
-    await world.settle();
+    const world = await World.inGroup(['bob', 'carol']);
     world.takeOver(['carol']);
     await world.settle();
     assert.deepEqual(world.agreement().members, ['bob', 'owner']);

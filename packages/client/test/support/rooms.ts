@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { after, afterEach, before } from 'node:test';
 import { Room, type ConnectOptions, type RoomOptions } from '../../src/room';
-import { SIGNALING_URL, type FakeServer } from './fake-server';
+import { eventually, SIGNALING_URL, type FakeServer } from './fake-server';
 import { installFakeWebRtc } from './fake-webrtc';
 
 /**
@@ -11,6 +11,10 @@ import { installFakeWebRtc } from './fake-webrtc';
 export function roomTests(): {
   newRoom(server: FakeServer, options?: RoomOptions): Room;
   joinRoom(server: FakeServer, options?: Partial<ConnectOptions>, roomOptions?: RoomOptions): Promise<Room>;
+  knock(
+    server: FakeServer,
+    displayName: string,
+  ): Promise<{ room: Room; log: string[]; connecting: Promise<void> }>;
 } {
   let restore: () => void = () => {};
   const rooms: Room[] = [];
@@ -36,6 +40,21 @@ export function roomTests(): {
         ...options,
       });
       return room;
+    },
+    /** A guest joins a meeting whose lobby holds them; resolves once the room waits (events logged from the start). */
+    async knock(server, displayName) {
+      server.lobby = true;
+      const room = newRoom(server);
+      const log = recordEvents(room);
+      const connecting = room.connect({
+        meetingId: 'meeting-1',
+        displayName,
+        signalingUrl: SIGNALING_URL,
+        microphone: false,
+        camera: false,
+      });
+      await eventually(() => room.state === 'waiting', 'the room waits');
+      return { room, log, connecting };
     },
   };
 }
