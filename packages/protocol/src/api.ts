@@ -19,13 +19,15 @@ export const ROLES = ['user', 'superuser', 'administrator'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
-const email = z
+export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
   .max(254)
   .pipe(z.email({ message: 'Enter a valid email address' }));
-const password = z.string().min(10, 'Use at least 10 characters').max(256);
+export const newPasswordSchema = z.string().min(10, 'Use at least 10 characters').max(256);
+const email = emailSchema;
+const password = newPasswordSchema;
 export const displayNameSchema = textSchema(DISPLAY_NAME_RULE);
 
 /** Header that must carry the session's CSRF token on every cookie-authenticated write. */

@@ -52,6 +52,12 @@ export const ERROR_CODES = [
    * person's): join afresh. Nothing was changed.
    */
   'resume_failed',
+  /** No user by that id in the caller's organisation. */
+  'user_not_found',
+  /** An account with that email address exists already (anywhere on this installation). */
+  'email_taken',
+  /** This account's access was revoked by a Superuser or Administrator (IAM-REVOKE). */
+  'access_revoked',
   'internal',
 ] as const;
 

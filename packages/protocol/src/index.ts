@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './api';
+export * from './admin';
 export * from './signaling';
 export * from './regions';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';

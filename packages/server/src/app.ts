@@ -8,7 +8,9 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
+import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
+import { userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
   createLogger,
@@ -211,9 +213,15 @@ function apiRoutes(
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
-      await signedIn.register(meetingRoutes(meetings, authenticator, live), { prefix: '/meetings' });
+      await signedIn.register(meetingRoutes(meetings, services.audit, authenticator, live), {
+        prefix: '/meetings',
+      });
       await signedIn.register(directoryRoutes(services.directory, authenticator), { prefix: '/directory' });
-      await signedIn.register(userRoutes(services.directory, authenticator), { prefix: '/users' });
+      await signedIn.register(userRoutes(services.directory, services.audit, authenticator), {
+        prefix: '/users',
+      });
+      await signedIn.register(userAdminRoutes(services.users, authenticator), { prefix: '/users' });
+      await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
     });
   };
 }

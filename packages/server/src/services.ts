@@ -3,7 +3,9 @@ import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from 
 import { systemClock, type Clock } from './common/clock';
 import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
+import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
+import { UserAdministration, UserStore } from './users';
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
@@ -47,6 +49,10 @@ export interface Services {
   meetingEntry: PasscodeGate;
   /** Searching the organisation's people and meetings, and hiding people from it. */
   directory: DirectoryService;
+  /** The organisation's people as Superusers and Administrators manage them. */
+  users: UserAdministration;
+  /** Security-relevant actions, as they are done (ADM-AUDIT). */
+  audit: AuditLog;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -57,6 +63,7 @@ export function createServices(deps: ServiceDeps): Services {
   const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
   const auth = new AuthService(deps.db, clock, events, { limiters, ...deps.auth });
   const meetingStore = new MeetingStore(deps.db);
+  const audit = new AuditLog(new AuditStore(deps.db), clock);
   return {
     db: deps.db,
     clock,
@@ -76,5 +83,7 @@ export function createServices(deps: ServiceDeps): Services {
     meetingStore,
     meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
     directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
+    users: new UserAdministration(new UserStore(deps.db), auth.accounts, audit, events, clock),
+    audit,
   };
 }

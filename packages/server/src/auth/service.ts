@@ -149,6 +149,14 @@ export class AuthService {
       throw new AppError(401, 'invalid_credentials', 'The email address or password is not correct');
     }
     await attempt.succeeded();
+    // Said only to whoever knows the password: it tells nothing to someone guessing.
+    if (user.revoked) {
+      throw new AppError(
+        403,
+        'access_revoked',
+        'Your access to this organisation was revoked; ask a Superuser or Administrator',
+      );
+    }
 
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');

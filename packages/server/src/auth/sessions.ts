@@ -93,6 +93,8 @@ export class SessionStore {
         'o.name as organisationName',
       ])
       .where('s.token_hash', '=', hashToken(token))
+      // Revoking deletes the sessions too; this holds should one be made meanwhile.
+      .where('u.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return null;
 

@@ -5,6 +5,8 @@ import type { Database } from '../db';
 export interface UserRecord extends UserView {
   organisationId: string;
   passwordHash: string | null;
+  /** Access revoked (IAM-REVOKE): sign-in is refused. */
+  revoked: boolean;
 }
 
 export interface NewUser {
@@ -80,6 +82,7 @@ function toRow(u: NewUser): Database['users'] {
     password_hash: u.passwordHash,
     // Everyone is in the directory until someone who may hides them.
     hidden: 0,
+    revoked_at: null,
     created_at: u.createdAt,
   };
 }
@@ -92,5 +95,6 @@ function fromRow(r: Database['users']): UserRecord {
     displayName: r.display_name,
     role: r.role,
     passwordHash: r.password_hash,
+    revoked: r.revoked_at !== null,
   };
 }

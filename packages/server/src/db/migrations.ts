@@ -238,6 +238,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('users').dropColumn('hidden').execute();
     },
   },
+  '0009_revocation_and_audit': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('users').addColumn('revoked_at', 'text').execute();
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_kind', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text')
+        .addColumn('target_name', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('client_ip', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('audit_events_by_time')
+        .on('audit_events')
+        .columns(['organisation_id', 'at', 'id'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('audit_events').execute();
+      await db.schema.alterTable('users').dropColumn('revoked_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -15,6 +15,29 @@ export interface Database {
   guest_tokens: GuestTokenTable;
   setup_token: SetupTokenTable;
   trusted_devices: TrustedDeviceTable;
+  audit_events: AuditEventTable;
+}
+
+/**
+ * The audit log (ADM-AUDIT): security-relevant actions, who did them, when and from where. The
+ * application only ever inserts and reads rows; nothing updates or deletes one (only the deletion of
+ * the whole organisation takes its log along). Names are copied in: the log still says who it was
+ * after the account is gone.
+ */
+interface AuditEventTable {
+  id: string;
+  organisation_id: string;
+  at: string;
+  /** Null when nobody signed in did it (the system itself). */
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  target_kind: string;
+  target_id: string | null;
+  target_name: string;
+  /** A JSON object: what changed (never a secret: no passcode, password or token). */
+  details: string;
+  client_ip: string;
 }
 
 /**
@@ -58,6 +81,8 @@ interface UserTable {
    * Superusers and Administrators for a User or Superuser, only themself for an Administrator.
    */
   hidden: 0 | 1;
+  /** When a Superuser or Administrator revoked this account's access (IAM-REVOKE); null while it has it. */
+  revoked_at: string | null;
   created_at: string;
 }
 

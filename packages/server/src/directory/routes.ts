@@ -5,6 +5,7 @@ import {
   type DirectoryUserEntry,
   type DirectoryView,
 } from '@conclave/protocol';
+import type { AuditLog } from '../audit';
 import type { Authenticator } from '../auth';
 import type { DirectoryService } from './service';
 
@@ -22,11 +23,22 @@ export function directoryRoutes(
 }
 
 /** Under /api/users, in the signed-in context: hiding and showing people in the directory. */
-export function userRoutes(directory: DirectoryService, authenticator: Authenticator): FastifyPluginAsync {
+export function userRoutes(
+  directory: DirectoryService,
+  audit: AuditLog,
+  authenticator: Authenticator,
+): FastifyPluginAsync {
   return async (app) => {
     app.patch<{ Params: { id: string } }>('/:id', async (request): Promise<DirectoryUserEntry> => {
       const { hidden } = updateUserRequestSchema.parse(request.body);
-      return directory.setUserHidden(authenticator.principal(request), request.params.id, hidden);
+      const principal = authenticator.principal(request);
+      const entry = await directory.setUserHidden(principal, request.params.id, hidden);
+      await audit.record({ principal, clientIp: request.ip }, hidden ? 'user.hidden' : 'user.shown', {
+        kind: 'user',
+        id: entry.id,
+        name: `${entry.displayName} <${entry.email}>`,
+      });
+      return entry;
     });
   };
 }

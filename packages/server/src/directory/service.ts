@@ -1,4 +1,5 @@
 import {
+  type Role,
   DIRECTORY_KINDS,
   DIRECTORY_LIMIT,
   ID_PATTERN,
@@ -9,7 +10,8 @@ import {
   type DirectoryView,
 } from '@conclave/protocol';
 import { AppError, notFound } from '../common/errors';
-import { managesMeeting, managesUser, meetingJoinUrl, type UserPrincipal } from '../domain';
+import { may } from '../access';
+import { meetingJoinUrl, type UserPrincipal } from '../domain';
 import type { DirectoryMeeting, DirectoryStore, DirectoryUser, Search } from './store';
 
 const userNotFound = () => notFound('There is no such user in your organisation');
@@ -43,8 +45,8 @@ export class DirectoryService {
    */
   async setUserHidden(caller: UserPrincipal, id: string, hidden: boolean): Promise<DirectoryUserEntry> {
     const user = ID_PATTERN.test(id) ? await this.store.findUser(caller.organisationId, id) : null;
-    if (!user || (user.hidden && !managesUser(caller, user))) throw userNotFound();
-    if (!managesUser(caller, user)) {
+    if (!user || (user.hidden && !may(caller, 'user.hide', asUser(user)))) throw userNotFound();
+    if (!may(caller, 'user.hide', asUser(user))) {
       throw new AppError(
         403,
         'forbidden',
@@ -74,7 +76,7 @@ export class DirectoryService {
       email: u.email,
       role: u.role,
       hidden: u.hidden,
-      canHide: managesUser(viewer, u),
+      canHide: may(viewer, 'user.hide', asUser(u)),
     };
   }
 
@@ -92,7 +94,9 @@ export class DirectoryService {
       oneTime: m.oneTime,
       hidden: m.hidden,
       // A one-time meeting is hidden for good (MEET-ONETIME).
-      canHide: !m.oneTime && managesMeeting(viewer, m),
+      canHide: !m.oneTime && may(viewer, 'meeting.hide', { kind: 'meeting', ownerId: m.ownerId }),
     };
   }
 }
+
+const asUser = (u: { id: string; role: Role }) => ({ kind: 'user' as const, id: u.id, role: u.role });

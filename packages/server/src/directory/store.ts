@@ -1,7 +1,8 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Role } from '@conclave/protocol';
 import type { Database } from '../db';
-import { isManager, type UserPrincipal } from '../domain';
+import { isManager } from '../access';
+import type { UserPrincipal } from '../domain';
 
 export interface DirectoryUser {
   id: string;
@@ -36,8 +37,8 @@ export interface Search {
 
 /**
  * The directory's reads over users and meetings, searched in the database: only what is asked for
- * leaves it. Which hidden entries a viewer sees is the rule of `managesUser` and `managesMeeting`
- * (domain/powers.ts), written here in SQL; the directory tests hold the two to the same answers.
+ * leaves it. Which hidden entries a viewer sees is the rule of `user.hide` and `meeting.hide`
+ * (access/permissions.ts), written here in SQL; the directory tests hold the two to the same answers.
  */
 export class DirectoryStore {
   constructor(private readonly db: Kysely<Database>) {}

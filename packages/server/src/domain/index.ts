@@ -9,5 +9,4 @@ export type {
   LiveMeetings,
 } from './meeting';
 export { DomainEvents } from './events';
-export { isManager, managesMeeting, managesUser } from './powers';
 export { meetingJoinUrl } from './meeting';

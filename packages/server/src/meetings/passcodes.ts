@@ -9,7 +9,8 @@ import {
   type WindowLimiter,
 } from '../common/rate-limit';
 import { hashPassword, verifyPassword } from '../auth';
-import { managesMeeting, type MeetingEntry, type MeetingRecord, type Principal } from '../domain';
+import { may } from '../access';
+import type { MeetingEntry, MeetingRecord, Principal } from '../domain';
 
 export interface PasscodeLimits {
   /**
@@ -75,7 +76,7 @@ export class PasscodeGate implements MeetingEntry {
 
 function exempt(meeting: MeetingRecord, principal: Principal | null): boolean {
   if (principal?.kind !== 'user' || principal.organisationId !== meeting.organisationId) return false;
-  return managesMeeting(principal, meeting);
+  return may(principal, 'meeting.manage', { kind: 'meeting', ownerId: meeting.ownerId });
 }
 
 function refuseUnlessAllowed(decision: RateLimitDecision): void {

@@ -6,6 +6,7 @@ import {
   type MeetingPublicView,
   type MeetingView,
 } from '@conclave/protocol';
+import type { AuditLog } from '../audit';
 import type { Authenticator } from '../auth';
 import type { LiveMeetings } from '../domain';
 import type { MeetingService } from './service';
@@ -15,6 +16,7 @@ type WithId = { Params: { id: string } };
 /** Under /api/meetings, in the signed-in context: the caller's own meetings. */
 export function meetingRoutes(
   meetings: MeetingService,
+  audit: AuditLog,
   authenticator: Authenticator,
   live: LiveMeetings,
 ): FastifyPluginAsync {
@@ -50,7 +52,13 @@ export function meetingRoutes(
     );
 
     app.delete<WithId>('/:id', async (request, reply) => {
-      await meetings.delete(authenticator.principal(request), request.params.id);
+      const principal = authenticator.principal(request);
+      const deleted = await meetings.delete(principal, request.params.id);
+      await audit.record({ principal, clientIp: request.ip }, 'meeting.deleted', {
+        kind: 'meeting',
+        id: deleted.id,
+        name: deleted.name,
+      });
       return reply.code(204).send();
     });
   };

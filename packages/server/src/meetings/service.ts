@@ -6,9 +6,8 @@ import {
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
+import { may } from '../access';
 import {
-  isManager,
-  managesMeeting,
   meetingJoinUrl,
   type DomainEvents,
   type LiveMeetings,
@@ -28,7 +27,6 @@ const randomExtension = (): string => String(randomInt(100_000, 1_000_000));
 const MAX_EXTENSION_ATTEMPTS = 20;
 
 const meetingNotFound = () => notFound('There is no meeting at this link', 'meeting_not_found');
-const onlyTheOwner = () => new AppError(403, 'forbidden', 'Only the owner of this meeting can do that');
 const meetingEnded = () =>
   new AppError(410, 'meeting_ended', 'This one-time meeting has ended; its link cannot be used again');
 
@@ -41,10 +39,9 @@ export interface OneTimeOptions {
 }
 
 /**
- * Meetings belong to their owner. Superusers and Administrators of the organisation may also hide or
- * show any of them (MEET-HIDE); for the rest they get 403 forbidden, since the directory shows them the
- * meeting anyway (their other powers come with ROLE-MATRIX). Anyone else gets 404 meeting_not_found,
- * exactly as for a meeting that does not exist, so IDs cannot be probed.
+ * Meetings belong to their owner; Superusers and Administrators of the organisation manage, hide and
+ * delete any of them (ROLE-MATRIX, `meeting.manage`). Anyone else gets 404 meeting_not_found, exactly
+ * as for a meeting that does not exist, so IDs cannot be probed.
  */
 export class MeetingService implements MeetingLifecycle {
   constructor(
@@ -92,12 +89,12 @@ export class MeetingService implements MeetingLifecycle {
     return meetings.map((m) => this.view(m));
   }
 
-  async get(owner: UserPrincipal, id: string): Promise<MeetingView> {
-    return this.view(await this.owned(owner, id));
+  async get(caller: UserPrincipal, id: string): Promise<MeetingView> {
+    return this.view(await this.managed(caller, id, 'meeting.manage'));
   }
 
   /**
-   * Applies the owner's changes, or a Superuser's or Administrator's hiding or showing. Switching E2EE
+   * Applies the owner's (or a Superuser's or Administrator's) changes. Switching E2EE
    * is refused while anyone is in the meeting: they joined under the old setting, and their media room
    * keeps it until it closes. Asking for the value the meeting already has is no switch, so it is not
    * refused.
@@ -108,10 +105,9 @@ export class MeetingService implements MeetingLifecycle {
     input: UpdateMeetingRequest,
     live: LiveMeetings,
   ): Promise<MeetingView> {
-    // Every field but `hidden`, those added later included, is the owner's alone.
-    const { hidden: _hidden, ...ownerOnly } = input;
-    const onlyHiding = Object.values(ownerOnly).every((v) => v === undefined);
-    const meeting = onlyHiding ? await this.managed(caller, id) : await this.owned(caller, id);
+    const { hidden: _hidden, ...rest } = input;
+    const onlyHiding = Object.values(rest).every((v) => v === undefined);
+    const meeting = await this.managed(caller, id, onlyHiding ? 'meeting.hide' : 'meeting.manage');
     if (input.hidden === false && meeting.oneTime) {
       throw new AppError(400, 'validation_failed', 'A one-time meeting is always hidden', 'hidden');
     }
@@ -137,25 +133,27 @@ export class MeetingService implements MeetingLifecycle {
   }
 
   /** Sets or changes the passcode (MEET-PASSCODE); only its hash is kept. */
-  async setPasscode(owner: UserPrincipal, id: string, passcode: string): Promise<MeetingView> {
-    const meeting = await this.owned(owner, id);
+  async setPasscode(caller: UserPrincipal, id: string, passcode: string): Promise<MeetingView> {
+    const meeting = await this.managed(caller, id, 'meeting.manage');
     const passcodeHash = await hashPasscode(passcode);
     const updatedAt = this.clock.now().toISOString();
     await this.store.setPasscodeHash(meeting.id, passcodeHash, updatedAt);
     return this.view({ ...meeting, passcodeHash, updatedAt });
   }
 
-  async removePasscode(owner: UserPrincipal, id: string): Promise<MeetingView> {
-    const meeting = await this.owned(owner, id);
+  async removePasscode(caller: UserPrincipal, id: string): Promise<MeetingView> {
+    const meeting = await this.managed(caller, id, 'meeting.manage');
     const updatedAt = this.clock.now().toISOString();
     await this.store.setPasscodeHash(meeting.id, null, updatedAt);
     return this.view({ ...meeting, passcodeHash: null, updatedAt });
   }
 
-  async delete(owner: UserPrincipal, id: string): Promise<void> {
-    const meeting = await this.owned(owner, id);
+  /** Deletes the meeting; everyone in it is told it ended. Returns what it was, for the audit log. */
+  async delete(caller: UserPrincipal, id: string): Promise<{ id: string; name: string }> {
+    const meeting = await this.managed(caller, id, 'meeting.manage');
     await this.store.delete(meeting.id);
     this.events.publish('meetingDeleted', meeting.id);
+    return { id: meeting.id, name: meeting.name };
   }
 
   async publicView(id: string): Promise<MeetingPublicView> {
@@ -192,17 +190,14 @@ export class MeetingService implements MeetingLifecycle {
     this.events.publish('meetingDeleted', meeting.id);
   }
 
-  /** The meeting, if `caller` owns it (see the class comment for who is refused how). */
-  private async owned(caller: UserPrincipal, id: string): Promise<Meeting> {
+  /** The meeting, if `caller` may do `action` to it (see the class comment for who is refused how). */
+  private async managed(
+    caller: UserPrincipal,
+    id: string,
+    action: 'meeting.manage' | 'meeting.hide',
+  ): Promise<Meeting> {
     const meeting = await this.ofOrganisation(caller, id);
-    if (meeting.ownerId === caller.userId) return meeting;
-    throw isManager(caller) ? onlyTheOwner() : meetingNotFound();
-  }
-
-  /** The meeting, if `caller` may hide or show it: its owner, a Superuser or an Administrator. */
-  private async managed(caller: UserPrincipal, id: string): Promise<Meeting> {
-    const meeting = await this.ofOrganisation(caller, id);
-    if (managesMeeting(caller, meeting)) return meeting;
+    if (may(caller, action, { kind: 'meeting', ownerId: meeting.ownerId })) return meeting;
     throw meetingNotFound();
   }
 

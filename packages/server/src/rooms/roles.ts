@@ -1,4 +1,5 @@
-import { managesMeeting, type MeetingRecord, type Principal } from '../domain';
+import { may } from '../access';
+import type { MeetingRecord, Principal } from '../domain';
 
 /**
  * Moderators by role wherever they join (MEET-MODERATORS): those who manage the meeting, its owner
@@ -9,7 +10,7 @@ export function isModeratorByRole(principal: Principal, meeting: MeetingRecord):
   return (
     principal.kind === 'user' &&
     principal.organisationId === meeting.organisationId &&
-    managesMeeting(principal, meeting)
+    may(principal, 'meeting.moderate', { kind: 'meeting', ownerId: meeting.ownerId })
   );
 }
 

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { displayNameSchema, emailSchema, ID_PATTERN, newPasswordSchema, type Role } from './api';
+
+/**
+ * The organisation's administration (ADM, IAM-REVOKE, ADM-AUDIT), for Superusers and Administrators:
+ * its people and the audit log. Who may do what is the server's permission table (ROLE-MATRIX).
+ */
+
+/** The roles a Superuser or Administrator gives: nobody is made an Administrator here. */
+export const ASSIGNABLE_ROLES = ['user', 'superuser'] as const;
+export const assignableRoleSchema = z.enum(ASSIGNABLE_ROLES);
+
+/** GET /api/users: a person of the organisation as its administration sees them. */
+export interface AdminUserView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  hidden: boolean;
+  /** Their access was revoked: they cannot sign in, and their sessions ended (IAM-REVOKE). */
+  revoked: boolean;
+  createdAt: string;
+  /** What the caller may do to them (the same rules the server applies). */
+  can: { setRole: boolean; revoke: boolean; delete: boolean; hide: boolean };
+}
+
+/** POST /api/users: a new account with a first password the person changes (IAM-LOCAL). */
+export const createUserRequestSchema = z.object({
+  email: emailSchema,
+  displayName: displayNameSchema,
+  password: newPasswordSchema,
+  role: assignableRoleSchema.default('user'),
+});
+export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
+
+/** PUT /api/users/:id/role: promote a User to Superuser, or demote a Superuser to User. */
+export const setRoleRequestSchema = z.object({ role: assignableRoleSchema });
+export type SetRoleRequest = z.infer<typeof setRoleRequestSchema>;
+
+/** What the audit log records (ADM-AUDIT). */
+export const AUDIT_ACTIONS = [
+  'user.created',
+  'user.roleChanged',
+  'user.revoked',
+  'user.restored',
+  'user.deleted',
+  'user.hidden',
+  'user.shown',
+  'meeting.deleted',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One entry of the audit log: who did what to what, when and from where. */
+export interface AuditEventView {
+  id: string;
+  at: string;
+  actor: { id: string | null; name: string };
+  action: AuditAction;
+  target: { kind: string; id: string | null; name: string };
+  /** What changed, e.g. `{ from: 'user', to: 'superuser' }`; never a secret. */
+  details: Record<string, string | number | boolean | null>;
+  clientIp: string;
+}
+
+/** GET /api/audit: newest first, filtered, a page at a time (`before` the last id seen). */
+export const auditQuerySchema = z.object({
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  actorId: z.string().regex(ID_PATTERN).optional(),
+  targetId: z.string().regex(ID_PATTERN).optional(),
+  /** ISO-8601 instants: only entries at or after `since`, before `until`. */
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
+  before: z.string().regex(ID_PATTERN).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditQuery = z.input<typeof auditQuerySchema>;
+
+export interface AuditPageView {
+  events: AuditEventView[];
+  /** Pass as `before` for the next page; null on the last. */
+  next: string | null;
+}

@@ -1,0 +1,1 @@
+export { authorize, isManager, may, ORGANISATION, type Action } from './permissions';

@@ -1,0 +1,112 @@
+import type { Role } from '@conclave/protocol';
+import { AppError } from '../common/errors';
+import type { UserPrincipal } from '../domain';
+
+/** What an action is done to: a thing of the principal's own organisation (callers check that first). */
+type Target =
+  | { kind: 'meeting'; ownerId: string }
+  | { kind: 'user'; id: string; role: Role }
+  | { kind: 'roomSystem'; associatedWith: { id: string; role: Role } | null }
+  | { kind: 'recording'; ownerId: string }
+  | { kind: 'organisation' };
+
+type TargetOf<K extends Target['kind']> = Extract<Target, { kind: K }>;
+
+/** Who may do something, as SPEC.md section 4 says it. */
+interface Rule<K extends Target['kind']> {
+  on: K;
+  allow(principal: UserPrincipal, target: TargetOf<K>): boolean;
+}
+
+type AnyRule = { [K in Target['kind']]: Rule<K> }[Target['kind']];
+
+const rule = <K extends Target['kind']>(on: K, allow: Rule<K>['allow']): Rule<K> => ({ on, allow });
+
+const MANAGERS: ReadonlySet<Role> = new Set(['superuser', 'administrator']);
+
+/**
+ * Superusers and Administrators: "Superuser, in addition"; the Administrator has it all too. Exported
+ * only for the directory's SQL, which writes the `user.hide` and `meeting.hide` rows as a filter.
+ */
+export const isManager = (p: UserPrincipal) => MANAGERS.has(p.role);
+const anyUser = () => true;
+const managers = (p: UserPrincipal) => isManager(p);
+const ownerOrManager = (p: UserPrincipal, t: { ownerId: string }) => t.ownerId === p.userId || isManager(p);
+const ownerOnly = (p: UserPrincipal, t: { ownerId: string }) => t.ownerId === p.userId;
+/**
+ * Managers act on Users and Superusers; the Administrator "cannot be changed or deleted by Users or
+ * Superusers", nor by anyone else. Nobody changes their own role, access or account here either: a
+ * lone manager would otherwise lock the organisation out.
+ */
+const managesOther = (p: UserPrincipal, t: TargetOf<'user'>) =>
+  isManager(p) && t.role !== 'administrator' && t.id !== p.userId;
+
+/**
+ * Every permission of SPEC.md section 4 (ROLE), one row each: what it applies to and who has it.
+ * A request or signaling message names its action; anything not in this table is refused. Rows for
+ * features not built yet (recording, streaming, calendar, dial-in, branding, alerts, reports) are here
+ * so that those features only plug in.
+ */
+const PERMISSIONS = {
+  // User
+  'call.place': rule('organisation', anyUser),
+  'chat.use': rule('organisation', anyUser),
+  'meeting.create': rule('organisation', anyUser),
+  /** See, change, set the passcode of, delete: the owner; "manage and delete any meeting": managers. */
+  'meeting.manage': rule('meeting', ownerOrManager),
+  'meeting.hide': rule('meeting', ownerOrManager),
+  /** Admit, remove, mute one or all: the owner's, and every manager's as "manage any meeting". */
+  'meeting.moderate': rule('meeting', ownerOrManager),
+  'meeting.stream': rule('meeting', ownerOnly),
+  'meeting.record': rule('meeting', ownerOnly),
+  'recording.share': rule('recording', ownerOnly),
+  // Superuser, in addition
+  'reports.view': rule('organisation', managers),
+  'audit.view': rule('organisation', managers),
+  'users.list': rule('organisation', managers),
+  'users.create': rule('organisation', managers),
+  /** Promote a User to Superuser, demote a Superuser to User. */
+  'user.setRole': rule('user', managesOther),
+  'user.revoke': rule('user', managesOther),
+  'user.delete': rule('user', managesOther),
+  /** Hide from the directory: managers for Users and Superusers; the Administrator only themself. */
+  'user.hide': rule('user', (p, t) => (t.role === 'administrator' ? t.id === p.userId : isManager(p))),
+  /** Managers, unless it is associated with the Administrator; the Administrator, their own. */
+  'roomSystem.hide': rule('roomSystem', (p, t) =>
+    t.associatedWith?.role === 'administrator' ? t.associatedWith.id === p.userId : isManager(p),
+  ),
+  'settings.view': rule('organisation', managers),
+  'settings.chat': rule('organisation', managers),
+  'settings.recording': rule('organisation', managers),
+  'settings.streaming': rule('organisation', managers),
+  'settings.roomAlerts': rule('organisation', managers),
+  'settings.sso': rule('organisation', managers),
+  'settings.calendar': rule('organisation', managers),
+  'settings.invites': rule('organisation', managers),
+  'settings.branding': rule('organisation', managers),
+  'settings.layouts': rule('organisation', managers),
+  'settings.domains': rule('organisation', managers),
+} as const satisfies Record<string, AnyRule>;
+
+export type Action = keyof typeof PERMISSIONS;
+type TargetFor<A extends Action> = TargetOf<(typeof PERMISSIONS)[A]['on']>;
+
+/** Whether `principal` may do `action` to `target`; unknown actions and mismatched targets: no. */
+export function may<A extends Action>(principal: UserPrincipal, action: A, target: TargetFor<A>): boolean {
+  const row = (PERMISSIONS as Record<string, Rule<Target['kind']> | undefined>)[action];
+  if (!row || row.on !== target.kind) return false;
+  return row.allow(principal, target);
+}
+
+/** Refuses with 403 `forbidden` unless `principal` may do `action` to `target` (deny by default). */
+export function authorize<A extends Action>(
+  principal: UserPrincipal,
+  action: A,
+  target: TargetFor<A>,
+  message = 'You are not allowed to do that',
+): void {
+  if (!may(principal, action, target)) throw new AppError(403, 'forbidden', message);
+}
+
+/** The organisation itself, as the target of organisation-wide actions. */
+export const ORGANISATION: TargetOf<'organisation'> = { kind: 'organisation' };

@@ -1,0 +1,3 @@
+export { AuditLog, type AuditActor } from './service';
+export { AuditStore } from './store';
+export { auditRoutes } from './routes';

@@ -1,0 +1,3 @@
+export { UserAdministration } from './service';
+export { UserStore } from './store';
+export { userAdminRoutes } from './routes';

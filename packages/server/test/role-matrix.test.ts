@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AdminUserView, MeetingView, Role } from '@conclave/protocol';
+import { setUp, signedInUsers, startTestApp, type TestApp, type TestClient } from './support/app';
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
+
+/**
+ * ROLE-MATRIX: every permission of SPEC.md section 4 that the product has so far, as a row, tried by
+ * each role over the HTTP API against things it did not make itself. The expectations are written
+ * here from the specification, not read from the server's permission table, so that a wrong row
+ * there fails here. Allowed is a 2xx; refused is 403, or 404 where the thing must not even be seen.
+ */
+type Outcome = 'allowed' | 'refused';
+const ROLES_UNDER_TEST = ['user', 'superuser', 'administrator'] as const satisfies readonly Role[];
+
+interface Row {
+  action: string;
+  expect: Record<(typeof ROLES_UNDER_TEST)[number], Outcome>;
+  /** Does it as `as`, on fresh things made by others; returns the HTTP status of each request. */
+  run(as: TestClient, ctx: Context): Promise<number | number[]>;
+}
+
+interface Context {
+  /** The Administrator (also the one who sets things up). */
+  ada: TestClient;
+  /** A User who owns the meetings acted on. */
+  bob: TestClient;
+  adminId: string;
+  /** A fresh account made by the Administrator. */
+  freshUser(role?: 'user' | 'superuser'): Promise<AdminUserView>;
+  bobsMeeting(): Promise<MeetingView>;
+}
+
+const everyone = { user: 'allowed', superuser: 'allowed', administrator: 'allowed' } as const;
+const managers = { user: 'refused', superuser: 'allowed', administrator: 'allowed' } as const;
+const nobody = { user: 'refused', superuser: 'refused', administrator: 'refused' } as const;
+
+const ROWS: Row[] = [
+  // User: create and own meetings; set the passcode of, hide, manage a meeting they own.
+  {
+    action: 'create a meeting',
+    expect: everyone,
+    run: async (as) => (await as.post('/api/meetings', { name: 'Mine' })).statusCode,
+  },
+  {
+    action: 'set the passcode of, rename and delete a meeting they own',
+    expect: everyone,
+    run: async (as) => {
+      const m = (await as.post('/api/meetings', { name: 'Mine' })).json<MeetingView>();
+      const statuses = [
+        (await as.request('PUT', `/api/meetings/${m.id}/passcode`, { passcode: '246810' })).statusCode,
+        (await as.patch(`/api/meetings/${m.id}`, { name: 'Still mine', hidden: true })).statusCode,
+        (await as.delete(`/api/meetings/${m.id}`)).statusCode,
+      ];
+      return statuses;
+    },
+  },
+  // Superuser, in addition: manage and delete any meeting; hide any meeting.
+  {
+    action: 'see, rename and set the passcode of any meeting',
+    expect: managers,
+    run: async (as, ctx) => {
+      const m = await ctx.bobsMeeting();
+      const statuses = [
+        (await as.get(`/api/meetings/${m.id}`)).statusCode,
+        (await as.patch(`/api/meetings/${m.id}`, { name: 'Renamed' })).statusCode,
+        (await as.request('PUT', `/api/meetings/${m.id}/passcode`, { passcode: '135790' })).statusCode,
+      ];
+      return statuses;
+    },
+  },
+  {
+    action: 'delete any meeting',
+    expect: managers,
+    run: async (as, ctx) => (await as.delete(`/api/meetings/${(await ctx.bobsMeeting()).id}`)).statusCode,
+  },
+  {
+    action: 'hide any meeting',
+    expect: managers,
+    run: async (as, ctx) =>
+      (await as.patch(`/api/meetings/${(await ctx.bobsMeeting()).id}`, { hidden: true })).statusCode,
+  },
+  // Superuser: manage Superusers and Users; promote and demote.
+  {
+    action: 'list the organisation’s people',
+    expect: managers,
+    run: async (as) => (await as.get('/api/users')).statusCode,
+  },
+  {
+    action: 'create an account',
+    expect: managers,
+    run: async (as) =>
+      (
+        await as.post('/api/users', {
+          email: `new-${Math.random().toString(36).slice(2)}@acme.test`,
+          displayName: 'New person',
+          password: 'a long first password',
+        })
+      ).statusCode,
+  },
+  {
+    action: 'promote a User to Superuser',
+    expect: managers,
+    run: async (as, ctx) =>
+      (await as.request('PUT', `/api/users/${(await ctx.freshUser()).id}/role`, { role: 'superuser' }))
+        .statusCode,
+  },
+  {
+    action: 'demote a Superuser to User',
+    expect: managers,
+    run: async (as, ctx) =>
+      (await as.request('PUT', `/api/users/${(await ctx.freshUser('superuser')).id}/role`, { role: 'user' }))
+        .statusCode,
+  },
+  {
+    action: 'revoke and restore a User’s or Superuser’s access',
+    expect: managers,
+    run: async (as, ctx) => {
+      const statuses = [];
+      for (const role of ['user', 'superuser'] as const) {
+        const u = await ctx.freshUser(role);
+        statuses.push((await as.post(`/api/users/${u.id}/revoke`, {})).statusCode);
+        statuses.push((await as.post(`/api/users/${u.id}/restore`, {})).statusCode);
+      }
+      return statuses;
+    },
+  },
+  {
+    action: 'delete a User or a Superuser',
+    expect: managers,
+    run: async (as, ctx) => [
+      (await as.delete(`/api/users/${(await ctx.freshUser()).id}`)).statusCode,
+      (await as.delete(`/api/users/${(await ctx.freshUser('superuser')).id}`)).statusCode,
+    ],
+  },
+  {
+    action: 'hide a User or Superuser from the directory',
+    expect: managers,
+    run: async (as, ctx) =>
+      (await as.patch(`/api/users/${(await ctx.freshUser('superuser')).id}`, { hidden: true })).statusCode,
+  },
+  {
+    action: 'read the audit log',
+    expect: managers,
+    run: async (as) => (await as.get('/api/audit')).statusCode,
+  },
+  // Administrator: cannot be changed or deleted by Users or Superusers (IAM-ADMIN-PROTECT).
+  {
+    action: 'demote, revoke or delete the Administrator',
+    expect: nobody,
+    run: async (as, ctx) => [
+      (await as.request('PUT', `/api/users/${ctx.adminId}/role`, { role: 'user' })).statusCode,
+      (await as.post(`/api/users/${ctx.adminId}/revoke`, {})).statusCode,
+      (await as.delete(`/api/users/${ctx.adminId}`)).statusCode,
+    ],
+  },
+  {
+    action: 'hide the Administrator from the directory',
+    // Only the Administrator themself.
+    expect: { user: 'refused', superuser: 'refused', administrator: 'allowed' },
+    run: async (as, ctx) => {
+      const status = (await as.patch(`/api/users/${ctx.adminId}`, { hidden: true })).statusCode;
+      await ctx.ada.patch(`/api/users/${ctx.adminId}`, { hidden: false });
+      return status;
+    },
+  },
+];
+
+describeEachDatabase('ROLE-MATRIX: who may do what, over the HTTP API', (kind) => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let ctx: Context;
+  const as = {} as Record<(typeof ROLES_UNDER_TEST)[number], TestClient>;
+
+  before(async () => {
+    database = await createTestDatabase(kind);
+    t = await startTestApp(database);
+    const { session, client: ada } = await setUp(t);
+    const [bob, carol, sam] = await signedInUsers(
+      t,
+      database,
+      session.organisation.id,
+      ['Bob', 'Carol', 'Sam'],
+      { Sam: 'superuser' },
+    );
+    Object.assign(as, { user: carol, superuser: sam, administrator: ada });
+    let n = 0;
+    ctx = {
+      ada,
+      bob,
+      adminId: session.user.id,
+      async freshUser(role = 'user') {
+        const res = await ada.post('/api/users', {
+          email: `person-${++n}@acme.test`,
+          displayName: `Person ${n}`,
+          password: 'a long first password',
+          role,
+        });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json<AdminUserView>();
+      },
+      async bobsMeeting() {
+        return (await bob.post('/api/meetings', { name: 'Bob’s' })).json<MeetingView>();
+      },
+    };
+  });
+  after(async () => {
+    await t?.close();
+    await database?.close();
+  });
+
+  for (const row of ROWS) {
+    test(`ROLE-MATRIX: ${row.action} — ${ROLES_UNDER_TEST.map((r) => `${r} ${row.expect[r]}`).join(', ')}`, async () => {
+      for (const role of ROLES_UNDER_TEST) {
+        const statuses = [await row.run(as[role], ctx)].flat();
+        for (const status of statuses) {
+          assert.equal(outcomeOf(status), row.expect[role], `${role}: HTTP ${statuses.join(', ')}`);
+        }
+      }
+    });
+  }
+});
+
+function outcomeOf(status: number): Outcome | 'neither' {
+  if (status >= 200 && status < 300) return 'allowed';
+  return status === 403 || status === 404 ? 'refused' : 'neither';
+}
