@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'user.hidden',
   'user.shown',
   'meeting.deleted',
+  'settings.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'email_taken',
   /** This account's access was revoked by a Superuser or Administrator (IAM-REVOKE). */
   'access_revoked',
+  /** New accounts are limited to the organisation's allowed email domains (IAM-DOMAINS). */
+  'domain_not_allowed',
   'internal',
 ] as const;
 

@@ -10,6 +10,7 @@ import { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
 import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
+import { settingsRoutes } from './settings';
 import { userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
@@ -222,6 +223,7 @@ function apiRoutes(
       });
       await signedIn.register(userAdminRoutes(services.users, authenticator), { prefix: '/users' });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
+      await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
     });
   };
 }

@@ -5,6 +5,7 @@ import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
 import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
+import { OrganisationSettings, SettingsStore } from './settings';
 import { UserAdministration, UserStore } from './users';
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
@@ -53,6 +54,8 @@ export interface Services {
   users: UserAdministration;
   /** Security-relevant actions, as they are done (ADM-AUDIT). */
   audit: AuditLog;
+  /** The organisation's settings (ADM-SETTINGS). */
+  settings: OrganisationSettings;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -64,6 +67,7 @@ export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService(deps.db, clock, events, { limiters, ...deps.auth });
   const meetingStore = new MeetingStore(deps.db);
   const audit = new AuditLog(new AuditStore(deps.db), clock);
+  const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   return {
     db: deps.db,
     clock,
@@ -83,7 +87,8 @@ export function createServices(deps: ServiceDeps): Services {
     meetingStore,
     meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
     directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
-    users: new UserAdministration(new UserStore(deps.db), auth.accounts, audit, events, clock),
+    users: new UserAdministration(new UserStore(deps.db), auth.accounts, settings, audit, events, clock),
     audit,
+    settings,
   };
 }

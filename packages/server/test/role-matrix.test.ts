@@ -144,6 +144,38 @@ const ROWS: Row[] = [
     expect: managers,
     run: async (as) => (await as.get('/api/audit')).statusCode,
   },
+  // Superuser: enable or disable chat, recording, streaming, room-system alerts; configure calendar,
+  // dial-in numbers and call details, branding, layouts; restrict email domains (ADM-SETTINGS).
+  {
+    action: 'read the organisation’s settings',
+    expect: managers,
+    run: async (as) => (await as.get('/api/settings')).statusCode,
+  },
+  ...(
+    [
+      ['enable or disable chat', { chat: { enabled: false } }],
+      ['enable or disable recording', { recording: { enabled: true } }],
+      ['enable or disable live streaming', { streaming: { enabled: true } }],
+      ['enable or disable room-system event alerts', { roomAlerts: { enabled: true } }],
+      ['configure calendar integration', { calendar: { enabled: true } }],
+      [
+        'configure dial-in numbers and call details for invites',
+        {
+          invites: {
+            dialInNumbers: [{ label: 'Zürich', number: '+41 44 123 45 67' }],
+            callDetails: 'Dial in',
+          },
+        },
+      ],
+      ['customise branding', { branding: { accentColour: '#aa3300' } }],
+      ['configure meeting layouts', { layouts: { default: 'speaker' } }],
+      ['restrict the email domains allowed to create accounts', { domains: { allowed: ['acme.test'] } }],
+    ] as const
+  ).map(([action, change]): Row => ({
+    action,
+    expect: managers,
+    run: async (as) => (await as.patch('/api/settings', change)).statusCode,
+  })),
   // Administrator: cannot be changed or deleted by Users or Superusers (IAM-ADMIN-PROTECT).
   {
     action: 'demote, revoke or delete the Administrator',

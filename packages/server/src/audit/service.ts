@@ -13,7 +13,7 @@ export interface AuditActor {
 }
 
 export interface AuditTarget {
-  kind: 'user' | 'meeting';
+  kind: 'user' | 'meeting' | 'settings';
   id: string;
   name: string;
 }

@@ -268,6 +268,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('users').dropColumn('revoked_at').execute();
     },
   },
+  '0010_organisation_settings': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('organisation_settings')
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('section', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('organisation_settings_pk', ['organisation_id', 'section'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('organisation_settings').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

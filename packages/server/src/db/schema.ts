@@ -16,6 +16,15 @@ export interface Database {
   setup_token: SetupTokenTable;
   trusted_devices: TrustedDeviceTable;
   audit_events: AuditEventTable;
+  organisation_settings: OrganisationSettingTable;
+}
+
+/** One section of an organisation's settings (ADM-SETTINGS) as JSON; a section without a row has its default. */
+interface OrganisationSettingTable {
+  organisation_id: string;
+  section: string;
+  value: string;
+  updated_at: string;
 }
 
 /**

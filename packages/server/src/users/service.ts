@@ -8,6 +8,7 @@ import {
 } from '@conclave/protocol';
 import { authorize, may, ORGANISATION, type Action } from '../access';
 import type { AuditActor, AuditLog } from '../audit';
+import type { OrganisationSettings } from '../settings';
 import type { AccountStore } from '../auth/store';
 import { hashPassword } from '../auth/passwords';
 import type { Clock } from '../common/clock';
@@ -30,6 +31,7 @@ export class UserAdministration {
   constructor(
     private readonly store: UserStore,
     private readonly accounts: AccountStore,
+    private readonly settings: Pick<OrganisationSettings, 'of'>,
     private readonly audit: AuditLog,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
@@ -44,6 +46,7 @@ export class UserAdministration {
     const caller = actor.principal;
     authorize(caller, 'users.create', ORGANISATION, managersOnly);
     const { email, displayName, password, role } = createUserRequestSchema.parse(input);
+    await this.checkDomain(caller.organisationId, email);
     const now = this.clock.now();
     const user = {
       id: newId(now.getTime()),
@@ -66,6 +69,20 @@ export class UserAdministration {
     const created: ManagedUser = { ...user, hidden: false, revoked: false };
     await this.audit.record(actor, 'user.created', target(created), { role });
     return this.view(caller, created);
+  }
+
+  /** New accounts only for the organisation's allowed email domains, when it has a list (IAM-DOMAINS). */
+  private async checkDomain(organisationId: string, email: string): Promise<void> {
+    const { allowed } = (await this.settings.of(organisationId)).domains;
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    if (allowed.length > 0 && !allowed.includes(domain)) {
+      throw new AppError(
+        403,
+        'domain_not_allowed',
+        `New accounts are limited to addresses at ${allowed.join(', ')}`,
+        'email',
+      );
+    }
   }
 
   async setRole(actor: AuditActor, id: string, input: SetRoleRequest): Promise<AdminUserView> {

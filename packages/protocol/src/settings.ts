@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { textSchema } from './text';
+
+/**
+ * The organisation's settings (ADM-SETTINGS), one section per permission of SPEC.md section 4, so a
+ * Superuser or Administrator changes each as allowed. Sections for features not built yet (recording,
+ * streaming, calendar, room-system alerts, branding) are here so those features only read them.
+ */
+
+/** A domain name as people type it after the @: letters, digits, dashes, dots; lower-cased. */
+const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'Enter a domain such as example.com',
+  );
+
+const phoneNumberSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{3,32}$/, 'Enter a telephone number such as +41 44 123 45 67');
+
+export const settingsSectionsSchema = z.object({
+  chat: z.object({ enabled: z.boolean() }),
+  recording: z.object({ enabled: z.boolean() }),
+  /** Whether meetings may be streamed at all; each meeting then enables it for itself. */
+  streaming: z.object({ enabled: z.boolean() }),
+  roomAlerts: z.object({ enabled: z.boolean() }),
+  calendar: z.object({ enabled: z.boolean() }),
+  /** What invitations carry besides the link (ADM-INVITE). */
+  invites: z.object({
+    dialInNumbers: z
+      .array(z.object({ label: textSchema({ label: 'Label', min: 1, max: 40 }), number: phoneNumberSchema }))
+      .max(20),
+    callDetails: textSchema({ label: 'Call details', min: 0, max: 1000, multiline: true }),
+  }),
+  branding: z.object({
+    accentColour: z.string().regex(/^#[0-9a-f]{6}$/i, 'Enter a colour such as #2457d6'),
+  }),
+  layouts: z.object({ default: z.enum(['gallery', 'speaker']) }),
+  /** Email domains whose addresses may get new accounts (IAM-DOMAINS); empty: any. */
+  domains: z.object({ allowed: z.array(domainSchema).max(100) }),
+});
+export type Settings = z.infer<typeof settingsSectionsSchema>;
+export type SettingsSection = keyof Settings;
+export const SETTINGS_SECTIONS = Object.keys(settingsSectionsSchema.shape) as SettingsSection[];
+
+/** What a new organisation starts with. */
+export const DEFAULT_SETTINGS: Settings = {
+  chat: { enabled: true },
+  recording: { enabled: false },
+  streaming: { enabled: false },
+  roomAlerts: { enabled: false },
+  calendar: { enabled: false },
+  invites: { dialInNumbers: [], callDetails: '' },
+  branding: { accentColour: '#2457d6' },
+  layouts: { default: 'gallery' },
+  domains: { allowed: [] },
+};
+
+/** PATCH /api/settings: whole sections, any number of them; the answer is every section. */
+export const updateSettingsRequestSchema = settingsSectionsSchema.partial().strict();
+export type UpdateSettingsRequest = z.input<typeof updateSettingsRequestSchema>;

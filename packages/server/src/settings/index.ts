@@ -1,0 +1,3 @@
+export { OrganisationSettings } from './service';
+export { SettingsStore } from './store';
+export { settingsRoutes } from './routes';

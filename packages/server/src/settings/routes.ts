@@ -1,0 +1,20 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Settings, UpdateSettingsRequest } from '@conclave/protocol';
+import type { Authenticator } from '../auth';
+import type { OrganisationSettings } from './service';
+
+/** Under /api/settings, in the signed-in context: the organisation's settings (ADM-SETTINGS). */
+export function settingsRoutes(
+  settings: OrganisationSettings,
+  authenticator: Authenticator,
+): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/', async (request): Promise<Settings> => settings.get(authenticator.principal(request)));
+    app.patch('/', async (request): Promise<Settings> =>
+      settings.update(
+        { principal: authenticator.principal(request), clientIp: request.ip },
+        request.body as UpdateSettingsRequest,
+      ),
+    );
+  };
+}
