@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'user.shown',
   'meeting.deleted',
   'settings.changed',
+  'sso.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

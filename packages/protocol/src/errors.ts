@@ -60,6 +60,12 @@ export const ERROR_CODES = [
   'access_revoked',
   /** New accounts are limited to the organisation's allowed email domains (IAM-DOMAINS). */
   'domain_not_allowed',
+  /** Single sign-on did not complete (state, PKCE, token or identity checks failed). */
+  'sso_failed',
+  /** The organisation has no single sign-on configured, or the identity provider cannot be reached. */
+  'sso_unavailable',
+  /** The organisation signs in through its identity provider only. */
+  'sso_only',
   'internal',
 ] as const;
 

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './api';
 export * from './admin';
 export * from './settings';
+export * from './sso';
 export * from './signaling';
 export * from './regions';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';

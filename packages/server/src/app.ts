@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
 import { settingsRoutes } from './settings';
+import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
@@ -209,6 +210,9 @@ function apiRoutes(
     await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });
+    await api.register(ssoSignInRoutes(services.sso, authenticator, config.publicUrl), {
+      prefix: '/auth/sso',
+    });
     await api.register(publicMeetingRoutes(meetings), { prefix: '/meetings' });
     await api.register(guestRoutes(authDeps), { prefix: '/meetings' });
     await api.register(async (signedIn) => {
@@ -224,6 +228,7 @@ function apiRoutes(
       await signedIn.register(userAdminRoutes(services.users, authenticator), { prefix: '/users' });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
+      await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
     });
   };
 }

@@ -6,6 +6,7 @@ import type { Database } from './db';
 import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
 import { OrganisationSettings, SettingsStore } from './settings';
+import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
 import { UserAdministration, UserStore } from './users';
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   passcodeLimits?: PasscodeLimits;
   /** A one-time meeting nobody joined is deleted after this long (default 30 days). */
   oneTimeUnusedMs?: number;
+  /** Single sign-on options (tests allow an http:// identity provider on loopback). */
+  sso?: Omit<SsoOptions, 'publicUrl'>;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
 }
@@ -56,6 +59,8 @@ export interface Services {
   audit: AuditLog;
   /** The organisation's settings (ADM-SETTINGS). */
   settings: OrganisationSettings;
+  /** Signing in through the organisation's identity provider (IAM-SSO-OIDC). */
+  sso: SingleSignOn;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -64,7 +69,12 @@ export function createServices(deps: ServiceDeps): Services {
   const redis = deps.redis ?? null;
   // Every limit a client could multiply by changing node; per-socket message budgets stay per node.
   const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
-  const auth = new AuthService(deps.db, clock, events, { limiters, ...deps.auth });
+  const ssoStore = new SsoStore(deps.db);
+  const auth = new AuthService(deps.db, clock, events, {
+    limiters,
+    ssoOnly: async (organisationId) => (await ssoStore.config(organisationId))?.ssoOnly ?? false,
+    ...deps.auth,
+  });
   const meetingStore = new MeetingStore(deps.db);
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
@@ -90,5 +100,6 @@ export function createServices(deps: ServiceDeps): Services {
     users: new UserAdministration(new UserStore(deps.db), auth.accounts, settings, audit, events, clock),
     audit,
     settings,
+    sso: new SingleSignOn(ssoStore, auth, settings, audit, clock, { ...deps.sso, publicUrl: deps.publicUrl }),
   };
 }

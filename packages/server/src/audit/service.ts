@@ -12,9 +12,16 @@ export interface AuditActor {
   clientIp: string;
 }
 
+/** Something the product did on a request nobody signed in made (e.g. an account made at SSO sign-in). */
+export interface SystemActor {
+  system: string;
+  organisationId: string;
+  clientIp: string;
+}
+
 export interface AuditTarget {
-  kind: 'user' | 'meeting' | 'settings';
-  id: string;
+  kind: 'user' | 'meeting' | 'settings' | 'sso';
+  id: string | null;
   name: string;
 }
 
@@ -31,17 +38,21 @@ export class AuditLog {
   ) {}
 
   async record(
-    { principal, clientIp }: AuditActor,
+    by: AuditActor | SystemActor,
     action: AuditAction,
     target: AuditTarget,
     details: AuditEventView['details'] = {},
   ): Promise<void> {
     const now = this.clock.now();
+    const { clientIp } = by;
     await this.store.append({
       id: this.nextId(now.getTime()),
-      organisationId: principal.organisationId,
+      organisationId: 'system' in by ? by.organisationId : by.principal.organisationId,
       at: now.toISOString(),
-      actor: { id: principal.userId, name: principal.displayName },
+      actor:
+        'system' in by
+          ? { id: null, name: by.system }
+          : { id: by.principal.userId, name: by.principal.displayName },
       action,
       target,
       details,

@@ -12,6 +12,9 @@ const SESSION_COOKIE = 'conclave_session';
 /** Marks a browser where its user signed in before (see devices.ts); read only by sign-in. */
 const DEVICE_COOKIE = 'conclave_device';
 const DEVICE_COOKIE_PATH = '/api/auth';
+/** Lax, so that it comes along on the top-level redirect back from the identity provider. */
+const SSO_COOKIE = 'conclave_sso';
+const SSO_COOKIE_PATH = '/api/auth/sso';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -92,6 +95,17 @@ export class Authenticator {
       secure: this.secure,
       maxAge: Math.floor(DEVICE_TTL_MS / 1000),
     });
+  }
+
+  /** The cookie that names a single sign-on attempt while the browser is at the identity provider. */
+  setSsoCookie(reply: FastifyReply, token: string | null): void {
+    const options = { path: SSO_COOKIE_PATH, httpOnly: true, sameSite: 'lax' as const, secure: this.secure };
+    if (token === null) reply.clearCookie(SSO_COOKIE, options);
+    else reply.setCookie(SSO_COOKIE, token, { ...options, maxAge: 10 * 60 });
+  }
+
+  ssoToken(request: FastifyRequest): string | undefined {
+    return request.cookies[SSO_COOKIE] || undefined;
   }
 
   deviceToken(request: FastifyRequest): string | undefined {

@@ -1,4 +1,4 @@
-export { AuthService, type AuthOptions } from './service';
+export { AuthService, type AuthOptions, type IssuedSession } from './service';
 export { Authenticator } from './http';
 export { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './routes';
 export { GuestTokenStore } from './guests';

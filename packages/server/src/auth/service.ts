@@ -26,7 +26,7 @@ import { isUniqueViolation, type Database } from '../db';
 import { DEFAULT_GUEST_TOKEN_TTL_MS, GuestTokenStore } from './guests';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
 import { defaultSessionPolicy, SessionStore, type SessionPolicy } from './sessions';
-import { AccountStore } from './store';
+import { AccountStore, type UserRecord } from './store';
 
 interface AuthLimits {
   signIn: SignInLimits;
@@ -48,6 +48,8 @@ export interface AuthOptions {
   limiters?: Limiters;
   sessionPolicy?: Partial<SessionPolicy>;
   guestTokenTtlMs?: number;
+  /** Whether the organisation signs in through its identity provider only (IAM-SSO-OIDC). */
+  ssoOnly?: (organisationId: string) => Promise<boolean>;
 }
 
 /** A new session: the raw token goes into the cookie and nowhere else. */
@@ -68,6 +70,7 @@ export class AuthService {
   private readonly devices: TrustedDeviceStore;
   private readonly signInGuard: SignInGuard;
   private readonly guestsPerIp: WindowLimiter;
+  private readonly ssoOnly: (organisationId: string) => Promise<boolean>;
 
   constructor(
     db: Kysely<Database>,
@@ -82,6 +85,7 @@ export class AuthService {
     this.devices = new TrustedDeviceStore(db, clock);
     const limiters = options.limiters ?? memoryLimiters(clock);
     this.signInGuard = new SignInGuard({ ...defaultSignInLimits, ...options.limits?.signIn }, limiters);
+    this.ssoOnly = options.ssoOnly ?? (() => Promise.resolve(false));
     this.guestsPerIp = limiters.window(
       'guests:address',
       options.limits?.guestTokensPerIp ?? defaultAuthLimits.guestTokensPerIp,
@@ -149,6 +153,10 @@ export class AuthService {
       throw new AppError(401, 'invalid_credentials', 'The email address or password is not correct');
     }
     await attempt.succeeded();
+    // The Administrator keeps their password, so that a broken identity provider locks nobody out.
+    if (user.role !== 'administrator' && (await this.ssoOnly(user.organisationId))) {
+      throw new AppError(403, 'sso_only', 'Your organisation signs in through its identity provider');
+    }
     // Said only to whoever knows the password: it tells nothing to someone guessing.
     if (user.revoked) {
       throw new AppError(
@@ -161,6 +169,20 @@ export class AuthService {
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
     return this.issueSession(user, organisation, trusted);
+  }
+
+  /** A session for someone their organisation's identity provider vouched for (IAM-SSO-OIDC). */
+  async signInVouched(user: UserRecord): Promise<IssuedSession> {
+    if (user.revoked) {
+      throw new AppError(
+        403,
+        'access_revoked',
+        'Your access to this organisation was revoked; ask a Superuser or Administrator',
+      );
+    }
+    const organisation = await this.accounts.findOrganisation(user.organisationId);
+    if (!organisation) throw new AppError(401, 'sso_failed', 'This account has no organisation');
+    return this.issueSession(user, organisation, null);
   }
 
   private async issueSession(

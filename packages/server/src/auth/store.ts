@@ -62,6 +62,16 @@ export class AccountStore {
     return row ? fromRow(row) : null;
   }
 
+  /** The organisation first-run setup made: the one a sign-in page signs into. */
+  async primaryOrganisationId(): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('installation')
+      .select('organisation_id')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.organisation_id ?? null;
+  }
+
   async findOrganisation(id: string): Promise<OrganisationView | null> {
     const row = await this.db
       .selectFrom('organisations')

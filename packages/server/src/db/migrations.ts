@@ -285,6 +285,44 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('organisation_settings').execute();
     },
   },
+  '0011_single_sign_on': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('sso_configs')
+        .addColumn('organisation_id', 'text', (c) =>
+          c.primaryKey().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('protocol', 'text', (c) => c.notNull())
+        .addColumn('issuer', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('client_secret', 'text')
+        .addColumn('sso_only', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`sso_only in (0, 1)`),
+        )
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sso_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('code_verifier', 'text', (c) => c.notNull())
+        .addColumn('next', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('sso_attempts').execute();
+      await db.schema.dropTable('sso_configs').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

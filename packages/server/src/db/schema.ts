@@ -17,6 +17,37 @@ export interface Database {
   trusted_devices: TrustedDeviceTable;
   audit_events: AuditEventTable;
   organisation_settings: OrganisationSettingTable;
+  sso_configs: SsoConfigTable;
+  sso_attempts: SsoAttemptTable;
+}
+
+/** An organisation's identity provider (IAM-SSO-OIDC). */
+interface SsoConfigTable {
+  organisation_id: string;
+  protocol: 'oidc';
+  issuer: string;
+  client_id: string;
+  /** Never returned by the API nor logged; null for a public client. */
+  client_secret: string | null;
+  sso_only: 0 | 1;
+  updated_at: string;
+}
+
+/**
+ * A sign-in that went to the identity provider and has not come back yet: what the callback checks
+ * (state, nonce, PKCE verifier). The browser holds only a random token whose hash is the key; an
+ * attempt is used once and expires in minutes.
+ */
+interface SsoAttemptTable {
+  id: string;
+  token_hash: string;
+  organisation_id: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  /** Where the person goes once signed in (a path of this site). */
+  next: string;
+  expires_at: string;
 }
 
 /** One section of an organisation's settings (ADM-SETTINGS) as JSON; a section without a row has its default. */

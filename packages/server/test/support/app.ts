@@ -41,6 +41,8 @@ export interface TestAppOptions {
   draining?: () => boolean;
   /** Keep the rate limits in this Redis, as CONCLAVE_REDIS_URL does (one connection per app). */
   redisUrl?: string;
+  /** Lets single sign-on use an identity provider at http://127.0.0.1 (test IdPs only). */
+  insecureSso?: boolean;
 }
 
 export interface TestApp {
@@ -93,6 +95,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     redis,
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
+    ...(options.insecureSso && { sso: { allowInsecureIssuers: true } }),
   });
   const app = await buildApp({
     config,
