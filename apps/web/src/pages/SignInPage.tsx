@@ -1,10 +1,27 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { signIn } from '../api/endpoints';
+import { getSsoStatus, signIn, ssoStartUrl } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
 import { AuthLayout } from './AuthLayout';
+import type { SsoStatus } from '@conclave/protocol';
+
+/** What the sign-in page says when single sign-on sent the browser back without a session. */
+function ssoErrorText(code: string | null): string | null {
+  switch (code) {
+    case null:
+      return null;
+    case 'access_revoked':
+      return 'Your access to this organisation was revoked; ask a Superuser or Administrator.';
+    case 'domain_not_allowed':
+      return 'Your organisation does not allow new accounts for this email address.';
+    case 'sso_unavailable':
+      return 'Single sign-on is not available right now. Try again later.';
+    default:
+      return 'Single sign-on did not complete. Try again.';
+  }
+}
 
 /** Only same-site paths are followed after sign-in. */
 export function safeNext(next: string | null): string {
@@ -19,7 +36,13 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => ssoErrorText(search.get('sso_error')));
+  const [sso, setSso] = useState<SsoStatus | null>(null);
+
+  useEffect(() => {
+    // Without an answer, the page simply offers passwords.
+    getSsoStatus().then(setSso, () => undefined);
+  }, []);
 
   // Shows its own errors, so the form handler need not wait for it.
   const submit = async (e: FormEvent) => {
@@ -47,6 +70,18 @@ export function SignInPage() {
     <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to start or manage your meetings.">
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
         {error && <Alert>{error}</Alert>}
+        {sso?.oidc && (
+          <>
+            <a className="btn btn-primary btn-lg" href={ssoStartUrl(next)}>
+              Sign in with single sign-on
+            </a>
+            <p className="muted">
+              {sso.ssoOnly
+                ? 'Your organisation signs in through its identity provider. Passwords are for its Administrator only.'
+                : 'Or with your email and password:'}
+            </p>
+          </>
+        )}
         <TextField
           label="Email"
           name="email"
