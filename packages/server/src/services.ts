@@ -29,7 +29,7 @@ export interface ServiceDeps {
   /** A one-time meeting nobody joined is deleted after this long (default 30 days). */
   oneTimeUnusedMs?: number;
   /** Single sign-on options (tests allow an http:// identity provider on loopback). */
-  sso?: Omit<SsoOptions, 'publicUrl'>;
+  sso?: Omit<SsoOptions, 'publicUrl' | 'limiters'>;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
 }
@@ -100,6 +100,10 @@ export function createServices(deps: ServiceDeps): Services {
     users: new UserAdministration(new UserStore(deps.db), auth.accounts, settings, audit, events, clock),
     audit,
     settings,
-    sso: new SingleSignOn(ssoStore, auth, settings, audit, clock, { ...deps.sso, publicUrl: deps.publicUrl }),
+    sso: new SingleSignOn(ssoStore, auth, settings, audit, clock, {
+      ...deps.sso,
+      publicUrl: deps.publicUrl,
+      limiters,
+    }),
   };
 }

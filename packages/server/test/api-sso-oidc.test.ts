@@ -149,6 +149,21 @@ describeEachDatabase('IAM-SSO-OIDC: signing in through an OpenID Connect provide
     assert.equal(refusedWith(await (await goToIdp()).comeBack()), 'access_revoked');
   });
 
+  test('IAM-ADMIN-PROTECT, IAM-SSO-OIDC: a provider vouching for the Administrator’s address signs nobody in as the Administrator', async () => {
+    // Whoever configures the provider (a Superuser may) could make it vouch for any address.
+    idp.person = { sub: 'mallory', email: 'ada@acme.test', name: 'Ada?' };
+    assert.equal(refusedWith(await (await goToIdp()).comeBack()), 'sso_failed');
+  });
+
+  test('IAM-SSO-OIDC: sign-in starts are limited per address, since each keeps a record until it expires', async () => {
+    const stranger = new TestClient(t.app, '10.0.0.9');
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await stranger.get('/api/auth/sso/oidc/start')).statusCode);
+    assert.deepEqual([...new Set(statuses.slice(0, 60))], [302]);
+    assert.equal(statuses[60], 429);
+    assert.equal((await new TestClient(t.app, '10.0.0.10').get('/api/auth/sso/oidc/start')).statusCode, 302);
+  });
+
   test('IAM-SSO-OIDC: "SSO only" refuses passwords, except the Administrator’s', async () => {
     const [carol] = await signedInUsers(t, database, organisationId, ['Carol']);
     const set = await ada.request('PUT', '/api/sso', {

@@ -18,7 +18,7 @@ export function ssoSignInRoutes(
     app.get('/', async (): Promise<SsoStatus> => sso.status());
 
     app.get<{ Querystring: { next?: string } }>('/oidc/start', async (request, reply) => {
-      const { url, token } = await sso.start(request.query.next);
+      const { url, token } = await sso.start(request.query.next, request.ip);
       authenticator.setSsoCookie(reply, token);
       return reply.redirect(url, 302);
     });

@@ -10,7 +10,8 @@ import type { AuditActor, AuditLog } from '../audit';
 import type { AuthService, IssuedSession } from '../auth';
 import type { UserRecord } from '../auth/store';
 import type { Clock } from '../common/clock';
-import { AppError } from '../common/errors';
+import { AppError, RateLimitError } from '../common/errors';
+import { describeWait, type Limiters, type WindowLimiter } from '../common/rate-limit';
 import { hashToken, newId, newSecretToken } from '../common/ids';
 import { isUniqueViolation } from '../db';
 import type { UserPrincipal } from '../domain';
@@ -23,7 +24,12 @@ export interface SsoOptions {
   allowInsecureIssuers?: boolean;
   /** How long a sign-in may stay at the identity provider (default 10 minutes). */
   attemptTtlMs?: number;
+  /** Where sign-in starts per client address are counted (each leaves a row until it expires). */
+  limiters: Limiters;
 }
+
+/** Generous for a whole office behind one address; a stranger cannot fill the table. */
+const STARTS_PER_ADDRESS = { limit: 60, windowMs: 10 * 60_000 };
 
 const failed = (message = 'Single sign-on did not complete; start again') =>
   new AppError(400, 'sso_failed', message);
@@ -44,6 +50,7 @@ function safeNext(next: string | undefined): string {
  */
 export class SingleSignOn {
   private readonly discovered = new Map<string, Promise<oidc.Configuration>>();
+  private readonly startsPerAddress: WindowLimiter;
   readonly redirectUri: string;
 
   constructor(
@@ -55,6 +62,7 @@ export class SingleSignOn {
     private readonly o: SsoOptions,
   ) {
     this.redirectUri = new URL('/api/auth/sso/oidc/callback', o.publicUrl).toString();
+    this.startsPerAddress = o.limiters.window('sso:starts', STARTS_PER_ADDRESS);
   }
 
   async view(caller: UserPrincipal): Promise<SsoConfigView> {
@@ -129,9 +137,16 @@ export class SingleSignOn {
   }
 
   /** Where to send the browser, and the token its cookie keeps until it comes back. */
-  async start(next: string | undefined): Promise<{ url: string; token: string }> {
+  async start(next: string | undefined, clientIp: string): Promise<{ url: string; token: string }> {
     const config = await this.primaryConfig();
     if (!config) throw unavailable();
+    const decision = await this.startsPerAddress.consume(clientIp);
+    if (!decision.allowed) {
+      throw new RateLimitError(
+        `Too many sign-ins from your address. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+        decision.retryAfterSeconds,
+      );
+    }
     const configuration = await this.configuration(config).catch(() => {
       throw unavailable('The identity provider cannot be reached; try again later');
     });
@@ -150,6 +165,7 @@ export class SingleSignOn {
       hashToken(token),
       attempt,
       new Date(now + (this.o.attemptTtlMs ?? 10 * 60_000)).toISOString(),
+      new Date(now).toISOString(),
     );
     const url = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: this.redirectUri,
@@ -222,6 +238,9 @@ export class SingleSignOn {
     if (existing) {
       if (existing.organisationId !== organisationId)
         throw failed('This address belongs to another organisation');
+      // Whoever configures the provider could have it vouch for any address: not for the Administrator's,
+      // whom no Superuser may change or act as (IAM-ADMIN-PROTECT). They sign in with their password.
+      if (existing.role === 'administrator') throw failed('The Administrator signs in with their password');
       return existing;
     }
     const { allowed } = (await this.settings.of(organisationId)).domains;

@@ -58,7 +58,15 @@ export class SsoStore {
     await this.db.deleteFrom('sso_configs').where('organisation_id', '=', organisationId).execute();
   }
 
-  async addAttempt(id: string, tokenHash: string, a: SsoAttempt, expiresAt: string): Promise<void> {
+  /** Adds an attempt, first letting the expired ones go. */
+  async addAttempt(
+    id: string,
+    tokenHash: string,
+    a: SsoAttempt,
+    expiresAt: string,
+    now: string,
+  ): Promise<void> {
+    await this.db.deleteFrom('sso_attempts').where('expires_at', '<=', now).execute();
     await this.db
       .insertInto('sso_attempts')
       .values({
