@@ -35,7 +35,7 @@ export function InvitesSettings({ settings, save }: { settings: Settings; save: 
               {numbers.map((n, i) => (
                 <li key={i} className="admin-dial-in">
                   <TextField
-                    label={`Label ${i + 1}`}
+                    label={`Dial-in ${i + 1} label`}
                     maxLength={40}
                     placeholder="Zürich"
                     value={n.label}
@@ -43,7 +43,7 @@ export function InvitesSettings({ settings, save }: { settings: Settings; save: 
                     error={errorAt(error, `invites.dialInNumbers.${i}.label`)}
                   />
                   <TextField
-                    label={`Number ${i + 1}`}
+                    label={`Dial-in ${i + 1} number`}
                     type="tel"
                     maxLength={32}
                     placeholder="+41 44 123 45 67"
@@ -55,7 +55,7 @@ export function InvitesSettings({ settings, save }: { settings: Settings; save: 
                     variant="ghost"
                     size="sm"
                     className="btn-icon-danger"
-                    aria-label={`Remove number ${i + 1}`}
+                    aria-label={`Remove dial-in ${i + 1}`}
                     onClick={() => setNumbers(numbers.filter((_, j) => j !== i))}
                   >
                     <span aria-hidden="true">Remove</span>
