@@ -4,6 +4,7 @@ import { createUser } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Button, TextField } from '../../ui/components';
+import { fieldMessage } from './fieldMessage';
 
 const EMPTY = { email: '', displayName: '', password: '', role: 'user' as 'user' | 'superuser' };
 const FIELDS = new Set(['email', 'displayName', 'password', 'role']);
@@ -97,9 +98,4 @@ export function AddPersonForm({ onAdded }: { onAdded: (user: AdminUserView) => v
       </form>
     </section>
   );
-}
-
-/** The server prefixes a validation message with its field ("email: …"); next to the field it goes. */
-export function fieldMessage(message: string, field: string | undefined): string {
-  return field && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
 }

@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api/http';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Button } from '../../ui/components';
-import { fieldMessage } from './AddPersonForm';
+import { fieldMessage } from './fieldMessage';
 
 /** A refusal of a save: the server's message, and the field it is about (e.g. `domains.allowed.2`). */
 export interface SaveError {
