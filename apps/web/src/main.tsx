@@ -7,6 +7,7 @@ import './styles/base.css';
 import './styles/app.css';
 import './styles/meeting.css';
 import './styles/e2ee.css';
+import './styles/admin.css';
 
 // Under <BrowserRouter>, navigate() returns nothing; only data routers return a promise. React Router's
 // own advice: say so here, or every navigate() call would look like a promise nobody awaits.

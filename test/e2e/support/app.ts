@@ -1,5 +1,5 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import type { CreateMeetingRequest, MeetingView, SessionView } from '@conclave/protocol';
+import type { AdminUserView, CreateMeetingRequest, MeetingView, SessionView } from '@conclave/protocol';
 import type { TestServer } from './server';
 
 /** The agreed CSRF header (CSRF_HEADER in @conclave/protocol), spelled out to keep this file type-only. */
@@ -62,15 +62,34 @@ export async function createMeeting(
   name: string,
   options: Omit<CreateMeetingRequest, 'name'> = {},
 ): Promise<MeetingView> {
-  const session = await context.request.get(`${server.url}/api/auth/session`);
-  if (session.status() !== 200) throw new Error(`session: ${session.status()} ${await session.text()}`);
-  const { csrfToken } = (await session.json()) as SessionView;
   const res = await context.request.post(`${server.url}/api/meetings`, {
     data: { name, ...options },
-    headers: { [CSRF]: csrfToken },
+    headers: { [CSRF]: await csrfToken(context, server) },
   });
   if (res.status() !== 201) throw new Error(`create meeting: ${res.status()} ${await res.text()}`);
   return (await res.json()) as MeetingView;
+}
+
+/** Adds a person as the context's signed-in Superuser or Administrator (POST /api/users). */
+export async function createAccount(
+  context: BrowserContext,
+  server: Pick<TestServer, 'url'>,
+  account: Omit<Account, 'organisationName'>,
+  role: 'user' | 'superuser' = 'user',
+): Promise<AdminUserView> {
+  const res = await context.request.post(`${server.url}/api/users`, {
+    data: { email: account.email, displayName: account.displayName, password: account.password, role },
+    headers: { [CSRF]: await csrfToken(context, server) },
+  });
+  if (res.status() !== 201) throw new Error(`create account: ${res.status()} ${await res.text()}`);
+  return (await res.json()) as AdminUserView;
+}
+
+/** The CSRF token of the context's session, which every write needs. */
+async function csrfToken(context: BrowserContext, server: Pick<TestServer, 'url'>): Promise<string> {
+  const session = await context.request.get(`${server.url}/api/auth/session`);
+  if (session.status() !== 200) throw new Error(`session: ${session.status()} ${await session.text()}`);
+  return ((await session.json()) as SessionView).csrfToken;
 }
 
 // ---- the meeting page ----

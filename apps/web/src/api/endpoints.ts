@@ -1,21 +1,29 @@
 import type {
+  AdminUserView,
+  AuditPageView,
+  AuditQuery,
   CreateMeetingRequest,
+  CreateUserRequest,
   DirectoryQuery,
   DirectoryUserEntry,
   DirectoryView,
   MeetingPublicView,
   MeetingView,
   SessionView,
+  SetRoleRequest,
+  Settings,
   SetupRequest,
   SetupStatus,
   SignInRequest,
   SsoStatus,
   UpdateMeetingRequest,
+  UpdateSettingsRequest,
   UpdateUserRequest,
 } from '@conclave/protocol';
 import { api } from './http';
 
 const meeting = (id: string) => `/api/meetings/${encodeURIComponent(id)}`;
+const user = (id: string) => `/api/users/${encodeURIComponent(id)}`;
 
 export const getSetupStatus = () => api<SetupStatus>('GET', '/api/setup');
 export const completeSetup = (body: SetupRequest) => api<SessionView>('POST', '/api/setup', body);
@@ -45,4 +53,24 @@ export const searchDirectory = (query: DirectoryQuery) => {
   return api<DirectoryView>('GET', `/api/directory?${params.toString()}`);
 };
 export const updateUser = (id: string, body: UpdateUserRequest) =>
-  api<DirectoryUserEntry>('PATCH', `/api/users/${encodeURIComponent(id)}`, body);
+  api<DirectoryUserEntry>('PATCH', user(id), body);
+
+// The organisation's administration (Superusers and Administrators).
+export const listUsers = () => api<{ users: AdminUserView[] }>('GET', '/api/users');
+export const createUser = (body: CreateUserRequest) => api<AdminUserView>('POST', '/api/users', body);
+export const setUserRole = (id: string, body: SetRoleRequest) =>
+  api<AdminUserView>('PUT', `${user(id)}/role`, body);
+export const revokeUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/revoke`);
+export const restoreUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/restore`);
+export const deleteUser = (id: string) => api<void>('DELETE', user(id));
+
+export const getAuditLog = (query: AuditQuery) => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  return api<AuditPageView>('GET', `/api/audit?${params.toString()}`);
+};
+
+export const getSettings = () => api<Settings>('GET', '/api/settings');
+export const updateSettings = (body: UpdateSettingsRequest) => api<Settings>('PATCH', '/api/settings', body);

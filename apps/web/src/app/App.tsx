@@ -1,6 +1,10 @@
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { MeetingRoute } from '../meeting/MeetingRoute';
+import { AdminLayout } from '../pages/admin/AdminLayout';
+import { AuditPage } from '../pages/admin/AuditPage';
+import { PeoplePage } from '../pages/admin/PeoplePage';
+import { SettingsPage } from '../pages/admin/SettingsPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
 import { SetupPage } from '../pages/SetupPage';
@@ -48,6 +52,12 @@ export function App() {
           signedIn ? <DirectoryPage /> : <Navigate to="/sign-in?next=/directory" replace />,
         )}
       />
+      <Route path="/admin" element={afterSetup(<AdminLayout />)}>
+        <Route index element={<Navigate to="people" replace />} />
+        <Route path="people" element={<PeoplePage />} />
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="audit" element={<AuditPage />} />
+      </Route>
       <Route path="*" element={afterSetup(<NotFoundPage />)} />
     </Routes>
   );

@@ -3,6 +3,7 @@ import { Link, NavLink, useNavigate } from 'react-router';
 import { useSession } from '../app/session';
 import { Brand, Button, avatarHue, initials } from '../ui/components';
 import { SignOutIcon } from '../ui/icons';
+import { administers } from './admin/roles';
 
 /** Top bar of the signed-in app (and of the join page). */
 export function AppHeader({ signInNext, wide = false }: { signInNext?: string; wide?: boolean } = {}) {
@@ -33,6 +34,7 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
                 Meetings
               </NavLink>
               <NavLink to="/directory">Directory</NavLink>
+              {administers(user.role) && <NavLink to="/admin">Administration</NavLink>}
             </nav>
           )}
         </div>

@@ -7,6 +7,7 @@ import {
   type InputHTMLAttributes,
   type ReactNode,
   type Ref,
+  type TextareaHTMLAttributes,
 } from 'react';
 import { Link } from 'react-router';
 import { AlertIcon, CheckIcon, CopyIcon, LogoMark } from './icons';
@@ -74,6 +75,43 @@ export function TextField({
         {...rest}
       />
       {hint && !error && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled multi-line text field, with a hint or an error under it as TextField has. */
+export function TextArea({
+  label,
+  error,
+  hint,
+  className = '',
+  ...rest
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+}) {
+  const id = useId();
+  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        {...rest}
+      />
+      {hint && (
         <p className="field-hint" id={`${id}-hint`}>
           {hint}
         </p>

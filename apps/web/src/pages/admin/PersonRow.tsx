@@ -1,0 +1,115 @@
+import type { AdminUserView } from '@conclave/protocol';
+import { useState } from 'react';
+import { deleteUser, restoreUser, revokeUser, setUserRole, updateUser } from '../../api/endpoints';
+import { ConfirmDialog } from '../../meeting/ConfirmDialog';
+import { Button } from '../../ui/components';
+import { HiddenMark } from '../../ui/marks';
+import { ROLE_NAMES } from './roles';
+
+/**
+ * One person of the People table, with the actions the server says the caller may take (`can`).
+ * Each action's answer replaces the row; a refusal goes to `onError` (null clears it).
+ */
+export function PersonRow({
+  person,
+  onChanged,
+  onDeleted,
+  onError,
+}: {
+  person: AdminUserView;
+  onChanged: (person: AdminUserView) => void;
+  onDeleted: (id: string) => void;
+  onError: (err: unknown) => void;
+}) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const name = person.displayName;
+
+  // Shows its own errors (through onError), so the buttons need not wait for it.
+  const run = async (action: string, act: () => Promise<void>) => {
+    setBusy(action);
+    onError(null);
+    try {
+      await act();
+    } catch (err) {
+      onError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const action = (label: string, act: () => Promise<void>, variant: 'ghost' | 'danger' = 'ghost') => (
+    <Button
+      variant={variant}
+      size="sm"
+      busy={busy === label}
+      disabled={busy !== null}
+      aria-label={`${label}, ${name}`}
+      onClick={() => void run(label, act)}
+    >
+      <span aria-hidden="true">{label}</span>
+    </Button>
+  );
+
+  const { can } = person;
+  const toRole = person.role === 'superuser' ? 'user' : 'superuser';
+  return (
+    <tr data-testid="admin-person" data-user-id={person.id}>
+      <th scope="row">
+        <bdi>{name}</bdi>
+      </th>
+      <td className="admin-email">{person.email}</td>
+      <td>{ROLE_NAMES[person.role]}</td>
+      <td>
+        <span className="admin-marks">
+          {person.revoked && <span className="ext ext-danger">Access revoked</span>}
+          {person.hidden && <HiddenMark />}
+        </span>
+      </td>
+      <td>
+        <div className="row-actions admin-actions">
+          {can.setRole &&
+            person.role !== 'administrator' &&
+            action(`Make ${ROLE_NAMES[toRole]}`, async () =>
+              onChanged(await setUserRole(person.id, { role: toRole })),
+            )}
+          {can.revoke &&
+            (person.revoked
+              ? action('Restore access', async () => onChanged(await restoreUser(person.id)))
+              : action('Revoke access', async () => onChanged(await revokeUser(person.id))))}
+          {can.hide &&
+            action(person.hidden ? 'Show in directory' : 'Hide from directory', async () => {
+              const entry = await updateUser(person.id, { hidden: !person.hidden });
+              onChanged({ ...person, hidden: entry.hidden });
+            })}
+          {can.delete && (
+            <Button
+              variant="ghost"
+              size="sm"
+              className="btn-icon-danger"
+              busy={busy === 'Delete'}
+              disabled={busy !== null}
+              aria-label={`Delete, ${name}`}
+              onClick={() => setConfirming(true)}
+            >
+              <span aria-hidden="true">Delete</span>
+            </Button>
+          )}
+        </div>
+        <ConfirmDialog
+          open={confirming}
+          title={`Delete ${name}?`}
+          message={`${name} (${person.email}) can no longer sign in, and every meeting they own is deleted too, ending it for whoever is in it. This cannot be undone.`}
+          confirm="Delete account and meetings"
+          onConfirm={() =>
+            void run('Delete', async () => {
+              await deleteUser(person.id);
+              onDeleted(person.id);
+            })
+          }
+          onClose={() => setConfirming(false)}
+        />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,60 @@
+import type { AuditAction, AuditEventView, Role } from '@conclave/protocol';
+import { ROLE_NAMES } from './roles';
+
+/** Each audit action in words, as the Audit log page lists and filters them. */
+export const ACTION_NAMES: Record<AuditAction, string> = {
+  'user.created': 'Added a person',
+  'user.roleChanged': 'Changed a role',
+  'user.revoked': 'Revoked access',
+  'user.restored': 'Restored access',
+  'user.deleted': 'Deleted an account',
+  'user.hidden': 'Hid from the directory',
+  'user.shown': 'Showed in the directory',
+  'meeting.deleted': 'Deleted a meeting',
+  'settings.changed': 'Changed a setting',
+};
+
+const SECTION_NAMES: Record<string, string> = {
+  chat: 'Chat',
+  recording: 'Recording',
+  streaming: 'Live streaming',
+  roomAlerts: 'Room-system alerts',
+  calendar: 'Calendar',
+  invites: 'Invitations',
+  branding: 'Branding',
+  layouts: 'Layouts',
+  domains: 'Allowed email domains',
+};
+
+const DETAIL_NAMES: Record<string, string> = {
+  role: 'Role',
+  from: 'From',
+  to: 'To',
+  meetingsDeleted: 'Meetings deleted',
+  section: 'Section',
+};
+
+const isRole = (value: unknown): value is Role => typeof value === 'string' && value in ROLE_NAMES;
+
+/** What changed, in words: "From User to Superuser", "Allowed email domains: {…}". */
+export function detailsText(event: AuditEventView): string {
+  const { details } = event;
+  if (event.action === 'user.roleChanged' && isRole(details.from) && isRole(details.to)) {
+    return `From ${ROLE_NAMES[details.from]} to ${ROLE_NAMES[details.to]}`;
+  }
+  if (event.action === 'settings.changed' && typeof details.section === 'string') {
+    const name = SECTION_NAMES[details.section] ?? details.section;
+    return details.to === undefined ? name : `${name}: ${String(details.to)}`;
+  }
+  return Object.entries(details)
+    .map(
+      ([key, value]) => `${DETAIL_NAMES[key] ?? key}: ${isRole(value) ? ROLE_NAMES[value] : String(value)}`,
+    )
+    .join(', ');
+}
+
+/** The target's name; a settings change names its section. */
+export function targetText(event: AuditEventView): string {
+  if (event.target.kind === 'settings') return SECTION_NAMES[event.target.name] ?? event.target.name;
+  return event.target.name;
+}

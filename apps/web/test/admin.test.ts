@@ -1,0 +1,52 @@
+/// <reference types="node" />
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditEventView } from '@conclave/protocol';
+import { ACTION_NAMES, detailsText, targetText } from '../src/pages/admin/auditText';
+import { fieldMessage } from '../src/pages/admin/fieldMessage';
+
+const event = (over: Partial<AuditEventView>): AuditEventView => ({
+  id: 'e1',
+  at: '2025-01-01T00:00:00.000Z',
+  actor: { id: 'a', name: 'Ada Admin' },
+  action: 'user.created',
+  target: { kind: 'user', id: 'b', name: 'Bea Brown <bea@example.test>' },
+  details: {},
+  clientIp: '127.0.0.1',
+  ...over,
+});
+
+test('ADM-AUDIT: a role change says from which role to which', () => {
+  const e = event({ action: 'user.roleChanged', details: { from: 'user', to: 'superuser' } });
+  assert.equal(ACTION_NAMES[e.action], 'Changed a role');
+  assert.equal(detailsText(e), 'From User to Superuser');
+});
+
+test('ADM-AUDIT: a settings change names its section, and what it was set to', () => {
+  const e = event({
+    action: 'settings.changed',
+    target: { kind: 'settings', id: 'domains', name: 'domains' },
+    details: { section: 'domains', to: '{"allowed":["example.test"]}' },
+  });
+  assert.equal(targetText(e), 'Allowed email domains');
+  assert.equal(detailsText(e), 'Allowed email domains: {"allowed":["example.test"]}');
+});
+
+test('ADM-AUDIT: other details are listed in words, roles by their names', () => {
+  const e = event({ action: 'user.deleted', details: { role: 'superuser', meetingsDeleted: 2 } });
+  assert.equal(detailsText(e), 'Role: Superuser, Meetings deleted: 2');
+  assert.equal(detailsText(event({ action: 'user.revoked' })), '');
+  assert.equal(targetText(event({})), 'Bea Brown <bea@example.test>');
+});
+
+test('a field error drops the field path the server puts before it, and only that', () => {
+  assert.equal(
+    fieldMessage('domains.allowed.1: Enter a domain such as example.com', 'domains.allowed.1'),
+    'Enter a domain such as example.com',
+  );
+  assert.equal(
+    fieldMessage('An account with this email address exists already', 'email'),
+    'An account with this email address exists already',
+  );
+  assert.equal(fieldMessage('input: Invalid', undefined), 'input: Invalid');
+});
