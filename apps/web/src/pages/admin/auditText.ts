@@ -12,6 +12,7 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'user.shown': 'Showed in the directory',
   'meeting.deleted': 'Deleted a meeting',
   'settings.changed': 'Changed a setting',
+  'sso.changed': 'Changed single sign-on',
 };
 
 const SECTION_NAMES: Record<string, string> = {
