@@ -223,6 +223,27 @@ describe('the administration', () => {
     },
   );
 
+  test('IAM-SSO-OIDC: the Settings page shows the redirect URI to register and refuses a provider that does not answer, next to Issuer; the sign-in page offers single sign-on only once it is set', async () => {
+    const { page, context } = await browser.newParticipant('Ada sso', { distinctCamera: false });
+    await signIn(context, server);
+    await page.goto(`${server.url}/admin/settings`);
+    const card = page.getByRole('region', { name: 'Single sign-on' });
+    await card.getByText(`${server.url}/api/auth/sso/oidc/callback`).waitFor({ timeout: 10_000 });
+    await card.getByLabel('Issuer').fill('https://127.0.0.1:9');
+    await card.getByLabel('Client ID').fill('conclave');
+    await card.getByLabel('Client secret').fill('not shown again');
+    await card.getByRole('button', { name: 'Save single sign-on' }).click();
+    await card.getByText('The identity provider did not answer discovery').waitFor({ timeout: 20_000 });
+    assert.match(await fieldError(card.getByLabel('Issuer')), /did not answer discovery/);
+
+    const stranger = await browser.newParticipant('Stranger sso', { distinctCamera: false });
+    await stranger.page.goto(`${server.url}/sign-in`);
+    await stranger.page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    assert.equal(await stranger.page.getByRole('link', { name: 'Sign in with single sign-on' }).count(), 0);
+    await stranger.page.goto(`${server.url}/sign-in?sso_error=sso_failed`);
+    await stranger.page.getByText('Single sign-on did not complete. Try again.').waitFor({ timeout: 10_000 });
+  });
+
   test('IAM-ROLES: a User sees no Administration link, and /admin tells them they may not open it', async () => {
     const admin = await browser.newParticipant('Ada roles', { distinctCamera: false });
     await signIn(admin.context, server);

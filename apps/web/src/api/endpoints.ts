@@ -16,6 +16,8 @@ import type {
   SetupStatus,
   SignInRequest,
   SsoStatus,
+  SsoConfigView,
+  SetSsoConfigRequest,
   UpdateMeetingRequest,
   UpdateSettingsRequest,
   UpdateUserRequest,
@@ -74,3 +76,5 @@ export const getAuditLog = (query: AuditQuery) => {
 
 export const getSettings = () => api<Settings>('GET', '/api/settings');
 export const updateSettings = (body: UpdateSettingsRequest) => api<Settings>('PATCH', '/api/settings', body);
+export const getSsoConfig = () => api<SsoConfigView>('GET', '/api/sso');
+export const setSsoConfig = (body: SetSsoConfigRequest) => api<SsoConfigView>('PUT', '/api/sso', body);

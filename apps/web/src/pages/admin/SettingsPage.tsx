@@ -7,6 +7,7 @@ import { AppearanceSettings } from './AppearanceSettings';
 import { DomainsSettings } from './DomainsSettings';
 import { FeatureSettings } from './FeatureSettings';
 import { InvitesSettings } from './InvitesSettings';
+import { SsoSettings } from './SsoSettings';
 import type { SaveSettings } from './SettingsCard';
 
 /** ADM-SETTINGS: the organisation's settings, a card per concern, each saved on its own. */
@@ -47,6 +48,7 @@ export function SettingsPage() {
       <FeatureSettings settings={settings} save={save} />
       <InvitesSettings settings={settings} save={save} />
       <AppearanceSettings settings={settings} save={save} />
+      <SsoSettings />
     </>
   );
 }
