@@ -41,6 +41,8 @@ const testPackages = [
   // The load balancer in front of three control-plane nodes (test/e2e/support/haproxy.ts); the tests
   // start their own, the system service stays off.
   { pkg: 'haproxy', present: () => existsSync('/usr/sbin/haproxy'), service: 'haproxy' },
+  // A throwaway certificate authority for HTTPS test servers (test/e2e/support/tls.ts).
+  { pkg: 'openssl', present: () => existsSync('/usr/bin/openssl') },
   // OCR of the E2EE watermark in decoded video (test/e2e/watermark.test.ts).
   { pkg: 'tesseract-ocr', present: () => existsSync('/usr/bin/tesseract') },
   { pkg: 'tesseract-ocr-eng', present: () => findTessdata('eng') !== null },

@@ -1,5 +1,11 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import type { AdminUserView, CreateMeetingRequest, MeetingView, SessionView } from '@conclave/protocol';
+import type {
+  AdminUserView,
+  CreateMeetingRequest,
+  MeetingView,
+  SessionView,
+  SetSsoConfigRequest,
+} from '@conclave/protocol';
 import type { TestServer } from './server';
 
 /** The agreed CSRF header (CSRF_HEADER in @conclave/protocol), spelled out to keep this file type-only. */
@@ -83,6 +89,19 @@ export async function createAccount(
   });
   if (res.status() !== 201) throw new Error(`create account: ${res.status()} ${await res.text()}`);
   return (await res.json()) as AdminUserView;
+}
+
+/** Sets the organisation's single sign-on as the context's signed-in Superuser or Administrator. */
+export async function configureSso(
+  context: BrowserContext,
+  server: Pick<TestServer, 'url'>,
+  body: SetSsoConfigRequest,
+): Promise<void> {
+  const res = await context.request.put(`${server.url}/api/sso`, {
+    data: body,
+    headers: { [CSRF]: await csrfToken(context, server) },
+  });
+  if (res.status() !== 200) throw new Error(`configure sso: ${res.status()} ${await res.text()}`);
 }
 
 /** The CSRF token of the context's session, which every write needs. */

@@ -41,6 +41,11 @@ export interface ParticipantOptions {
    * by their pictures. Default true; the benchmark turns it off to measure the untouched path.
    */
   distinctCamera?: boolean;
+  /**
+   * Accept any TLS certificate in this context. Only for test servers with a throwaway certificate
+   * (support/tls.ts), where the browser's trust is not what is being tested.
+   */
+  ignoreHttpsErrors?: boolean;
 }
 
 export interface Participant {
@@ -85,6 +90,7 @@ export class TestBrowser {
     const context = await this.browser.newContext({
       viewport: { width: 1280, height: 720 },
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      ...(options.ignoreHttpsErrors && { ignoreHTTPSErrors: true }),
       permissions: ['camera', 'microphone'],
     });
     this.contexts.add(context);

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
@@ -25,13 +26,14 @@ export class TestIdp {
     private readonly server: Server,
   ) {}
 
-  static async start(redirectUri: string): Promise<TestIdp> {
+  /** Over HTTPS with `tls` (a certificate for 127.0.0.1), else plain HTTP. */
+  static async start(redirectUri: string, tls?: { key: string; cert: string }): Promise<TestIdp> {
     const clientId = 'conclave';
     const clientSecret = 'a client secret of the test identity provider';
     let idp: TestIdp | null = null;
-    const server = createServer();
+    const server: Server = tls ? createTlsServer(tls) : createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const provider = new Provider(issuer, {
       clients: [
         {
