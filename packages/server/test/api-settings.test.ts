@@ -55,6 +55,12 @@ describeEachDatabase('ADM-SETTINGS: the organisation’s settings', (kind) => {
       ['Sam', 'chat'],
       ['Sam', 'invites'],
     ]);
+    const chat = log.events.find((e) => e.details.section === 'chat')!;
+    assert.deepEqual(
+      [chat.details.from, chat.details.to],
+      ['{"enabled":true}', '{"enabled":false}'],
+      'what it was and what it became',
+    );
     // Asking for what is already set changes and logs nothing.
     await sam.patch('/api/settings', { chat: { enabled: false } });
     assert.equal(

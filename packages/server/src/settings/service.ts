@@ -87,6 +87,7 @@ export class OrganisationSettings {
           { kind: 'settings', id: section, name: section },
           {
             section,
+            from: JSON.stringify(before[section]),
             to: JSON.stringify(changes[section]),
           },
         );
