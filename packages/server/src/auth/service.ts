@@ -61,6 +61,13 @@ export interface IssuedSession {
   deviceToken: string | null;
 }
 
+const accessRevoked = () =>
+  new AppError(
+    403,
+    'access_revoked',
+    'Your access to this organisation was revoked; ask a Superuser or Administrator',
+  );
+
 /** First-run setup, sign-in and guest tokens: the decisions, without HTTP. */
 export class AuthService {
   readonly accounts: AccountStore;
@@ -158,13 +165,7 @@ export class AuthService {
       throw new AppError(403, 'sso_only', 'Your organisation signs in through its identity provider');
     }
     // Said only to whoever knows the password: it tells nothing to someone guessing.
-    if (user.revoked) {
-      throw new AppError(
-        403,
-        'access_revoked',
-        'Your access to this organisation was revoked; ask a Superuser or Administrator',
-      );
-    }
+    if (user.revoked) throw accessRevoked();
 
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
@@ -173,13 +174,7 @@ export class AuthService {
 
   /** A session for someone their organisation's identity provider vouched for (IAM-SSO-OIDC). */
   async signInVouched(user: UserRecord): Promise<IssuedSession> {
-    if (user.revoked) {
-      throw new AppError(
-        403,
-        'access_revoked',
-        'Your access to this organisation was revoked; ask a Superuser or Administrator',
-      );
-    }
+    if (user.revoked) throw accessRevoked();
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'sso_failed', 'This account has no organisation');
     return this.issueSession(user, organisation, null);

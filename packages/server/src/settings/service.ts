@@ -9,6 +9,7 @@ import {
 import { authorize, ORGANISATION, type Action } from '../access';
 import type { AuditActor, AuditLog } from '../audit';
 import type { Clock } from '../common/clock';
+import { AppError } from '../common/errors';
 import type { UserPrincipal } from '../domain';
 import type { SettingsStore } from './store';
 
@@ -57,6 +58,23 @@ export class OrganisationSettings {
       if (parsed.success) (settings as Record<string, unknown>)[section] = parsed.data;
     }
     return settings;
+  }
+
+  /**
+   * Refuses a new account for `email` unless its domain is one the organisation allows (IAM-DOMAINS);
+   * without a list, any domain is allowed.
+   */
+  async assertNewAccountAllowed(organisationId: string, email: string): Promise<void> {
+    const { allowed } = (await this.of(organisationId)).domains;
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    if (allowed.length > 0 && !allowed.includes(domain)) {
+      throw new AppError(
+        403,
+        'domain_not_allowed',
+        `New accounts are limited to addresses at ${allowed.join(', ')}`,
+        'email',
+      );
+    }
   }
 
   async update(actor: AuditActor, input: UpdateSettingsRequest): Promise<Settings> {

@@ -56,7 +56,7 @@ export class SingleSignOn {
   constructor(
     private readonly store: SsoStore,
     private readonly auth: AuthService,
-    private readonly settings: Pick<OrganisationSettings, 'of'>,
+    private readonly settings: Pick<OrganisationSettings, 'assertNewAccountAllowed'>,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly o: SsoOptions,
@@ -243,14 +243,7 @@ export class SingleSignOn {
       if (existing.role === 'administrator') throw failed('The Administrator signs in with their password');
       return existing;
     }
-    const { allowed } = (await this.settings.of(organisationId)).domains;
-    if (allowed.length > 0 && !allowed.includes(email.slice(email.lastIndexOf('@') + 1))) {
-      throw new AppError(
-        403,
-        'domain_not_allowed',
-        `New accounts are limited to addresses at ${allowed.join(', ')}`,
-      );
-    }
+    await this.settings.assertNewAccountAllowed(organisationId, email);
     const now = this.clock.now();
     const user = {
       id: newId(now.getTime()),

@@ -31,7 +31,7 @@ export class UserAdministration {
   constructor(
     private readonly store: UserStore,
     private readonly accounts: AccountStore,
-    private readonly settings: Pick<OrganisationSettings, 'of'>,
+    private readonly settings: Pick<OrganisationSettings, 'assertNewAccountAllowed'>,
     private readonly audit: AuditLog,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
@@ -46,7 +46,7 @@ export class UserAdministration {
     const caller = actor.principal;
     authorize(caller, 'users.create', ORGANISATION, managersOnly);
     const { email, displayName, password, role } = createUserRequestSchema.parse(input);
-    await this.checkDomain(caller.organisationId, email);
+    await this.settings.assertNewAccountAllowed(caller.organisationId, email);
     const now = this.clock.now();
     const user = {
       id: newId(now.getTime()),
@@ -69,20 +69,6 @@ export class UserAdministration {
     const created: ManagedUser = { ...user, hidden: false, revoked: false };
     await this.audit.record(actor, 'user.created', target(created), { role });
     return this.view(caller, created);
-  }
-
-  /** New accounts only for the organisation's allowed email domains, when it has a list (IAM-DOMAINS). */
-  private async checkDomain(organisationId: string, email: string): Promise<void> {
-    const { allowed } = (await this.settings.of(organisationId)).domains;
-    const domain = email.slice(email.lastIndexOf('@') + 1);
-    if (allowed.length > 0 && !allowed.includes(domain)) {
-      throw new AppError(
-        403,
-        'domain_not_allowed',
-        `New accounts are limited to addresses at ${allowed.join(', ')}`,
-        'email',
-      );
-    }
   }
 
   async setRole(actor: AuditActor, id: string, input: SetRoleRequest): Promise<AdminUserView> {
