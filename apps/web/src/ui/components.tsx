@@ -49,6 +49,47 @@ export function Spinner({ size = 20, label }: { size?: number; label?: string })
   );
 }
 
+/** What a labelled control gets from its field: its id and what describes it. */
+interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** A label, a control, and under it an error or else a hint, tied to the control for screen readers. */
+function Field({
+  label,
+  error,
+  hint,
+  className,
+  control,
+}: {
+  label: string;
+  error: string | undefined;
+  hint: string | undefined;
+  className: string;
+  control: (props: ControlProps) => ReactNode;
+}) {
+  const id = useId();
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
+      <label htmlFor={id}>{label}</label>
+      {control({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      {hint && !error && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function TextField({
   label,
   error,
@@ -62,29 +103,14 @@ export function TextField({
   hint?: string;
   ref?: Ref<HTMLInputElement>;
 }) {
-  const id = useId();
-  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
   return (
-    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
-      <label htmlFor={id}>{label}</label>
-      <input
-        ref={ref}
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...rest}
-      />
-      {hint && !error && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    <Field
+      label={label}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(props) => <input ref={ref} {...props} {...rest} />}
+    />
   );
 }
 
@@ -100,28 +126,14 @@ export function TextArea({
   error?: string | undefined;
   hint?: string;
 }) {
-  const id = useId();
-  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
   return (
-    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...rest}
-      />
-      {hint && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    <Field
+      label={label}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(props) => <textarea {...props} {...rest} />}
+    />
   );
 }
 
