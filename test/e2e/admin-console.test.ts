@@ -257,7 +257,7 @@ describe('the administration', () => {
     await nav.getByRole('link', { name: 'Directory' }).waitFor({ timeout: 10_000 });
     assert.equal(await nav.getByRole('link', { name: 'Administration' }).count(), 0);
 
-    for (const path of ['/admin', '/admin/people', '/admin/audit']) {
+    for (const path of ['/admin', '/admin/people', '/admin/meetings', '/admin/audit']) {
       await page.goto(`${server.url}${path}`);
       await page
         .getByText('Only Superusers and Administrators can open the administration.')

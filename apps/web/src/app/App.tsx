@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-route
 import { MeetingRoute } from '../meeting/MeetingRoute';
 import { AdminLayout } from '../pages/admin/AdminLayout';
 import { AuditPage } from '../pages/admin/AuditPage';
+import { MeetingsPage } from '../pages/admin/MeetingsPage';
 import { PeoplePage } from '../pages/admin/PeoplePage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
@@ -55,6 +56,7 @@ export function App() {
       <Route path="/admin" element={afterSetup(<AdminLayout />)}>
         <Route index element={<Navigate to="people" replace />} />
         <Route path="people" element={<PeoplePage />} />
+        <Route path="meetings" element={<MeetingsPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="audit" element={<AuditPage />} />
       </Route>

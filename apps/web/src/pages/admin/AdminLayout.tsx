@@ -5,7 +5,7 @@ import { AppLayout } from '../AppLayout';
 import { administers } from './roles';
 
 /**
- * The organisation's administration (ADM): its people, settings and audit log, a page each under
+ * The organisation's administration (ADM): its people, meetings, settings and audit log, a page each under
  * /admin. Only Superusers and Administrators get in; the server refuses everyone else anyway.
  */
 export function AdminLayout() {
@@ -23,9 +23,13 @@ export function AdminLayout() {
     );
   }
   return (
-    <AppLayout title="Administration" intro="The people, settings and audit log of your organisation.">
+    <AppLayout
+      title="Administration"
+      intro="The people, meetings, settings and audit log of your organisation."
+    >
       <nav className="admin-tabs" aria-label="Administration">
         <NavLink to="/admin/people">People</NavLink>
+        <NavLink to="/admin/meetings">Meetings</NavLink>
         <NavLink to="/admin/settings">Settings</NavLink>
         <NavLink to="/admin/audit">Audit log</NavLink>
       </nav>
