@@ -1,11 +1,11 @@
 import type { DirectoryMeetingEntry, MeetingView } from '@conclave/protocol';
 import { useState } from 'react';
 import { deleteMeeting, removeMeetingPasscode, updateMeeting } from '../../api/endpoints';
-import { ConfirmDialog } from '../../meeting/ConfirmDialog';
 import { Button } from '../../ui/components';
 import { E2eeBadge } from '../../ui/e2ee';
 import { HiddenMark } from '../../ui/marks';
 import { RenameMeetingForm } from './RenameMeetingForm';
+import { DeleteWithConfirmation, useRowActions } from './rowActions';
 
 /** The row's entry with what the server answered about the meeting after a change. */
 const withView = (entry: DirectoryMeetingEntry, view: MeetingView): DirectoryMeetingEntry => ({
@@ -35,36 +35,10 @@ export function MeetingRow({
   onDeleted: (id: string) => void;
   onError: (err: unknown) => void;
 }) {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
   const [renaming, setRenaming] = useState(false);
   const { name } = meeting;
-
-  // Shows its own errors (through onError), so the buttons need not wait for it.
-  const run = async (action: string, act: () => Promise<void>) => {
-    setBusy(action);
-    onError(null);
-    try {
-      await act();
-    } catch (err) {
-      onError(err);
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const action = (label: string, act: () => Promise<void>) => (
-    <Button
-      variant="ghost"
-      size="sm"
-      busy={busy === label}
-      disabled={busy !== null}
-      aria-label={`${label}, ${name}`}
-      onClick={() => void run(label, act)}
-    >
-      <span aria-hidden="true">{label}</span>
-    </Button>
-  );
+  const actions = useRowActions(name, onError);
+  const { action, busy } = actions;
 
   return (
     <>
@@ -108,31 +82,17 @@ export function MeetingRow({
               action('Remove passcode', async () =>
                 onChanged(withView(meeting, await removeMeetingPasscode(meeting.id))),
               )}
-            <Button
-              variant="ghost"
-              size="sm"
-              className="btn-icon-danger"
-              busy={busy === 'Delete'}
-              disabled={busy !== null}
-              aria-label={`Delete, ${name}`}
-              onClick={() => setConfirming(true)}
-            >
-              <span aria-hidden="true">Delete</span>
-            </Button>
-          </div>
-          <ConfirmDialog
-            open={confirming}
-            title={`Delete ${name}?`}
-            message={`Everyone in ${name} is disconnected at once, and its link and extension stop working for ${meeting.ownerName} too. This cannot be undone.`}
-            confirm="Delete meeting"
-            onConfirm={() =>
-              void run('Delete', async () => {
+            <DeleteWithConfirmation
+              name={name}
+              message={`Everyone in ${name} is disconnected at once, and its link and extension stop working for ${meeting.ownerName} too. This cannot be undone.`}
+              confirm="Delete meeting"
+              actions={actions}
+              onDelete={async () => {
                 await deleteMeeting(meeting.id);
                 onDeleted(meeting.id);
-              })
-            }
-            onClose={() => setConfirming(false)}
-          />
+              }}
+            />
+          </div>
         </td>
       </tr>
       {renaming && (

@@ -1,10 +1,8 @@
 import type { AdminUserView } from '@conclave/protocol';
-import { useState } from 'react';
 import { deleteUser, restoreUser, revokeUser, setUserRole, updateUser } from '../../api/endpoints';
-import { ConfirmDialog } from '../../meeting/ConfirmDialog';
-import { Button } from '../../ui/components';
 import { HiddenMark } from '../../ui/marks';
 import { ROLE_NAMES } from './roles';
+import { DeleteWithConfirmation, useRowActions } from './rowActions';
 
 /**
  * One person of the People table, with the actions the server says the caller may take (`can`).
@@ -21,35 +19,9 @@ export function PersonRow({
   onDeleted: (id: string) => void;
   onError: (err: unknown) => void;
 }) {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
   const name = person.displayName;
-
-  // Shows its own errors (through onError), so the buttons need not wait for it.
-  const run = async (action: string, act: () => Promise<void>) => {
-    setBusy(action);
-    onError(null);
-    try {
-      await act();
-    } catch (err) {
-      onError(err);
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const action = (label: string, act: () => Promise<void>, variant: 'ghost' | 'danger' = 'ghost') => (
-    <Button
-      variant={variant}
-      size="sm"
-      busy={busy === label}
-      disabled={busy !== null}
-      aria-label={`${label}, ${name}`}
-      onClick={() => void run(label, act)}
-    >
-      <span aria-hidden="true">{label}</span>
-    </Button>
-  );
+  const actions = useRowActions(name, onError);
+  const { action } = actions;
 
   const { can } = person;
   const toRole = person.role === 'superuser' ? 'user' : 'superuser';
@@ -83,32 +55,18 @@ export function PersonRow({
               onChanged({ ...person, hidden: entry.hidden });
             })}
           {can.delete && (
-            <Button
-              variant="ghost"
-              size="sm"
-              className="btn-icon-danger"
-              busy={busy === 'Delete'}
-              disabled={busy !== null}
-              aria-label={`Delete, ${name}`}
-              onClick={() => setConfirming(true)}
-            >
-              <span aria-hidden="true">Delete</span>
-            </Button>
+            <DeleteWithConfirmation
+              name={name}
+              message={`${name} (${person.email}) can no longer sign in, and every meeting they own is deleted too, ending it for whoever is in it. This cannot be undone.`}
+              confirm="Delete account and meetings"
+              actions={actions}
+              onDelete={async () => {
+                await deleteUser(person.id);
+                onDeleted(person.id);
+              }}
+            />
           )}
         </div>
-        <ConfirmDialog
-          open={confirming}
-          title={`Delete ${name}?`}
-          message={`${name} (${person.email}) can no longer sign in, and every meeting they own is deleted too, ending it for whoever is in it. This cannot be undone.`}
-          confirm="Delete account and meetings"
-          onConfirm={() =>
-            void run('Delete', async () => {
-              await deleteUser(person.id);
-              onDeleted(person.id);
-            })
-          }
-          onClose={() => setConfirming(false)}
-        />
       </td>
     </tr>
   );
