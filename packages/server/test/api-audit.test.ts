@@ -96,11 +96,27 @@ describeEachDatabase('ADM-AUDIT: the audit log', (kind) => {
     assert.equal((await ada.get('/api/audit?action=user.sneezed')).statusCode, 400);
   });
 
-  test('ADM-AUDIT: a User cannot read it, and an organisation sees only its own', async () => {
+  test('ADM-AUDIT, IAM-ROLES: a User cannot read it; an organisation sees only its own log and its own people', async () => {
     const refused = await carol.get('/api/audit');
     assert.equal(refused.statusCode, 403);
     const other = await addOrganisation(database, 'Other Corp');
     const [olga] = await signedInUsers(t, database, other, ['Olga'], { Olga: 'superuser' });
     assert.deepEqual((await page(olga)).events, []);
+    // Nor does another organisation's Superuser reach our people: as if they did not exist.
+    const ours = (await ada.get('/api/users')).json<{ users: AdminUserView[] }>().users;
+    const carolsId = ours.find((u) => u.displayName === 'Carol')!.id;
+    assert.deepEqual(
+      (await olga.get('/api/users')).json<{ users: AdminUserView[] }>().users.map((u) => u.displayName),
+      ['Olga'],
+    );
+    for (const res of [
+      await olga.request('PUT', `/api/users/${carolsId}/role`, { role: 'superuser' }),
+      await olga.post(`/api/users/${carolsId}/revoke`, {}),
+      await olga.delete(`/api/users/${carolsId}`),
+    ]) {
+      assert.equal(res.statusCode, 404, res.body);
+      assert.equal(res.json<{ code: string }>().code, 'user_not_found');
+    }
+    assert.equal((await carol.get('/api/auth/session')).statusCode, 200, 'Carol is untouched');
   });
 });
