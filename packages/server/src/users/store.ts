@@ -1,17 +1,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Role } from '@conclave/protocol';
+import type { AdminUserView, Role } from '@conclave/protocol';
 import type { Database } from '../db';
 
-export interface ManagedUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  hidden: boolean;
-  revoked: boolean;
-  createdAt: string;
-}
+/** A person as the administration sees them, before what the caller may do to them is known. */
+export type ManagedUser = Omit<AdminUserView, 'can'>;
 
 /** What went with an account: its sessions and meetings, so that their live connections end too. */
 export interface Removed {

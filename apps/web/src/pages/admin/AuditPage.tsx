@@ -3,6 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import { getAuditLog } from '../../api/endpoints';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Button, Spinner, TextField } from '../../ui/components';
+import { AdminTable } from './AdminTable';
 import { ACTION_NAMES, detailsText, targetText } from './auditText';
 
 const PAGE_SIZE = 50;
@@ -93,38 +94,24 @@ export function AuditPage() {
       )}
       {events && events.length === 0 && <p className="empty">Nothing was recorded that matches.</p>}
       {events && events.length > 0 && (
-        <div className="admin-table-wrap">
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Details</th>
-                <th scope="col">From address</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id} data-testid="audit-event">
-                  <td className="admin-when">
-                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
-                  </td>
-                  <td>
-                    <bdi>{e.actor.name}</bdi>
-                  </td>
-                  <td>{ACTION_NAMES[e.action]}</td>
-                  <td>
-                    <bdi>{targetText(e)}</bdi>
-                  </td>
-                  <td className="admin-details">{detailsText(e)}</td>
-                  <td className="admin-ip">{e.clientIp}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable columns={['When', 'Who', 'Action', 'Target', 'Details', 'From address']}>
+          {events.map((e) => (
+            <tr key={e.id} data-testid="audit-event">
+              <td className="admin-when">
+                <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+              </td>
+              <td>
+                <bdi>{e.actor.name}</bdi>
+              </td>
+              <td>{ACTION_NAMES[e.action]}</td>
+              <td>
+                <bdi>{targetText(e)}</bdi>
+              </td>
+              <td className="admin-details">{detailsText(e)}</td>
+              <td className="admin-ip">{e.clientIp}</td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
       {next && (
         <div className="admin-more">

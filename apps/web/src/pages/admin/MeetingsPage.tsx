@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { searchDirectory } from '../../api/endpoints';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Spinner, TextField } from '../../ui/components';
+import { AdminTable } from './AdminTable';
 import { MeetingRow } from './MeetingRow';
 
 /** Typing is searched once it pauses this long, not at every key (as on the directory page). */
@@ -83,26 +84,11 @@ export function MeetingsPage() {
         <p className="empty">{text.trim() ? 'No meetings match.' : 'No one has created a meeting yet.'}</p>
       )}
       {meetings && meetings.length > 0 && (
-        <div className="admin-table-wrap">
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Extension</th>
-                <th scope="col">Details</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {meetings.map((m) => (
-                <MeetingRow key={m.id} meeting={m} onChanged={changed} onDeleted={deleted} onError={failed} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable columns={['Name', 'Owner', 'Extension', 'Details', '']}>
+          {meetings.map((m) => (
+            <MeetingRow key={m.id} meeting={m} onChanged={changed} onDeleted={deleted} onError={failed} />
+          ))}
+        </AdminTable>
       )}
       {found?.truncated && (
         <p className="muted admin-more">

@@ -4,6 +4,7 @@ import { listUsers } from '../../api/endpoints';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Spinner } from '../../ui/components';
 import { AddPersonForm } from './AddPersonForm';
+import { AdminTable } from './AdminTable';
 import { PersonRow } from './PersonRow';
 
 const byName = (a: AdminUserView, b: AdminUserView) =>
@@ -50,26 +51,11 @@ export function PeoplePage() {
           </div>
         )}
         {users && (
-          <div className="admin-table-wrap">
-            <table className="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <PersonRow key={u.id} person={u} onChanged={changed} onDeleted={deleted} onError={failed} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable columns={['Name', 'Email', 'Role', 'Status', '']}>
+            {users.map((u) => (
+              <PersonRow key={u.id} person={u} onChanged={changed} onDeleted={deleted} onError={failed} />
+            ))}
+          </AdminTable>
         )}
       </section>
     </>
