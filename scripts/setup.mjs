@@ -46,6 +46,17 @@ const testPackages = [
   // OCR of the E2EE watermark in decoded video (test/e2e/watermark.test.ts).
   { pkg: 'tesseract-ocr', present: () => existsSync('/usr/bin/tesseract') },
   { pkg: 'tesseract-ocr-eng', present: () => findTessdata('eng') !== null },
+  // SimpleSAMLphp as a real third-party SAML IdP, run by the tests under `php -S`
+  // (test/e2e/support/simplesamlphp.ts). Its package depends on `php` (→ mod-php | php-fpm | php-cgi)
+  // and on `apache2 | httpd`; apt takes the first alternative unless another is already in the same
+  // install, so php-cgi and mini-httpd must stay listed before it: then neither apache2 nor php-fpm
+  // comes along. mini-httpd is the httpd with neither a socket unit nor a service enabled by default.
+  { pkg: 'php-cli', present: () => existsSync('/usr/bin/php') },
+  { pkg: 'php-cgi', present: () => existsSync('/usr/bin/php-cgi') },
+  { pkg: 'php-xml', present: () => findPhpModule('dom') !== null },
+  { pkg: 'php-mbstring', present: () => findPhpModule('mbstring') !== null },
+  { pkg: 'mini-httpd', present: () => existsSync('/usr/sbin/mini_httpd'), service: 'mini-httpd' },
+  { pkg: 'simplesamlphp', present: () => existsSync('/usr/share/simplesamlphp/lib/_autoload.php') },
 ];
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
@@ -67,6 +78,17 @@ function findTessdata(lang) {
   if (!existsSync(base)) return null;
   for (const v of readdirSync(base)) {
     const p = join(base, v, 'tessdata', `${lang}.traineddata`);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** Debian keeps a PHP extension's ini under its PHP version: /etc/php/8.2/mods-available/dom.ini. */
+function findPhpModule(name) {
+  const base = '/etc/php';
+  if (!existsSync(base)) return null;
+  for (const v of readdirSync(base)) {
+    const p = join(base, v, 'mods-available', `${name}.ini`);
     if (existsSync(p)) return p;
   }
   return null;
