@@ -228,6 +228,7 @@ describe('the administration', () => {
     await signIn(context, server);
     await page.goto(`${server.url}/admin/settings`);
     const card = page.getByRole('region', { name: 'Single sign-on' });
+    await card.getByLabel('Protocol').selectOption('oidc');
     await card.getByText(`${server.url}/api/auth/sso/oidc/callback`).waitFor({ timeout: 10_000 });
     await card.getByLabel('Issuer').fill('https://127.0.0.1:9');
     await card.getByLabel('Client ID').fill('conclave');

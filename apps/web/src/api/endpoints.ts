@@ -17,6 +17,7 @@ import type {
   SignInRequest,
   SsoStatus,
   SsoConfigView,
+  SsoProtocol,
   SetSsoConfigRequest,
   UpdateMeetingRequest,
   UpdateSettingsRequest,
@@ -34,7 +35,8 @@ export const getSession = () => api<SessionView>('GET', '/api/auth/session');
 export const signIn = (body: SignInRequest) => api<SessionView>('POST', '/api/auth/sign-in', body);
 export const getSsoStatus = () => api<SsoStatus>('GET', '/api/auth/sso');
 /** A full-page navigation, not a fetch: the identity provider's pages take over the tab. */
-export const ssoStartUrl = (next: string) => `/api/auth/sso/oidc/start?next=${encodeURIComponent(next)}`;
+export const ssoStartUrl = (protocol: SsoProtocol, next: string) =>
+  `/api/auth/sso/${protocol}/start?next=${encodeURIComponent(next)}`;
 export const signOut = () => api<void>('POST', '/api/auth/sign-out');
 
 export const listMeetings = () => api<{ meetings: MeetingView[] }>('GET', '/api/meetings');

@@ -70,9 +70,9 @@ export function SignInPage() {
     <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to start or manage your meetings.">
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
         {error && <Alert>{error}</Alert>}
-        {sso?.oidc && (
+        {sso?.protocol && (
           <>
-            <a className="btn btn-primary btn-lg" href={ssoStartUrl(next)}>
+            <a className="btn btn-primary btn-lg" href={ssoStartUrl(sso.protocol, next)}>
               Sign in with single sign-on
             </a>
             <p className="muted">

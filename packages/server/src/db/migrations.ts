@@ -323,6 +323,85 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('sso_configs').execute();
     },
   },
+  '0012_saml': {
+    async up(db: AnyDb) {
+      // One identity provider per organisation, either protocol: the table is rebuilt with each
+      // protocol's own columns, nullable, since SQLite cannot relax NOT NULL in place.
+      await db.schema
+        .createTable('sso_configs_next')
+        .addColumn('organisation_id', 'text', (c) =>
+          c.primaryKey().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('protocol', 'text', (c) => c.notNull().check(sql`protocol in ('oidc', 'saml')`))
+        .addColumn('sso_only', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`sso_only in (0, 1)`),
+        )
+        .addColumn('oidc_issuer', 'text')
+        .addColumn('oidc_client_id', 'text')
+        .addColumn('oidc_client_secret', 'text')
+        .addColumn('saml_entity_id', 'text')
+        .addColumn('saml_sso_url', 'text')
+        .addColumn('saml_certificates', 'text')
+        .addColumn('saml_idp_initiated', 'integer')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`insert into sso_configs_next
+          (organisation_id, protocol, sso_only, oidc_issuer, oidc_client_id, oidc_client_secret, updated_at)
+        select organisation_id, protocol, sso_only, issuer, client_id, client_secret, updated_at
+        from sso_configs`.execute(db);
+      await db.schema.dropTable('sso_configs').execute();
+      await db.schema.alterTable('sso_configs_next').renameTo('sso_configs').execute();
+      await db.schema
+        .createTable('saml_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('next', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('saml_assertions_seen')
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('assertion_id', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('saml_assertions_seen_pk', ['organisation_id', 'assertion_id'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('saml_assertions_seen').execute();
+      await db.schema.dropTable('saml_requests').execute();
+      await db.deleteFrom('sso_configs').where('protocol', '=', 'saml').execute();
+      await db.schema
+        .createTable('sso_configs_prev')
+        .addColumn('organisation_id', 'text', (c) =>
+          c.primaryKey().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('protocol', 'text', (c) => c.notNull())
+        .addColumn('issuer', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('client_secret', 'text')
+        .addColumn('sso_only', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`sso_only in (0, 1)`),
+        )
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`insert into sso_configs_prev
+          (organisation_id, protocol, issuer, client_id, client_secret, sso_only, updated_at)
+        select organisation_id, protocol, oidc_issuer, oidc_client_id, oidc_client_secret, sso_only, updated_at
+        from sso_configs`.execute(db);
+      await db.schema.dropTable('sso_configs').execute();
+      await db.schema.alterTable('sso_configs_prev').renameTo('sso_configs').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

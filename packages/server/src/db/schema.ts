@@ -19,18 +19,46 @@ export interface Database {
   organisation_settings: OrganisationSettingTable;
   sso_configs: SsoConfigTable;
   sso_attempts: SsoAttemptTable;
+  saml_requests: SamlRequestTable;
+  saml_assertions_seen: SamlAssertionSeenTable;
 }
 
-/** An organisation's identity provider (IAM-SSO-OIDC). */
+/**
+ * An organisation's identity provider (IAM-SSO-SAML, IAM-SSO-OIDC): the columns of its protocol are
+ * set, the other protocol's are null.
+ */
 interface SsoConfigTable {
   organisation_id: string;
-  protocol: 'oidc';
-  issuer: string;
-  client_id: string;
-  /** Never returned by the API nor logged; null for a public client. */
-  client_secret: string | null;
+  protocol: 'oidc' | 'saml';
   sso_only: 0 | 1;
+  oidc_issuer: string | null;
+  oidc_client_id: string | null;
+  /** Never returned by the API nor logged; null for a public client. */
+  oidc_client_secret: string | null;
+  saml_entity_id: string | null;
+  saml_sso_url: string | null;
+  /** The identity provider's signing certificates, PEM, one after another. */
+  saml_certificates: string | null;
+  saml_idp_initiated: 0 | 1 | null;
   updated_at: string;
+}
+
+/**
+ * A SAML AuthnRequest sent and not answered yet: its ID is what the answer's InResponseTo must name,
+ * once, before it expires; and where the person was going.
+ */
+interface SamlRequestTable {
+  id: string;
+  organisation_id: string;
+  next: string;
+  expires_at: string;
+}
+
+/** Assertions already used to sign in, kept until they would have expired anyway: none serves twice. */
+interface SamlAssertionSeenTable {
+  organisation_id: string;
+  assertion_id: string;
+  expires_at: string;
 }
 
 /**

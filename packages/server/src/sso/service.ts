@@ -1,26 +1,27 @@
-import * as oidc from 'openid-client';
 import {
   setSsoConfigRequestSchema,
   type SetSsoConfigRequest,
   type SsoConfigView,
+  type SsoProtocol,
   type SsoStatus,
 } from '@conclave/protocol';
 import { authorize, ORGANISATION } from '../access';
 import type { AuditActor, AuditLog } from '../audit';
-import type { AuthService, IssuedSession } from '../auth';
-import type { UserRecord } from '../auth/store';
+import type { AuthService } from '../auth';
 import type { Clock } from '../common/clock';
 import { AppError, RateLimitError } from '../common/errors';
 import { describeWait, type Limiters, type WindowLimiter } from '../common/rate-limit';
-import { hashToken, newId, newSecretToken } from '../common/ids';
-import { isUniqueViolation } from '../db';
 import type { UserPrincipal } from '../domain';
 import type { OrganisationSettings } from '../settings';
-import type { OidcConfig, SsoStore } from './store';
+import { SsoAccounts, ssoUnavailable } from './accounts';
+import { certificatePem, describeCertificate, parseIdpMetadata } from './idp-metadata';
+import { OidcSignIn } from './oidc';
+import { SamlSignIn } from './saml';
+import type { OidcConfig, SamlConfig, SsoConfig, SsoStore } from './store';
 
 export interface SsoOptions {
   publicUrl: string;
-  /** Only for tests against an identity provider on http://127.0.0.1: production issuers use HTTPS. */
+  /** Only for tests against an identity provider on http://127.0.0.1: production providers use HTTPS. */
   allowInsecureIssuers?: boolean;
   /** How long a sign-in may stay at the identity provider (default 10 minutes). */
   attemptTtlMs?: number;
@@ -28,104 +29,113 @@ export interface SsoOptions {
   limiters: Limiters;
 }
 
-/** Generous for a whole office behind one address; a stranger cannot fill the table. */
+/** Generous for a whole office behind one address; a stranger cannot fill the tables. */
 const STARTS_PER_ADDRESS = { limit: 60, windowMs: 10 * 60_000 };
 
-const failed = (message = 'Single sign-on did not complete; start again') =>
-  new AppError(400, 'sso_failed', message);
-const unavailable = (message = 'Single sign-on is not set up for this organisation') =>
-  new AppError(404, 'sso_unavailable', message);
+const mayConfigure = (caller: UserPrincipal) =>
+  authorize(caller, 'settings.sso', ORGANISATION, 'Only Superusers and Administrators can configure sign-on');
 
-/** Whatever the identity provider answered, it may only send people to a page of this site. */
-function safeNext(next: string | undefined): string {
-  return next !== undefined && /^\/(?!\/)[^\\\s]*$/.test(next) ? next : '/';
-}
+const isLoopback = (url: URL) => ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
 
 /**
- * OpenID Connect sign-in (IAM-SSO-OIDC) as a relying party, with openid-client: authorization code
- * with PKCE (S256), state and nonce, the provider found by discovery. The browser carries only a
- * random token naming the attempt; state, nonce and PKCE verifier stay on the server, each attempt
- * serves once. Someone new gets an account with role User, if their verified email is at an allowed
- * domain (IAM-DOMAINS); a revoked account is refused.
+ * Single sign-on for the organisation (IAM-SSO-SAML, IAM-SSO-OIDC): its one identity provider, of
+ * either protocol, configured by a Superuser or Administrator (ADM-AUDIT records each change), and the
+ * sign-ins through it. Sign-in starts are counted per client address, since each leaves a row behind.
  */
 export class SingleSignOn {
-  private readonly discovered = new Map<string, Promise<oidc.Configuration>>();
+  readonly oidc: OidcSignIn;
+  readonly saml: SamlSignIn;
   private readonly startsPerAddress: WindowLimiter;
-  readonly redirectUri: string;
 
   constructor(
     private readonly store: SsoStore,
     private readonly auth: AuthService,
-    private readonly settings: Pick<OrganisationSettings, 'assertNewAccountAllowed'>,
+    settings: Pick<OrganisationSettings, 'assertNewAccountAllowed'>,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly o: SsoOptions,
   ) {
-    this.redirectUri = new URL('/api/auth/sso/oidc/callback', o.publicUrl).toString();
+    const accounts = new SsoAccounts(auth, settings, audit, clock);
+    this.oidc = new OidcSignIn(store, accounts, auth, clock, o);
+    this.saml = new SamlSignIn(store, accounts, auth, clock, o);
     this.startsPerAddress = o.limiters.window('sso:starts', STARTS_PER_ADDRESS);
   }
 
   async view(caller: UserPrincipal): Promise<SsoConfigView> {
-    authorize(
-      caller,
-      'settings.sso',
-      ORGANISATION,
-      'Only Superusers and Administrators can configure sign-on',
-    );
+    mayConfigure(caller);
     return this.describe(await this.store.config(caller.organisationId));
   }
 
-  /** Sets the identity provider; it must answer discovery first, so a typo is caught here. */
+  /** Sets the identity provider, checked first: OIDC must answer discovery, SAML must parse. */
   async configure(actor: AuditActor, input: SetSsoConfigRequest): Promise<SsoConfigView> {
     const caller = actor.principal;
-    authorize(
-      caller,
-      'settings.sso',
-      ORGANISATION,
-      'Only Superusers and Administrators can configure sign-on',
-    );
+    mayConfigure(caller);
     const request = setSsoConfigRequestSchema.parse(input);
+    const organisationId = caller.organisationId;
+    let config: SsoConfig | null;
+    let recorded: Record<string, string | boolean | null>;
     if (request.protocol === null) {
-      await this.store.removeConfig(caller.organisationId);
-      await this.audit.record(
-        actor,
-        'sso.changed',
-        { kind: 'sso', id: null, name: 'single sign-on' },
-        {
-          protocol: null,
-        },
-      );
-      return this.describe(null);
-    }
-    if (!this.o.allowInsecureIssuers && !request.issuer.startsWith('https:')) {
-      throw new AppError(400, 'validation_failed', 'The issuer must be an https:// address', 'issuer');
-    }
-    const before = await this.store.config(caller.organisationId);
-    const config: OidcConfig = {
-      organisationId: caller.organisationId,
-      issuer: request.issuer,
-      clientId: request.clientId,
-      clientSecret: request.clientSecret ?? before?.clientSecret ?? null,
-      ssoOnly: request.ssoOnly,
-    };
-    try {
-      await this.configuration(config);
-    } catch {
-      throw new AppError(400, 'sso_unavailable', 'The identity provider did not answer discovery', 'issuer');
-    }
-    await this.store.saveConfig(config, this.clock.now().toISOString());
-    // Never the secret: only whether it changed.
-    await this.audit.record(
-      actor,
-      'sso.changed',
-      { kind: 'sso', id: null, name: 'single sign-on' },
-      {
+      config = null;
+      recorded = { protocol: null };
+    } else if (request.protocol === 'oidc') {
+      this.assertSecure(request.issuer, 'issuer', false);
+      const before = await this.store.config(organisationId);
+      config = {
+        protocol: 'oidc',
+        organisationId,
+        issuer: request.issuer,
+        clientId: request.clientId,
+        clientSecret: request.clientSecret ?? (before?.protocol === 'oidc' ? before.clientSecret : null),
+        ssoOnly: request.ssoOnly,
+      };
+      if (!(await this.oidc.answers(config)))
+        throw new AppError(
+          400,
+          'sso_unavailable',
+          'The identity provider did not answer discovery',
+          'issuer',
+        );
+      // Never the secret: only whether it changed.
+      recorded = {
         protocol: 'oidc',
         issuer: config.issuer,
         clientId: config.clientId,
         ssoOnly: config.ssoOnly,
         secretChanged: request.clientSecret !== undefined,
-      },
+      };
+    } else {
+      const idp =
+        request.metadataXml !== undefined
+          ? parseIdpMetadata(request.metadataXml)
+          : {
+              entityId: request.entityId!,
+              ssoUrl: request.ssoUrl!,
+              certificates: await this.certificatesGiven(organisationId, request.certificate),
+            };
+      this.assertSecure(idp.ssoUrl, request.metadataXml !== undefined ? 'metadataXml' : 'ssoUrl', true);
+      config = {
+        protocol: 'saml',
+        organisationId,
+        ...idp,
+        allowIdpInitiated: request.allowIdpInitiated,
+        ssoOnly: request.ssoOnly,
+      };
+      recorded = {
+        protocol: 'saml',
+        entityId: config.entityId,
+        ssoUrl: config.ssoUrl,
+        certificates: config.certificates.map((c) => describeCertificate(c).sha256).join(' '),
+        allowIdpInitiated: config.allowIdpInitiated,
+        ssoOnly: config.ssoOnly,
+      };
+    }
+    if (config) await this.store.saveConfig(config, this.clock.now().toISOString());
+    else await this.store.removeConfig(organisationId);
+    await this.audit.record(
+      actor,
+      'sso.changed',
+      { kind: 'sso', id: null, name: 'single sign-on' },
+      recorded,
     );
     return this.describe(config);
   }
@@ -133,13 +143,15 @@ export class SingleSignOn {
   /** What the sign-in page offers: the organisation of this installation. */
   async status(): Promise<SsoStatus> {
     const config = await this.primaryConfig();
-    return { oidc: config !== null, ssoOnly: config?.ssoOnly ?? false };
+    return { protocol: config?.protocol ?? null, ssoOnly: config?.ssoOnly ?? false };
   }
 
-  /** Where to send the browser, and the token its cookie keeps until it comes back. */
-  async start(next: string | undefined, clientIp: string): Promise<{ url: string; token: string }> {
-    const config = await this.primaryConfig();
-    if (!config) throw unavailable();
+  /** The organisation's provider for a sign-in from this address, counted against the address's limit. */
+  async begin<P extends SsoProtocol>(
+    protocol: P,
+    clientIp: string,
+  ): Promise<P extends 'saml' ? SamlConfig : OidcConfig> {
+    const config = await this.provider(protocol);
     const decision = await this.startsPerAddress.consume(clientIp);
     if (!decision.allowed) {
       throw new RateLimitError(
@@ -147,162 +159,74 @@ export class SingleSignOn {
         decision.retryAfterSeconds,
       );
     }
-    const configuration = await this.configuration(config).catch(() => {
-      throw unavailable('The identity provider cannot be reached; try again later');
-    });
-    const codeVerifier = oidc.randomPKCECodeVerifier();
-    const attempt = {
-      organisationId: config.organisationId,
-      state: oidc.randomState(),
-      nonce: oidc.randomNonce(),
-      codeVerifier,
-      next: safeNext(next),
-    };
-    const token = newSecretToken();
-    const now = this.clock.now().getTime();
-    await this.store.addAttempt(
-      newId(now),
-      hashToken(token),
-      attempt,
-      new Date(now + (this.o.attemptTtlMs ?? 10 * 60_000)).toISOString(),
-      new Date(now).toISOString(),
-    );
-    const url = oidc.buildAuthorizationUrl(configuration, {
-      redirect_uri: this.redirectUri,
-      scope: 'openid email profile',
-      response_type: 'code',
-      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state: attempt.state,
-      nonce: attempt.nonce,
-    });
-    return { url: url.toString(), token };
+    return config;
   }
 
-  /**
-   * The browser is back with the provider's answer (`callbackUrl`, as this site's public address saw
-   * it): state, PKCE and the ID token's signature, issuer, audience, expiry and nonce are checked by
-   * openid-client; then the person is found or made, and signed in.
-   */
-  async finish(
-    token: string | undefined,
-    callbackUrl: URL,
-    clientIp: string,
-  ): Promise<{ session: IssuedSession; next: string }> {
-    const attempt = token
-      ? await this.store.takeAttempt(hashToken(token), this.clock.now().toISOString())
-      : null;
-    if (!attempt) throw failed('This sign-in expired or was already used; start again');
-    const config = await this.store.config(attempt.organisationId);
-    if (!config) throw unavailable();
-    let claims: Record<string, unknown>;
-    try {
-      const configuration = await this.configuration(config);
-      const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
-        pkceCodeVerifier: attempt.codeVerifier,
-        expectedState: attempt.state,
-        expectedNonce: attempt.nonce,
-        idTokenExpected: true,
-      });
-      const idToken = tokens.claims()!;
-      // Providers often keep email and name out of the ID token (OIDC Core 5.4): then UserInfo has them.
-      claims =
-        typeof idToken.email === 'string'
-          ? idToken
-          : {
-              ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)),
-              sub: idToken.sub,
-            };
-    } catch {
-      throw failed();
-    }
-    const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
-    // An address the provider has not verified could be anyone's: it names no account here.
-    if (!email || claims.email_verified !== true) {
-      throw failed('The identity provider did not vouch for an email address');
-    }
-    const name =
-      typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim() : email.split('@')[0]!;
-    const user = await this.accountFor(attempt.organisationId, email, name, clientIp);
-    return { session: await this.auth.signInVouched(user), next: attempt.next };
+  /** The organisation's provider if it speaks this protocol. */
+  async provider<P extends SsoProtocol>(protocol: P): Promise<P extends 'saml' ? SamlConfig : OidcConfig> {
+    const config = await this.primaryConfig();
+    if (config?.protocol !== protocol) throw ssoUnavailable();
+    return config as P extends 'saml' ? SamlConfig : OidcConfig;
   }
 
-  /** The person with this address, or a new account (role User) for them where the domain is allowed. */
-  private async accountFor(
-    organisationId: string,
-    email: string,
-    displayName: string,
-    clientIp: string,
-  ): Promise<UserRecord> {
-    const existing = await this.auth.accounts.findUserByEmail(email);
-    if (existing) {
-      if (existing.organisationId !== organisationId)
-        throw failed('This address belongs to another organisation');
-      // Whoever configures the provider could have it vouch for any address: not for the Administrator's,
-      // whom no Superuser may change or act as (IAM-ADMIN-PROTECT). They sign in with their password.
-      if (existing.role === 'administrator') throw failed('The Administrator signs in with their password');
-      return existing;
-    }
-    await this.settings.assertNewAccountAllowed(organisationId, email);
-    const now = this.clock.now();
-    const user = {
-      id: newId(now.getTime()),
-      organisationId,
-      email,
-      displayName: displayName.slice(0, 64),
-      role: 'user' as const,
-      passwordHash: null,
-      createdAt: now.toISOString(),
-    };
-    try {
-      await this.auth.accounts.createUser(user);
-    } catch (err) {
-      // The same person signing in twice at once: the other request made it.
-      if (!isUniqueViolation(err)) throw err;
-      const made = await this.auth.accounts.findUserByEmail(email);
-      if (!made) throw err;
-      return made;
-    }
-    await this.audit.record(
-      { system: 'Single sign-on', organisationId, clientIp },
-      'user.created',
-      { kind: 'user', id: user.id, name: `${user.displayName} <${email}>` },
-      { role: 'user', via: 'oidc' },
-    );
-    return { ...user, revoked: false };
-  }
-
-  private async primaryConfig(): Promise<OidcConfig | null> {
+  private async primaryConfig(): Promise<SsoConfig | null> {
     const organisationId = await this.auth.accounts.primaryOrganisationId();
     return organisationId ? this.store.config(organisationId) : null;
   }
 
-  /** Discovery, once per provider and client (a failed one is tried again next time). */
-  private configuration(c: OidcConfig): Promise<oidc.Configuration> {
-    const key = `${c.issuer}\n${c.clientId}\n${c.clientSecret === null ? '' : hashToken(c.clientSecret)}`;
-    let found = this.discovered.get(key);
-    if (!found) {
-      found = oidc.discovery(
-        new URL(c.issuer),
-        c.clientId,
-        undefined,
-        c.clientSecret === null ? oidc.None() : oidc.ClientSecretBasic(c.clientSecret),
-        { ...(this.o.allowInsecureIssuers && { execute: [oidc.allowInsecureRequests] }), timeout: 10 },
+  /**
+   * The server itself fetches an OIDC issuer's discovery, so it must be HTTPS; a SAML provider is only
+   * where browsers are sent, and may be a plain loopback address (a provider on the same machine).
+   */
+  private assertSecure(address: string, field: string, loopbackAllowed: boolean): void {
+    const url = new URL(address);
+    if (url.protocol === 'https:' || this.o.allowInsecureIssuers) return;
+    if (!(loopbackAllowed && isLoopback(url)))
+      throw new AppError(
+        400,
+        'validation_failed',
+        'The identity provider must use an https:// address',
+        field,
       );
-      this.discovered.set(key, found);
-      found.catch(() => this.discovered.delete(key));
-    }
-    return found;
   }
 
-  private describe(c: OidcConfig | null): SsoConfigView {
+  /** The certificate given, or the ones stored when none is. */
+  private async certificatesGiven(organisationId: string, certificate: string | undefined) {
+    if (certificate !== undefined) return [certificatePem(certificate)];
+    const before = await this.store.config(organisationId);
+    if (before?.protocol !== 'saml')
+      throw new AppError(
+        400,
+        'validation_failed',
+        'Give the identity provider’s signing certificate',
+        'certificate',
+      );
+    return before.certificates;
+  }
+
+  private describe(c: SsoConfig | null): SsoConfigView {
     return {
-      protocol: c ? 'oidc' : null,
-      issuer: c?.issuer ?? '',
-      clientId: c?.clientId ?? '',
-      clientSecretSet: c?.clientSecret != null,
+      protocol: c?.protocol ?? null,
       ssoOnly: c?.ssoOnly ?? false,
-      redirectUri: this.redirectUri,
+      oidc:
+        c?.protocol === 'oidc'
+          ? { issuer: c.issuer, clientId: c.clientId, clientSecretSet: c.clientSecret !== null }
+          : null,
+      saml:
+        c?.protocol === 'saml'
+          ? {
+              entityId: c.entityId,
+              ssoUrl: c.ssoUrl,
+              certificates: c.certificates.map(describeCertificate),
+              allowIdpInitiated: c.allowIdpInitiated,
+            }
+          : null,
+      serviceProvider: {
+        oidcRedirectUri: this.oidc.redirectUri,
+        samlEntityId: this.saml.entityId,
+        samlAcsUrl: this.saml.acsUrl,
+        samlMetadataUrl: this.saml.entityId,
+      },
     };
   }
 }

@@ -1,50 +1,87 @@
-import type { SsoConfigView } from '@conclave/protocol';
+import type { SetSsoConfigRequest, SsoConfigView, SsoProtocol } from '@conclave/protocol';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { getSsoConfig, setSsoConfig } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
 import { useApiErrorText } from '../../app/session';
-import { Alert, Button, Checkbox, TextField } from '../../ui/components';
+import { Alert, Button, Checkbox, TextArea, TextField } from '../../ui/components';
+
+interface Draft {
+  protocol: SsoProtocol;
+  ssoOnly: boolean;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  metadataXml: string;
+  entityId: string;
+  ssoUrl: string;
+  certificate: string;
+  allowIdpInitiated: boolean;
+}
+
+type TextKey = { [K in keyof Draft]: Draft[K] extends string ? K : never }[keyof Draft];
+
+const draftOf = (c: SsoConfigView): Draft => ({
+  protocol: c.protocol ?? 'saml',
+  ssoOnly: c.ssoOnly,
+  issuer: c.oidc?.issuer ?? '',
+  clientId: c.oidc?.clientId ?? '',
+  clientSecret: '',
+  metadataXml: '',
+  entityId: c.saml?.entityId ?? '',
+  ssoUrl: c.saml?.ssoUrl ?? '',
+  certificate: '',
+  allowIdpInitiated: c.saml?.allowIdpInitiated ?? true,
+});
+
+/** What PUT /api/sso gets: secrets and certificates only when typed (left out, the stored ones stay). */
+function requestOf(d: Draft): SetSsoConfigRequest {
+  if (d.protocol === 'oidc') {
+    const { issuer, clientId, ssoOnly, clientSecret } = d;
+    return { protocol: 'oidc', issuer, clientId, ssoOnly, ...(clientSecret && { clientSecret }) };
+  }
+  const common = { protocol: 'saml' as const, ssoOnly: d.ssoOnly, allowIdpInitiated: d.allowIdpInitiated };
+  return d.metadataXml.trim()
+    ? { ...common, metadataXml: d.metadataXml }
+    : {
+        ...common,
+        entityId: d.entityId,
+        ssoUrl: d.ssoUrl,
+        ...(d.certificate && { certificate: d.certificate }),
+      };
+}
+
+const OWN_FIELDS = ['issuer', 'clientId', 'clientSecret', 'metadataXml', 'entityId', 'ssoUrl', 'certificate'];
 
 /**
- * IAM-SSO-OIDC: the organisation's OpenID Connect provider. The client secret is sent, never shown:
- * left empty, the stored one is kept. The redirect URI is what to register at the provider.
+ * IAM-SSO-SAML, IAM-SSO-OIDC: the organisation's identity provider, SAML 2.0 (by its metadata, or by
+ * entity id, sign-in URL and certificate) or OpenID Connect (by its issuer). A client secret or
+ * certificate is sent, never shown: left empty, the stored one is kept. What to register at the
+ * provider is shown beside each.
  */
 export function SsoSettings() {
   const id = useId();
   const handle = useApiErrorText();
   const [config, setConfig] = useState<SsoConfigView | null>(null);
-  const [issuer, setIssuer] = useState('');
-  const [clientId, setClientId] = useState('');
-  const [secret, setSecret] = useState('');
-  const [ssoOnly, setSsoOnly] = useState(false);
+  const [draft, setDraft] = useState<Draft | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
   const [saved, setSaved] = useState(false);
 
   const show = (c: SsoConfigView) => {
     setConfig(c);
-    setIssuer(c.issuer);
-    setClientId(c.clientId);
-    setSecret('');
-    setSsoOnly(c.ssoOnly);
+    setDraft(draftOf(c));
   };
   useEffect(() => {
     // Never fails: a refusal is shown instead.
     void getSsoConfig().then(show, (err: unknown) => setError({ message: handle(err) }));
   }, [handle]);
 
-  const apply = async (turnOff: boolean) => {
+  const apply = async (request: SetSsoConfigRequest) => {
     setBusy(true);
     setError(null);
     setSaved(false);
     try {
-      show(
-        await setSsoConfig(
-          turnOff
-            ? { protocol: null }
-            : { protocol: 'oidc', issuer, clientId, ssoOnly, ...(secret && { clientSecret: secret }) },
-        ),
-      );
+      show(await setSsoConfig(request));
       setSaved(true);
     } catch (err) {
       setError({ message: handle(err), field: err instanceof ApiError ? err.field : undefined });
@@ -54,60 +91,113 @@ export function SsoSettings() {
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void apply(false);
+    if (draft) void apply(requestOf(draft));
   };
 
-  if (!config) return error ? <Alert>{error.message}</Alert> : null;
+  if (!config || !draft) return error ? <Alert>{error.message}</Alert> : null;
   const fieldError = (field: string) => (error?.field === field ? error.message : undefined);
+  const edit =
+    <K extends keyof Draft>(key: K) =>
+    (value: Draft[K]) =>
+      setDraft((d) => d && { ...d, [key]: value });
+  const text = (key: TextKey) => ({
+    name: key,
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) => setDraft((d) => d && { ...d, [key]: e.target.value }),
+    error: fieldError(key),
+  });
+  const sp = config.serviceProvider;
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="admin-card-title">
         Single sign-on
       </h2>
       <p className="muted admin-note">
-        People sign in through your OpenID Connect identity provider. Register this redirect URI there:{' '}
-        <code>{config.redirectUri}</code>
+        {config.protocol === null
+          ? 'Off: people sign in with their email and password.'
+          : `On, through ${config.protocol === 'saml' ? 'SAML 2.0' : 'OpenID Connect'}.`}
       </p>
       <form className="admin-form" onSubmit={submit} noValidate>
-        <TextField
-          label="Issuer"
-          name="issuer"
-          placeholder="https://login.example.com"
-          value={issuer}
-          onChange={(e) => setIssuer(e.target.value)}
-          error={fieldError('issuer')}
-        />
-        <TextField
-          label="Client ID"
-          name="clientId"
-          value={clientId}
-          onChange={(e) => setClientId(e.target.value)}
-          error={fieldError('clientId')}
-        />
-        <TextField
-          label="Client secret"
-          name="clientSecret"
-          type="password"
-          autoComplete="off"
-          placeholder={config.clientSecretSet ? 'Stored; leave empty to keep it' : ''}
-          value={secret}
-          onChange={(e) => setSecret(e.target.value)}
-          error={fieldError('clientSecret')}
-        />
+        <div className="field">
+          <label htmlFor={`${id}-protocol`}>Protocol</label>
+          <select
+            id={`${id}-protocol`}
+            name="protocol"
+            value={draft.protocol}
+            onChange={(e) => edit('protocol')(e.target.value === 'oidc' ? 'oidc' : 'saml')}
+          >
+            <option value="saml">SAML 2.0</option>
+            <option value="oidc">OpenID Connect</option>
+          </select>
+        </div>
+        {draft.protocol === 'saml' ? (
+          <>
+            <p className="muted admin-note">
+              Register this service provider at your identity provider: its metadata is at{' '}
+              <code>{sp.samlMetadataUrl}</code> (entity ID <code>{sp.samlEntityId}</code>, assertion consumer
+              service <code>{sp.samlAcsUrl}</code>, HTTP-POST). Assertions must be signed.
+            </p>
+            <TextArea
+              label="Identity provider metadata (XML)"
+              rows={4}
+              spellCheck={false}
+              hint="Paste it to fill in everything below, or leave it empty and give the details."
+              {...text('metadataXml')}
+            />
+            <TextField label="Identity provider entity ID" {...text('entityId')} />
+            <TextField label="Sign-in URL (HTTP-Redirect)" placeholder="https://" {...text('ssoUrl')} />
+            <TextArea
+              label="Signing certificate (PEM)"
+              rows={3}
+              spellCheck={false}
+              placeholder={config.saml ? 'Stored; leave empty to keep it' : '-----BEGIN CERTIFICATE-----'}
+              {...text('certificate')}
+            />
+            {config.saml && (
+              <ul className="admin-certificates" aria-label="Stored signing certificates">
+                {config.saml.certificates.map((c) => (
+                  <li key={c.sha256}>
+                    {c.subject}, valid until {new Date(c.notAfter).toLocaleDateString()}
+                    <br />
+                    <code className="muted">SHA-256 {c.sha256}</code>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <Checkbox
+              label="Accept sign-ins started at the identity provider’s portal"
+              checked={draft.allowIdpInitiated}
+              onChange={edit('allowIdpInitiated')}
+            />
+          </>
+        ) : (
+          <>
+            <p className="muted admin-note">
+              Register this redirect URI at your provider: <code>{sp.oidcRedirectUri}</code>
+            </p>
+            <TextField label="Issuer" placeholder="https://login.example.com" {...text('issuer')} />
+            <TextField label="Client ID" {...text('clientId')} />
+            <TextField
+              label="Client secret"
+              type="password"
+              autoComplete="off"
+              placeholder={config.oidc?.clientSecretSet ? 'Stored; leave empty to keep it' : ''}
+              {...text('clientSecret')}
+            />
+          </>
+        )}
         <Checkbox
           label="Single sign-on only: no passwords, except the Administrator’s"
-          checked={ssoOnly}
-          onChange={setSsoOnly}
+          checked={draft.ssoOnly}
+          onChange={edit('ssoOnly')}
         />
-        {error && !['issuer', 'clientId', 'clientSecret'].includes(error.field ?? '') && (
-          <Alert>{error.message}</Alert>
-        )}
+        {error && !OWN_FIELDS.includes(error.field ?? '') && <Alert>{error.message}</Alert>}
         <div className="admin-save">
           <Button type="submit" variant="primary" busy={busy}>
             Save single sign-on
           </Button>
           {config.protocol && (
-            <Button disabled={busy} onClick={() => void apply(true)}>
+            <Button disabled={busy} onClick={() => void apply({ protocol: null })}>
               Turn single sign-on off
             </Button>
           )}
