@@ -269,4 +269,16 @@ describeEachDatabase('IAM-SSO-SAML: signing in through a SAML 2.0 identity provi
     assert.equal((await browser.get('/api/auth/session')).json<SessionView>().user.displayName, 'frank');
     await configure({ metadataXml: idp.metadataXml() });
   });
+
+  test('IAM-SSO-SAML: answers posted from one address are counted before they are checked, so a stranger cannot make the server verify signatures without end', async () => {
+    const stranger = new TestClient(t.app, '10.0.0.19');
+    const codes: (string | null)[] = [];
+    for (let i = 0; i < 121; i++) codes.push(refused((await post('PHNhbWw+', undefined, stranger)).res));
+    assert.deepEqual([...new Set(codes.slice(0, 120))], ['sso_failed']);
+    assert.equal(codes[120], 'rate_limited');
+    idp.person = { email: 'alice@acme.test', displayName: 'Alice Example' };
+    const elsewhere = await post(await idp.response(SP, null), undefined, new TestClient(t.app, '10.0.0.20'));
+    assert.equal(elsewhere.res.statusCode, 303);
+    assert.equal(elsewhere.res.headers.location, '/', 'another address is not held up');
+  });
 });

@@ -18,6 +18,8 @@ function ssoErrorText(code: string | null): string | null {
       return 'Your organisation does not allow new accounts for this email address.';
     case 'sso_unavailable':
       return 'Single sign-on is not available right now. Try again later.';
+    case 'rate_limited':
+      return 'Too many sign-ins from your network. Wait a few minutes, then try again.';
     default:
       return 'Single sign-on did not complete. Try again.';
   }

@@ -73,7 +73,7 @@ export function ssoSignInRoutes(
 
     app.post<{ Body: Record<string, unknown> | undefined }>('/saml/acs', async (request, reply) =>
       complete(request, reply, async () =>
-        sso.saml.finish(await sso.provider('saml'), request.body ?? {}, request.ip),
+        sso.saml.finish(await sso.answer(request.ip), request.body ?? {}, request.ip),
       ),
     );
   };

@@ -31,9 +31,21 @@ export interface SsoOptions {
 
 /** Generous for a whole office behind one address; a stranger cannot fill the tables. */
 const STARTS_PER_ADDRESS = { limit: 60, windowMs: 10 * 60_000 };
+/** SAML answers posted, each an XML parse and signature check before anything is known of it. */
+const ANSWERS_PER_ADDRESS = { limit: 120, windowMs: 10 * 60_000 };
 
 const mayConfigure = (caller: UserPrincipal) =>
   authorize(caller, 'settings.sso', ORGANISATION, 'Only Superusers and Administrators can configure sign-on');
+
+async function admit(limiter: WindowLimiter, clientIp: string): Promise<void> {
+  const decision = await limiter.consume(clientIp);
+  if (!decision.allowed) {
+    throw new RateLimitError(
+      `Too many sign-ins from your address. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+      decision.retryAfterSeconds,
+    );
+  }
+}
 
 const isLoopback = (url: URL) => ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
 
@@ -46,6 +58,7 @@ export class SingleSignOn {
   readonly oidc: OidcSignIn;
   readonly saml: SamlSignIn;
   private readonly startsPerAddress: WindowLimiter;
+  private readonly answersPerAddress: WindowLimiter;
 
   constructor(
     private readonly store: SsoStore,
@@ -59,6 +72,7 @@ export class SingleSignOn {
     this.oidc = new OidcSignIn(store, accounts, auth, clock, o);
     this.saml = new SamlSignIn(store, accounts, auth, clock, o);
     this.startsPerAddress = o.limiters.window('sso:starts', STARTS_PER_ADDRESS);
+    this.answersPerAddress = o.limiters.window('sso:answers', ANSWERS_PER_ADDRESS);
   }
 
   async view(caller: UserPrincipal): Promise<SsoConfigView> {
@@ -152,14 +166,14 @@ export class SingleSignOn {
     clientIp: string,
   ): Promise<P extends 'saml' ? SamlConfig : OidcConfig> {
     const config = await this.provider(protocol);
-    const decision = await this.startsPerAddress.consume(clientIp);
-    if (!decision.allowed) {
-      throw new RateLimitError(
-        `Too many sign-ins from your address. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
-        decision.retryAfterSeconds,
-      );
-    }
+    await admit(this.startsPerAddress, clientIp);
     return config;
+  }
+
+  /** The SAML provider, for an answer posted from this address: counted before it is looked at. */
+  async answer(clientIp: string): Promise<SamlConfig> {
+    await admit(this.answersPerAddress, clientIp);
+    return this.provider('saml');
   }
 
   /** The organisation's provider if it speaks this protocol. */
