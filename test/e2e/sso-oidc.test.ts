@@ -10,7 +10,7 @@ import { TestIdp } from '../../packages/server/test/support/oidc-idp';
 import { completeSetup, configureSso, signIn } from './support/app';
 import { TestBrowser } from './support/browser';
 import { TestServer } from './support/server';
-import { makeTestTls, type TestTls } from './support/tls';
+import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
 
 describe('IAM-SSO-OIDC: single sign-on in the web app', () => {
   let tls: TestTls;

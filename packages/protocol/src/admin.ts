@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   'user.roleChanged',
   'user.revoked',
   'user.restored',
+  'user.passwordReset',
   'user.deleted',
   'user.hidden',
   'user.shown',

@@ -48,6 +48,25 @@ export interface SetupStatus {
 }
 
 export const signInRequestSchema = z.object({ email, password: z.string().min(1).max(256) });
+
+/** GET /api/auth/password-reset: whether "Forgot password?" can mail a link on this installation. */
+export interface PasswordResetStatus {
+  available: boolean;
+}
+/** POST /api/auth/password-reset: 202 whatever the address (no account discovery). */
+export const passwordResetRequestSchema = z.object({ email });
+/**
+ * The mailed link is /reset-password#token=…: a fragment reaches no server or proxy log, and the
+ * token travels in request bodies only.
+ */
+const resetToken = z.string().min(1).max(256);
+/** POST /api/auth/password-reset/link: the account a link resets. */
+export const passwordResetLinkRequestSchema = z.object({ token: resetToken });
+export interface PasswordResetLinkView {
+  email: string;
+}
+/** POST /api/auth/password-reset/complete: the new password; the answer is a SessionView (signed in). */
+export const completePasswordResetSchema = z.object({ token: resetToken, password });
 export type SignInRequest = z.infer<typeof signInRequestSchema>;
 
 export interface UserView {

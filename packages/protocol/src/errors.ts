@@ -66,6 +66,8 @@ export const ERROR_CODES = [
   'sso_unavailable',
   /** The organisation signs in through its identity provider only. */
   'sso_only',
+  /** A password reset link that is unknown, expired or used (404): ask for a new one. */
+  'reset_invalid',
   'internal',
 ] as const;
 

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyReply,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './auth';
+import { authRoutes, guestRoutes, passwordResetRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
 import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
@@ -210,6 +210,9 @@ function apiRoutes(
     await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });
+    await api.register(passwordResetRoutes(services.passwordResets, authenticator), {
+      prefix: '/auth/password-reset',
+    });
     await api.register(ssoSignInRoutes(services.sso, authenticator, config.publicUrl), {
       prefix: '/auth/sso',
     });

@@ -7,6 +7,7 @@ import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type C
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
 import { createMediaPlane } from './media';
+import { SmtpMailer } from './mail';
 import { openRedis } from './redis';
 import { createServices } from './services';
 
@@ -43,12 +44,20 @@ async function main(): Promise<void> {
   }
 
   const media = createMediaPlane(config.media, logger.child({ component: 'media' }));
+  const mailer = config.mail.smtpUrl
+    ? new SmtpMailer(
+        { url: config.mail.smtpUrl, from: config.mail.from },
+        logger.child({ component: 'mail' }),
+      )
+    : null;
   const services = createServices({
     db: database.db,
     publicUrl: config.publicUrl,
     redis,
     oneTimeUnusedMs: config.meetings.oneTimeUnusedSeconds * 1000,
+    ...(mailer && { mailer }),
     onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
+    onBackgroundError: (err, what) => logger.error({ err, what }, 'work after an answer failed'),
   });
   // With Redis, this process is one control-plane node of several, sharing meetings (NET-SCALE).
   const cluster = redis ? await redisClusterNode(redis, logger, REDIS_START_WAIT_MS) : undefined;
@@ -117,7 +126,7 @@ async function main(): Promise<void> {
     try {
       if (cluster) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
       await app.close();
-      await media.stop();
+      mailer?.close();
       await redis?.close();
       await database.close();
     } catch (err) {

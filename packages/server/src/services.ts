@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { Authenticator, AuthService, PrincipalResolver, type AuthOptions } from './auth';
+import { Authenticator, AuthService, PasswordResets, PrincipalResolver, type AuthOptions } from './auth';
+import { noMailer, type Mailer } from './mail';
 import { systemClock, type Clock } from './common/clock';
 import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
@@ -30,8 +31,12 @@ export interface ServiceDeps {
   oneTimeUnusedMs?: number;
   /** Single sign-on options (tests allow an http:// identity provider on loopback). */
   sso?: Omit<SsoOptions, 'publicUrl' | 'limiters'>;
+  /** Outgoing mail (password reset links); none by default. */
+  mailer?: Mailer;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
+  /** Where work that went on after its request was answered reports a failure. */
+  onBackgroundError?: (err: unknown, what: string) => void;
 }
 
 /** Every domain service of the control plane, built once and shared by HTTP routes and signaling. */
@@ -59,8 +64,10 @@ export interface Services {
   audit: AuditLog;
   /** The organisation's settings (ADM-SETTINGS). */
   settings: OrganisationSettings;
-  /** Signing in through the organisation's identity provider (IAM-SSO-OIDC). */
+  /** Signing in through the organisation's identity provider (IAM-SSO-SAML, IAM-SSO-OIDC). */
   sso: SingleSignOn;
+  /** "Forgot password?": links mailed to the account's address (IAM-LOCAL). */
+  passwordResets: PasswordResets;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -70,11 +77,8 @@ export function createServices(deps: ServiceDeps): Services {
   // Every limit a client could multiply by changing node; per-socket message budgets stay per node.
   const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
   const ssoStore = new SsoStore(deps.db);
-  const auth = new AuthService(deps.db, clock, events, {
-    limiters,
-    ssoOnly: async (organisationId) => (await ssoStore.config(organisationId))?.ssoOnly ?? false,
-    ...deps.auth,
-  });
+  const ssoOnly = async (organisationId: string) => (await ssoStore.config(organisationId))?.ssoOnly ?? false;
+  const auth = new AuthService(deps.db, clock, events, { limiters, ssoOnly, ...deps.auth });
   const meetingStore = new MeetingStore(deps.db);
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
@@ -104,6 +108,17 @@ export function createServices(deps: ServiceDeps): Services {
       ...deps.sso,
       publicUrl: deps.publicUrl,
       limiters,
+    }),
+    passwordResets: new PasswordResets({
+      db: deps.db,
+      auth,
+      mailer: deps.mailer ?? noMailer,
+      audit,
+      clock,
+      limiters,
+      publicUrl: deps.publicUrl,
+      ssoOnly,
+      onBackgroundError: deps.onBackgroundError ?? (() => {}),
     }),
   };
 }

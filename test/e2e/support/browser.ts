@@ -43,7 +43,7 @@ export interface ParticipantOptions {
   distinctCamera?: boolean;
   /**
    * Accept any TLS certificate in this context. Only for test servers with a throwaway certificate
-   * (support/tls.ts), where the browser's trust is not what is being tested.
+   * (packages/server/test/support/tls.ts), where the browser's trust is not what is being tested.
    */
   ignoreHttpsErrors?: boolean;
 }

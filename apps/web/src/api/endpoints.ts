@@ -15,6 +15,8 @@ import type {
   SetupRequest,
   SetupStatus,
   SignInRequest,
+  PasswordResetLinkView,
+  PasswordResetStatus,
   SsoStatus,
   SsoConfigView,
   SsoProtocol,
@@ -37,6 +39,12 @@ export const getSsoStatus = () => api<SsoStatus>('GET', '/api/auth/sso');
 /** A full-page navigation, not a fetch: the identity provider's pages take over the tab. */
 export const ssoStartUrl = (protocol: SsoProtocol, next: string) =>
   `/api/auth/sso/${protocol}/start?next=${encodeURIComponent(next)}`;
+export const getPasswordResetStatus = () => api<PasswordResetStatus>('GET', '/api/auth/password-reset');
+export const askPasswordReset = (email: string) => api<void>('POST', '/api/auth/password-reset', { email });
+export const getPasswordResetLink = (token: string) =>
+  api<PasswordResetLinkView>('POST', '/api/auth/password-reset/link', { token });
+export const completePasswordReset = (token: string, password: string) =>
+  api<SessionView>('POST', '/api/auth/password-reset/complete', { token, password });
 export const signOut = () => api<void>('POST', '/api/auth/sign-out');
 
 export const listMeetings = () => api<{ meetings: MeetingView[] }>('GET', '/api/meetings');

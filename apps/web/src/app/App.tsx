@@ -8,6 +8,7 @@ import { PeoplePage } from '../pages/admin/PeoplePage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
+import { ForgotPasswordPage, ResetPasswordPage } from '../pages/PasswordResetPages';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
@@ -46,6 +47,8 @@ export function App() {
       <Route path="/m/:id" element={<MeetingPage />} />
       <Route path="/setup" element={session.setupNeeded ? <SetupPage /> : <Navigate to="/" replace />} />
       <Route path="/sign-in" element={afterSetup(signedIn ? <AfterSignIn /> : <SignInPage />)} />
+      <Route path="/forgot-password" element={afterSetup(<ForgotPasswordPage />)} />
+      <Route path="/reset-password" element={afterSetup(<ResetPasswordPage />)} />
       <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
       <Route
         path="/directory"

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
-import { getSsoStatus, signIn, ssoStartUrl } from '../api/endpoints';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { getPasswordResetStatus, getSsoStatus, signIn, ssoStartUrl } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
@@ -40,10 +40,15 @@ export function SignInPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(() => ssoErrorText(search.get('sso_error')));
   const [sso, setSso] = useState<SsoStatus | null>(null);
+  const [canReset, setCanReset] = useState(false);
 
   useEffect(() => {
     // Without an answer, the page simply offers passwords.
     getSsoStatus().then(setSso, () => undefined);
+    getPasswordResetStatus().then(
+      (s) => setCanReset(s.available),
+      () => undefined,
+    );
   }, []);
 
   // Shows its own errors, so the form handler need not wait for it.
@@ -106,6 +111,13 @@ export function SignInPage() {
         <Button type="submit" variant="primary" size="lg" busy={busy}>
           Sign in
         </Button>
+        {canReset && (
+          <p className="muted">
+            <Link to={`/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>
+              Forgot your password?
+            </Link>
+          </p>
+        )}
       </form>
     </AuthLayout>
   );

@@ -74,4 +74,9 @@ export class TrustedDeviceStore {
     }
     return token;
   }
+
+  /** Forgets every browser of the user (their password changed: whoever used it is a stranger now). */
+  async forgetAll(userId: string): Promise<void> {
+    await this.db.deleteFrom('trusted_devices').where('user_id', '=', userId).execute();
+  }
 }

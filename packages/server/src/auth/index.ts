@@ -1,6 +1,7 @@
 export { AuthService, type AuthOptions, type IssuedSession } from './service';
 export { Authenticator } from './http';
-export { authRoutes, guestRoutes, sessionRoutes, setupRoutes } from './routes';
+export { authRoutes, guestRoutes, passwordResetRoutes, sessionRoutes, setupRoutes } from './routes';
+export { PasswordResets } from './password-resets';
 export { GuestTokenStore } from './guests';
 export { AccountStore } from './store';
 export { hashPassword, verifyPassword } from './passwords';

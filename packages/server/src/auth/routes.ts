@@ -1,6 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import {
+  completePasswordResetSchema,
   guestTokenRequestSchema,
+  passwordResetLinkRequestSchema,
+  passwordResetRequestSchema,
+  type PasswordResetLinkView,
+  type PasswordResetStatus,
   setupRequestSchema,
   signInRequestSchema,
   type GuestTokenView,
@@ -11,6 +16,7 @@ import {
 import { notFound } from '../common/errors';
 import type { MeetingLookup } from '../domain';
 import type { Authenticator } from './http';
+import type { PasswordResets } from './password-resets';
 import type { AuthService } from './service';
 
 export interface AuthRoutesDeps {
@@ -57,6 +63,34 @@ export function authRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPlug
       }
       authenticator.clearCookie(reply);
       return reply.code(204).send();
+    });
+  };
+}
+
+/** Under /api/auth/password-reset, open to anyone: "Forgot password?" and the mailed link. */
+export function passwordResetRoutes(
+  resets: PasswordResets,
+  authenticator: Authenticator,
+): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/', async (): Promise<PasswordResetStatus> => ({ available: resets.available }));
+
+    app.post('/', async (request, reply) => {
+      const { email } = passwordResetRequestSchema.parse(request.body);
+      await resets.request(email, request.ip);
+      return reply.code(202).send({ accepted: true });
+    });
+
+    app.post('/link', async (request): Promise<PasswordResetLinkView> =>
+      resets.check(passwordResetLinkRequestSchema.parse(request.body).token),
+    );
+
+    app.post('/complete', async (request, reply): Promise<SessionView> => {
+      const { token, password } = completePasswordResetSchema.parse(request.body);
+      const issued = await resets.complete(token, password, request.ip);
+      authenticator.setCookie(reply, issued.token, issued.expiresAt);
+      request.log.info({ userId: issued.view.user.id }, 'password reset; every other session ended');
+      return issued.view;
     });
   };
 }

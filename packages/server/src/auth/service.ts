@@ -172,7 +172,10 @@ export class AuthService {
     return this.issueSession(user, organisation, trusted);
   }
 
-  /** A session for someone their organisation's identity provider vouched for (IAM-SSO-OIDC). */
+  /**
+   * A session for someone vouched for without a password here: by their organisation's identity
+   * provider (IAM-SSO-SAML, IAM-SSO-OIDC).
+   */
   async signInVouched(user: UserRecord): Promise<IssuedSession> {
     if (user.revoked) throw accessRevoked();
     const organisation = await this.accounts.findOrganisation(user.organisationId);
@@ -196,6 +199,27 @@ export class AuthService {
         csrfToken: session.csrfToken,
       },
     };
+  }
+
+  /**
+   * A new password for someone who proved they hold the account's mailbox: every session of theirs
+   * ends (live connections too) and their trusted browsers are forgotten; this browser is signed in.
+   */
+  async resetPassword(user: UserRecord, password: string): Promise<IssuedSession> {
+    if (user.revoked) throw accessRevoked();
+    const organisation = await this.accounts.findOrganisation(user.organisationId);
+    if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
+    await this.accounts.setPasswordHash(user.id, await hashPassword(password));
+    await this.endSessions(user.id);
+    await this.devices.forgetAll(user.id);
+    return this.issueSession(user, organisation, null);
+  }
+
+  /** Ends the person's sessions but `except`, and their live meeting connections with them. */
+  async endSessions(userId: string, except: string | null = null): Promise<number> {
+    const ended = await this.sessions.deleteAllForUser(userId, except);
+    for (const id of ended) this.events.publish('sessionEnded', id);
+    return ended.length;
   }
 
   /** Ends the session everywhere: its cookie stops working and its live connections are closed. */

@@ -129,9 +129,15 @@ export class SessionStore {
     await this.db.deleteFrom('sessions').where('id', '=', id).execute();
   }
 
-  /** Ends every session of a user, e.g. after a password change or revocation. */
-  async deleteAllForUser(userId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  /** Ends every session of a user but `exceptId`; the ids of those ended, for their live connections. */
+  async deleteAllForUser(userId: string, exceptId: string | null = null): Promise<string[]> {
+    return this.db.transaction().execute(async (tx) => {
+      let rows = tx.selectFrom('sessions').select('id').where('user_id', '=', userId);
+      if (exceptId) rows = rows.where('id', '!=', exceptId);
+      const ids = (await rows.execute()).map((r) => r.id);
+      if (ids.length > 0) await tx.deleteFrom('sessions').where('id', 'in', ids).execute();
+      return ids;
+    });
   }
 
   async deleteExpired(): Promise<void> {

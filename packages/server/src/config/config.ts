@@ -31,6 +31,11 @@ export interface Config {
    * or a number of hops. Never "everyone" (see kinds.proxyTrust).
    */
   trustProxy: false | number | string[];
+  /**
+   * Outgoing mail (password reset links): the SMTP server, or null when there is none, and the From
+   * header (default: noreply at the public URL's host).
+   */
+  mail: { smtpUrl: string | null; from: string };
   /** Who may read GET /metrics: client addresses/CIDRs, and anyone sending this bearer token. */
   metrics: { allow: string[]; token: string | null };
   /** End-to-end encrypted meetings: a key update at least this often (0: only when people join or leave). */
@@ -71,16 +76,21 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     (name) => describeUnset(name, file),
   );
 
+  const publicUrl = (v.publicUrl ?? `http://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, '');
   return {
     host: v.host,
     port: v.port,
-    publicUrl: (v.publicUrl ?? `http://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, ''),
+    publicUrl,
     dataDir: v.dataDir,
     databaseUrl: v.databaseUrl ?? null,
     redis: { url: v.redisUrl ?? null },
     logLevel: v.logLevel,
     webDir: v.webDir ?? options.defaultWebDir ?? null,
     trustProxy: v.trustProxy,
+    mail: {
+      smtpUrl: v.smtpUrl ?? null,
+      from: v.mailFrom ?? `Conclave <noreply@${new URL(publicUrl).hostname}>`,
+    },
     metrics: { allow: v.metricsAllow, token: v.metricsToken ?? null },
     e2ee: { rotateSeconds: v.e2eeRotateSeconds },
     meetings: { oneTimeUnusedSeconds: v.oneTimeUnusedSeconds },

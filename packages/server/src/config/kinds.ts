@@ -40,6 +40,14 @@ export const redisUrl = sameForBoth(
   }),
 );
 
+/** The SMTP server for outgoing mail; never echoed in an error, since it may hold the password. */
+export const smtpUrl = sameForBoth(
+  z.url({
+    protocol: /^smtps?$/,
+    error: 'must be an smtps:// or smtp:// URL (smtp:// uses STARTTLS, required)',
+  }),
+);
+
 export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
 
 /** A folder or file; relative paths resolve against the working directory or the file's folder. */

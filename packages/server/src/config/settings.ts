@@ -69,6 +69,8 @@ export const SETTINGS = {
     kind: kind.secret,
     default: undefined,
   }),
+  smtpUrl: setting({ env: 'CONCLAVE_SMTP_URL', key: 'mail.smtpUrl', kind: kind.smtpUrl, default: undefined }),
+  mailFrom: setting({ env: 'CONCLAVE_MAIL_FROM', key: 'mail.from', kind: kind.text, default: undefined }),
   janusBinary: setting({
     env: 'CONCLAVE_JANUS_BINARY',
     key: 'media.janusBinary',

@@ -402,6 +402,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('sso_configs_prev').renameTo('sso_configs').execute();
     },
   },
+  '0013_password_resets': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('password_resets')
+        .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('password_resets').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -21,6 +21,7 @@ export interface Database {
   sso_attempts: SsoAttemptTable;
   saml_requests: SamlRequestTable;
   saml_assertions_seen: SamlAssertionSeenTable;
+  password_resets: PasswordResetTable;
 }
 
 /**
@@ -76,6 +77,17 @@ interface SsoAttemptTable {
   /** Where the person goes once signed in (a path of this site). */
   next: string;
   expires_at: string;
+}
+
+/**
+ * A password reset mailed and not used yet: at most one per account (a new request replaces it);
+ * only the hash of the link's token is kept, and it serves once before it expires.
+ */
+interface PasswordResetTable {
+  user_id: string;
+  token_hash: string;
+  expires_at: string;
+  created_at: string;
 }
 
 /** One section of an organisation's settings (ADM-SETTINGS) as JSON; a section without a row has its default. */

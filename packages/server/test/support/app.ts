@@ -9,6 +9,7 @@ import { newId } from '../../src/common/ids';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/http';
 import { openRedis } from '../../src/redis';
+import { SmtpMailer } from '../../src/mail';
 import { createServices, type Services } from '../../src/services';
 import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
 import type { TestDatabase } from './database';
@@ -43,6 +44,8 @@ export interface TestAppOptions {
   redisUrl?: string;
   /** Lets single sign-on use an identity provider at http://127.0.0.1 (test IdPs only). */
   insecureSso?: boolean;
+  /** Outgoing mail through this SMTP server, trusting this certificate authority (PEM). */
+  mail?: { url: string; ca: string };
 }
 
 export interface TestApp {
@@ -96,6 +99,13 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
     ...(options.insecureSso && { sso: { allowInsecureIssuers: true } }),
+    ...(options.mail && {
+      mailer: new SmtpMailer(
+        { ...options.mail, from: 'Conclave <noreply@conclave.test>' },
+        logger.child({ component: 'mail' }),
+      ),
+    }),
+    onBackgroundError: (err, what) => logger.error({ err, what }, 'work after an answer failed'),
   });
   const app = await buildApp({
     config,

@@ -7,6 +7,7 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'user.roleChanged': 'Changed a role',
   'user.revoked': 'Revoked access',
   'user.restored': 'Restored access',
+  'user.passwordReset': 'Reset their password',
   'user.deleted': 'Deleted an account',
   'user.hidden': 'Hid from the directory',
   'user.shown': 'Showed in the directory',

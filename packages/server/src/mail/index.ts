@@ -1,0 +1,1 @@
+export { noMailer, SmtpMailer, type Mailer } from './mailer';
