@@ -3,6 +3,7 @@ export * from './api';
 export * from './admin';
 export * from './settings';
 export * from './sso';
+export * from './account';
 export * from './signaling';
 export * from './regions';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';

@@ -12,6 +12,7 @@ import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
 import { settingsRoutes } from './settings';
 import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
+import { accountRoutes } from './account';
 import { userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
@@ -232,6 +233,7 @@ function apiRoutes(
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
+      await signedIn.register(accountRoutes(services.account, authenticator), { prefix: '/account' });
     });
   };
 }

@@ -4,6 +4,7 @@ import { noMailer, type Mailer } from './mail';
 import { systemClock, type Clock } from './common/clock';
 import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
+import { AccountService } from './account';
 import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
 import { OrganisationSettings, SettingsStore } from './settings';
@@ -68,6 +69,8 @@ export interface Services {
   sso: SingleSignOn;
   /** "Forgot password?": links mailed to the account's address (IAM-LOCAL). */
   passwordResets: PasswordResets;
+  /** A signed-in person's own account: name, password, sessions. */
+  account: AccountService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -120,5 +123,6 @@ export function createServices(deps: ServiceDeps): Services {
       ssoOnly,
       onBackgroundError: deps.onBackgroundError ?? (() => {}),
     }),
+    account: new AccountService(auth, audit, ssoOnly, limiters),
   };
 }

@@ -1,4 +1,7 @@
 import type {
+  AccountSessionView,
+  AccountView,
+  ChangePasswordRequest,
   AdminUserView,
   AuditPageView,
   AuditQuery,
@@ -88,3 +91,14 @@ export const getSettings = () => api<Settings>('GET', '/api/settings');
 export const updateSettings = (body: UpdateSettingsRequest) => api<Settings>('PATCH', '/api/settings', body);
 export const getSsoConfig = () => api<SsoConfigView>('GET', '/api/sso');
 export const setSsoConfig = (body: SetSsoConfigRequest) => api<SsoConfigView>('PUT', '/api/sso', body);
+
+export const getAccount = () => api<AccountView>('GET', '/api/account');
+export const renameAccount = (displayName: string) =>
+  api<AccountView>('PATCH', '/api/account', { displayName });
+export const changePassword = (body: ChangePasswordRequest) =>
+  api<void>('POST', '/api/account/password', body);
+export const getAccountSessions = () =>
+  api<{ sessions: AccountSessionView[] }>('GET', '/api/account/sessions');
+export const endAccountSession = (id: string) =>
+  api<void>('DELETE', `/api/account/sessions/${encodeURIComponent(id)}`);
+export const endOtherSessions = () => api<{ ended: number }>('POST', '/api/account/sessions/sign-out-others');

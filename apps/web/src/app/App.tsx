@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { MeetingRoute } from '../meeting/MeetingRoute';
+import { AccountPage } from '../pages/account/AccountPage';
 import { AdminLayout } from '../pages/admin/AdminLayout';
 import { AuditPage } from '../pages/admin/AuditPage';
 import { MeetingsPage } from '../pages/admin/MeetingsPage';
@@ -55,6 +56,10 @@ export function App() {
         element={afterSetup(
           signedIn ? <DirectoryPage /> : <Navigate to="/sign-in?next=/directory" replace />,
         )}
+      />
+      <Route
+        path="/account"
+        element={afterSetup(signedIn ? <AccountPage /> : <Navigate to="/sign-in?next=/account" replace />)}
       />
       <Route path="/admin" element={afterSetup(<AdminLayout />)}>
         <Route index element={<Navigate to="people" replace />} />

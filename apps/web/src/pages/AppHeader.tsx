@@ -47,10 +47,10 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
             >
               {initials(user.displayName)}
             </span>
-            <span className="user-meta">
+            <Link to="/account" className="user-meta" aria-label={`Your account: ${user.displayName}`}>
               <bdi className="user-name">{user.displayName}</bdi>
               <span className="user-email">{user.email}</span>
-            </span>
+            </Link>
             <Button variant="ghost" size="sm" onClick={() => void signOut()} busy={busy}>
               <SignOutIcon size={16} />
               Sign out

@@ -5,6 +5,7 @@ import { CSRF_HEADER } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError, unauthorized } from '../common/errors';
 import type { UserPrincipal } from '../domain';
+import { deviceLabel } from './device-label';
 import { DEVICE_TTL_MS } from './devices';
 import { principalOf, type ActiveSession, type SessionStore } from './sessions';
 
@@ -60,7 +61,7 @@ export class Authenticator {
   /** The live session behind the request's cookie, or null. Does not check CSRF. */
   async sessionFromRequest(request: FastifyRequest): Promise<ActiveSession | null> {
     const token = tokenOf(request);
-    return token ? this.sessions.resolve(token) : null;
+    return token ? this.sessions.resolve(token, deviceLabel(request.headers['user-agent'])) : null;
   }
 
   checkCsrf(request: FastifyRequest, session: ActiveSession): void {

@@ -215,11 +215,28 @@ export class AuthService {
     return this.issueSession(user, organisation, null);
   }
 
+  /**
+   * A new password the person chose while signed in (the caller checked the current one): every
+   * other session ends and their trusted browsers are forgotten. How many sessions ended.
+   */
+  async changePassword(userId: string, password: string, keepSessionId: string): Promise<number> {
+    await this.accounts.setPasswordHash(userId, await hashPassword(password));
+    await this.devices.forgetAll(userId);
+    return this.endSessions(userId, keepSessionId);
+  }
+
   /** Ends the person's sessions but `except`, and their live meeting connections with them. */
   async endSessions(userId: string, except: string | null = null): Promise<number> {
     const ended = await this.sessions.deleteAllForUser(userId, except);
     for (const id of ended) this.events.publish('sessionEnded', id);
     return ended.length;
+  }
+
+  /** Ends one session of this user (and its live connections); false when they have no such session. */
+  async signOutOwn(userId: string, sessionId: string): Promise<boolean> {
+    if (!(await this.sessions.deleteForUser(userId, sessionId))) return false;
+    this.events.publish('sessionEnded', sessionId);
+    return true;
   }
 
   /** Ends the session everywhere: its cookie stops working and its live connections are closed. */

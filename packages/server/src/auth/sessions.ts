@@ -30,6 +30,13 @@ export interface ActiveSession {
   extended: boolean;
 }
 
+export interface SessionSummary {
+  id: string;
+  device: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
 /** Who a live session acts for, as requests and signaling sockets see it. */
 export function principalOf(session: ActiveSession): UserPrincipal {
   return {
@@ -72,8 +79,11 @@ export class SessionStore {
     return { token, id, csrfToken, expiresAt };
   }
 
-  /** The live session a cookie token stands for, or null (unknown, expired or ended). */
-  async resolve(token: string): Promise<ActiveSession | null> {
+  /**
+   * The live session a cookie token stands for, or null (unknown, expired or ended). `device` (the
+   * browser's label) is kept for the account page's list of sessions when it is new or changed.
+   */
+  async resolve(token: string, device: string | null = null): Promise<ActiveSession | null> {
     if (token.length === 0 || token.length > 256) return null;
     const row = await this.db
       .selectFrom('sessions as s')
@@ -85,6 +95,7 @@ export class SessionStore {
         's.created_at as createdAt',
         's.last_seen_at as lastSeenAt',
         's.expires_at as expiresAt',
+        's.device as device',
         'u.id as userId',
         'u.email as email',
         'u.display_name as displayName',
@@ -110,10 +121,16 @@ export class SessionStore {
       expiresAt = new Date(Math.min(now.getTime() + this.policy.idleMs, limit));
       await this.db
         .updateTable('sessions')
-        .set({ last_seen_at: now.toISOString(), expires_at: expiresAt.toISOString() })
+        .set({
+          last_seen_at: now.toISOString(),
+          expires_at: expiresAt.toISOString(),
+          ...(device !== null && { device }),
+        })
         .where('id', '=', row.id)
         .execute();
       extended = true;
+    } else if (device !== null && device !== row.device) {
+      await this.db.updateTable('sessions').set({ device }).where('id', '=', row.id).execute();
     }
     return {
       id: row.id,
@@ -123,6 +140,34 @@ export class SessionStore {
       organisation: { id: row.organisationId, name: row.organisationName },
       extended,
     };
+  }
+
+  /** The user's live sessions, most recently used first. */
+  async listForUser(userId: string): Promise<SessionSummary[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(['id', 'device', 'created_at', 'last_seen_at'])
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', this.clock.now().toISOString())
+      .orderBy('last_seen_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      device: r.device,
+      createdAt: r.created_at,
+      lastSeenAt: r.last_seen_at,
+    }));
+  }
+
+  /** Ends one session of this user; false when they have no such session. */
+  async deleteForUser(userId: string, id: string): Promise<boolean> {
+    const deleted = await this.db
+      .deleteFrom('sessions')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows) === 1;
   }
 
   async delete(id: string): Promise<void> {

@@ -65,6 +65,10 @@ export class AccountStore {
       .execute();
   }
 
+  async setDisplayName(userId: string, displayName: string): Promise<void> {
+    await this.db.updateTable('users').set({ display_name: displayName }).where('id', '=', userId).execute();
+  }
+
   async findUserById(id: string): Promise<UserRecord | null> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? fromRow(row) : null;

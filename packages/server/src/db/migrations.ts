@@ -416,6 +416,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('password_resets').execute();
     },
   },
+  '0014_session_devices': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('sessions').addColumn('device', 'text').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('sessions').dropColumn('device').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

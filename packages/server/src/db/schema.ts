@@ -175,6 +175,8 @@ interface SessionTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** "Firefox on Windows", for the account page; null until the browser made a request. */
+  device: string | null;
 }
 
 interface MeetingTable {

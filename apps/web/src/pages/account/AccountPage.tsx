@@ -1,0 +1,39 @@
+import type { AccountView } from '@conclave/protocol';
+import { useEffect, useState } from 'react';
+import { getAccount } from '../../api/endpoints';
+import { useApiErrorText } from '../../app/session';
+import { Alert, Spinner } from '../../ui/components';
+import { AppLayout } from '../AppLayout';
+import { PasswordCard } from './PasswordCard';
+import { ProfileCard } from './ProfileCard';
+import { SessionsCard } from './SessionsCard';
+
+/** The signed-in person's own account: name, password and where they are signed in (IAM-LOCAL). */
+export function AccountPage() {
+  const handle = useApiErrorText();
+  const [account, setAccount] = useState<AccountView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // A password change signs the other browsers out: the list is read again.
+  const [changes, setChanges] = useState(0);
+
+  useEffect(() => {
+    // Never fails: a refusal is shown instead.
+    void getAccount().then(setAccount, (err: unknown) => setError(handle(err)));
+  }, [handle]);
+
+  return (
+    <AppLayout title="Your account" intro="Your name, your password, and where you are signed in.">
+      <div className="account-cards">
+        {error && <Alert>{error}</Alert>}
+        {!account && !error && <Spinner size={24} label="Loading" />}
+        {account && (
+          <>
+            <ProfileCard account={account} onSaved={setAccount} />
+            <PasswordCard account={account} onChanged={() => setChanges((n) => n + 1)} />
+            <SessionsCard refresh={changes} />
+          </>
+        )}
+      </div>
+    </AppLayout>
+  );
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { displayNameSchema, newPasswordSchema, type UserView } from './api';
+
+/**
+ * A person's own account (IAM-LOCAL): their name and password, and where they are signed in. Every
+ * change is in the organisation's audit log (ADM-AUDIT).
+ */
+
+/** GET /api/account. */
+export interface AccountView {
+  user: UserView;
+  /** The account signs in with a password here (not only through single sign-on). */
+  hasPassword: boolean;
+  /** Passwords are off for this account: its organisation signs in through its identity provider only. */
+  ssoOnly: boolean;
+}
+
+/** PATCH /api/account. */
+export const updateAccountRequestSchema = z.object({ displayName: displayNameSchema });
+export type UpdateAccountRequest = z.input<typeof updateAccountRequestSchema>;
+
+/** POST /api/account/password: the current password confirms; every other session then ends. */
+export const changePasswordRequestSchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: newPasswordSchema,
+});
+export type ChangePasswordRequest = z.input<typeof changePasswordRequestSchema>;
+
+/** GET /api/account/sessions: one place the person is signed in. */
+export interface AccountSessionView {
+  id: string;
+  /** "Firefox on Windows"; null when the browser did not say. */
+  device: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  /** The session this request came with. */
+  current: boolean;
+}

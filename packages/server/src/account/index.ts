@@ -1,0 +1,2 @@
+export { AccountService } from './service';
+export { accountRoutes } from './routes';

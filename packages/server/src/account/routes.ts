@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type {
+  AccountSessionView,
+  AccountView,
+  ChangePasswordRequest,
+  UpdateAccountRequest,
+} from '@conclave/protocol';
+import type { AuditActor } from '../audit';
+import type { Authenticator } from '../auth';
+import type { AccountService } from './service';
+
+/** Under /api/account, in the signed-in context: the caller's own account. */
+export function accountRoutes(account: AccountService, authenticator: Authenticator): FastifyPluginAsync {
+  const actor = (request: FastifyRequest): AuditActor => ({
+    principal: authenticator.principal(request),
+    clientIp: request.ip,
+  });
+  return async (app) => {
+    app.get('/', async (request): Promise<AccountView> => account.view(authenticator.principal(request)));
+
+    app.patch('/', async (request): Promise<AccountView> =>
+      account.rename(actor(request), request.body as UpdateAccountRequest),
+    );
+
+    app.post('/password', async (request, reply) => {
+      await account.changePassword(actor(request), request.body as ChangePasswordRequest);
+      return reply.code(204).send();
+    });
+
+    app.get('/sessions', async (request): Promise<{ sessions: AccountSessionView[] }> => ({
+      sessions: await account.sessions(authenticator.principal(request)),
+    }));
+
+    app.post('/sessions/sign-out-others', async (request): Promise<{ ended: number }> => ({
+      ended: await account.endOtherSessions(actor(request)),
+    }));
+
+    app.delete<{ Params: { id: string } }>('/sessions/:id', async (request, reply) => {
+      await account.endSession(actor(request), request.params.id);
+      return reply.code(204).send();
+    });
+  };
+}

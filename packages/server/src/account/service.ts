@@ -1,0 +1,136 @@
+import {
+  changePasswordRequestSchema,
+  updateAccountRequestSchema,
+  type AccountSessionView,
+  type AccountView,
+  type ChangePasswordRequest,
+  type UpdateAccountRequest,
+  type UserView,
+} from '@conclave/protocol';
+import type { AuditActor, AuditLog } from '../audit';
+import type { AuthService } from '../auth';
+import { verifyPassword } from '../auth';
+import type { UserRecord } from '../auth/store';
+import { AppError, notFound, RateLimitError, unauthorized } from '../common/errors';
+import { describeWait, type Limiters, type WindowLimiter } from '../common/rate-limit';
+import type { UserPrincipal } from '../domain';
+
+/** Wrong current passwords per account: someone holding a stolen session cannot guess it for long. */
+const PASSWORD_CHECKS = { limit: 5, windowMs: 15 * 60_000 };
+
+const ssoOnly = () =>
+  new AppError(
+    403,
+    'sso_only',
+    'Your organisation signs in through its identity provider; there is no password here',
+  );
+
+/**
+ * What a signed-in person does to their own account (IAM-LOCAL): rename themself, change their
+ * password (the current one confirms; every other session ends), see where they are signed in and
+ * sign out there. Each change goes to the audit log; never a password.
+ */
+export class AccountService {
+  private readonly passwordChecks: WindowLimiter;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly audit: AuditLog,
+    private readonly ssoOnlyFor: (organisationId: string) => Promise<boolean>,
+    limiters: Limiters,
+  ) {
+    this.passwordChecks = limiters.window('account:password', PASSWORD_CHECKS);
+  }
+
+  async view(caller: UserPrincipal): Promise<AccountView> {
+    const user = await this.me(caller);
+    return {
+      user: userView(user),
+      hasPassword: user.passwordHash !== null,
+      ssoOnly: await this.passwordsOff(user),
+    };
+  }
+
+  async rename(actor: AuditActor, input: UpdateAccountRequest): Promise<AccountView> {
+    const { displayName } = updateAccountRequestSchema.parse(input);
+    const user = await this.me(actor.principal);
+    if (displayName !== user.displayName) {
+      await this.auth.accounts.setDisplayName(user.id, displayName);
+      await this.audit.record(actor, 'user.renamed', target({ ...user, displayName }), {
+        from: user.displayName,
+        to: displayName,
+      });
+    }
+    return this.view(actor.principal);
+  }
+
+  /** Checks the current password (counted first), sets the new one, ends every other session. */
+  async changePassword(actor: AuditActor, input: ChangePasswordRequest): Promise<void> {
+    const { currentPassword, newPassword } = changePasswordRequestSchema.parse(input);
+    const user = await this.me(actor.principal);
+    if (await this.passwordsOff(user)) throw ssoOnly();
+    const decision = await this.passwordChecks.consume(user.id);
+    if (!decision.allowed) {
+      throw new RateLimitError(
+        `Too many wrong passwords. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+        decision.retryAfterSeconds,
+      );
+    }
+    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new AppError(400, 'invalid_credentials', 'This is not your current password', 'currentPassword');
+    }
+    await this.passwordChecks.refund(user.id);
+    const ended = await this.auth.changePassword(user.id, newPassword, actor.principal.sessionId);
+    await this.audit.record(actor, 'user.passwordChanged', target(user), { sessionsEnded: ended });
+  }
+
+  async sessions(caller: UserPrincipal): Promise<AccountSessionView[]> {
+    const sessions = await this.auth.sessions.listForUser(caller.userId);
+    return sessions.map((s) => ({ ...s, current: s.id === caller.sessionId }));
+  }
+
+  /** Signs out one of the person's other sessions (this one signs out with /api/auth/sign-out). */
+  async endSession(actor: AuditActor, sessionId: string): Promise<void> {
+    const caller = actor.principal;
+    if (sessionId === caller.sessionId) {
+      throw new AppError(400, 'bad_request', 'Sign out of this browser with “Sign out”');
+    }
+    if (!(await this.auth.signOutOwn(caller.userId, sessionId))) {
+      throw notFound('You have no such session', 'not_found');
+    }
+    await this.audit.record(actor, 'user.signedOutElsewhere', target(await this.me(caller)), { sessions: 1 });
+  }
+
+  async endOtherSessions(actor: AuditActor): Promise<number> {
+    const caller = actor.principal;
+    const ended = await this.auth.endSessions(caller.userId, caller.sessionId);
+    await this.audit.record(actor, 'user.signedOutElsewhere', target(await this.me(caller)), {
+      sessions: ended,
+    });
+    return ended;
+  }
+
+  private async me(caller: UserPrincipal): Promise<UserRecord> {
+    const user = await this.auth.accounts.findUserById(caller.userId);
+    // Deleted meanwhile: the session is gone too, so this is what the next request would say.
+    if (!user) throw unauthorized();
+    return user;
+  }
+
+  /** The Administrator keeps a password under "SSO only", so that a broken provider locks nobody out. */
+  private async passwordsOff(user: UserRecord): Promise<boolean> {
+    return user.role !== 'administrator' && (await this.ssoOnlyFor(user.organisationId));
+  }
+}
+
+const userView = (u: UserRecord): UserView => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  role: u.role,
+});
+const target = (u: UserRecord) => ({
+  kind: 'user' as const,
+  id: u.id,
+  name: `${u.displayName} <${u.email}>`,
+});
