@@ -13,7 +13,39 @@ export interface AccountView {
   hasPassword: boolean;
   /** Passwords are off for this account: its organisation signs in through its identity provider only. */
   ssoOnly: boolean;
+  secondFactors: {
+    /** An authenticator app is set up (confirmed). */
+    totp: boolean;
+    /** Unused recovery codes left. */
+    recoveryCodesLeft: number;
+  };
 }
+
+/** POST /api/account/totp: a new authenticator-app secret, active once a code from it is confirmed. */
+export interface TotpSetupView {
+  /** Base32, for typing into the app by hand. */
+  secret: string;
+  /** otpauth:// URI, for the QR code. */
+  otpauthUri: string;
+}
+
+/** POST /api/account/totp/confirm: a code from the app proves it holds the secret. */
+export const confirmTotpRequestSchema = z.object({
+  code: z
+    .string()
+    .transform((c) => c.replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6 digits your authenticator app shows')),
+});
+export type ConfirmTotpRequest = z.input<typeof confirmTotpRequestSchema>;
+
+/** One-time recovery codes, shown this once (only their hashes are kept). */
+export interface RecoveryCodesView {
+  codes: string[];
+}
+
+/** DELETE /api/account/totp, POST /api/account/recovery-codes: the current password confirms. */
+export const confirmPasswordRequestSchema = z.object({ currentPassword: z.string().min(1).max(256) });
+export type ConfirmPasswordRequest = z.input<typeof confirmPasswordRequestSchema>;
 
 /** PATCH /api/account. */
 export const updateAccountRequestSchema = z.object({ displayName: displayNameSchema });

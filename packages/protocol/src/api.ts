@@ -49,6 +49,29 @@ export interface SetupStatus {
 
 export const signInRequestSchema = z.object({ email, password: z.string().min(1).max(256) });
 
+/** The ways a sign-in can be confirmed after the password (IAM-LOCAL). */
+export type SecondFactorMethod = 'totp' | 'recovery';
+/**
+ * POST /api/auth/sign-in (and a password reset) answers this instead of a session when the account has
+ * a second factor: the browser holds the half-done sign-in in an HttpOnly cookie for 5 minutes.
+ */
+export interface SecondFactorChallengeView {
+  secondFactor: { methods: SecondFactorMethod[] };
+}
+export type SignInResultView = SessionView | SecondFactorChallengeView;
+/** POST /api/auth/sign-in/second-factor: a code from the authenticator app, or a recovery code. */
+export const secondFactorRequestSchema = z.discriminatedUnion('method', [
+  z.object({
+    method: z.literal('totp'),
+    code: z
+      .string()
+      .transform((c) => c.replace(/\s+/g, ''))
+      .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6 digits your authenticator app shows')),
+  }),
+  z.object({ method: z.literal('recovery'), code: z.string().trim().min(1).max(64) }),
+]);
+export type SecondFactorRequest = z.input<typeof secondFactorRequestSchema>;
+
 /** GET /api/auth/password-reset: whether "Forgot password?" can mail a link on this installation. */
 export interface PasswordResetStatus {
   available: boolean;

@@ -68,6 +68,13 @@ export const ERROR_CODES = [
   'sso_only',
   /** A password reset link that is unknown, expired or used (404): ask for a new one. */
   'reset_invalid',
+  /** The second factor given at sign-in was wrong, used before, or its sign-in expired. */
+  'second_factor_failed',
+  /**
+   * The organisation requires a second factor and this account has none yet: until one is set up, this
+   * session may only set one up (403).
+   */
+  'second_factor_setup_required',
   'internal',
 ] as const;
 

@@ -13,6 +13,7 @@ import { directoryRoutes, userRoutes } from './directory';
 import { settingsRoutes } from './settings';
 import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { accountRoutes } from './account';
+import { factorRoutes } from './factors';
 import { userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
@@ -234,6 +235,7 @@ function apiRoutes(
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
       await signedIn.register(accountRoutes(services.account, authenticator), { prefix: '/account' });
+      await signedIn.register(factorRoutes(services.factors, authenticator), { prefix: '/account' });
     });
   };
 }

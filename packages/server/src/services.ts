@@ -7,6 +7,7 @@ import type { Database } from './db';
 import { AccountService } from './account';
 import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
+import { FactorCheck, FactorStore, SecondFactors } from './factors';
 import { OrganisationSettings, SettingsStore } from './settings';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
 import { UserAdministration, UserStore } from './users';
@@ -71,6 +72,8 @@ export interface Services {
   passwordResets: PasswordResets;
   /** A signed-in person's own account: name, password, sessions. */
   account: AccountService;
+  /** A signed-in person's own second factors. */
+  factors: SecondFactors;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -81,9 +84,16 @@ export function createServices(deps: ServiceDeps): Services {
   const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
   const ssoStore = new SsoStore(deps.db);
   const ssoOnly = async (organisationId: string) => (await ssoStore.config(organisationId))?.ssoOnly ?? false;
-  const auth = new AuthService(deps.db, clock, events, { limiters, ssoOnly, ...deps.auth });
+  const factorStore = new FactorStore(deps.db);
+  const auth = new AuthService(deps.db, clock, events, {
+    limiters,
+    ssoOnly,
+    secondFactors: new FactorCheck(factorStore, clock),
+    ...deps.auth,
+  });
   const meetingStore = new MeetingStore(deps.db);
   const audit = new AuditLog(new AuditStore(deps.db), clock);
+  const factors = new SecondFactors(factorStore, auth, audit, clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   return {
     db: deps.db,
@@ -123,6 +133,7 @@ export function createServices(deps: ServiceDeps): Services {
       ssoOnly,
       onBackgroundError: deps.onBackgroundError ?? (() => {}),
     }),
-    account: new AccountService(auth, audit, ssoOnly, limiters),
+    account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId)),
+    factors,
   };
 }

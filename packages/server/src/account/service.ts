@@ -9,14 +9,9 @@ import {
 } from '@conclave/protocol';
 import type { AuditActor, AuditLog } from '../audit';
 import type { AuthService } from '../auth';
-import { verifyPassword } from '../auth';
 import type { UserRecord } from '../auth/store';
-import { AppError, notFound, RateLimitError, unauthorized } from '../common/errors';
-import { describeWait, type Limiters, type WindowLimiter } from '../common/rate-limit';
+import { AppError, notFound, unauthorized } from '../common/errors';
 import type { UserPrincipal } from '../domain';
-
-/** Wrong current passwords per account: someone holding a stolen session cannot guess it for long. */
-const PASSWORD_CHECKS = { limit: 5, windowMs: 15 * 60_000 };
 
 const ssoOnly = () =>
   new AppError(
@@ -31,16 +26,12 @@ const ssoOnly = () =>
  * sign out there. Each change goes to the audit log; never a password.
  */
 export class AccountService {
-  private readonly passwordChecks: WindowLimiter;
-
   constructor(
     private readonly auth: AuthService,
     private readonly audit: AuditLog,
     private readonly ssoOnlyFor: (organisationId: string) => Promise<boolean>,
-    limiters: Limiters,
-  ) {
-    this.passwordChecks = limiters.window('account:password', PASSWORD_CHECKS);
-  }
+    private readonly factorsOf: (userId: string) => Promise<AccountView['secondFactors']>,
+  ) {}
 
   async view(caller: UserPrincipal): Promise<AccountView> {
     const user = await this.me(caller);
@@ -48,6 +39,7 @@ export class AccountService {
       user: userView(user),
       hasPassword: user.passwordHash !== null,
       ssoOnly: await this.passwordsOff(user),
+      secondFactors: await this.factorsOf(user.id),
     };
   }
 
@@ -69,17 +61,7 @@ export class AccountService {
     const { currentPassword, newPassword } = changePasswordRequestSchema.parse(input);
     const user = await this.me(actor.principal);
     if (await this.passwordsOff(user)) throw ssoOnly();
-    const decision = await this.passwordChecks.consume(user.id);
-    if (!decision.allowed) {
-      throw new RateLimitError(
-        `Too many wrong passwords. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
-        decision.retryAfterSeconds,
-      );
-    }
-    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new AppError(400, 'invalid_credentials', 'This is not your current password', 'currentPassword');
-    }
-    await this.passwordChecks.refund(user.id);
+    await this.auth.confirmPassword(user, currentPassword);
     const ended = await this.auth.changePassword(user.id, newPassword, actor.principal.sessionId);
     await this.audit.record(actor, 'user.passwordChanged', target(user), { sessionsEnded: ended });
   }

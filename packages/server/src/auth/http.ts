@@ -16,6 +16,8 @@ const DEVICE_COOKIE_PATH = '/api/auth';
 /** Lax, so that it comes along on the top-level redirect back from the identity provider. */
 const SSO_COOKIE = 'conclave_sso';
 const SSO_COOKIE_PATH = '/api/auth/sso';
+const CHALLENGE_COOKIE = 'conclave_signin';
+const CHALLENGE_COOKIE_PATH = '/api/auth/sign-in';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -103,6 +105,28 @@ export class Authenticator {
     const options = { path: SSO_COOKIE_PATH, httpOnly: true, sameSite: 'lax' as const, secure: this.secure };
     if (token === null) reply.clearCookie(SSO_COOKIE, options);
     else reply.setCookie(SSO_COOKIE, token, { ...options, maxAge: 10 * 60 });
+  }
+
+  /** The cookie that holds a sign-in awaiting its second factor (5 minutes, only for that request). */
+  setChallengeCookie(reply: FastifyReply, token: string | null, expiresAt?: Date): void {
+    const options = {
+      path: CHALLENGE_COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'strict' as const,
+      secure: this.secure,
+    };
+    if (token === null) reply.clearCookie(CHALLENGE_COOKIE, options);
+    else {
+      const maxAge = Math.max(
+        0,
+        Math.floor(((expiresAt?.getTime() ?? 0) - this.clock.now().getTime()) / 1000),
+      );
+      reply.setCookie(CHALLENGE_COOKIE, token, { ...options, maxAge });
+    }
+  }
+
+  challengeToken(request: FastifyRequest): string | undefined {
+    return request.cookies[CHALLENGE_COOKIE] || undefined;
   }
 
   ssoToken(request: FastifyRequest): string | undefined {

@@ -1,4 +1,4 @@
-export { AuthService, type AuthOptions, type IssuedSession } from './service';
+export { AuthService, type AuthOptions, type IssuedSession, type SecondFactorGate } from './service';
 export { Authenticator } from './http';
 export { authRoutes, guestRoutes, passwordResetRoutes, sessionRoutes, setupRoutes } from './routes';
 export { PasswordResets } from './password-resets';

@@ -6,7 +6,7 @@ import { hashToken, newSecretToken } from '../common/ids';
 import { describeWait, type Limiters, type WindowLimiter } from '../common/rate-limit';
 import type { Database } from '../db';
 import type { Mailer } from '../mail';
-import type { AuthService, IssuedSession } from './service';
+import type { AuthService, SignInOutcome } from './service';
 import type { UserRecord } from './store';
 
 /** A reset link works this long, once. */
@@ -101,18 +101,21 @@ export class PasswordResets {
     return { email: user.email };
   }
 
-  /** Sets the new password, once; every session of the account ends and this browser is signed in. */
-  async complete(token: string, password: string, clientIp: string): Promise<IssuedSession> {
+  /**
+   * Sets the new password, once; every session of the account ends and this browser is signed in (or
+   * asked for the account's second factor first).
+   */
+  async complete(token: string, password: string, clientIp: string): Promise<SignInOutcome> {
     const userId = await this.take(token);
     const user = userId ? await this.d.auth.accounts.findUserById(userId) : null;
     if (!user || !(await this.resettable(user))) throw invalidLink();
-    const session = await this.d.auth.resetPassword(user, password);
+    const outcome = await this.d.auth.resetPassword(user, password);
     await this.d.audit.record(
       { system: 'Password reset', organisationId: user.organisationId, clientIp },
       'user.passwordReset',
       { kind: 'user', id: user.id, name: `${user.displayName} <${user.email}>` },
     );
-    return session;
+    return outcome;
   }
 
   /** Revoked accounts and those whose organisation is "SSO only" (but the Administrator) have no password to reset. */

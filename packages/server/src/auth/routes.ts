@@ -1,9 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   completePasswordResetSchema,
   guestTokenRequestSchema,
   passwordResetLinkRequestSchema,
   passwordResetRequestSchema,
+  secondFactorRequestSchema,
+  type SignInResultView,
   type PasswordResetLinkView,
   type PasswordResetStatus,
   setupRequestSchema,
@@ -17,12 +19,38 @@ import { notFound } from '../common/errors';
 import type { MeetingLookup } from '../domain';
 import type { Authenticator } from './http';
 import type { PasswordResets } from './password-resets';
-import type { AuthService } from './service';
+import type { AuthService, IssuedSession, SignInOutcome } from './service';
 
 export interface AuthRoutesDeps {
   auth: AuthService;
   authenticator: Authenticator;
   meetings: MeetingLookup;
+}
+
+/** Signs the browser in, or leaves it the cookie of a sign-in that awaits its second factor. */
+function answerSignIn(
+  authenticator: Authenticator,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  outcome: SignInOutcome,
+): SignInResultView {
+  if (outcome.challenge) {
+    authenticator.setChallengeCookie(reply, outcome.challenge.token, outcome.challenge.expiresAt);
+    return { secondFactor: { methods: outcome.challenge.methods } };
+  }
+  return signedIn(authenticator, request, reply, outcome.session);
+}
+
+function signedIn(
+  authenticator: Authenticator,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  issued: IssuedSession,
+): SessionView {
+  authenticator.setCookie(reply, issued.token, issued.expiresAt);
+  if (issued.deviceToken) authenticator.setDeviceCookie(reply, issued.deviceToken);
+  request.log.info({ userId: issued.view.user.id }, 'signed in');
+  return issued.view;
 }
 
 /** Under /api/setup: first-run setup, open to anyone until it is done. */
@@ -44,13 +72,17 @@ export function setupRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPlu
 /** Under /api/auth, open to anyone: signing in and out. */
 export function authRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPluginAsync {
   return async (app) => {
-    app.post('/sign-in', async (request, reply): Promise<SessionView> => {
+    app.post('/sign-in', async (request, reply): Promise<SignInResultView> => {
       const input = signInRequestSchema.parse(request.body);
-      const issued = await auth.signIn(input, request.ip, authenticator.deviceToken(request));
-      authenticator.setCookie(reply, issued.token, issued.expiresAt);
-      if (issued.deviceToken) authenticator.setDeviceCookie(reply, issued.deviceToken);
-      request.log.info({ userId: issued.view.user.id }, 'signed in');
-      return issued.view;
+      const outcome = await auth.signIn(input, request.ip, authenticator.deviceToken(request));
+      return answerSignIn(authenticator, request, reply, outcome);
+    });
+
+    app.post('/sign-in/second-factor', async (request, reply): Promise<SessionView> => {
+      const proof = secondFactorRequestSchema.parse(request.body);
+      const issued = await auth.completeSignIn(authenticator.challengeToken(request), proof);
+      authenticator.setChallengeCookie(reply, null);
+      return signedIn(authenticator, request, reply, issued);
     });
 
     app.post('/sign-out', async (request, reply) => {
@@ -85,12 +117,11 @@ export function passwordResetRoutes(
       resets.check(passwordResetLinkRequestSchema.parse(request.body).token),
     );
 
-    app.post('/complete', async (request, reply): Promise<SessionView> => {
+    app.post('/complete', async (request, reply): Promise<SignInResultView> => {
       const { token, password } = completePasswordResetSchema.parse(request.body);
-      const issued = await resets.complete(token, password, request.ip);
-      authenticator.setCookie(reply, issued.token, issued.expiresAt);
-      request.log.info({ userId: issued.view.user.id }, 'password reset; every other session ended');
-      return issued.view;
+      const outcome = await resets.complete(token, password, request.ip);
+      request.log.info('password reset; every session of the account ended');
+      return answerSignIn(authenticator, request, reply, outcome);
     });
   };
 }

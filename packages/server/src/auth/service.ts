@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type {
   GuestTokenView,
+  SecondFactorMethod,
+  SecondFactorRequest,
   SessionView,
   SetupRequest,
   SetupStatus,
@@ -25,6 +27,7 @@ import { defaultSignInLimits, SignInGuard, type SignInLimits } from './sign-in-g
 import { isUniqueViolation, type Database } from '../db';
 import { DEFAULT_GUEST_TOKEN_TTL_MS, GuestTokenStore } from './guests';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
+import { ChallengeStore } from './challenges';
 import { defaultSessionPolicy, SessionStore, type SessionPolicy } from './sessions';
 import { AccountStore, type UserRecord } from './store';
 
@@ -50,7 +53,33 @@ export interface AuthOptions {
   guestTokenTtlMs?: number;
   /** Whether the organisation signs in through its identity provider only (IAM-SSO-OIDC). */
   ssoOnly?: (organisationId: string) => Promise<boolean>;
+  /** The account's second factors, asked for after a right password (none: passwords alone). */
+  secondFactors?: SecondFactorGate;
 }
+
+/** What sign-in needs of second factors (the factors domain provides it). */
+export interface SecondFactorGate {
+  /** How this account can confirm a sign-in; empty when it has no second factor. */
+  methodsOf(userId: string): Promise<SecondFactorMethod[]>;
+  /** Whether the proof confirms it (each code serves once). */
+  check(userId: string, proof: SecondFactorRequest): Promise<boolean>;
+}
+
+/** A sign-in ends in a session, or waits for a second factor (the token goes into a cookie). */
+export type SignInOutcome =
+  | { session: IssuedSession; challenge?: never }
+  | { challenge: { token: string; expiresAt: Date; methods: SecondFactorMethod[] }; session?: never };
+
+const noSecondFactors: SecondFactorGate = {
+  methodsOf: () => Promise.resolve([]),
+  check: () => Promise.resolve(false),
+};
+/** Wrong current passwords per account (a stolen session cannot guess it for long). */
+const PASSWORD_CHECKS = { limit: 5, windowMs: 15 * 60_000 };
+/** Wrong second factors per account, whatever sign-ins they came with. */
+const SECOND_FACTOR_FAILURES = { limit: 10, windowMs: 15 * 60_000 };
+const secondFactorFailed = (message = 'That code did not work; try again or use a recovery code') =>
+  new AppError(401, 'second_factor_failed', message);
 
 /** A new session: the raw token goes into the cookie and nowhere else. */
 export interface IssuedSession {
@@ -78,6 +107,10 @@ export class AuthService {
   private readonly signInGuard: SignInGuard;
   private readonly guestsPerIp: WindowLimiter;
   private readonly ssoOnly: (organisationId: string) => Promise<boolean>;
+  private readonly secondFactors: SecondFactorGate;
+  private readonly challenges: ChallengeStore;
+  private readonly passwordChecks: WindowLimiter;
+  private readonly secondFactorFailures: WindowLimiter;
 
   constructor(
     db: Kysely<Database>,
@@ -93,6 +126,10 @@ export class AuthService {
     const limiters = options.limiters ?? memoryLimiters(clock);
     this.signInGuard = new SignInGuard({ ...defaultSignInLimits, ...options.limits?.signIn }, limiters);
     this.ssoOnly = options.ssoOnly ?? (() => Promise.resolve(false));
+    this.secondFactors = options.secondFactors ?? noSecondFactors;
+    this.challenges = new ChallengeStore(db, clock);
+    this.passwordChecks = limiters.window('account:password', PASSWORD_CHECKS);
+    this.secondFactorFailures = limiters.window('signin:second-factor', SECOND_FACTOR_FAILURES);
     this.guestsPerIp = limiters.window(
       'guests:address',
       options.limits?.guestTokensPerIp ?? defaultAuthLimits.guestTokensPerIp,
@@ -143,7 +180,7 @@ export class AuthService {
    * Checks a password. The attempt is reserved with the sign-in guard before Argon2 runs; the
    * browser's trusted-device token (if any) tells the owner's own browsers from strangers.
    */
-  async signIn(input: SignInRequest, clientIp: string, deviceToken?: string): Promise<IssuedSession> {
+  async signIn(input: SignInRequest, clientIp: string, deviceToken?: string): Promise<SignInOutcome> {
     const reserved = await this.signInGuard.reserve(clientIp);
     const user = await this.accounts.findUserByEmail(input.email);
     const device = await this.devices.userOf(deviceToken);
@@ -167,9 +204,67 @@ export class AuthService {
     // Said only to whoever knows the password: it tells nothing to someone guessing.
     if (user.revoked) throw accessRevoked();
 
+    return this.afterPassword(user, trusted);
+  }
+
+  /**
+   * The second step of a sign-in: the proof is counted against the challenge (5 tries) and the
+   * account (10 failures in 15 minutes) before it is checked; the challenge serves one session.
+   */
+  async completeSignIn(
+    challengeToken: string | undefined,
+    proof: SecondFactorRequest,
+  ): Promise<IssuedSession> {
+    const challenge = await this.challenges.attempt(challengeToken);
+    if (!challenge) throw secondFactorFailed('This sign-in expired; enter your password again');
+    const decision = await this.secondFactorFailures.consume(challenge.userId);
+    if (!decision.allowed) {
+      throw new RateLimitError(
+        `Too many wrong codes. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+        decision.retryAfterSeconds,
+      );
+    }
+    if (!(await this.secondFactors.check(challenge.userId, proof))) throw secondFactorFailed();
+    await this.secondFactorFailures.refund(challenge.userId);
+    if (!(await this.challenges.close(challengeToken!)))
+      throw secondFactorFailed('This sign-in was completed already');
+    const user = await this.accounts.findUserById(challenge.userId);
+    if (!user || user.revoked) throw accessRevoked();
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
-    return this.issueSession(user, organisation, trusted);
+    const device = challenge.deviceId ? { id: challenge.deviceId, userId: user.id } : null;
+    return this.issueSession(user, organisation, device);
+  }
+
+  /**
+   * Checks a signed-in person's current password before a change it guards (counted first, 5 wrong
+   * in 15 minutes per account): throws when it is not theirs.
+   */
+  async confirmPassword(user: UserRecord, password: string): Promise<void> {
+    const decision = await this.passwordChecks.consume(user.id);
+    if (!decision.allowed) {
+      throw new RateLimitError(
+        `Too many wrong passwords. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+        decision.retryAfterSeconds,
+      );
+    }
+    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
+      throw new AppError(400, 'invalid_credentials', 'This is not your current password', 'currentPassword');
+    }
+    await this.passwordChecks.refund(user.id);
+  }
+
+  /** After a right password: a session, or a challenge when the account has a second factor. */
+  private async afterPassword(
+    user: UserRecord,
+    trusted: { id: string; userId: string } | null,
+  ): Promise<SignInOutcome> {
+    const organisation = await this.accounts.findOrganisation(user.organisationId);
+    if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
+    const methods = await this.secondFactors.methodsOf(user.id);
+    if (methods.length === 0) return { session: await this.issueSession(user, organisation, trusted) };
+    const { token, expiresAt } = await this.challenges.open(user.id, trusted?.id ?? null);
+    return { challenge: { token, expiresAt, methods } };
   }
 
   /**
@@ -203,16 +298,16 @@ export class AuthService {
 
   /**
    * A new password for someone who proved they hold the account's mailbox: every session of theirs
-   * ends (live connections too) and their trusted browsers are forgotten; this browser is signed in.
+   * ends (live connections too) and their trusted browsers are forgotten; this browser is signed in,
+   * or asked for the second factor first.
    */
-  async resetPassword(user: UserRecord, password: string): Promise<IssuedSession> {
+  async resetPassword(user: UserRecord, password: string): Promise<SignInOutcome> {
     if (user.revoked) throw accessRevoked();
-    const organisation = await this.accounts.findOrganisation(user.organisationId);
-    if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
     await this.accounts.setPasswordHash(user.id, await hashPassword(password));
     await this.endSessions(user.id);
     await this.devices.forgetAll(user.id);
-    return this.issueSession(user, organisation, null);
+    // The mailbox alone does not replace the second factor: it is asked for as after a password.
+    return this.afterPassword(user, null);
   }
 
   /**

@@ -22,6 +22,9 @@ export interface Database {
   saml_requests: SamlRequestTable;
   saml_assertions_seen: SamlAssertionSeenTable;
   password_resets: PasswordResetTable;
+  totp_factors: TotpFactorTable;
+  recovery_codes: RecoveryCodeTable;
+  sign_in_challenges: SignInChallengeTable;
 }
 
 /**
@@ -88,6 +91,41 @@ interface PasswordResetTable {
   token_hash: string;
   expires_at: string;
   created_at: string;
+}
+
+/**
+ * An authenticator app (TOTP, RFC 6238). Unconfirmed (confirmed_at null) until a code from it was
+ * given; last_step is the last time step used, so no code serves twice.
+ */
+interface TotpFactorTable {
+  user_id: string;
+  /** Base32; the server must compute codes from it, so it is kept as is (like the SSO client secret). */
+  secret: string;
+  confirmed_at: string | null;
+  last_step: number | null;
+  created_at: string;
+}
+
+/** One-time recovery codes: only their SHA-256 (they carry 80 random bits). */
+interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: string | null;
+}
+
+/**
+ * A sign-in whose password was right and whose second factor has not come yet: the browser holds a
+ * random token (its hash is kept) for 5 minutes and a few attempts.
+ */
+interface SignInChallengeTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  /** The trusted browser the password came from, to remember once the sign-in completes. */
+  device_id: string | null;
+  attempts: number;
+  expires_at: string;
 }
 
 /** One section of an organisation's settings (ADM-SETTINGS) as JSON; a section without a row has its default. */

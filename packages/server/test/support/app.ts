@@ -135,6 +135,8 @@ export class TestClient {
   cookie: string | undefined;
   /** The trusted-device cookie a successful sign-in leaves in this "browser". */
   deviceCookie: string | undefined;
+  /** A sign-in awaiting its second factor. */
+  challengeCookie: string | undefined;
   csrfToken: string | undefined;
 
   constructor(
@@ -149,7 +151,7 @@ export class TestClient {
     options: { csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...options.headers };
-    const cookies = [this.cookie, this.deviceCookie].filter(Boolean);
+    const cookies = [this.cookie, this.deviceCookie, this.challengeCookie].filter(Boolean);
     if (cookies.length) headers.cookie = cookies.join('; ');
     if (this.csrfToken && options.csrf !== false && method !== 'GET' && method !== 'HEAD') {
       headers[CSRF_HEADER] = this.csrfToken;
@@ -163,6 +165,11 @@ export class TestClient {
     });
     const device = res.cookies.find((c) => c.name === 'conclave_device');
     if (device) this.deviceCookie = `conclave_device=${device.value}`;
+    const challenge = res.cookies.find((c) => c.name === 'conclave_signin');
+    if (challenge) {
+      this.challengeCookie =
+        challenge.value && challenge.maxAge !== 0 ? `conclave_signin=${challenge.value}` : undefined;
+    }
     const set = res.cookies.find((c) => c.name === 'conclave_session');
     if (set) {
       const cleared = set.value === '' || set.maxAge === 0;

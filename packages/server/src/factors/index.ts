@@ -1,0 +1,4 @@
+export { FactorCheck } from './check';
+export { FactorStore } from './store';
+export { SecondFactors } from './service';
+export { factorRoutes } from './routes';
