@@ -44,6 +44,9 @@ export const AUDIT_ACTIONS = [
   'user.revoked',
   'user.restored',
   'user.deleted',
+  /** An invitation was made (or made again, replacing the earlier link); never its link. */
+  'user.invited',
+  'user.invitationRevoked',
   'user.hidden',
   'user.shown',
   'meeting.deleted',

@@ -66,6 +66,10 @@ export const ERROR_CODES = [
   'sso_unavailable',
   /** The organisation signs in through its identity provider only. */
   'sso_only',
+  /** An invitation link that is unknown, expired, revoked, replaced by a newer one, or used already. */
+  'invitation_invalid',
+  /** The organisation has as many pending invitations as it may; revoke some, or let them be used. */
+  'too_many_invitations',
   'internal',
 ] as const;
 

@@ -12,7 +12,7 @@ import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
 import { settingsRoutes } from './settings';
 import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
-import { userAdminRoutes } from './users';
+import { invitationRoutes, userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
   createLogger,
@@ -215,6 +215,7 @@ function apiRoutes(
     });
     await api.register(publicMeetingRoutes(meetings), { prefix: '/meetings' });
     await api.register(guestRoutes(authDeps), { prefix: '/meetings' });
+    await api.register(invitationRoutes(services.invitations, authenticator), { prefix: '/invitations' });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
@@ -225,7 +226,9 @@ function apiRoutes(
       await signedIn.register(userRoutes(services.directory, services.audit, authenticator), {
         prefix: '/users',
       });
-      await signedIn.register(userAdminRoutes(services.users, authenticator), { prefix: '/users' });
+      await signedIn.register(userAdminRoutes(services.users, services.invitations, authenticator), {
+        prefix: '/users',
+      });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });

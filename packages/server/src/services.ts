@@ -7,7 +7,7 @@ import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
 import { OrganisationSettings, SettingsStore } from './settings';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
-import { UserAdministration, UserStore } from './users';
+import { Invitations, InvitationStore, UserAdministration, UserStore } from './users';
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
@@ -55,6 +55,8 @@ export interface Services {
   directory: DirectoryService;
   /** The organisation's people as Superusers and Administrators manage them. */
   users: UserAdministration;
+  /** Invitations to join the organisation, and the accounts they lead to. */
+  invitations: Invitations;
   /** Security-relevant actions, as they are done (ADM-AUDIT). */
   audit: AuditLog;
   /** The organisation's settings (ADM-SETTINGS). */
@@ -70,11 +72,8 @@ export function createServices(deps: ServiceDeps): Services {
   // Every limit a client could multiply by changing node; per-socket message budgets stay per node.
   const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
   const ssoStore = new SsoStore(deps.db);
-  const auth = new AuthService(deps.db, clock, events, {
-    limiters,
-    ssoOnly: async (organisationId) => (await ssoStore.config(organisationId))?.ssoOnly ?? false,
-    ...deps.auth,
-  });
+  const ssoOnly = async (organisationId: string) => (await ssoStore.config(organisationId))?.ssoOnly ?? false;
+  const auth = new AuthService(deps.db, clock, events, { limiters, ssoOnly, ...deps.auth });
   const meetingStore = new MeetingStore(deps.db);
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
@@ -98,6 +97,15 @@ export function createServices(deps: ServiceDeps): Services {
     meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
     directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
     users: new UserAdministration(new UserStore(deps.db), auth.accounts, settings, audit, events, clock),
+    invitations: new Invitations({
+      store: new InvitationStore(deps.db),
+      auth,
+      settings,
+      ssoOnly,
+      audit,
+      clock,
+      publicUrl: deps.publicUrl,
+    }),
     audit,
     settings,
     sso: new SingleSignOn(ssoStore, auth, settings, audit, clock, {
