@@ -8,6 +8,7 @@ import { PeoplePage } from '../pages/admin/PeoplePage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
+import { InvitePage } from '../pages/InvitePage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
@@ -46,6 +47,7 @@ export function App() {
       <Route path="/m/:id" element={<MeetingPage />} />
       <Route path="/setup" element={session.setupNeeded ? <SetupPage /> : <Navigate to="/" replace />} />
       <Route path="/sign-in" element={afterSetup(signedIn ? <AfterSignIn /> : <SignInPage />)} />
+      <Route path="/invite" element={afterSetup(<InvitePage />)} />
       <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
       <Route
         path="/directory"
