@@ -51,6 +51,9 @@ export const AUDIT_ACTIONS = [
   'user.secondFactorRemoved',
   'user.recoveryCodesRenewed',
   'user.deleted',
+  /** An invitation was made (or made again, replacing the earlier link); never its link. */
+  'user.invited',
+  'user.invitationRevoked',
   'user.hidden',
   'user.shown',
   'meeting.deleted',

@@ -75,6 +75,10 @@ export const ERROR_CODES = [
    * session may only set one up (403).
    */
   'second_factor_setup_required',
+  /** An invitation link that is unknown, expired, revoked, replaced by a newer one, or used already. */
+  'invitation_invalid',
+  /** The organisation has as many pending invitations as it may; revoke some, or let them be used. */
+  'too_many_invitations',
   'internal',
 ] as const;
 

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './api';
 export * from './admin';
+export * from './invitations';
 export * from './settings';
 export * from './sso';
 export * from './account';

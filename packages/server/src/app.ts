@@ -14,7 +14,7 @@ import { settingsRoutes } from './settings';
 import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { accountRoutes } from './account';
 import { factorRoutes } from './factors';
-import { userAdminRoutes } from './users';
+import { invitationRoutes, userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
   createLogger,
@@ -220,6 +220,7 @@ function apiRoutes(
     });
     await api.register(publicMeetingRoutes(meetings), { prefix: '/meetings' });
     await api.register(guestRoutes(authDeps), { prefix: '/meetings' });
+    await api.register(invitationRoutes(services.invitations, authenticator), { prefix: '/invitations' });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
@@ -230,7 +231,9 @@ function apiRoutes(
       await signedIn.register(userRoutes(services.directory, services.audit, authenticator), {
         prefix: '/users',
       });
-      await signedIn.register(userAdminRoutes(services.users, authenticator), { prefix: '/users' });
+      await signedIn.register(userAdminRoutes(services.users, services.invitations, authenticator), {
+        prefix: '/users',
+      });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });

@@ -10,7 +10,7 @@ import { DirectoryService, DirectoryStore } from './directory';
 import { FactorCheck, FactorStore, SecondFactors } from './factors';
 import { OrganisationSettings, SettingsStore } from './settings';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
-import { UserAdministration, UserStore } from './users';
+import { Invitations, InvitationStore, UserAdministration, UserStore } from './users';
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
@@ -62,6 +62,8 @@ export interface Services {
   directory: DirectoryService;
   /** The organisation's people as Superusers and Administrators manage them. */
   users: UserAdministration;
+  /** Invitations to join the organisation, and the accounts they lead to. */
+  invitations: Invitations;
   /** Security-relevant actions, as they are done (ADM-AUDIT). */
   audit: AuditLog;
   /** The organisation's settings (ADM-SETTINGS). */
@@ -115,6 +117,15 @@ export function createServices(deps: ServiceDeps): Services {
     meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
     directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
     users: new UserAdministration(new UserStore(deps.db), auth.accounts, settings, audit, events, clock),
+    invitations: new Invitations({
+      store: new InvitationStore(deps.db),
+      auth,
+      settings,
+      ssoOnly,
+      audit,
+      clock,
+      publicUrl: deps.publicUrl,
+    }),
     audit,
     settings,
     sso: new SingleSignOn(ssoStore, auth, settings, audit, clock, {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { AdminUserView, MeetingView, Role } from '@conclave/protocol';
+import type { AdminUserView, CreatedInvitationView, MeetingView, Role } from '@conclave/protocol';
 import { setUp, signedInUsers, startTestApp, type TestApp, type TestClient } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 
@@ -28,6 +28,8 @@ interface Context {
   adminId: string;
   /** A fresh account made by the Administrator. */
   freshUser(role?: 'user' | 'superuser'): Promise<AdminUserView>;
+  /** A fresh invitation made by the Administrator. */
+  freshInvitation(role?: 'user' | 'superuser'): Promise<CreatedInvitationView>;
   bobsMeeting(): Promise<MeetingView>;
 }
 
@@ -97,6 +99,30 @@ const ROWS: Row[] = [
           password: 'a long first password',
         })
       ).statusCode,
+  },
+  // Inviting someone is adding their account, made when they use the link (users.create).
+  {
+    action: 'invite someone to the organisation as a User or Superuser',
+    expect: managers,
+    run: async (as) => {
+      const statuses = [];
+      for (const role of ['user', 'superuser']) {
+        const email = `invited-${Math.random().toString(36).slice(2)}@acme.test`;
+        statuses.push((await as.post('/api/users/invitations', { email, role })).statusCode);
+      }
+      return statuses;
+    },
+  },
+  {
+    action: 'list the pending invitations',
+    expect: managers,
+    run: async (as) => (await as.get('/api/users/invitations')).statusCode,
+  },
+  {
+    action: 'revoke an invitation someone else made',
+    expect: managers,
+    run: async (as, ctx) =>
+      (await as.delete(`/api/users/invitations/${(await ctx.freshInvitation()).id}`)).statusCode,
   },
   {
     action: 'promote a User to Superuser',
@@ -230,6 +256,11 @@ describeEachDatabase('ROLE-MATRIX: who may do what, over the HTTP API', (kind) =
         });
         assert.equal(res.statusCode, 201, res.body);
         return res.json<AdminUserView>();
+      },
+      async freshInvitation(role = 'user') {
+        const res = await ada.post('/api/users/invitations', { email: `invitee-${++n}@acme.test`, role });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json<CreatedInvitationView>();
       },
       async bobsMeeting() {
         return (await bob.post('/api/meetings', { name: 'Bob’s' })).json<MeetingView>();

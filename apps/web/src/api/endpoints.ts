@@ -2,14 +2,20 @@ import type {
   AccountSessionView,
   AccountView,
   ChangePasswordRequest,
+  AcceptInvitationRequest,
   AdminUserView,
   AuditPageView,
   AuditQuery,
+  CreatedInvitationView,
+  CreateInvitationRequest,
   CreateMeetingRequest,
   CreateUserRequest,
   DirectoryQuery,
   DirectoryUserEntry,
   DirectoryView,
+  InvitationPublicView,
+  InvitationView,
+  LookupInvitationRequest,
   MeetingPublicView,
   MeetingView,
   SessionView,
@@ -78,6 +84,17 @@ export const setUserRole = (id: string, body: SetRoleRequest) =>
 export const revokeUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/revoke`);
 export const restoreUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/restore`);
 export const deleteUser = (id: string) => api<void>('DELETE', user(id));
+export const listInvitations = () => api<{ invitations: InvitationView[] }>('GET', '/api/users/invitations');
+export const createInvitation = (body: CreateInvitationRequest) =>
+  api<CreatedInvitationView>('POST', '/api/users/invitations', body);
+export const revokeInvitation = (id: string) =>
+  api<void>('DELETE', `/api/users/invitations/${encodeURIComponent(id)}`);
+
+// Anyone holding an invitation link (the token goes in the body, never in a URL).
+export const lookupInvitation = (body: LookupInvitationRequest) =>
+  api<InvitationPublicView>('POST', '/api/invitations/lookup', body);
+export const acceptInvitation = (body: AcceptInvitationRequest) =>
+  api<SessionView>('POST', '/api/invitations/accept', body);
 
 export const getAuditLog = (query: AuditQuery) => {
   const params = new URLSearchParams();

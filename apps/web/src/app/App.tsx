@@ -10,6 +10,7 @@ import { SettingsPage } from '../pages/admin/SettingsPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
 import { ForgotPasswordPage, ResetPasswordPage } from '../pages/PasswordResetPages';
+import { InvitePage } from '../pages/InvitePage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
@@ -50,6 +51,7 @@ export function App() {
       <Route path="/sign-in" element={afterSetup(signedIn ? <AfterSignIn /> : <SignInPage />)} />
       <Route path="/forgot-password" element={afterSetup(<ForgotPasswordPage />)} />
       <Route path="/reset-password" element={afterSetup(<ResetPasswordPage />)} />
+      <Route path="/invite" element={afterSetup(<InvitePage />)} />
       <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
       <Route
         path="/directory"

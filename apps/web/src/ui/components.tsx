@@ -26,6 +26,8 @@ export function Button({
   variant?: ButtonVariant;
   size?: 'sm' | 'md' | 'lg';
   busy?: boolean;
+  /** Passed on to the button with the rest (a prop like any other since React 19). */
+  ref?: Ref<HTMLButtonElement>;
 }) {
   return (
     <button

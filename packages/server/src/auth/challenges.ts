@@ -6,7 +6,7 @@ import type { Database } from '../db';
 /** A half-done sign-in lasts this long, */
 const CHALLENGE_TTL_MS = 5 * 60_000;
 /** and takes this many wrong second factors before the password must be given again. */
-export const CHALLENGE_ATTEMPTS = 5;
+const CHALLENGE_ATTEMPTS = 5;
 
 export interface Challenge {
   userId: string;

@@ -457,6 +457,34 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('totp_factors').execute();
     },
   },
+  '0016_invitations': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('invitations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('user', 'superuser')`))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('invited_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        // One pending invitation per address: inviting it again replaces the row (and its link).
+        .addUniqueConstraint('invitations_organisation_email_unique', ['organisation_id', 'email'])
+        .execute();
+      // Deleting an account sets its invitations' invited_by to null: without this, a scan.
+      await db.schema
+        .createIndex('invitations_invited_by_idx')
+        .on('invitations')
+        .column('invited_by')
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('invitations').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -25,6 +25,25 @@ export interface Database {
   totp_factors: TotpFactorTable;
   recovery_codes: RecoveryCodeTable;
   sign_in_challenges: SignInChallengeTable;
+  invitations: InvitationTable;
+}
+
+/**
+ * An invitation to join the organisation, pending until it is accepted (the row goes), revoked,
+ * replaced by a newer one for the same address, or expired. The link's token is never stored.
+ */
+interface InvitationTable {
+  id: string;
+  organisation_id: string;
+  /** Lower-cased, as account emails are; one pending invitation per organisation and address. */
+  email: string;
+  role: Exclude<Role, 'administrator'>;
+  /** SHA-256 of the link's token: a database dump holds no link that works. */
+  token_hash: string;
+  /** Who invited; null once their account is deleted. */
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 /**

@@ -3,7 +3,7 @@ import { generateSecret, generateURI, verify } from 'otplib';
 
 /** RFC 4648 base32 without I, L, O, U-confusion: Crockford's alphabet reads aloud and types cleanly. */
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 
 export const newTotpSecret = (): string => generateSecret({ length: 20 });
 

@@ -1,3 +1,5 @@
 export { UserAdministration } from './service';
 export { UserStore } from './store';
-export { userAdminRoutes } from './routes';
+export { Invitations } from './invitations';
+export { InvitationStore } from './invitation-store';
+export { invitationRoutes, userAdminRoutes } from './routes';

@@ -1,13 +1,29 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { AdminUserView, CreateUserRequest, SetRoleRequest } from '@conclave/protocol';
+import type {
+  AcceptInvitationRequest,
+  AdminUserView,
+  CreatedInvitationView,
+  CreateInvitationRequest,
+  CreateUserRequest,
+  InvitationPublicView,
+  InvitationView,
+  LookupInvitationRequest,
+  SessionView,
+  SetRoleRequest,
+} from '@conclave/protocol';
 import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
+import type { Invitations } from './invitations';
 import type { UserAdministration } from './service';
 
 type WithId = { Params: { id: string } };
 
 /** Under /api/users, in the signed-in context: the organisation's people, for its administration. */
-export function userAdminRoutes(users: UserAdministration, authenticator: Authenticator): FastifyPluginAsync {
+export function userAdminRoutes(
+  users: UserAdministration,
+  invitations: Invitations,
+  authenticator: Authenticator,
+): FastifyPluginAsync {
   const actor = (request: FastifyRequest): AuditActor => ({
     principal: authenticator.principal(request),
     clientIp: request.ip,
@@ -38,6 +54,44 @@ export function userAdminRoutes(users: UserAdministration, authenticator: Authen
     app.delete<WithId>('/:id', async (request, reply) => {
       await users.delete(actor(request), request.params.id);
       return reply.code(204).send();
+    });
+
+    app.get('/invitations', async (request): Promise<{ invitations: InvitationView[] }> => ({
+      invitations: await invitations.list(authenticator.principal(request)),
+    }));
+
+    app.post('/invitations', async (request, reply): Promise<CreatedInvitationView> => {
+      const view = await invitations.invite(actor(request), request.body as CreateInvitationRequest);
+      reply.code(201);
+      return view;
+    });
+
+    app.delete<WithId>('/invitations/:id', async (request, reply) => {
+      await invitations.revoke(actor(request), request.params.id);
+      return reply.code(204).send();
+    });
+  };
+}
+
+/**
+ * Under /api/invitations, open to anyone holding an invitation link. Like sign-in and setup, these
+ * writes come without a session and so without a CSRF token: the API takes JSON only, which a
+ * cross-site form cannot send, and each needs the link's secret, which sits in the body, never in a URL.
+ */
+export function invitationRoutes(invitations: Invitations, authenticator: Authenticator): FastifyPluginAsync {
+  return async (app) => {
+    app.post('/lookup', async (request): Promise<InvitationPublicView> =>
+      invitations.lookup(request.body as LookupInvitationRequest),
+    );
+
+    app.post('/accept', async (request, reply): Promise<SessionView> => {
+      const issued = await invitations.accept(request.body as AcceptInvitationRequest, request.ip);
+      authenticator.setCookie(reply, issued.token, issued.expiresAt);
+      // The person just chose their password in this browser: it is theirs, as after a sign-in.
+      if (issued.deviceToken) authenticator.setDeviceCookie(reply, issued.deviceToken);
+      request.log.info({ userId: issued.view.user.id }, 'account made from an invitation');
+      reply.code(201);
+      return issued.view;
     });
   };
 }

@@ -19,7 +19,10 @@ import type { DomainEvents, UserPrincipal } from '../domain';
 import type { ManagedUser, UserStore } from './store';
 
 const userNotFound = () => notFound('There is no such user', 'user_not_found');
-const managersOnly = 'Only Superusers and Administrators can manage people';
+export const managersOnly = 'Only Superusers and Administrators can manage people';
+// Emails are unique across the installation: the answer must not say in which organisation.
+export const emailTaken = () =>
+  new AppError(409, 'email_taken', 'An account with this email address exists already', 'email');
 
 /**
  * The organisation's people as Superusers and Administrators manage them (ADM, IAM-ROLES,
@@ -60,10 +63,7 @@ export class UserAdministration {
     try {
       await this.accounts.createUser(user);
     } catch (err) {
-      // Emails are unique across the installation: the answer must not say in which organisation.
-      if (isUniqueViolation(err)) {
-        throw new AppError(409, 'email_taken', 'An account with this email address exists already', 'email');
-      }
+      if (isUniqueViolation(err)) throw emailTaken();
       throw err;
     }
     const created: ManagedUser = { ...user, hidden: false, revoked: false };

@@ -5,12 +5,16 @@ import { useApiErrorText } from '../../app/session';
 import { Alert, Spinner } from '../../ui/components';
 import { AddPersonForm } from './AddPersonForm';
 import { AdminTable } from './AdminTable';
+import { InvitationsCard } from './InvitationsCard';
 import { PersonRow } from './PersonRow';
 
 const byName = (a: AdminUserView, b: AdminUserView) =>
   a.displayName.localeCompare(b.displayName) || a.email.localeCompare(b.email);
 
-/** ADM, IAM-ROLES, IAM-REVOKE: everyone in the organisation, and what the caller may do to each. */
+/**
+ * ADM, IAM-ROLES, IAM-REVOKE: everyone in the organisation, and what the caller may do to each; adding
+ * someone with a first password, or inviting them to choose their own.
+ */
 export function PeoplePage() {
   const handle = useApiErrorText();
   const [users, setUsers] = useState<AdminUserView[] | null>(null);
@@ -38,6 +42,7 @@ export function PeoplePage() {
   return (
     <>
       <AddPersonForm onAdded={added} />
+      <InvitationsCard />
       <section className="card" aria-labelledby="admin-people">
         <div className="card-header">
           <h2 id="admin-people">People</h2>

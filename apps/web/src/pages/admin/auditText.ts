@@ -15,6 +15,8 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'user.secondFactorRemoved': 'Removed a second factor',
   'user.recoveryCodesRenewed': 'Renewed recovery codes',
   'user.deleted': 'Deleted an account',
+  'user.invited': 'Invited a person',
+  'user.invitationRevoked': 'Revoked an invitation',
   'user.hidden': 'Hid from the directory',
   'user.shown': 'Showed in the directory',
   'meeting.deleted': 'Deleted a meeting',
@@ -40,11 +42,13 @@ const DETAIL_NAMES: Record<string, string> = {
   to: 'To',
   meetingsDeleted: 'Meetings deleted',
   section: 'Section',
+  via: 'Via',
+  replacedEarlier: 'Replaced the earlier invitation',
 };
 
 const isRole = (value: unknown): value is Role => typeof value === 'string' && value in ROLE_NAMES;
 
-/** What changed, in words: "From User to Superuser", "Allowed email domains: {…}". */
+/** What changed, in words: "From User to Superuser", "Allowed email domains: {…}", "Role: User, Via: invitation". */
 export function detailsText(event: AuditEventView): string {
   const { details } = event;
   if (event.action === 'user.roleChanged' && isRole(details.from) && isRole(details.to)) {
@@ -55,9 +59,12 @@ export function detailsText(event: AuditEventView): string {
     return details.to === undefined ? name : `${name}: ${String(details.to)}`;
   }
   return Object.entries(details)
-    .map(
-      ([key, value]) => `${DETAIL_NAMES[key] ?? key}: ${isRole(value) ? ROLE_NAMES[value] : String(value)}`,
-    )
+    .map(([key, value]) => {
+      const name = DETAIL_NAMES[key] ?? key;
+      // A flag reads as what it says ("Replaced the earlier invitation"), not "…: true".
+      if (value === true) return name;
+      return `${name}: ${isRole(value) ? ROLE_NAMES[value] : String(value)}`;
+    })
     .join(', ');
 }
 

@@ -1,0 +1,117 @@
+import type { CreatedInvitationView, InvitationView } from '@conclave/protocol';
+import { useId, useState, type FormEvent } from 'react';
+import { createInvitation } from '../../api/endpoints';
+import { ApiError } from '../../api/http';
+import { useApiErrorText } from '../../app/session';
+import { Alert, Button, CopyButton, TextField } from '../../ui/components';
+import { fieldMessage } from './fieldMessage';
+import { ROLE_NAMES } from './roles';
+
+const EMPTY = { email: '', role: 'user' as 'user' | 'superuser' };
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * IAM-ROLES: invites an address with a role. The link comes back once, in the answer, and is shown
+ * here until Done, like a password manager shows a new secret; the list keeps the invitation without it.
+ */
+export function InviteForm({
+  onInvited,
+  onClose,
+}: {
+  onInvited: (invitation: InvitationView) => void;
+  onClose: () => void;
+}) {
+  const handle = useApiErrorText();
+  const roleId = useId();
+  const [form, setForm] = useState(EMPTY);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
+  const [created, setCreated] = useState<CreatedInvitationView | null>(null);
+
+  const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: e.target.value }));
+
+  // Shows its own errors, so the form handler need not wait for it.
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const view = await createInvitation(form);
+      const { id, email, role, invitedBy, createdAt, expiresAt } = view;
+      onInvited({ id, email, role, invitedBy, createdAt, expiresAt });
+      setCreated(view);
+      setForm(EMPTY);
+    } catch (err) {
+      const field = err instanceof ApiError ? err.field : undefined;
+      setError({ message: fieldMessage(handle(err), field), field });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) return <InvitationLink invitation={created} onDone={onClose} />;
+
+  const fieldError = (name: string) => (error?.field === name ? error.message : undefined);
+  return (
+    <form className="admin-form admin-invite" onSubmit={(e) => void submit(e)} noValidate>
+      {error && error.field !== 'email' && <Alert>{error.message}</Alert>}
+      <div className="admin-grid">
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          required
+          autoFocus
+          value={form.email}
+          onChange={set('email')}
+          error={fieldError('email')}
+          hint="They choose their own name and password."
+        />
+        <div className="field">
+          <label htmlFor={roleId}>Role</label>
+          <select id={roleId} name="role" value={form.role} onChange={set('role')}>
+            <option value="user">User</option>
+            <option value="superuser">Superuser</option>
+          </select>
+        </div>
+      </div>
+      <div className="admin-buttons">
+        <Button type="submit" variant="primary" busy={busy}>
+          Create invitation link
+        </Button>
+        <Button variant="ghost" onClick={onClose}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** The new link, once: to copy and hand over (no email is sent), with how long it works. */
+function InvitationLink({ invitation, onDone }: { invitation: CreatedInvitationView; onDone: () => void }) {
+  const days = Math.round((Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)) / DAY_MS);
+  return (
+    <div className="admin-form admin-invite">
+      <Alert tone="info">
+        <bdi>{invitation.email}</bdi> is invited as a {ROLE_NAMES[invitation.role]}. Copy the link and send it
+        to them yourself: it is not shown again.
+      </Alert>
+      <div className="admin-invite-link">
+        <TextField
+          label="Invitation link"
+          readOnly
+          autoFocus
+          value={invitation.link}
+          onFocus={(e) => e.target.select()}
+          hint={`It works once, and expires in ${days} days (${new Date(invitation.expiresAt).toLocaleString()}).`}
+        />
+        <CopyButton text={invitation.link} label="Copy invitation link" variant="primary" size="md" />
+      </div>
+      <div>
+        <Button onClick={onDone}>Done</Button>
+      </div>
+    </div>
+  );
+}
