@@ -7,6 +7,7 @@ import { AppError, unauthorized } from '../common/errors';
 import type { UserPrincipal } from '../domain';
 import { deviceLabel } from './device-label';
 import { DEVICE_TTL_MS } from './devices';
+import type { IssuedSession } from './service';
 import { principalOf, type ActiveSession, type SessionStore } from './sessions';
 
 const SESSION_COOKIE = 'conclave_session';
@@ -78,8 +79,17 @@ export class Authenticator {
     }
   }
 
+  /**
+   * Puts a new session into the browser: its cookie, and the trusted-device cookie when the sign-in
+   * made one (so that strangers' failures never lock this browser out).
+   */
+  startSession(reply: FastifyReply, issued: IssuedSession): void {
+    this.setCookie(reply, issued.token, issued.expiresAt);
+    if (issued.deviceToken) this.setDeviceCookie(reply, issued.deviceToken);
+  }
+
   /** Max-Age rather than Expires, so a browser with a wrong clock keeps the cookie as long as we do. */
-  setCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+  private setCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
     const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - this.clock.now().getTime()) / 1000));
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
@@ -90,7 +100,7 @@ export class Authenticator {
     });
   }
 
-  setDeviceCookie(reply: FastifyReply, token: string): void {
+  private setDeviceCookie(reply: FastifyReply, token: string): void {
     reply.setCookie(DEVICE_COOKIE, token, {
       path: DEVICE_COOKIE_PATH,
       httpOnly: true,

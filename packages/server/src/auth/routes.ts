@@ -47,8 +47,7 @@ function signedIn(
   reply: FastifyReply,
   issued: IssuedSession,
 ): SessionView {
-  authenticator.setCookie(reply, issued.token, issued.expiresAt);
-  if (issued.deviceToken) authenticator.setDeviceCookie(reply, issued.deviceToken);
+  authenticator.startSession(reply, issued);
   request.log.info({ userId: issued.view.user.id }, 'signed in');
   return issued.view;
 }
@@ -61,7 +60,7 @@ export function setupRoutes({ auth, authenticator }: AuthRoutesDeps): FastifyPlu
     app.post('/', async (request, reply): Promise<SessionView> => {
       const input = setupRequestSchema.parse(request.body);
       const issued = await auth.setup(input);
-      authenticator.setCookie(reply, issued.token, issued.expiresAt);
+      authenticator.startSession(reply, issued);
       request.log.info({ userId: issued.view.user.id }, 'first-run setup completed');
       reply.code(201);
       return issued.view;

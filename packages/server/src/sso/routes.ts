@@ -27,7 +27,7 @@ export function ssoSignInRoutes(
   ) => {
     try {
       const { session, next } = await signIn();
-      authenticator.setCookie(reply, session.token, session.expiresAt);
+      authenticator.startSession(reply, session);
       request.log.info({ userId: session.view.user.id }, 'signed in through single sign-on');
       // 303: the way back from a SAML provider is a POST; the next page is fetched with GET.
       return await reply.redirect(next, 303);

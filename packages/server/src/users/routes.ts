@@ -86,9 +86,8 @@ export function invitationRoutes(invitations: Invitations, authenticator: Authen
 
     app.post('/accept', async (request, reply): Promise<SessionView> => {
       const issued = await invitations.accept(request.body as AcceptInvitationRequest, request.ip);
-      authenticator.setCookie(reply, issued.token, issued.expiresAt);
       // The person just chose their password in this browser: it is theirs, as after a sign-in.
-      if (issued.deviceToken) authenticator.setDeviceCookie(reply, issued.deviceToken);
+      authenticator.startSession(reply, issued);
       request.log.info({ userId: issued.view.user.id }, 'account made from an invitation');
       reply.code(201);
       return issued.view;
