@@ -24,6 +24,11 @@ import type {
   SetupRequest,
   SetupStatus,
   SignInRequest,
+  SignInResultView,
+  SecondFactorRequest,
+  TotpSetupView,
+  RecoveryCodesView,
+  ConfirmPasswordRequest,
   PasswordResetLinkView,
   PasswordResetStatus,
   SsoStatus,
@@ -43,7 +48,9 @@ export const getSetupStatus = () => api<SetupStatus>('GET', '/api/setup');
 export const completeSetup = (body: SetupRequest) => api<SessionView>('POST', '/api/setup', body);
 
 export const getSession = () => api<SessionView>('GET', '/api/auth/session');
-export const signIn = (body: SignInRequest) => api<SessionView>('POST', '/api/auth/sign-in', body);
+export const signIn = (body: SignInRequest) => api<SignInResultView>('POST', '/api/auth/sign-in', body);
+export const completeSignIn = (body: SecondFactorRequest) =>
+  api<SessionView>('POST', '/api/auth/sign-in/second-factor', body);
 export const getSsoStatus = () => api<SsoStatus>('GET', '/api/auth/sso');
 /** A full-page navigation, not a fetch: the identity provider's pages take over the tab. */
 export const ssoStartUrl = (protocol: SsoProtocol, next: string) =>
@@ -53,7 +60,7 @@ export const askPasswordReset = (email: string) => api<void>('POST', '/api/auth/
 export const getPasswordResetLink = (token: string) =>
   api<PasswordResetLinkView>('POST', '/api/auth/password-reset/link', { token });
 export const completePasswordReset = (token: string, password: string) =>
-  api<SessionView>('POST', '/api/auth/password-reset/complete', { token, password });
+  api<SignInResultView>('POST', '/api/auth/password-reset/complete', { token, password });
 export const signOut = () => api<void>('POST', '/api/auth/sign-out');
 
 export const listMeetings = () => api<{ meetings: MeetingView[] }>('GET', '/api/meetings');
@@ -119,3 +126,10 @@ export const getAccountSessions = () =>
 export const endAccountSession = (id: string) =>
   api<void>('DELETE', `/api/account/sessions/${encodeURIComponent(id)}`);
 export const endOtherSessions = () => api<{ ended: number }>('POST', '/api/account/sessions/sign-out-others');
+export const startTotp = () => api<TotpSetupView>('POST', '/api/account/totp');
+export const confirmTotp = (code: string) =>
+  api<RecoveryCodesView>('POST', '/api/account/totp/confirm', { code });
+export const removeTotp = (body: ConfirmPasswordRequest) =>
+  api<void>('POST', '/api/account/totp/remove', body);
+export const renewRecoveryCodes = (body: ConfirmPasswordRequest) =>
+  api<RecoveryCodesView>('POST', '/api/account/recovery-codes', body);

@@ -4,7 +4,9 @@ import { askPasswordReset, completePasswordReset, getPasswordResetLink } from '.
 import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, Spinner, TextField } from '../ui/components';
+import type { SecondFactorMethod } from '@conclave/protocol';
 import { AuthLayout } from './AuthLayout';
+import { SecondFactorStep } from './SecondFactorStep';
 
 const backToSignIn = (
   <p className="muted">
@@ -88,6 +90,7 @@ export function ResetPasswordPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [secondFactor, setSecondFactor] = useState<SecondFactorMethod[] | null>(null);
 
   useEffect(() => {
     if (!token) {
@@ -106,8 +109,12 @@ export function ResetPasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      session.signedIn(await completePasswordReset(token, password));
-      navigate('/', { replace: true });
+      const result = await completePasswordReset(token, password);
+      if ('secondFactor' in result) setSecondFactor(result.secondFactor.methods);
+      else {
+        session.signedIn(result);
+        navigate('/', { replace: true });
+      }
     } catch (err) {
       if (err instanceof ApiError && err.code === 'reset_invalid') setAccount('invalid');
       else setError(err instanceof ApiError ? err : new ApiError(0, 'internal', 'The reset failed'));
@@ -121,6 +128,23 @@ export function ResetPasswordPage() {
       <div className="center-page">
         <Spinner size={28} label="Loading" />
       </div>
+    );
+  }
+  if (secondFactor) {
+    return (
+      <AuthLayout
+        title="Two-step verification"
+        subtitle="Your password is changed. Confirm it is you to sign in."
+      >
+        <SecondFactorStep
+          methods={secondFactor}
+          onSignedIn={(view) => {
+            session.signedIn(view);
+            navigate('/', { replace: true });
+          }}
+          onRestart={() => navigate('/sign-in', { replace: true })}
+        />
+      </AuthLayout>
     );
   }
   if (account === 'invalid') {

@@ -5,7 +5,8 @@ import { ApiError } from '../api/http';
 import { useSession } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
 import { AuthLayout } from './AuthLayout';
-import type { SsoStatus } from '@conclave/protocol';
+import { SecondFactorStep } from './SecondFactorStep';
+import type { SecondFactorMethod, SsoStatus } from '@conclave/protocol';
 
 /** What the sign-in page says when single sign-on sent the browser back without a session. */
 function ssoErrorText(code: string | null): string | null {
@@ -40,6 +41,8 @@ export function SignInPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(() => ssoErrorText(search.get('sso_error')));
   const [sso, setSso] = useState<SsoStatus | null>(null);
+  // The password was right and the account has a second factor: its methods.
+  const [secondFactor, setSecondFactor] = useState<SecondFactorMethod[] | null>(null);
   const [canReset, setCanReset] = useState(false);
 
   useEffect(() => {
@@ -57,8 +60,13 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
-      const view = await signIn({ email, password });
-      session.signedIn(view);
+      const result = await signIn({ email, password });
+      if ('secondFactor' in result) {
+        setSecondFactor(result.secondFactor.methods);
+        setPassword('');
+        return;
+      }
+      session.signedIn(result);
       navigate(next, { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') {
@@ -73,6 +81,20 @@ export function SignInPage() {
     }
   };
 
+  if (secondFactor) {
+    return (
+      <AuthLayout title="Two-step verification" subtitle={`Confirm it is you, ${email}.`}>
+        <SecondFactorStep
+          methods={secondFactor}
+          onSignedIn={(view) => {
+            session.signedIn(view);
+            navigate(next, { replace: true });
+          }}
+          onRestart={() => setSecondFactor(null)}
+        />
+      </AuthLayout>
+    );
+  }
   return (
     <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to start or manage your meetings.">
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>

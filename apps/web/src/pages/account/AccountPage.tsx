@@ -1,5 +1,5 @@
 import type { AccountView } from '@conclave/protocol';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { getAccount } from '../../api/endpoints';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Spinner } from '../../ui/components';
@@ -7,6 +7,7 @@ import { AppLayout } from '../AppLayout';
 import { PasswordCard } from './PasswordCard';
 import { ProfileCard } from './ProfileCard';
 import { SessionsCard } from './SessionsCard';
+import { TwoStepCard } from './TwoStepCard';
 
 /** The signed-in person's own account: name, password and where they are signed in (IAM-LOCAL). */
 export function AccountPage() {
@@ -16,10 +17,11 @@ export function AccountPage() {
   // A password change signs the other browsers out: the list is read again.
   const [changes, setChanges] = useState(0);
 
-  useEffect(() => {
+  const reload = useCallback(() => {
     // Never fails: a refusal is shown instead.
     void getAccount().then(setAccount, (err: unknown) => setError(handle(err)));
   }, [handle]);
+  useEffect(reload, [reload]);
 
   return (
     <AppLayout title="Your account" intro="Your name, your password, and where you are signed in.">
@@ -30,6 +32,7 @@ export function AccountPage() {
           <>
             <ProfileCard account={account} onSaved={setAccount} />
             <PasswordCard account={account} onChanged={() => setChanges((n) => n + 1)} />
+            <TwoStepCard account={account} onChanged={reload} />
             <SessionsCard refresh={changes} />
           </>
         )}

@@ -1,0 +1,211 @@
+import type { AccountView, TotpSetupView } from '@conclave/protocol';
+import { toDataURL } from 'qrcode';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { confirmTotp, removeTotp, renewRecoveryCodes, startTotp } from '../../api/endpoints';
+import { ApiError } from '../../api/http';
+import { useApiErrorText } from '../../app/session';
+import { Alert, Button, CopyButton, TextField } from '../../ui/components';
+
+type Stage =
+  | { kind: 'idle' }
+  | { kind: 'scanning'; setup: TotpSetupView; qr: string | null }
+  | { kind: 'codes'; codes: string[] }
+  | { kind: 'confirmPassword'; action: 'remove' | 'renew' };
+
+type Failure = { message: string; field?: string | undefined };
+
+/**
+ * Two-step verification (IAM-LOCAL): an authenticator app, set up from a QR code (or its key typed in)
+ * and confirmed with a code from it; ten recovery codes shown once. Removing the app or getting new
+ * codes asks for the current password.
+ */
+export function TwoStepCard({ account, onChanged }: { account: AccountView; onChanged: () => void }) {
+  const id = useId();
+  const handle = useApiErrorText();
+  const [stage, setStage] = useState<Stage>({ kind: 'idle' });
+  const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Failure | null>(null);
+  const { totp, recoveryCodesLeft } = account.secondFactors;
+
+  // The QR code is drawn in the browser: the secret never goes to a third party.
+  const scanning = stage.kind === 'scanning' ? stage.setup : null;
+  useEffect(() => {
+    if (!scanning) return;
+    let cancelled = false;
+    void toDataURL(scanning.otpauthUri, { margin: 1, width: 200 }).then(
+      (qr) => !cancelled && setStage((s) => (s.kind === 'scanning' ? { ...s, qr } : s)),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [scanning]);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError({ message: handle(err), field: err instanceof ApiError ? err.field : undefined });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const begin = () => run(async () => setStage({ kind: 'scanning', setup: await startTotp(), qr: null }));
+  const confirm = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const { codes } = await confirmTotp(code);
+      setCode('');
+      setStage({ kind: 'codes', codes });
+      onChanged();
+    });
+  };
+  const withPassword = (e: FormEvent, action: 'remove' | 'renew') => {
+    e.preventDefault();
+    void run(async () => {
+      if (action === 'remove') {
+        await removeTotp({ currentPassword: password });
+        setStage({ kind: 'idle' });
+      } else {
+        setStage({ kind: 'codes', codes: (await renewRecoveryCodes({ currentPassword: password })).codes });
+      }
+      setPassword('');
+      onChanged();
+    });
+  };
+
+  let body: ReactNode;
+  if (stage.kind === 'scanning') {
+    body = (
+      <form className="admin-form" onSubmit={confirm} noValidate>
+        <p className="muted admin-note">
+          Scan this with your authenticator app (such as Aegis, Google Authenticator or 1Password), then enter
+          the code it shows.
+        </p>
+        {stage.qr && <img className="totp-qr" src={stage.qr} alt="QR code for your authenticator app" />}
+        <p className="muted admin-note">
+          Cannot scan it? Enter this key instead: <code aria-label="Setup key">{stage.setup.secret}</code>
+        </p>
+        <TextField
+          label="Code from the app"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          error={error?.field === 'code' ? error.message : undefined}
+        />
+        {error && error.field !== 'code' && <Alert>{error.message}</Alert>}
+        <div className="admin-save">
+          <Button type="submit" variant="primary" busy={busy}>
+            Turn on two-step verification
+          </Button>
+          <Button disabled={busy} onClick={() => setStage({ kind: 'idle' })}>
+            Cancel
+          </Button>
+        </div>
+      </form>
+    );
+  } else if (stage.kind === 'codes') {
+    body = (
+      <div className="admin-form">
+        <Alert tone="info">
+          Save these recovery codes somewhere safe. Each signs you in once if you lose your phone. They are
+          shown only now.
+        </Alert>
+        <ul className="recovery-codes" aria-label="Recovery codes">
+          {stage.codes.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ul>
+        <div className="admin-save">
+          <CopyButton
+            text={stage.codes.join('\n')}
+            label="Copy recovery codes"
+            variant="secondary"
+            size="md"
+          />
+          <Button variant="primary" onClick={() => setStage({ kind: 'idle' })}>
+            I have saved them
+          </Button>
+        </div>
+      </div>
+    );
+  } else if (stage.kind === 'confirmPassword') {
+    const removing = stage.action === 'remove';
+    body = (
+      <form className="admin-form" onSubmit={(e) => withPassword(e, stage.action)} noValidate>
+        <TextField
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={error?.field === 'currentPassword' ? error.message : undefined}
+          autoFocus
+        />
+        {error && error.field !== 'currentPassword' && <Alert>{error.message}</Alert>}
+        <div className="admin-save">
+          <Button type="submit" variant={removing ? 'danger' : 'primary'} busy={busy}>
+            {removing ? 'Remove the authenticator app' : 'Get new recovery codes'}
+          </Button>
+          <Button disabled={busy} onClick={() => setStage({ kind: 'idle' })}>
+            Cancel
+          </Button>
+        </div>
+      </form>
+    );
+  } else if (totp) {
+    body = (
+      <div className="admin-form">
+        <p>
+          <strong>On.</strong> Signing in with your password also asks for a code from your authenticator app.
+          Recovery codes left: {recoveryCodesLeft}.
+        </p>
+        <div className="admin-save">
+          <Button onClick={() => setStage({ kind: 'confirmPassword', action: 'renew' })}>
+            Get new recovery codes
+          </Button>
+          <Button variant="danger" onClick={() => setStage({ kind: 'confirmPassword', action: 'remove' })}>
+            Remove authenticator app
+          </Button>
+        </div>
+      </div>
+    );
+  } else {
+    body = (
+      <div className="admin-form">
+        <p className="muted admin-note">
+          Off. With it on, signing in with your password also asks for a code from an app on your phone, so a
+          stolen password is not enough.
+        </p>
+        {error && <Alert>{error.message}</Alert>}
+        <div className="admin-save">
+          <Button variant="primary" busy={busy} onClick={() => void begin()}>
+            Set up an authenticator app
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className="admin-card-title">
+        Two-step verification
+      </h2>
+      {account.ssoOnly ? (
+        <p className="muted admin-note">Your organisation’s identity provider decides how you sign in.</p>
+      ) : (
+        body
+      )}
+    </section>
+  );
+}
