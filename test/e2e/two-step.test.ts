@@ -92,4 +92,37 @@ describe('IAM-LOCAL: two-step verification in the web app', () => {
     const session = await fourth.context.request.get(`${server.url}/api/auth/session`);
     assert.equal(session.status(), 401, 'a used recovery code signs nobody in');
   });
+
+  test('IAM-LOCAL: once the Administrator requires it of managers, a Superuser without a second factor is sent to set one up before anything else works', async () => {
+    const admin = await browser.newParticipant('Ada policy', { distinctCamera: false });
+    await signIn(admin.context, server);
+    const sam = { email: 'sam@example.test', displayName: 'Sam Super', password: 'Sam’s long password' };
+    await createAccount(admin.context, server, sam, 'superuser');
+    await admin.page.goto(`${server.url}/admin/settings`);
+    const card = admin.page.getByRole('region', { name: 'Sign-in security' });
+    await card.getByLabel('Require two-step verification of').selectOption('managers');
+    await card.getByRole('button', { name: /^Save/ }).click();
+    await card.getByText('Saved').waitFor({ timeout: 10_000 });
+
+    const { page, context } = await browser.newParticipant('Sam', { distinctCamera: false });
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('Email').fill(sam.email);
+    await page.getByLabel('Password').fill(sam.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const setupHeading = page.getByRole('heading', { name: 'Set up two-step verification' });
+    await setupHeading.waitFor({ timeout: 10_000 });
+    await page.goto(`${server.url}/directory`);
+    await setupHeading.waitFor({ timeout: 10_000 });
+    const meetings = await context.request.get(`${server.url}/api/meetings`);
+    assert.equal(meetings.status(), 403, 'the API refuses everything else too');
+
+    const twoStep = page.getByRole('region', { name: 'Two-step verification' });
+    await twoStep.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await twoStep.getByLabel('Setup key').textContent()) ?? '';
+    await twoStep.getByLabel('Code from the app').fill(await codeAt(secret));
+    await twoStep.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await twoStep.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByRole('heading', { name: 'Directory' }).waitFor({ timeout: 10_000 });
+    assert.equal((await context.request.get(`${server.url}/api/meetings`)).status(), 200);
+  });
 });

@@ -109,6 +109,11 @@ export interface SessionView {
   user: UserView;
   organisation: OrganisationView;
   csrfToken: string;
+  /**
+   * The organisation requires a second factor and this person has none: until they set one up, this
+   * session may do nothing else (403 second_factor_setup_required).
+   */
+  secondFactorSetupRequired?: true;
 }
 
 export const meetingNameSchema = textSchema(MEETING_NAME_RULE);

@@ -43,6 +43,11 @@ export const settingsSectionsSchema = z.object({
   layouts: z.object({ default: z.enum(['gallery', 'speaker']) }),
   /** Email domains whose addresses may get new accounts (IAM-DOMAINS); empty: any. */
   domains: z.object({ allowed: z.array(domainSchema).max(100) }),
+  /**
+   * Who must confirm a password sign-in with a second factor (IAM-LOCAL); those without one set it up
+   * at their next sign-in before anything else. The Administrator decides.
+   */
+  security: z.object({ requireSecondFactor: z.enum(['nobody', 'managers', 'everyone']) }),
 });
 export type Settings = z.infer<typeof settingsSectionsSchema>;
 export type SettingsSection = keyof Settings;
@@ -59,6 +64,7 @@ export const DEFAULT_SETTINGS: Settings = {
   branding: { accentColour: '#2457d6' },
   layouts: { default: 'gallery' },
   domains: { allowed: [] },
+  security: { requireSecondFactor: 'nobody' },
 };
 
 /** PATCH /api/settings: whole sections, any number of them; the answer is every section. */

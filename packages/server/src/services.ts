@@ -86,17 +86,18 @@ export function createServices(deps: ServiceDeps): Services {
   const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
   const ssoStore = new SsoStore(deps.db);
   const ssoOnly = async (organisationId: string) => (await ssoStore.config(organisationId))?.ssoOnly ?? false;
+  const audit = new AuditLog(new AuditStore(deps.db), clock);
+  const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   const factorStore = new FactorStore(deps.db);
   const auth = new AuthService(deps.db, clock, events, {
     limiters,
     ssoOnly,
     secondFactors: new FactorCheck(factorStore, clock),
+    secondFactorRequired: (organisationId, role) => settings.requiresSecondFactor(organisationId, role),
     ...deps.auth,
   });
   const meetingStore = new MeetingStore(deps.db);
-  const audit = new AuditLog(new AuditStore(deps.db), clock);
   const factors = new SecondFactors(factorStore, auth, audit, clock);
-  const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   return {
     db: deps.db,
     clock,

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { generate } from 'otplib';
-import type { AccountView, AuditPageView, RecoveryCodesView, TotpSetupView } from '@conclave/protocol';
+import type {
+  AccountView,
+  AuditPageView,
+  RecoveryCodesView,
+  SessionView,
+  TotpSetupView,
+} from '@conclave/protocol';
 import { setUp, signedInUsers, startTestApp, TestClient, type TestApp } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 
@@ -205,5 +211,50 @@ describeEachDatabase('IAM-LOCAL: a second factor from an authenticator app, with
       events.map((e) => e.actor.name),
       ['Fay'],
     );
+  });
+
+  test('IAM-LOCAL: when the Administrator requires a second factor of managers, a Superuser without one can only set one up until they have; a User is not asked', async () => {
+    assert.equal(
+      (await ada.patch('/api/settings', { security: { requireSecondFactor: 'managers' } })).statusCode,
+      200,
+    );
+    try {
+      const [sam, uma] = await signedInUsers(t, database, organisationId, ['Sam', 'Uma'], {
+        Sam: 'superuser',
+      });
+      const session = (await sam.get('/api/auth/session')).json<SessionView>();
+      assert.equal(session.secondFactorSetupRequired, true);
+      for (const url of ['/api/meetings', '/api/directory', '/api/users', '/api/account/sessions']) {
+        const refused = await sam.get(url);
+        assert.deepEqual(
+          [refused.statusCode, refused.json<{ code: string }>().code],
+          [403, 'second_factor_setup_required'],
+          url,
+        );
+      }
+      assert.equal((await sam.get('/api/account')).statusCode, 200);
+      const setup = (await sam.post('/api/account/totp', {})).json<TotpSetupView>();
+      assert.equal(
+        (await sam.post('/api/account/totp/confirm', { code: await codeFor(setup.secret) })).statusCode,
+        200,
+      );
+      assert.equal((await sam.get('/api/meetings')).statusCode, 200, 'everything works once it is set up');
+      assert.equal(
+        (await sam.get('/api/auth/session')).json<SessionView>().secondFactorSetupRequired,
+        undefined,
+      );
+
+      assert.equal(
+        (await uma.get('/api/auth/session')).json<SessionView>().secondFactorSetupRequired,
+        undefined,
+      );
+      assert.equal((await uma.get('/api/meetings')).statusCode, 200, 'Users are not asked');
+
+      await ada.patch('/api/settings', { security: { requireSecondFactor: 'everyone' } });
+      const again = await passwordStep('Uma');
+      assert.equal(again.res.json<SessionView>().secondFactorSetupRequired, true, 'now everyone is');
+    } finally {
+      await ada.patch('/api/settings', { security: { requireSecondFactor: 'nobody' } });
+    }
   });
 });

@@ -36,6 +36,7 @@ interface Context {
 const everyone = { user: 'allowed', superuser: 'allowed', administrator: 'allowed' } as const;
 const managers = { user: 'refused', superuser: 'allowed', administrator: 'allowed' } as const;
 const nobody = { user: 'refused', superuser: 'refused', administrator: 'refused' } as const;
+const administrator = { user: 'refused', superuser: 'refused', administrator: 'allowed' } as const;
 
 const ROWS: Row[] = [
   // User: create and own meetings; set the passcode of, hide, manage a meeting they own.
@@ -202,6 +203,13 @@ const ROWS: Row[] = [
     expect: managers,
     run: async (as) => (await as.patch('/api/settings', change)).statusCode,
   })),
+  // Administrator: decides who must sign in with a second factor (IAM-LOCAL).
+  {
+    action: 'require a second factor of Superusers and Administrators, or of everyone',
+    expect: administrator,
+    run: async (as) =>
+      (await as.patch('/api/settings', { security: { requireSecondFactor: 'nobody' } })).statusCode,
+  },
   // Administrator: cannot be changed or deleted by Users or Superusers (IAM-ADMIN-PROTECT).
   {
     action: 'demote, revoke or delete the Administrator',

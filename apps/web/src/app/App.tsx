@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { MeetingRoute } from '../meeting/MeetingRoute';
 import { AccountPage } from '../pages/account/AccountPage';
+import { SecondFactorSetupPage } from '../pages/account/SecondFactorSetupPage';
 import { AdminLayout } from '../pages/admin/AdminLayout';
 import { AuditPage } from '../pages/admin/AuditPage';
 import { MeetingsPage } from '../pages/admin/MeetingsPage';
@@ -44,6 +45,8 @@ export function App() {
   // Until the first run is set up there is nothing but the setup page (and meeting links, which say so).
   const afterSetup = (page: ReactNode) => (session.setupNeeded ? <Navigate to="/setup" replace /> : page);
   const signedIn = session.session !== null;
+  // The organisation requires a second factor this person has not set up: nothing else until they do.
+  if (session.session?.secondFactorSetupRequired) return <SecondFactorSetupPage />;
   return (
     <Routes>
       <Route path="/m/:id" element={<MeetingPage />} />

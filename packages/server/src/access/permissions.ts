@@ -86,6 +86,8 @@ const PERMISSIONS = {
   'settings.branding': rule('organisation', managers),
   'settings.layouts': rule('organisation', managers),
   'settings.domains': rule('organisation', managers),
+  /** Requiring a second factor of everyone (managers included) is the Administrator's decision. */
+  'settings.security': rule('organisation', (p) => p.role === 'administrator'),
 } as const satisfies Record<string, AnyRule>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -21,6 +21,13 @@ const CHALLENGE_COOKIE = 'conclave_signin';
 const CHALLENGE_COOKIE_PATH = '/api/auth/sign-in';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** All a session may do while the organisation waits for its person to set up a second factor. */
+const SECOND_FACTOR_SETUP_ROUTES = new Set([
+  'GET /api/auth/session',
+  'GET /api/account',
+  'POST /api/account/totp',
+  'POST /api/account/totp/confirm',
+]);
 
 /**
  * Binds sessions to requests: reads the cookie, enforces CSRF on cookie-authenticated writes, and
@@ -46,6 +53,12 @@ export class Authenticator {
       throw unauthorized('Sign in first');
     }
     this.checkCsrf(request, session);
+    if (
+      session.secondFactorSetup &&
+      !SECOND_FACTOR_SETUP_ROUTES.has(`${request.method} ${request.routeOptions.url}`)
+    ) {
+      throw new AppError(403, 'second_factor_setup_required', 'Set up two-step verification first');
+    }
     if (session.extended) this.renewCookie(reply, request, session);
     this.bound.set(request, session);
   };

@@ -14,7 +14,8 @@ export class PrincipalResolver implements PrincipalSource {
   async principalFromRequest(request: FastifyRequest): Promise<UserPrincipal | null> {
     const token = tokenOf(request);
     const session = token ? await this.auth.sessions.resolve(token) : null;
-    return session ? principalOf(session) : null;
+    // A session that must set up a second factor first joins no meeting.
+    return session && !session.secondFactorSetup ? principalOf(session) : null;
   }
 
   principalFromGuestToken(token: string): Promise<GuestPrincipal | null> {

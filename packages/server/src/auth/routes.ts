@@ -130,7 +130,12 @@ export function sessionRoutes({ authenticator }: AuthRoutesDeps): FastifyPluginA
   return async (app) => {
     app.get('/session', async (request): Promise<SessionView> => {
       const s = authenticator.session(request);
-      return { user: s.user, organisation: s.organisation, csrfToken: s.csrfToken };
+      return {
+        user: s.user,
+        organisation: s.organisation,
+        csrfToken: s.csrfToken,
+        ...(s.secondFactorSetup && { secondFactorSetupRequired: true as const }),
+      };
     });
   };
 }

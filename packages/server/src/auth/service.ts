@@ -8,6 +8,7 @@ import type {
   SetupStatus,
   SignInRequest,
   OrganisationView,
+  Role,
   UserView,
 } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
@@ -55,6 +56,8 @@ export interface AuthOptions {
   ssoOnly?: (organisationId: string) => Promise<boolean>;
   /** The account's second factors, asked for after a right password (none: passwords alone). */
   secondFactors?: SecondFactorGate;
+  /** Whether the organisation requires a second factor of this role (none: nobody is required to). */
+  secondFactorRequired?: (organisationId: string, role: Role) => Promise<boolean>;
 }
 
 /** What sign-in needs of second factors (the factors domain provides it). */
@@ -108,6 +111,7 @@ export class AuthService {
   private readonly guestsPerIp: WindowLimiter;
   private readonly ssoOnly: (organisationId: string) => Promise<boolean>;
   private readonly secondFactors: SecondFactorGate;
+  private readonly secondFactorRequired: (organisationId: string, role: Role) => Promise<boolean>;
   private readonly challenges: ChallengeStore;
   private readonly passwordChecks: WindowLimiter;
   private readonly secondFactorFailures: WindowLimiter;
@@ -127,6 +131,7 @@ export class AuthService {
     this.signInGuard = new SignInGuard({ ...defaultSignInLimits, ...options.limits?.signIn }, limiters);
     this.ssoOnly = options.ssoOnly ?? (() => Promise.resolve(false));
     this.secondFactors = options.secondFactors ?? noSecondFactors;
+    this.secondFactorRequired = options.secondFactorRequired ?? (() => Promise.resolve(false));
     this.challenges = new ChallengeStore(db, clock);
     this.passwordChecks = limiters.window('account:password', PASSWORD_CHECKS);
     this.secondFactorFailures = limiters.window('signin:second-factor', SECOND_FACTOR_FAILURES);
@@ -262,28 +267,34 @@ export class AuthService {
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'invalid_credentials', 'This account has no organisation');
     const methods = await this.secondFactors.methodsOf(user.id);
-    if (methods.length === 0) return { session: await this.issueSession(user, organisation, trusted) };
+    if (methods.length === 0) {
+      const setUp = await this.secondFactorRequired(user.organisationId, user.role);
+      return { session: await this.issueSession(user, organisation, trusted, setUp) };
+    }
     const { token, expiresAt } = await this.challenges.open(user.id, trusted?.id ?? null);
     return { challenge: { token, expiresAt, methods } };
   }
 
   /**
    * A session for someone vouched for without a password here: by their organisation's identity
-   * provider (IAM-SSO-SAML, IAM-SSO-OIDC).
+   * provider (IAM-SSO-SAML, IAM-SSO-OIDC), which decides how they sign in; or by an invitation link,
+   * after which the organisation's second-factor requirement applies as after a password.
    */
-  async signInVouched(user: UserRecord): Promise<IssuedSession> {
+  async signInVouched(user: UserRecord, via: 'sso' | 'invitation'): Promise<IssuedSession> {
     if (user.revoked) throw accessRevoked();
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'sso_failed', 'This account has no organisation');
-    return this.issueSession(user, organisation, null);
+    const setUp = via === 'invitation' && (await this.secondFactorRequired(user.organisationId, user.role));
+    return this.issueSession(user, organisation, null, setUp);
   }
 
   private async issueSession(
     user: UserView,
     organisation: OrganisationView,
     device: { id: string; userId: string } | null,
+    secondFactorSetup = false,
   ): Promise<IssuedSession> {
-    const session = await this.sessions.create(user.id);
+    const session = await this.sessions.create(user.id, secondFactorSetup);
     return {
       token: session.token,
       expiresAt: session.expiresAt,
@@ -292,6 +303,7 @@ export class AuthService {
         user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
         organisation,
         csrfToken: session.csrfToken,
+        ...(secondFactorSetup && { secondFactorSetupRequired: true as const }),
       },
     };
   }

@@ -28,6 +28,8 @@ export interface ActiveSession {
   organisation: OrganisationView;
   /** This lookup pushed the expiry forward, so the cookie should be renewed too. */
   extended: boolean;
+  /** The person must set up a second factor before this session may do anything else. */
+  secondFactorSetup: boolean;
 }
 
 export interface SessionSummary {
@@ -57,7 +59,10 @@ export class SessionStore {
     readonly policy: SessionPolicy = defaultSessionPolicy,
   ) {}
 
-  async create(userId: string): Promise<{ token: string; id: string; csrfToken: string; expiresAt: Date }> {
+  async create(
+    userId: string,
+    secondFactorSetup = false,
+  ): Promise<{ token: string; id: string; csrfToken: string; expiresAt: Date }> {
     const now = this.clock.now();
     const token = newSecretToken();
     const id = newId(now.getTime());
@@ -73,6 +78,7 @@ export class SessionStore {
         created_at: now.toISOString(),
         last_seen_at: now.toISOString(),
         expires_at: expiresAt.toISOString(),
+        second_factor_setup: secondFactorSetup ? 1 : 0,
       })
       .execute();
     await this.deleteExpired();
@@ -96,6 +102,7 @@ export class SessionStore {
         's.last_seen_at as lastSeenAt',
         's.expires_at as expiresAt',
         's.device as device',
+        's.second_factor_setup as secondFactorSetup',
         'u.id as userId',
         'u.email as email',
         'u.display_name as displayName',
@@ -139,7 +146,17 @@ export class SessionStore {
       user: { id: row.userId, email: row.email, displayName: row.displayName, role: row.role },
       organisation: { id: row.organisationId, name: row.organisationName },
       extended,
+      secondFactorSetup: row.secondFactorSetup === 1,
     };
+  }
+
+  /** The person has a second factor now: their sessions may do everything again. */
+  async clearSecondFactorSetup(userId: string): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ second_factor_setup: 0 })
+      .where('user_id', '=', userId)
+      .execute();
   }
 
   /** The user's live sessions, most recently used first. */

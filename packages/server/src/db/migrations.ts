@@ -485,6 +485,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('invitations').execute();
     },
   },
+  '0017_second_factor_setup': {
+    async up(db: AnyDb) {
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('second_factor_setup', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('sessions').dropColumn('second_factor_setup').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -234,6 +234,8 @@ interface SessionTable {
   expires_at: string;
   /** "Firefox on Windows", for the account page; null until the browser made a request. */
   device: string | null;
+  /** 1: the organisation requires a second factor and the person has none; this session may only set one up. */
+  second_factor_setup: 0 | 1;
 }
 
 interface MeetingTable {

@@ -67,6 +67,7 @@ export class SecondFactors {
       throw new AppError(409, 'conflict', 'Start setting up an authenticator app first');
     }
     const codes = await this.renew(user);
+    await this.auth.sessions.clearSecondFactorSetup(user.id);
     await this.audit.record(actor, 'user.secondFactorAdded', target(user), { method: 'totp' });
     return { codes };
   }

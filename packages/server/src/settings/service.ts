@@ -5,6 +5,7 @@ import {
   type Settings,
   type SettingsSection,
   type UpdateSettingsRequest,
+  type Role,
 } from '@conclave/protocol';
 import { authorize, ORGANISATION, type Action } from '../access';
 import type { AuditActor, AuditLog } from '../audit';
@@ -24,6 +25,7 @@ const PERMISSION: Record<SettingsSection, Action> = {
   branding: 'settings.branding',
   layouts: 'settings.layouts',
   domains: 'settings.domains',
+  security: 'settings.security',
 };
 
 /**
@@ -58,6 +60,12 @@ export class OrganisationSettings {
       if (parsed.success) (settings as Record<string, unknown>)[section] = parsed.data;
     }
     return settings;
+  }
+
+  /** Whether someone of this role must confirm a password sign-in with a second factor (IAM-LOCAL). */
+  async requiresSecondFactor(organisationId: string, role: Role): Promise<boolean> {
+    const { requireSecondFactor } = (await this.of(organisationId)).security;
+    return requireSecondFactor === 'everyone' || (requireSecondFactor === 'managers' && role !== 'user');
   }
 
   /**

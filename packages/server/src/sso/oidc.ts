@@ -123,7 +123,7 @@ export class OidcSignIn {
       'oidc',
       clientIp,
     );
-    return { session: await this.auth.signInVouched(user), next: attempt.next };
+    return { session: await this.auth.signInVouched(user, 'sso'), next: attempt.next };
   }
 
   /** Discovery, once per provider and client (a failed one is tried again next time). */

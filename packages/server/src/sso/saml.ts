@@ -149,7 +149,7 @@ export class SamlSignIn {
     if (!first) throw new SamlRefusal('This assertion was used before');
 
     const user = await this.accounts.accountFor(config.organisationId, vouched(profile), 'saml', clientIp);
-    return { session: await this.auth.signInVouched(user), next };
+    return { session: await this.auth.signInVouched(user, 'sso'), next };
   }
 
   private client(config: SamlConfig, generateUniqueId?: () => string): SAML {

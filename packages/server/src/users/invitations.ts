@@ -160,15 +160,10 @@ export class Invitations {
       { kind: 'user', id: userId, name: `${displayName} <${email}>` },
       { role, via: 'invitation' },
     );
-    return this.deps.auth.signInVouched({
-      id: userId,
-      organisationId,
-      email,
-      displayName,
-      role,
-      passwordHash,
-      revoked: false,
-    });
+    return this.deps.auth.signInVouched(
+      { id: userId, organisationId, email, displayName, role, passwordHash, revoked: false },
+      'invitation',
+    );
   }
 
   private async pending(tokenHash: string): Promise<PendingInvitation> {

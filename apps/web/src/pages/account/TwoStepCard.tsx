@@ -19,7 +19,16 @@ type Failure = { message: string; field?: string | undefined };
  * and confirmed with a code from it; ten recovery codes shown once. Removing the app or getting new
  * codes asks for the current password.
  */
-export function TwoStepCard({ account, onChanged }: { account: AccountView; onChanged: () => void }) {
+export function TwoStepCard({
+  account,
+  onChanged,
+  onFinished,
+}: {
+  account: AccountView;
+  onChanged: () => void;
+  /** Called when the person is done with the recovery codes (the setup page then lets them go on). */
+  onFinished?: (() => void) | undefined;
+}) {
   const id = useId();
   const handle = useApiErrorText();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
@@ -131,7 +140,13 @@ export function TwoStepCard({ account, onChanged }: { account: AccountView; onCh
             variant="secondary"
             size="md"
           />
-          <Button variant="primary" onClick={() => setStage({ kind: 'idle' })}>
+          <Button
+            variant="primary"
+            onClick={() => {
+              setStage({ kind: 'idle' });
+              onFinished?.();
+            }}
+          >
             I have saved them
           </Button>
         </div>

@@ -7,6 +7,7 @@ import { AppearanceSettings } from './AppearanceSettings';
 import { DomainsSettings } from './DomainsSettings';
 import { FeatureSettings } from './FeatureSettings';
 import { InvitesSettings } from './InvitesSettings';
+import { SecuritySettings } from './SecuritySettings';
 import { SsoSettings } from './SsoSettings';
 import type { SaveSettings } from './SettingsCard';
 
@@ -48,6 +49,7 @@ export function SettingsPage() {
       <FeatureSettings settings={settings} save={save} />
       <InvitesSettings settings={settings} save={save} />
       <AppearanceSettings settings={settings} save={save} />
+      <SecuritySettings settings={settings} save={save} />
       <SsoSettings />
     </>
   );

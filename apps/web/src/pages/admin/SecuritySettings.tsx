@@ -1,0 +1,57 @@
+import type { Settings } from '@conclave/protocol';
+import { useId, useState } from 'react';
+import { useSession } from '../../app/session';
+import { changedSections, SettingsCard, type SaveSettings } from './SettingsCard';
+
+type Requirement = Settings['security']['requireSecondFactor'];
+
+const CHOICES: { value: Requirement; label: string }[] = [
+  { value: 'nobody', label: 'Nobody: each person chooses' },
+  { value: 'managers', label: 'Superusers and Administrators' },
+  { value: 'everyone', label: 'Everyone' },
+];
+
+/**
+ * IAM-LOCAL: who must confirm a password sign-in with a second factor. Only the Administrator decides;
+ * a Superuser sees the choice without changing it.
+ */
+export function SecuritySettings({ settings, save }: { settings: Settings; save: SaveSettings }) {
+  const id = useId();
+  const session = useSession();
+  const canChange = session.session?.user.role === 'administrator';
+  const [draft, setDraft] = useState(() => ({ security: settings.security }));
+  return (
+    <SettingsCard
+      title="Sign-in security"
+      note="People without a second factor are walked through setting one up at their next sign-in. Single sign-on is left to your identity provider."
+      changes={changedSections(settings, draft)}
+      save={save}
+      onSaved={(s) => setDraft({ security: s.security })}
+    >
+      {() => (
+        <div className="field">
+          <label htmlFor={`${id}-require`}>Require two-step verification of</label>
+          <select
+            id={`${id}-require`}
+            name="requireSecondFactor"
+            value={draft.security.requireSecondFactor}
+            disabled={!canChange}
+            aria-describedby={canChange ? undefined : `${id}-only`}
+            onChange={(e) => setDraft({ security: { requireSecondFactor: e.target.value as Requirement } })}
+          >
+            {CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          {!canChange && (
+            <p className="field-hint" id={`${id}-only`}>
+              Only the Administrator can change this.
+            </p>
+          )}
+        </div>
+      )}
+    </SettingsCard>
+  );
+}
