@@ -11,10 +11,14 @@ import { displayNameSchema, emailSchema, newPasswordSchema } from './api';
 
 type AssignableRole = z.infer<typeof assignableRoleSchema>;
 
-/** POST /api/users/invitations: inviting an address again replaces its earlier invitation. */
+/**
+ * POST /api/users/invitations: inviting an address again replaces its earlier invitation. `sendEmail`
+ * also mails the link to the address (where the installation has outgoing mail).
+ */
 export const createInvitationRequestSchema = z.object({
   email: emailSchema,
   role: assignableRoleSchema.default('user'),
+  sendEmail: z.boolean().default(false),
 });
 export type CreateInvitationRequest = z.input<typeof createInvitationRequestSchema>;
 
@@ -32,6 +36,15 @@ export interface InvitationView {
 /** The answer to POST /api/users/invitations: the only time the link is ever shown. */
 export interface CreatedInvitationView extends InvitationView {
   link: string;
+  /** The link is on its way by email too. */
+  emailed: boolean;
+}
+
+/** GET /api/users/invitations. */
+export interface InvitationListView {
+  invitations: InvitationView[];
+  /** Invitations can be emailed: the installation has outgoing mail. */
+  canEmail: boolean;
 }
 
 /** The secret of an invitation link, as the invite page read it from the fragment. */

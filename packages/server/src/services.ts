@@ -126,6 +126,8 @@ export function createServices(deps: ServiceDeps): Services {
       audit,
       clock,
       publicUrl: deps.publicUrl,
+      mailer: deps.mailer ?? noMailer,
+      onBackgroundError: deps.onBackgroundError ?? (() => {}),
     }),
     audit,
     settings,

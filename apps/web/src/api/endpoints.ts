@@ -14,7 +14,7 @@ import type {
   DirectoryUserEntry,
   DirectoryView,
   InvitationPublicView,
-  InvitationView,
+  InvitationListView,
   LookupInvitationRequest,
   MeetingPublicView,
   MeetingView,
@@ -91,7 +91,7 @@ export const setUserRole = (id: string, body: SetRoleRequest) =>
 export const revokeUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/revoke`);
 export const restoreUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/restore`);
 export const deleteUser = (id: string) => api<void>('DELETE', user(id));
-export const listInvitations = () => api<{ invitations: InvitationView[] }>('GET', '/api/users/invitations');
+export const listInvitations = () => api<InvitationListView>('GET', '/api/users/invitations');
 export const createInvitation = (body: CreateInvitationRequest) =>
   api<CreatedInvitationView>('POST', '/api/users/invitations', body);
 export const revokeInvitation = (id: string) =>

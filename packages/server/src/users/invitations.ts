@@ -7,7 +7,7 @@ import {
   type CreatedInvitationView,
   type CreateInvitationRequest,
   type InvitationPublicView,
-  type InvitationView,
+  type InvitationListView,
   type LookupInvitationRequest,
 } from '@conclave/protocol';
 import { authorize, ORGANISATION } from '../access';
@@ -18,6 +18,7 @@ import { AppError, notFound } from '../common/errors';
 import { hashToken, newId, newSecretToken } from '../common/ids';
 import { isUniqueViolation } from '../db';
 import type { UserPrincipal } from '../domain';
+import type { Mailer } from '../mail';
 import type { OrganisationSettings } from '../settings';
 import type { InvitationStore, PendingInvitation } from './invitation-store';
 import { emailTaken, managersOnly } from './service';
@@ -46,6 +47,9 @@ export interface InvitationDeps {
   audit: AuditLog;
   clock: Clock;
   publicUrl: string;
+  mailer: Mailer;
+  /** Where a failure after the answer was given is reported. */
+  onBackgroundError: (err: unknown, what: string) => void;
 }
 
 /**
@@ -58,16 +62,19 @@ export interface InvitationDeps {
 export class Invitations {
   constructor(private readonly deps: InvitationDeps) {}
 
-  async list(caller: UserPrincipal): Promise<InvitationView[]> {
+  async list(caller: UserPrincipal): Promise<InvitationListView> {
     authorize(caller, 'users.list', ORGANISATION, managersOnly);
-    return this.deps.store.list(caller.organisationId, this.now());
+    return {
+      invitations: await this.deps.store.list(caller.organisationId, this.now()),
+      canEmail: this.deps.mailer.configured,
+    };
   }
 
   /** A new link for the address; an earlier invitation of it stops working. */
   async invite(actor: AuditActor, input: CreateInvitationRequest): Promise<CreatedInvitationView> {
     const caller = actor.principal;
     authorize(caller, 'users.create', ORGANISATION, managersOnly);
-    const { email, role } = createInvitationRequestSchema.parse(input);
+    const { email, role, sendEmail } = createInvitationRequestSchema.parse(input);
     const organisationId = caller.organisationId;
     await this.assertMayJoin(organisationId, email);
     const now = this.deps.clock.now();
@@ -98,11 +105,42 @@ export class Invitations {
       role,
       ...(replaced && { replacedEarlier: true }),
     });
-    return {
-      ...invitation,
-      invitedBy: caller.displayName,
-      link: `${this.deps.publicUrl}/invite#token=${token}`,
-    };
+    const link = `${this.deps.publicUrl}/invite#token=${token}`;
+    const emailed = sendEmail && this.deps.mailer.configured;
+    // Sent after the answer: mail may be slow, and the link is shown here whatever becomes of it.
+    if (emailed) {
+      setImmediate(() => {
+        this.mail(caller, invitation, link).catch((err: unknown) =>
+          this.deps.onBackgroundError(err, 'invitation mail'),
+        );
+      });
+    }
+    return { ...invitation, invitedBy: caller.displayName, link, emailed };
+  }
+
+  private async mail(
+    inviter: UserPrincipal,
+    invitation: { email: string; role: 'user' | 'superuser'; expiresAt: string },
+    link: string,
+  ): Promise<void> {
+    const organisation = await this.deps.auth.accounts.findOrganisation(inviter.organisationId);
+    const until = invitation.expiresAt.replace('T', ' ').slice(0, 16);
+    await this.deps.mailer.send({
+      kind: 'invitation',
+      to: invitation.email,
+      subject: `${inviter.displayName} invited you to ${organisation?.name ?? 'Conclave'}`,
+      text: [
+        'Hello,',
+        '',
+        `${inviter.displayName} invited you to join ${organisation?.name ?? 'their organisation'} on Conclave` +
+          (invitation.role === 'superuser' ? ' as a Superuser.' : '.'),
+        'Open this link to choose your name and password. It works once, until ' + `${until} UTC:`,
+        '',
+        link,
+        '',
+        'If you did not expect this, ignore this message: nothing happens without the link.',
+      ].join('\n'),
+    });
   }
 
   async revoke(actor: AuditActor, id: string): Promise<void> {

@@ -3,10 +3,10 @@ import type {
   AcceptInvitationRequest,
   AdminUserView,
   CreatedInvitationView,
+  InvitationListView,
   CreateInvitationRequest,
   CreateUserRequest,
   InvitationPublicView,
-  InvitationView,
   LookupInvitationRequest,
   SessionView,
   SetRoleRequest,
@@ -56,9 +56,9 @@ export function userAdminRoutes(
       return reply.code(204).send();
     });
 
-    app.get('/invitations', async (request): Promise<{ invitations: InvitationView[] }> => ({
-      invitations: await invitations.list(authenticator.principal(request)),
-    }));
+    app.get('/invitations', async (request): Promise<InvitationListView> =>
+      invitations.list(authenticator.principal(request)),
+    );
 
     app.post('/invitations', async (request, reply): Promise<CreatedInvitationView> => {
       const view = await invitations.invite(actor(request), request.body as CreateInvitationRequest);

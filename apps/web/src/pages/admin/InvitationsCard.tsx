@@ -22,6 +22,7 @@ export function InvitationsCard() {
     if (button && refocus.current) button.focus();
     refocus.current = false;
   }, []);
+  const [canEmail, setCanEmail] = useState(false);
   const closeForm = () => {
     refocus.current = true;
     setInviting(false);
@@ -31,7 +32,11 @@ export function InvitationsCard() {
     let cancelled = false;
     // Never fails: a refusal is shown instead of the table.
     void listInvitations().then(
-      (r) => !cancelled && setInvitations(r.invitations),
+      (r) => {
+        if (cancelled) return;
+        setInvitations(r.invitations);
+        setCanEmail(r.canEmail);
+      },
       (err: unknown) => !cancelled && setLoadError(handle(err)),
     );
     return () => {
@@ -57,10 +62,10 @@ export function InvitationsCard() {
         )}
       </div>
       <p className="muted admin-note">
-        Invite someone by a link that lets them choose their own name and password. No email is sent: you hand
-        them the link.
+        Invite someone by a link that lets them choose their own name and password.{' '}
+        {canEmail ? 'It can go to them by email, or you hand it over.' : 'You hand them the link.'}
       </p>
-      {inviting && <InviteForm onInvited={invited} onClose={closeForm} />}
+      {inviting && <InviteForm canEmail={canEmail} onInvited={invited} onClose={closeForm} />}
       {loadError && <Alert>{loadError}</Alert>}
       {actionError && <Alert>{actionError}</Alert>}
       {!invitations && !loadError && (

@@ -3,11 +3,11 @@ import { useId, useState, type FormEvent } from 'react';
 import { createInvitation } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
 import { useApiErrorText } from '../../app/session';
-import { Alert, Button, CopyButton, TextField } from '../../ui/components';
+import { Alert, Button, Checkbox, CopyButton, TextField } from '../../ui/components';
 import { fieldMessage } from './fieldMessage';
 import { ROLE_NAMES } from './roles';
 
-const EMPTY = { email: '', role: 'user' as 'user' | 'superuser' };
+const EMPTY = { email: '', role: 'user' as 'user' | 'superuser', sendEmail: true };
 const DAY_MS = 24 * 3600_000;
 
 /**
@@ -15,9 +15,12 @@ const DAY_MS = 24 * 3600_000;
  * here until Done, like a password manager shows a new secret; the list keeps the invitation without it.
  */
 export function InviteForm({
+  canEmail,
   onInvited,
   onClose,
 }: {
+  /** The installation has outgoing mail: the link can also go to the person by email. */
+  canEmail: boolean;
   onInvited: (invitation: InvitationView) => void;
   onClose: () => void;
 }) {
@@ -28,7 +31,7 @@ export function InviteForm({
   const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
   const [created, setCreated] = useState<CreatedInvitationView | null>(null);
 
-  const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) =>
+  const set = (key: 'email' | 'role') => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
 
   // Shows its own errors, so the form handler need not wait for it.
@@ -37,7 +40,7 @@ export function InviteForm({
     setBusy(true);
     setError(null);
     try {
-      const view = await createInvitation(form);
+      const view = await createInvitation({ ...form, sendEmail: canEmail && form.sendEmail });
       const { id, email, role, invitedBy, createdAt, expiresAt } = view;
       onInvited({ id, email, role, invitedBy, createdAt, expiresAt });
       setCreated(view);
@@ -77,6 +80,13 @@ export function InviteForm({
           </select>
         </div>
       </div>
+      {canEmail && (
+        <Checkbox
+          label="Also send the link to them by email"
+          checked={form.sendEmail}
+          onChange={(sendEmail) => setForm((f) => ({ ...f, sendEmail }))}
+        />
+      )}
       <div className="admin-buttons">
         <Button type="submit" variant="primary" busy={busy}>
           Create invitation link
@@ -89,14 +99,16 @@ export function InviteForm({
   );
 }
 
-/** The new link, once: to copy and hand over (no email is sent), with how long it works. */
+/** The new link, once: to copy and hand over (or already on its way by email), with how long it works. */
 function InvitationLink({ invitation, onDone }: { invitation: CreatedInvitationView; onDone: () => void }) {
   const days = Math.round((Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)) / DAY_MS);
   return (
     <div className="admin-form admin-invite">
       <Alert tone="info">
-        <bdi>{invitation.email}</bdi> is invited as a {ROLE_NAMES[invitation.role]}. Copy the link and send it
-        to them yourself: it is not shown again.
+        <bdi>{invitation.email}</bdi> is invited as a {ROLE_NAMES[invitation.role]}.{' '}
+        {invitation.emailed
+          ? 'The link is on its way to them by email; you can also copy it now: it is not shown again.'
+          : 'Copy the link and send it to them yourself: it is not shown again.'}
       </Alert>
       <div className="admin-invite-link">
         <TextField
