@@ -3,28 +3,21 @@
 // "Sign out everywhere else" reaching the other browser at once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { completeSetup, createAccount, signIn } from './support/app';
-import { TestBrowser } from './support/browser';
-import { TestServer } from './support/server';
+import { serverWithPerson, signIn } from './support/app';
+import type { TestBrowser } from './support/browser';
+import type { TestServer } from './support/server';
 
 const BOB = { email: 'bob@example.test', displayName: 'Bob Builder', password: 'Bob’s first password' };
 
 describe('IAM-LOCAL: the account page', () => {
   let server: TestServer;
   let browser: TestBrowser;
+  let close: () => Promise<void>;
 
   before(async () => {
-    server = await TestServer.start({ waitForMedia: false });
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
-    const admin = await browser.newParticipant('Ada', { distinctCamera: false });
-    await signIn(admin.context, server);
-    await createAccount(admin.context, server, BOB);
+    ({ server, browser, close } = await serverWithPerson(BOB));
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => close?.());
 
   test('IAM-LOCAL: Bob renames himself, signs his other browser out, and changes his password only with the current one', async () => {
     const bob = { ...BOB, organisationName: '' };

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestSmtp } from '../../packages/server/test/support/smtp';
 import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
-import { completeSetup, createAccount, signIn } from './support/app';
-import { TestBrowser } from './support/browser';
-import { TestServer } from './support/server';
+import { serverWithPerson, signIn } from './support/app';
+import type { TestBrowser } from './support/browser';
+import type { TestServer } from './support/server';
 
 const BOB = { email: 'bob@example.test', displayName: 'Bob Builder', password: 'Bob’s first password' };
 
@@ -16,23 +16,17 @@ describe('IAM-LOCAL: resetting a forgotten password in the web app', () => {
   let smtp: TestSmtp;
   let server: TestServer;
   let browser: TestBrowser;
+  let close: () => Promise<void>;
 
   before(async () => {
     tls = makeTestTls();
     smtp = await TestSmtp.start(tls);
-    server = await TestServer.start({
+    ({ server, browser, close } = await serverWithPerson(BOB, {
       env: { CONCLAVE_SMTP_URL: smtp.url, NODE_EXTRA_CA_CERTS: tls.caFile },
-      waitForMedia: false,
-    });
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
-    const admin = await browser.newParticipant('Ada', { distinctCamera: false });
-    await signIn(admin.context, server);
-    await createAccount(admin.context, server, BOB);
+    }));
   });
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await close?.();
     await smtp?.stop();
     tls?.remove();
   });

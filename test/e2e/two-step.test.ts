@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
-import { completeSetup, createAccount, signIn } from './support/app';
-import { TestBrowser } from './support/browser';
-import { TestServer } from './support/server';
+import { createAccount, serverWithPerson, signIn } from './support/app';
+import type { TestBrowser } from './support/browser';
+import type { TestServer } from './support/server';
 
 const BOB = { email: 'bob@example.test', displayName: 'Bob Builder', password: 'Bob’s first password' };
 
@@ -18,19 +18,12 @@ const codeAt = (secret: string, steps = 0) =>
 describe('IAM-LOCAL: two-step verification in the web app', () => {
   let server: TestServer;
   let browser: TestBrowser;
+  let close: () => Promise<void>;
 
   before(async () => {
-    server = await TestServer.start({ waitForMedia: false });
-    browser = await TestBrowser.launch();
-    await completeSetup(server);
-    const admin = await browser.newParticipant('Ada', { distinctCamera: false });
-    await signIn(admin.context, server);
-    await createAccount(admin.context, server, BOB);
+    ({ server, browser, close } = await serverWithPerson(BOB));
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => close?.());
 
   const signInWithPassword = async (page: Page) => {
     await page.goto(`${server.url}/sign-in`);
@@ -58,10 +51,9 @@ describe('IAM-LOCAL: two-step verification in the web app', () => {
     assert.match(secret, /^[A-Z2-7]{32}$/);
     await card.getByLabel('Code from the app').fill(await codeAt(secret));
     await card.getByRole('button', { name: 'Turn on two-step verification' }).click();
-    const codes = await card
-      .getByRole('list', { name: 'Recovery codes' })
-      .getByRole('listitem')
-      .allTextContents();
+    const list = card.getByRole('list', { name: 'Recovery codes' });
+    await list.waitFor({ timeout: 10_000 });
+    const codes = await list.getByRole('listitem').allTextContents();
     assert.equal(codes.length, 10);
     await card.getByRole('button', { name: 'I have saved them' }).click();
     await card.getByText('Recovery codes left: 10.').waitFor({ timeout: 10_000 });

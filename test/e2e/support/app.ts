@@ -6,7 +6,8 @@ import type {
   SessionView,
   SetSsoConfigRequest,
 } from '@conclave/protocol';
-import type { TestServer } from './server';
+import { TestBrowser } from './browser';
+import { TestServer, type StartServerOptions } from './server';
 
 /** The agreed CSRF header (CSRF_HEADER in @conclave/protocol), spelled out to keep this file type-only. */
 const CSRF = 'x-conclave-csrf';
@@ -163,4 +164,31 @@ export async function leaveMeeting(page: Page): Promise<void> {
     null,
     { timeout: 10_000 },
   );
+}
+
+/**
+ * A fresh server set up with its Administrator, a browser, and `person` added by the Administrator
+ * (as a User unless `role` says otherwise): the start of tests about one person's own account.
+ */
+export async function serverWithPerson(
+  person: Omit<Account, 'organisationName'>,
+  options: StartServerOptions & { role?: 'user' | 'superuser' } = {},
+): Promise<{ server: TestServer; browser: TestBrowser; close(): Promise<void> }> {
+  const { role, ...serverOptions } = options;
+  const server = await TestServer.start({ waitForMedia: false, ...serverOptions });
+  const browser = await TestBrowser.launch();
+  const close = async () => {
+    await browser.close();
+    await server.stop();
+  };
+  try {
+    await completeSetup(server);
+    const admin = await browser.newParticipant('Ada', { distinctCamera: false });
+    await signIn(admin.context, server);
+    await createAccount(admin.context, server, person, role);
+    return { server, browser, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

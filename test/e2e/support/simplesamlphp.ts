@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { writeSelfSigned } from '../../../packages/server/test/support/tls';
 import { freePort } from './ports';
 
 /** Debian's SimpleSAMLphp 1.19 (scripts/setup.mjs installs it); its config comes from our own dir. */
@@ -67,21 +67,7 @@ export async function startSimpleSamlIdp(o: {
   try {
     for (const d of ['config', 'metadata', 'cert', 'data', 'tmp', 'log', 'cache', 'sessions'])
       await mkdir(at(d));
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=Conclave test SimpleSAMLphp IdP',
-      '-keyout',
-      at('cert/idp.key'),
-      '-out',
-      at('cert/idp.crt'),
-    ]);
+    writeSelfSigned('Conclave test SimpleSAMLphp IdP', at('cert/idp.key'), at('cert/idp.crt'));
     const certificatePem = await readFile(at('cert/idp.crt'), 'utf8');
 
     await writeFile(

@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import * as samlify from 'samlify';
+import { selfSignedPair } from './tls';
 
 const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
@@ -34,36 +31,6 @@ export interface ServiceProviderRef {
   acsUrl: string;
 }
 
-/** A self-signed RSA key and certificate, made with Debian's openssl. */
-function makeSigningPair(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'conclave-saml-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=Test SAML IdP',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'pipe' },
-  );
-  const pair = {
-    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-  };
-  rmSync(dir, { recursive: true, force: true });
-  return pair;
-}
-
 const escapeXml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -86,7 +53,7 @@ export class TestSamlIdp {
     readonly entityId = 'https://idp.example.test/saml',
     readonly ssoUrl = 'https://idp.example.test/saml/sso',
   ) {
-    const { key, cert } = makeSigningPair();
+    const { key, cert } = selfSignedPair('Test SAML IdP');
     this.certificatePem = cert;
     this.idp = samlify.IdentityProvider({
       entityID: entityId,

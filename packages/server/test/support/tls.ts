@@ -12,10 +12,10 @@ export interface TestTls {
   remove(): void;
 }
 
-export function makeTestTls(): TestTls {
-  const dir = mkdtempSync(join(tmpdir(), 'conclave-tls-'));
-  const at = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+
+/** Writes an RSA key and a self-signed certificate for it (PEM, valid two days). */
+export function writeSelfSigned(commonName: string, keyFile: string, certFile: string): void {
   openssl(
     'req',
     '-x509',
@@ -25,12 +25,32 @@ export function makeTestTls(): TestTls {
     '-days',
     '2',
     '-subj',
-    '/CN=Conclave test CA',
+    `/CN=${commonName}`,
     '-keyout',
-    at('ca.key'),
+    keyFile,
     '-out',
-    at('ca.pem'),
+    certFile,
   );
+}
+
+/** An RSA key and a self-signed certificate (PEM), e.g. for a test identity provider to sign with. */
+export function selfSignedPair(commonName: string): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'conclave-key-'));
+  try {
+    writeSelfSigned(commonName, join(dir, 'key.pem'), join(dir, 'cert.pem'));
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function makeTestTls(): TestTls {
+  const dir = mkdtempSync(join(tmpdir(), 'conclave-tls-'));
+  const at = (name: string) => join(dir, name);
+  writeSelfSigned('Conclave test CA', at('ca.key'), at('ca.pem'));
   openssl(
     'req',
     '-newkey',

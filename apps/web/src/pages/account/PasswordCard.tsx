@@ -2,37 +2,26 @@ import type { AccountView } from '@conclave/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { changePassword } from '../../api/endpoints';
-import { ApiError } from '../../api/http';
-import { useApiErrorText } from '../../app/session';
+import { useFormAction } from '../../app/useFormAction';
 import { Alert, Button, TextField } from '../../ui/components';
 
 /** A new password, confirmed by the current one; every other browser is signed out. */
 export function PasswordCard({ account, onChanged }: { account: AccountView; onChanged: () => void }) {
   const id = useId();
-  const handle = useApiErrorText();
+  const { busy, done, run, fieldError, otherError } = useFormAction();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
-  const [saved, setSaved] = useState(false);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
+    void run(async () => {
       await changePassword({ currentPassword: current, newPassword: next });
       setCurrent('');
       setNext('');
-      setSaved(true);
       onChanged();
-    } catch (err) {
-      setError({ message: handle(err), field: err instanceof ApiError ? err.field : undefined });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
+  const other = otherError(['currentPassword', 'newPassword']);
 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
@@ -52,7 +41,7 @@ export function PasswordCard({ account, onChanged }: { account: AccountView; onC
           .
         </p>
       ) : (
-        <form className="admin-form" onSubmit={(e) => void submit(e)} noValidate>
+        <form className="admin-form" onSubmit={submit} noValidate>
           <TextField
             label="Current password"
             name="currentPassword"
@@ -60,7 +49,7 @@ export function PasswordCard({ account, onChanged }: { account: AccountView; onC
             autoComplete="current-password"
             value={current}
             onChange={(e) => setCurrent(e.target.value)}
-            error={error?.field === 'currentPassword' ? error.message : undefined}
+            error={fieldError('currentPassword')}
           />
           <TextField
             label="New password"
@@ -70,18 +59,16 @@ export function PasswordCard({ account, onChanged }: { account: AccountView; onC
             minLength={10}
             value={next}
             onChange={(e) => setNext(e.target.value)}
-            error={error?.field === 'newPassword' ? error.message : undefined}
+            error={fieldError('newPassword')}
             hint="At least 10 characters. Your other browsers will be signed out."
           />
-          {error && !['currentPassword', 'newPassword'].includes(error.field ?? '') && (
-            <Alert>{error.message}</Alert>
-          )}
+          {other && <Alert>{other}</Alert>}
           <div className="admin-save">
             <Button type="submit" variant="primary" busy={busy}>
               Change password
             </Button>
             <span role="status" className="muted">
-              {saved ? 'Password changed; your other browsers are signed out.' : ''}
+              {done ? 'Password changed; your other browsers are signed out.' : ''}
             </span>
           </div>
         </form>

@@ -1,8 +1,8 @@
 import type { AccountView } from '@conclave/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { renameAccount } from '../../api/endpoints';
-import { ApiError } from '../../api/http';
-import { useApiErrorText, useSession } from '../../app/session';
+import { useSession } from '../../app/session';
+import { useFormAction } from '../../app/useFormAction';
 import { Alert, Button, TextField } from '../../ui/components';
 
 /** The person's name as others see it in meetings and the directory. */
@@ -15,37 +15,27 @@ export function ProfileCard({
 }) {
   const id = useId();
   const session = useSession();
-  const handle = useApiErrorText();
+  const { busy, done, run, fieldError, otherError } = useFormAction();
   const [name, setName] = useState(account.user.displayName);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
-  const [saved, setSaved] = useState(false);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
+    void run(async () => {
       const updated = await renameAccount(name);
       onSaved(updated);
       setName(updated.user.displayName);
       // The header shows the name the session holds.
       if (session.session) session.signedIn({ ...session.session, user: updated.user });
-      setSaved(true);
-    } catch (err) {
-      setError({ message: handle(err), field: err instanceof ApiError ? err.field : undefined });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
+  const other = otherError(['displayName']);
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="admin-card-title">
         Profile
       </h2>
-      <form className="admin-form" onSubmit={(e) => void submit(e)} noValidate>
+      <form className="admin-form" onSubmit={submit} noValidate>
         <TextField label="Email" name="email" value={account.user.email} readOnly disabled />
         <TextField
           label="Display name"
@@ -54,16 +44,16 @@ export function ProfileCard({
           maxLength={64}
           value={name}
           onChange={(e) => setName(e.target.value)}
-          error={error?.field === 'displayName' ? error.message : undefined}
+          error={fieldError('displayName')}
           hint="How others see you in meetings and the directory."
         />
-        {error && error.field !== 'displayName' && <Alert>{error.message}</Alert>}
+        {other && <Alert>{other}</Alert>}
         <div className="admin-save">
           <Button type="submit" variant="primary" busy={busy}>
             Save name
           </Button>
           <span role="status" className="muted">
-            {saved ? 'Saved.' : ''}
+            {done ? 'Saved.' : ''}
           </span>
         </div>
       </form>

@@ -2,8 +2,7 @@ import type { AccountView, TotpSetupView } from '@conclave/protocol';
 import { toDataURL } from 'qrcode';
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { confirmTotp, removeTotp, renewRecoveryCodes, startTotp } from '../../api/endpoints';
-import { ApiError } from '../../api/http';
-import { useApiErrorText } from '../../app/session';
+import { useFormAction } from '../../app/useFormAction';
 import { Alert, Button, CopyButton, TextField } from '../../ui/components';
 
 type Stage =
@@ -11,8 +10,6 @@ type Stage =
   | { kind: 'scanning'; setup: TotpSetupView; qr: string | null }
   | { kind: 'codes'; codes: string[] }
   | { kind: 'confirmPassword'; action: 'remove' | 'renew' };
-
-type Failure = { message: string; field?: string | undefined };
 
 /**
  * Two-step verification (IAM-LOCAL): an authenticator app, set up from a QR code (or its key typed in)
@@ -30,12 +27,10 @@ export function TwoStepCard({
   onFinished?: (() => void) | undefined;
 }) {
   const id = useId();
-  const handle = useApiErrorText();
+  const { busy, error, run, fieldError, otherError } = useFormAction();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Failure | null>(null);
   const { totp, recoveryCodesLeft } = account.secondFactors;
 
   // The QR code is drawn in the browser: the secret never goes to a third party.
@@ -52,17 +47,6 @@ export function TwoStepCard({
     };
   }, [scanning]);
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError({ message: handle(err), field: err instanceof ApiError ? err.field : undefined });
-    } finally {
-      setBusy(false);
-    }
-  };
   const begin = () => run(async () => setStage({ kind: 'scanning', setup: await startTotp(), qr: null }));
   const confirm = (e: FormEvent) => {
     e.preventDefault();
@@ -106,9 +90,9 @@ export function TwoStepCard({
           autoComplete="one-time-code"
           value={code}
           onChange={(e) => setCode(e.target.value)}
-          error={error?.field === 'code' ? error.message : undefined}
+          error={fieldError('code')}
         />
-        {error && error.field !== 'code' && <Alert>{error.message}</Alert>}
+        {otherError(['code']) && <Alert>{otherError(['code'])}</Alert>}
         <div className="admin-save">
           <Button type="submit" variant="primary" busy={busy}>
             Turn on two-step verification
@@ -163,10 +147,10 @@ export function TwoStepCard({
           autoComplete="current-password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          error={error?.field === 'currentPassword' ? error.message : undefined}
+          error={fieldError('currentPassword')}
           autoFocus
         />
-        {error && error.field !== 'currentPassword' && <Alert>{error.message}</Alert>}
+        {otherError(['currentPassword']) && <Alert>{otherError(['currentPassword'])}</Alert>}
         <div className="admin-save">
           <Button type="submit" variant={removing ? 'danger' : 'primary'} busy={busy}>
             {removing ? 'Remove the authenticator app' : 'Get new recovery codes'}

@@ -1,8 +1,8 @@
 import type { SetSsoConfigRequest, SsoConfigView, SsoProtocol } from '@conclave/protocol';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { getSsoConfig, setSsoConfig } from '../../api/endpoints';
-import { ApiError } from '../../api/http';
 import { useApiErrorText } from '../../app/session';
+import { useFormAction } from '../../app/useFormAction';
 import { Alert, Button, Checkbox, TextArea, TextField } from '../../ui/components';
 
 interface Draft {
@@ -61,11 +61,10 @@ const OWN_FIELDS = ['issuer', 'clientId', 'clientSecret', 'metadataXml', 'entity
 export function SsoSettings() {
   const id = useId();
   const handle = useApiErrorText();
+  const { busy, done, run, fieldError, otherError } = useFormAction();
   const [config, setConfig] = useState<SsoConfigView | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   const show = (c: SsoConfigView) => {
     setConfig(c);
@@ -73,29 +72,17 @@ export function SsoSettings() {
   };
   useEffect(() => {
     // Never fails: a refusal is shown instead.
-    void getSsoConfig().then(show, (err: unknown) => setError({ message: handle(err) }));
+    void getSsoConfig().then(show, (err: unknown) => setLoadError(handle(err)));
   }, [handle]);
 
-  const apply = async (request: SetSsoConfigRequest) => {
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      show(await setSsoConfig(request));
-      setSaved(true);
-    } catch (err) {
-      setError({ message: handle(err), field: err instanceof ApiError ? err.field : undefined });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const apply = (request: SetSsoConfigRequest) => run(async () => show(await setSsoConfig(request)));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (draft) void apply(requestOf(draft));
   };
 
-  if (!config || !draft) return error ? <Alert>{error.message}</Alert> : null;
-  const fieldError = (field: string) => (error?.field === field ? error.message : undefined);
+  if (!config || !draft) return loadError ? <Alert>{loadError}</Alert> : null;
+  const other = otherError(OWN_FIELDS);
   const edit =
     <K extends keyof Draft>(key: K) =>
     (value: Draft[K]) =>
@@ -191,7 +178,7 @@ export function SsoSettings() {
           checked={draft.ssoOnly}
           onChange={edit('ssoOnly')}
         />
-        {error && !OWN_FIELDS.includes(error.field ?? '') && <Alert>{error.message}</Alert>}
+        {other && <Alert>{other}</Alert>}
         <div className="admin-save">
           <Button type="submit" variant="primary" busy={busy}>
             Save single sign-on
@@ -202,7 +189,7 @@ export function SsoSettings() {
             </Button>
           )}
           <span role="status" className="muted">
-            {saved ? 'Saved.' : ''}
+            {done ? 'Saved.' : ''}
           </span>
         </div>
       </form>
