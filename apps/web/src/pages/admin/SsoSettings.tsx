@@ -120,9 +120,16 @@ export function SsoSettings() {
         {draft.protocol === 'saml' ? (
           <>
             <p className="muted admin-note">
-              Register this service provider at your identity provider: its metadata is at{' '}
-              <code>{sp.samlMetadataUrl}</code> (entity ID <code>{sp.samlEntityId}</code>, assertion consumer
-              service <code>{sp.samlAcsUrl}</code>, HTTP-POST). Assertions must be signed.
+              Register this service provider at your identity provider by its metadata,{' '}
+              <code>{sp.samlMetadataUrl}</code>
+              {sp.samlEntityId !== sp.samlMetadataUrl && (
+                <>
+                  {' '}
+                  (entity ID <code>{sp.samlEntityId}</code>)
+                </>
+              )}
+              , or by hand: assertion consumer service <code>{sp.samlAcsUrl}</code> (HTTP-POST). Assertions
+              must be signed.
             </p>
             <TextArea
               label="Identity provider metadata (XML)"
