@@ -231,10 +231,16 @@ describeEachDatabase('IAM-SSO-SAML: signing in through a SAML 2.0 identity provi
       'an answer to a request never made',
     );
     assert.equal(refused((await post('')).res), 'sso_failed', 'nothing posted');
+    const bomb = encode(
+      '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+        decode(await idp.response(SP, null)).replace(/^<\?xml[^>]*>/, ''),
+    );
+    assert.equal(refused((await post(bomb)).res), 'sso_failed', 'a document type declaration');
 
     const log = t.logs.join('\n');
     assert.match(log, /audience mismatch/, 'the reason is logged for the administrator');
     assert.match(log, /another recipient/);
+    assert.match(log, /declares a document type/);
     assert.ok(!log.includes(tampered.slice(0, 200)), 'no response in the log');
   });
 

@@ -99,6 +99,11 @@ export class SamlSignIn {
   ): Promise<{ session: IssuedSession; next: string }> {
     if (typeof form.SAMLResponse !== 'string' || form.SAMLResponse.length === 0)
       throw new SamlRefusal('No SAMLResponse in the form');
+    // SAML never needs a document type declaration, and entity expansion lives there: refused before
+    // any parser sees it.
+    if (/<!DOCTYPE/i.test(Buffer.from(form.SAMLResponse, 'base64').toString('utf8'))) {
+      throw new SamlRefusal('The response declares a document type');
+    }
     let profile: Profile;
     try {
       const result = await this.client(config).validatePostResponseAsync({
