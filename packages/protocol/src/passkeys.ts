@@ -16,8 +16,11 @@ const base64url = (max: number) =>
     .max(max)
     .regex(/^[A-Za-z0-9_-]+$/, 'Expected base64url');
 const credentialId = base64url(1364);
-/** What the browser adds that no check here reads (bounded all the same). */
-const clientExtensionResults = z.record(z.string().max(64), z.unknown());
+/**
+ * No extension is asked for and none is read. Browsers add `credProps` unasked; it and anything else
+ * are dropped (naming it keeps the type that of the WebAuthn JSON the browser library returns).
+ */
+const clientExtensionResults = z.object({ credProps: z.object({ rk: z.boolean() }).partial().optional() });
 
 /** A passkey's id in URLs: the credential id. */
 export const PASSKEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,1364}$/;
