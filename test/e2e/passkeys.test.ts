@@ -65,6 +65,7 @@ describe('IAM-LOCAL: passkeys in the web app', () => {
     const card = page.getByRole('region', { name: 'Passkeys' });
     await card.getByRole('button', { name: 'Add a passkey' }).click();
     await card.getByLabel('Name').fill('Laptop');
+    await card.getByLabel('Current password').fill(BOB.password);
     await card.getByRole('button', { name: 'Create passkey' }).click();
     const codes = card.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
     await codes.first().waitFor({ timeout: 10_000 });

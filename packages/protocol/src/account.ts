@@ -49,7 +49,10 @@ export interface RecoveryCodesView {
   codes: string[];
 }
 
-/** DELETE /api/account/totp, POST /api/account/recovery-codes: the current password confirms. */
+/**
+ * POST /api/account/totp/remove, POST /api/account/recovery-codes, POST /api/account/passkeys/options,
+ * POST /api/account/passkeys/:id/remove: the current password confirms.
+ */
 export const confirmPasswordRequestSchema = z.object({ currentPassword: z.string().min(1).max(256) });
 export type ConfirmPasswordRequest = z.input<typeof confirmPasswordRequestSchema>;
 

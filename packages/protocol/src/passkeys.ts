@@ -58,7 +58,11 @@ export type PasskeyAssertion = z.input<typeof passkeyAssertionSchema>;
 /** Names people give their passkeys ("Laptop", "Blue key"): the one text rule. */
 export const passkeyNameSchema = textSchema({ label: 'Name', min: 1, max: 64 });
 
-/** POST /api/account/passkeys: the new credential, after POST /api/account/passkeys/options. */
+/**
+ * POST /api/account/passkeys: the new credential, answering the options of POST
+ * /api/account/passkeys/options (whose body is a ConfirmPasswordRequest: a passkey signs in alone, so
+ * making one needs the current password, as changing the password does).
+ */
 export const registerPasskeyRequestSchema = z.object({
   name: passkeyNameSchema,
   response: passkeyRegistrationSchema,

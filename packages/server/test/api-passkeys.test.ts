@@ -7,7 +7,15 @@ import type {
   SessionView,
   SignInResultView,
 } from '@conclave/protocol';
-import { PUBLIC_URL, setUp, signedInUsers, startTestApp, TestClient, type TestApp } from './support/app';
+import {
+  ADMIN,
+  PUBLIC_URL,
+  setUp,
+  signedInUsers,
+  startTestApp,
+  TestClient,
+  type TestApp,
+} from './support/app';
 import { SoftAuthenticator, type CreationOptions, type RequestOptions } from './support/authenticator';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 import { makeTestTls } from './support/tls';
@@ -31,8 +39,15 @@ describeEachDatabase('IAM-LOCAL: passkeys (WebAuthn), alone or as the second fac
   });
 
   const codeOf = (res: { json<T>(): T }) => res.json<{ code: string }>().code;
+  /** Everyone's password here: `<Name> long password` (signedInUsers), or the Administrator's. */
+  const passwordOf = async (client: TestClient) => {
+    const { user } = (await client.get('/api/auth/session')).json<SessionView>();
+    return user.role === 'administrator' ? ADMIN.password : `${user.displayName} long password`;
+  };
   const registrationOptions = async (client: TestClient) => {
-    const res = await client.post('/api/account/passkeys/options', {});
+    const res = await client.post('/api/account/passkeys/options', {
+      currentPassword: await passwordOf(client),
+    });
     assert.equal(res.statusCode, 200, res.body);
     return res.json<CreationOptions>();
   };
@@ -73,9 +88,17 @@ describeEachDatabase('IAM-LOCAL: passkeys (WebAuthn), alone or as the second fac
   const secondStep = (browser: TestClient, response: unknown) =>
     browser.post('/api/auth/sign-in/second-factor', { method: 'passkey', response });
 
-  test('IAM-LOCAL, ADM-AUDIT: a passkey is registered with the name its owner gives; the first brings recovery codes, a second keeps them; renaming is audited', async () => {
+  test('IAM-LOCAL, ADM-AUDIT: a passkey is made with the current password and the name its owner gives; the first brings recovery codes, a second keeps them; renaming is audited', async () => {
     const [bob] = await signedInUsers(t, database, organisationId, ['Bob']);
     const bobsId = (await bob.get('/api/auth/session')).json<SessionView>().user.id;
+    for (const body of [{}, { currentPassword: 'not it' }]) {
+      const refused = await bob.post('/api/account/passkeys/options', body);
+      assert.deepEqual(
+        [refused.statusCode, refused.json<{ field?: string }>().field],
+        [400, 'currentPassword'],
+        'a passkey signs in alone: making one needs the password, as changing it does',
+      );
+    }
     const options = await registrationOptions(bob);
     assert.equal(options.rp.id, 'conclave.test', 'the RP id is the public URL’s host');
     assert.equal(options.rp.name, 'Conclave');
@@ -373,7 +396,9 @@ describeEachDatabase('IAM-LOCAL: passkeys (WebAuthn), alone or as the second fac
     try {
       const refused = await signInAlone(max.device);
       assert.deepEqual([refused.res.statusCode, codeOf(refused.res)], [403, 'sso_only']);
-      const options = await max.client.post('/api/account/passkeys/options', {});
+      const options = await max.client.post('/api/account/passkeys/options', {
+        currentPassword: 'Max long password',
+      });
       assert.deepEqual([options.statusCode, codeOf(options)], [403, 'sso_only']);
       const admin = await signInAlone(adasKey);
       assert.equal(admin.res.statusCode, 200, 'the Administrator keeps local sign-in');

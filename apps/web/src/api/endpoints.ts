@@ -148,8 +148,8 @@ export const removeTotp = (body: ConfirmPasswordRequest) =>
   api<void>('POST', '/api/account/totp/remove', body);
 export const renewRecoveryCodes = (body: ConfirmPasswordRequest) =>
   api<RecoveryCodesView>('POST', '/api/account/recovery-codes', body);
-export const getPasskeyRegistrationOptions = () =>
-  api<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/account/passkeys/options', {});
+export const getPasskeyRegistrationOptions = (body: ConfirmPasswordRequest) =>
+  api<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/account/passkeys/options', body);
 export const registerPasskey = (body: RegisterPasskeyRequest) =>
   api<RegisteredPasskeyView>('POST', '/api/account/passkeys', body);
 const passkey = (id: string) => `/api/account/passkeys/${encodeURIComponent(id)}`;

@@ -29,8 +29,8 @@ export async function confirmWithAPasskey(): Promise<SessionView> {
 }
 
 /** Makes a passkey on this device for the signed-in person, under the name they gave. */
-export async function addAPasskey(name: string): Promise<RegisteredPasskeyView> {
-  const optionsJSON = await getPasskeyRegistrationOptions();
+export async function addAPasskey(name: string, currentPassword: string): Promise<RegisteredPasskeyView> {
+  const optionsJSON = await getPasskeyRegistrationOptions({ currentPassword });
   const response = await ceremony(() => startRegistration({ optionsJSON }));
   return registerPasskey({ name, response });
 }

@@ -34,15 +34,24 @@ export interface PasskeysDeps {
 }
 
 /**
- * A person's own passkeys (IAM-LOCAL): registered from the account page (options, then the browser's
- * answer), named, renamed, and removed with the current password. The first factor brings recovery
- * codes (`SecondFactors.added`). Each change is audited.
+ * A person's own passkeys (IAM-LOCAL): registered from the account page (options for the current
+ * password, then the browser's answer to them), named, renamed, and removed with the current password.
+ * The first factor brings recovery codes (`SecondFactors.added`). Each change is audited.
  */
 export class Passkeys {
   constructor(private readonly deps: PasskeysDeps) {}
 
-  async registrationOptions(actor: AuditActor): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  /**
+   * A passkey signs in alone, as a password does: making one needs the current password, so that a
+   * session someone took over cannot leave a way back in behind it.
+   */
+  async registrationOptions(
+    actor: AuditActor,
+    input: ConfirmPasswordRequest,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const { currentPassword } = confirmPasswordRequestSchema.parse(input);
     const user = await this.mayRegister(actor);
+    await this.deps.auth.confirmPassword(user, currentPassword);
     const existing = await this.deps.store.list(user.id);
     if (existing.length >= MAX_PASSKEYS) {
       throw new AppError(409, 'conflict', `An account can have at most ${MAX_PASSKEYS} passkeys`);

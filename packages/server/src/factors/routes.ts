@@ -51,7 +51,9 @@ export function factorRoutes(
       factors.renewRecoveryCodes(actor(request), request.body as ConfirmPasswordRequest),
     );
 
-    app.post('/passkeys/options', async (request) => passkeys.registrationOptions(actor(request)));
+    app.post('/passkeys/options', async (request) =>
+      passkeys.registrationOptions(actor(request), request.body as ConfirmPasswordRequest),
+    );
 
     app.post('/passkeys', async (request, reply): Promise<RegisteredPasskeyView> => {
       const registered = await passkeys.register(actor(request), request.body as RegisterPasskeyRequest);

@@ -21,8 +21,9 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 /**
  * Passkeys (IAM-LOCAL): made on this device (or a phone or security key) under a name the person
- * gives; each signs in alone, or confirms a sign-in after the password. Listed with when they were
- * added and last used; renamed, or removed with the current password. The first brings recovery codes.
+ * gives, the current password confirming; each signs in alone, or confirms a sign-in after the
+ * password. Listed with when they were added and last used; renamed, or removed with the current
+ * password. The first brings recovery codes.
  */
 export function PasskeysCard({
   account,
@@ -62,7 +63,7 @@ export function PasskeysCard({
   };
   const add = (e: FormEvent) =>
     run(e, async () => {
-      const { recoveryCodes } = await addAPasskey(name);
+      const { recoveryCodes } = await addAPasskey(name, password);
       onChanged();
       if (recoveryCodes.length > 0) go({ kind: 'codes', codes: recoveryCodes });
       else {
@@ -87,6 +88,17 @@ export function PasskeysCard({
     <Button disabled={busy} onClick={() => go({ kind: 'idle' })}>
       Cancel
     </Button>
+  );
+  const passwordField = (
+    <TextField
+      label="Current password"
+      name="currentPassword"
+      type="password"
+      autoComplete="current-password"
+      value={password}
+      onChange={(e) => setPassword(e.target.value)}
+      error={error?.field === 'currentPassword' ? error.message : undefined}
+    />
   );
   const nameField = (
     <TextField
@@ -118,9 +130,11 @@ export function PasskeysCard({
     body = (
       <form className="admin-form" onSubmit={add} noValidate>
         <p className="muted admin-note">
-          Name it so you can tell it from your others. Your browser then asks where to keep it.
+          Name it so you can tell it from your others. It signs you in without your password, so your password
+          confirms it is you; your browser then asks where to keep it.
         </p>
         {nameField}
+        {passwordField}
         {otherError}
         <div className="admin-save">
           <Button type="submit" variant="primary" busy={busy}>
@@ -149,16 +163,7 @@ export function PasskeysCard({
     body = (
       <form className="admin-form" onSubmit={(e) => remove(e, passkey)} noValidate>
         <p className="muted admin-note">Remove “{passkey.name}”? It will no longer sign you in.</p>
-        <TextField
-          label="Current password"
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={error?.field === 'currentPassword' ? error.message : undefined}
-          autoFocus
-        />
+        {passwordField}
         {otherError}
         <div className="admin-save">
           <Button type="submit" variant="danger" busy={busy}>
@@ -208,7 +213,11 @@ export function PasskeysCard({
           </ul>
         )}
         <div className="admin-save">
-          {browserSupportsWebAuthn() ? (
+          {!account.hasPassword ? (
+            <p className="muted admin-note">
+              Passkeys are added with your password, and your account has none.
+            </p>
+          ) : browserSupportsWebAuthn() ? (
             <Button
               variant={passkeys.length === 0 ? 'primary' : 'secondary'}
               onClick={() => go({ kind: 'adding' })}
