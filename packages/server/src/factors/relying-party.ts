@@ -146,15 +146,19 @@ export class RelyingParty {
   }
 }
 
-/** A passkey answer refused: the client hears the stable code, the log hears why. */
+/**
+ * A passkey answer refused: the client hears the stable code, the log hears why, as a warning unless
+ * it is only a stale or repeated challenge (a slow person, a double click).
+ */
 export function refused(reason: string, status: 400 | 401 = 401): ExplainedRefusal {
   // simplewebauthn names the challenge in some messages; it stays out of the log.
-  const safe = /challenge/i.test(reason) ? 'the challenge is unknown, used, expired or not this one' : reason;
+  const stale = /challenge/i.test(reason);
+  const said = stale ? 'the challenge is unknown, used, expired or not this one' : reason.slice(0, 200);
   return new ExplainedRefusal(
     status,
     'passkey_failed',
     'That passkey was not accepted. Try again, or use another way to sign in.',
-    { reason: `passkey refused: ${safe.slice(0, 200)}` },
-    'warn',
+    { reason: `passkey refused: ${said}` },
+    stale ? 'info' : 'warn',
   );
 }
