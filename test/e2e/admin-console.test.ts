@@ -207,7 +207,7 @@ describe('the administration', () => {
       await user.page.getByRole('link', { name: 'Sign in' }).click();
       await user.page.getByLabel('Email').fill(uma.email);
       await user.page.getByLabel('Password', { exact: true }).fill(uma.password);
-      await user.page.getByRole('button', { name: 'Sign in' }).click();
+      await user.page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await user.page
         .getByRole('alert')
         .filter({ hasText: 'Your access to this organisation was revoked' })
@@ -218,7 +218,7 @@ describe('the administration', () => {
       await row.getByRole('button', { name: 'Restore access, Uma User' }).click();
       await row.getByRole('button', { name: 'Revoke access, Uma User' }).waitFor({ timeout: 10_000 });
       assert.equal(await row.getByText('Access revoked').count(), 0);
-      await user.page.getByRole('button', { name: 'Sign in' }).click();
+      await user.page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await user.page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 10_000 });
     },
   );
@@ -239,7 +239,7 @@ describe('the administration', () => {
 
     const stranger = await browser.newParticipant('Stranger sso', { distinctCamera: false });
     await stranger.page.goto(`${server.url}/sign-in`);
-    await stranger.page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    await stranger.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor({ timeout: 10_000 });
     assert.equal(await stranger.page.getByRole('link', { name: 'Sign in with single sign-on' }).count(), 0);
     await stranger.page.goto(`${server.url}/sign-in?sso_error=sso_failed`);
     await stranger.page.getByText('Single sign-on did not complete. Try again.').waitFor({ timeout: 10_000 });

@@ -146,6 +146,6 @@ describe('invitations', () => {
       .getByRole('heading', { name: 'This invitation link is no longer valid' })
       .waitFor({ timeout: 10_000 });
     await rex.page.getByRole('link', { name: 'Go to sign-in' }).click();
-    await rex.page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    await rex.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor({ timeout: 10_000 });
   });
 });

@@ -52,13 +52,13 @@ describe('user journey', () => {
       await page.getByRole('button', { name: 'Sign out' }).click({ timeout: 15_000 });
       await page.getByLabel('Email').fill(OWNER.email);
       await page.getByLabel('Password', { exact: true }).fill('not the password');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page
         .getByText(/invalid|incorrect|not correct|wrong/i)
         .first()
         .waitFor({ timeout: 10_000 });
       await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
       // Create a meeting; the home page lists it with its join link.
       await page.getByLabel('Meeting name').fill('Quarterly review');

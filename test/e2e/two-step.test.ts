@@ -29,7 +29,7 @@ describe('IAM-LOCAL: two-step verification in the web app', () => {
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email').fill(BOB.email);
     await page.getByLabel('Password').fill(BOB.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor({ timeout: 10_000 });
   };
   const landsInApp = (page: Page) =>
@@ -100,7 +100,7 @@ describe('IAM-LOCAL: two-step verification in the web app', () => {
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email').fill(sam.email);
     await page.getByLabel('Password').fill(sam.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const setupHeading = page.getByRole('heading', { name: 'Set up two-step verification' });
     await setupHeading.waitFor({ timeout: 10_000 });
     await page.goto(`${server.url}/directory`);

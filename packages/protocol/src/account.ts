@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { displayNameSchema, newPasswordSchema, type UserView } from './api';
+import type { PasskeyView } from './passkeys';
 
 /**
  * A person's own account (IAM-LOCAL): their name and password, and where they are signed in. Every
@@ -16,6 +17,8 @@ export interface AccountView {
   secondFactors: {
     /** An authenticator app is set up (confirmed). */
     totp: boolean;
+    /** The person's passkeys, oldest first. */
+    passkeys: PasskeyView[];
     /** Unused recovery codes left. */
     recoveryCodesLeft: number;
   };
@@ -38,12 +41,18 @@ export const confirmTotpRequestSchema = z.object({
 });
 export type ConfirmTotpRequest = z.input<typeof confirmTotpRequestSchema>;
 
-/** One-time recovery codes, shown this once (only their hashes are kept). */
+/**
+ * One-time recovery codes, shown this once (only their hashes are kept). Confirming an authenticator
+ * app answers an empty list when the account keeps the unused codes it has (from a passkey).
+ */
 export interface RecoveryCodesView {
   codes: string[];
 }
 
-/** DELETE /api/account/totp, POST /api/account/recovery-codes: the current password confirms. */
+/**
+ * POST /api/account/totp/remove, POST /api/account/recovery-codes, POST /api/account/passkeys/options,
+ * POST /api/account/passkeys/:id/remove: the current password confirms.
+ */
 export const confirmPasswordRequestSchema = z.object({ currentPassword: z.string().min(1).max(256) });
 export type ConfirmPasswordRequest = z.input<typeof confirmPasswordRequestSchema>;
 

@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = [
   'user.secondFactorAdded',
   'user.secondFactorRemoved',
   'user.recoveryCodesRenewed',
+  /** A person renamed one of their passkeys (details: from, to). */
+  'user.passkeyRenamed',
   'user.deleted',
   /** An invitation was made (or made again, replacing the earlier link); never its link. */
   'user.invited',

@@ -6,6 +6,7 @@ import {
   ORGANISATION_NAME_RULE,
   textSchema,
 } from './text';
+import { passkeyAssertionSchema } from './passkeys';
 
 /**
  * Identifiers in URLs and messages (UUIDv7 and the like): letters, digits and dashes. Anything else
@@ -50,7 +51,7 @@ export interface SetupStatus {
 export const signInRequestSchema = z.object({ email, password: z.string().min(1).max(256) });
 
 /** The ways a sign-in can be confirmed after the password (IAM-LOCAL). */
-export type SecondFactorMethod = 'totp' | 'recovery';
+export type SecondFactorMethod = 'passkey' | 'totp' | 'recovery';
 /**
  * POST /api/auth/sign-in (and a password reset) answers this instead of a session when the account has
  * a second factor: the browser holds the half-done sign-in in an HttpOnly cookie for 5 minutes.
@@ -59,7 +60,10 @@ export interface SecondFactorChallengeView {
   secondFactor: { methods: SecondFactorMethod[] };
 }
 export type SignInResultView = SessionView | SecondFactorChallengeView;
-/** POST /api/auth/sign-in/second-factor: a code from the authenticator app, or a recovery code. */
+/**
+ * POST /api/auth/sign-in/second-factor: a code from the authenticator app, a recovery code, or a
+ * passkey's answer to the options of POST /api/auth/sign-in/passkey/options.
+ */
 export const secondFactorRequestSchema = z.discriminatedUnion('method', [
   z.object({
     method: z.literal('totp'),
@@ -69,6 +73,7 @@ export const secondFactorRequestSchema = z.discriminatedUnion('method', [
       .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6 digits your authenticator app shows')),
   }),
   z.object({ method: z.literal('recovery'), code: z.string().trim().min(1).max(64) }),
+  z.object({ method: z.literal('passkey'), response: passkeyAssertionSchema }),
 ]);
 export type SecondFactorRequest = z.input<typeof secondFactorRequestSchema>;
 

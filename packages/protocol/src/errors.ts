@@ -79,6 +79,16 @@ export const ERROR_CODES = [
   'invitation_invalid',
   /** The organisation has as many pending invitations as it may; revoke some, or let them be used. */
   'too_many_invitations',
+  /**
+   * A passkey's answer was not accepted: a passkey this site does not know (or another person's),
+   * made for another site, answering a challenge that is unknown, used or expired, or badly signed.
+   */
+  'passkey_failed',
+  /**
+   * The passkey's signature counter did not go up since its last use: the authenticator may have been
+   * copied, so it is refused (401). Removing the passkey and registering the device again ends this.
+   */
+  'passkey_cloned',
   'internal',
 ] as const;
 

@@ -5,6 +5,7 @@ export * from './invitations';
 export * from './settings';
 export * from './sso';
 export * from './account';
+export * from './passkeys';
 export * from './signaling';
 export * from './regions';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';

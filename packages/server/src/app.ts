@@ -13,7 +13,7 @@ import { directoryRoutes, userRoutes } from './directory';
 import { settingsRoutes } from './settings';
 import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { accountRoutes } from './account';
-import { factorRoutes } from './factors';
+import { factorRoutes, passkeySignInRoutes } from './factors';
 import { invitationRoutes, userAdminRoutes } from './users';
 import type { LiveMeetings } from './domain';
 import {
@@ -212,6 +212,7 @@ function apiRoutes(
     await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });
+    await api.register(passkeySignInRoutes(services.passkeySignIn, authenticator), { prefix: '/auth' });
     await api.register(passwordResetRoutes(services.passwordResets, authenticator), {
       prefix: '/auth/password-reset',
     });
@@ -238,7 +239,9 @@ function apiRoutes(
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
       await signedIn.register(accountRoutes(services.account, authenticator), { prefix: '/account' });
-      await signedIn.register(factorRoutes(services.factors, authenticator), { prefix: '/account' });
+      await signedIn.register(factorRoutes(services.factors, services.passkeys, authenticator), {
+        prefix: '/account',
+      });
     });
   };
 }

@@ -7,7 +7,17 @@ import type { Database } from './db';
 import { AccountService } from './account';
 import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
-import { FactorCheck, FactorStore, SecondFactors } from './factors';
+import {
+  FactorCheck,
+  FactorStore,
+  PasskeyAssertions,
+  PasskeyChallenges,
+  Passkeys,
+  PasskeySignIn,
+  PasskeyStore,
+  RelyingParty,
+  SecondFactors,
+} from './factors';
 import { OrganisationSettings, SettingsStore } from './settings';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
 import { Invitations, InvitationStore, UserAdministration, UserStore } from './users';
@@ -76,6 +86,10 @@ export interface Services {
   account: AccountService;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
+  /** A signed-in person's own passkeys. */
+  passkeys: Passkeys;
+  /** Signing in with a passkey, alone or after a password. */
+  passkeySignIn: PasskeySignIn;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -89,15 +103,19 @@ export function createServices(deps: ServiceDeps): Services {
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   const factorStore = new FactorStore(deps.db);
+  const passkeyStore = new PasskeyStore(deps.db);
+  const passkeyChallenges = new PasskeyChallenges(deps.db, clock);
+  const relyingParty = new RelyingParty(deps.publicUrl);
+  const assertions = new PasskeyAssertions(passkeyStore, passkeyChallenges, relyingParty, clock);
   const auth = new AuthService(deps.db, clock, events, {
     limiters,
     ssoOnly,
-    secondFactors: new FactorCheck(factorStore, clock),
+    secondFactors: new FactorCheck(factorStore, passkeyStore, assertions, clock),
     secondFactorRequired: (organisationId, role) => settings.requiresSecondFactor(organisationId, role),
     ...deps.auth,
   });
   const meetingStore = new MeetingStore(deps.db);
-  const factors = new SecondFactors(factorStore, auth, audit, clock);
+  const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock);
   return {
     db: deps.db,
     clock,
@@ -149,5 +167,16 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId)),
     factors,
+    passkeys: new Passkeys({
+      store: passkeyStore,
+      challenges: passkeyChallenges,
+      rp: relyingParty,
+      factors,
+      auth,
+      audit,
+      clock,
+      ssoOnly,
+    }),
+    passkeySignIn: new PasskeySignIn(assertions, auth, limiters, ssoOnly),
   };
 }

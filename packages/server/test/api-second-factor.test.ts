@@ -72,6 +72,7 @@ describeEachDatabase('IAM-LOCAL: a second factor from an authenticator app, with
     for (const c of codes) assert.match(c, /^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/);
     assert.deepEqual((await bob.get('/api/account')).json<AccountView>().secondFactors, {
       totp: true,
+      passkeys: [],
       recoveryCodesLeft: 10,
     });
     assert.equal((await bob.post('/api/account/totp', {})).statusCode, 409, 'one app at a time');
@@ -199,6 +200,7 @@ describeEachDatabase('IAM-LOCAL: a second factor from an authenticator app, with
     );
     assert.deepEqual((await client.get('/api/account')).json<AccountView>().secondFactors, {
       totp: false,
+      passkeys: [],
       recoveryCodesLeft: 0,
     });
     const { res } = await passwordStep('Fay');

@@ -33,6 +33,12 @@ export interface StartServerOptions {
   web?: WebBuild;
   /** Listen on this port (default: a free one). */
   port?: number;
+  /**
+   * The host name of the URL the server is reached at and calls its own (CONCLAVE_PUBLIC_URL); it
+   * listens on 127.0.0.1 either way. WebAuthn refuses IP-literal origins, so passkey tests use
+   * `localhost`.
+   */
+  host?: 'localhost';
 }
 
 /**
@@ -73,7 +79,7 @@ export class TestServer {
     const webDir = ensureWebBuild(options.web ?? 'test');
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
     const port = options.port ?? (await freePort());
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CONCLAVE_HOST: '127.0.0.1',

@@ -38,7 +38,15 @@ import type {
   UpdateMeetingRequest,
   UpdateSettingsRequest,
   UpdateUserRequest,
+  PasskeySignInRequest,
+  PasskeyView,
+  RegisterPasskeyRequest,
+  RegisteredPasskeyView,
 } from '@conclave/protocol';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/browser';
 import { api } from './http';
 
 const meeting = (id: string) => `/api/meetings/${encodeURIComponent(id)}`;
@@ -51,6 +59,13 @@ export const getSession = () => api<SessionView>('GET', '/api/auth/session');
 export const signIn = (body: SignInRequest) => api<SignInResultView>('POST', '/api/auth/sign-in', body);
 export const completeSignIn = (body: SecondFactorRequest) =>
   api<SessionView>('POST', '/api/auth/sign-in/second-factor', body);
+export const getPasskeySignInOptions = () =>
+  api<PublicKeyCredentialRequestOptionsJSON>('POST', '/api/auth/passkey/options', {});
+export const signInWithPasskey = (body: PasskeySignInRequest) =>
+  api<SessionView>('POST', '/api/auth/passkey', body);
+/** Needs the cookie of a sign-in whose password was right. */
+export const getSecondFactorPasskeyOptions = () =>
+  api<PublicKeyCredentialRequestOptionsJSON>('POST', '/api/auth/sign-in/passkey/options', {});
 export const getSsoStatus = () => api<SsoStatus>('GET', '/api/auth/sso');
 /** A full-page navigation, not a fetch: the identity provider's pages take over the tab. */
 export const ssoStartUrl = (protocol: SsoProtocol, next: string) =>
@@ -133,3 +148,11 @@ export const removeTotp = (body: ConfirmPasswordRequest) =>
   api<void>('POST', '/api/account/totp/remove', body);
 export const renewRecoveryCodes = (body: ConfirmPasswordRequest) =>
   api<RecoveryCodesView>('POST', '/api/account/recovery-codes', body);
+export const getPasskeyRegistrationOptions = (body: ConfirmPasswordRequest) =>
+  api<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/account/passkeys/options', body);
+export const registerPasskey = (body: RegisterPasskeyRequest) =>
+  api<RegisteredPasskeyView>('POST', '/api/account/passkeys', body);
+const passkey = (id: string) => `/api/account/passkeys/${encodeURIComponent(id)}`;
+export const renamePasskey = (id: string, name: string) => api<PasskeyView>('PATCH', passkey(id), { name });
+export const removePasskey = (id: string, body: ConfirmPasswordRequest) =>
+  api<void>('POST', `${passkey(id)}/remove`, body);

@@ -1,7 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { getPasswordResetStatus, getSsoStatus, signIn, ssoStartUrl } from '../api/endpoints';
 import { ApiError } from '../api/http';
+import { signInWithAPasskey } from '../api/passkeys';
 import { useSession } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
 import { AuthLayout } from './AuthLayout';
@@ -44,6 +46,7 @@ export function SignInPage() {
   // The password was right and the account has a second factor: its methods.
   const [secondFactor, setSecondFactor] = useState<SecondFactorMethod[] | null>(null);
   const [canReset, setCanReset] = useState(false);
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
 
   useEffect(() => {
     // Without an answer, the page simply offers passwords.
@@ -78,6 +81,20 @@ export function SignInPage() {
       }
     } finally {
       setBusy(false);
+    }
+  };
+
+  // Shows its own errors, like submit.
+  const withPasskey = async () => {
+    setPasskeyBusy(true);
+    setError(null);
+    try {
+      session.signedIn(await signInWithAPasskey());
+      navigate(next, { replace: true });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : 'Sign-in failed');
+    } finally {
+      setPasskeyBusy(false);
     }
   };
 
@@ -130,9 +147,14 @@ export function SignInPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <Button type="submit" variant="primary" size="lg" busy={busy}>
+        <Button type="submit" variant="primary" size="lg" busy={busy} disabled={passkeyBusy}>
           Sign in
         </Button>
+        {browserSupportsWebAuthn() && (
+          <Button size="lg" busy={passkeyBusy} disabled={busy} onClick={() => void withPasskey()}>
+            Sign in with a passkey
+          </Button>
+        )}
         {canReset && (
           <p className="muted">
             <Link to={`/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>

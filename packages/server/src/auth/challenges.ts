@@ -40,6 +40,19 @@ export class ChallengeStore {
     return { token, expiresAt };
   }
 
+  /** Whose sign-in this is while it is live with attempts left (a passkey's options name their passkeys). */
+  async pending(token: string | undefined): Promise<string | null> {
+    if (!token || token.length > 256) return null;
+    const row = await this.db
+      .selectFrom('sign_in_challenges')
+      .select('user_id')
+      .where('token_hash', '=', hashToken(token))
+      .where('expires_at', '>', this.clock.now().toISOString())
+      .where('attempts', '<', CHALLENGE_ATTEMPTS)
+      .executeTakeFirst();
+    return row?.user_id ?? null;
+  }
+
   /**
    * Counts an attempt at the challenge before its proof is checked; null when it is unknown, expired
    * or out of attempts (it is gone then).

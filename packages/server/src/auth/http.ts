@@ -27,6 +27,8 @@ const SECOND_FACTOR_SETUP_ROUTES = new Set([
   'GET /api/account',
   'POST /api/account/totp',
   'POST /api/account/totp/confirm',
+  'POST /api/account/passkeys/options',
+  'POST /api/account/passkeys',
 ]);
 
 /**

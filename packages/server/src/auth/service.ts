@@ -64,7 +64,7 @@ export interface AuthOptions {
 export interface SecondFactorGate {
   /** How this account can confirm a sign-in; empty when it has no second factor. */
   methodsOf(userId: string): Promise<SecondFactorMethod[]>;
-  /** Whether the proof confirms it (each code serves once). */
+  /** Whether the proof confirms it (each code serves once); may throw a refusal that says why not. */
   check(userId: string, proof: SecondFactorRequest): Promise<boolean>;
 }
 
@@ -106,13 +106,14 @@ export class AuthService {
   readonly sessions: SessionStore;
   readonly guests: GuestTokenStore;
   readonly setupTokens: SetupTokenStore;
+  /** Sign-ins awaiting their second factor. */
+  readonly challenges: ChallengeStore;
   private readonly devices: TrustedDeviceStore;
   private readonly signInGuard: SignInGuard;
   private readonly guestsPerIp: WindowLimiter;
   private readonly ssoOnly: (organisationId: string) => Promise<boolean>;
   private readonly secondFactors: SecondFactorGate;
   private readonly secondFactorRequired: (organisationId: string, role: Role) => Promise<boolean>;
-  private readonly challenges: ChallengeStore;
   private readonly passwordChecks: WindowLimiter;
   private readonly secondFactorFailures: WindowLimiter;
 
@@ -277,10 +278,11 @@ export class AuthService {
 
   /**
    * A session for someone vouched for without a password here: by their organisation's identity
-   * provider (IAM-SSO-SAML, IAM-SSO-OIDC), which decides how they sign in; or by an invitation link,
-   * after which the organisation's second-factor requirement applies as after a password.
+   * provider (IAM-SSO-SAML, IAM-SSO-OIDC), which decides how they sign in; by a passkey, which is both
+   * factors (the caller checked it and "SSO only"); or by an invitation link, after which the
+   * organisation's second-factor requirement applies as after a password.
    */
-  async signInVouched(user: UserRecord, via: 'sso' | 'invitation'): Promise<IssuedSession> {
+  async signInVouched(user: UserRecord, via: 'sso' | 'passkey' | 'invitation'): Promise<IssuedSession> {
     if (user.revoked) throw accessRevoked();
     const organisation = await this.accounts.findOrganisation(user.organisationId);
     if (!organisation) throw new AppError(401, 'sso_failed', 'This account has no organisation');

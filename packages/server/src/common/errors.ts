@@ -26,3 +26,20 @@ export class RateLimitError extends AppError {
     this.name = 'RateLimitError';
   }
 }
+
+/**
+ * A refusal whose cause is for the operator's log, never for the client (who gets only the stable code
+ * and message): why a passkey was refused, for instance. The error handler logs `logged` at `level`.
+ */
+export class ExplainedRefusal extends AppError {
+  constructor(
+    statusCode: number,
+    code: ErrorCode,
+    message: string,
+    readonly logged: Record<string, string>,
+    readonly level: 'info' | 'warn' = 'info',
+  ) {
+    super(statusCode, code, message);
+    this.name = 'ExplainedRefusal';
+  }
+}

@@ -496,6 +496,41 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('sessions').dropColumn('second_factor_setup').execute();
     },
   },
+  '0018_passkeys': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('passkeys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        // Signature counters are unsigned 32-bit: past PostgreSQL's integer.
+        .addColumn('counter', 'bigint', (c) => c.notNull())
+        .addColumn('transports', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .execute();
+      await db.schema.createIndex('passkeys_user_id_idx').on('passkeys').column('user_id').execute();
+      await db.schema
+        .createTable('passkey_challenges')
+        .addColumn('challenge', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+        .addColumn('purpose', 'text', (c) =>
+          c.notNull().check(sql`purpose in ('register', 'sign-in', 'second-factor')`),
+        )
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('passkey_challenges_expires_at_idx')
+        .on('passkey_challenges')
+        .column('expires_at')
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('passkey_challenges').execute();
+      await db.schema.dropTable('passkeys').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

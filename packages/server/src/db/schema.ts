@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { LobbyMode, Role } from '@conclave/protocol';
 
 /**
@@ -26,7 +27,39 @@ export interface Database {
   recovery_codes: RecoveryCodeTable;
   sign_in_challenges: SignInChallengeTable;
   invitations: InvitationTable;
+  passkeys: PasskeyTable;
+  passkey_challenges: PasskeyChallengeTable;
 }
+
+/** A passkey (WebAuthn credential) a person registered; its private key never leaves their device. */
+interface PasskeyTable {
+  /** The credential id, base64url: what the browser names when it signs in with it. */
+  id: string;
+  user_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  /** The signature counter it last reported (PostgreSQL's bigint reads back as text). */
+  counter: ColumnType<number | string, number, number>;
+  /** JSON array of how the browser reaches it ("internal", "usb", "hybrid"…): a hint, nothing more. */
+  transports: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/**
+ * A WebAuthn challenge handed out and not answered yet: it serves once, for its purpose (and the
+ * person, when one is known), until it expires. The value went to a browser already; it is no secret.
+ */
+interface PasskeyChallengeTable {
+  challenge: string;
+  /** Null for a sign-in with a passkey alone: who it is comes with the answer. */
+  user_id: string | null;
+  purpose: PasskeyChallengePurpose;
+  expires_at: string;
+}
+
+export type PasskeyChallengePurpose = 'register' | 'sign-in' | 'second-factor';
 
 /**
  * An invitation to join the organisation, pending until it is accepted (the row goes), revoked,

@@ -1,4 +1,10 @@
 export { FactorCheck } from './check';
 export { FactorStore } from './store';
 export { SecondFactors } from './service';
-export { factorRoutes } from './routes';
+export { factorRoutes, passkeySignInRoutes } from './routes';
+export { PasskeyAssertions } from './passkey-assertions';
+export { PasskeyChallenges } from './passkey-challenges';
+export { PasskeySignIn } from './passkey-sign-in';
+export { PasskeyStore } from './passkey-store';
+export { Passkeys } from './passkeys';
+export { RelyingParty } from './relying-party';

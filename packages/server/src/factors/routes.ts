@@ -1,20 +1,40 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type {
-  ConfirmPasswordRequest,
-  ConfirmTotpRequest,
-  RecoveryCodesView,
-  TotpSetupView,
+import {
+  PASSKEY_ID_PATTERN,
+  type ConfirmPasswordRequest,
+  type ConfirmTotpRequest,
+  type PasskeySignInRequest,
+  type PasskeyView,
+  type RecoveryCodesView,
+  type RegisterPasskeyRequest,
+  type RegisteredPasskeyView,
+  type RenamePasskeyRequest,
+  type SessionView,
+  type TotpSetupView,
 } from '@conclave/protocol';
 import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
+import { notFound } from '../common/errors';
+import type { PasskeySignIn } from './passkey-sign-in';
+import type { Passkeys } from './passkeys';
 import type { SecondFactors } from './service';
 
+type PasskeyParams = { Params: { id: string } };
+
 /** Under /api/account, in the signed-in context: the caller's own second factors. */
-export function factorRoutes(factors: SecondFactors, authenticator: Authenticator): FastifyPluginAsync {
+export function factorRoutes(
+  factors: SecondFactors,
+  passkeys: Passkeys,
+  authenticator: Authenticator,
+): FastifyPluginAsync {
   const actor = (request: FastifyRequest): AuditActor => ({
     principal: authenticator.principal(request),
     clientIp: request.ip,
   });
+  const passkeyId = (request: FastifyRequest<PasskeyParams>): string => {
+    if (!PASSKEY_ID_PATTERN.test(request.params.id)) throw notFound('You have no such passkey');
+    return request.params.id;
+  };
   return async (app) => {
     app.post('/totp', async (request): Promise<TotpSetupView> => factors.startTotp(actor(request)));
 
@@ -29,6 +49,46 @@ export function factorRoutes(factors: SecondFactors, authenticator: Authenticato
 
     app.post('/recovery-codes', async (request): Promise<RecoveryCodesView> =>
       factors.renewRecoveryCodes(actor(request), request.body as ConfirmPasswordRequest),
+    );
+
+    app.post('/passkeys/options', async (request) =>
+      passkeys.registrationOptions(actor(request), request.body as ConfirmPasswordRequest),
+    );
+
+    app.post('/passkeys', async (request, reply): Promise<RegisteredPasskeyView> => {
+      const registered = await passkeys.register(actor(request), request.body as RegisterPasskeyRequest);
+      reply.code(201);
+      return registered;
+    });
+
+    app.patch<PasskeyParams>('/passkeys/:id', async (request): Promise<PasskeyView> =>
+      passkeys.rename(actor(request), passkeyId(request), request.body as RenamePasskeyRequest),
+    );
+
+    app.post<PasskeyParams>('/passkeys/:id/remove', async (request, reply) => {
+      await passkeys.remove(actor(request), passkeyId(request), request.body as ConfirmPasswordRequest);
+      return reply.code(204).send();
+    });
+  };
+}
+
+/**
+ * Under /api/auth, open to anyone: signing in with a passkey alone, and the options for a passkey as
+ * the second step of a password sign-in (under /sign-in, where the cookie of that sign-in is sent).
+ */
+export function passkeySignInRoutes(signIn: PasskeySignIn, authenticator: Authenticator): FastifyPluginAsync {
+  return async (app) => {
+    app.post('/passkey/options', async (request) => signIn.options(request.ip));
+
+    app.post('/passkey', async (request, reply): Promise<SessionView> => {
+      const issued = await signIn.signIn(request.body as PasskeySignInRequest);
+      authenticator.startSession(reply, issued);
+      request.log.info({ userId: issued.view.user.id }, 'signed in with a passkey');
+      return issued.view;
+    });
+
+    app.post('/sign-in/passkey/options', async (request) =>
+      signIn.secondFactorOptions(authenticator.challengeToken(request), request.ip),
     );
   };
 }

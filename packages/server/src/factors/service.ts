@@ -13,6 +13,7 @@ import type { UserRecord } from '../auth/store';
 import type { Clock } from '../common/clock';
 import { AppError, unauthorized } from '../common/errors';
 import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpStep, totpUri } from './codes';
+import { passkeyView, type PasskeyStore } from './passkey-store';
 import type { FactorStore } from './store';
 
 /** The issuer authenticator apps show beside the account. */
@@ -20,12 +21,14 @@ const ISSUER = 'Conclave';
 
 /**
  * A person's own second factors (IAM-LOCAL): an authenticator app (TOTP), set up by confirming a code
- * from it, and ten one-time recovery codes shown once. Removing the app or renewing the codes needs
- * the current password. Each change is audited.
+ * from it, passkeys (`Passkeys`, which reports here what it adds and removes), and ten one-time
+ * recovery codes shown once, kept while the account has any factor. Removing a factor or renewing the
+ * codes needs the current password. Each change is audited.
  */
 export class SecondFactors {
   constructor(
     private readonly store: FactorStore,
+    private readonly passkeys: PasskeyStore,
     private readonly auth: AuthService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -33,12 +36,16 @@ export class SecondFactors {
 
   async status(userId: string): Promise<AccountView['secondFactors']> {
     const totp = await this.store.totp(userId);
-    return { totp: totp?.confirmed ?? false, recoveryCodesLeft: await this.store.recoveryCodesLeft(userId) };
+    return {
+      totp: totp?.confirmed ?? false,
+      passkeys: (await this.passkeys.list(userId)).map(passkeyView),
+      recoveryCodesLeft: await this.store.recoveryCodesLeft(userId),
+    };
   }
 
   /** A new secret for the app; it counts once a code from it is confirmed. */
   async startTotp(actor: AuditActor): Promise<TotpSetupView> {
-    const user = await this.me(actor);
+    const user = await this.account(actor);
     const secret = newTotpSecret();
     if (!(await this.store.draftTotp(user.id, secret, this.clock.now().toISOString()))) {
       throw new AppError(409, 'conflict', 'An authenticator app is set up already; remove it first');
@@ -46,10 +53,13 @@ export class SecondFactors {
     return { secret, otpauthUri: totpUri(secret, user.email, ISSUER) };
   }
 
-  /** The app holds the secret: from now on sign-in asks for its codes. Fresh recovery codes come with it. */
+  /**
+   * The app holds the secret: from now on sign-in asks for its codes. Recovery codes come with it when
+   * the account has none unused (see `added`).
+   */
   async confirmTotp(actor: AuditActor, input: ConfirmTotpRequest): Promise<RecoveryCodesView> {
     const { code } = confirmTotpRequestSchema.parse(input);
-    const user = await this.me(actor);
+    const user = await this.account(actor);
     const draft = await this.store.totp(user.id);
     if (!draft || draft.confirmed)
       throw new AppError(409, 'conflict', 'Start setting up an authenticator app first');
@@ -66,32 +76,55 @@ export class SecondFactors {
     if (!(await this.store.confirmTotp(user.id, step, now.toISOString()))) {
       throw new AppError(409, 'conflict', 'Start setting up an authenticator app first');
     }
-    const codes = await this.renew(user);
-    await this.auth.sessions.clearSecondFactorSetup(user.id);
-    await this.audit.record(actor, 'user.secondFactorAdded', target(user), { method: 'totp' });
-    return { codes };
+    return { codes: await this.added(actor, user, { method: 'totp' }) };
   }
 
   async removeTotp(actor: AuditActor, input: ConfirmPasswordRequest): Promise<void> {
     const { currentPassword } = confirmPasswordRequestSchema.parse(input);
-    const user = await this.me(actor);
+    const user = await this.account(actor);
     await this.auth.confirmPassword(user, currentPassword);
     await this.store.removeTotp(user.id);
-    // Without a factor, recovery codes would recover nothing.
-    await this.store.removeRecoveryCodes(user.id);
-    await this.audit.record(actor, 'user.secondFactorRemoved', target(user), { method: 'totp' });
+    await this.removed(actor, user, { method: 'totp' });
   }
 
   async renewRecoveryCodes(actor: AuditActor, input: ConfirmPasswordRequest): Promise<RecoveryCodesView> {
     const { currentPassword } = confirmPasswordRequestSchema.parse(input);
-    const user = await this.me(actor);
+    const user = await this.account(actor);
     await this.auth.confirmPassword(user, currentPassword);
-    if (!(await this.store.totp(user.id))?.confirmed) {
+    if (!(await this.hasFactor(user.id))) {
       throw new AppError(409, 'conflict', 'Set up a second factor first');
     }
     const codes = await this.renew(user);
-    await this.audit.record(actor, 'user.recoveryCodesRenewed', target(user));
+    await this.audit.record(actor, 'user.recoveryCodesRenewed', auditTarget(user));
     return { codes };
+  }
+
+  /**
+   * A factor was added: the organisation's requirement is met, and recovery codes come with it when the
+   * account has no unused ones (its first factor, or all were used); otherwise it keeps the codes the
+   * person saved. The new codes, or none.
+   */
+  async added(actor: AuditActor, user: UserRecord, details: Record<string, string>): Promise<string[]> {
+    const codes = (await this.store.recoveryCodesLeft(user.id)) === 0 ? await this.renew(user) : [];
+    await this.auth.sessions.clearSecondFactorSetup(user.id);
+    await this.audit.record(actor, 'user.secondFactorAdded', auditTarget(user), details);
+    return codes;
+  }
+
+  /** A factor was removed: without any left, recovery codes would recover nothing, so they go too. */
+  async removed(actor: AuditActor, user: UserRecord, details: Record<string, string>): Promise<void> {
+    if (!(await this.hasFactor(user.id))) await this.store.removeRecoveryCodes(user.id);
+    await this.audit.record(actor, 'user.secondFactorRemoved', auditTarget(user), details);
+  }
+
+  async account(actor: AuditActor): Promise<UserRecord> {
+    const user = await this.auth.accounts.findUserById(actor.principal.userId);
+    if (!user) throw unauthorized();
+    return user;
+  }
+
+  private async hasFactor(userId: string): Promise<boolean> {
+    return (await this.store.totp(userId))?.confirmed === true || (await this.passkeys.count(userId)) > 0;
   }
 
   private async renew(user: UserRecord): Promise<string[]> {
@@ -99,15 +132,9 @@ export class SecondFactors {
     await this.store.replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), this.clock.now().getTime());
     return codes;
   }
-
-  private async me(actor: AuditActor): Promise<UserRecord> {
-    const user = await this.auth.accounts.findUserById(actor.principal.userId);
-    if (!user) throw unauthorized();
-    return user;
-  }
 }
 
-const target = (u: UserRecord) => ({
+export const auditTarget = (u: UserRecord) => ({
   kind: 'user' as const,
   id: u.id,
   name: `${u.displayName} <${u.email}>`,

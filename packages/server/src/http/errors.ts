@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { describeIssue, type ApiErrorBody, type ErrorCode } from '@conclave/protocol';
 import type { z } from 'zod';
-import { AppError, RateLimitError } from '../common/errors';
+import { AppError, ExplainedRefusal, RateLimitError } from '../common/errors';
 
 export interface MappedError {
   status: number;
@@ -77,7 +77,12 @@ export function errorHandler(bodyLimit: number) {
     const mapped = mapError(err, bodyLimit);
     // An AppError is a refusal of ours, even a 503 (the cause was logged where it happened).
     if (mapped.status >= 500 && !(err instanceof AppError)) request.log.error({ err }, 'request failed');
-    else request.log.info({ code: mapped.body.code, status: mapped.status }, 'request refused');
+    else if (err instanceof ExplainedRefusal) {
+      request.log[err.level](
+        { code: mapped.body.code, status: mapped.status, ...err.logged },
+        'request refused',
+      );
+    } else request.log.info({ code: mapped.body.code, status: mapped.status }, 'request refused');
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds));
     return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
   };

@@ -4,12 +4,16 @@ import { getAccount } from '../../api/endpoints';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Spinner } from '../../ui/components';
 import { AppLayout } from '../AppLayout';
+import { PasskeysCard } from './PasskeysCard';
 import { PasswordCard } from './PasswordCard';
 import { ProfileCard } from './ProfileCard';
 import { SessionsCard } from './SessionsCard';
 import { TwoStepCard } from './TwoStepCard';
 
-/** The signed-in person's own account: name, password and where they are signed in (IAM-LOCAL). */
+/**
+ * The signed-in person's own account: name, password, passkeys, two-step verification and where they
+ * are signed in (IAM-LOCAL).
+ */
 export function AccountPage() {
   const handle = useApiErrorText();
   const [account, setAccount] = useState<AccountView | null>(null);
@@ -24,7 +28,7 @@ export function AccountPage() {
   useEffect(reload, [reload]);
 
   return (
-    <AppLayout title="Your account" intro="Your name, your password, and where you are signed in.">
+    <AppLayout title="Your account" intro="Your name, how you sign in, and where you are signed in.">
       <div className="account-cards">
         {error && <Alert>{error}</Alert>}
         {!account && !error && <Spinner size={24} label="Loading" />}
@@ -32,6 +36,7 @@ export function AccountPage() {
           <>
             <ProfileCard account={account} onSaved={setAccount} />
             <PasswordCard account={account} onChanged={() => setChanges((n) => n + 1)} />
+            <PasskeysCard account={account} onChanged={reload} />
             <TwoStepCard account={account} onChanged={reload} />
             <SessionsCard refresh={changes} />
           </>

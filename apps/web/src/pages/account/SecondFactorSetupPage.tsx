@@ -4,6 +4,7 @@ import { getAccount } from '../../api/endpoints';
 import { useApiErrorText, useSession } from '../../app/session';
 import { Alert, Spinner } from '../../ui/components';
 import { AppHeader } from '../AppHeader';
+import { PasskeysCard } from './PasskeysCard';
 import { TwoStepCard } from './TwoStepCard';
 
 /**
@@ -22,9 +23,9 @@ export function SecondFactorSetupPage() {
   }, [handle]);
   useEffect(load, [load]);
 
-  // Once the app is on, the session may do everything: read it again (the setup card still shows the
+  // Once a factor is on, the session may do everything: read it again (the card still shows the
   // recovery codes until they are saved, so this waits for that).
-  const done = account?.secondFactors.totp === true;
+  const done = account !== null && (account.secondFactors.totp || account.secondFactors.passkeys.length > 0);
   return (
     <div className="app-shell">
       <AppHeader />
@@ -34,7 +35,7 @@ export function SecondFactorSetupPage() {
             <h1>Set up two-step verification</h1>
             <p className="muted">
               {session.session?.organisation.name} asks everyone in your role to confirm their sign-in with a
-              code from an app on their phone. Set it up to continue.
+              passkey or a code from an app on their phone. Set one up to continue.
             </p>
           </div>
         </section>
@@ -42,7 +43,15 @@ export function SecondFactorSetupPage() {
           {error && <Alert>{error}</Alert>}
           {!account && !error && <Spinner size={24} label="Loading" />}
           {account && (
-            <TwoStepCard account={account} onChanged={load} onFinished={done ? session.reload : undefined} />
+            <>
+              {/* Adding a passkey is enough on its own, so its card goes on when it is done. */}
+              <PasskeysCard account={account} onChanged={load} onFinished={session.reload} />
+              <TwoStepCard
+                account={account}
+                onChanged={load}
+                onFinished={done ? session.reload : undefined}
+              />
+            </>
           )}
         </div>
       </main>

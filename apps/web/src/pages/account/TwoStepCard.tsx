@@ -3,7 +3,8 @@ import { toDataURL } from 'qrcode';
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { confirmTotp, removeTotp, renewRecoveryCodes, startTotp } from '../../api/endpoints';
 import { useFormAction } from '../../app/useFormAction';
-import { Alert, Button, CopyButton, TextField } from '../../ui/components';
+import { Alert, Button, TextField } from '../../ui/components';
+import { RecoveryCodes } from './RecoveryCodes';
 
 type Stage =
   | { kind: 'idle' }
@@ -13,8 +14,8 @@ type Stage =
 
 /**
  * Two-step verification (IAM-LOCAL): an authenticator app, set up from a QR code (or its key typed in)
- * and confirmed with a code from it; ten recovery codes shown once. Removing the app or getting new
- * codes asks for the current password.
+ * and confirmed with a code from it; ten recovery codes shown once, kept while the account has the app
+ * or a passkey (PasskeysCard). Removing the app or getting new codes asks for the current password.
  */
 export function TwoStepCard({
   account,
@@ -32,6 +33,7 @@ export function TwoStepCard({
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
   const { totp, recoveryCodesLeft } = account.secondFactors;
+  const passkeys = account.secondFactors.passkeys.length;
 
   // The QR code is drawn in the browser: the secret never goes to a third party.
   const scanning = stage.kind === 'scanning' ? stage.setup : null;
@@ -53,7 +55,12 @@ export function TwoStepCard({
     void run(async () => {
       const { codes } = await confirmTotp(code);
       setCode('');
-      setStage({ kind: 'codes', codes });
+      // No codes: the account keeps those that came with its passkey.
+      if (codes.length > 0) setStage({ kind: 'codes', codes });
+      else {
+        setStage({ kind: 'idle' });
+        onFinished?.();
+      }
       onChanged();
     });
   };
@@ -105,36 +112,13 @@ export function TwoStepCard({
     );
   } else if (stage.kind === 'codes') {
     body = (
-      <div className="admin-form">
-        <Alert tone="info">
-          Save these recovery codes somewhere safe. Each signs you in once if you lose your phone. They are
-          shown only now.
-        </Alert>
-        <ul className="recovery-codes" aria-label="Recovery codes">
-          {stage.codes.map((c) => (
-            <li key={c}>
-              <code>{c}</code>
-            </li>
-          ))}
-        </ul>
-        <div className="admin-save">
-          <CopyButton
-            text={stage.codes.join('\n')}
-            label="Copy recovery codes"
-            variant="secondary"
-            size="md"
-          />
-          <Button
-            variant="primary"
-            onClick={() => {
-              setStage({ kind: 'idle' });
-              onFinished?.();
-            }}
-          >
-            I have saved them
-          </Button>
-        </div>
-      </div>
+      <RecoveryCodes
+        codes={stage.codes}
+        onSaved={() => {
+          setStage({ kind: 'idle' });
+          onFinished?.();
+        }}
+      />
     );
   } else if (stage.kind === 'confirmPassword') {
     const removing = stage.action === 'remove';
@@ -161,35 +145,42 @@ export function TwoStepCard({
         </div>
       </form>
     );
-  } else if (totp) {
-    body = (
-      <div className="admin-form">
-        <p>
-          <strong>On.</strong> Signing in with your password also asks for a code from your authenticator app.
-          Recovery codes left: {recoveryCodesLeft}.
-        </p>
-        <div className="admin-save">
-          <Button onClick={() => setStage({ kind: 'confirmPassword', action: 'renew' })}>
-            Get new recovery codes
-          </Button>
-          <Button variant="danger" onClick={() => setStage({ kind: 'confirmPassword', action: 'remove' })}>
-            Remove authenticator app
-          </Button>
-        </div>
-      </div>
-    );
   } else {
     body = (
       <div className="admin-form">
-        <p className="muted admin-note">
-          Off. With it on, signing in with your password also asks for a code from an app on your phone, so a
-          stolen password is not enough.
-        </p>
+        {totp ? (
+          <p>
+            <strong>On.</strong> Signing in with your password also asks for a code from your authenticator
+            app{passkeys > 0 && ' or one of your passkeys'}. Recovery codes left: {recoveryCodesLeft}.
+          </p>
+        ) : passkeys > 0 ? (
+          <p>
+            <strong>On.</strong> Signing in with your password also asks for one of your passkeys. You can add
+            an authenticator app too. Recovery codes left: {recoveryCodesLeft}.
+          </p>
+        ) : (
+          <p className="muted admin-note">
+            Off. With it on, signing in with your password also asks for a passkey or a code from an app on
+            your phone, so a stolen password is not enough.
+          </p>
+        )}
         {error && <Alert>{error.message}</Alert>}
         <div className="admin-save">
-          <Button variant="primary" busy={busy} onClick={() => void begin()}>
-            Set up an authenticator app
-          </Button>
+          {!totp && (
+            <Button variant={passkeys > 0 ? 'secondary' : 'primary'} busy={busy} onClick={() => void begin()}>
+              Set up an authenticator app
+            </Button>
+          )}
+          {(totp || passkeys > 0) && (
+            <Button onClick={() => setStage({ kind: 'confirmPassword', action: 'renew' })}>
+              Get new recovery codes
+            </Button>
+          )}
+          {totp && (
+            <Button variant="danger" onClick={() => setStage({ kind: 'confirmPassword', action: 'remove' })}>
+              Remove authenticator app
+            </Button>
+          )}
         </div>
       </div>
     );

@@ -14,6 +14,7 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'user.secondFactorAdded': 'Added a second factor',
   'user.secondFactorRemoved': 'Removed a second factor',
   'user.recoveryCodesRenewed': 'Renewed recovery codes',
+  'user.passkeyRenamed': 'Renamed a passkey',
   'user.deleted': 'Deleted an account',
   'user.invited': 'Invited a person',
   'user.invitationRevoked': 'Revoked an invitation',
@@ -44,7 +45,12 @@ const DETAIL_NAMES: Record<string, string> = {
   section: 'Section',
   via: 'Via',
   replacedEarlier: 'Replaced the earlier invitation',
+  method: 'Kind',
+  name: 'Name',
 };
+
+/** How second factors read in the log ("Kind: passkey, Name: Laptop"). */
+const METHOD_NAMES: Record<string, string> = { totp: 'authenticator app', passkey: 'passkey' };
 
 const isRole = (value: unknown): value is Role => typeof value === 'string' && value in ROLE_NAMES;
 
@@ -63,6 +69,7 @@ export function detailsText(event: AuditEventView): string {
       const name = DETAIL_NAMES[key] ?? key;
       // A flag reads as what it says ("Replaced the earlier invitation"), not "…: true".
       if (value === true) return name;
+      if (key === 'method' && typeof value === 'string') return `${name}: ${METHOD_NAMES[value] ?? value}`;
       return `${name}: ${isRole(value) ? ROLE_NAMES[value] : String(value)}`;
     })
     .join(', ');
