@@ -1,0 +1,37 @@
+import { Migrator, type MigrationProvider } from 'kysely';
+import type { AnyDb } from './any-db';
+import { foundationMigrations } from './foundation';
+import { identityMigrations } from './identity';
+
+/**
+ * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
+ * of the product that brought them; Kysely runs them in the order of their names. Each one must run
+ * unchanged on SQLite and PostgreSQL.
+ */
+const migrations = { ...foundationMigrations, ...identityMigrations };
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+class MigrationError extends Error {
+  constructor(
+    readonly migration: string | undefined,
+    cause: unknown,
+  ) {
+    super(
+      `Database migration ${migration ?? ''} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'MigrationError';
+  }
+}
+
+/** Brings the schema up to date. Safe to call on every start and from several nodes at once. */
+export async function migrateToLatest(db: AnyDb): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new MigrationError(failed?.migrationName, error);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
