@@ -77,6 +77,31 @@ async function main(): Promise<void> {
     logger.error({ err }, 'media plane failed to start');
   }
 
+  // Before listening and announcing: a signal that comes at any moment after must drain, not kill.
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1); // a second signal means "now"
+    stopping = true;
+    logger.info({ signal }, cluster ? 'draining, then shutting down' : 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    try {
+      if (cluster) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
+      await app.close();
+      await media.stop();
+      mailer?.close();
+      await redis?.close();
+      await database.close();
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', (s) => void shutdown(s));
+
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -115,28 +140,6 @@ async function main(): Promise<void> {
     });
   }
 
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1); // a second signal means "now"
-    stopping = true;
-    logger.info({ signal }, cluster ? 'draining, then shutting down' : 'shutting down');
-    setTimeout(() => {
-      logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-    try {
-      if (cluster) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
-      await app.close();
-      mailer?.close();
-      await redis?.close();
-      await database.close();
-    } catch (err) {
-      logger.error({ err }, 'error during shutdown');
-      process.exit(1);
-    }
-    process.exit(0);
-  };
-  process.on('SIGINT', (s) => void shutdown(s));
-  process.on('SIGTERM', (s) => void shutdown(s));
 }
 
 function loadConfigOrExit(): Config {
