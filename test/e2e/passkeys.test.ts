@@ -1,7 +1,8 @@
 // IAM-LOCAL in a real browser: passkeys, made by Chromium's virtual authenticator (the DevTools
 // protocol's WebAuthn domain). Bob adds one on the account page, signs out, and signs in with it alone;
 // after his password it confirms the sign-in; a copy of it whose signature counter is behind (a cloned
-// authenticator) is refused with a message that says so.
+// authenticator) is refused with a message that says so; it confirms a new password in place of the
+// current one.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SessionView } from '@conclave/protocol';
@@ -53,13 +54,21 @@ describe('IAM-LOCAL: passkeys in the web app', () => {
     const res = await page.context().request.get(`${server.url}/api/auth/session`);
     return res.status() === 200 ? ((await res.json()) as SessionView).user.email : res.status();
   };
-  // Set by the first test, copied by the second.
+  // Set by the first test, copied by the second; the third uses it, in Bob's page, signed in.
   let bobsDevice: { cdp: CDPSession; authenticatorId: string } | undefined;
+  let bobsPage: Page | undefined;
+  const signCount = async (device: { cdp: CDPSession; authenticatorId: string }) => {
+    const { credentials } = await device.cdp.send('WebAuthn.getCredentials', {
+      authenticatorId: device.authenticatorId,
+    });
+    return credentials[0]?.signCount ?? 0;
+  };
 
   test('IAM-LOCAL: Bob adds a passkey on the account page, signs out, signs in with the passkey alone, and confirms a password sign-in with it', async () => {
     const { page, context } = await browser.newParticipant('Bob', { distinctCamera: false });
     const device = await virtualAuthenticator(page);
     bobsDevice = device;
+    bobsPage = page;
     await signIn(context, server, { ...BOB, organisationName: '' });
     await page.goto(`${server.url}/account`);
     const card = page.getByRole('region', { name: 'Passkeys' });
@@ -120,5 +129,30 @@ describe('IAM-LOCAL: passkeys in the web app', () => {
       .getByText(/This passkey was refused: its device says it was used fewer times than before/)
       .waitFor({ timeout: 10_000 });
     assert.equal(await sessionOf(page), 401, 'the copy signs nobody in');
+  });
+
+  test('IAM-LOCAL: Bob changes his password on the account page, his passkey confirming instead of the current password', async () => {
+    assert.ok(bobsDevice !== undefined && bobsPage !== undefined, 'the first test made Bob’s passkey');
+    const page = bobsPage;
+    const usedBefore = await signCount(bobsDevice);
+    await page.goto(`${server.url}/account`);
+    const card = page.getByRole('region', { name: 'Password' });
+    await card.getByRole('button', { name: 'Confirm with a passkey instead' }).click();
+    assert.equal(await card.getByLabel('Current password').count(), 0, 'no password is asked for');
+    await card.getByLabel('New password').fill('Bob’s second password');
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await card.getByText('Password changed').waitFor({ timeout: 10_000 });
+    assert.equal(await signCount(bobsDevice), usedBefore + 1, 'the passkey answered');
+    assert.equal(await sessionOf(page), BOB.email, 'this browser stays signed in');
+
+    const { context } = await browser.newParticipant('Bob elsewhere', { distinctCamera: false });
+    const signInWith = async (password: string) =>
+      (
+        await context.request.post(`${server.url}/api/auth/sign-in`, {
+          data: { email: BOB.email, password },
+        })
+      ).status();
+    assert.equal(await signInWith(BOB.password), 401, 'the old password no longer works');
+    assert.equal(await signInWith('Bob’s second password'), 200, 'the new one does');
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { displayNameSchema, newPasswordSchema, type UserView } from './api';
-import type { PasskeyView } from './passkeys';
+import { passkeyAssertionSchema, type PasskeyView } from './passkeys';
 
 /**
  * A person's own account (IAM-LOCAL): their name and password, and where they are signed in. Every
@@ -50,21 +50,46 @@ export interface RecoveryCodesView {
 }
 
 /**
- * POST /api/account/totp/remove, POST /api/account/recovery-codes, POST /api/account/passkeys/options,
- * POST /api/account/passkeys/:id/remove: the current password confirms.
+ * Who confirms a change that guards the account (POST /api/account/password, /totp/remove,
+ * /recovery-codes, /passkeys/options, /passkeys/:id/remove): the current password, `{ currentPassword }`,
+ * or instead `{ passkey }`, a fresh answer of one of the person's own passkeys to the options of POST
+ * /api/account/confirm/passkey-options (its device verifies who holds it, so it is worth the password).
+ * Exactly one: without a passkey the password is what is missing, so its errors keep naming
+ * `currentPassword` (a wrong one is 400 `invalid_credentials` there; a refused passkey `passkey_failed`).
  */
-export const confirmPasswordRequestSchema = z.object({ currentPassword: z.string().min(1).max(256) });
-export type ConfirmPasswordRequest = z.input<typeof confirmPasswordRequestSchema>;
+export const confirmationSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(256).optional(),
+    passkey: passkeyAssertionSchema.optional(),
+  })
+  .transform((proof, ctx) => {
+    if (proof.passkey === undefined) {
+      if (proof.currentPassword !== undefined) return { currentPassword: proof.currentPassword };
+      ctx.addIssue({ code: 'custom', path: ['currentPassword'], message: 'Enter your current password' });
+    } else if (proof.currentPassword === undefined) {
+      return { passkey: proof.passkey };
+    } else {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passkey'],
+        message: 'Confirm with a password or a passkey, not both',
+      });
+    }
+    return z.NEVER;
+  });
+export type Confirmation = z.input<typeof confirmationSchema>;
+/** A Confirmation as the server reads it: the one proof sent. */
+export type ConfirmationProof = z.output<typeof confirmationSchema>;
 
 /** PATCH /api/account. */
 export const updateAccountRequestSchema = z.object({ displayName: displayNameSchema });
 export type UpdateAccountRequest = z.input<typeof updateAccountRequestSchema>;
 
-/** POST /api/account/password: the current password confirms; every other session then ends. */
-export const changePasswordRequestSchema = z.object({
-  currentPassword: z.string().min(1).max(256),
-  newPassword: newPasswordSchema,
-});
+/** POST /api/account/password: a Confirmation, and the new password; every other session then ends. */
+export const changePasswordRequestSchema = z.intersection(
+  confirmationSchema,
+  z.object({ newPassword: newPasswordSchema }),
+);
 export type ChangePasswordRequest = z.input<typeof changePasswordRequestSchema>;
 
 /** GET /api/account/sessions: one place the person is signed in. */

@@ -60,8 +60,8 @@ export const passkeyNameSchema = textSchema({ label: 'Name', min: 1, max: 64 });
 
 /**
  * POST /api/account/passkeys: the new credential, answering the options of POST
- * /api/account/passkeys/options (whose body is a ConfirmPasswordRequest: a passkey signs in alone, so
- * making one needs the current password, as changing the password does).
+ * /api/account/passkeys/options (whose body is a Confirmation: a passkey signs in alone, so making one
+ * needs the current password or another of the person's passkeys, as changing the password does).
  */
 export const registerPasskeyRequestSchema = z.object({
   name: passkeyNameSchema,

@@ -239,7 +239,8 @@ function apiRoutes(
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
       await signedIn.register(accountRoutes(services.account, authenticator), { prefix: '/account' });
-      await signedIn.register(factorRoutes(services.factors, services.passkeys, authenticator), {
+      const { factors, passkeys, confirmations } = services;
+      await signedIn.register(factorRoutes(factors, passkeys, confirmations, authenticator), {
         prefix: '/account',
       });
     });

@@ -8,6 +8,7 @@ import { AccountService } from './account';
 import { AuditLog, AuditStore } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
 import {
+  Confirmations,
   FactorCheck,
   FactorStore,
   PasskeyAssertions,
@@ -86,6 +87,8 @@ export interface Services {
   account: AccountService;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
+  /** "Confirm it is you": the current password, or a passkey instead. */
+  confirmations: Confirmations;
   /** A signed-in person's own passkeys. */
   passkeys: Passkeys;
   /** Signing in with a passkey, alone or after a password. */
@@ -115,7 +118,8 @@ export function createServices(deps: ServiceDeps): Services {
     ...deps.auth,
   });
   const meetingStore = new MeetingStore(deps.db);
-  const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock);
+  const confirmations = new Confirmations(auth, assertions);
+  const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
   return {
     db: deps.db,
     clock,
@@ -165,14 +169,15 @@ export function createServices(deps: ServiceDeps): Services {
       ssoOnly,
       onBackgroundError: deps.onBackgroundError ?? (() => {}),
     }),
-    account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId)),
+    account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,
+    confirmations,
     passkeys: new Passkeys({
       store: passkeyStore,
       challenges: passkeyChallenges,
       rp: relyingParty,
       factors,
-      auth,
+      confirmations,
       audit,
       clock,
       ssoOnly,

@@ -28,7 +28,7 @@ import type {
   SecondFactorRequest,
   TotpSetupView,
   RecoveryCodesView,
-  ConfirmPasswordRequest,
+  Confirmation,
   PasswordResetLinkView,
   PasswordResetStatus,
   SsoStatus,
@@ -144,15 +144,16 @@ export const endOtherSessions = () => api<{ ended: number }>('POST', '/api/accou
 export const startTotp = () => api<TotpSetupView>('POST', '/api/account/totp');
 export const confirmTotp = (code: string) =>
   api<RecoveryCodesView>('POST', '/api/account/totp/confirm', { code });
-export const removeTotp = (body: ConfirmPasswordRequest) =>
-  api<void>('POST', '/api/account/totp/remove', body);
-export const renewRecoveryCodes = (body: ConfirmPasswordRequest) =>
+export const removeTotp = (body: Confirmation) => api<void>('POST', '/api/account/totp/remove', body);
+export const renewRecoveryCodes = (body: Confirmation) =>
   api<RecoveryCodesView>('POST', '/api/account/recovery-codes', body);
-export const getPasskeyRegistrationOptions = (body: ConfirmPasswordRequest) =>
+export const getPasskeyRegistrationOptions = (body: Confirmation) =>
   api<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/account/passkeys/options', body);
+export const getConfirmPasskeyOptions = () =>
+  api<PublicKeyCredentialRequestOptionsJSON>('POST', '/api/account/confirm/passkey-options', {});
 export const registerPasskey = (body: RegisterPasskeyRequest) =>
   api<RegisteredPasskeyView>('POST', '/api/account/passkeys', body);
 const passkey = (id: string) => `/api/account/passkeys/${encodeURIComponent(id)}`;
 export const renamePasskey = (id: string, name: string) => api<PasskeyView>('PATCH', passkey(id), { name });
-export const removePasskey = (id: string, body: ConfirmPasswordRequest) =>
+export const removePasskey = (id: string, body: Confirmation) =>
   api<void>('POST', `${passkey(id)}/remove`, body);

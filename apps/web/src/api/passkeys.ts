@@ -1,7 +1,8 @@
-import type { RegisteredPasskeyView, SessionView } from '@conclave/protocol';
+import type { Confirmation, PasskeyAssertion, RegisteredPasskeyView, SessionView } from '@conclave/protocol';
 import { startAuthentication, startRegistration, WebAuthnError } from '@simplewebauthn/browser';
 import {
   completeSignIn,
+  getConfirmPasskeyOptions,
   getPasskeyRegistrationOptions,
   getPasskeySignInOptions,
   getSecondFactorPasskeyOptions,
@@ -28,9 +29,18 @@ export async function confirmWithAPasskey(): Promise<SessionView> {
   return completeSignIn({ method: 'passkey', response });
 }
 
+/**
+ * One of the signed-in person's passkeys answering a challenge made to confirm a change: sent in place
+ * of their current password (a Confirmation).
+ */
+export async function answerWithAPasskey(): Promise<PasskeyAssertion> {
+  const optionsJSON = await getConfirmPasskeyOptions();
+  return ceremony(() => startAuthentication({ optionsJSON }));
+}
+
 /** Makes a passkey on this device for the signed-in person, under the name they gave. */
-export async function addAPasskey(name: string, currentPassword: string): Promise<RegisteredPasskeyView> {
-  const optionsJSON = await getPasskeyRegistrationOptions({ currentPassword });
+export async function addAPasskey(name: string, confirmation: Confirmation): Promise<RegisteredPasskeyView> {
+  const optionsJSON = await getPasskeyRegistrationOptions(confirmation);
   const response = await ceremony(() => startRegistration({ optionsJSON }));
   return registerPasskey({ name, response });
 }

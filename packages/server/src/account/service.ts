@@ -12,6 +12,7 @@ import type { AuthService } from '../auth';
 import type { UserRecord } from '../auth/store';
 import { AppError, notFound, unauthorized } from '../common/errors';
 import type { UserPrincipal } from '../domain';
+import type { Confirmations } from '../factors';
 
 const ssoOnly = () =>
   new AppError(
@@ -22,8 +23,8 @@ const ssoOnly = () =>
 
 /**
  * What a signed-in person does to their own account (IAM-LOCAL): rename themself, change their
- * password (the current one confirms; every other session ends), see where they are signed in and
- * sign out there. Each change goes to the audit log; never a password.
+ * password (the current one or a passkey confirms, `Confirmations`; every other session ends), see
+ * where they are signed in and sign out there. Each change goes to the audit log; never a password.
  */
 export class AccountService {
   constructor(
@@ -31,6 +32,7 @@ export class AccountService {
     private readonly audit: AuditLog,
     private readonly ssoOnlyFor: (organisationId: string) => Promise<boolean>,
     private readonly factorsOf: (userId: string) => Promise<AccountView['secondFactors']>,
+    private readonly confirmations: Confirmations,
   ) {}
 
   async view(caller: UserPrincipal): Promise<AccountView> {
@@ -56,12 +58,12 @@ export class AccountService {
     return this.view(actor.principal);
   }
 
-  /** Checks the current password (counted first), sets the new one, ends every other session. */
+  /** Confirmed by the current password (counted first) or a passkey: sets it, ends every other session. */
   async changePassword(actor: AuditActor, input: ChangePasswordRequest): Promise<void> {
-    const { currentPassword, newPassword } = changePasswordRequestSchema.parse(input);
+    const { newPassword, ...proof } = changePasswordRequestSchema.parse(input);
     const user = await this.me(actor.principal);
     if (await this.passwordsOff(user)) throw ssoOnly();
-    await this.auth.confirmPassword(user, currentPassword);
+    await this.confirmations.confirm(user, proof);
     const ended = await this.auth.changePassword(user.id, newPassword, actor.principal.sessionId);
     await this.audit.record(actor, 'user.passwordChanged', target(user), { sessionsEnded: ended });
   }

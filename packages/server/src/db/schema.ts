@@ -59,7 +59,8 @@ interface PasskeyChallengeTable {
   expires_at: string;
 }
 
-export type PasskeyChallengePurpose = 'register' | 'sign-in' | 'second-factor';
+/** `confirm`: a signed-in person's passkey stands in for their current password (see factors/). */
+export type PasskeyChallengePurpose = 'register' | 'sign-in' | 'second-factor' | 'confirm';
 
 /**
  * An invitation to join the organisation, pending until it is accepted (the row goes), revoked,

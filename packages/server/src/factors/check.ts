@@ -29,7 +29,7 @@ export class FactorCheck implements SecondFactorGate {
   async check(userId: string, proof: SecondFactorRequest): Promise<boolean> {
     const now = this.clock.now();
     if (proof.method === 'passkey') {
-      await this.assertions.verify(proof.response, userId);
+      await this.assertions.verify(proof.response, { purpose: 'second-factor', userId });
       return true;
     }
     if (proof.method === 'recovery') {

@@ -1,4 +1,5 @@
 export { FactorCheck } from './check';
+export { Confirmations } from './confirmations';
 export { FactorStore } from './store';
 export { SecondFactors } from './service';
 export { factorRoutes, passkeySignInRoutes } from './routes';

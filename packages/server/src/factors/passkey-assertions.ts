@@ -7,9 +7,16 @@ import type { PasskeyRecord, PasskeyStore } from './passkey-store';
 import { refused, type RelyingParty } from './relying-party';
 
 /**
- * Signing in with a passkey: the options a browser needs, and the check of its answer. Alone, any
- * passkey of this site may answer and its device must have verified who holds it (it is both
- * factors); after a password, only that person's passkeys may, and presence is enough.
+ * Whose passkey an answer is asked of, and what for: anyone's, to sign in alone; one person's, as the
+ * second factor after their password; or one signed-in person's, to confirm a change in place of their
+ * current password. Each purpose has its own challenges, so an answer serves only the one it was for.
+ */
+type Asked = { purpose: 'sign-in' } | { purpose: 'second-factor' | 'confirm'; userId: string };
+
+/**
+ * Passkey answers: the options a browser needs, and the check of its answer. Alone, or confirming a
+ * change, the device must have verified who holds it (it is both factors, or stands for the password);
+ * after a password, only that person's passkeys may answer, and presence is enough.
  */
 export class PasskeyAssertions {
   constructor(
@@ -19,21 +26,23 @@ export class PasskeyAssertions {
     private readonly clock: Clock,
   ) {}
 
-  /** Options for a passkey alone (`userId` null), or for this person's second factor. */
-  async options(userId: string | null): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  /** Options naming the person's passkeys (for anyone's: none), with a challenge kept for the purpose. */
+  async options(asked: Asked): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const userId = ownerOf(asked);
     const allow = userId === null ? null : await this.store.list(userId);
     if (allow?.length === 0) throw new AppError(409, 'conflict', 'This account has no passkey');
-    const options = await this.rp.authenticationOptions(allow, userId === null ? 'required' : 'preferred');
-    await this.challenges.keep(options.challenge, userId === null ? 'sign-in' : 'second-factor', userId);
+    const options = await this.rp.authenticationOptions(allow, verifies(asked) ? 'required' : 'preferred');
+    await this.challenges.keep(options.challenge, asked.purpose, userId);
     return options;
   }
 
   /**
-   * The passkey that signed this answer to one of our challenges: for anyone (`userId` null), or for
-   * this person's second factor. Its counter and last use are recorded; a counter that did not go up
-   * refuses it as a copy (`passkey_cloned`).
+   * The passkey that signed this answer to one of our challenges for this purpose (and person). Its
+   * counter and last use are recorded; a counter that did not go up refuses it as a copy
+   * (`passkey_cloned`).
    */
-  async verify(response: PasskeyAssertion, userId: string | null): Promise<PasskeyRecord> {
+  async verify(response: PasskeyAssertion, asked: Asked): Promise<PasskeyRecord> {
+    const userId = ownerOf(asked);
     const passkey = await this.store.find(response.id);
     if (!passkey) throw refused('no passkey has this credential id');
     if (userId !== null && passkey.userId !== userId) throw refused('another account’s passkey');
@@ -42,12 +51,11 @@ export class PasskeyAssertions {
     if (handle !== undefined && handle !== Buffer.from(passkey.userId).toString('base64url')) {
       throw refused('the user handle is not the passkey owner’s');
     }
-    const purpose = userId === null ? 'sign-in' : 'second-factor';
     const counter = await this.rp.verifyAssertion(
       response,
       passkey,
-      (challenge) => this.challenges.take(challenge, purpose, userId),
-      userId === null,
+      (challenge) => this.challenges.take(challenge, asked.purpose, userId),
+      verifies(asked),
     );
     // Compared only now that the signature is known to be the passkey's. A device that keeps no
     // counter reports 0 every time; one that does must report more than last time, or it is a copy.
@@ -73,3 +81,7 @@ const cloned = (passkey: PasskeyRecord, counter: number) =>
     },
     'warn',
   );
+
+const ownerOf = (asked: Asked): string | null => (asked.purpose === 'sign-in' ? null : asked.userId);
+/** Presence is enough only after a password: everywhere else the passkey stands for one. */
+const verifies = (asked: Asked): boolean => asked.purpose !== 'second-factor';

@@ -10,7 +10,7 @@ const CHALLENGE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 /**
  * WebAuthn challenges handed out (`passkey_challenges`): each is taken once, for the purpose and the
  * person it was made for, before it expires. Expired rows go whenever a new one is kept; the callers
- * bound how many are made (per client address, or one per person registering).
+ * bound how many are made (per client address, or one per person registering or confirming).
  */
 export class PasskeyChallenges {
   constructor(
@@ -21,12 +21,13 @@ export class PasskeyChallenges {
   async keep(challenge: string, purpose: PasskeyChallengePurpose, userId: string | null): Promise<void> {
     const now = this.clock.now();
     await this.db.deleteFrom('passkey_challenges').where('expires_at', '<=', now.toISOString()).execute();
-    // One registration at a time per person: a new one replaces what an earlier tab began.
-    if (purpose === 'register' && userId !== null) {
+    // One registration and one confirmation at a time per person: a new one replaces what an earlier
+    // tab began, so a signed-in session cannot pile challenges up.
+    if ((purpose === 'register' || purpose === 'confirm') && userId !== null) {
       await this.db
         .deleteFrom('passkey_challenges')
         .where('user_id', '=', userId)
-        .where('purpose', '=', 'register')
+        .where('purpose', '=', purpose)
         .execute();
     }
     await this.db

@@ -29,7 +29,7 @@ export class PasskeySignIn {
   /** Options for a passkey alone: the browser offers whichever of this site's passkeys it holds. */
   async options(clientIp: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
     await this.admit(clientIp);
-    return this.assertions.options(null);
+    return this.assertions.options({ purpose: 'sign-in' });
   }
 
   /** Options for the second step of a password sign-in: the passkeys of its account. */
@@ -42,7 +42,7 @@ export class PasskeySignIn {
     if (!userId) {
       throw new AppError(401, 'second_factor_failed', 'This sign-in expired; enter your password again');
     }
-    return this.assertions.options(userId);
+    return this.assertions.options({ purpose: 'second-factor', userId });
   }
 
   /**
@@ -51,7 +51,7 @@ export class PasskeySignIn {
    */
   async signIn(input: PasskeySignInRequest): Promise<IssuedSession> {
     const { response } = passkeySignInRequestSchema.parse(input);
-    const passkey = await this.assertions.verify(response, null);
+    const passkey = await this.assertions.verify(response, { purpose: 'sign-in' });
     const user = await this.auth.accounts.findUserById(passkey.userId);
     if (!user) throw refused('its account is gone');
     if (user.role !== 'administrator' && (await this.ssoOnly(user.organisationId))) {

@@ -1,19 +1,19 @@
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import {
-  confirmPasswordRequestSchema,
+  confirmationSchema,
   registerPasskeyRequestSchema,
   renamePasskeyRequestSchema,
-  type ConfirmPasswordRequest,
+  type Confirmation,
   type PasskeyView,
   type RegisterPasskeyRequest,
   type RegisteredPasskeyView,
   type RenamePasskeyRequest,
 } from '@conclave/protocol';
 import type { AuditActor, AuditLog } from '../audit';
-import type { AuthService } from '../auth';
 import type { UserRecord } from '../auth/store';
 import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
+import type { Confirmations } from './confirmations';
 import type { PasskeyChallenges } from './passkey-challenges';
 import { passkeyView, type PasskeyStore } from './passkey-store';
 import type { RelyingParty } from './relying-party';
@@ -27,7 +27,7 @@ export interface PasskeysDeps {
   challenges: PasskeyChallenges;
   rp: RelyingParty;
   factors: SecondFactors;
-  auth: AuthService;
+  confirmations: Confirmations;
   audit: AuditLog;
   clock: Clock;
   ssoOnly: (organisationId: string) => Promise<boolean>;
@@ -35,23 +35,24 @@ export interface PasskeysDeps {
 
 /**
  * A person's own passkeys (IAM-LOCAL): registered from the account page (options for the current
- * password, then the browser's answer to them), named, renamed, and removed with the current password.
+ * password or another passkey, then the browser's answer to them), named, renamed, and removed with
+ * the current password or a passkey (`Confirmations`).
  * The first factor brings recovery codes (`SecondFactors.added`). Each change is audited.
  */
 export class Passkeys {
   constructor(private readonly deps: PasskeysDeps) {}
 
   /**
-   * A passkey signs in alone, as a password does: making one needs the current password, so that a
-   * session someone took over cannot leave a way back in behind it.
+   * A passkey signs in alone, as a password does: making one needs the current password (or another
+   * of the person's passkeys), so that a session someone took over cannot leave a way back in behind it.
    */
   async registrationOptions(
     actor: AuditActor,
-    input: ConfirmPasswordRequest,
+    input: Confirmation,
   ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-    const { currentPassword } = confirmPasswordRequestSchema.parse(input);
+    const proof = confirmationSchema.parse(input);
     const user = await this.mayRegister(actor);
-    await this.deps.auth.confirmPassword(user, currentPassword);
+    await this.deps.confirmations.confirm(user, proof);
     const existing = await this.deps.store.list(user.id);
     if (existing.length >= MAX_PASSKEYS) {
       throw new AppError(409, 'conflict', `An account can have at most ${MAX_PASSKEYS} passkeys`);
@@ -98,12 +99,12 @@ export class Passkeys {
     return passkeyView({ ...before, name });
   }
 
-  /** Needs the current password, as removing the authenticator app does. */
-  async remove(actor: AuditActor, id: string, input: ConfirmPasswordRequest): Promise<void> {
-    const { currentPassword } = confirmPasswordRequestSchema.parse(input);
+  /** Needs the current password or a passkey (this one too), as removing the authenticator app does. */
+  async remove(actor: AuditActor, id: string, input: Confirmation): Promise<void> {
+    const proof = confirmationSchema.parse(input);
     const user = await this.deps.factors.account(actor);
     const passkey = await this.own(user, id);
-    await this.deps.auth.confirmPassword(user, currentPassword);
+    await this.deps.confirmations.confirm(user, proof);
     if (!(await this.deps.store.remove(user.id, id))) throw passkeyNotFound();
     await this.deps.factors.removed(actor, user, { method: 'passkey', name: passkey.name });
   }

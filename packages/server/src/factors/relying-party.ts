@@ -96,8 +96,8 @@ export class RelyingParty {
   }
 
   /**
-   * Options to sign in: for anyone (`allow` null: the browser offers the passkeys it holds for this
-   * site), or for one person's passkeys after their password.
+   * Options for an answer: from anyone (`allow` null: the browser offers the passkeys it holds for
+   * this site), or from one person's passkeys (after their password, or confirming a change).
    */
   authenticationOptions(
     allow: PasskeyRecord[] | null,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
   PASSKEY_ID_PATTERN,
-  type ConfirmPasswordRequest,
+  type Confirmation,
   type ConfirmTotpRequest,
   type PasskeySignInRequest,
   type PasskeyView,
@@ -15,6 +15,7 @@ import {
 import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
 import { notFound } from '../common/errors';
+import type { Confirmations } from './confirmations';
 import type { PasskeySignIn } from './passkey-sign-in';
 import type { Passkeys } from './passkeys';
 import type { SecondFactors } from './service';
@@ -25,6 +26,7 @@ type PasskeyParams = { Params: { id: string } };
 export function factorRoutes(
   factors: SecondFactors,
   passkeys: Passkeys,
+  confirmations: Confirmations,
   authenticator: Authenticator,
 ): FastifyPluginAsync {
   const actor = (request: FastifyRequest): AuditActor => ({
@@ -36,6 +38,11 @@ export function factorRoutes(
     return request.params.id;
   };
   return async (app) => {
+    // What a passkey answers to confirm a change in place of the current password (a Confirmation).
+    app.post('/confirm/passkey-options', async (request) =>
+      confirmations.passkeyOptions(authenticator.principal(request).userId),
+    );
+
     app.post('/totp', async (request): Promise<TotpSetupView> => factors.startTotp(actor(request)));
 
     app.post('/totp/confirm', async (request): Promise<RecoveryCodesView> =>
@@ -43,16 +50,16 @@ export function factorRoutes(
     );
 
     app.post('/totp/remove', async (request, reply) => {
-      await factors.removeTotp(actor(request), request.body as ConfirmPasswordRequest);
+      await factors.removeTotp(actor(request), request.body as Confirmation);
       return reply.code(204).send();
     });
 
     app.post('/recovery-codes', async (request): Promise<RecoveryCodesView> =>
-      factors.renewRecoveryCodes(actor(request), request.body as ConfirmPasswordRequest),
+      factors.renewRecoveryCodes(actor(request), request.body as Confirmation),
     );
 
     app.post('/passkeys/options', async (request) =>
-      passkeys.registrationOptions(actor(request), request.body as ConfirmPasswordRequest),
+      passkeys.registrationOptions(actor(request), request.body as Confirmation),
     );
 
     app.post('/passkeys', async (request, reply): Promise<RegisteredPasskeyView> => {
@@ -66,7 +73,7 @@ export function factorRoutes(
     );
 
     app.post<PasskeyParams>('/passkeys/:id/remove', async (request, reply) => {
-      await passkeys.remove(actor(request), passkeyId(request), request.body as ConfirmPasswordRequest);
+      await passkeys.remove(actor(request), passkeyId(request), request.body as Confirmation);
       return reply.code(204).send();
     });
   };

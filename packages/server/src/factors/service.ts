@@ -1,8 +1,8 @@
 import {
-  confirmPasswordRequestSchema,
+  confirmationSchema,
   confirmTotpRequestSchema,
   type AccountView,
-  type ConfirmPasswordRequest,
+  type Confirmation,
   type ConfirmTotpRequest,
   type RecoveryCodesView,
   type TotpSetupView,
@@ -12,6 +12,7 @@ import type { AuthService } from '../auth';
 import type { UserRecord } from '../auth/store';
 import type { Clock } from '../common/clock';
 import { AppError, unauthorized } from '../common/errors';
+import type { Confirmations } from './confirmations';
 import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpStep, totpUri } from './codes';
 import { passkeyView, type PasskeyStore } from './passkey-store';
 import type { FactorStore } from './store';
@@ -23,7 +24,7 @@ const ISSUER = 'Conclave';
  * A person's own second factors (IAM-LOCAL): an authenticator app (TOTP), set up by confirming a code
  * from it, passkeys (`Passkeys`, which reports here what it adds and removes), and ten one-time
  * recovery codes shown once, kept while the account has any factor. Removing a factor or renewing the
- * codes needs the current password. Each change is audited.
+ * codes needs the current password or a passkey (`Confirmations`). Each change is audited.
  */
 export class SecondFactors {
   constructor(
@@ -32,6 +33,7 @@ export class SecondFactors {
     private readonly auth: AuthService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly confirmations: Confirmations,
   ) {}
 
   async status(userId: string): Promise<AccountView['secondFactors']> {
@@ -79,18 +81,18 @@ export class SecondFactors {
     return { codes: await this.added(actor, user, { method: 'totp' }) };
   }
 
-  async removeTotp(actor: AuditActor, input: ConfirmPasswordRequest): Promise<void> {
-    const { currentPassword } = confirmPasswordRequestSchema.parse(input);
+  async removeTotp(actor: AuditActor, input: Confirmation): Promise<void> {
+    const proof = confirmationSchema.parse(input);
     const user = await this.account(actor);
-    await this.auth.confirmPassword(user, currentPassword);
+    await this.confirmations.confirm(user, proof);
     await this.store.removeTotp(user.id);
     await this.removed(actor, user, { method: 'totp' });
   }
 
-  async renewRecoveryCodes(actor: AuditActor, input: ConfirmPasswordRequest): Promise<RecoveryCodesView> {
-    const { currentPassword } = confirmPasswordRequestSchema.parse(input);
+  async renewRecoveryCodes(actor: AuditActor, input: Confirmation): Promise<RecoveryCodesView> {
+    const proof = confirmationSchema.parse(input);
     const user = await this.account(actor);
-    await this.auth.confirmPassword(user, currentPassword);
+    await this.confirmations.confirm(user, proof);
     if (!(await this.hasFactor(user.id))) {
       throw new AppError(409, 'conflict', 'Set up a second factor first');
     }

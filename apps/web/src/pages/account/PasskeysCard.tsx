@@ -7,6 +7,7 @@ import { addAPasskey } from '../../api/passkeys';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Button, TextField } from '../../ui/components';
 import { RecoveryCodes } from './RecoveryCodes';
+import { useConfirmItIsYou } from './useConfirmItIsYou';
 
 type Stage =
   | { kind: 'idle' }
@@ -21,9 +22,9 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 /**
  * Passkeys (IAM-LOCAL): made on this device (or a phone or security key) under a name the person
- * gives, the current password confirming; each signs in alone, or confirms a sign-in after the
- * password. Listed with when they were added and last used; renamed, or removed with the current
- * password. The first brings recovery codes.
+ * gives, the current password (or another passkey) confirming; each signs in alone, or confirms a
+ * sign-in after the password. Listed with when they were added and last used; renamed, or removed with
+ * the current password or a passkey. The first brings recovery codes.
  */
 export function PasskeysCard({
   account,
@@ -39,16 +40,16 @@ export function PasskeysCard({
   const handle = useApiErrorText();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Failure | null>(null);
+  const confirm = useConfirmItIsYou(account, error?.field === 'currentPassword' ? error.message : undefined);
   const { passkeys } = account.secondFactors;
 
   const go = (next: Stage) => {
     setStage(next);
     setError(null);
     setName(next.kind === 'renaming' ? next.passkey.name : '');
-    setPassword('');
+    confirm.reset();
   };
   // Shows its own errors, so form handlers need not wait for it.
   const run = (e: FormEvent, action: () => Promise<void>) => {
@@ -63,7 +64,7 @@ export function PasskeysCard({
   };
   const add = (e: FormEvent) =>
     run(e, async () => {
-      const { recoveryCodes } = await addAPasskey(name, password);
+      const { recoveryCodes } = await addAPasskey(name, await confirm.proof());
       onChanged();
       if (recoveryCodes.length > 0) go({ kind: 'codes', codes: recoveryCodes });
       else {
@@ -79,7 +80,7 @@ export function PasskeysCard({
     });
   const remove = (e: FormEvent, passkey: PasskeyView) =>
     run(e, async () => {
-      await removePasskey(passkey.id, { currentPassword: password });
+      await removePasskey(passkey.id, await confirm.proof());
       onChanged();
       go({ kind: 'idle' });
     });
@@ -88,17 +89,6 @@ export function PasskeysCard({
     <Button disabled={busy} onClick={() => go({ kind: 'idle' })}>
       Cancel
     </Button>
-  );
-  const passwordField = (
-    <TextField
-      label="Current password"
-      name="currentPassword"
-      type="password"
-      autoComplete="current-password"
-      value={password}
-      onChange={(e) => setPassword(e.target.value)}
-      error={error?.field === 'currentPassword' ? error.message : undefined}
-    />
   );
   const nameField = (
     <TextField
@@ -131,10 +121,10 @@ export function PasskeysCard({
       <form className="admin-form" onSubmit={add} noValidate>
         <p className="muted admin-note">
           Name it so you can tell it from your others. It signs you in without your password, so your password
-          confirms it is you; your browser then asks where to keep it.
+          (or another of your passkeys) confirms it is you; your browser then asks where to keep it.
         </p>
         {nameField}
-        {passwordField}
+        {confirm.field}
         {otherError}
         <div className="admin-save">
           <Button type="submit" variant="primary" busy={busy}>
@@ -163,7 +153,7 @@ export function PasskeysCard({
     body = (
       <form className="admin-form" onSubmit={(e) => remove(e, passkey)} noValidate>
         <p className="muted admin-note">Remove “{passkey.name}”? It will no longer sign you in.</p>
-        {passwordField}
+        {confirm.field}
         {otherError}
         <div className="admin-save">
           <Button type="submit" variant="danger" busy={busy}>

@@ -4,19 +4,20 @@ import { Link } from 'react-router';
 import { changePassword } from '../../api/endpoints';
 import { useFormAction } from '../../app/useFormAction';
 import { Alert, Button, TextField } from '../../ui/components';
+import { useConfirmItIsYou } from './useConfirmItIsYou';
 
-/** A new password, confirmed by the current one; every other browser is signed out. */
+/** A new password, confirmed by the current one or a passkey; every other browser is signed out. */
 export function PasswordCard({ account, onChanged }: { account: AccountView; onChanged: () => void }) {
   const id = useId();
   const { busy, done, run, fieldError, otherError } = useFormAction();
-  const [current, setCurrent] = useState('');
+  const confirm = useConfirmItIsYou(account, fieldError('currentPassword'));
   const [next, setNext] = useState('');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await changePassword({ currentPassword: current, newPassword: next });
-      setCurrent('');
+      await changePassword({ ...(await confirm.proof()), newPassword: next });
+      confirm.reset();
       setNext('');
       onChanged();
     });
@@ -42,15 +43,7 @@ export function PasswordCard({ account, onChanged }: { account: AccountView; onC
         </p>
       ) : (
         <form className="admin-form" onSubmit={submit} noValidate>
-          <TextField
-            label="Current password"
-            name="currentPassword"
-            type="password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-            error={fieldError('currentPassword')}
-          />
+          {confirm.field}
           <TextField
             label="New password"
             name="newPassword"

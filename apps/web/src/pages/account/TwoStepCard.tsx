@@ -5,17 +5,19 @@ import { confirmTotp, removeTotp, renewRecoveryCodes, startTotp } from '../../ap
 import { useFormAction } from '../../app/useFormAction';
 import { Alert, Button, TextField } from '../../ui/components';
 import { RecoveryCodes } from './RecoveryCodes';
+import { useConfirmItIsYou } from './useConfirmItIsYou';
 
 type Stage =
   | { kind: 'idle' }
   | { kind: 'scanning'; setup: TotpSetupView; qr: string | null }
   | { kind: 'codes'; codes: string[] }
-  | { kind: 'confirmPassword'; action: 'remove' | 'renew' };
+  | { kind: 'confirming'; action: 'remove' | 'renew' };
 
 /**
  * Two-step verification (IAM-LOCAL): an authenticator app, set up from a QR code (or its key typed in)
  * and confirmed with a code from it; ten recovery codes shown once, kept while the account has the app
- * or a passkey (PasskeysCard). Removing the app or getting new codes asks for the current password.
+ * or a passkey (PasskeysCard). Removing the app or getting new codes asks for the current password or
+ * a passkey.
  */
 export function TwoStepCard({
   account,
@@ -31,7 +33,7 @@ export function TwoStepCard({
   const { busy, error, run, fieldError, otherError } = useFormAction();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [code, setCode] = useState('');
-  const [password, setPassword] = useState('');
+  const confirmation = useConfirmItIsYou(account, fieldError('currentPassword'));
   const { totp, recoveryCodesLeft } = account.secondFactors;
   const passkeys = account.secondFactors.passkeys.length;
 
@@ -64,16 +66,17 @@ export function TwoStepCard({
       onChanged();
     });
   };
-  const withPassword = (e: FormEvent, action: 'remove' | 'renew') => {
+  const confirmed = (e: FormEvent, action: 'remove' | 'renew') => {
     e.preventDefault();
     void run(async () => {
+      const proof = await confirmation.proof();
       if (action === 'remove') {
-        await removeTotp({ currentPassword: password });
+        await removeTotp(proof);
         setStage({ kind: 'idle' });
       } else {
-        setStage({ kind: 'codes', codes: (await renewRecoveryCodes({ currentPassword: password })).codes });
+        setStage({ kind: 'codes', codes: (await renewRecoveryCodes(proof)).codes });
       }
-      setPassword('');
+      confirmation.reset();
       onChanged();
     });
   };
@@ -120,26 +123,23 @@ export function TwoStepCard({
         }}
       />
     );
-  } else if (stage.kind === 'confirmPassword') {
+  } else if (stage.kind === 'confirming') {
     const removing = stage.action === 'remove';
     body = (
-      <form className="admin-form" onSubmit={(e) => withPassword(e, stage.action)} noValidate>
-        <TextField
-          label="Current password"
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={fieldError('currentPassword')}
-          autoFocus
-        />
+      <form className="admin-form" onSubmit={(e) => confirmed(e, stage.action)} noValidate>
+        {confirmation.field}
         {otherError(['currentPassword']) && <Alert>{otherError(['currentPassword'])}</Alert>}
         <div className="admin-save">
           <Button type="submit" variant={removing ? 'danger' : 'primary'} busy={busy}>
             {removing ? 'Remove the authenticator app' : 'Get new recovery codes'}
           </Button>
-          <Button disabled={busy} onClick={() => setStage({ kind: 'idle' })}>
+          <Button
+            disabled={busy}
+            onClick={() => {
+              confirmation.reset();
+              setStage({ kind: 'idle' });
+            }}
+          >
             Cancel
           </Button>
         </div>
@@ -172,12 +172,12 @@ export function TwoStepCard({
             </Button>
           )}
           {(totp || passkeys > 0) && (
-            <Button onClick={() => setStage({ kind: 'confirmPassword', action: 'renew' })}>
+            <Button onClick={() => setStage({ kind: 'confirming', action: 'renew' })}>
               Get new recovery codes
             </Button>
           )}
           {totp && (
-            <Button variant="danger" onClick={() => setStage({ kind: 'confirmPassword', action: 'remove' })}>
+            <Button variant="danger" onClick={() => setStage({ kind: 'confirming', action: 'remove' })}>
               Remove authenticator app
             </Button>
           )}

@@ -1,4 +1,4 @@
-import { sql, type Migration } from 'kysely';
+import { sql, type Migration, type RawBuilder } from 'kysely';
 import type { AnyDb } from './any-db';
 
 /**
@@ -300,4 +300,33 @@ export const identityMigrations: Record<string, Migration> = {
       await db.schema.dropTable('passkeys').execute();
     },
   },
+  '0019_passkey_confirm': {
+    // A CHECK constraint cannot be altered on SQLite; the table holds only challenges that live five
+    // minutes, so it is made again (as 0018 made it) with the new purpose allowed.
+    async up(db: AnyDb) {
+      await recreatePasskeyChallenges(
+        db,
+        sql`purpose in ('register', 'sign-in', 'second-factor', 'confirm')`,
+      );
+    },
+    async down(db: AnyDb) {
+      await recreatePasskeyChallenges(db, sql`purpose in ('register', 'sign-in', 'second-factor')`);
+    },
+  },
 };
+
+async function recreatePasskeyChallenges(db: AnyDb, purposes: RawBuilder<unknown>): Promise<void> {
+  await db.schema.dropTable('passkey_challenges').execute();
+  await db.schema
+    .createTable('passkey_challenges')
+    .addColumn('challenge', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+    .addColumn('purpose', 'text', (c) => c.notNull().check(purposes))
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('passkey_challenges_expires_at_idx')
+    .on('passkey_challenges')
+    .column('expires_at')
+    .execute();
+}
