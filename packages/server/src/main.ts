@@ -139,7 +139,6 @@ async function main(): Promise<void> {
       terminal: process.stderr,
     });
   }
-
 }
 
 function loadConfigOrExit(): Config {
