@@ -57,7 +57,8 @@ class Listener {
   async until(check: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + 5000;
     while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(this.heard)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(this.heard)}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100);
@@ -132,7 +133,11 @@ describeEachDatabase('calls API', (kind) => {
     ada = client;
     [bob, carol, dan] = await signedInUsers(t, database, session.organisation.id, ['Bob', 'Carol', 'Dan']);
     const globex = await addOrganisation(database, 'Globex');
-    await addUser(database, globex, { email: 'olga@globex.test', password: 'Olga long password', displayName: 'Olga' });
+    await addUser(database, globex, {
+      email: 'olga@globex.test',
+      password: 'Olga long password',
+      displayName: 'Olga',
+    });
     olga = await signedInClient(t, 'olga@globex.test', 'Olga long password');
     for (const [name, c] of Object.entries({ ada, bob, carol, dan, olga })) ids[name] = await idOf(c);
   });
@@ -172,7 +177,11 @@ describeEachDatabase('calls API', (kind) => {
     assert.ok(told.type === 'callAccepted');
     assert.equal(told.meetingId, c.meeting!.id);
     await bobPhone.until(() => bobPhone.of('callEnded').length === 1, 'the other client to stop');
-    assert.deepEqual(bobPhone.of('callEnded')[0], { type: 'callEnded', callId: c.id, reason: 'answered_elsewhere' });
+    assert.deepEqual(bobPhone.of('callEnded')[0], {
+      type: 'callEnded',
+      callId: c.id,
+      reason: 'answered_elsewhere',
+    });
     // The meeting is the caller's one-time meeting, hidden; the callee may join it like anyone signed in.
     const meeting = (await ada.get(`/api/meetings/${c.meeting!.id}`)).json<MeetingView>();
     assert.equal(meeting.oneTime, true);
@@ -215,7 +224,11 @@ describeEachDatabase('calls API', (kind) => {
     const res = await bob.post(`/api/calls/${c.id}/cancel`);
     assert.equal(res.statusCode, 200, res.body);
     await carolClient.until(() => carolClient.of('callEnded').length === 1, 'the ringing to stop');
-    assert.deepEqual(carolClient.of('callEnded')[0], { type: 'callEnded', callId: c.id, reason: 'cancelled' });
+    assert.deepEqual(carolClient.of('callEnded')[0], {
+      type: 'callEnded',
+      callId: c.id,
+      reason: 'cancelled',
+    });
     const after = await missed(carol);
     assert.equal(after.calls.length, before.calls.length + 1);
     assert.deepEqual(after.calls[0]!.caller, { id: ids.bob, name: 'Bob' });
@@ -283,17 +296,25 @@ describeEachDatabase('calls API', (kind) => {
     }
     assert.equal((await call(ada, 'not an id!')).statusCode, 400);
     // A revoked person cannot be called.
-    const eve = await addUser(database, (await ada.get('/api/auth/session')).json<SessionView>().organisation.id, {
-      email: 'eve@acme.test',
-      password: 'Eve long password',
-      displayName: 'Eve',
-    });
+    const eve = await addUser(
+      database,
+      (await ada.get('/api/auth/session')).json<SessionView>().organisation.id,
+      {
+        email: 'eve@acme.test',
+        password: 'Eve long password',
+        displayName: 'Eve',
+      },
+    );
     assert.equal((await ada.post(`/api/users/${eve}/revoke`)).statusCode, 200);
     const revoked = await call(ada, eve);
     assert.equal(revoked.statusCode, 409);
     assert.equal(revoked.json<{ code: string }>().code, 'callee_unavailable');
     // Without a session (a guest has none) nobody calls.
-    const anonymous = await t.app.inject({ method: 'POST', url: '/api/calls', payload: { calleeId: ids.bob } });
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: '/api/calls',
+      payload: { calleeId: ids.bob },
+    });
     assert.equal(anonymous.statusCode, 401);
     // At most three ringing at once…
     for (let i = 0; i < 3; i++) await placed(carol, ids.dan!);

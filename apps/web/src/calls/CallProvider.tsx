@@ -1,5 +1,14 @@
 import type { CallEndReason, Notification } from '@conclave/protocol';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { useNavigate } from 'react-router';
 import { acceptCall, cancelCall, declineCall, placeCall } from '../api/endpoints';
 import { useApiErrorText } from '../app/session';
@@ -101,7 +110,9 @@ export function CallProvider({ children }: { children: ReactNode }) {
 
   const ringInto = useCallback(async (person: { id: string; name: string }, meetingId: string) => {
     const view = await placeCall({ calleeId: person.id, meetingId });
-    setRung((list) => [{ callId: view.id, name: person.name, status: 'ringing' as const }, ...list].slice(0, 10));
+    setRung((list) =>
+      [{ callId: view.id, name: person.name, status: 'ringing' as const }, ...list].slice(0, 10),
+    );
   }, []);
 
   const accept = (c: IncomingCall) => {
@@ -125,12 +136,17 @@ export function CallProvider({ children }: { children: ReactNode }) {
     if (o?.callId) void cancelCall(o.callId).catch(() => undefined);
   };
 
-  const value = useMemo(() => ({ call, ringInto, rung, missedVersion }), [call, ringInto, rung, missedVersion]);
+  const value = useMemo(
+    () => ({ call, ringInto, rung, missedVersion }),
+    [call, ringInto, rung, missedVersion],
+  );
   const shown = incoming.find((c) => !c.accepting) ?? null;
   return (
     <CallsContext.Provider value={value}>
       {children}
-      {shown && <IncomingCallDialog call={shown} onAccept={() => accept(shown)} onDecline={() => decline(shown)} />}
+      {shown && (
+        <IncomingCallDialog call={shown} onAccept={() => accept(shown)} onDecline={() => decline(shown)} />
+      )}
       {outgoing && <OutgoingCallDialog call={outgoing} onCancel={hangUp} onClose={() => setOutgoing(null)} />}
     </CallsContext.Provider>
   );

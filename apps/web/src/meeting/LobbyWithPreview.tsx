@@ -60,12 +60,15 @@ export function LobbyWithPreview({
   const joinRef = useRef(join);
   joinRef.current = join;
   const autoJoined = useRef(false);
-  const starting = preview.microphone.starting || preview.camera.starting;
+  // Each source the person wants is open, or failed: joining earlier would join without it.
+  const settled = (s: { on: boolean; track: MediaStreamTrack | null; error: string | undefined }) =>
+    !s.on || s.track !== null || s.error !== undefined;
+  const devicesReady = settled(preview.microphone) && settled(preview.camera);
   useEffect(() => {
-    if (!autoJoin || autoJoined.current || userName === null || starting) return;
+    if (!autoJoin || autoJoined.current || userName === null || !devicesReady) return;
     autoJoined.current = true;
     void joinRef.current(userName, undefined);
-  }, [autoJoin, userName, starting]);
+  }, [autoJoin, userName, devicesReady]);
   return (
     <Lobby
       meeting={meeting}

@@ -18,7 +18,9 @@ export function callRoutes(
       await calls.audit({ principal, clientIp: request.ip }, call);
       return reply.code(201).send(call);
     });
-    app.get('/missed', async (request): Promise<MissedCallsView> => calls.missed(authenticator.principal(request)));
+    app.get('/missed', async (request): Promise<MissedCallsView> =>
+      calls.missed(authenticator.principal(request)),
+    );
     app.post('/missed/seen', async (request, reply) => {
       await calls.markMissedSeen(authenticator.principal(request));
       return reply.code(204).send();

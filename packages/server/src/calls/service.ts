@@ -77,7 +77,10 @@ export class CallService {
     }
     const counted = await this.placed.consume(caller.userId);
     if (!counted.allowed) {
-      throw new RateLimitError('You have placed too many calls; try again shortly', counted.retryAfterSeconds);
+      throw new RateLimitError(
+        'You have placed too many calls; try again shortly',
+        counted.retryAfterSeconds,
+      );
     }
     // A direct call meets in a one-time meeting of its own, hidden, which goes once it has taken place.
     const meetingOfCall =
@@ -250,7 +253,8 @@ export class CallService {
     if (callee.id === caller.userId) {
       throw new AppError(400, 'validation_failed', 'You cannot call yourself', 'calleeId');
     }
-    if (callee.revoked) throw new AppError(409, 'callee_unavailable', `${callee.displayName} cannot take calls`);
+    if (callee.revoked)
+      throw new AppError(409, 'callee_unavailable', `${callee.displayName} cannot take calls`);
     return callee;
   }
 

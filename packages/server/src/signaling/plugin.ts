@@ -101,7 +101,8 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
       options: {
         maxPayload: SIGNALING_MAX_PAYLOAD,
         perMessageDeflate: false,
-        handleProtocols: (protocols) => (protocols.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : false),
+        handleProtocols: (protocols) =>
+          protocols.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : false,
       },
     });
   }

@@ -31,7 +31,11 @@ export const callMigrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('calls_by_callee').on('calls').columns(['callee_id', 'state']).execute();
       await db.schema.createIndex('calls_by_caller').on('calls').columns(['caller_id', 'state']).execute();
-      await db.schema.createIndex('calls_by_state_expiry').on('calls').columns(['state', 'expires_at']).execute();
+      await db.schema
+        .createIndex('calls_by_state_expiry')
+        .on('calls')
+        .columns(['state', 'expires_at'])
+        .execute();
       await db.schema.createIndex('calls_by_creation').on('calls').column('created_at').execute();
     },
     async down(db: AnyDb) {
