@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import {
   NOTIFICATIONS_PATH,
-  NOTIFICATIONS_SUBPROTOCOL,
-  notificationSchema,
   type CallView,
   type MeetingView,
   type MissedCallsView,
-  type Notification,
   type SessionView,
 } from '@conclave/protocol';
 import {
@@ -24,75 +19,9 @@ import {
   type TestClient,
 } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
+import { Listener, refusedWith } from './support/notifications';
 
 const RING_MS = 30_000;
-
-/** One open client's notification socket, and what it heard. */
-class Listener {
-  readonly heard: Notification[] = [];
-  private waiters: Array<() => void> = [];
-  closed: { code: number; reason: string } | null = null;
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data: Buffer) => {
-      this.heard.push(notificationSchema.parse(JSON.parse(data.toString('utf8'))));
-      this.wake();
-    });
-    socket.on('close', (code, reason) => {
-      this.closed = { code, reason: reason.toString('utf8') };
-      this.wake();
-    });
-  }
-
-  static open(url: string, headers: Record<string, string>): Promise<Listener> {
-    const socket = new WebSocket(url, NOTIFICATIONS_SUBPROTOCOL, { headers });
-    return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new Listener(socket)));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
-      socket.once('error', reject);
-    });
-  }
-
-  /** Waits until `check` holds of what was heard (or the socket's state), for up to 5 s. */
-  async until(check: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!check()) {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(this.heard)}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
-  }
-
-  of(type: Notification['type']): Notification[] {
-    return this.heard.filter((n) => n.type === type);
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-}
-
-/** What a refused handshake answered. */
-function refusedWith(url: string, headers: Record<string, string>, protocol = NOTIFICATIONS_SUBPROTOCOL) {
-  return new Promise<number>((resolve, reject) => {
-    const socket = new WebSocket(url, protocol, { headers });
-    socket.once('open', () => {
-      socket.close();
-      reject(new Error('the socket opened'));
-    });
-    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    socket.once('error', () => undefined);
-  });
-}
 
 describeEachDatabase('calls API', (kind) => {
   let database: TestDatabase;
@@ -128,7 +57,6 @@ describeEachDatabase('calls API', (kind) => {
     t = await startTestApp(database, { calls: { ringMs: RING_MS, placedPerMinute: 6, maxRinging: 3 } });
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     url = `${address.replace('http', 'ws')}${NOTIFICATIONS_PATH}`;
-    void (t.app.server.address() as AddressInfo);
     const { session, client } = await setUp(t);
     ada = client;
     [bob, carol, dan] = await signedInUsers(t, database, session.organisation.id, ['Bob', 'Carol', 'Dan']);
@@ -167,7 +95,7 @@ describeEachDatabase('calls API', (kind) => {
       assert.ok(ring.type === 'incomingCall');
       assert.deepEqual(ring.call.caller, { id: ids.ada, name: 'Ada Admin' });
       assert.equal(ring.call.id, c.id);
-      assert.equal(ring.call.meeting.id, c.meeting!.id);
+      assert.equal(ring.call.meeting.id, c.meeting.id);
     }
     const accepted = await bob.post(`/api/calls/${c.id}/accept`);
     assert.equal(accepted.statusCode, 200, accepted.body);
@@ -175,7 +103,7 @@ describeEachDatabase('calls API', (kind) => {
     await adaClient.until(() => adaClient.of('callAccepted').length === 1, 'the caller told');
     const told = adaClient.of('callAccepted')[0]!;
     assert.ok(told.type === 'callAccepted');
-    assert.equal(told.meetingId, c.meeting!.id);
+    assert.equal(told.meetingId, c.meeting.id);
     await bobPhone.until(() => bobPhone.of('callEnded').length === 1, 'the other client to stop');
     assert.deepEqual(bobPhone.of('callEnded')[0], {
       type: 'callEnded',
@@ -183,10 +111,10 @@ describeEachDatabase('calls API', (kind) => {
       reason: 'answered_elsewhere',
     });
     // The meeting is the caller's one-time meeting, hidden; the callee may join it like anyone signed in.
-    const meeting = (await ada.get(`/api/meetings/${c.meeting!.id}`)).json<MeetingView>();
+    const meeting = (await ada.get(`/api/meetings/${c.meeting.id}`)).json<MeetingView>();
     assert.equal(meeting.oneTime, true);
     assert.equal(meeting.hidden, true);
-    assert.equal((await bob.get(`/api/meetings/${c.meeting!.id}/public`)).statusCode, 200);
+    assert.equal((await bob.get(`/api/meetings/${c.meeting.id}/public`)).statusCode, 200);
     // A second answer finds it answered.
     const again = await bob.post(`/api/calls/${c.id}/accept`);
     assert.equal(again.statusCode, 409);

@@ -43,7 +43,7 @@ export function useCalls(): Calls | null {
 }
 
 /** Where an accepted call leads: its meeting, joined at once. */
-export const joinState = { autoJoin: true } as const;
+const joinState = { autoJoin: true } as const;
 
 /**
  * Calls for a signed-in person (MEET-CALL, MEET-ADD): keeps the notification socket open, rings

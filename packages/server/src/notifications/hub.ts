@@ -11,7 +11,7 @@ interface Listener {
 
 /** Close codes a client can tell apart: signed out (do not reconnect) from anything else. */
 export const CLOSE_SIGNED_OUT = 4001;
-export const CLOSE_UNEXPECTED_MESSAGE = 1008;
+const CLOSE_UNEXPECTED_MESSAGE = 1008;
 
 /**
  * The notification sockets of this node, by user. Delivery is at most once and only to sockets open
