@@ -48,7 +48,7 @@ describe('MEET-CALL and MEET-ADD across two control-plane nodes', { skip }, () =
   };
 
   before(async () => {
-    if (skip) return;
+    if (skip !== false) return;
     database = await createTestDatabase('sqlite');
     media = await startTestMediaPlane();
     const nodes = new InProcessNodes();

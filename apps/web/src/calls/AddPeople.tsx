@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { searchDirectory } from '../api/endpoints';
 import { useApiErrorText, useSession } from '../app/session';
 import { Button, CopyButton, TextField } from '../ui/components';
-import { useCalls, type RungPerson } from './CallProvider';
+import { useCalls } from './CallProvider';
+import type { RungPerson } from './callState';
 
 const STATUS: Record<RungPerson['status'], string> = {
   ringing: 'ringing…',

@@ -1,11 +1,6 @@
-import type { Notification } from '@conclave/protocol';
 import { useId } from 'react';
 import { Button } from '../ui/components';
-
-export type IncomingCall = Extract<Notification, { type: 'incomingCall' }>['call'] & {
-  /** Accepted here, waiting for the server's answer: no longer ringing. */
-  accepting: boolean;
-};
+import type { IncomingCall } from './callState';
 
 /** An incoming call, ringing: an alert dialog that does not take the page away from the person. */
 export function IncomingCallDialog({

@@ -1,14 +1,6 @@
-import type { CallEndReason } from '@conclave/protocol';
 import { useId } from 'react';
 import { Button, Spinner } from '../ui/components';
-
-export interface OutgoingCall {
-  /** Null until the server placed it. */
-  callId: string | null;
-  callee: { id: string; name: string };
-  status: 'placing' | 'ringing' | 'failed' | CallEndReason;
-  error: string | null;
-}
+import type { OutgoingCall } from './callState';
 
 /** This client's call while it rings, and how it ended when nobody took it. */
 export function OutgoingCallDialog({
