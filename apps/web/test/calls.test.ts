@@ -1,10 +1,11 @@
 /// <reference types="node" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Notification } from '@conclave/protocol';
+import type { CallView, Notification } from '@conclave/protocol';
 import {
   accepting,
   answered,
+  checked,
   hungUp,
   NO_CALLS,
   notified,
@@ -12,6 +13,7 @@ import {
   placing,
   rang,
   ringingNow,
+  watched,
   type CallState,
 } from '../src/calls/callState';
 
@@ -100,4 +102,27 @@ test('MEET-ADD: people rung into the meeting show ringing, then accepted or decl
     ],
   );
   assert.equal(notified(s, { type: 'callAccepted', callId: 'c1', meetingId: 'm', callee: bob }).join, null);
+});
+
+test('MEET-CALL: a call found over on the server stops ringing here even when its notification was lost', () => {
+  const view = (state: CallView['state']): CallView => ({
+    id: 'c1',
+    kind: 'direct',
+    state,
+    caller: { id: 'u-ada', name: 'Ada' },
+    callee: bob,
+    meeting: { id: 'm1', name: 'Ada and Bob' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-01T00:00:30.000Z',
+  });
+  const incoming = apply(NO_CALLS, ring('c1'));
+  assert.deepEqual(watched(incoming), ['c1']);
+  assert.equal(ringingNow(checked(incoming, view('ringing')).state)?.id, 'c1');
+  for (const state of ['accepted', 'declined', 'missed'] as const) {
+    assert.equal(ringingNow(checked(incoming, view(state)).state), null, `stops when ${state}`);
+  }
+  const outgoing = placed(placing(NO_CALLS, bob), bob.id, 'c1').state;
+  assert.deepEqual(watched(outgoing), ['c1']);
+  assert.equal(checked(outgoing, view('accepted')).join, 'm1');
+  assert.equal(checked(outgoing, view('declined')).state.outgoing?.status, 'declined');
 });

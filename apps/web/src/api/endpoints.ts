@@ -169,3 +169,4 @@ export const declineCall = (id: string) => api<CallView>('POST', `${call(id)}/de
 export const cancelCall = (id: string) => api<CallView>('POST', `${call(id)}/cancel`);
 export const getMissedCalls = () => api<MissedCallsView>('GET', '/api/calls/missed');
 export const markMissedCallsSeen = () => api<void>('POST', '/api/calls/missed/seen');
+export const getCall = (id: string) => api<CallView>('GET', call(id));

@@ -10,11 +10,12 @@ import {
   type ReactNode,
 } from 'react';
 import { useNavigate } from 'react-router';
-import { acceptCall, cancelCall, declineCall, placeCall } from '../api/endpoints';
+import { acceptCall, cancelCall, declineCall, getCall, placeCall } from '../api/endpoints';
 import { useApiErrorText } from '../app/session';
 import {
   accepting,
   answered,
+  checked,
   hungUp,
   NO_CALLS,
   notified,
@@ -23,6 +24,7 @@ import {
   placing,
   rang,
   ringingNow,
+  watched,
   type CallState,
   type IncomingCall,
   type RungPerson,
@@ -49,6 +51,9 @@ const CallsContext = createContext<Calls | null>(null);
 export function useCalls(): Calls | null {
   return useContext(CallsContext);
 }
+
+/** How often a call shown as ringing is checked with the server. */
+const CHECK_EVERY_MS = 5_000;
 
 /** Where an accepted call leads: its meeting, joined at once (see LobbyWithPreview's autoJoin). */
 const joinState = { autoJoin: true } as const;
@@ -82,6 +87,25 @@ export function CallProvider({ children }: { children: ReactNode }) {
     [update, join],
   );
   useEffect(() => openNotifications(onNotification), [onNotification]);
+
+  // A notification lost with its socket must not leave a call ringing here for ever.
+  const watchedIds = watched(state).join(' ');
+  useEffect(() => {
+    if (!watchedIds) return;
+    const timer = setInterval(() => {
+      for (const id of watchedIds.split(' ')) {
+        getCall(id).then(
+          (view) => {
+            const result = checked(current.current, view);
+            update(result.state);
+            if (result.join) join(result.join);
+          },
+          () => undefined,
+        );
+      }
+    }, CHECK_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [watchedIds, update, join]);
 
   const shown = ringingNow(state);
   const ringing = shown !== null;

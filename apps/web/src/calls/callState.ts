@@ -1,4 +1,4 @@
-import type { CallEndReason, Notification } from '@conclave/protocol';
+import type { CallEndReason, CallView, Notification } from '@conclave/protocol';
 
 /** A call ringing this person. */
 export type IncomingCall = Extract<Notification, { type: 'incomingCall' }>['call'] & {
@@ -116,3 +116,32 @@ export const hungUp = (state: CallState): CallState => ({ ...state, outgoing: nu
 /** The call to show ringing, the oldest first; null when nothing rings. */
 export const ringingNow = (state: CallState): IncomingCall | null =>
   state.incoming.find((c) => !c.accepting) ?? null;
+
+/**
+ * What the server said of a call this client shows (a notification may have been lost with its
+ * socket): one no longer ringing ends here as a notification would have ended it.
+ */
+export function checked(state: CallState, call: CallView): { state: CallState; join: string | null } {
+  if (call.state === 'ringing') return { state, join: null };
+  if (call.state === 'accepted') {
+    if (state.outgoing?.callId !== call.id || !call.meeting)
+      return { state: answered(state, call.id), join: null };
+    return notified(state, {
+      type: 'callAccepted',
+      callId: call.id,
+      meetingId: call.meeting.id,
+      callee: call.callee,
+    });
+  }
+  return notified(state, {
+    type: 'callEnded',
+    callId: call.id,
+    reason: call.state === 'declined' ? 'declined' : 'missed',
+  });
+}
+
+/** The calls this client shows as ringing, whose state it checks now and then. */
+export const watched = (state: CallState): string[] => [
+  ...state.incoming.filter((c) => !c.accepting).map((c) => c.id),
+  ...(state.outgoing?.status === 'ringing' && state.outgoing.callId ? [state.outgoing.callId] : []),
+];
