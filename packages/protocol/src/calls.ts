@@ -49,7 +49,8 @@ export interface MissedCallsView {
 /** How long a call rings before it counts as missed, unless the server is configured otherwise. */
 export const DEFAULT_RING_SECONDS = 30;
 
-const person = z.object({ id, name: z.string().max(400) });
+// Bounds only: names were checked by their own text rules when they were made.
+const person = z.object({ id, name: z.string().max(2048) });
 
 /** Why a ringing call stopped ringing, as its people's clients are told. */
 export const CALL_END_REASONS = [
@@ -71,7 +72,7 @@ export const notificationSchema = z.discriminatedUnion('type', [
       id,
       kind: z.enum(['direct', 'add']),
       caller: person,
-      meeting: z.object({ id, name: z.string().max(1000) }),
+      meeting: z.object({ id, name: z.string().max(4096) }),
       expiresAt: z.string().max(40),
     }),
   }),
