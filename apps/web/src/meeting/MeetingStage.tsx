@@ -153,6 +153,7 @@ export function MeetingStage({
           room={room}
           selfName={selfName}
           e2ee={e2ee}
+          joinUrl={joinUrl}
           onError={toast}
         />
       </div>

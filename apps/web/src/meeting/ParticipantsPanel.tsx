@@ -1,5 +1,6 @@
 import type { Room } from '@conclave/client';
 import { useState } from 'react';
+import { AddPeople } from '../calls/AddPeople';
 import { Button } from '../ui/components';
 import { ConfirmDialog } from './ConfirmDialog';
 import { remoteActions } from './moderation';
@@ -18,6 +19,7 @@ export function ParticipantsPanel({
   room,
   selfName,
   e2ee,
+  joinUrl,
   onError,
 }: {
   id: string;
@@ -25,6 +27,8 @@ export function ParticipantsPanel({
   room: Room;
   selfName: string;
   e2ee: boolean;
+  /** The meeting's link (`…/m/<id>`): moderators ring people in or copy it (MEET-ADD). */
+  joinUrl: string;
   onError: (message: string) => void;
 }) {
   const [confirmRemoveAll, setConfirmRemoveAll] = useState(false);
@@ -65,6 +69,8 @@ export function ParticipantsPanel({
           Participants <span className="panel-count">{remotes.length + 1}</span>
         </h2>
       </div>
+
+      {moderator && <AddPeople meetingId={joinUrl.split('/').pop() ?? ''} joinUrl={joinUrl} />}
 
       {moderator && (
         <WaitingList
