@@ -48,7 +48,13 @@ async function cameraLayers(page: Page): Promise<Layer[]> {
         // of the camera track, so the track is not the one the SDK shows).
         if (sender.track?.kind !== 'video' || sender.getParameters().encodings.length < 2) continue;
         (await sender.getStats()).forEach(
-          (s: { type: string; rid?: string; frameWidth?: number; frameHeight?: number; qualityLimitationReason?: string }) => {
+          (s: {
+            type: string;
+            rid?: string;
+            frameWidth?: number;
+            frameHeight?: number;
+            qualityLimitationReason?: string;
+          }) => {
             if (s.type !== 'outbound-rtp') return;
             layers.push({
               rid: s.rid ?? '',
@@ -184,7 +190,11 @@ describe('MEET-QUALITY: simulcast layers follow the tile size', () => {
       ada = { name: 'Ada', page: host.page, id: await joinSignedIn(host.page, secret.joinUrl) };
       const next = await browser.newParticipant('Cleo', { distinctCamera: false });
       await next.page.setViewportSize({ width: 700, height: 480 });
-      const cleo = { name: 'Cleo', page: next.page, id: await joinAsGuest(next.page, secret.joinUrl, 'Cleo') };
+      const cleo = {
+        name: 'Cleo',
+        page: next.page,
+        id: await joinAsGuest(next.page, secret.joinUrl, 'Cleo'),
+      };
       await Promise.all([ada, cleo].map((p) => waitForRoster(p.page, [ada.id, cleo.id])));
       await waitForOneGroup([ada, cleo]);
       await assertReceives(cleo, ada);
@@ -197,7 +207,9 @@ describe('MEET-QUALITY: simulcast layers follow the tile size', () => {
       const large = await waitForCamera(cleo, ada, (s) => s.frameWidth > layers[1]!.width, 'the high layer');
       // Decoding goes on on the high layer: its frames authenticate and decrypt too.
       await assertReceives(cleo, ada);
-      t.diagnostic(`encrypted: small tile ${small.frameWidth}×${small.frameHeight}, large ${large.frameWidth}×${large.frameHeight}`);
+      t.diagnostic(
+        `encrypted: small tile ${small.frameWidth}×${small.frameHeight}, large ${large.frameWidth}×${large.frameHeight}`,
+      );
     },
   );
 });

@@ -24,7 +24,9 @@ const shareArea = (page: Page, sharer: InMeeting) =>
   page.locator(`[data-testid="screen-share"][data-participant-id="${sharer.id}"]`);
 
 /** What the sharer's browser encodes for its screen: size, frames, and what limits it. */
-async function screenSent(page: Page): Promise<{ width: number; height: number; frames: number; limit: string }> {
+async function screenSent(
+  page: Page,
+): Promise<{ width: number; height: number; frames: number; limit: string }> {
   return page.evaluate(async () => {
     const w = window as unknown as {
       __conclave: { room: { localParticipant: { screenShareTrack: MediaStreamTrack | null } } };
@@ -98,7 +100,9 @@ async function waitForScreen(
       if (last[counter] - first >= by) return last;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${receiver.name} does not get ${sharer.name}'s screen (${counter}): ${JSON.stringify(last)}`);
+      throw new Error(
+        `${receiver.name} does not get ${sharer.name}'s screen (${counter}): ${JSON.stringify(last)}`,
+      );
     }
     await sleep(250);
   }
@@ -163,15 +167,24 @@ describe('MEET-SHARE: screen sharing', () => {
       t.diagnostic(`captured: ${JSON.stringify(settings)}`);
       assert.equal(settings?.contentHint, 'detail');
 
-      await bob.page.getByRole('group', { name: `${ADMIN.displayName}'s screen` }).waitFor({ timeout: 20_000 });
+      await bob.page
+        .getByRole('group', { name: `${ADMIN.displayName}'s screen` })
+        .waitFor({ timeout: 20_000 });
       const received = await waitForScreen(bob, ada);
       // The camera is still its own track beside the screen.
-      const camera = (await roomMediaStats(bob.page)).find((s) => s.participantId === ada.id && s.source === 'camera');
+      const camera = (await roomMediaStats(bob.page)).find(
+        (s) => s.participantId === ada.id && s.source === 'camera',
+      );
       assert.ok(camera, 'the camera is still received beside the screen');
       const sent = await screenSent(ada.page);
-      t.diagnostic(`sent ${sent.width}×${sent.height} (${sent.frames} frames, limit ${sent.limit}); received ${received.frameWidth}×${received.frameHeight}`);
+      t.diagnostic(
+        `sent ${sent.width}×${sent.height} (${sent.frames} frames, limit ${sent.limit}); received ${received.frameWidth}×${received.frameHeight}`,
+      );
       assert.deepEqual([received.frameWidth, received.frameHeight], [sent.width, sent.height]);
-      assert.ok(received.frameWidth >= 1920, `the share arrives at ${received.frameWidth}×${received.frameHeight}`);
+      assert.ok(
+        received.frameWidth >= 1920,
+        `the share arrives at ${received.frameWidth}×${received.frameHeight}`,
+      );
       assert.equal(received.codec, 'video/VP8');
     },
   );

@@ -145,7 +145,8 @@ export class SendQuality {
           s.expected += sent - before;
           s.arrived += sent - before;
         }
-        if (r.kind === 'video' && r.framesPerSecond !== undefined) s.fps = Math.max(s.fps ?? 0, r.framesPerSecond);
+        if (r.kind === 'video' && r.framesPerSecond !== undefined)
+          s.fps = Math.max(s.fps ?? 0, r.framesPerSecond);
       } else if (r.type === 'remote-inbound-rtp') {
         s.loss = Math.max(s.loss, r.fractionLost ?? 0);
         s.jitterMs = Math.max(s.jitterMs, (r.jitter ?? 0) * 1000);

@@ -1,10 +1,4 @@
-import {
-  LAYER_BITRATE,
-  lowerQuality,
-  SUBSTREAM_OF,
-  VIDEO_QUALITIES,
-  type VideoQuality,
-} from './simulcast';
+import { LAYER_BITRATE, lowerQuality, SUBSTREAM_OF, VIDEO_QUALITIES, type VideoQuality } from './simulcast';
 
 /** One received camera's layer, as `setVideoLayers` names it. */
 export interface LayerRequest {
@@ -14,9 +8,9 @@ export interface LayerRequest {
 }
 
 /** Without a tile size from the page: the full layer for a few cameras, the half one beyond. */
-export const DEFAULT_FULL_LAYER_UP_TO = 4;
+const DEFAULT_FULL_LAYER_UP_TO = 4;
 /** Layer wishes settle this long before they go out (a tile being resized reports many sizes). */
-export const LAYER_DEBOUNCE_MS = 300;
+const LAYER_DEBOUNCE_MS = 300;
 /** Full frame rate; the lowest temporal layer only when even the lowest layers do not fit. */
 const FULL_RATE = 2;
 const LOWEST_RATE = 0;
@@ -142,9 +136,9 @@ export interface BandwidthSample {
 }
 
 /** Loss above this steps the ceiling down one layer per interval. */
-export const LOSS_STEP_DOWN = 0.1;
+const LOSS_STEP_DOWN = 0.1;
 /** Loss below this for `CLEAN_INTERVALS_TO_STEP_UP` intervals in a row lets the ceiling up a layer. */
-export const LOSS_CLEAN = 0.02;
+const LOSS_CLEAN = 0.02;
 export const CLEAN_INTERVALS_TO_STEP_UP = 5;
 /** Of the estimated incoming bandwidth, what the cameras may take (audio and headroom keep the rest). */
 const BANDWIDTH_SHARE = 0.85;

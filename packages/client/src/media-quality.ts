@@ -11,7 +11,7 @@ import type { Participant } from './participant';
 import type { RemoteTrackPublication } from './publication';
 
 /** How often the connections' stats are read for quality and bandwidth. */
-export const QUALITY_INTERVAL_MS = 2000;
+const QUALITY_INTERVAL_MS = 2000;
 
 /** What the monitor needs of the room. */
 export interface MediaQualityHost {

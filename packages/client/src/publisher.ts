@@ -70,7 +70,9 @@ export class Publisher {
       for (const [i, source] of SOURCES.entries()) {
         const track = tracks[source];
         const prepared = existing[i];
-        const transceiver = prepared ?? this.pc.addTransceiver(track ?? SOURCE_KIND[source], transceiverInit(source, this.stream));
+        const transceiver =
+          prepared ??
+          this.pc.addTransceiver(track ?? SOURCE_KIND[source], transceiverInit(source, this.stream));
         // Before negotiating, so before any frame can leave.
         this.e2ee?.protectSender(transceiver.sender, source);
         // Made ahead of time (prepared): only the track is new.

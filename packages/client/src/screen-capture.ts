@@ -23,7 +23,12 @@ export async function captureScreen(): Promise<MediaStreamTrack> {
   } catch (err) {
     const name = err instanceof Error ? err.name : '';
     if (name === 'NotAllowedError') {
-      throw new MediaDeviceError('permission_denied', 'screen', 'Screen sharing was cancelled or blocked', err);
+      throw new MediaDeviceError(
+        'permission_denied',
+        'screen',
+        'Screen sharing was cancelled or blocked',
+        err,
+      );
     }
     throw new MediaDeviceError('device_unavailable', 'screen', 'The screen could not be shared', err);
   }

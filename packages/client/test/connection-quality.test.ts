@@ -49,8 +49,22 @@ test('MEET-QUALITY: received stats become per-participant samples over the inter
   const at = (ada: number, adaLost: number, bob: number, bobLost: number): RtpStatsLike[] => [
     pair,
     { type: 'inbound-rtp', mid: '0', ssrc: 1, packetsReceived: ada, packetsLost: 0, jitter: 0.004 },
-    { type: 'inbound-rtp', mid: '1', ssrc: 2, packetsReceived: ada, packetsLost: adaLost, framesPerSecond: 30 },
-    { type: 'inbound-rtp', mid: '2', ssrc: 3, packetsReceived: bob, packetsLost: bobLost, framesPerSecond: 24 },
+    {
+      type: 'inbound-rtp',
+      mid: '1',
+      ssrc: 2,
+      packetsReceived: ada,
+      packetsLost: adaLost,
+      framesPerSecond: 30,
+    },
+    {
+      type: 'inbound-rtp',
+      mid: '2',
+      ssrc: 3,
+      packetsReceived: bob,
+      packetsLost: bobLost,
+      framesPerSecond: 24,
+    },
   ];
   const first = q.sample(at(100, 0, 100, 0), streams);
   assert.equal(first.byParticipant.size, 0, 'the first look is the baseline');

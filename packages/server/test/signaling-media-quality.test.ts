@@ -73,7 +73,8 @@ describe('MEET-QUALITY, MEET-SHARE over a real WebSocket, with a real Janus', { 
     assert.equal(joined.type, 'joined', JSON.stringify(joined));
     return { client, id: joined.type === 'joined' ? joined.participantId : '' };
   };
-  const codeOf = (reply: { type: string; code?: string }) => (reply.type === 'error' ? reply.code : reply.type);
+  const codeOf = (reply: { type: string; code?: string }) =>
+    reply.type === 'error' ? reply.code : reply.type;
 
   before(async () => {
     server = await startSignalingServer();
@@ -101,7 +102,11 @@ describe('MEET-QUALITY, MEET-SHARE over a real WebSocket, with a real Janus', { 
       [{ mid: '1', substream: 0, temporal: -1 }],
       [{ mid: '1', substream: 0.5, temporal: 2 }],
       [],
-      Array.from({ length: MAX_VIDEO_LAYER_REQUESTS + 1 }, (_, i) => ({ mid: `${i}`, substream: 0, temporal: 2 })),
+      Array.from({ length: MAX_VIDEO_LAYER_REQUESTS + 1 }, (_, i) => ({
+        mid: `${i}`,
+        substream: 0,
+        temporal: 2,
+      })),
     ];
     for (const bad of malformed) {
       assert.equal(

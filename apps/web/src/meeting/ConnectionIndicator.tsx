@@ -1,7 +1,12 @@
 import type { ConnectionQuality } from '@conclave/client';
 import { SignalIcon } from '../ui/icons';
 
-const BARS: Record<Exclude<ConnectionQuality, 'unknown'>, number> = { excellent: 4, good: 3, poor: 1, lost: 0 };
+const BARS: Record<Exclude<ConnectionQuality, 'unknown'>, number> = {
+  excellent: 4,
+  good: 3,
+  poor: 1,
+  lost: 0,
+};
 
 /**
  * A tile's network-quality indicator (MEET-QUALITY): bars, named "Connection: good" and so on for

@@ -19,7 +19,11 @@ export interface E2eePeerOptions {
 }
 
 /** The stream of the KID each source's frames carry. */
-const STREAM_OF: Record<TrackSource, StreamKind> = { microphone: 'audio', camera: 'camera', screen: 'screen' };
+const STREAM_OF: Record<TrackSource, StreamKind> = {
+  microphone: 'audio',
+  camera: 'camera',
+  screen: 'screen',
+};
 
 /** Chromium's original encoded transform API, which the DOM library does not declare. */
 interface EncodedStreamsEndpoint {
