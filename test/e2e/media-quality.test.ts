@@ -37,7 +37,7 @@ function recordPeerConnections(): void {
   };
 }
 
-/** The sizes the sender's camera encodes now, one per simulcast layer (by rid), smallest first. */
+/** The sizes the sender's camera encodes now, one per simulcast layer (with its rid). */
 async function cameraLayers(page: Page): Promise<Layer[]> {
   return page.evaluate(async () => {
     const w = window as unknown as { __pcs: RTCPeerConnection[] };
@@ -66,8 +66,26 @@ async function cameraLayers(page: Page): Promise<Layer[]> {
         );
       }
     }
-    return layers.sort((a, b) => a.width - b.width);
+    return layers;
   });
+}
+
+/**
+ * Waits until all three layers leave the sender (Chromium holds the top ones back while its bandwidth
+ * estimate ramps up, and under CPU load); returns them by rid.
+ */
+async function threeLayers(page: Page, timeoutMs = 30_000): Promise<Record<'l' | 'm' | 'h', Layer>> {
+  const deadline = Date.now() + timeoutMs;
+  let layers: Layer[] = [];
+  for (;;) {
+    layers = await cameraLayers(page);
+    const byRid = Object.fromEntries(layers.map((l) => [l.rid, l])) as Partial<Record<string, Layer>>;
+    const { l, m, h } = byRid;
+    if (l && m && h && l.width > 0 && l.width < m.width && m.width < h.width) return { l, m, h };
+    if (Date.now() > deadline)
+      throw new Error(`the sender never sent three layers: ${JSON.stringify(layers)}`);
+    await sleep(500);
+  }
 }
 
 const cameraOf = (stats: RemoteMediaStat[], sender: InMeeting) =>
@@ -124,31 +142,20 @@ describe('MEET-QUALITY: simulcast layers follow the tile size', () => {
       await assertReceives(bob, ada);
 
       // Three layers leave the sender, each a different size.
-      let layers: Layer[] = [];
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline) {
-        layers = await cameraLayers(ada.page);
-        if (layers.length === 3 && layers.every((l) => l.width > 0)) break;
-        await sleep(500);
-      }
+      let layers = await threeLayers(ada.page);
       t.diagnostic(`sender layers: ${JSON.stringify(layers)}`);
-      assert.deepEqual(
-        layers.map((l) => l.rid),
-        ['l', 'm', 'h'],
-      );
-      assert.ok(layers[0]!.width < layers[1]!.width && layers[1]!.width < layers[2]!.width, 'three sizes');
 
       const tile = await tileOf(bob.page, ada.id).boundingBox();
       t.diagnostic(`small tile ${tile?.width}×${tile?.height}`);
-      const small = await waitForCamera(bob, ada, (s) => s.frameWidth <= 480, 'the low layer');
+      const small = await waitForCamera(bob, ada, (s) => s.frameWidth <= layers.l.width, 'the low layer');
       t.diagnostic(`small tile receives ${small.frameWidth}×${small.frameHeight}`);
-      assert.ok(small.frameWidth < layers[2]!.width);
+      assert.ok(small.frameWidth < layers.m.width, 'the low layer');
 
       // A large window: each of the two tiles is over 1100 px wide.
       await bob.page.setViewportSize({ width: 2400, height: 1350 });
       // Larger than the middle layer is the top one, whatever size CPU load leaves it at.
-      const large = await waitForCamera(bob, ada, (s) => s.frameWidth > layers[1]!.width, 'the high layer');
-      layers = await cameraLayers(ada.page);
+      const large = await waitForCamera(bob, ada, (s) => s.frameWidth > layers.m.width, 'the high layer');
+      layers = await threeLayers(ada.page);
       const bigTile = await tileOf(bob.page, ada.id).boundingBox();
       t.diagnostic(
         `large tile ${bigTile?.width}×${bigTile?.height} receives ${large.frameWidth}×${large.frameHeight}; sender ${JSON.stringify(layers)}`,
@@ -197,13 +204,12 @@ describe('MEET-QUALITY: simulcast layers follow the tile size', () => {
       await Promise.all([ada, cleo].map((p) => waitForRoster(p.page, [ada.id, cleo.id])));
       await waitForOneGroup([ada, cleo]);
       await assertReceives(cleo, ada);
-      const layers = await cameraLayers(ada.page);
+      const layers = await threeLayers(ada.page);
       t.diagnostic(`sender layers: ${JSON.stringify(layers)}`);
-      assert.equal(layers.length, 3);
-      const small = await waitForCamera(cleo, ada, (s) => s.frameWidth <= 480, 'the low layer');
+      const small = await waitForCamera(cleo, ada, (s) => s.frameWidth <= layers.l.width, 'the low layer');
       await assertReceives(cleo, ada);
       await next.page.setViewportSize({ width: 2400, height: 1350 });
-      const large = await waitForCamera(cleo, ada, (s) => s.frameWidth > layers[1]!.width, 'the high layer');
+      const large = await waitForCamera(cleo, ada, (s) => s.frameWidth > layers.m.width, 'the high layer');
       // Decoding goes on on the high layer: its frames authenticate and decrypt too.
       await assertReceives(cleo, ada);
       t.diagnostic(
