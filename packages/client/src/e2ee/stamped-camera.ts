@@ -3,8 +3,8 @@ import { watermarkTrack, type Watermark } from './watermark';
 /**
  * Under E2EE the camera is sent at up to 1280×720 rather than 1920×1080 (MEET-QUALITY): every frame
  * is also stamped with the Codeword and every simulcast layer encrypted, and at 1080p a layer switch
- * (a receiver's tiles relaid out) froze pictures for 0.4–0.8 s on a loaded 2-core machine (E2EE-ROTATE,
- * docs/e2ee.md), where 720p did not.
+ * (a receiver's tiles relaid out) froze pictures for 0.4–0.8 s on a loaded 2-core machine (E2EE-ROTATE;
+ * measurements in docs/e2ee.md).
  */
 const E2EE_CAMERA: MediaTrackConstraints = {
   width: { ideal: 1280, max: 1280 },
