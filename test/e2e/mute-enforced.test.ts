@@ -3,7 +3,6 @@
 // Ada and Cleo. Moderator mute will rely on the same server path.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { TrackSource } from '@conclave/protocol';
 import { tileOf } from './support/app';
 import type { TestBrowser } from './support/browser';
 import { muteIndicator, type InMeeting } from './support/checks';
@@ -15,6 +14,9 @@ import { adaHostsStubbornBobAndCleo } from './support/scenes';
 import type { TestServer } from './support/server';
 
 /** Time for a mute to reach the media server and for packets already in flight to drain. */
+/** The sources this file mutes (a screen share's mute is its end, see screen-share.test.ts). */
+type TrackSource = 'microphone' | 'camera';
+
 const SETTLE_MS = 1_500;
 /** Window over which a muted track must not grow at any receiver while its sender keeps sending. */
 const WINDOW_MS = 2_500;

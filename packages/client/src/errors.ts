@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@conclave/protocol';
+import type { ErrorCode, TrackSource } from '@conclave/protocol';
 
 /** Codes for failures the SDK detects itself, next to the server's stable `ErrorCode`s. */
 export type ClientErrorCode =
@@ -56,11 +56,11 @@ export class SignalingError extends ConclaveError {
 /** The camera or microphone could not be used. */
 export class MediaDeviceError extends ConclaveError {
   override name = 'MediaDeviceError';
-  readonly source: 'microphone' | 'camera';
+  readonly source: TrackSource;
 
   constructor(
     code: 'device_unavailable' | 'permission_denied',
-    source: 'microphone' | 'camera',
+    source: TrackSource,
     message: string,
     cause?: unknown,
   ) {

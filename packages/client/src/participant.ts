@@ -1,7 +1,9 @@
 import type { ParticipantInfo, TrackSource } from '@conclave/protocol';
-import { createLocalTrack } from './devices';
+import type { ConnectionQuality } from './connection-quality';
+import { createLocalTrack, type CaptureSource } from './devices';
 import { ConclaveError, MediaDeviceError, toConclaveError } from './errors';
 import { LocalTrackPublication, RemoteTrackPublication, type TrackPublication } from './publication';
+import { captureScreen } from './screen-capture';
 import { SerialQueue } from './serial';
 
 export type ParticipantKind = 'user' | 'guest';
@@ -15,6 +17,7 @@ export abstract class Participant {
   protected _kind: ParticipantKind;
   protected _joinedAt: string;
   protected _moderator: boolean;
+  private _quality: ConnectionQuality = 'unknown';
 
   constructor(info: Identity) {
     this._id = info.id;
@@ -42,12 +45,24 @@ export abstract class Participant {
     return this._moderator;
   }
 
+  /** How well this participant's media gets through (MEET-QUALITY); see `connectionQualityChanged`. */
+  get connectionQuality(): ConnectionQuality {
+    return this._quality;
+  }
+
+  /** @internal True when it changed. */
+  setConnectionQuality(quality: ConnectionQuality): boolean {
+    if (quality === this._quality) return false;
+    this._quality = quality;
+    return true;
+  }
+
   abstract get isLocal(): boolean;
   abstract getPublication(source: TrackSource): TrackPublication | undefined;
 
   /** Publications by source; a source that is not published has none. */
   get trackPublications(): TrackPublication[] {
-    return (['microphone', 'camera'] as const)
+    return (['microphone', 'camera', 'screen'] as const)
       .map((s) => this.getPublication(s))
       .filter((p): p is TrackPublication => p !== undefined);
   }
@@ -59,6 +74,12 @@ export abstract class Participant {
 
   get isCameraEnabled(): boolean {
     const p = this.getPublication('camera');
+    return p !== undefined && !p.muted;
+  }
+
+  /** Shares a screen, window or tab now (MEET-SHARE). */
+  get isScreenShareEnabled(): boolean {
+    const p = this.getPublication('screen');
     return p !== undefined && !p.muted;
   }
 }
@@ -134,9 +155,12 @@ export class RemoteParticipant extends Participant {
 
 /** How the local participant reaches the meeting while the room is in it: the room's current session. */
 export interface LocalMediaLink {
-  /** Starts sending; a null track sends nothing yet (its media section is there for later). */
+  /**
+   * Starts sending; a null camera or microphone sends nothing yet (its media section is there for
+   * later); a null screen has no section until it is shared.
+   */
   publish(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void>;
-  /** Swaps what a source sends, without renegotiating; null sends nothing. */
+  /** Swaps what a source sends (a screen's first share adds its media section); null sends nothing. */
   replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void>;
   /** Tells the server (and so everyone) that a source is muted or unmuted. */
   sendMute(source: TrackSource, muted: boolean): Promise<void>;
@@ -167,6 +191,7 @@ export class LocalParticipant extends Participant {
   private readonly publications = new Map<TrackSource, LocalTrackPublication>([
     ['microphone', new LocalTrackPublication('microphone', true)],
     ['camera', new LocalTrackPublication('camera', true)],
+    ['screen', new LocalTrackPublication('screen', true)],
   ]);
   private readonly ops = new SerialQueue();
   private link: LocalMediaLink | null = null;
@@ -213,8 +238,21 @@ export class LocalParticipant extends Participant {
     return this.ops.run(() => this.setEnabled('camera', enabled));
   }
 
+  /**
+   * Shares a screen, window or tab (the browser asks which), or stops sharing (MEET-SHARE). Sharing
+   * also stops when the browser's own "Stop sharing" ends the capture.
+   */
+  setScreenShareEnabled(enabled: boolean): Promise<void> {
+    return this.ops.run(() => this.setEnabled('screen', enabled));
+  }
+
+  /** The shared screen's track while sharing, for a self view. */
+  get screenShareTrack(): MediaStreamTrack | null {
+    return this.pub('screen').track;
+  }
+
   /** Switches a source to another device; takes effect immediately when the source is on. */
-  switchDevice(source: TrackSource, deviceId: string): Promise<void> {
+  switchDevice(source: CaptureSource, deviceId: string): Promise<void> {
     return this.ops.run(async () => {
       const publication = this.pub(source);
       publication.deviceId = deviceId;
@@ -260,7 +298,7 @@ export class LocalParticipant extends Participant {
   }
 
   /** @internal Opens the sources that should start on; a source that fails starts off (the error is reported). */
-  prepare(options: Record<TrackSource, LocalSourceOptions>): Promise<void> {
+  prepare(options: Record<CaptureSource, LocalSourceOptions>): Promise<void> {
     return this.ops.run(async () => {
       await Promise.all(
         (['microphone', 'camera'] as const).map(async (source) => {
@@ -298,11 +336,16 @@ export class LocalParticipant extends Participant {
         const p = this.pub(source);
         return p.muted ? null : p.track;
       };
-      // Sources that start off are announced before publishing, so nobody ever sees them as on.
+      // Sources that start off are announced before publishing, so nobody ever sees them as on. A
+      // screen that is not shared has no media section to see.
       const muted = [...this.publications.values()]
-        .filter((p) => p.muted)
+        .filter((p) => p.muted && p.source !== 'screen')
         .map((p) => link.sendMute(p.source, true).catch((err: unknown) => this.reportLinkError(err)));
-      await link.publish({ microphone: sending('microphone'), camera: sending('camera') });
+      await link.publish({
+        microphone: sending('microphone'),
+        camera: sending('camera'),
+        screen: sending('screen'),
+      });
       this.link = link;
       await Promise.all(muted);
     });
@@ -327,7 +370,10 @@ export class LocalParticipant extends Participant {
     if (enabled) {
       let track = publication.track;
       if (!track || track.readyState === 'ended') {
-        track = await createLocalTrack(source, { deviceId: publication.deviceId });
+        track =
+          source === 'screen'
+            ? await captureScreen()
+            : await createLocalTrack(source, { deviceId: publication.deviceId });
         this.adopt(source, track);
       }
       track.enabled = true;
@@ -336,8 +382,8 @@ export class LocalParticipant extends Participant {
       await this.link?.sendMute(source, false).catch((err: unknown) => this.reportLinkError(err));
     } else {
       await this.link?.replaceTrack(source, null);
-      // The microphone stays open (silent) so unmuting is instant; the camera is released.
-      if (source === 'camera') this.release(source);
+      // The microphone stays open (silent) so unmuting is instant; the camera and screen are released.
+      if (source !== 'microphone') this.release(source);
       else if (publication.track) publication.track.enabled = false;
       if (publication.setMuted(true)) this.observer.onMuteChanged(publication);
       await this.link?.sendMute(source, true).catch((err: unknown) => this.reportLinkError(err));
@@ -352,9 +398,12 @@ export class LocalParticipant extends Participant {
       if (publication.track !== track) return;
       void this.ops.run(async () => {
         if (publication.track !== track) return;
-        this.observer.onError(
-          new MediaDeviceError('device_unavailable', source, `The ${source} stopped working`),
-        );
+        // A share ends this way when the person stops it from the browser's own bar: no error.
+        if (source !== 'screen') {
+          this.observer.onError(
+            new MediaDeviceError('device_unavailable', source, `The ${source} stopped working`),
+          );
+        }
         await this.setEnabled(source, false).catch(() => undefined);
       });
     });

@@ -1,10 +1,15 @@
 import type { TrackSource } from '@conclave/protocol';
+import { qualityForSize, type VideoQuality } from './simulcast';
 
 export type TrackKind = 'audio' | 'video';
 
-export const SOURCE_KIND: Record<TrackSource, TrackKind> = { microphone: 'audio', camera: 'video' };
+export const SOURCE_KIND: Record<TrackSource, TrackKind> = {
+  microphone: 'audio',
+  camera: 'video',
+  screen: 'video',
+};
 
-/** One source (microphone or camera) of a participant, and the media track when there is one. */
+/** One source (microphone, camera or shared screen) of a participant, and the media track when there is one. */
 export class TrackPublication {
   readonly source: TrackSource;
   readonly kind: TrackKind;
@@ -53,4 +58,30 @@ export class RemoteTrackPublication extends TrackPublication {
 
   /** Media section of the subscriber connection carrying this track, while subscribed. */
   mid: string | null = null;
+  private wanted: VideoQuality | null = null;
+  /** @internal Told when the wanted layer changes (the room's layer control). */
+  onLayerWish: (() => void) | null = null;
+
+  /**
+   * The simulcast layer this client asks for (MEET-QUALITY); null while nobody said (then the room
+   * decides: the full layer for a few cameras, the half one beyond). The bandwidth may hold it lower.
+   */
+  get videoQuality(): VideoQuality | null {
+    return this.wanted;
+  }
+
+  /**
+   * Tells the room how big this camera is shown (CSS pixels), so that it receives the layer that
+   * fills it and no more. Changes are debounced; only cameras are sent in layers.
+   */
+  setVideoDimensions(dimensions: { width: number; height: number }, pixelRatio = 1): void {
+    this.setVideoQuality(qualityForSize(dimensions.width, dimensions.height, pixelRatio));
+  }
+
+  /** Asks for a layer directly (`low` a quarter of the size, `medium` half, `high` full). */
+  setVideoQuality(quality: VideoQuality): void {
+    if (this.kind !== 'video' || this.wanted === quality) return;
+    this.wanted = quality;
+    this.onLayerWish?.();
+  }
 }

@@ -3,10 +3,21 @@ import { CandidateExchange } from './candidates';
 import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
 import { SOURCE_KIND } from './publication';
+import { SCREEN_ENCODING } from './screen-capture';
 import type { SignalingChannel } from './signaling';
+import { CAMERA_ENCODINGS } from './simulcast';
 import { peerConfiguration, peerConnectionFor } from './webrtc';
 
+/** The sources every publisher has a media section for from the start; a screen gets one when shared. */
 const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
+
+/** How each source's section sends: the camera in three simulcast layers, a screen in one. */
+function transceiverInit(source: TrackSource, stream: MediaStream): RTCRtpTransceiverInit {
+  const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
+  if (source === 'camera') init.sendEncodings = CAMERA_ENCODINGS.map((e) => ({ ...e }));
+  if (source === 'screen') init.sendEncodings = [{ ...SCREEN_ENCODING }];
+  return init;
+}
 
 /**
  * A sending connection with its media sections, made ahead of joining (creating a connection and
@@ -16,20 +27,21 @@ const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
 export function preparePublisherConnection(e2ee: E2eePeerOptions = {}): RTCPeerConnection {
   const pc = new RTCPeerConnection(peerConfiguration([], e2ee));
   const stream = new MediaStream();
-  for (const source of SOURCES) {
-    pc.addTransceiver(SOURCE_KIND[source], { direction: 'sendonly', streams: [stream] });
-  }
+  for (const source of SOURCES) pc.addTransceiver(SOURCE_KIND[source], transceiverInit(source, stream));
   return pc;
 }
 
 /**
  * The sending connection: one sendonly transceiver per source, kept for the whole session so
  * muting, unmuting and switching devices only swap tracks (replaceTrack) and never renegotiate.
+ * The only renegotiation is a screen's first share, which adds its section (MEET-SHARE); stopping
+ * it sends nothing on that section, which waits for the next share.
  */
 export class Publisher {
   private readonly pc: RTCPeerConnection;
   private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
   private readonly candidates: CandidateExchange;
+  private readonly stream = new MediaStream();
   private closed = false;
 
   constructor(
@@ -48,35 +60,49 @@ export class Publisher {
     };
   }
 
-  /** Offers both sources (a null track sends nothing yet), publishes, and applies the answer. */
+  /**
+   * Offers the microphone and camera (a null track sends nothing yet) and a shared screen when
+   * there is one, publishes, and applies the answer.
+   */
   async start(tracks: Record<TrackSource, MediaStreamTrack | null>): Promise<void> {
     const existing = this.pc.getTransceivers();
-    const stream = new MediaStream();
-    let sdp: string;
     try {
       for (const [i, source] of SOURCES.entries()) {
         const track = tracks[source];
         const prepared = existing[i];
         const transceiver =
           prepared ??
-          this.pc.addTransceiver(track ?? SOURCE_KIND[source], { direction: 'sendonly', streams: [stream] });
+          this.pc.addTransceiver(track ?? SOURCE_KIND[source], transceiverInit(source, this.stream));
         // Before negotiating, so before any frame can leave.
         this.e2ee?.protectSender(transceiver.sender, source);
         // Made ahead of time (prepared): only the track is new.
         if (prepared && track) await transceiver.sender.replaceTrack(track);
         this.transceivers.set(source, transceiver);
       }
+      if (tracks.screen) this.addScreenSection(tracks.screen);
+    } catch (err) {
+      throw toConclaveError(err, 'negotiation_failed', 'Could not prepare the outgoing media');
+    }
+    await this.negotiate(true);
+  }
+
+  /** Offers every section, publishes (or renegotiates), and applies the media server's answer. */
+  private async negotiate(first: boolean): Promise<void> {
+    let sdp: string;
+    try {
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription(offer);
       sdp = this.pc.localDescription?.sdp ?? offer.sdp ?? '';
     } catch (err) {
       throw toConclaveError(err, 'negotiation_failed', 'Could not prepare the outgoing media');
     }
-    const mids = SOURCES.map((source) => ({ source, mid: this.transceivers.get(source)?.mid ?? null }));
-    const published = mids.filter((t): t is { source: TrackSource; mid: string } => t.mid !== null);
+    const published: Array<{ source: TrackSource; mid: string }> = [];
+    for (const [source, transceiver] of this.transceivers) {
+      if (transceiver.mid !== null) published.push({ source, mid: transceiver.mid });
+    }
     const replied = this.signaling.request({ type: 'publish', sdp, tracks: published });
     // The server handles a socket's messages in order, so candidates may follow the offer at once.
-    this.candidates.releaseLocal();
+    if (first) this.candidates.releaseLocal();
     const reply = await replied;
     if (this.closed) return;
     try {
@@ -84,7 +110,16 @@ export class Publisher {
     } catch (err) {
       throw toConclaveError(err, 'negotiation_failed', 'The media server answer could not be applied');
     }
-    await this.candidates.remoteDescriptionSet();
+    if (first) await this.candidates.remoteDescriptionSet();
+    const screen = this.transceivers.get('screen');
+    if (screen) await keepResolution(screen.sender);
+  }
+
+  /** The screen's section, protected (under E2EE) before it is ever negotiated. */
+  private addScreenSection(track: MediaStreamTrack): void {
+    const transceiver = this.pc.addTransceiver(track, transceiverInit('screen', this.stream));
+    this.e2ee?.protectSender(transceiver.sender, 'screen');
+    this.transceivers.set('screen', transceiver);
   }
 
   /** Frames the encoder produced for `source` so far (0 before it sends). */
@@ -101,15 +136,33 @@ export class Publisher {
     return frames;
   }
 
-  /** Swaps what a source sends; null sends nothing while keeping the media section. */
+  /**
+   * Swaps what a source sends; null sends nothing while keeping the media section. A screen's first
+   * share adds its section and renegotiates.
+   */
   async replaceTrack(source: TrackSource, track: MediaStreamTrack | null): Promise<void> {
+    if (this.closed) return;
+    if (source === 'screen' && track && !this.transceivers.has('screen')) {
+      try {
+        this.addScreenSection(track);
+      } catch (err) {
+        throw toConclaveError(err, 'negotiation_failed', 'Could not add the shared screen');
+      }
+      await this.negotiate(false);
+      return;
+    }
     const sender = this.transceivers.get(source)?.sender;
-    if (!sender || this.closed) return;
+    if (!sender) return;
     try {
       await sender.replaceTrack(track);
     } catch (err) {
       throw new ConclaveError('negotiation_failed', `Could not switch the ${source}`, { cause: err });
     }
+  }
+
+  /** The sending connection's stats (for the local participant's connection quality). */
+  async getStats(): Promise<RTCStatsReport | null> {
+    return this.closed ? null : this.pc.getStats();
   }
 
   addRemoteCandidate(candidate: IceCandidate | null): void {
@@ -123,4 +176,12 @@ export class Publisher {
     this.pc.onconnectionstatechange = null;
     this.pc.close();
   }
+}
+
+/** A shared screen keeps its resolution when it must give way (text stays sharp; the frame rate drops). */
+async function keepResolution(sender: RTCRtpSender): Promise<void> {
+  const parameters = sender.getParameters();
+  if (parameters.degradationPreference === 'maintain-resolution') return;
+  parameters.degradationPreference = 'maintain-resolution';
+  await sender.setParameters(parameters).catch(() => undefined);
 }

@@ -1,4 +1,5 @@
 import type { LeaveReason, TrackSource, WaitingInfo } from '@conclave/protocol';
+import type { ConnectionQuality } from './connection-quality';
 import type { E2eeState } from './e2ee/controller';
 import type { ConclaveError } from './errors';
 import type { Participant, RemoteParticipant } from './participant';
@@ -59,6 +60,8 @@ export interface RoomEvents {
   mutedByModerator: [source: TrackSource, moderatorName: string, canUnmute: boolean];
   /** A moderator lets this participant turn `source` on again. */
   unmuteAllowed: [source: TrackSource, moderatorName: string];
+  /** How well a participant's media gets through changed (MEET-QUALITY); also `participant.connectionQuality`. */
+  connectionQualityChanged: [quality: ConnectionQuality, participant: Participant];
   /** Something went wrong that did not end the meeting (a refused request, a failing device…). */
   error: [error: ConclaveError];
 }

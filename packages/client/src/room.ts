@@ -21,6 +21,7 @@ import {
   type RemoteParticipant,
 } from './participant';
 import { ReconnectPolicy, type ReconnectStep } from './reconnect';
+import { MediaQuality } from './media-quality';
 import { measureRegions, regionsUrl, type FetchLike } from './regions';
 import type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
 import { Roster } from './roster';
@@ -73,6 +74,8 @@ export interface RoomOptions {
 export class Room extends TypedEmitter<RoomEvents> {
   readonly localParticipant: LocalParticipant;
   private readonly roster: Roster;
+  /** Simulcast layers asked for and connection quality (MEET-QUALITY). */
+  private readonly quality: MediaQuality;
   private readonly reconnect: ReconnectPolicy;
   private readonly sessionObserver: SessionObserver;
   private _state: ConnectionState = 'disconnected';
@@ -110,6 +113,17 @@ export class Room extends TypedEmitter<RoomEvents> {
       onError: (error) => this.emit('error', error),
     });
     this.roster = new Roster(this.localParticipant, this);
+    this.quality = new MediaQuality({
+      stats: async () => (this.session ? this.session.qualityStats() : null),
+      sendLayers: async (layers) => {
+        await this.session?.setVideoLayers(layers);
+      },
+      local: () => this.localParticipant,
+      remotes: () => this.roster.remoteParticipants.values(),
+      qualityChanged: (participant, quality) => this.emit('connectionQualityChanged', quality, participant),
+    });
+    this.on('trackSubscribed', (_track, publication) => this.quality.subscribed(publication));
+    this.on('trackUnsubscribed', (_track, publication) => this.quality.unsubscribed(publication));
     this.sessionObserver = {
       onWaiting: (waiting) => {
         this._meeting = waiting.meeting;
@@ -233,6 +247,11 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   setCameraEnabled(enabled: boolean): Promise<void> {
     return this.localParticipant.setCameraEnabled(enabled);
+  }
+
+  /** Shares a screen, window or tab, or stops sharing (MEET-SHARE). */
+  setScreenShareEnabled(enabled: boolean): Promise<void> {
+    return this.localParticipant.setScreenShareEnabled(enabled);
   }
 
   /** Lists cameras (`videoinput`), microphones (`audioinput`) or speakers (`audiooutput`). */
@@ -419,6 +438,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (!session) return;
     this.session = null;
     session.close();
+    this.quality.reset();
     this.localParticipant.detach();
     this.roster.setStreams([]);
   }
@@ -451,6 +471,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private setState(state: ConnectionState): void {
     if (this._state === state) return;
     this._state = state;
+    if (state === 'connected') this.quality.start();
     this.emit('connectionStateChanged', state);
   }
 }

@@ -20,6 +20,8 @@ import type { RosterMessage } from './roster';
 import type { RequestMessage, SocketFactory } from './signaling';
 import { SignalingLink } from './signaling-link';
 import type { MediaStats } from './stats';
+import type { RtpStatsLike, StreamOwner } from './connection-quality';
+import type { LayerRequest } from './layer-control';
 import { expectsSubscription } from './streams';
 import { Subscriber, type ReceivedStream } from './subscriber';
 import { settledWithin } from './wait';
@@ -331,6 +333,24 @@ export class Session implements LocalMediaLink {
   async leave(): Promise<void> {
     if (!this.signaling.isOpen) return;
     await this.signaling.request({ type: 'leave' }, 1500).catch(() => undefined);
+  }
+
+  /** Asks the server for these simulcast layers of the cameras received (MEET-QUALITY). */
+  async setVideoLayers(layers: LayerRequest[]): Promise<void> {
+    if (this.closed || !this.subscriber) return;
+    await this.signaling.request({ type: 'setVideoLayers', layers });
+  }
+
+  /** Both connections' stats, for connection quality and the bandwidth rule. */
+  async qualityStats(): Promise<{
+    received: { reports: RtpStatsLike[]; streams: StreamOwner[] } | null;
+    sent: RtpStatsLike[] | null;
+  }> {
+    const [received, sent] = await Promise.all([
+      this.subscriber?.qualityStats() ?? null,
+      this.publisher?.getStats() ?? null,
+    ]);
+    return { received, sent: sent && [...(sent.values() as Iterable<RtpStatsLike>)] };
   }
 
   /** Receive counters of every remote track currently subscribed. */

@@ -30,6 +30,7 @@ export interface ReplyMap {
   publish: ServerMessageOf<'publishAnswer'>;
   subscriptionAnswer: ServerMessageOf<'ack'>;
   setMute: ServerMessageOf<'ack'>;
+  setVideoLayers: ServerMessageOf<'ack'>;
   admit: ServerMessageOf<'ack'>;
   reject: ServerMessageOf<'ack'>;
   muteParticipants: ServerMessageOf<'ack'>;
@@ -49,6 +50,7 @@ const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> 
   publish: ['publishAnswer'],
   subscriptionAnswer: ['ack'],
   setMute: ['ack'],
+  setVideoLayers: ['ack'],
   admit: ['ack'],
   reject: ['ack'],
   muteParticipants: ['ack'],

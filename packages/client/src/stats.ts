@@ -9,16 +9,26 @@ export interface MediaStats {
   framesDecoded: number;
   packetsReceived: number;
   bytesReceived: number;
+  /** Size of the video frames now decoded (0 before the first, and for audio): which simulcast layer arrives. */
+  frameWidth: number;
+  frameHeight: number;
+  /** The codec's MIME type, e.g. `audio/opus` or `video/VP8`; empty until known. */
+  codec: string;
 }
 
-/** The fields of an RTCStats `inbound-rtp` entry this module reads. */
+/** The fields of an RTCStats `inbound-rtp` (or `codec`) entry this module reads. */
 export interface InboundRtpLike {
   type: string;
+  id?: string;
   mid?: string;
   trackIdentifier?: string;
   framesDecoded?: number;
   packetsReceived?: number;
   bytesReceived?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  codecId?: string;
+  mimeType?: string;
 }
 
 /**
@@ -41,9 +51,15 @@ export function collectMediaStats(
       framesDecoded: 0,
       packetsReceived: 0,
       bytesReceived: 0,
+      frameWidth: 0,
+      frameHeight: 0,
+      codec: '',
     });
   }
-  for (const report of reports) {
+  const all = [...reports];
+  const codecs = new Map<string, string>();
+  for (const r of all) if (r.type === 'codec' && r.id && r.mimeType) codecs.set(r.id, r.mimeType);
+  for (const report of all) {
     if (report.type !== 'inbound-rtp') continue;
     const mid =
       report.mid ??
@@ -56,6 +72,9 @@ export function collectMediaStats(
     entry.packetsReceived = packets;
     entry.bytesReceived = report.bytesReceived ?? 0;
     entry.framesDecoded = entry.kind === 'video' ? (report.framesDecoded ?? 0) : 0;
+    entry.frameWidth = report.frameWidth ?? 0;
+    entry.frameHeight = report.frameHeight ?? 0;
+    entry.codec = (report.codecId && codecs.get(report.codecId)) ?? '';
   }
   return [...byMid.values()];
 }

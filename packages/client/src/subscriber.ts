@@ -3,6 +3,7 @@ import { CandidateExchange } from './candidates';
 import { E2eeMedia } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
 import type { SignalingChannel } from './signaling';
+import type { RtpStatsLike, StreamOwner } from './connection-quality';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
 import { indexByMid } from './streams';
 import { SerialQueue } from './serial';
@@ -69,6 +70,14 @@ export class Subscriber {
     const midByTrackId = new Map<string, string>();
     for (const s of this.streams) midByTrackId.set(s.track.id, s.mid);
     return collectMediaStats(report.values() as Iterable<InboundRtpLike>, this.streams, midByTrackId);
+  }
+
+  /** The whole stats report with whose each stream is (for connection quality and bandwidth). */
+  async qualityStats(): Promise<{ reports: RtpStatsLike[]; streams: StreamOwner[] } | null> {
+    if (this.closed) return null;
+    const report = await this.pc.getStats();
+    const streams = this.streams.map((s) => ({ mid: s.mid, participantId: s.participantId, kind: s.kind }));
+    return { reports: [...(report.values() as Iterable<RtpStatsLike>)], streams };
   }
 
   close(): void {

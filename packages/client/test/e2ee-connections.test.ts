@@ -40,7 +40,7 @@ class RecordingProtector implements Pick<E2eeMedia, 'protectSender' | 'protectRe
 }
 
 const last = () => FakePeerConnection.created.at(-1);
-const tracks = () => ({ microphone: fakeTrack('audio'), camera: fakeTrack('video') });
+const tracks = () => ({ microphone: fakeTrack('audio'), camera: fakeTrack('video'), screen: null });
 
 describe('E2EE connections', () => {
   let restore: () => void;

@@ -10,10 +10,28 @@ const streams: StreamInfo[] = [
   { mid: '2', participantId: 'bob', source: 'camera', kind: 'video' },
 ];
 
-test('inbound-rtp counters are attributed to participant and source by mid', () => {
+test('inbound-rtp counters are attributed to participant and source by mid, with frame size and codec', () => {
   const reports: InboundRtpLike[] = [
-    { type: 'inbound-rtp', mid: '1', framesDecoded: 42, packetsReceived: 100, bytesReceived: 90000 },
-    { type: 'inbound-rtp', mid: '0', packetsReceived: 50, bytesReceived: 4000, framesDecoded: 7 },
+    { type: 'codec', id: 'c1', mimeType: 'video/VP8' },
+    { type: 'codec', id: 'c0', mimeType: 'audio/opus' },
+    {
+      type: 'inbound-rtp',
+      mid: '1',
+      framesDecoded: 42,
+      packetsReceived: 100,
+      bytesReceived: 90000,
+      frameWidth: 320,
+      frameHeight: 180,
+      codecId: 'c1',
+    },
+    {
+      type: 'inbound-rtp',
+      mid: '0',
+      packetsReceived: 50,
+      bytesReceived: 4000,
+      framesDecoded: 7,
+      codecId: 'c0',
+    },
     { type: 'outbound-rtp', mid: '2', packetsReceived: 999 },
     { type: 'candidate-pair' },
   ];
@@ -26,6 +44,9 @@ test('inbound-rtp counters are attributed to participant and source by mid', () 
       framesDecoded: 0,
       packetsReceived: 50,
       bytesReceived: 4000,
+      frameWidth: 0,
+      frameHeight: 0,
+      codec: 'audio/opus',
     },
     {
       participantId: 'alice',
@@ -34,6 +55,9 @@ test('inbound-rtp counters are attributed to participant and source by mid', () 
       framesDecoded: 42,
       packetsReceived: 100,
       bytesReceived: 90000,
+      frameWidth: 320,
+      frameHeight: 180,
+      codec: 'video/VP8',
     },
     {
       participantId: 'bob',
@@ -42,6 +66,9 @@ test('inbound-rtp counters are attributed to participant and source by mid', () 
       framesDecoded: 0,
       packetsReceived: 0,
       bytesReceived: 0,
+      frameWidth: 0,
+      frameHeight: 0,
+      codec: '',
     },
   ]);
 });

@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'passcode_wrong',
   /** A moderator muted this source and has not allowed unmuting it (MEET-MOD-MUTE). */
   'muted_by_moderator',
+  /** A request named a media section this participant's subscription does not have (or not of video). */
+  'unknown_stream',
   /** The lobby of this meeting has as many people waiting as it holds. */
   'lobby_full',
   /** A moderator turned this person away from the lobby; they cannot ask again while the meeting lasts. */

@@ -21,7 +21,8 @@ export const SIGNALING_SUBPROTOCOL = 'conclave.v1';
 /** Larger frames are refused with `message_too_large`; multistream SDPs stay far below this. */
 export const MAX_SIGNAL_MESSAGE_BYTES = 64 * 1024;
 
-export const TRACK_SOURCES = ['microphone', 'camera'] as const;
+/** `screen`: a shared screen, window or tab (MEET-SHARE), a video track beside the camera. */
+export const TRACK_SOURCES = ['microphone', 'camera', 'screen'] as const;
 export const trackSourceSchema = z.enum(TRACK_SOURCES);
 export type TrackSource = z.infer<typeof trackSourceSchema>;
 
@@ -108,6 +109,34 @@ export const setMuteMessageSchema = z.object({
   muted: z.boolean(),
 });
 
+/** Simulcast layers of a camera (MEET-QUALITY): 0 the lowest resolution, 2 the highest. */
+export const MAX_VIDEO_SUBSTREAM = 2;
+/** Temporal layers within a simulcast layer: 0 the lowest frame rate, 2 the full one. */
+export const MAX_VIDEO_TEMPORAL = 2;
+/** At most this many streams are named in one `setVideoLayers` (a subscription holds no more video). */
+export const MAX_VIDEO_LAYER_REQUESTS = 100;
+
+/**
+ * Which simulcast layer of each received video this client wants (MEET-QUALITY), by the `mid` of its
+ * own subscription's media section: what fits the tile it is shown in and the bandwidth it has. The
+ * server accepts only video sections of the sender's own subscription. A stream not named keeps
+ * what it had (the highest layer at first).
+ */
+export const setVideoLayersMessageSchema = z.object({
+  type: z.literal('setVideoLayers'),
+  rid,
+  layers: z
+    .array(
+      z.object({
+        mid,
+        substream: z.number().int().min(0).max(MAX_VIDEO_SUBSTREAM),
+        temporal: z.number().int().min(0).max(MAX_VIDEO_TEMPORAL),
+      }),
+    )
+    .min(1)
+    .max(MAX_VIDEO_LAYER_REQUESTS),
+});
+
 // ---- moderation (MEET-LOBBY, MEET-MOD-MUTE, MEET-MOD-REMOVE, MEET-MODERATORS): moderators only ----
 
 /** At most this many people are named in one moderation request; the lobby holds no more either. */
@@ -175,6 +204,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   subscriptionAnswerMessageSchema,
   trickleMessageSchema,
   setMuteMessageSchema,
+  setVideoLayersMessageSchema,
   admitMessageSchema,
   rejectMessageSchema,
   muteParticipantsMessageSchema,

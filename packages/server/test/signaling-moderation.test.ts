@@ -4,7 +4,7 @@ import type { MeetingView, ParticipantInfo, ServerMessage, ServerMessageOf } fro
 import { setUp, signedInUsers, type TestClient } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
-import { publishSynthetic } from './media-support/sdp';
+import { publishSynthetic, syntheticPublishOffer } from './media-support/sdp';
 import { startAppWithSignaling } from './media-support/signaling-app';
 import type { SignalClient } from './media-support/signaling-harness';
 
@@ -155,6 +155,39 @@ describe('moderating a meeting', { skip }, () => {
       'ack',
     );
     await update(guest, carolP, (p) => muted(p, 'microphone') === false);
+  });
+
+  test('MEET-MOD-MUTE, MEET-SHARE: a moderator stops someone’s screen share; they cannot share again until allowed', async () => {
+    const m = await meeting('Stop a share');
+    const owner = await enter(bob, m.id);
+    const carolP = await enter(carol, m.id);
+    const shared = await carolP.s.request({
+      type: 'publish',
+      sdp: syntheticPublishOffer({ screenMid: '2' }),
+      tracks: [
+        { mid: '0', source: 'microphone' },
+        { mid: '1', source: 'camera' },
+        { mid: '2', source: 'screen' },
+      ],
+    });
+    assert.equal(outcome(shared), 'publishAnswer');
+    const sharing = (p: ParticipantInfo) => p.tracks.some((t) => t.source === 'screen');
+    await update(owner, carolP, sharing);
+
+    const reply = await owner.s.request({
+      type: 'muteParticipants',
+      participantIds: [carolP.id],
+      source: 'screen',
+      allowUnmute: false,
+    });
+    assert.equal(outcome(reply), 'ack');
+    const told = await carolP.s.next('mutedByModerator');
+    assert.deepEqual([told.source, told.canUnmute], ['screen', false]);
+    // A stopped share is gone from the roster (and from every subscription), not shown as muted.
+    const seen = await update(owner, carolP, (p) => !sharing(p));
+    assert.equal(muted(seen.participant, 'camera'), false, 'only the share');
+    const again = await carolP.s.request({ type: 'setMute', source: 'screen', muted: false });
+    assert.equal(outcome(again), 'muted_by_moderator');
   });
 
   test('MEET-MOD-MUTE: reconnecting does not lift a moderator’s mute', async () => {

@@ -35,19 +35,23 @@ export function installMarkedCamera(code: readonly number[]): void {
     const source = stream.getVideoTracks()[0];
     if (!source) return stream;
     const settings = source.getSettings();
-    const width = settings.width ?? 640;
-    const height = settings.height ?? 360;
-    const canvas = new OffscreenCanvas(width, height);
+    const canvas = new OffscreenCanvas(settings.width ?? 640, settings.height ?? 360);
     const ctx = canvas.getContext('2d');
     if (!ctx) return stream;
     const processor = new MediaStreamTrackProcessor({ track: source });
     const generator = new MediaStreamTrackGenerator({ kind: 'video' });
-    const cw = width / 4;
-    const ch = height / 2;
     void processor.readable
       .pipeThrough(
         new TransformStream<VideoFrame, VideoFrame>({
           transform(frame, out) {
+            // Frames keep the camera's size, also after applyConstraints changes it.
+            if (canvas.width !== frame.displayWidth || canvas.height !== frame.displayHeight) {
+              canvas.width = frame.displayWidth;
+              canvas.height = frame.displayHeight;
+            }
+            const { width, height } = canvas;
+            const cw = width / 4;
+            const ch = height / 2;
             ctx.drawImage(frame, 0, 0, width, height);
             ctx.fillStyle = '#000';
             for (let i = 0; i < 8; i++) {

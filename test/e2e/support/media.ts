@@ -123,11 +123,15 @@ export function contrast(s: Snapshot): number {
 
 export interface RemoteMediaStat {
   participantId: string;
-  source: 'microphone' | 'camera';
+  source: 'microphone' | 'camera' | 'screen';
   kind: 'audio' | 'video';
   framesDecoded: number;
   packetsReceived: number;
   bytesReceived: number;
+  frameWidth: number;
+  frameHeight: number;
+  /** MIME type, e.g. audio/opus. */
+  codec: string;
 }
 
 /** `window.__conclave.room.getMediaStats()`: the SDK's view of the remote tracks it receives. */

@@ -6,6 +6,8 @@ import {
   LeaveIcon,
   MicIcon,
   MicOffIcon,
+  ScreenShareIcon,
+  ScreenShareOffIcon,
   SettingsIcon,
   UsersIcon,
 } from '../ui/icons';
@@ -139,6 +141,7 @@ export function ControlBar({
           iconOn={<CameraIcon size={22} />}
           iconOff={<CameraOffIcon size={22} />}
         />
+        <ShareButton room={room} onError={onError} />
         <ParticipantsButton {...participants} />
         <button
           type="button"
@@ -164,6 +167,49 @@ export function ControlBar({
       </div>
       <div className="control-bar-side control-bar-right" />
     </footer>
+  );
+}
+
+/**
+ * Shares a screen, window or tab, or stops sharing (MEET-SHARE). Hidden where the browser cannot
+ * share (phones). Cancelling the browser's picker is not an error worth a message.
+ */
+function ShareButton({ room, onError }: { room: Room; onError: (message: string) => void }) {
+  const local = room.localParticipant;
+  const sharing = local.isScreenShareEnabled;
+  const locked = !sharing && !local.canUnmute('screen');
+  const [busy, setBusy] = useState(false);
+  if (typeof navigator === 'undefined' || typeof navigator.mediaDevices?.getDisplayMedia !== 'function') {
+    return null;
+  }
+  const label = sharing ? 'Stop sharing' : 'Share screen';
+  const onClick = async () => {
+    if (busy) return;
+    if (locked) {
+      onError(`${LOCKED}: you can share when a moderator allows it`);
+      return;
+    }
+    setBusy(true);
+    try {
+      await room.setScreenShareEnabled(!sharing);
+    } catch (err) {
+      const cancelled = err instanceof Error && 'code' in err && err.code === 'permission_denied';
+      if (!cancelled) onError(err instanceof Error ? err.message : 'That did not work');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button
+      type="button"
+      className={`control ${sharing ? 'control-active' : ''} ${locked ? 'control-locked' : ''}`}
+      aria-label={label}
+      title={locked ? LOCKED : label}
+      aria-disabled={busy || locked || undefined}
+      onClick={() => void onClick()}
+    >
+      {sharing ? <ScreenShareOffIcon size={22} /> : <ScreenShareIcon size={22} />}
+    </button>
   );
 }
 

@@ -7,6 +7,7 @@ import { E2eeIndicator, E2eeWarning } from './E2eeIndicator';
 import { Gallery } from './Gallery';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { ParticipantTile } from './ParticipantTile';
+import { ScreenShareTile } from './ScreenShareTile';
 import { SettingsDialog } from './SettingsDialog';
 import { useModerationCues } from './useModerationCues';
 import { useRoomVersion } from './useRoom';
@@ -65,6 +66,8 @@ export function MeetingStage({
   const alone = remotes.length === 0;
   const tileCount = 1 + remotes.length + (alone ? 1 : 0);
   const meetingTitle = room.meeting?.name ?? meetingName;
+  // Whoever shares a screen is shown large above the tiles (MEET-SHARE), the latest share first.
+  const sharing = room.participants.filter((p) => p.isScreenShareEnabled).reverse();
   const group = room.e2ee;
   // Codewords come from the group's own credentials: whoever it does not hold gets none.
   const codewordOf = (id: string) => (e2ee ? (group?.codewords.get(id) ?? null) : undefined);
@@ -104,7 +107,14 @@ export function MeetingStage({
       )}
 
       <div className="stage-body">
-        <main className="stage-main">
+        <main className={`stage-main ${sharing.length > 0 ? 'stage-main-sharing' : ''}`}>
+          {sharing.map((p) => (
+            <ScreenShareTile
+              key={`screen-${p.id}`}
+              participant={p}
+              name={p.isLocal ? p.displayName || selfName : p.displayName}
+            />
+          ))}
           <Gallery count={tileCount}>
             {(size) => (
               <>

@@ -1,7 +1,8 @@
-import type { Codeword, Participant } from '@conclave/client';
+import { RemoteTrackPublication, type Codeword, type Participant } from '@conclave/client';
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { avatarHue, initials } from '../ui/components';
 import { CameraOffIcon, MicOffIcon } from '../ui/icons';
+import { ConnectionIndicator } from './ConnectionIndicator';
 import { useSpeaking, useTrackElement } from './media';
 import { TileCodeword } from './TileCodeword';
 
@@ -48,6 +49,12 @@ export function ParticipantTile({
 
   useEffect(() => setHasPicture(false), [videoTrack]);
 
+  // The camera's simulcast layer follows the tile's size (MEET-QUALITY): a small tile gets a small picture.
+  useEffect(() => {
+    if (!(camera instanceof RemoteTrackPublication) || width <= 0) return;
+    camera.setVideoDimensions({ width, height }, window.devicePixelRatio || 1);
+  }, [camera, width, height]);
+
   useEffect(() => {
     const el = audioRef.current;
     if (el?.setSinkId && speakerId !== undefined) el.setSinkId(speakerId).catch(() => undefined);
@@ -72,6 +79,7 @@ export function ParticipantTile({
       data-microphone={micOn ? 'on' : 'off'}
       data-camera={cameraOn ? 'on' : 'off'}
       data-speaking={speaking ? 'true' : 'false'}
+      data-connection-quality={participant.connectionQuality}
     >
       <div className="tile-avatar" aria-hidden="true">
         <span className="avatar avatar-lg">{initials(name)}</span>
@@ -100,6 +108,7 @@ export function ParticipantTile({
           {guest && <span className="tile-guest">Guest</span>}
           {isSelf && <span className="tile-you">(You)</span>}
         </span>
+        <ConnectionIndicator quality={participant.connectionQuality} />
         {!cameraOn && (
           <span className="indicator indicator-camera" title="Camera off">
             <CameraOffIcon size={14} />

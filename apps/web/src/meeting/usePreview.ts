@@ -1,4 +1,4 @@
-import { createLocalTrack, type LocalSourceOptions, type TrackSource } from '@conclave/client';
+import { createLocalTrack, type LocalSourceOptions, type CaptureSource } from '@conclave/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 /** Media choices remembered between visits. */
@@ -44,7 +44,7 @@ export interface SourcePreview {
 
 /** Opens one source while it is on; the track is stopped when turned off or unmounted, unless handed over. */
 function useSource(
-  source: TrackSource,
+  source: CaptureSource,
   on: boolean,
   deviceId: string | undefined,
   handedOver: Set<MediaStreamTrack>,

@@ -17,6 +17,7 @@ const ROOM_EVENTS: (keyof RoomEvents)[] = [
   'lobbyChanged',
   'mutedByModerator',
   'unmuteAllowed',
+  'connectionQualityChanged',
 ];
 
 /**

@@ -27,6 +27,35 @@ function Icon({
 
 type P = { size?: number; className?: string };
 
+export const ScreenShareIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="2" y="3" width="20" height="14" rx="2" />
+    <path d="M8 21h8" />
+    <path d="M12 17v4" />
+    <path d="m9 10 3-3 3 3" />
+    <path d="M12 7v6" />
+  </Icon>
+);
+
+export const ScreenShareOffIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="2" y="3" width="20" height="14" rx="2" />
+    <path d="M8 21h8" />
+    <path d="M12 17v4" />
+    <path d="m9 7 6 6" />
+    <path d="m15 7-6 6" />
+  </Icon>
+);
+
+/** Four bars; `bars` of them drawn solid (connection quality). */
+export const SignalIcon = ({ bars, ...p }: P & { bars: number }) => (
+  <Icon {...p}>
+    {[0, 1, 2, 3].map((i) => (
+      <path key={i} d={`M${4 + i * 5} 20v-${4 + i * 4}`} opacity={i < bars ? 1 : 0.3} />
+    ))}
+  </Icon>
+);
+
 export const MicIcon = (p: P) => (
   <Icon {...p}>
     <rect x="9" y="2" width="6" height="12" rx="3" />

@@ -19,7 +19,11 @@ export interface E2eePeerOptions {
 }
 
 /** The stream of the KID each source's frames carry. */
-const STREAM_OF: Record<TrackSource, StreamKind> = { microphone: 'audio', camera: 'camera' };
+const STREAM_OF: Record<TrackSource, StreamKind> = {
+  microphone: 'audio',
+  camera: 'camera',
+  screen: 'screen',
+};
 
 /** Chromium's original encoded transform API, which the DOM library does not declare. */
 interface EncodedStreamsEndpoint {
@@ -43,7 +47,7 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
   private readonly worker: Worker;
   private readonly scriptTransform = hasScriptTransform();
   private readonly attached = new WeakSet<RTCRtpSender | RTCRtpReceiver>();
-  /** The protected camera senders, which start on a key frame under each new epoch. */
+  /** The protected camera and screen senders, which start on a key frame under each new epoch. */
   private readonly videoSenders = new Set<RTCRtpSender>();
   private last: FrameStats = emptyStats();
   private lastOffered: Record<StreamKind, number> = { audio: 0, camera: 0, screen: 0 };
@@ -117,7 +121,7 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
    */
   protectSender(sender: RTCRtpSender, source: TrackSource): void {
     this.attach(sender, { side: 'send', stream: STREAM_OF[source] });
-    if (source === 'camera') this.videoSenders.add(sender);
+    if (source !== 'microphone') this.videoSenders.add(sender);
   }
 
   /** Decrypts what `receiver` receives; call it as soon as the receiver exists (the offer applied). */
@@ -174,14 +178,15 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
  */
 async function restartOnKeyFrame(sender: RTCRtpSender): Promise<void> {
   const paused = sender.getParameters();
-  const encoding = paused.encodings[0];
+  // Every simulcast layer (MEET-QUALITY) restarts: a receiver may be on any of them.
+  const layers = paused.encodings.flatMap((e, i) => (e.active === false ? [] : [i]));
   // Nothing is being encoded, or another switch is restarting it already.
-  if (!sender.track || !encoding || encoding.active === false) return;
-  encoding.active = false;
+  if (!sender.track || layers.length === 0) return;
+  for (const i of layers) paused.encodings[i]!.active = false;
   await sender.setParameters(paused);
   const resume = async () => {
     const resumed = sender.getParameters();
-    resumed.encodings[0]!.active = true;
+    for (const i of layers) if (resumed.encodings[i]) resumed.encodings[i].active = true;
     await sender.setParameters(resumed);
   };
   // A camera left paused would be a frozen picture for everyone: try twice.

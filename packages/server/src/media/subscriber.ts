@@ -30,6 +30,14 @@ export interface StreamSource {
   mid: string;
 }
 
+/** Which simulcast layer (substream) and frame rate (temporal layer) one video m-line should relay. */
+export interface LayerChoice {
+  /** The subscriber-side mid. */
+  mid: string;
+  substream: number;
+  temporal: number;
+}
+
 /** One m-line of the subscriber PeerConnection. */
 export interface SubscribedStream {
   /** The subscriber-side mid (what the client's transceiver sees). */
@@ -173,6 +181,18 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       waiting.reject(err as Error);
       throw err;
     }
+  }
+
+  /**
+   * Picks the simulcast layer Janus relays on each named m-line (`configure`; no renegotiation:
+   * Janus switches at the layer's next key frame, which it asks the publisher for).
+   */
+  async configureLayers(layers: readonly LayerChoice[]): Promise<void> {
+    if (!this.handle) throw new InvalidStateError('No subscription to configure');
+    await this.handle.send({
+      request: 'configure',
+      streams: layers.map((l) => ({ mid: l.mid, substream: l.substream, temporal: l.temporal })),
+    });
   }
 
   async trickle(candidate: IceCandidateInit | null): Promise<void> {

@@ -23,6 +23,15 @@ interface PublishedTrack {
   muted: boolean;
 }
 
+/**
+ * Whether others see and receive a published track. A screen share that is off (muted) is neither
+ * listed nor forwarded: its media section stays with the publisher for the next share, so sharing
+ * again needs no renegotiation, while receivers see it end (MEET-SHARE).
+ */
+export function shown(source: TrackSource, track: PublishedTrack): boolean {
+  return source !== 'screen' || !track.muted;
+}
+
 /** One connection's presence in a meeting: roster entry, publisher and multistream subscriber. */
 export class Participant {
   readonly tracks = new Map<TrackSource, PublishedTrack>();
@@ -64,7 +73,9 @@ export class Participant {
       displayName: this.principal.displayName,
       kind: this.principal.kind,
       moderator: this.moderator,
-      tracks: [...this.tracks.entries()].map(([source, t]) => ({ source, muted: t.muted })),
+      tracks: [...this.tracks.entries()]
+        .filter(([source, t]) => shown(source, t))
+        .map(([source, t]) => ({ source, muted: t.muted })),
       joinedAt: this.joinedAt,
     };
   }

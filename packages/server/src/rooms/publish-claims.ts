@@ -2,7 +2,11 @@ import type { ClientMessageOf, TrackSource } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import { checkClaimedTracks } from '../media/sdp';
 
-const SOURCE_KIND: Record<TrackSource, 'audio' | 'video'> = { microphone: 'audio', camera: 'video' };
+const SOURCE_KIND: Record<TrackSource, 'audio' | 'video'> = {
+  microphone: 'audio',
+  camera: 'video',
+  screen: 'video',
+};
 
 /** The client's claims about its offer must match the offer: each source once, each mid of its kind. */
 export function validateTracks(sdp: string, tracks: ClientMessageOf<'publish'>['tracks']): void {

@@ -6,6 +6,7 @@ import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
 import type { Participant } from './participant';
 import { validateTracks } from './publish-claims';
+import { checkLayerChoices } from './video-layers';
 import type { RoomMedia } from './room-media';
 
 /** What publishing needs of its room. */
@@ -111,6 +112,21 @@ export class Publishing {
     if (track.muted === muted) return;
     track.muted = muted;
     this.room.broadcast({ type: 'participantUpdated', participant: p.info() });
+    // A screen share that stops is taken out of every subscription, and put back when it starts.
+    if (source === 'screen') this.room.refreshSubscriptions();
+  }
+
+  /**
+   * Which simulcast layer the participant receives of each video it is sent (MEET-QUALITY): only
+   * video sections of its own subscription, as its client last learned them from an offer.
+   */
+  async setVideoLayers(p: Participant, msg: ClientMessageOf<'setVideoLayers'>): Promise<void> {
+    this.assertPresent(p);
+    const subscriber = p.subscriber;
+    if (!subscriber || subscriber.closed) {
+      throw new AppError(409, 'invalid_state', 'There is no subscription to choose layers for');
+    }
+    await subscriber.configureLayers(checkLayerChoices(msg.layers, subscriber.streams));
   }
 
   /** Makes `publisher` the participant's: its feed is indexed, its events followed. */

@@ -162,6 +162,9 @@ async function dispatch(
     case 'setMute':
       await room.publishing.setMute(p, message.source, message.muted);
       return undefined;
+    case 'setVideoLayers':
+      await room.publishing.setVideoLayers(p, message);
+      return undefined;
     case 'admit':
       await room.lobby.admit(p, message.participantIds, message.admissions);
       return undefined;

@@ -3,7 +3,7 @@ import type { MediaLogger } from '../media/logger';
 import type { SubscribedStream, Subscriber, SubscriberState } from '../media/subscriber';
 import type { VideoRoom } from '../media/videoroom';
 import { copyCandidate } from './candidates';
-import type { Participant } from './participant';
+import { shown, type Participant } from './participant';
 
 /**
  * Keeps each participant's one multistream subscription in line with who publishes: everyone
@@ -26,8 +26,10 @@ export class Subscriptions {
       const publisher = owner.publisher;
       if (!publisher?.active) continue;
       const published = new Set(publisher.streams.map((s) => s.mid));
-      for (const track of owner.tracks.values()) {
-        if (published.has(track.mid)) sources.push({ owner, feed: publisher.feedId, mid: track.mid });
+      for (const [source, track] of owner.tracks) {
+        if (published.has(track.mid) && shown(source, track)) {
+          sources.push({ owner, feed: publisher.feedId, mid: track.mid });
+        }
       }
     }
     for (const p of everyone) {

@@ -3,12 +3,16 @@ import { randomBytes } from 'node:crypto';
 import type { SignalClient } from './signaling-harness';
 
 /**
- * A sendonly offer shaped like a browser's (Opus on mid 0, VP8 on mid 1), enough for Janus to
- * negotiate and answer. It cannot carry media: tests that need media use a real browser.
+ * A sendonly offer shaped like a browser's (Opus on mid 0, VP8 on mid 1, and a second VP8 section
+ * for a shared screen when `screenMid` is given), enough for Janus to negotiate and answer. It
+ * cannot carry media: tests that need media use a real browser.
  */
-export function syntheticPublishOffer(options: { audioMid?: string; videoMid?: string } = {}): string {
+export function syntheticPublishOffer(
+  options: { audioMid?: string; videoMid?: string; screenMid?: string } = {},
+): string {
   const audioMid = options.audioMid ?? '0';
   const videoMid = options.videoMid ?? '1';
+  const screenMid = options.screenMid;
   const ufrag = randomBytes(4).toString('hex');
   const pwd = randomBytes(12).toString('hex');
   const fingerprint = [...randomBytes(32)]
@@ -28,7 +32,7 @@ export function syntheticPublishOffer(options: { audioMid?: string; videoMid?: s
     `o=- ${Date.now()} 2 IN IP4 127.0.0.1`,
     's=-',
     't=0 0',
-    `a=group:BUNDLE ${audioMid} ${videoMid}`,
+    `a=group:BUNDLE ${audioMid} ${videoMid}${screenMid === undefined ? '' : ` ${screenMid}`}`,
     'a=msid-semantic: WMS stream',
     'm=audio 9 UDP/TLS/RTP/SAVPF 111',
     ...common,
@@ -50,6 +54,21 @@ export function syntheticPublishOffer(options: { audioMid?: string; videoMid?: s
     'a=rtcp-fb:96 nack',
     'a=rtcp-fb:96 nack pli',
     'a=ssrc:2222 cname:test',
+    ...(screenMid === undefined
+      ? []
+      : [
+          'm=video 9 UDP/TLS/RTP/SAVPF 96',
+          ...common,
+          `a=mid:${screenMid}`,
+          'a=sendonly',
+          'a=msid:stream video1',
+          'a=rtcp-mux',
+          'a=rtcp-rsize',
+          'a=rtpmap:96 VP8/90000',
+          'a=rtcp-fb:96 nack',
+          'a=rtcp-fb:96 nack pli',
+          'a=ssrc:3333 cname:test',
+        ]),
     '',
   ].join('\r\n');
 }

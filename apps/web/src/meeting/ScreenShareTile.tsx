@@ -1,0 +1,37 @@
+import type { Participant } from '@conclave/client';
+import { useRef } from 'react';
+import { useTrackElement } from './media';
+
+/**
+ * Someone's shared screen, shown large (MEET-SHARE): contained, never cropped or mirrored, so that
+ * text on it stays whole. The e2e tests find it by data-source="screen" and data-participant-id.
+ */
+export function ScreenShareTile({ participant, name }: { participant: Participant; name: string }) {
+  const publication = participant.getPublication('screen');
+  const track = publication && !publication.muted ? publication.track : null;
+  const videoRef = useRef<HTMLVideoElement>(null);
+  useTrackElement(videoRef, track);
+  const label = `${name}'s screen`;
+  return (
+    <figure
+      className="screen-share"
+      role="group"
+      aria-label={label}
+      data-testid="screen-share"
+      data-participant-id={participant.id}
+    >
+      <video
+        ref={videoRef}
+        className="screen-share-video"
+        data-source="screen"
+        data-participant-id={participant.id}
+        autoPlay
+        playsInline
+        muted
+      />
+      <figcaption className="screen-share-caption">
+        <bdi>{participant.isLocal ? 'You are' : `${name} is`}</bdi> sharing
+      </figcaption>
+    </figure>
+  );
+}
