@@ -135,6 +135,7 @@ export function createServices(deps: ServiceDeps): Services {
       deps.publicUrl,
       undefined,
       deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
+      async (organisationId) => (await settings.of(organisationId)).layouts.default,
     ),
     meetingStore,
     meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
