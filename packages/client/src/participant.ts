@@ -6,7 +6,7 @@ import { SerialQueue } from './serial';
 
 export type ParticipantKind = 'user' | 'guest';
 
-type Identity = Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt' | 'moderator'>;
+type Identity = Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt' | 'moderator' | 'handRaisedAt'>;
 
 /** Someone in the meeting: this client (LocalParticipant) or another one (RemoteParticipant). */
 export abstract class Participant {
@@ -15,6 +15,8 @@ export abstract class Participant {
   protected _kind: ParticipantKind;
   protected _joinedAt: string;
   protected _moderator: boolean;
+  protected _handRaisedAt: string | null;
+  private _speaking = false;
 
   constructor(info: Identity) {
     this._id = info.id;
@@ -22,6 +24,7 @@ export abstract class Participant {
     this._kind = info.kind;
     this._joinedAt = info.joinedAt;
     this._moderator = info.moderator;
+    this._handRaisedAt = info.handRaisedAt ?? null;
   }
 
   get id(): string {
@@ -40,6 +43,25 @@ export abstract class Participant {
   /** Admits, mutes and removes others (the owner, Superusers, Administrators, and whom they promote). */
   get isModerator(): boolean {
     return this._moderator;
+  }
+
+  /** When they raised their hand (ISO time), or null while it is down; hands are answered in this order. */
+  get handRaisedAt(): string | null {
+    return this._handRaisedAt;
+  }
+
+  get isHandRaised(): boolean {
+    return this._handRaisedAt !== null;
+  }
+
+  /** The media server hears them speak now (`room.activeSpeakers`); never while their microphone is muted. */
+  get isSpeaking(): boolean {
+    return this._speaking;
+  }
+
+  /** @internal Set by the room from the server's active-speaker list. */
+  setSpeaking(speaking: boolean): void {
+    this._speaking = speaking;
   }
 
   abstract get isLocal(): boolean;
@@ -105,9 +127,15 @@ export class RemoteParticipant extends Participant {
   /** @internal Applies a roster entry and reports what changed. */
   update(info: ParticipantInfo): RemoteUpdate {
     const result: RemoteUpdate = { muted: [], unmuted: [], unpublished: [], changed: false };
-    if (info.displayName !== this._displayName || info.moderator !== this._moderator) {
+    const handRaisedAt = info.handRaisedAt ?? null;
+    if (
+      info.displayName !== this._displayName ||
+      info.moderator !== this._moderator ||
+      handRaisedAt !== this._handRaisedAt
+    ) {
       this._displayName = info.displayName;
       this._moderator = info.moderator;
+      this._handRaisedAt = handRaisedAt;
       result.changed = true;
     }
     const listed = new Set<TrackSource>();
@@ -238,6 +266,7 @@ export class LocalParticipant extends Participant {
     this._kind = info.kind;
     this._joinedAt = info.joinedAt;
     this._moderator = info.moderator;
+    this._handRaisedAt = info.handRaisedAt ?? null;
   }
 
   /** @internal A moderator muted `source` (the server already stopped forwarding it); it goes off here too. */

@@ -36,6 +36,8 @@ export interface ReplyMap {
   allowUnmute: ServerMessageOf<'ack'>;
   removeParticipants: ServerMessageOf<'ack'>;
   setModerator: ServerMessageOf<'ack'>;
+  raiseHand: ServerMessageOf<'ack'>;
+  lowerHand: ServerMessageOf<'ack'>;
   leave: ServerMessageOf<'ack'>;
   ping: ServerMessageOf<'pong'>;
 }
@@ -55,6 +57,8 @@ const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> 
   allowUnmute: ['ack'],
   removeParticipants: ['ack'],
   setModerator: ['ack'],
+  raiseHand: ['ack'],
+  lowerHand: ['ack'],
   leave: ['ack'],
   ping: ['pong'],
 };
