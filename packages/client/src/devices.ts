@@ -6,17 +6,25 @@ export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
 export interface LocalTrackOptions {
   /** A device from `listDevices()`; the default device when absent. */
   deviceId?: string;
+  /** Microphone only: the browser's noise suppression (default on; echo cancellation and gain always are). */
+  noiseSuppression?: boolean;
 }
 
-/** Capture settings: 720p camera (the room forwards what it gets), speech-tuned microphone. */
+/**
+ * Capture settings: 720p camera (the room forwards what it gets), speech-tuned microphone: echo
+ * cancellation, automatic gain and noise suppression on unless noise suppression is turned off.
+ */
 function constraintsFor(source: TrackSource, options: LocalTrackOptions = {}): MediaStreamConstraints {
   const device = options.deviceId ? { deviceId: { exact: options.deviceId } } : {};
-  if (source === 'microphone') {
-    return { audio: { ...device, echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
-  }
+  if (source === 'microphone') return { audio: { ...device, ...audioProcessing(options.noiseSuppression ?? true) } };
   return {
     video: { ...device, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } },
   };
+}
+
+/** The microphone's processing in the browser; `noiseSuppression` is the person's to turn off. */
+export function audioProcessing(noiseSuppression: boolean): MediaTrackConstraints {
+  return { echoCancellation: true, autoGainControl: true, noiseSuppression };
 }
 
 /** Opens the camera or microphone; errors become MediaDeviceErrors a person can act on. */

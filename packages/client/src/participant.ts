@@ -1,12 +1,15 @@
 import type { ParticipantInfo, TrackSource } from '@conclave/protocol';
-import { createLocalTrack } from './devices';
+import { audioProcessing, createLocalTrack } from './devices';
 import { ConclaveError, MediaDeviceError, toConclaveError } from './errors';
 import { LocalTrackPublication, RemoteTrackPublication, type TrackPublication } from './publication';
 import { SerialQueue } from './serial';
 
 export type ParticipantKind = 'user' | 'guest';
 
-type Identity = Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt' | 'moderator' | 'handRaisedAt'>;
+type Identity = Pick<
+  ParticipantInfo,
+  'id' | 'displayName' | 'kind' | 'joinedAt' | 'moderator' | 'handRaisedAt'
+>;
 
 /** Someone in the meeting: this client (LocalParticipant) or another one (RemoteParticipant). */
 export abstract class Participant {
@@ -200,6 +203,7 @@ export class LocalParticipant extends Participant {
   private link: LocalMediaLink | null = null;
   /** Sources a moderator muted without allowing this participant to unmute them. */
   private readonly locks = new Set<TrackSource>();
+  private _noiseSuppression = true;
 
   constructor(private readonly observer: LocalParticipantObserver) {
     super({ id: '', displayName: '', kind: 'guest', joinedAt: '', moderator: false });
@@ -220,6 +224,23 @@ export class LocalParticipant extends Participant {
 
   override get trackPublications(): LocalTrackPublication[] {
     return super.trackPublications as LocalTrackPublication[];
+  }
+
+  /** Whether the browser suppresses noise on the microphone (on by default). */
+  get noiseSuppression(): boolean {
+    return this._noiseSuppression;
+  }
+
+  /**
+   * Turns the microphone's noise suppression on or off: for the open track now (where the browser
+   * can change it live) and for every microphone opened later.
+   */
+  async setNoiseSuppression(enabled: boolean): Promise<void> {
+    this._noiseSuppression = enabled;
+    const track = this.pub('microphone').track;
+    if (track?.readyState === 'live') {
+      await track.applyConstraints({ ...track.getConstraints(), ...audioProcessing(enabled) }).catch(() => undefined);
+    }
   }
 
   /** The local camera track for a self view, while the camera is on. */
@@ -252,7 +273,7 @@ export class LocalParticipant extends Participant {
         if (old) this.release(source);
         return;
       }
-      const track = await createLocalTrack(source, { deviceId });
+      const track = await createLocalTrack(source, { deviceId, noiseSuppression: this._noiseSuppression });
       await this.link?.replaceTrack(source, track);
       this.adopt(source, track);
       old?.stop();
@@ -303,7 +324,10 @@ export class LocalParticipant extends Participant {
             if (!enabled && source === 'camera') this.release(source);
           } else if (enabled && !publication.track) {
             try {
-              this.adopt(source, await createLocalTrack(source, { deviceId: publication.deviceId }));
+              this.adopt(source, await createLocalTrack(source, {
+                deviceId: publication.deviceId,
+                noiseSuppression: this._noiseSuppression,
+              }));
             } catch (err) {
               this.observer.onError(
                 toConclaveError(err, 'device_unavailable', `Could not start the ${source}`),
@@ -356,7 +380,10 @@ export class LocalParticipant extends Participant {
     if (enabled) {
       let track = publication.track;
       if (!track || track.readyState === 'ended') {
-        track = await createLocalTrack(source, { deviceId: publication.deviceId });
+        track = await createLocalTrack(source, {
+          deviceId: publication.deviceId,
+          noiseSuppression: this._noiseSuppression,
+        });
         this.adopt(source, track);
       }
       track.enabled = true;

@@ -125,7 +125,8 @@ export class Room extends TypedEmitter<RoomEvents> {
       // Still connected: the people and their media stay, only what changed meanwhile is announced.
       onResumed: (joined) => this.takeRoster(joined, true),
       onRoster: (message) => {
-        const leaving = message.type === 'participantLeft' ? this.findParticipant(message.participantId) : null;
+        const leaving =
+          message.type === 'participantLeft' ? this.findParticipant(message.participantId) : null;
         this.roster.apply(message);
         if (leaving && this.speakers.remove(leaving)) this.emitSpeakers();
       },

@@ -9,7 +9,10 @@ const { joinRoom } = roomTests();
 describe('Room: active speakers and raised hands', () => {
   test('MEET-LAYOUT: the server’s speaker list becomes room.activeSpeakers and each participant’s isSpeaking', async () => {
     const server = new FakeServer();
-    server.others = [participantInfo('p-bob', 'Bob', { microphone: 'on' }), participantInfo('p-cleo', 'Cleo')];
+    server.others = [
+      participantInfo('p-bob', 'Bob', { microphone: 'on' }),
+      participantInfo('p-cleo', 'Cleo'),
+    ];
     const room = await joinRoom(server);
     const bob = room.remoteParticipants.get('p-bob');
     const cleo = room.remoteParticipants.get('p-cleo');

@@ -85,9 +85,15 @@ describe('raising hands', { skip }, () => {
     const m = await (await bob.post('/api/meetings', { name: 'Hands, badly' })).json<MeetingView>();
     const owner = await enter(bob, m.id);
     const badValue = await owner.s.request({ type: 'raiseHand', raised: 'yes' } as never);
-    assert.deepEqual(badValue.type === 'error' && [badValue.code, badValue.field], ['validation_failed', 'raised']);
+    assert.deepEqual(badValue.type === 'error' && [badValue.code, badValue.field], [
+      'validation_failed',
+      'raised',
+    ]);
     const badId = await owner.s.request({ type: 'lowerHand', participantId: '../x' });
-    assert.deepEqual(badId.type === 'error' && [badId.code, badId.field], ['validation_failed', 'participantId']);
+    assert.deepEqual(badId.type === 'error' && [badId.code, badId.field], [
+      'validation_failed',
+      'participantId',
+    ]);
     const nobody = await owner.s.request({
       type: 'lowerHand',
       participantId: '0190aaaa-0000-7000-8000-000000000001',

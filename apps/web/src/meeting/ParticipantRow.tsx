@@ -1,6 +1,6 @@
 import type { Codeword, Participant } from '@conclave/client';
 import { Button } from '../ui/components';
-import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../ui/icons';
+import { CameraIcon, CameraOffIcon, HandIcon, MicIcon, MicOffIcon } from '../ui/icons';
 import type { RemoteActions } from './moderation';
 
 /** What a moderator's button in a row asks of the room, for one participant. */
@@ -19,6 +19,9 @@ export function ParticipantRow({
   codeword,
   actions,
   onAction,
+  pinned,
+  onTogglePin,
+  onLowerHand,
 }: {
   participant: Participant;
   name: string;
@@ -27,6 +30,10 @@ export function ParticipantRow({
   codeword: Codeword | null | undefined;
   actions: RemoteActions | null;
   onAction: (action: RowAction) => void;
+  pinned: boolean;
+  onTogglePin: () => void;
+  /** Lowers their raised hand: one's own, or a moderator's for anyone; absent when not allowed. */
+  onLowerHand: (() => void) | null;
 }) {
   const micOn = participant.isMicrophoneEnabled;
   const camOn = participant.isCameraEnabled;
@@ -38,8 +45,15 @@ export function ParticipantRow({
       data-testid="participant-row"
       data-participant-id={participant.id}
       data-self={isSelf ? 'true' : 'false'}
+      data-hand={participant.isHandRaised ? 'raised' : undefined}
     >
       <div className="panel-person-line">
+        {participant.isHandRaised && (
+          <span className="panel-hand" title="Hand raised">
+            <HandIcon size={16} />
+            <span className="sr-only">Hand raised</span>
+          </span>
+        )}
         <bdi className="panel-name">{name}</bdi>
         {isSelf && <span className="panel-you">(you)</span>}
         {guest && <span className="panel-mark">Guest</span>}
@@ -69,6 +83,28 @@ export function ParticipantRow({
           )}
         </div>
       )}
+      <div className="panel-actions">
+        {participant.id && (
+          <Button
+            size="sm"
+            variant="ghost-dark"
+            aria-label={`${pinned ? 'Unpin' : 'Pin'} ${name}`}
+            onClick={onTogglePin}
+          >
+            {pinned ? 'Unpin' : 'Pin'}
+          </Button>
+        )}
+        {participant.isHandRaised && onLowerHand && (
+          <Button
+            size="sm"
+            variant="ghost-dark"
+            aria-label={isSelf ? 'Lower your hand' : `Lower ${name}'s hand`}
+            onClick={onLowerHand}
+          >
+            Lower hand
+          </Button>
+        )}
+      </div>
       {actions && <RowButtons name={name} actions={actions} onAction={onAction} />}
     </li>
   );
