@@ -101,7 +101,8 @@ export function ParticipantsPanel({
             onAction={() => undefined}
             pinned={pinned === local.id}
             onTogglePin={() => onTogglePin(local.id)}
-            onLowerHand={() => run(() => room.raiseHand(false))}
+            // The control bar's "Lower hand" does it for oneself.
+            onLowerHand={null}
           />
           {remotes.map((p) => (
             <ParticipantRow
