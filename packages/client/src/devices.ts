@@ -16,7 +16,8 @@ export interface LocalTrackOptions {
  */
 function constraintsFor(source: TrackSource, options: LocalTrackOptions = {}): MediaStreamConstraints {
   const device = options.deviceId ? { deviceId: { exact: options.deviceId } } : {};
-  if (source === 'microphone') return { audio: { ...device, ...audioProcessing(options.noiseSuppression ?? true) } };
+  if (source === 'microphone')
+    return { audio: { ...device, ...audioProcessing(options.noiseSuppression ?? true) } };
   return {
     video: { ...device, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } },
   };

@@ -239,7 +239,9 @@ export class LocalParticipant extends Participant {
     this._noiseSuppression = enabled;
     const track = this.pub('microphone').track;
     if (track?.readyState === 'live') {
-      await track.applyConstraints({ ...track.getConstraints(), ...audioProcessing(enabled) }).catch(() => undefined);
+      await track
+        .applyConstraints({ ...track.getConstraints(), ...audioProcessing(enabled) })
+        .catch(() => undefined);
     }
   }
 
@@ -324,10 +326,13 @@ export class LocalParticipant extends Participant {
             if (!enabled && source === 'camera') this.release(source);
           } else if (enabled && !publication.track) {
             try {
-              this.adopt(source, await createLocalTrack(source, {
-                deviceId: publication.deviceId,
-                noiseSuppression: this._noiseSuppression,
-              }));
+              this.adopt(
+                source,
+                await createLocalTrack(source, {
+                  deviceId: publication.deviceId,
+                  noiseSuppression: this._noiseSuppression,
+                }),
+              );
             } catch (err) {
               this.observer.onError(
                 toConclaveError(err, 'device_unavailable', `Could not start the ${source}`),

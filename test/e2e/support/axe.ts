@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 
-/** axe-core's browser bundle, read once; run in the page through the debugging protocol (no CSP applies). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's browser bundle; run in the page through the debugging protocol (no CSP applies). */
+const AXE_SOURCE = axe.source;
 
 /** The impacts a page must be free of. */
 const FAILING_IMPACTS = new Set(['serious', 'critical']);

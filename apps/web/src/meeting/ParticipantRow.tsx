@@ -95,12 +95,7 @@ export function ParticipantRow({
           </Button>
         )}
         {participant.isHandRaised && onLowerHand && (
-          <Button
-            size="sm"
-            variant="ghost-dark"
-            aria-label={`Lower hand, ${name}`}
-            onClick={onLowerHand}
-          >
+          <Button size="sm" variant="ghost-dark" aria-label={`Lower hand, ${name}`} onClick={onLowerHand}>
             Lower hand
           </Button>
         )}
