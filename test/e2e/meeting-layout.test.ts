@@ -267,4 +267,23 @@ describe('layouts, active speaker, raised hands and shortcuts in the web app', (
     await dialog.getByText('Turn your camera on or off').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
+
+  test(
+    'MEET-LAYOUT: in an end-to-end encrypted meeting the speaker is found all the same (audio levels stay in clear)',
+    { skip },
+    async () => {
+      const owner = await browser.newParticipant('Ada again');
+      await signIn(owner.context, server);
+      const sealed = await createMeeting(owner.context, server, 'Sealed', { e2ee: true });
+      const adaId = await joinSignedIn(owner.page, sealed.joinUrl);
+      const e = await browser.newParticipant('Eve');
+      const eveId = await joinAsGuest(e.page, sealed.joinUrl, 'Eve');
+      await e.page.getByRole('button', { name: 'Mute microphone' }).click();
+      await e.page.getByTestId('e2ee-status').getByText('End-to-end encrypted').waitFor({ timeout: 20_000 });
+      await tileOf(e.page, adaId).and(e.page.locator('[data-speaking="true"]')).waitFor({ timeout: 15_000 });
+      assert.equal(await tileOf(owner.page, eveId).getAttribute('data-speaking'), 'false');
+      await owner.context.close();
+      await e.context.close();
+    },
+  );
 });
