@@ -232,16 +232,22 @@ export class LocalParticipant extends Participant {
   }
 
   /**
-   * Turns the microphone's noise suppression on or off: for the open track now (where the browser
-   * can change it live) and for every microphone opened later.
+   * Turns the microphone's noise suppression on or off: for the open microphone now and for every one
+   * opened later. Where the browser cannot change it on a live track (Chromium sets up audio
+   * processing when the device opens), the microphone is opened again with it, as a device switch does.
    */
   async setNoiseSuppression(enabled: boolean): Promise<void> {
     this._noiseSuppression = enabled;
     const track = this.pub('microphone').track;
-    if (track?.readyState === 'live') {
-      await track
-        .applyConstraints({ ...track.getConstraints(), ...audioProcessing(enabled) })
-        .catch(() => undefined);
+    if (track?.readyState !== 'live') return;
+    await track
+      .applyConstraints({ ...track.getConstraints(), ...audioProcessing(enabled) })
+      .catch(() => undefined);
+    const settings = track.getSettings();
+    if (settings.noiseSuppression === undefined || settings.noiseSuppression === enabled) return;
+    const deviceId = settings.deviceId ?? this.pub('microphone').deviceId;
+    if (deviceId !== undefined && this.pub('microphone').track === track) {
+      await this.switchDevice('microphone', deviceId);
     }
   }
 
