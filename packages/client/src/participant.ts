@@ -245,10 +245,20 @@ export class LocalParticipant extends Participant {
       .catch(() => undefined);
     const settings = track.getSettings();
     if (settings.noiseSuppression === undefined || settings.noiseSuppression === enabled) return;
-    const deviceId = settings.deviceId ?? this.pub('microphone').deviceId;
-    if (deviceId !== undefined && this.pub('microphone').track === track) {
-      await this.switchDevice('microphone', deviceId);
-    }
+    await this.ops.run(async () => {
+      const publication = this.pub('microphone');
+      if (publication.track !== track || publication.muted) return;
+      // One set of audio processing per open device: the old track goes first, then the new one opens.
+      track.stop();
+      const reopened = await createLocalTrack('microphone', {
+        ...((settings.deviceId ?? publication.deviceId) !== undefined && {
+          deviceId: settings.deviceId ?? publication.deviceId,
+        }),
+        noiseSuppression: this._noiseSuppression,
+      });
+      await this.link?.replaceTrack('microphone', reopened);
+      this.adopt('microphone', reopened);
+    });
   }
 
   /** The local camera track for a self view, while the camera is on. */
