@@ -59,7 +59,7 @@ describe('accessibility of the main pages (axe-core)', () => {
   });
 
   test(
-    'MEET-LAYOUT: the meeting stage, with the participants panel and with the shortcuts dialog open, has no serious or critical axe violations',
+    'MEET-LAYOUT: the meeting stage, with the participants panel and with the shortcuts and settings dialogs open, has no serious or critical axe violations',
     { skip },
     async () => {
       await joinSignedIn(ada.page, joinUrl);
@@ -77,6 +77,13 @@ describe('accessibility of the main pages (axe-core)', () => {
       await assertAxeClean(ada.page, 'the meeting stage with the shortcuts dialog open');
       await dialog.getByRole('button', { name: 'Close' }).click();
       await dialog.waitFor({ state: 'hidden' });
+
+      await ada.page.getByRole('button', { name: 'Settings' }).click();
+      const settings = ada.page.getByRole('dialog', { name: 'Audio and video' });
+      await settings.getByRole('switch', { name: 'Noise suppression' }).waitFor();
+      await assertAxeClean(ada.page, 'the meeting’s Settings dialog');
+      await settings.getByRole('button', { name: 'Done' }).click();
+      await settings.waitFor({ state: 'hidden' });
 
       await ada.page.getByRole('button', { name: 'Layout' }).click();
       await ada.page.getByRole('radio', { name: 'Speaker' }).check();
