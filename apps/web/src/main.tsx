@@ -8,6 +8,7 @@ import './styles/app.css';
 import './styles/meeting.css';
 import './styles/e2ee.css';
 import './styles/admin.css';
+import './styles/calls.css';
 
 // Under <BrowserRouter>, navigate() returns nothing; only data routers return a promise. React Router's
 // own advice: say so here, or every navigate() call would look like a promise nobody awaits.

@@ -59,6 +59,8 @@ export const AUDIT_ACTIONS = [
   'user.hidden',
   'user.shown',
   'meeting.deleted',
+  /** A moderator rang a person into a running meeting (MEET-ADD; details: callee). */
+  'meeting.personRung',
   'settings.changed',
   'sso.changed',
 ] as const;

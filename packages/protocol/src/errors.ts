@@ -89,6 +89,14 @@ export const ERROR_CODES = [
    * copied, so it is refused (401). Removing the passkey and registering the device again ends this.
    */
   'passkey_cloned',
+  /** The call is not ringing any more: answered, declined, cancelled or missed (409). */
+  'call_ended',
+  /** The person called cannot take calls: their access was revoked (409). */
+  'callee_unavailable',
+  /** The caller has as many calls ringing at once as they may; wait for one to end (429). */
+  'too_many_calls',
+  /** The meeting someone is rung into has nobody in it (409): it must be running (MEET-ADD). */
+  'meeting_not_live',
   'internal',
 ] as const;
 

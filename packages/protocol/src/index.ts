@@ -8,6 +8,7 @@ export * from './account';
 export * from './passkeys';
 export * from './signaling';
 export * from './regions';
+export * from './calls';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';
 export {
   textSchema,

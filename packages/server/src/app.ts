@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyReply,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { NOTIFICATIONS_SUBPROTOCOL, SIGNALING_SUBPROTOCOL } from '@conclave/protocol';
 import { authRoutes, guestRoutes, passwordResetRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
 import { auditRoutes } from './audit';
@@ -36,15 +37,23 @@ import { probeOrigins, regionRoutes } from './regions';
 import { RoomRegistry, type MeetingMemories, type RoomStates } from './rooms';
 import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
-import { signalingPlugin, type SignalingOptions } from './signaling';
+import { signalingPlugin, SIGNALING_MAX_PAYLOAD, type SignalingOptions } from './signaling';
+import { callRoutes } from './calls';
+import { notificationsPlugin } from './notifications';
+import { registerWebsockets } from './http/websockets';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
 
 /** Participants per meeting unless the caller says otherwise. */
 const DEFAULT_MAX_PARTICIPANTS = 100;
-/** How often one-time meetings nobody used are looked for. */
+/** How often one-time meetings nobody used, and old calls, are looked for. */
 const SWEEP_EVERY_MS = 10 * 60_000;
+/**
+ * How often calls past their ringing time are ended here. The node that placed a call ends it on
+ * time by itself; this catches those whose node went away meanwhile.
+ */
+const CALL_SWEEP_EVERY_MS = 5_000;
 
 export interface AppDeps {
   config: Config;
@@ -149,12 +158,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const live = cluster ?? (rooms ? liveIn(rooms) : NOTHING_LIVE);
   await app.register(apiRoutes(config, services, media, live, deps.draining), { prefix: '/api' });
   // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).
-  const sweep = () =>
+  const sweep = () => {
     void services.meetings.sweep().catch((err: unknown) => app.log.error({ err }, 'meeting sweep failed'));
+    void services.calls.sweep().catch((err: unknown) => app.log.error({ err }, 'call sweep failed'));
+  };
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
   sweeper.unref();
+  const overdueCalls = setInterval(
+    () =>
+      void services.calls.expireDue().catch((err: unknown) => app.log.error({ err }, 'call sweep failed')),
+    CALL_SWEEP_EVERY_MS,
+  );
+  overdueCalls.unref();
   app.addHook('onReady', async () => sweep());
-  app.addHook('onClose', async () => clearInterval(sweeper));
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    clearInterval(overdueCalls);
+    services.calls.close();
+  });
   if (deps.signaling && rooms) {
     const unwatch = metrics.watchMedia(deps.signaling.media);
     app.addHook('onClose', async () => unwatch());
@@ -165,7 +186,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       app.addHook('preClose', async () => cluster.drain());
       app.addHook('onClose', async () => cluster.stop());
     }
-    await app.register(signalingPlugin, {
+  }
+  // Every socket endpoint shares one websocket support (see http/websockets.ts).
+  const signaling = deps.signaling;
+  await app.register(async (sockets) => {
+    const host = await registerWebsockets(
+      sockets,
+      [SIGNALING_SUBPROTOCOL, NOTIFICATIONS_SUBPROTOCOL],
+      SIGNALING_MAX_PAYLOAD,
+    );
+    await sockets.register(notificationsPlugin, {
+      auth: services.principals,
+      events: services.events,
+      publicUrl: config.publicUrl,
+    });
+    if (!signaling || !rooms) return;
+    await sockets.register(signalingPlugin, {
       auth: services.principals,
       meetings: services.meetingStore,
       entry: services.meetingEntry,
@@ -173,11 +209,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       clock: services.clock,
       events: services.events,
       metrics,
-      ...deps.signaling,
+      ...signaling,
       rooms,
       ...(cluster && { door: cluster.door }),
+      sockets: host,
     });
-  }
+  });
 
   const serveWeb = hasWebApp(config.webDir);
   if (serveWeb) await registerWebApp(app, config.webDir!);
@@ -229,6 +266,7 @@ function apiRoutes(
         prefix: '/meetings',
       });
       await signedIn.register(directoryRoutes(services.directory, authenticator), { prefix: '/directory' });
+      await signedIn.register(callRoutes(services.calls, authenticator, live), { prefix: '/calls' });
       await signedIn.register(userRoutes(services.directory, services.audit, authenticator), {
         prefix: '/users',
       });

@@ -25,6 +25,7 @@ import { Invitations, InvitationStore, UserAdministration, UserStore } from './u
 import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
+import { CallService, CallStore, type CallOptions } from './calls';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -44,6 +45,8 @@ export interface ServiceDeps {
   oneTimeUnusedMs?: number;
   /** Single sign-on options (tests allow an http:// identity provider on loopback). */
   sso?: Omit<SsoOptions, 'publicUrl' | 'limiters'>;
+  /** Ringing time and limits of calls (MEET-CALL); defaults suit production. */
+  calls?: CallOptions;
   /** Outgoing mail (password reset links); none by default. */
   mailer?: Mailer;
   /** Where a failing domain-event listener is reported. */
@@ -85,6 +88,8 @@ export interface Services {
   passwordResets: PasswordResets;
   /** A signed-in person's own account: name, password, sessions. */
   account: AccountService;
+  /** Calls between people, and ringing people into running meetings (MEET-CALL, MEET-ADD). */
+  calls: CallService;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
   /** "Confirm it is you": the current password, or a passkey instead. */
@@ -119,6 +124,15 @@ export function createServices(deps: ServiceDeps): Services {
   });
   const meetingStore = new MeetingStore(deps.db);
   const confirmations = new Confirmations(auth, assertions);
+  const meetings = new MeetingService(
+    meetingStore,
+    clock,
+    events,
+    deps.publicUrl,
+    undefined,
+    deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
+    async (organisationId) => (await settings.of(organisationId)).layouts.default,
+  );
   const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
   return {
     db: deps.db,
@@ -128,15 +142,7 @@ export function createServices(deps: ServiceDeps): Services {
     auth,
     authenticator: new Authenticator(auth.sessions, clock, deps.publicUrl),
     principals: new PrincipalResolver(auth),
-    meetings: new MeetingService(
-      meetingStore,
-      clock,
-      events,
-      deps.publicUrl,
-      undefined,
-      deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
-      async (organisationId) => (await settings.of(organisationId)).layouts.default,
-    ),
+    meetings,
     meetingStore,
     meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
     directory: new DirectoryService(new DirectoryStore(deps.db), deps.publicUrl),
@@ -169,6 +175,17 @@ export function createServices(deps: ServiceDeps): Services {
       publicUrl: deps.publicUrl,
       ssoOnly,
       onBackgroundError: deps.onBackgroundError ?? (() => {}),
+    }),
+    calls: new CallService({
+      store: new CallStore(deps.db),
+      meetings,
+      meetingStore,
+      events,
+      audit,
+      limiters,
+      clock,
+      onBackgroundError: deps.onBackgroundError ?? (() => {}),
+      ...(deps.calls && { options: deps.calls }),
     }),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,

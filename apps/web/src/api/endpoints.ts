@@ -1,5 +1,8 @@
 import type {
   AccountSessionView,
+  CallView,
+  MissedCallsView,
+  PlaceCallRequest,
   AccountView,
   ChangePasswordRequest,
   AcceptInvitationRequest,
@@ -157,3 +160,13 @@ const passkey = (id: string) => `/api/account/passkeys/${encodeURIComponent(id)}
 export const renamePasskey = (id: string, name: string) => api<PasskeyView>('PATCH', passkey(id), { name });
 export const removePasskey = (id: string, body: Confirmation) =>
   api<void>('POST', `${passkey(id)}/remove`, body);
+
+// Calls (MEET-CALL) and ringing people into a running meeting (MEET-ADD).
+const call = (id: string) => `/api/calls/${encodeURIComponent(id)}`;
+export const placeCall = (body: PlaceCallRequest) => api<CallView>('POST', '/api/calls', body);
+export const acceptCall = (id: string) => api<CallView>('POST', `${call(id)}/accept`);
+export const declineCall = (id: string) => api<CallView>('POST', `${call(id)}/decline`);
+export const cancelCall = (id: string) => api<CallView>('POST', `${call(id)}/cancel`);
+export const getMissedCalls = () => api<MissedCallsView>('GET', '/api/calls/missed');
+export const markMissedCallsSeen = () => api<void>('POST', '/api/calls/missed/seen');
+export const getCall = (id: string) => api<CallView>('GET', call(id));

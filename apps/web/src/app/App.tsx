@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
+import { CallProvider } from '../calls/CallProvider';
 import { MeetingRoute } from '../meeting/MeetingRoute';
 import { AccountPage } from '../pages/account/AccountPage';
 import { SecondFactorSetupPage } from '../pages/account/SecondFactorSetupPage';
@@ -47,7 +48,7 @@ export function App() {
   const signedIn = session.session !== null;
   // The organisation requires a second factor this person has not set up: nothing else until they do.
   if (session.session?.secondFactorSetupRequired) return <SecondFactorSetupPage />;
-  return (
+  const routes = (
     <Routes>
       <Route path="/m/:id" element={<MeetingPage />} />
       <Route path="/setup" element={session.setupNeeded ? <SetupPage /> : <Navigate to="/" replace />} />
@@ -76,6 +77,8 @@ export function App() {
       <Route path="*" element={afterSetup(<NotFoundPage />)} />
     </Routes>
   );
+  // Signed in, the person can be called on every page (MEET-CALL).
+  return signedIn ? <CallProvider key={session.session!.user.id}>{routes}</CallProvider> : routes;
 }
 
 /** One meeting per id: a new id is a fresh join flow. */

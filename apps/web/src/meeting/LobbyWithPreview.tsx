@@ -14,6 +14,7 @@ export function LobbyWithPreview({
   busy,
   onJoin,
   onPrepared,
+  autoJoin = false,
 }: {
   meeting: MeetingPublicView;
   userName: string | null;
@@ -22,6 +23,8 @@ export function LobbyWithPreview({
   onJoin: (choice: JoinChoice, prepared: Room | undefined) => Promise<boolean>;
   /** The room made ahead for joining, so the meeting stage can be rendered with it before the click. */
   onPrepared: (room: Room | null) => void;
+  /** Join as soon as the devices are open, without a click: an accepted call leads here (MEET-CALL). */
+  autoJoin?: boolean;
 }) {
   const preview = usePreview();
   // The signaling connection opens while the person looks at the preview, so joining need not wait for it.
@@ -54,6 +57,18 @@ export function LobbyWithPreview({
     preview.restart();
     setAttempt((n) => n + 1);
   };
+  const joinRef = useRef(join);
+  joinRef.current = join;
+  const autoJoined = useRef(false);
+  // Each source the person wants is open, or failed: joining earlier would join without it.
+  const settled = (s: { on: boolean; track: MediaStreamTrack | null; error: string | undefined }) =>
+    !s.on || s.track !== null || s.error !== undefined;
+  const devicesReady = settled(preview.microphone) && settled(preview.camera);
+  useEffect(() => {
+    if (!autoJoin || autoJoined.current || userName === null || !devicesReady) return;
+    autoJoined.current = true;
+    void joinRef.current(userName, undefined);
+  }, [autoJoin, userName, devicesReady]);
   return (
     <Lobby
       meeting={meeting}

@@ -1,5 +1,6 @@
 import type { Room } from '@conclave/client';
 import { Activity, useEffect, useState } from 'react';
+import { useLocation } from 'react-router';
 import { useSession } from '../app/session';
 import { AppHeader } from '../pages/AppHeader';
 import { Spinner } from '../ui/components';
@@ -23,6 +24,8 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   const e2ee = info.status === 'ready' && info.meeting.e2ee;
   const { phase, join, leave, stopWaiting, rejoin } = useJoinFlow(meetingId, userName, e2ee);
   const [previewRoom, setPreviewRoom] = useState<Room | null>(null);
+  // An accepted call comes here to join at once (see calls/CallProvider.tsx).
+  const autoJoin = (useLocation().state as { autoJoin?: boolean } | null)?.autoJoin === true;
 
   // Signed out elsewhere: the rest of the app must stop acting signed in too.
   const { expired } = session;
@@ -65,6 +68,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
             busy={phase.joining !== null}
             onJoin={(choice, prepared) => join(choice, 'lobby', prepared)}
             onPrepared={setPreviewRoom}
+            autoJoin={autoJoin}
           />
         </div>
       )}

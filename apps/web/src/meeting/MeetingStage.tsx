@@ -171,6 +171,7 @@ export function MeetingStage({
           room={room}
           selfName={selfName}
           e2ee={e2ee}
+          joinUrl={joinUrl}
           onError={toast}
           pinned={stage.pinned}
           onTogglePin={stage.togglePin}

@@ -1,5 +1,6 @@
 import type { Room } from '@conclave/client';
 import { useState } from 'react';
+import { AddPeople } from '../calls/AddPeople';
 import { Button } from '../ui/components';
 import { ConfirmDialog } from './ConfirmDialog';
 import { remoteActions } from './moderation';
@@ -26,6 +27,7 @@ export function ParticipantsPanel({
   room,
   selfName,
   e2ee,
+  joinUrl,
   onError,
   pinned,
   onTogglePin,
@@ -35,6 +37,8 @@ export function ParticipantsPanel({
   room: Room;
   selfName: string;
   e2ee: boolean;
+  /** The meeting's link (`…/m/<id>`): moderators ring people in or copy it (MEET-ADD). */
+  joinUrl: string;
   onError: (message: string) => void;
   pinned: string | null;
   onTogglePin: (participantId: string) => void;
@@ -77,6 +81,8 @@ export function ParticipantsPanel({
           Participants <span className="panel-count">{remotes.length + 1}</span>
         </h2>
       </div>
+
+      {moderator && <AddPeople meetingId={joinUrl.split('/').pop() ?? ''} joinUrl={joinUrl} />}
 
       {moderator && (
         <WaitingList

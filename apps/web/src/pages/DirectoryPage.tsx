@@ -9,7 +9,8 @@ import {
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { searchDirectory, updateMeeting, updateUser } from '../api/endpoints';
-import { useApiErrorText } from '../app/session';
+import { useApiErrorText, useSession } from '../app/session';
+import { useCalls } from '../calls/CallProvider';
 import { Alert, Button, Spinner, TextField, avatarHue, initials } from '../ui/components';
 import { HiddenMark, MeetingMarks } from '../ui/marks';
 import { AppLayout } from './AppLayout';
@@ -170,17 +171,35 @@ function PersonRow({
           <span className="directory-email">{person.email}</span>
         </div>
       </div>
-      {person.canHide && (
-        <div className="row-actions">
+      <div className="row-actions">
+        <CallButton person={person} />
+        {person.canHide && (
           <HideButton
             name={person.displayName}
             hidden={person.hidden}
             change={async (hidden) => onChanged(await updateUser(person.id, { hidden }))}
             onError={onError}
           />
-        </div>
-      )}
+        )}
+      </div>
     </li>
+  );
+}
+
+/** MEET-CALL: rings the person's open clients; not shown for oneself. */
+function CallButton({ person }: { person: DirectoryUserEntry }) {
+  const calls = useCalls();
+  const self = useSession().session?.user.id;
+  if (!calls || person.id === self) return null;
+  return (
+    <Button
+      size="sm"
+      variant="primary"
+      aria-label={`Call ${person.displayName}`}
+      onClick={() => calls.call({ id: person.id, name: person.displayName })}
+    >
+      Call
+    </Button>
   );
 }
 

@@ -16,6 +16,7 @@ import { LobbySelect } from '../ui/lobby';
 import { MeetingMarks } from '../ui/marks';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
+import { MissedCallsCard } from '../calls/MissedCallsCard';
 import { AppLayout } from './AppLayout';
 
 export function HomePage() {
@@ -52,6 +53,7 @@ export function HomePage() {
         </>
       }
     >
+      <MissedCallsCard />
       <CreateMeetingCard onCreated={(m) => setMeetings((list) => [m, ...(list ?? [])])} onError={handle} />
 
       <section className="card meeting-list-card" aria-labelledby="my-meetings">

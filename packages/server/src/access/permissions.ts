@@ -8,6 +8,7 @@ type Target =
   | { kind: 'user'; id: string; role: Role }
   | { kind: 'roomSystem'; associatedWith: { id: string; role: Role } | null }
   | { kind: 'recording'; ownerId: string }
+  | { kind: 'call'; callerId: string; calleeId: string }
   | { kind: 'organisation' };
 
 type TargetOf<K extends Target['kind']> = Extract<Target, { kind: K }>;
@@ -50,6 +51,10 @@ const managesOther = (p: UserPrincipal, t: TargetOf<'user'>) =>
 const PERMISSIONS = {
   // User
   'call.place': rule('organisation', anyUser),
+  /** Accept or decline a ringing call: only the person it rings. */
+  'call.answer': rule('call', (p, t) => t.calleeId === p.userId),
+  /** Hang up before anyone answered: only who placed it. */
+  'call.cancel': rule('call', (p, t) => t.callerId === p.userId),
   'chat.use': rule('organisation', anyUser),
   'meeting.create': rule('organisation', anyUser),
   /** See, change, set the passcode of, delete: the owner; "manage and delete any meeting": managers. */

@@ -229,7 +229,8 @@ export class Cluster implements LiveMeetings {
   }
 
   /**
-   * Sign-outs and deleted meetings reach the connections and rooms of every node; a takeover reaches
+   * Sign-outs, deleted meetings and a user's notifications (a call ringing) reach the connections and
+   * rooms of every node; a takeover reaches
    * the participants of the meeting wherever they are.
    */
   private bridgeEvents(): void {
@@ -240,6 +241,9 @@ export class Cluster implements LiveMeetings {
     events?.on('meetingDeleted', (meetingId) => {
       if (!this.relaying) bus.broadcast({ kind: 'meetingDeleted', meetingId });
     });
+    events?.on('userNotified', (userId, notification) => {
+      if (!this.relaying) bus.broadcast({ kind: 'userNotified', userId, notification });
+    });
     bus.onEvent((event) => {
       if (event.kind === 'meetingTakenOver') {
         this.remote.ownerGone(event.from, event.meetingId);
@@ -248,7 +252,9 @@ export class Cluster implements LiveMeetings {
       this.relaying = true;
       try {
         if (event.kind === 'sessionEnded') events?.publish('sessionEnded', event.sessionId);
-        else events?.publish('meetingDeleted', event.meetingId);
+        else if (event.kind === 'userNotified') {
+          events?.publish('userNotified', event.userId, event.notification);
+        } else events?.publish('meetingDeleted', event.meetingId);
       } finally {
         this.relaying = false;
       }

@@ -1,4 +1,4 @@
-import type { DisconnectedReason, RegionRtts, ServerMessage } from '@conclave/protocol';
+import type { DisconnectedReason, Notification, RegionRtts, ServerMessage } from '@conclave/protocol';
 import type { MeetingRecord, Principal } from '../domain';
 import type { JoinReply, RoomRequest } from '../rooms';
 import type { ErrorFrameBody } from '../signaling/errors';
@@ -47,5 +47,7 @@ export const isToOwner = (m: NodeMessage): m is ToOwner =>
 export type ClusterEvent =
   | { kind: 'sessionEnded'; sessionId: string }
   | { kind: 'meetingDeleted'; meetingId: string }
+  /** For a user's notification sockets, wherever they are open. */
+  | { kind: 'userNotified'; userId: string; notification: Notification }
   /** A node took the meeting over from `from`, which died: its participants elsewhere must rejoin now. */
   | { kind: 'meetingTakenOver'; meetingId: string; from: string };

@@ -42,6 +42,8 @@ export interface Config {
   e2ee: { rotateSeconds: number };
   /** A one-time meeting nobody joined is deleted this long after it was made. */
   meetings: { oneTimeUnusedSeconds: number };
+  /** How long a call rings before it is missed (MEET-CALL). */
+  calls: { ringSeconds: number };
   media: MediaConfig;
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
@@ -94,6 +96,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     metrics: { allow: v.metricsAllow, token: v.metricsToken ?? null },
     e2ee: { rotateSeconds: v.e2eeRotateSeconds },
     meetings: { oneTimeUnusedSeconds: v.oneTimeUnusedSeconds },
+    calls: { ringSeconds: v.callRingSeconds },
     media,
     configFile: file?.path ?? null,
   };

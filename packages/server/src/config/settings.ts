@@ -89,6 +89,12 @@ export const SETTINGS = {
     kind: kind.seconds,
     default: 30 * 24 * 3600,
   }),
+  callRingSeconds: setting({
+    env: 'CONCLAVE_CALL_RING_SECONDS',
+    key: 'calls.ringSeconds',
+    kind: kind.seconds,
+    default: 30,
+  }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',
     key: 'media.janusWsPort',

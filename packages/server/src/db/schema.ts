@@ -29,6 +29,23 @@ export interface Database {
   invitations: InvitationTable;
   passkeys: PasskeyTable;
   passkey_challenges: PasskeyChallengeTable;
+  calls: CallTable;
+}
+
+/** A call (MEET-CALL, MEET-ADD); rows older than 30 days are deleted (calls/service.ts). */
+interface CallTable {
+  id: string;
+  organisation_id: string;
+  kind: 'direct' | 'add';
+  caller_id: string;
+  callee_id: string;
+  meeting_id: string | null;
+  state: 'ringing' | 'accepted' | 'declined' | 'missed';
+  created_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  /** 1 once the callee marked a missed call seen. */
+  seen: 0 | 1;
 }
 
 /** A passkey (WebAuthn credential) a person registered; its private key never leaves their device. */

@@ -1,11 +1,14 @@
 import { EventEmitter } from 'node:events';
+import type { Notification } from '@conclave/protocol';
 
-/** What one domain tells the others happened. In process for now; the scale-out bus will carry the same. */
+/** What one domain tells the others happened; with several nodes, cluster/ carries each to every node. */
 export type DomainEventMap = {
   /** A session ended (sign-out): its live connections end too. */
   sessionEnded: [sessionId: string];
   /** A meeting was deleted: everyone in it is told it has ended. */
   meetingDeleted: [meetingId: string];
+  /** Something every open client of this user is to hear (a call ringing), on whichever node it is. */
+  userNotified: [userId: string, notification: Notification];
 };
 
 /**

@@ -1,1 +1,1 @@
-export { signalingPlugin, type SignalingOptions } from './plugin';
+export { signalingPlugin, SIGNALING_MAX_PAYLOAD, type SignalingOptions } from './plugin';

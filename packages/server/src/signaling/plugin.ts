@@ -12,6 +12,7 @@ import type { DomainEvents, MeetingEntry, MeetingLookup, Principal, PrincipalSou
 import { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from '../metrics';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
 import { LocalDoor, type MeetingDoor, type RoomRegistry } from '../rooms';
+import type { SocketHost } from '../http/websockets';
 
 export interface SignalingOptions {
   auth: PrincipalSource;
@@ -39,9 +40,16 @@ export interface SignalingOptions {
   joinTimeoutMs?: number;
   /** Where sockets, messages, errors, join timings and participants are counted (default: nowhere). */
   metrics?: SignalingMetrics & RoomMetrics;
+  /**
+   * The app's shared websocket support (http/websockets.ts), when other socket endpoints share the
+   * server; without it, this plugin registers its own.
+   */
+  sockets?: SocketHost;
 }
 
 const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
+/** Frames up to MAX_SIGNAL_MESSAGE_BYTES get a `message_too_large` error frame; beyond this ws closes (1009). */
+export const SIGNALING_MAX_PAYLOAD = MAX_SIGNAL_MESSAGE_BYTES * 16;
 
 /**
  * The signaling WebSocket at SIGNALING_PATH. Registers its own, encapsulated @fastify/websocket:
@@ -80,21 +88,24 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
   heartbeat.unref();
 
   // Before @fastify/websocket's own hook closes the sockets: say why first, and free Janus.
-  app.addHook('preClose', async () => {
+  const shutdown = async () => {
     clearInterval(heartbeat);
     options.events?.off('sessionEnded', onSessionEnded);
     options.events?.off('meetingDeleted', onMeetingDeleted);
     await rooms.shutdown();
-  });
-
-  await app.register(fastifyWebsocket, {
-    options: {
-      // Frames up to this size get a `message_too_large` error frame; beyond it ws closes the socket (1009).
-      maxPayload: MAX_SIGNAL_MESSAGE_BYTES * 16,
-      perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : false),
-    },
-  });
+  };
+  if (options.sockets) options.sockets.beforeClose(shutdown);
+  else {
+    app.addHook('preClose', shutdown);
+    await app.register(fastifyWebsocket, {
+      options: {
+        maxPayload: SIGNALING_MAX_PAYLOAD,
+        perMessageDeflate: false,
+        handleProtocols: (protocols) =>
+          protocols.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : false,
+      },
+    });
+  }
 
   app.get(
     SIGNALING_PATH,

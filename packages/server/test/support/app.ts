@@ -5,6 +5,7 @@ import { buildApp, type AppDeps } from '../../src/app';
 import { AccountStore, hashPassword, type AuthOptions } from '../../src/auth';
 import { ManualClock } from '../../src/common/clock';
 import type { PasscodeLimits } from '../../src/meetings';
+import type { CallOptions } from '../../src/calls';
 import { newId } from '../../src/common/ids';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/http';
@@ -29,6 +30,8 @@ export interface TestAppOptions {
   clock?: ManualClock;
   auth?: AuthOptions;
   passcodeLimits?: PasscodeLimits;
+  /** Ringing time and limits of calls (MEET-CALL). */
+  calls?: CallOptions;
   plugins?: FastifyPluginAsync[];
   /** The media status health and readiness see (default ready); with `signaling`, its media plane's. */
   mediaStatus?: MediaStatus;
@@ -98,6 +101,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     redis,
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
+    ...(options.calls && { calls: options.calls }),
     ...(options.insecureSso && { sso: { allowInsecureIssuers: true } }),
     ...(options.mail && {
       mailer: new SmtpMailer(

@@ -21,6 +21,7 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'user.hidden': 'Hid from the directory',
   'user.shown': 'Showed in the directory',
   'meeting.deleted': 'Deleted a meeting',
+  'meeting.personRung': 'Rang someone into a meeting',
   'settings.changed': 'Changed a setting',
   'sso.changed': 'Changed single sign-on',
 };

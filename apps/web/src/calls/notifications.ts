@@ -1,0 +1,48 @@
+import {
+  NOTIFICATIONS_PATH,
+  NOTIFICATIONS_SUBPROTOCOL,
+  notificationSchema,
+  type Notification,
+} from '@conclave/protocol';
+
+/** The server closes with this when the session ended: coming back would only be refused. */
+const SIGNED_OUT = 4001;
+
+/**
+ * Keeps the signed-in person's notification socket open (reconnecting with backoff up to 30 s) and
+ * hands each well-formed frame to `onNotification`. Returns the function that closes it for good.
+ */
+export function openNotifications(onNotification: (n: Notification) => void): () => void {
+  let socket: WebSocket | null = null;
+  let stopped = false;
+  let delay = 1000;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  const connect = () => {
+    const url = new URL(NOTIFICATIONS_PATH, window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url, NOTIFICATIONS_SUBPROTOCOL);
+    socket = ws;
+    ws.onopen = () => (delay = 1000);
+    ws.onmessage = (event: MessageEvent<unknown>) => {
+      if (typeof event.data !== 'string') return;
+      let parsed;
+      try {
+        parsed = notificationSchema.safeParse(JSON.parse(event.data));
+      } catch {
+        return;
+      }
+      if (parsed.success) onNotification(parsed.data);
+    };
+    ws.onclose = (event) => {
+      if (stopped || event.code === SIGNED_OUT) return;
+      retry = setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30_000);
+    };
+  };
+  connect();
+  return () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    socket?.close();
+  };
+}

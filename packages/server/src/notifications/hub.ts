@@ -1,0 +1,76 @@
+import { notificationSchema, type Notification } from '@conclave/protocol';
+import type { WebSocket } from 'ws';
+
+/** One client's notification socket: whose it is, under which session. */
+interface Listener {
+  socket: WebSocket;
+  userId: string;
+  sessionId: string;
+  missedPongs: number;
+}
+
+/** Close codes a client can tell apart: signed out (do not reconnect) from anything else. */
+export const CLOSE_SIGNED_OUT = 4001;
+const CLOSE_UNEXPECTED_MESSAGE = 1008;
+
+/**
+ * The notification sockets of this node, by user. Delivery is at most once and only to sockets open
+ * now: a client that was not connected learns what it missed from the REST API (missed calls).
+ */
+export class NotificationHub {
+  private readonly byUser = new Map<string, Set<Listener>>();
+
+  constructor(private readonly maxPerUser: number) {}
+
+  /** Whether this user may open another socket here. */
+  hasRoomFor(userId: string): boolean {
+    return (this.byUser.get(userId)?.size ?? 0) < this.maxPerUser;
+  }
+
+  add(socket: WebSocket, userId: string, sessionId: string): void {
+    const listener: Listener = { socket, userId, sessionId, missedPongs: 0 };
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    set.add(listener);
+    socket.on('pong', () => (listener.missedPongs = 0));
+    // The socket only listens: a client that talks is not ours.
+    socket.on('message', () => socket.close(CLOSE_UNEXPECTED_MESSAGE, 'This socket only listens'));
+    socket.on('close', () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byUser.get(userId) === set) this.byUser.delete(userId);
+    });
+  }
+
+  /** Sends to every socket of the user on this node; what the schema refuses is never sent. */
+  deliver(userId: string, notification: Notification): void {
+    const set = this.byUser.get(userId);
+    if (!set) return;
+    const text = JSON.stringify(notificationSchema.parse(notification));
+    for (const { socket } of set) if (socket.readyState === socket.OPEN) socket.send(text);
+  }
+
+  /** A session ended (signed out, revoked): its sockets close, and the client does not come back. */
+  endSession(sessionId: string): void {
+    for (const set of this.byUser.values()) {
+      for (const l of set) if (l.sessionId === sessionId) l.socket.close(CLOSE_SIGNED_OUT, 'session_ended');
+    }
+  }
+
+  /** Pings every socket; one that missed two pongs in a row is cut off. */
+  heartbeat(): void {
+    for (const set of this.byUser.values()) {
+      for (const l of set) {
+        if (l.missedPongs >= 2) {
+          l.socket.terminate();
+          continue;
+        }
+        l.missedPongs++;
+        l.socket.ping();
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const set of this.byUser.values()) for (const l of set) l.socket.close(1001, 'server_closing');
+  }
+}
