@@ -9,20 +9,27 @@ export type CaptureSource = Exclude<TrackSource, 'screen'>;
 export interface LocalTrackOptions {
   /** A device from `listDevices()`; the default device when absent. */
   deviceId?: string;
+  /** Microphone only: the browser's noise suppression (default on; echo cancellation and gain always are). */
+  noiseSuppression?: boolean;
 }
 
 /**
  * Capture settings: the camera at up to 1920×1080 (sent in three simulcast layers, MEET-QUALITY), a
- * speech-tuned microphone.
+ * speech-tuned microphone: echo cancellation, automatic gain and noise suppression on unless noise
+ * suppression is turned off.
  */
 function constraintsFor(source: CaptureSource, options: LocalTrackOptions = {}): MediaStreamConstraints {
   const device = options.deviceId ? { deviceId: { exact: options.deviceId } } : {};
-  if (source === 'microphone') {
-    return { audio: { ...device, echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
-  }
+  if (source === 'microphone')
+    return { audio: { ...device, ...audioProcessing(options.noiseSuppression ?? true) } };
   return {
     video: { ...device, width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 30, max: 30 } },
   };
+}
+
+/** The microphone's processing in the browser; `noiseSuppression` is the person's to turn off. */
+export function audioProcessing(noiseSuppression: boolean): MediaTrackConstraints {
+  return { echoCancellation: true, autoGainControl: true, noiseSuppression };
 }
 
 /** Opens the camera or microphone; errors become MediaDeviceErrors a person can act on. */

@@ -1,6 +1,6 @@
 import type { ParticipantInfo, TrackSource } from '@conclave/protocol';
 import type { ConnectionQuality } from './connection-quality';
-import { createLocalTrack, type CaptureSource } from './devices';
+import { audioProcessing, createLocalTrack, type CaptureSource } from './devices';
 import { ConclaveError, MediaDeviceError, toConclaveError } from './errors';
 import { LocalTrackPublication, RemoteTrackPublication, type TrackPublication } from './publication';
 import { captureScreen } from './screen-capture';
@@ -8,7 +8,10 @@ import { SerialQueue } from './serial';
 
 export type ParticipantKind = 'user' | 'guest';
 
-type Identity = Pick<ParticipantInfo, 'id' | 'displayName' | 'kind' | 'joinedAt' | 'moderator'>;
+type Identity = Pick<
+  ParticipantInfo,
+  'id' | 'displayName' | 'kind' | 'joinedAt' | 'moderator' | 'handRaisedAt'
+>;
 
 /** Someone in the meeting: this client (LocalParticipant) or another one (RemoteParticipant). */
 export abstract class Participant {
@@ -18,6 +21,8 @@ export abstract class Participant {
   protected _joinedAt: string;
   protected _moderator: boolean;
   private _quality: ConnectionQuality = 'unknown';
+  protected _handRaisedAt: string | null;
+  private _speaking = false;
 
   constructor(info: Identity) {
     this._id = info.id;
@@ -25,6 +30,7 @@ export abstract class Participant {
     this._kind = info.kind;
     this._joinedAt = info.joinedAt;
     this._moderator = info.moderator;
+    this._handRaisedAt = info.handRaisedAt ?? null;
   }
 
   get id(): string {
@@ -55,6 +61,25 @@ export abstract class Participant {
     if (quality === this._quality) return false;
     this._quality = quality;
     return true;
+  }
+
+  /** When they raised their hand (ISO time), or null while it is down; hands are answered in this order. */
+  get handRaisedAt(): string | null {
+    return this._handRaisedAt;
+  }
+
+  get isHandRaised(): boolean {
+    return this._handRaisedAt !== null;
+  }
+
+  /** The media server hears them speak now (`room.activeSpeakers`); never while their microphone is muted. */
+  get isSpeaking(): boolean {
+    return this._speaking;
+  }
+
+  /** @internal Set by the room from the server's active-speaker list. */
+  setSpeaking(speaking: boolean): void {
+    this._speaking = speaking;
   }
 
   abstract get isLocal(): boolean;
@@ -126,9 +151,15 @@ export class RemoteParticipant extends Participant {
   /** @internal Applies a roster entry and reports what changed. */
   update(info: ParticipantInfo): RemoteUpdate {
     const result: RemoteUpdate = { muted: [], unmuted: [], unpublished: [], changed: false };
-    if (info.displayName !== this._displayName || info.moderator !== this._moderator) {
+    const handRaisedAt = info.handRaisedAt ?? null;
+    if (
+      info.displayName !== this._displayName ||
+      info.moderator !== this._moderator ||
+      handRaisedAt !== this._handRaisedAt
+    ) {
       this._displayName = info.displayName;
       this._moderator = info.moderator;
+      this._handRaisedAt = handRaisedAt;
       result.changed = true;
     }
     const listed = new Set<TrackSource>();
@@ -197,6 +228,7 @@ export class LocalParticipant extends Participant {
   private link: LocalMediaLink | null = null;
   /** Sources a moderator muted without allowing this participant to unmute them. */
   private readonly locks = new Set<TrackSource>();
+  private _noiseSuppression = true;
 
   constructor(private readonly observer: LocalParticipantObserver) {
     super({ id: '', displayName: '', kind: 'guest', joinedAt: '', moderator: false });
@@ -217,6 +249,41 @@ export class LocalParticipant extends Participant {
 
   override get trackPublications(): LocalTrackPublication[] {
     return super.trackPublications as LocalTrackPublication[];
+  }
+
+  /** Whether the browser suppresses noise on the microphone (on by default). */
+  get noiseSuppression(): boolean {
+    return this._noiseSuppression;
+  }
+
+  /**
+   * Turns the microphone's noise suppression on or off: for the open microphone now and for every one
+   * opened later. Where the browser cannot change it on a live track (Chromium sets up audio
+   * processing when the device opens), the microphone is opened again with it, as a device switch does.
+   */
+  async setNoiseSuppression(enabled: boolean): Promise<void> {
+    this._noiseSuppression = enabled;
+    const track = this.pub('microphone').track;
+    if (track?.readyState !== 'live') return;
+    await track
+      .applyConstraints({ ...track.getConstraints(), ...audioProcessing(enabled) })
+      .catch(() => undefined);
+    const settings = track.getSettings();
+    if (settings.noiseSuppression === undefined || settings.noiseSuppression === enabled) return;
+    await this.ops.run(async () => {
+      const publication = this.pub('microphone');
+      if (publication.track !== track || publication.muted) return;
+      // One set of audio processing per open device: the old track goes first, then the new one opens.
+      track.stop();
+      const reopened = await createLocalTrack('microphone', {
+        ...((settings.deviceId ?? publication.deviceId) !== undefined && {
+          deviceId: settings.deviceId ?? publication.deviceId,
+        }),
+        noiseSuppression: this._noiseSuppression,
+      });
+      await this.link?.replaceTrack('microphone', reopened);
+      this.adopt('microphone', reopened);
+    });
   }
 
   /** The local camera track for a self view, while the camera is on. */
@@ -262,7 +329,7 @@ export class LocalParticipant extends Participant {
         if (old) this.release(source);
         return;
       }
-      const track = await createLocalTrack(source, { deviceId });
+      const track = await createLocalTrack(source, { deviceId, noiseSuppression: this._noiseSuppression });
       await this.link?.replaceTrack(source, track);
       this.adopt(source, track);
       old?.stop();
@@ -276,6 +343,7 @@ export class LocalParticipant extends Participant {
     this._kind = info.kind;
     this._joinedAt = info.joinedAt;
     this._moderator = info.moderator;
+    this._handRaisedAt = info.handRaisedAt ?? null;
   }
 
   /** @internal A moderator muted `source` (the server already stopped forwarding it); it goes off here too. */
@@ -312,7 +380,13 @@ export class LocalParticipant extends Participant {
             if (!enabled && source === 'camera') this.release(source);
           } else if (enabled && !publication.track) {
             try {
-              this.adopt(source, await createLocalTrack(source, { deviceId: publication.deviceId }));
+              this.adopt(
+                source,
+                await createLocalTrack(source, {
+                  deviceId: publication.deviceId,
+                  noiseSuppression: this._noiseSuppression,
+                }),
+              );
             } catch (err) {
               this.observer.onError(
                 toConclaveError(err, 'device_unavailable', `Could not start the ${source}`),
@@ -373,7 +447,10 @@ export class LocalParticipant extends Participant {
         track =
           source === 'screen'
             ? await captureScreen()
-            : await createLocalTrack(source, { deviceId: publication.deviceId });
+            : await createLocalTrack(source, {
+                deviceId: publication.deviceId,
+                noiseSuppression: this._noiseSuppression,
+              });
         this.adopt(source, track);
       }
       track.enabled = true;

@@ -47,6 +47,11 @@ export interface RoomEvents {
     publication: RemoteTrackPublication,
     participant: RemoteParticipant,
   ];
+  /**
+   * Who speaks now changed (`room.activeSpeakers`, most recent first): from the media server's audio
+   * levels, so it works under E2EE too; a muted microphone never speaks.
+   */
+  activeSpeakersChanged: [speakers: Participant[]];
   trackMuted: [publication: TrackPublication, participant: Participant];
   trackUnmuted: [publication: TrackPublication, participant: Participant];
   /** The local camera or microphone track was opened, replaced or released (for the self view). */

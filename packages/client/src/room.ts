@@ -6,6 +6,7 @@ import {
   type TrackSource,
   type WaitingInfo,
 } from '@conclave/protocol';
+import { ActiveSpeakerState } from './active-speakers';
 import { listDevices, type DeviceKind } from './devices';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { loadDeviceIdentity } from './e2ee/identity-store';
@@ -76,6 +77,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private readonly roster: Roster;
   /** Simulcast layers asked for and connection quality (MEET-QUALITY). */
   private readonly quality: MediaQuality;
+  private readonly speakers = new ActiveSpeakerState();
   private readonly reconnect: ReconnectPolicy;
   private readonly sessionObserver: SessionObserver;
   private _state: ConnectionState = 'disconnected';
@@ -136,7 +138,15 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       // Still connected: the people and their media stay, only what changed meanwhile is announced.
       onResumed: (joined) => this.takeRoster(joined, true),
-      onRoster: (message) => this.roster.apply(message),
+      onRoster: (message) => {
+        const leaving =
+          message.type === 'participantLeft' ? this.findParticipant(message.participantId) : null;
+        this.roster.apply(message);
+        if (leaving && this.speakers.remove(leaving)) this.emitSpeakers();
+      },
+      onActiveSpeakers: (ids) => {
+        if (this.speakers.apply(ids, (id) => this.findParticipant(id))) this.emitSpeakers();
+      },
       onModeration: (message) => {
         if (message.type === 'lobby') {
           this.setLobby(message.waiting);
@@ -180,6 +190,11 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   get remoteParticipants(): ReadonlyMap<string, RemoteParticipant> {
     return this.roster.remoteParticipants;
+  }
+
+  /** Who speaks now, most recent first (the media server's audio levels; a muted microphone never). */
+  get activeSpeakers(): Participant[] {
+    return this.speakers.speakers;
   }
 
   /** Everyone in the meeting, this client first. */
@@ -327,6 +342,25 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.connected().moderate({ type: 'setModerator', participantId, moderator });
   }
 
+  /** Raises or lowers this participant's hand; everyone sees it, in the order hands went up. */
+  raiseHand(raised: boolean): Promise<void> {
+    return this.connected().moderate({ type: 'raiseHand', raised });
+  }
+
+  /** Lowers someone's raised hand: one's own, or as a moderator anyone's (others are refused `forbidden`). */
+  lowerHand(participantId: string): Promise<void> {
+    return this.connected().moderate({ type: 'lowerHand', participantId });
+  }
+
+  private findParticipant(id: string): Participant | undefined {
+    if (id !== '' && id === this.localParticipant.id) return this.localParticipant;
+    return this.roster.remoteParticipants.get(id);
+  }
+
+  private emitSpeakers(): void {
+    this.emit('activeSpeakersChanged', this.speakers.speakers);
+  }
+
   private connected(): Session {
     if (this._state !== 'connected' || !this.session) {
       throw new ConclaveError('invalid_state', 'Not in the meeting');
@@ -345,6 +379,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     this._meeting = joined.meeting;
     this.keepGuestToken(joined.guestToken);
     this.roster.reset(joined, rejoined);
+    // The server tells who speaks at its next change; until then nobody is known to.
+    if (this.speakers.clear()) this.emitSpeakers();
     this.setLobby(joined.lobby ?? []);
   }
 
@@ -456,6 +492,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.closeSession();
     this.regions = null;
     this.localParticipant.releaseAll();
+    if (this.speakers.clear()) this.emitSpeakers();
     this.roster.clear();
     this._meeting = null;
     this.e2eeSetup?.media.close();

@@ -33,10 +33,20 @@ import { settledWithin } from './wait';
  */
 const SUBSCRIBE_FIRST_MAX_MS = 400;
 
-/** What moderators ask of the server. */
+/** What moderators ask of the server, and raised hands (one's own; a moderator lowers others'). */
 export type ModerationRequest = Extract<
   RequestMessage,
-  { type: 'admit' | 'reject' | 'muteParticipants' | 'allowUnmute' | 'removeParticipants' | 'setModerator' }
+  {
+    type:
+      | 'admit'
+      | 'reject'
+      | 'muteParticipants'
+      | 'allowUnmute'
+      | 'removeParticipants'
+      | 'setModerator'
+      | 'raiseHand'
+      | 'lowerHand';
+  }
 >;
 
 export interface JoinRequest {
@@ -64,6 +74,8 @@ export interface SessionObserver {
    */
   onResumed(joined: ServerMessageOf<'joined'>): void;
   onRoster(message: RosterMessage): void;
+  /** Who speaks now, by the media server's audio levels: the whole list, on every change. */
+  onActiveSpeakers(participantIds: string[]): void;
   /** Who waits in the lobby (moderators only), and what a moderator did to this participant. */
   onModeration(message: ServerMessageOf<'lobby' | 'mutedByModerator' | 'unmuteAllowed'>): void;
   /** End-to-end encryption changed (group, epoch, Codewords, security code). */
@@ -389,6 +401,9 @@ export class Session implements LocalMediaLink {
       case 'participantUpdated':
       case 'participantLeft':
         this.observer.onRoster(message);
+        break;
+      case 'activeSpeakers':
+        this.observer.onActiveSpeakers(message.participantIds);
         break;
       case 'lobby':
       case 'mutedByModerator':

@@ -37,6 +37,8 @@ export interface ReplyMap {
   allowUnmute: ServerMessageOf<'ack'>;
   removeParticipants: ServerMessageOf<'ack'>;
   setModerator: ServerMessageOf<'ack'>;
+  raiseHand: ServerMessageOf<'ack'>;
+  lowerHand: ServerMessageOf<'ack'>;
   leave: ServerMessageOf<'ack'>;
   ping: ServerMessageOf<'pong'>;
 }
@@ -57,6 +59,8 @@ const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> 
   allowUnmute: ['ack'],
   removeParticipants: ['ack'],
   setModerator: ['ack'],
+  raiseHand: ['ack'],
+  lowerHand: ['ack'],
   leave: ['ack'],
   ping: ['pong'],
 };

@@ -204,7 +204,12 @@ export interface MeetingPublicView {
   passcodeRequired: boolean;
   /** Whether guests (`guests`) or everyone but moderators (`everyone`) wait for a moderator to let them in. */
   lobby: LobbyMode;
+  /** The layout the meeting opens in for whoever has not chosen one (the organisation's setting, MEET-LAYOUT). */
+  defaultLayout: DefaultLayout;
 }
+
+/** The layouts an organisation can make the default (the presentation layout comes with a screen share). */
+export type DefaultLayout = 'gallery' | 'speaker';
 
 /**
  * MEET-DIRECTORY: what the people of an organisation can find of each other. Room systems will be a

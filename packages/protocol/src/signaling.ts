@@ -195,6 +195,14 @@ export const setModeratorMessageSchema = z.object({
   moderator: z.boolean(),
 });
 
+// ---- in-meeting essentials (MEET-LAYOUT) ----
+
+/** Raises or lowers one's own hand; only one's own (a moderator lowers others' with `lowerHand`). */
+export const raiseHandMessageSchema = z.object({ type: z.literal('raiseHand'), rid, raised: z.boolean() });
+
+/** A moderator lowers someone else's raised hand. */
+export const lowerHandMessageSchema = z.object({ type: z.literal('lowerHand'), rid, participantId: id });
+
 export const leaveMessageSchema = z.object({ type: z.literal('leave'), rid });
 export const pingMessageSchema = z.object({ type: z.literal('ping'), rid });
 
@@ -211,6 +219,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   allowUnmuteMessageSchema,
   removeParticipantsMessageSchema,
   setModeratorMessageSchema,
+  raiseHandMessageSchema,
+  lowerHandMessageSchema,
   leaveMessageSchema,
   pingMessageSchema,
   ...e2eeClientMessageSchemas,
@@ -236,6 +246,8 @@ export interface ParticipantInfo {
   /** Published tracks; absent sources are not published. */
   tracks: TrackInfo[];
   joinedAt: string;
+  /** When they raised their hand (absent: it is down); hands are answered in this order. */
+  handRaisedAt?: string;
 }
 
 /** Someone waiting in the lobby, as moderators see them. */
@@ -329,6 +341,11 @@ export type ServerMessage =
    * a fresh subscription offer follows. Nobody left: the roster stands (NET-FAILOVER).
    */
   | { type: 'mediaMoved' }
+  /**
+   * Who is speaking now, by the media server's audio levels (MEET-LAYOUT): the whole list, loudest
+   * first, on every change (changes close together come as one). Never a muted microphone.
+   */
+  | { type: 'activeSpeakers'; participantIds: string[] }
   | { type: 'participantJoined'; participant: ParticipantInfo }
   | { type: 'participantUpdated'; participant: ParticipantInfo }
   | { type: 'participantLeft'; participantId: string; reason: LeaveReason }

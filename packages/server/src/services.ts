@@ -131,6 +131,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.publicUrl,
     undefined,
     deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
+    async (organisationId) => (await settings.of(organisationId)).layouts.default,
   );
   const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
   return {

@@ -52,6 +52,7 @@ describeEachDatabase('meetings API: end-to-end encryption', (kind) => {
       ownerIdentityKey: null,
       passcodeRequired: false,
       lobby: 'off',
+      defaultLayout: 'gallery',
     });
     const plain = (await bob.post('/api/meetings', { name: 'Lunch', e2ee: false })).json<MeetingView>();
     assert.equal(plain.e2ee, false);

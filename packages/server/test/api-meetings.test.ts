@@ -187,10 +187,21 @@ describeEachDatabase('meetings API', (kind) => {
       ownerIdentityKey: null,
       passcodeRequired: false,
       lobby: 'off',
+      defaultLayout: 'gallery',
     });
     const unknown = await new TestClient(t.app).get('/api/meetings/not-a-meeting/public');
     assert.equal(unknown.statusCode, 404);
     assert.equal(unknown.json().code, 'meeting_not_found');
+  });
+
+  test('MEET-LAYOUT: the join page learns the organisation’s default layout, as its Administrator set it', async () => {
+    const m = (await admin.post('/api/meetings', { name: 'Layouts' })).json<MeetingView>();
+    const view = async () => (await new TestClient(t.app).get(`/api/meetings/${m.id}/public`)).json();
+    assert.equal((await view()).defaultLayout, 'gallery');
+    assert.equal((await admin.patch('/api/settings', { layouts: { default: 'speaker' } })).statusCode, 200);
+    assert.equal((await view()).defaultLayout, 'speaker');
+    assert.equal((await admin.patch('/api/settings', { layouts: { default: 'gallery' } })).statusCode, 200);
+    assert.equal((await view()).defaultLayout, 'gallery');
   });
 
   test('IAM-GUEST: a named guest gets a short-lived token bound to that one meeting', async () => {

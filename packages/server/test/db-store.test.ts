@@ -186,6 +186,7 @@ describeEachDatabase('store', (kind) => {
       id: m.id,
       name: 'Room',
       organisationName: 'A',
+      organisationId: orgA,
       e2ee: true,
       ownerIdentityKey: key,
       passcodeRequired: false,

@@ -5,6 +5,7 @@ import type {
   MeetingView,
   SessionView,
   SetSsoConfigRequest,
+  UpdateSettingsRequest,
 } from '@conclave/protocol';
 import { TestBrowser } from './browser';
 import { TestServer, type StartServerOptions } from './server';
@@ -103,6 +104,19 @@ export async function configureSso(
     headers: { [CSRF]: await csrfToken(context, server) },
   });
   if (res.status() !== 200) throw new Error(`configure sso: ${res.status()} ${await res.text()}`);
+}
+
+/** Changes sections of the organisation's settings as the context's signed-in Superuser or Administrator. */
+export async function updateSettings(
+  context: BrowserContext,
+  server: Pick<TestServer, 'url'>,
+  body: UpdateSettingsRequest,
+): Promise<void> {
+  const res = await context.request.patch(`${server.url}/api/settings`, {
+    data: body,
+    headers: { [CSRF]: await csrfToken(context, server) },
+  });
+  if (res.status() !== 200) throw new Error(`update settings: ${res.status()} ${await res.text()}`);
 }
 
 /** The CSRF token of the context's session, which every write needs. */

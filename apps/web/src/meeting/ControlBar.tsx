@@ -3,6 +3,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import {
   CameraIcon,
   CameraOffIcon,
+  HandIcon,
+  KeyboardIcon,
   LeaveIcon,
   MicIcon,
   MicOffIcon,
@@ -11,6 +13,9 @@ import {
   SettingsIcon,
   UsersIcon,
 } from '../ui/icons';
+import { LayoutMenu } from './LayoutMenu';
+import { isTyping, shortcutFor } from './shortcuts';
+import type { ChosenLayout } from './stageLayout';
 
 /** Said when a source a moderator keeps muted is turned on anyway (button or shortcut). */
 const LOCKED = 'A moderator muted you';
@@ -62,6 +67,9 @@ export function ControlBar({
   onError,
   meetingName,
   participants,
+  layout,
+  onOpenShortcuts,
+  announce,
 }: {
   room: Room;
   onLeave: () => void;
@@ -69,6 +77,10 @@ export function ControlBar({
   onError: (message: string) => void;
   meetingName: string;
   participants: { open: boolean; onToggle: () => void; waiting: number; panelId: string };
+  layout: { value: ChosenLayout; presenting: boolean; onChange: (layout: ChosenLayout) => void };
+  onOpenShortcuts: () => void;
+  /** Says a change aloud to screen readers (the stage's polite live region). */
+  announce: (text: string) => void;
 }) {
   const local = room.localParticipant;
   const micOn = local.isMicrophoneEnabled;
@@ -78,7 +90,17 @@ export function ControlBar({
   const [busy, setBusy] = useState<{ mic: boolean; cam: boolean }>({ mic: false, cam: false });
   const clock = useClock();
 
-  const toggle = async (which: 'mic' | 'cam') => {
+  const handUp = local.isHandRaised;
+
+  const toggleHand = () => {
+    const raised = !local.isHandRaised;
+    room.raiseHand(raised).then(
+      () => announce(raised ? 'You raised your hand' : 'You lowered your hand'),
+      (err: unknown) => onError(err instanceof Error ? err.message : 'That did not work'),
+    );
+  };
+
+  const toggle = async (which: 'mic' | 'cam', viaKeyboard = false) => {
     if (busy[which]) return;
     // Turning it on would be refused anyway: say why without asking.
     if (which === 'mic' ? micLocked : camLocked) {
@@ -89,6 +111,11 @@ export function ControlBar({
     try {
       if (which === 'mic') await room.setMicrophoneEnabled(!local.isMicrophoneEnabled);
       else await room.setCameraEnabled(!local.isCameraEnabled);
+      // A button says its new state by its new name; a shortcut pressed elsewhere needs the words.
+      if (viaKeyboard) {
+        if (which === 'mic') announce(local.isMicrophoneEnabled ? 'Microphone on' : 'Microphone muted');
+        else announce(local.isCameraEnabled ? 'Camera on' : 'Camera off');
+      }
     } catch (err) {
       onError(err instanceof Error ? err.message : 'That did not work');
     } finally {
@@ -96,14 +123,28 @@ export function ControlBar({
     }
   };
 
-  // Ctrl/⌘+D toggles the microphone and Ctrl/⌘+E the camera, as in other meeting apps.
+  // The shortcuts of shortcuts.ts (listed in the "Keyboard shortcuts" dialog).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
-      const key = e.key.toLowerCase();
-      if (key !== 'd' && key !== 'e') return;
+      if (e.defaultPrevented || e.repeat) return;
+      const action = shortcutFor({
+        key: e.key,
+        code: e.code,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        shiftKey: e.shiftKey,
+        typing: isTyping(e.target),
+      });
+      if (!action) return;
+      // An open dialog (settings, shortcuts, a confirmation) keeps the keys to itself.
+      if (document.querySelector('dialog[open]') && action !== 'microphone' && action !== 'camera') return;
       e.preventDefault();
-      void toggle(key === 'd' ? 'mic' : 'cam');
+      if (action === 'microphone' || action === 'camera')
+        void toggle(action === 'microphone' ? 'mic' : 'cam', true);
+      else if (action === 'hand') toggleHand();
+      else if (action === 'participants') participants.onToggle();
+      else onOpenShortcuts();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -142,7 +183,17 @@ export function ControlBar({
           iconOff={<CameraOffIcon size={22} />}
         />
         <ShareButton room={room} onError={onError} />
+        <button
+          type="button"
+          className={`control ${handUp ? 'control-active' : ''}`}
+          aria-label={handUp ? 'Lower hand' : 'Raise hand'}
+          title={`${handUp ? 'Lower hand' : 'Raise hand'} (Alt+Y)`}
+          onClick={toggleHand}
+        >
+          <HandIcon size={22} />
+        </button>
         <ParticipantsButton {...participants} />
+        <LayoutMenu {...layout} />
         <button
           type="button"
           className="control"
@@ -165,7 +216,18 @@ export function ControlBar({
           </span>
         </button>
       </div>
-      <div className="control-bar-side control-bar-right" />
+      <div className="control-bar-side control-bar-right">
+        <button
+          type="button"
+          className="control control-quiet"
+          aria-label="Keyboard shortcuts"
+          aria-haspopup="dialog"
+          title="Keyboard shortcuts (?)"
+          onClick={onOpenShortcuts}
+        >
+          <KeyboardIcon size={20} />
+        </button>
+      </div>
     </footer>
   );
 }

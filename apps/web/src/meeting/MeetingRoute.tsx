@@ -93,6 +93,7 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
             selfName={inMeeting ? phase.selfName : (userName ?? '')}
             joining={inMeeting ? phase.joining : true}
             e2ee={meeting.e2ee}
+            defaultLayout={meeting.defaultLayout}
             onLeave={leave}
           />
         </Activity>

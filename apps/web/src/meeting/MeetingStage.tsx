@@ -2,15 +2,19 @@ import type { ConnectionState, Room } from '@conclave/client';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button, CopyButton, Spinner } from '../ui/components';
 import { AlertIcon, SpeakerOffIcon, UsersIcon } from '../ui/icons';
+import { noiseSuppressionPreferred } from './audioPreferences';
 import { ControlBar } from './ControlBar';
 import { E2eeIndicator, E2eeWarning } from './E2eeIndicator';
-import { Gallery } from './Gallery';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { ParticipantTile } from './ParticipantTile';
 import { ScreenShareTile } from './ScreenShareTile';
 import { SettingsDialog } from './SettingsDialog';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import type { ChosenLayout, StageTile } from './stageLayout';
+import { StageView } from './StageView';
 import { useModerationCues } from './useModerationCues';
 import { useRoomVersion } from './useRoom';
+import { useStage } from './useStage';
 import { VerifyDialog } from './VerifyDialog';
 
 interface Toast {
@@ -29,9 +33,12 @@ export function MeetingStage({
   selfName,
   joining,
   e2ee,
+  defaultLayout,
   onLeave,
 }: {
   room: Room;
+  /** The organisation's default layout, for whoever has not chosen one on this device (MEET-LAYOUT). */
+  defaultLayout: ChosenLayout;
   meetingName: string;
   /** The meeting is end-to-end encrypted. */
   e2ee: boolean;
@@ -44,6 +51,7 @@ export function MeetingStage({
   useRoomVersion(room);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [verifyOpen, setVerifyOpen] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [speakerId, setSpeakerId] = useState<string | undefined>();
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -56,18 +64,30 @@ export function MeetingStage({
   }, []);
 
   useEffect(() => room.on('error', (err) => toast(err.message)), [room, toast]);
+  // This device's choice (the join page opened the microphone with it already).
+  useEffect(() => void room.localParticipant.setNoiseSuppression(noiseSuppressionPreferred()), [room]);
 
   const [panelOpen, setPanelOpen] = useState(false);
   const panelId = useId();
-  const announcement = useModerationCues(room, panelOpen, toast);
+  const [announcement, setAnnouncement] = useState({ text: '', n: 0 });
+  const announce = useCallback((text: string) => setAnnouncement((a) => ({ text, n: a.n + 1 })), []);
+  useModerationCues(room, panelOpen, toast, announce);
+  const stage = useStage(room, defaultLayout);
 
   const remotes = [...room.remoteParticipants.values()];
   const local = room.localParticipant;
   const alone = remotes.length === 0;
-  const tileCount = 1 + remotes.length + (alone ? 1 : 0);
+  const tiles: StageTile[] = [local, ...remotes].map((p) => ({
+    key: p.isLocal ? 'self' : p.id,
+    participantId: p.id,
+    kind: 'camera',
+  }));
   const meetingTitle = room.meeting?.name ?? meetingName;
-  // Whoever shares a screen is shown large above the tiles (MEET-SHARE), the latest share first.
-  const sharing = room.participants.filter((p) => p.isScreenShareEnabled).reverse();
+  // Whoever shares a screen is shown large in presentation layout (MEET-SHARE), the latest share first.
+  const presentations: StageTile[] = room.participants
+    .filter((p) => p.isScreenShareEnabled)
+    .reverse()
+    .map((p) => ({ key: p.isLocal ? 'screen:self' : `screen:${p.id}`, participantId: p.id, kind: 'screen' }));
   const group = room.e2ee;
   // Codewords come from the group's own credentials: whoever it does not hold gets none.
   const codewordOf = (id: string) => (e2ee ? (group?.codewords.get(id) ?? null) : undefined);
@@ -107,54 +127,54 @@ export function MeetingStage({
       )}
 
       <div className="stage-body">
-        <main className={`stage-main ${sharing.length > 0 ? 'stage-main-sharing' : ''}`}>
-          {sharing.map((p) => (
-            <ScreenShareTile
-              key={`screen-${p.id}`}
-              participant={p}
-              name={p.isLocal ? p.displayName || selfName : p.displayName}
-            />
-          ))}
-          <Gallery count={tileCount}>
-            {(size) => (
-              <>
+        <main className="stage-main">
+          <StageView
+            mode={stage.layout}
+            tiles={tiles}
+            presentations={presentations}
+            pinned={stage.pinned}
+            activeSpeaker={stage.lastSpeaker}
+            renderTile={(tile, size, place) => {
+              const p =
+                tile.key === 'self' || tile.key === 'screen:self'
+                  ? local
+                  : room.remoteParticipants.get(tile.participantId);
+              if (!p) return null;
+              const name = p.isLocal ? local.displayName || selfName : p.displayName;
+              if (tile.kind === 'screen') {
+                return <ScreenShareTile key={tile.key} participant={p} name={name} size={size} />;
+              }
+              return (
                 <ParticipantTile
-                  key={local.id || 'self'}
-                  participant={local}
-                  isSelf
-                  name={local.displayName || selfName}
+                  key={tile.key}
+                  participant={p}
+                  isSelf={p.isLocal}
+                  name={name}
                   width={size.width}
                   height={size.height}
-                  codeword={e2ee ? (group?.ownCodeword ?? null) : undefined}
+                  place={place}
+                  pinned={stage.pinned !== null && stage.pinned === p.id}
+                  onTogglePin={() => stage.togglePin(p.id)}
+                  {...(!p.isLocal && { speakerId, onAudioBlocked: () => setAudioBlocked(true) })}
+                  codeword={p.isLocal ? (e2ee ? (group?.ownCodeword ?? null) : undefined) : codewordOf(p.id)}
                 />
-                {remotes.map((p) => (
-                  <ParticipantTile
-                    key={p.id}
-                    participant={p}
-                    isSelf={false}
-                    name={p.displayName}
-                    width={size.width}
-                    height={size.height}
-                    speakerId={speakerId}
-                    onAudioBlocked={() => setAudioBlocked(true)}
-                    codeword={codewordOf(p.id)}
-                  />
-                ))}
-                {alone && (
-                  <div className="tile tile-invite" style={{ width: size.width, height: size.height }}>
-                    <div className="invite-card">
-                      <h2>Waiting for others to join</h2>
-                      <p>Share this link with the people you want to meet.</p>
-                      <div className="invite-link">
-                        <span title={joinUrl}>{joinUrl}</span>
-                      </div>
-                      <CopyButton text={joinUrl} label="Copy link" variant="primary" size="md" />
+              );
+            }}
+            {...(alone && {
+              extra: (size: { width: number; height: number }) => (
+                <div className="tile tile-invite" style={{ width: size.width, height: size.height }}>
+                  <div className="invite-card">
+                    <h2>Waiting for others to join</h2>
+                    <p>Share this link with the people you want to meet.</p>
+                    <div className="invite-link">
+                      <span title={joinUrl}>{joinUrl}</span>
                     </div>
+                    <CopyButton text={joinUrl} label="Copy link" variant="primary" size="md" />
                   </div>
-                )}
-              </>
-            )}
-          </Gallery>
+                </div>
+              ),
+            })}
+          />
         </main>
         {/* Rendered while closed too (hidden), so that the button's aria-controls always names it. */}
         <ParticipantsPanel
@@ -165,6 +185,8 @@ export function MeetingStage({
           e2ee={e2ee}
           joinUrl={joinUrl}
           onError={toast}
+          pinned={stage.pinned}
+          onTogglePin={stage.togglePin}
         />
       </div>
 
@@ -180,7 +202,12 @@ export function MeetingStage({
           waiting: room.localParticipant.isModerator ? room.lobby.length : 0,
           panelId,
         }}
+        layout={{ value: stage.layout, presenting: presentations.length > 0, onChange: stage.chooseLayout }}
+        onOpenShortcuts={() => setShortcutsOpen(true)}
+        announce={announce}
       />
+
+      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
 
       <SettingsDialog
         room={room}

@@ -1,6 +1,6 @@
 import type { Codeword, Participant } from '@conclave/client';
 import { Button } from '../ui/components';
-import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../ui/icons';
+import { CameraIcon, CameraOffIcon, HandIcon, MicIcon, MicOffIcon } from '../ui/icons';
 import type { RemoteActions } from './moderation';
 
 /** What a moderator's button in a row asks of the room, for one participant. */
@@ -19,6 +19,9 @@ export function ParticipantRow({
   codeword,
   actions,
   onAction,
+  pinned,
+  onTogglePin,
+  onLowerHand,
 }: {
   participant: Participant;
   name: string;
@@ -27,6 +30,10 @@ export function ParticipantRow({
   codeword: Codeword | null | undefined;
   actions: RemoteActions | null;
   onAction: (action: RowAction) => void;
+  pinned: boolean;
+  onTogglePin: () => void;
+  /** Lowers their raised hand: one's own, or a moderator's for anyone; absent when not allowed. */
+  onLowerHand: (() => void) | null;
 }) {
   const micOn = participant.isMicrophoneEnabled;
   const camOn = participant.isCameraEnabled;
@@ -38,8 +45,15 @@ export function ParticipantRow({
       data-testid="participant-row"
       data-participant-id={participant.id}
       data-self={isSelf ? 'true' : 'false'}
+      data-hand={participant.isHandRaised ? 'raised' : undefined}
     >
       <div className="panel-person-line">
+        {participant.isHandRaised && (
+          <span className="panel-hand" title="Hand raised">
+            <HandIcon size={16} />
+            <span className="sr-only">Hand raised</span>
+          </span>
+        )}
         <bdi className="panel-name">{name}</bdi>
         {isSelf && <span className="panel-you">(you)</span>}
         {guest && <span className="panel-mark">Guest</span>}
@@ -69,6 +83,23 @@ export function ParticipantRow({
           )}
         </div>
       )}
+      <div className="panel-actions">
+        {participant.id && (
+          <Button
+            size="sm"
+            variant="ghost-dark"
+            aria-label={`${pinned ? 'Unpin' : 'Pin'} ${name}`}
+            onClick={onTogglePin}
+          >
+            {pinned ? 'Unpin' : 'Pin'}
+          </Button>
+        )}
+        {participant.isHandRaised && onLowerHand && (
+          <Button size="sm" variant="ghost-dark" aria-label={`Lower hand, ${name}`} onClick={onLowerHand}>
+            Lower hand
+          </Button>
+        )}
+      </div>
       {actions && <RowButtons name={name} actions={actions} onAction={onAction} />}
     </li>
   );
@@ -83,32 +114,33 @@ function RowButtons({
   actions: RemoteActions;
   onAction: (action: RowAction) => void;
 }) {
-  // Short visible words; the accessible name says whom each acts on.
+  // Short visible words; the accessible name says whom each acts on, after those words (a name that
+  // contains the visible words is what speech input users say: WCAG 2.5.3).
   const buttons: { action: RowAction; show: boolean; label: string; text: string }[] = [
     { action: 'mute', show: actions.mute, label: `Mute ${name}`, text: 'Mute' },
-    { action: 'stopCamera', show: actions.stopCamera, label: `Stop ${name}'s camera`, text: 'Stop camera' },
+    { action: 'stopCamera', show: actions.stopCamera, label: `Stop camera, ${name}`, text: 'Stop camera' },
     {
       action: 'allowUnmute',
       show: actions.allowUnmute,
-      label: `Allow ${name} to unmute`,
+      label: `Allow unmute, ${name}`,
       text: 'Allow unmute',
     },
     {
       action: 'allowCamera',
       show: actions.allowCamera,
-      label: `Allow ${name} to turn on their camera`,
+      label: `Allow camera, ${name}`,
       text: 'Allow camera',
     },
     {
       action: 'make',
       show: actions.moderator === 'make',
-      label: `Make ${name} a moderator`,
+      label: `Make moderator, ${name}`,
       text: 'Make moderator',
     },
     {
       action: 'unmake',
       show: actions.moderator === 'unmake',
-      label: `Remove ${name} as moderator`,
+      label: `Remove as moderator, ${name}`,
       text: 'Remove as moderator',
     },
     { action: 'remove', show: actions.remove, label: `Remove ${name}`, text: 'Remove' },

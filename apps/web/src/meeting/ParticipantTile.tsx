@@ -1,14 +1,16 @@
 import { RemoteTrackPublication, type Codeword, type Participant } from '@conclave/client';
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { avatarHue, initials } from '../ui/components';
-import { CameraOffIcon, MicOffIcon } from '../ui/icons';
+import { CameraOffIcon, HandIcon, MicOffIcon, PinIcon } from '../ui/icons';
 import { ConnectionIndicator } from './ConnectionIndicator';
-import { useSpeaking, useTrackElement } from './media';
+import { useTrackElement } from './media';
+import type { TilePlace } from './StageView';
 import { TileCodeword } from './TileCodeword';
 
 /**
  * One person on the stage: their camera (or an avatar when it is off), name, whether they are a
- * guest, and mute state; in an E2EE meeting, their Codeword under the picture.
+ * guest, and mute state; in an E2EE meeting, their Codeword under the picture. A ring while the
+ * media server hears them speak (`participant.isSpeaking`), a hand while it is raised, and a pin.
  * Remote audio plays through the tile's <audio> element. The hooks the e2e tests rely on live here:
  * data-testid, data-participant-id, data-self, aria-label and the data-source elements.
  */
@@ -21,6 +23,9 @@ export function ParticipantTile({
   speakerId,
   onAudioBlocked,
   codeword,
+  place = 'gallery',
+  pinned = false,
+  onTogglePin,
 }: {
   participant: Participant;
   isSelf: boolean;
@@ -32,6 +37,11 @@ export function ParticipantTile({
   onAudioBlocked?: () => void;
   /** Only in an E2EE meeting: the participant's Codeword, null while they are not in the group. */
   codeword?: Codeword | null | undefined;
+  /** Where the stage shows it (MEET-LAYOUT). */
+  place?: TilePlace;
+  pinned?: boolean;
+  /** Pins or unpins this participant; no pin button without it. */
+  onTogglePin?: () => void;
 }) {
   const camera = participant.getPublication('camera');
   const microphone = participant.getPublication('microphone');
@@ -45,7 +55,9 @@ export function ParticipantTile({
   const [hasPicture, setHasPicture] = useState(false);
   useTrackElement(videoRef, videoTrack);
   useTrackElement(audioRef, audioTrack, onAudioBlocked);
-  const speaking = useSpeaking(microphone?.track ?? null, micOn);
+  // The media server's audio levels, the one source of truth for who speaks; never a muted microphone.
+  const speaking = micOn && participant.isSpeaking;
+  const hand = participant.isHandRaised;
 
   useEffect(() => setHasPicture(false), [videoTrack]);
 
@@ -80,6 +92,9 @@ export function ParticipantTile({
       data-camera={cameraOn ? 'on' : 'off'}
       data-speaking={speaking ? 'true' : 'false'}
       data-connection-quality={participant.connectionQuality}
+      data-hand={hand ? 'raised' : undefined}
+      data-place={place}
+      data-pinned={pinned ? 'true' : undefined}
     >
       <div className="tile-avatar" aria-hidden="true">
         <span className="avatar avatar-lg">{initials(name)}</span>
@@ -95,6 +110,23 @@ export function ParticipantTile({
         onPlaying={() => setHasPicture(true)}
       />
       {!isSelf && <audio ref={audioRef} data-source="microphone" autoPlay />}
+      {hand && (
+        <span className="tile-hand" title="Hand raised">
+          <HandIcon size={14} />
+          <span>Hand raised</span>
+        </span>
+      )}
+      {onTogglePin && participant.id && (
+        <button
+          type="button"
+          className="tile-pin"
+          aria-label={`${pinned ? 'Unpin' : 'Pin'} ${name}`}
+          title={pinned ? 'Unpin' : 'Pin'}
+          onClick={onTogglePin}
+        >
+          <PinIcon size={16} />
+        </button>
+      )}
       <div className="tile-footer">
         <span className="tile-name">
           {!micOn && (

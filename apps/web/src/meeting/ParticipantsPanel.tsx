@@ -7,6 +7,14 @@ import { remoteActions } from './moderation';
 import { ParticipantRow, type RowAction } from './ParticipantRow';
 import { WaitingList } from './WaitingList';
 
+/** Raised hands first, in the order they went up; then everyone else as they were. */
+function byRaisedHand<P extends { handRaisedAt: string | null }>(people: P[]): P[] {
+  const raised = people
+    .filter((p) => p.handRaisedAt !== null)
+    .sort((a, b) => (a.handRaisedAt as string).localeCompare(b.handRaisedAt as string));
+  return [...raised, ...people.filter((p) => p.handRaisedAt === null)];
+}
+
 /**
  * The Participants side panel: everyone in the meeting, this client first; for moderators also the
  * lobby (MEET-LOBBY), actions on each person (MEET-MOD-MUTE, MEET-MOD-REMOVE, MEET-MODERATORS) and on
@@ -21,6 +29,8 @@ export function ParticipantsPanel({
   e2ee,
   joinUrl,
   onError,
+  pinned,
+  onTogglePin,
 }: {
   id: string;
   open: boolean;
@@ -30,10 +40,12 @@ export function ParticipantsPanel({
   /** The meeting's link (`…/m/<id>`): moderators ring people in or copy it (MEET-ADD). */
   joinUrl: string;
   onError: (message: string) => void;
+  pinned: string | null;
+  onTogglePin: (participantId: string) => void;
 }) {
   const [confirmRemoveAll, setConfirmRemoveAll] = useState(false);
   const local = room.localParticipant;
-  const remotes = [...room.remoteParticipants.values()];
+  const remotes = byRaisedHand([...room.remoteParticipants.values()]);
   const moderator = local.isModerator;
   const group = room.e2ee;
 
@@ -93,6 +105,10 @@ export function ParticipantsPanel({
             codeword={e2ee ? (group?.ownCodeword ?? null) : undefined}
             actions={null}
             onAction={() => undefined}
+            pinned={pinned === local.id}
+            onTogglePin={() => onTogglePin(local.id)}
+            // The control bar's "Lower hand" does it for oneself.
+            onLowerHand={null}
           />
           {remotes.map((p) => (
             <ParticipantRow
@@ -107,6 +123,9 @@ export function ParticipantsPanel({
                 cameraOn: p.isCameraEnabled,
               })}
               onAction={(action) => act(p.id, action)}
+              pinned={pinned === p.id}
+              onTogglePin={() => onTogglePin(p.id)}
+              onLowerHand={moderator ? () => run(() => room.lowerHand(p.id)) : null}
             />
           ))}
         </ul>

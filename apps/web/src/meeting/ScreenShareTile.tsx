@@ -1,12 +1,22 @@
 import type { Participant } from '@conclave/client';
 import { useRef } from 'react';
 import { useTrackElement } from './media';
+import type { Size } from './stageLayout';
 
 /**
  * Someone's shared screen, shown large (MEET-SHARE): contained, never cropped or mirrored, so that
  * text on it stays whole. The e2e tests find it by data-source="screen" and data-participant-id.
  */
-export function ScreenShareTile({ participant, name }: { participant: Participant; name: string }) {
+export function ScreenShareTile({
+  participant,
+  name,
+  size,
+}: {
+  participant: Participant;
+  name: string;
+  /** Its place on the stage: the big one in presentation layout, or a strip tile. */
+  size: Size;
+}) {
   const publication = participant.getPublication('screen');
   const track = publication && !publication.muted ? publication.track : null;
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -19,6 +29,7 @@ export function ScreenShareTile({ participant, name }: { participant: Participan
       aria-label={label}
       data-testid="screen-share"
       data-participant-id={participant.id}
+      style={{ width: size.width, height: size.height }}
     >
       <video
         ref={videoRef}

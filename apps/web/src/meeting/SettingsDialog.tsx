@@ -1,6 +1,7 @@
 import type { Room } from '@conclave/client';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Button } from '../ui/components';
+import { rememberNoiseSuppression } from './audioPreferences';
 import { DeviceSelect } from './DeviceSelect';
 import { useDevices } from './useRoom';
 
@@ -25,6 +26,7 @@ export function SettingsDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const devices = useDevices(open);
   const [, setTick] = useState(0);
+  const switchId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
@@ -66,6 +68,32 @@ export function SettingsDialog({
             onChange={onSpeakerChange}
           />
         )}
+        <div className="e2ee-switch">
+          <input
+            id={switchId}
+            type="checkbox"
+            role="switch"
+            className="switch-input"
+            checked={room.localParticipant.noiseSuppression}
+            aria-describedby={`${switchId}-hint`}
+            onChange={(e) => {
+              const enabled = e.target.checked;
+              rememberNoiseSuppression(enabled);
+              room.localParticipant.setNoiseSuppression(enabled).then(
+                () => setTick((t) => t + 1),
+                () => onError('Could not change noise suppression'),
+              );
+              setTick((t) => t + 1);
+            }}
+          />
+          <label htmlFor={switchId} className="switch-label">
+            <span className="switch-track" aria-hidden="true" />
+            Noise suppression
+          </label>
+          <p className="field-hint" id={`${switchId}-hint`}>
+            Filters out steady background noise such as fans and typing. Echo cancellation is always on.
+          </p>
+        </div>
         <DeviceSelect
           label="Camera"
           devices={devices.filter((d) => d.kind === 'videoinput')}

@@ -96,19 +96,3 @@ function useAudioSample<T>(
 export function useAudioLevel(track: MediaStreamTrack | null, active = true): number {
   return useAudioSample(track, active, 0, (level) => Math.round(level * 20) / 20);
 }
-
-/** True while a track carries speech; holds for ~0.6 s so the highlight does not flicker. */
-export function useSpeaking(track: MediaStreamTrack | null, active: boolean): boolean {
-  const hold = useRef(0);
-  // Started a moment after the tile appears: joining (negotiation, first frames) goes first.
-  const [settled, setSettled] = useState(false);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(true), 1500);
-    return () => clearTimeout(timer);
-  }, []);
-  return useAudioSample(track, active && settled, false, (level) => {
-    if (level > 0.35) hold.current = 6;
-    else if (hold.current > 0) hold.current--;
-    return hold.current > 0;
-  });
-}

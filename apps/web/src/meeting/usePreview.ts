@@ -1,4 +1,5 @@
 import { createLocalTrack, type LocalSourceOptions, type CaptureSource } from '@conclave/client';
+import { noiseSuppressionPreferred } from './audioPreferences';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 /** Media choices remembered between visits. */
@@ -62,7 +63,10 @@ function useSource(
     let cancelled = false;
     let opened: MediaStreamTrack | null = null;
     setStarting(true);
-    createLocalTrack(source, deviceId ? { deviceId } : {}).then(
+    createLocalTrack(source, {
+      ...(deviceId && { deviceId }),
+      ...(source === 'microphone' && { noiseSuppression: noiseSuppressionPreferred() }),
+    }).then(
       (t) => {
         if (cancelled) {
           t.stop();

@@ -47,7 +47,9 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
             >
               {initials(user.displayName)}
             </span>
-            <Link to="/account" className="user-meta" aria-label={`Your account: ${user.displayName}`}>
+            {/* The visible words are the name, so the link's name must contain them (WCAG 2.5.3). */}
+            <Link to="/account" className="user-meta">
+              <span className="sr-only">Your account: </span>
               <bdi className="user-name">{user.displayName}</bdi>
               <span className="user-email">{user.email}</span>
             </Link>

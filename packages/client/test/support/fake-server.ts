@@ -148,6 +148,8 @@ export class FakeServer {
       case 'allowUnmute':
       case 'removeParticipants':
       case 'setModerator':
+      case 'raiseHand':
+      case 'lowerHand':
         socket.reply({ type: 'ack', rid });
         return;
       case 'ping':

@@ -37,6 +37,11 @@ type PublisherEvents = {
   /** The PeerConnection went down; subscriptions to this feed are void. */
   inactive: [reason: string];
   media: [event: MediaEvent];
+  /**
+   * Janus's audio levels say this publisher started (true) or stopped (false) talking; only its own,
+   * though Janus tells every publisher in the room about everyone.
+   */
+  talking: [talking: boolean];
   /** One of Janus's own candidates (only with full-trickle; null ends them). */
   trickle: [candidate: IceCandidateInit | null];
   /** The handle is gone (closed, refused publish, session or connection lost). */
@@ -77,6 +82,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     handle.on('hangup', (reason) => this.wentDown(reason));
     handle.on('media', (event) => this.emit('media', event));
     handle.on('trickle', (candidate) => this.emit('trickle', candidate));
+    handle.on('event', (data) => {
+      const talking = talkingOf(data, this.feedId);
+      if (talking !== null) this.emit('talking', talking);
+    });
     handle.on('detached', (reason) => this.markClosed(reason));
   }
 
@@ -168,6 +177,14 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.isClosed = true;
     this.emit('closed', reason);
   }
+}
+
+/** A VideoRoom `talking` / `stopped-talking` event about `feedId`, or null for anything else. */
+export function talkingOf(data: Record<string, unknown>, feedId: number): boolean | null {
+  if (data.id !== feedId) return null;
+  if (data.videoroom === 'talking') return true;
+  if (data.videoroom === 'stopped-talking') return false;
+  return null;
 }
 
 function parsePublishedStreams(value: unknown): PublishedStream[] {

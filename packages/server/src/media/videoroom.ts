@@ -16,6 +16,11 @@ import { Subscriber, type SubscriberOptions, type SubscriberState } from './subs
  * keeps in sync with what the caller wants, one renegotiation at a time.
  */
 
+/** Audio packets (20 ms each) Janus averages the audio level over before saying who talks. */
+const TALKING_WINDOW_PACKETS = 50;
+/** Average level (dBov below full scale: 0 loudest, 127 silence) under which a publisher talks. */
+const TALKING_LEVEL_DBOV = 45;
+
 /** Janus room and feed ids are integers; staying below 2^53 keeps them exact in JSON and JS. */
 const randomId = () => randomInt(1, 2 ** 48);
 
@@ -71,6 +76,15 @@ export class VideoRoom {
             audiocodec: 'opus',
             videocodec: options.requireE2ee ? 'vp8' : 'vp8,h264',
             notify_joining: false,
+            // Active speaker (MEET-LAYOUT): Janus reads the ssrc-audio-level RTP header extension,
+            // which stays in clear under E2EE (SFrame encrypts payloads only), and tells every
+            // publisher handle `talking` / `stopped-talking`. Averaged over 1 s (50 packets of 20 ms),
+            // louder than -45 dBov on average counts as talking: speech with its pauses does, room
+            // noise after the browser's noise suppression does not.
+            audiolevel_ext: true,
+            audiolevel_event: true,
+            audio_active_packets: TALKING_WINDOW_PACKETS,
+            audio_level_average: TALKING_LEVEL_DBOV,
             ...(options.requireE2ee && { require_e2ee: true }),
             ...(options.adminKey !== undefined && { admin_key: options.adminKey }),
           });

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import {
   ID_PATTERN,
   type CreateMeetingRequest,
+  type DefaultLayout,
   type MeetingPublicView,
   type MeetingView,
   type UpdateMeetingRequest,
@@ -51,6 +52,9 @@ export class MeetingService implements MeetingLifecycle {
     private readonly publicUrl: string,
     private readonly nextExtension: () => string = randomExtension,
     private readonly oneTime: OneTimeOptions = { unusedForMs: 30 * 24 * 3600_000 },
+    /** The organisation's default meeting layout (its settings), told on the join page. */
+    private readonly defaultLayoutOf: (organisationId: string) => Promise<DefaultLayout> = () =>
+      Promise.resolve('gallery'),
   ) {}
 
   async create(owner: UserPrincipal, input: CreateMeetingRequest): Promise<MeetingView> {
@@ -158,8 +162,11 @@ export class MeetingService implements MeetingLifecycle {
 
   async publicView(id: string): Promise<MeetingPublicView> {
     if (!ID_PATTERN.test(id)) throw meetingNotFound();
-    const view = await this.store.findPublic(id);
-    if (view) return view;
+    const found = await this.store.findPublic(id);
+    if (found) {
+      const { organisationId, ...view } = found;
+      return { ...view, defaultLayout: await this.defaultLayoutOf(organisationId) };
+    }
     throw (await this.store.hasEnded(id)) ? meetingEnded() : meetingNotFound();
   }
 

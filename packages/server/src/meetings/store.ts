@@ -177,7 +177,10 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
     await this.db.deleteFrom('meetings').where('id', '=', id).execute();
   }
 
-  async findPublic(id: string): Promise<MeetingPublicView | null> {
+  /** The public view but for what the organisation's settings add, and the organisation it belongs to. */
+  async findPublic(
+    id: string,
+  ): Promise<(Omit<MeetingPublicView, 'defaultLayout'> & { organisationId: string }) | null> {
     const row = await this.db
       .selectFrom('meetings as m')
       .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
@@ -185,6 +188,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         'm.id as id',
         'm.name as name',
         'o.name as organisationName',
+        'o.id as organisationId',
         'm.e2ee as e2ee',
         'm.e2ee_anchor_key as ownerIdentityKey',
         'm.passcode_hash as passcodeHash',

@@ -2,7 +2,9 @@ import type { LeaveReason, LobbyMode, ServerMessage } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingLifecycle, MeetingRecord, Principal } from '../domain';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
+import { ActiveSpeakers } from './active-speakers';
 import { Entrance } from './entrance';
+import { Hands } from './hands';
 import { regionsByRtt } from '../media/placement';
 import { RoomContinuity } from './continuity';
 import { Lobby } from './lobby';
@@ -41,6 +43,10 @@ export class MeetingRoom {
   /** E2EE meetings only. */
   private readonly encryption: RoomEncryption | null;
   readonly moderation: Moderation;
+  /** Raised hands: one's own, and a moderator lowers others'. */
+  readonly hands: Hands;
+  /** Who speaks now, from Janus's audio levels, told to everyone (MEET-LAYOUT). */
+  private readonly speakers: ActiveSpeakers;
   /** Who waits to be let in, and the moderators' decisions about them (MEET-LOBBY). */
   readonly lobby: LobbyDesk;
   /** What moderators decided, kept beyond this node (NET-SCALE); null without a store. */
@@ -65,8 +71,12 @@ export class MeetingRoom {
         broadcast: (message) => this.broadcast(message),
         refreshSubscriptions: () => this.refreshSubscriptions(),
         changed: () => this.changed(),
+        talking: (p, talking, muted) => this.speakers.talking(p.id, talking, muted),
       },
       this.byFeed,
+    );
+    this.speakers = new ActiveSpeakers((participantIds) =>
+      this.broadcast({ type: 'activeSpeakers', participantIds }),
     );
     this.media = new RoomMediaHandle({
       plane: ctx.media,
@@ -96,6 +106,12 @@ export class MeetingRoom {
         this.broadcast({ type: 'participantUpdated', participant: p.info() });
         if (p.moderator) p.sink.send({ type: 'lobby', waiting: book.list() });
       },
+    });
+    this.hands = new Hands({
+      participants: this.participants,
+      now: () => ctx.clock.now().toISOString(),
+      assertModerator: (actor) => this.moderation.assertModerator(actor),
+      changed: (p) => this.broadcast({ type: 'participantUpdated', participant: p.info() }),
     });
     this.lobby = new LobbyDesk(
       {
@@ -225,6 +241,7 @@ export class MeetingRoom {
     p.left = true;
     this.participants.delete(p.id);
     this.encryption?.left(p.id);
+    this.speakers.silenced(p.id);
     this.ctx.metrics?.participantLeft(reason);
     const publisher = p.publisher;
     const subscriber = p.subscriber;
@@ -298,6 +315,7 @@ export class MeetingRoom {
   private endForMediaFailure(why: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.speakers.stop();
     this.onClosed(this, false);
     this.encryption?.close();
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
@@ -357,6 +375,7 @@ export class MeetingRoom {
   private async close(emptied = false): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.speakers.stop();
     this.onClosed(this, emptied);
     // The meeting is over: what its moderators decided goes with it.
     if (emptied) this.memory?.forget();

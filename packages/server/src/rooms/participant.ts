@@ -40,6 +40,8 @@ export class Participant {
   publisher: Publisher | null = null;
   subscriber: Subscriber | null = null;
   left = false;
+  /** When the hand went up (ISO time); null while it is down. */
+  handRaisedAt: string | null = null;
   /**
    * SHA-256 (hex) of the token that lets a new connection take this participation up (NET-SCALE);
    * null where the room cannot be taken over (one node, or an E2EE meeting).
@@ -77,6 +79,7 @@ export class Participant {
         .filter(([source, t]) => shown(source, t))
         .map(([source, t]) => ({ source, muted: t.muted })),
       joinedAt: this.joinedAt,
+      ...(this.handRaisedAt !== null && { handRaisedAt: this.handRaisedAt }),
     };
   }
 

@@ -20,6 +20,8 @@ export interface PublishingRoom {
   refreshSubscriptions(): void;
   /** Something another node would need to take the room over changed (an offer was answered). */
   changed(): void;
+  /** Janus's audio levels say the participant started or stopped talking; `muted`: its microphone is. */
+  talking(p: Participant, talking: boolean, muted: boolean): void;
 }
 
 /**
@@ -109,6 +111,7 @@ export class Publishing {
     const track = p.tracks.get(source);
     if (!track) return; // not published yet: applied when it is
     if (p.publisher && !p.publisher.closed) await p.publisher.setSend(track.mid, !muted);
+    if (muted && source === 'microphone') this.room.talking(p, false, true);
     if (track.muted === muted) return;
     track.muted = muted;
     this.room.broadcast({ type: 'participantUpdated', participant: p.info() });
@@ -134,6 +137,11 @@ export class Publishing {
     p.publisher = publisher;
     this.byFeed.set(publisher.feedId, p);
     publisher.on('active', () => this.room.refreshSubscriptions());
+    publisher.on('talking', (talking) => {
+      if (p.publisher !== publisher || p.left) return;
+      const microphone = p.tracks.get('microphone');
+      this.room.talking(p, talking, microphone === undefined || microphone.muted);
+    });
     publisher.on('trickle', (candidate) => {
       if (!p.left)
         p.sink.send({

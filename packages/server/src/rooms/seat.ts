@@ -183,6 +183,12 @@ async function dispatch(
     case 'setModerator':
       room.moderation.setModerator(p, message.participantId, message.moderator);
       return undefined;
+    case 'raiseHand':
+      room.hands.raise(p, message.raised);
+      return undefined;
+    case 'lowerHand':
+      room.hands.lower(p, message.participantId);
+      return undefined;
     case 'e2eeGroupCreated':
     case 'e2eeAdmit':
     case 'e2eeKeyPackage':

@@ -15,7 +15,7 @@ export function AppearanceSettings({ settings, save }: { settings: Settings; sav
   return (
     <SettingsCard
       title="Appearance"
-      note="Takes effect when branding and meeting layouts are available."
+      note="Meetings open in the default layout for whoever has not chosen one on their device. The accent colour takes effect when branding is available."
       changes={changedSections(settings, draft)}
       save={save}
       onSaved={(s) => setDraft(draftOf(s))}

@@ -1,0 +1,55 @@
+/// <reference types="node" />
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SHORTCUTS, shortcutFor, type KeyInput } from '../src/meeting/shortcuts';
+
+const press = (key: string, code: string, mods: Partial<KeyInput> = {}): KeyInput => ({
+  key,
+  code,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  typing: false,
+  ...mods,
+});
+
+describe('keyboard shortcuts in the meeting (MEET-LAYOUT essentials)', () => {
+  test('MEET-LAYOUT: Ctrl+D and ⌘+D toggle the microphone, Ctrl+E and ⌘+E the camera', () => {
+    assert.equal(shortcutFor(press('d', 'KeyD', { ctrlKey: true })), 'microphone');
+    assert.equal(shortcutFor(press('d', 'KeyD', { metaKey: true })), 'microphone');
+    assert.equal(shortcutFor(press('e', 'KeyE', { ctrlKey: true })), 'camera');
+    assert.equal(shortcutFor(press('E', 'KeyE', { metaKey: true })), 'camera');
+  });
+
+  test('MEET-LAYOUT: Alt+Y raises the hand and Alt+U shows the participants, also where Option changes the key', () => {
+    assert.equal(shortcutFor(press('y', 'KeyY', { altKey: true })), 'hand');
+    assert.equal(shortcutFor(press('¥', 'KeyY', { altKey: true })), 'hand');
+    assert.equal(shortcutFor(press('u', 'KeyU', { altKey: true })), 'participants');
+  });
+
+  test('MEET-LAYOUT: ? opens the help; plain letters, other combinations and Ctrl+Alt (screen readers) do nothing', () => {
+    assert.equal(shortcutFor(press('?', 'Slash', { shiftKey: true })), 'help');
+    assert.equal(shortcutFor(press('d', 'KeyD')), null);
+    assert.equal(shortcutFor(press('y', 'KeyY')), null);
+    assert.equal(shortcutFor(press('d', 'KeyD', { ctrlKey: true, altKey: true })), null);
+    assert.equal(shortcutFor(press('y', 'KeyY', { ctrlKey: true, altKey: true })), null);
+    assert.equal(shortcutFor(press('D', 'KeyD', { ctrlKey: true, shiftKey: true })), null);
+  });
+
+  test('MEET-LAYOUT: nothing is a shortcut while typing in a text field', () => {
+    assert.equal(shortcutFor(press('d', 'KeyD', { ctrlKey: true, typing: true })), null);
+    assert.equal(shortcutFor(press('?', 'Slash', { shiftKey: true, typing: true })), null);
+    assert.equal(shortcutFor(press('y', 'KeyY', { altKey: true, typing: true })), null);
+  });
+
+  test('MEET-LAYOUT: the help lists every shortcut with its keys, ⌘ and ⌥ on a Mac', () => {
+    assert.deepEqual(
+      SHORTCUTS.map((s) => s.action),
+      ['microphone', 'camera', 'hand', 'participants', 'help'],
+    );
+    assert.deepEqual(SHORTCUTS[0]?.keys(false), ['Ctrl', 'D']);
+    assert.deepEqual(SHORTCUTS[0]?.keys(true), ['⌘', 'D']);
+    assert.deepEqual(SHORTCUTS[2]?.keys(true), ['⌥', 'Y']);
+  });
+});

@@ -1,0 +1,94 @@
+// Issue 10 part 7: an accessible name on every control, proved by axe-core (serious and critical
+// violations, every rule on) on the pages people use most: home, directory, the join page, and the
+// meeting stage with the participants panel open and with the keyboard shortcuts dialog open.
+// Real server, Janus and Chromium.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createMeeting, joinAsGuest, joinSignedIn, signIn } from './support/app';
+import { axeViolations, describeViolations } from './support/axe';
+import type { Participant, TestBrowser } from './support/browser';
+import { startEnvironment, stopEnvironment } from './support/environment';
+import { mediaSkipReason } from './support/sandbox';
+import type { TestServer } from './support/server';
+
+const skip = mediaSkipReason();
+
+async function assertAxeClean(page: Participant['page'], what: string): Promise<void> {
+  const violations = await axeViolations(page);
+  assert.deepEqual(
+    violations.map((v) => v.id),
+    [],
+    `${what} has accessibility violations:\n${describeViolations(violations)}`,
+  );
+}
+
+describe('accessibility of the main pages (axe-core)', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let ada: Participant;
+  let bob: Participant;
+  let joinUrl: string;
+
+  before(async () => {
+    if (skip) return;
+    ({ server, browser } = await startEnvironment());
+    ada = await browser.newParticipant('Ada');
+    await signIn(ada.context, server);
+    joinUrl = (await createMeeting(ada.context, server, 'Accessible meeting')).joinUrl;
+    bob = await browser.newParticipant('Bob');
+  });
+  after(() => stopEnvironment({ server, browser }));
+
+  test(
+    'MEET-LAYOUT: the home page and the directory have no serious or critical axe violations',
+    { skip },
+    async () => {
+      await ada.page.goto(`${server.url}/`);
+      await ada.page.getByRole('heading', { level: 1 }).first().waitFor();
+      await assertAxeClean(ada.page, 'the home page');
+      await ada.page.goto(`${server.url}/directory`);
+      await ada.page.getByRole('heading', { name: 'Directory' }).first().waitFor();
+      await assertAxeClean(ada.page, 'the directory');
+    },
+  );
+
+  test('MEET-LAYOUT: a guest’s join page has no serious or critical axe violations', { skip }, async () => {
+    await bob.page.goto(joinUrl);
+    await bob.page.getByRole('button', { name: 'Join meeting' }).waitFor();
+    await assertAxeClean(bob.page, 'the join page');
+  });
+
+  test(
+    'MEET-LAYOUT: the meeting stage, with the participants panel and with the shortcuts and settings dialogs open, has no serious or critical axe violations',
+    { skip },
+    async () => {
+      await joinSignedIn(ada.page, joinUrl);
+      await joinAsGuest(bob.page, joinUrl, 'Bob');
+      await ada.page.locator('[data-testid="participant-tile"][data-self="false"]').waitFor();
+      await assertAxeClean(ada.page, 'the meeting stage');
+
+      await ada.page.getByRole('button', { name: 'Participants' }).click();
+      await ada.page.getByRole('complementary', { name: 'Participants' }).waitFor();
+      await assertAxeClean(ada.page, 'the meeting stage with the participants panel open');
+
+      await ada.page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+      const dialog = ada.page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor();
+      await assertAxeClean(ada.page, 'the meeting stage with the shortcuts dialog open');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      await ada.page.getByRole('button', { name: 'Settings' }).click();
+      const settings = ada.page.getByRole('dialog', { name: 'Audio and video' });
+      await settings.getByRole('switch', { name: 'Noise suppression' }).waitFor();
+      await assertAxeClean(ada.page, 'the meeting’s Settings dialog');
+      await settings.getByRole('button', { name: 'Done' }).click();
+      await settings.waitFor({ state: 'hidden' });
+
+      await ada.page.getByRole('button', { name: 'Layout' }).click();
+      await ada.page.getByRole('radio', { name: 'Speaker' }).check();
+      await ada.page.locator('[data-place="main"]').waitFor();
+      await assertAxeClean(ada.page, 'the meeting stage in speaker layout with the layout menu open');
+    },
+  );
+});
