@@ -186,6 +186,15 @@ describe('MEET-SHARE: screen sharing', () => {
         `the share arrives at ${received.frameWidth}×${received.frameHeight}`,
       );
       assert.equal(received.codec, 'video/VP8');
+      // The receiver's stage turns to presentation layout: the screen is the big tile, cameras in the strip.
+      await bob.page.locator('.stage-view[data-layout="presentation"]').waitFor({ timeout: 10_000 });
+      assert.equal(
+        await bob.page
+          .locator(`.stage-main-tile [data-testid="screen-share"]`)
+          .getAttribute('data-participant-id'),
+        ada.id,
+      );
+      assert.equal(await bob.page.locator('.stage-strip [data-testid="participant-tile"]').count(), 2);
     },
   );
 
@@ -195,6 +204,8 @@ describe('MEET-SHARE: screen sharing', () => {
     await ada.page.getByRole('button', { name: 'Share screen' }).waitFor();
     await waitForScreenGone(bob, ada);
     await shareArea(ada.page, ada).waitFor({ state: 'detached' });
+    // Back to the layout that was chosen before the share.
+    await bob.page.locator('.stage-view[data-layout="gallery"]').waitFor({ timeout: 10_000 });
   });
 
   test(
