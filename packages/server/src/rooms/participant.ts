@@ -32,8 +32,8 @@ export class Participant {
   subscriber: Subscriber | null = null;
   left = false;
   /**
-   * SHA-256 (hex) of the token that lets a new connection take this participation up (NET-SCALE);
-   * null where the room cannot be taken over (one node, or an E2EE meeting).
+   * SHA-256 (hex) of the token that lets a new connection take this participation up (MEET-RECONNECT,
+   * NET-SCALE); a new one after each resume. Null until admitted.
    */
   resumeHash: string | null = null;
 
