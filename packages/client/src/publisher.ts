@@ -2,6 +2,7 @@ import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protoco
 import { CandidateExchange } from './candidates';
 import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
+import { IceRecovery } from './ice-recovery';
 import { SOURCE_KIND } from './publication';
 import type { SignalingChannel } from './signaling';
 import { peerConfiguration, peerConnectionFor } from './webrtc';
@@ -30,12 +31,14 @@ export class Publisher {
   private readonly pc: RTCPeerConnection;
   private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
   private readonly candidates: CandidateExchange;
+  private readonly recovery: IceRecovery;
   private closed = false;
 
   constructor(
     private readonly signaling: SignalingChannel,
     iceServers: IceServerInfo[],
-    onFailed: () => void,
+    /** Its connection is down (restarting ICE) or back up; `failed`: it could not be brought back. */
+    events: { onInterrupted(down: boolean): void; onFailed(): void; onRestart(): void },
     /** From `preparePublisherConnection`, never negotiated (made with E2EE's options in an E2EE call). */
     prepared?: RTCPeerConnection,
     /** In an E2EE call: encrypts every frame of every source. */
@@ -43,8 +46,9 @@ export class Publisher {
   ) {
     this.pc = peerConnectionFor(iceServers, prepared, e2ee && E2eeMedia.peerConnectionOptions());
     this.candidates = new CandidateExchange(this.pc, signaling, 'publisher');
+    this.recovery = new IceRecovery({ ...events, restart: () => this.restartIce() });
     this.pc.onconnectionstatechange = () => {
-      if (!this.closed && this.pc.connectionState === 'failed') onFailed();
+      if (!this.closed) this.recovery.update(this.pc.connectionState);
     };
   }
 
@@ -116,9 +120,37 @@ export class Publisher {
     this.candidates.addRemote(candidate);
   }
 
+  /**
+   * Restarts ICE (MEET-RECONNECT): an offer with new credentials for the same sections goes to the
+   * server, which hands it to Janus and returns its answer. The media keeps its DTLS session and
+   * its encryption; only the path is found anew. An earlier restart nobody answered is rolled back.
+   */
+  private async restartIce(): Promise<void> {
+    if (this.closed) return;
+    let sdp: string;
+    this.candidates.holdLocal();
+    try {
+      if (this.pc.signalingState === 'have-local-offer') {
+        await this.pc.setLocalDescription({ type: 'rollback' });
+      }
+      const offer = await this.pc.createOffer({ iceRestart: true });
+      await this.pc.setLocalDescription(offer);
+      sdp = this.pc.localDescription?.sdp ?? offer.sdp ?? '';
+    } catch (err) {
+      this.candidates.releaseLocal();
+      throw toConclaveError(err, 'negotiation_failed', 'Could not restart the outgoing connection');
+    }
+    const replied = this.signaling.request({ type: 'restartPublisherIce', sdp });
+    this.candidates.releaseLocal();
+    const reply = await replied;
+    if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.recovery.stop();
     this.candidates.close();
     this.pc.onconnectionstatechange = null;
     this.pc.close();

@@ -19,7 +19,7 @@ import { RoomMediaHandle } from './room-media';
 import { Subscriptions } from './subscriptions';
 
 /** How long a participant whose connection dropped keeps its seat unless the context says otherwise. */
-export const DEFAULT_RECONNECT_GRACE_MS = 20_000;
+const DEFAULT_RECONNECT_GRACE_MS = 20_000;
 
 /**
  * One active meeting: its participants and its Janus room (created on the first join, destroyed
