@@ -51,6 +51,9 @@ export interface IceRecoveryOptions {
 export class IceRecovery {
   private readonly timers: RecoveryTimers;
   private everConnected = false;
+  /** The connection's last state, and whether nothing has come over it lately (see StallWatch). */
+  private state: RTCPeerConnectionState = 'new';
+  private stalledNow = false;
   private down = false;
   private restarting = false;
   private attempts = 0;
@@ -70,12 +73,11 @@ export class IceRecovery {
   /** The connection's `connectionState` changed. */
   update(state: RTCPeerConnectionState): void {
     if (this.stopped) return;
+    this.state = state;
     switch (state) {
       case 'connected':
         this.everConnected = true;
-        this.attempts = 0;
-        this.clearTimer();
-        this.setDown(false);
+        if (!this.stalledNow) this.up();
         return;
       case 'disconnected':
         if (!this.everConnected) return;
@@ -98,9 +100,32 @@ export class IceRecovery {
     }
   }
 
+  /**
+   * Nothing (media, RTCP, consent answers) came over the connection for a while, or things come again.
+   * Chromium only says `disconnected` after several seconds; a stall shows sooner, and is treated
+   * the same: down at once, a restart if it lasts.
+   */
+  stalled(stalled: boolean): void {
+    if (this.stopped || this.stalledNow === stalled) return;
+    this.stalledNow = stalled;
+    if (!this.everConnected) return;
+    if (!stalled) {
+      if (this.state === 'connected') this.up();
+      return;
+    }
+    this.setDown(true);
+    if (!this.restarting && !this.cancelTimer) this.schedule(DISCONNECTED_WAIT_MS);
+  }
+
   stop(): void {
     this.stopped = true;
     this.clearTimer();
+  }
+
+  private up(): void {
+    this.attempts = 0;
+    this.clearTimer();
+    this.setDown(false);
   }
 
   private schedule(ms: number): void {
@@ -159,5 +184,59 @@ export class IceRecovery {
   private clearTimer(): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
+  }
+}
+
+/** Without anything received for this long a connection counts as stalled (consent answers come every 2.5 s at worst). */
+const STALL_MS = 3_000;
+const STALL_POLL_MS = 500;
+
+/**
+ * Tells when nothing has come over a peer connection for STALL_MS (its transport's bytesReceived stands
+ * still), and when things come again: media, RTCP and the answers to ICE's consent checks all count.
+ */
+export class StallWatch {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private received = -1;
+  private lastGrowth = 0;
+  private stalled = false;
+
+  constructor(
+    private readonly pc: Pick<RTCPeerConnection, 'getStats'>,
+    private readonly onChange: (stalled: boolean) => void,
+  ) {
+    this.timer = setInterval(() => void this.check(), STALL_POLL_MS);
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async check(): Promise<void> {
+    let bytes = 0;
+    try {
+      const report = await this.pc.getStats();
+      report.forEach((s: { type?: string; bytesReceived?: number }) => {
+        if (s.type === 'transport') bytes += s.bytesReceived ?? 0;
+      });
+    } catch {
+      return;
+    }
+    if (this.timer === null) return;
+    const now = Date.now();
+    if (bytes > this.received) {
+      this.received = bytes;
+      this.lastGrowth = now;
+      this.set(false);
+    } else if (now - this.lastGrowth >= STALL_MS) {
+      this.set(true);
+    }
+  }
+
+  private set(stalled: boolean): void {
+    if (this.stalled === stalled) return;
+    this.stalled = stalled;
+    this.onChange(stalled);
   }
 }

@@ -2,7 +2,7 @@ import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protoco
 import { CandidateExchange } from './candidates';
 import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
-import { IceRecovery } from './ice-recovery';
+import { IceRecovery, StallWatch } from './ice-recovery';
 import { SOURCE_KIND } from './publication';
 import type { SignalingChannel } from './signaling';
 import { peerConfiguration, peerConnectionFor } from './webrtc';
@@ -32,6 +32,7 @@ export class Publisher {
   private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
   private readonly candidates: CandidateExchange;
   private readonly recovery: IceRecovery;
+  private readonly stalls: StallWatch;
   private closed = false;
 
   constructor(
@@ -50,6 +51,7 @@ export class Publisher {
     this.pc.onconnectionstatechange = () => {
       if (!this.closed) this.recovery.update(this.pc.connectionState);
     };
+    this.stalls = new StallWatch(this.pc, (stalled) => this.recovery.stalled(stalled));
   }
 
   /** Offers both sources (a null track sends nothing yet), publishes, and applies the answer. */
@@ -151,6 +153,7 @@ export class Publisher {
     if (this.closed) return;
     this.closed = true;
     this.recovery.stop();
+    this.stalls.stop();
     this.candidates.close();
     this.pc.onconnectionstatechange = null;
     this.pc.close();

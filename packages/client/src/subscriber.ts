@@ -2,7 +2,7 @@ import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol
 import { CandidateExchange } from './candidates';
 import { E2eeMedia } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
-import { IceRecovery } from './ice-recovery';
+import { IceRecovery, StallWatch } from './ice-recovery';
 import type { SignalingChannel } from './signaling';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
 import { indexByMid } from './streams';
@@ -41,6 +41,7 @@ export class Subscriber {
   /** Local candidates wait until the first answer has gone out. */
   private readonly candidates: CandidateExchange;
   private readonly recovery: IceRecovery;
+  private readonly stalls: StallWatch;
   private closed = false;
   private gatheredNow: () => void = () => {};
   /** Settles once the local candidates are all known (gathering ends with a null candidate). */
@@ -67,6 +68,7 @@ export class Subscriber {
     this.pc.onconnectionstatechange = () => {
       if (!this.closed) this.recovery.update(this.pc.connectionState);
     };
+    this.stalls = new StallWatch(this.pc, (stalled) => this.recovery.stalled(stalled));
   }
 
   handleOffer(sdp: string, streams: StreamInfo[]): Promise<void> {
@@ -89,6 +91,7 @@ export class Subscriber {
     if (this.closed) return;
     this.closed = true;
     this.recovery.stop();
+    this.stalls.stop();
     this.candidates.close();
     this.pc.onconnectionstatechange = null;
     this.pc.close();

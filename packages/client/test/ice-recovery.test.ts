@@ -114,4 +114,23 @@ describe('ICE recovery of one peer connection (MEET-RECONNECT)', () => {
     await slow.timers.advance(1_000);
     assert.equal(slow.restarts(), 2, 'tried again soon after a restart nobody answered');
   });
+
+  test('MEET-RECONNECT: a stall (nothing received) shows at once and restarts if it lasts; things coming again end it', async () => {
+    const { timers, log, recovery } = setUp();
+    recovery.stalled(true);
+    assert.deepEqual(log, [], 'before the connection ever came up, a stall means nothing');
+    recovery.stalled(false);
+    recovery.update('connected');
+    recovery.stalled(true);
+    assert.deepEqual(log, ['down'], 'shown before Chromium would say disconnected');
+    recovery.stalled(false);
+    assert.deepEqual(log, ['down', 'up']);
+    recovery.stalled(true);
+    await timers.advance(DISCONNECTED_WAIT_MS);
+    assert.deepEqual(log, ['down', 'up', 'down', 'restart']);
+    recovery.update('connected');
+    assert.equal(log.at(-1), 'restart', 'still nothing received: not up yet');
+    recovery.stalled(false);
+    assert.equal(log.at(-1), 'up');
+  });
 });
