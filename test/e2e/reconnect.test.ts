@@ -130,7 +130,7 @@ describe('MEET-RECONNECT: one participant’s network goes away and comes back',
         try {
           await until(
             async () => (await readWatch(bob.page)).recoveries.iceRestarts >= 1,
-            12_000,
+            20_000,
             'an ICE restart while the media is cut',
           );
           await bob.page.getByText(RECONNECTING).waitFor({ state: 'visible', timeout: 1_000 });

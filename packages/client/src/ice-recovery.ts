@@ -6,8 +6,17 @@ import { ConclaveError, SignalingError } from './errors';
  */
 export const DISCONNECTED_WAIT_MS = 2_000;
 /** How long a negotiated restart may take to bring the connection back before another is tried. */
-export const RESTART_CONNECT_MS = 8_000;
-/** Restarts tried in a row before the connection counts as lost (the room then joins afresh). */
+export const RESTART_CONNECT_MS = 5_000;
+/**
+ * How long the server may take to answer a restart. A restart sent while the network is still away
+ * waits in a TCP connection that backs off; one sent again once this passes gets through sooner.
+ */
+export const RESTART_ANSWER_MS = 4_000;
+/**
+ * Restarts negotiated in a row that did not bring the connection back before it counts as lost (the
+ * room then joins afresh). Restarts nobody answered do not count: the signaling is away too, and its
+ * own resume decides.
+ */
 export const MAX_RESTARTS = 3;
 /** After a restart that could not even be negotiated (no answer in time), the next one waits this long. */
 const RETRY_AFTER_MS = 1_000;
@@ -102,8 +111,8 @@ export class IceRecovery {
 
   /**
    * Nothing (media, RTCP, consent answers) came over the connection for a while, or things come again.
-   * Chromium only says `disconnected` after several seconds; a stall shows sooner, and is treated
-   * the same: down at once, a restart if it lasts.
+   * Chromium only says `disconnected` after several seconds; a stall shows sooner, and is treated the
+   * same: down at once, a restart if it lasts.
    */
   stalled(stalled: boolean): void {
     if (this.stopped || this.stalledNow === stalled) return;
@@ -163,6 +172,8 @@ export class IceRecovery {
         this.stop();
         return;
       }
+      // Not answered in time: the network is likely still away. Tried again soon, not counted.
+      this.attempts--;
     }
     this.restarting = false;
     if (this.stopped || !this.down) return;
@@ -184,59 +195,5 @@ export class IceRecovery {
   private clearTimer(): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
-  }
-}
-
-/** Without anything received for this long a connection counts as stalled (consent answers come every 2.5 s at worst). */
-const STALL_MS = 3_000;
-const STALL_POLL_MS = 500;
-
-/**
- * Tells when nothing has come over a peer connection for STALL_MS (its transport's bytesReceived stands
- * still), and when things come again: media, RTCP and the answers to ICE's consent checks all count.
- */
-export class StallWatch {
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private received = -1;
-  private lastGrowth = 0;
-  private stalled = false;
-
-  constructor(
-    private readonly pc: Pick<RTCPeerConnection, 'getStats'>,
-    private readonly onChange: (stalled: boolean) => void,
-  ) {
-    this.timer = setInterval(() => void this.check(), STALL_POLL_MS);
-  }
-
-  stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async check(): Promise<void> {
-    let bytes = 0;
-    try {
-      const report = await this.pc.getStats();
-      report.forEach((s: { type?: string; bytesReceived?: number }) => {
-        if (s.type === 'transport') bytes += s.bytesReceived ?? 0;
-      });
-    } catch {
-      return;
-    }
-    if (this.timer === null) return;
-    const now = Date.now();
-    if (bytes > this.received) {
-      this.received = bytes;
-      this.lastGrowth = now;
-      this.set(false);
-    } else if (now - this.lastGrowth >= STALL_MS) {
-      this.set(true);
-    }
-  }
-
-  private set(stalled: boolean): void {
-    if (this.stalled === stalled) return;
-    this.stalled = stalled;
-    this.onChange(stalled);
   }
 }

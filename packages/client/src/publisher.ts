@@ -2,7 +2,8 @@ import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protoco
 import { CandidateExchange } from './candidates';
 import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
-import { IceRecovery, StallWatch } from './ice-recovery';
+import { IceRecovery, RESTART_ANSWER_MS } from './ice-recovery';
+import { StallWatch } from './stall-watch';
 import { SOURCE_KIND } from './publication';
 import type { SignalingChannel } from './signaling';
 import { peerConfiguration, peerConnectionFor } from './webrtc';
@@ -33,6 +34,8 @@ export class Publisher {
   private readonly candidates: CandidateExchange;
   private readonly recovery: IceRecovery;
   private readonly stalls: StallWatch;
+  /** Counts ICE restarts: only the latest one's answer is applied. */
+  private restartGeneration = 0;
   private closed = false;
 
   constructor(
@@ -129,6 +132,7 @@ export class Publisher {
    */
   private async restartIce(): Promise<void> {
     if (this.closed) return;
+    const generation = ++this.restartGeneration;
     let sdp: string;
     this.candidates.holdLocal();
     try {
@@ -142,10 +146,11 @@ export class Publisher {
       this.candidates.releaseLocal();
       throw toConclaveError(err, 'negotiation_failed', 'Could not restart the outgoing connection');
     }
-    const replied = this.signaling.request({ type: 'restartPublisherIce', sdp });
+    const replied = this.signaling.request({ type: 'restartPublisherIce', sdp }, RESTART_ANSWER_MS);
     this.candidates.releaseLocal();
     const reply = await replied;
-    if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
+    if (this.closed || generation !== this.restartGeneration) return;
+    if (this.pc.signalingState !== 'have-local-offer') return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
   }
 

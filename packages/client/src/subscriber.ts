@@ -2,7 +2,8 @@ import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol
 import { CandidateExchange } from './candidates';
 import { E2eeMedia } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
-import { IceRecovery, StallWatch } from './ice-recovery';
+import { IceRecovery, RESTART_ANSWER_MS } from './ice-recovery';
+import { StallWatch } from './stall-watch';
 import type { SignalingChannel } from './signaling';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
 import { indexByMid } from './streams';
@@ -60,7 +61,8 @@ export class Subscriber {
     this.candidates = new CandidateExchange(this.pc, signaling, 'subscriber', () => this.gatheredNow());
     // The server has Janus offer new credentials; the offer comes as any other (handleOffer).
     this.recovery = new IceRecovery({
-      restart: async () => void (await signaling.request({ type: 'restartSubscriberIce' })),
+      restart: async () =>
+        void (await signaling.request({ type: 'restartSubscriberIce' }, RESTART_ANSWER_MS)),
       onInterrupted: (down) => callbacks.onInterrupted(down),
       onFailed: () => callbacks.onFailed(),
       onRestart: () => callbacks.onRestart(),

@@ -133,4 +133,13 @@ describe('ICE recovery of one peer connection (MEET-RECONNECT)', () => {
     recovery.stalled(false);
     assert.equal(log.at(-1), 'up');
   });
+
+  test('MEET-RECONNECT: restarts nobody answered (the network still away) are tried again and do not count toward giving up', async () => {
+    const unanswered = setUp(() => Promise.reject(new ConclaveError('request_timeout', 'no answer')));
+    unanswered.recovery.update('connected');
+    unanswered.recovery.update('failed');
+    for (let i = 0; i < MAX_RESTARTS * 3; i++) await unanswered.timers.advance(1_000);
+    assert.ok(unanswered.restarts() > MAX_RESTARTS);
+    assert.ok(!unanswered.log.includes('failed'));
+  });
 });

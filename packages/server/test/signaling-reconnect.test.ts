@@ -229,7 +229,7 @@ describe('MEET-RECONNECT: a dropped connection keeps its seat for the grace', { 
     });
     assert.equal(refusal(mismatched), 'validation_failed', 'a restart keeps the published sections');
     let limited: string | undefined;
-    for (let i = 0; i < 12 && limited === undefined; i++) {
+    for (let i = 0; i < 32 && limited === undefined; i++) {
       const r = await alice.request({ type: 'restartPublisherIce', sdp: syntheticPublishOffer() });
       limited = refusal(r) === 'rate_limited' ? 'rate_limited' : undefined;
     }

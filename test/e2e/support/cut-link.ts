@@ -52,6 +52,8 @@ export class CutLink {
     await writeFile(chromium, `#!/bin/sh\nexec ip netns exec ${namespace} ${CHROMIUM_PATH} "$@"\n`);
     await chmod(chromium, 0o755);
     const link = new CutLink(namespace, outside, serverAddress, scratch, chromium);
+    // A named namespace outlives the process: one killed halfway still removes it.
+    process.once('exit', () => spawnSync('ip', ['netns', 'del', namespace]));
     try {
       run('ip', ['netns', 'add', namespace]);
       run('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside]);

@@ -8,7 +8,7 @@ import type { Participant } from './participant';
  * connection stays down (MEET-RECONNECT), a few times per outage; each restart costs the media server
  * new credentials and connectivity checks, so more than this is refused (`rate_limited`).
  */
-const MAX_ICE_RESTARTS = 10;
+const MAX_ICE_RESTARTS = 30;
 const ICE_RESTART_WINDOW_MS = 60_000;
 
 /** Counts each participant's ICE restarts per connection in fixed windows. */
