@@ -160,6 +160,12 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     });
   }
 
+  /** Asks the sender for a keyframe (Janus sends it a PLI), so that receivers can decode again. */
+  async requestKeyframe(): Promise<void> {
+    if (this.isClosed) return;
+    await this.handle.send({ request: 'configure', keyframe: true });
+  }
+
   async trickle(candidate: IceCandidateInit | null): Promise<void> {
     await this.handle.trickle(candidate);
   }

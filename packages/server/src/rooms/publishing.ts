@@ -162,6 +162,13 @@ export class Publishing {
           candidate: candidate && copyCandidate(candidate),
         });
     });
+    // Video coming in again after a gap (a network outage, an ICE restart; MEET-RECONNECT): receivers
+    // cannot decode it until a keyframe comes, and would otherwise wait for their own PLIs to get through.
+    publisher.on('media', (event) => {
+      if (event.type === 'video' && event.receiving && !publisher.closed) {
+        void publisher.requestKeyframe().catch(() => undefined);
+      }
+    });
     // A PeerConnection that went down is not reused: drop it, the client publishes again.
     publisher.on('inactive', () => void publisher.close());
     publisher.on('closed', () => {
