@@ -12,13 +12,15 @@ import { useSupportedNode } from './lib/runtime.mjs';
 
 export const SANDBOX_INTERFACE = 'media0';
 export const SANDBOX_IP = '10.77.0.1';
+/** The other end of the media veth pair (no address); a test may lend it to a namespace of its own. */
+export const SANDBOX_PEER = 'media1';
 
 const netSetup = [
   'set -e',
   'ip link set lo up',
-  `ip link add ${SANDBOX_INTERFACE} type veth peer name media1`,
+  `ip link add ${SANDBOX_INTERFACE} type veth peer name ${SANDBOX_PEER}`,
   `ip link set ${SANDBOX_INTERFACE} up`,
-  'ip link set media1 up',
+  `ip link set ${SANDBOX_PEER} up`,
   `ip addr add ${SANDBOX_IP}/24 dev ${SANDBOX_INTERFACE}`,
 ].join('\n');
 

@@ -28,6 +28,14 @@ export class CandidateExchange {
     };
   }
 
+  /**
+   * A new local description is about to be made (an ICE restart): its candidates wait, as the first
+   * ones did, until it has gone out.
+   */
+  holdLocal(): void {
+    this.outgoing ??= [];
+  }
+
   /** Our description has gone out: send what was gathered so far, and from now on at once. */
   releaseLocal(): void {
     const queued = this.outgoing ?? [];

@@ -8,7 +8,7 @@
  *   await room.disconnect();
  */
 export { Room } from './room';
-export type { ConnectOptions, RoomOptions } from './room';
+export type { ConnectOptions, RecoveryCounts, RoomOptions } from './room';
 export type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
 export { Participant, LocalParticipant, RemoteParticipant } from './participant';
 export type { ParticipantKind, LocalSourceOptions } from './participant';

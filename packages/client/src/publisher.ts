@@ -2,8 +2,11 @@ import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protoco
 import { CandidateExchange } from './candidates';
 import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
+import { IceRecovery, RESTART_ANSWER_MS } from './ice-recovery';
+import { StallWatch } from './stall-watch';
 import { SOURCE_KIND } from './publication';
 import { SCREEN_ENCODING } from './screen-capture';
+import { SerialQueue } from './serial';
 import type { SignalingChannel } from './signaling';
 import { CAMERA_ENCODINGS } from './simulcast';
 import { peerConfiguration, peerConnectionFor } from './webrtc';
@@ -42,12 +45,19 @@ export class Publisher {
   private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
   private readonly candidates: CandidateExchange;
   private readonly stream = new MediaStream();
+  private readonly recovery: IceRecovery;
+  private readonly stalls: StallWatch;
+  /** Counts ICE restarts: only the latest one's answer is applied. */
+  private restartGeneration = 0;
+  /** One offer at a time: a screen's first share and an ICE restart would otherwise collide. */
+  private readonly offers = new SerialQueue();
   private closed = false;
 
   constructor(
     private readonly signaling: SignalingChannel,
     iceServers: IceServerInfo[],
-    onFailed: () => void,
+    /** Its connection is down (restarting ICE) or back up; `failed`: it could not be brought back. */
+    events: { onInterrupted(down: boolean): void; onFailed(): void; onRestart(): void },
     /** From `preparePublisherConnection`, never negotiated (made with E2EE's options in an E2EE call). */
     prepared?: RTCPeerConnection,
     /** In an E2EE call: encrypts every frame of every source. */
@@ -55,9 +65,11 @@ export class Publisher {
   ) {
     this.pc = peerConnectionFor(iceServers, prepared, e2ee && E2eeMedia.peerConnectionOptions());
     this.candidates = new CandidateExchange(this.pc, signaling, 'publisher');
+    this.recovery = new IceRecovery({ ...events, restart: () => this.restartIce() });
     this.pc.onconnectionstatechange = () => {
-      if (!this.closed && this.pc.connectionState === 'failed') onFailed();
+      if (!this.closed) this.recovery.update(this.pc.connectionState);
     };
+    this.stalls = new StallWatch(this.pc, (stalled) => this.recovery.stalled(stalled));
   }
 
   /**
@@ -83,7 +95,7 @@ export class Publisher {
     } catch (err) {
       throw toConclaveError(err, 'negotiation_failed', 'Could not prepare the outgoing media');
     }
-    await this.negotiate(true);
+    await this.offers.run(() => this.negotiate(true));
   }
 
   /** Offers every section, publishes (or renegotiates), and applies the media server's answer. */
@@ -148,7 +160,7 @@ export class Publisher {
       } catch (err) {
         throw toConclaveError(err, 'negotiation_failed', 'Could not add the shared screen');
       }
-      await this.negotiate(false);
+      await this.offers.run(() => this.negotiate(false));
       return;
     }
     const sender = this.transceivers.get(source)?.sender;
@@ -169,9 +181,44 @@ export class Publisher {
     this.candidates.addRemote(candidate);
   }
 
+  /**
+   * Restarts ICE (MEET-RECONNECT): an offer with new credentials for the same sections goes to the
+   * server, which hands it to Janus and returns its answer. The media keeps its DTLS session and
+   * its encryption; only the path is found anew. An earlier restart nobody answered is rolled back.
+   */
+  private restartIce(): Promise<void> {
+    return this.offers.run(() => this.offerIceRestart());
+  }
+
+  private async offerIceRestart(): Promise<void> {
+    if (this.closed) return;
+    const generation = ++this.restartGeneration;
+    let sdp: string;
+    this.candidates.holdLocal();
+    try {
+      if (this.pc.signalingState === 'have-local-offer') {
+        await this.pc.setLocalDescription({ type: 'rollback' });
+      }
+      const offer = await this.pc.createOffer({ iceRestart: true });
+      await this.pc.setLocalDescription(offer);
+      sdp = this.pc.localDescription?.sdp ?? offer.sdp ?? '';
+    } catch (err) {
+      this.candidates.releaseLocal();
+      throw toConclaveError(err, 'negotiation_failed', 'Could not restart the outgoing connection');
+    }
+    const replied = this.signaling.request({ type: 'restartPublisherIce', sdp }, RESTART_ANSWER_MS);
+    this.candidates.releaseLocal();
+    const reply = await replied;
+    if (this.closed || generation !== this.restartGeneration) return;
+    if (this.pc.signalingState !== 'have-local-offer') return;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.recovery.stop();
+    this.stalls.stop();
     this.candidates.close();
     this.pc.onconnectionstatechange = null;
     this.pc.close();

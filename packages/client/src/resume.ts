@@ -4,9 +4,11 @@ import type { RequestMessage, SignalingClient } from './signaling';
 
 /**
  * How long a session tries to take up its participation on a new socket before it counts as lost
- * (then the room joins afresh). The media keeps flowing meanwhile; only signaling is missing.
+ * (then the room joins afresh). The server keeps a dropped participation 20 s from when it notices
+ * the drop (MEET-RECONNECT), which may be later than this side did; a refusal ends trying at once,
+ * so only an unreachable server is tried for this long. Media may flow meanwhile.
  */
-const RESUME_WINDOW_MS = 8_000;
+const RESUME_WINDOW_MS = 30_000;
 /**
  * The waits before the first attempts, then RESUME_DELAY_MAX_MS between the others. The first is
  * short: the balancer sends a new socket to a live node at once, unless it has not yet noticed that

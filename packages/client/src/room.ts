@@ -56,6 +56,13 @@ export interface ConnectOptions {
   passcode?: string;
 }
 
+/** What `Room.recoveries` counts. */
+export interface RecoveryCounts {
+  iceRestarts: number;
+  resumes: number;
+  rejoins: number;
+}
+
 export interface RoomOptions {
   /** Give up restoring a lost connection after this long (default 60 s). */
   reconnectTimeoutMs?: number;
@@ -99,6 +106,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   private e2eeSetup: E2eeSetup | null = null;
   private _e2ee: E2eeState | null = null;
   private _lobby: readonly WaitingInfo[] = [];
+  /** `reconnecting` because the live session is interrupted (not because it is being replaced). */
+  private interrupted = false;
+  private readonly _recoveries: RecoveryCounts = { iceRestarts: 0, resumes: 0, rejoins: 0 };
 
   constructor(options: RoomOptions = {}) {
     super();
@@ -165,6 +175,20 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       onStreams: (streams) => this.roster.setStreams(streams),
       onError: (error) => this.emit('error', error),
+      // MEET-RECONNECT: the same session recovers by itself; the room shows it meanwhile.
+      onInterrupted: (down) => {
+        if (down && this._state === 'connected') {
+          this.interrupted = true;
+          this.setState('reconnecting');
+        } else if (!down && this.interrupted) {
+          this.interrupted = false;
+          if (this._state === 'reconnecting') this.setState('connected');
+        }
+      },
+      onRecovery: (kind) => {
+        if (kind === 'iceRestart') this._recoveries.iceRestarts++;
+        else this._recoveries.resumes++;
+      },
       onLost: (end) => this.follow(this.reconnect.lost(end)),
     };
   }
@@ -181,6 +205,14 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** End-to-end encryption as this client sees it; null in a meeting without E2EE. */
   get e2ee(): E2eeState | null {
     return this._e2ee;
+  }
+
+  /**
+   * How this room recovered from interruptions so far (MEET-RECONNECT): ICE restarts, resumed
+   * signaling sockets (both keep the participation), and full rejoins (a new participant id).
+   */
+  get recoveries(): Readonly<RecoveryCounts> {
+    return { ...this._recoveries };
   }
 
   /** Moderators only: who waits in the lobby (name, account or guest, E2EE identity key). */
@@ -452,6 +484,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       return;
     }
     this.closeSession();
+    this.interrupted = false;
     this.setState('reconnecting');
     this.reconnectTimer = setTimeout(() => void this.rejoin(), step.delayMs);
   }
@@ -460,6 +493,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.reconnectTimer = null;
     if (this._state !== 'reconnecting') return;
     const session = this.openSession();
+    this._recoveries.rejoins++;
     try {
       await this.establish(session, Promise.resolve());
     } catch (err) {
@@ -500,6 +534,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this._e2ee = null;
     this.setLobby([]);
     this.localParticipant.forgetModeration();
+    this.interrupted = false;
     const wasDisconnected = this._state === 'disconnected';
     this.setState('disconnected');
     if (!wasDisconnected) this.emit('disconnected', reason, ...(error ? [error] : []));

@@ -84,6 +84,13 @@ export interface SessionObserver {
   onStreams(streams: ReceivedStream[]): void;
   onError(error: ConclaveError): void;
   /**
+   * The connection to the meeting is interrupted (a peer connection's ICE is down and being
+   * restarted, or the signaling socket dropped and is being resumed), or whole again (MEET-RECONNECT).
+   */
+  onInterrupted(down: boolean): void;
+  /** The session recovered by itself in one of two ways: an ICE restart started, or a resume succeeded. */
+  onRecovery(kind: 'iceRestart' | 'resume'): void;
+  /**
    * The session, joined and published, ended by itself: its socket closed and could not be resumed,
    * or a media connection failed. `end` is the server's reason when it gave one. Failures before that
    * reject `establish()`.
@@ -133,6 +140,8 @@ export class Session implements LocalMediaLink {
   private admission: { resolve: (m: ServerMessageOf<'joined'>) => void; reject: (e: Error) => void } | null =
     null;
   private closed = false;
+  /** What is down just now: while anything is, the session is interrupted. */
+  private readonly down = new Set<'signaling' | 'publisher' | 'subscriber'>();
 
   constructor(
     options: SessionOptions,
@@ -147,9 +156,14 @@ export class Session implements LocalMediaLink {
     this.resumption = new Resumption(this.signaling);
     this.subscribed = new Promise<void>((resolve) => (this.markSubscribed = resolve));
     this.signaling.on('message', (m) => this.receive(m));
+    this.signaling.on('resuming', () => this.interrupt('signaling', true));
     this.signaling.on('resumed', (reply) => {
       // A wait in the lobby goes on as it was: nothing to take.
-      if (reply.type === 'joined') this.resumed(reply);
+      if (reply.type === 'joined') {
+        if (!this.closed) this.observer.onRecovery('resume');
+        this.resumed(reply);
+      }
+      this.interrupt('signaling', false);
     });
     this.signaling.on('close', () => {
       this.stopWaiting();
@@ -245,7 +259,11 @@ export class Session implements LocalMediaLink {
     const publisher = new Publisher(
       this.signaling,
       this.iceServers,
-      () => this.lost(null),
+      {
+        onInterrupted: (down) => this.interrupt('publisher', down),
+        onFailed: () => this.lost(null),
+        onRestart: () => this.restarted(),
+      },
       prepared,
       e2ee?.media,
     );
@@ -321,6 +339,9 @@ export class Session implements LocalMediaLink {
     this.publisher = null;
     this.subscriber?.close();
     this.subscriber = null;
+    // Fresh connections: whatever the old ones said about being down no longer holds.
+    this.interrupt('publisher', false);
+    this.interrupt('subscriber', false);
     this.observer.onStreams([]);
     try {
       await local.attach(this);
@@ -464,13 +485,28 @@ export class Session implements LocalMediaLink {
             this.observer.onError(error);
             this.markSubscribed();
           },
+          onInterrupted: (down) => this.interrupt('subscriber', down),
           onFailed: () => this.lost(null),
+          onRestart: () => this.restarted(),
         },
         prepared,
         this.e2ee?.media,
       );
     }
     return this.subscriber;
+  }
+
+  /** One part went down or came back: the observer hears when the whole goes from one to the other. */
+  private interrupt(part: 'signaling' | 'publisher' | 'subscriber', down: boolean): void {
+    const before = this.down.size > 0;
+    if (down) this.down.add(part);
+    else this.down.delete(part);
+    const now = this.down.size > 0;
+    if (!this.closed && this.live && before !== now) this.observer.onInterrupted(now);
+  }
+
+  private restarted(): void {
+    if (!this.closed) this.observer.onRecovery('iceRestart');
   }
 
   private lost(end: ServerEnd | null): void {

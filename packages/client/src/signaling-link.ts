@@ -14,6 +14,8 @@ import {
 export interface SignalingLinkEvents {
   /** A server message that is not the reply to a pending request, whichever socket brought it. */
   message: [message: ServerMessage];
+  /** The socket dropped and the participation is being taken up again on a new one (MEET-RECONNECT). */
+  resuming: [];
   /** The participation (or wait in the lobby) was taken up again on a new socket: the reply that said so. */
   resumed: [reply: ServerMessageOf<'joined' | 'waiting'>];
   /** Emitted exactly once: the socket ended and was not resumed (or could not be), or `close()`. */
@@ -87,12 +89,12 @@ export class SignalingLink extends TypedEmitter<SignalingLinkEvents> implements 
     });
   }
 
-  /** Sends a message that expects no reply; false when it cannot go (closed, or a candidate while resuming). */
+  /**
+   * Sends a message that expects no reply; false when it cannot go (closed). While resuming it waits
+   * for the new socket: candidates too, since a connection restarting ICE meanwhile needs them there.
+   */
   send(message: ClientMessage): boolean {
     if (!this.resuming) return this.client.send(message);
-    // Both peer connections' ICE is connected already (only signaling went away): the media server
-    // does not need the candidates they gather meanwhile.
-    if (message.type === 'trickle') return false;
     this.held.push({ go: () => this.client.send(message), fail: () => {} });
     return true;
   }
@@ -135,6 +137,7 @@ export class SignalingLink extends TypedEmitter<SignalingLinkEvents> implements 
 
   private async resume(join: ResumeJoin, lost: SignalingCloseInfo): Promise<void> {
     this.resuming = new AbortController();
+    this.emit('resuming');
     let resumed: Resumed;
     try {
       resumed = await resumeParticipation({

@@ -29,6 +29,8 @@ export interface ReplyMap {
   join: ServerMessageOf<'joined' | 'waiting'>;
   publish: ServerMessageOf<'publishAnswer'>;
   subscriptionAnswer: ServerMessageOf<'ack'>;
+  restartPublisherIce: ServerMessageOf<'publishAnswer'>;
+  restartSubscriberIce: ServerMessageOf<'ack'>;
   setMute: ServerMessageOf<'ack'>;
   setVideoLayers: ServerMessageOf<'ack'>;
   admit: ServerMessageOf<'ack'>;
@@ -51,6 +53,8 @@ const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> 
   join: ['joined', 'waiting'],
   publish: ['publishAnswer'],
   subscriptionAnswer: ['ack'],
+  restartPublisherIce: ['publishAnswer'],
+  restartSubscriberIce: ['ack'],
   setMute: ['ack'],
   setVideoLayers: ['ack'],
   admit: ['ack'],
@@ -293,10 +297,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
       socket.onclose = null;
       socket.onerror = null;
       try {
-        socket.close(
-          info.byClient && info.code >= 1000 && info.code !== 1005 ? info.code : 1000,
-          info.reason,
-        );
+        // Given up on by this side (4001: the server stopped answering) is not leaving: the server
+        // keeps the participation for a resume (MEET-RECONNECT). Only a close on purpose says 1000.
+        socket.close(closeCode(info), info.reason);
       } catch {
         // Already closed.
       }
@@ -309,6 +312,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
     }
     this.emit('close', info);
   }
+}
+
+function closeCode(info: SignalingCloseInfo): number {
+  if (info.code >= 3000 && info.code <= 4999) return info.code;
+  return info.byClient && info.code >= 1000 && info.code !== 1005 ? info.code : 1000;
 }
 
 function errorFromFrame(frame: ServerMessageOf<'error'>): SignalingError {

@@ -2,6 +2,8 @@ import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol
 import { CandidateExchange } from './candidates';
 import { E2eeMedia } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
+import { IceRecovery, RESTART_ANSWER_MS } from './ice-recovery';
+import { StallWatch } from './stall-watch';
 import type { SignalingChannel } from './signaling';
 import type { RtpStatsLike, StreamOwner } from './connection-quality';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
@@ -22,7 +24,12 @@ export interface SubscriberCallbacks {
   /** The full list of received streams after each completed negotiation. */
   onStreams(streams: ReceivedStream[]): void;
   onError(error: ConclaveError): void;
+  /** The connection is down (restarting ICE) or back up. */
+  onInterrupted(down: boolean): void;
+  /** The connection could not be brought back (or never came up). */
   onFailed(): void;
+  /** It restarts ICE. */
+  onRestart(): void;
 }
 
 /**
@@ -35,6 +42,8 @@ export class Subscriber {
   private streams: ReceivedStream[] = [];
   /** Local candidates wait until the first answer has gone out. */
   private readonly candidates: CandidateExchange;
+  private readonly recovery: IceRecovery;
+  private readonly stalls: StallWatch;
   private closed = false;
   private gatheredNow: () => void = () => {};
   /** Settles once the local candidates are all known (gathering ends with a null candidate). */
@@ -51,9 +60,18 @@ export class Subscriber {
   ) {
     this.pc = peerConnectionFor(iceServers, prepared, e2ee && E2eeMedia.peerConnectionOptions());
     this.candidates = new CandidateExchange(this.pc, signaling, 'subscriber', () => this.gatheredNow());
+    // The server has Janus offer new credentials; the offer comes as any other (handleOffer).
+    this.recovery = new IceRecovery({
+      restart: async () =>
+        void (await signaling.request({ type: 'restartSubscriberIce' }, RESTART_ANSWER_MS)),
+      onInterrupted: (down) => callbacks.onInterrupted(down),
+      onFailed: () => callbacks.onFailed(),
+      onRestart: () => callbacks.onRestart(),
+    });
     this.pc.onconnectionstatechange = () => {
-      if (!this.closed && this.pc.connectionState === 'failed') this.callbacks.onFailed();
+      if (!this.closed) this.recovery.update(this.pc.connectionState);
     };
+    this.stalls = new StallWatch(this.pc, (stalled) => this.recovery.stalled(stalled));
   }
 
   handleOffer(sdp: string, streams: StreamInfo[]): Promise<void> {
@@ -83,6 +101,8 @@ export class Subscriber {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.recovery.stop();
+    this.stalls.stop();
     this.candidates.close();
     this.pc.onconnectionstatechange = null;
     this.pc.close();

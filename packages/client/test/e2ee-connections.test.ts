@@ -42,6 +42,9 @@ class RecordingProtector implements Pick<E2eeMedia, 'protectSender' | 'protectRe
 const last = () => FakePeerConnection.created.at(-1);
 const tracks = () => ({ microphone: fakeTrack('audio'), camera: fakeTrack('video'), screen: null });
 
+/** A connection's recovery events, ignored. */
+const quiet = { onInterrupted: () => {}, onFailed: () => {}, onRestart: () => {} };
+
 describe('E2EE connections', () => {
   let restore: () => void;
   before(() => (restore = installFakeWebRtc()));
@@ -49,7 +52,7 @@ describe('E2EE connections', () => {
 
   test('E2EE-FRAME: the publisher protects both senders before it offers anything', async () => {
     const protector = new RecordingProtector(last);
-    const publisher = new Publisher(fakeSignaling(), [], () => {}, undefined, protector);
+    const publisher = new Publisher(fakeSignaling(), [], quiet, undefined, protector);
     await publisher.start(tracks());
     assert.deepEqual(protector.log, [
       'send microphone track=audio (sections described: 0)',
@@ -70,7 +73,7 @@ describe('E2EE connections', () => {
     const publisher = new Publisher(
       fakeSignaling(),
       [{ urls: ['turn:turn.example:3478'], username: 'u', credential: 'c' }],
-      () => {},
+      quiet,
       prepared,
       protector,
     );
@@ -88,7 +91,7 @@ describe('E2EE connections', () => {
   });
 
   test('E2EE-FRAME: without E2EE, connections are made as before: no encoded-streams switch', async () => {
-    const publisher = new Publisher(fakeSignaling(), [], () => {});
+    const publisher = new Publisher(fakeSignaling(), [], quiet);
     await publisher.start(tracks());
     assert.equal('encodedInsertableStreams' in last()!.configuration, false);
     publisher.close();
@@ -99,7 +102,7 @@ describe('E2EE connections', () => {
     const subscriber = new Subscriber(
       fakeSignaling(),
       [],
-      { onStreams: () => {}, onError: (e) => assert.fail(e), onFailed: () => {} },
+      { ...quiet, onStreams: () => {}, onError: (e) => assert.fail(e) },
       undefined,
       protector,
     );

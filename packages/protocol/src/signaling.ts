@@ -95,6 +95,23 @@ export const publishMessageSchema = z.object({
 
 export const subscriptionAnswerMessageSchema = z.object({ type: z.literal('subscriptionAnswer'), rid, sdp });
 
+/**
+ * The publishing connection lost its way to the media server (MEET-RECONNECT): an offer made with
+ * `iceRestart` on the same connection, for the same media sections. Answered by `publishAnswer`; refused
+ * with `invalid_state` when nothing is published (publish afresh), `rate_limited` when asked too often.
+ */
+export const restartPublisherIceMessageSchema = z.object({
+  type: z.literal('restartPublisherIce'),
+  rid,
+  sdp,
+});
+
+/**
+ * The receiving connection lost its way to the media server (MEET-RECONNECT): acknowledged, then a
+ * `subscriptionOffer` with new ICE credentials follows, answered as any other.
+ */
+export const restartSubscriberIceMessageSchema = z.object({ type: z.literal('restartSubscriberIce'), rid });
+
 export const trickleMessageSchema = z.object({
   type: z.literal('trickle'),
   target: peerTargetSchema,
@@ -210,6 +227,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   joinMessageSchema,
   publishMessageSchema,
   subscriptionAnswerMessageSchema,
+  restartPublisherIceMessageSchema,
+  restartSubscriberIceMessageSchema,
   trickleMessageSchema,
   setMuteMessageSchema,
   setVideoLayersMessageSchema,

@@ -141,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
         lifecycle: services.meetings,
         ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
+        reconnectGraceMs: config.meetings.reconnectGraceSeconds * 1000,
         ...(deps.signaling.cluster && { memories: deps.signaling.cluster.memories }),
         ...(deps.signaling.cluster?.states && { states: deps.signaling.cluster.states }),
       }));

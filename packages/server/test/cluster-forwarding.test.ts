@@ -152,13 +152,28 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     assert.deepEqual([gone.participantId, gone.reason], [member.id, 'left']);
   });
 
-  test('NET-SCALE: a socket that drops on its node takes its participant out of the room on the owner', async () => {
+  test('NET-SCALE, MEET-RECONNECT: a socket that drops on its node keeps its participant on the owner until it resumes through the other node under its id; closed on purpose, it leaves at once', async () => {
     const m = await meeting('Dropping');
     const owner = await enter(a, bob, m.id);
-    const member = await enter(b, carol, m.id);
-    member.s.ws.terminate();
+    const member = await join(b, carol, m.id);
+    const first = joined(member.reply);
+    assert.ok(first.type === 'joined' && first.resumeToken);
+    await owner.s.next('participantJoined', (x) => x.participant.id === first.participantId);
+    member.s.drop();
+    const back = await a.socketOf(carol);
+    const again = joined(
+      await back.request({
+        type: 'join',
+        meetingId: m.id,
+        resume: { participantId: first.participantId, token: first.resumeToken },
+      }),
+    );
+    assert.ok(again.type === 'joined' && again.resumed === true);
+    assert.equal(again.participantId, first.participantId, 'the same participant');
+    assert.ok(!owner.s.received.some((x) => x.type === 'participantLeft'), 'Bob never saw Carol leave');
+    back.close();
     const gone = await owner.s.next('participantLeft');
-    assert.deepEqual([gone.participantId, gone.reason], [member.id, 'disconnected']);
+    assert.deepEqual([gone.participantId, gone.reason], [first.participantId, 'disconnected']);
   });
 
   test('NET-SCALE: a guest waiting in the lobby on one node is admitted and removed by a moderator on another', async () => {

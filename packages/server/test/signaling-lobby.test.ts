@@ -177,7 +177,7 @@ describe('the lobby of a meeting', { skip }, () => {
 
     await owner.s.request({ type: 'admit', participantIds: [again.participantId] });
     await third.s.next('joined');
-    third.s.ws.terminate();
+    third.s.close();
     await owner.s.next('participantLeft');
     const back = await join({ token }, m.id);
     joined(back.reply);

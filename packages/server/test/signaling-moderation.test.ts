@@ -201,7 +201,7 @@ describe('moderating a meeting', { skip }, () => {
       allowUnmute: false,
     });
     await first.s.next('mutedByModerator');
-    first.s.ws.terminate();
+    first.s.close();
     await owner.s.next('participantLeft', (x) => x.participantId === first.id);
     const again = await enter(dave, m.id);
     const told = await again.s.next('mutedByModerator');

@@ -22,6 +22,7 @@ describe('signaling heartbeats and flood control', { skip }, () => {
   before(async () => {
     server = await startSignalingServer({
       heartbeatMs: 100,
+      reconnectGraceMs: 300,
       limits: { burst: 20, perSecond: 10, abuseThreshold: 200, abuseWindowMs: 10_000 },
     });
     meeting = server.directory.meeting('m-1', 'org-1', 'Stand-up');
@@ -33,7 +34,7 @@ describe('signaling heartbeats and flood control', { skip }, () => {
     await server?.stop();
   });
 
-  test('a socket that stops answering pings is ended and its participant leaves', async () => {
+  test('MEET-RECONNECT: a socket that stops answering pings is ended, and its participant leaves once the reconnect grace is over', async () => {
     const { client: alice } = await join(server.url, 'alice', meeting.id);
     const silent = await SignalClient.connect(server.url, { cookie: 'bob', autoPong: false });
     const joined = (await silent.request({

@@ -177,10 +177,11 @@ describe('signaling server over a real WebSocket, with a real Janus', { skip }, 
       const gone = await alice.next('participantLeft');
       assert.deepEqual([gone.participantId, gone.reason], [guestJoined.participantId, 'left']);
 
-      // Closing the socket without leave: the others see "disconnected".
+      // Closing the socket on purpose without leave (a closed tab): the others see "disconnected" at
+      // once. A socket that drops is held for the reconnect grace instead (signaling-reconnect.test.ts).
       const { client: bob, joined: bobJoined } = await joinAs('bob');
       await alice.next('participantJoined', (m) => m.participant.id === bobJoined.participantId);
-      bob.ws.terminate();
+      bob.ws.close(1001);
       const dropped = await alice.next('participantLeft', (m) => m.participantId === bobJoined.participantId);
       assert.equal(dropped.reason, 'disconnected');
       alice.close();

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CAMERA_CODES, installMarkedCamera } from './camera';
 
 /** Debian's Chromium; `npx playwright install` cannot work here. Override with CONCLAVE_CHROMIUM. */
-const CHROMIUM_PATH = process.env.CONCLAVE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.CONCLAVE_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * The flags DESIGN.md lists as working here. Playwright adds `--user-data-dir` itself, pointing at a
@@ -31,6 +31,8 @@ export interface LaunchOptions {
   extraArgs?: string[];
   /** Forward page console messages and errors to stdout (handy when a test fails). */
   logConsole?: boolean;
+  /** Another Chromium launcher, e.g. one that runs it in a network namespace of its own (cut-link.ts). */
+  executablePath?: string;
 }
 
 export interface ParticipantOptions {
@@ -41,6 +43,11 @@ export interface ParticipantOptions {
    * by their pictures. Default true; the benchmark turns it off to measure the untouched path.
    */
   distinctCamera?: boolean;
+  /**
+   * Which of CAMERA_CODES to paint (default: the next one in this browser). Participants of different
+   * browsers must not share one, or their pictures could not be told apart.
+   */
+  cameraCode?: number;
   /**
    * Accept any TLS certificate in this context. Only for test servers with a throwaway certificate
    * (packages/server/test/support/tls.ts), where the browser's trust is not what is being tested.
@@ -76,7 +83,7 @@ export class TestBrowser {
     // Chromium writes crash dumps and shader caches next to its profile; keep them out of /tmp's root.
     const scratch = await mkdtemp(join(tmpdir(), 'conclave-chromium-'));
     const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
+      executablePath: options.executablePath ?? CHROMIUM_PATH,
       headless: true,
       args: [...CHROMIUM_FLAGS, ...(options.extraArgs ?? [])],
       env: { ...process.env, HOME: scratch, XDG_CONFIG_HOME: scratch, XDG_CACHE_HOME: scratch },
@@ -100,7 +107,7 @@ export class TestBrowser {
     await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
     let cameraCode: number | null = null;
     if (options.distinctCamera !== false) {
-      cameraCode = this.participants % CAMERA_CODES.length;
+      cameraCode = (options.cameraCode ?? this.participants) % CAMERA_CODES.length;
       await context.addInitScript(installMarkedCamera, CAMERA_CODES[cameraCode]);
     }
     this.participants++;

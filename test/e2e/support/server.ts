@@ -39,6 +39,11 @@ export interface StartServerOptions {
    * `localhost`.
    */
   host?: 'localhost';
+  /**
+   * Listen on this address and be reached at it (CONCLAVE_HOST and the public URL's host), instead of
+   * 127.0.0.1: for browsers in a network namespace of their own (cut-link.ts).
+   */
+  address?: string;
 }
 
 /**
@@ -79,10 +84,10 @@ export class TestServer {
     const webDir = ensureWebBuild(options.web ?? 'test');
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
     const port = options.port ?? (await freePort());
-    const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+    const url = `http://${options.address ?? options.host ?? '127.0.0.1'}:${port}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      CONCLAVE_HOST: '127.0.0.1',
+      CONCLAVE_HOST: options.address ?? '127.0.0.1',
       CONCLAVE_PORT: String(port),
       CONCLAVE_PUBLIC_URL: url,
       CONCLAVE_DATA_DIR: dataDir,

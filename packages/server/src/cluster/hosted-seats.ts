@@ -44,7 +44,7 @@ export class HostedSeats {
     if (message.kind === 'disconnect') {
       this.seats.delete(message.seat);
       hosted.gone = true;
-      hosted.seat?.disconnect();
+      hosted.seat?.disconnect(message.resumable);
       return;
     }
     const seat = hosted.seat;
@@ -68,13 +68,13 @@ export class HostedSeats {
     return new Set([...this.seats.values()].map((h) => h.landing));
   }
 
-  /** `node` died: its sockets are gone, so are their participants. */
+  /** `node` died: its sockets are gone; their participants keep their seats while their clients resume elsewhere. */
   landingGone(node: string): void {
     for (const [id, hosted] of [...this.seats]) {
       if (hosted.landing !== node) continue;
       this.seats.delete(id);
       hosted.gone = true;
-      hosted.seat?.disconnect();
+      hosted.seat?.disconnect(true);
     }
   }
 
@@ -109,7 +109,7 @@ export class HostedSeats {
         ...(regionRtts && { regionRtts }),
         ...(resume && { resume }),
       });
-      if (hosted.gone) seat.disconnect();
+      if (hosted.gone) seat.disconnect(false);
       else hosted.seat = seat;
       this.reply(from, id, 0, { ok: true });
     } catch (err) {

@@ -21,7 +21,8 @@ export type ToOwner =
       resume?: { participantId: string; token: string };
     }
   | { kind: 'request'; seat: string; call: number; message: RoomRequest }
-  | { kind: 'disconnect'; seat: string };
+  /** The socket went without a `leave`; `resumable`: it dropped, and its participant keeps its seat a while. */
+  | { kind: 'disconnect'; seat: string; resumable: boolean };
 
 /** From the owner back to the landing node of a seat. */
 export type ToLanding =

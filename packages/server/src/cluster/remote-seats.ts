@@ -133,9 +133,9 @@ class RemoteSeat implements Seat {
     );
   }
 
-  disconnect(): void {
+  disconnect(resumable: boolean): void {
     if (this.closed) return;
-    this.bus.send(this.owner, { kind: 'disconnect', seat: this.id });
+    this.bus.send(this.owner, { kind: 'disconnect', seat: this.id, resumable });
     this.close();
   }
 

@@ -41,7 +41,11 @@ export interface Config {
   /** End-to-end encrypted meetings: a key update at least this often (0: only when people join or leave). */
   e2ee: { rotateSeconds: number };
   /** A one-time meeting nobody joined is deleted this long after it was made. */
-  meetings: { oneTimeUnusedSeconds: number };
+  /**
+   * `reconnectGraceSeconds`: how long a participant whose connection dropped keeps its seat for its
+   * client to come back (MEET-RECONNECT; 0: it leaves at once).
+   */
+  meetings: { oneTimeUnusedSeconds: number; reconnectGraceSeconds: number };
   /** How long a call rings before it is missed (MEET-CALL). */
   calls: { ringSeconds: number };
   media: MediaConfig;
@@ -95,7 +99,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     },
     metrics: { allow: v.metricsAllow, token: v.metricsToken ?? null },
     e2ee: { rotateSeconds: v.e2eeRotateSeconds },
-    meetings: { oneTimeUnusedSeconds: v.oneTimeUnusedSeconds },
+    meetings: {
+      oneTimeUnusedSeconds: v.oneTimeUnusedSeconds,
+      reconnectGraceSeconds: v.reconnectGraceSeconds,
+    },
     calls: { ringSeconds: v.callRingSeconds },
     media,
     configFile: file?.path ?? null,

@@ -95,6 +95,12 @@ export const SETTINGS = {
     kind: kind.seconds,
     default: 30,
   }),
+  reconnectGraceSeconds: setting({
+    env: 'CONCLAVE_RECONNECT_GRACE_SECONDS',
+    key: 'meetings.reconnectGraceSeconds',
+    kind: kind.seconds,
+    default: 20,
+  }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',
     key: 'media.janusWsPort',

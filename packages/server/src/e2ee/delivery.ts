@@ -14,7 +14,7 @@ import {
 } from './delivery-state';
 import { Admissions, refused } from './admissions';
 import { commitAdds, openRound, type PlannedChange } from './round';
-import { realTimers, type Timers } from './timers';
+import { realTimers, type Timers } from '../common/timers';
 
 export interface DeliveryOptions {
   meetingId: string;

@@ -133,6 +133,21 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     return { sdp: reply.jsep.sdp, streams: this.streamList };
   }
 
+  /**
+   * Sends the client's ICE-restart offer (new ufrag and password, same media sections) on the
+   * published PeerConnection; resolves with Janus's answer, with its new credentials. Janus restarts
+   * its side of ICE when it sees the new ufrag (MEET-RECONNECT). A refusal leaves the handle as it was.
+   */
+  async restartIce(offerSdp: string, options: { e2ee?: boolean } = {}): Promise<string> {
+    if (this.isClosed || !this.published) throw new JanusError('closed', 'Nothing is published');
+    const jsep: Jsep = { type: 'offer', sdp: offerSdp, ...(options.e2ee && { e2ee: true }) };
+    const reply = await this.handle.send({ request: 'configure' }, jsep);
+    if (reply.jsep?.type !== 'answer') {
+      throw new JanusError('plugin', 'Janus answered an ICE restart without an SDP answer');
+    }
+    return reply.jsep.sdp;
+  }
+
   state(): PublisherState {
     return {
       handleId: this.handle.id,
@@ -152,6 +167,12 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       streams: [{ mid, send }],
       ...(send && { keyframe: true }),
     });
+  }
+
+  /** Asks the sender for a keyframe (Janus sends it a PLI), so that receivers can decode again. */
+  async requestKeyframe(): Promise<void> {
+    if (this.isClosed) return;
+    await this.handle.send({ request: 'configure', keyframe: true });
   }
 
   async trickle(candidate: IceCandidateInit | null): Promise<void> {

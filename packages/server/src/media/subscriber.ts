@@ -89,6 +89,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   private awaitingAnswer: { resolve: () => void; reject: (err: Error) => void } | null = null;
   /** The offer `awaitingAnswer` waits on. */
   private offered: string | null = null;
+  /** The client asked for an ICE restart: the next offer brings new credentials. */
+  private restartWanted = false;
 
   /** @internal Use `VideoRoom.createSubscriber`. */
   constructor(
@@ -169,6 +171,18 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     void this.reconcile();
   }
 
+  /**
+   * The client's receiving connection lost its way to Janus (MEET-RECONNECT): Janus makes an offer
+   * with new ICE credentials (`configure` with `restart`), after any offer still waiting for its
+   * answer, and it goes to the client as any other. False when there is no subscription yet.
+   */
+  restartIce(): boolean {
+    if (this.isClosed || !this.handle) return false;
+    this.restartWanted = true;
+    void this.reconcile();
+    return true;
+  }
+
   /** Completes the pending negotiation with the client's SDP answer (`start`). */
   async answer(sdp: string): Promise<void> {
     const waiting = this.awaitingAnswer;
@@ -215,6 +229,12 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         const have = new Map(this.current.map((s) => [key({ feed: s.feed, mid: s.feedMid }), s]));
         const add = [...this.desired.entries()].filter(([k]) => !have.has(k)).map(([, s]) => s);
         const remove = [...have.entries()].filter(([k]) => !this.desired.has(k)).map(([, s]) => s);
+        if (this.restartWanted && this.handle) {
+          this.restartWanted = false;
+          const restarted = await this.restart();
+          if (restarted) await this.offer(restarted);
+          continue;
+        }
         if (add.length === 0 && remove.length === 0) return;
         let reply: PluginReply;
         try {
@@ -264,6 +284,18 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     });
     if (reply.data.videoroom === 'updating') return this.nextUpdated();
     return reply;
+  }
+
+  /** Asks Janus for an offer with new ICE credentials; null (reported) when it refuses. */
+  private async restart(): Promise<string | null> {
+    try {
+      const reply = await this.handle!.send({ request: 'configure', restart: true });
+      if (reply.jsep?.type === 'offer') return reply.jsep.sdp;
+      this.emit('error', new JanusError('plugin', 'Janus answered an ICE restart without an offer'));
+    } catch (err) {
+      if (!this.isClosed) this.emit('error', err as Error);
+    }
+    return null;
   }
 
   /** Janus postponed our update behind one of its own renegotiations: its offer comes as an event. */

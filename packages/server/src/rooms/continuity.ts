@@ -1,13 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fromBase64Url, toBase64Url } from '@conclave/e2ee';
-import type { ServerMessage, TrackSource } from '@conclave/protocol';
+import type { TrackSource } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingRecord, Principal } from '../domain';
 import type { MediaLogger } from '../media/logger';
 import type { MediaPlane } from '../media/media-plane';
 import { VideoRoom } from '../media/videoroom';
 import { HeldSink } from './held-sink';
-import { Participant, type ParticipantSink } from './participant';
+import type { HeldParticipants } from './held-participants';
+import { Participant } from './participant';
 import type { RoomEncryption } from './encryption';
 import type { LobbyDesk } from './lobby-desk';
 import type { Publishing } from './publishing';
@@ -19,6 +19,7 @@ import {
   type RoomState,
   type RoomStates,
 } from './room-state';
+import { samePerson, tokenMatches } from './resume-tokens';
 import type { Subscriptions } from './subscriptions';
 
 /** How long a participant taken over from a dead node waits for its connection to come back. */
@@ -45,26 +46,10 @@ export interface ContinuityParts {
   placed(): { nearest: string[] | null; started: boolean };
   /** Takes back where the room was placed, and whether anyone was in. */
   replace(nearest: string[] | null, started: boolean): void;
-  /** Lets a participant go (one whose connection never came back). */
-  leave(p: Participant): void;
+  /** Where participants taken over wait for their connections to resume. */
+  held: HeldParticipants;
   /** Points every participant's subscription at every other participant's active streams. */
   refreshSubscriptions(): void;
-}
-
-/** A participation taken up by a new connection, with what waited for it; or a wait in the lobby. */
-export type Resumed =
-  | {
-      participant: Participant;
-      held: ServerMessage[];
-      /** Its peer connections could not be taken over: it must publish again (`mediaMoved`). */
-      mediaLost: boolean;
-    }
-  | { knock: string };
-
-/** A token that lets a participation or a wait go on on another socket, and the hash the room keeps. */
-export interface ResumeTicket {
-  token: string;
-  hash: string;
 }
 
 /**
@@ -80,11 +65,6 @@ export class RoomContinuity {
   private readonly keeper: RoomStateKeeper;
   /** The earlier room's state, if any, is taken up: from now on this room's is what counts. */
   private taken = false;
-  /** Participants taken over whose connection has not resumed yet. */
-  private readonly waiting = new Map<
-    Participant,
-    { sink: HeldSink; timer: NodeJS.Timeout; mediaLost: boolean }
-  >();
   /** Waits in the lobby taken over whose connection has not resumed yet, by knock id. */
   private readonly knocking = new Map<string, NodeJS.Timeout>();
 
@@ -98,45 +78,30 @@ export class RoomContinuity {
     });
   }
 
-  /** A token for a new participant's `joined` or a new wait's `waiting`. */
-  ticket(): ResumeTicket {
-    const token = randomBytes(24).toString('base64url');
-    return { token, hash: hash(token) };
-  }
-
   /** Something the state holds changed: it is written soon (never before an earlier room's is taken up). */
   changed(): void {
     if (this.taken) this.keeper.changed();
   }
 
   /**
-   * A new connection takes up a participation taken over from a dead node, with its token. Anything
-   * else (unknown, still connected, wrong token, another person) is refused the same way.
+   * A new connection takes up a wait in the lobby taken over from a dead node, with its token: its
+   * knock id, or null when no such wait is waiting to resume (a participation may be, see
+   * HeldParticipants). The wrong token or another person is refused.
    */
-  resume(participantId: string, token: string, principal: Principal, sink: ParticipantSink): Resumed {
-    const refused = () =>
-      new AppError(
+  resumeKnock(knockId: string, token: string, principal: Principal): string | null {
+    const knock = this.parts.lobby.book.get(knockId);
+    const knocking = this.knocking.get(knockId);
+    if (!knock || !knocking) return null;
+    if (!tokenMatches(knock.resumeHash, token) || !samePerson(knock.principal, principal)) {
+      throw new AppError(
         409,
         'resume_failed',
         'This participation cannot be taken up again; join the meeting again',
       );
-    const knock = this.parts.lobby.book.get(participantId);
-    const knocking = this.knocking.get(participantId);
-    if (knock && knocking) {
-      if (!matches(knock.resumeHash, token) || !samePerson(knock.principal, principal)) throw refused();
-      this.knocking.delete(participantId);
-      clearTimeout(knocking);
-      return { knock: participantId };
     }
-    const p = this.parts.participants.get(participantId);
-    const waiting = p && this.waiting.get(p);
-    if (!p || !waiting || !matches(p.resumeHash, token) || !samePerson(p.principal, principal)) {
-      throw refused();
-    }
-    this.waiting.delete(p);
-    clearTimeout(waiting.timer);
-    p.sink = sink;
-    return { participant: p, held: waiting.sink.release(), mediaLost: waiting.mediaLost };
+    this.knocking.delete(knockId);
+    clearTimeout(knocking);
+    return knockId;
   }
 
   /** Writes the state as it is now, and resolves once it is written. */
@@ -144,15 +109,8 @@ export class RoomContinuity {
     return this.keeper.flush();
   }
 
-  /** A fresh join of someone still waiting to resume replaces the waiting participation. */
-  replacedBy(principal: Principal): void {
-    for (const p of this.waiting.keys()) if (samePerson(p.principal, principal)) this.letGo(p);
-  }
-
   /** The room is over here: nothing more is written, and unless another node holds it now, its state goes. */
   stop(forget: boolean): void {
-    for (const { timer } of this.waiting.values()) clearTimeout(timer);
-    this.waiting.clear();
     for (const timer of this.knocking.values()) clearTimeout(timer);
     this.knocking.clear();
     this.keeper.stop(forget);
@@ -225,8 +183,6 @@ export class RoomContinuity {
     for (const ps of state.participants) this.takeUp(ps, media, publishing);
     for (const ks of state.lobby) this.keepWaiting(ks);
     if (state.e2ee) this.parts.encryption?.restore(state.e2ee, this.parts.participants);
-    // Once every publisher is known again, so that the offer names whose each stream is.
-    for (const p of this.waiting.keys()) this.parts.subscriptions.offerAgain(p);
     logger.info(
       { meetingId: meeting.id, participants: state.participants.length, media: media !== null },
       'took a meeting room over from a node that died',
@@ -251,13 +207,15 @@ export class RoomContinuity {
     }
   }
 
-  /** One participant as the dead node left it, waiting for its connection to resume. */
+  /**
+   * One participant as the dead node left it, waiting for its connection to resume. Without its
+   * publisher (gone, or Janus no longer lists it) it is told to publish again when it resumes.
+   */
   private takeUp(ps: ParticipantState, media: RoomMedia | null, publishing: ReadonlySet<number>): void {
-    const sink = new HeldSink(() => this.letGo(p));
     const p = new Participant(
       ps.id,
       ps.principal,
-      sink,
+      new HeldSink(() => undefined),
       ps.joinedAt,
       ps.moderator,
       this.parts.locksOf(ps.principal),
@@ -277,9 +235,7 @@ export class RoomContinuity {
       if (ps.subscriber) void media.room.adoptSubscriber({}, ps.subscriber).close();
     }
     this.parts.participants.set(p.id, p);
-    const timer = setTimeout(() => this.letGo(p), RESUME_WAIT_MS);
-    timer.unref();
-    this.waiting.set(p, { sink, timer, mediaLost });
+    this.parts.held.hold(p, RESUME_WAIT_MS);
   }
 
   /** One wait in the lobby as the dead node left it, until its connection resumes. */
@@ -297,26 +253,4 @@ export class RoomContinuity {
     timer.unref();
     this.knocking.set(ks.id, timer);
   }
-
-  private letGo(p: Participant): void {
-    const waiting = this.waiting.get(p);
-    if (!waiting) return;
-    this.waiting.delete(p);
-    clearTimeout(waiting.timer);
-    this.parts.leave(p);
-  }
-}
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
-
-function matches(expected: string | null | undefined, token: string): boolean {
-  if (expected === null || expected === undefined) return false;
-  const a = Buffer.from(expected, 'hex');
-  const b = Buffer.from(hash(token), 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function samePerson(a: Principal, b: Principal): boolean {
-  if (a.kind === 'user') return b.kind === 'user' && a.userId === b.userId;
-  return b.kind === 'guest' && a.guestId === b.guestId;
 }

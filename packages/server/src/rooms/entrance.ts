@@ -5,10 +5,12 @@ import type { MeetingRecord, Principal } from '../domain';
 import type { RoomContinuity } from './continuity';
 import type { RoomEncryption } from './encryption';
 import { RoomClosedError } from './errors';
+import type { HeldParticipants } from './held-participants';
 import type { LobbyDesk } from './lobby-desk';
 import type { MeetingRoom } from './meeting-room';
 import type { Moderation } from './moderation';
 import { Participant, type ParticipantSink } from './participant';
+import { resumeTicket } from './resume-tokens';
 import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
 
 /** What the entrance needs of its room. */
@@ -21,6 +23,8 @@ export interface EntranceParts {
   lobby: LobbyDesk;
   encryption: RoomEncryption | null;
   continuity: RoomContinuity | null;
+  /** Participants whose connection went, until one resumes them. */
+  held: HeldParticipants;
   /** Settles once what moderators decided earlier (on another node) is known; null without a store. */
   recalled: Promise<void> | null;
   closed(): boolean;
@@ -29,6 +33,10 @@ export interface EntranceParts {
   leave(p: Participant, reason: LeaveReason): void;
   broadcast(message: ServerMessage, except?: Participant): void;
   refreshSubscriptions(): void;
+  /** Sends the participant again the subscription offer it has not answered, if any. */
+  offerAgain(p: Participant): void;
+  /** Something another node would need to take the room over changed. */
+  changed(): void;
   /** Someone is in: the meeting has started. */
   started(): void;
   closeIfEmpty(): void;
@@ -106,12 +114,12 @@ export class Entrance {
       await o.ensureMedia(regionRtts);
       if (o.closed()) throw new RoomClosedError('The meeting room closed');
       if (principal.kind === 'guest') this.replaceGuest(principal.guestId);
-      o.continuity?.replacedBy(principal);
+      o.held.replacedBy(principal);
       const now = o.ctx.clock.now();
       const locks = o.moderation.locksOf(principal);
       const participant = new Participant(id, principal, sink, now.toISOString(), moderator, locks);
-      const ticket = o.continuity?.ticket();
-      participant.resumeHash = ticket?.hash ?? null;
+      const ticket = resumeTicket();
+      participant.resumeHash = ticket.hash;
       o.participants.set(participant.id, participant);
       o.ctx.metrics?.participantJoined(principal.kind);
       const isOwner = principal.kind === 'user' && principal.userId === o.meeting.ownerId;
@@ -122,7 +130,7 @@ export class Entrance {
         this.joined(participant, reply, {
           ...(reply.guestToken !== undefined && { guestToken: reply.guestToken }),
           ...(e2ee && { e2ee }),
-          ...(ticket && { resumeToken: ticket.token }),
+          resumeToken: ticket.token,
         }),
       );
       o.moderation.remind(participant);
@@ -142,10 +150,11 @@ export class Entrance {
   }
 
   /**
-   * A new connection takes up a participation the room took over from a node that died: the client
-   * (or the node holding its socket) hears `joined` as things are now, then what waited for it, and
-   * keeps its peer connections, unless they could not be taken over (`mediaMoved`: publish again).
-   * A wait in the lobby goes on the same way, with `waiting` again.
+   * A new connection takes up a participation whose connection went (MEET-RECONNECT) or that the room
+   * took over from a node that died (NET-SCALE): the client (or the node holding its socket) hears
+   * `joined` as things are now, with a fresh token, then what waited for it and the offer it had not
+   * answered, and keeps its peer connections, unless its publisher is gone (`mediaMoved`: publish
+   * again). A wait in the lobby taken over goes on the same way, with `waiting` again.
    */
   private resume(
     principal: Principal,
@@ -154,24 +163,25 @@ export class Entrance {
     { participantId, token }: NonNullable<JoinExtras['resume']>,
   ): Entry {
     const { o } = this;
-    if (!o.continuity) {
-      throw new AppError(
-        409,
-        'resume_failed',
-        'This participation cannot be taken up again; join the meeting again',
-      );
+    const knock = o.continuity?.resumeKnock(participantId, token, principal) ?? null;
+    if (knock !== null) {
+      o.ctx.logger.info({ meetingId: o.meeting.id, participantId }, 'lobby wait resumed');
+      o.lobby.resumed(knock, sink, reply, token);
+      return { waiting: true, id: knock };
     }
-    const resumed = o.continuity.resume(participantId, token, principal, sink);
-    o.ctx.logger.info({ meetingId: o.meeting.id, participantId }, 'participant resumed');
-    if ('knock' in resumed) {
-      o.lobby.resumed(resumed.knock, sink, reply, token);
-      return { waiting: true, id: resumed.knock };
-    }
-    const { participant, held, mediaLost } = resumed;
+    const taken = o.held.take(participantId, token, principal, sink);
+    const { participant, mediaLost } = taken;
+    o.ctx.logger.info({ meetingId: o.meeting.id, participantId, mediaLost }, 'participant resumed');
     sink.entered(o.room, participant);
-    sink.send(this.joined(participant, reply, { resumeToken: token, resumed: true }));
-    for (const message of held) sink.send(message);
-    if (mediaLost) sink.send({ type: 'mediaMoved' });
+    sink.send(this.joined(participant, reply, { resumeToken: taken.token, resumed: true }));
+    for (const message of taken.held) sink.send(message);
+    if (mediaLost) {
+      sink.send({ type: 'mediaMoved' });
+      o.refreshSubscriptions();
+    } else {
+      o.offerAgain(participant);
+    }
+    o.changed();
     return { waiting: false, participant };
   }
 

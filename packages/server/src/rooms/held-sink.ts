@@ -1,20 +1,26 @@
 import type { ServerMessage, ServerMessageType } from '@conclave/protocol';
 import type { ParticipantSink } from './participant';
 
-/** Told by the resume's `joined` as they are then: holding them would only repeat or contradict it. */
+/**
+ * Told by the resume's `joined` as they are then: holding them would only repeat or contradict it. The
+ * subscription offer waiting for an answer, if any, is sent again after the resume (the subscriber
+ * makes no other until it is answered).
+ */
 const SUPERSEDED: ReadonlySet<ServerMessageType> = new Set([
   'participantJoined',
   'participantUpdated',
   'participantLeft',
   'lobby',
+  'subscriptionOffer',
 ]);
 
 /** More than this waiting for one connection, and it is let go rather than held for without limit. */
 const MAX_HELD = 256;
 
 /**
- * Where a participant's messages wait while nobody's connection carries them: its room was taken over
- * from a node that died, and its client (or the node holding its socket) has not resumed yet.
+ * Where a participant's messages wait while nobody's connection carries them: its socket dropped
+ * (MEET-RECONNECT), or its room was taken over from a node that died (NET-SCALE), and its client (or
+ * the node holding its socket) has not resumed yet.
  */
 export class HeldSink implements ParticipantSink {
   private readonly held: ServerMessage[] = [];

@@ -7,7 +7,7 @@ import type { Lobby, Knock } from './lobby';
 import type { Moderation } from './moderation';
 import type { Participant, ParticipantSink } from './participant';
 import type { JoinReply } from './room-context';
-import type { ResumeTicket } from './continuity';
+import type { ResumeTicket } from './resume-tokens';
 
 const DEFAULT_WAIT_MS = 30 * 60_000;
 

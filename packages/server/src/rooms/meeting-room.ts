@@ -7,15 +7,21 @@ import { Entrance } from './entrance';
 import { Hands } from './hands';
 import { regionsByRtt } from '../media/placement';
 import { RoomContinuity } from './continuity';
+import { HeldParticipants } from './held-participants';
+import { IceRestartBudget } from './ice-restarts';
 import { Lobby } from './lobby';
 import { LobbyDesk } from './lobby-desk';
 import { RoomMemory } from './meeting-memory';
 import { Moderation } from './moderation';
 import type { Participant, ParticipantSink } from './participant';
 import { Publishing } from './publishing';
+import { resumeTicket } from './resume-tokens';
 import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
 import { RoomMediaHandle } from './room-media';
 import { Subscriptions } from './subscriptions';
+
+/** How long a participant whose connection dropped keeps its seat unless the context says otherwise. */
+const DEFAULT_RECONNECT_GRACE_MS = 20_000;
 
 /**
  * One active meeting: its participants and its Janus room (created on the first join, destroyed
@@ -55,6 +61,8 @@ export class MeetingRoom {
   private readonly continuity: RoomContinuity | null;
   /** Another node holds the meeting now: the room ends here, its Janus room and state stay for that node. */
   private handedOver = false;
+  /** Participants whose connection went, kept until it comes back or their time is up (MEET-RECONNECT). */
+  private readonly held: HeldParticipants;
 
   constructor(
     readonly meeting: MeetingRecord,
@@ -63,6 +71,11 @@ export class MeetingRoom {
     private readonly onClosed: (room: MeetingRoom, emptied: boolean) => void,
   ) {
     this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger, () => this.changed());
+    this.held = new HeldParticipants({
+      participants: this.participants,
+      leave: (p) => this.leave(p, 'disconnected'),
+      ...(ctx.timers && { timers: ctx.timers }),
+    });
     this.publishing = new Publishing(
       {
         meeting,
@@ -74,6 +87,7 @@ export class MeetingRoom {
         talking: (p, talking, muted) => this.speakers.talking(p.id, talking, muted),
       },
       this.byFeed,
+      new IceRestartBudget(ctx.clock),
     );
     this.speakers = new ActiveSpeakers((participantIds) =>
       this.broadcast({ type: 'activeSpeakers', participantIds }),
@@ -122,7 +136,8 @@ export class MeetingRoom {
           this.entrance.admit(knock.id, knock.principal, knock.sink, knock.reply, knock, admission),
         isAnchor: async (id) => (await this.encryption?.isAnchor(id)) === true,
         closeIfEmpty: () => this.closeIfEmpty(),
-        ticket: () => this.continuity?.ticket() ?? null,
+        // A wait in the lobby resumes only where the room can be taken over (NET-SCALE).
+        ticket: () => (this.continuity ? resumeTicket() : null),
         changed: () => this.changed(),
       },
       book,
@@ -153,7 +168,7 @@ export class MeetingRoom {
             this.nearest = nearest;
             this.hasStarted = started;
           },
-          leave: (p) => this.leave(p, 'disconnected'),
+          held: this.held,
           refreshSubscriptions: () => this.refreshSubscriptions(),
         })
       : null;
@@ -166,6 +181,7 @@ export class MeetingRoom {
       lobby: this.lobby,
       encryption: this.encryption,
       continuity: this.continuity,
+      held: this.held,
       recalled: this.memory?.recalled ?? null,
       closed: () => this.isClosed,
       ensureMedia: (regionRtts) => {
@@ -175,6 +191,8 @@ export class MeetingRoom {
       leave: (p, reason) => this.leave(p, reason),
       broadcast: (message, except) => this.broadcast(message, except),
       refreshSubscriptions: () => this.refreshSubscriptions(),
+      offerAgain: (p) => this.subscriptions.offerAgain(p),
+      changed: () => this.changed(),
       started: () => {
         if (this.hasStarted) return;
         this.hasStarted = true;
@@ -235,9 +253,32 @@ export class MeetingRoom {
     await this.encryption.handle(p.id, message);
   }
 
+  /**
+   * A participant's connection went without a `leave` (MEET-RECONNECT). Unless the server cut it off
+   * (`resumable` false), it keeps its seat for the grace: the others see nothing, its media and its
+   * place in the E2EE group stay, what the room sends it is held, and a `join` with `resume` takes it
+   * up on a new connection. After the grace it leaves as `disconnected`. A connection the
+   * participation has already moved away from (`sink` is not its own) changes nothing.
+   */
+  dropped(p: Participant, sink: ParticipantSink, resumable: boolean): void {
+    if (p.left || p.sink !== sink) return;
+    if (resumable && p.resumeHash !== null) {
+      this.ctx.logger.info({ meetingId: this.meeting.id, participantId: p.id }, 'participant held');
+      this.held.hold(p, this.ctx.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS);
+    } else {
+      this.leave(p, 'disconnected');
+    }
+  }
+
+  /** A signed-in session ended: a participation of it that is held goes now (live ones end with their socket). */
+  endSession(sessionId: string): void {
+    this.held.endSession(sessionId);
+  }
+
   /** Removes a participant and releases its Janus handles; the last one out closes the room. */
   leave(p: Participant, reason: LeaveReason): void {
     if (p.left) return;
+    this.held.forget(p);
     p.left = true;
     this.participants.delete(p.id);
     this.encryption?.left(p.id);
@@ -380,6 +421,7 @@ export class MeetingRoom {
     // The meeting is over: what its moderators decided goes with it.
     if (emptied) this.memory?.forget();
     this.continuity?.stop(!this.handedOver);
+    this.held.stop();
     this.encryption?.close();
     // Another node runs the Janus room now: it is left as it is.
     if (this.handedOver) this.media.abandon();
@@ -394,6 +436,7 @@ export class MeetingRoom {
     reason: 'server_shutdown' | 'meeting_ended' | 'media_failure',
     message: string | null,
   ): void {
+    this.held.stop();
     for (const p of this.participants.values()) {
       p.left = true;
       this.ctx.metrics?.participantLeft(reason);

@@ -43,8 +43,8 @@ export class Participant {
   /** When the hand went up (ISO time); null while it is down. */
   handRaisedAt: string | null = null;
   /**
-   * SHA-256 (hex) of the token that lets a new connection take this participation up (NET-SCALE);
-   * null where the room cannot be taken over (one node, or an E2EE meeting).
+   * SHA-256 (hex) of the token that lets a new connection take this participation up (MEET-RECONNECT,
+   * NET-SCALE); a new one after each resume. Null until admitted.
    */
   resumeHash: string | null = null;
 

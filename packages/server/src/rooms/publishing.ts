@@ -4,6 +4,7 @@ import type { MeetingRecord } from '../domain';
 import type { Publisher } from '../media/publisher';
 import { copyCandidate } from './candidates';
 import { RoomClosedError } from './errors';
+import type { IceRestartBudget } from './ice-restarts';
 import type { Participant } from './participant';
 import { validateTracks } from './publish-claims';
 import { checkLayerChoices } from './video-layers';
@@ -33,6 +34,7 @@ export class Publishing {
   constructor(
     private readonly room: PublishingRoom,
     private readonly byFeed: Map<number, Participant>,
+    private readonly restarts: IceRestartBudget,
   ) {}
 
   /** Publishes (or renegotiates) the participant's sending connection; returns Janus's answer. */
@@ -65,6 +67,40 @@ export class Publishing {
     // Renegotiating an active publisher may change its streams; new publishers wait for 'active'.
     if (publisher.active) this.room.refreshSubscriptions();
     return result.sdp;
+  }
+
+  /**
+   * The participant's sending connection restarts ICE (MEET-RECONNECT): its offer, for the media
+   * sections it publishes, goes to its publisher's PeerConnection; returns Janus's answer. Nothing
+   * published (or a publisher that went down): `invalid_state`, and the client publishes afresh.
+   */
+  async restartPublisherIce(p: Participant, sdp: string): Promise<string> {
+    this.assertPresent(p);
+    const publisher = p.publisher;
+    if (!publisher || publisher.closed) {
+      throw new AppError(409, 'invalid_state', 'Nothing is published to restart: publish again');
+    }
+    this.restarts.take(p, 'publisher');
+    validateTracks(
+      sdp,
+      [...p.tracks].map(([source, t]) => ({ source, mid: t.mid })),
+    );
+    const answer = await publisher.restartIce(sdp, { e2ee: this.room.meeting.e2ee });
+    if (p.left || this.room.closed()) throw new RoomClosedError('Left the meeting while restarting');
+    return answer;
+  }
+
+  /**
+   * The participant's receiving connection restarts ICE (MEET-RECONNECT): a fresh subscription offer
+   * with new credentials follows. No subscription yet: `invalid_state`.
+   */
+  restartSubscriberIce(p: Participant): void {
+    this.assertPresent(p);
+    if (!p.subscriber || p.subscriber.closed) {
+      throw new AppError(409, 'invalid_state', 'There is no subscription to restart');
+    }
+    this.restarts.take(p, 'subscriber');
+    p.subscriber.restartIce();
   }
 
   /** The client's answer to the last subscription offer. */
@@ -149,6 +185,13 @@ export class Publishing {
           target: 'publisher',
           candidate: candidate && copyCandidate(candidate),
         });
+    });
+    // Video coming in again after a gap (a network outage, an ICE restart; MEET-RECONNECT): receivers
+    // cannot decode it until a keyframe comes, and would otherwise wait for their own PLIs to get through.
+    publisher.on('media', (event) => {
+      if (event.type === 'video' && event.receiving && !publisher.closed) {
+        void publisher.requestKeyframe().catch(() => undefined);
+      }
     });
     // A PeerConnection that went down is not reused: drop it, the client publishes again.
     publisher.on('inactive', () => void publisher.close());

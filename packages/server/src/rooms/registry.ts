@@ -90,6 +90,11 @@ export class RoomRegistry {
     await this.rooms.get(meetingId)?.end('meeting_ended', MEETING_ENDED);
   }
 
+  /** A signed-in session ended (sign-out, revocation): participations of it held for a reconnect end now. */
+  endSession(sessionId: string): void {
+    for (const room of this.rooms.values()) room.endSession(sessionId);
+  }
+
   /** Meetings whose live state is here: those with a room, and those whose room emptied lately. */
   held(): string[] {
     return [...new Set([...this.rooms.keys(), ...this.emptying.keys()])];

@@ -1,5 +1,6 @@
 import type { IceServerInfo, RegionRtts } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
+import type { Timers } from '../common/timers';
 import type { MeetingLifecycle } from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
@@ -35,6 +36,13 @@ export interface RoomContext {
   emptyGraceMs?: number;
   /** How long someone may wait in the lobby before being told nobody let them in (default 30 min). */
   lobbyWaitMs?: number;
+  /**
+   * How long a participant whose connection dropped keeps its seat for its client to resume it
+   * (MEET-RECONNECT; default 20 s, 0: it leaves at once).
+   */
+  reconnectGraceMs?: number;
+  /** Where the room's own timers come from (tests pass fakes); real ones by default. */
+  timers?: Timers;
   /**
    * Where the room keeps what moderators decided about people, so that a room rebuilt on another
    * control-plane node remembers it (NET-SCALE); without it the room's own memory is enough.

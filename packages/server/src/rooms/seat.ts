@@ -36,8 +36,12 @@ export interface SeatSink {
 export interface Seat {
   /** Carries one request to the room, in the order given; resolves with Janus's answer to a publish. */
   request(message: RoomRequest): Promise<string | undefined>;
-  /** The connection is gone without a `leave`: it leaves the room, or the lobby. */
-  disconnect(): void;
+  /**
+   * The connection is gone without a `leave`. A participant keeps its seat for the reconnect grace
+   * when `resumable` (its socket dropped), and leaves now when not (the server cut it off, or the
+   * client closed it on purpose); a wait in the lobby ends either way.
+   */
+  disconnect(resumable: boolean): void;
 }
 
 /** Where a connection that may join a meeting takes its seat. */
@@ -90,7 +94,7 @@ class LocalSeat implements Seat, ParticipantSink {
     this.participant = participant;
     this.waitingId = null;
     // Admitted from the lobby just as the connection went: the room hears of it once done admitting.
-    if (this.gone) queueMicrotask(() => room.leave(participant, 'disconnected'));
+    if (this.gone) queueMicrotask(() => room.dropped(participant, this, false));
   }
 
   send(message: ServerMessage): void {
@@ -113,7 +117,8 @@ class LocalSeat implements Seat, ParticipantSink {
       return undefined;
     }
     const { participant, room } = this;
-    if (!participant || !room || participant.left) {
+    // The participation went on from another connection (a resume): this one speaks for it no more.
+    if (!participant || !room || participant.left || participant.sink !== this) {
       throw new AppError(409, 'not_joined', 'Join a meeting first');
     }
     try {
@@ -124,11 +129,11 @@ class LocalSeat implements Seat, ParticipantSink {
     }
   }
 
-  disconnect(): void {
+  disconnect(resumable: boolean): void {
     if (this.gone) return;
     this.gone = true;
     const { participant, room } = this;
-    if (participant && room && !participant.left) room.leave(participant, 'disconnected');
+    if (participant && room) room.dropped(participant, this, resumable);
     if (this.waitingId !== null) room?.lobby.leave(this.waitingId);
     this.waitingId = null;
   }
@@ -155,6 +160,11 @@ async function dispatch(
       return room.publishing.publish(p, message);
     case 'subscriptionAnswer':
       await room.publishing.answerSubscription(p, message.sdp);
+      return undefined;
+    case 'restartPublisherIce':
+      return room.publishing.restartPublisherIce(p, message.sdp);
+    case 'restartSubscriberIce':
+      room.publishing.restartSubscriberIce(p);
       return undefined;
     case 'trickle':
       await room.publishing.trickle(p, message);

@@ -32,6 +32,13 @@ function closeCodeFor(reason: DisconnectedReason): number {
   return CloseCode.normal;
 }
 
+/**
+ * Close codes by which a client says it leaves on purpose (a closed tab, `close()`): its participant
+ * leaves at once. Any other end of a socket (no close frame, 1006; the SDK's 4001 for a server that
+ * stopped answering) is a drop, and the participant keeps its seat for the reconnect grace.
+ */
+const DELIBERATE_CLOSE: ReadonlySet<number> = new Set([1000, 1001, 1005]);
+
 /** A client that does not read its socket is cut off rather than buffered for without limit. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Requests waiting behind a slow one (e.g. a publish) before new ones are refused. */
@@ -80,6 +87,10 @@ export class SignalingConnection implements SeatSink {
   private joinTimer: ReturnType<typeof setTimeout> | null;
   private joining = false;
   private isClosed = false;
+  /** The server ended this socket (told why, or cut off for abuse): its participant is not held. */
+  private cutOff = false;
+  /** Once closed: whether it dropped (its participant is held for the grace) rather than ended. */
+  private dropped = false;
   private readonly lanes: Record<Lane, Promise<void>> = {
     main: Promise.resolve(),
     subscriber: Promise.resolve(),
@@ -115,7 +126,7 @@ export class SignalingConnection implements SeatSink {
     socket.on('pong', () => {
       this.missedPongs = 0;
     });
-    socket.on('close', () => this.onClose());
+    socket.on('close', (code) => this.onClose(code));
   }
 
   /** Called by the heartbeat timer: pings, and ends a socket that missed two pongs in a row. */
@@ -137,6 +148,7 @@ export class SignalingConnection implements SeatSink {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.deps.logger.warn({ participantId: this.participantId }, 'signaling client does not read; closing');
+      this.cutOff = true;
       this.socket.terminate();
       return;
     }
@@ -155,6 +167,7 @@ export class SignalingConnection implements SeatSink {
   }
 
   end(reason: DisconnectedReason, message: string): void {
+    this.cutOff = true;
     this.send({ type: 'disconnected', reason, message });
     this.close(closeCodeFor(reason), reason);
   }
@@ -196,7 +209,7 @@ export class SignalingConnection implements SeatSink {
       )
       .then(
         (seat) => {
-          if (this.isClosed) seat.disconnect();
+          if (this.isClosed) seat.disconnect(this.dropped);
           else this.seat = seat;
         },
         (err: unknown) => {
@@ -231,6 +244,7 @@ export class SignalingConnection implements SeatSink {
       this.sendError({ code: 'rate_limited', message: 'Too many messages; slow down' });
       if (verdict === 'abusive') {
         this.deps.logger.warn({ participantId: this.participantId }, 'signaling client flooded; closing');
+        this.cutOff = true;
         this.close(CloseCode.policy, 'too many messages');
       }
       return;
@@ -296,6 +310,10 @@ export class SignalingConnection implements SeatSink {
         this.send({ type: 'publishAnswer', ...(message.rid !== undefined && { rid: message.rid }), sdp });
         this.steps.published(receivedAt);
         return;
+      case 'restartPublisherIce':
+        if (sdp === undefined) throw new Error('An ICE restart was answered without an SDP');
+        this.send({ type: 'publishAnswer', ...(message.rid !== undefined && { rid: message.rid }), sdp });
+        return;
       case 'trickle':
       case 'e2eeGroupCreated':
       case 'e2eeAdmit':
@@ -342,7 +360,7 @@ export class SignalingConnection implements SeatSink {
       if (this.joinTimer) clearTimeout(this.joinTimer);
       this.joinTimer = null;
       // The socket went while we waited for the media server.
-      if (this.isClosed) seat.disconnect();
+      if (this.isClosed) seat.disconnect(false);
     } finally {
       this.joining = false;
     }
@@ -401,11 +419,12 @@ export class SignalingConnection implements SeatSink {
     this.send({ type: 'ack', ...(rid !== undefined && { rid }) });
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.joinTimer) clearTimeout(this.joinTimer);
-    this.seat?.disconnect();
+    this.dropped = !this.cutOff && !DELIBERATE_CLOSE.has(code);
+    this.seat?.disconnect(this.dropped);
   }
 }
 
@@ -420,7 +439,7 @@ function toBytes(data: RawData): Uint8Array {
 type Lane = 'main' | 'subscriber';
 
 function laneOf(message: ClientMessage): Lane {
-  if (message.type === 'subscriptionAnswer') return 'subscriber';
+  if (message.type === 'subscriptionAnswer' || message.type === 'restartSubscriberIce') return 'subscriber';
   if (message.type === 'trickle' && message.target === 'subscriber') return 'subscriber';
   return 'main';
 }

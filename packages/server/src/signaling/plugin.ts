@@ -77,6 +77,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
 
   const onSessionEnded = (sessionId: string) => {
     for (const connection of connections) connection.endIfSession(sessionId);
+    rooms.endSession(sessionId);
   };
   const onMeetingDeleted = (meetingId: string) => void rooms.endMeeting(meetingId);
   options.events?.on('sessionEnded', onSessionEnded);

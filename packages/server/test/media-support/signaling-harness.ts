@@ -130,6 +130,8 @@ export async function startSignalingServer(
     media?: MediaPlane;
     maxParticipants?: number;
     e2eeRotateMs?: number;
+    /** How long a dropped participant keeps its seat (MEET-RECONNECT; default the server's, 20 s). */
+    reconnectGraceMs?: number;
   } = {},
 ) {
   const own = options.media ? null : await startTestMediaPlane();
@@ -141,9 +143,16 @@ export async function startSignalingServer(
     logger: silentLogger,
     maxParticipants: options.maxParticipants ?? 100,
     e2ee: e2eeRoomContext(directory, options.e2eeRotateMs ?? 0),
+    ...(options.reconnectGraceMs !== undefined && { reconnectGraceMs: options.reconnectGraceMs }),
   });
   const app: FastifyInstance = Fastify({ logger: false });
-  const { media: _media, maxParticipants: _max, e2eeRotateMs: _rotate, ...signaling } = options;
+  const {
+    media: _media,
+    maxParticipants: _max,
+    e2eeRotateMs: _rotate,
+    reconnectGraceMs: _grace,
+    ...signaling
+  } = options;
   await app.register(signalingPlugin, {
     auth: directory,
     meetings: directory,
@@ -273,6 +282,11 @@ export class SignalClient {
 
   close(): void {
     this.ws.close();
+  }
+
+  /** Drops the connection without a close frame, as a lost network does (the server sees 1006). */
+  drop(): void {
+    this.ws.terminate();
   }
 
   private wait(
