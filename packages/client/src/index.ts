@@ -10,8 +10,11 @@
 export { Room } from './room';
 export type { ConnectOptions, RecoveryCounts, RoomOptions } from './room';
 export type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
-export { Participant, LocalParticipant, RemoteParticipant } from './participant';
-export type { ParticipantKind, LocalSourceOptions } from './participant';
+export { Participant } from './participant';
+export type { ParticipantKind } from './participant';
+export { LocalParticipant } from './local-participant';
+export type { LocalSourceOptions } from './local-participant';
+export { RemoteParticipant } from './remote-participant';
 export { TrackPublication, LocalTrackPublication, RemoteTrackPublication } from './publication';
 export type { TrackKind } from './publication';
 export { createLocalTrack } from './devices';

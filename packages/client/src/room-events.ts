@@ -2,7 +2,8 @@ import type { LeaveReason, TrackSource, WaitingInfo } from '@conclave/protocol';
 import type { ConnectionQuality } from './connection-quality';
 import type { E2eeState } from './e2ee/controller';
 import type { ConclaveError } from './errors';
-import type { Participant, RemoteParticipant } from './participant';
+import type { Participant } from './participant';
+import type { RemoteParticipant } from './remote-participant';
 import type { LocalTrackPublication, RemoteTrackPublication, TrackPublication } from './publication';
 
 /** `waiting`: in the meeting's lobby until a moderator admits (then `connected`) or rejects. */

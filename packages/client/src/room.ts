@@ -15,12 +15,9 @@ import { E2eeMedia } from './e2ee/media';
 import { isE2eeSupported } from './e2ee/support';
 import { ConclaveError, toConclaveError } from './errors';
 import { TypedEmitter } from './events';
-import {
-  LocalParticipant,
-  type LocalSourceOptions,
-  type Participant,
-  type RemoteParticipant,
-} from './participant';
+import { LocalParticipant, type LocalSourceOptions } from './local-participant';
+import type { Participant } from './participant';
+import type { RemoteParticipant } from './remote-participant';
 import { ReconnectPolicy, type ReconnectStep } from './reconnect';
 import { MediaQuality } from './media-quality';
 import { measureRegions, regionsUrl, type FetchLike } from './regions';

@@ -1,6 +1,7 @@
 import type { LeaveReason, ParticipantInfo, ServerMessageOf } from '@conclave/protocol';
 import type { TypedEmitter } from './events';
-import { RemoteParticipant, type LocalParticipant } from './participant';
+import type { LocalParticipant } from './local-participant';
+import { RemoteParticipant } from './remote-participant';
 import type { RemoteTrackPublication } from './publication';
 import type { RoomEvents } from './room-events';
 import { diffStreams } from './streams';

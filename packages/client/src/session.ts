@@ -11,7 +11,7 @@ import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { E2eeMedia } from './e2ee/media';
 import { SessionEncryption } from './e2ee/session-encryption';
 import { ConclaveError, SignalingError } from './errors';
-import type { LocalMediaLink, LocalParticipant } from './participant';
+import type { LocalMediaLink, LocalParticipant } from './local-participant';
 import { PreparedPeers } from './prepared-peers';
 import { Publisher } from './publisher';
 import type { ServerEnd } from './reconnect';
