@@ -12,6 +12,7 @@ import { assertReceives, waitForRoster, type InMeeting } from './support/checks'
 import { waitForOneGroup } from './support/e2ee';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { roomMediaStats, sleep, type RemoteMediaStat } from './support/media';
+import { recordPeerConnections } from './support/peer-connections';
 import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 
@@ -22,19 +23,6 @@ interface Layer {
   width: number;
   height: number;
   limit: string;
-}
-
-/** Keeps every RTCPeerConnection the page makes on window.__pcs (to read the sender's own stats). */
-function recordPeerConnections(): void {
-  const Native = window.RTCPeerConnection;
-  const pcs: RTCPeerConnection[] = [];
-  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
-  window.RTCPeerConnection = class extends Native {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      pcs.push(this);
-    }
-  };
 }
 
 /** The sizes the sender's camera encodes now, one per simulcast layer (with its rid). */

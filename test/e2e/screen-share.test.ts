@@ -14,6 +14,7 @@ import { waitForRoster, type InMeeting } from './support/checks';
 import { waitForOneGroup, withholdAdmission } from './support/e2ee';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { roomMediaStats, sleep, type RemoteMediaStat } from './support/media';
+import { recordPeerConnections } from './support/peer-connections';
 import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 
@@ -61,19 +62,6 @@ async function screenSent(
     }
     throw new Error('no sender carries the shared screen');
   });
-}
-
-/** Keeps every RTCPeerConnection the page makes on window.__pcs (to read the sender's own stats). */
-function recordPeerConnections(): void {
-  const Native = window.RTCPeerConnection;
-  const pcs: RTCPeerConnection[] = [];
-  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
-  window.RTCPeerConnection = class extends Native {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      pcs.push(this);
-    }
-  };
 }
 
 const screenOf = (stats: RemoteMediaStat[], sharer: InMeeting) =>

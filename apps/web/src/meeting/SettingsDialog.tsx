@@ -1,6 +1,7 @@
 import type { Room } from '@conclave/client';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { Button } from '../ui/components';
+import { useModalDialog } from '../ui/useModalDialog';
 import { rememberNoiseSuppression } from './audioPreferences';
 import { DeviceSelect } from './DeviceSelect';
 import { useDevices } from './useRoom';
@@ -23,17 +24,10 @@ export function SettingsDialog({
   onSpeakerChange: (id: string) => void;
   onError: (message: string) => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, close } = useModalDialog(open, onClose);
   const devices = useDevices(open);
   const [, setTick] = useState(0);
   const switchId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   const switchTo = async (kind: 'audioinput' | 'videoinput', id: string) => {
     try {
@@ -49,8 +43,8 @@ export function SettingsDialog({
       ref={ref}
       className="dialog"
       aria-labelledby="settings-title"
-      onClose={onClose}
-      onClick={(e) => e.target === ref.current && onClose()}
+      onClose={close}
+      onClick={(e) => e.target === ref.current && close()}
     >
       <div className="dialog-body">
         <h2 id="settings-title">Audio and video</h2>
@@ -101,7 +95,7 @@ export function SettingsDialog({
           onChange={(id) => void switchTo('videoinput', id)}
         />
         <div className="dialog-actions">
-          <Button variant="primary" onClick={onClose}>
+          <Button variant="primary" onClick={close}>
             Done
           </Button>
         </div>

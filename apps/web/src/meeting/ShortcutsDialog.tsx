@@ -1,26 +1,20 @@
-import { useEffect, useRef } from 'react';
 import { Button } from '../ui/components';
+import { useModalDialog } from '../ui/useModalDialog';
 import { SHORTCUTS } from './shortcuts';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** Lists the meeting's keyboard shortcuts; opened by its button and by "?". */
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const { ref, close } = useModalDialog(open, onClose);
 
   return (
     <dialog
       ref={ref}
       className="dialog"
       aria-labelledby="shortcuts-title"
-      onClose={onClose}
-      onClick={(e) => e.target === ref.current && onClose()}
+      onClose={close}
+      onClick={(e) => e.target === ref.current && close()}
     >
       <div className="dialog-body">
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
@@ -38,7 +32,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
           ))}
         </dl>
         <div className="dialog-actions">
-          <Button variant="primary" onClick={onClose}>
+          <Button variant="primary" onClick={close}>
             Close
           </Button>
         </div>
