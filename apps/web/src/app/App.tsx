@@ -78,7 +78,8 @@ export function App() {
     </Routes>
   );
   // Signed in, the person can be called on every page (MEET-CALL).
-  return signedIn ? <CallProvider key={session.session!.user.id}>{routes}</CallProvider> : routes;
+  // Always there, so that signing out (e.g. on a meeting page) does not remount the page.
+  return <CallProvider userId={session.session?.user.id ?? null}>{routes}</CallProvider>;
 }
 
 /** One meeting per id: a new id is a fresh join flow. */

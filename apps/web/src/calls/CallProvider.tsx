@@ -59,11 +59,26 @@ const CHECK_EVERY_MS = 5_000;
 const joinState = { autoJoin: true } as const;
 
 /**
- * Calls for a signed-in person (MEET-CALL, MEET-ADD): keeps the notification socket open, rings
+ * Calls for the signed-in person `userId` (none for null). The pages under it stay mounted when that
+ * changes (signed out from a meeting page, the page must go on saying so): only `CallSession` is made
+ * anew for each person.
+ */
+export function CallProvider({ userId, children }: { userId: string | null; children: ReactNode }) {
+  const [calls, setCalls] = useState<Calls | null>(null);
+  return (
+    <CallsContext.Provider value={userId === null ? null : calls}>
+      {children}
+      {userId !== null && <CallSession key={userId} onCalls={setCalls} />}
+    </CallsContext.Provider>
+  );
+}
+
+/**
+ * One signed-in person's calls (MEET-CALL, MEET-ADD): keeps the notification socket open, rings
  * (sound and an alert dialog) for each incoming call until it is answered here or elsewhere,
  * cancelled or missed, and shows this client's outgoing call. The rules are in callState.ts.
  */
-export function CallProvider({ children }: { children: ReactNode }) {
+function CallSession({ onCalls }: { onCalls: (calls: Calls | null) => void }) {
   const navigate = useNavigate();
   const errorText = useApiErrorText();
   const [state, setState] = useState<CallState>(NO_CALLS);
@@ -161,9 +176,12 @@ export function CallProvider({ children }: { children: ReactNode }) {
     () => ({ call, ringInto, rung, missedVersion }),
     [call, ringInto, rung, missedVersion],
   );
+  useEffect(() => {
+    onCalls(value);
+    return () => onCalls(null);
+  }, [value, onCalls]);
   return (
-    <CallsContext.Provider value={value}>
-      {children}
+    <>
       {shown && (
         <IncomingCallDialog call={shown} onAccept={() => accept(shown)} onDecline={() => decline(shown)} />
       )}
@@ -174,6 +192,6 @@ export function CallProvider({ children }: { children: ReactNode }) {
           onClose={() => update(hungUp(current.current))}
         />
       )}
-    </CallsContext.Provider>
+    </>
   );
 }

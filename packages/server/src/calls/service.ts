@@ -69,18 +69,19 @@ export class CallService {
 
   async place(caller: UserPrincipal, input: PlaceCallRequest, live: LiveMeetings): Promise<CallView> {
     authorize(caller, 'call.place', ORGANISATION);
-    const callee = await this.visibleCallee(caller, input.calleeId);
-    const meeting = input.meetingId ? await this.runningMeeting(caller, input.meetingId, live) : null;
-    const now = this.d.clock.now();
-    if ((await this.d.store.ringingFrom(caller.userId, now.toISOString())) >= this.maxRinging) {
-      throw new AppError(429, 'too_many_calls', 'You have too many calls ringing; wait for one to end');
-    }
+    // Counted before anything is looked up, so that parallel attempts are bounded like sequential ones.
     const counted = await this.placed.consume(caller.userId);
     if (!counted.allowed) {
       throw new RateLimitError(
         'You have placed too many calls; try again shortly',
         counted.retryAfterSeconds,
       );
+    }
+    const callee = await this.visibleCallee(caller, input.calleeId);
+    const meeting = input.meetingId ? await this.runningMeeting(caller, input.meetingId, live) : null;
+    const now = this.d.clock.now();
+    if ((await this.d.store.ringingFrom(caller.userId, now.toISOString())) >= this.maxRinging) {
+      throw new AppError(429, 'too_many_calls', 'You have too many calls ringing; wait for one to end');
     }
     // A direct call meets in a one-time meeting of its own, hidden, which goes once it has taken place.
     const meetingOfCall =
