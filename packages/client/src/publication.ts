@@ -50,6 +50,9 @@ export class LocalTrackPublication extends TrackPublication {
   deviceId: string | undefined;
 }
 
+let wishes = 0;
+const nextWish = () => ++wishes;
+
 export class RemoteTrackPublication extends TrackPublication {
   /** True while the track's media reaches this client through the subscriber connection. */
   get isSubscribed(): boolean {
@@ -59,8 +62,34 @@ export class RemoteTrackPublication extends TrackPublication {
   /** Media section of the subscriber connection carrying this track, while subscribed. */
   mid: string | null = null;
   private wanted: VideoQuality | null = null;
+  /** When the app last asked for this video (0: it does not want it); orders the room's view. */
+  private wishedAt = 0;
   /** @internal Told when the wanted layer changes (the room's layer control). */
   onLayerWish: (() => void) | null = null;
+  /** @internal Told when the app starts or stops wanting this video (the room's view). */
+  onSubscriptionWish: (() => void) | null = null;
+
+  /** The app wants this video received (`setSubscribed`); what the room's view is made of. */
+  get isDesired(): boolean {
+    return this.wishedAt > 0;
+  }
+
+  /** @internal Orders the videos the app wants: the earliest asked for first. */
+  get desiredSince(): number {
+    return this.wishedAt;
+  }
+
+  /**
+   * With `autoSubscribe: false` (MEET-QUALITY): whether this client shows this video now, so the room
+   * receives it, or not (then the media server stops sending it). The room tells the server the
+   * whole set at once, debounced; at most MAX_VIEW_VIDEO videos are received, the earliest asked
+   * for first. Audio is the server's choice and ignores this.
+   */
+  setSubscribed(subscribed: boolean): void {
+    if (this.kind !== 'video' || subscribed === this.isDesired) return;
+    this.wishedAt = subscribed ? nextWish() : 0;
+    this.onSubscriptionWish?.();
+  }
 
   /**
    * The simulcast layer this client asks for (MEET-QUALITY); null while nobody said (then the room

@@ -26,6 +26,7 @@ import { Roster } from './roster';
 import { Session, type SessionObserver } from './session';
 import type { SocketFactory } from './signaling';
 import type { MediaStats } from './stats';
+import { ViewControl } from './view-control';
 
 export interface ConnectOptions {
   meetingId: string;
@@ -69,6 +70,12 @@ export interface RoomOptions {
   createSocket?: SocketFactory;
   /** How to make HTTP requests, to measure the media regions (default: the browser's fetch). */
   fetch?: FetchLike;
+  /**
+   * Whether the server picks the videos this client receives (the default: the first MAX_VIEW_VIDEO,
+   * screens first). False: only those the app wants (`RemoteTrackPublication.setSubscribed`), which
+   * is what a page showing part of a large meeting does (MEET-QUALITY). Audio is the server's either way.
+   */
+  autoSubscribe?: boolean;
 }
 
 /**
@@ -106,6 +113,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** `reconnecting` because the live session is interrupted (not because it is being replaced). */
   private interrupted = false;
   private readonly _recoveries: RecoveryCounts = { iceRestarts: 0, resumes: 0, rejoins: 0 };
+  private readonly autoSubscribe: boolean;
+  /** With `autoSubscribe: false`: the videos the app wants, as the server is told them. */
+  private readonly view: ViewControl;
 
   constructor(options: RoomOptions = {}) {
     super();
@@ -121,7 +131,18 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       onError: (error) => this.emit('error', error),
     });
-    this.roster = new Roster(this.localParticipant, this);
+    this.autoSubscribe = options.autoSubscribe ?? true;
+    this.view = new ViewControl(
+      {
+        send: async (video) => {
+          await this.session?.setView(video);
+        },
+      },
+      () => this.roster.remoteParticipants.values(),
+    );
+    this.roster = new Roster(this.localParticipant, this, () => {
+      if (!this.autoSubscribe) this.view.changed();
+    });
     this.quality = new MediaQuality({
       stats: async () => (this.session ? this.session.qualityStats() : null),
       sendLayers: async (layers) => {
@@ -141,6 +162,8 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       onJoined: (joined) => {
         this.takeRoster(joined, this._state === 'reconnecting');
+        // A new participation: the server has no view of it yet (a rejoin shows what it showed).
+        if (!this.autoSubscribe) this.view.reset();
         this.setState('connected');
       },
       // Still connected: the people and their media stay, only what changed meanwhile is announced.
@@ -445,6 +468,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         ...(guestToken !== undefined && { guestToken }),
         ...(guestToken === undefined && displayName !== undefined && { displayName }),
         ...(this.e2eeSetup && { e2ee: this.e2eeSetup }),
+        ...(!this.autoSubscribe && { videoSubscription: 'chosen' as const }),
       },
       this.localParticipant,
       media,

@@ -22,6 +22,8 @@ export class Roster {
   constructor(
     private readonly local: LocalParticipant,
     private readonly events: Pick<TypedEmitter<RoomEvents>, 'emit'>,
+    /** The videos the app wants changed: one was (un)wanted, or went away with its publisher. */
+    private readonly wishChanged: () => void = () => undefined,
   ) {}
 
   get remoteParticipants(): ReadonlyMap<string, RemoteParticipant> {
@@ -89,6 +91,7 @@ export class Roster {
     if (!existing) {
       const participant = new RemoteParticipant(info);
       this.remotes.set(info.id, participant);
+      this.hook(participant);
       if (announce) this.events.emit('participantJoined', participant);
       // Streams that arrived before their participant's roster entry are shown now.
       for (const stream of this.received) {
@@ -97,7 +100,9 @@ export class Roster {
       return;
     }
     const change = existing.update(info);
+    this.hook(existing);
     for (const publication of change.unpublished) this.unsubscribe(existing, publication);
+    if (change.unpublished.some((p) => p.isDesired)) this.wishChanged();
     for (const publication of change.muted) this.events.emit('trackMuted', publication, existing);
     for (const publication of change.unmuted) this.events.emit('trackUnmuted', publication, existing);
     if (change.changed) this.events.emit('participantUpdated', existing);
@@ -108,11 +113,19 @@ export class Roster {
     if (!participant) return;
     for (const publication of participant.trackPublications) this.unsubscribe(participant, publication);
     this.remotes.delete(id);
+    if (participant.trackPublications.some((p) => p.isDesired)) this.wishChanged();
     this.events.emit('participantLeft', participant, reason);
+  }
+
+  /** The room hears when the app starts or stops wanting any of the participant's videos. */
+  private hook(participant: RemoteParticipant): void {
+    for (const publication of participant.trackPublications)
+      publication.onSubscriptionWish ??= this.wishChanged;
   }
 
   private subscribe(participant: RemoteParticipant, stream: ReceivedStream): void {
     const publication = participant.ensurePublication(stream.source);
+    publication.onSubscriptionWish ??= this.wishChanged;
     if (publication.track === stream.track && publication.mid === stream.mid) return;
     if (publication.track) this.unsubscribe(participant, publication);
     publication.setTrack(stream.track);

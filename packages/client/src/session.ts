@@ -5,6 +5,8 @@ import type {
   ServerMessage,
   ServerMessageOf,
   TrackSource,
+  VideoSubscription,
+  ViewEntry,
   WaitingInfo,
 } from '@conclave/protocol';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
@@ -60,6 +62,8 @@ export interface JoinRequest {
   passcode?: string;
   /** What this client measured to each media region (NET-REGIONS); the join is sent once it settles. */
   regionRtts?: Promise<RegionRtts>;
+  /** `chosen`: only the videos `setView` names are received (MEET-QUALITY); the server picks otherwise. */
+  videoSubscription?: VideoSubscription;
 }
 
 /** What a session reports to its room. A closed session reports nothing more. */
@@ -203,6 +207,7 @@ export class Session implements LocalMediaLink {
       ...(identityKey !== undefined && { identityKey }),
       ...(request.passcode !== undefined && { passcode: request.passcode }),
       ...(regionRtts && Object.keys(regionRtts).length > 0 && { regionRtts }),
+      ...(request.videoSubscription === 'chosen' && { videoSubscription: 'chosen' as const }),
     });
     this.assertOpen();
     const as: Identity = {
@@ -240,7 +245,8 @@ export class Session implements LocalMediaLink {
     for (const m of backlog) this.receive(m);
 
     // The others' media first: publishing waits (briefly) for the first subscription to be answered.
-    if (expectsSubscription(joined.participants, joined.participantId)) {
+    const videoToo = request.videoSubscription !== 'chosen';
+    if (expectsSubscription(joined.participants, joined.participantId, videoToo)) {
       await settledWithin(this.subscribed, SUBSCRIBE_FIRST_MAX_MS);
     }
     await media;
@@ -374,6 +380,12 @@ export class Session implements LocalMediaLink {
     await this.signaling.request({ type: 'setVideoLayers', layers });
   }
 
+  /** Tells the server which videos this client shows (MEET-QUALITY). */
+  async setView(video: ViewEntry[]): Promise<void> {
+    if (this.closed) return;
+    await this.signaling.request({ type: 'setView', video });
+  }
+
   /** Both connections' stats, for connection quality and the bandwidth rule. */
   async qualityStats(): Promise<{
     received: { reports: RtpStatsLike[]; streams: StreamOwner[] } | null;
@@ -433,6 +445,9 @@ export class Session implements LocalMediaLink {
         break;
       case 'subscriptionOffer':
         void this.subscriberNow().handleOffer(message.sdp, message.streams);
+        break;
+      case 'streamsSwitched':
+        this.subscriber?.handleSwitch(message.streams);
         break;
       case 'trickle':
         if (message.target === 'publisher') this.publisher?.addRemoteCandidate(message.candidate);

@@ -33,6 +33,7 @@ export interface ReplyMap {
   restartSubscriberIce: ServerMessageOf<'ack'>;
   setMute: ServerMessageOf<'ack'>;
   setVideoLayers: ServerMessageOf<'ack'>;
+  setView: ServerMessageOf<'ack'>;
   admit: ServerMessageOf<'ack'>;
   reject: ServerMessageOf<'ack'>;
   muteParticipants: ServerMessageOf<'ack'>;
@@ -57,6 +58,7 @@ const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> 
   restartSubscriberIce: ['ack'],
   setMute: ['ack'],
   setVideoLayers: ['ack'],
+  setView: ['ack'],
   admit: ['ack'],
   reject: ['ack'],
   muteParticipants: ['ack'],

@@ -43,8 +43,14 @@ export function indexByMid<T extends StreamInfo>(streams: readonly T[]): Map<str
 
 /**
  * Whether joining with this roster brings a subscription offer: the server subscribes a newcomer
- * to every track someone else publishes (muted ones too).
+ * to what someone else publishes (muted tracks too), videos only when it picks them (`videoToo`).
  */
-export function expectsSubscription(participants: readonly ParticipantInfo[], selfId: string): boolean {
-  return participants.some((p) => p.id !== selfId && p.tracks.length > 0);
+export function expectsSubscription(
+  participants: readonly ParticipantInfo[],
+  selfId: string,
+  videoToo: boolean,
+): boolean {
+  return participants.some(
+    (p) => p.id !== selfId && p.tracks.some((t) => videoToo || t.source === 'microphone'),
+  );
 }

@@ -78,6 +78,22 @@ export class Subscriber {
     return this.queue.run(() => this.negotiate(sdp, streams));
   }
 
+  /**
+   * Media sections now carry someone else's track, the server says (no new offer): after any offer
+   * still being answered, the listed sections are renamed and the whole list is reported again.
+   */
+  handleSwitch(changes: StreamInfo[]): void {
+    void this.queue.run(async () => {
+      if (this.closed) return;
+      const byMid = indexByMid(changes);
+      this.streams = this.streams.map((s) => {
+        const now = byMid.get(s.mid);
+        return now && now.kind === s.kind ? { ...now, track: s.track } : s;
+      });
+      this.callbacks.onStreams(this.streams);
+    });
+  }
+
   addRemoteCandidate(candidate: IceCandidate | null): void {
     this.candidates.addRemote(candidate);
   }

@@ -76,10 +76,16 @@ const person = (id: string, sources: Array<'microphone' | 'camera'>): Participan
 });
 
 test('joining brings a subscription offer when someone else publishes', () => {
-  assert.equal(expectsSubscription([person('me', []), person('a', ['camera'])], 'me'), true);
+  assert.equal(expectsSubscription([person('me', []), person('a', ['camera'])], 'me', true), true);
+});
+
+test('MEET-QUALITY: choosing its videos, a client expects an offer at once only for the audio the server picks', () => {
+  const roster = [person('me', []), person('a', ['camera'])];
+  assert.equal(expectsSubscription(roster, 'me', false), false);
+  assert.equal(expectsSubscription([...roster, person('b', ['microphone'])], 'me', false), true);
 });
 
 test('joining brings no subscription offer when nobody else publishes, whatever this client publishes', () => {
-  assert.equal(expectsSubscription([person('me', ['microphone', 'camera'])], 'me'), false);
-  assert.equal(expectsSubscription([person('me', []), person('a', [])], 'me'), false);
+  assert.equal(expectsSubscription([person('me', ['microphone', 'camera'])], 'me', true), false);
+  assert.equal(expectsSubscription([person('me', []), person('a', [])], 'me', true), false);
 });

@@ -43,6 +43,10 @@ export type PeerTarget = z.infer<typeof peerTargetSchema>;
 
 // ---- client → server ----
 
+/** How a participant's videos are chosen: by the server (`auto`) or by what its client shows (`chosen`). */
+export const VIDEO_SUBSCRIPTIONS = ['auto', 'chosen'] as const;
+export type VideoSubscription = (typeof VIDEO_SUBSCRIPTIONS)[number];
+
 export const joinMessageSchema = z
   .object({
     type: z.literal('join'),
@@ -72,6 +76,13 @@ export const joinMessageSchema = z
      * cannot (then join afresh). The same person must ask: the session cookie or the guest token.
      */
     resume: z.object({ participantId: id, token: z.string().min(16).max(128) }).optional(),
+    /**
+     * Which videos this participant receives (MEET-QUALITY): `auto` (the default) the first
+     * MAX_VIEW_VIDEO others publish, screens first, then cameras in the order people joined; `chosen`
+     * only those its latest `setView` names, none until it sends one. Audio is the server's choice
+     * either way (see `setView`).
+     */
+    videoSubscription: z.enum(VIDEO_SUBSCRIPTIONS).optional(),
   })
   .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
     message: 'Send a guest token or a display name, not both',
@@ -154,6 +165,32 @@ export const setVideoLayersMessageSchema = z.object({
     .max(MAX_VIDEO_LAYER_REQUESTS),
 });
 
+/**
+ * Videos one participant receives at most (MEET-QUALITY): a full gallery page and a few screens. A
+ * subscription's offer, and its answer, depend on this and never on how many are in the meeting.
+ */
+export const MAX_VIEW_VIDEO = 30;
+
+/** A video a client shows, and the simulcast layer its tile needs to start with (see setVideoLayers). */
+export const viewEntrySchema = z.object({
+  participantId: id,
+  source: z.enum(['camera', 'screen']),
+  substream: z.number().int().min(0).max(MAX_VIDEO_SUBSTREAM).optional(),
+});
+export type ViewEntry = z.infer<typeof viewEntrySchema>;
+
+/**
+ * The videos this client shows now (MEET-QUALITY, MEET-LAYOUT): the server keeps its subscription to
+ * exactly these (as far as they are published and unmuted), replacing the previous view; it applies
+ * with `videoSubscription: 'chosen'` only. Entries naming nobody in the meeting are ignored. Audio
+ * stays the server's choice: everyone's while few speakers are unmuted, else the latest speakers'.
+ */
+export const setViewMessageSchema = z.object({
+  type: z.literal('setView'),
+  rid,
+  video: z.array(viewEntrySchema).max(MAX_VIEW_VIDEO),
+});
+
 // ---- moderation (MEET-LOBBY, MEET-MOD-MUTE, MEET-MOD-REMOVE, MEET-MODERATORS): moderators only ----
 
 /** At most this many people are named in one moderation request; the lobby holds no more either. */
@@ -232,6 +269,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   trickleMessageSchema,
   setMuteMessageSchema,
   setVideoLayersMessageSchema,
+  setViewMessageSchema,
   admitMessageSchema,
   rejectMessageSchema,
   muteParticipantsMessageSchema,
@@ -371,6 +409,11 @@ export type ServerMessage =
   | { type: 'publishAnswer'; rid?: string; sdp: string }
   /** Sent for the first subscription and again, with the full list, whenever it changes. */
   | { type: 'subscriptionOffer'; sdp: string; streams: StreamInfo[] }
+  /**
+   * Media sections of the subscription now carry someone else's track, without a new offer (the
+   * media server switched their source): only the sections that changed.
+   */
+  | { type: 'streamsSwitched'; streams: StreamInfo[] }
   | { type: 'trickle'; target: PeerTarget; candidate: IceCandidate | null }
   | { type: 'ack'; rid?: string }
   | { type: 'pong'; rid?: string }

@@ -83,7 +83,16 @@ export class HostedSeats {
   }
 
   private async enter(from: string, message: Extract<ToOwner, { kind: 'enter' }>): Promise<void> {
-    const { seat: id, meeting, principal, reply, identityKey, regionRtts, resume } = message;
+    const {
+      seat: id,
+      meeting,
+      principal,
+      reply,
+      identityKey,
+      regionRtts,
+      resume,
+      videoSubscription,
+    } = message;
     if (!this.owns(meeting.id)) {
       this.reply(from, id, 0, { ok: false, notOwner: true });
       return;
@@ -108,6 +117,7 @@ export class HostedSeats {
         ...(key && { identityKey: key }),
         ...(regionRtts && { regionRtts }),
         ...(resume && { resume }),
+        ...(videoSubscription && { videoSubscription }),
       });
       if (hosted.gone) seat.disconnect(false);
       else hosted.seat = seat;

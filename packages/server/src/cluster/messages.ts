@@ -1,4 +1,10 @@
-import type { DisconnectedReason, Notification, RegionRtts, ServerMessage } from '@conclave/protocol';
+import type {
+  DisconnectedReason,
+  Notification,
+  RegionRtts,
+  ServerMessage,
+  VideoSubscription,
+} from '@conclave/protocol';
 import type { MeetingRecord, Principal } from '../domain';
 import type { JoinReply, RoomRequest } from '../rooms';
 import type { ErrorFrameBody } from '../signaling/errors';
@@ -19,6 +25,7 @@ export type ToOwner =
       regionRtts?: RegionRtts;
       /** Takes up a participation the meeting's dead owner held (see JoinExtras). */
       resume?: { participantId: string; token: string };
+      videoSubscription?: VideoSubscription;
     }
   | { kind: 'request'; seat: string; call: number; message: RoomRequest }
   /** The socket went without a `leave`; `resumable`: it dropped, and its participant keeps its seat a while. */

@@ -38,7 +38,7 @@ export class RemoteSeats {
     principal: Principal,
     sink: SeatSink,
     reply: JoinReply,
-    { identityKey, regionRtts, resume }: JoinExtras,
+    { identityKey, regionRtts, resume, videoSubscription }: JoinExtras,
   ): Promise<Seat> {
     const id = newId(Date.now());
     const seat = new RemoteSeat(id, owner, meeting.id, sink, this.bus, this.callTimeoutMs, () =>
@@ -54,6 +54,7 @@ export class RemoteSeats {
       ...(identityKey && { identityKey: Buffer.from(identityKey).toString('base64url') }),
       ...(regionRtts && { regionRtts }),
       ...(resume && { resume }),
+      ...(videoSubscription && { videoSubscription }),
     });
     return seat;
   }

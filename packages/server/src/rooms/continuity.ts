@@ -132,6 +132,8 @@ export class RoomContinuity {
         muted: [...p.muted],
         publisher: p.publisher && !p.publisher.closed ? p.publisher.state() : null,
         subscriber: p.subscriber && !p.subscriber.closed ? p.subscriber.state() : null,
+        videoSubscription: p.videoSubscription,
+        view: [...p.view],
       });
     }
     return {
@@ -155,6 +157,7 @@ export class RoomContinuity {
                 resumeHash: k.resumeHash,
                 ...(k.identityKey && { identityKey: toBase64Url(k.identityKey) }),
                 ...(k.regionRtts && { regionRtts: k.regionRtts }),
+                ...(k.videoSubscription && { videoSubscription: k.videoSubscription }),
               },
             ],
       ),
@@ -175,8 +178,13 @@ export class RoomContinuity {
     // An earlier version's state (a rolling upgrade) is not taken up: its people join again.
     if (state?.v !== 2) return;
     const media = state.media && (await this.claim(state.media));
+    // Unknown (Janus did not answer, twice): the state is trusted, as republishing everyone would stop
+    // everyone's video for a second or more; a publisher that did go down is found by its client.
     const publishing = media
-      ? await media.room.publishingFeeds().catch(() => new Set<number>())
+      ? await media.room
+          .publishingFeeds()
+          .catch(() => media.room.publishingFeeds())
+          .catch(() => null)
       : new Set<number>();
     this.parts.replace(state.nearest, state.started);
     if (media) this.parts.media.adopt(media);
@@ -211,7 +219,11 @@ export class RoomContinuity {
    * One participant as the dead node left it, waiting for its connection to resume. Without its
    * publisher (gone, or Janus no longer lists it) it is told to publish again when it resumes.
    */
-  private takeUp(ps: ParticipantState, media: RoomMedia | null, publishing: ReadonlySet<number>): void {
+  private takeUp(
+    ps: ParticipantState,
+    media: RoomMedia | null,
+    publishing: ReadonlySet<number> | null,
+  ): void {
     const p = new Participant(
       ps.id,
       ps.principal,
@@ -221,10 +233,12 @@ export class RoomContinuity {
       this.parts.locksOf(ps.principal),
     );
     p.resumeHash = ps.resumeHash;
+    p.videoSubscription = ps.videoSubscription ?? 'auto';
+    p.view = ps.view ?? [];
     for (const [source, muted] of ps.muted) p.muted.set(source, muted);
     const publisher = ps.publisher && media?.room.adoptPublisher(ps.publisher);
     // A publisher Janus no longer lists went down after the last write: it publishes again.
-    const mediaLost = !publisher || !publishing.has(publisher.feedId);
+    const mediaLost = !publisher || (publishing !== null && !publishing.has(publisher.feedId));
     if (!mediaLost) {
       for (const t of ps.tracks) p.tracks.set(t.source, { mid: t.mid, muted: t.muted });
       this.parts.publishing.attach(p, publisher);

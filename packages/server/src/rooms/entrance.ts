@@ -97,7 +97,7 @@ export class Entrance {
     principal: Principal,
     sink: ParticipantSink,
     reply: JoinReply,
-    { identityKey, regionRtts }: JoinExtras,
+    { identityKey, regionRtts, videoSubscription }: JoinExtras,
     admission?: string,
   ): Promise<Participant> {
     const { o } = this;
@@ -120,6 +120,7 @@ export class Entrance {
       const participant = new Participant(id, principal, sink, now.toISOString(), moderator, locks);
       const ticket = resumeTicket();
       participant.resumeHash = ticket.hash;
+      if (videoSubscription) participant.videoSubscription = videoSubscription;
       o.participants.set(participant.id, participant);
       o.ctx.metrics?.participantJoined(principal.kind);
       const isOwner = principal.kind === 'user' && principal.userId === o.meeting.ownerId;

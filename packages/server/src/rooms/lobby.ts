@@ -1,4 +1,4 @@
-import type { LobbyMode, RegionRtts, WaitingInfo } from '@conclave/protocol';
+import type { LobbyMode, RegionRtts, VideoSubscription, WaitingInfo } from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { JoinReply } from './room-context';
 import type { MeetingMemory } from './meeting-memory';
@@ -15,6 +15,7 @@ export interface Knock {
   identityKey?: Uint8Array;
   /** What their browser measured to each media region; places the meeting if they are admitted first. */
   regionRtts?: RegionRtts;
+  videoSubscription?: VideoSubscription;
   since: string;
   /** Signed by the anchor's device when its person admitted them (E2EE-ADMIT). */
   admission?: string;

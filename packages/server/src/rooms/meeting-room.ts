@@ -1,4 +1,4 @@
-import type { LeaveReason, LobbyMode, ServerMessage } from '@conclave/protocol';
+import type { LeaveReason, LobbyMode, ServerMessage, ViewEntry } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingLifecycle, MeetingRecord, Principal } from '../domain';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
@@ -243,6 +243,13 @@ export class MeetingRoom {
     extras: JoinExtras = {},
   ): Promise<Entry> {
     return this.entrance.enter(lobbyMode, principal, sink, reply, extras);
+  }
+
+  /** What the participant's client shows now (MEET-QUALITY): its subscription follows. */
+  setView(p: Participant, entries: readonly ViewEntry[]): void {
+    this.assertPresent(p);
+    this.subscriptions.setView(p, entries, this.participants);
+    this.refreshSubscriptions();
   }
 
   /** Hands an E2EE message to the meeting's delivery service. */

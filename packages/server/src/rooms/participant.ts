@@ -1,4 +1,11 @@
-import type { DisconnectedReason, ParticipantInfo, ServerMessage, TrackSource } from '@conclave/protocol';
+import type {
+  DisconnectedReason,
+  ParticipantInfo,
+  ServerMessage,
+  TrackSource,
+  VideoSubscription,
+  ViewEntry,
+} from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { Publisher } from '../media/publisher';
 import type { Subscriber } from '../media/subscriber';
@@ -47,6 +54,10 @@ export class Participant {
    * NET-SCALE); a new one after each resume. Null until admitted.
    */
   resumeHash: string | null = null;
+  /** Which videos it receives (MEET-QUALITY): the server's pick, or what its client shows. */
+  videoSubscription: VideoSubscription = 'auto';
+  /** What its client shows, as its latest `setView` said (with `chosen`). */
+  view: readonly ViewEntry[] = [];
 
   constructor(
     readonly id: string,

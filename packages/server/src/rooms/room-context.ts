@@ -1,4 +1,4 @@
-import type { IceServerInfo, RegionRtts } from '@conclave/protocol';
+import type { IceServerInfo, RegionRtts, VideoSubscription } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import type { Timers } from '../common/timers';
 import type { MeetingLifecycle } from '../domain';
@@ -63,6 +63,8 @@ export interface JoinExtras {
   regionRtts?: RegionRtts;
   /** Takes up a participation a node that died held, with the token of its `joined`. */
   resume?: { participantId: string; token: string };
+  /** Which videos it receives: the server's pick (the default) or what its `setView` names. */
+  videoSubscription?: VideoSubscription;
 }
 
 /** Whether a join went in at once or waits in the lobby. */

@@ -1,4 +1,4 @@
-import type { RegionRtts, TrackSource } from '@conclave/protocol';
+import type { RegionRtts, TrackSource, VideoSubscription, ViewEntry } from '@conclave/protocol';
 import type { Principal } from '../domain';
 import type { DeliveryState } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
@@ -39,6 +39,8 @@ export interface ParticipantState {
   muted: Array<[TrackSource, boolean]>;
   publisher: PublisherState | null;
   subscriber: SubscriberState | null;
+  videoSubscription?: VideoSubscription;
+  view?: ViewEntry[];
 }
 
 export interface KnockState {
@@ -51,6 +53,7 @@ export interface KnockState {
   /** The device's E2EE identity key, base64url. */
   identityKey?: string;
   regionRtts?: RegionRtts;
+  videoSubscription?: VideoSubscription;
 }
 
 /** Where rooms keep their live state for the next owner. */

@@ -175,6 +175,9 @@ async function dispatch(
     case 'setVideoLayers':
       await room.publishing.setVideoLayers(p, message);
       return undefined;
+    case 'setView':
+      room.setView(p, message.video);
+      return undefined;
     case 'admit':
       await room.lobby.admit(p, message.participantIds, message.admissions);
       return undefined;

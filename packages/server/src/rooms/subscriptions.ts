@@ -1,13 +1,22 @@
-import type { StreamInfo } from '@conclave/protocol';
+import { MAX_VIEW_VIDEO, type StreamInfo, type ViewEntry } from '@conclave/protocol';
+import { AppError } from '../common/errors';
 import type { MediaLogger } from '../media/logger';
-import type { SubscribedStream, Subscriber, SubscriberState } from '../media/subscriber';
+import type { StreamSource, SubscribedStream, Subscriber, SubscriberState } from '../media/subscriber';
 import type { VideoRoom } from '../media/videoroom';
 import { copyCandidate } from './candidates';
 import { shown, type Participant } from './participant';
 
+/** A track someone publishes, as subscriptions pick from them. */
+interface Source extends StreamSource {
+  owner: Participant;
+  kind: 'audio' | 'camera' | 'screen';
+}
+
 /**
- * Keeps each participant's one multistream subscription in line with who publishes: everyone
- * receives every other participant's active tracks, and is told whose each stream is.
+ * Keeps each participant's one multistream subscription in line with who publishes and what it
+ * shows (MEET-QUALITY): every other participant's audio, and the videos its view names (`chosen`) or
+ * else the first MAX_VIEW_VIDEO (screens first, then cameras by who came first). It tells each
+ * participant whose each stream is.
  */
 export class Subscriptions {
   constructor(
@@ -21,25 +30,60 @@ export class Subscriptions {
 
   refresh(participants: Iterable<Participant>, room: VideoRoom): void {
     const everyone = [...participants];
-    const sources: Array<{ owner: Participant; feed: number; mid: string }> = [];
+    const sources: Source[] = [];
     for (const owner of everyone) {
       const publisher = owner.publisher;
       if (!publisher?.active) continue;
       const published = new Set(publisher.streams.map((s) => s.mid));
       for (const [source, track] of owner.tracks) {
         if (published.has(track.mid) && shown(source, track)) {
-          sources.push({ owner, feed: publisher.feedId, mid: track.mid });
+          const kind = source === 'microphone' ? 'audio' : source;
+          sources.push({ owner, feed: publisher.feedId, mid: track.mid, kind });
         }
       }
     }
+    const byKey = new Map(sources.map((s) => [`${s.owner.id}/${s.kind}`, s]));
     for (const p of everyone) {
-      const wanted = sources.filter((s) => s.owner !== p).map(({ feed, mid }) => ({ feed, mid }));
+      const wanted = this.wanted(p, sources, byKey).map(({ feed, mid }) => ({ feed, mid }));
       if (!p.subscriber) {
         if (wanted.length === 0) continue;
         p.subscriber = this.create(p, room);
       }
       p.subscriber.setStreams(wanted);
     }
+  }
+
+  /**
+   * What the participant's client shows now (`setView`): kept as given, the room then subscribes to
+   * it. Each video once; entries naming itself or nobody here are dropped.
+   */
+  setView(
+    p: Participant,
+    entries: readonly ViewEntry[],
+    participants: ReadonlyMap<string, Participant>,
+  ): void {
+    const seen = new Set<string>();
+    for (const [i, e] of entries.entries()) {
+      const key = `${e.participantId}/${e.source}`;
+      if (seen.has(key)) {
+        throw new AppError(400, 'validation_failed', `video: ${key} is listed twice`, `video.${i}`);
+      }
+      seen.add(key);
+    }
+    p.view = entries.filter((e) => e.participantId !== p.id && participants.has(e.participantId));
+  }
+
+  /** The streams `p` receives out of everything published. */
+  private wanted(p: Participant, sources: readonly Source[], byKey: ReadonlyMap<string, Source>): Source[] {
+    const others = sources.filter((s) => s.owner !== p);
+    const audio = others.filter((s) => s.kind === 'audio');
+    if (p.videoSubscription === 'chosen') {
+      const video = p.view.flatMap((e) => byKey.get(`${e.participantId}/${e.source}`) ?? []);
+      return [...audio, ...video];
+    }
+    const screens = others.filter((s) => s.kind === 'screen');
+    const cameras = others.filter((s) => s.kind === 'camera');
+    return [...audio, ...[...screens, ...cameras].slice(0, MAX_VIEW_VIDEO)];
   }
 
   /** A subscription another node made, taken over with its room (see RoomContinuity). */

@@ -354,6 +354,7 @@ export class SignalingConnection implements SeatSink {
         ...(identityKey && { identityKey }),
         ...(message.regionRtts && { regionRtts: message.regionRtts }),
         ...(message.resume && { resume: message.resume }),
+        ...(message.videoSubscription && { videoSubscription: message.videoSubscription }),
       });
       this.seat = seat;
       this.joinedAs = { meeting, principal, iceServers, ...(identityKey && { identityKey }) };

@@ -1,0 +1,93 @@
+import { MAX_VIEW_VIDEO, type ViewEntry } from '@conclave/protocol';
+import type { RemoteParticipant } from './remote-participant';
+import { SUBSTREAM_OF } from './simulcast';
+
+/** Wishes settle this long before they go out: a page of tiles mounting reports one at a time. */
+const VIEW_DEBOUNCE_MS = 60;
+
+export interface ViewControlOptions {
+  /** Sends the whole view; a failure makes it go out again with the next change. */
+  send(video: ViewEntry[]): Promise<void>;
+  debounceMs?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+/**
+ * The videos this client shows, as the server is told them (`setView`, MEET-QUALITY): rebuilt from
+ * the publications the app wants (`setSubscribed`), at most MAX_VIEW_VIDEO of them, the earliest
+ * asked for first; debounced, and sent only when it changed.
+ */
+export class ViewControl {
+  private sent: string | null = null;
+  private timer: unknown = null;
+  private readonly debounceMs: number;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (timer: unknown) => void;
+
+  constructor(
+    private readonly options: ViewControlOptions,
+    /** The remote participants as they are now. */
+    private readonly remotes: () => Iterable<RemoteParticipant>,
+  ) {
+    this.debounceMs = options.debounceMs ?? VIEW_DEBOUNCE_MS;
+    this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+  }
+
+  /** Something the view is made of changed: it goes out once things settle. */
+  changed(): void {
+    if (this.timer !== null) return;
+    this.timer = this.setTimer(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.debounceMs);
+  }
+
+  /** A new session: the server knows nothing of this view yet; it goes out at once. */
+  reset(): void {
+    this.cancel();
+    this.sent = null;
+    void this.flush();
+  }
+
+  /** No session to tell (disconnected). */
+  cancel(): void {
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+  }
+
+  /** What the app wants shown, in the order it asked. */
+  current(): ViewEntry[] {
+    const wanted: Array<{ since: number; entry: ViewEntry }> = [];
+    for (const participant of this.remotes()) {
+      for (const publication of participant.trackPublications) {
+        if (!publication.isDesired || publication.source === 'microphone') continue;
+        const quality = publication.videoQuality;
+        wanted.push({
+          since: publication.desiredSince,
+          entry: {
+            participantId: participant.id,
+            source: publication.source,
+            ...(quality !== null && { substream: SUBSTREAM_OF[quality] }),
+          },
+        });
+      }
+    }
+    wanted.sort((a, b) => a.since - b.since);
+    return wanted.slice(0, MAX_VIEW_VIDEO).map((w) => w.entry);
+  }
+
+  private async flush(): Promise<void> {
+    const video = this.current();
+    const key = JSON.stringify(video);
+    if (key === this.sent) return;
+    this.sent = key;
+    try {
+      await this.options.send(video);
+    } catch {
+      // Sent again with the next change (or the next session).
+      if (this.sent === key) this.sent = null;
+    }
+  }
+}
