@@ -45,8 +45,6 @@ import { registerWebsockets } from './http/websockets';
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
 
-/** Participants per meeting unless the caller says otherwise. */
-const DEFAULT_MAX_PARTICIPANTS = 100;
 /** How often one-time meetings nobody used, and old calls, are looked for. */
 const SWEEP_EVERY_MS = 10 * 60_000;
 /**
@@ -69,7 +67,7 @@ export interface AppDeps {
       'heartbeatMs' | 'limits' | 'iceServers' | 'rooms' | 'maxSocketsPerAddress' | 'joinTimeoutMs'
     >
   > & {
-      /** Participants per meeting (default 100); the next is refused with `meeting_full`. */
+      /** Participants per meeting (default: the configuration's); the next is refused with `meeting_full`. */
       maxParticipants?: number;
       /** How long an emptied room waits before its meeting counts as over (default 30 s). */
       emptyGraceMs?: number;
@@ -136,7 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         media: deps.signaling.media,
         clock: services.clock,
         logger: app.log,
-        maxParticipants: deps.signaling.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
+        maxParticipants: deps.signaling.maxParticipants ?? config.meetings.maxParticipants,
+        audioSlots: config.meetings.audioSlots,
         metrics,
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
         lifecycle: services.meetings,

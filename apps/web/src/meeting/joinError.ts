@@ -20,6 +20,9 @@ export function describeJoinError(err: unknown): LobbyError {
         return { message: 'Too many attempts. Wait a minute, then try again.' };
       case 'meeting_not_found':
         return { message: 'This meeting no longer exists.' };
+      case 'meeting_full':
+        // The server says how many it holds.
+        return { message: `${err.message}. Try again when someone leaves.` };
       case 'meeting_ended':
         return { message: 'This one-time meeting has ended; its link cannot be used again.' };
       case 'passcode_required':

@@ -43,9 +43,16 @@ export interface Config {
   /** A one-time meeting nobody joined is deleted this long after it was made. */
   /**
    * `reconnectGraceSeconds`: how long a participant whose connection dropped keeps its seat for its
-   * client to come back (MEET-RECONNECT; 0: it leaves at once).
+   * client to come back (MEET-RECONNECT; 0: it leaves at once). `maxParticipants`: the most one
+   * meeting holds (its Janus room takes as many publishers). `audioSlots`: the most microphones one
+   * participant receives, the latest speakers' when more are unmuted (MEET-QUALITY).
    */
-  meetings: { oneTimeUnusedSeconds: number; reconnectGraceSeconds: number };
+  meetings: {
+    oneTimeUnusedSeconds: number;
+    reconnectGraceSeconds: number;
+    maxParticipants: number;
+    audioSlots: number;
+  };
   /** How long a call rings before it is missed (MEET-CALL). */
   calls: { ringSeconds: number };
   media: MediaConfig;
@@ -102,6 +109,8 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     meetings: {
       oneTimeUnusedSeconds: v.oneTimeUnusedSeconds,
       reconnectGraceSeconds: v.reconnectGraceSeconds,
+      maxParticipants: v.maxParticipants,
+      audioSlots: v.audioSlots,
     },
     calls: { ringSeconds: v.callRingSeconds },
     media,

@@ -101,6 +101,19 @@ export const SETTINGS = {
     kind: kind.seconds,
     default: 20,
   }),
+  maxParticipants: setting({
+    env: 'CONCLAVE_MAX_PARTICIPANTS',
+    key: 'meetings.maxParticipants',
+    // The roster a newcomer gets comes in one signaling message (MAX_SIGNAL_MESSAGE_BYTES).
+    kind: kind.count(200),
+    default: 100,
+  }),
+  audioSlots: setting({
+    env: 'CONCLAVE_AUDIO_SLOTS',
+    key: 'meetings.audioSlots',
+    kind: kind.count(16),
+    default: 8,
+  }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',
     key: 'media.janusWsPort',

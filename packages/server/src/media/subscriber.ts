@@ -28,6 +28,13 @@ export interface SubscriberState {
 export interface StreamSource {
   feed: number;
   mid: string;
+  /**
+   * What it is: a stream replaces another of its kind in place (`switch`, no renegotiation). Without
+   * it, the stream is only ever added and removed.
+   */
+  type?: 'audio' | 'video';
+  /** The simulcast layer a video starts on (the highest without it). */
+  substream?: number;
 }
 
 /** Which simulcast layer (substream) and frame rate (temporal layer) one video m-line should relay. */
@@ -63,6 +70,8 @@ export interface SubscriberOptions {
 type SubscriberEvents = {
   /** A new offer for the client, with the full list of streams it now carries. */
   offer: [offer: SubscriptionOffer];
+  /** Streams that now carry another publisher's media on the same m-line (no new offer). */
+  switched: [streams: SubscribedStream[]];
   /** A renegotiation failed; the subscription stays as it was. */
   error: [err: Error];
   webrtcup: [];
@@ -223,6 +232,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   private async reconcile(): Promise<void> {
     if (this.running) return; // the loop below picks the change up
     this.running = true;
+    /** Pairs Janus would not switch: they are renegotiated instead. */
+    const unswitchable = new Set<string>();
     try {
       // Bounded, so that a stream Janus keeps refusing cannot spin us forever.
       for (let round = 0; round < 20 && !this.isClosed; round++) {
@@ -236,6 +247,12 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
           continue;
         }
         if (add.length === 0 && remove.length === 0) return;
+        // A stream that replaces one of its kind takes its m-line over: no SDP, no renegotiation.
+        const pairs = this.handle ? pairUp(add, remove, unswitchable) : [];
+        if (pairs.length > 0) {
+          await this.switchSources(pairs, unswitchable);
+          continue;
+        }
         let reply: PluginReply;
         try {
           reply = await this.renegotiate(add, remove);
@@ -261,8 +278,50 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     }
   }
 
+  /**
+   * Points m-lines at other publishers' streams (`switch`). Janus skips what it cannot switch (another
+   * codec, a feed gone): those pairs are remembered and renegotiated in the next round.
+   */
+  private async switchSources(
+    pairs: ReadonlyArray<{ from: SubscribedStream; to: StreamSource }>,
+    unswitchable: Set<string>,
+  ): Promise<void> {
+    let reply: PluginReply;
+    try {
+      reply = await this.handle!.send({
+        request: 'switch',
+        streams: pairs.map(({ from, to }) => ({ feed: to.feed, mid: to.mid, sub_mid: from.mid })),
+      });
+    } catch (err) {
+      if (this.isClosed) return;
+      this.emit('error', err as Error);
+      for (const pair of pairs) unswitchable.add(pairKey(pair));
+      return;
+    }
+    if (Array.isArray(reply.data.streams)) this.current = parseSubscribedStreams(reply.data.streams);
+    const switched: SubscribedStream[] = [];
+    for (const pair of pairs) {
+      const now = this.current.find((s) => s.mid === pair.from.mid);
+      if (now && now.feed === pair.to.feed && now.feedMid === pair.to.mid) switched.push(now);
+      else unswitchable.add(pairKey(pair));
+    }
+    if (switched.length === 0) return;
+    this.emit('switched', switched);
+    // Janus restarts a switched m-line on the highest layer: the one asked for comes first.
+    const layers = pairs.flatMap(({ from, to }) =>
+      to.substream === undefined || from.type !== 'video'
+        ? []
+        : [{ mid: from.mid, substream: to.substream, temporal: 2 }],
+    );
+    if (layers.length > 0) await this.configureLayers(layers).catch((err: Error) => this.emit('error', err));
+  }
+
   private async renegotiate(add: StreamSource[], remove: SubscribedStream[]): Promise<PluginReply> {
-    const subscribe = add.map((s) => ({ feed: s.feed, mid: s.mid }));
+    const subscribe = add.map((s) => ({
+      feed: s.feed,
+      mid: s.mid,
+      ...(s.substream !== undefined && { substream: s.substream }),
+    }));
     if (!this.handle) {
       if (subscribe.length === 0) return { data: {} };
       this.handle = await this.attach();
@@ -359,6 +418,29 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     this.handle = null;
     this.emit('closed', reason);
   }
+}
+
+const pairKey = ({ from, to }: { from: SubscribedStream; to: StreamSource }) => `${from.mid}\u0000${key(to)}`;
+
+/**
+ * Which wanted streams can take over which unwanted m-lines: one of the same kind each, in order,
+ * leaving out pairs Janus already refused to switch.
+ */
+function pairUp(
+  add: readonly StreamSource[],
+  remove: readonly SubscribedStream[],
+  unswitchable: ReadonlySet<string>,
+): Array<{ from: SubscribedStream; to: StreamSource }> {
+  const pairs: Array<{ from: SubscribedStream; to: StreamSource }> = [];
+  const free = [...remove];
+  for (const to of add) {
+    if (to.type === undefined) continue;
+    const i = free.findIndex((from) => from.type === to.type && !unswitchable.has(pairKey({ from, to })));
+    if (i < 0) continue;
+    pairs.push({ from: free[i]!, to });
+    free.splice(i, 1);
+  }
+  return pairs;
 }
 
 function parseSubscribedStreams(value: unknown[]): SubscribedStream[] {

@@ -70,7 +70,13 @@ export class MeetingRoom {
     /** `emptied`: it closed because its last participant left. */
     private readonly onClosed: (room: MeetingRoom, emptied: boolean) => void,
   ) {
-    this.subscriptions = new Subscriptions(meeting.id, this.byFeed, ctx.logger, () => this.changed());
+    this.subscriptions = new Subscriptions(
+      meeting.id,
+      this.byFeed,
+      ctx.logger,
+      () => this.changed(),
+      ctx.audioSlots,
+    );
     this.held = new HeldParticipants({
       participants: this.participants,
       leave: (p) => this.leave(p, 'disconnected'),
@@ -84,7 +90,11 @@ export class MeetingRoom {
         broadcast: (message) => this.broadcast(message),
         refreshSubscriptions: () => this.refreshSubscriptions(),
         changed: () => this.changed(),
-        talking: (p, talking, muted) => this.speakers.talking(p.id, talking, muted),
+        talking: (p, talking, muted) => {
+          this.speakers.talking(p.id, talking, muted);
+          // A new voice takes an audio slot from the one who spoke longest ago (MEET-QUALITY).
+          if (talking && !muted && this.subscriptions.audio.spoke(p.id)) this.refreshSubscriptions();
+        },
       },
       this.byFeed,
       new IceRestartBudget(ctx.clock),
@@ -98,6 +108,7 @@ export class MeetingRoom {
       logger: ctx.logger,
       closed: () => this.isClosed,
       onLost: (why) => this.fail(why),
+      maxParticipants: ctx.maxParticipants,
       placement: () => ({
         regions: this.nearest ?? [],
         ...(ctx.nodeLoad && { load: ctx.nodeLoad }),
@@ -248,8 +259,8 @@ export class MeetingRoom {
   /** What the participant's client shows now (MEET-QUALITY): its subscription follows. */
   setView(p: Participant, entries: readonly ViewEntry[]): void {
     this.assertPresent(p);
-    this.subscriptions.setView(p, entries, this.participants);
-    this.refreshSubscriptions();
+    if (!this.subscriptions.setView(p, entries, this.participants)) return;
+    this.refreshSubscriptions(p);
   }
 
   /** Hands an E2EE message to the meeting's delivery service. */
@@ -290,6 +301,7 @@ export class MeetingRoom {
     this.participants.delete(p.id);
     this.encryption?.left(p.id);
     this.speakers.silenced(p.id);
+    this.subscriptions.audio.forget(p.id);
     this.ctx.metrics?.participantLeft(reason);
     const publisher = p.publisher;
     const subscriber = p.subscriber;
@@ -456,11 +468,11 @@ export class MeetingRoom {
     this.byFeed.clear();
   }
 
-  /** Points every participant's subscription at every other participant's active streams. */
-  private refreshSubscriptions(): void {
+  /** Brings every participant's subscription (or only `p`'s) in line with what is published and shown. */
+  private refreshSubscriptions(p?: Participant): void {
     const media = this.media.ready;
     if (this.isClosed || !media) return;
-    this.subscriptions.refresh(this.participants.values(), media.room);
+    this.subscriptions.refresh(this.participants.values(), media.room, p);
     this.changed();
   }
 

@@ -151,8 +151,9 @@ export class Publishing {
     if (track.muted === muted) return;
     track.muted = muted;
     this.room.broadcast({ type: 'participantUpdated', participant: p.info() });
-    // A screen share that stops is taken out of every subscription, and put back when it starts.
-    if (source === 'screen') this.room.refreshSubscriptions();
+    // A screen share that stops is taken out of every subscription, and put back when it starts; a
+    // microphone muted or unmuted changes whose take the audio slots (MEET-QUALITY).
+    if (source !== 'camera') this.room.refreshSubscriptions();
   }
 
   /**

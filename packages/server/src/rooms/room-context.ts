@@ -23,6 +23,8 @@ export interface RoomContext {
   logger: MediaLogger;
   /** Participants one meeting may hold at once; the next is refused with `meeting_full`. */
   maxParticipants: number;
+  /** Microphones one participant receives at most (default DEFAULT_AUDIO_SLOTS; MEET-QUALITY). */
+  audioSlots?: number;
   /** Told of every participant who comes and goes; nothing is recorded without it. */
   metrics?: RoomMetrics;
   /** The MLS delivery service of E2EE meetings. */

@@ -25,6 +25,11 @@ export interface RoomMediaOptions {
    * when the room moves after its media server was lost.
    */
   placement: () => PlacementRequest;
+  /**
+   * The meeting's participant cap: the Janus room takes as many publishers, so that whoever the
+   * meeting lets in can publish, and nobody past it can (MEET-QUALITY).
+   */
+  maxParticipants: number;
 }
 
 /**
@@ -112,6 +117,7 @@ export class RoomMediaHandle {
         adminKey: node.adminKey,
         description: 'conclave meeting',
         requireE2ee: this.o.meeting.e2ee,
+        publishers: this.o.maxParticipants,
       });
       if (this.o.closed()) {
         await room.destroy().catch(() => undefined);

@@ -3,6 +3,7 @@ import { AppError } from '../common/errors';
 import type { MediaLogger } from '../media/logger';
 import type { StreamSource, SubscribedStream, Subscriber, SubscriberState } from '../media/subscriber';
 import type { VideoRoom } from '../media/videoroom';
+import { AudioSlots } from './audio-slots';
 import { copyCandidate } from './candidates';
 import { shown, type Participant } from './participant';
 
@@ -10,15 +11,21 @@ import { shown, type Participant } from './participant';
 interface Source extends StreamSource {
   owner: Participant;
   kind: 'audio' | 'camera' | 'screen';
+  /** The owner's id (for the audio slots). */
+  participantId: string;
+  muted: boolean;
 }
 
 /**
  * Keeps each participant's one multistream subscription in line with who publishes and what it
- * shows (MEET-QUALITY): every other participant's audio, and the videos its view names (`chosen`) or
- * else the first MAX_VIEW_VIDEO (screens first, then cameras by who came first). It tells each
- * participant whose each stream is.
+ * shows (MEET-QUALITY): the others' microphones (all of them, or the latest speakers' when there are
+ * more than audio slots), and the videos its view names (`chosen`) or else the first MAX_VIEW_VIDEO
+ * (screens first, then cameras by who came first). Its size, and so every offer's and answer's,
+ * depends on that and never on the meeting's size. It tells each participant whose each stream is.
  */
 export class Subscriptions {
+  readonly audio: AudioSlots;
+
   constructor(
     private readonly meetingId: string,
     /** Who publishes each Janus feed, kept by the room. */
@@ -26,9 +33,16 @@ export class Subscriptions {
     private readonly logger: MediaLogger,
     /** A subscription's streams changed (what the room's continuity keeps). */
     private readonly changed: () => void = () => undefined,
-  ) {}
+    audioSlots?: number,
+  ) {
+    this.audio = new AudioSlots(audioSlots);
+  }
 
-  refresh(participants: Iterable<Participant>, room: VideoRoom): void {
+  /**
+   * Brings every subscription in line with what is published now, or only `only`'s (its view
+   * changed: nobody else's can have).
+   */
+  refresh(participants: Iterable<Participant>, room: VideoRoom, only?: Participant): void {
     const everyone = [...participants];
     const sources: Source[] = [];
     for (const owner of everyone) {
@@ -38,13 +52,15 @@ export class Subscriptions {
       for (const [source, track] of owner.tracks) {
         if (published.has(track.mid) && shown(source, track)) {
           const kind = source === 'microphone' ? 'audio' : source;
-          sources.push({ owner, feed: publisher.feedId, mid: track.mid, kind });
+          const type = kind === 'audio' ? 'audio' : 'video';
+          const { mid, muted } = track;
+          sources.push({ owner, participantId: owner.id, feed: publisher.feedId, mid, kind, type, muted });
         }
       }
     }
     const byKey = new Map(sources.map((s) => [`${s.owner.id}/${s.kind}`, s]));
-    for (const p of everyone) {
-      const wanted = this.wanted(p, sources, byKey).map(({ feed, mid }) => ({ feed, mid }));
+    for (const p of only ? [only] : everyone) {
+      const wanted = this.wanted(p, sources, byKey);
       if (!p.subscriber) {
         if (wanted.length === 0) continue;
         p.subscriber = this.create(p, room);
@@ -55,13 +71,13 @@ export class Subscriptions {
 
   /**
    * What the participant's client shows now (`setView`): kept as given, the room then subscribes to
-   * it. Each video once; entries naming itself or nobody here are dropped.
+   * it. Each video once; entries naming itself or nobody here are dropped. False when nothing changed.
    */
   setView(
     p: Participant,
     entries: readonly ViewEntry[],
     participants: ReadonlyMap<string, Participant>,
-  ): void {
+  ): boolean {
     const seen = new Set<string>();
     for (const [i, e] of entries.entries()) {
       const key = `${e.participantId}/${e.source}`;
@@ -70,20 +86,30 @@ export class Subscriptions {
       }
       seen.add(key);
     }
-    p.view = entries.filter((e) => e.participantId !== p.id && participants.has(e.participantId));
+    const view = entries.filter((e) => e.participantId !== p.id && participants.has(e.participantId));
+    if (JSON.stringify(view) === JSON.stringify(p.view)) return false;
+    p.view = view;
+    return true;
   }
 
   /** The streams `p` receives out of everything published. */
-  private wanted(p: Participant, sources: readonly Source[], byKey: ReadonlyMap<string, Source>): Source[] {
+  private wanted(
+    p: Participant,
+    sources: readonly Source[],
+    byKey: ReadonlyMap<string, Source>,
+  ): StreamSource[] {
     const others = sources.filter((s) => s.owner !== p);
-    const audio = others.filter((s) => s.kind === 'audio');
+    const audio = this.audio.choose(others.filter((s) => s.kind === 'audio'));
     if (p.videoSubscription === 'chosen') {
-      const video = p.view.flatMap((e) => byKey.get(`${e.participantId}/${e.source}`) ?? []);
-      return [...audio, ...video];
+      const video = p.view.flatMap((e) => {
+        const s = byKey.get(`${e.participantId}/${e.source}`);
+        return s ? [{ ...s, ...(e.substream !== undefined && { substream: e.substream }) }] : [];
+      });
+      return [...audio, ...video].map(streamSource);
     }
     const screens = others.filter((s) => s.kind === 'screen');
     const cameras = others.filter((s) => s.kind === 'camera');
-    return [...audio, ...[...screens, ...cameras].slice(0, MAX_VIEW_VIDEO)];
+    return [...audio, ...[...screens, ...cameras].slice(0, MAX_VIEW_VIDEO)].map(streamSource);
   }
 
   /** A subscription another node made, taken over with its room (see RoomContinuity). */
@@ -109,6 +135,11 @@ export class Subscriptions {
       this.changed();
       if (p.left || p.subscriber !== subscriber) return;
       p.sink.send({ type: 'subscriptionOffer', sdp: offer.sdp, streams: this.describe(offer.streams) });
+    });
+    subscriber.on('switched', (streams) => {
+      this.changed();
+      if (p.left || p.subscriber !== subscriber) return;
+      p.sink.send({ type: 'streamsSwitched', streams: this.describe(streams) });
     });
     subscriber.on('trickle', (candidate) => {
       if (!p.left && p.subscriber === subscriber) {
@@ -144,3 +175,10 @@ export class Subscriptions {
     return out;
   }
 }
+
+const streamSource = ({ feed, mid, type, substream }: StreamSource): StreamSource => ({
+  feed,
+  mid,
+  ...(type !== undefined && { type }),
+  ...(substream !== undefined && { substream }),
+});
