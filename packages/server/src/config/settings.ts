@@ -1,3 +1,4 @@
+import { DEFAULT_AUDIO_SLOTS } from '../rooms/audio-slots';
 import * as kind from './kinds';
 import type { ValueKind } from './kinds';
 
@@ -112,7 +113,7 @@ export const SETTINGS = {
     env: 'CONCLAVE_AUDIO_SLOTS',
     key: 'meetings.audioSlots',
     kind: kind.count(16),
-    default: 8,
+    default: DEFAULT_AUDIO_SLOTS,
   }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',
