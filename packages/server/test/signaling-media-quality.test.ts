@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MAX_VIDEO_LAYER_REQUESTS } from '@conclave/protocol';
+import { MAX_VIDEO_LAYER_REQUESTS, MAX_VIEW_VIDEO } from '@conclave/protocol';
 import type { MeetingRecord } from '../src/domain';
 import type { SubscribedStream } from '../src/media/subscriber';
 import { checkLayerChoices } from '../src/rooms/video-layers';
@@ -118,6 +118,57 @@ describe('MEET-QUALITY, MEET-SHARE over a real WebSocket, with a real Janus', { 
     assert.equal((await alice.request({ type: 'ping' })).type, 'pong', 'the socket stays usable');
     alice.close();
     await alice.closed();
+  });
+
+  test('MEET-QUALITY: setView is refused before joining, with a video twice or too many, and ignores people not here', async () => {
+    const stranger = await SignalClient.connect(server.url, { cookie: 'alice' });
+    clients.push(stranger);
+    const video = [{ participantId: 'p-nobody', source: 'camera' }];
+    assert.equal(codeOf(await stranger.request({ type: 'setView', video })), 'not_joined');
+    stranger.close();
+
+    const { client: alice, id } = await joinAs('alice');
+    const { client: bob, id: bobId } = await joinAs('bob');
+    // Nobody by that id, and oneself: nothing to receive, and no error (they may just have left).
+    assert.equal(
+      codeOf(
+        await alice.request({
+          type: 'setView',
+          video: [
+            ...video,
+            { participantId: id, source: 'camera' },
+            { participantId: bobId, source: 'screen' },
+          ],
+        }),
+      ),
+      'ack',
+    );
+    const twice = [
+      { participantId: bobId, source: 'camera' },
+      { participantId: bobId, source: 'camera', substream: 0 },
+    ];
+    const refused = await alice.request({ type: 'setView', video: twice });
+    assert.equal(codeOf(refused), 'validation_failed');
+    assert.equal(refused.type === 'error' ? refused.field : null, 'video.1');
+    const tooMany = Array.from({ length: MAX_VIEW_VIDEO + 1 }, () => ({
+      participantId: bobId,
+      source: 'camera',
+    }));
+    for (const bad of [
+      tooMany,
+      [{ participantId: bobId, source: 'microphone' }],
+      [{ participantId: bobId, source: 'camera', substream: 3 }],
+      [{ participantId: '../x', source: 'camera' }],
+    ]) {
+      assert.equal(
+        codeOf(await alice.request({ type: 'setView', video: bad })),
+        'validation_failed',
+        JSON.stringify(bad).slice(0, 80),
+      );
+    }
+    assert.equal((await alice.request({ type: 'ping' })).type, 'pong', 'the socket stays usable');
+    for (const c of [alice, bob]) c.close();
+    await Promise.all([alice.closed(), bob.closed()]);
   });
 
   test('MEET-SHARE: a screen section is published as source screen; stopping it (muted) takes it off the roster', async () => {
