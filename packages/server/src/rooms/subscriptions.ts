@@ -1,5 +1,6 @@
 import { MAX_VIEW_VIDEO, type StreamInfo, type ViewEntry } from '@conclave/protocol';
 import { AppError } from '../common/errors';
+import { isJanusError, VideoRoomErrorCode } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
 import type { StreamSource, SubscribedStream, Subscriber, SubscriberState } from '../media/subscriber';
 import type { VideoRoom } from '../media/videoroom';
@@ -155,6 +156,15 @@ export class Subscriptions {
         { meetingId: this.meetingId, participantId: p.id, err: err.message },
         'subscription update failed',
       );
+      // The client is told, so that a stage left without someone's media says why (a feed that went
+      // away meanwhile is retried without it, and a client that does not answer hears nothing).
+      if (p.left || p.subscriber !== subscriber) return;
+      if (isJanusError(err, 'plugin', VideoRoomErrorCode.noSuchFeed) || isJanusError(err, 'timeout')) return;
+      p.sink.send({
+        type: 'error',
+        code: 'media_error',
+        message: 'The media server could not send you some of the meeting’s media',
+      });
     });
     subscriber.on('closed', () => {
       if (p.subscriber === subscriber) p.subscriber = null;
