@@ -100,6 +100,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   private offered: string | null = null;
   /** The client asked for an ICE restart: the next offer brings new credentials. */
   private restartWanted = false;
+  /** The feeds publishing, as the caller last said (null: unknown, nothing is switched). */
+  private live: ReadonlySet<number> | null = null;
 
   /** @internal Use `VideoRoom.createSubscriber`. */
   constructor(
@@ -173,10 +175,15 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     return this.awaitingAnswer !== null;
   }
 
-  /** States the full set of streams to receive; renegotiates when it differs from the current one. */
-  setStreams(streams: StreamSource[]): void {
+  /**
+   * States the full set of streams to receive; renegotiates when it differs from the current one.
+   * `live`: the feeds publishing now. Only an m-line whose source still publishes can be switched
+   * to another one in place: Janus would renegotiate one whose publisher left on its own.
+   */
+  setStreams(streams: StreamSource[], live?: ReadonlySet<number>): void {
     if (this.isClosed) return;
     this.desired = new Map(streams.map((s) => [key(s), s]));
+    this.live = live ?? null;
     void this.reconcile();
   }
 
@@ -248,7 +255,9 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         }
         if (add.length === 0 && remove.length === 0) return;
         // A stream that replaces one of its kind takes its m-line over: no SDP, no renegotiation.
-        const pairs = this.handle ? pairUp(add, remove, unswitchable) : [];
+        const { live } = this;
+        const switchable = live ? remove.filter((s) => live.has(s.feed)) : [];
+        const pairs = this.handle ? pairUp(add, switchable, unswitchable) : [];
         if (pairs.length > 0) {
           await this.switchSources(pairs, unswitchable);
           continue;

@@ -60,13 +60,14 @@ export class Subscriptions {
       }
     }
     const byKey = new Map(sources.map((s) => [`${s.owner.id}/${s.kind}`, s]));
+    const live = new Set(sources.map((s) => s.feed));
     for (const p of only ? [only] : everyone) {
       const wanted = this.wanted(p, sources, byKey);
       if (!p.subscriber) {
         if (wanted.length === 0) continue;
         p.subscriber = this.create(p, room);
       }
-      p.subscriber.setStreams(wanted);
+      p.subscriber.setStreams(wanted, live);
     }
   }
 
