@@ -50,7 +50,6 @@ export function MoreTile({ more, size, onNext }: { more: number; size: Size; onN
       onClick={onNext}
     >
       <span className="tile-more-count">+{more} more</span>
-      <span className="tile-more-text">in the meeting</span>
     </button>
   );
 }
