@@ -33,9 +33,8 @@ export function useStage(
   lastSpeaker: string | null;
   /** The latest speakers among the others, newest first: on every page. */
   speakers: readonly string[];
-  /** The page asked for, and how many the stage has (as it last laid them out). */
+  /** The page asked for (the stage shows the last one there is when there are fewer). */
   page: number;
-  pages: number;
   /** Goes to a page; the stage shows the last one there is when asked for one past it. */
   goToPage: (page: number) => void;
   nextPage: () => void;
@@ -54,7 +53,7 @@ export function useStage(
   const previousPage = useCallback(() => setPage((p) => Math.max(0, p - 1)), []);
   const onPaging = useCallback((paging: Paging) => {
     setPages(paging.pages);
-    setPage((p) => (p === paging.page ? p : paging.page));
+    setPage(paging.page);
   }, []);
 
   const chooseLayout = useCallback((layout: ChosenLayout) => {
@@ -97,7 +96,6 @@ export function useStage(
     lastSpeaker: speakers[0] ?? null,
     speakers,
     page,
-    pages,
     goToPage,
     nextPage,
     previousPage,
