@@ -6,6 +6,7 @@ import { SessionProvider } from './app/session';
 import './styles/base.css';
 import './styles/app.css';
 import './styles/meeting.css';
+import './styles/pages.css';
 import './styles/e2ee.css';
 import './styles/admin.css';
 import './styles/calls.css';

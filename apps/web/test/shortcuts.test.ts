@@ -11,6 +11,7 @@ const press = (key: string, code: string, mods: Partial<KeyInput> = {}): KeyInpu
   altKey: false,
   shiftKey: false,
   typing: false,
+  scrolling: false,
   ...mods,
 });
 
@@ -46,10 +47,34 @@ describe('keyboard shortcuts in the meeting (MEET-LAYOUT essentials)', () => {
   test('MEET-LAYOUT: the help lists every shortcut with its keys, ⌘ and ⌥ on a Mac', () => {
     assert.deepEqual(
       SHORTCUTS.map((s) => s.action),
-      ['microphone', 'camera', 'hand', 'participants', 'help'],
+      ['microphone', 'camera', 'hand', 'participants', 'previousPage', 'nextPage', 'help'],
     );
     assert.deepEqual(SHORTCUTS[0]?.keys(false), ['Ctrl', 'D']);
     assert.deepEqual(SHORTCUTS[0]?.keys(true), ['⌘', 'D']);
     assert.deepEqual(SHORTCUTS[2]?.keys(true), ['⌥', 'Y']);
+  });
+
+  test('MEET-LAYOUT: Page Down and Page Up go to the next and previous page of participants', () => {
+    assert.equal(shortcutFor(press('PageDown', 'PageDown')), 'nextPage');
+    assert.equal(shortcutFor(press('PageUp', 'PageUp')), 'previousPage');
+    // A Mac keyboard without the keys types them with fn+↓ and fn+↑: the same key values.
+    assert.equal(shortcutFor(press('PageDown', 'ArrowDown')), 'nextPage');
+  });
+
+  test('MEET-LAYOUT: Page Up and Page Down are left alone while typing, in a list that scrolls, and with modifiers (the browser’s tab keys)', () => {
+    assert.equal(shortcutFor(press('PageDown', 'PageDown', { typing: true })), null);
+    assert.equal(shortcutFor(press('PageDown', 'PageDown', { scrolling: true })), null);
+    assert.equal(shortcutFor(press('PageUp', 'PageUp', { scrolling: true })), null);
+    assert.equal(shortcutFor(press('PageDown', 'PageDown', { ctrlKey: true })), null);
+    assert.equal(shortcutFor(press('PageUp', 'PageUp', { shiftKey: true })), null);
+    assert.equal(shortcutFor(press('PageUp', 'PageUp', { altKey: true })), null);
+  });
+
+  test('MEET-LAYOUT: the help lists the page keys, fn+↑ and fn+↓ on a Mac', () => {
+    const page = SHORTCUTS.find((s) => s.action === 'nextPage');
+    assert.equal(page?.label, 'Next page of participants');
+    assert.deepEqual(page?.keys(false), ['Page Down']);
+    assert.deepEqual(page?.keys(true), ['fn', '↓']);
+    assert.deepEqual(SHORTCUTS.find((s) => s.action === 'previousPage')?.keys(false), ['Page Up']);
   });
 });

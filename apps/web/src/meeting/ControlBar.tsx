@@ -14,7 +14,7 @@ import {
   UsersIcon,
 } from '../ui/icons';
 import { LayoutMenu } from './LayoutMenu';
-import { isTyping, shortcutFor } from './shortcuts';
+import { isScrolling, isTyping, shortcutFor } from './shortcuts';
 import type { ChosenLayout } from './stageLayout';
 
 /** Said when a source a moderator keeps muted is turned on anyway (button or shortcut). */
@@ -68,6 +68,7 @@ export function ControlBar({
   meetingName,
   participants,
   layout,
+  pages,
   onOpenShortcuts,
   announce,
 }: {
@@ -78,6 +79,8 @@ export function ControlBar({
   meetingName: string;
   participants: { open: boolean; onToggle: () => void; waiting: number; panelId: string };
   layout: { value: ChosenLayout; presenting: boolean; onChange: (layout: ChosenLayout) => void };
+  /** The stage's pages (Page Up, Page Down). */
+  pages: { next: () => void; previous: () => void };
   onOpenShortcuts: () => void;
   /** Says a change aloud to screen readers (the stage's polite live region). */
   announce: (text: string) => void;
@@ -135,6 +138,7 @@ export function ControlBar({
         altKey: e.altKey,
         shiftKey: e.shiftKey,
         typing: isTyping(e.target),
+        scrolling: isScrolling(e.target),
       });
       if (!action) return;
       // An open dialog (settings, shortcuts, a confirmation) keeps the keys to itself.
@@ -144,6 +148,8 @@ export function ControlBar({
         void toggle(action === 'microphone' ? 'mic' : 'cam', true);
       else if (action === 'hand') toggleHand();
       else if (action === 'participants') participants.onToggle();
+      else if (action === 'nextPage') pages.next();
+      else if (action === 'previousPage') pages.previous();
       else onOpenShortcuts();
     };
     window.addEventListener('keydown', onKey);

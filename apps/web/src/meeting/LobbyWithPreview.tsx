@@ -3,7 +3,7 @@ import type { MeetingPublicView } from '@conclave/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { prepareClock } from './ControlBar';
 import { Lobby, type LobbyError } from './Lobby';
-import type { JoinChoice } from './useJoinFlow';
+import { ROOM_OPTIONS, type JoinChoice } from './useJoinFlow';
 import { usePreview } from './usePreview';
 
 /** The preview lives only while the lobby is shown, so the camera is released when it goes away. */
@@ -31,7 +31,7 @@ export function LobbyWithPreview({
   const prepared = useRef<Room | null>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    const room = new Room();
+    const room = new Room(ROOM_OPTIONS);
     room.prepareConnection();
     prepared.current = room;
     onPrepared(room);

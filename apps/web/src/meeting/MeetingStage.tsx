@@ -104,10 +104,11 @@ export function MeetingStage({
       <header className="stage-top">
         <div className="stage-title">
           <h1>{meetingTitle}</h1>
-          <span className="stage-count" title="Participants">
+          <span className="stage-count" data-testid="participant-count">
             <UsersIcon size={16} />
             <span>{remotes.length + 1}</span>
-            <span className="sr-only">participants</span>
+            {/* Said in full, and shown in full where there is room: "42 participants". */}
+            <span className="stage-count-word"> {remotes.length === 0 ? 'participant' : 'participants'}</span>
           </span>
           {e2ee && <E2eeIndicator state={group} onVerify={() => setVerifyOpen(true)} />}
         </div>
@@ -134,6 +135,11 @@ export function MeetingStage({
             presentations={presentations}
             pinned={stage.pinned}
             activeSpeaker={stage.lastSpeaker}
+            speakers={stage.speakers}
+            self={local.id}
+            page={stage.page}
+            onPage={stage.goToPage}
+            onPaging={stage.onPaging}
             renderTile={(tile, size, place) => {
               const p =
                 tile.key === 'self' || tile.key === 'screen:self'
@@ -203,6 +209,7 @@ export function MeetingStage({
           panelId,
         }}
         layout={{ value: stage.layout, presenting: presentations.length > 0, onChange: stage.chooseLayout }}
+        pages={{ next: stage.nextPage, previous: stage.previousPage }}
         onOpenShortcuts={() => setShortcutsOpen(true)}
         announce={announce}
       />

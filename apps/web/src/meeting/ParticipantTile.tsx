@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { avatarHue, initials } from '../ui/components';
 import { CameraOffIcon, HandIcon, MicOffIcon, PinIcon } from '../ui/icons';
 import { ConnectionIndicator } from './ConnectionIndicator';
-import { useTrackElement } from './media';
+import { useShownVideo, useTrackElement } from './media';
 import type { TilePlace } from './StageView';
 import { TileCodeword } from './TileCodeword';
 
@@ -60,6 +60,7 @@ export function ParticipantTile({
   const hand = participant.isHandRaised;
 
   useEffect(() => setHasPicture(false), [videoTrack]);
+  useShownVideo(camera);
 
   // The camera's simulcast layer follows the tile's size (MEET-QUALITY): a small tile gets a small picture.
   useEffect(() => {

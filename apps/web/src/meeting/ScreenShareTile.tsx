@@ -1,6 +1,6 @@
 import type { Participant } from '@conclave/client';
 import { useRef } from 'react';
-import { useTrackElement } from './media';
+import { useShownVideo, useTrackElement } from './media';
 import type { Size } from './stageLayout';
 
 /**
@@ -20,6 +20,7 @@ export function ScreenShareTile({
   const publication = participant.getPublication('screen');
   const track = publication && !publication.muted ? publication.track : null;
   const videoRef = useRef<HTMLVideoElement>(null);
+  useShownVideo(publication);
   useTrackElement(videoRef, track);
   const label = `${name}'s screen`;
   return (

@@ -1,4 +1,18 @@
+import { RemoteTrackPublication, type TrackPublication } from '@conclave/client';
 import { useEffect, useRef, useState, type RefObject } from 'react';
+
+/**
+ * Receives a remote video while the tile showing it is mounted, and lets it go when the tile goes
+ * (MEET-QUALITY): the stage mounts only the current page, so only that page's videos arrive. A local
+ * publication (this client's own camera or screen) needs nothing.
+ */
+export function useShownVideo(publication: TrackPublication | undefined): void {
+  useEffect(() => {
+    if (!(publication instanceof RemoteTrackPublication)) return;
+    publication.setSubscribed(true);
+    return () => publication.setSubscribed(false);
+  }, [publication]);
+}
 
 /** Plays one track in a media element for as long as the track is given. */
 export function useTrackElement(

@@ -1,5 +1,6 @@
 /** What a keyboard shortcut does in the meeting. */
-export type ShortcutAction = 'microphone' | 'camera' | 'hand' | 'participants' | 'help';
+export type ShortcutAction =
+  'microphone' | 'camera' | 'hand' | 'participants' | 'previousPage' | 'nextPage' | 'help';
 
 export interface Shortcut {
   action: ShortcutAction;
@@ -13,14 +14,26 @@ const mod = (mac: boolean) => (mac ? '⌘' : 'Ctrl');
 const alt = (mac: boolean) => (mac ? '⌥' : 'Alt');
 
 /**
- * The meeting's shortcuts: Ctrl/⌘+D and Ctrl/⌘+E as in Google Meet, Alt+Y and Alt+U as in Zoom.
- * None uses Insert, Caps Lock or Ctrl+Alt, which screen readers (NVDA, JAWS, VoiceOver) take.
+ * The meeting's shortcuts: Ctrl/⌘+D and Ctrl/⌘+E as in Google Meet, Alt+Y and Alt+U as in Zoom, and
+ * Page Up / Page Down through the pages of a large meeting as in Zoom's gallery (on a Mac keyboard
+ * without those keys, fn+↑ and fn+↓ type them). None uses Insert, Caps Lock or Ctrl+Alt, which
+ * screen readers (NVDA, JAWS, VoiceOver) take.
  */
 export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'microphone', label: 'Mute or unmute your microphone', keys: (mac) => [mod(mac), 'D'] },
   { action: 'camera', label: 'Turn your camera on or off', keys: (mac) => [mod(mac), 'E'] },
   { action: 'hand', label: 'Raise or lower your hand', keys: (mac) => [alt(mac), 'Y'] },
   { action: 'participants', label: 'Show or hide the participants', keys: (mac) => [alt(mac), 'U'] },
+  {
+    action: 'previousPage',
+    label: 'Previous page of participants',
+    keys: (mac) => (mac ? ['fn', '↑'] : ['Page Up']),
+  },
+  {
+    action: 'nextPage',
+    label: 'Next page of participants',
+    keys: (mac) => (mac ? ['fn', '↓'] : ['Page Down']),
+  },
   { action: 'help', label: 'Show the keyboard shortcuts', keys: () => ['?'] },
 ];
 
@@ -35,6 +48,8 @@ export interface KeyInput {
   shiftKey: boolean;
   /** The focused element is a text field (input, textarea, select, contenteditable). */
   typing: boolean;
+  /** The focused element is inside something that scrolls (the Participants panel): Page Up and Page Down are its own. */
+  scrolling: boolean;
 }
 
 /** The action a key press asks for, or null. Nothing is a shortcut while typing in a text field. */
@@ -52,7 +67,21 @@ export function shortcutFor(e: KeyInput): ShortcutAction | null {
     return null;
   }
   if (!ctrl && !e.altKey && e.key === '?') return 'help';
+  if (!ctrl && !e.altKey && !e.shiftKey && !e.scrolling) {
+    if (e.key === 'PageUp') return 'previousPage';
+    if (e.key === 'PageDown') return 'nextPage';
+  }
   return null;
+}
+
+/** Whether the focused element is inside a region that scrolls, where Page Up and Page Down scroll it. */
+export function isScrolling(target: EventTarget | null): boolean {
+  if (typeof HTMLElement === 'undefined' || !(target instanceof HTMLElement)) return false;
+  for (let el: HTMLElement | null = target; el; el = el.parentElement) {
+    const overflow = getComputedStyle(el).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && el.scrollHeight > el.clientHeight) return true;
+  }
+  return false;
 }
 
 /** Whether keys typed now go into a text field (where shortcuts stay out of the way). */

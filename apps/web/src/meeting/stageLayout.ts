@@ -1,4 +1,7 @@
 import { galleryLayout } from './layout';
+import { galleryPageSize, pageOf, stripPageSize, type Size } from './stagePages';
+
+export type { Size } from './stagePages';
 
 /** How the stage arranges people (MEET-LAYOUT). */
 export type LayoutMode = 'gallery' | 'speaker' | 'presentation';
@@ -14,11 +17,6 @@ export interface StageTile {
   kind: 'camera' | 'screen';
 }
 
-export interface Size {
-  width: number;
-  height: number;
-}
-
 export interface StageInput {
   /** What the person chose, or the organisation's default. */
   mode: ChosenLayout;
@@ -28,10 +26,25 @@ export interface StageInput {
   presentations?: readonly StageTile[];
   /** A participant pinned by the person: big in speaker layout, first in the gallery. */
   pinned?: string | null;
-  /** Who spoke last (still speaking, or the last one before the silence). */
+  /** Who spoke last (still speaking, or the last one before the silence): the big tile of speaker layout. */
   activeSpeaker?: string | null;
+  /** Who spoke most recently (a few, newest first): on whatever page is shown. */
+  speakers?: readonly string[];
+  /** This client's participant id: its own tile is on every page. */
+  self?: string | null;
+  /** The page of the gallery (or of the strip) asked for, from 0. */
+  page?: number;
   box: Size;
   gap?: number;
+}
+
+/** Which page of a large meeting is shown (MEET-LAYOUT): of the gallery, or of the strip. */
+export interface Paging {
+  /** The page shown, from 0 (the one asked for, or the last one there is). */
+  page: number;
+  pages: number;
+  /** Tiles on the pages after this one: a "+N more" tile ends the page when there are any. */
+  more: number;
 }
 
 /** Where each tile goes: one big tile and a strip of small ones, or a gallery of equals. */
@@ -39,12 +52,13 @@ export interface StageLayout {
   mode: LayoutMode;
   /** The big tile (speaker and presentation), or null in the gallery. */
   main: { tile: StageTile; size: Size } | null;
-  /** Gallery tiles, or the strip beside the big tile, in order. */
+  /** The page's gallery tiles, or the page's strip beside the big tile, in order. */
   others: readonly StageTile[];
-  /** Size of each tile in `others`. */
+  /** Size of each tile in `others` (and of the "+N more" tile). */
   size: Size;
-  /** Gallery columns; in a strip, its tiles side by side. */
+  /** Gallery columns; in a strip, its tiles side by side ("+N more" included). */
   columns: number;
+  paging: Paging;
 }
 
 /** The strip of small tiles under the big one: this share of the stage's height at most. */
@@ -57,58 +71,87 @@ const ASPECT = 16 / 9;
  * input gives the same layout. Gallery: everyone equal, the pinned participant first. Speaker: the
  * pinned participant, else the active (or last) speaker, else the first remote tile, big; the rest
  * in a strip. Presentation: while a screen is shared, it is big and every camera is in the strip.
+ *
+ * A large meeting is paged (the gallery, or the strip): the pinned participant, this client, the
+ * other screens and the latest speakers are on every page; the others take turns, in the stage's
+ * order. This client's own tile stays on every page, as in Meet: it costs nothing to receive, and
+ * people keep seeing how they look (and that their camera is on) whatever page they look at.
  */
 export function stageLayout(input: StageInput): StageLayout {
   const gap = input.gap ?? 12;
   const { box } = input;
+  const at = (tiles: readonly StageTile[], id: string | null | undefined) =>
+    id ? tiles.filter((t) => t.participantId === id) : [];
   const presentation = input.presentations?.[0];
   if (presentation) {
-    const others = [...(input.presentations ?? []).slice(1), ...pinnedFirst(input.tiles, input.pinned)];
-    return withStrip('presentation', presentation, others, box, gap);
+    const screens = (input.presentations ?? []).slice(1);
+    const fixed = unique([...screens, ...at(input.tiles, input.pinned), ...at(input.tiles, input.self)]);
+    return withStrip('presentation', presentation, fixed, without(input.tiles, fixed), input, gap);
   }
-  const tiles = pinnedFirst(input.tiles, input.pinned);
-  if (input.mode === 'speaker' && tiles.length > 1) {
-    const main = mainTile(tiles, input.pinned, input.activeSpeaker);
-    return withStrip(
-      'speaker',
-      main,
-      tiles.filter((t) => t !== main),
-      box,
-      gap,
-    );
+  if (input.mode === 'speaker' && input.tiles.length > 1) {
+    const main = mainTile(input.tiles, input.pinned, input.activeSpeaker, input.self);
+    const fixed = at(input.tiles, input.self).filter((t) => t !== main);
+    return withStrip('speaker', main, fixed, without(input.tiles, [main, ...fixed]), input, gap);
   }
-  const gallery = galleryLayout(tiles.length, box.width, box.height, { gap, aspect: ASPECT });
+  const fixed = unique([...at(input.tiles, input.pinned), ...at(input.tiles, input.self)]);
+  const shown = pageOf({
+    fixed,
+    rest: without(input.tiles, fixed),
+    always: speaking(input.speakers),
+    size: galleryPageSize(box),
+    page: input.page ?? 0,
+  });
+  const places = shown.tiles.length + (shown.more > 0 ? 1 : 0);
+  // A page always fits the stage: its tiles shrink rather than scroll.
+  const gallery = galleryLayout(places, box.width, box.height, { gap, aspect: ASPECT, minTileWidth: 0 });
   return {
-    mode: input.mode === 'speaker' && tiles.length <= 1 ? 'speaker' : 'gallery',
+    mode: input.mode === 'speaker' && input.tiles.length <= 1 ? 'speaker' : 'gallery',
     main: null,
-    others: tiles,
+    others: shown.tiles,
     size: { width: gallery.tileWidth, height: gallery.tileHeight },
     columns: gallery.columns,
+    paging: { page: shown.page, pages: shown.pages, more: shown.more },
   };
 }
 
-function pinnedFirst(tiles: readonly StageTile[], pinned: string | null | undefined): StageTile[] {
-  const first = tiles.filter((t) => t.participantId === pinned);
-  return [...first, ...tiles.filter((t) => t.participantId !== pinned)];
-}
+const speaking = (ids: readonly string[] | undefined) => (tile: StageTile) =>
+  tile.kind === 'camera' && (ids ?? []).includes(tile.participantId);
+
+const unique = (tiles: readonly StageTile[]) => [...new Set(tiles)];
+
+const without = (tiles: readonly StageTile[], gone: readonly StageTile[]) =>
+  tiles.filter((t) => !gone.includes(t));
 
 /** Pinned wins, then whoever speaks (or spoke last), then the first tile that is not this client's. */
 function mainTile(
   tiles: readonly StageTile[],
   pinned: string | null | undefined,
   speaker: string | null | undefined,
+  self: string | null | undefined,
 ): StageTile {
   const of = (id: string | null | undefined) => (id ? tiles.find((t) => t.participantId === id) : undefined);
-  return of(pinned) ?? of(speaker) ?? tiles[1] ?? (tiles[0] as StageTile);
+  const other = self ? tiles.find((t) => t.participantId !== self) : tiles[1];
+  return of(pinned) ?? of(speaker) ?? other ?? (tiles[0] as StageTile);
 }
 
 function withStrip(
   mode: LayoutMode,
   main: StageTile,
-  others: readonly StageTile[],
-  box: Size,
+  fixed: readonly StageTile[],
+  rest: readonly StageTile[],
+  input: StageInput,
   gap: number,
 ): StageLayout {
+  const { box } = input;
+  const shown = pageOf({
+    fixed,
+    rest,
+    always: speaking(input.speakers),
+    size: stripPageSize(box, gap),
+    page: input.page ?? 0,
+  });
+  const paging = { page: shown.page, pages: shown.pages, more: shown.more };
+  const others = shown.tiles;
   if (others.length === 0) {
     return {
       mode,
@@ -116,11 +159,12 @@ function withStrip(
       others,
       size: { width: 0, height: 0 },
       columns: 0,
+      paging,
     };
   }
   const stripHeight = Math.max(STRIP_MIN_HEIGHT, Math.floor(box.height * STRIP_SHARE));
   // Strip tiles side by side, as many as fit at full strip height; past that they shrink.
-  const count = others.length;
+  const count = others.length + (shown.more > 0 ? 1 : 0);
   const byHeight = Math.floor(stripHeight * ASPECT);
   const byWidth = Math.floor((box.width - (count - 1) * gap) / count);
   const width = Math.max(0, Math.min(byHeight, byWidth));
@@ -131,6 +175,7 @@ function withStrip(
     others,
     size: { width, height: Math.floor(width / ASPECT) },
     columns: count,
+    paging,
   };
 }
 

@@ -4,6 +4,12 @@ import { describeJoinError } from './joinError';
 import type { LobbyError } from './Lobby';
 import { exposeRoom, withdrawRoom } from './testHook';
 
+/**
+ * Every room of the web app receives only the videos its stage shows (MEET-QUALITY): each tile asks
+ * for its own while it is on screen (`setSubscribed`), so a large meeting costs what one page costs.
+ */
+export const ROOM_OPTIONS = { autoSubscribe: false } as const;
+
 /** Where a participant is: the lobby, the meeting, or a page that says why they are out of it. */
 type Phase =
   /** `joining` is the room being joined from the lobby: the lobby stays until it is in. */
@@ -62,7 +68,7 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
         microphone: { enabled: choice.microphone.enabled ?? true, ...pickDevice(choice.microphone) },
         camera: { enabled: choice.camera.enabled ?? true, ...pickDevice(choice.camera) },
       };
-      const room = prepared ?? new Room();
+      const room = prepared ?? new Room(ROOM_OPTIONS);
       const mine = (p: Phase) =>
         (p.kind === 'lobby' && p.joining === room) ||
         ((p.kind === 'meeting' || p.kind === 'waiting') && p.room === room);
