@@ -151,11 +151,17 @@ export class Crowd {
     );
   }
 
-  /** Every member leaves; the crowd's browser closes. Never throws. */
+  /**
+   * Every member leaves; the crowd's browser closes. Never throws, and never waits long on a page that
+   * does not answer (a renderer hung under load would otherwise hold a test file's `after` forever).
+   */
   async stop(): Promise<void> {
     await Promise.all(
       this.pages.map((p) =>
-        p.evaluate(() => (window as unknown as PageWindow).crowd.stop()).catch(() => undefined),
+        Promise.race([
+          p.evaluate(() => (window as unknown as PageWindow).crowd.stop()),
+          new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+        ]).catch(() => undefined),
       ),
     );
     await this.browser.close();
