@@ -209,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       clock: services.clock,
       events: services.events,
       metrics,
+      maxSocketsPerAddress: config.limits.socketsPerAddress,
       ...signaling,
       rooms,
       ...(cluster && { door: cluster.door }),

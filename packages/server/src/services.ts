@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { Authenticator, AuthService, PasswordResets, PrincipalResolver, type AuthOptions } from './auth';
+import {
+  Authenticator,
+  AuthService,
+  GUEST_TOKEN_WINDOW_MS,
+  PasswordResets,
+  PrincipalResolver,
+  type AuthOptions,
+} from './auth';
 import { noMailer, type Mailer } from './mail';
 import { systemClock, type Clock } from './common/clock';
 import { memoryLimiters } from './common/rate-limit';
@@ -39,6 +46,11 @@ export interface ServiceDeps {
   redis?: RedisConnection | null;
   /** Rate limits, session lifetimes and guest-token lifetime; defaults suit production. */
   auth?: AuthOptions;
+  /**
+   * Guest tokens one client address may be issued per 10 minutes (CONCLAVE_GUESTS_PER_ADDRESS); `auth`'s
+   * own limit, when it names one, wins.
+   */
+  guestTokensPerAddress?: number;
   /** Limits on wrong meeting passcodes; defaults suit production. */
   passcodeLimits?: PasscodeLimits;
   /** A one-time meeting nobody joined is deleted after this long (default 30 days). */
@@ -121,6 +133,12 @@ export function createServices(deps: ServiceDeps): Services {
     secondFactors: new FactorCheck(factorStore, passkeyStore, assertions, clock),
     secondFactorRequired: (organisationId, role) => settings.requiresSecondFactor(organisationId, role),
     ...deps.auth,
+    limits: {
+      ...(deps.guestTokensPerAddress !== undefined && {
+        guestTokensPerIp: { limit: deps.guestTokensPerAddress, windowMs: GUEST_TOKEN_WINDOW_MS },
+      }),
+      ...deps.auth?.limits,
+    },
   });
   const meetingStore = new MeetingStore(deps.db);
   const confirmations = new Confirmations(auth, assertions);

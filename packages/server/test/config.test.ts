@@ -29,6 +29,15 @@ test('OPS-CONFIG: defaults start an embedded installation on 127.0.0.1:8080 with
   assert.equal(config.redis.url, null, 'no Redis: limits in this process');
   assert.equal(config.webDir, '/srv/conclave/apps/web/dist');
   assert.equal(config.media.mode, 'embedded');
+  assert.deepEqual(config.limits, { socketsPerAddress: 100, guestsPerAddress: 120 });
+});
+
+test('OPS-CONFIG: the limits per client address (sockets, guests) can be raised', () => {
+  const config = loadConfig(
+    { CONCLAVE_SOCKETS_PER_ADDRESS: '500', CONCLAVE_GUESTS_PER_ADDRESS: '600' },
+    { cwd: '/srv/conclave' },
+  );
+  assert.deepEqual(config.limits, { socketsPerAddress: 500, guestsPerAddress: 600 });
 });
 
 test('OPS-CONFIG: settings come from environment variables', () => {
@@ -72,6 +81,10 @@ test('OPS-CONFIG: a wrong variable stops start-up with a message naming it and t
     [{ CONCLAVE_TRUST_PROXY: '10.0.0.0/33' }, 'CONCLAVE_TRUST_PROXY', /CIDR/],
     [{ CONCLAVE_RTP_PORTS: '20000:40000' }, 'CONCLAVE_RTP_PORTS', /must look like 20000-40000/],
     [{ CONCLAVE_RTP_PORTS: '40000-20000' }, 'CONCLAVE_RTP_PORTS', /min < max/],
+    [{ CONCLAVE_SOCKETS_PER_ADDRESS: '0' }, 'CONCLAVE_SOCKETS_PER_ADDRESS', /must be 1 or more/],
+    [{ CONCLAVE_SOCKETS_PER_ADDRESS: 'many' }, 'CONCLAVE_SOCKETS_PER_ADDRESS', /must be a number/],
+    [{ CONCLAVE_GUESTS_PER_ADDRESS: '1.5' }, 'CONCLAVE_GUESTS_PER_ADDRESS', /must be a number/],
+    [{ CONCLAVE_GUESTS_PER_ADDRESS: '1000001' }, 'CONCLAVE_GUESTS_PER_ADDRESS', /at most 100000/],
     [
       { CONCLAVE_JANUS_URLS: 'http://janus', CONCLAVE_JANUS_API_SECRET: 'x'.repeat(16) },
       'CONCLAVE_JANUS_URLS',

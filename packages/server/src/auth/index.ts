@@ -1,4 +1,10 @@
-export { AuthService, type AuthOptions, type IssuedSession, type SecondFactorGate } from './service';
+export {
+  AuthService,
+  GUEST_TOKEN_WINDOW_MS,
+  type AuthOptions,
+  type IssuedSession,
+  type SecondFactorGate,
+} from './service';
 export { Authenticator } from './http';
 export { authRoutes, guestRoutes, passwordResetRoutes, sessionRoutes, setupRoutes } from './routes';
 export { PasswordResets } from './password-resets';

@@ -41,9 +41,12 @@ interface AuthLimits {
   guestTokensPerIp: RateLimitRule;
 }
 
+/** The window guest tokens per address are counted in (CONCLAVE_GUESTS_PER_ADDRESS sets the limit). */
+export const GUEST_TOKEN_WINDOW_MS = 10 * 60_000;
+
 const defaultAuthLimits: AuthLimits = {
   signIn: defaultSignInLimits,
-  guestTokensPerIp: { limit: 120, windowMs: 10 * 60_000 },
+  guestTokensPerIp: { limit: 120, windowMs: GUEST_TOKEN_WINDOW_MS },
 };
 
 export interface AuthOptions {

@@ -55,6 +55,11 @@ export interface Config {
   };
   /** How long a call rings before it is missed (MEET-CALL). */
   calls: { ringSeconds: number };
+  /**
+   * What one client address may hold: open signaling sockets, and guest tokens per 10 minutes. People
+   * behind one NAT or proxy share an address, so a large meeting from one office needs them raised.
+   */
+  limits: { socketsPerAddress: number; guestsPerAddress: number };
   media: MediaConfig;
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
@@ -113,6 +118,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
       audioSlots: v.audioSlots,
     },
     calls: { ringSeconds: v.callRingSeconds },
+    limits: { socketsPerAddress: v.socketsPerAddress, guestsPerAddress: v.guestsPerAddress },
     media,
     configFile: file?.path ?? null,
   };

@@ -22,6 +22,8 @@ function setting<T>(s: Setting<T>): Setting<T> {
 
 /** Embedded Janus servers one process may run, each on its own slice of the RTP ports. */
 const MAX_EMBEDDED_SERVERS = 8;
+/** The largest per-address limit an operator may set: beyond it, a limit no longer bounds anything. */
+const MAX_PER_ADDRESS = 100_000;
 
 export const SETTINGS = {
   host: setting({ env: 'CONCLAVE_HOST', key: 'host', kind: kind.text, default: '127.0.0.1' }),
@@ -114,6 +116,18 @@ export const SETTINGS = {
     key: 'meetings.audioSlots',
     kind: kind.count(16),
     default: DEFAULT_AUDIO_SLOTS,
+  }),
+  socketsPerAddress: setting({
+    env: 'CONCLAVE_SOCKETS_PER_ADDRESS',
+    key: 'limits.socketsPerAddress',
+    kind: kind.count(MAX_PER_ADDRESS),
+    default: 100,
+  }),
+  guestsPerAddress: setting({
+    env: 'CONCLAVE_GUESTS_PER_ADDRESS',
+    key: 'limits.guestsPerAddress',
+    kind: kind.count(MAX_PER_ADDRESS),
+    default: 120,
   }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',

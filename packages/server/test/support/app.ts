@@ -99,6 +99,8 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     publicUrl: config.publicUrl,
     clock,
     redis,
+    // As main.ts does; a test's own `auth.limits` wins.
+    guestTokensPerAddress: config.limits.guestsPerAddress,
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
     ...(options.calls && { calls: options.calls }),

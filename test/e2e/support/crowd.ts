@@ -1,0 +1,174 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { BrowserContext, Page } from 'playwright-core';
+import { TestBrowser } from './browser';
+import type { CrowdApi, SocketStats } from './crowd-page';
+
+export type { SocketStats } from './crowd-page';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * Members per page. One page held 99 once, but its renderer (about 2.5 GB, one core's worth of
+ * encoding) crashed in two runs of three when the machine was loaded; pages of 25 are separate
+ * renderer processes and share the work out over the cores.
+ */
+const MEMBERS_PER_PAGE = 25;
+
+export interface GrowResult {
+  /** Members now in the meeting. */
+  size: number;
+  /** From the first new member's socket opening to the last one's media flowing. */
+  ms: number;
+  /** Each new member's own time from opening its socket to its media flowing, sorted. */
+  publishMs: number[];
+}
+
+let bundled: Promise<string> | null = null;
+
+/** crowd-page.ts and what it imports, bundled by esbuild into one script (once per process). */
+function bundle(): Promise<string> {
+  bundled ??= build({
+    entryPoints: [join(ROOT, 'test/e2e/support/crowd-page.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  }).then((r) => r.outputFiles[0]!.text);
+  return bundled;
+}
+
+/**
+ * Many lightweight publishers in one meeting (issue 17's large meetings), from a Chromium of their
+ * own (so their cost shows apart from the people under test): each member its own signaling socket
+ * over the real protocol, a tiny canvas video and a quiet oscillator, and no media received (see
+ * crowd-page.ts). Members live MEMBERS_PER_PAGE to a page of the server's own origin.
+ */
+export class Crowd {
+  private readonly pages: Page[] = [];
+  private size = 0;
+
+  private constructor(
+    private readonly browser: TestBrowser,
+    private readonly context: BrowserContext,
+    private readonly serverUrl: string,
+    private readonly meetingId: string,
+    private readonly listeners: number,
+  ) {}
+
+  static async open(
+    server: { url: string },
+    meetingId: string,
+    /**
+     * How many of the members (the first ones) answer their subscription offers, as a real client does,
+     * and so receive the others' audio; the rest leave offers unanswered and receive nothing (the server
+     * then sends them no further offer until it gives up waiting). See crowd-page.ts's Member.listens.
+     */
+    options: { listeners?: number } = {},
+  ): Promise<Crowd> {
+    const browser = await TestBrowser.launch({
+      // The oscillators play without a click.
+      extraArgs: ['--autoplay-policy=no-user-gesture-required'],
+    });
+    try {
+      // The Content-Security-Policy that would refuse an injected script is bypassed for these pages only.
+      const context = await browser.browser.newContext({ bypassCSP: true });
+      // tsx wraps named functions in `__name(…)`; functions serialised into the page may need it.
+      await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+      return new Crowd(browser, context, server.url, meetingId, options.listeners ?? 0);
+    } catch (err) {
+      await browser.close();
+      throw err;
+    }
+  }
+
+  /**
+   * A page at the server's own origin (the signaling socket's Origin check): a light one, its health
+   * answer rather than the web app, with the crowd's script injected.
+   */
+  private async page(index: number): Promise<Page> {
+    while (this.pages.length <= index) {
+      const page = await this.context.newPage();
+      const n = this.pages.length + 1;
+      if (process.env.CONCLAVE_E2E_CONSOLE === '1') {
+        page.on('console', (m) => console.log(`[crowd ${n} console.${m.type()}] ${m.text()}`));
+        page.on('pageerror', (e) => console.log(`[crowd ${n} pageerror] ${e.message}`));
+      }
+      await page.goto(`${this.serverUrl}/api/health`);
+      await page.addScriptTag({ content: await bundle() });
+      await page.waitForFunction(() => 'crowd' in window);
+      this.pages.push(page);
+    }
+    return this.pages[index]!;
+  }
+
+  /**
+   * Adds members until the crowd is `size` strong, `batch` joining and publishing in parallel at a
+   * time; resolves once every new member's media reaches the media server.
+   */
+  async grow(size: number, batch = 10): Promise<GrowResult> {
+    const start = performance.now();
+    const publishMs: number[] = [];
+    while (this.size < size) {
+      const numbers = Array.from({ length: Math.min(batch, size - this.size) }, (_, i) => this.size + i + 1);
+      const byPage = new Map<number, number[]>();
+      for (const n of numbers) {
+        const index = Math.floor((n - 1) / MEMBERS_PER_PAGE);
+        byPage.set(index, [...(byPage.get(index) ?? []), n]);
+      }
+      const times = await Promise.all(
+        [...byPage].map(async ([index, ns]) =>
+          (await this.page(index)).evaluate(
+            (a) => (window as unknown as PageWindow).crowd.add(a.id, a.ns, a.listeners),
+            { id: this.meetingId, ns, listeners: this.listeners },
+          ),
+        ),
+      );
+      publishMs.push(...times.flat());
+      this.size += numbers.length;
+    }
+    return {
+      size: this.size,
+      ms: Math.round(performance.now() - start),
+      publishMs: publishMs.sort((a, b) => a - b),
+    };
+  }
+
+  /** What each member's socket received and sent since the last reset (bytes, largest frame, types). */
+  async signalingStats(): Promise<SocketStats[]> {
+    const all = await Promise.all(
+      this.pages.map((p) => p.evaluate(() => (window as unknown as PageWindow).crowd.stats())),
+    );
+    return all.flat();
+  }
+
+  async resetSignalingStats(): Promise<void> {
+    await Promise.all(
+      this.pages.map((p) => p.evaluate(() => (window as unknown as PageWindow).crowd.resetStats())),
+    );
+  }
+
+  /**
+   * Every member leaves; the crowd's browser closes. Never throws, and never waits long on a page that
+   * does not answer (a renderer hung under load would otherwise hold a test file's `after` forever).
+   */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.pages.map((p) =>
+        Promise.race([
+          p.evaluate(() => (window as unknown as PageWindow).crowd.stop()),
+          new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+        ]).catch(() => undefined),
+      ),
+    );
+    await this.browser.close();
+  }
+}
+
+/** Functions handed to page.evaluate are serialised: they can name this type, not call helpers. */
+interface PageWindow {
+  crowd: CrowdApi;
+}
