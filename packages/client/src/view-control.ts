@@ -1,4 +1,4 @@
-import { MAX_VIEW_VIDEO, type ViewEntry } from '@conclave/protocol';
+import { MAX_VIEW_VIDEO, viewKey, type ViewEntry } from '@conclave/protocol';
 import type { RemoteParticipant } from './remote-participant';
 import { SUBSTREAM_OF } from './simulcast';
 
@@ -80,7 +80,8 @@ export class ViewControl {
 
   private async flush(): Promise<void> {
     const video = this.current();
-    const key = JSON.stringify(video);
+    // The same videos in another order (a tile remounted moves to the end) are the same view.
+    const key = viewKey(video);
     if (key === this.sent) return;
     this.sent = key;
     try {

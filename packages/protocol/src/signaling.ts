@@ -179,6 +179,13 @@ export const viewEntrySchema = z.object({
 });
 export type ViewEntry = z.infer<typeof viewEntrySchema>;
 
+/** Two views that name the same videos (at the same starting layers) in any order are the same view. */
+export const viewKey = (view: readonly ViewEntry[]): string =>
+  view
+    .map((e) => `${e.participantId}/${e.source}/${e.substream ?? ''}`)
+    .sort()
+    .join();
+
 /**
  * The videos this client shows now (MEET-QUALITY, MEET-LAYOUT): the server keeps its subscription to
  * exactly these (as far as they are published and unmuted), replacing the previous view; it applies
@@ -399,8 +406,9 @@ export type ServerMessage =
    */
   | { type: 'mediaMoved' }
   /**
-   * Who is speaking now, by the media server's audio levels (MEET-LAYOUT): the whole list, loudest
-   * first, on every change (changes close together come as one). Never a muted microphone.
+   * Who is speaking now, by the media server's audio levels (MEET-LAYOUT): the latest few (at most
+   * five), the latest first, on every change (changes close together come as one). Never a muted
+   * microphone.
    */
   | { type: 'activeSpeakers'; participantIds: string[] }
   | { type: 'participantJoined'; participant: ParticipantInfo }

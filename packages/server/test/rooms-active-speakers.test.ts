@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { talkingOf } from '../src/media/publisher';
-import { ActiveSpeakers, SPEAKERS_MIN_INTERVAL_MS, type SpeakerTimers } from '../src/rooms/active-speakers';
+import {
+  ActiveSpeakers,
+  MAX_LISTED_SPEAKERS,
+  SPEAKERS_MIN_INTERVAL_MS,
+  type SpeakerTimers,
+} from '../src/rooms/active-speakers';
 
 /** Time that moves only when the test says so. */
 function fakeTimers(): SpeakerTimers & { advance(ms: number): void } {
@@ -30,6 +35,19 @@ function speakers() {
 }
 
 describe('active speakers from Janus’s audio levels', () => {
+  test('MEET-LAYOUT, MEET-QUALITY: a room full of voices lists only the latest few, so the message stays small', () => {
+    const { sent, timers, active } = speakers();
+    for (let i = 0; i < 50; i++) active.talking(`p${i}`, true, false);
+    timers.advance(SPEAKERS_MIN_INTERVAL_MS);
+    assert.equal(sent.at(-1)!.length, MAX_LISTED_SPEAKERS);
+    assert.equal(sent.at(-1)![0], 'p49', 'the latest first');
+    const count = sent.length;
+    // Someone far down the list stops: what is listed does not change, nothing is sent.
+    active.talking('p0', false, false);
+    timers.advance(SPEAKERS_MIN_INTERVAL_MS);
+    assert.equal(sent.length, count);
+  });
+
   test('MEET-LAYOUT: talking and stopped-talking become the room’s list, the latest speaker first', () => {
     const { sent, timers, active } = speakers();
     active.talking('a', true, false);

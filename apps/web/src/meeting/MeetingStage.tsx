@@ -7,6 +7,7 @@ import { ControlBar } from './ControlBar';
 import { E2eeIndicator, E2eeWarning } from './E2eeIndicator';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { ParticipantTile } from './ParticipantTile';
+import { RemoteAudio } from './RemoteAudio';
 import { ScreenShareTile } from './ScreenShareTile';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutsDialog } from './ShortcutsDialog';
@@ -127,6 +128,7 @@ export function MeetingStage({
         </div>
       )}
 
+      <RemoteAudio participants={remotes} speakerId={speakerId} onBlocked={() => setAudioBlocked(true)} />
       <div className="stage-body">
         <main className="stage-main">
           <StageView
@@ -161,7 +163,6 @@ export function MeetingStage({
                   place={place}
                   pinned={stage.pinned !== null && stage.pinned === p.id}
                   onTogglePin={() => stage.togglePin(p.id)}
-                  {...(!p.isLocal && { speakerId, onAudioBlocked: () => setAudioBlocked(true) })}
                   codeword={p.isLocal ? (e2ee ? (group?.ownCodeword ?? null) : undefined) : codewordOf(p.id)}
                 />
               );

@@ -11,8 +11,9 @@ import { TileCodeword } from './TileCodeword';
  * One person on the stage: their camera (or an avatar when it is off), name, whether they are a
  * guest, and mute state; in an E2EE meeting, their Codeword under the picture. A ring while the
  * media server hears them speak (`participant.isSpeaking`), a hand while it is raised, and a pin.
- * Remote audio plays through the tile's <audio> element. The hooks the e2e tests rely on live here:
- * data-testid, data-participant-id, data-self, aria-label and the data-source elements.
+ * Remote audio plays apart from the tiles (RemoteAudio), heard whatever page is shown. The hooks the
+ * e2e tests rely on live here: data-testid, data-participant-id, data-self, aria-label and the
+ * data-source elements.
  */
 export function ParticipantTile({
   participant,
@@ -20,8 +21,6 @@ export function ParticipantTile({
   name,
   width,
   height,
-  speakerId,
-  onAudioBlocked,
   codeword,
   place = 'gallery',
   pinned = false,
@@ -33,8 +32,6 @@ export function ParticipantTile({
   name: string;
   width: number;
   height: number;
-  speakerId?: string | undefined;
-  onAudioBlocked?: () => void;
   /** Only in an E2EE meeting: the participant's Codeword, null while they are not in the group. */
   codeword?: Codeword | null | undefined;
   /** Where the stage shows it (MEET-LAYOUT). */
@@ -48,13 +45,10 @@ export function ParticipantTile({
   const cameraOn = camera !== undefined && !camera.muted;
   const micOn = microphone !== undefined && !microphone.muted;
   const videoTrack = cameraOn ? (camera?.track ?? null) : null;
-  const audioTrack = !isSelf ? (microphone?.track ?? null) : null;
 
   const videoRef = useRef<HTMLVideoElement>(null);
-  const audioRef = useRef<HTMLAudioElement>(null);
   const [hasPicture, setHasPicture] = useState(false);
   useTrackElement(videoRef, videoTrack);
-  useTrackElement(audioRef, audioTrack, onAudioBlocked);
   // The media server's audio levels, the one source of truth for who speaks; never a muted microphone.
   const speaking = micOn && participant.isSpeaking;
   const hand = participant.isHandRaised;
@@ -67,11 +61,6 @@ export function ParticipantTile({
     if (!(camera instanceof RemoteTrackPublication) || width <= 0) return;
     camera.setVideoDimensions({ width, height }, window.devicePixelRatio || 1);
   }, [camera, width, height]);
-
-  useEffect(() => {
-    const el = audioRef.current;
-    if (el?.setSinkId && speakerId !== undefined) el.setSinkId(speakerId).catch(() => undefined);
-  }, [speakerId, audioTrack]);
 
   const showVideo = videoTrack !== null && hasPicture;
   // Until the server has told who this is (an id), its kind is not known either.
@@ -110,7 +99,6 @@ export function ParticipantTile({
         onLoadedData={() => setHasPicture(true)}
         onPlaying={() => setHasPicture(true)}
       />
-      {!isSelf && <audio ref={audioRef} data-source="microphone" autoPlay />}
       {hand && (
         <span className="tile-hand" title="Hand raised">
           <HandIcon size={14} />

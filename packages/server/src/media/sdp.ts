@@ -58,3 +58,44 @@ export function checkClaimedTracks(sdp: string, claims: readonly ClaimedTrack[])
   }
   return null;
 }
+
+/**
+ * Gives every media section that lists a payload type without its `a=fmtp` the format parameters
+ * another section of the offer has for it. Janus writes a subscription's inactive m-lines (a source
+ * that left) without them, and Chromium refuses a BUNDLE group whose sections use one payload type
+ * with different parameters ("codec collision"): a meeting with people coming and going would
+ * otherwise leave receivers unable to take the next offer.
+ */
+export function alignFormatParameters(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const ended = sdp.endsWith(eol);
+  const lines = (ended ? sdp.slice(0, -eol.length) : sdp).split(/\r?\n/);
+  const fmtp = new Map<string, string>();
+  for (const line of lines) {
+    const m = /^a=fmtp:(\d+) /.exec(line);
+    if (m && !fmtp.has(m[1]!)) fmtp.set(m[1]!, line);
+  }
+  if (fmtp.size === 0) return sdp;
+  // Each section: which payload types it maps, and which of them it gives parameters for.
+  const out: string[] = [];
+  let pending: string[] = [];
+  let mapped: string[] = [];
+  let given = new Set<string>();
+  const flush = () => {
+    for (const pt of mapped) if (!given.has(pt) && fmtp.has(pt)) pending.push(fmtp.get(pt)!);
+    out.push(...pending);
+    pending = [];
+    mapped = [];
+    given = new Set();
+  };
+  for (const line of lines) {
+    if (line.startsWith('m=')) flush();
+    const rtpmap = /^a=rtpmap:(\d+) /.exec(line);
+    if (rtpmap) mapped.push(rtpmap[1]!);
+    const own = /^a=fmtp:(\d+) /.exec(line);
+    if (own) given.add(own[1]!);
+    pending.push(line);
+  }
+  flush();
+  return out.join(eol) + (ended ? eol : '');
+}

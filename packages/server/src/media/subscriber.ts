@@ -9,6 +9,7 @@ import {
   type PluginReply,
   type Jsep,
 } from './janus-client';
+import { alignFormatParameters } from './sdp';
 import type { VideoRoom } from './videoroom';
 
 /** A request that makes no sense in the object's current state (e.g. an answer nobody asked for). */
@@ -397,7 +398,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   }
 
   /** Hands an offer to the client and waits for its answer (or for the subscriber to close). */
-  private offer(sdp: string): Promise<void> {
+  private offer(janusSdp: string): Promise<void> {
+    const sdp = alignFormatParameters(janusSdp);
     return new Promise<void>((resolve) => {
       const timeoutMs = this.options.answerTimeoutMs ?? 15_000;
       const timer = setTimeout(() => {

@@ -13,6 +13,8 @@ const systemTimers: SpeakerTimers = {
 
 /** The room is told at most this often; changes in between come together in the next list. */
 export const SPEAKERS_MIN_INTERVAL_MS = 300;
+/** At most this many are listed, the latest first: a room full of voices costs a bounded message. */
+export const MAX_LISTED_SPEAKERS = 5;
 
 /**
  * Who is speaking in one room (MEET-LAYOUT), from the media server's `talking` events, and when the
@@ -71,10 +73,11 @@ export class ActiveSpeakers {
   }
 
   private flush(): void {
-    if (sameList(this.speaking, this.lastSent)) return;
-    this.lastSent = this.speaking;
+    const listed = this.speaking.slice(0, MAX_LISTED_SPEAKERS);
+    if (sameList(listed, this.lastSent)) return;
+    this.lastSent = listed;
     this.lastSentAt = this.timers.now();
-    this.publish([...this.speaking]);
+    this.publish([...listed]);
   }
 }
 

@@ -5,7 +5,6 @@ import { RoomEncryption, type E2eeClientMessage } from './encryption';
 import { ActiveSpeakers } from './active-speakers';
 import { Entrance } from './entrance';
 import { Hands } from './hands';
-import { regionsByRtt } from '../media/placement';
 import { RoomContinuity } from './continuity';
 import { HeldParticipants } from './held-participants';
 import { IceRestartBudget } from './ice-restarts';
@@ -38,14 +37,6 @@ export class MeetingRoom {
   private readonly entrance: Entrance;
   private isClosed = false;
   private hasStarted = false;
-  /** Its media server was lost and a new media room is being made (see `fail`). */
-  private moving = false;
-  /**
-   * Regions nearest first, as the first participant admitted measured them (NET-REGIONS): the Janus
-   * room is made by that admission, so its measurements place the meeting; later joiners' do not move
-   * it. After a move, the region the room was in comes first. Null until someone is admitted.
-   */
-  private nearest: readonly string[] | null = null;
   /** E2EE meetings only. */
   private readonly encryption: RoomEncryption | null;
   readonly moderation: Moderation;
@@ -102,17 +93,28 @@ export class MeetingRoom {
     this.speakers = new ActiveSpeakers((participantIds) =>
       this.broadcast({ type: 'activeSpeakers', participantIds }),
     );
+    // The media server lost (NET-FAILOVER): everyone stays (ids, roster, lobby, moderation, the E2EE
+    // group), each client is told `mediaMoved` and publishes again on fresh connections, subscriptions
+    // follow as the new publishers come up. Only when no media server takes the room in time is
+    // everyone let go with `media_failure` (and clients join again by themselves).
     this.media = new RoomMediaHandle({
       plane: ctx.media,
       meeting,
       logger: ctx.logger,
+      metrics: ctx.metrics,
+      load: ctx.nodeLoad,
       closed: () => this.isClosed,
-      onLost: (why) => this.fail(why),
       maxParticipants: ctx.maxParticipants,
-      placement: () => ({
-        regions: this.nearest ?? [],
-        ...(ctx.nodeLoad && { load: ctx.nodeLoad }),
-      }),
+      lost: () => {
+        this.byFeed.clear();
+        // Their handles died with the media server; the old objects' events are ignored from now on.
+        for (const p of this.participants.values()) {
+          p.publisher = null;
+          p.subscriber = null;
+        }
+      },
+      moved: () => this.broadcast({ type: 'mediaMoved' }),
+      failed: (why) => this.endForMediaFailure(why),
     });
     this.encryption = meeting.e2ee
       ? new RoomEncryption(meeting, ctx.e2ee, ctx.logger, () => this.changed())
@@ -174,9 +176,12 @@ export class MeetingRoom {
           encryption: this.encryption,
           lobby: this.lobby,
           locksOf: (principal) => this.moderation.locksOf(principal),
-          placed: () => ({ nearest: this.nearest && [...this.nearest], started: this.hasStarted }),
+          placed: () => ({
+            nearest: this.media.nearest && [...this.media.nearest],
+            started: this.hasStarted,
+          }),
           replace: (nearest, started) => {
-            this.nearest = nearest;
+            this.media.nearest = nearest;
             this.hasStarted = started;
           },
           held: this.held,
@@ -195,10 +200,7 @@ export class MeetingRoom {
       held: this.held,
       recalled: this.memory?.recalled ?? null,
       closed: () => this.isClosed,
-      ensureMedia: (regionRtts) => {
-        this.nearest ??= regionsByRtt(regionRtts ?? {});
-        return this.media.ensure();
-      },
+      ensureMedia: (regionRtts) => this.media.forAdmission(regionRtts),
       leave: (p, reason) => this.leave(p, reason),
       broadcast: (message, except) => this.broadcast(message, except),
       refreshSubscriptions: () => this.refreshSubscriptions(),
@@ -325,50 +327,9 @@ export class MeetingRoom {
     );
   }
 
-  /**
-   * The media server is gone (NET-FAILOVER): the room moves to another one (or to the same one once
-   * restarted) and keeps everyone: participant ids, roster, lobby, moderation and the E2EE group are
-   * untouched. Each client is told `mediaMoved` and publishes again on fresh connections; subscriptions
-   * follow as the new publishers come up. Only when no media server takes the room in time is
-   * everyone let go with `media_failure` (and clients join again by themselves).
-   */
+  /** The media server is gone (NET-FAILOVER): the room moves to another one (see RoomMediaHandle.move). */
   fail(why: string): void {
-    if (this.isClosed || this.moving) return;
-    this.moving = true;
-    this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media lost; moving the meeting');
-    // Another server of the same region first: the people in it are nearest to it.
-    const region = this.media.ready?.node.region;
-    if (region) this.nearest = [region, ...(this.nearest ?? []).filter((r) => r !== region)];
-    this.media.drop();
-    this.byFeed.clear();
-    // Their handles died with the media server; the old objects' events are ignored from now on.
-    for (const p of this.participants.values()) {
-      p.publisher = null;
-      p.subscriber = null;
-    }
-    this.media.ensure().then(
-      (media) => {
-        this.moving = false;
-        if (this.isClosed) return;
-        this.ctx.metrics?.meetingMoved('moved');
-        this.ctx.logger.info(
-          {
-            meetingId: this.meeting.id,
-            region: media.node.region,
-            server: media.node.serverId,
-            room: media.room.id,
-          },
-          'meeting moved to another media room',
-        );
-        this.broadcast({ type: 'mediaMoved' });
-      },
-      (err: unknown) => {
-        this.moving = false;
-        this.ctx.logger.warn({ meetingId: this.meeting.id, err }, 'no media server took the meeting');
-        this.ctx.metrics?.meetingMoved('failed');
-        this.endForMediaFailure(why);
-      },
-    );
+    this.media.move(why);
   }
 
   /** No media server can host the room: everyone is told and disconnected, and the room is forgotten. */

@@ -1,7 +1,10 @@
+import type { RegionRtts } from '@conclave/protocol';
 import type { MeetingRecord } from '../domain';
 import type { JanusSession } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
-import type { MediaNode, MediaPlane, PlacementRequest } from '../media/media-plane';
+import type { MediaNode, MediaPlane, NodeLoad } from '../media/media-plane';
+import { regionsByRtt } from '../media/placement';
+import type { RoomMetrics } from '../metrics';
 import { VideoRoom } from '../media/videoroom';
 import { RoomClosedError } from './errors';
 
@@ -16,15 +19,20 @@ export interface RoomMediaOptions {
   plane: MediaPlane;
   meeting: MeetingRecord;
   logger: MediaLogger;
+  metrics?: RoomMetrics | undefined;
+  /** How loaded each media node is, for placing the room. */
+  load?: NodeLoad | undefined;
   /** The meeting room closed meanwhile: a Janus room made now would be nobody's. */
   closed: () => boolean;
-  /** The Janus session went away under the room. */
-  onLost: (why: string) => void;
   /**
-   * Where the Janus room should go, asked each time one is made: on the first admission, and again
-   * when the room moves after its media server was lost.
+   * The media server is gone (NET-FAILOVER) and the room is moving: its handles died with it, and
+   * `moved` or `failed` follows.
    */
-  placement: () => PlacementRequest;
+  lost: () => void;
+  /** A new Janus room is ready elsewhere: everyone publishes again. */
+  moved: () => void;
+  /** No media server took the room: everyone must go. */
+  failed: (why: string) => void;
   /**
    * The meeting's participant cap: the Janus room takes as many publishers, so that whoever the
    * meeting lets in can publish, and nobody past it can (MEET-QUALITY).
@@ -33,14 +41,28 @@ export interface RoomMediaOptions {
 }
 
 /**
- * Makes a meeting's Janus room on first need (once, however many ask at the same time) and destroys
- * it at the end. Nobody waiting in the lobby ever causes one to be made.
+ * Makes a meeting's Janus room on first need (once, however many ask at the same time), in the region
+ * its first participant is nearest to, moves it when its media server is lost, and destroys it at the
+ * end. Nobody waiting in the lobby ever causes one to be made.
  */
 export class RoomMediaHandle {
   private making: Promise<RoomMedia> | null = null;
   private made: RoomMedia | null = null;
+  private moving = false;
+  /**
+   * Regions nearest first, as the first participant admitted measured them (NET-REGIONS): the Janus
+   * room is made by that admission, so its measurements place the meeting; later joiners' do not move
+   * it. After a move, the region the room was in comes first. Null until someone is admitted.
+   */
+  nearest: readonly string[] | null = null;
 
   constructor(private readonly o: RoomMediaOptions) {}
+
+  /** The room's Janus room for an admission, placed by its measurements when it is the first. */
+  forAdmission(regionRtts: RegionRtts | undefined): Promise<RoomMedia> {
+    this.nearest ??= regionsByRtt(regionRtts ?? {});
+    return this.ensure();
+  }
 
   /** The room's media, once made. */
   get ready(): RoomMedia | null {
@@ -78,6 +100,40 @@ export class RoomMediaHandle {
     media.session.abandon();
   }
 
+  /**
+   * The media server is gone (NET-FAILOVER): the room moves to another one (or to the same one once
+   * restarted), another server of the same region first (the people in it are nearest to it).
+   */
+  move(why: string): void {
+    if (this.o.closed() || this.moving) return;
+    this.moving = true;
+    const { logger, meeting } = this.o;
+    logger.warn({ meetingId: meeting.id, why }, 'meeting media lost; moving the meeting');
+    const region = this.made?.node.region;
+    if (region) this.nearest = [region, ...(this.nearest ?? []).filter((r) => r !== region)];
+    this.drop();
+    this.o.lost();
+    this.ensure().then(
+      (media) => {
+        this.moving = false;
+        if (this.o.closed()) return;
+        this.o.metrics?.meetingMoved('moved');
+        const { region: r, serverId: server } = media.node;
+        logger.info(
+          { meetingId: meeting.id, region: r, server, room: media.room.id },
+          'meeting moved to another media room',
+        );
+        this.o.moved();
+      },
+      (err: unknown) => {
+        this.moving = false;
+        logger.warn({ meetingId: meeting.id, err }, 'no media server took the meeting');
+        this.o.metrics?.meetingMoved('failed');
+        this.o.failed(why);
+      },
+    );
+  }
+
   /** The media server failed: forget the room (the next `ensure` makes a new one), and let its session go. */
   drop(): void {
     const media = this.made;
@@ -103,14 +159,17 @@ export class RoomMediaHandle {
     this.o.logger.info({ meetingId: this.o.meeting.id }, 'meeting room closed');
   }
 
-  private readonly lost = (reason: string) => this.o.onLost(`Janus session ${reason}`);
+  private readonly lost = (reason: string) => this.move(`Janus session ${reason}`);
 
   private watch(session: JanusSession): void {
     session.once('closed', this.lost);
   }
 
   private async make(): Promise<RoomMedia> {
-    const node = await this.o.plane.nodeForRoom(this.o.meeting.id, undefined, this.o.placement());
+    const node = await this.o.plane.nodeForRoom(this.o.meeting.id, undefined, {
+      regions: this.nearest ?? [],
+      ...(this.o.load && { load: this.o.load }),
+    });
     const session = await node.client.createSession();
     try {
       const room = await VideoRoom.create(session, {

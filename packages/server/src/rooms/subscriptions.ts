@@ -1,4 +1,4 @@
-import { MAX_VIEW_VIDEO, type StreamInfo, type ViewEntry } from '@conclave/protocol';
+import { MAX_VIEW_VIDEO, viewKey, type StreamInfo, type ViewEntry } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import { isJanusError, VideoRoomErrorCode } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
@@ -89,7 +89,8 @@ export class Subscriptions {
       seen.add(key);
     }
     const view = entries.filter((e) => e.participantId !== p.id && participants.has(e.participantId));
-    if (JSON.stringify(view) === JSON.stringify(p.view)) return false;
+    // The same videos in another order (a tile remounted) receive nothing new.
+    if (viewKey(view) === viewKey(p.view)) return false;
     p.view = view;
     return true;
   }
