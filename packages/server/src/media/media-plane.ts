@@ -44,7 +44,7 @@ interface MediaDiagnostics {
 export type NodeLoad = (nodeId: string) => { participants: number; rooms: number };
 
 /** What decides where a new room goes (NET-REGIONS). */
-export interface PlacementRequest {
+interface PlacementRequest {
   /** Regions nearest first: the first with a healthy server that has room takes it. */
   regions?: readonly string[];
   /** What is placed on each node now (default: nothing anywhere). */
