@@ -154,10 +154,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     // Refused: the answer had reached Janus before the takeover, and Janus waits for nothing now.
     this.awaitingAnswer = {
       resolve: done,
-      reject: (err) => {
-        this.emit('error', err);
-        done();
-      },
+      reject: () => done(),
     };
     this.once('closed', done);
   }
@@ -415,8 +412,9 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         this.offered = null;
         resolve();
       };
-      // A refused answer leaves the offer outstanding: the client may answer again.
-      this.awaitingAnswer = { resolve: done, reject: (err) => this.emit('error', err) };
+      // A refused answer leaves the offer outstanding: the client may answer again. `answer()` throws
+      // it to its caller, which tells the client: no 'error' besides.
+      this.awaitingAnswer = { resolve: done, reject: () => undefined };
       this.offered = sdp;
       this.once('closed', done);
       this.emit('offer', { sdp, streams: this.current });
