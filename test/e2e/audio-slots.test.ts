@@ -4,19 +4,12 @@
 // receiver hears the new speaker on the same media section, told by `streamsSwitched`, with no new
 // subscription offer. The browsers' fake microphones play a speech-like sound (support/speech.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { completeSetup, createMeeting, joinAsGuest, joinSignedIn, signIn } from './support/app';
-import { TestBrowser } from './support/browser';
 import { assertReceivesAll, type InMeeting } from './support/checks';
-import { stopEnvironment } from './support/environment';
 import { roomMediaStats, sleep } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
-import { TestServer } from './support/server';
-import { writeSpeechLikeWav } from './support/speech';
+import { startSpeechScene, type SpeechScene } from './support/speech-scene';
 import { framesReceived, recordWire } from './support/wire';
 
 const skip = mediaSkipReason();
@@ -51,33 +44,21 @@ const unmute = async (p: InMeeting) => {
 };
 
 describe('MEET-QUALITY: audio slots', () => {
-  let server: TestServer;
-  let browser: TestBrowser;
-  let scratch: string;
+  let scene: SpeechScene | undefined;
   let ada: InMeeting;
   let bob: InMeeting;
   let cleo: InMeeting;
 
   before(async () => {
     if (skip) return;
-    scratch = mkdtempSync(join(tmpdir(), 'conclave-slots-'));
-    const wav = writeSpeechLikeWav(scratch);
-    server = await TestServer.start({ env: { CONCLAVE_AUDIO_SLOTS: '1' } });
-    browser = await TestBrowser.launch({ extraArgs: [`--use-file-for-fake-audio-capture=${wav}`] });
-    await completeSetup(server);
-    const a = await browser.newParticipant('Ada');
-    await signIn(a.context, server);
-    const { joinUrl } = await createMeeting(a.context, server, 'Slots');
-    ada = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, joinUrl) };
-    const b = await browser.newParticipant('Bob');
-    await b.context.addInitScript(recordWire);
-    bob = { name: 'Bob', page: b.page, id: await joinAsGuest(b.page, joinUrl, 'Bob') };
-    const c = await browser.newParticipant('Cleo');
-    cleo = { name: 'Cleo', page: c.page, id: await joinAsGuest(c.page, joinUrl, 'Cleo') };
+    scene = await startSpeechScene('Slots', {
+      env: { CONCLAVE_AUDIO_SLOTS: '1' },
+      beforeJoin: (context) => context.addInitScript(recordWire),
+    });
+    ({ ada, bob, cleo } = scene);
   });
   after(async () => {
-    await stopEnvironment({ server, browser });
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await scene?.stop();
   });
 
   test(

@@ -5,27 +5,15 @@
 // hands; a keyboard shortcut that mutes. The browser's fake microphone plays a speech-like sound
 // (support/speech.ts). Real server, Janus and Chromium.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  completeSetup,
-  createMeeting,
-  joinAsGuest,
-  joinSignedIn,
-  signIn,
-  tileOf,
-  updateSettings,
-} from './support/app';
-import { TestBrowser } from './support/browser';
+import { createMeeting, joinAsGuest, joinSignedIn, signIn, tileOf, updateSettings } from './support/app';
+import type { TestBrowser } from './support/browser';
 import { assertReceivesAll, type InMeeting } from './support/checks';
 import { waitForGrowth } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
-import { writeSpeechLikeWav } from './support/speech';
-import { TestServer } from './support/server';
-import { stopEnvironment } from './support/environment';
+import type { TestServer } from './support/server';
+import { startSpeechScene, type SpeechScene } from './support/speech-scene';
 
 const skip = mediaSkipReason();
 
@@ -49,36 +37,23 @@ const chooseLayout = async (page: Page, layout: 'Gallery' | 'Speaker') => {
 const placeOf = (page: Page, participantId: string) => tileOf(page, participantId).getAttribute('data-place');
 
 describe('layouts, active speaker, raised hands and shortcuts in the web app', () => {
+  let scene: SpeechScene | undefined;
   let server: TestServer;
   let browser: TestBrowser;
-  let scratch: string;
   let ada: InMeeting;
   let bob: InMeeting;
   let cleo: InMeeting;
   let joinUrl: string;
-  let adaContext: Awaited<ReturnType<TestBrowser['newParticipant']>>['context'];
+  let adaContext: SpeechScene['adaContext'];
 
   before(async () => {
     if (skip) return;
-    scratch = mkdtempSync(join(tmpdir(), 'conclave-speech-'));
-    const wav = writeSpeechLikeWav(scratch);
-    server = await TestServer.start();
-    browser = await TestBrowser.launch({ extraArgs: [`--use-file-for-fake-audio-capture=${wav}`] });
-    await completeSetup(server);
-    const a = await browser.newParticipant('Ada');
-    adaContext = a.context;
-    await signIn(a.context, server);
-    joinUrl = (await createMeeting(a.context, server, 'Stand-up')).joinUrl;
-    ada = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, joinUrl) };
-    const b = await browser.newParticipant('Bob');
-    bob = { name: 'Bob', page: b.page, id: await joinAsGuest(b.page, joinUrl, 'Bob') };
-    const c = await browser.newParticipant('Cleo');
-    cleo = { name: 'Cleo', page: c.page, id: await joinAsGuest(c.page, joinUrl, 'Cleo') };
+    scene = await startSpeechScene('Stand-up');
+    ({ server, browser, ada, bob, cleo, joinUrl, adaContext } = scene);
     await assertReceivesAll(bob, [ada, cleo]);
   });
   after(async () => {
-    await stopEnvironment({ server, browser });
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await scene?.stop();
   });
 
   test(
