@@ -32,6 +32,11 @@ function findTests(dir, out = []) {
   return out.sort();
 }
 
+// Unit and integration files share nothing (each PostgreSQL test has its own database, each Redis
+// test its own keys, each server its own port), so two run side by side, one per core. End-to-end
+// files run alone: their browsers and Janus need the whole machine for media to flow in time.
+const UNIT_CONCURRENCY = 2;
+
 const pick = (files) => (filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files);
 
 function step(name, cmd, args) {
@@ -44,12 +49,12 @@ function step(name, cmd, args) {
 }
 
 /** Runs node's test runner and returns its counts, parsed from its closing summary. */
-function nodeTests(name, files, env) {
-  console.log(`\n=== ${name} (${files.length} files)`);
+function nodeTests(name, files, env, concurrency) {
+  console.log(`\n=== ${name} (${files.length} files, ${concurrency} at a time)`);
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
       { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -128,11 +133,16 @@ async function main() {
     try {
       if (unit.length)
         add(
-          await nodeTests('unit and integration', unit, {
-            CONCLAVE_TEST_SBOM: DEFAULT_SBOM,
-            ...(pg && { CONCLAVE_TEST_PG_URL: pg.url }),
-            ...(redis && { CONCLAVE_TEST_REDIS_URL: redis.url }),
-          }),
+          await nodeTests(
+            'unit and integration',
+            unit,
+            {
+              CONCLAVE_TEST_SBOM: DEFAULT_SBOM,
+              ...(pg && { CONCLAVE_TEST_PG_URL: pg.url }),
+              ...(redis && { CONCLAVE_TEST_REDIS_URL: redis.url }),
+            },
+            UNIT_CONCURRENCY,
+          ),
         );
     } finally {
       await Promise.all([pg?.stop(), redis?.stop()]);
@@ -140,7 +150,7 @@ async function main() {
   }
   if (only !== 'unit') {
     const e2e = pick(findTests(join(root, 'test/e2e')));
-    if (e2e.length) add(await nodeTests('end-to-end', e2e, {}));
+    if (e2e.length) add(await nodeTests('end-to-end', e2e, {}, 1));
   }
 
   console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);

@@ -1,14 +1,16 @@
 // Issue 17 parts 1 and 5: a large meeting shown a page at a time, and only the page's videos received.
-// Seven people (Ada, who owns the meeting, five guests and Pia), each through the web app; Pia looks
-// on a phone-sized window, where a page holds six places: herself, four others and "+2 more".
-// Real server, Janus and Chromium.
+// Seven people: Ada, who owns the meeting, and Pia, each through the web app, and five guests of a
+// crowd (support/crowd.ts: the real protocol, a small camera each, quiet microphones), which keeps
+// the machine free for the two browsers under test. Pia looks on a phone-sized window, where a page
+// holds six places: herself, four others and "+2 more". Real server, Janus and Chromium.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createMeeting, leaveMeeting, signIn, waitInMeeting } from './support/app';
 import { axeViolations, describeViolations } from './support/axe';
 import type { TestBrowser } from './support/browser';
-import { assertReceivesAll, type InMeeting } from './support/checks';
+import { assertReceivesAll, type InMeeting, type Sender } from './support/checks';
+import { Crowd } from './support/crowd';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { growthOver, sleep } from './support/media';
 import { mediaSkipReason } from './support/sandbox';
@@ -51,7 +53,7 @@ const receivesCamera = (page: Page, id: string) =>
  * Asserts that `receiver` gets none of these cameras: once its room has let each go (the server
  * takes a moment to stop forwarding), not one frame is decoded over 2.5 s.
  */
-async function assertNotReceiving(receiver: InMeeting, senders: readonly InMeeting[]): Promise<void> {
+async function assertNotReceiving(receiver: InMeeting, senders: readonly Sender[]): Promise<void> {
   for (const s of senders) {
     await receiver.page.waitForFunction(
       (pid) => {
@@ -86,15 +88,18 @@ async function waitForTiles(page: Page, ids: readonly string[]): Promise<void> {
   throw new Error(`the page shows the tiles of [${seen}], not [${want}]`);
 }
 
+/** Someone else in the meeting: who they are, and how they leave. */
+type Other = Sender & { leave(): Promise<void> };
+
 describe('a large meeting, a page at a time, receiving only the page (web app)', () => {
   let server: TestServer;
   let browser: TestBrowser;
-  let joinUrl: string;
+  let crowd: Crowd | undefined;
   let pia: InMeeting;
-  const others: InMeeting[] = [];
-  let firstPage: InMeeting[] = [];
-  let secondPage: InMeeting[] = [];
-  const byId = (id: string) => others.find((o) => o.id === id) as InMeeting;
+  const others: Other[] = [];
+  let firstPage: Other[] = [];
+  let secondPage: Other[] = [];
+  const byId = (id: string) => others.find((o) => o.id === id) as Other;
 
   before(async () => {
     if (skip) return;
@@ -102,17 +107,20 @@ describe('a large meeting, a page at a time, receiving only the page (web app)',
     // The plain fake camera: these tests count frames, they do not tell pictures apart.
     const ada = await browser.newParticipant('Ada', { distinctCamera: false });
     await signIn(ada.context, server);
-    joinUrl = (await createMeeting(ada.context, server, 'All hands')).joinUrl;
-    others.push({ name: 'Ada', page: ada.page, id: await joinMuted(ada.page, joinUrl) });
-    for (const name of ['Bob', 'Cleo', 'Dan', 'Eve', 'Finn']) {
-      const p = await browser.newParticipant(name, { distinctCamera: false });
-      others.push({ name, page: p.page, id: await joinMuted(p.page, joinUrl, name) });
-    }
+    const meeting = await createMeeting(ada.context, server, 'All hands');
+    const adaId = await joinMuted(ada.page, meeting.joinUrl);
+    others.push({ name: 'Ada', id: adaId, leave: () => leaveMeeting(ada.page) });
+    crowd = await Crowd.open(server, meeting.id);
+    await crowd.grow(5);
+    for (const m of await crowd.members()) others.push({ ...m, leave: () => (crowd as Crowd).leave(m.id) });
     const p = await browser.newParticipant('Pia', { distinctCamera: false });
     await p.page.setViewportSize(PHONE);
-    pia = { name: 'Pia', page: p.page, id: await joinMuted(p.page, joinUrl, 'Pia') };
+    pia = { name: 'Pia', page: p.page, id: await joinMuted(p.page, meeting.joinUrl, 'Pia') };
   });
-  after(() => stopEnvironment({ server, browser }));
+  after(async () => {
+    await crowd?.stop();
+    await stopEnvironment({ server, browser });
+  });
 
   test(
     'MEET-QUALITY: on a phone-sized stage the first page shows Pia, four others and "+2 more"; their cameras decode, the two off the page are not received',
@@ -221,8 +229,8 @@ describe('a large meeting, a page at a time, receiving only the page (web app)',
     async () => {
       await pia.page.getByRole('button', { name: 'Next page' }).click();
       await pia.page.getByTestId('page-indicator').getByText('Page 2 of 2').waitFor();
-      const leaving = secondPage[0] as InMeeting;
-      await leaveMeeting(leaving.page);
+      const leaving = secondPage[0] as Other;
+      await leaving.leave();
       const staying = others.filter((o) => o !== leaving);
       await pia.page
         .getByTestId('participant-count')

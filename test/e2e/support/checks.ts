@@ -19,6 +19,9 @@ export interface InMeeting {
   id: string;
 }
 
+/** Someone whose media a receiver is checked for: only who they are is needed, not their page. */
+export type Sender = Pick<InMeeting, 'name' | 'id'>;
+
 /**
  * Waits until `receiver` decodes `sender`'s camera (framesDecoded grows by 10) and receives their
  * microphone (packetsReceived grows by 10), as the SDK's getMediaStats() reports them.
@@ -39,7 +42,7 @@ export async function assertReceives(
  */
 export async function assertReceivesAll(
   receiver: InMeeting,
-  senders: readonly InMeeting[],
+  senders: readonly Sender[],
   timeoutMs = 20_000,
   sources: readonly ('camera' | 'microphone')[] = ['camera', 'microphone'],
 ): Promise<void> {
@@ -238,7 +241,7 @@ export async function assertBackTogether(people: readonly InMeeting[]): Promise<
  */
 export async function longestStalls(
   receiver: InMeeting,
-  senders: readonly InMeeting[],
+  senders: readonly Sender[],
   ms: number,
 ): Promise<Record<string, number>> {
   const ids = senders.map((s) => s.id);

@@ -367,6 +367,8 @@ export interface CrowdApi {
   /** Each member's socket counters since the last reset. */
   stats(): SocketStats[];
   resetStats(): void;
+  /** The member who is this participant leaves the meeting (if it lives on this page). */
+  leave(participantId: string): void;
   stop(): void;
 }
 
@@ -388,6 +390,10 @@ const api: CrowdApi = {
       const { participantId, largestEver } = stats;
       Object.assign(stats, emptyStats(stats.name, stats.listens), { participantId, largestEver });
     }
+  },
+  leave(participantId) {
+    const i = members.findIndex((m) => m.stats.participantId === participantId);
+    if (i >= 0) members.splice(i, 1)[0]!.stop();
   },
   stop() {
     for (const m of members.splice(0)) m.stop();

@@ -151,6 +151,22 @@ export class Crowd {
     );
   }
 
+  /** Who is in the crowd now, by participant id and name. */
+  async members(): Promise<Array<{ id: string; name: string }>> {
+    return (await this.signalingStats()).flatMap((s) =>
+      s.participantId === null ? [] : [{ id: s.participantId, name: s.name }],
+    );
+  }
+
+  /** One member leaves the meeting, as a person does with "Leave". */
+  async leave(participantId: string): Promise<void> {
+    await Promise.all(
+      this.pages.map((p) =>
+        p.evaluate((id) => (window as unknown as PageWindow).crowd.leave(id), participantId),
+      ),
+    );
+  }
+
   /**
    * Every member leaves; the crowd's browser closes. Never throws, and never waits long on a page that
    * does not answer (a renderer hung under load would otherwise hold a test file's `after` forever).
