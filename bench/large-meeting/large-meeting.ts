@@ -42,10 +42,37 @@ interface JoinMeasure {
   janusSeconds: number;
   /** From the click until the join settled (SETTLE_MS after the first page was decoded). */
   windowMs: number;
+  /** The newcomer's signaling until its first page was decoded: "ms after the click, direction type". */
+  signaling: string[];
 }
 
-/** Records, in the page, when "Join meeting" was clicked (before the app reacts to it). */
+/**
+ * Records, in the page, when "Join meeting" was clicked (before the app reacts to it), and when each
+ * signaling frame went out or came in (all but ICE candidates): where the join's time goes.
+ */
 function recordJoinClick(): void {
+  const w = window as unknown as { __signaling?: Array<[number, string]> };
+  const log = (w.__signaling = [] as Array<[number, string]>);
+  const note = (direction: string, data: unknown) => {
+    try {
+      const { type } = JSON.parse(String(data)) as { type?: unknown };
+      if (typeof type === 'string' && type !== 'trickle')
+        log.push([performance.timeOrigin + performance.now(), `${direction} ${type}`]);
+    } catch {
+      // Not a frame of ours.
+    }
+  };
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (e: MessageEvent) => note('←', e.data));
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      note('→', data);
+      super.send(data);
+    }
+  };
   document.addEventListener(
     'click',
     (e) => {
@@ -101,6 +128,11 @@ async function join(
       () => (window as unknown as { __joinClickedAt?: number }).__joinClickedAt,
     );
     if (clickedAt === undefined) throw new Error(`${name}: the click on "Join meeting" was not seen`);
+    const signaling = (
+      await p.page.evaluate(() => (window as unknown as { __signaling: Array<[number, string]> }).__signaling)
+    )
+      .filter(([at]) => at >= clickedAt && at <= decoded.at)
+      .map(([at, what]) => `${Math.round(at - clickedAt)} ${what}`);
     await sleep(SETTLE_MS);
     const after = cpu();
     const windowMs = performance.now() - started;
@@ -115,6 +147,7 @@ async function join(
       controlPlaneSeconds: round(after.server - before.server, 2),
       janusSeconds: round(after.janus - before.janus, 2),
       windowMs: Math.round(windowMs),
+      signaling,
     };
   } finally {
     await p.page
@@ -221,6 +254,7 @@ async function main(): Promise<number> {
           console.error(
             `[bench]   join ${i + 1}: ${j.ms} ms, ${j.tiles} tiles, ${j.listeningBytes} B at a listening member`,
           );
+          console.error(`[bench]     ${j.signaling.join(' · ')}`);
           joins.push(j);
         }
       } finally {
