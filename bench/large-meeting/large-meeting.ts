@@ -42,13 +42,17 @@ interface JoinMeasure {
   janusSeconds: number;
   /** From the click until the join settled (SETTLE_MS after the first page was decoded). */
   windowMs: number;
-  /** The newcomer's signaling until its first page was decoded: "ms after the click, direction type". */
+  /**
+   * The newcomer's signaling until its first page was decoded, "ms after the click, → or ← type", and
+   * each tile's first picture, "ms ▣ name", and the page's long tasks, "ms ⧗ duration".
+   */
   signaling: string[];
 }
 
 /**
- * Records, in the page, when "Join meeting" was clicked (before the app reacts to it), and when each
- * signaling frame went out or came in (all but ICE candidates): where the join's time goes.
+ * Records, in the page, when "Join meeting" was clicked (before the app reacts to it), when each
+ * signaling frame went out or came in (all but ICE candidates), when each tile showed a picture and
+ * when the page's thread was busy: where the join's time goes.
  */
 function recordJoinClick(): void {
   const w = window as unknown as { __signaling?: Array<[number, string]> };
@@ -62,6 +66,24 @@ function recordJoinClick(): void {
       // Not a frame of ours.
     }
   };
+  // And when each remote tile first shows a decoded picture ("▣ name"), which one the join waited for.
+  const decoded = new Set<Element>();
+  setInterval(() => {
+    for (const tile of Array.from(
+      document.querySelectorAll('[data-testid="participant-tile"][data-self="false"]'),
+    )) {
+      const video = tile.querySelector('video[data-source="camera"]');
+      if (decoded.has(tile) || !(video instanceof HTMLVideoElement) || video.videoWidth === 0) continue;
+      decoded.add(tile);
+      log.push([performance.timeOrigin + performance.now(), `▣ ${tile.getAttribute('aria-label') ?? '?'}`]);
+    }
+  }, 20);
+  // And the page's thread busy for 100 ms or more ("⧗ ms"), which holds up pictures that have arrived.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if (e.duration >= 100)
+        log.push([performance.timeOrigin + e.startTime, `⧗ ${Math.round(e.duration)} ms`]);
+  }).observe({ type: 'longtask' });
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
@@ -132,6 +154,7 @@ async function join(
       await p.page.evaluate(() => (window as unknown as { __signaling: Array<[number, string]> }).__signaling)
     )
       .filter(([at]) => at >= clickedAt && at <= decoded.at)
+      .sort((a, b) => a[0] - b[0])
       .map(([at, what]) => `${Math.round(at - clickedAt)} ${what}`);
     await sleep(SETTLE_MS);
     const after = cpu();

@@ -53,11 +53,10 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
   const last = useRef<JoinChoice | null>(null);
 
   /**
-   * From the lobby, the lobby stays (its button busy) until the room is in, so that rendering the
-   * stage does not compete with joining; a rejoin shows the stage at once. "In" is the first remote
-   * track subscribed (its connection then needs a moment, in which the stage renders) or the join
-   * completed, whichever comes first. Rendering the stage takes the page's thread for a while: any
-   * earlier and it holds up the subscription, which people wait for.
+   * From the lobby, the lobby stays (its button busy) until the room is in: the server has said
+   * who is there (`joined`); a rejoin shows the stage at once. The stage renders then, while the
+   * camera is still being published, because it is the stage that says which videos to receive
+   * (each tile on the page asks for its own): the sooner it mounts, the sooner they come.
    */
   const join = useCallback(
     async (choice: JoinChoice, from: 'lobby' | 'rejoin', prepared?: Room): Promise<boolean> => {
@@ -81,11 +80,18 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
         if (room.state !== 'connected') return;
         // A transition renders in slices, so the connection's own events (candidates) go out meanwhile.
         startTransition(() =>
-          setPhase((p) => (mine(p) ? { kind: 'meeting', room, joining: false, selfName: choice.name } : p)),
+          setPhase((p) =>
+            mine(p) && !(p.kind === 'meeting' && !p.joining)
+              ? { kind: 'meeting', room, joining: false, selfName: choice.name }
+              : p,
+          ),
         );
       };
       room.on('connectionStateChanged', (state) => {
-        if (state === 'connected' && room.state === 'connected') exposeRoom(room);
+        if (state === 'connected' && room.state === 'connected') {
+          exposeRoom(room);
+          enter();
+        }
         // Only while joining: a meeting already shown keeps its stage, whose banner says it waits.
         if (state === 'waiting') {
           setPhase((p) =>
@@ -95,10 +101,6 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
               : p,
           );
         }
-      });
-      const offSubscribed = room.on('trackSubscribed', () => {
-        offSubscribed();
-        enter();
       });
       room.on('disconnected', (reason, error) => {
         withdrawRoom(room);
@@ -116,7 +118,6 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
           e2ee,
           ...(choice.passcode !== undefined && { passcode: choice.passcode }),
         });
-        offSubscribed();
         enter();
         return true;
       } catch (err) {

@@ -21,6 +21,14 @@ const ROOM_EVENTS: (keyof RoomEvents)[] = [
 ];
 
 /**
+ * Events that come within this long of each other make one render: a join into a large meeting
+ * brings dozens at once (a track for each tile of the page), and rendering the stage for each one
+ * kept the page's thread from showing the pictures that had arrived. About a frame; a timer, not an
+ * animation frame, so that a page in the background still mounts what it must play.
+ */
+const COALESCE_MS = 16;
+
+/**
  * Re-renders whenever anything in the room changes. Components read the room's state directly
  * (participants, publications, tracks); this only tells React when to look again.
  */
@@ -28,10 +36,19 @@ export function useRoomVersion(room: Room | null): number {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     if (!room) return;
-    const bump = () => setVersion((v) => v + 1);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const bump = () => {
+      timer ??= setTimeout(() => {
+        timer = null;
+        setVersion((v) => v + 1);
+      }, COALESCE_MS);
+    };
     const offs = ROOM_EVENTS.map((event) => room.on(event, bump));
-    bump();
-    return () => offs.forEach((off) => off());
+    setVersion((v) => v + 1);
+    return () => {
+      offs.forEach((off) => off());
+      if (timer !== null) clearTimeout(timer);
+    };
   }, [room]);
   return version;
 }
