@@ -261,6 +261,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
           continue;
         }
         let reply: PluginReply;
+        const updating = this.handle !== null;
         try {
           reply = await this.renegotiate(add, remove);
         } catch (err) {
@@ -278,7 +279,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         // Janus silently skips streams it cannot offer (e.g. disabled ones): do not ask again.
         const now = new Set(this.current.map((s) => key({ feed: s.feed, mid: s.feedMid })));
         for (const s of add) if (!now.has(key(s))) this.desired.delete(key(s));
-        if (reply.jsep?.type === 'offer') await this.offer(reply.jsep.sdp);
+        if (reply.jsep?.type === 'offer') {
+          await this.offer(reply.jsep.sdp);
+          if (updating) await this.requestKeyFrames(add);
+        }
       }
     } finally {
       this.running = false;
@@ -321,6 +325,25 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         : [{ mid: from.mid, substream: to.substream, temporal: 2 }],
     );
     if (layers.length > 0) await this.configureLayers(layers).catch((err: Error) => this.emit('error', err));
+  }
+
+  /**
+   * Asks the publishers of the videos an `update` added for a key frame, once the client's answer is
+   * in (`configure` with `send`: Janus asks on that). Janus asks by itself only when a subscription
+   * starts or switches; without it, a new video waits until the browser notices it cannot decode and
+   * asks, hundreds of milliseconds later: a newcomer's first page, or a page flip, shows late.
+   */
+  private async requestKeyFrames(added: readonly StreamSource[]): Promise<void> {
+    if (this.isClosed || !this.handle) return;
+    const wanted = new Set(added.map(key));
+    const mids = this.current
+      .filter((s) => s.type === 'video' && wanted.has(key({ feed: s.feed, mid: s.feedMid })))
+      .map((s) => s.mid);
+    if (mids.length === 0) return;
+    // Only speed is lost when it fails: the browser asks for the key frame itself.
+    await this.handle
+      .send({ request: 'configure', streams: mids.map((mid) => ({ mid, send: true })) })
+      .catch(() => undefined);
   }
 
   private async renegotiate(add: StreamSource[], remove: SubscribedStream[]): Promise<PluginReply> {
