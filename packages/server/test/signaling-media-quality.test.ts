@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MAX_VIDEO_LAYER_REQUESTS, MAX_VIEW_VIDEO } from '@conclave/protocol';
 import type { MeetingRecord } from '../src/domain';
-import type { SubscribedStream } from '../src/media/subscriber';
+import type { SubscribedStream } from '../src/media/subscribed-streams';
 import { checkLayerChoices } from '../src/rooms/video-layers';
 import { janusUnavailableReason } from './media-support/janus';
 import { syntheticPublishOffer } from './media-support/sdp';

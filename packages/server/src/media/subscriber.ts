@@ -10,6 +10,15 @@ import {
   type Jsep,
 } from './janus-client';
 import { alignFormatParameters } from './sdp';
+import {
+  pairKey,
+  pairUp,
+  parseSubscribedStreams,
+  streamKey as key,
+  type LayerChoice,
+  type StreamSource,
+  type SubscribedStream,
+} from './subscribed-streams';
 import type { VideoRoom } from './videoroom';
 
 /** A request that makes no sense in the object's current state (e.g. an answer nobody asked for). */
@@ -23,36 +32,6 @@ export interface SubscriberState {
   streams: SubscribedStream[];
   /** The offer its client had not answered yet: Janus still waits for that answer. */
   offer?: string;
-}
-
-/** A publisher's stream to receive: the feed and the publisher-side mid. */
-export interface StreamSource {
-  feed: number;
-  mid: string;
-  /**
-   * What it is: a stream replaces another of its kind in place (`switch`, no renegotiation). Without
-   * it, the stream is only ever added and removed.
-   */
-  type?: 'audio' | 'video';
-  /** The simulcast layer a video starts on (the highest without it). */
-  substream?: number;
-}
-
-/** Which simulcast layer (substream) and frame rate (temporal layer) one video m-line should relay. */
-export interface LayerChoice {
-  /** The subscriber-side mid. */
-  mid: string;
-  substream: number;
-  temporal: number;
-}
-
-/** One m-line of the subscriber PeerConnection. */
-export interface SubscribedStream {
-  /** The subscriber-side mid (what the client's transceiver sees). */
-  mid: string;
-  type: 'audio' | 'video' | 'data';
-  feed: number;
-  feedMid: string;
 }
 
 interface SubscriptionOffer {
@@ -81,8 +60,6 @@ type SubscriberEvents = {
   trickle: [candidate: IceCandidateInit | null];
   closed: [reason: string];
 };
-
-const key = (s: StreamSource) => `${s.feed}\u0000${s.mid}`;
 
 /**
  * One participant's multistream subscription. Callers state what it should carry with
@@ -450,39 +427,4 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     this.handle = null;
     this.emit('closed', reason);
   }
-}
-
-const pairKey = ({ from, to }: { from: SubscribedStream; to: StreamSource }) => `${from.mid}\u0000${key(to)}`;
-
-/**
- * Which wanted streams can take over which unwanted m-lines: one of the same kind each, in order,
- * leaving out pairs Janus already refused to switch.
- */
-function pairUp(
-  add: readonly StreamSource[],
-  remove: readonly SubscribedStream[],
-  unswitchable: ReadonlySet<string>,
-): Array<{ from: SubscribedStream; to: StreamSource }> {
-  const pairs: Array<{ from: SubscribedStream; to: StreamSource }> = [];
-  const free = [...remove];
-  for (const to of add) {
-    if (to.type === undefined) continue;
-    const i = free.findIndex((from) => from.type === to.type && !unswitchable.has(pairKey({ from, to })));
-    if (i < 0) continue;
-    pairs.push({ from: free[i]!, to });
-    free.splice(i, 1);
-  }
-  return pairs;
-}
-
-function parseSubscribedStreams(value: unknown[]): SubscribedStream[] {
-  const out: SubscribedStream[] = [];
-  for (const s of value as Array<Record<string, unknown>>) {
-    // Janus keeps removed m-lines as inactive slots: they carry no feed.
-    if (s.active === false || typeof s.mid !== 'string' || typeof s.feed_id !== 'number') continue;
-    if (typeof s.feed_mid !== 'string') continue;
-    if (s.type !== 'audio' && s.type !== 'video' && s.type !== 'data') continue;
-    out.push({ mid: s.mid, type: s.type, feed: s.feed_id, feedMid: s.feed_mid });
-  }
-  return out;
 }

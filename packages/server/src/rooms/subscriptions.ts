@@ -2,7 +2,8 @@ import { MAX_VIEW_VIDEO, viewKey, type StreamInfo, type ViewEntry } from '@concl
 import { AppError } from '../common/errors';
 import { isJanusError, VideoRoomErrorCode } from '../media/janus-client';
 import type { MediaLogger } from '../media/logger';
-import type { StreamSource, SubscribedStream, Subscriber, SubscriberState } from '../media/subscriber';
+import type { StreamSource, SubscribedStream } from '../media/subscribed-streams';
+import type { Subscriber, SubscriberState } from '../media/subscriber';
 import type { VideoRoom } from '../media/videoroom';
 import { AudioSlots } from './audio-slots';
 import { copyCandidate } from './candidates';

@@ -1,6 +1,6 @@
 import type { ClientMessageOf } from '@conclave/protocol';
 import { AppError } from '../common/errors';
-import type { LayerChoice, SubscribedStream } from '../media/subscriber';
+import type { LayerChoice, SubscribedStream } from '../media/subscribed-streams';
 
 /**
  * Checks a participant's layer choices against its own subscription: each mid once, each one a
