@@ -1,3 +1,4 @@
+import { Debounce, type DebounceOptions } from './debounce';
 import { LAYER_BITRATE, lowerQuality, SUBSTREAM_OF, VIDEO_QUALITIES, type VideoQuality } from './simulcast';
 
 /** One received camera's layer, as `setVideoLayers` names it. */
@@ -15,12 +16,9 @@ const LAYER_DEBOUNCE_MS = 300;
 const FULL_RATE = 2;
 const LOWEST_RATE = 0;
 
-export interface LayerControlOptions {
+export interface LayerControlOptions extends DebounceOptions {
   /** Sends the changed choices; a failure makes them go out again with the next change. */
   send(layers: LayerRequest[]): Promise<void>;
-  debounceMs?: number;
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (timer: unknown) => void;
 }
 
 /**
@@ -34,21 +32,16 @@ export class LayerControl {
   private readonly sent = new Map<string, string>();
   private ceiling: VideoQuality = 'high';
   private starved = false;
-  private timer: unknown = null;
-  private readonly debounceMs: number;
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (timer: unknown) => void;
+  private readonly debounce: Debounce;
 
   constructor(private readonly options: LayerControlOptions) {
-    this.debounceMs = options.debounceMs ?? LAYER_DEBOUNCE_MS;
-    this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+    this.debounce = new Debounce(() => void this.flush(), options.debounceMs ?? LAYER_DEBOUNCE_MS, options);
   }
 
   /** A received camera on `mid` and the layer its tile needs (null: no size known). */
   want(mid: string, quality: VideoQuality | null): void {
     this.wishes.set(mid, quality);
-    this.schedule();
+    this.debounce.schedule(true);
   }
 
   /** The camera on `mid` is no longer received. */
@@ -61,7 +54,7 @@ export class LayerControl {
   reset(): void {
     this.sent.clear();
     this.wishes.clear();
-    this.cancel();
+    this.debounce.cancel();
   }
 
   /**
@@ -72,7 +65,7 @@ export class LayerControl {
     if (ceiling === this.ceiling && starved === this.starved) return;
     this.ceiling = ceiling;
     this.starved = starved;
-    this.schedule();
+    this.debounce.schedule(true);
   }
 
   /** What each received camera gets now, by mid. */
@@ -91,21 +84,8 @@ export class LayerControl {
   }
 
   close(): void {
-    this.cancel();
+    this.debounce.cancel();
     this.wishes.clear();
-  }
-
-  private schedule(): void {
-    this.cancel();
-    this.timer = this.setTimer(() => {
-      this.timer = null;
-      void this.flush();
-    }, this.debounceMs);
-  }
-
-  private cancel(): void {
-    if (this.timer !== null) this.clearTimer(this.timer);
-    this.timer = null;
   }
 
   private async flush(): Promise<void> {

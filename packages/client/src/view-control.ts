@@ -1,16 +1,14 @@
 import { MAX_VIEW_VIDEO, viewKey, type ViewEntry } from '@conclave/protocol';
+import { Debounce, type DebounceOptions } from './debounce';
 import type { RemoteParticipant } from './remote-participant';
 import { SUBSTREAM_OF } from './simulcast';
 
 /** Wishes settle this long before they go out: a page of tiles mounting reports one at a time. */
 const VIEW_DEBOUNCE_MS = 60;
 
-export interface ViewControlOptions {
+export interface ViewControlOptions extends DebounceOptions {
   /** Sends the whole view; a failure makes it go out again with the next change. */
   send(video: ViewEntry[]): Promise<void>;
-  debounceMs?: number;
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (timer: unknown) => void;
 }
 
 /**
@@ -20,28 +18,19 @@ export interface ViewControlOptions {
  */
 export class ViewControl {
   private sent: string | null = null;
-  private timer: unknown = null;
-  private readonly debounceMs: number;
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (timer: unknown) => void;
+  private readonly debounce: Debounce;
 
   constructor(
     private readonly options: ViewControlOptions,
     /** The remote participants as they are now. */
     private readonly remotes: () => Iterable<RemoteParticipant>,
   ) {
-    this.debounceMs = options.debounceMs ?? VIEW_DEBOUNCE_MS;
-    this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+    this.debounce = new Debounce(() => void this.flush(), options.debounceMs ?? VIEW_DEBOUNCE_MS, options);
   }
 
   /** Something the view is made of changed: it goes out once things settle. */
   changed(): void {
-    if (this.timer !== null) return;
-    this.timer = this.setTimer(() => {
-      this.timer = null;
-      void this.flush();
-    }, this.debounceMs);
+    this.debounce.schedule(false);
   }
 
   /** A new session: the server knows nothing of this view yet; it goes out at once. */
@@ -53,8 +42,7 @@ export class ViewControl {
 
   /** No session to tell (disconnected). */
   cancel(): void {
-    if (this.timer !== null) this.clearTimer(this.timer);
-    this.timer = null;
+    this.debounce.cancel();
   }
 
   /** What the app wants shown, in the order it asked. */
