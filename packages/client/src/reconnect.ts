@@ -101,7 +101,8 @@ export class ReconnectPolicy {
   }
 }
 
-function endedByServer(end: ServerEnd | null): ReconnectStep | null {
+/** The end of the room the server's last word means, if it is a final one (removed, signed out…). */
+export function endedByServer(end: ServerEnd | null): Extract<ReconnectStep, { kind: 'end' }> | null {
   if (!end || !isFinalServerReason(end.reason)) return null;
   return {
     kind: 'end',

@@ -18,7 +18,7 @@ import { TypedEmitter } from './events';
 import { LocalParticipant, type LocalSourceOptions } from './local-participant';
 import type { Participant } from './participant';
 import type { RemoteParticipant } from './remote-participant';
-import { ReconnectPolicy, type ReconnectStep } from './reconnect';
+import { endedByServer, ReconnectPolicy, type ReconnectStep } from './reconnect';
 import { MediaQuality } from './media-quality';
 import { measureRegions, regionsUrl, type FetchLike } from './regions';
 import type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
@@ -274,9 +274,13 @@ export class Room extends TypedEmitter<RoomEvents> {
       await this.establish(session, media);
     } catch (err) {
       const error = toConclaveError(err, 'connection_failed', 'Could not join the meeting');
-      // Unless disconnect() came first and already ended everything.
-      if (this.session === session)
-        this.finish(error.code === 'rejected' ? 'rejected' : 'join_failed', error);
+      // Unless disconnect() came first and already ended everything. When the server ended the join
+      // after `joined` (signed out elsewhere, the meeting deleted), its word is why.
+      const ended = endedByServer(session?.serverEnd ?? null);
+      if (this.session !== session) throw error;
+      if (error.code === 'rejected') this.finish('rejected', error);
+      else if (ended) this.finish(ended.reason, ended.error);
+      else this.finish('join_failed', error);
       throw error;
     }
   }

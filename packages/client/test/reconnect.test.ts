@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { DisconnectedReason } from '@conclave/protocol';
 import { ConclaveError, SignalingError } from '../src/errors';
 import { ReconnectPolicy, type ReconnectStep } from '../src/reconnect';
-import { eventually, FakeServer, participantInfo } from './support/fake-server';
+import { eventually, FakeServer, participantInfo, SIGNALING_URL } from './support/fake-server';
 import { fakeTrack, publisherConnection, subscriberConnection } from './support/fake-webrtc';
 import { recordEvents, roomTests } from './support/rooms';
 
@@ -105,7 +105,7 @@ describe('ReconnectPolicy', () => {
 });
 
 describe('Room reconnecting', () => {
-  const { joinRoom } = roomTests();
+  const { joinRoom, newRoom } = roomTests();
 
   test('MEET-RECONNECT: a dropped socket → reconnecting → rejoined → connected, same people, same local tracks', async () => {
     const server = new FakeServer();
@@ -211,6 +211,33 @@ describe('Room reconnecting', () => {
         `disconnected:${reason}:connection_closed`,
       ]);
       await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(server.sockets.length, 1, 'no rejoin');
+    });
+  }
+
+  for (const reason of ['session_ended', 'meeting_ended'] as const) {
+    test(`IAM-LOCAL, MEET-CREATE: the server ending the participation as ${reason} while the join still publishes ends the room as ${reason}, not join_failed`, async () => {
+      const server = new FakeServer();
+      server.endAtPublish = reason;
+      const room = newRoom(server);
+      const log = recordEvents(room);
+      const joining = room.connect({
+        meetingId: 'meeting-1',
+        signalingUrl: SIGNALING_URL,
+        microphone: { track: fakeTrack('audio') },
+        camera: false,
+      });
+      await assert.rejects(joining);
+      assert.equal(room.state, 'disconnected');
+      assert.deepEqual(
+        log.filter((e) => e.startsWith('state:') || e.startsWith('disconnected')),
+        [
+          'state:connecting',
+          'state:connected',
+          'state:disconnected',
+          `disconnected:${reason}:connection_closed`,
+        ],
+      );
       assert.equal(server.sockets.length, 1, 'no rejoin');
     });
   }

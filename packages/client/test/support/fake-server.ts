@@ -54,6 +54,8 @@ export class FakeServer {
   reachable = true;
   /** When set, joins are refused with this error. */
   refuseJoin: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
+  /** When set, the server ends the participation instead of answering the publish (after `joined`). */
+  endAtPublish: DisconnectedReason | null = null;
   /** True: joins wait in the lobby until the test calls `admitFromLobby`. */
   lobby = false;
   /** True: `joined` carries a resume token, and a join with `resume` takes the participation up again (NET-SCALE). */
@@ -137,7 +139,8 @@ export class FakeServer {
         if (this.others.some((p) => p.tracks.length > 0)) socket.reply(socket.subscriptionOffer(this.others));
         return;
       case 'publish':
-        socket.reply({ type: 'publishAnswer', rid, sdp: toySdp([]) });
+        if (this.endAtPublish) socket.end(this.endAtPublish, 'You are no longer in the meeting.');
+        else socket.reply({ type: 'publishAnswer', rid, sdp: toySdp([]) });
         return;
       case 'subscriptionAnswer':
       case 'setMute':
