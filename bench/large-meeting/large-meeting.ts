@@ -18,7 +18,7 @@ import { firstPageDecoded } from '../../test/e2e/support/large-meeting';
 import { sleep } from '../../test/e2e/support/media';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { TestServer } from '../../test/e2e/support/server';
-import { cpuSeconds } from '../scale/cpu';
+import { busyPercent, cpuSeconds, machineTicks } from '../scale/cpu';
 import { machine, median, report, round, summarise, type Summary } from '../report';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,50,99').split(',').map(Number);
@@ -40,6 +40,10 @@ interface JoinMeasure {
   listeningTypes: Record<string, number>;
   controlPlaneSeconds: number;
   janusSeconds: number;
+  /** How busy all of the machine's cores were from the click until the first page was decoded (%). */
+  machineBusyPercent: number;
+  /** The same over the second before the click: what the crowd and the waiting page take by themselves. */
+  machineBusyBeforePercent: number;
   /** From the click until the join settled (SETTLE_MS after the first page was decoded). */
   windowMs: number;
   /**
@@ -138,7 +142,11 @@ async function join(
       server: cpuSeconds(server.pid),
       janus: janus.reduce((a, pid) => a + cpuSeconds(pid), 0),
     });
+    const idleFrom = machineTicks();
+    await sleep(1_000);
     const before = cpu();
+    const machineBefore = machineTicks();
+    const machineBusyBefore = busyPercent(idleFrom, machineBefore);
     const started = performance.now();
     await button.click();
     const decoded = await firstPageDecoded(p.page, 30_000).catch(async (err: Error) => {
@@ -146,6 +154,7 @@ async function join(
       const said = (await alert.count()) > 0 ? await alert.first().innerText() : null;
       throw new Error(`${name}: the first page was not decoded: ${said ?? err.message.split('\n')[0]}`);
     });
+    const machineBusy = busyPercent(machineBefore, machineTicks());
     const clickedAt = await p.page.evaluate(
       () => (window as unknown as { __joinClickedAt?: number }).__joinClickedAt,
     );
@@ -169,6 +178,8 @@ async function join(
       listeningTypes: listening?.received ?? {},
       controlPlaneSeconds: round(after.server - before.server, 2),
       janusSeconds: round(after.janus - before.janus, 2),
+      machineBusyPercent: machineBusy,
+      machineBusyBeforePercent: machineBusyBefore,
       windowMs: Math.round(windowMs),
       signaling,
     };
@@ -195,6 +206,8 @@ interface SizeResult {
   cpuDuringJoin: {
     controlPlaneSeconds: Summary | null;
     janusSeconds: Summary | null;
+    machineBusyPercent: Summary | null;
+    machineBusyBeforePercent: Summary | null;
     windowMsMedian: number | null;
     controlPlanePercentOfCore: number | null;
     janusPercentOfCore: number | null;
@@ -229,6 +242,8 @@ function sizeResult(size: number, grew: GrowResult, joins: JoinMeasure[], stats:
     cpuDuringJoin: {
       controlPlaneSeconds: controlPlane,
       janusSeconds: janus,
+      machineBusyPercent: of((j) => j.machineBusyPercent, 1),
+      machineBusyBeforePercent: of((j) => j.machineBusyBeforePercent, 1),
       windowMsMedian: window,
       controlPlanePercentOfCore: percent(controlPlane),
       janusPercentOfCore: percent(janus),
@@ -275,7 +290,7 @@ async function main(): Promise<number> {
         for (let i = 0; i < JOINS; i++) {
           const j = await join(browser, server, meeting, crowd, `Newcomer ${++n}`);
           console.error(
-            `[bench]   join ${i + 1}: ${j.ms} ms, ${j.tiles} tiles, ${j.listeningBytes} B at a listening member`,
+            `[bench]   join ${i + 1}: ${j.ms} ms, ${j.tiles} tiles, ${j.listeningBytes} B at a listening member, machine ${j.machineBusyBeforePercent} % busy before the click, ${j.machineBusyPercent} % during`,
           );
           console.error(`[bench]     ${j.signaling.join(' · ')}`);
           joins.push(j);
@@ -326,7 +341,7 @@ async function write(sizes: SizeResult[], error: string | null, chromium: string
   };
   const at = (s: SizeResult) => `${s.publishersAlreadyIn}: ${s.joinToFirstPageMs?.median ?? 'n/a'} ms`;
   const cpu = last
-    ? `; CPU during a join at ${last.publishersAlreadyIn}: control plane ${last.cpuDuringJoin.controlPlaneSeconds?.median ?? 'n/a'} s, Janus ${last.cpuDuringJoin.janusSeconds?.median ?? 'n/a'} s`
+    ? `; CPU during a join at ${last.publishersAlreadyIn}: control plane ${last.cpuDuringJoin.controlPlaneSeconds?.median ?? 'n/a'} s, Janus ${last.cpuDuringJoin.janusSeconds?.median ?? 'n/a'} s, machine ${last.cpuDuringJoin.machineBusyPercent?.median ?? 'n/a'} % busy`
     : '';
   await report(
     'large-meeting',

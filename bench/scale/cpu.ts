@@ -66,3 +66,20 @@ export function descendantSecondsBetween(
   }
   return out;
 }
+
+/** The whole machine's CPU ticks so far (/proc/stat): all of them, and those not idle. */
+export function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  // idle and iowait are the ticks nothing ran.
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+/** The share of all cores that was busy between two readings, in %. */
+export function busyPercent(
+  from: { busy: number; total: number },
+  to: { busy: number; total: number },
+): number {
+  const total = to.total - from.total;
+  return total > 0 ? Math.round(((to.busy - from.busy) / total) * 1000) / 10 : 0;
+}

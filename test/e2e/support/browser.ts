@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -6,7 +6,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CAMERA_CODES, installMarkedCamera } from './camera';
 
 /** Debian's Chromium; `npx playwright install` cannot work here. Override with CONCLAVE_CHROMIUM. */
-export const CHROMIUM_PATH = process.env.CONCLAVE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CONCLAVE_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Writes, in `dir`, a script that starts Chromium through `command` (e.g. `nice -n 10`), for
+ * TestBrowser.launch's `executablePath`; returns its path.
+ */
+export async function chromiumThrough(dir: string, name: string, command: string): Promise<string> {
+  const path = join(dir, `${name}.sh`);
+  await writeFile(path, `#!/bin/sh\nexec ${command} ${CHROMIUM_PATH} "$@"\n`);
+  await chmod(path, 0o755);
+  return path;
+}
 
 /**
  * The flags DESIGN.md lists as working here. Playwright adds `--user-data-dir` itself, pointing at a

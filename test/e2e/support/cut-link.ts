@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOX_IP, SANDBOX_PEER } from '../../../scripts/sandbox.mjs';
-import { CHROMIUM_PATH } from './browser';
+import { chromiumThrough } from './browser';
 
 /** Where the media server's ICE candidates are: the sandbox's media interface (scripts/sandbox.mjs). */
 const MEDIA_ADDRESS = process.env.CONCLAVE_MEDIA_IP ?? SANDBOX_IP;
@@ -48,9 +48,7 @@ export class CutLink {
     const inside = `cutB${index}`;
     const serverAddress = `10.79.${index}.1`;
     const scratch = await mkdtemp(join(tmpdir(), 'conclave-cut-'));
-    const chromium = join(scratch, 'chromium-in-namespace.sh');
-    await writeFile(chromium, `#!/bin/sh\nexec ip netns exec ${namespace} ${CHROMIUM_PATH} "$@"\n`);
-    await chmod(chromium, 0o755);
+    const chromium = await chromiumThrough(scratch, 'chromium-in-namespace', `ip netns exec ${namespace}`);
     const link = new CutLink(namespace, outside, serverAddress, scratch, chromium);
     // A named namespace outlives the process: one killed halfway still removes it.
     process.once('exit', () => spawnSync('ip', ['netns', 'del', namespace]));
