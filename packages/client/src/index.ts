@@ -8,7 +8,7 @@
  *   await room.disconnect();
  */
 export { Room } from './room';
-export type { ConnectOptions, RecoveryCounts, RoomOptions } from './room';
+export type { ConnectOptions, RecoveryCounts, RoomOptions } from './room-options';
 export type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
 export { Participant } from './participant';
 export type { ParticipantKind } from './participant';

@@ -1,6 +1,4 @@
-import { warmUpMls } from '@conclave/e2ee';
 import {
-  SIGNALING_PATH,
   type RegionRtts,
   type ServerMessageOf,
   type TrackSource,
@@ -9,74 +7,28 @@ import {
 import { ActiveSpeakerState } from './active-speakers';
 import { listDevices, type DeviceKind } from './devices';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
-import { loadDeviceIdentity } from './e2ee/identity-store';
-import { codewordInBackground } from './e2ee/codewords';
-import { E2eeMedia } from './e2ee/media';
-import { isE2eeSupported } from './e2ee/support';
+import { prepareE2ee } from './e2ee/prepare';
 import { ConclaveError, toConclaveError } from './errors';
 import { TypedEmitter } from './events';
-import { LocalParticipant, type LocalSourceOptions } from './local-participant';
+import { LocalParticipant } from './local-participant';
 import type { Participant } from './participant';
 import type { RemoteParticipant } from './remote-participant';
 import { endedByServer, ReconnectPolicy, type ReconnectStep } from './reconnect';
 import { MediaQuality } from './media-quality';
 import { measureRegions, regionsUrl, type FetchLike } from './regions';
+import {
+  defaultSignalingUrl,
+  sourceOptions,
+  type ConnectOptions,
+  type RecoveryCounts,
+  type RoomOptions,
+} from './room-options';
 import type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
 import { Roster } from './roster';
 import { Session, type SessionObserver } from './session';
 import type { SocketFactory } from './signaling';
 import type { MediaStats } from './stats';
 import { ViewControl } from './view-control';
-
-export interface ConnectOptions {
-  meetingId: string;
-  /** For guests: the token from POST /api/meetings/:id/guests. Signed-in users use their session cookie. */
-  guestToken?: string;
-  /**
-   * For guests without a token: the name to join under. The server issues a guest token with the
-   * join (no request beforehand), which the room keeps to rejoin as the same guest.
-   */
-  displayName?: string;
-  /** Defaults to `/api/signal` on the page's own host (ws: or wss: to match the page). */
-  signalingUrl?: string;
-  microphone?: boolean | LocalSourceOptions;
-  camera?: boolean | LocalSourceOptions;
-  /**
-   * Join end-to-end encrypted (the meeting's `e2ee` flag says whether it must). Rejects with
-   * `e2ee_unsupported` where the browser cannot encrypt frames; never joins unencrypted instead.
-   */
-  e2ee?: boolean;
-  /**
-   * The meeting's passcode, when it has one (the join page's `passcodeRequired`); kept for
-   * rejoining after a lost connection. Refused with `passcode_required`, `passcode_wrong`, or
-   * `rate_limited` after too many wrong ones.
-   */
-  passcode?: string;
-}
-
-/** What `Room.recoveries` counts. */
-export interface RecoveryCounts {
-  iceRestarts: number;
-  resumes: number;
-  rejoins: number;
-}
-
-export interface RoomOptions {
-  /** Give up restoring a lost connection after this long (default 60 s). */
-  reconnectTimeoutMs?: number;
-  /** Signaling request timeout (default 10 s). */
-  requestTimeoutMs?: number;
-  /** How to open the signaling socket (default: the browser's WebSocket); tests pass a stand-in. */
-  createSocket?: SocketFactory;
-  /** How to make HTTP requests, to measure the media regions (default: the browser's fetch). */
-  fetch?: FetchLike;
-  /**
-   * Whether the server picks the videos this client receives (the default: the first MAX_VIEW_VIDEO,
-   * screens first). False: only those the app wants (`RemoteTrackPublication.setSubscribed`), which
-   * is what a page showing part of a large meeting does (MEET-QUALITY). Audio is the server's either way.
-   */
-  autoSubscribe?: boolean;
-}
 
 /**
  * A meeting as this client sees it: the local participant, the remote participants and their tracks.
@@ -571,34 +523,4 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (state === 'connected') this.quality.start();
     this.emit('connectionStateChanged', state);
   }
-}
-
-/** The device identity (made on first use), its Codeword and the media worker, or a clear refusal. */
-async function prepareE2ee(): Promise<E2eeSetup> {
-  if (!isE2eeSupported()) {
-    throw new ConclaveError(
-      'e2ee_unsupported',
-      'This meeting is end-to-end encrypted, and this browser cannot encrypt video calls. Use a current Chrome or Edge.',
-    );
-  }
-  void warmUpMls();
-  const identity = await loadDeviceIdentity();
-  const ownCodeword = codewordInBackground(identity.publicKey);
-  // Awaited once joined; a failure then fails the join, and meanwhile must not go unhandled.
-  ownCodeword.catch(() => undefined);
-  return { identity, ownCodeword, media: new E2eeMedia() };
-}
-
-function sourceOptions(value: boolean | LocalSourceOptions | undefined): LocalSourceOptions {
-  if (value === undefined) return { enabled: true };
-  if (typeof value === 'boolean') return { enabled: value };
-  return value;
-}
-
-function defaultSignalingUrl(): string {
-  if (typeof location === 'undefined') {
-    throw new ConclaveError('invalid_state', 'signalingUrl is required outside a browser page');
-  }
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}${SIGNALING_PATH}`;
 }

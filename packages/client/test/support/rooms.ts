@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { after, afterEach, before } from 'node:test';
-import { Room, type ConnectOptions, type RoomOptions } from '../../src/room';
+import { Room } from '../../src/room';
+import type { ConnectOptions, RoomOptions } from '../../src/room-options';
 import { eventually, SIGNALING_URL, type FakeServer } from './fake-server';
 import { installFakeWebRtc } from './fake-webrtc';
 
