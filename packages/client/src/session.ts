@@ -144,6 +144,12 @@ export class Session implements LocalMediaLink {
   private admission: { resolve: (m: ServerMessageOf<'joined'>) => void; reject: (e: Error) => void } | null =
     null;
   private closed = false;
+  /**
+   * The signaling connection ended for good. Before the session is live nobody is told (`lost`), so
+   * joining checks this itself: a join the server ended while it was publishing must fail, not
+   * carry on as if connected.
+   */
+  private signalingEnded = false;
   /** What is down just now: while anything is, the session is interrupted. */
   private readonly down = new Set<'signaling' | 'publisher' | 'subscriber'>();
 
@@ -170,6 +176,7 @@ export class Session implements LocalMediaLink {
       this.interrupt('signaling', false);
     });
     this.signaling.on('close', () => {
+      this.signalingEnded = true;
       this.stopWaiting();
       this.lost(this._serverEnd);
     });
@@ -530,7 +537,8 @@ export class Session implements LocalMediaLink {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new ConclaveError('connection_closed', 'The connection closed while joining');
+    if (this.closed || this.signalingEnded)
+      throw new ConclaveError('connection_closed', 'The connection closed while joining');
   }
 }
 

@@ -215,10 +215,15 @@ describe('Room reconnecting', () => {
     });
   }
 
-  for (const reason of ['session_ended', 'meeting_ended'] as const) {
-    test(`IAM-LOCAL, MEET-CREATE: the server ending the participation as ${reason} while the join still publishes ends the room as ${reason}, not join_failed`, async () => {
+  for (const [reason, when] of [
+    ['session_ended', 'endAtPublish'],
+    ['meeting_ended', 'endAtPublish'],
+    ['session_ended', 'endAfterPublish'],
+    ['meeting_ended', 'endAfterPublish'],
+  ] as const) {
+    test(`IAM-LOCAL, MEET-CREATE: the server ending the participation as ${reason} while the join still publishes (${when}) ends the room as ${reason}, not join_failed or connected`, async () => {
       const server = new FakeServer();
-      server.endAtPublish = reason;
+      server[when] = reason;
       const room = newRoom(server);
       const log = recordEvents(room);
       const joining = room.connect({

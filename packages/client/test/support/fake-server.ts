@@ -56,6 +56,8 @@ export class FakeServer {
   refuseJoin: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
   /** When set, the server ends the participation instead of answering the publish (after `joined`). */
   endAtPublish: DisconnectedReason | null = null;
+  /** When set, the server ends the participation right after answering the publish. */
+  endAfterPublish: DisconnectedReason | null = null;
   /** True: joins wait in the lobby until the test calls `admitFromLobby`. */
   lobby = false;
   /** True: `joined` carries a resume token, and a join with `resume` takes the participation up again (NET-SCALE). */
@@ -140,7 +142,14 @@ export class FakeServer {
         return;
       case 'publish':
         if (this.endAtPublish) socket.end(this.endAtPublish, 'You are no longer in the meeting.');
-        else socket.reply({ type: 'publishAnswer', rid, sdp: toySdp([]) });
+        else if (this.endAfterPublish) {
+          // The answer, and the end right behind it: the client is still finishing its join.
+          const reason = this.endAfterPublish;
+          setTimeout(() => {
+            socket.push({ type: 'publishAnswer', rid, sdp: toySdp([]) });
+            socket.end(reason, 'You are no longer in the meeting.');
+          }, 0);
+        } else socket.reply({ type: 'publishAnswer', rid, sdp: toySdp([]) });
         return;
       case 'subscriptionAnswer':
       case 'setMute':
