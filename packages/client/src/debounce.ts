@@ -23,8 +23,9 @@ export class Debounce {
   /**
    * Runs `ms` from now. `restart`: a run already pending starts its wait over (the burst must end
    * first); otherwise the pending run takes this call in (the burst waits no longer than `ms`).
+   * `ms`: this once, another wait than the usual.
    */
-  schedule(restart: boolean): void {
+  schedule(restart: boolean, ms = this.ms): void {
     if (this.timer !== null) {
       if (!restart) return;
       this.cancel();
@@ -32,7 +33,7 @@ export class Debounce {
     this.timer = this.setTimer(() => {
       this.timer = null;
       this.run();
-    }, this.ms);
+    }, ms);
   }
 
   cancel(): void {

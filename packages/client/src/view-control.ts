@@ -5,6 +5,12 @@ import { SUBSTREAM_OF } from './simulcast';
 
 /** Wishes settle this long before they go out: a page of tiles mounting reports one at a time. */
 const VIEW_DEBOUNCE_MS = 60;
+/**
+ * The first page after joining goes out as soon as the task that mounted it ends: its tiles report in
+ * one commit, and the join waits for nothing else (waiting the debounce cost a large meeting's newcomer
+ * its page later still, as a busy page's timers fire late).
+ */
+const FIRST_VIEW_MS = 0;
 
 export interface ViewControlOptions extends DebounceOptions {
   /** Sends the whole view; a failure makes it go out again with the next change. */
@@ -18,6 +24,8 @@ export interface ViewControlOptions extends DebounceOptions {
  */
 export class ViewControl {
   private sent: string | null = null;
+  /** Since a new participation showed nothing: the next wish is its first page. */
+  private awaitingFirst = false;
   private readonly debounce: Debounce;
 
   constructor(
@@ -30,18 +38,30 @@ export class ViewControl {
 
   /** Something the view is made of changed: it goes out once things settle. */
   changed(): void {
+    if (this.awaitingFirst) {
+      this.awaitingFirst = false;
+      this.debounce.schedule(false, FIRST_VIEW_MS);
+      return;
+    }
     this.debounce.schedule(false);
   }
 
-  /** A new session: the server knows nothing of this view yet; it goes out at once. */
+  /**
+   * A new participation: the server knows nothing of this view yet. What the app shows already (a
+   * rejoin) goes out at once; nothing shown yet is what the server assumes, and the first page the
+   * app then mounts goes out without the debounce.
+   */
   reset(): void {
     this.cancel();
-    this.sent = null;
-    void this.flush();
+    const video = this.current();
+    this.awaitingFirst = video.length === 0;
+    this.sent = this.awaitingFirst ? viewKey(video) : null;
+    if (!this.awaitingFirst) void this.flush();
   }
 
   /** No session to tell (disconnected). */
   cancel(): void {
+    this.awaitingFirst = false;
     this.debounce.cancel();
   }
 

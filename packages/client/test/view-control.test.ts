@@ -23,13 +23,17 @@ const person = (id: string): RemoteParticipant =>
 function controlled(people: RemoteParticipant[], fail = false) {
   const sent: ViewEntry[][] = [];
   let pending: (() => void) | null = null;
+  let delay: number | null = null;
   const view = new ViewControl(
     {
       send: async (video) => {
         sent.push(video);
         if (fail) throw new Error('refused');
       },
-      setTimer: (fn) => (pending = fn),
+      setTimer: (fn, ms) => {
+        delay = ms;
+        return (pending = fn);
+      },
       clearTimer: () => (pending = null),
     },
     () => people,
@@ -42,7 +46,7 @@ function controlled(people: RemoteParticipant[], fail = false) {
   };
   for (const p of people)
     for (const pub of p.trackPublications) pub.onSubscriptionWish = () => view.changed();
-  return { view, sent, fire, isPending: () => pending !== null };
+  return { view, sent, fire, isPending: () => pending !== null, delay: () => delay };
 }
 
 const ids = (entries: ViewEntry[]) => entries.map((e) => `${e.participantId}/${e.source}`);
@@ -98,4 +102,27 @@ test('MEET-QUALITY: a refused view goes out again with the next change; a new se
   view.reset();
   await new Promise((r) => setImmediate(r));
   assert.equal(sent.length, 3, 'a new session is told without waiting');
+});
+
+test('MEET-QUALITY: a new participation sends no empty view; its first page goes out without the debounce, later changes with it', async () => {
+  const [a, b] = [person('a'), person('b')];
+  const { sent, fire, view, delay, isPending } = controlled([a, b]);
+  view.reset();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(sent, [], 'nothing shown is what the server assumes');
+  assert.equal(isPending(), false);
+  a.getPublication('camera')!.setSubscribed(true);
+  b.getPublication('camera')!.setSubscribed(true);
+  assert.equal(delay(), 0, 'the first page waits only for the task that mounted it');
+  await fire();
+  assert.deepEqual(sent.map(ids), [['a/camera', 'b/camera']]);
+  b.getPublication('camera')!.setSubscribed(false);
+  assert.ok(delay()! > 0, 'a change after the first page is debounced');
+  await fire();
+  assert.deepEqual(sent.map(ids), [['a/camera', 'b/camera'], ['a/camera']]);
+  view.cancel();
+  view.reset();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(sent.map(ids).at(-1), ['a/camera'], 'a rejoin tells the server what is shown at once');
+  assert.equal(sent.length, 3);
 });

@@ -1,5 +1,5 @@
 import { RemoteTrackPublication, type Codeword, type Participant } from '@conclave/client';
-import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
 import { avatarHue, initials } from '../ui/components';
 import { CameraOffIcon, HandIcon, MicOffIcon, PinIcon } from '../ui/icons';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -57,7 +57,8 @@ export function ParticipantTile({
   useShownVideo(camera);
 
   // The camera's simulcast layer follows the tile's size (MEET-QUALITY): a small tile gets a small picture.
-  useEffect(() => {
+  // Told in the same commit as the wish to receive it, so that the first view asks for that layer.
+  useLayoutEffect(() => {
     if (!(camera instanceof RemoteTrackPublication) || width <= 0) return;
     camera.setVideoDimensions({ width, height }, window.devicePixelRatio || 1);
   }, [camera, width, height]);

@@ -1,13 +1,14 @@
 import { RemoteTrackPublication, type TrackPublication } from '@conclave/client';
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 /**
  * Receives a remote video while the tile showing it is mounted, and lets it go when the tile goes
  * (MEET-QUALITY): the stage mounts only the current page, so only that page's videos arrive. A local
- * publication (this client's own camera or screen) needs nothing.
+ * publication (this client's own camera or screen) needs nothing. Told as the tile is committed, not
+ * after the browser painted it: a page of tiles is asked for in the task that mounted it.
  */
 export function useShownVideo(publication: TrackPublication | undefined): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!(publication instanceof RemoteTrackPublication)) return;
     publication.setSubscribed(true);
     return () => publication.setSubscribed(false);
