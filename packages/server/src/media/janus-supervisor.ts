@@ -1,10 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import { JanusClient } from './janus-client';
 import { removeJanusConfig, writeJanusConfig, type GeneratedJanusConfig } from './janus-config';
 import { silentLogger, type MediaLogger } from './logger';
+import {
+  ProcessSupervisor,
+  type ProcessExit,
+  type Started,
+  type SupervisedProgram,
+} from './process-supervisor';
 import type { MediaStatus } from './status';
 
 export interface JanusSupervisorOptions {
@@ -35,13 +39,7 @@ export interface JanusEndpoint {
   generation: number;
 }
 
-export interface JanusExit {
-  generation: number;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Exited because stop() asked it to. */
-  expected: boolean;
-}
+export type JanusExit = ProcessExit;
 
 type SupervisorEvents = {
   ready: [endpoint: JanusEndpoint];
@@ -49,35 +47,34 @@ type SupervisorEvents = {
   status: [status: MediaStatus];
 };
 
-/** A process stays "stable" after this long ready; a crash after that restarts without delay growth. */
-const STABLE_MS = 30_000;
-
 /**
  * Runs the embedded Janus: writes its configuration, spawns it, waits until its WebSocket answers,
  * and restarts it with exponential backoff whenever it exits, until stop().
  */
 export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
-  private readonly logger: MediaLogger;
-  private child: ChildProcess | null = null;
-  private config: GeneratedJanusConfig | null = null;
+  private readonly process: ProcessSupervisor<GeneratedJanusConfig>;
   private current: JanusEndpoint | null = null;
-  private state: MediaStatus = 'unavailable';
-  private running = false;
-  private generation = 0;
-  private delayMs: number;
-  private restartTimer: NodeJS.Timeout | null = null;
-  private readySince = 0;
-  private exitWaiters: Array<() => void> = [];
-  private readonly killOnExit = () => this.child?.kill('SIGKILL');
 
-  constructor(private readonly options: JanusSupervisorOptions) {
+  constructor(options: JanusSupervisorOptions) {
     super();
-    this.logger = options.logger ?? silentLogger;
-    this.delayMs = options.restartBackoff?.initialMs ?? 250;
+    this.process = new ProcessSupervisor(janusProgram(options), {
+      logger: options.logger ?? silentLogger,
+      ...(options.readyTimeoutMs !== undefined && { readyTimeoutMs: options.readyTimeoutMs }),
+      ...(options.restartBackoff && { restartBackoff: options.restartBackoff }),
+    });
+    this.process.on('ready', (started) => {
+      this.current = endpointOf(started);
+      this.emit('ready', this.current);
+    });
+    this.process.on('exited', (exit) => {
+      this.current = null;
+      this.emit('exited', exit);
+    });
+    this.process.on('status', (status) => this.emit('status', status));
   }
 
   status(): MediaStatus {
-    return this.state;
+    return this.process.status();
   }
 
   endpoint(): JanusEndpoint | null {
@@ -86,7 +83,7 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
 
   /** The Janus process id while one runs (tests kill it to prove restarts). */
   pid(): number | null {
-    return this.child?.pid ?? null;
+    return this.process.pid();
   }
 
   /**
@@ -94,185 +91,41 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
    * no answer in time) this rejects with the reason, and the supervisor keeps retrying in the
    * background until stop().
    */
-  start(): Promise<JanusEndpoint> {
-    if (this.running) {
-      if (this.current) return Promise.resolve(this.current);
-      return this.nextReady();
-    }
-    this.running = true;
-    process.once('exit', this.killOnExit);
-    const first = new Promise<JanusEndpoint>((resolve, reject) => {
-      const onReady = (endpoint: JanusEndpoint) => {
-        this.off('exited', onExit);
-        resolve(endpoint);
-      };
-      const onExit = (exit: JanusExit) => {
-        this.off('ready', onReady);
-        reject(new Error(this.lastFailure ?? `Janus exited before it was ready (${describeExit(exit)})`));
-      };
-      this.once('ready', onReady);
-      this.once('exited', onExit);
-    });
-    void this.launch();
-    return first;
+  async start(): Promise<JanusEndpoint> {
+    return endpointOf(await this.process.start());
   }
 
   /** Stops Janus (SIGTERM, then SIGKILL after 3 s), stops restarting, removes its config folder. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    process.off('exit', this.killOnExit);
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await exited;
-      clearTimeout(force);
-    }
-    if (this.config) await removeJanusConfig(this.config);
-    this.config = null;
-    this.setState('unavailable');
-  }
-
-  private lastFailure: string | null = null;
-
-  private nextReady(): Promise<JanusEndpoint> {
-    return new Promise((resolve) => this.once('ready', resolve));
-  }
-
-  private async launch(): Promise<void> {
-    if (!this.running) return;
-    this.setState('starting');
-    this.lastFailure = null;
-    const generation = ++this.generation;
-    let config: GeneratedJanusConfig;
-    try {
-      const wsPort = this.options.wsPort || (await freePort());
-      config = await writeJanusConfig({
-        wsPort,
-        rtpPortRange: this.options.rtpPortRange,
-        iceInterfaces: this.options.iceInterfaces,
-        debugLevel: this.options.debugLevel ?? 4,
-        ...(this.options.janusLibDir && { janusLibDir: this.options.janusLibDir }),
-        ...(this.options.tempDir && { parentDir: this.options.tempDir }),
-      });
-    } catch (err) {
-      this.lastFailure = `Cannot prepare the Janus configuration: ${(err as Error).message}`;
-      this.logger.error(this.lastFailure);
-      this.failed({ generation, code: null, signal: null, expected: false });
-      return;
-    }
-    if (!this.running) {
-      await removeJanusConfig(config);
-      return;
-    }
-    this.config = config;
-    const args = ['-C', `${config.configsFolder}/janus.jcfg`, '-F', config.configsFolder];
-    const [command, commandArgs] = dieWithParent(this.options.binary, args);
-    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    const redact = (line: string) =>
-      line.split(config.apiSecret).join('[redacted]').split(config.adminKey).join('[redacted]');
-    const pipe = (stream: NodeJS.ReadableStream | null) => {
-      let buffered = '';
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) this.logger.debug({ janus: child.pid }, redact(line));
-      });
-    };
-    pipe(child.stdout);
-    pipe(child.stderr);
-    child.once('error', (err) => {
-      this.lastFailure = `Cannot start Janus (${this.options.binary}): ${err.message}`;
-      this.logger.error(this.lastFailure);
-    });
-    child.once('close', (code, signal) => {
-      void this.onExit(child, config, { generation, code, signal, expected: !this.running });
-    });
-    if (child.pid === undefined) return; // spawn failed; 'close' follows 'error'
-    this.logger.info({ janusPid: child.pid, port: config.wsPort }, 'Janus started');
-    await this.waitReady(child, config, generation);
-  }
-
-  private async waitReady(child: ChildProcess, config: GeneratedJanusConfig, generation: number) {
-    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 15_000);
-    while (this.child === child && child.exitCode === null && child.signalCode === null) {
-      if (await answers(config)) {
-        if (this.child !== child || !this.running) return;
-        this.current = {
-          url: config.wsUrl,
-          apiSecret: config.apiSecret,
-          adminKey: config.adminKey,
-          pid: child.pid!,
-          generation,
-        };
-        this.readySince = Date.now();
-        this.setState('ready');
-        this.logger.info({ janusPid: child.pid, url: config.wsUrl }, 'Janus is ready');
-        this.emit('ready', this.current);
-        return;
-      }
-      if (Date.now() > deadline) {
-        this.lastFailure = `Janus did not answer on ${config.wsUrl} within ${this.options.readyTimeoutMs ?? 15_000} ms`;
-        this.logger.error(this.lastFailure);
-        child.kill('SIGKILL');
-        return;
-      }
-      await sleep(100);
-    }
-  }
-
-  private async onExit(child: ChildProcess, config: GeneratedJanusConfig, exit: JanusExit): Promise<void> {
-    if (this.child === child) this.child = null;
-    this.current = null;
-    await removeJanusConfig(config).catch(() => undefined);
-    if (this.config === config) this.config = null;
-    for (const resolve of this.exitWaiters.splice(0)) resolve();
-    if (exit.expected) {
-      this.logger.info({ janusPid: child.pid }, 'Janus stopped');
-      this.emit('exited', exit);
-      return;
-    }
-    this.logger.warn(
-      { janusPid: child.pid, code: exit.code, signal: exit.signal },
-      'Janus exited; restarting',
-    );
-    this.failed(exit);
-  }
-
-  private failed(exit: JanusExit): void {
-    this.setState('unavailable');
-    this.emit('exited', exit);
-    if (!this.running) return;
-    const wasStable = this.readySince > 0 && Date.now() - this.readySince > STABLE_MS;
-    const initial = this.options.restartBackoff?.initialMs ?? 250;
-    const max = this.options.restartBackoff?.maxMs ?? 10_000;
-    if (wasStable) this.delayMs = initial;
-    const delay = this.delayMs;
-    this.delayMs = Math.min(max, this.delayMs * 2);
-    this.readySince = 0;
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      void this.launch();
-    }, delay);
-    this.restartTimer.unref();
-  }
-
-  private setState(state: MediaStatus): void {
-    if (this.state === state) return;
-    this.state = state;
-    this.emit('status', state);
+  stop(): Promise<void> {
+    return this.process.stop();
   }
 }
 
-function describeExit(exit: JanusExit): string {
-  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+function endpointOf({ prepared, pid, generation }: Started<GeneratedJanusConfig>): JanusEndpoint {
+  return { url: prepared.wsUrl, apiSecret: prepared.apiSecret, adminKey: prepared.adminKey, pid, generation };
+}
+
+/** Janus as the supervisor runs it: a fresh configuration folder and secrets at every start. */
+function janusProgram(options: JanusSupervisorOptions): SupervisedProgram<GeneratedJanusConfig> {
+  return {
+    name: 'Janus',
+    binary: options.binary,
+    prepare: async () =>
+      writeJanusConfig({
+        wsPort: options.wsPort || (await freePort()),
+        rtpPortRange: options.rtpPortRange,
+        iceInterfaces: options.iceInterfaces,
+        debugLevel: options.debugLevel ?? 4,
+        ...(options.janusLibDir && { janusLibDir: options.janusLibDir }),
+        ...(options.tempDir && { parentDir: options.tempDir }),
+      }),
+    args: (config) => ['-C', `${config.configsFolder}/janus.jcfg`, '-F', config.configsFolder],
+    answers,
+    describe: (config) => config.wsUrl,
+    cleanup: removeJanusConfig,
+    redact: (config, line) =>
+      line.split(config.apiSecret).join('[redacted]').split(config.adminKey).join('[redacted]'),
+  };
 }
 
 /** True when a Janus API answers `info` at this config's URL. */
@@ -304,18 +157,4 @@ export function freePort(): Promise<number> {
       server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
     });
   });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const SETPRIV = '/usr/bin/setpriv';
-
-/**
- * Janus must not outlive us: a control plane killed with SIGKILL would otherwise leave an orphan
- * holding ports. util-linux's setpriv sets the parent-death signal and then execs Janus, so the pid
- * we supervise is Janus's own.
- */
-function dieWithParent(binary: string, args: string[]): [string, string[]] {
-  if (process.platform !== 'linux' || !existsSync(SETPRIV) || !existsSync(binary)) return [binary, args];
-  return [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', binary, ...args]];
 }
