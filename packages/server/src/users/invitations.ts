@@ -173,7 +173,9 @@ export class Invitations {
     const tokenHash = hashToken(token);
     // Before Argon2 runs, so that nobody without a live link can make the server spend it.
     const invitation = await this.pending(tokenHash);
-    await this.assertMayJoin(invitation.organisationId, invitation.email);
+    await this.assertMayJoin(invitation.organisationId, invitation.email).catch((err: unknown) =>
+      this.refuseAsUsed(tokenHash, err),
+    );
     const passwordHash = await hashPassword(password);
     const now = this.deps.clock.now();
     const userId = newId(now.getTime());
@@ -187,8 +189,7 @@ export class Invitations {
       });
     } catch (err) {
       // The address got an account meanwhile.
-      if (isUniqueViolation(err)) throw emailTaken();
-      throw err;
+      return this.refuseAsUsed(tokenHash, isUniqueViolation(err) ? emailTaken() : err);
     }
     if (!accepted) throw invitationInvalid();
     const { organisationId, email, role } = accepted;
@@ -202,6 +203,15 @@ export class Invitations {
       { id: userId, organisationId, email, displayName, role, passwordHash, revoked: false },
       'invitation',
     );
+  }
+
+  /**
+   * A refusal that another accept of the same link may have caused (its account now holds the
+   * address): once the link has served, every other accept is told that, whoever got there first.
+   */
+  private async refuseAsUsed(tokenHash: string, err: unknown): Promise<never> {
+    if (!(await this.deps.store.pending(tokenHash, this.now()))) throw invitationInvalid();
+    throw err;
   }
 
   private async pending(tokenHash: string): Promise<PendingInvitation> {
