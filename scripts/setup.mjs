@@ -27,6 +27,8 @@ const log = (msg) => !quiet && console.log(`[setup] ${msg}`);
 /** Debian package → how we know it is installed. */
 const runtimePackages = [
   { pkg: 'janus', present: () => existsSync('/usr/bin/janus') },
+  // The embedded TURN relay (NET-TURN): Conclave runs its own turnserver; the system service stays off.
+  { pkg: 'coturn', present: () => existsSync('/usr/bin/turnserver'), service: 'coturn' },
   { pkg: 'iproute2', present: () => existsSync('/usr/sbin/ip') || existsSync('/sbin/ip') },
   // pg_dump, pg_restore and psql, for `npm run backup` / `npm run restore` with PostgreSQL.
   { pkg: 'postgresql-client', present: () => findPostgresBin('pg_dump') !== null },

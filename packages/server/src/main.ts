@@ -7,6 +7,8 @@ import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type C
 import { migrateToLatest, openDatabase } from './db';
 import { createLogger } from './http';
 import { createMediaPlane } from './media';
+import { personKey } from './rooms';
+import { TurnRelays } from './turn';
 import { SmtpMailer } from './mail';
 import { openRedis } from './redis';
 import { createServices } from './services';
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
   }
 
   const media = createMediaPlane(config.media, logger.child({ component: 'media' }));
+  const turn = TurnRelays.fromConfig(config, logger.child({ component: 'turn' }));
   const mailer = config.mail.smtpUrl
     ? new SmtpMailer(
         { url: config.mail.smtpUrl, from: config.mail.from },
@@ -70,13 +73,23 @@ async function main(): Promise<void> {
     logger,
     media,
     draining: () => stopping,
-    signaling: { media, ...(cluster && { cluster }) },
+    signaling: {
+      media,
+      iceServers: (principal, meetingId) => turn.iceServers({ meetingId, participant: personKey(principal) }),
+      ...(cluster && { cluster }),
+    },
   });
   try {
     await media.start();
   } catch (err) {
     // Accounts and meetings still work without media; health says "degraded" until it recovers.
     logger.error({ err }, 'media plane failed to start');
+  }
+  try {
+    await turn.start();
+  } catch (err) {
+    // Media still flows directly; only browsers that need a relay cannot connect until it recovers.
+    logger.error({ err }, 'the TURN server failed to start');
   }
 
   // Before listening and announcing: a signal that comes at any moment after must drain, not kill.
@@ -92,6 +105,7 @@ async function main(): Promise<void> {
       if (cluster) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
       await app.close();
       await media.stop();
+      await turn.stop();
       mailer?.close();
       await redis?.close();
       await database.close();
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
             : String(err);
     console.error(`Cannot listen: ${why}`);
     await media.stop().catch(() => {});
+    await turn.stop().catch(() => {});
     await redis?.close();
     await database.close().catch(() => {});
     process.exit(1);

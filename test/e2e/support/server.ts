@@ -93,6 +93,9 @@ export class TestServer {
       CONCLAVE_DATA_DIR: dataDir,
       CONCLAVE_WEB_DIR: webDir,
       CONCLAVE_LOG_LEVEL: process.env.CONCLAVE_E2E_SERVER_LOG_LEVEL ?? 'info',
+      // Servers run side by side here, and an embedded coturn each would contend for port 3478: only
+      // the tests that relay start one (NET-TURN), on ports of their own.
+      CONCLAVE_TURN: 'off',
       ...(process.env.CONCLAVE_MEDIA_INTERFACE
         ? { CONCLAVE_MEDIA_INTERFACE: process.env.CONCLAVE_MEDIA_INTERFACE }
         : {}),

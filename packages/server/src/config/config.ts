@@ -4,6 +4,7 @@ import { ConfigError } from './errors';
 import { readConfigFile, type ConfigFile } from './file';
 import { mediaConfig, type MediaConfig } from './media';
 import { SETTINGS, type Setting, type SettingName, type SettingValues } from './settings';
+import { turnConfig, type TurnConfig } from './turn';
 
 /**
  * Every setting comes from an environment variable or the optional configuration file (the
@@ -61,6 +62,7 @@ export interface Config {
    */
   limits: { socketsPerAddress: number; guestsPerAddress: number };
   media: MediaConfig;
+  turn: TurnConfig;
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
 }
@@ -93,6 +95,13 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     (name) => describe(name, origins[name]),
     (name) => describeUnset(name, file),
   );
+  const turn = turnConfig(
+    v,
+    (name) => origins[name].from !== 'default',
+    (name) => describe(name, origins[name]),
+    (name) => describeUnset(name, file),
+    media.mode === 'embedded' ? media.rtpPortRange : null,
+  );
 
   const publicUrl = (v.publicUrl ?? `http://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, '');
   return {
@@ -120,6 +129,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     calls: { ringSeconds: v.callRingSeconds },
     limits: { socketsPerAddress: v.socketsPerAddress, guestsPerAddress: v.guestsPerAddress },
     media,
+    turn,
     configFile: file?.path ?? null,
   };
 }

@@ -81,6 +81,13 @@ export const wsUrl = z
   .string({ error: 'must be a string' })
   .regex(/^wss?:\/\/[^\s]+$/, { error: (issue) => `not a ws:// or wss:// URL: ${String(issue.input)}` });
 
+/** A TURN or STUN server as browsers are given it (RFC 7065 / 7064), e.g. turns:turn.example.com:443?transport=tcp. */
+export const iceUrl = z
+  .string({ error: 'must be a string' })
+  .regex(/^(turns?|stuns?):[^\s/?#]+(\?transport=(udp|tcp))?$/, {
+    error: (issue) => `not a turn:, turns: or stun: URL: ${String(issue.input)}`,
+  });
+
 const regionName = string().regex(REGION_PATTERN, {
   error: (issue) =>
     `not a region name (lower-case letters, digits and dashes, at most 32): ${String(issue.input)}`,

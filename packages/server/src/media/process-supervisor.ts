@@ -137,7 +137,7 @@ export class ProcessSupervisor<Prepared> extends EventEmitter<SupervisorEvents<P
       await exited;
       clearTimeout(force);
     }
-    if (this.prepared) await this.program.cleanup(this.prepared);
+    if (this.prepared !== null) await this.program.cleanup(this.prepared);
     this.prepared = null;
     this.setState('unavailable');
   }

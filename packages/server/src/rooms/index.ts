@@ -5,3 +5,4 @@ export { RoomClosedError } from './errors';
 export type { MeetingMemories, MeetingMemory } from './meeting-memory';
 export type { RoomState, RoomStates } from './room-state';
 export { LocalDoor, OWNER_LOST, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from './seat';
+export { personKey } from './roles';

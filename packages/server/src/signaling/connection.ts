@@ -53,7 +53,8 @@ export interface ConnectionDeps {
   clock: Clock;
   logger: FastifyBaseLogger;
   limits: MessageLimits;
-  iceServers: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
+  /** What a participant's browser may relay through (NET-TURN): credentials for this meeting only. */
+  iceServers: (principal: Principal, meetingId: string) => IceServerInfo[] | Promise<IceServerInfo[]>;
   /** An open socket must join within this long. */
   joinTimeoutMs: number;
   metrics: SignalingMetrics;
@@ -340,7 +341,7 @@ export class SignalingConnection implements SeatSink {
     try {
       const { principal, meeting, guestToken } = await this.authorise(message);
       if (this.isClosed) return;
-      const iceServers = await this.deps.iceServers(principal);
+      const iceServers = await this.deps.iceServers(principal, meeting.id);
       const identityKey =
         message.identityKey === undefined
           ? undefined

@@ -27,7 +27,7 @@ export interface SignalingOptions {
   /** Per-socket message limits (defaults: burst 100, 50/s, closed after 1000 refusals in 10 s). */
   limits?: Partial<MessageLimits>;
   /** ICE servers handed to a participant in `joined` (TURN credentials later); none by default. */
-  iceServers?: (principal: Principal) => IceServerInfo[] | Promise<IceServerInfo[]>;
+  iceServers?: (principal: Principal, meetingId: string) => IceServerInfo[] | Promise<IceServerInfo[]>;
   /** The registry of active meeting rooms (the meetings API looks at it too). */
   rooms: RoomRegistry;
   /** Where joins take their seats (default: the rooms of this process). */

@@ -1,0 +1,1 @@
+export { TurnRelays } from './relays';
