@@ -91,7 +91,7 @@ describe('IAM-LOCAL: two-step verification in the web app', () => {
     const sam = { email: 'sam@example.test', displayName: 'Sam Super', password: 'Sam’s long password' };
     await createAccount(admin.context, server, sam, 'superuser');
     await admin.page.goto(`${server.url}/admin/settings`);
-    const card = admin.page.getByRole('region', { name: 'Sign-in security' });
+    const card = admin.page.getByRole('region', { name: 'Security' });
     await card.getByLabel('Require two-step verification of').selectOption('managers');
     await card.getByRole('button', { name: /^Save/ }).click();
     await card.getByText('Saved').waitFor({ timeout: 10_000 });

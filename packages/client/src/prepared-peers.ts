@@ -1,5 +1,5 @@
 import { preparePublisherConnection } from './publisher';
-import { peerConfiguration } from './webrtc';
+import { NO_ICE, peerConfiguration } from './webrtc';
 
 /**
  * The publishing and the subscribing peer connection, made ahead of joining so that joining does not
@@ -18,7 +18,7 @@ export class PreparedPeers {
     const peers = new PreparedPeers();
     try {
       peers.publisher = preparePublisherConnection();
-      peers.subscriber = new RTCPeerConnection(peerConfiguration([]));
+      peers.subscriber = new RTCPeerConnection(peerConfiguration(NO_ICE));
       return peers;
     } catch {
       peers.close();

@@ -1,4 +1,4 @@
-import type { IceCandidate, IceServerInfo, TrackSource } from '@conclave/protocol';
+import type { IceCandidate, TrackSource } from '@conclave/protocol';
 import { CandidateExchange } from './candidates';
 import { E2eeMedia, type E2eePeerOptions } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
@@ -9,7 +9,7 @@ import { SCREEN_ENCODING } from './screen-capture';
 import { SerialQueue } from './serial';
 import type { SignalingChannel } from './signaling';
 import { CAMERA_ENCODINGS } from './simulcast';
-import { peerConfiguration, peerConnectionFor } from './webrtc';
+import { NO_ICE, peerConfiguration, peerConnectionFor, type IceSetup } from './webrtc';
 
 /** The sources every publisher has a media section for from the start; a screen gets one when shared. */
 const SOURCES: readonly TrackSource[] = ['microphone', 'camera'];
@@ -28,7 +28,7 @@ function transceiverInit(source: TrackSource, stream: MediaStream): RTCRtpTransc
  * `peerConnectionFor`; `Publisher.start` fills in the tracks.
  */
 export function preparePublisherConnection(e2ee: E2eePeerOptions = {}): RTCPeerConnection {
-  const pc = new RTCPeerConnection(peerConfiguration([], e2ee));
+  const pc = new RTCPeerConnection(peerConfiguration(NO_ICE, e2ee));
   const stream = new MediaStream();
   for (const source of SOURCES) pc.addTransceiver(SOURCE_KIND[source], transceiverInit(source, stream));
   return pc;
@@ -55,7 +55,7 @@ export class Publisher {
 
   constructor(
     private readonly signaling: SignalingChannel,
-    iceServers: IceServerInfo[],
+    ice: IceSetup,
     /** Its connection is down (restarting ICE) or back up; `failed`: it could not be brought back. */
     events: { onInterrupted(down: boolean): void; onFailed(): void; onRestart(): void },
     /** From `preparePublisherConnection`, never negotiated (made with E2EE's options in an E2EE call). */
@@ -63,7 +63,7 @@ export class Publisher {
     /** In an E2EE call: encrypts every frame of every source. */
     private readonly e2ee?: Pick<E2eeMedia, 'protectSender'>,
   ) {
-    this.pc = peerConnectionFor(iceServers, prepared, e2ee && E2eeMedia.peerConnectionOptions());
+    this.pc = peerConnectionFor(ice, prepared, e2ee && E2eeMedia.peerConnectionOptions());
     this.candidates = new CandidateExchange(this.pc, signaling, 'publisher');
     this.recovery = new IceRecovery({ ...events, restart: () => this.restartIce() });
     this.pc.onconnectionstatechange = () => {

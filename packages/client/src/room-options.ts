@@ -52,6 +52,11 @@ export interface RoomOptions {
    * is what a page showing part of a large meeting does (MEET-QUALITY). Audio is the server's either way.
    */
   autoSubscribe?: boolean;
+  /**
+   * Media only through the TURN relays the server gives, never directly (NET-TURN), as when the
+   * organisation requires it; for networks that let nothing else out.
+   */
+  forceRelay?: boolean;
 }
 
 export function sourceOptions(value: boolean | LocalSourceOptions | undefined): LocalSourceOptions {

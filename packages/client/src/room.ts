@@ -51,6 +51,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private connectOptions: ConnectOptions | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly requestTimeoutMs: number;
+  private readonly forceRelay: boolean;
   private readonly createSocket: SocketFactory | undefined;
   private readonly fetch: FetchLike;
   /**
@@ -72,6 +73,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   constructor(options: RoomOptions = {}) {
     super();
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.forceRelay = options.forceRelay === true;
     this.createSocket = options.createSocket;
     this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.reconnect = new ReconnectPolicy({ giveUpAfterMs: options.reconnectTimeoutMs ?? 60_000 });
@@ -447,6 +449,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       {
         url,
         requestTimeoutMs: this.requestTimeoutMs,
+        forceRelay: this.forceRelay,
         preparePeers,
         ...(this.createSocket && { createSocket: this.createSocket }),
       },

@@ -1,6 +1,5 @@
 import { toBase64Url } from '@conclave/e2ee';
 import type {
-  IceServerInfo,
   RegionRtts,
   ServerMessage,
   ServerMessageOf,
@@ -27,6 +26,7 @@ import type { LayerRequest } from './layer-control';
 import { expectsSubscription } from './streams';
 import { Subscriber, type ReceivedStream } from './subscriber';
 import { settledWithin } from './wait';
+import { NO_ICE, type IceSetup } from './webrtc';
 
 /**
  * How long publishing waits for the first subscription to be answered. Receiving the others is what
@@ -108,6 +108,8 @@ export interface SessionOptions {
   createSocket?: SocketFactory;
   /** Make both peer connections now, ahead of joining (see Room.prepareConnection). */
   preparePeers?: boolean;
+  /** Media only through the TURN relays the server gives, whatever the organisation says (NET-TURN). */
+  forceRelay?: boolean;
 }
 
 /**
@@ -125,7 +127,8 @@ export class Session implements LocalMediaLink {
   private peers: PreparedPeers | null;
   private publisher: Publisher | null = null;
   private subscriber: Subscriber | null = null;
-  private iceServers: IceServerInfo[] = [];
+  private ice: IceSetup = NO_ICE;
+  private readonly forceRelay: boolean;
   /** Once `joined` said the meeting is end-to-end encrypted. */
   private e2ee: SessionEncryption | null = null;
   /** Messages that arrived before the roster was applied. */
@@ -158,6 +161,7 @@ export class Session implements LocalMediaLink {
     private readonly observer: SessionObserver,
   ) {
     this.url = options.url;
+    this.forceRelay = options.forceRelay === true;
     this.signaling = new SignalingLink({
       url: options.url,
       requestTimeoutMs: options.requestTimeoutMs,
@@ -225,7 +229,7 @@ export class Session implements LocalMediaLink {
     };
     const joined = reply.type === 'waiting' ? await this.waitInLobby(reply, as) : reply;
     this.assertOpen();
-    this.iceServers = joined.iceServers;
+    this.ice = this.iceSetup(joined);
     this.resumption.joined(joined, as);
     if (joined.e2ee) {
       // Never joined unencrypted: the server refuses an E2EE meeting to a join without an identity key.
@@ -271,7 +275,7 @@ export class Session implements LocalMediaLink {
     const { e2ee } = this;
     const publisher = new Publisher(
       this.signaling,
-      this.iceServers,
+      this.ice,
       {
         onInterrupted: (down) => this.interrupt('publisher', down),
         onFailed: () => this.lost(null),
@@ -371,7 +375,7 @@ export class Session implements LocalMediaLink {
   private resumed(joined: ServerMessageOf<'joined'>): void {
     if (this.closed || !this.resumption.resumed(joined)) return;
     // Fresh TURN credentials, for connections made later (a media restart).
-    this.iceServers = joined.iceServers;
+    this.ice = this.iceSetup(joined);
     this.observer.onResumed(joined);
   }
 
@@ -492,12 +496,17 @@ export class Session implements LocalMediaLink {
     }
   }
 
+  private iceSetup(joined: ServerMessageOf<'joined'>): IceSetup {
+    const relayOnly = this.forceRelay || joined.iceTransportPolicy === 'relay';
+    return { servers: joined.iceServers, relayOnly };
+  }
+
   private subscriberNow(): Subscriber {
     if (!this.subscriber) {
       const prepared = this.peers?.takeSubscriber();
       this.subscriber = new Subscriber(
         this.signaling,
-        this.iceServers,
+        this.ice,
         {
           onStreams: (streams) => {
             this.observer.onStreams(streams);

@@ -1,4 +1,4 @@
-import type { IceCandidate, IceServerInfo, StreamInfo } from '@conclave/protocol';
+import type { IceCandidate, StreamInfo } from '@conclave/protocol';
 import { CandidateExchange } from './candidates';
 import { E2eeMedia } from './e2ee/media';
 import { ConclaveError, toConclaveError } from './errors';
@@ -10,7 +10,7 @@ import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats
 import { indexByMid } from './streams';
 import { SerialQueue } from './serial';
 import { settledWithin } from './wait';
-import { peerConnectionFor } from './webrtc';
+import { peerConnectionFor, type IceSetup } from './webrtc';
 
 /** How long the first answer's tracks wait for the local candidates to go out. */
 const GATHER_FIRST_MAX_MS = 150;
@@ -51,14 +51,14 @@ export class Subscriber {
 
   constructor(
     private readonly signaling: SignalingChannel,
-    iceServers: IceServerInfo[],
+    ice: IceSetup,
     private readonly callbacks: SubscriberCallbacks,
     /** Made ahead of joining (see Room.prepareConnection), never negotiated (with E2EE's options in an E2EE call). */
     prepared?: RTCPeerConnection,
     /** In an E2EE call: decrypts every frame received, and drops what does not authenticate. */
     private readonly e2ee?: Pick<E2eeMedia, 'protectReceiver'>,
   ) {
-    this.pc = peerConnectionFor(iceServers, prepared, e2ee && E2eeMedia.peerConnectionOptions());
+    this.pc = peerConnectionFor(ice, prepared, e2ee && E2eeMedia.peerConnectionOptions());
     this.candidates = new CandidateExchange(this.pc, signaling, 'subscriber', () => this.gatheredNow());
     // The server has Janus offer new credentials; the offer comes as any other (handleOffer).
     this.recovery = new IceRecovery({

@@ -9,12 +9,23 @@ function toRtcIceServers(servers: readonly IceServerInfo[]): RTCIceServer[] {
   }));
 }
 
+/** The servers a session's connections gather through, and whether only relayed paths are allowed (NET-TURN). */
+export interface IceSetup {
+  servers: readonly IceServerInfo[];
+  relayOnly: boolean;
+}
+
+/** Before `joined` said more: no servers, any path. */
+export const NO_ICE: IceSetup = { servers: [], relayOnly: false };
+
 /** The configuration both peer connections use; an E2EE call's add E2eeMedia.peerConnectionOptions(). */
-export function peerConfiguration(
-  servers: readonly IceServerInfo[],
-  e2ee: E2eePeerOptions = {},
-): RTCConfiguration {
-  return { iceServers: toRtcIceServers(servers), bundlePolicy: 'max-bundle', ...e2ee };
+export function peerConfiguration(ice: IceSetup, e2ee: E2eePeerOptions = {}): RTCConfiguration {
+  return {
+    iceServers: toRtcIceServers(ice.servers),
+    bundlePolicy: 'max-bundle',
+    ...(ice.relayOnly && { iceTransportPolicy: 'relay' as const }),
+    ...e2ee,
+  };
 }
 
 /**
@@ -23,12 +34,12 @@ export function peerConfiguration(
  * must be what the prepared connection was made with: Chromium refuses to change it.
  */
 export function peerConnectionFor(
-  servers: readonly IceServerInfo[],
+  ice: IceSetup,
   prepared?: RTCPeerConnection,
   e2ee: E2eePeerOptions = {},
 ): RTCPeerConnection {
-  if (!prepared) return new RTCPeerConnection(peerConfiguration(servers, e2ee));
-  if (servers.length > 0) prepared.setConfiguration(peerConfiguration(servers, e2ee));
+  if (!prepared) return new RTCPeerConnection(peerConfiguration(ice, e2ee));
+  if (ice.servers.length > 0 || ice.relayOnly) prepared.setConfiguration(peerConfiguration(ice, e2ee));
   return prepared;
 }
 

@@ -43,6 +43,7 @@ const last = () => FakePeerConnection.created.at(-1);
 const tracks = () => ({ microphone: fakeTrack('audio'), camera: fakeTrack('video'), screen: null });
 
 /** A connection's recovery events, ignored. */
+const NO_RELAYS = { servers: [], relayOnly: false };
 const quiet = { onInterrupted: () => {}, onFailed: () => {}, onRestart: () => {} };
 
 describe('E2EE connections', () => {
@@ -52,7 +53,7 @@ describe('E2EE connections', () => {
 
   test('E2EE-FRAME: the publisher protects both senders before it offers anything', async () => {
     const protector = new RecordingProtector(last);
-    const publisher = new Publisher(fakeSignaling(), [], quiet, undefined, protector);
+    const publisher = new Publisher(fakeSignaling(), NO_RELAYS, quiet, undefined, protector);
     await publisher.start(tracks());
     assert.deepEqual(protector.log, [
       'send microphone track=audio (sections described: 0)',
@@ -72,7 +73,7 @@ describe('E2EE connections', () => {
     const protector = new RecordingProtector(() => fake);
     const publisher = new Publisher(
       fakeSignaling(),
-      [{ urls: ['turn:turn.example:3478'], username: 'u', credential: 'c' }],
+      { servers: [{ urls: ['turn:turn.example:3478'], username: 'u', credential: 'c' }], relayOnly: false },
       quiet,
       prepared,
       protector,
@@ -91,7 +92,7 @@ describe('E2EE connections', () => {
   });
 
   test('E2EE-FRAME: without E2EE, connections are made as before: no encoded-streams switch', async () => {
-    const publisher = new Publisher(fakeSignaling(), [], quiet);
+    const publisher = new Publisher(fakeSignaling(), NO_RELAYS, quiet);
     await publisher.start(tracks());
     assert.equal('encodedInsertableStreams' in last()!.configuration, false);
     publisher.close();
@@ -101,7 +102,7 @@ describe('E2EE connections', () => {
     const protector = new RecordingProtector(last);
     const subscriber = new Subscriber(
       fakeSignaling(),
-      [],
+      NO_RELAYS,
       { ...quiet, onStreams: () => {}, onError: (e) => assert.fail(e) },
       undefined,
       protector,

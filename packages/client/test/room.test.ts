@@ -283,6 +283,35 @@ describe('Room.prepareConnection', () => {
     for (const pc of prepared) assert.deepEqual(pc.configuration.iceServers, [turn]);
   });
 
+  test('NET-TURN: when the organisation relays all media, both connections, prepared or not, gather only relays; forceRelay does so on its own', async () => {
+    const turn = { urls: ['turns:turn.conclave.test:443?transport=tcp'], username: 'u', credential: 'c' };
+    const joinWith = async (
+      policy: 'relay' | undefined,
+      options: { forceRelay?: boolean },
+      prepare: boolean,
+    ) => {
+      const server = new FakeServer();
+      server.iceServers = [turn];
+      server.iceTransportPolicy = policy;
+      server.others = [participantInfo('p-ann', 'Ann', { microphone: 'on' })];
+      const room = newRoom(server, options);
+      const before = FakePeerConnection.created.length;
+      if (prepare) room.prepareConnection(SIGNALING_URL);
+      await room.connect({
+        meetingId: 'meeting-1',
+        signalingUrl: SIGNALING_URL,
+        microphone: { track: fakeTrack('audio') },
+      });
+      const made = FakePeerConnection.created.slice(before);
+      await room.disconnect();
+      return made.map((pc) => pc.configuration.iceTransportPolicy ?? 'all');
+    };
+    assert.deepEqual(await joinWith('relay', {}, true), ['relay', 'relay']);
+    assert.deepEqual((await joinWith('relay', {}, false)).slice(0, 1), ['relay']);
+    assert.deepEqual((await joinWith(undefined, { forceRelay: true }, false)).slice(0, 1), ['relay']);
+    assert.deepEqual((await joinWith(undefined, {}, false)).slice(0, 1), ['all']);
+  });
+
   test('IAM-GUEST: a prepared socket the server closed (not joined in time) is replaced when prepared again', async () => {
     const server = new FakeServer();
     const room = newRoom(server);

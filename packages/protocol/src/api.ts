@@ -289,6 +289,8 @@ export interface HealthView {
   media: 'ready' | 'starting' | 'unavailable';
   /** Only where Redis is configured (CONCLAVE_REDIS_URL): the limits shared by every node. */
   redis?: 'ready' | 'unavailable';
+  /** Only where Conclave runs its own TURN relay (NET-TURN). */
+  turn?: 'ready' | 'starting' | 'unavailable';
 }
 
 /** GET /api/ready, for load balancers: 200 when every part is ready, 503 naming the part that is not. */
@@ -299,4 +301,6 @@ export interface ReadinessView {
   media: 'ready' | 'starting' | 'unavailable';
   /** Reported, but not part of readiness: see GET /api/ready in server/src/http/health.ts. */
   redis?: 'ready' | 'unavailable';
+  /** Reported likewise. */
+  turn?: 'ready' | 'starting' | 'unavailable';
 }

@@ -47,7 +47,14 @@ export const settingsSectionsSchema = z.object({
    * Who must confirm a password sign-in with a second factor (IAM-LOCAL); those without one set it up
    * at their next sign-in before anything else. The Administrator decides.
    */
-  security: z.object({ requireSecondFactor: z.enum(['nobody', 'managers', 'everyone']) }),
+  security: z.object({
+    requireSecondFactor: z.enum(['nobody', 'managers', 'everyone']),
+    /**
+     * Every participant's media goes through the TURN relays, never directly (NET-TURN): for networks
+     * that allow only outbound connections to known hosts. Older stored sections lack it: off.
+     */
+    relayOnly: z.boolean().default(false),
+  }),
 });
 export type Settings = z.infer<typeof settingsSectionsSchema>;
 export type SettingsSection = keyof Settings;
@@ -64,7 +71,7 @@ export const DEFAULT_SETTINGS: Settings = {
   branding: { accentColour: '#2457d6' },
   layouts: { default: 'gallery' },
   domains: { allowed: [] },
-  security: { requireSecondFactor: 'nobody' },
+  security: { requireSecondFactor: 'nobody', relayOnly: false },
 };
 
 /** PATCH /api/settings: whole sections, any number of them; the answer is every section. */

@@ -359,6 +359,11 @@ export type ServerMessage =
       meeting: { id: string; name: string };
       participants: ParticipantInfo[];
       iceServers: IceServerInfo[];
+      /**
+       * Present when the organisation relays all media (NET-TURN): the browser uses only the relays in
+       * `iceServers`, never a direct path, so that nothing but the relays' addresses is contacted.
+       */
+      iceTransportPolicy?: 'relay';
       /** Issued to a guest who joined with a display name: use it to rejoin as the same guest. */
       guestToken?: string;
       /** Present exactly when the meeting is end-to-end encrypted. */

@@ -22,6 +22,7 @@ import {
   errorHandler,
   hasWebApp,
   healthRoutes,
+  type HealthParts,
   isSpaRoute,
   mapError,
   registerSecurityHeaders,
@@ -29,7 +30,7 @@ import {
   sendIndex,
 } from './http';
 import type { MediaPlane } from './media';
-import type { MediaPlaneLifecycle } from './media/status';
+import type { MediaPlaneLifecycle, TurnLifecycle } from './media/status';
 import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
 import { e2eeRoomContext } from './e2ee';
@@ -58,13 +59,15 @@ export interface AppDeps {
   services: Services;
   /** Only its status is used here, for health, readiness and metrics; the caller starts and stops it. */
   media: MediaPlaneLifecycle;
+  /** The embedded TURN relay's status, for health (NET-TURN); none without one. */
+  turn?: TurnLifecycle;
   /** A logger from createLogger (so secrets are redacted); defaults to one at config.logLevel on stdout. */
   logger?: Logger;
   /** The signaling socket and its meeting rooms on this media plane; left out by REST-only tests. */
   signaling?: { media: MediaPlane } & Partial<
     Pick<
       SignalingOptions,
-      'heartbeatMs' | 'limits' | 'iceServers' | 'rooms' | 'maxSocketsPerAddress' | 'joinTimeoutMs'
+      'heartbeatMs' | 'limits' | 'ice' | 'rooms' | 'maxSocketsPerAddress' | 'joinTimeoutMs'
     >
   > & {
       /** Participants per meeting (default: the configuration's); the next is refused with `meeting_full`. */
@@ -156,7 +159,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   if (cluster) metrics.observeCluster(() => cluster.activity());
   const live = cluster ?? (rooms ? liveIn(rooms) : NOTHING_LIVE);
-  await app.register(apiRoutes(config, services, media, live, deps.draining), { prefix: '/api' });
+  const health = {
+    media,
+    ...(deps.turn && { turn: deps.turn }),
+    ...(deps.draining && { draining: deps.draining }),
+  };
+  await app.register(apiRoutes(config, services, health, live), { prefix: '/api' });
   // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).
   const sweep = () => {
     void services.meetings.sweep().catch((err: unknown) => app.log.error({ err }, 'meeting sweep failed'));
@@ -239,14 +247,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 function apiRoutes(
   config: Config,
   services: Services,
-  media: MediaPlaneLifecycle,
+  health: HealthParts,
   live: LiveMeetings,
-  draining?: () => boolean,
 ): FastifyPluginAsync {
   const { authenticator, meetings } = services;
   const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
   return async (api) => {
-    await api.register(healthRoutes(services.db, media, services.redis, draining));
+    await api.register(healthRoutes(services.db, services.redis, health));
     await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });

@@ -72,10 +72,15 @@ async function main(): Promise<void> {
     services,
     logger,
     media,
+    turn,
     draining: () => stopping,
     signaling: {
       media,
-      iceServers: (principal, meetingId) => turn.iceServers({ meetingId, participant: personKey(principal) }),
+      ice: async (principal, meeting) =>
+        turn.ice(
+          { meetingId: meeting.id, participant: personKey(principal) },
+          (await services.settings.of(meeting.organisationId)).security.relayOnly,
+        ),
       ...(cluster && { cluster }),
     },
   });

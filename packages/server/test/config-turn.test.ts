@@ -65,3 +65,16 @@ test('NET-TURN: each participant gets its own credential for its meeting, expiri
     [],
   );
 });
+
+test('NET-TURN: an organisation that relays all media gets only relayed paths, unless there is no relay to use', () => {
+  const holder = { meetingId: 'm1', participant: 'guest:g1' };
+  const external = TurnRelays.fromConfig(load(EXTERNAL), silentLogger);
+  assert.equal(external.ice(holder, true).iceTransportPolicy, 'relay');
+  assert.equal(external.ice(holder, false).iceTransportPolicy, undefined);
+  const none = TurnRelays.fromConfig(load({ CONCLAVE_TURN: 'off' }), silentLogger);
+  assert.deepEqual(
+    none.ice(holder, true),
+    { iceServers: [] },
+    'relay-only with no relay would leave no path',
+  );
+});

@@ -50,6 +50,8 @@ export class FakeServer {
   /** Everyone else in the meeting, as the roster lists them. */
   others: ParticipantInfo[] = [];
   iceServers: IceServerInfo[] = [];
+  /** 'relay': the organisation relays all media (NET-TURN). */
+  iceTransportPolicy: 'relay' | undefined;
   /** False: new sockets close before opening, as when the server cannot be reached. */
   reachable = true;
   /** When set, joins are refused with this error. */
@@ -186,6 +188,7 @@ export class FakeServer {
       meeting: { id: 'meeting-1', name: 'Weekly sync' },
       participants: [self, ...this.others],
       iceServers: this.iceServers,
+      ...(this.iceTransportPolicy && { iceTransportPolicy: this.iceTransportPolicy }),
       resumeToken: resumeToken(participantId),
       resumed: true,
     };
@@ -236,6 +239,7 @@ export class FakeServer {
       meeting: { id: message.meetingId, name: 'Weekly sync' },
       participants: [self, ...this.others],
       iceServers: this.iceServers,
+      ...(this.iceTransportPolicy && { iceTransportPolicy: this.iceTransportPolicy }),
       // A guest who named themselves gets a token to rejoin with, as the real server does.
       ...(message.displayName !== undefined && { guestToken: `token-for-${message.displayName}` }),
       ...(this.resumable && { resumeToken: resumeToken(self.id) }),

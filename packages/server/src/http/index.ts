@@ -2,4 +2,4 @@ export { createLogger } from './logger';
 export { errorHandler, mapError } from './errors';
 export { registerSecurityHeaders } from './security';
 export { registerWebApp, hasWebApp, isSpaRoute, sendIndex } from './web';
-export { healthRoutes } from './health';
+export { healthRoutes, type HealthParts } from './health';

@@ -7,3 +7,8 @@ export interface MediaPlaneLifecycle {
   stop(): Promise<void>;
   status(): MediaStatus;
 }
+
+/** The embedded TURN relay as health sees it (NET-TURN): `off` when Conclave runs none. */
+export interface TurnLifecycle {
+  status(): MediaStatus | 'off';
+}

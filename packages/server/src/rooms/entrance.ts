@@ -200,6 +200,7 @@ export class Entrance {
       meeting: { id: o.meeting.id, name: o.meeting.name },
       participants: [...o.participants.values()].map((q) => q.info()),
       iceServers: reply.iceServers,
+      ...(reply.iceTransportPolicy && { iceTransportPolicy: reply.iceTransportPolicy }),
       ...extra,
       ...(p.moderator && { lobby: o.lobby.book.list() }),
     };

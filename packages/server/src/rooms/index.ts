@@ -1,6 +1,6 @@
 // Active meetings: who is in each, and each one's room on a media server.
 export { RoomRegistry } from './registry';
-export type { JoinExtras, JoinReply } from './room-context';
+export type { IceConfig, JoinExtras, JoinReply } from './room-context';
 export { RoomClosedError } from './errors';
 export type { MeetingMemories, MeetingMemory } from './meeting-memory';
 export type { RoomState, RoomStates } from './room-state';

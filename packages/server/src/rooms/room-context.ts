@@ -11,10 +11,15 @@ import type { Participant } from './participant';
 import type { RoomStates } from './room-state';
 
 /** What `joined` carries besides the roster: the request's rid, ICE servers, a newly issued guest token. */
-export interface JoinReply {
+export interface JoinReply extends IceConfig {
   rid?: string;
-  iceServers: IceServerInfo[];
   guestToken?: string;
+}
+
+/** How a participant's browser connects its media: the relays it may use, and whether only them (NET-TURN). */
+export interface IceConfig {
+  iceServers: IceServerInfo[];
+  iceTransportPolicy?: 'relay';
 }
 
 export interface RoomContext {

@@ -3,7 +3,6 @@ import {
   type ClientMessage,
   type ClientMessageOf,
   type DisconnectedReason,
-  type IceServerInfo,
   type ServerMessage,
   type ServerMessageOf,
 } from '@conclave/protocol';
@@ -16,7 +15,14 @@ import { JoinSteps } from './join-steps';
 import type { MeetingEntry, MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
 import type { SignalingMetrics } from '../metrics';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
-import { OWNER_LOST, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from '../rooms';
+import {
+  OWNER_LOST,
+  type IceConfig,
+  type MeetingDoor,
+  type RoomRequest,
+  type Seat,
+  type SeatSink,
+} from '../rooms';
 
 /** WebSocket close codes the server uses. */
 const CloseCode = {
@@ -54,7 +60,7 @@ export interface ConnectionDeps {
   logger: FastifyBaseLogger;
   limits: MessageLimits;
   /** What a participant's browser may relay through (NET-TURN): credentials for this meeting only. */
-  iceServers: (principal: Principal, meetingId: string) => IceServerInfo[] | Promise<IceServerInfo[]>;
+  ice: (principal: Principal, meeting: MeetingRecord) => IceConfig | Promise<IceConfig>;
   /** An open socket must join within this long. */
   joinTimeoutMs: number;
   metrics: SignalingMetrics;
@@ -78,7 +84,7 @@ export class SignalingConnection implements SeatSink {
   private joinedAs: {
     meeting: MeetingRecord;
     principal: Principal;
-    iceServers: IceServerInfo[];
+    ice: IceConfig;
     identityKey?: Uint8Array;
   } | null = null;
   /** Taking a seat again: requests wait for it. */
@@ -196,18 +202,12 @@ export class SignalingConnection implements SeatSink {
       this.end('server_shutdown', OWNER_LOST);
       return;
     }
-    const { meeting, principal, iceServers, identityKey } = joinedAs;
+    const { meeting, principal, ice, identityKey } = joinedAs;
     this.reseating = this.deps.door
-      .enter(
-        meeting,
-        principal,
-        this,
-        { iceServers },
-        {
-          ...(identityKey && { identityKey }),
-          resume: { participantId, token },
-        },
-      )
+      .enter(meeting, principal, this, ice, {
+        ...(identityKey && { identityKey }),
+        resume: { participantId, token },
+      })
       .then(
         (seat) => {
           if (this.isClosed) seat.disconnect(this.dropped);
@@ -341,14 +341,14 @@ export class SignalingConnection implements SeatSink {
     try {
       const { principal, meeting, guestToken } = await this.authorise(message);
       if (this.isClosed) return;
-      const iceServers = await this.deps.iceServers(principal, meeting.id);
+      const ice = await this.deps.ice(principal, meeting);
       const identityKey =
         message.identityKey === undefined
           ? undefined
           : new Uint8Array(Buffer.from(message.identityKey, 'base64url'));
       const reply = {
         ...(message.rid !== undefined && { rid: message.rid }),
-        iceServers,
+        ...ice,
         ...(guestToken !== undefined && { guestToken }),
       };
       const seat = await this.deps.door.enter(meeting, principal, this, reply, {
@@ -358,7 +358,7 @@ export class SignalingConnection implements SeatSink {
         ...(message.videoSubscription && { videoSubscription: message.videoSubscription }),
       });
       this.seat = seat;
-      this.joinedAs = { meeting, principal, iceServers, ...(identityKey && { identityKey }) };
+      this.joinedAs = { meeting, principal, ice, ...(identityKey && { identityKey }) };
       if (this.joinTimer) clearTimeout(this.joinTimer);
       this.joinTimer = null;
       // The socket went while we waited for the media server.

@@ -1,17 +1,19 @@
 import fastifyWebsocket from '@fastify/websocket';
-import {
-  MAX_SIGNAL_MESSAGE_BYTES,
-  SIGNALING_PATH,
-  SIGNALING_SUBPROTOCOL,
-  type IceServerInfo,
-} from '@conclave/protocol';
+import { MAX_SIGNAL_MESSAGE_BYTES, SIGNALING_PATH, SIGNALING_SUBPROTOCOL } from '@conclave/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../common/clock';
 import { SignalingConnection } from './connection';
-import type { DomainEvents, MeetingEntry, MeetingLookup, Principal, PrincipalSource } from '../domain';
+import type {
+  DomainEvents,
+  MeetingEntry,
+  MeetingLookup,
+  MeetingRecord,
+  Principal,
+  PrincipalSource,
+} from '../domain';
 import { noMetrics, type HandshakeRefusal, type RoomMetrics, type SignalingMetrics } from '../metrics';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './rate-limit';
-import { LocalDoor, type MeetingDoor, type RoomRegistry } from '../rooms';
+import { LocalDoor, type IceConfig, type MeetingDoor, type RoomRegistry } from '../rooms';
 import type { SocketHost } from '../http/websockets';
 
 export interface SignalingOptions {
@@ -27,7 +29,8 @@ export interface SignalingOptions {
   /** Per-socket message limits (defaults: burst 100, 50/s, closed after 1000 refusals in 10 s). */
   limits?: Partial<MessageLimits>;
   /** ICE servers handed to a participant in `joined` (TURN credentials later); none by default. */
-  iceServers?: (principal: Principal, meetingId: string) => IceServerInfo[] | Promise<IceServerInfo[]>;
+  /** The relays each participant is given (NET-TURN); none by default. */
+  ice?: (principal: Principal, meeting: MeetingRecord) => IceConfig | Promise<IceConfig>;
   /** The registry of active meeting rooms (the meetings API looks at it too). */
   rooms: RoomRegistry;
   /** Where joins take their seats (default: the rooms of this process). */
@@ -70,7 +73,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
     clock: options.clock,
     logger: app.log,
     limits: { ...DEFAULT_MESSAGE_LIMITS, ...options.limits },
-    iceServers: options.iceServers ?? (() => []),
+    ice: options.ice ?? (() => ({ iceServers: [] })),
     joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
     metrics,
   };

@@ -1,5 +1,6 @@
 import type { IceServerInfo } from '@conclave/protocol';
 import type { Config } from '../config';
+import type { IceConfig } from '../rooms';
 import type { MediaLogger } from '../media/logger';
 import type { MediaStatus } from '../media/status';
 import { newTurnSecret } from './coturn-config';
@@ -68,6 +69,16 @@ export class TurnRelays {
     if (!this.secret || this.urls.length === 0) return [];
     const { username, credential } = turnCredential(this.secret, holder, this.credentialSeconds, nowMs);
     return [{ urls: this.urls, username, credential }];
+  }
+
+  /**
+   * How one participant connects: with its organisation's `relayOnly`, only through the relays, as
+   * long as there are relays (else the setting would leave nobody any path, and it is ignored).
+   */
+  ice(holder: TurnHolder, relayOnly: boolean): IceConfig {
+    const iceServers = this.iceServers(holder);
+    const relays = iceServers.some((s) => s.urls.some((url) => url.startsWith('turn')));
+    return { iceServers, ...(relayOnly && relays && { iceTransportPolicy: 'relay' as const }) };
   }
 
   status(): MediaStatus | 'off' {
