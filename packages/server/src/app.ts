@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyReply,
+  type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
 import { NOTIFICATIONS_SUBPROTOCOL, SIGNALING_SUBPROTOCOL } from '@conclave/protocol';
@@ -101,26 +102,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   // Typed as Fastify's logger interface so the instance keeps the default generics plugins expect.
   const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel);
-  const app = Fastify({
+  // A client that trickles its request (slowloris) holds a socket until one of these ends it.
+  // Node reads them when the server is made (setting them later has no effect) and looks for
+  // overdue requests every connectionsCheckingInterval, so that is kept short too.
+  const timeouts = {
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 20_000),
+    connectionsCheckingInterval: Math.min(requestTimeout / 4, 5_000),
+  };
+  const options = {
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
-    // A client that trickles its request (slowloris) holds a socket until one of these ends it.
-    // Node reads them when the server is made (setting them later has no effect) and looks for
-    // overdue requests every connectionsCheckingInterval, so that is kept short too.
     requestTimeout,
     connectionTimeout: 120_000,
-    http: {
-      requestTimeout,
-      headersTimeout: Math.min(requestTimeout, 20_000),
-      connectionsCheckingInterval: Math.min(requestTimeout / 4, 5_000),
-    },
     trustProxy: trustProxyOption(config.trustProxy),
     // Malformed URLs get the same JSON error shape as everything else.
     frameworkErrors: (err, _request, reply) => {
       const mapped = mapError(err, BODY_LIMIT);
       void (reply as FastifyReply).code(mapped.status).send(mapped.body);
     },
-  });
+  } satisfies FastifyServerOptions;
+  // With a certificate the server speaks HTTPS itself (and signaling wss) on the same port. Fastify
+  // then makes an https server from `https` alone and ignores `http`, so the timeouts go there too.
+  // Either is the plain instance every plugin is written against: node's https.Server is an
+  // http.Server over TLS (its types say so), with the same requests, replies and upgrades.
+  const app: FastifyInstance = config.tls
+    ? Fastify({ ...options, https: { ...timeouts, ...config.tls.serverOptions() } })
+    : Fastify({ ...options, http: timeouts });
 
   app.setErrorHandler(errorHandler(BODY_LIMIT));
   acceptJsonOnly(app);

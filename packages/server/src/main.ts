@@ -147,6 +147,8 @@ async function main(): Promise<void> {
     {
       url: config.publicUrl,
       listen: `${config.host}:${config.port}`,
+      // The certificate's file only: the key stays out of every log.
+      https: config.tls ? config.tls.certFile : false,
       database: database.kind,
       limits: redis ? 'redis' : 'memory',
       configFile: config.configFile,

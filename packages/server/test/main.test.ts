@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startMain } from './support/main';
+import { freePort, startMain } from './support/main';
 import { describeWithRedis } from './support/redis';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 test('OPS-OBS: the server starts on SQLite, logs JSON with its address and the setup hint, and stops on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-main-'));

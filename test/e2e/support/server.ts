@@ -44,6 +44,11 @@ export interface StartServerOptions {
    * 127.0.0.1: for browsers in a network namespace of their own (cut-link.ts).
    */
   address?: string;
+  /**
+   * Serve HTTPS itself with this certificate and key (CONCLAVE_TLS_CERT, CONCLAVE_TLS_KEY); the URL is
+   * then https://. This process must trust the certificate (support/https.ts) to see it get ready.
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /**
@@ -84,7 +89,8 @@ export class TestServer {
     const webDir = ensureWebBuild(options.web ?? 'test');
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
     const port = options.port ?? (await freePort());
-    const url = `http://${options.address ?? options.host ?? '127.0.0.1'}:${port}`;
+    const scheme = options.tls ? 'https' : 'http';
+    const url = `${scheme}://${options.address ?? options.host ?? '127.0.0.1'}:${port}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CONCLAVE_HOST: options.address ?? '127.0.0.1',
@@ -96,6 +102,7 @@ export class TestServer {
       // Servers run side by side here, and an embedded coturn each would contend for port 3478: only
       // the tests that relay start one (NET-TURN), on ports of their own.
       CONCLAVE_TURN: 'off',
+      ...(options.tls && { CONCLAVE_TLS_CERT: options.tls.certFile, CONCLAVE_TLS_KEY: options.tls.keyFile }),
       ...(process.env.CONCLAVE_MEDIA_INTERFACE
         ? { CONCLAVE_MEDIA_INTERFACE: process.env.CONCLAVE_MEDIA_INTERFACE }
         : {}),

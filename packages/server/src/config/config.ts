@@ -4,6 +4,7 @@ import { ConfigError } from './errors';
 import { readConfigFile, type ConfigFile } from './file';
 import { mediaConfig, type MediaConfig } from './media';
 import { SETTINGS, type Setting, type SettingName, type SettingValues } from './settings';
+import { tlsCredentials, type TlsCredentials } from './tls';
 import { turnConfig, type TurnConfig } from './turn';
 
 /**
@@ -14,6 +15,11 @@ import { turnConfig, type TurnConfig } from './turn';
 export interface Config {
   host: string;
   port: number;
+  /**
+   * The certificate and key to serve HTTPS (and signaling over wss) with on that port, or null for
+   * plain http (behind a proxy that speaks HTTPS, or on this machine only).
+   */
+  tls: TlsCredentials | null;
   /** Where users reach the service; builds join links and decides Secure cookies. */
   publicUrl: string;
   dataDir: string;
@@ -103,10 +109,17 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     media.mode === 'embedded' ? media.rtpPortRange : null,
   );
 
-  const publicUrl = (v.publicUrl ?? `http://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, '');
+  const tls = tlsCredentials(
+    v,
+    (name) => describe(name, origins[name]),
+    (name) => describeUnset(name, file),
+  );
+  const scheme = tls ? 'https' : 'http';
+  const publicUrl = (v.publicUrl ?? `${scheme}://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, '');
   return {
     host: v.host,
     port: v.port,
+    tls,
     publicUrl,
     dataDir: v.dataDir,
     databaseUrl: v.databaseUrl ?? null,

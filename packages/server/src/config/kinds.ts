@@ -51,9 +51,25 @@ export const smtpUrl = sameForBoth(
 export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
 
 /** A folder or file; relative paths resolve against the working directory or the file's folder. */
-export const path: ValueKind<string> = {
-  ...text,
-  resolve: (p, baseDir) => (isAbsolute(p) ? p : resolve(baseDir, p)),
+export const path: ValueKind<string> = { ...text, resolve: resolvePath };
+
+function resolvePath(p: string, baseDir: string): string {
+  return isAbsolute(p) ? p : resolve(baseDir, p);
+}
+
+/**
+ * The path of a PEM file (a certificate or a private key). Pasting the PEM text itself is a likely
+ * mistake; it is refused without echoing the value, since that text may be a private key.
+ */
+export const pemFile: ValueKind<string> = {
+  ...sameForBoth(
+    string()
+      .min(1, 'must not be empty')
+      .refine((p) => !p.includes('-----BEGIN') && !p.includes('\n'), {
+        error: 'must be the path of a PEM file, not the PEM text itself',
+      }),
+  ),
+  resolve: resolvePath,
 };
 
 export const port: ValueKind<number> = (() => {

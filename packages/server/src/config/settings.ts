@@ -35,6 +35,9 @@ export const SETTINGS = {
     default: undefined,
   }),
   dataDir: setting({ env: 'CONCLAVE_DATA_DIR', key: 'dataDir', kind: kind.path, default: 'data' }),
+  // Both or neither (config/tls.ts): with them the server itself speaks HTTPS, without a proxy.
+  tlsCert: setting({ env: 'CONCLAVE_TLS_CERT', key: 'tls.cert', kind: kind.pemFile, default: undefined }),
+  tlsKey: setting({ env: 'CONCLAVE_TLS_KEY', key: 'tls.key', kind: kind.pemFile, default: undefined }),
   databaseUrl: setting({
     env: 'DATABASE_URL',
     key: 'databaseUrl',

@@ -1,14 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 
-/** A throwaway certificate authority and a certificate it signed for 127.0.0.1 (Debian's openssl). */
+/** A throwaway certificate authority and a certificate it signed for one host (Debian's openssl). */
 export interface TestTls {
   /** The CA's certificate (PEM file): what a client must trust, e.g. through NODE_EXTRA_CA_CERTS. */
   caFile: string;
   key: string;
   cert: string;
+  /** The same key and certificate as files, e.g. for CONCLAVE_TLS_KEY and CONCLAVE_TLS_CERT. */
+  keyFile: string;
+  certFile: string;
   remove(): void;
 }
 
@@ -47,7 +51,8 @@ export function selfSignedPair(commonName: string): { key: string; cert: string 
   }
 }
 
-export function makeTestTls(): TestTls {
+/** `host` is the address or name the certificate is for (its subjectAltName). */
+export function makeTestTls(host = '127.0.0.1'): TestTls {
   const dir = mkdtempSync(join(tmpdir(), 'conclave-tls-'));
   const at = (name: string) => join(dir, name);
   writeSelfSigned('Conclave test CA', at('ca.key'), at('ca.pem'));
@@ -57,13 +62,14 @@ export function makeTestTls(): TestTls {
     'rsa:2048',
     '-nodes',
     '-subj',
-    '/CN=127.0.0.1',
+    `/CN=${host}`,
     '-keyout',
     at('server.key'),
     '-out',
     at('server.csr'),
   );
-  writeFileSync(at('server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  const altName = `${isIP(host) ? 'IP' : 'DNS'}:${host}`;
+  writeFileSync(at('server.ext'), `subjectAltName=${altName}\nextendedKeyUsage=serverAuth\n`);
   openssl(
     'x509',
     '-req',
@@ -85,6 +91,8 @@ export function makeTestTls(): TestTls {
     caFile: at('ca.pem'),
     key: readFileSync(at('server.key'), 'utf8'),
     cert: readFileSync(at('server.pem'), 'utf8'),
+    keyFile: at('server.key'),
+    certFile: at('server.pem'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
