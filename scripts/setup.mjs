@@ -40,6 +40,8 @@ const testPackages = [
   // The tests start throwaway instances (scripts/lib/redis.mjs); the system service stays off.
   { pkg: 'redis-server', present: () => existsSync(REDIS_SERVER), service: 'redis-server' },
   { pkg: 'util-linux', present: () => existsSync('/usr/bin/unshare') },
+  // A network that lets no UDP out, for a browser of its own (test/e2e/support/cut-link.ts, NET-TURN).
+  { pkg: 'nftables', present: () => existsSync('/usr/sbin/nft') },
   // The load balancer in front of three control-plane nodes (test/e2e/support/haproxy.ts); the tests
   // start their own, the system service stays off.
   { pkg: 'haproxy', present: () => existsSync('/usr/sbin/haproxy'), service: 'haproxy' },

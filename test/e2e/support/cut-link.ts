@@ -94,6 +94,21 @@ export class CutLink {
     }
   }
 
+  /**
+   * Drops what this browser sends that matches any of these nftables matches (for example
+   * `meta l4proto udp`, a network that lets no UDP out, or `tcp dport 3478`), until called again;
+   * none lets everything out again (NET-TURN).
+   */
+  firewall(matches: readonly string[]): void {
+    const nft = (...args: string[]) => run('ip', ['netns', 'exec', this.namespace, 'nft', ...args]);
+    spawnSync('ip', ['netns', 'exec', this.namespace, 'nft', 'delete', 'table', 'inet', 'conclave_test']);
+    if (matches.length === 0) return;
+    nft('add', 'table', 'inet', 'conclave_test');
+    nft('add', 'chain', 'inet', 'conclave_test', 'out', '{ type filter hook output priority 0 ; }');
+    for (const match of matches)
+      nft('add', 'rule', 'inet', 'conclave_test', 'out', ...match.split(' '), 'drop');
+  }
+
   /** Lets everything through again. */
   restore(): void {
     for (const address of [...this.cuts]) {

@@ -81,3 +81,29 @@ export async function mediaServerPorts(page: Page): Promise<number[]> {
     return [...ports];
   });
 }
+
+/** How each of the page's connected peer connections reaches the media server: its selected local candidate. */
+export async function selectedPaths(
+  page: Page,
+): Promise<Array<{ candidateType: string; relayProtocol: string | null }>> {
+  return page.evaluate(async () => {
+    const paths: Array<{ candidateType: string; relayProtocol: string | null }> = [];
+    for (const pc of (window as unknown as Wire).__wire?.connections ?? []) {
+      if (pc.connectionState !== 'connected') continue;
+      const report = await pc.getStats();
+      const stats = new Map<string, Record<string, unknown>>();
+      report.forEach((s: Record<string, unknown> & { id: string }) => stats.set(s.id, s));
+      for (const s of stats.values()) {
+        if (s.type !== 'transport' || typeof s.selectedCandidatePairId !== 'string') continue;
+        const pair = stats.get(s.selectedCandidatePairId);
+        const local =
+          typeof pair?.localCandidateId === 'string' ? stats.get(pair.localCandidateId) : undefined;
+        paths.push({
+          candidateType: String(local?.candidateType ?? 'unknown'),
+          relayProtocol: typeof local?.relayProtocol === 'string' ? local.relayProtocol : null,
+        });
+      }
+    }
+    return paths;
+  });
+}

@@ -1,0 +1,137 @@
+// NET-TURN through the web app, with the embedded coturn: Bob's browser runs in a network of its own
+// (support/cut-link.ts) whose firewall a test closes, as strict corporate networks do; Ada's is on the
+// server's network. Each test proves by getStats which way Bob's media went. Real server, coturn,
+// Janus and Chromium, in the sandbox.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
+import {
+  completeSetup,
+  createMeeting,
+  joinAsGuest,
+  joinSignedIn,
+  signIn,
+  updateSettings,
+} from './support/app';
+import { TestBrowser } from './support/browser';
+import { assertBackTogether, type InMeeting } from './support/checks';
+import { CutLink } from './support/cut-link';
+import { spkiHash } from './support/https';
+import { freePort } from './support/ports';
+import { mediaSkipReason } from './support/sandbox';
+import { TestServer } from './support/server';
+import { recordWire, selectedPaths } from './support/wire';
+
+const skip = mediaSkipReason();
+
+describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', () => {
+  let link: CutLink;
+  let server: TestServer;
+  let ada: TestBrowser;
+  let bob: TestBrowser;
+  let tls: TestTls;
+  let turnPort: number;
+
+  before(async () => {
+    if (skip) return;
+    link = await CutLink.open(2);
+    // The relay is reached at the server's address (the public URL's host); its TLS certificate is for it.
+    tls = makeTestTls(link.serverAddress);
+    turnPort = await freePort();
+    server = await TestServer.start({
+      address: link.serverAddress,
+      env: {
+        CONCLAVE_TURN: 'embedded',
+        CONCLAVE_TURN_PORT: String(turnPort),
+        CONCLAVE_TURN_TLS_PORT: String(await freePort()),
+        CONCLAVE_TURN_TLS_CERT: tls.certFile,
+        CONCLAVE_TURN_TLS_KEY: tls.keyFile,
+        CONCLAVE_TURN_RELAY_PORTS: '50000-50999',
+      },
+    });
+    const deadline = Date.now() + 15_000;
+    while ((await server.health()).turn !== 'ready') {
+      if (Date.now() > deadline) throw new Error('the embedded TURN relay did not become ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const secure = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
+    ada = await TestBrowser.launch({ extraArgs: secure });
+    // Chromium verifies the relay's certificate as it does a web server's, against an NSS database
+    // that needs certutil to add a CA to (see https.test.ts): it trusts exactly the relay's key instead.
+    bob = await TestBrowser.launch({
+      extraArgs: [...secure, `--ignore-certificate-errors-spki-list=${spkiHash(tls.key)}`],
+      executablePath: link.chromium,
+    });
+    await completeSetup(server);
+  });
+  after(async () => {
+    await ada?.close();
+    await bob?.close();
+    await server?.stop();
+    await link?.close();
+    tls?.remove();
+  });
+
+  /** Ada hosts, Bob joins as a guest from his network; both see each other; Bob's two connections' paths. */
+  const meet = async (name: string, relayOnly: boolean) => {
+    const a = await ada.newParticipant('Ada', { cameraCode: 0 });
+    await signIn(a.context, server);
+    await updateSettings(a.context, server, { security: { requireSecondFactor: 'nobody', relayOnly } });
+    const meeting = await createMeeting(a.context, server, name);
+    const host: InMeeting = { name: 'Ada', page: a.page, id: await joinSignedIn(a.page, meeting.joinUrl) };
+    const b = await bob.newParticipant('Bob', { cameraCode: 1 });
+    await b.context.addInitScript(recordWire);
+    const guest: InMeeting = {
+      name: 'Bob',
+      page: b.page,
+      id: await joinAsGuest(b.page, meeting.joinUrl, 'Bob'),
+    };
+    try {
+      await assertBackTogether([host, guest]);
+      const paths = await selectedPaths(b.page);
+      assert.equal(paths.length, 2, 'Bob publishes and receives');
+      return paths;
+    } finally {
+      await Promise.all([a.context.close(), b.context.close()]);
+    }
+  };
+  const all = (candidateType: string, relayProtocol: string | null) =>
+    [0, 1].map(() => ({ candidateType, relayProtocol }));
+
+  test(
+    'NET-TURN: with the organisation relaying all media, a guest’s browser reaches the meeting only through TURN over UDP',
+    { skip },
+    async () => {
+      // TCP to the relay closed: the relayed path is the UDP one.
+      link.firewall([`tcp dport ${turnPort}`]);
+      assert.deepEqual(await meet('Relayed, UDP', true), all('relay', 'udp'));
+    },
+  );
+
+  test(
+    'NET-TURN: a network that lets no UDP out: media still flows, through TURN over TCP, without the organisation asking for relays',
+    { skip },
+    async () => {
+      link.firewall(['meta l4proto udp']);
+      assert.deepEqual(await meet('No UDP', false), all('relay', 'tcp'));
+    },
+  );
+
+  test(
+    'NET-TURN: a network that lets out only TLS: media flows through TURN over TLS',
+    { skip },
+    async () => {
+      link.firewall(['meta l4proto udp', `tcp dport ${turnPort}`]);
+      assert.deepEqual(await meet('TLS only', false), all('relay', 'tls'));
+    },
+  );
+
+  test(
+    'NET-TURN: an open network without the organisation’s setting goes directly to the media server',
+    { skip },
+    async () => {
+      link.firewall([]);
+      assert.deepEqual(await meet('Direct', false), all('host', null));
+    },
+  );
+});
