@@ -3,6 +3,7 @@
 // server's network. Each test proves by getStats which way Bob's media went. Real server, coturn,
 // Janus and Chromium, in the sandbox.
 import assert from 'node:assert/strict';
+import type { NetworkEndpointsView } from '@conclave/protocol';
 import { after, before, describe, test } from 'node:test';
 import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
 import {
@@ -31,6 +32,7 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
   let bob: TestBrowser;
   let tls: TestTls;
   let turnPort: number;
+  let tlsPort: number;
 
   before(async () => {
     if (skip) return;
@@ -43,7 +45,7 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
       env: {
         CONCLAVE_TURN: 'embedded',
         CONCLAVE_TURN_PORT: String(turnPort),
-        CONCLAVE_TURN_TLS_PORT: String(await freePort()),
+        CONCLAVE_TURN_TLS_PORT: String((tlsPort = await freePort())),
         CONCLAVE_TURN_TLS_CERT: tls.certFile,
         CONCLAVE_TURN_TLS_KEY: tls.keyFile,
         CONCLAVE_TURN_RELAY_PORTS: '50000-50999',
@@ -123,6 +125,31 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
     async () => {
       link.firewall(['meta l4proto udp', `tcp dport ${turnPort}`]);
       assert.deepEqual(await meet('TLS only', false), all('relay', 'tls'));
+    },
+  );
+
+  test(
+    'NET-FQDN: the list of what a firewall must allow is the running server’s: its address, its relay’s ports, its media ports',
+    { skip },
+    async () => {
+      const { endpoints } = (await (
+        await fetch(`${server.url}/api/network/endpoints`)
+      ).json()) as NetworkEndpointsView;
+      const host = link.serverAddress;
+      assert.deepEqual(
+        endpoints.filter((e) => e.purpose !== 'media'),
+        [
+          { purpose: 'web', host, ports: String(server.port), protocol: 'tcp' },
+          { purpose: 'relay', host, ports: String(turnPort), protocol: 'udp' },
+          { purpose: 'relay', host, ports: String(turnPort), protocol: 'tcp' },
+          { purpose: 'relay', host, ports: String(tlsPort), protocol: 'tls' },
+        ],
+      );
+      assert.deepEqual(
+        endpoints.filter((e) => e.purpose === 'media').map((e) => e.protocol),
+        ['udp'],
+        'the media server’s UDP ports',
+      );
     },
   );
 

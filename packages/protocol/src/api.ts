@@ -293,6 +293,22 @@ export interface HealthView {
   turn?: 'ready' | 'starting' | 'unavailable';
 }
 
+/**
+ * One destination browsers connect to (NET-FQDN): what a firewall must let out. `ports` is one port or
+ * a range ("20000-40000"); `tls` is TCP carrying TLS (TURN over TLS).
+ */
+export interface NetworkEndpoint {
+  purpose: 'web' | 'region-probe' | 'relay' | 'media';
+  host: string;
+  ports: string;
+  protocol: 'tcp' | 'udp' | 'tls';
+}
+
+/** GET /api/network/endpoints: generated from the running configuration, so always current. */
+export interface NetworkEndpointsView {
+  endpoints: NetworkEndpoint[];
+}
+
 /** GET /api/ready, for load balancers: 200 when every part is ready, 503 naming the part that is not. */
 export interface ReadinessView {
   /** `draining`: the node is shutting down (SIGTERM) and hands its meetings over; send nothing new. */

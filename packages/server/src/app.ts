@@ -31,6 +31,7 @@ import {
   sendIndex,
 } from './http';
 import type { MediaPlane } from './media';
+import { networkRoutes } from './network';
 import type { MediaPlaneLifecycle, TurnLifecycle } from './media/status';
 import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
@@ -263,6 +264,10 @@ function apiRoutes(
   return async (api) => {
     await api.register(healthRoutes(services.db, services.redis, health));
     await api.register(regionRoutes(config.media, config.publicUrl), { prefix: '/regions' });
+    const relayUrls = health.turn?.urls ?? [];
+    await api.register(networkRoutes({ publicUrl: config.publicUrl, media: config.media, relayUrls }), {
+      prefix: '/network',
+    });
     await api.register(setupRoutes(authDeps), { prefix: '/setup' });
     await api.register(authRoutes(authDeps), { prefix: '/auth' });
     await api.register(passkeySignInRoutes(services.passkeySignIn, authenticator), { prefix: '/auth' });

@@ -11,4 +11,6 @@ export interface MediaPlaneLifecycle {
 /** The embedded TURN relay as health sees it (NET-TURN): `off` when Conclave runs none. */
 export interface TurnLifecycle {
   status(): MediaStatus | 'off';
+  /** The URLs participants are given, for the list of what firewalls must allow (NET-FQDN). */
+  readonly urls: readonly string[];
 }

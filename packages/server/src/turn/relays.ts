@@ -23,7 +23,7 @@ const LOCAL_HOST = /^(localhost|127\.|\[?::1\]?$)/;
  */
 export class TurnRelays {
   private constructor(
-    private readonly urls: string[],
+    readonly urls: readonly string[],
     private readonly secret: string | null,
     private readonly credentialSeconds: number,
     readonly embedded: EmbeddedTurn | null,
@@ -68,7 +68,7 @@ export class TurnRelays {
   iceServers(holder: TurnHolder, nowMs = Date.now()): IceServerInfo[] {
     if (!this.secret || this.urls.length === 0) return [];
     const { username, credential } = turnCredential(this.secret, holder, this.credentialSeconds, nowMs);
-    return [{ urls: this.urls, username, credential }];
+    return [{ urls: [...this.urls], username, credential }];
   }
 
   /**

@@ -43,6 +43,8 @@ export interface TestAppOptions {
   requestTimeoutMs?: number;
   /** Whether the app is shutting down (SIGTERM), as main.ts tells it. */
   draining?: () => boolean;
+  /** The TURN relay as health and the endpoint list see it (NET-TURN, NET-FQDN). */
+  turn?: AppDeps['turn'];
   /** Keep the rate limits in this Redis, as CONCLAVE_REDIS_URL does (one connection per app). */
   redisUrl?: string;
   /** Lets single sign-on use an identity provider at http://127.0.0.1 (test IdPs only). */
@@ -122,6 +124,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     ...(options.signaling && { signaling: options.signaling }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.draining && { draining: options.draining }),
+    ...(options.turn && { turn: options.turn }),
   });
   await app.ready();
   const close = async () => {
