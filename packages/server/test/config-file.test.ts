@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { configFiles } from './support/config-files';
-import { ConfigError, DEFAULT_CONFIG_FILE, SETTINGS, loadConfig, type Config } from '../src/config';
+import { configErrorOf, configFiles } from './support/config-files';
+import type { ConfigError } from '../src/config';
+import { DEFAULT_CONFIG_FILE, SETTINGS, loadConfig, type Config } from '../src/config';
 import { REPO, runMain } from './support/main';
 
 const { dir, write: configFile } = configFiles('conclave-config-');
@@ -12,15 +13,7 @@ function load(env: Record<string, string>, defaultConfigFile: string | null = nu
   return loadConfig(env, { cwd: '/srv/conclave', defaultWebDir: null, defaultConfigFile });
 }
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    load(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail(`no error for ${JSON.stringify(env)}`);
-}
+const configError = (env: Record<string, string>): ConfigError => configErrorOf((e) => load(e), env);
 
 const FULL = `{
   // Comments and trailing commas are allowed.

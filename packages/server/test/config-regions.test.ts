@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configFiles } from './support/config-files';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { configErrorOf, configFiles } from './support/config-files';
+import { loadConfig, type Config } from '../src/config';
 
 const { dir, write: configFile } = configFiles('conclave-config-regions-');
 const load = (env: Record<string, string>): Config['media'] => loadConfig(env, { cwd: dir }).media;
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env, { cwd: dir });
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail(`no error for ${JSON.stringify(env)}`);
-}
+const configError = (env: Record<string, string>): string =>
+  configErrorOf((e) => loadConfig(e, { cwd: dir }), env).message;
 const SECRET = { CONCLAVE_JANUS_API_SECRET: '0123456789abcdef' };
 
 test('NET-REGIONS: each embedded Janus gets its region from CONCLAVE_MEDIA_REGIONS, all the shared capacity', () => {

@@ -6,8 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { inspect } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../src/config';
-import { configFiles } from './support/config-files';
+import type { ConfigError } from '../src/config';
+import { loadConfig, type Config } from '../src/config';
+import { configErrorOf, configFiles } from './support/config-files';
 import { runMain } from './support/main';
 import { makeTestTls, selfSignedPair } from './support/tls';
 
@@ -19,15 +20,7 @@ function load(env: Record<string, string>): Config {
   return loadConfig(env, { cwd: '/srv/conclave', defaultWebDir: null });
 }
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    load(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail(`no error for ${JSON.stringify(env)}`);
-}
+const configError = (env: Record<string, string>): ConfigError => configErrorOf((e) => load(e), env);
 
 /** A file in the scratch folder with this text. */
 function file(name: string, text: string): string {

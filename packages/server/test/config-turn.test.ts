@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configFiles } from './support/config-files';
-import { ConfigError, loadConfig } from '../src/config';
+import { configErrorOf, configFiles } from './support/config-files';
+import { loadConfig } from '../src/config';
 import { TurnRelays } from '../src/turn';
 import { silentLogger } from '../src/media/logger';
 
 const { dir } = configFiles('conclave-config-turn-');
 const load = (env: Record<string, string>) => loadConfig(env, { cwd: dir });
-function configError(env: Record<string, string>): string {
-  try {
-    load(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail(`no error for ${JSON.stringify(env)}`);
-}
+const configError = (env: Record<string, string>): string => configErrorOf((e) => load(e), env).message;
 const EXTERNAL = {
   CONCLAVE_TURN: 'external',
   CONCLAVE_TURN_URLS: 'turn:turn.example.com:3478?transport=udp, turns:turn.example.com:443?transport=tcp',

@@ -3,21 +3,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, findDefaultWebDir, loadConfig } from '../src/config';
+import type { ConfigError } from '../src/config';
+import { findDefaultWebDir, loadConfig } from '../src/config';
+import { configErrorOf } from './support/config-files';
 import { runMain } from './support/main';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env, { cwd: '/srv/conclave' });
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail(`no error for ${JSON.stringify(env)}`);
-}
+const configError = (env: Record<string, string>): ConfigError =>
+  configErrorOf((e) => loadConfig(e, { cwd: '/srv/conclave' }), env);
 
 test('OPS-CONFIG: defaults start an embedded installation on 127.0.0.1:8080 with SQLite', () => {
   const config = loadConfig({}, { cwd: '/srv/conclave', defaultWebDir: '/srv/conclave/apps/web/dist' });
