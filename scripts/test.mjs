@@ -39,13 +39,36 @@ const UNIT_CONCURRENCY = 2;
 
 const pick = (files) => (filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files);
 
-function step(name, cmd, args) {
-  console.log(`\n=== ${name}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
-  if (r.status !== 0) {
-    console.error(`\n${name} failed`);
-    process.exit(r.status ?? 1);
-  }
+/**
+ * Runs the node scripts of each lane one after another, the lanes side by side; each step's output is
+ * printed whole when it ends, under its name. The first failure ends the run once its lane stops.
+ */
+async function lanes(list) {
+  const run = ([name, args]) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('exit', (code) => {
+        process.stdout.write(`\n=== ${name}\n${out}`);
+        resolve(code ?? 1);
+      });
+    });
+  const codes = await Promise.all(
+    list.map(async (lane) => {
+      for (const s of lane) {
+        const code = await run(s);
+        if (code !== 0) {
+          console.error(`\n${s[0]} failed`);
+          return code;
+        }
+      }
+      return 0;
+    }),
+  );
+  const failed = codes.find((c) => c !== 0);
+  if (failed !== undefined) process.exit(failed);
 }
 
 /** Runs node's test runner and returns its counts, parsed from its closing summary. */
@@ -90,15 +113,18 @@ async function main() {
 
   console.log(`[test] Node.js ${process.version} (${process.execPath})`);
   if (!skipStatic && !only) {
-    step('typecheck', process.execPath, ['scripts/typecheck.mjs']);
-    step('eslint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
-    step('prettier', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
-    step('knip', process.execPath, ['node_modules/knip/bin/knip.js']);
-    step('knip --production', process.execPath, [
-      'node_modules/knip/bin/knip.js',
-      '--production',
-      '--strict',
-      '--dependencies',
+    // Each is one busy thread: the typecheck beside the others takes the two cores (86 s → 53 s here).
+    await lanes([
+      [['typecheck', ['scripts/typecheck.mjs']]],
+      [
+        ['eslint', ['node_modules/eslint/bin/eslint.js', '.']],
+        ['prettier', ['node_modules/prettier/bin/prettier.cjs', '--check', '.']],
+        ['knip', ['node_modules/knip/bin/knip.js']],
+        [
+          'knip --production',
+          ['node_modules/knip/bin/knip.js', '--production', '--strict', '--dependencies'],
+        ],
+      ],
     ]);
   }
 
