@@ -78,13 +78,21 @@ describe('embedded coturn (NET-TURN)', { skip }, () => {
     assert.equal(answer.error, 401);
   });
 
-  test('NET-TURN: a relay to a private or loopback address is refused (403); to the media server it is allowed', async () => {
+  test('NET-TURN: a relay anywhere but the media server is refused (403): private, loopback or public addresses', async () => {
     const { username, credential } = turnCredential(secret, holder, 3600);
     const auth = { username, password: credential };
     const { client, answer } = await allocate(auth);
     try {
       assert.equal(answer.ok, true);
-      for (const peer of ['127.0.0.1', '192.168.1.10', '10.1.2.3', '172.16.0.5', '169.254.169.254']) {
+      // Private and loopback (the hosts around the relay) and public (an open relay to the internet).
+      for (const peer of [
+        '127.0.0.1',
+        '192.168.1.10',
+        '10.1.2.3',
+        '172.16.0.5',
+        '169.254.169.254',
+        '8.8.8.8',
+      ]) {
         const refused = await client.createPermission(peer, auth);
         assert.equal(refused.error, 403, `a relay to ${peer}`);
       }

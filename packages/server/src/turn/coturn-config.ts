@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DENIED_PEER_RANGES } from './peer-ranges';
+import { DENIED_PEER_RANGES, RELAYS_PER_CREDENTIAL } from './peer-ranges';
 
 export interface CoturnConfigOptions {
   /** UDP and TCP. */
@@ -60,6 +60,7 @@ function coturnConfigLines(options: CoturnConfigOptions, dir: string): string[] 
     `realm=${options.realm}`,
     'fingerprint',
     'no-multicast-peers',
+    `user-quota=${RELAYS_PER_CREDENTIAL}`,
     ...DENIED_PEER_RANGES.map((range) => `denied-peer-ip=${range}`),
     ...options.allowedPeers.map((ip) => `allowed-peer-ip=${ip}`),
     // Its own files stay in its folder: no database, pid file or log under /var.
