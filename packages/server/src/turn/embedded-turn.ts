@@ -24,7 +24,7 @@ export interface EmbeddedTurnOptions extends Omit<CoturnConfigOptions, 'parentDi
 export class EmbeddedTurn {
   private readonly process: ProcessSupervisor<GeneratedCoturnConfig>;
 
-  constructor(private readonly options: EmbeddedTurnOptions) {
+  constructor(options: EmbeddedTurnOptions) {
     const { binary, logger, tempDir, readyTimeoutMs, ...config } = options;
     this.process = new ProcessSupervisor<GeneratedCoturnConfig>(
       {
@@ -42,10 +42,6 @@ export class EmbeddedTurn {
         ...(readyTimeoutMs !== undefined && { readyTimeoutMs }),
       },
     );
-  }
-
-  get secret(): string {
-    return this.options.secret;
   }
 
   status(): MediaStatus {
