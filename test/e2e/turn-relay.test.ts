@@ -92,11 +92,29 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
       await assertBackTogether([host, guest]);
       const paths = await selectedPaths(b.page);
       assert.equal(paths.length, 2, 'Bob publishes and receives');
+      // What Bob reads in the meeting's settings: the stats above, as the SDK sums them up.
+      await b.page.getByRole('button', { name: 'Settings' }).click();
+      const dialog = b.page.getByRole('dialog');
+      await dialog
+        .getByRole('region', { name: 'Connection' })
+        .getByText(shown(paths[0]!))
+        .waitFor({ timeout: 5_000 });
+      await dialog.getByRole('button', { name: 'Done' }).click();
       return paths;
     } finally {
       await Promise.all([a.context.close(), b.context.close()]);
     }
   };
+  const shown = ({
+    candidateType,
+    relayProtocol,
+  }: {
+    candidateType: string;
+    relayProtocol: string | null;
+  }) =>
+    candidateType === 'relay'
+      ? `Connected via relay (${relayProtocol?.toUpperCase()})`
+      : 'Connected directly (UDP)';
   const all = (candidateType: string, relayProtocol: string | null) =>
     [0, 1].map(() => ({ candidateType, relayProtocol }));
 

@@ -21,6 +21,7 @@ export { createLocalTrack } from './devices';
 export type { CaptureSource, DeviceKind, LocalTrackOptions } from './devices';
 export type { MediaStats } from './stats';
 export type { ConnectionQuality } from './connection-quality';
+export type { MediaPath } from './media-path';
 export type { VideoQuality } from './simulcast';
 export { ConclaveError, SignalingError, MediaDeviceError } from './errors';
 export type { ClientErrorCode, ConclaveErrorCode } from './errors';

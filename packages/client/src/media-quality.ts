@@ -7,29 +7,34 @@ import {
   type StreamOwner,
 } from './connection-quality';
 import { BandwidthCeiling, LayerControl, type LayerRequest } from './layer-control';
+import { roomPath, samePath, selectedPath, type MediaPath, type PathStatsLike } from './media-path';
 import type { Participant } from './participant';
 import type { RemoteTrackPublication } from './publication';
 
 /** How often the connections' stats are read for quality and bandwidth. */
 const QUALITY_INTERVAL_MS = 2000;
 
+/** One connection's stats entries, as far as they are read here. */
+export type ConnectionStats = (RtpStatsLike & PathStatsLike)[];
+
 /** What the monitor needs of the room. */
 export interface MediaQualityHost {
   /** The current session's stats, null while there is none. */
   stats(): Promise<{
-    received: { reports: RtpStatsLike[]; streams: StreamOwner[] } | null;
-    sent: RtpStatsLike[] | null;
+    received: { reports: ConnectionStats; streams: StreamOwner[] } | null;
+    sent: ConnectionStats | null;
   } | null>;
   sendLayers(layers: LayerRequest[]): Promise<void>;
   local(): Participant;
   remotes(): Iterable<Participant>;
   qualityChanged(participant: Participant, quality: ConnectionQuality): void;
+  pathChanged(path: MediaPath | null): void;
 }
 
 /**
  * The room's media quality (MEET-QUALITY): which simulcast layer of each received camera to ask
  * for (tile size, then bandwidth), and each participant's connection quality, from the stats of
- * both connections read every two seconds while in the meeting.
+ * both connections read every two seconds while in the meeting; and the path they take (NET-TURN).
  */
 export class MediaQuality {
   private readonly layers: LayerControl;
@@ -40,9 +45,15 @@ export class MediaQuality {
   private readonly cameras = new Map<RemoteTrackPublication, string>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private reading = false;
+  private _path: MediaPath | null = null;
 
   constructor(private readonly host: MediaQualityHost) {
     this.layers = new LayerControl({ send: (layers) => host.sendLayers(layers) });
+  }
+
+  /** Directly or through a relay, and over what; null while unknown (no connection selected a route yet). */
+  get path(): MediaPath | null {
+    return this._path;
   }
 
   /** A remote track is received: cameras follow the layer their tile asks for. */
@@ -80,6 +91,7 @@ export class MediaQuality {
   /** Left the meeting: nothing received any more. */
   reset(): void {
     this.stop();
+    this.setPath(null);
     this.layers.reset();
     for (const publication of this.cameras.keys()) publication.onLayerWish = null;
     this.cameras.clear();
@@ -91,6 +103,12 @@ export class MediaQuality {
     try {
       const stats = await this.host.stats();
       if (!stats) return;
+      this.setPath(
+        roomPath([
+          stats.sent && selectedPath(stats.sent),
+          stats.received && selectedPath(stats.received.reports),
+        ]),
+      );
       if (stats.received) {
         const sample = this.received.sample(stats.received.reports, stats.received.streams);
         for (const p of this.host.remotes()) {
@@ -109,6 +127,12 @@ export class MediaQuality {
     } finally {
       this.reading = false;
     }
+  }
+
+  private setPath(path: MediaPath | null): void {
+    if (samePath(path, this._path)) return;
+    this._path = path;
+    this.host.pathChanged(path);
   }
 
   private judge(participant: Participant, quality: ConnectionQuality): void {

@@ -1,5 +1,6 @@
 import type { LeaveReason, TrackSource, WaitingInfo } from '@conclave/protocol';
 import type { ConnectionQuality } from './connection-quality';
+import type { MediaPath } from './media-path';
 import type { E2eeState } from './e2ee/controller';
 import type { ConclaveError } from './errors';
 import type { Participant } from './participant';
@@ -68,6 +69,8 @@ export interface RoomEvents {
   unmuteAllowed: [source: TrackSource, moderatorName: string];
   /** How well a participant's media gets through changed (MEET-QUALITY); also `participant.connectionQuality`. */
   connectionQualityChanged: [quality: ConnectionQuality, participant: Participant];
+  /** This client's media now goes directly or through a relay, over another protocol (`room.mediaPath`). */
+  mediaPathChanged: [path: MediaPath | null];
   /** Something went wrong that did not end the meeting (a refused request, a failing device…). */
   error: [error: ConclaveError];
 }

@@ -15,6 +15,7 @@ import type { Participant } from './participant';
 import type { RemoteParticipant } from './remote-participant';
 import { endedByServer, ReconnectPolicy, type ReconnectStep } from './reconnect';
 import { MediaQuality } from './media-quality';
+import type { MediaPath } from './media-path';
 import { measureRegions, regionsUrl, type FetchLike } from './regions';
 import {
   defaultSignalingUrl,
@@ -105,6 +106,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       local: () => this.localParticipant,
       remotes: () => this.roster.remoteParticipants.values(),
       qualityChanged: (participant, quality) => this.emit('connectionQualityChanged', quality, participant),
+      pathChanged: (path) => this.emit('mediaPathChanged', path),
     });
     this.on('trackSubscribed', (_track, publication) => this.quality.subscribed(publication));
     this.on('trackUnsubscribed', (_track, publication) => this.quality.unsubscribed(publication));
@@ -196,6 +198,14 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   get remoteParticipants(): ReadonlyMap<string, RemoteParticipant> {
     return this.roster.remoteParticipants;
+  }
+
+  /**
+   * How this client's media reaches the media server (NET-TURN): directly or through a TURN relay,
+   * and over which protocol; null until a connection has chosen its route. See `mediaPathChanged`.
+   */
+  get mediaPath(): MediaPath | null {
+    return this.quality.path;
   }
 
   /** Who speaks now, most recent first (the media server's audio levels; a muted microphone never). */

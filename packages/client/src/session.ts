@@ -21,7 +21,8 @@ import type { RosterMessage } from './roster';
 import type { RequestMessage, SocketFactory } from './signaling';
 import { SignalingLink } from './signaling-link';
 import type { MediaStats } from './stats';
-import type { RtpStatsLike, StreamOwner } from './connection-quality';
+import type { StreamOwner } from './connection-quality';
+import type { ConnectionStats } from './media-quality';
 import type { LayerRequest } from './layer-control';
 import { expectsSubscription } from './streams';
 import { Subscriber, type ReceivedStream } from './subscriber';
@@ -399,14 +400,14 @@ export class Session implements LocalMediaLink {
 
   /** Both connections' stats, for connection quality and the bandwidth rule. */
   async qualityStats(): Promise<{
-    received: { reports: RtpStatsLike[]; streams: StreamOwner[] } | null;
-    sent: RtpStatsLike[] | null;
+    received: { reports: ConnectionStats; streams: StreamOwner[] } | null;
+    sent: ConnectionStats | null;
   }> {
     const [received, sent] = await Promise.all([
       this.subscriber?.qualityStats() ?? null,
       this.publisher?.getStats() ?? null,
     ]);
-    return { received, sent: sent && [...(sent.values() as Iterable<RtpStatsLike>)] };
+    return { received, sent: sent && [...(sent.values() as Iterable<ConnectionStats[number]>)] };
   }
 
   /** Receive counters of every remote track currently subscribed. */

@@ -5,7 +5,8 @@ import { ConclaveError, toConclaveError } from './errors';
 import { IceRecovery, RESTART_ANSWER_MS } from './ice-recovery';
 import { StallWatch } from './stall-watch';
 import type { SignalingChannel } from './signaling';
-import type { RtpStatsLike, StreamOwner } from './connection-quality';
+import type { StreamOwner } from './connection-quality';
+import type { ConnectionStats } from './media-quality';
 import { collectMediaStats, type InboundRtpLike, type MediaStats } from './stats';
 import { indexByMid } from './streams';
 import { SerialQueue } from './serial';
@@ -107,11 +108,11 @@ export class Subscriber {
   }
 
   /** The whole stats report with whose each stream is (for connection quality and bandwidth). */
-  async qualityStats(): Promise<{ reports: RtpStatsLike[]; streams: StreamOwner[] } | null> {
+  async qualityStats(): Promise<{ reports: ConnectionStats; streams: StreamOwner[] } | null> {
     if (this.closed) return null;
     const report = await this.pc.getStats();
     const streams = this.streams.map((s) => ({ mid: s.mid, participantId: s.participantId, kind: s.kind }));
-    return { reports: [...(report.values() as Iterable<RtpStatsLike>)], streams };
+    return { reports: [...(report.values() as Iterable<ConnectionStats[number]>)], streams };
   }
 
   close(): void {

@@ -3,12 +3,16 @@ import { useId, useState } from 'react';
 import { Button } from '../ui/components';
 import { useModalDialog } from '../ui/useModalDialog';
 import { rememberNoiseSuppression } from './audioPreferences';
+import { ConnectionDetails } from './ConnectionDetails';
 import { DeviceSelect } from './DeviceSelect';
 import { useDevices } from './useRoom';
 
 const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
-/** Device choice during a meeting: switching applies at once (replaceTrack, no renegotiation). */
+/**
+ * Device choice during a meeting: switching applies at once (replaceTrack, no renegotiation); and
+ * how the media gets through.
+ */
 export function SettingsDialog({
   room,
   open,
@@ -94,6 +98,7 @@ export function SettingsDialog({
           value={room.getActiveDevice('videoinput')}
           onChange={(id) => void switchTo('videoinput', id)}
         />
+        <ConnectionDetails path={room.mediaPath} />
         <div className="dialog-actions">
           <Button variant="primary" onClick={close}>
             Done

@@ -18,6 +18,7 @@ const ROOM_EVENTS: (keyof RoomEvents)[] = [
   'mutedByModerator',
   'unmuteAllowed',
   'connectionQualityChanged',
+  'mediaPathChanged',
 ];
 
 /**
