@@ -66,6 +66,9 @@ scope.onmessage = ({ data: message }) => {
       case 'clear':
         keys.clear();
         break;
+      case 'count':
+        postCounts(true);
+        break;
       case 'streams': {
         const { type: _, readable, writable, ...options } = message;
         pipe(readable as ReadableStream<EncodedFrame>, writable, options);
@@ -78,11 +81,12 @@ scope.onmessage = ({ data: message }) => {
 };
 
 let posted = '';
-setInterval(() => {
+function postCounts(evenUnchanged: boolean): void {
   const stats = keys.stats();
   const offered = keys.offeredFrames();
   const text = JSON.stringify([stats, offered]);
-  if (text === posted) return;
+  if (text === posted && !evenUnchanged) return;
   posted = text;
   scope.postMessage({ type: 'stats', stats, offered });
-}, STATS_INTERVAL_MS);
+}
+setInterval(() => postCounts(false), STATS_INTERVAL_MS);

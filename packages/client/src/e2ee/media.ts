@@ -51,6 +51,8 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
   private readonly videoSenders = new Set<RTCRtpSender>();
   private last: FrameStats = emptyStats();
   private lastOffered: Record<StreamKind, number> = { audio: 0, camera: 0, screen: 0 };
+  /** Callers of countOffered waiting for the worker's next counts. */
+  private counting: Array<(offered: Record<StreamKind, number>) => void> = [];
   private closed = false;
 
   /**
@@ -85,6 +87,9 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
       if (data.type === 'stats') {
         this.last = data.stats;
         this.lastOffered = data.offered;
+        const counting = this.counting;
+        this.counting = [];
+        for (const resolve of counting) resolve(data.offered);
         this.emit('stats', this.stats());
       } else if (data.type === 'sending') {
         this.emit('sending', data.epoch);
@@ -129,9 +134,16 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
     this.attach(receiver, { side: 'receive', kind });
   }
 
-  /** Frames `source`'s sender handed to the worker so far, as last reported (about once a second). */
-  framesOffered(source: TrackSource): number {
-    return this.lastOffered[STREAM_OF[source]];
+  /**
+   * Frames `source`'s sender handed to the worker so far, counted now rather than as last reported
+   * (about once a second): a second of three simulcast layers is a lot of frames.
+   */
+  countOffered(source: TrackSource): Promise<number> {
+    if (this.closed) return Promise.resolve(this.lastOffered[STREAM_OF[source]]);
+    return new Promise((resolve) => {
+      this.counting.push((offered) => resolve(offered[STREAM_OF[source]]));
+      this.post({ type: 'count' });
+    });
   }
 
   /** The counts the worker last reported. */
@@ -144,6 +156,9 @@ export class E2eeMedia extends TypedEmitter<E2eeMediaEvents> implements EpochKey
     if (this.closed) return;
     this.closed = true;
     this.worker.terminate();
+    // Nobody will count any more: what was counted stands.
+    for (const resolve of this.counting) resolve(this.lastOffered);
+    this.counting = [];
   }
 
   private attach(endpoint: RTCRtpSender | RTCRtpReceiver, options: TransformOptions): void {

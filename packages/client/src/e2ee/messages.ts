@@ -12,6 +12,8 @@ export type ToWorker =
   | { type: 'install'; epoch: bigint; baseKey: Uint8Array; ownLeaf: number }
   | { type: 'activate'; epoch: bigint }
   | { type: 'clear' }
+  /** Report the counts now: the leak guard compares them with the encoder's, so lag would mislead it. */
+  | { type: 'count' }
   /** The createEncodedStreams fallback: the streams of one sender or receiver, transferred. */
   | ({
       type: 'streams';

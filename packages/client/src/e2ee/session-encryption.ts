@@ -70,16 +70,21 @@ export class SessionEncryption {
 
   /** Stops sending if the camera's frames go around the encrypting worker (see LeakGuard). */
   guard(publisher: Publisher, current: () => Publisher | null): void {
+    let checking = false;
     const timer = setInterval(() => {
       if (this.closed || current() !== publisher) {
         clearInterval(timer);
         return;
       }
+      // A busy worker may take more than a check's interval to count: one question at a time.
+      if (checking) return;
+      checking = true;
       const probe = {
         encoded: () => publisher.framesEncoded('camera'),
-        offered: () => this.media.framesOffered('camera'),
+        offered: () => this.media.countOffered('camera'),
       };
       void leaking(probe).then((leak) => {
+        checking = false;
         if (!leak || current() !== publisher) return;
         clearInterval(timer);
         publisher.close();
