@@ -21,6 +21,7 @@ import type {
   LookupInvitationRequest,
   MeetingPublicView,
   MeetingView,
+  NetworkEndpointsView,
   SessionView,
   SetRoleRequest,
   Settings,
@@ -70,6 +71,7 @@ export const signInWithPasskey = (body: PasskeySignInRequest) =>
 export const getSecondFactorPasskeyOptions = () =>
   api<PublicKeyCredentialRequestOptionsJSON>('POST', '/api/auth/sign-in/passkey/options', {});
 export const getSsoStatus = () => api<SsoStatus>('GET', '/api/auth/sso');
+export const getNetworkEndpoints = () => api<NetworkEndpointsView>('GET', '/api/network/endpoints');
 /** A full-page navigation, not a fetch: the identity provider's pages take over the tab. */
 export const ssoStartUrl = (protocol: SsoProtocol, next: string) =>
   `/api/auth/sso/${protocol}/start?next=${encodeURIComponent(next)}`;

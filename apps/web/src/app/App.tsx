@@ -13,6 +13,7 @@ import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
 import { ForgotPasswordPage, ResetPasswordPage } from '../pages/PasswordResetPages';
 import { InvitePage } from '../pages/InvitePage';
+import { NetworkPage } from '../pages/NetworkPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
@@ -56,6 +57,8 @@ export function App() {
       <Route path="/forgot-password" element={afterSetup(<ForgotPasswordPage />)} />
       <Route path="/reset-password" element={afterSetup(<ResetPasswordPage />)} />
       <Route path="/invite" element={afterSetup(<InvitePage />)} />
+      {/* For whoever opens the firewall, signed in or not (NET-FQDN). */}
+      <Route path="/network" element={<NetworkPage />} />
       <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
       <Route
         path="/directory"

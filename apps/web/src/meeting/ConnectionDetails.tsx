@@ -21,7 +21,11 @@ export function ConnectionDetails({ path }: { path: MediaPath | null }) {
       {path?.relayed && (
         <p className="field-hint">
           This network does not let media reach the meeting directly, so it goes through the relay server. It
-          may add a little delay.
+          may add a little delay. Your IT desk can see{' '}
+          <a href="/network" target="_blank" rel="noreferrer">
+            what a direct connection needs
+          </a>
+          .
         </p>
       )}
     </section>

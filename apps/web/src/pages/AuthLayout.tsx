@@ -5,15 +5,18 @@ import { LogoMark } from '../ui/icons';
 export function AuthLayout({
   title,
   subtitle,
+  wide = false,
   children,
 }: {
   title: string;
   subtitle?: string;
+  /** For a table rather than a form. */
+  wide?: boolean;
   children: ReactNode;
 }) {
   return (
     <div className="auth-page">
-      <main className="auth-card">
+      <main className={wide ? 'auth-card auth-card-wide' : 'auth-card'}>
         <div className="auth-brand">
           <LogoMark size={40} />
           <span>Conclave</span>
