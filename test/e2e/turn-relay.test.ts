@@ -4,6 +4,7 @@
 // Janus and Chromium, in the sandbox.
 import assert from 'node:assert/strict';
 import type { NetworkEndpointsView } from '@conclave/protocol';
+import type { Page } from 'playwright-core';
 import { after, before, describe, test } from 'node:test';
 import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
 import {
@@ -21,9 +22,11 @@ import { spkiHash } from './support/https';
 import { freePort } from './support/ports';
 import { mediaSkipReason } from './support/sandbox';
 import { TestServer } from './support/server';
-import { recordWire, selectedPaths } from './support/wire';
+import { recordWire, remoteCandidateAddresses, selectedPaths } from './support/wire';
 
 const skip = mediaSkipReason();
+/** The media server's public address, as a 1:1 NAT would map it (RFC 5737's documentation range). */
+const PUBLIC_IP = '203.0.113.7';
 
 describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', () => {
   let link: CutLink;
@@ -49,6 +52,9 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
         CONCLAVE_TURN_TLS_CERT: tls.certFile,
         CONCLAVE_TURN_TLS_KEY: tls.keyFile,
         CONCLAVE_TURN_RELAY_PORTS: '50000-50999',
+        // As on a cloud machine behind a 1:1 NAT. Nothing here routes to that address, so every path
+        // below also proves that the private candidates are kept beside it.
+        CONCLAVE_MEDIA_PUBLIC_IP: PUBLIC_IP,
       },
     });
     const deadline = Date.now() + 15_000;
@@ -75,7 +81,7 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
   });
 
   /** Ada hosts, Bob joins as a guest from his network; both see each other; Bob's two connections' paths. */
-  const meet = async (name: string, relayOnly: boolean) => {
+  const meet = async (name: string, relayOnly: boolean, inspectBob?: (page: Page) => Promise<void>) => {
     const a = await ada.newParticipant('Ada', { cameraCode: 0 });
     await signIn(a.context, server);
     await updateSettings(a.context, server, { security: { requireSecondFactor: 'nobody', relayOnly } });
@@ -100,6 +106,7 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
         .getByText(shown(paths[0]!))
         .waitFor({ timeout: 5_000 });
       await dialog.getByRole('button', { name: 'Done' }).click();
+      await inspectBob?.(b.page);
       return paths;
     } finally {
       await Promise.all([a.context.close(), b.context.close()]);
@@ -164,10 +171,21 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
         ],
       );
       assert.deepEqual(
-        endpoints.filter((e) => e.purpose === 'media').map((e) => e.protocol),
-        ['udp'],
-        'the media server’s UDP ports',
+        endpoints.filter((e) => e.purpose === 'media').map((e) => [e.host, e.protocol]),
+        [[PUBLIC_IP, 'udp']],
+        'the media server’s UDP ports, at the address the NAT maps to it',
       );
+      // The same list as a page, for whoever opens the firewall, signed in or not.
+      const { context, page } = await ada.newParticipant('Network admin', { distinctCamera: false });
+      await page.goto(`${server.url}/network`);
+      const rows = page.getByRole('table').getByRole('row');
+      await rows.nth(endpoints.length).waitFor();
+      const shownRows = (await rows.allInnerTexts()).slice(1).map((r) => r.split('\t').slice(1, 3));
+      assert.deepEqual(
+        shownRows,
+        endpoints.map((e) => [e.host, e.ports]),
+      );
+      await context.close();
     },
   );
 
@@ -176,7 +194,15 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
     { skip },
     async () => {
       link.firewall([]);
-      assert.deepEqual(await meet('Direct', false), all('host', null));
+      let offered: string[] = [];
+      assert.deepEqual(
+        await meet('Direct', false, async (page) => {
+          offered = await remoteCandidateAddresses(page);
+        }),
+        all('host', null),
+      );
+      // Janus announced the public address (a browser elsewhere reaches it) and kept the private one.
+      assert.deepEqual(offered.sort(), [link.serverAddress, PUBLIC_IP].sort());
     },
   );
 });

@@ -27,6 +27,7 @@ const FULL = `{
   "media": {
     "rtpPorts": "30000-31000",
     "interface": "eth0",
+    "publicIp": "203.0.113.7",
     "janusWsPort": 8188,
     "servers": 2,
     "region": "eu-west",
@@ -55,6 +56,7 @@ test('OPS-CONFIG: settings come from the file named by CONCLAVE_CONFIG, relative
     janusWsPort: 8188,
     rtpPortRange: { min: 30000, max: 31000 },
     iceInterfaces: 'eth0',
+    publicIp: '203.0.113.7',
   });
 });
 

@@ -43,6 +43,7 @@ describe('embedded media plane', { skip }, () => {
         janusWsPort: 0,
         rtpPortRange: { min: 43000, max: 43999 },
         iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
+        publicIp: null,
       },
       silentLogger,
       { supervisor: { tempDir, debugLevel: 3, restartBackoff: { initialMs: 100, maxMs: 1000 } } },
@@ -105,6 +106,7 @@ describe('several embedded media servers', { skip }, () => {
         janusWsPort: 0,
         rtpPortRange: { min: 45000, max: 45999 },
         iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
+        publicIp: null,
       },
       silentLogger,
       // No restart within the test: a killed server stays down, as a lost machine would.

@@ -44,6 +44,7 @@ describe('NET-REGIONS: meetings placed by region', { skip }, () => {
         janusWsPort: 0,
         rtpPortRange: { min: 46000, max: 46899 },
         iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
+        publicIp: null,
       },
       silentLogger,
       { supervisor: { tempDir, debugLevel: 3, restartBackoff: { initialMs: 60_000, maxMs: 60_000 } } },

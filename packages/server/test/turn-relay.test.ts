@@ -29,7 +29,6 @@ describe('embedded coturn (NET-TURN)', { skip }, () => {
       port,
       tls: null,
       relayIp: relayIp!,
-      publicIp: null,
       relayPorts: { min: 50000, max: 50999 },
       allowedPeers: [relayIp!],
       realm: 'conclave.test',

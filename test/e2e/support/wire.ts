@@ -107,3 +107,18 @@ export async function selectedPaths(
     return paths;
   });
 }
+
+/** The addresses of the candidates the media server offered the page's connections (from their descriptions). */
+export async function remoteCandidateAddresses(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const addresses = new Set<string>();
+    for (const pc of (window as unknown as Wire).__wire?.connections ?? []) {
+      for (const line of pc.remoteDescription?.sdp.split(/\r?\n/) ?? []) {
+        // a=candidate:foundation component transport priority address port typ …
+        const address = /^a=candidate:\S+ \d+ \S+ \d+ (\S+) /.exec(line)?.[1];
+        if (address) addresses.add(address);
+      }
+    }
+    return [...addresses];
+  });
+}

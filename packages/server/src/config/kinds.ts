@@ -48,6 +48,11 @@ export const smtpUrl = sameForBoth(
   }),
 );
 
+/** One public IPv4 address, as a 1:1 NAT maps it (media candidates carry it to browsers elsewhere). */
+export const publicIpv4 = sameForBoth(
+  string().refine((s) => isIP(s) === 4, 'must be an IPv4 address, e.g. 203.0.113.7'),
+);
+
 export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
 
 /** A folder or file; relative paths resolve against the working directory or the file's folder. */

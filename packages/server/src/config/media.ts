@@ -19,6 +19,11 @@ type MediaServers =
       rtpPortRange: { min: number; max: number };
       /** Interfaces ICE may gather on (Janus ice_enforce_list); null lets Janus choose. */
       iceInterfaces: string | null;
+      /**
+       * The public address a 1:1 NAT maps this machine's to (a cloud machine's interface holds only a
+       * private one): media servers and the relay announce it as well as their own.
+       */
+      publicIp: string | null;
     }
   | {
       mode: 'external';
@@ -53,6 +58,12 @@ export function mediaConfig(
     if (v.janusUrls || v.janusServers) {
       if (v.janusUrls && v.janusServers) {
         throw new ConfigError(describe('janusServers'), `set it or ${describe('janusUrls')}, not both`);
+      }
+      if (v.mediaPublicIp) {
+        throw new ConfigError(
+          describe('mediaPublicIp'),
+          'is for the embedded media servers; give your own Janus its nat_1_1_mapping instead',
+        );
       }
       if (v.mediaRegions) {
         throw new ConfigError(
@@ -91,6 +102,7 @@ export function mediaConfig(
       janusWsPort: v.janusWsPort,
       rtpPortRange: v.rtpPorts,
       iceInterfaces: v.mediaInterface ?? null,
+      publicIp: v.mediaPublicIp ?? null,
     };
   })();
   const regions = new Set(media.servers.map((s) => s.region));

@@ -225,6 +225,12 @@ export const SETTINGS = {
     kind: kind.text,
     default: undefined,
   }),
+  mediaPublicIp: setting({
+    env: 'CONCLAVE_MEDIA_PUBLIC_IP',
+    key: 'media.publicIp',
+    kind: kind.publicIpv4,
+    default: undefined,
+  }),
   janusUrls: setting({
     env: 'CONCLAVE_JANUS_URLS',
     key: 'media.janusUrls',

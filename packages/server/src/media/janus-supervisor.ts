@@ -17,6 +17,7 @@ export interface JanusSupervisorOptions {
   wsPort: number;
   rtpPortRange: { min: number; max: number };
   iceInterfaces: string | null;
+  publicIp?: string | null;
   logger?: MediaLogger;
   /** Janus's own log level (0–7); its output goes to the logger at debug level. */
   debugLevel?: number;
@@ -115,6 +116,7 @@ function janusProgram(options: JanusSupervisorOptions): SupervisedProgram<Genera
         wsPort: options.wsPort || (await freePort()),
         rtpPortRange: options.rtpPortRange,
         iceInterfaces: options.iceInterfaces,
+        publicIp: options.publicIp ?? null,
         debugLevel: options.debugLevel ?? 4,
         ...(options.janusLibDir && { janusLibDir: options.janusLibDir }),
         ...(options.tempDir && { parentDir: options.tempDir }),

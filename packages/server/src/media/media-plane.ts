@@ -108,6 +108,7 @@ export function createMediaPlane(
                 janusWsPort: i === 0 ? config.janusWsPort : 0,
                 rtpPortRange,
                 iceInterfaces: config.iceInterfaces,
+                publicIp: config.publicIp,
               },
               logger,
               { ...server, ...(options.supervisor && { supervisor: options.supervisor }) },

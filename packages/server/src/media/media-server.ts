@@ -169,6 +169,8 @@ export interface EmbeddedServerConfig {
   rtpPortRange: { min: number; max: number };
   /** Interfaces ICE may gather on (Janus ice_enforce_list); null lets Janus choose. */
   iceInterfaces: string | null;
+  /** The address a 1:1 NAT maps this machine's to (Janus nat_1_1_mapping), if any. */
+  publicIp: string | null;
 }
 
 /** A Janus that Conclave generates a configuration for, starts and restarts. */
@@ -190,6 +192,7 @@ export class EmbeddedServer extends MediaServer {
       wsPort: config.janusWsPort,
       rtpPortRange: config.rtpPortRange,
       iceInterfaces: config.iceInterfaces,
+      publicIp: config.publicIp,
       logger,
       ...options.supervisor,
     });

@@ -34,7 +34,7 @@ export function networkEndpoints({ publicUrl, media, relayUrls }: EndpointSource
     if (parsed) add({ purpose: 'relay', ...parsed });
   }
   if (media.mode === 'embedded') {
-    const host = mediaAddress(media.iceInterfaces);
+    const host = media.publicIp ?? mediaAddress(media.iceInterfaces);
     const { min, max } = media.rtpPortRange;
     if (host) add({ purpose: 'media', host, ports: `${min}-${max}`, protocol: 'udp' });
   }

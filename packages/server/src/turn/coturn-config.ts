@@ -11,8 +11,6 @@ export interface CoturnConfigOptions {
   tls: { port: number; certFile: string; keyFile: string } | null;
   /** The address relays are made on: the media interface's (never loopback: browsers drop it). */
   relayIp: string;
-  /** The public address a 1:1 NAT maps to relayIp (coturn `external-ip`), if any. */
-  publicIp: string | null;
   relayPorts: { min: number; max: number };
   /** Peers a relay may reach although their range is denied: the media servers. */
   allowedPeers: readonly string[];
@@ -52,7 +50,6 @@ function coturnConfigLines(options: CoturnConfigOptions, dir: string): string[] 
     // TURN over DTLS is not offered by browsers.
     'no-dtls',
     `relay-ip=${options.relayIp}`,
-    ...(options.publicIp ? [`external-ip=${options.publicIp}/${options.relayIp}`] : []),
     `min-port=${options.relayPorts.min}`,
     `max-port=${options.relayPorts.max}`,
     'use-auth-secret',

@@ -33,14 +33,15 @@ export class TurnRelays {
     const { turn } = config;
     if (turn.mode === 'off') return new TurnRelays([], null, 0, null);
     if (turn.mode === 'external') return new TurnRelays(turn.urls, turn.secret, turn.credentialSeconds, null);
-    const iceInterfaces = config.media.mode === 'embedded' ? config.media.iceInterfaces : null;
+    const { iceInterfaces, publicIp } =
+      config.media.mode === 'embedded' ? config.media : { iceInterfaces: null, publicIp: null };
     const relayIp = mediaAddress(iceInterfaces);
     if (!relayIp) {
       logger.error('no TURN relay: this machine has no non-loopback IPv4 address to relay media on');
       return new TurnRelays([], null, 0, null);
     }
     const publicHost = new URL(config.publicUrl).hostname;
-    const host = turn.host ?? (LOCAL_HOST.test(publicHost) ? relayIp : publicHost);
+    const host = turn.host ?? (LOCAL_HOST.test(publicHost) ? (publicIp ?? relayIp) : publicHost);
     const urls = [
       `stun:${host}:${turn.port}`,
       `turn:${host}:${turn.port}?transport=udp`,
@@ -53,10 +54,12 @@ export class TurnRelays {
       port: turn.port,
       tls: turn.tls,
       relayIp,
-      publicIp: null,
       relayPorts: turn.relayPorts,
-      // The embedded media servers listen on the relay's own address; nothing else private is reachable.
-      allowedPeers: [relayIp],
+      // The embedded media servers listen on the relay's own address (and announce the public one
+      // behind a 1:1 NAT); nothing else is reachable. Behind that NAT the relayed addresses stay
+      // private on purpose (no coturn `external-ip`): only those media servers, on this machine,
+      // ever send to them, and they would otherwise have to loop out through the NAT and back.
+      allowedPeers: publicIp ? [relayIp, publicIp] : [relayIp],
       realm: host,
       secret,
       logger,

@@ -110,6 +110,7 @@ export async function startTestMediaPlane(): Promise<{ media: MediaPlane; stop()
       janusWsPort: 0,
       rtpPortRange: { min: 41000, max: 41999 },
       iceInterfaces: process.env.CONCLAVE_MEDIA_INTERFACE ?? null,
+      publicIp: null,
     },
     silentLogger,
     { supervisor: { tempDir, debugLevel: 3, restartBackoff: { initialMs: 100, maxMs: 1000 } } },
