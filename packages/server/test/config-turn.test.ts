@@ -32,6 +32,22 @@ test('NET-TURN: settings that would be ignored are refused: relay ports inside t
   assert.match(configError({ CONCLAVE_TURN: 'external' }), /CONCLAVE_TURN_URLS.*required/);
   assert.match(configError({ ...EXTERNAL, CONCLAVE_TURN_URLS: 'http://turn.example.com' }), /not a turn:/);
   assert.match(configError({ CONCLAVE_TURN_CREDENTIAL_SECONDS: '10' }), /at least 60/);
+  assert.match(
+    configError({ ...EXTERNAL, CONCLAVE_TURN_ALLOWED_PEERS: '10.0.0.7' }),
+    /embedded TURN server only/,
+  );
+  assert.match(
+    configError({ CONCLAVE_TURN_ALLOWED_PEERS: 'media.internal' }),
+    /not an IP address: media\.internal/,
+  );
+});
+
+test('NET-TURN: media servers elsewhere are named by address for the embedded relay to reach', () => {
+  const turn = load({ CONCLAVE_TURN_ALLOWED_PEERS: '10.0.0.7, 2001:db8::7' }).turn;
+  assert.ok(turn.mode === 'embedded');
+  assert.deepEqual(turn.allowedPeers, ['10.0.0.7', '2001:db8::7']);
+  const none = load({}).turn;
+  assert.ok(none.mode === 'embedded' && none.allowedPeers.length === 0);
 });
 
 test('NET-TURN: each participant gets its own credential for its meeting, expiring after the configured time; never a static password', () => {

@@ -83,7 +83,7 @@ test('NET-FQDN: behind a 1:1 NAT the host list names the public address for the 
 
 const relayIp = mediaAddress(null);
 test(
-  'NET-TURN: behind a 1:1 NAT the relay may reach the media servers at their public address too, and still nothing else',
+  'NET-TURN: the relay may reach the media servers (this machine at its private and public address, and those named elsewhere) and nothing else',
   {
     skip: !existsSync('/usr/bin/turnserver')
       ? 'coturn is not installed; node scripts/setup.mjs --for-tests installs it'
@@ -96,6 +96,7 @@ test(
         CONCLAVE_MEDIA_PUBLIC_IP: PUBLIC_IP,
         CONCLAVE_TURN_PORT: String(port),
         CONCLAVE_TURN_RELAY_PORTS: '51000-51099',
+        CONCLAVE_TURN_ALLOWED_PEERS: '198.51.100.20',
       }),
       silentLogger,
     );
@@ -113,6 +114,11 @@ test(
       );
       assert.equal((await client.createPermission(PUBLIC_IP, auth)).ok, true, 'the public address');
       assert.equal((await client.createPermission(relayIp!, auth)).ok, true, 'the private address');
+      assert.equal(
+        (await client.createPermission('198.51.100.20', auth)).ok,
+        true,
+        'a media server elsewhere',
+      );
       assert.equal((await client.createPermission('203.0.113.8', auth)).error, 403, 'its neighbour');
     } finally {
       client.close();

@@ -229,6 +229,11 @@ export const portRange: ValueKind<{ min: number; max: number }> = sameForBoth(
     ),
 );
 
+/** One IPv4 or IPv6 address (no name, no CIDR). */
+export const ipAddress = string().refine((s) => isIP(s) !== 0, {
+  error: (issue) => `not an IP address: ${String(issue.input)}`,
+});
+
 /** A list: comma-separated in the environment, a JSON array in the file. */
 export const listOf = (item: z.ZodType<string, string>, what: string): ValueKind<string[]> => {
   const items = z.array(item).min(1, `must name at least one ${what}`);

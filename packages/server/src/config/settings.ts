@@ -110,6 +110,12 @@ export const SETTINGS = {
     kind: kind.portRange,
     default: { min: 49152, max: 65535 },
   }),
+  turnAllowedPeers: setting({
+    env: 'CONCLAVE_TURN_ALLOWED_PEERS',
+    key: 'turn.allowedPeers',
+    kind: kind.listOf(kind.ipAddress, 'IP address'),
+    default: undefined,
+  }),
   turnUrls: setting({
     env: 'CONCLAVE_TURN_URLS',
     key: 'turn.urls',

@@ -17,6 +17,8 @@ export type TurnConfig =
       /** TURN over TLS, only with a certificate. */
       tls: { port: number; certFile: string; keyFile: string } | null;
       relayPorts: { min: number; max: number };
+      /** Media servers elsewhere the relay may relay to, besides this machine's. */
+      allowedPeers: string[];
       credentialSeconds: number;
     }
   | { mode: 'external'; urls: string[]; secret: string; credentialSeconds: number };
@@ -28,6 +30,7 @@ const EMBEDDED_ONLY: readonly SettingName[] = [
   'turnTlsCert',
   'turnTlsKey',
   'turnRelayPorts',
+  'turnAllowedPeers',
 ];
 
 export function turnConfig(
@@ -79,6 +82,7 @@ export function turnConfig(
         ? { port: v.turnTlsPort, certFile: v.turnTlsCert, keyFile: v.turnTlsKey }
         : null,
     relayPorts,
+    allowedPeers: v.turnAllowedPeers ?? [],
     credentialSeconds,
   };
 }

@@ -48,6 +48,11 @@ export class TurnRelays {
       `turn:${host}:${turn.port}?transport=tcp`,
       ...(turn.tls ? [`turns:${host}:${turn.tls.port}?transport=tcp`] : []),
     ];
+    if (config.media.mode === 'external' && turn.allowedPeers.length === 0) {
+      logger.warn(
+        'the embedded TURN relay reaches only this machine, not the external media servers: a browser that needs the relay gets no media until CONCLAVE_TURN_ALLOWED_PEERS names their addresses',
+      );
+    }
     const secret = newTurnSecret();
     const embedded = new EmbeddedTurn({
       binary: '/usr/bin/turnserver',
@@ -59,7 +64,7 @@ export class TurnRelays {
       // behind a 1:1 NAT); nothing else is reachable. Behind that NAT the relayed addresses stay
       // private on purpose (no coturn `external-ip`): only those media servers, on this machine,
       // ever send to them, and they would otherwise have to loop out through the NAT and back.
-      allowedPeers: publicIp ? [relayIp, publicIp] : [relayIp],
+      allowedPeers: [...new Set([relayIp, ...(publicIp ? [publicIp] : []), ...turn.allowedPeers])],
       realm: host,
       secret,
       logger,
