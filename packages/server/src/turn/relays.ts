@@ -60,11 +60,12 @@ export class TurnRelays {
       tls: turn.tls,
       relayIp,
       relayPorts: turn.relayPorts,
-      // The embedded media servers listen on the relay's own address (and announce the public one
-      // behind a 1:1 NAT); nothing else is reachable. Behind that NAT the relayed addresses stay
-      // private on purpose (no coturn `external-ip`): only those media servers, on this machine,
-      // ever send to them, and they would otherwise have to loop out through the NAT and back.
-      allowedPeers: [...new Set([relayIp, ...(publicIp ? [publicIp] : []), ...turn.allowedPeers])],
+      // The embedded media servers listen on the relay's own address; nothing else is reachable.
+      // Behind a 1:1 NAT they announce the public address too, but the relay reaches them at the
+      // private one: through the public one its packets would have to loop out through the NAT and
+      // back. For the same reason the relayed addresses stay private (no coturn `external-ip`): only
+      // those media servers ever send to them.
+      allowedPeers: [...new Set([relayIp, ...turn.allowedPeers])],
       realm: host,
       secret,
       logger,
