@@ -21,7 +21,7 @@ type MediaServers =
       iceInterfaces: string | null;
       /**
        * The public address a 1:1 NAT maps this machine's to (a cloud machine's interface holds only a
-       * private one): media servers and the relay announce it as well as their own.
+       * private one): the media servers announce it as well as their own.
        */
       publicIp: string | null;
     }
