@@ -10,21 +10,10 @@
 // is checked to have taken the scenario's path. Reported: medians and their ratio to direct.
 //
 // Environment: BENCH_ROUNDS (default 6).
-import { makeTestTls } from '../../packages/server/test/support/tls';
-import {
-  completeSetup,
-  createMeeting,
-  joinSignedIn,
-  signIn,
-  updateSettings,
-} from '../../test/e2e/support/app';
-import { TestBrowser } from '../../test/e2e/support/browser';
-import { CutLink } from '../../test/e2e/support/cut-link';
-import { spkiHash } from '../../test/e2e/support/https';
+import { createMeeting, joinSignedIn, signIn, updateSettings } from '../../test/e2e/support/app';
 import { roomMediaStats, sleep } from '../../test/e2e/support/media';
-import { freePort } from '../../test/e2e/support/ports';
+import { RelayStage } from '../../test/e2e/support/relay-stage';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
-import { TestServer } from '../../test/e2e/support/server';
 import { recordWire, selectedPaths } from '../../test/e2e/support/wire';
 import { machine, round, summarise, report, type Summary } from '../report';
 
@@ -73,31 +62,11 @@ async function main(): Promise<number> {
     console.error(`[bench] ${skip}`);
     return 1;
   }
-  const link = await CutLink.open(2);
-  const tls = makeTestTls(link.serverAddress);
-  const turnPort = await freePort();
-  const server = await TestServer.start({
-    address: link.serverAddress,
-    env: {
-      CONCLAVE_TURN: 'embedded',
-      CONCLAVE_TURN_PORT: String(turnPort),
-      CONCLAVE_TURN_TLS_PORT: String(await freePort()),
-      CONCLAVE_TURN_TLS_CERT: tls.certFile,
-      CONCLAVE_TURN_TLS_KEY: tls.keyFile,
-      CONCLAVE_TURN_RELAY_PORTS: '50000-50999',
-    },
-  });
-  const secure = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
-  const ada = await TestBrowser.launch({ extraArgs: secure });
-  const bob = await TestBrowser.launch({
-    extraArgs: [...secure, `--ignore-certificate-errors-spki-list=${spkiHash(tls.key)}`],
-    executablePath: link.chromium,
-  });
+  const stage = await RelayStage.start();
+  const { link, server, ada, bob, turnPort } = stage;
   const samples = new Map<Scenario['name'], number[]>(SCENARIOS.map((s) => [s.name, []]));
   let error: string | null = null;
   try {
-    while ((await server.health()).turn !== 'ready') await sleep(100);
-    await completeSetup(server);
     const host = await ada.newParticipant('Ada', { cameraCode: 0 });
     await signIn(host.context, server);
     for (let i = 1; i <= ROUNDS && !error; i++) {
@@ -152,12 +121,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    link.firewall([]);
-    await ada.close();
-    await bob.close();
-    await server.stop();
-    await link.close();
-    tls.remove();
+    await stage.stop();
   }
 
   const figures = Object.fromEntries(

@@ -6,22 +6,13 @@ import assert from 'node:assert/strict';
 import type { NetworkEndpointsView } from '@conclave/protocol';
 import type { Page } from 'playwright-core';
 import { after, before, describe, test } from 'node:test';
-import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
-import {
-  completeSetup,
-  createMeeting,
-  joinAsGuest,
-  joinSignedIn,
-  signIn,
-  updateSettings,
-} from './support/app';
-import { TestBrowser } from './support/browser';
+import { createMeeting, joinAsGuest, joinSignedIn, signIn, updateSettings } from './support/app';
+import type { TestBrowser } from './support/browser';
 import { assertBackTogether, type InMeeting } from './support/checks';
-import { CutLink } from './support/cut-link';
-import { spkiHash } from './support/https';
-import { freePort } from './support/ports';
+import type { CutLink } from './support/cut-link';
+import { RelayStage } from './support/relay-stage';
 import { mediaSkipReason } from './support/sandbox';
-import { TestServer } from './support/server';
+import type { TestServer } from './support/server';
 import { recordWire, remoteCandidateAddresses, selectedPaths } from './support/wire';
 
 const skip = mediaSkipReason();
@@ -29,55 +20,23 @@ const skip = mediaSkipReason();
 const PUBLIC_IP = '203.0.113.7';
 
 describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', () => {
+  let stage: RelayStage;
   let link: CutLink;
   let server: TestServer;
   let ada: TestBrowser;
   let bob: TestBrowser;
-  let tls: TestTls;
   let turnPort: number;
   let tlsPort: number;
 
   before(async () => {
     if (skip) return;
-    link = await CutLink.open(2);
-    // The relay is reached at the server's address (the public URL's host); its TLS certificate is for it.
-    tls = makeTestTls(link.serverAddress);
-    turnPort = await freePort();
-    server = await TestServer.start({
-      address: link.serverAddress,
-      env: {
-        CONCLAVE_TURN: 'embedded',
-        CONCLAVE_TURN_PORT: String(turnPort),
-        CONCLAVE_TURN_TLS_PORT: String((tlsPort = await freePort())),
-        CONCLAVE_TURN_TLS_CERT: tls.certFile,
-        CONCLAVE_TURN_TLS_KEY: tls.keyFile,
-        CONCLAVE_TURN_RELAY_PORTS: '50000-50999',
-        // As on a cloud machine behind a 1:1 NAT. Nothing here routes to that address, so every path
-        // below also proves that the private candidates are kept beside it.
-        CONCLAVE_MEDIA_PUBLIC_IP: PUBLIC_IP,
-      },
-    });
-    const deadline = Date.now() + 15_000;
-    while ((await server.health()).turn !== 'ready') {
-      if (Date.now() > deadline) throw new Error('the embedded TURN relay did not become ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const secure = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
-    ada = await TestBrowser.launch({ extraArgs: secure });
-    // Chromium verifies the relay's certificate as it does a web server's, against an NSS database
-    // that needs certutil to add a CA to (see https.test.ts): it trusts exactly the relay's key instead.
-    bob = await TestBrowser.launch({
-      extraArgs: [...secure, `--ignore-certificate-errors-spki-list=${spkiHash(tls.key)}`],
-      executablePath: link.chromium,
-    });
-    await completeSetup(server);
+    // As on a cloud machine behind a 1:1 NAT. Nothing here routes to that address, so every path below
+    // also proves that the private candidates are kept beside it.
+    stage = await RelayStage.start({ CONCLAVE_MEDIA_PUBLIC_IP: PUBLIC_IP });
+    ({ link, server, ada, bob, turnPort, tlsPort } = stage);
   });
   after(async () => {
-    await ada?.close();
-    await bob?.close();
-    await server?.stop();
-    await link?.close();
-    tls?.remove();
+    await stage?.stop();
   });
 
   /** Ada hosts, Bob joins as a guest from his network; both see each other; Bob's two connections' paths. */
