@@ -30,6 +30,19 @@ export interface Database {
   passkeys: PasskeyTable;
   passkey_challenges: PasskeyChallengeTable;
   calls: CallTable;
+  data_keys: DataKeyTable;
+}
+
+/**
+ * An organisation's data key (CHAT-AT-REST), only as wrapped by a master key (AES-256-GCM, base64);
+ * `master_key_id` names which, by a digest of it.
+ */
+interface DataKeyTable {
+  id: string;
+  organisation_id: string;
+  master_key_id: string;
+  wrapped: string;
+  created_at: string;
 }
 
 /** A call (MEET-CALL, MEET-ADD); rows older than 30 days are deleted (calls/service.ts). */

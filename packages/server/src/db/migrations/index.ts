@@ -3,13 +3,19 @@ import type { AnyDb } from './any-db';
 import { foundationMigrations } from './foundation';
 import { identityMigrations } from './identity';
 import { callMigrations } from './calls';
+import { atRestMigrations } from './at-rest';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
  * of the product that brought them; Kysely runs them in the order of their names. Each one must run
  * unchanged on SQLite and PostgreSQL.
  */
-const migrations = { ...foundationMigrations, ...identityMigrations, ...callMigrations };
+const migrations = {
+  ...foundationMigrations,
+  ...identityMigrations,
+  ...callMigrations,
+  ...atRestMigrations,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
