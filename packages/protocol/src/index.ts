@@ -9,6 +9,7 @@ export * from './passkeys';
 export * from './signaling';
 export * from './regions';
 export * from './calls';
+export * from './chat';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';
 export {
   textSchema,

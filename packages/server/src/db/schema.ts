@@ -31,6 +31,39 @@ export interface Database {
   passkey_challenges: PasskeyChallengeTable;
   calls: CallTable;
   data_keys: DataKeyTable;
+  conversations: ConversationTable;
+  conversation_members: ConversationMemberTable;
+  chat_messages: ChatMessageTable;
+}
+
+/** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
+interface ConversationTable {
+  id: string;
+  organisation_id: string;
+  kind: 'direct' | 'group';
+  name: string | null;
+  direct_pair: string | null;
+  created_by: string | null;
+  created_at: string;
+  last_message_at: string | null;
+}
+
+/** Who is in a conversation, and the newest message id they have read. */
+interface ConversationMemberTable {
+  conversation_id: string;
+  user_id: string;
+  joined_at: string;
+  read_up_to: string | null;
+}
+
+/** A message; `body` sealed at rest (CHAT-AT-REST), null once deleted. Ids sort by time (UUIDv7). */
+interface ChatMessageTable {
+  id: string;
+  conversation_id: string;
+  author_id: string;
+  body: string | null;
+  created_at: string;
+  edited_at: string | null;
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { Migration } from 'kysely';
+import { sql, type Migration } from 'kysely';
 import type { AnyDb } from './any-db';
 
-/** Data kept encrypted at rest (CHAT-AT-REST). Never edit one that has shipped. */
+/** Data kept encrypted at rest (CHAT-AT-REST), and chat (CHAT-DIRECT). Never edit one that has shipped. */
 export const atRestMigrations: Record<string, Migration> = {
   '0030_data_keys': {
     async up(db: AnyDb) {
@@ -20,6 +20,61 @@ export const atRestMigrations: Record<string, Migration> = {
     },
     async down(db: AnyDb) {
       await db.schema.dropTable('data_keys').execute();
+    },
+  },
+  '0031_chat': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('direct', 'group')`))
+        .addColumn('name', 'text')
+        // The two people of a direct conversation, in order: there is one per pair.
+        .addColumn('direct_pair', 'text', (c) => c.unique())
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_message_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('conversation_members')
+        .addColumn('conversation_id', 'text', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('joined_at', 'text', (c) => c.notNull())
+        .addColumn('read_up_to', 'text')
+        .addPrimaryKeyConstraint('conversation_members_pk', ['conversation_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createIndex('conversation_members_by_user')
+        .on('conversation_members')
+        .column('user_id')
+        .execute();
+      await db.schema
+        .createTable('chat_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
+        .addColumn('author_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        // Sealed under the organisation's data key (at-rest/vault.ts); null once deleted.
+        .addColumn('body', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('edited_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('chat_messages_by_conversation')
+        .on('chat_messages')
+        .columns(['conversation_id', 'id'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('chat_messages').execute();
+      await db.schema.dropTable('conversation_members').execute();
+      await db.schema.dropTable('conversations').execute();
     },
   },
 };

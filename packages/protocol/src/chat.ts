@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ID_PATTERN } from './api';
+import { textSchema, type TextRule } from './text';
+
+/** Chat between people of an organisation (CHAT-DIRECT), kept encrypted at rest (CHAT-AT-REST). */
+
+export const CHAT_MESSAGE_RULE: TextRule = { label: 'Message', min: 1, max: 4000, multiline: true };
+export const CONVERSATION_NAME_RULE: TextRule = { label: 'Conversation name', min: 1, max: 80 };
+
+/** People in a group conversation besides its maker. */
+export const MAX_GROUP_MEMBERS = 100;
+
+const id = z.string().regex(ID_PATTERN, 'Not a valid id');
+
+/** POST /api/chat/conversations: one-to-one (the same one again if it exists) or a named group. */
+export const createConversationRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('direct'), userId: id }),
+  z.object({
+    kind: z.literal('group'),
+    name: textSchema(CONVERSATION_NAME_RULE),
+    memberIds: z.array(id).min(1).max(MAX_GROUP_MEMBERS),
+  }),
+]);
+export type CreateConversationRequest = z.infer<typeof createConversationRequestSchema>;
+
+/** POST …/messages and PATCH …/messages/:id. */
+export const chatMessageRequestSchema = z.object({ body: textSchema(CHAT_MESSAGE_RULE) });
+export type ChatMessageRequest = z.infer<typeof chatMessageRequestSchema>;
+
+export interface ChatPerson {
+  id: string;
+  name: string;
+}
+
+export interface ConversationView {
+  id: string;
+  kind: 'direct' | 'group';
+  /** A group's name; a direct conversation is named by the other person. */
+  name: string | null;
+  members: ChatPerson[];
+  /** Messages from others since this person last read the conversation. */
+  unread: number;
+  lastMessageAt: string | null;
+}
+
+export interface ChatMessageView {
+  id: string;
+  conversationId: string;
+  author: ChatPerson;
+  /** Null once deleted: the message keeps its place, its words are gone. */
+  body: string | null;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+/** A page of history, newest first; `before` the oldest one's id fetches the next. */
+export interface ChatHistoryView {
+  messages: ChatMessageView[];
+  more: boolean;
+}

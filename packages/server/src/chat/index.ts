@@ -1,0 +1,2 @@
+export { ChatService } from './service';
+export { ChatStore } from './store';

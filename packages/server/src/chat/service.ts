@@ -1,0 +1,183 @@
+import type {
+  ChatHistoryView,
+  ChatMessageView,
+  ConversationView,
+  CreateConversationRequest,
+} from '@conclave/protocol';
+import type { Vault } from '../at-rest';
+import type { Clock } from '../common/clock';
+import { AppError, notFound } from '../common/errors';
+import { newId } from '../common/ids';
+import type { UserPrincipal } from '../domain';
+import type { ChatStore, ConversationRow, MessageRow } from './store';
+
+const HISTORY_PAGE = 50;
+
+const conversationNotFound = () => notFound('There is no such conversation', 'not_found');
+const messageNotFound = () => notFound('There is no such message', 'not_found');
+const personNotFound = () => notFound('There is no such person in your organisation', 'user_not_found');
+
+/** What a message's sealed body is bound to: this message, so it opens nowhere else. */
+const bodyContext = (messageId: string) => `chat message ${messageId}`;
+
+/**
+ * Conversations between people of one organisation (CHAT-DIRECT). Only members read or write a
+ * conversation; whoever is not a member is told it does not exist. Bodies are sealed with the
+ * organisation's data key before they reach the store (CHAT-AT-REST).
+ */
+export class ChatService {
+  constructor(
+    private readonly store: ChatStore,
+    private readonly vault: Vault,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(principal: UserPrincipal, input: CreateConversationRequest): Promise<ConversationView> {
+    const others = input.kind === 'direct' ? [input.userId] : [...new Set(input.memberIds)];
+    const wanted = others.filter((id) => id !== principal.userId);
+    if (input.kind === 'direct' && wanted.length === 0) {
+      throw new AppError(400, 'validation_failed', 'A conversation needs someone else in it');
+    }
+    const people = await this.store.people(principal.organisationId, wanted);
+    if (people.length !== wanted.length) throw personNotFound();
+    const now = this.clock.now();
+    const id = await this.store.create(
+      {
+        id: newId(now.getTime()),
+        organisationId: principal.organisationId,
+        kind: input.kind,
+        name: input.kind === 'group' ? input.name : null,
+        lastMessageAt: null,
+        directPair: input.kind === 'direct' ? [principal.userId, input.userId].sort().join(' ') : null,
+        createdBy: principal.userId,
+        createdAt: now.toISOString(),
+      },
+      [principal.userId, ...wanted],
+    );
+    return this.view(principal, id);
+  }
+
+  /** The person's conversations, the most recently active first, with unread counts. */
+  async list(principal: UserPrincipal): Promise<ConversationView[]> {
+    const rows = await this.store.listFor(principal.userId);
+    const [members, unread] = await Promise.all([
+      this.store.members(rows.map((r) => r.id)),
+      this.store.unread(principal.userId),
+    ]);
+    return rows.map((r) => toView(r, members.get(r.id) ?? [], unread.get(r.id) ?? 0));
+  }
+
+  async view(principal: UserPrincipal, conversationId: string): Promise<ConversationView> {
+    const row = await this.member(principal, conversationId);
+    const [members, unread] = await Promise.all([
+      this.store.members([row.id]),
+      this.store.unread(principal.userId),
+    ]);
+    return toView(row, members.get(row.id) ?? [], unread.get(row.id) ?? 0);
+  }
+
+  async send(principal: UserPrincipal, conversationId: string, body: string): Promise<ChatMessageView> {
+    const conversation = await this.member(principal, conversationId);
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const sealed = await this.vault.seal(conversation.organisationId, body, bodyContext(id));
+    await this.store.addMessage({
+      id,
+      conversationId,
+      authorId: principal.userId,
+      body: sealed,
+      createdAt: now.toISOString(),
+    });
+    // What one writes, one has read.
+    await this.store.markRead(conversationId, principal.userId, id);
+    return {
+      id,
+      conversationId,
+      author: { id: principal.userId, name: principal.displayName },
+      body,
+      createdAt: now.toISOString(),
+      editedAt: null,
+    };
+  }
+
+  /** A page of history, newest first, older than `before` (a message id) when given. */
+  async history(
+    principal: UserPrincipal,
+    conversationId: string,
+    before: string | null,
+  ): Promise<ChatHistoryView> {
+    const conversation = await this.member(principal, conversationId);
+    const rows = await this.store.history(conversationId, before, HISTORY_PAGE + 1);
+    const page = rows.slice(0, HISTORY_PAGE);
+    return {
+      messages: await Promise.all(page.map((m) => this.open(conversation, m))),
+      more: rows.length > HISTORY_PAGE,
+    };
+  }
+
+  /** Replaces the words of one's own message; another's, or a deleted one, is not found. */
+  async edit(
+    principal: UserPrincipal,
+    conversationId: string,
+    messageId: string,
+    body: string,
+  ): Promise<ChatMessageView> {
+    const conversation = await this.member(principal, conversationId);
+    const sealed = await this.vault.seal(conversation.organisationId, body, bodyContext(messageId));
+    const at = this.clock.now().toISOString();
+    if (!(await this.store.rewrite(messageId, principal.userId, sealed, at))) throw messageNotFound();
+    const row = await this.store.message(conversationId, messageId);
+    if (!row) throw messageNotFound();
+    return this.open(conversation, row);
+  }
+
+  /** Deletes one's own message: its words go from the database; its place stays. */
+  async delete(principal: UserPrincipal, conversationId: string, messageId: string): Promise<void> {
+    await this.member(principal, conversationId);
+    const at = this.clock.now().toISOString();
+    if (!(await this.store.rewrite(messageId, principal.userId, null, at))) throw messageNotFound();
+  }
+
+  /** Marks the conversation read up to `messageId` (one of its messages). */
+  async markRead(principal: UserPrincipal, conversationId: string, messageId: string): Promise<void> {
+    await this.member(principal, conversationId);
+    if (!(await this.store.message(conversationId, messageId))) throw messageNotFound();
+    await this.store.markRead(conversationId, principal.userId, messageId);
+  }
+
+  private async member(principal: UserPrincipal, conversationId: string): Promise<ConversationRow> {
+    const row = await this.store.forMember(conversationId, principal.userId);
+    // A conversation of another organisation, or one the person is not in, does not exist for them.
+    if (!row || row.organisationId !== principal.organisationId) throw conversationNotFound();
+    return row;
+  }
+
+  private async open(conversation: ConversationRow, m: MessageRow): Promise<ChatMessageView> {
+    return {
+      id: m.id,
+      conversationId: m.conversationId,
+      author: { id: m.authorId, name: m.authorName },
+      body:
+        m.body === null
+          ? null
+          : await this.vault.open(conversation.organisationId, m.body, bodyContext(m.id)),
+      createdAt: m.createdAt,
+      editedAt: m.editedAt,
+    };
+  }
+}
+
+function toView(
+  row: ConversationRow,
+  members: { userId: string; name: string }[],
+  unread: number,
+): ConversationView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    members: members.map((m) => ({ id: m.userId, name: m.name })),
+    unread,
+    lastMessageAt: row.lastMessageAt,
+  };
+}
