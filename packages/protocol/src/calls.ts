@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN } from './api';
+import { chatMessageViewSchema } from './chat';
 
 /**
  * Direct calls (MEET-CALL) and ringing someone into a running meeting (MEET-ADD), over REST, and the
@@ -79,5 +80,7 @@ export const notificationSchema = z.discriminatedUnion('type', [
   /** To the caller's clients: the callee accepted; meet there. */
   z.object({ type: z.literal('callAccepted'), callId: id, meetingId: id, callee: person }),
   z.object({ type: z.literal('callEnded'), callId: id, reason: z.enum(CALL_END_REASONS) }),
+  /** To every client of a conversation's members: a new message, or one edited or deleted (CHAT-DIRECT). */
+  z.object({ type: z.literal('chatMessage'), message: chatMessageViewSchema }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;

@@ -43,15 +43,17 @@ export interface ConversationView {
   lastMessageAt: string | null;
 }
 
-export interface ChatMessageView {
-  id: string;
-  conversationId: string;
-  author: ChatPerson;
+/** One message as clients get it, by REST and on the notification socket. */
+export const chatMessageViewSchema = z.object({
+  id,
+  conversationId: id,
+  author: z.object({ id, name: z.string().max(1024) }),
   /** Null once deleted: the message keeps its place, its words are gone. */
-  body: string | null;
-  createdAt: string;
-  editedAt: string | null;
-}
+  body: z.string().max(64_000).nullable(),
+  createdAt: z.string().max(40),
+  editedAt: z.string().max(40).nullable(),
+});
+export type ChatMessageView = z.infer<typeof chatMessageViewSchema>;
 
 /** A page of history, newest first; `before` the oldest one's id fetches the next. */
 export interface ChatHistoryView {

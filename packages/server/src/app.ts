@@ -42,6 +42,7 @@ import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
 import { signalingPlugin, SIGNALING_MAX_PAYLOAD, type SignalingOptions } from './signaling';
 import { callRoutes } from './calls';
+import { chatRoutes } from './chat';
 import { notificationsPlugin } from './notifications';
 import { registerWebsockets } from './http/websockets';
 
@@ -288,6 +289,7 @@ function apiRoutes(
       });
       await signedIn.register(directoryRoutes(services.directory, authenticator), { prefix: '/directory' });
       await signedIn.register(callRoutes(services.calls, authenticator, live), { prefix: '/calls' });
+      await signedIn.register(chatRoutes(services.chat, authenticator), { prefix: '/chat' });
       await signedIn.register(userRoutes(services.directory, services.audit, authenticator), {
         prefix: '/users',
       });

@@ -11,6 +11,7 @@ import { personKey } from './rooms';
 import { TurnRelays } from './turn';
 import { SmtpMailer } from './mail';
 import { openRedis } from './redis';
+import { loadMasterKeys } from './at-rest';
 import { createServices } from './services';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -53,8 +54,19 @@ async function main(): Promise<void> {
         logger.child({ component: 'mail' }),
       )
     : null;
+  if (redis && !config.atRest.masterKey) {
+    logger.warn(
+      'several control-plane nodes need the same CONCLAVE_MASTER_KEY: with a key made in each data folder, one node cannot read the chat another wrote',
+    );
+  }
+  const masterKeys = await loadMasterKeys({
+    configured: config.atRest.masterKey,
+    previous: config.atRest.previousMasterKeys,
+    dataDir: config.dataDir,
+  });
   const services = createServices({
     db: database.db,
+    masterKeys,
     publicUrl: config.publicUrl,
     redis,
     oneTimeUnusedMs: config.meetings.oneTimeUnusedSeconds * 1000,
@@ -64,6 +76,9 @@ async function main(): Promise<void> {
     onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
     onBackgroundError: (err, what) => logger.error({ err, what }, 'work after an answer failed'),
   });
+  // A master key being rotated: its data keys move to the new one now, once, whichever node is first.
+  const rewrapped = await services.dataKeys.rewrap();
+  if (rewrapped > 0) logger.info({ rewrapped }, 'data keys re-wrapped with the current master key');
   // With Redis, this process is one control-plane node of several, sharing meetings (NET-SCALE).
   const cluster = redis ? await redisClusterNode(redis, logger, REDIS_START_WAIT_MS) : undefined;
   let stopping = false;

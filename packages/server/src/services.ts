@@ -33,6 +33,8 @@ import { DomainEvents, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
+import { DataKeys, Vault, type MasterKeys } from './at-rest';
+import { ChatService, ChatStore } from './chat';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -59,6 +61,8 @@ export interface ServiceDeps {
   sso?: Omit<SsoOptions, 'publicUrl' | 'limiters'>;
   /** Ringing time and limits of calls (MEET-CALL); defaults suit production. */
   calls?: CallOptions;
+  /** What wraps the organisations' data keys (CHAT-AT-REST): see at-rest/master-keys.ts. */
+  masterKeys: MasterKeys;
   /** Outgoing mail (password reset links); none by default. */
   mailer?: Mailer;
   /** Where a failing domain-event listener is reported. */
@@ -102,6 +106,10 @@ export interface Services {
   account: AccountService;
   /** Calls between people, and ringing people into running meetings (MEET-CALL, MEET-ADD). */
   calls: CallService;
+  /** The organisations' data keys, wrapped by the master key (CHAT-AT-REST). */
+  dataKeys: DataKeys;
+  /** Conversations between people of an organisation (CHAT-DIRECT). */
+  chat: ChatService;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
   /** "Confirm it is you": the current password, or a passkey instead. */
@@ -120,6 +128,7 @@ export function createServices(deps: ServiceDeps): Services {
   const limiters = redis ? redisLimiters(redis, clock) : memoryLimiters(clock);
   const ssoStore = new SsoStore(deps.db);
   const ssoOnly = async (organisationId: string) => (await ssoStore.config(organisationId))?.ssoOnly ?? false;
+  const dataKeys = new DataKeys(deps.db, deps.masterKeys, clock);
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   const factorStore = new FactorStore(deps.db);
@@ -205,6 +214,8 @@ export function createServices(deps: ServiceDeps): Services {
       onBackgroundError: deps.onBackgroundError ?? (() => {}),
       ...(deps.calls && { options: deps.calls }),
     }),
+    dataKeys,
+    chat: new ChatService(new ChatStore(deps.db), new Vault(dataKeys), events, clock),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,
     confirmations,

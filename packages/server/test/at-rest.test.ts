@@ -17,6 +17,8 @@ import type { MasterKeys } from '../src/at-rest';
 import { open, seal } from '../src/at-rest/envelope';
 import { masterKey } from '../src/at-rest/master-keys';
 import { AccountStore } from '../src/auth';
+import { loadConfig } from '../src/config';
+import { configErrorOf } from './support/config-files';
 import { ManualClock } from '../src/common/clock';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 
@@ -50,6 +52,24 @@ test('CHAT-AT-REST: without a configured master key one is made in the data fold
     const configured = randomBytes(32).toString('base64');
     const given = await loadMasterKeys({ configured, previous: [], dataDir: join(dir, 'data') });
     assert.deepEqual(given.current.key, Buffer.from(configured, 'base64'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CHAT-AT-REST: the master key is 32 bytes in base64, never echoed when wrong; earlier ones are a list', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'conclave-config-'));
+  try {
+    const load = (env: Record<string, string>) => loadConfig(env, { cwd: dir });
+    const good = randomBytes(32).toString('base64');
+    const old = randomBytes(32).toString('base64');
+    const config = load({ CONCLAVE_MASTER_KEY: good, CONCLAVE_MASTER_KEY_PREVIOUS: old });
+    assert.deepEqual(config.atRest, { masterKey: good, previousMasterKeys: [old] });
+    assert.deepEqual(load({}).atRest, { masterKey: null, previousMasterKeys: [] });
+    const short = randomBytes(16).toString('base64');
+    const message = configErrorOf(load, { CONCLAVE_MASTER_KEY: short }).message;
+    assert.match(message, /CONCLAVE_MASTER_KEY.*32 bytes in base64/);
+    assert.ok(!message.includes(short), 'the wrong key is not repeated');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

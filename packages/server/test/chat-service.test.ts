@@ -9,7 +9,7 @@ import { ChatService, ChatStore } from '../src/chat';
 import { ManualClock } from '../src/common/clock';
 import { AppError } from '../src/common/errors';
 import { newId } from '../src/common/ids';
-import type { UserPrincipal } from '../src/domain';
+import { DomainEvents, type UserPrincipal } from '../src/domain';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 
 const notFound = (code: string) => (err: unknown) =>
@@ -55,6 +55,7 @@ describeEachDatabase('chat conversations', (kind) => {
     chat = new ChatService(
       new ChatStore(database.db),
       new Vault(new DataKeys(database.db, master, clock)),
+      new DomainEvents(),
       clock,
     );
   });

@@ -70,6 +70,9 @@ export function notified(state: CallState, n: Notification): { state: CallState;
         join: null,
       };
     }
+    // Chat (CHAT-DIRECT) comes on the same socket; it is not about calls.
+    case 'chatMessage':
+      return { state, join: null };
   }
 }
 

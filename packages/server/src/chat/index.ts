@@ -1,2 +1,3 @@
+export { chatRoutes } from './routes';
 export { ChatService } from './service';
 export { ChatStore } from './store';

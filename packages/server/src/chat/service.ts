@@ -8,7 +8,7 @@ import type { Vault } from '../at-rest';
 import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
-import type { UserPrincipal } from '../domain';
+import type { DomainEvents, UserPrincipal } from '../domain';
 import type { ChatStore, ConversationRow, MessageRow } from './store';
 
 const HISTORY_PAGE = 50;
@@ -29,6 +29,7 @@ export class ChatService {
   constructor(
     private readonly store: ChatStore,
     private readonly vault: Vault,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -90,7 +91,7 @@ export class ChatService {
     });
     // What one writes, one has read.
     await this.store.markRead(conversationId, principal.userId, id);
-    return {
+    const message = {
       id,
       conversationId,
       author: { id: principal.userId, name: principal.displayName },
@@ -98,6 +99,8 @@ export class ChatService {
       createdAt: now.toISOString(),
       editedAt: null,
     };
+    await this.notify(message);
+    return message;
   }
 
   /** A page of history, newest first, older than `before` (a message id) when given. */
@@ -128,14 +131,18 @@ export class ChatService {
     if (!(await this.store.rewrite(messageId, principal.userId, sealed, at))) throw messageNotFound();
     const row = await this.store.message(conversationId, messageId);
     if (!row) throw messageNotFound();
-    return this.open(conversation, row);
+    const message = await this.open(conversation, row);
+    await this.notify(message);
+    return message;
   }
 
   /** Deletes one's own message: its words go from the database; its place stays. */
   async delete(principal: UserPrincipal, conversationId: string, messageId: string): Promise<void> {
-    await this.member(principal, conversationId);
+    const conversation = await this.member(principal, conversationId);
     const at = this.clock.now().toISOString();
     if (!(await this.store.rewrite(messageId, principal.userId, null, at))) throw messageNotFound();
+    const row = await this.store.message(conversationId, messageId);
+    if (row) await this.notify(await this.open(conversation, row));
   }
 
   /** Marks the conversation read up to `messageId` (one of its messages). */
@@ -143,6 +150,12 @@ export class ChatService {
     await this.member(principal, conversationId);
     if (!(await this.store.message(conversationId, messageId))) throw messageNotFound();
     await this.store.markRead(conversationId, principal.userId, messageId);
+  }
+
+  /** Every open client of every member hears of it, on whichever node (cluster/ carries the event). */
+  private async notify(message: ChatMessageView): Promise<void> {
+    const members = (await this.store.members([message.conversationId])).get(message.conversationId) ?? [];
+    for (const m of members) this.events.publish('userNotified', m.userId, { type: 'chatMessage', message });
   }
 
   private async member(principal: UserPrincipal, conversationId: string): Promise<ConversationRow> {

@@ -43,6 +43,11 @@ export interface Config {
    * header (default: noreply at the public URL's host).
    */
   mail: { smtpUrl: string | null; from: string };
+  /**
+   * The master key that wraps each organisation's data key (CHAT-AT-REST), null for the one made in
+   * dataDir; and earlier master keys, accepted until their data keys are re-wrapped at start.
+   */
+  atRest: { masterKey: string | null; previousMasterKeys: string[] };
   /** Who may read GET /metrics: client addresses/CIDRs, and anyone sending this bearer token. */
   metrics: { allow: string[]; token: string | null };
   /** End-to-end encrypted meetings: a key update at least this often (0: only when people join or leave). */
@@ -132,6 +137,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
       from: v.mailFrom ?? `Conclave <noreply@${new URL(publicUrl).hostname}>`,
     },
     metrics: { allow: v.metricsAllow, token: v.metricsToken ?? null },
+    atRest: { masterKey: v.masterKey ?? null, previousMasterKeys: v.previousMasterKeys ?? [] },
     e2ee: { rotateSeconds: v.e2eeRotateSeconds },
     meetings: {
       oneTimeUnusedSeconds: v.oneTimeUnusedSeconds,

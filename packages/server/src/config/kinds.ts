@@ -53,6 +53,14 @@ export const publicIpv4 = sameForBoth(
   string().refine((s) => isIP(s) === 4, 'must be an IPv4 address, e.g. 203.0.113.7'),
 );
 
+/** An AES-256 key: base64 of 32 random bytes (e.g. `openssl rand -base64 32`); never echoed in an error. */
+const aesKeyText = string().refine(
+  (s) => /^[A-Za-z0-9+/]{43}=$/.test(s) && Buffer.from(s, 'base64').length === 32,
+  'must be 32 bytes in base64 (openssl rand -base64 32)',
+);
+export const aesKey = sameForBoth(aesKeyText);
+export const aesKeys = (): ValueKind<string[]> => listOf(aesKeyText, 'key');
+
 export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
 
 /** A folder or file; relative paths resolve against the working directory or the file's folder. */

@@ -75,6 +75,18 @@ export const SETTINGS = {
     kind: kind.secret,
     default: undefined,
   }),
+  masterKey: setting({
+    env: 'CONCLAVE_MASTER_KEY',
+    key: 'atRest.masterKey',
+    kind: kind.aesKey,
+    default: undefined,
+  }),
+  previousMasterKeys: setting({
+    env: 'CONCLAVE_MASTER_KEY_PREVIOUS',
+    key: 'atRest.previousMasterKeys',
+    kind: kind.aesKeys(),
+    default: undefined,
+  }),
   smtpUrl: setting({ env: 'CONCLAVE_SMTP_URL', key: 'mail.smtpUrl', kind: kind.smtpUrl, default: undefined }),
   mailFrom: setting({ env: 'CONCLAVE_MAIL_FROM', key: 'mail.from', kind: kind.text, default: undefined }),
   janusBinary: setting({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
 import { CSRF_HEADER, type Role, type SessionView } from '@conclave/protocol';
@@ -11,6 +12,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/http';
 import { openRedis } from '../../src/redis';
 import { SmtpMailer } from '../../src/mail';
+import { masterKey } from '../../src/at-rest/master-keys';
 import { createServices, type Services } from '../../src/services';
 import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
 import type { TestDatabase } from './database';
@@ -98,6 +100,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
   if (redis) await redis.ready(2000);
   const services = createServices({
     db: database.db,
+    masterKeys: { current: masterKey(randomBytes(32)), previous: [] },
     publicUrl: config.publicUrl,
     clock,
     redis,
