@@ -55,6 +55,12 @@ export const chatMessageViewSchema = z.object({
 });
 export type ChatMessageView = z.infer<typeof chatMessageViewSchema>;
 
+/** GET /api/chat/conversations: whether chat is on (CHAT-TOGGLE), and the person's conversations. */
+export interface ConversationListView {
+  enabled: boolean;
+  conversations: ConversationView[];
+}
+
 /** A page of history, newest first; `before` the oldest one's id fetches the next. */
 export interface ChatHistoryView {
   messages: ChatMessageView[];

@@ -56,6 +56,8 @@ export const ERROR_CODES = [
   'resume_failed',
   /** No user by that id in the caller's organisation. */
   'user_not_found',
+  /** The organisation turned chat off (CHAT-TOGGLE): history stays readable, nothing new is sent. */
+  'chat_disabled',
   /** An account with that email address exists already (anywhere on this installation). */
   'email_taken',
   /** This account's access was revoked by a Superuser or Administrator (IAM-REVOKE). */

@@ -34,7 +34,7 @@ import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from 
 import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
 import { DataKeys, Vault, type MasterKeys } from './at-rest';
-import { ChatService, ChatStore } from './chat';
+import { ChatService, ChatStore, type ChatOptions } from './chat';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -61,6 +61,8 @@ export interface ServiceDeps {
   sso?: Omit<SsoOptions, 'publicUrl' | 'limiters'>;
   /** Ringing time and limits of calls (MEET-CALL); defaults suit production. */
   calls?: CallOptions;
+  /** Sending limits of chat (CHAT-DIRECT); defaults suit production. */
+  chat?: ChatOptions;
   /** What wraps the organisations' data keys (CHAT-AT-REST): see at-rest/master-keys.ts. */
   masterKeys: MasterKeys;
   /** Outgoing mail (password reset links); none by default. */
@@ -215,7 +217,15 @@ export function createServices(deps: ServiceDeps): Services {
       ...(deps.calls && { options: deps.calls }),
     }),
     dataKeys,
-    chat: new ChatService(new ChatStore(deps.db), new Vault(dataKeys), events, clock),
+    chat: new ChatService({
+      store: new ChatStore(deps.db),
+      vault: new Vault(dataKeys),
+      events,
+      clock,
+      limiters,
+      enabled: async (organisationId) => (await settings.of(organisationId)).chat.enabled,
+      ...(deps.chat && { options: deps.chat }),
+    }),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,
     confirmations,

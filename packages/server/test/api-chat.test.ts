@@ -4,6 +4,7 @@ import {
   NOTIFICATIONS_PATH,
   type ChatHistoryView,
   type ChatMessageView,
+  type ConversationListView,
   type ConversationView,
   type SessionView,
 } from '@conclave/protocol';
@@ -78,11 +79,11 @@ describeEachDatabase('chat API', (kind) => {
       await l.until(() => l.of('chatMessage').length === 1, 'the message');
       assert.deepEqual(l.of('chatMessage')[0], { type: 'chatMessage', message });
     }
-    const listed = (await bob.get('/api/chat/conversations')).json<{ conversations: ConversationView[] }>();
+    const listed = (await bob.get('/api/chat/conversations')).json<ConversationListView>();
     assert.equal(listed.conversations.find((c) => c.id === conversation.id)?.unread, 1);
     const read = await bob.post(`/api/chat/conversations/${conversation.id}/read`, { messageId: message.id });
     assert.equal(read.statusCode, 204, read.body);
-    const after = (await bob.get('/api/chat/conversations')).json<{ conversations: ConversationView[] }>();
+    const after = (await bob.get('/api/chat/conversations')).json<ConversationListView>();
     assert.equal(after.conversations.find((c) => c.id === conversation.id)?.unread, 0);
   });
 
@@ -146,5 +147,41 @@ describeEachDatabase('chat API', (kind) => {
     assert.equal(stored, before);
     const anonymous = await t.app.inject({ method: 'GET', url: '/api/chat/conversations' });
     assert.equal(anonymous.statusCode, 401);
+  });
+
+  test('CHAT-TOGGLE: with chat turned off for the organisation nobody sends, the list says so, history stays readable; on again, it works', async () => {
+    const { id } = (
+      await ada.post('/api/chat/conversations', { kind: 'direct', userId: ids.carol })
+    ).json<ConversationView>();
+    const kept = (
+      await carol.post(`/api/chat/conversations/${id}/messages`, { body: 'Before' })
+    ).json<ChatMessageView>();
+    const off = await ada.patch('/api/settings', { chat: { enabled: false } });
+    assert.equal(off.statusCode, 200, off.body);
+    try {
+      for (const res of [
+        await carol.post(`/api/chat/conversations/${id}/messages`, { body: 'During' }),
+        await carol.patch(`/api/chat/conversations/${id}/messages/${kept.id}`, { body: 'Changed' }),
+        await bob.post('/api/chat/conversations', { kind: 'direct', userId: ids.carol }),
+      ]) {
+        assert.equal(res.statusCode, 403, res.body);
+        assert.equal(res.json<{ code: string }>().code, 'chat_disabled');
+      }
+      const list = (await carol.get('/api/chat/conversations')).json<ConversationListView>();
+      assert.equal(list.enabled, false);
+      const history = (await carol.get(`/api/chat/conversations/${id}/messages`)).json<ChatHistoryView>();
+      assert.deepEqual(
+        history.messages.map((m) => m.body),
+        ['Before'],
+        'nothing new arrived; what was there is readable',
+      );
+    } finally {
+      assert.equal((await ada.patch('/api/settings', { chat: { enabled: true } })).statusCode, 200);
+    }
+    assert.equal(
+      (await carol.post(`/api/chat/conversations/${id}/messages`, { body: 'After' })).statusCode,
+      201,
+    );
+    assert.equal((await carol.get('/api/chat/conversations')).json<ConversationListView>().enabled, true);
   });
 });

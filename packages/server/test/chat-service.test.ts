@@ -7,6 +7,7 @@ import { masterKey } from '../src/at-rest/master-keys';
 import { AccountStore } from '../src/auth';
 import { ChatService, ChatStore } from '../src/chat';
 import { ManualClock } from '../src/common/clock';
+import { memoryLimiters } from '../src/common/rate-limit';
 import { AppError } from '../src/common/errors';
 import { newId } from '../src/common/ids';
 import { DomainEvents, type UserPrincipal } from '../src/domain';
@@ -33,6 +34,7 @@ describeEachDatabase('chat conversations', (kind) => {
   const bob = person('Bob');
   const cleo = person('Cleo');
   const eve = person('Eve', orgB);
+  const master = { current: masterKey(randomBytes(32)), previous: [] };
 
   before(async () => {
     database = await createTestDatabase(kind);
@@ -51,13 +53,14 @@ describeEachDatabase('chat conversations', (kind) => {
         createdAt: at,
       });
     }
-    const master = { current: masterKey(randomBytes(32)), previous: [] };
-    chat = new ChatService(
-      new ChatStore(database.db),
-      new Vault(new DataKeys(database.db, master, clock)),
-      new DomainEvents(),
+    chat = new ChatService({
+      store: new ChatStore(database.db),
+      vault: new Vault(new DataKeys(database.db, master, clock)),
+      events: new DomainEvents(),
       clock,
-    );
+      limiters: memoryLimiters(clock),
+      enabled: () => Promise.resolve(true),
+    });
   });
   after(async () => {
     await database?.close();
@@ -81,7 +84,7 @@ describeEachDatabase('chat conversations', (kind) => {
       await assert.rejects(chat.history(outsider, id, null), notFound('not_found'));
       await assert.rejects(chat.send(outsider, id, 'hi'), notFound('not_found'));
       await assert.rejects(chat.view(outsider, id), notFound('not_found'));
-      assert.ok(!(await chat.list(outsider)).some((c) => c.id === id));
+      assert.ok(!(await chat.list(outsider)).conversations.some((c) => c.id === id));
     }
     await assert.rejects(
       chat.create(ada, { kind: 'direct', userId: eve.userId }),
@@ -108,13 +111,13 @@ describeEachDatabase('chat conversations', (kind) => {
     tick();
     const second = await chat.send(cleo, group.id, 'See you there');
     const unreadOf = async (p: UserPrincipal) =>
-      (await chat.list(p)).find((c: ConversationView) => c.id === group.id)?.unread;
+      (await chat.list(p)).conversations.find((c: ConversationView) => c.id === group.id)?.unread;
     assert.equal(await unreadOf(bob), 2);
     assert.equal(await unreadOf(ada), 1, 'her own message is not unread');
     assert.equal(await unreadOf(cleo), 0);
     await chat.markRead(bob, group.id, second.id);
     assert.equal(await unreadOf(bob), 0);
-    assert.equal((await chat.list(bob))[0]?.id, group.id, 'the most recently active first');
+    assert.equal((await chat.list(bob)).conversations[0]?.id, group.id, 'the most recently active first');
   });
 
   test('CHAT-DIRECT: history comes newest first in pages; edits and deletes are the author’s only', async () => {
@@ -183,5 +186,30 @@ describeEachDatabase('chat conversations', (kind) => {
       .where('id', '=', second.id)
       .execute();
     await assert.rejects(chat.history(cleo, id, null));
+  });
+
+  test('CHAT-DIRECT: one person’s messages and new conversations are limited, counted before anything is stored', async () => {
+    // The same master key: the organisation's data key is wrapped with it already.
+    const limited = new ChatService({
+      store: new ChatStore(database.db),
+      vault: new Vault(new DataKeys(database.db, master, clock)),
+      events: new DomainEvents(),
+      clock,
+      limiters: memoryLimiters(clock),
+      enabled: () => Promise.resolve(true),
+      options: { messagesPerMinute: 3, conversationsPerHour: 1 },
+    });
+    const { id } = await limited.create(cleo, { kind: 'group', name: 'Limits', memberIds: [bob.userId] });
+    await assert.rejects(
+      limited.create(cleo, { kind: 'group', name: 'Another', memberIds: [bob.userId] }),
+      (err) => err instanceof AppError && err.statusCode === 429,
+    );
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map((i) => limited.send(cleo, id, `burst ${i}`)),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 3, 'parallel sends are bounded too');
+    assert.equal((await limited.history(bob, id, null)).messages.length, 3, 'nothing stored past the limit');
+    clock.advance(60_000);
+    await limited.send(cleo, id, 'a minute later');
   });
 });

@@ -1,3 +1,3 @@
 export { chatRoutes } from './routes';
-export { ChatService } from './service';
+export { ChatService, type ChatOptions } from './service';
 export { ChatStore } from './store';

@@ -6,6 +6,7 @@ import {
   ID_PATTERN,
   type ChatHistoryView,
   type ChatMessageView,
+  type ConversationListView,
   type ConversationView,
 } from '@conclave/protocol';
 import type { Authenticator } from '../auth';
@@ -21,9 +22,9 @@ type Message = { Params: { id: string; messageId: string } };
 /** Under /api/chat, in the signed-in context (CHAT-DIRECT). */
 export function chatRoutes(chat: ChatService, authenticator: Authenticator): FastifyPluginAsync {
   return async (app) => {
-    app.get('/conversations', async (request): Promise<{ conversations: ConversationView[] }> => ({
-      conversations: await chat.list(authenticator.principal(request)),
-    }));
+    app.get('/conversations', async (request): Promise<ConversationListView> =>
+      chat.list(authenticator.principal(request)),
+    );
     app.post('/conversations', async (request, reply): Promise<ConversationView> => {
       const input = createConversationRequestSchema.parse(request.body);
       return reply.code(201).send(await chat.create(authenticator.principal(request), input));

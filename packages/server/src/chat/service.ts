@@ -1,21 +1,44 @@
 import type {
   ChatHistoryView,
   ChatMessageView,
+  ConversationListView,
   ConversationView,
   CreateConversationRequest,
 } from '@conclave/protocol';
+import { authorize, ORGANISATION } from '../access';
 import type { Vault } from '../at-rest';
 import type { Clock } from '../common/clock';
-import { AppError, notFound } from '../common/errors';
+import { AppError, notFound, RateLimitError } from '../common/errors';
+import type { Limiters, WindowLimiter } from '../common/rate-limit';
 import { newId } from '../common/ids';
 import type { DomainEvents, UserPrincipal } from '../domain';
 import type { ChatStore, ConversationRow, MessageRow } from './store';
 
 const HISTORY_PAGE = 50;
 
+const chatDisabled = () =>
+  new AppError(403, 'chat_disabled', 'Chat is turned off for your organisation: no new messages can be sent');
 const conversationNotFound = () => notFound('There is no such conversation', 'not_found');
 const messageNotFound = () => notFound('There is no such message', 'not_found');
 const personNotFound = () => notFound('There is no such person in your organisation', 'user_not_found');
+
+export interface ChatOptions {
+  /** Messages (new or edited) one person may send per minute (default 120). */
+  messagesPerMinute?: number;
+  /** Conversations one person may start per hour (default 60). */
+  conversationsPerHour?: number;
+}
+
+export interface ChatDeps {
+  store: ChatStore;
+  vault: Vault;
+  events: DomainEvents;
+  clock: Clock;
+  limiters: Limiters;
+  /** The organisation's setting (CHAT-TOGGLE), read at every write: turning chat off takes effect at once. */
+  enabled: (organisationId: string) => Promise<boolean>;
+  options?: ChatOptions;
+}
 
 /** What a message's sealed body is bound to: this message, so it opens nowhere else. */
 const bodyContext = (messageId: string) => `chat message ${messageId}`;
@@ -26,14 +49,34 @@ const bodyContext = (messageId: string) => `chat message ${messageId}`;
  * organisation's data key before they reach the store (CHAT-AT-REST).
  */
 export class ChatService {
-  constructor(
-    private readonly store: ChatStore,
-    private readonly vault: Vault,
-    private readonly events: DomainEvents,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: ChatStore;
+  private readonly vault: Vault;
+  private readonly events: DomainEvents;
+  private readonly clock: Clock;
+  private readonly enabled: ChatDeps['enabled'];
+  private readonly sent: WindowLimiter;
+  private readonly started: WindowLimiter;
+
+  constructor(d: ChatDeps) {
+    ({
+      store: this.store,
+      vault: this.vault,
+      events: this.events,
+      clock: this.clock,
+      enabled: this.enabled,
+    } = d);
+    this.sent = d.limiters.window('chat:send', {
+      limit: d.options?.messagesPerMinute ?? 120,
+      windowMs: 60_000,
+    });
+    this.started = d.limiters.window('chat:create', {
+      limit: d.options?.conversationsPerHour ?? 60,
+      windowMs: 3_600_000,
+    });
+  }
 
   async create(principal: UserPrincipal, input: CreateConversationRequest): Promise<ConversationView> {
+    await this.mayWrite(principal, this.started, 'You have started too many conversations; try again later');
     const others = input.kind === 'direct' ? [input.userId] : [...new Set(input.memberIds)];
     const wanted = others.filter((id) => id !== principal.userId);
     if (input.kind === 'direct' && wanted.length === 0) {
@@ -59,13 +102,18 @@ export class ChatService {
   }
 
   /** The person's conversations, the most recently active first, with unread counts. */
-  async list(principal: UserPrincipal): Promise<ConversationView[]> {
+  async list(principal: UserPrincipal): Promise<ConversationListView> {
+    authorize(principal, 'chat.use', ORGANISATION);
     const rows = await this.store.listFor(principal.userId);
-    const [members, unread] = await Promise.all([
+    const [members, unread, enabled] = await Promise.all([
       this.store.members(rows.map((r) => r.id)),
       this.store.unread(principal.userId),
+      this.enabled(principal.organisationId),
     ]);
-    return rows.map((r) => toView(r, members.get(r.id) ?? [], unread.get(r.id) ?? 0));
+    return {
+      enabled,
+      conversations: rows.map((r) => toView(r, members.get(r.id) ?? [], unread.get(r.id) ?? 0)),
+    };
   }
 
   async view(principal: UserPrincipal, conversationId: string): Promise<ConversationView> {
@@ -78,6 +126,7 @@ export class ChatService {
   }
 
   async send(principal: UserPrincipal, conversationId: string, body: string): Promise<ChatMessageView> {
+    await this.mayWrite(principal, this.sent, 'You are sending too many messages; wait a moment');
     const conversation = await this.member(principal, conversationId);
     const now = this.clock.now();
     const id = newId(now.getTime());
@@ -125,6 +174,7 @@ export class ChatService {
     messageId: string,
     body: string,
   ): Promise<ChatMessageView> {
+    await this.mayWrite(principal, this.sent, 'You are sending too many messages; wait a moment');
     const conversation = await this.member(principal, conversationId);
     const sealed = await this.vault.seal(conversation.organisationId, body, bodyContext(messageId));
     const at = this.clock.now().toISOString();
@@ -158,7 +208,19 @@ export class ChatService {
     for (const m of members) this.events.publish('userNotified', m.userId, { type: 'chatMessage', message });
   }
 
+  /**
+   * Whether the person may write now: counted before anything is looked up, so parallel attempts are
+   * bounded like sequential ones. Deleting one's own words needs none of it: it only takes away.
+   */
+  private async mayWrite(principal: UserPrincipal, limiter: WindowLimiter, tooMany: string): Promise<void> {
+    authorize(principal, 'chat.use', ORGANISATION);
+    const counted = await limiter.consume(principal.userId);
+    if (!counted.allowed) throw new RateLimitError(tooMany, counted.retryAfterSeconds);
+    if (!(await this.enabled(principal.organisationId))) throw chatDisabled();
+  }
+
   private async member(principal: UserPrincipal, conversationId: string): Promise<ConversationRow> {
+    authorize(principal, 'chat.use', ORGANISATION);
     const row = await this.store.forMember(conversationId, principal.userId);
     // A conversation of another organisation, or one the person is not in, does not exist for them.
     if (!row || row.organisationId !== principal.organisationId) throw conversationNotFound();
