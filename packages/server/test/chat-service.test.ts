@@ -5,7 +5,7 @@ import { chatMessageRequestSchema, type ConversationView } from '@conclave/proto
 import { DataKeys, Vault } from '../src/at-rest';
 import { masterKey } from '../src/at-rest/master-keys';
 import { AccountStore } from '../src/auth';
-import { ChatService, ChatStore } from '../src/chat';
+import { ChatService, ChatStore, type ChatOptions } from '../src/chat';
 import { ManualClock } from '../src/common/clock';
 import { memoryLimiters } from '../src/common/rate-limit';
 import { AppError } from '../src/common/errors';
@@ -34,7 +34,18 @@ describeEachDatabase('chat conversations', (kind) => {
   const bob = person('Bob');
   const cleo = person('Cleo');
   const eve = person('Eve', orgB);
+  // One master key for every service here: the organisations' data keys are wrapped with it.
   const master = { current: masterKey(randomBytes(32)), previous: [] };
+  const service = (options?: ChatOptions) =>
+    new ChatService({
+      store: new ChatStore(database.db),
+      vault: new Vault(new DataKeys(database.db, master, clock)),
+      events: new DomainEvents(),
+      clock,
+      limiters: memoryLimiters(clock),
+      enabled: () => Promise.resolve(true),
+      ...(options && { options }),
+    });
 
   before(async () => {
     database = await createTestDatabase(kind);
@@ -53,14 +64,7 @@ describeEachDatabase('chat conversations', (kind) => {
         createdAt: at,
       });
     }
-    chat = new ChatService({
-      store: new ChatStore(database.db),
-      vault: new Vault(new DataKeys(database.db, master, clock)),
-      events: new DomainEvents(),
-      clock,
-      limiters: memoryLimiters(clock),
-      enabled: () => Promise.resolve(true),
-    });
+    chat = service();
   });
   after(async () => {
     await database?.close();
@@ -189,16 +193,7 @@ describeEachDatabase('chat conversations', (kind) => {
   });
 
   test('CHAT-DIRECT: one person’s messages and new conversations are limited, counted before anything is stored', async () => {
-    // The same master key: the organisation's data key is wrapped with it already.
-    const limited = new ChatService({
-      store: new ChatStore(database.db),
-      vault: new Vault(new DataKeys(database.db, master, clock)),
-      events: new DomainEvents(),
-      clock,
-      limiters: memoryLimiters(clock),
-      enabled: () => Promise.resolve(true),
-      options: { messagesPerMinute: 3, conversationsPerHour: 1 },
-    });
+    const limited = service({ messagesPerMinute: 3, conversationsPerHour: 1 });
     const { id } = await limited.create(cleo, { kind: 'group', name: 'Limits', memberIds: [bob.userId] });
     await assert.rejects(
       limited.create(cleo, { kind: 'group', name: 'Another', memberIds: [bob.userId] }),
