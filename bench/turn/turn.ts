@@ -2,7 +2,7 @@
 // relay. Bob's browser runs in a network of its own (test/e2e/support/cut-link.ts) whose firewall
 // each scenario sets, as in test/e2e/turn-relay.test.ts:
 //   direct    — nothing blocked: straight to the media server over UDP;
-//   turn-udp  — the organisation relays all media, TCP to the relay closed: TURN over UDP;
+//   turn-udp  — the organisation relays all media, TCP and TLS to the relay closed: TURN over UDP;
 //   turn-tcp  — no UDP out at all: TURN over TCP;
 //   turn-tls  — no UDP and no TCP 3478: TURN over TLS.
 // Measured: from Bob's click on "Join meeting" to the first frame of Ada's camera decoded at Bob,
@@ -24,7 +24,7 @@ interface Scenario {
   name: 'direct' | 'turn-udp' | 'turn-tcp' | 'turn-tls';
   relayOnly: boolean;
   /** nftables matches dropped on the way out of Bob's network. */
-  blocked: (turnPort: number) => string[];
+  blocked: (turnPort: number, tlsPort: number) => string[];
   /** The local candidate Bob's connections must have selected. */
   path: { candidateType: string; relayProtocol: string | null };
 }
@@ -39,7 +39,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'turn-udp',
     relayOnly: true,
-    blocked: (port) => [`tcp dport ${port}`],
+    blocked: (port, tlsPort) => [`tcp dport ${port}`, `tcp dport ${tlsPort}`],
     path: { candidateType: 'relay', relayProtocol: 'udp' },
   },
   {
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const stage = await RelayStage.start();
-  const { link, server, ada, bob, turnPort } = stage;
+  const { link, server, ada, bob, turnPort, tlsPort } = stage;
   const samples = new Map<Scenario['name'], number[]>(SCENARIOS.map((s) => [s.name, []]));
   let error: string | null = null;
   try {
@@ -85,7 +85,7 @@ async function main(): Promise<number> {
 
     /** Ada hosts a fresh meeting; Bob joins it through the scenario's network: click to first frame. */
     async function join(scenario: Scenario, i: number): Promise<number> {
-      link.firewall(scenario.blocked(turnPort));
+      link.firewall(scenario.blocked(turnPort, tlsPort));
       await updateSettings(host.context, server, {
         security: { requireSecondFactor: 'nobody', relayOnly: scenario.relayOnly },
       });

@@ -88,8 +88,8 @@ describe('NET-TURN: media through the embedded relay, over UDP, TCP and TLS', ()
     'NET-TURN: with the organisation relaying all media, a guest’s browser reaches the meeting only through TURN over UDP',
     { skip },
     async () => {
-      // TCP to the relay closed: the relayed path is the UDP one.
-      link.firewall([`tcp dport ${turnPort}`]);
+      // TCP to the relay closed, TLS too: otherwise a TLS relay pair that answers first may be chosen.
+      link.firewall([`tcp dport ${turnPort}`, `tcp dport ${tlsPort}`]);
       assert.deepEqual(await meet('Relayed, UDP', true), all('relay', 'udp'));
     },
   );
