@@ -9,6 +9,7 @@ import {
   type E2eeJoinInfo,
   type E2eeServerMessage,
 } from './e2ee';
+import { meetingChatClientMessageSchemas, type MeetingChatServerMessage } from './meeting-chat';
 
 /**
  * Signaling protocol: one WebSocket per client at SIGNALING_PATH, subprotocol SIGNALING_SUBPROTOCOL.
@@ -288,6 +289,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   leaveMessageSchema,
   pingMessageSchema,
   ...e2eeClientMessageSchemas,
+  ...meetingChatClientMessageSchemas,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -431,6 +433,7 @@ export type ServerMessage =
   | { type: 'ack'; rid?: string }
   | { type: 'pong'; rid?: string }
   | E2eeServerMessage
+  | MeetingChatServerMessage
   /** The server ends this participation; the socket closes right after. */
   | { type: 'disconnected'; reason: DisconnectedReason; message: string }
   | {

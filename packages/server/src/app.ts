@@ -152,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         metrics,
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
         lifecycle: services.meetings,
+        chat: services.meetingChat,
         ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
         reconnectGraceMs: config.meetings.reconnectGraceSeconds * 1000,
         ...(deps.signaling.cluster && { memories: deps.signaling.cluster.memories }),

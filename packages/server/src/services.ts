@@ -29,12 +29,12 @@ import {
 import { OrganisationSettings, SettingsStore } from './settings';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
 import { Invitations, InvitationStore, UserAdministration, UserStore } from './users';
-import { DomainEvents, type PrincipalSource } from './domain';
+import { DomainEvents, type MeetingChatLog, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
 import { DataKeys, Vault, type MasterKeys } from './at-rest';
-import { ChatService, ChatStore, type ChatOptions } from './chat';
+import { ChatService, ChatStore, MeetingChatStore, SealedMeetingChat, type ChatOptions } from './chat';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -112,6 +112,8 @@ export interface Services {
   dataKeys: DataKeys;
   /** Conversations between people of an organisation (CHAT-DIRECT). */
   chat: ChatService;
+  /** Each meeting's chat while it lasts (CHAT-MEETING), for its room. */
+  meetingChat: MeetingChatLog;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
   /** "Confirm it is you": the current password, or a passkey instead. */
@@ -133,6 +135,8 @@ export function createServices(deps: ServiceDeps): Services {
   const dataKeys = new DataKeys(deps.db, deps.masterKeys, clock);
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
+  const vault = new Vault(dataKeys);
+  const chatEnabled = async (organisationId: string) => (await settings.of(organisationId)).chat.enabled;
   const factorStore = new FactorStore(deps.db);
   const passkeyStore = new PasskeyStore(deps.db);
   const passkeyChallenges = new PasskeyChallenges(deps.db, clock);
@@ -219,12 +223,20 @@ export function createServices(deps: ServiceDeps): Services {
     dataKeys,
     chat: new ChatService({
       store: new ChatStore(deps.db),
-      vault: new Vault(dataKeys),
+      vault,
       events,
       clock,
       limiters,
-      enabled: async (organisationId) => (await settings.of(organisationId)).chat.enabled,
+      enabled: chatEnabled,
       ...(deps.chat && { options: deps.chat }),
+    }),
+    meetingChat: new SealedMeetingChat({
+      store: new MeetingChatStore(deps.db),
+      vault,
+      limiters,
+      enabled: chatEnabled,
+      ...(deps.chat?.messagesPerMinute !== undefined && { messagesPerMinute: deps.chat.messagesPerMinute }),
+      onUnreadable: deps.onBackgroundError ?? (() => {}),
     }),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,

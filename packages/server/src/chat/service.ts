@@ -8,16 +8,15 @@ import type {
 import { authorize, ORGANISATION } from '../access';
 import type { Vault } from '../at-rest';
 import type { Clock } from '../common/clock';
-import { AppError, notFound, RateLimitError } from '../common/errors';
-import type { Limiters, WindowLimiter } from '../common/rate-limit';
-import { newId } from '../common/ids';
+import { AppError, notFound } from '../common/errors';
+import type { Limiters } from '../common/rate-limit';
+import { newId, orderedIds } from '../common/ids';
 import type { DomainEvents, UserPrincipal } from '../domain';
+import { ChatGate, type ChatEnabled } from './gate';
 import type { ChatStore, ConversationRow, MessageRow } from './store';
 
 const HISTORY_PAGE = 50;
 
-const chatDisabled = () =>
-  new AppError(403, 'chat_disabled', 'Chat is turned off for your organisation: no new messages can be sent');
 const conversationNotFound = () => notFound('There is no such conversation', 'not_found');
 const messageNotFound = () => notFound('There is no such message', 'not_found');
 const personNotFound = () => notFound('There is no such person in your organisation', 'user_not_found');
@@ -35,8 +34,7 @@ export interface ChatDeps {
   events: DomainEvents;
   clock: Clock;
   limiters: Limiters;
-  /** The organisation's setting (CHAT-TOGGLE), read at every write: turning chat off takes effect at once. */
-  enabled: (organisationId: string) => Promise<boolean>;
+  enabled: ChatEnabled;
   options?: ChatOptions;
 }
 
@@ -53,26 +51,18 @@ export class ChatService {
   private readonly vault: Vault;
   private readonly events: DomainEvents;
   private readonly clock: Clock;
-  private readonly enabled: ChatDeps['enabled'];
-  private readonly sent: WindowLimiter;
-  private readonly started: WindowLimiter;
+  /** Sending or editing a message; starting a conversation. */
+  private readonly sent: ChatGate;
+  /** Messages sent within one millisecond keep the order this node took them in. */
+  private readonly nextId = orderedIds();
+  private readonly started: ChatGate;
 
   constructor(d: ChatDeps) {
-    ({
-      store: this.store,
-      vault: this.vault,
-      events: this.events,
-      clock: this.clock,
-      enabled: this.enabled,
-    } = d);
-    this.sent = d.limiters.window('chat:send', {
-      limit: d.options?.messagesPerMinute ?? 120,
-      windowMs: 60_000,
-    });
-    this.started = d.limiters.window('chat:create', {
-      limit: d.options?.conversationsPerHour ?? 60,
-      windowMs: 3_600_000,
-    });
+    ({ store: this.store, vault: this.vault, events: this.events, clock: this.clock } = d);
+    const window = (name: string, limit: number, windowMs: number) =>
+      new ChatGate(d.limiters.window(name, { limit, windowMs }), d.enabled);
+    this.sent = window('chat:send', d.options?.messagesPerMinute ?? 120, 60_000);
+    this.started = window('chat:create', d.options?.conversationsPerHour ?? 60, 3_600_000);
   }
 
   async create(principal: UserPrincipal, input: CreateConversationRequest): Promise<ConversationView> {
@@ -108,7 +98,7 @@ export class ChatService {
     const [members, unread, enabled] = await Promise.all([
       this.store.members(rows.map((r) => r.id)),
       this.store.unread(principal.userId),
-      this.enabled(principal.organisationId),
+      this.sent.enabled(principal.organisationId),
     ]);
     return {
       enabled,
@@ -129,7 +119,7 @@ export class ChatService {
     await this.mayWrite(principal, this.sent, 'You are sending too many messages; wait a moment');
     const conversation = await this.member(principal, conversationId);
     const now = this.clock.now();
-    const id = newId(now.getTime());
+    const id = this.nextId(now.getTime());
     const sealed = await this.vault.seal(conversation.organisationId, body, bodyContext(id));
     await this.store.addMessage({
       id,
@@ -208,15 +198,10 @@ export class ChatService {
     for (const m of members) this.events.publish('userNotified', m.userId, { type: 'chatMessage', message });
   }
 
-  /**
-   * Whether the person may write now: counted before anything is looked up, so parallel attempts are
-   * bounded like sequential ones. Deleting one's own words needs none of it: it only takes away.
-   */
-  private async mayWrite(principal: UserPrincipal, limiter: WindowLimiter, tooMany: string): Promise<void> {
+  /** Whether the person may write now. Deleting one's own words needs none of it: it only takes away. */
+  private async mayWrite(principal: UserPrincipal, gate: ChatGate, tooMany: string): Promise<void> {
     authorize(principal, 'chat.use', ORGANISATION);
-    const counted = await limiter.consume(principal.userId);
-    if (!counted.allowed) throw new RateLimitError(tooMany, counted.retryAfterSeconds);
-    if (!(await this.enabled(principal.organisationId))) throw chatDisabled();
+    await gate.pass(principal.organisationId, principal.userId, tooMany);
   }
 
   private async member(principal: UserPrincipal, conversationId: string): Promise<ConversationRow> {

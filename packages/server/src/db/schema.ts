@@ -34,6 +34,7 @@ export interface Database {
   conversations: ConversationTable;
   conversation_members: ConversationMemberTable;
   chat_messages: ChatMessageTable;
+  meeting_chat_messages: MeetingChatMessageTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -64,6 +65,16 @@ interface ChatMessageTable {
   body: string | null;
   created_at: string;
   edited_at: string | null;
+}
+
+/** A meeting's chat (CHAT-MEETING) while the meeting lasts; `body` sealed at rest. */
+interface MeetingChatMessageTable {
+  id: string;
+  meeting_id: string;
+  participant_id: string;
+  display_name: string;
+  body: string;
+  created_at: string;
 }
 
 /**

@@ -8,5 +8,6 @@ export type {
   E2eeAnchorStore,
   LiveMeetings,
 } from './meeting';
+export type { MeetingChatLog } from './meeting-chat';
 export { DomainEvents } from './events';
 export { meetingJoinUrl } from './meeting';

@@ -39,6 +39,8 @@ export interface EntranceParts {
   changed(): void;
   /** Someone is in: the meeting has started. */
   started(): void;
+  /** Someone is in, or back: what the meeting's chat holds for them. */
+  welcome(p: Participant): void;
   closeIfEmpty(): void;
 }
 
@@ -143,6 +145,7 @@ export class Entrance {
       o.refreshSubscriptions();
       if (identityKey) o.encryption?.joined(participant, identityKey, admission);
       o.started();
+      o.welcome(participant);
       return participant;
     } finally {
       this.admitting--;
@@ -176,6 +179,7 @@ export class Entrance {
     sink.entered(o.room, participant);
     sink.send(this.joined(participant, reply, { resumeToken: taken.token, resumed: true }));
     for (const message of taken.held) sink.send(message);
+    o.welcome(participant);
     if (mediaLost) {
       sink.send({ type: 'mediaMoved' });
       o.refreshSubscriptions();

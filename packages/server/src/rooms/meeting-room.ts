@@ -9,6 +9,7 @@ import { RoomContinuity } from './continuity';
 import { HeldParticipants } from './held-participants';
 import { IceRestartBudget } from './ice-restarts';
 import { Lobby } from './lobby';
+import { MeetingChat } from './meeting-chat';
 import { LobbyDesk } from './lobby-desk';
 import { RoomMemory } from './meeting-memory';
 import { Moderation } from './moderation';
@@ -42,6 +43,8 @@ export class MeetingRoom {
   readonly moderation: Moderation;
   /** Raised hands: one's own, and a moderator lowers others'. */
   readonly hands: Hands;
+  /** The meeting's chat while it lasts (CHAT-MEETING, E2EE-CHAT). */
+  readonly chat: MeetingChat;
   /** Who speaks now, from Janus's audio levels, told to everyone (MEET-LAYOUT). */
   private readonly speakers: ActiveSpeakers;
   /** Who waits to be let in, and the moderators' decisions about them (MEET-LOBBY). */
@@ -140,6 +143,13 @@ export class MeetingRoom {
       assertModerator: (actor) => this.moderation.assertModerator(actor),
       changed: (p) => this.broadcast({ type: 'participantUpdated', participant: p.info() }),
     });
+    this.chat = new MeetingChat({
+      meeting,
+      participants: this.participants,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      log: ctx.chat ?? null,
+    });
     this.lobby = new LobbyDesk(
       {
         meeting,
@@ -209,8 +219,11 @@ export class MeetingRoom {
       started: () => {
         if (this.hasStarted) return;
         this.hasStarted = true;
+        // A meeting's chat is what was said since it started: whatever an earlier start left goes.
+        this.chat.forget();
         this.tell('started');
       },
+      welcome: (p) => this.chat.welcome(p),
       closeIfEmpty: () => this.closeIfEmpty(),
     });
   }
@@ -398,8 +411,11 @@ export class MeetingRoom {
     this.isClosed = true;
     this.speakers.stop();
     this.onClosed(this, emptied);
-    // The meeting is over: what its moderators decided goes with it.
-    if (emptied) this.memory?.forget();
+    // The meeting is over: what its moderators decided, and what was said in it, go with it.
+    if (emptied) {
+      this.memory?.forget();
+      this.chat.forget();
+    }
     this.continuity?.stop(!this.handedOver);
     this.held.stop();
     this.encryption?.close();

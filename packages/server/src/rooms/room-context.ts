@@ -1,7 +1,7 @@
 import type { IceServerInfo, RegionRtts, VideoSubscription } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import type { Timers } from '../common/timers';
-import type { MeetingLifecycle } from '../domain';
+import type { MeetingChatLog, MeetingLifecycle } from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
 import type { MediaPlane, NodeLoad } from '../media/media-plane';
@@ -34,6 +34,11 @@ export interface RoomContext {
   metrics?: RoomMetrics;
   /** The MLS delivery service of E2EE meetings. */
   e2ee: E2eeRoomContext;
+  /**
+   * Where a meeting's chat is kept while it lasts, and whether the organisation has chat on
+   * (CHAT-MEETING); without it the room has no chat (`chat_disabled`).
+   */
+  chat?: MeetingChatLog;
   /** Told when a room's first participant is in and when its last one left (one-time meetings). */
   lifecycle?: MeetingLifecycle;
   /**

@@ -202,6 +202,12 @@ async function dispatch(
     case 'lowerHand':
       room.hands.lower(p, message.participantId);
       return undefined;
+    case 'sendChat':
+      await room.chat.post(p, message.body);
+      return undefined;
+    case 'sendEncryptedChat':
+      await room.chat.relay(p, message.message);
+      return undefined;
     case 'e2eeGroupCreated':
     case 'e2eeAdmit':
     case 'e2eeKeyPackage':

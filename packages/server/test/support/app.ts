@@ -7,6 +7,7 @@ import { AccountStore, hashPassword, type AuthOptions } from '../../src/auth';
 import { ManualClock } from '../../src/common/clock';
 import type { PasscodeLimits } from '../../src/meetings';
 import type { CallOptions } from '../../src/calls';
+import type { ChatOptions } from '../../src/chat';
 import { newId } from '../../src/common/ids';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/http';
@@ -34,6 +35,8 @@ export interface TestAppOptions {
   passcodeLimits?: PasscodeLimits;
   /** Ringing time and limits of calls (MEET-CALL). */
   calls?: CallOptions;
+  /** Sending limits of chat (CHAT-DIRECT, CHAT-MEETING). */
+  chat?: ChatOptions;
   plugins?: FastifyPluginAsync[];
   /** The media status health and readiness see (default ready); with `signaling`, its media plane's. */
   mediaStatus?: MediaStatus;
@@ -109,6 +112,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
     ...(options.calls && { calls: options.calls }),
+    ...(options.chat && { chat: options.chat }),
     ...(options.insecureSso && { sso: { allowInsecureIssuers: true } }),
     ...(options.mail && {
       mailer: new SmtpMailer(

@@ -1,7 +1,7 @@
 import { sql, type Migration } from 'kysely';
 import type { AnyDb } from './any-db';
 
-/** Data kept encrypted at rest (CHAT-AT-REST), and chat (CHAT-DIRECT). Never edit one that has shipped. */
+/** Data kept encrypted at rest (CHAT-AT-REST), and chat (CHAT-DIRECT, CHAT-MEETING). Never edit one that has shipped. */
 export const atRestMigrations: Record<string, Migration> = {
   '0030_data_keys': {
     async up(db: AnyDb) {
@@ -75,6 +75,30 @@ export const atRestMigrations: Record<string, Migration> = {
       await db.schema.dropTable('chat_messages').execute();
       await db.schema.dropTable('conversation_members').execute();
       await db.schema.dropTable('conversations').execute();
+    },
+  },
+  '0032_meeting_chat': {
+    async up(db: AnyDb) {
+      // In-meeting chat (CHAT-MEETING) of meetings without E2EE, while the meeting lasts.
+      await db.schema
+        .createTable('meeting_chat_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('meeting_id', 'text', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+        .addColumn('participant_id', 'text', (c) => c.notNull())
+        // A guest has no account: the name they had in the meeting is all there is.
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        // Sealed under the organisation's data key (at-rest/vault.ts).
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('meeting_chat_messages_by_meeting')
+        .on('meeting_chat_messages')
+        .columns(['meeting_id', 'id'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('meeting_chat_messages').execute();
     },
   },
 };
