@@ -228,6 +228,51 @@ describe('MLS adapter (RFC 9420 via ts-mls)', () => {
     assert.equal(state.epochs.size, 1);
     assert.equal(state.authenticators.size, 1);
   });
+
+  test('E2EE-CHAT: an application message opens for every other member, naming its sender by the group’s own leaf; the delivery service and a removed member cannot open it', async () => {
+    const meeting = await TestMeeting.start(await person('owner'));
+    const bob = await meeting.join(await person('bob'));
+    const carol = await meeting.join(await person('carol'));
+    const words = new TextEncoder().encode('The vote is on Thursday');
+    const sealed = await bob.seal(words);
+    assert.ok(
+      !Buffer.from(sealed).includes(Buffer.from('Thursday')),
+      'the bytes on the wire are not the words',
+    );
+    for (const reader of [meeting.members.get('owner')!, carol]) {
+      const opened = await reader.open(sealed);
+      assert.ok(opened);
+      assert.equal(new TextDecoder().decode(opened.plaintext), 'The vote is on Thursday');
+      assert.equal(decodeLeafCredential(opened.credential).participantId, 'bob');
+    }
+    // Each message key serves once: the same bytes again (a replay) do not open.
+    assert.equal(await carol.open(sealed), null);
+    // A handshake message is not an application message.
+    const { commit } = await meeting.committer().commit();
+    assert.equal(await carol.open(commit), null);
+
+    // Sent just before an epoch changes, it still opens just after (the few last epochs' keys stay).
+    const late = await bob.seal(new TextEncoder().encode('before the commit'));
+    await meeting.relay(commit);
+    const afterCommit = await carol.open(late);
+    assert.equal(new TextDecoder().decode(afterCommit!.plaintext), 'before the commit');
+
+    // Removed, Carol holds no key of what is said from then on.
+    const { gone } = await meeting.remove('carol');
+    const secret = await bob.seal(new TextEncoder().encode('after Carol left'));
+    assert.equal(await gone.open(secret), null);
+    assert.ok(await meeting.members.get('owner')!.open(secret));
+  });
+
+  test('E2EE-CHAT: a joiner cannot open what was said before it joined', async () => {
+    const meeting = await TestMeeting.start(await person('owner'));
+    const bob = await meeting.join(await person('bob'));
+    const earlier = await bob.seal(new TextEncoder().encode('said before Dan came'));
+    const dan = await meeting.join(await person('dan'));
+    assert.equal(await dan.open(earlier), null);
+    const now = await bob.seal(new TextEncoder().encode('said to Dan'));
+    assert.ok(await dan.open(now));
+  });
 });
 
 /** A group created by `owner` whose rules accept anything: what a compromised member could run. */

@@ -23,6 +23,7 @@ import {
 } from 'ts-mls';
 import { bytesToBase64 } from 'ts-mls';
 import { equalBytes } from '../sframe/bytes';
+import { openApplication, sealApplication, type OpenedMessage } from './application';
 import { DELIVERY_SERVICE_IDENTITY, decodeMessage, encodeMessage, suite } from './suite';
 import { externalSendersExtension } from './wire';
 
@@ -192,6 +193,21 @@ export class MlsGroup {
   /** MLS-Exporter(label, context, length) of the current epoch. */
   async exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
     return mlsExporter(this.state.keySchedule.exporterSecret, label, context, length, await suite());
+  }
+
+  /** Something for the group's members only (E2EE-CHAT): an application message of this epoch. */
+  async seal(plaintext: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+    const { state, message } = await sealApplication(this.state, plaintext);
+    this.state = state;
+    return message;
+  }
+
+  /** Another member's application message, with their leaf credential; null if it is not one. */
+  async open(bytes: Uint8Array): Promise<OpenedMessage | null> {
+    const opened = await openApplication(this.state, bytes);
+    if (!opened) return null;
+    this.state = opened.state;
+    return { credential: opened.credential, plaintext: opened.plaintext };
   }
 
   /** The proposals waiting for a commit, by kind. */

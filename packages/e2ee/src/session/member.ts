@@ -237,6 +237,27 @@ export class E2eeMember {
     });
   }
 
+  /**
+   * Seals something for the group's members only (E2EE-CHAT), in the epoch this member is in when
+   * its turn in the queue comes; null while it holds no keys (before its Welcome, after removal).
+   */
+  seal(data: Uint8Array): Promise<Uint8Array | null> {
+    return this.run(async () => (this.group ? this.group.seal(data) : null));
+  }
+
+  /**
+   * Opens another member's sealed message, in turn with the commits around it, so a message of an
+   * epoch is opened with that epoch's keys; says which participant's leaf wrote it. Null for what
+   * this member cannot open: sent before it joined, or not from the group at all.
+   */
+  open(sealed: Uint8Array): Promise<{ participantId: string; data: Uint8Array } | null> {
+    return this.run(async () => {
+      const opened = await this.group?.open(sealed);
+      if (!opened) return null;
+      return { participantId: decodeLeafCredential(opened.credential).participantId, data: opened.plaintext };
+    });
+  }
+
   execute(epoch: bigint): Promise<void> {
     return this.run(async () => {
       if (this.group?.epoch !== epoch) return;
@@ -292,9 +313,12 @@ export class E2eeMember {
   }
 
   /** Queues a step; a step that throws is logged by the caller's promise and does not stop the queue. */
-  private run(step: () => Promise<void>): Promise<void> {
+  private run<T>(step: () => Promise<T>): Promise<T> {
     const next = this.queue.then(step);
-    this.queue = next.catch(() => undefined);
+    this.queue = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 }
