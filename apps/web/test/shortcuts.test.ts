@@ -29,6 +29,12 @@ describe('keyboard shortcuts in the meeting (MEET-LAYOUT essentials)', () => {
     assert.equal(shortcutFor(press('u', 'KeyU', { altKey: true })), 'participants');
   });
 
+  test('CHAT-MEETING: Alt+H shows or hides the chat, also where Option changes the key; not while typing a message', () => {
+    assert.equal(shortcutFor(press('h', 'KeyH', { altKey: true })), 'chat');
+    assert.equal(shortcutFor(press('˙', 'KeyH', { altKey: true })), 'chat');
+    assert.equal(shortcutFor({ ...press('h', 'KeyH', { altKey: true }), typing: true }), null);
+  });
+
   test('MEET-LAYOUT: ? opens the help; plain letters, other combinations and Ctrl+Alt (screen readers) do nothing', () => {
     assert.equal(shortcutFor(press('?', 'Slash', { shiftKey: true })), 'help');
     assert.equal(shortcutFor(press('d', 'KeyD')), null);
@@ -47,7 +53,7 @@ describe('keyboard shortcuts in the meeting (MEET-LAYOUT essentials)', () => {
   test('MEET-LAYOUT: the help lists every shortcut with its keys, ⌘ and ⌥ on a Mac', () => {
     assert.deepEqual(
       SHORTCUTS.map((s) => s.action),
-      ['microphone', 'camera', 'hand', 'participants', 'previousPage', 'nextPage', 'help'],
+      ['microphone', 'camera', 'hand', 'participants', 'chat', 'previousPage', 'nextPage', 'help'],
     );
     assert.deepEqual(SHORTCUTS[0]?.keys(false), ['Ctrl', 'D']);
     assert.deepEqual(SHORTCUTS[0]?.keys(true), ['⌘', 'D']);

@@ -22,6 +22,8 @@ export type { CaptureSource, DeviceKind, LocalTrackOptions } from './devices';
 export type { MediaStats } from './stats';
 export type { ConnectionQuality } from './connection-quality';
 export type { MediaPath } from './media-path';
+export { MeetingChat } from './meeting-chat';
+export type { ChatMessage, MeetingChatEvents } from './meeting-chat';
 export type { VideoQuality } from './simulcast';
 export { ConclaveError, SignalingError, MediaDeviceError } from './errors';
 export type { ClientErrorCode, ConclaveErrorCode } from './errors';

@@ -15,6 +15,7 @@ import type { Participant } from './participant';
 import type { RemoteParticipant } from './remote-participant';
 import { endedByServer, ReconnectPolicy, type ReconnectStep } from './reconnect';
 import { MediaQuality } from './media-quality';
+import { MeetingChat } from './meeting-chat';
 import type { MediaPath } from './media-path';
 import { measureRegions, regionsUrl, type FetchLike } from './regions';
 import {
@@ -38,6 +39,8 @@ import { ViewControl } from './view-control';
  */
 export class Room extends TypedEmitter<RoomEvents> {
   readonly localParticipant: LocalParticipant;
+  /** The meeting's chat (CHAT-MEETING; end-to-end encrypted in an E2EE meeting, E2EE-CHAT). */
+  readonly chat: MeetingChat;
   private readonly roster: Roster;
   /** Simulcast layers asked for and connection quality (MEET-QUALITY). */
   private readonly quality: MediaQuality;
@@ -108,6 +111,15 @@ export class Room extends TypedEmitter<RoomEvents> {
       qualityChanged: (participant, quality) => this.emit('connectionQualityChanged', quality, participant),
       pathChanged: (path) => this.emit('mediaPathChanged', path),
     });
+    this.chat = new MeetingChat({
+      send: (body) => this.connected().sendChat(body),
+      ownId: () => this.localParticipant.id || null,
+      nameOf: (id) => this.findParticipant(id)?.displayName ?? null,
+      encryption: () => ({
+        encrypted: this.session?.encrypted ?? false,
+        ready: this._e2ee?.status === 'member',
+      }),
+    });
     this.on('trackSubscribed', (_track, publication) => this.quality.subscribed(publication));
     this.on('trackUnsubscribed', (_track, publication) => this.quality.unsubscribed(publication));
     this.sessionObserver = {
@@ -149,6 +161,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         this._e2ee = state;
         this.emit('e2eeChanged', state);
       },
+      onChat: (chat) => this.chat.received(chat),
       onStreams: (streams) => this.roster.setStreams(streams),
       onError: (error) => this.emit('error', error),
       // MEET-RECONNECT: the same session recovers by itself; the room shows it meanwhile.

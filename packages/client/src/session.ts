@@ -9,6 +9,7 @@ import type {
   WaitingInfo,
 } from '@conclave/protocol';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
+import type { ReceivedChat } from './meeting-chat';
 import { E2eeMedia } from './e2ee/media';
 import { SessionEncryption } from './e2ee/session-encryption';
 import { ConclaveError, SignalingError } from './errors';
@@ -85,6 +86,8 @@ export interface SessionObserver {
   onModeration(message: ServerMessageOf<'lobby' | 'mutedByModerator' | 'unmuteAllowed'>): void;
   /** End-to-end encryption changed (group, epoch, Codewords, security code). */
   onE2ee(state: E2eeState): void;
+  /** The meeting's chat: what was said so far, or a new message (opened here under E2EE). */
+  onChat(chat: ReceivedChat): void;
   /** The complete list of received streams, after each answered subscription offer. */
   onStreams(streams: ReceivedStream[]): void;
   onError(error: ConclaveError): void;
@@ -306,6 +309,25 @@ export class Session implements LocalMediaLink {
     await this.signaling.request(request);
   }
 
+  /** Whether the meeting is end-to-end encrypted (known once joined). */
+  get encrypted(): boolean {
+    return this.e2ee !== null;
+  }
+
+  /** Says something in the meeting's chat: sealed for the group under E2EE (E2EE-CHAT). */
+  async sendChat(body: string): Promise<void> {
+    this.assertOpen();
+    if (!this.e2ee) {
+      await this.signaling.request({ type: 'sendChat', body });
+      return;
+    }
+    const message = await this.e2ee.sealChat(body);
+    if (message === null) {
+      throw new ConclaveError('invalid_state', 'Chat opens once this device holds the meeting’s keys');
+    }
+    await this.signaling.request({ type: 'sendEncryptedChat', message });
+  }
+
   /**
    * Lets people in from the lobby. Under E2EE this device signs their admissions now, if it anchors
    * the meeting; otherwise the anchor's device is asked when they arrive (docs/e2ee.md).
@@ -475,6 +497,15 @@ export class Session implements LocalMediaLink {
       case 'e2eeExecute':
         this.e2ee?.handle(message);
         break;
+      case 'chatHistory':
+        this.observer.onChat({ kind: 'history', enabled: message.enabled, lines: message.messages });
+        break;
+      case 'chat':
+        this.observer.onChat({ kind: 'line', line: message.message });
+        break;
+      case 'encryptedChat':
+        void this.openChat(message);
+        break;
       case 'mediaMoved':
         void this.restartMedia();
         break;
@@ -495,6 +526,16 @@ export class Session implements LocalMediaLink {
         // Replies whose request already timed out, and anything newer than this SDK.
         break;
     }
+  }
+
+  /**
+   * Opens an E2EE chat message in turn with the group's commits. One this client cannot open (sent
+   * before it joined), or whose MLS sender is not the participant the server names, is dropped.
+   */
+  private async openChat({ message, id, participantId, sentAt }: ServerMessageOf<'encryptedChat'>) {
+    const opened = await this.e2ee?.openChat(message).catch(() => null);
+    if (this.closed || !opened || opened.participantId !== participantId) return;
+    this.observer.onChat({ kind: 'sealed', line: { id, participantId, sentAt, body: opened.body } });
   }
 
   private iceSetup(joined: ServerMessageOf<'joined'>): IceSetup {

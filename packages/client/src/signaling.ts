@@ -42,6 +42,8 @@ export interface ReplyMap {
   setModerator: ServerMessageOf<'ack'>;
   raiseHand: ServerMessageOf<'ack'>;
   lowerHand: ServerMessageOf<'ack'>;
+  sendChat: ServerMessageOf<'ack'>;
+  sendEncryptedChat: ServerMessageOf<'ack'>;
   leave: ServerMessageOf<'ack'>;
   ping: ServerMessageOf<'pong'>;
 }
@@ -67,6 +69,8 @@ const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> 
   setModerator: ['ack'],
   raiseHand: ['ack'],
   lowerHand: ['ack'],
+  sendChat: ['ack'],
+  sendEncryptedChat: ['ack'],
   leave: ['ack'],
   ping: ['pong'],
 };

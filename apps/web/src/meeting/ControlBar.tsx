@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import {
   CameraIcon,
   CameraOffIcon,
+  ChatIcon,
   HandIcon,
   KeyboardIcon,
   LeaveIcon,
@@ -67,6 +68,7 @@ export function ControlBar({
   onError,
   meetingName,
   participants,
+  chat,
   layout,
   pages,
   onOpenShortcuts,
@@ -78,6 +80,8 @@ export function ControlBar({
   onError: (message: string) => void;
   meetingName: string;
   participants: { open: boolean; onToggle: () => void; waiting: number; panelId: string };
+  /** The Chat panel, and how many messages came in unread (CHAT-MEETING). */
+  chat: { open: boolean; onToggle: () => void; unread: number; panelId: string };
   layout: { value: ChosenLayout; presenting: boolean; onChange: (layout: ChosenLayout) => void };
   /** The stage's pages (Page Up, Page Down). */
   pages: { next: () => void; previous: () => void };
@@ -148,6 +152,7 @@ export function ControlBar({
         void toggle(action === 'microphone' ? 'mic' : 'cam', true);
       else if (action === 'hand') toggleHand();
       else if (action === 'participants') participants.onToggle();
+      else if (action === 'chat') chat.onToggle();
       else if (action === 'nextPage') pages.next();
       else if (action === 'previousPage') pages.previous();
       else onOpenShortcuts();
@@ -199,6 +204,7 @@ export function ControlBar({
           <HandIcon size={22} />
         </button>
         <ParticipantsButton {...participants} />
+        <ChatButton {...chat} />
         <LayoutMenu {...layout} />
         <button
           type="button"
@@ -312,6 +318,39 @@ function ParticipantsButton({
       {badge && (
         <span className="control-badge" aria-hidden="true" data-testid="waiting-badge">
           {waiting}
+        </span>
+      )}
+    </button>
+  );
+}
+
+/** Opens the Chat panel; while it is closed, messages not read yet show as a count on it. */
+function ChatButton({
+  open,
+  onToggle,
+  unread,
+  panelId,
+}: {
+  open: boolean;
+  onToggle: () => void;
+  unread: number;
+  panelId: string;
+}) {
+  const badge = !open && unread > 0;
+  return (
+    <button
+      type="button"
+      className={`control control-chat ${open ? 'control-active' : ''}`}
+      aria-label={badge ? `Chat, ${unread} unread` : 'Chat'}
+      aria-expanded={open}
+      aria-controls={panelId}
+      title={`${badge ? `Chat (${unread} unread)` : 'Chat'} (Alt+H)`}
+      onClick={onToggle}
+    >
+      <ChatIcon size={22} />
+      {badge && (
+        <span className="control-badge" aria-hidden="true" data-testid="chat-unread-badge">
+          {unread > 99 ? '99+' : unread}
         </span>
       )}
     </button>

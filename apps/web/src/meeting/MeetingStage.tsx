@@ -3,6 +3,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button, CopyButton, Spinner } from '../ui/components';
 import { AlertIcon, SpeakerOffIcon, UsersIcon } from '../ui/icons';
 import { noiseSuppressionPreferred } from './audioPreferences';
+import { ChatPanel } from './ChatPanel';
 import { ControlBar } from './ControlBar';
 import { E2eeIndicator, E2eeWarning } from './E2eeIndicator';
 import { ParticipantsPanel } from './ParticipantsPanel';
@@ -13,6 +14,7 @@ import { SettingsDialog } from './SettingsDialog';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import type { ChosenLayout, StageTile } from './stageLayout';
 import { StageView } from './StageView';
+import { useChatCues, useChatVersion } from './useChat';
 import { useModerationCues } from './useModerationCues';
 import { useRoomVersion } from './useRoom';
 import { useStage } from './useStage';
@@ -68,11 +70,17 @@ export function MeetingStage({
   // This device's choice (the join page opened the microphone with it already).
   useEffect(() => void room.localParticipant.setNoiseSuppression(noiseSuppressionPreferred()), [room]);
 
-  const [panelOpen, setPanelOpen] = useState(false);
+  // One side panel at a time: the Participants or the Chat.
+  const [panel, setPanel] = useState<'participants' | 'chat' | null>(null);
+  const panelOpen = panel === 'participants';
   const panelId = useId();
+  const chatPanelId = useId();
+  const togglePanel = (which: 'participants' | 'chat') => setPanel((p) => (p === which ? null : which));
+  useChatVersion(room.chat);
   const [announcement, setAnnouncement] = useState({ text: '', n: 0 });
   const announce = useCallback((text: string) => setAnnouncement((a) => ({ text, n: a.n + 1 })), []);
   useModerationCues(room, panelOpen, toast, announce);
+  useChatCues(room, panel === 'chat', announce);
   const stage = useStage(room, defaultLayout);
 
   const remotes = [...room.remoteParticipants.values()];
@@ -195,6 +203,7 @@ export function MeetingStage({
           pinned={stage.pinned}
           onTogglePin={stage.togglePin}
         />
+        <ChatPanel id={chatPanelId} open={panel === 'chat'} room={room} onError={toast} />
       </div>
 
       <ControlBar
@@ -205,9 +214,15 @@ export function MeetingStage({
         onError={toast}
         participants={{
           open: panelOpen,
-          onToggle: () => setPanelOpen((o) => !o),
+          onToggle: () => togglePanel('participants'),
           waiting: room.localParticipant.isModerator ? room.lobby.length : 0,
           panelId,
+        }}
+        chat={{
+          open: panel === 'chat',
+          onToggle: () => togglePanel('chat'),
+          unread: room.chat.unread,
+          panelId: chatPanelId,
         }}
         layout={{ value: stage.layout, presenting: presentations.length > 0, onChange: stage.chooseLayout }}
         pages={{ next: stage.nextPage, previous: stage.previousPage }}

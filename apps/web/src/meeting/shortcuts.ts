@@ -1,6 +1,6 @@
 /** What a keyboard shortcut does in the meeting. */
 export type ShortcutAction =
-  'microphone' | 'camera' | 'hand' | 'participants' | 'previousPage' | 'nextPage' | 'help';
+  'microphone' | 'camera' | 'hand' | 'participants' | 'chat' | 'previousPage' | 'nextPage' | 'help';
 
 export interface Shortcut {
   action: ShortcutAction;
@@ -14,7 +14,7 @@ const mod = (mac: boolean) => (mac ? '⌘' : 'Ctrl');
 const alt = (mac: boolean) => (mac ? '⌥' : 'Alt');
 
 /**
- * The meeting's shortcuts: Ctrl/⌘+D and Ctrl/⌘+E as in Google Meet, Alt+Y and Alt+U as in Zoom, and
+ * The meeting's shortcuts: Ctrl/⌘+D and Ctrl/⌘+E as in Google Meet, Alt+Y, Alt+U and Alt+H as in Zoom, and
  * Page Up / Page Down through the pages of a large meeting as in Zoom's gallery (on a Mac keyboard
  * without those keys, fn+↑ and fn+↓ type them). None uses Insert, Caps Lock or Ctrl+Alt, which
  * screen readers (NVDA, JAWS, VoiceOver) take.
@@ -24,6 +24,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'camera', label: 'Turn your camera on or off', keys: (mac) => [mod(mac), 'E'] },
   { action: 'hand', label: 'Raise or lower your hand', keys: (mac) => [alt(mac), 'Y'] },
   { action: 'participants', label: 'Show or hide the participants', keys: (mac) => [alt(mac), 'U'] },
+  { action: 'chat', label: 'Show or hide the chat', keys: (mac) => [alt(mac), 'H'] },
   {
     action: 'previousPage',
     label: 'Previous page of participants',
@@ -64,6 +65,7 @@ export function shortcutFor(e: KeyInput): ShortcutAction | null {
   if (e.altKey && !ctrl && !e.shiftKey) {
     if (e.code === 'KeyY') return 'hand';
     if (e.code === 'KeyU') return 'participants';
+    if (e.code === 'KeyH') return 'chat';
     return null;
   }
   if (!ctrl && !e.altKey && e.key === '?') return 'help';

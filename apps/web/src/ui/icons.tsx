@@ -189,6 +189,19 @@ export const HandIcon = (p: P) => (
   </Icon>
 );
 
+export const ChatIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
+  </Icon>
+);
+
+export const SendIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M22 2 11 13" />
+    <path d="M22 2 15 22l-4-9-9-4z" />
+  </Icon>
+);
+
 export const PinIcon = (p: P) => (
   <Icon {...p}>
     <path d="M12 17v5" />

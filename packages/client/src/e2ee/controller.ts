@@ -12,6 +12,7 @@ import {
   type SecurityCode,
 } from '@conclave/e2ee';
 import type { ClientMessage, E2eeJoinInfo, E2eeServerMessage } from '@conclave/protocol';
+import { decodeChatPayload, encodeChatPayload } from './chat-payload';
 import { codewordInBackground } from './codewords';
 import type { E2eeMedia } from './media';
 
@@ -115,6 +116,22 @@ export class E2eeController {
   async admissionFor(participantId: string, identityKey: string): Promise<string | null> {
     const admission = await this.member.admit(participantId, fromBase64Url(identityKey));
     return admission && toBase64Url(admission);
+  }
+
+  /** A chat message sealed for the group (base64url); null while this client holds no keys. */
+  async sealChat(body: string): Promise<string | null> {
+    const sealed = await this.member.seal(encodeChatPayload(body));
+    return sealed && toBase64Url(sealed);
+  }
+
+  /**
+   * Another participant's chat message: its words and who wrote it, as the group says; null when this
+   * client cannot open it (sent before it joined) or it is no chat message.
+   */
+  async openChat(message: string): Promise<{ participantId: string; body: string } | null> {
+    const opened = await this.member.open(fromBase64Url(message));
+    const body = opened && decodeChatPayload(opened.data);
+    return opened && body !== null ? { participantId: opened.participantId, body } : null;
   }
 
   handle(message: E2eeServerMessage): void {

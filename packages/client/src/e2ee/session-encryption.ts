@@ -57,6 +57,15 @@ export class SessionEncryption {
     this.controller.handle(message);
   }
 
+  /** Chat under E2EE (E2EE-CHAT): sealed for the group's members, opened from them. */
+  sealChat(body: string): Promise<string | null> {
+    return this.controller.sealChat(body);
+  }
+
+  openChat(message: string): Promise<{ participantId: string; body: string } | null> {
+    return this.controller.openChat(message);
+  }
+
   /** Admissions this device signs for people let in from the lobby (only the anchor's device can). */
   async admissions(waiting: readonly WaitingInfo[]): Promise<{ participantId: string; admission: string }[]> {
     const signed = await Promise.all(
