@@ -229,6 +229,7 @@ export function createServices(deps: ServiceDeps): Services {
       limiters,
       enabled: chatEnabled,
       ...(deps.chat && { options: deps.chat }),
+      onUnreadable: deps.onBackgroundError ?? (() => {}),
     }),
     meetingChat: new SealedMeetingChat({
       store: new MeetingChatStore(deps.db),

@@ -36,16 +36,15 @@ describeEachDatabase('chat conversations', (kind) => {
   const eve = person('Eve', orgB);
   // One master key for every service here: the organisations' data keys are wrapped with it.
   const master = { current: masterKey(randomBytes(32)), previous: [] };
-  const service = (options?: ChatOptions) =>
-    new ChatService({
-      store: new ChatStore(database.db),
-      vault: new Vault(new DataKeys(database.db, master, clock)),
-      events: new DomainEvents(),
-      clock,
-      limiters: memoryLimiters(clock),
-      enabled: () => Promise.resolve(true),
-      ...(options && { options }),
-    });
+  const deps = () => ({
+    store: new ChatStore(database.db),
+    vault: new Vault(new DataKeys(database.db, master, clock)),
+    events: new DomainEvents(),
+    clock,
+    limiters: memoryLimiters(clock),
+    enabled: () => Promise.resolve(true),
+  });
+  const service = (options?: ChatOptions) => new ChatService({ ...deps(), ...(options && { options }) });
 
   before(async () => {
     database = await createTestDatabase(kind);
@@ -169,7 +168,7 @@ describeEachDatabase('chat conversations', (kind) => {
     );
   });
 
-  test('CHAT-AT-REST: a database dump holds no message body, and a body moved to another row does not open', async () => {
+  test('CHAT-AT-REST: a database dump holds no message body, and a body moved to another row does not open: that message is left out, the rest stays readable', async () => {
     const { id } = await chat.create(ada, { kind: 'direct', userId: cleo.userId });
     const words = chatMessageRequestSchema.parse({ body: 'The merger closes on Friday' }).body;
     tick();
@@ -189,7 +188,15 @@ describeEachDatabase('chat conversations', (kind) => {
       .set({ body: sealed.body })
       .where('id', '=', second.id)
       .execute();
-    await assert.rejects(chat.history(cleo, id, null));
+    const unreadable: string[] = [];
+    const reading = new ChatService({ ...deps(), onUnreadable: (_err, what) => unreadable.push(what) });
+    const history = await reading.history(cleo, id, null);
+    assert.deepEqual(
+      history.messages.map((m) => m.id),
+      [first.id],
+      'the moved body does not open: that message is left out, the rest of the history stays',
+    );
+    assert.deepEqual(unreadable, [`chat message ${second.id}`]);
   });
 
   test('CHAT-DIRECT: one person’s messages and new conversations are limited, counted before anything is stored', async () => {

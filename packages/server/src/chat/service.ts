@@ -36,6 +36,8 @@ export interface ChatDeps {
   limiters: Limiters;
   enabled: ChatEnabled;
   options?: ChatOptions;
+  /** A stored message that does not open (tampered with, or its key gone) is left out and reported here. */
+  onUnreadable?: (err: unknown, what: string) => void;
 }
 
 /** What a message's sealed body is bound to: this message, so it opens nowhere else. */
@@ -55,10 +57,12 @@ export class ChatService {
   private readonly sent: ChatGate;
   /** Messages sent within one millisecond keep the order this node took them in. */
   private readonly nextId = orderedIds();
+  private readonly onUnreadable: NonNullable<ChatDeps['onUnreadable']>;
   private readonly started: ChatGate;
 
   constructor(d: ChatDeps) {
     ({ store: this.store, vault: this.vault, events: this.events, clock: this.clock } = d);
+    this.onUnreadable = d.onUnreadable ?? (() => {});
     const window = (name: string, limit: number, windowMs: number) =>
       new ChatGate(d.limiters.window(name, { limit, windowMs }), d.enabled);
     this.sent = window('chat:send', d.options?.messagesPerMinute ?? 120, 60_000);
@@ -151,8 +155,17 @@ export class ChatService {
     const conversation = await this.member(principal, conversationId);
     const rows = await this.store.history(conversationId, before, HISTORY_PAGE + 1);
     const page = rows.slice(0, HISTORY_PAGE);
+    const messages = await Promise.all(
+      page.map((m) =>
+        this.open(conversation, m).catch((err: unknown) => {
+          // One bad row must not take the rest of the conversation with it.
+          this.onUnreadable(err, `chat message ${m.id}`);
+          return null;
+        }),
+      ),
+    );
     return {
-      messages: await Promise.all(page.map((m) => this.open(conversation, m))),
+      messages: messages.filter((m): m is ChatMessageView => m !== null),
       more: rows.length > HISTORY_PAGE,
     };
   }
