@@ -123,6 +123,38 @@ describeEachDatabase('chat conversations', (kind) => {
     assert.equal((await chat.list(bob)).conversations[0]?.id, group.id, 'the most recently active first');
   });
 
+  test('CHAT-DIRECT: the list is bounded: the most recently active conversations, by their last message or else their start', async () => {
+    const dan = person('Dan');
+    await new AccountStore(database.db).createUser({
+      id: dan.userId,
+      organisationId: orgA,
+      email: 'dan@a.test',
+      displayName: 'Dan',
+      role: 'user',
+      passwordHash: null,
+      createdAt: clock.now().toISOString(),
+    });
+    tick();
+    const quiet = await chat.create(dan, { kind: 'group', name: 'Quiet', memberIds: [ada.userId] });
+    tick();
+    const talked = await chat.create(dan, { kind: 'group', name: 'Talked', memberIds: [ada.userId] });
+    tick();
+    const fresh = await chat.create(dan, { kind: 'group', name: 'Fresh', memberIds: [ada.userId] });
+    tick();
+    await chat.send(dan, talked.id, 'Latest words');
+    const store = new ChatStore(database.db);
+    assert.deepEqual(
+      (await store.listFor(dan.userId, 2)).map((c) => c.name),
+      ['Talked', 'Fresh'],
+      'the oldest quiet one is past the limit',
+    );
+    assert.equal((await chat.view(dan, quiet.id)).name, 'Quiet', 'still reachable by its id');
+    assert.deepEqual(
+      (await chat.list(dan)).conversations.map((c) => c.id),
+      [talked.id, fresh.id, quiet.id],
+    );
+  });
+
   test('CHAT-DIRECT: history comes newest first in pages; edits and deletes are the author’s only', async () => {
     const { id } = await chat.create(bob, { kind: 'group', name: 'Paging', memberIds: [cleo.userId] });
     const sent = [];

@@ -16,6 +16,8 @@ import { ChatGate, type ChatEnabled } from './gate';
 import type { ChatStore, ConversationRow, MessageRow } from './store';
 
 const HISTORY_PAGE = 50;
+/** Conversations listed at most: the most recently active; older ones stay reachable by their id. */
+const LISTED = 200;
 
 const conversationNotFound = () => notFound('There is no such conversation', 'not_found');
 const messageNotFound = () => notFound('There is no such message', 'not_found');
@@ -95,10 +97,10 @@ export class ChatService {
     return this.view(principal, id);
   }
 
-  /** The person's conversations, the most recently active first, with unread counts. */
+  /** The person's conversations (the LISTED most recently active), newest first, with unread counts. */
   async list(principal: UserPrincipal): Promise<ConversationListView> {
     authorize(principal, 'chat.use', ORGANISATION);
-    const rows = await this.store.listFor(principal.userId);
+    const rows = await this.store.listFor(principal.userId, LISTED);
     const [members, unread, enabled] = await Promise.all([
       this.store.members(rows.map((r) => r.id)),
       this.store.unread(principal.userId),

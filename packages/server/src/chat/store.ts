@@ -101,17 +101,18 @@ export class ChatStore {
     return row ? toConversation(row) : null;
   }
 
-  /** Every conversation of the user, the most recently active first. */
-  async listFor(userId: string): Promise<ConversationRow[]> {
+  /** The user's `limit` most recently active conversations (by their last message, else their start), newest first. */
+  async listFor(userId: string, limit: number): Promise<ConversationRow[]> {
     const rows = await this.db
       .selectFrom('conversations as c')
       .innerJoin('conversation_members as m', 'm.conversation_id', 'c.id')
-      .select(['c.id', 'c.organisation_id', 'c.kind', 'c.name', 'c.last_message_at', 'c.created_at'])
+      .select(['c.id', 'c.organisation_id', 'c.kind', 'c.name', 'c.last_message_at'])
       .where('m.user_id', '=', userId)
+      .orderBy((eb) => eb.fn.coalesce('c.last_message_at', 'c.created_at'), 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(limit)
       .execute();
-    return rows
-      .sort((a, b) => (b.last_message_at ?? b.created_at).localeCompare(a.last_message_at ?? a.created_at))
-      .map(toConversation);
+    return rows.map(toConversation);
   }
 
   async members(conversationIds: readonly string[]): Promise<Map<string, MemberRow[]>> {
