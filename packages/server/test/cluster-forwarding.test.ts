@@ -272,6 +272,34 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     nodes.revive('node-b');
   });
 
+  test('NET-SCALE, CHAT-MEETING: a meeting’s chat crosses nodes both ways, and what was said outlives the owner node: the node taking over serves it', async () => {
+    const m = await meeting('Chatty');
+    const owner = await enter(b, bob, m.id);
+    const member = await enter(a, carol, m.id);
+    assert.equal(nodes.ownerOf(m.id), 'node-b');
+    const said = async (s: typeof owner.s, body: string) =>
+      assert.equal((await s.request({ type: 'sendChat', body })).type, 'ack');
+    await said(member.s, 'From node a');
+    assert.equal(
+      (await owner.s.next('chat', (c) => c.message.body === 'From node a')).message.participantId,
+      member.id,
+    );
+    await said(owner.s, 'From node b');
+    await member.s.next('chat', (c) => c.message.body === 'From node b');
+
+    nodes.kill('node-b');
+    await member.s.next('joined', (j) => j.resumed === true);
+    const history = await member.s.next('chatHistory', (h) => h.messages.length > 0);
+    assert.deepEqual(
+      history.messages.map((l) => l.body),
+      ['From node a', 'From node b'],
+    );
+    await said(member.s, 'Still here');
+    await member.s.next('chat', (c) => c.message.body === 'Still here');
+    for (const s of [owner.s, member.s]) s.ws.terminate();
+    nodes.revive('node-b');
+  });
+
   test('NET-SCALE: a participant whose socket died with the owner node resumes through another node with its token, under its id; anyone else’s try is refused', async () => {
     const m = await meeting('Owner dies');
     const first = await join(b, carol, m.id);

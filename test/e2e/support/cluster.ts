@@ -147,6 +147,8 @@ export class TestCluster {
         CONCLAVE_JANUS_API_SECRET: secret,
         CONCLAVE_PUBLIC_URL: publicUrl,
         CONCLAVE_TRUST_PROXY: '127.0.0.1',
+        // One installation: every node unwraps the same data keys (CHAT-AT-REST), as deploy/README.md says.
+        CONCLAVE_MASTER_KEY: randomBytes(32).toString('base64'),
       };
       // One at a time: the first one migrates the database.
       for (const port of ports) nodes.push(await TestServer.start({ port, env }));

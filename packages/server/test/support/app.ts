@@ -18,6 +18,9 @@ import { createServices, type Services } from '../../src/services';
 import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
 import type { TestDatabase } from './database';
 
+/** The installation's master key: apps of one test process are nodes of one installation, as configured alike. */
+const MASTER_KEY = masterKey(randomBytes(32));
+
 export const PUBLIC_URL = 'http://conclave.test:8080';
 
 export const ADMIN = {
@@ -103,7 +106,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
   if (redis) await redis.ready(2000);
   const services = createServices({
     db: database.db,
-    masterKeys: { current: masterKey(randomBytes(32)), previous: [] },
+    masterKeys: { current: MASTER_KEY, previous: [] },
     publicUrl: config.publicUrl,
     clock,
     redis,
