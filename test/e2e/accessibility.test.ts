@@ -59,7 +59,7 @@ describe('accessibility of the main pages (axe-core)', () => {
   });
 
   test(
-    'MEET-LAYOUT: the meeting stage, with the participants panel and with the shortcuts and settings dialogs open, has no serious or critical axe violations',
+    'MEET-LAYOUT, CHAT-MEETING: the meeting stage, with the participants and chat panels and with the shortcuts and settings dialogs open, has no serious or critical axe violations',
     { skip },
     async () => {
       await joinSignedIn(ada.page, joinUrl);
@@ -70,6 +70,14 @@ describe('accessibility of the main pages (axe-core)', () => {
       await ada.page.getByRole('button', { name: 'Participants' }).click();
       await ada.page.getByRole('complementary', { name: 'Participants' }).waitFor();
       await assertAxeClean(ada.page, 'the meeting stage with the participants panel open');
+
+      // CHAT-MEETING: the chat panel, with a message in it, in place of the participants.
+      await ada.page.getByRole('button', { name: 'Chat', exact: true }).click();
+      const composer = ada.page.getByRole('textbox', { name: 'Message everyone' });
+      await composer.fill('Hello Bob');
+      await composer.press('Enter');
+      await ada.page.getByTestId('chat-message').waitFor();
+      await assertAxeClean(ada.page, 'the meeting stage with the chat panel open');
 
       await ada.page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
       const dialog = ada.page.getByRole('dialog', { name: 'Keyboard shortcuts' });

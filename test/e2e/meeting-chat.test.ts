@@ -21,7 +21,7 @@ import type { TestServer } from './support/server';
 
 const skip = mediaSkipReason();
 
-const chatButton = (page: Page) => page.getByRole('button', { name: /^Chat/ });
+const chatButton = (page: Page) => page.getByRole('button', { name: 'Chat', exact: true });
 const badge = (page: Page) => page.getByTestId('chat-unread-badge');
 const messages = (page: Page) => page.getByTestId('chat-message');
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message everyone' });
@@ -77,7 +77,12 @@ describe('the meeting chat in the web app', { skip }, () => {
     await say(owner.page, 'Welcome, Gina');
     await badge(guest.page).waitFor({ timeout: 15_000 });
     assert.equal((await badge(guest.page).textContent())?.trim(), '1');
-    assert.equal(await chatButton(guest.page).getAttribute('aria-label'), 'Chat, 1 unread');
+    assert.equal(await chatButton(guest.page).getAttribute('title'), 'Chat (1 unread) (Alt+H)');
+    assert.equal(
+      (await guest.page.getByTestId('meeting-announcer').textContent())?.trim(),
+      'New chat message from Ada Admin',
+      'a screen reader hears who wrote',
+    );
     await openChat(guest.page);
     assert.equal(await seen(guest.page, 'Welcome, Gina'), 'Ada Admin');
     await badge(guest.page).waitFor({ state: 'detached' });

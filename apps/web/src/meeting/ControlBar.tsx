@@ -203,8 +203,28 @@ export function ControlBar({
         >
           <HandIcon size={22} />
         </button>
-        <ParticipantsButton {...participants} />
-        <ChatButton {...chat} />
+        <PanelButton
+          open={participants.open}
+          onToggle={participants.onToggle}
+          panelId={participants.panelId}
+          name="Participants"
+          icon={<UsersIcon size={22} />}
+          count={participants.waiting}
+          counted="waiting to join"
+          shortcut="Alt+U"
+          badgeTestId="waiting-badge"
+        />
+        <PanelButton
+          open={chat.open}
+          onToggle={chat.onToggle}
+          panelId={chat.panelId}
+          name="Chat"
+          icon={<ChatIcon size={22} />}
+          count={chat.unread}
+          counted="unread"
+          shortcut="Alt+H"
+          badgeTestId="chat-unread-badge"
+        />
         <LayoutMenu {...layout} />
         <button
           type="button"
@@ -288,69 +308,47 @@ function ShareButton({ room, onError }: { room: Room; onError: (message: string)
 }
 
 /**
- * Opens the Participants panel. People waiting in the lobby show as a count on it while the panel is
- * closed; the count is hidden from screen readers (the name stays "Participants"), which hear a live
- * announcement instead.
+ * Opens a side panel: the Participants (people waiting in the lobby counted on it) or the Chat (messages
+ * not read yet). The count shows while the panel is closed and is hidden from screen readers (the name
+ * stays "Participants" or "Chat"), which hear a live announcement instead.
  */
-function ParticipantsButton({
+function PanelButton({
   open,
   onToggle,
-  waiting,
   panelId,
+  name,
+  icon,
+  count,
+  counted,
+  shortcut,
+  badgeTestId,
 }: {
   open: boolean;
   onToggle: () => void;
-  waiting: number;
   panelId: string;
+  name: string;
+  icon: ReactNode;
+  count: number;
+  /** What the count counts, for the tooltip: "waiting to join", "unread". */
+  counted: string;
+  shortcut: string;
+  badgeTestId: string;
 }) {
-  const badge = !open && waiting > 0;
+  const badge = !open && count > 0;
   return (
     <button
       type="button"
-      className={`control control-participants ${open ? 'control-active' : ''}`}
-      aria-label="Participants"
+      className={`control control-panel ${open ? 'control-active' : ''}`}
+      aria-label={name}
       aria-expanded={open}
       aria-controls={panelId}
-      title={badge ? `Participants (${waiting} waiting to join)` : 'Participants'}
+      title={`${badge ? `${name} (${count} ${counted})` : name} (${shortcut})`}
       onClick={onToggle}
     >
-      <UsersIcon size={22} />
+      {icon}
       {badge && (
-        <span className="control-badge" aria-hidden="true" data-testid="waiting-badge">
-          {waiting}
-        </span>
-      )}
-    </button>
-  );
-}
-
-/** Opens the Chat panel; while it is closed, messages not read yet show as a count on it. */
-function ChatButton({
-  open,
-  onToggle,
-  unread,
-  panelId,
-}: {
-  open: boolean;
-  onToggle: () => void;
-  unread: number;
-  panelId: string;
-}) {
-  const badge = !open && unread > 0;
-  return (
-    <button
-      type="button"
-      className={`control control-chat ${open ? 'control-active' : ''}`}
-      aria-label={badge ? `Chat, ${unread} unread` : 'Chat'}
-      aria-expanded={open}
-      aria-controls={panelId}
-      title={`${badge ? `Chat (${unread} unread)` : 'Chat'} (Alt+H)`}
-      onClick={onToggle}
-    >
-      <ChatIcon size={22} />
-      {badge && (
-        <span className="control-badge" aria-hidden="true" data-testid="chat-unread-badge">
-          {unread > 99 ? '99+' : unread}
+        <span className="control-badge" aria-hidden="true" data-testid={badgeTestId}>
+          {count > 99 ? '99+' : count}
         </span>
       )}
     </button>

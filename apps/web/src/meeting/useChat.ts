@@ -14,7 +14,7 @@ export function useChatVersion(chat: MeetingChat): number {
 
 /**
  * While the Chat panel is closed, a screen reader hears who wrote (the unread count on the Chat
- * button is hidden from it); once per message, never one's own.
+ * button is hidden from it, as the lobby's count on Participants is); once per message, never one's own.
  */
 export function useChatCues(room: Room, open: boolean, announce: (text: string) => void): void {
   const told = useRef<string | null>(null);
