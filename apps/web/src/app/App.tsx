@@ -18,6 +18,7 @@ import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
 import { HomeLink, MessagePage } from '../ui/MessagePage';
+import { NotificationsProvider } from './NotificationsProvider';
 import { useSession } from './session';
 
 export function App() {
@@ -80,9 +81,14 @@ export function App() {
       <Route path="*" element={afterSetup(<NotFoundPage />)} />
     </Routes>
   );
-  // Signed in, the person can be called on every page (MEET-CALL).
+  // Signed in, the person can be called on every page (MEET-CALL), through the tab's notification socket.
   // Always there, so that signing out (e.g. on a meeting page) does not remount the page.
-  return <CallProvider userId={session.session?.user.id ?? null}>{routes}</CallProvider>;
+  const user = session.session?.user.id ?? null;
+  return (
+    <NotificationsProvider userId={user}>
+      <CallProvider userId={user}>{routes}</CallProvider>
+    </NotificationsProvider>
+  );
 }
 
 /** One meeting per id: a new id is a fresh join flow. */
