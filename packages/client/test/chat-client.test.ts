@@ -184,6 +184,20 @@ describe('CHAT-DIRECT: the SDK’s chat client', () => {
     assert.deepEqual(bodies(chat, withBob), ['c', 'd', 'e', 'f', 'g', 'h']);
   });
 
+  test('CHAT-DIRECT: refreshes asked for while one is under way are one more read after it, never more in flight at once', async () => {
+    const { chat, server } = adaClient();
+    const withBob = server.as(BOB).start([ADA]);
+    const lists = () => server.requests.filter((r) => r.method === 'GET' && r.url.endsWith('/conversations'));
+    const first = chat.refresh();
+    // Sent after the first list was asked for: only a later read can know of it.
+    server.as(BOB).send(withBob, 'Meanwhile');
+    const again = [chat.refresh(), chat.refresh()];
+    assert.equal(again[0], again[1]);
+    await Promise.all([first, ...again]);
+    assert.equal(lists().length, 2);
+    assert.equal(unreadOf(chat, withBob), 1);
+  });
+
   test('CHAT-TOGGLE: with chat off, the list says so, history stays readable, and a send is refused with chat_disabled', async () => {
     const { chat, server, events } = adaClient();
     const withBob = server.as(BOB).start([ADA]);

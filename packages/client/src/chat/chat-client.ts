@@ -28,6 +28,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> {
   private readonly histories = new Map<string, ChatHistory>();
   /** Pages being read, so that asking twice reads once. */
   private readonly paging = new Map<string, Promise<void>>();
+  private refreshing: Promise<void> | null = null;
+  private nextRefresh: Promise<void> | null = null;
   /** Conversations being looked up after a message in one not listed yet. */
   private readonly lookups = new Map<string, Promise<ConversationView>>();
 
@@ -59,9 +61,25 @@ export class ChatClient extends TypedEmitter<ChatEvents> {
 
   /**
    * Reads the list and whether chat is on, and each conversation's newest page again where pages were
-   * read: at start, and whenever notifications may have been missed.
+   * read: at start, and whenever notifications may have been missed. One reading at a time: asked
+   * while one is under way, it reads once more after it (that one may have been answered before
+   * whatever prompted this), however often it was asked meanwhile.
    */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    if (!this.refreshing) {
+      this.refreshing = this.readAll().finally(() => (this.refreshing = null));
+      return this.refreshing;
+    }
+    this.nextRefresh ??= this.refreshing
+      .catch(() => undefined)
+      .then(() => {
+        this.nextRefresh = null;
+        return this.refresh();
+      });
+    return this.nextRefresh;
+  }
+
+  private async readAll(): Promise<void> {
     const list = await this.api.list();
     this.setEnabled(list.enabled);
     this.setConversations(list.conversations);
