@@ -1,10 +1,10 @@
 // Issue 10 part 7: an accessible name on every control, proved by axe-core (serious and critical
-// violations, every rule on) on the pages people use most: home, directory, the join page, and the
-// meeting stage with the participants panel open and with the keyboard shortcuts dialog open.
+// violations, every rule on) on the pages people use most: home, directory, chat, the join page, and
+// the meeting stage with the participants panel open and with the keyboard shortcuts dialog open.
 // Real server, Janus and Chromium.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createMeeting, joinAsGuest, joinSignedIn, signIn } from './support/app';
+import { createAccount, createMeeting, csrfToken, joinAsGuest, joinSignedIn, signIn } from './support/app';
 import { axeViolations, describeViolations } from './support/axe';
 import type { Participant, TestBrowser } from './support/browser';
 import { startEnvironment, stopEnvironment } from './support/environment';
@@ -12,6 +12,7 @@ import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 
 const skip = mediaSkipReason();
+const BOB = { email: 'bob@example.test', password: 'Bob long password 1', displayName: 'Bob Builder' };
 
 async function assertAxeClean(page: Participant['page'], what: string): Promise<void> {
   const violations = await axeViolations(page);
@@ -49,6 +50,32 @@ describe('accessibility of the main pages (axe-core)', () => {
       await ada.page.goto(`${server.url}/directory`);
       await ada.page.getByRole('heading', { name: 'Directory' }).first().waitFor();
       await assertAxeClean(ada.page, 'the directory');
+    },
+  );
+
+  test(
+    'CHAT-DIRECT: the chat page, with a conversation open and with the new-conversation form, has no serious or critical axe violations',
+    { skip },
+    async () => {
+      const bobId = (await createAccount(ada.context, server, BOB)).id;
+      const csrf = { 'x-conclave-csrf': await csrfToken(ada.context, server) };
+      const started = await ada.context.request.post(`${server.url}/api/chat/conversations`, {
+        data: { kind: 'direct', userId: bobId },
+        headers: csrf,
+      });
+      const { id } = (await started.json()) as { id: string };
+      await ada.context.request.post(`${server.url}/api/chat/conversations/${id}/messages`, {
+        data: { body: 'An accessible hello' },
+        headers: csrf,
+      });
+      await ada.page.goto(`${server.url}/chat/${id}`);
+      await ada.page.getByTestId('chat-message').filter({ hasText: 'An accessible hello' }).waitFor();
+      await assertAxeClean(ada.page, 'the chat page with a conversation open');
+
+      await ada.page.getByRole('button', { name: 'New conversation' }).click();
+      await ada.page.getByRole('button', { name: `Add ${BOB.displayName}` }).click();
+      await ada.page.getByRole('list', { name: 'With' }).waitFor();
+      await assertAxeClean(ada.page, 'the chat page’s new-conversation form');
     },
   );
 

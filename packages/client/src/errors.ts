@@ -8,6 +8,8 @@ export type ClientErrorCode =
   | 'connection_closed'
   /** The signaling socket could not be opened, or a media connection failed for good. */
   | 'connection_failed'
+  /** An HTTP request of the SDK (chat) could not reach the server, or its answer was not JSON. */
+  | 'request_failed'
   /** The server sent something that does not fit the protocol. */
   | 'protocol_error'
   /** A WebRTC offer/answer step failed in the browser. */

@@ -32,3 +32,7 @@ export type { TrackSource } from '@conclave/protocol';
 export type { E2eeState } from './e2ee/controller';
 export { isE2eeSupported, deviceCodeword, codewordOfKey } from './e2ee/support';
 export type { Codeword, SecurityCode } from '@conclave/e2ee';
+export { ChatClient } from './chat/chat-client';
+export type { ChatClientOptions, ChatEvents } from './chat/chat-events';
+export type { ChatHistory } from './chat/history';
+export type { FetchLike } from './regions';

@@ -120,7 +120,7 @@ export async function updateSettings(
 }
 
 /** The CSRF token of the context's session, which every write needs. */
-async function csrfToken(context: BrowserContext, server: Pick<TestServer, 'url'>): Promise<string> {
+export async function csrfToken(context: BrowserContext, server: Pick<TestServer, 'url'>): Promise<string> {
   const session = await context.request.get(`${server.url}/api/auth/session`);
   if (session.status() !== 200) throw new Error(`session: ${session.status()} ${await session.text()}`);
   return ((await session.json()) as SessionView).csrfToken;

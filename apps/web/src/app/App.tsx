@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
-import { Navigate, Route, Routes, useParams, useSearchParams } from 'react-router';
+import { Navigate, Route, Routes, useLocation, useParams, useSearchParams } from 'react-router';
 import { CallProvider } from '../calls/CallProvider';
+import { ChatPage } from '../chat/ChatPage';
+import { ChatProvider } from '../chat/ChatProvider';
 import { MeetingRoute } from '../meeting/MeetingRoute';
 import { AccountPage } from '../pages/account/AccountPage';
 import { SecondFactorSetupPage } from '../pages/account/SecondFactorSetupPage';
@@ -18,6 +20,7 @@ import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
 import { Button, Spinner } from '../ui/components';
 import { HomeLink, MessagePage } from '../ui/MessagePage';
+import { NotificationsProvider } from './NotificationsProvider';
 import { useSession } from './session';
 
 export function App() {
@@ -66,6 +69,9 @@ export function App() {
           signedIn ? <DirectoryPage /> : <Navigate to="/sign-in?next=/directory" replace />,
         )}
       />
+      {['/chat', '/chat/:conversationId'].map((path) => (
+        <Route key={path} path={path} element={afterSetup(signedIn ? <ChatPage /> : <SignInFirst />)} />
+      ))}
       <Route
         path="/account"
         element={afterSetup(signedIn ? <AccountPage /> : <Navigate to="/sign-in?next=/account" replace />)}
@@ -80,9 +86,27 @@ export function App() {
       <Route path="*" element={afterSetup(<NotFoundPage />)} />
     </Routes>
   );
-  // Signed in, the person can be called on every page (MEET-CALL).
+  // Signed in, the person can be called on every page (MEET-CALL), and hears of chat messages
+  // (CHAT-DIRECT), both through one notification socket.
   // Always there, so that signing out (e.g. on a meeting page) does not remount the page.
-  return <CallProvider userId={session.session?.user.id ?? null}>{routes}</CallProvider>;
+  const user = session.session?.user.id ?? null;
+  const chatPerson = session.session && {
+    userId: session.session.user.id,
+    csrfToken: session.session.csrfToken,
+  };
+  return (
+    <NotificationsProvider userId={user}>
+      <ChatProvider person={chatPerson}>
+        <CallProvider userId={user}>{routes}</CallProvider>
+      </ChatProvider>
+    </NotificationsProvider>
+  );
+}
+
+/** A signed-out visit goes to sign-in, and back here after it. */
+function SignInFirst() {
+  const { pathname } = useLocation();
+  return <Navigate to={`/sign-in?next=${encodeURIComponent(pathname)}`} replace />;
 }
 
 /** One meeting per id: a new id is a fresh join flow. */

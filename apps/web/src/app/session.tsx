@@ -1,3 +1,4 @@
+import { ConclaveError } from '@conclave/client';
 import type { SessionView } from '@conclave/protocol';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { getSession, getSetupStatus, signOut as apiSignOut } from '../api/endpoints';
@@ -90,7 +91,8 @@ export function useApiErrorText(): (err: unknown) => string {
   const session = useSession();
   return useCallback(
     (err: unknown): string => {
-      if (err instanceof ApiError && err.code === 'unauthorized') session.expired();
+      const code = err instanceof ApiError || err instanceof ConclaveError ? err.code : null;
+      if (code === 'unauthorized') session.expired();
       return err instanceof Error ? err.message : 'Something went wrong';
     },
     [session],

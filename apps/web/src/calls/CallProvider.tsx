@@ -11,6 +11,7 @@ import {
 } from 'react';
 import { useNavigate } from 'react-router';
 import { acceptCall, cancelCall, declineCall, getCall, placeCall } from '../api/endpoints';
+import { useNotifications } from '../app/NotificationsProvider';
 import { useApiErrorText } from '../app/session';
 import {
   accepting,
@@ -31,7 +32,6 @@ import {
 } from './callState';
 import { IncomingCallDialog } from './IncomingCallDialog';
 import { OutgoingCallDialog } from './OutgoingCallDialog';
-import { openNotifications } from './notifications';
 import { startRinging } from './ringer';
 
 interface Calls {
@@ -74,7 +74,7 @@ export function CallProvider({ userId, children }: { userId: string | null; chil
 }
 
 /**
- * One signed-in person's calls (MEET-CALL, MEET-ADD): keeps the notification socket open, rings
+ * One signed-in person's calls (MEET-CALL, MEET-ADD): listens to the notification socket, rings
  * (sound and an alert dialog) for each incoming call until it is answered here or elsewhere,
  * cancelled or missed, and shows this client's outgoing call. The rules are in callState.ts.
  */
@@ -101,7 +101,7 @@ function CallSession({ onCalls }: { onCalls: (calls: Calls | null) => void }) {
     },
     [update, join],
   );
-  useEffect(() => openNotifications(onNotification), [onNotification]);
+  useNotifications(onNotification);
 
   // A notification lost with its socket must not leave a call ringing here for ever.
   const watchedIds = watched(state).join(' ');

@@ -10,9 +10,10 @@ const SIGNED_OUT = 4001;
 
 /**
  * Keeps the signed-in person's notification socket open (reconnecting with backoff up to 30 s) and
- * hands each well-formed frame to `onNotification`. Returns the function that closes it for good.
+ * hands each well-formed frame to `onNotification`; `onOpen` hears each time it opens, since frames
+ * sent while it was closed are lost. Returns the function that closes it for good.
  */
-export function openNotifications(onNotification: (n: Notification) => void): () => void {
+export function openNotifications(onNotification: (n: Notification) => void, onOpen: () => void): () => void {
   let socket: WebSocket | null = null;
   let stopped = false;
   let delay = 1000;
@@ -22,7 +23,10 @@ export function openNotifications(onNotification: (n: Notification) => void): ()
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url, NOTIFICATIONS_SUBPROTOCOL);
     socket = ws;
-    ws.onopen = () => (delay = 1000);
+    ws.onopen = () => {
+      delay = 1000;
+      onOpen();
+    };
     ws.onmessage = (event: MessageEvent<unknown>) => {
       if (typeof event.data !== 'string') return;
       let parsed;

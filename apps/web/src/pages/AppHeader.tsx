@@ -1,6 +1,7 @@
 import { useState, type CSSProperties } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router';
 import { useSession } from '../app/session';
+import { ChatNavLink } from '../chat/ChatNavLink';
 import { Brand, Button, avatarHue, initials } from '../ui/components';
 import { SignOutIcon } from '../ui/icons';
 import { administers } from './admin/roles';
@@ -34,6 +35,7 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
                 Meetings
               </NavLink>
               <NavLink to="/directory">Directory</NavLink>
+              <ChatNavLink />
               {administers(user.role) && <NavLink to="/admin">Administration</NavLink>}
             </nav>
           )}

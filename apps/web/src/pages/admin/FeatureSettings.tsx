@@ -4,14 +4,22 @@ import { changedSections, SettingsCard, type SaveSettings } from './SettingsCard
 
 type Feature = 'chat' | 'recording' | 'streaming' | 'roomAlerts' | 'calendar';
 
-/** Each switch, and the feature it waits for: none of them is built yet (docs/features.md). */
-const FEATURES: { key: Feature; label: string; feature: string }[] = [
-  { key: 'chat', label: 'Chat in meetings', feature: 'chat' },
-  { key: 'recording', label: 'Recording', feature: 'recording' },
-  { key: 'streaming', label: 'Live streaming', feature: 'live streaming' },
-  { key: 'roomAlerts', label: 'Room-system alerts', feature: 'room-system alerts' },
-  { key: 'calendar', label: 'Calendar integration', feature: 'the calendar integration' },
+/** Each switch, and what it does; most wait for their feature (docs/features.md). */
+const FEATURES: { key: Feature; label: string; hint: string }[] = [
+  {
+    key: 'chat',
+    label: 'Chat',
+    hint: 'Off: nobody can send new messages or start conversations; what was written stays readable.',
+  },
+  { key: 'recording', label: 'Recording', hint: waitsFor('recording') },
+  { key: 'streaming', label: 'Live streaming', hint: waitsFor('live streaming') },
+  { key: 'roomAlerts', label: 'Room-system alerts', hint: waitsFor('room-system alerts') },
+  { key: 'calendar', label: 'Calendar integration', hint: waitsFor('the calendar integration') },
 ];
+
+function waitsFor(feature: string): string {
+  return `Takes effect when ${feature} is available.`;
+}
 
 const draftOf = (s: Settings): Pick<Settings, Feature> => ({
   chat: s.chat,
@@ -34,7 +42,7 @@ export function FeatureSettings({ settings, save }: { settings: Settings; save: 
     >
       {() => (
         <ul className="admin-switches">
-          {FEATURES.map(({ key, label, feature }) => (
+          {FEATURES.map(({ key, label, hint }) => (
             <li key={key}>
               <label className="check">
                 <input
@@ -47,7 +55,7 @@ export function FeatureSettings({ settings, save }: { settings: Settings; save: 
                 {label}
               </label>
               <p className="field-hint" id={`${id}-${key}`}>
-                Takes effect when {feature} is available.
+                {hint}
               </p>
             </li>
           ))}
