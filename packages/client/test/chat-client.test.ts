@@ -238,6 +238,43 @@ describe('CHAT-DIRECT: the SDK’s chat client', () => {
     server.reachable = false;
     await assert.rejects(chat.refresh(), { name: 'ConclaveError', code: 'request_failed' });
   });
+
+  test('CHAT-DIRECT: a conversation someone starts shows at once, before any message; reading on another client brings this one’s count down', async () => {
+    const { chat, server, events } = adaClient();
+    await chat.refresh();
+    events.length = 0;
+    const withBob = server.as(BOB).start([ADA], 'Plans');
+    const conversation = {
+      id: withBob,
+      kind: 'group' as const,
+      name: 'Plans',
+      members: [
+        { id: BOB, name: PEOPLE[BOB] },
+        { id: ADA, name: PEOPLE[ADA] },
+      ],
+      unread: 0,
+      lastMessageAt: null,
+    };
+    chat.receive({ type: 'chatConversation', conversation });
+    chat.receive({ type: 'chatConversation', conversation });
+    assert.deepEqual(
+      chat.conversations.map((c) => c.name),
+      ['Plans'],
+      'listed once',
+    );
+    chat.receive(server.as(BOB).send(withBob, 'First'));
+    chat.receive(server.as(BOB).send(withBob, 'Second'));
+    assert.equal(chat.unreadTotal, 2);
+    chat.receive({ type: 'chatRead', conversationId: withBob, unread: 0 });
+    assert.equal(unreadOf(chat, withBob), 0);
+    assert.deepEqual(events, [
+      'unreadChanged 1',
+      'message First',
+      'unreadChanged 2',
+      'message Second',
+      'unreadChanged 0',
+    ]);
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN } from './api';
-import { chatMessageViewSchema } from './chat';
+import { chatMessageViewSchema, conversationViewSchema } from './chat';
 
 /**
  * Direct calls (MEET-CALL) and ringing someone into a running meeting (MEET-ADD), over REST, and the
@@ -82,5 +82,12 @@ export const notificationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('callEnded'), callId: id, reason: z.enum(CALL_END_REASONS) }),
   /** To every client of a conversation's members: a new message, or one edited or deleted (CHAT-DIRECT). */
   z.object({ type: z.literal('chatMessage'), message: chatMessageViewSchema }),
+  /** To every client of its members: a conversation someone started with them, before any message. */
+  z.object({ type: z.literal('chatConversation'), conversation: conversationViewSchema }),
+  /**
+   * To every client of the reader: they read a conversation on one of them, so the others' counts
+   * follow; `unread` is what is left, as the server counts it.
+   */
+  z.object({ type: z.literal('chatRead'), conversationId: id, unread: z.number().int().min(0) }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;

@@ -27,27 +27,27 @@ export type CreateConversationRequest = z.infer<typeof createConversationRequest
 export const chatMessageRequestSchema = z.object({ body: textSchema(CHAT_MESSAGE_RULE) });
 export type ChatMessageRequest = z.infer<typeof chatMessageRequestSchema>;
 
-export interface ChatPerson {
-  id: string;
-  name: string;
-}
+const chatPersonSchema = z.object({ id, name: z.string().max(1024) });
+export type ChatPerson = z.infer<typeof chatPersonSchema>;
 
-export interface ConversationView {
-  id: string;
-  kind: 'direct' | 'group';
+/** A conversation as one member sees it, by REST and on the notification socket. */
+export const conversationViewSchema = z.object({
+  id,
+  kind: z.enum(['direct', 'group']),
   /** A group's name; a direct conversation is named by the other person. */
-  name: string | null;
-  members: ChatPerson[];
+  name: z.string().max(1024).nullable(),
+  members: z.array(chatPersonSchema).max(MAX_GROUP_MEMBERS + 1),
   /** Messages from others since this person last read the conversation. */
-  unread: number;
-  lastMessageAt: string | null;
-}
+  unread: z.number().int().min(0),
+  lastMessageAt: z.string().max(40).nullable(),
+});
+export type ConversationView = z.infer<typeof conversationViewSchema>;
 
 /** One message as clients get it, by REST and on the notification socket. */
 export const chatMessageViewSchema = z.object({
   id,
   conversationId: id,
-  author: z.object({ id, name: z.string().max(1024) }),
+  author: chatPersonSchema,
   /** Null once deleted: the message keeps its place, its words are gone. */
   body: z.string().max(64_000).nullable(),
   createdAt: z.string().max(40),

@@ -69,6 +69,12 @@ describeEachDatabase('chat API', (kind) => {
     const created = await ada.post('/api/chat/conversations', { kind: 'direct', userId: ids.bob });
     assert.equal(created.statusCode, 201, created.body);
     const conversation = created.json<ConversationView>();
+    for (const l of [bobLaptop, bobPhone]) {
+      await l.until(() => l.of('chatConversation').length === 1, 'the new conversation');
+      assert.deepEqual(l.of('chatConversation')[0], { type: 'chatConversation', conversation });
+    }
+    const again = await ada.post('/api/chat/conversations', { kind: 'direct', userId: ids.bob });
+    assert.equal(again.json<ConversationView>().id, conversation.id, 'the pair’s one conversation');
     const sent = await ada.post(`/api/chat/conversations/${conversation.id}/messages`, {
       body: '  Lunch at one?  ',
     });
@@ -85,6 +91,14 @@ describeEachDatabase('chat API', (kind) => {
     assert.equal(read.statusCode, 204, read.body);
     const after = (await bob.get('/api/chat/conversations')).json<ConversationListView>();
     assert.equal(after.conversations.find((c) => c.id === conversation.id)?.unread, 0);
+    // Read on the laptop: the phone's count follows.
+    await bobPhone.until(() => bobPhone.of('chatRead').length === 1, 'the read');
+    assert.deepEqual(bobPhone.of('chatRead')[0], {
+      type: 'chatRead',
+      conversationId: conversation.id,
+      unread: 0,
+    });
+    assert.equal(bobPhone.of('chatConversation').length, 1, 'asking for the existing pair announces nothing');
   });
 
   test('CHAT-DIRECT: edits and deletions reach the members too; history shows the message as it is now', async () => {

@@ -72,6 +72,8 @@ export function notified(state: CallState, n: Notification): { state: CallState;
     }
     // Chat (CHAT-DIRECT) comes on the same socket; it is not about calls.
     case 'chatMessage':
+    case 'chatConversation':
+    case 'chatRead':
       return { state, join: null };
   }
 }

@@ -165,6 +165,17 @@ export class ChatClient extends TypedEmitter<ChatEvents> {
 
   /** One frame of the person's notification socket; anything but chat is ignored. */
   receive(notification: Notification): void {
+    if (notification.type === 'chatConversation') {
+      const { conversation } = notification;
+      if (!this._conversations.some((c) => c.id === conversation.id)) this.putConversation(conversation);
+      return;
+    }
+    if (notification.type === 'chatRead') {
+      // Read on another of this person's clients: the server's count of what is left.
+      const { conversationId, unread } = notification;
+      this.updateConversation(conversationId, false, (c) => ({ ...c, unread }));
+      return;
+    }
     if (notification.type !== 'chatMessage') return;
     const { message } = notification;
     const id = message.conversationId;

@@ -81,9 +81,10 @@ export class ChatService {
     const people = await this.store.people(principal.organisationId, wanted);
     if (people.length !== wanted.length) throw personNotFound();
     const now = this.clock.now();
+    const fresh = newId(now.getTime());
     const id = await this.store.create(
       {
-        id: newId(now.getTime()),
+        id: fresh,
         organisationId: principal.organisationId,
         kind: input.kind,
         name: input.kind === 'group' ? input.name : null,
@@ -94,7 +95,14 @@ export class ChatService {
       },
       [principal.userId, ...wanted],
     );
-    return this.view(principal, id);
+    const view = await this.view(principal, id);
+    // A new one (not the pair's existing one) shows on its members' open clients at once.
+    if (id === fresh) {
+      for (const m of view.members) {
+        this.events.publish('userNotified', m.id, { type: 'chatConversation', conversation: view });
+      }
+    }
+    return view;
   }
 
   /** The person's conversations (the LISTED most recently active), newest first, with unread counts. */
@@ -116,7 +124,7 @@ export class ChatService {
     const row = await this.member(principal, conversationId);
     const [members, unread] = await Promise.all([
       this.store.members([row.id]),
-      this.store.unread(principal.userId),
+      this.store.unread(principal.userId, row.id),
     ]);
     return toView(row, members.get(row.id) ?? [], unread.get(row.id) ?? 0);
   }
@@ -205,6 +213,9 @@ export class ChatService {
     await this.member(principal, conversationId);
     if (!(await this.store.message(conversationId, messageId))) throw messageNotFound();
     await this.store.markRead(conversationId, principal.userId, messageId);
+    // The person's other clients (tabs, devices) count what is left as this one does.
+    const unread = (await this.store.unread(principal.userId, conversationId)).get(conversationId) ?? 0;
+    this.events.publish('userNotified', principal.userId, { type: 'chatRead', conversationId, unread });
   }
 
   /** Every open client of every member hears of it, on whichever node (cluster/ carries the event). */

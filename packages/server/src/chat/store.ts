@@ -131,17 +131,17 @@ export class ChatStore {
   }
 
   /** Messages from others after what the user last read, per conversation; deleted ones do not count. */
-  async unread(userId: string): Promise<Map<string, number>> {
-    const rows = await this.db
+  async unread(userId: string, conversationId?: string): Promise<Map<string, number>> {
+    let query = this.db
       .selectFrom('conversation_members as m')
       .innerJoin('chat_messages as x', 'x.conversation_id', 'm.conversation_id')
       .select(['m.conversation_id', (eb) => eb.fn.countAll<string | number>().as('count')])
       .where('m.user_id', '=', userId)
       .where('x.author_id', '!=', userId)
       .where('x.body', 'is not', null)
-      .where((eb) => eb.or([eb('m.read_up_to', 'is', null), eb('x.id', '>', eb.ref('m.read_up_to'))]))
-      .groupBy('m.conversation_id')
-      .execute();
+      .where((eb) => eb.or([eb('m.read_up_to', 'is', null), eb('x.id', '>', eb.ref('m.read_up_to'))]));
+    if (conversationId !== undefined) query = query.where('m.conversation_id', '=', conversationId);
+    const rows = await query.groupBy('m.conversation_id').execute();
     return new Map(rows.map((r) => [r.conversation_id, Number(r.count)]));
   }
 
