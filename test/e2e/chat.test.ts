@@ -79,34 +79,43 @@ describe('CHAT-DIRECT: chat in the web app', () => {
   });
   after(() => stopEnvironment({ server, browser }));
 
-  test('CHAT-DIRECT: a message typed in one browser appears live in the other’s open conversation, and as an unread badge in another page of the recipient; the open conversation, in view, marks it read', async () => {
+  test('CHAT-DIRECT: a message typed in one browser arrives as an unread badge on every page of the recipient; opening the conversation reads it on all of them; then messages appear live in the open conversation', async () => {
     adaAndBob = await startConversation(ada.page, [BOB.displayName]);
-    await bob.page.goto(`${server.url}/chat/${adaAndBob}`);
-    await bob.page.getByRole('heading', { level: 2, name: 'Ada Admin' }).waitFor({ timeout: 10_000 });
-    await log(bob.page, 'Ada Admin').getByText('No messages yet.').waitFor();
+    await bob.page.goto(`${server.url}/directory`);
     const elsewhere = await bob.context.newPage();
     await elsewhere.goto(`${server.url}/directory`);
-    await chatLink(elsewhere).waitFor();
-    assert.equal(await badge(elsewhere).count(), 0, 'nothing unread yet');
+    for (const page of [bob.page, elsewhere]) {
+      await chatLink(page).waitFor();
+      assert.equal(await badge(page).count(), 0, 'nothing unread yet');
+    }
     // The notification sockets open just after the pages show.
     await sleep(1000);
 
     await send(ada.page, BOB.displayName, 'Lunch at one?');
+    for (const page of [bob.page, elsewhere]) {
+      await badge(page).filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+      await chatLink(page)
+        .and(page.getByRole('link', { name: 'Chat, 1 unread', exact: true }))
+        .waitFor();
+    }
+
+    // Bob opens it on one page: it is read there, and the other page's badge goes too (a read reaches
+    // every client of the reader).
+    await bob.page.goto(`${server.url}/chat/${adaAndBob}`);
     const arrived = messageItem(bob.page, 'Ada Admin', 'Lunch at one?');
     await arrived.waitFor({ timeout: 10_000 });
     assert.match(await arrived.innerText(), /Ada Admin/);
-    await badge(elsewhere).filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
-    await chatLink(elsewhere)
-      .and(elsewhere.getByRole('link', { name: 'Chat, 1 unread', exact: true }))
-      .waitFor();
-
-    // Bob's open conversation is in view: what arrives there is read.
     await until(async () => (await listOf(bob.context, server)).conversations[0]?.unread === 0, 'read');
-    // Once the list shows, the counts are the server's.
+    await badge(elsewhere).waitFor({ state: 'detached', timeout: 10_000 });
     await elsewhere.goto(`${server.url}/chat`);
     await conversationLink(elsewhere, 'Ada Admin').waitFor({ timeout: 10_000 });
     assert.equal(await elsewhere.getByTestId('chat-conversation-unread').count(), 0);
-    assert.equal(await badge(elsewhere).count(), 0, 'read in the other page, so nothing unread here');
+
+    // With the conversation open and in view, what arrives shows at once and counts as read.
+    await send(ada.page, BOB.displayName, 'Or half past?');
+    await messageItem(bob.page, 'Ada Admin', 'Or half past?').waitFor({ timeout: 10_000 });
+    await until(async () => (await listOf(bob.context, server)).conversations[0]?.unread === 0, 'read again');
+    assert.equal(await badge(bob.page).count(), 0);
 
     // Shift+Enter starts a new line; Enter sends both lines as one message.
     const composer = bob.page.getByLabel('Message Ada Admin');
