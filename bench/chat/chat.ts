@@ -13,7 +13,13 @@ import type { ConversationView, Notification } from '@conclave/protocol';
 import { startThrowawayPostgres } from '../../scripts/lib/postgres.mjs';
 import { TestServer } from '../../test/e2e/support/server';
 import { machine, report, round } from '../report';
-import { busyPercent, cpuSeconds, machineTicks } from '../scale/cpu';
+import {
+  busyPercent,
+  cpuSeconds,
+  descendantSecondsBetween,
+  descendantTicks,
+  machineTicks,
+} from '../scale/cpu';
 import { LogWatch } from '../scale/log-watch';
 import { Errors, gather, type Listener, type Person } from './people';
 
@@ -60,13 +66,15 @@ const sortedOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 /**
  * What a phase cost: the server's CPU (in % of one core, and in ms per message, which other work on
  * the machine does not change), this process's CPU and event-loop delay (its delays land in the
- * figures), and how busy the whole machine was (whatever else runs on it takes cores from the server).
+ * figures), PostgreSQL's processes when it is the database (SQLite runs inside the server), and how busy
+ * the whole machine was (whatever else runs on it takes cores from the server).
  */
 class Load {
   private readonly at = performance.now();
   private readonly server: number;
   private readonly self = process.cpuUsage();
   private readonly machine = machineTicks();
+  private readonly database = descendantTicks(['postgres']);
   private readonly loop = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(private readonly pid: number) {
@@ -79,9 +87,11 @@ class Load {
     const s = (performance.now() - this.at) / 1000;
     const server = cpuSeconds(this.pid) - this.server;
     const self = process.cpuUsage(this.self);
+    const database = descendantSecondsBetween(this.database, descendantTicks(['postgres'])).postgres;
     return {
       serverCpuPercent: round((server / s) * 100, 1),
       serverCpuMsPerMessage: round((server * 1000) / messages, 2),
+      ...(database !== undefined && { postgresCpuPercent: round((database / s) * 100, 1) }),
       generatorCpuPercent: round(((self.user + self.system) / 1e6 / s) * 100, 1),
       generatorLoopDelayP99Ms: round(this.loop.percentile(99) / 1e6, 1),
       machineBusyPercent: busyPercent(this.machine, machineTicks()),
@@ -233,6 +243,9 @@ async function main(): Promise<number> {
     web: 'none',
     waitForMedia: false,
     env: { CONCLAVE_TRUST_PROXY: '127.0.0.1', ...(postgres && { DATABASE_URL: postgres.url }) },
+  }).catch(async (err: unknown) => {
+    await postgres?.stop();
+    throw err;
   });
   const errors = new Errors();
   const logs = new LogWatch([() => server.logLines()]);
