@@ -29,8 +29,11 @@ export interface StartServerOptions {
   readyTimeoutMs?: number;
   /** Wait for `media: ready` (default true); API-only tests can skip it. */
   waitForMedia?: boolean;
-  /** Which web app to serve (default `test`); the benchmark measures the production build. */
-  web?: WebBuild;
+  /**
+   * Which web app to serve (default `test`); the benchmark measures the production build. `none`
+   * serves none and builds none: for API-only runs (bench/chat), which need no page.
+   */
+  web?: WebBuild | 'none';
   /** Listen on this port (default: a free one). */
   port?: number;
   /**
@@ -86,7 +89,8 @@ export class TestServer {
   }
 
   static async start(options: StartServerOptions = {}): Promise<TestServer> {
-    const webDir = ensureWebBuild(options.web ?? 'test');
+    const web = options.web ?? 'test';
+    const webDir = web === 'none' ? null : ensureWebBuild(web);
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
     const port = options.port ?? (await freePort());
     const scheme = options.tls ? 'https' : 'http';
@@ -97,7 +101,7 @@ export class TestServer {
       CONCLAVE_PORT: String(port),
       CONCLAVE_PUBLIC_URL: url,
       CONCLAVE_DATA_DIR: dataDir,
-      CONCLAVE_WEB_DIR: webDir,
+      ...(webDir && { CONCLAVE_WEB_DIR: webDir }),
       CONCLAVE_LOG_LEVEL: process.env.CONCLAVE_E2E_SERVER_LOG_LEVEL ?? 'info',
       // Servers run side by side here, and an embedded coturn each would contend for port 3478: only
       // the tests that relay start one (NET-TURN), on ports of their own.
