@@ -98,9 +98,8 @@ export class ChatService {
     const view = await this.view(principal, id);
     // A new one (not the pair's existing one) shows on its members' open clients at once.
     if (id === fresh) {
-      for (const m of view.members) {
-        this.events.publish('userNotified', m.id, { type: 'chatConversation', conversation: view });
-      }
+      const notification = { type: 'chatConversation', conversation: view } as const;
+      for (const m of view.members) this.events.publish('userNotified', m.id, notification);
     }
     return view;
   }
@@ -221,7 +220,9 @@ export class ChatService {
   /** Every open client of every member hears of it, on whichever node (cluster/ carries the event). */
   private async notify(message: ChatMessageView): Promise<void> {
     const members = (await this.store.members([message.conversationId])).get(message.conversationId) ?? [];
-    for (const m of members) this.events.publish('userNotified', m.userId, { type: 'chatMessage', message });
+    // One object for everyone: the hub checks and serialises it once.
+    const notification = { type: 'chatMessage', message } as const;
+    for (const m of members) this.events.publish('userNotified', m.userId, notification);
   }
 
   /** Whether the person may write now. Deleting one's own words needs none of it: it only takes away. */

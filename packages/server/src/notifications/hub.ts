@@ -19,6 +19,11 @@ const CLOSE_UNEXPECTED_MESSAGE = 1008;
  */
 export class NotificationHub {
   private readonly byUser = new Map<string, Set<Listener>>();
+  /**
+   * Each notification checked and serialised once, however many people it goes to: a chat message
+   * to a group of 100 is one notification object published for each member.
+   */
+  private readonly serialised = new WeakMap<Notification, string>();
 
   constructor(private readonly maxPerUser: number) {}
 
@@ -45,7 +50,11 @@ export class NotificationHub {
   deliver(userId: string, notification: Notification): void {
     const set = this.byUser.get(userId);
     if (!set) return;
-    const text = JSON.stringify(notificationSchema.parse(notification));
+    let text = this.serialised.get(notification);
+    if (text === undefined) {
+      text = JSON.stringify(notificationSchema.parse(notification));
+      this.serialised.set(notification, text);
+    }
     for (const { socket } of set) if (socket.readyState === socket.OPEN) socket.send(text);
   }
 
