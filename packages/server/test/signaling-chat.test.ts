@@ -92,6 +92,45 @@ describeEachDatabase('meeting chat', (kind) => {
       for (const p of [owner, gina, late]) p.s.close();
     });
 
+    test('CHAT-MEETING: a guest hears only its own meeting’s chat: not another meeting’s, which its token cannot join, and no conversations', async () => {
+      const ours = await meeting('Ours');
+      const theirs = await meeting('Theirs');
+      const host = await enter(bob, ours.id);
+      const other = await enter(carol, theirs.id);
+      const s = await app.socketOf();
+      const joined = await s.request({ type: 'join', meetingId: ours.id, displayName: 'Gina' });
+      assert.ok(joined.type === 'joined' && joined.guestToken, JSON.stringify(joined));
+      const gina = { s, id: joined.participantId };
+      await history(gina);
+
+      assert.equal(outcome(await other.s.request({ type: 'sendChat', body: 'Theirs only' })), 'ack');
+      await heard(other, 'Theirs only');
+      assert.equal(outcome(await host.s.request({ type: 'sendChat', body: 'Ours only' })), 'ack');
+      await heard(gina, 'Ours only');
+      assert.equal(
+        gina.s.received.some((f) => f.type === 'chat' && f.message.body === 'Theirs only'),
+        false,
+        'nothing of the other meeting',
+      );
+      // Her guest token is for her meeting: the other one refuses it, history and all.
+      const elsewhere = await app.socketOf();
+      const refused = await elsewhere.request({
+        type: 'join',
+        meetingId: theirs.id,
+        guestToken: joined.guestToken,
+      });
+      assert.notEqual(refused.type, 'joined');
+      assert.equal(
+        elsewhere.received.some((f) => f.type === 'chatHistory'),
+        false,
+      );
+      // Conversations are for people with accounts.
+      const conversations = await app.t.app.inject({ method: 'GET', url: '/api/chat/conversations' });
+      assert.equal(conversations.statusCode, 401);
+      for (const p of [host, other, gina]) p.s.close();
+      elsewhere.close();
+    });
+
     test('CHAT-AT-REST, CHAT-MEETING: the database holds a meeting’s chat sealed, and nothing of it once the meeting is over', async () => {
       const m = await meeting('Board');
       const owner = await enter(bob, m.id);
