@@ -202,7 +202,11 @@ export class MlsGroup {
     return message;
   }
 
-  /** Another member's application message, with their leaf credential; null if it is not one. */
+  /**
+   * Another member's application message, with their leaf credential; null if it is not one. Known
+   * gap: a commit this member made applies the state of when it was made, so the key of a message of
+   * the old epoch opened in between is usable once more (a server replaying it shows it twice).
+   */
   async open(bytes: Uint8Array): Promise<OpenedMessage | null> {
     const opened = await openApplication(this.state, bytes);
     if (!opened) return null;
