@@ -88,6 +88,11 @@ export class TestServer {
     );
   }
 
+  /** The server's data folder (CONCLAVE_DATA_DIR), e.g. to check what it keeps. */
+  get dataFolder(): string {
+    return this.dataDir;
+  }
+
   static async start(options: StartServerOptions = {}): Promise<TestServer> {
     const web = options.web ?? 'test';
     const webDir = web === 'none' ? null : ensureWebBuild(web);
