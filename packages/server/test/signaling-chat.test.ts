@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deviceIdentity, generateIdentityKeys, toBase64Url } from '@conclave/e2ee';
-import type { MeetingView, ServerMessage, ServerMessageOf } from '@conclave/protocol';
+import {
+  MEETING_CHAT_HISTORY,
+  type MeetingView,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@conclave/protocol';
+import { MeetingChatStore } from '../src/chat';
 import { setUp, signedInUsers, type TestClient } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
@@ -160,6 +166,34 @@ describeEachDatabase('meeting chat', (kind) => {
       const again = await enter(bob, m.id);
       assert.deepEqual(bodies(await history(again)), []);
       again.s.close();
+    });
+
+    test('CHAT-MEETING: a long meeting’s chat stays bounded: trimming keeps the latest lines a joiner is shown, and drops the rest', async () => {
+      const m = await meeting('Marathon');
+      const store = new MeetingChatStore(database.db);
+      const ids = Array.from(
+        { length: MEETING_CHAT_HISTORY + 5 },
+        (_, i) => `line-${String(i).padStart(4, '0')}`,
+      );
+      for (const id of ids) {
+        await store.add({
+          id,
+          meetingId: m.id,
+          participantId: 'p',
+          displayName: 'P',
+          body: 'v1.sealed',
+          createdAt: '',
+        });
+      }
+      await store.keepLatest(m.id, MEETING_CHAT_HISTORY);
+      const kept = (await stored())
+        .filter((r) => r.meeting_id === m.id)
+        .map((r) => r.id)
+        .sort();
+      assert.deepEqual(kept, ids.slice(5));
+      await store.keepLatest(m.id, MEETING_CHAT_HISTORY);
+      assert.equal((await stored()).filter((r) => r.meeting_id === m.id).length, MEETING_CHAT_HISTORY);
+      await store.clear(m.id);
     });
 
     test('CHAT-TOGGLE: with chat off for the organisation, a meeting’s chat refuses new messages and joiners are told it is off', async () => {

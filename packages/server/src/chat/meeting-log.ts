@@ -67,6 +67,10 @@ export class SealedMeetingChat implements MeetingChatLog {
     return lines.filter((l): l is MeetingChatLine => l !== null);
   }
 
+  trim(meetingId: string): Promise<void> {
+    return this.d.store.keepLatest(meetingId, MEETING_CHAT_HISTORY);
+  }
+
   clear(meetingId: string): Promise<void> {
     return this.d.store.clear(meetingId);
   }

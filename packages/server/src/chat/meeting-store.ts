@@ -48,6 +48,24 @@ export class MeetingChatStore {
     }));
   }
 
+  /** Deletes all but the meeting's latest `keep` messages. */
+  async keepLatest(meetingId: string, keep: number): Promise<void> {
+    const oldestKept = await this.db
+      .selectFrom('meeting_chat_messages')
+      .select('id')
+      .where('meeting_id', '=', meetingId)
+      .orderBy('id', 'desc')
+      .offset(keep - 1)
+      .limit(1)
+      .executeTakeFirst();
+    if (!oldestKept) return;
+    await this.db
+      .deleteFrom('meeting_chat_messages')
+      .where('meeting_id', '=', meetingId)
+      .where('id', '<', oldestKept.id)
+      .execute();
+  }
+
   async clear(meetingId: string): Promise<void> {
     await this.db.deleteFrom('meeting_chat_messages').where('meeting_id', '=', meetingId).execute();
   }

@@ -15,6 +15,8 @@ export interface MeetingChatLog {
   append(meeting: MeetingRecord, line: MeetingChatLine): Promise<void>;
   /** The latest lines (MEETING_CHAT_HISTORY at most), oldest first. */
   recent(meeting: MeetingRecord): Promise<MeetingChatLine[]>;
+  /** Keeps only what a joiner could still be shown (the latest lines), so a long meeting's chat stays bounded. */
+  trim(meetingId: string): Promise<void>;
   /** The meeting is over (or starts afresh): its chat goes. */
   clear(meetingId: string): Promise<void>;
 }

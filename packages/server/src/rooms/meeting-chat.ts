@@ -16,6 +16,9 @@ export interface ChatRoom {
   log: MeetingChatLog | null;
 }
 
+/** Messages between two trims of the meeting's log: it holds at most MEETING_CHAT_HISTORY + this. */
+const TRIM_EVERY = 50;
+
 const chatUnavailable = () => new AppError(403, 'chat_disabled', 'This meeting has no chat');
 
 /** Whose sending the rate limit counts: a person across all their meetings, a guest by its token. */
@@ -33,6 +36,8 @@ export class MeetingChat {
   private queue: Promise<unknown> = Promise.resolve();
   /** Two messages within a millisecond keep the order the room took them in. */
   private readonly nextId = orderedIds();
+  /** Messages kept since the log was last trimmed. */
+  private sinceTrim = 0;
 
   constructor(private readonly r: ChatRoom) {}
 
@@ -52,6 +57,13 @@ export class MeetingChat {
     };
     await this.serial(() => log.append(meeting, line));
     this.tell({ type: 'chat', message: line });
+    // Older lines than a joiner is shown are of no use: trimmed now and then, not at every message.
+    if (++this.sinceTrim >= TRIM_EVERY) {
+      this.sinceTrim = 0;
+      this.serial(() => log.trim(meeting.id)).catch((err: unknown) =>
+        this.r.logger.warn({ err, meetingId: meeting.id }, 'meeting chat could not be trimmed'),
+      );
+    }
   }
 
   /** An E2EE meeting's message, opaque here: to everyone else, stamped with who sent it and when. */
