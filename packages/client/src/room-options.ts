@@ -13,6 +13,11 @@ export interface ConnectOptions {
    * join (no request beforehand), which the room keeps to rejoin as the same guest.
    */
   displayName?: string;
+  /**
+   * For the recorder the server launches (REC-START): the token it was started with. It joins
+   * unseen and only receives; publish nothing with it.
+   */
+  egressToken?: string;
   /** Defaults to `/api/signal` on the page's own host (ws: or wss: to match the page). */
   signalingUrl?: string;
   microphone?: boolean | LocalSourceOptions;

@@ -440,12 +440,14 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private establish(session: Session, media: Promise<void>): Promise<void> {
-    const { meetingId, guestToken, displayName, passcode } = this.connectOptions as ConnectOptions;
+    const { meetingId, guestToken, displayName, passcode, egressToken } = this
+      .connectOptions as ConnectOptions;
     return session.establish(
       {
         meetingId,
         regionRtts: this.measureRegions(session.url),
         ...(passcode !== undefined && { passcode }),
+        ...(egressToken !== undefined && { egressToken }),
         ...(guestToken !== undefined && { guestToken }),
         ...(guestToken === undefined && displayName !== undefined && { displayName }),
         ...(this.e2eeSetup && { e2ee: this.e2eeSetup }),

@@ -62,6 +62,8 @@ export interface JoinRequest {
   e2ee?: E2eeSetup;
   /** The meeting's passcode, when it has one (MEET-PASSCODE). */
   passcode?: string;
+  /** The recorder's token (REC-START). */
+  egressToken?: string;
   /** What this client measured to each media region (NET-REGIONS); the join is sent once it settles. */
   regionRtts?: Promise<RegionRtts>;
   /** `chosen`: only the videos `setView` names are received (MEET-QUALITY); the server picks otherwise. */
@@ -221,6 +223,7 @@ export class Session implements LocalMediaLink {
       ...(request.displayName !== undefined && { displayName: request.displayName }),
       ...(identityKey !== undefined && { identityKey }),
       ...(request.passcode !== undefined && { passcode: request.passcode }),
+      ...(request.egressToken !== undefined && { egressToken: request.egressToken }),
       ...(regionRtts && Object.keys(regionRtts).length > 0 && { regionRtts }),
       ...(request.videoSubscription === 'chosen' && { videoSubscription: 'chosen' as const }),
     });

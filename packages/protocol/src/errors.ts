@@ -101,6 +101,11 @@ export const ERROR_CODES = [
   'too_many_calls',
   /** The meeting someone is rung into has nobody in it (409): it must be running (MEET-ADD). */
   'meeting_not_live',
+  /**
+   * Under end-to-end encryption the server holds no key to the media (E2EE-LIMITS): recording, live
+   * streaming and anything else that needs the media on the server is unavailable (403).
+   */
+  'e2ee_unavailable',
   'internal',
 ] as const;
 

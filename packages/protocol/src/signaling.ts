@@ -84,7 +84,19 @@ export const joinMessageSchema = z
      * either way (see `setView`).
      */
     videoSubscription: z.enum(VIDEO_SUBSCRIPTIONS).optional(),
+    /**
+     * The recorder the server launched for a recording or live stream (REC-START, STREAM-LIVE) joins
+     * with the token it was started with: it sees and hears the meeting, is in nobody's roster, sends
+     * nothing, and may do nothing else.
+     */
+    egressToken: z.string().min(16).max(128).optional(),
   })
+  .refine(
+    (m) =>
+      m.egressToken === undefined ||
+      (m.guestToken === undefined && m.displayName === undefined && m.resume === undefined),
+    { message: 'A recorder joins by its token alone', path: ['egressToken'] },
+  )
   .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
     message: 'Send a guest token or a display name, not both',
     path: ['displayName'],

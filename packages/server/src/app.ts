@@ -70,7 +70,7 @@ export interface AppDeps {
   signaling?: { media: MediaPlane } & Partial<
     Pick<
       SignalingOptions,
-      'heartbeatMs' | 'limits' | 'ice' | 'rooms' | 'maxSocketsPerAddress' | 'joinTimeoutMs'
+      'heartbeatMs' | 'limits' | 'ice' | 'rooms' | 'maxSocketsPerAddress' | 'joinTimeoutMs' | 'egress'
     >
   > & {
       /** Participants per meeting (default: the configuration's); the next is refused with `meeting_full`. */

@@ -1,5 +1,12 @@
 // Types every domain shares: who acts (principals) and what a meeting is to the rest of the server.
-export type { Principal, UserPrincipal, GuestPrincipal, PrincipalSource } from './principal';
+export type {
+  Principal,
+  UserPrincipal,
+  GuestPrincipal,
+  EgressPrincipal,
+  EgressTokenSource,
+  PrincipalSource,
+} from './principal';
 export type {
   MeetingRecord,
   MeetingLookup,

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { MeetingRecord } from './meeting';
 
 /** Who is making a request or holding a signaling socket, as established by auth/. */
-export type Principal = UserPrincipal | GuestPrincipal;
+export type Principal = UserPrincipal | GuestPrincipal | EgressPrincipal;
 
 export interface UserPrincipal {
   kind: 'user';
@@ -21,6 +21,25 @@ export interface GuestPrincipal {
   organisationId: string;
   meetingId: string;
   displayName: string;
+}
+
+/**
+ * The recorder the server itself launched for one meeting's recording or live stream (REC-START,
+ * STREAM-LIVE): it receives the meeting's media and roster, is in nobody's roster, counts against no
+ * limit, and may only receive.
+ */
+export interface EgressPrincipal {
+  kind: 'egress';
+  egressId: string;
+  organisationId: string;
+  meetingId: string;
+  displayName: string;
+}
+
+/** The recorders this node launched, each known by the token it was started with (REC-START). */
+export interface EgressTokenSource {
+  /** The recorder a token was issued to, or null when unknown, used up or expired. */
+  principalFromEgressToken(token: string): EgressPrincipal | null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { LeaveReason, LobbyMode, ServerMessage, ServerMessageOf } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
-import type { MeetingRecord, Principal } from '../domain';
+import type { EgressPrincipal, MeetingRecord, Principal } from '../domain';
 import type { RoomContinuity } from './continuity';
 import type { RoomEncryption } from './encryption';
 import { RoomClosedError } from './errors';
@@ -9,6 +9,7 @@ import type { HeldParticipants } from './held-participants';
 import type { LobbyDesk } from './lobby-desk';
 import type { MeetingRoom } from './meeting-room';
 import type { Moderation } from './moderation';
+import type { Recorders } from './recorders';
 import { Participant, type ParticipantSink } from './participant';
 import { resumeTicket } from './resume-tokens';
 import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
@@ -19,6 +20,7 @@ export interface EntranceParts {
   meeting: MeetingRecord;
   ctx: RoomContext;
   participants: Map<string, Participant>;
+  recorders: Recorders;
   moderation: Moderation;
   lobby: LobbyDesk;
   encryption: RoomEncryption | null;
@@ -75,6 +77,9 @@ export class Entrance {
     const { o } = this;
     if (o.recalled) await o.recalled;
     if (o.continuity) await o.continuity.restored;
+    if (principal.kind === 'egress') {
+      return { waiting: false, participant: await this.admitRecorder(principal, sink, reply, extras) };
+    }
     if (extras.resume) return this.resume(principal, sink, reply, extras.resume);
     o.encryption?.checkJoin(extras.identityKey);
     const moderator = o.moderation.isModerator(principal);
@@ -151,6 +156,34 @@ export class Entrance {
       this.admitting--;
       o.closeIfEmpty();
     }
+  }
+
+  /**
+   * A recorder the server launched (REC-START, STREAM-LIVE): straight in, seen by nobody, counted
+   * nowhere; only into a meeting under way, and never one that is end-to-end encrypted (E2EE-LIMITS:
+   * the server holds no key to what it would receive).
+   */
+  private async admitRecorder(
+    principal: EgressPrincipal,
+    sink: ParticipantSink,
+    reply: JoinReply,
+    { videoSubscription }: JoinExtras,
+  ): Promise<Participant> {
+    const { o } = this;
+    if (o.encryption) {
+      throw new AppError(403, 'e2ee_unavailable', 'An end-to-end encrypted meeting cannot be recorded');
+    }
+    if (o.participants.size === 0) {
+      throw new AppError(409, 'invalid_state', 'Nobody is in this meeting to record');
+    }
+    const id = newId(o.ctx.clock.now().getTime());
+    const recorder = new Participant(id, principal, sink, o.ctx.clock.now().toISOString(), false);
+    if (videoSubscription) recorder.videoSubscription = videoSubscription;
+    o.recorders.add(recorder);
+    sink.entered(o.room, recorder);
+    sink.send(this.joined(recorder, reply, {}));
+    o.refreshSubscriptions();
+    return recorder;
   }
 
   /**

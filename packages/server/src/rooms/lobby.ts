@@ -2,7 +2,7 @@ import type { LobbyMode, RegionRtts, VideoSubscription, WaitingInfo } from '@con
 import type { Principal } from '../domain';
 import type { JoinReply } from './room-context';
 import type { MeetingMemory } from './meeting-memory';
-import type { ParticipantSink } from './participant';
+import { rosterKind, type ParticipantSink } from './participant';
 import { personKey } from './roles';
 
 /** Someone waiting to be let in, with everything their join needs once a moderator admits them. */
@@ -144,7 +144,7 @@ export class Lobby {
       .map((k) => ({
         id: k.id,
         displayName: k.principal.displayName,
-        kind: k.principal.kind,
+        kind: rosterKind(k.principal),
         since: k.since,
         ...(k.identityKey && { identityKey: Buffer.from(k.identityKey).toString('base64url') }),
       }));

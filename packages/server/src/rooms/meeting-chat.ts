@@ -2,9 +2,10 @@ import type { MeetingChatLine, ServerMessage } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { orderedIds } from '../common/ids';
-import type { MeetingChatLog, MeetingRecord, Principal } from '../domain';
+import type { MeetingChatLog, MeetingRecord } from '../domain';
 import type { MediaLogger } from '../media/logger';
 import type { Participant } from './participant';
+import { personKey } from './roles';
 
 /** What a meeting's chat needs of its room. */
 export interface ChatRoom {
@@ -20,10 +21,6 @@ export interface ChatRoom {
 const TRIM_EVERY = 50;
 
 const chatUnavailable = () => new AppError(403, 'chat_disabled', 'This meeting has no chat');
-
-/** Whose sending the rate limit counts: a person across all their meetings, a guest by its token. */
-const writerKey = (principal: Principal) =>
-  principal.kind === 'user' ? `user ${principal.userId}` : `guest ${principal.guestId}`;
 
 /**
  * A meeting's chat (CHAT-MEETING), guests included, never the lobby. Without E2EE, each message is
@@ -114,7 +111,7 @@ export class MeetingChat {
   private async mayPost(p: Participant): Promise<MeetingChatLog> {
     const { log, meeting } = this.r;
     if (!log) throw chatUnavailable();
-    await log.mayPost(meeting.organisationId, writerKey(p.principal));
+    await log.mayPost(meeting.organisationId, personKey(p.principal));
     return log;
   }
 

@@ -15,6 +15,7 @@ import { RoomMemory } from './meeting-memory';
 import { Moderation } from './moderation';
 import type { Participant, ParticipantSink } from './participant';
 import { Publishing } from './publishing';
+import { Recorders } from './recorders';
 import { resumeTicket } from './resume-tokens';
 import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
 import { RoomMediaHandle } from './room-media';
@@ -30,6 +31,8 @@ const DEFAULT_RECONNECT_GRACE_MS = 20_000;
  */
 export class MeetingRoom {
   readonly participants = new Map<string, Participant>();
+  /** The recorders the server launched for a recording or live stream: in no roster (REC-START). */
+  readonly recorders: Recorders;
   private readonly byFeed = new Map<number, Participant>();
   private readonly media: RoomMediaHandle;
   private readonly subscriptions: Subscriptions;
@@ -64,6 +67,7 @@ export class MeetingRoom {
     /** `emptied`: it closed because its last participant left. */
     private readonly onClosed: (room: MeetingRoom, emptied: boolean) => void,
   ) {
+    this.recorders = new Recorders(meeting.id, ctx.logger);
     this.subscriptions = new Subscriptions(
       meeting.id,
       this.byFeed,
@@ -115,6 +119,7 @@ export class MeetingRoom {
           p.publisher = null;
           p.subscriber = null;
         }
+        this.recorders.lost();
       },
       moved: () => this.broadcast({ type: 'mediaMoved' }),
       failed: (why) => this.endForMediaFailure(why),
@@ -203,6 +208,7 @@ export class MeetingRoom {
       meeting,
       ctx,
       participants: this.participants,
+      recorders: this.recorders,
       moderation: this.moderation,
       lobby: this.lobby,
       encryption: this.encryption,
@@ -311,6 +317,10 @@ export class MeetingRoom {
   /** Removes a participant and releases its Janus handles; the last one out closes the room. */
   leave(p: Participant, reason: LeaveReason): void {
     if (p.left) return;
+    if (this.recorders.has(p)) {
+      this.recorders.leave(p);
+      return;
+    }
     this.held.forget(p);
     p.left = true;
     this.participants.delete(p.id);
@@ -411,6 +421,10 @@ export class MeetingRoom {
     this.isClosed = true;
     this.speakers.stop();
     this.onClosed(this, emptied);
+    this.recorders.dismiss(
+      this.handedOver ? 'server_shutdown' : 'meeting_ended',
+      'The meeting is over here: the recording ends',
+    );
     // The meeting is over: what its moderators decided, and what was said in it, go with it.
     if (emptied) {
       this.memory?.forget();
@@ -433,6 +447,7 @@ export class MeetingRoom {
     message: string | null,
   ): void {
     this.held.stop();
+    this.recorders.dismiss(reason, message ?? 'The server is restarting.');
     for (const p of this.participants.values()) {
       p.left = true;
       this.ctx.metrics?.participantLeft(reason);
@@ -449,12 +464,13 @@ export class MeetingRoom {
   private refreshSubscriptions(p?: Participant): void {
     const media = this.media.ready;
     if (this.isClosed || !media) return;
-    this.subscriptions.refresh(this.participants.values(), media.room, p);
+    this.subscriptions.refresh([...this.participants.values(), ...this.recorders.values()], media.room, p);
     this.changed();
   }
 
   private broadcast(message: ServerMessage, except?: Participant): void {
     for (const p of this.participants.values()) if (p !== except) p.sink.send(message);
+    this.recorders.send(message);
     this.changed();
   }
 

@@ -84,7 +84,7 @@ export class Participant {
     return {
       id: this.id,
       displayName: this.principal.displayName,
-      kind: this.principal.kind,
+      kind: rosterKind(this.principal),
       moderator: this.moderator,
       tracks: [...this.tracks.entries()]
         .filter(([source, t]) => shown(source, t))
@@ -99,3 +99,10 @@ export class Participant {
     return null;
   }
 }
+
+/**
+ * How others see someone's kind. A recorder (`egress`) is never described to anyone, and never waits
+ * in a lobby; it would pass as a guest.
+ */
+export const rosterKind = (principal: Principal): 'user' | 'guest' =>
+  principal.kind === 'user' ? 'user' : 'guest';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../domain';
+import { personKey } from './roles';
 
 /** A token that lets a participation or a wait go on on another socket, and the hash the room keeps. */
 export interface ResumeTicket {
@@ -23,8 +24,7 @@ export function tokenMatches(expected: string | null | undefined, token: string)
 
 /** The same account, or the same guest token: who may take a participation up again. */
 export function samePerson(a: Principal, b: Principal): boolean {
-  if (a.kind === 'user') return b.kind === 'user' && a.userId === b.userId;
-  return b.kind === 'guest' && a.guestId === b.guestId;
+  return personKey(a) === personKey(b);
 }
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -14,7 +14,17 @@ export function isModeratorByRole(principal: Principal, meeting: MeetingRecord):
   );
 }
 
-/** One person across connections: a user by account, a guest by the token it was issued. */
+/**
+ * One person across connections: a user by account, a guest by the token it was issued, a recorder
+ * by the capture it serves.
+ */
 export function personKey(principal: Principal): string {
-  return principal.kind === 'user' ? `user:${principal.userId}` : `guest:${principal.guestId}`;
+  switch (principal.kind) {
+    case 'user':
+      return `user:${principal.userId}`;
+    case 'guest':
+      return `guest:${principal.guestId}`;
+    case 'egress':
+      return `egress:${principal.egressId}`;
+  }
 }

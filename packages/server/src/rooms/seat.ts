@@ -121,6 +121,7 @@ class LocalSeat implements Seat, ParticipantSink {
     if (!participant || !room || participant.left || participant.sink !== this) {
       throw new AppError(409, 'not_joined', 'Join a meeting first');
     }
+    if (room.recorders.has(participant)) room.recorders.assertAllowed(message);
     try {
       return await dispatch(room, participant, message);
     } finally {

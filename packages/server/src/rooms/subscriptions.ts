@@ -103,7 +103,9 @@ export class Subscriptions {
     byKey: ReadonlyMap<string, Source>,
   ): StreamSource[] {
     const others = sources.filter((s) => s.owner !== p);
-    const audio = this.audio.choose(others.filter((s) => s.kind === 'audio'));
+    const microphones = others.filter((s) => s.kind === 'audio');
+    // A recording has every voice in it, beyond the slots a person hears (REC-START).
+    const audio = p.principal.kind === 'egress' ? microphones : this.audio.choose(microphones);
     if (p.videoSubscription === 'chosen') {
       const video = p.view.flatMap((e) => {
         const s = byKey.get(`${e.participantId}/${e.source}`);

@@ -12,7 +12,14 @@ import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { toErrorFrame } from './errors';
 import { JoinSteps } from './join-steps';
-import type { MeetingEntry, MeetingLookup, MeetingRecord, Principal, PrincipalSource } from '../domain';
+import type {
+  EgressTokenSource,
+  MeetingEntry,
+  MeetingLookup,
+  MeetingRecord,
+  Principal,
+  PrincipalSource,
+} from '../domain';
 import type { SignalingMetrics } from '../metrics';
 import { MessageRateLimiter, type MessageLimits } from './rate-limit';
 import {
@@ -52,6 +59,7 @@ const MAX_QUEUED = 64;
 
 export interface ConnectionDeps {
   auth: PrincipalSource;
+  egress?: EgressTokenSource;
   meetings: MeetingLookup;
   entry: MeetingEntry;
   /** Where a join takes its seat: a room here, or on the node that owns the meeting. */
@@ -380,6 +388,16 @@ export class SignalingConnection implements SeatSink {
       (await this.deps.meetings.hasEnded(message.meetingId))
         ? new AppError(410, 'meeting_ended', 'This one-time meeting has ended', 'meetingId')
         : new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
+    if (message.egressToken !== undefined) {
+      // Launched by this server for this meeting: no passcode, no lobby (the room lets it in unseen).
+      const principal = this.deps.egress?.principalFromEgressToken(message.egressToken) ?? null;
+      if (!principal || principal.meetingId !== message.meetingId) {
+        throw new AppError(401, 'unauthorized', 'This recorder token is not valid', 'egressToken');
+      }
+      const meeting = await this.deps.meetings.findMeeting(message.meetingId);
+      if (!meeting || meeting.organisationId !== principal.organisationId) throw await notFound();
+      return { principal, meeting };
+    }
     if (message.displayName !== undefined) {
       // Counted before the meeting is looked up, like POST /api/meetings/:id/guests.
       await this.deps.auth.limitNewGuests(this.request.ip);

@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock';
 import { SignalingConnection } from './connection';
 import type {
   DomainEvents,
+  EgressTokenSource,
   MeetingEntry,
   MeetingLookup,
   MeetingRecord,
@@ -31,6 +32,8 @@ export interface SignalingOptions {
   /** ICE servers handed to a participant in `joined` (TURN credentials later); none by default. */
   /** The relays each participant is given (NET-TURN); none by default. */
   ice?: (principal: Principal, meeting: MeetingRecord) => IceConfig | Promise<IceConfig>;
+  /** The recorders this node launches join with their tokens (REC-START); without it, none can. */
+  egress?: EgressTokenSource;
   /** The registry of active meeting rooms (the meetings API looks at it too). */
   rooms: RoomRegistry;
   /** Where joins take their seats (default: the rooms of this process). */
@@ -67,6 +70,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
   const maxSocketsPerAddress = options.maxSocketsPerAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS;
   const deps = {
     auth: options.auth,
+    ...(options.egress && { egress: options.egress }),
     meetings: options.meetings,
     entry: options.entry,
     door: options.door ?? new LocalDoor(rooms),

@@ -17,16 +17,19 @@ export async function startAppWithSignaling(
     media?: MediaPlane;
     /** This app as one control-plane node of several. */
     cluster?: NonNullable<AppDeps['signaling']>['cluster'];
+    /** The recorders' tokens this node knows (REC-START). */
+    egress?: NonNullable<AppDeps['signaling']>['egress'];
   } = {},
 ) {
   const media = options.media ? { media: options.media, stop: async () => {} } : await startTestMediaPlane();
-  const { emptyGraceMs, cluster, media: _shared, ...appOptions } = options;
+  const { emptyGraceMs, cluster, egress, media: _shared, ...appOptions } = options;
   const t: TestApp = await startTestApp(database, {
     ...appOptions,
     signaling: {
       media: media.media,
       ...(emptyGraceMs !== undefined && { emptyGraceMs }),
       ...(cluster && { cluster }),
+      ...(egress && { egress }),
     },
   });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
