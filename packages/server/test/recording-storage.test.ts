@@ -10,12 +10,16 @@ import { DataKeys, UnknownMasterKeyError, Vault } from '../src/at-rest';
 import { masterKey } from '../src/at-rest/master-keys';
 import { AccountStore } from '../src/auth';
 import { ManualClock } from '../src/common/clock';
+import { ConfigError } from '../src/config';
 import {
+  createObjectStore,
   LocalStore,
   ObjectStoreError,
+  parseRecordingStores,
   RecordingStorage,
   RecordingUnreadableError,
   S3Store,
+  storeForRegion,
   type ObjectStore,
   type S3StoreOptions,
   type UnreadableReason,
@@ -554,4 +558,58 @@ test("REC-STORE: SigV4 signing matches AWS's published example (GET an object wi
       'SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, ' +
       'Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
   );
+});
+
+test('REC-STORE: CONCLAVE_RECORDING_STORES names a store per media region; mistakes name the store and field, never a secret', () => {
+  const where = 'CONCLAVE_RECORDING_STORES (environment)';
+  const secret = 'very-secret-' + randomBytes(8).toString('hex');
+  const eu = {
+    kind: 's3' as const,
+    endpoint: 'https://s3.eu-central-1.amazonaws.com',
+    region: 'eu-central-1',
+    bucket: 'conclave-recordings-eu',
+    accessKeyId: 'AKIAEXAMPLE',
+    secretAccessKey: secret,
+  };
+  const stores = parseRecordingStores(
+    JSON.stringify({ default: { kind: 'local', folder: 'recordings' }, eu }),
+    where,
+    '/var/lib/conclave',
+  );
+  assert.deepEqual(stores, {
+    default: { kind: 'local' as const, folder: '/var/lib/conclave/recordings' },
+    eu,
+  });
+  assert.deepEqual(parseRecordingStores({ eu }, '/etc/conclave/conclave.json: recording.stores', '/'), {
+    eu,
+  });
+  assert.equal(storeForRegion(stores, 'eu'), stores.eu);
+  assert.equal(storeForRegion(stores, 'us-west'), stores.default);
+  assert.throws(() => storeForRegion({ eu: stores.eu }, 'us-west'), /no recording store for region us-west/);
+  assert.ok(createObjectStore(stores.default) instanceof LocalStore);
+  assert.ok(createObjectStore(stores.eu) instanceof S3Store);
+
+  const refused = (value: unknown, message: RegExp) => {
+    assert.throws(
+      () => parseRecordingStores(value, where, '/'),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.where, where);
+        assert.match(error.problem, message);
+        assert.ok(!error.message.includes(secret), 'the secret is not repeated');
+        return true;
+      },
+    );
+  };
+  refused(`{"eu": ${JSON.stringify(eu)}`, /must be JSON like/);
+  refused('[]', /must be an object of region names to stores/);
+  refused('{}', /must name at least one store/);
+  refused({ EU: eu }, /not a region name .*: EU/);
+  refused({ eu: { ...eu, kind: 'ftp' } }, /^eu\.kind: must be \{"kind":"local"/);
+  refused({ eu: 'https://s3.example' }, /^eu: must be \{"kind":"local"/);
+  refused({ eu: { ...eu, endpoint: `s3://${secret}@x` } }, /^eu\.endpoint: must be an http\(s\) URL/);
+  refused({ eu: { ...eu, bucket: 'Bad_Bucket' } }, /^eu\.bucket: must be a bucket name/);
+  refused({ eu: { ...eu, secretAccessKey: '' } }, /^eu\.secretAccessKey: must not be empty/);
+  refused({ eu: { ...eu, secretKey: secret } }, /^eu: .*secretKey/);
+  refused({ eu: { kind: 'local' } }, /^eu\.folder: must be a string/);
 });

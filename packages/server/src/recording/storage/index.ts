@@ -1,3 +1,4 @@
+export { createObjectStore, parseRecordingStores, storeForRegion } from './config';
 export { RecordingUnreadableError, type UnreadableReason } from './errors';
 export { LocalStore } from './local-store';
 export { RecordingStorage } from './recording-storage';
