@@ -32,10 +32,13 @@ const runtimePackages = [
   { pkg: 'iproute2', present: () => existsSync('/usr/sbin/ip') || existsSync('/sbin/ip') },
   // pg_dump, pg_restore and psql, for `npm run backup` / `npm run restore` with PostgreSQL.
   { pkg: 'postgresql-client', present: () => findPostgresBin('pg_dump') !== null },
-];
-const testPackages = [
+  // Recording and live streaming (REC-START, STREAM-LIVE): the recorder is a headless Chromium that
+  // draws the meeting (names in a font it has), and ffmpeg packs what it records.
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu') },
+  { pkg: 'ffmpeg', present: () => existsSync('/usr/bin/ffmpeg') },
+];
+const testPackages = [
   { pkg: 'postgresql', present: () => findPostgresBin('initdb') !== null },
   // The tests start throwaway instances (scripts/lib/redis.mjs); the system service stays off.
   { pkg: 'redis-server', present: () => existsSync(REDIS_SERVER), service: 'redis-server' },

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -16,6 +17,14 @@ export default defineConfig(({ mode }) => ({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
+    rolldownOptions: {
+      // The app, and the page the server's recorder opens (REC-START): a page of its own, so that the
+      // headless browser recording a meeting loads nothing of the app it does not use.
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        egress: fileURLToPath(new URL('./egress.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: {

@@ -267,11 +267,14 @@ export class Session implements LocalMediaLink {
     if (expectsSubscription(joined.participants, joined.participantId, videoToo)) {
       await settledWithin(this.subscribed, SUBSCRIBE_FIRST_MAX_MS);
     }
-    await media;
-    this.assertOpen();
-    this.local = local;
-    await local.attach(this);
-    this.assertOpen();
+    // A recorder only receives (REC-START): it publishes nothing, and the server would refuse it.
+    if (request.egressToken === undefined) {
+      await media;
+      this.assertOpen();
+      this.local = local;
+      await local.attach(this);
+      this.assertOpen();
+    }
     this.live = true;
     this.resumption.goLive();
   }
@@ -377,7 +380,7 @@ export class Session implements LocalMediaLink {
    */
   private async restartMedia(): Promise<void> {
     const local = this.local;
-    if (!this.live || this.closed || !local) return;
+    if (!this.live || this.closed) return;
     this.publisher?.close();
     this.publisher = null;
     this.subscriber?.close();
@@ -387,7 +390,8 @@ export class Session implements LocalMediaLink {
     this.interrupt('subscriber', false);
     this.observer.onStreams([]);
     try {
-      await local.attach(this);
+      // Receiving only (a recorder): the server's next offer is all there is to wait for.
+      await local?.attach(this);
     } catch {
       this.lost(null);
     }

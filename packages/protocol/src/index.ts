@@ -24,3 +24,11 @@ export {
   type TextRule,
 } from './text';
 export { parseClientMessage, describeIssue, type ParseResult } from './parse';
+export {
+  EGRESS_PATH,
+  EGRESS_SUBPROTOCOL,
+  EGRESS_MIME_TYPE,
+  EGRESS_FRAME_BYTES,
+  egressClientMessageSchema,
+  type EgressServerMessage,
+} from './egress';

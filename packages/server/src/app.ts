@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { NOTIFICATIONS_SUBPROTOCOL, SIGNALING_SUBPROTOCOL } from '@conclave/protocol';
+import { EGRESS_SUBPROTOCOL, NOTIFICATIONS_SUBPROTOCOL, SIGNALING_SUBPROTOCOL } from '@conclave/protocol';
 import { authRoutes, guestRoutes, passwordResetRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
 import { auditRoutes } from './audit';
@@ -44,6 +44,7 @@ import { signalingPlugin, SIGNALING_MAX_PAYLOAD, type SignalingOptions } from '.
 import { callRoutes } from './calls';
 import { chatRoutes } from './chat';
 import { notificationsPlugin } from './notifications';
+import { egressSocketPlugin, type EgressCaptures } from './recording/capture';
 import { registerWebsockets } from './http/websockets';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
@@ -90,6 +91,11 @@ export interface AppDeps {
         tickMs?: number;
       };
     };
+  /**
+   * The recordings and live streams this node captures (REC-START, STREAM-LIVE): their recorders join
+   * over signaling and send their media to the recorder socket. Without it, nothing can be recorded.
+   */
+  capture?: EgressCaptures;
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
   /** True once the process is shutting down: readiness says `draining` so balancers look elsewhere. */
@@ -211,7 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (sockets) => {
     const host = await registerWebsockets(
       sockets,
-      [SIGNALING_SUBPROTOCOL, NOTIFICATIONS_SUBPROTOCOL],
+      [SIGNALING_SUBPROTOCOL, NOTIFICATIONS_SUBPROTOCOL, EGRESS_SUBPROTOCOL],
       SIGNALING_MAX_PAYLOAD,
     );
     await sockets.register(notificationsPlugin, {
@@ -220,6 +226,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: config.publicUrl,
     });
     if (!signaling || !rooms) return;
+    const capture = deps.capture;
+    if (capture) {
+      await sockets.register(egressSocketPlugin, { captures: capture, publicUrl: config.publicUrl });
+      // Before the rooms end: each recording is finished with what it has.
+      host.beforeClose(() => capture.stopAll());
+    }
     await sockets.register(signalingPlugin, {
       auth: services.principals,
       meetings: services.meetingStore,
@@ -230,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       metrics,
       maxSocketsPerAddress: config.limits.socketsPerAddress,
       ...signaling,
+      ...(capture && { egress: capture }),
       rooms,
       ...(cluster && { door: cluster.door }),
       sockets: host,

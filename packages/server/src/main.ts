@@ -1,6 +1,7 @@
 // The server process: configuration, database, media plane, HTTP app with signaling.
 // Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
 import { buildApp } from './app';
+import { meetingCaptures } from './recording/captures';
 import { redisClusterNode } from './cluster';
 import { announceSetupLink } from './auth/first-run';
 import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type Config } from './config';
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
   // With Redis, this process is one control-plane node of several, sharing meetings (NET-SCALE).
   const cluster = redis ? await redisClusterNode(redis, logger, REDIS_START_WAIT_MS) : undefined;
   let stopping = false;
+  const capture = meetingCaptures(config, services);
+  if (!capture) logger.info('recording is unavailable: the recorder’s browser or ffmpeg is not installed');
   const app = await buildApp({
     config,
     services,
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     media,
     turn,
     draining: () => stopping,
+    ...(capture && { capture }),
     signaling: {
       media,
       ice: async (principal, meeting) =>

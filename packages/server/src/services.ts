@@ -35,6 +35,7 @@ import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
 import { DataKeys, Vault, type MasterKeys } from './at-rest';
 import { ChatService, ChatStore, MeetingChatStore, SealedMeetingChat, type ChatOptions } from './chat';
+import { RecordingStore } from './recording/store';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -110,6 +111,10 @@ export interface Services {
   calls: CallService;
   /** The organisations' data keys, wrapped by the master key (CHAT-AT-REST). */
   dataKeys: DataKeys;
+  /** Seals data under each organisation's data key (CHAT-AT-REST, REC-STORE). */
+  vault: Vault;
+  /** What recordings there are and where their sealed bytes are (REC-STORE). */
+  recordings: RecordingStore;
   /** Conversations between people of an organisation (CHAT-DIRECT). */
   chat: ChatService;
   /** Each meeting's chat while it lasts (CHAT-MEETING), for its room. */
@@ -221,6 +226,8 @@ export function createServices(deps: ServiceDeps): Services {
       ...(deps.calls && { options: deps.calls }),
     }),
     dataKeys,
+    vault,
+    recordings: new RecordingStore(deps.db),
     chat: new ChatService({
       store: new ChatStore(deps.db),
       vault,

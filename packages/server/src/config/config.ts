@@ -6,6 +6,7 @@ import { mediaConfig, type MediaConfig } from './media';
 import { SETTINGS, type Setting, type SettingName, type SettingValues } from './settings';
 import { tlsCredentials, type TlsCredentials } from './tls';
 import { turnConfig, type TurnConfig } from './turn';
+import { parseRecordingStores, type RecordingStores } from '../recording/storage/config';
 
 /**
  * Every setting comes from an environment variable or the optional configuration file (the
@@ -74,6 +75,11 @@ export interface Config {
   limits: { socketsPerAddress: number; guestsPerAddress: number };
   media: MediaConfig;
   turn: TurnConfig;
+  /**
+   * Recording (REC-START, REC-STORE): the recorder's browser and ffmpeg (recording is unavailable
+   * where either is missing), and the sealed stores, one per media region or `default`.
+   */
+  recording: { browser: string; ffmpeg: string; stores: RecordingStores };
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
 }
@@ -149,6 +155,18 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     limits: { socketsPerAddress: v.socketsPerAddress, guestsPerAddress: v.guestsPerAddress },
     media,
     turn,
+    recording: {
+      browser: v.recorderBrowser,
+      ffmpeg: v.ffmpeg,
+      stores:
+        v.recordingStores === undefined
+          ? { default: { kind: 'local', folder: join(v.dataDir, 'recordings') } }
+          : parseRecordingStores(
+              v.recordingStores,
+              describe('recordingStores', origins.recordingStores),
+              origins.recordingStores.from === 'file' ? dirname(origins.recordingStores.file.path) : cwd,
+            ),
+    },
     configFile: file?.path ?? null,
   };
 }

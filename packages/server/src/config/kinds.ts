@@ -63,6 +63,12 @@ export const aesKeys = (): ValueKind<string[]> => listOf(aesKeyText, 'key');
 
 export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
 
+/**
+ * A JSON value its reader checks itself: text from the environment, anything from the file (e.g.
+ * the recording stores, recording/storage/config.ts).
+ */
+export const json: ValueKind<unknown> = { fromEnv: string(), fromFile: z.unknown() };
+
 /** A folder or file; relative paths resolve against the working directory or the file's folder. */
 export const path: ValueKind<string> = { ...text, resolve: resolvePath };
 

@@ -255,6 +255,26 @@ export const SETTINGS = {
     kind: kind.listOf(kind.wsUrl, 'ws:// or wss:// URL'),
     default: undefined,
   }),
+  // Recording and live streaming (REC-START, REC-STORE): the recorder's browser and ffmpeg, from
+  // Debian; where recordings are sealed, a store per media region (default: under dataDir).
+  recorderBrowser: setting({
+    env: 'CONCLAVE_RECORDER_BROWSER',
+    key: 'recording.browser',
+    kind: kind.path,
+    default: '/usr/bin/chromium',
+  }),
+  ffmpeg: setting({
+    env: 'CONCLAVE_FFMPEG',
+    key: 'recording.ffmpeg',
+    kind: kind.path,
+    default: '/usr/bin/ffmpeg',
+  }),
+  recordingStores: setting({
+    env: 'CONCLAVE_RECORDING_STORES',
+    key: 'recording.stores',
+    kind: kind.json,
+    default: undefined,
+  }),
   janusServers: setting({
     env: 'CONCLAVE_JANUS_SERVERS',
     key: 'media.janusServers',

@@ -35,6 +35,7 @@ export interface Database {
   conversation_members: ConversationMemberTable;
   chat_messages: ChatMessageTable;
   meeting_chat_messages: MeetingChatMessageTable;
+  recordings: RecordingTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -401,4 +402,21 @@ interface TrustedDeviceTable {
   user_id: string;
   created_at: string;
   last_used_at: string;
+}
+
+/** A recording of a meeting (REC-STORE): its bytes are sealed chunks in `store`, never here. */
+interface RecordingTable {
+  id: string;
+  organisation_id: string;
+  meeting_id: string;
+  meeting_name: string;
+  owner_id: string;
+  started_by_id: string;
+  started_by_name: string;
+  started_at: string;
+  ended_at: string | null;
+  status: 'recording' | 'ready' | 'failed';
+  /** Bytes of the playable file (bigint: PostgreSQL hands it back as a string). */
+  size: ColumnType<number | string, number | undefined, number>;
+  store: string;
 }

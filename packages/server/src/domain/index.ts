@@ -18,3 +18,4 @@ export type {
 export type { MeetingChatLog } from './meeting-chat';
 export { DomainEvents } from './events';
 export { meetingJoinUrl } from './meeting';
+export type { CaptureRequest, MeetingCapture, RunningCapture } from './capture';

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { REGION_PATTERN } from '@conclave/protocol';
 import { z } from 'zod';
 import type { Clock } from '../../common/clock';
-import { ConfigError } from '../../config';
+import { ConfigError } from '../../config/errors';
 import { LocalStore } from './local-store';
 import { S3Store } from './s3-store';
 import type { ObjectStore } from './store';

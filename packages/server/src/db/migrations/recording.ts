@@ -1,0 +1,39 @@
+import type { Migration } from 'kysely';
+import type { AnyDb } from './any-db';
+
+/** Recordings (REC-STORE, REC-ACCESS). Never edit one that has shipped. */
+export const recordingMigrations: Record<string, Migration> = {
+  '0034_recordings': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('recordings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) =>
+          c.notNull().references('organisations.id').onDelete('cascade'),
+        )
+        // A recording outlives its meeting: kept by id and name, no reference.
+        .addColumn('meeting_id', 'text', (c) => c.notNull())
+        .addColumn('meeting_name', 'text', (c) => c.notNull())
+        // The meeting's owner when it was recorded: the one who decides who may view it.
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('started_by_id', 'text', (c) => c.notNull())
+        .addColumn('started_by_name', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text')
+        // recording | ready | failed
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull().defaultTo(0))
+        // The store (a media region's, or `default`) holding its sealed chunks.
+        .addColumn('store', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('recordings_by_organisation')
+        .on('recordings')
+        .columns(['organisation_id', 'started_at'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('recordings').execute();
+    },
+  },
+};
