@@ -9,5 +9,15 @@ export type {
   LiveMeetings,
 } from './meeting';
 export type { MeetingChatLog } from './meeting-chat';
+export type {
+  CapturePurpose,
+  CaptureRequest,
+  RunningCapture,
+  MeetingCapture,
+  CaptureRules,
+  CapturePolicy,
+  CaptureNotices,
+} from './capture';
+export { NO_CAPTURE } from './capture';
 export { DomainEvents } from './events';
 export { meetingJoinUrl } from './meeting';

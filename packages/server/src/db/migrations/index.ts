@@ -4,6 +4,7 @@ import { foundationMigrations } from './foundation';
 import { identityMigrations } from './identity';
 import { callMigrations } from './calls';
 import { atRestMigrations } from './at-rest';
+import { recordingMigrations } from './recording';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -15,6 +16,7 @@ const migrations = {
   ...identityMigrations,
   ...callMigrations,
   ...atRestMigrations,
+  ...recordingMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
