@@ -17,16 +17,19 @@ export async function startAppWithSignaling(
     media?: MediaPlane;
     /** This app as one control-plane node of several. */
     cluster?: NonNullable<AppDeps['signaling']>['cluster'];
+    /** What records and streams meetings (a fake: the real one is a browser and ffmpeg). */
+    capture?: NonNullable<AppDeps['signaling']>['capture'];
   } = {},
 ) {
   const media = options.media ? { media: options.media, stop: async () => {} } : await startTestMediaPlane();
-  const { emptyGraceMs, cluster, media: _shared, ...appOptions } = options;
+  const { emptyGraceMs, cluster, capture, media: _shared, ...appOptions } = options;
   const t: TestApp = await startTestApp(database, {
     ...appOptions,
     signaling: {
       media: media.media,
       ...(emptyGraceMs !== undefined && { emptyGraceMs }),
       ...(cluster && { cluster }),
+      ...(capture && { capture }),
     },
   });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
