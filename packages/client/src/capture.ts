@@ -1,9 +1,4 @@
-import type {
-  CaptureEndReason,
-  CaptureNotice,
-  CaptureRight,
-  ServerMessageOf,
-} from '@conclave/protocol';
+import type { CaptureEndReason, CaptureNotice, CaptureRight, ServerMessageOf } from '@conclave/protocol';
 
 /** A recording or live stream that runs (REC-NOTICE): who started it, and since when. */
 export interface CaptureState {

@@ -13,9 +13,7 @@ function captureEvents(room: Room): string[] {
   room.on('recordingChanged', (state, reason) =>
     log.push(`recording:${state ? `${state.by}@${state.since.toISOString()}` : `off:${reason ?? ''}`}`),
   );
-  room.on('streamChanged', (state, reason) =>
-    log.push(`stream:${state ? state.by : `off:${reason ?? ''}`}`),
-  );
+  room.on('streamChanged', (state, reason) => log.push(`stream:${state ? state.by : `off:${reason ?? ''}`}`));
   room.on('captureRightsChanged', () => log.push('rights'));
   return log;
 }

@@ -264,10 +264,20 @@ export interface DirectoryMeetingEntry
     DirectoryEntryBase,
     Pick<
       MeetingView,
-      'id' | 'name' | 'description' | 'extension' | 'joinUrl' | 'e2ee' | 'hasPasscode' | 'oneTime'
+      | 'id'
+      | 'name'
+      | 'description'
+      | 'extension'
+      | 'joinUrl'
+      | 'e2ee'
+      | 'hasPasscode'
+      | 'oneTime'
+      | 'streaming'
     > {
   kind: 'meeting';
   ownerName: string;
+  /** The caller may enable or disable live streaming for it (STREAM-TOGGLE: Superusers, Administrators). */
+  canSetStreaming: boolean;
 }
 
 export type DirectoryEntry = DirectoryUserEntry | DirectoryMeetingEntry;

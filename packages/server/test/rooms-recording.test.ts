@@ -61,7 +61,11 @@ const code = async (p: Promise<unknown>) => {
 test('REC-START: without a capture on this server, a start is refused with recording_unavailable and nothing is told', async () => {
   const { room, told } = captures(null);
   assert.equal(await code(room.start(bob, true, 'recording')), 'recording_unavailable');
-  assert.deepEqual(await room.rightsOf(bob), { recording: 'no', streaming: 'no' }, 'the client offers nothing');
+  assert.deepEqual(
+    await room.rightsOf(bob),
+    { recording: 'no', streaming: 'no' },
+    'the client offers nothing',
+  );
   assert.deepEqual(told, []);
 });
 

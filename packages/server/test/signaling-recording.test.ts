@@ -60,7 +60,9 @@ describeEachDatabase('recording and streaming control', (kind) => {
     const recordingTold = (p: Joined, by: string | null) =>
       p.s.next('recordingChanged', (m) => (m.recording?.by ?? null) === by);
     const publicView = async (id: string) =>
-      (await app.t.app.inject({ method: 'GET', url: `/api/meetings/${id}/public` })).json<MeetingPublicView>();
+      (
+        await app.t.app.inject({ method: 'GET', url: `/api/meetings/${id}/public` })
+      ).json<MeetingPublicView>();
     const meeting = async (name: string, e2ee = false) => {
       const m = (await bob.post('/api/meetings', { name, ...(e2ee && { e2ee: true }) })).json<MeetingView>();
       assert.equal(m.e2ee, e2ee);
@@ -161,7 +163,11 @@ describeEachDatabase('recording and streaming control', (kind) => {
 
         const plain = await enter(dave, m.id);
         assert.equal((await rights(plain)).recording, 'asModerator');
-        assert.equal(outcome(await plain.s.request({ type: 'startRecording' })), 'forbidden', 'not a moderator');
+        assert.equal(
+          outcome(await plain.s.request({ type: 'startRecording' })),
+          'forbidden',
+          'not a moderator',
+        );
         assert.equal(outcome(await mod.s.request({ type: 'startRecording' })), 'ack');
         assert.equal(capture.running(m.id, 'recording')?.request.startedBy.displayName, 'Carol');
         assert.equal((await recordingTold(owner, 'Carol')).recording?.by, 'Carol');
@@ -194,13 +200,20 @@ describeEachDatabase('recording and streaming control', (kind) => {
         capture.gate = new Promise<void>((resolve) => (open = resolve));
         const first = tab1.s.request({ type: 'startRecording' });
         const second = tab2.s.request({ type: 'startRecording' });
-        await eventually(() => capture.of(m.id, 'recording').length > 0, 'the first start reached the capture');
+        await eventually(
+          () => capture.of(m.id, 'recording').length > 0,
+          'the first start reached the capture',
+        );
         open();
         capture.gate = null;
         assert.deepEqual([outcome(await first), outcome(await second)].sort(), ['ack', 'invalid_state']);
         assert.equal(capture.of(m.id, 'recording').length, 1, 'one capture');
         assert.equal(outcome(await tab2.s.request({ type: 'startRecording' })), 'invalid_state');
-        assert.equal(outcome(await tab2.s.request({ type: 'stopRecording' })), 'ack', 'the owner’s other tab');
+        assert.equal(
+          outcome(await tab2.s.request({ type: 'stopRecording' })),
+          'ack',
+          'the owner’s other tab',
+        );
         for (const p of [tab1, tab2]) p.s.close();
       });
 

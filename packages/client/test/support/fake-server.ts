@@ -175,7 +175,9 @@ export class FakeServer {
       case 'stopRecording':
       case 'startStream':
       case 'stopStream':
-        socket.reply(this.refuseCapture ? { type: 'error', rid, ...this.refuseCapture } : { type: 'ack', rid });
+        socket.reply(
+          this.refuseCapture ? { type: 'error', rid, ...this.refuseCapture } : { type: 'ack', rid },
+        );
         return;
       case 'ping':
         socket.reply({ type: 'pong', rid });
