@@ -10,6 +10,8 @@
 export { Room } from './room';
 export type { ConnectOptions, RecoveryCounts, RoomOptions } from './room-options';
 export type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
+export type { CaptureState } from './capture';
+export type { CaptureEndReason } from '@conclave/protocol';
 export { Participant } from './participant';
 export type { ParticipantKind } from './participant';
 export { LocalParticipant } from './local-participant';

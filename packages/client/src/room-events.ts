@@ -1,4 +1,5 @@
-import type { LeaveReason, TrackSource, WaitingInfo } from '@conclave/protocol';
+import type { CaptureEndReason, LeaveReason, TrackSource, WaitingInfo } from '@conclave/protocol';
+import type { CaptureState } from './capture';
 import type { ConnectionQuality } from './connection-quality';
 import type { MediaPath } from './media-path';
 import type { E2eeState } from './e2ee/controller';
@@ -71,6 +72,15 @@ export interface RoomEvents {
   connectionQualityChanged: [quality: ConnectionQuality, participant: Participant];
   /** This client's media now goes directly or through a relay, over another protocol (`room.mediaPath`). */
   mediaPathChanged: [path: MediaPath | null];
+  /**
+   * The meeting started being recorded (by whom, since when) or stopped (null, and why: `stopped`, or
+   * `failed` when the capture broke); also on joining a meeting already recorded (REC-NOTICE).
+   */
+  recordingChanged: [recording: CaptureState | null, reason?: CaptureEndReason];
+  /** The meeting's live stream started or stopped, as `recordingChanged`. */
+  streamChanged: [streaming: CaptureState | null, reason?: CaptureEndReason];
+  /** What this participant may start changed (`room.canRecord`, `room.canStream`). */
+  captureRightsChanged: [];
   /** Something went wrong that did not end the meeting (a refused request, a failing device…). */
   error: [error: ConclaveError];
 }

@@ -5,6 +5,7 @@ import {
   type WaitingInfo,
 } from '@conclave/protocol';
 import { ActiveSpeakerState } from './active-speakers';
+import { MeetingCaptureState, type CaptureChange, type CaptureState } from './capture';
 import { listDevices, type DeviceKind } from './devices';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import { prepareE2ee } from './e2ee/prepare';
@@ -27,7 +28,7 @@ import {
 } from './room-options';
 import type { ConnectionState, DisconnectReason, RoomEvents } from './room-events';
 import { Roster } from './roster';
-import { Session, type SessionObserver } from './session';
+import { Session, type CaptureControl, type SessionObserver } from './session';
 import type { SocketFactory } from './signaling';
 import type { MediaStats } from './stats';
 import { ViewControl } from './view-control';
@@ -45,6 +46,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Simulcast layers asked for and connection quality (MEET-QUALITY). */
   private readonly quality: MediaQuality;
   private readonly speakers = new ActiveSpeakerState();
+  /** The meeting's recording and live stream (REC-NOTICE). */
+  private readonly captures = new MeetingCaptureState();
   private readonly reconnect: ReconnectPolicy;
   private readonly sessionObserver: SessionObserver;
   private _state: ConnectionState = 'disconnected';
@@ -162,6 +165,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         this.emit('e2eeChanged', state);
       },
       onChat: (chat) => this.chat.received(chat),
+      onCapture: (message) => this.announceCapture(this.captures.apply(message)),
       onStreams: (streams) => this.roster.setStreams(streams),
       onError: (error) => this.emit('error', error),
       // MEET-RECONNECT: the same session recovers by itself; the room shows it meanwhile.
@@ -189,6 +193,53 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** The meeting's id and name once joined. */
   get meeting(): { id: string; name: string } | null {
     return this._meeting;
+  }
+
+  /** The meeting's recording while one runs (REC-NOTICE): who started it, and since when. */
+  get recording(): CaptureState | null {
+    return this.captures.recording;
+  }
+
+  /** The meeting's live stream while one runs: who started it, and since when. */
+  get streaming(): CaptureState | null {
+    return this.captures.streaming;
+  }
+
+  /**
+   * Whether this participant may start (or stop) a recording now, as the server said: its owner, or a
+   * moderator when the owner allows it; never in an E2EE meeting or with the organisation's recording
+   * off. The server checks again at every request.
+   */
+  get canRecord(): boolean {
+    return MeetingCaptureState.allows(this.captures.rights.recording, this.localParticipant.isModerator);
+  }
+
+  /** Whether this participant may go live: the owner of a meeting enabled for streaming. */
+  get canStream(): boolean {
+    return MeetingCaptureState.allows(this.captures.rights.streaming, this.localParticipant.isModerator);
+  }
+
+  /**
+   * Starts recording the meeting; everyone is told by whom (`recordingChanged`). Rejects with
+   * `recording_disabled`, `e2ee_unavailable`, `forbidden`, `recording_unavailable` or `invalid_state`.
+   */
+  startRecording(): Promise<void> {
+    return this.controlCapture('startRecording');
+  }
+
+  /** Stops the recording (its starter, or the meeting's owner). */
+  stopRecording(): Promise<void> {
+    return this.controlCapture('stopRecording');
+  }
+
+  /** Starts streaming the meeting live; refused as `startRecording`, or with `streaming_disabled`. */
+  startStream(): Promise<void> {
+    return this.controlCapture('startStream');
+  }
+
+  /** Stops the live stream (its starter, or the meeting's owner). */
+  stopStream(): Promise<void> {
+    return this.controlCapture('stopStream');
   }
 
   /** End-to-end encryption as this client sees it; null in a meeting without E2EE. */
@@ -385,6 +436,18 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.connected().moderate({ type: 'lowerHand', participantId });
   }
 
+  private async controlCapture(type: CaptureControl): Promise<void> {
+    await this.connected().controlCapture(type);
+  }
+
+  private announceCapture(changes: readonly CaptureChange[]): void {
+    for (const change of changes) {
+      if (change.kind === 'rights') this.emit('captureRightsChanged');
+      else if (change.kind === 'recording') this.emit('recordingChanged', change.state, change.reason);
+      else this.emit('streamChanged', change.state, change.reason);
+    }
+  }
+
   private findParticipant(id: string): Participant | undefined {
     if (id !== '' && id === this.localParticipant.id) return this.localParticipant;
     return this.roster.remoteParticipants.get(id);
@@ -415,6 +478,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     // The server tells who speaks at its next change; until then nobody is known to.
     if (this.speakers.clear()) this.emitSpeakers();
     this.setLobby(joined.lobby ?? []);
+    this.announceCapture(this.captures.joined(joined));
   }
 
   private keepGuestToken(guestToken: string | undefined): void {
@@ -538,6 +602,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.e2eeSetup = null;
     this._e2ee = null;
     this.setLobby([]);
+    this.captures.clear();
     this.localParticipant.forgetModeration();
     this.interrupted = false;
     const wasDisconnected = this._state === 'disconnected';

@@ -10,6 +10,7 @@ import type {
 } from '@conclave/protocol';
 import type { E2eeSetup, E2eeState } from './e2ee/controller';
 import type { ReceivedChat } from './meeting-chat';
+import type { CaptureMessage } from './capture';
 import { E2eeMedia } from './e2ee/media';
 import { SessionEncryption } from './e2ee/session-encryption';
 import { ConclaveError, SignalingError } from './errors';
@@ -53,6 +54,9 @@ export type ModerationRequest = Extract<
   }
 >;
 
+/** Starting and stopping the meeting's recording or live stream (REC-START, STREAM-LIVE). */
+export type CaptureControl = 'startRecording' | 'stopRecording' | 'startStream' | 'stopStream';
+
 export interface JoinRequest {
   meetingId: string;
   guestToken?: string;
@@ -90,6 +94,8 @@ export interface SessionObserver {
   onE2ee(state: E2eeState): void;
   /** The meeting's chat: what was said so far, or a new message (opened here under E2EE). */
   onChat(chat: ReceivedChat): void;
+  /** The meeting's recording or live stream started or ended, or what this participant may start. */
+  onCapture(message: CaptureMessage): void;
   /** The complete list of received streams, after each answered subscription offer. */
   onStreams(streams: ReceivedStream[]): void;
   onError(error: ConclaveError): void;
@@ -315,6 +321,12 @@ export class Session implements LocalMediaLink {
     await this.signaling.request(request);
   }
 
+  /** Starts or stops the recording or live stream, and waits for the server's ack. */
+  async controlCapture(type: CaptureControl): Promise<void> {
+    this.assertOpen();
+    await this.signaling.request({ type });
+  }
+
   /** Whether the meeting is end-to-end encrypted (known once joined). */
   get encrypted(): boolean {
     return this.e2ee !== null;
@@ -512,6 +524,11 @@ export class Session implements LocalMediaLink {
         break;
       case 'encryptedChat':
         void this.openChat(message);
+        break;
+      case 'recordingChanged':
+      case 'streamChanged':
+      case 'captureRights':
+        this.observer.onCapture(message);
         break;
       case 'mediaMoved':
         void this.restartMedia();

@@ -44,6 +44,10 @@ export interface ReplyMap {
   lowerHand: ServerMessageOf<'ack'>;
   sendChat: ServerMessageOf<'ack'>;
   sendEncryptedChat: ServerMessageOf<'ack'>;
+  startRecording: ServerMessageOf<'ack'>;
+  stopRecording: ServerMessageOf<'ack'>;
+  startStream: ServerMessageOf<'ack'>;
+  stopStream: ServerMessageOf<'ack'>;
   leave: ServerMessageOf<'ack'>;
   ping: ServerMessageOf<'pong'>;
 }
@@ -71,6 +75,10 @@ const EXPECTED_REPLY: Record<RequestType, ReadonlyArray<ServerMessage['type']>> 
   lowerHand: ['ack'],
   sendChat: ['ack'],
   sendEncryptedChat: ['ack'],
+  startRecording: ['ack'],
+  stopRecording: ['ack'],
+  startStream: ['ack'],
+  stopStream: ['ack'],
   leave: ['ack'],
   ping: ['pong'],
 };

@@ -7,6 +7,7 @@ import {
   textSchema,
 } from './text';
 import { passkeyAssertionSchema } from './passkeys';
+import type { CaptureNotice } from './capture';
 
 /**
  * Identifiers in URLs and messages (UUIDv7 and the like): letters, digits and dashes. Anything else
@@ -154,6 +155,10 @@ export const updateMeetingRequestSchema = z
     hidden: z.boolean().optional(),
     /** Applies to the next people who join; those waiting now stay until a moderator decides. */
     lobby: lobbyModeSchema.optional(),
+    /** Moderators may start and stop recordings too (REC-START): the owner's choice alone. */
+    recordingByModerators: z.boolean().optional(),
+    /** The owner may stream this meeting live (STREAM-TOGGLE): a Superuser's or Administrator's choice. */
+    streaming: z.boolean().optional(),
   })
   .refine((v) => Object.values(v).some((value) => value !== undefined), 'Nothing to change');
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
@@ -185,6 +190,10 @@ export interface MeetingView {
   hidden: boolean;
   /** Who waits in the lobby until a moderator admits them (MEET-LOBBY). */
   lobby: LobbyMode;
+  /** Moderators may start and stop recordings too, not only the owner (REC-START). */
+  recordingByModerators: boolean;
+  /** Enabled for live streaming by a Superuser or Administrator (STREAM-TOGGLE). */
+  streaming: boolean;
   createdAt: string;
 }
 
@@ -206,6 +215,10 @@ export interface MeetingPublicView {
   lobby: LobbyMode;
   /** The layout the meeting opens in for whoever has not chosen one (the organisation's setting, MEET-LAYOUT). */
   defaultLayout: DefaultLayout;
+  /** Being recorded now, by whom and since when (REC-NOTICE): a person decides before joining. */
+  recording: CaptureNotice | null;
+  /** Streamed live now, by whom and since when. */
+  streaming: CaptureNotice | null;
 }
 
 /** The layouts an organisation can make the default (the presentation layout comes with a screen share). */
@@ -251,10 +264,20 @@ export interface DirectoryMeetingEntry
     DirectoryEntryBase,
     Pick<
       MeetingView,
-      'id' | 'name' | 'description' | 'extension' | 'joinUrl' | 'e2ee' | 'hasPasscode' | 'oneTime'
+      | 'id'
+      | 'name'
+      | 'description'
+      | 'extension'
+      | 'joinUrl'
+      | 'e2ee'
+      | 'hasPasscode'
+      | 'oneTime'
+      | 'streaming'
     > {
   kind: 'meeting';
   ownerName: string;
+  /** The caller may enable or disable live streaming for it (STREAM-TOGGLE: Superusers, Administrators). */
+  canSetStreaming: boolean;
 }
 
 export type DirectoryEntry = DirectoryUserEntry | DirectoryMeetingEntry;

@@ -101,11 +101,20 @@ export const ERROR_CODES = [
   'too_many_calls',
   /** The meeting someone is rung into has nobody in it (409): it must be running (MEET-ADD). */
   'meeting_not_live',
+  /** The organisation has recording off (REC-TOGGLE): a Superuser or Administrator turns it on. */
+  'recording_disabled',
   /**
-   * Under end-to-end encryption the server holds no key to the media (E2EE-LIMITS): recording, live
-   * streaming and anything else that needs the media on the server is unavailable (403).
+   * Live streaming is off: for the organisation, or for this meeting (STREAM-TOGGLE: a Superuser or
+   * Administrator enables it per meeting).
+   */
+  'streaming_disabled',
+  /**
+   * Not available in an end-to-end encrypted meeting (E2EE-LIMITS): the server holds no key to its media,
+   * so it cannot record or stream it.
    */
   'e2ee_unavailable',
+  /** This server cannot record or stream (no capture configured), or the capture could not start (503). */
+  'recording_unavailable',
   'internal',
 ] as const;
 

@@ -10,6 +10,7 @@ import {
   type E2eeServerMessage,
 } from './e2ee';
 import { meetingChatClientMessageSchemas, type MeetingChatServerMessage } from './meeting-chat';
+import { captureClientMessageSchemas, type CaptureNotice, type CaptureServerMessage } from './capture';
 
 /**
  * Signaling protocol: one WebSocket per client at SIGNALING_PATH, subprotocol SIGNALING_SUBPROTOCOL.
@@ -302,6 +303,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   pingMessageSchema,
   ...e2eeClientMessageSchemas,
   ...meetingChatClientMessageSchemas,
+  ...captureClientMessageSchemas,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -394,6 +396,10 @@ export type ServerMessage =
        * server: the roster as it is now. The peer connections stay as they are.
        */
       resumed?: true;
+      /** Present while the meeting is being recorded: by whom and since when (REC-NOTICE). */
+      recording?: CaptureNotice;
+      /** Present while the meeting is streamed live: by whom and since when. */
+      streaming?: CaptureNotice;
     }
   /**
    * The answer to a join that must wait in the lobby: nothing about the meeting's people and no media
@@ -446,6 +452,7 @@ export type ServerMessage =
   | { type: 'pong'; rid?: string }
   | E2eeServerMessage
   | MeetingChatServerMessage
+  | CaptureServerMessage
   /** The server ends this participation; the socket closes right after. */
   | { type: 'disconnected'; reason: DisconnectedReason; message: string }
   | {

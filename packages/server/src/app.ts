@@ -17,7 +17,7 @@ import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { accountRoutes } from './account';
 import { factorRoutes, passkeySignInRoutes } from './factors';
 import { invitationRoutes, userAdminRoutes } from './users';
-import type { LiveMeetings } from './domain';
+import { NO_CAPTURE, type LiveMeetings, type MeetingCapture } from './domain';
 import {
   createLogger,
   errorHandler,
@@ -78,6 +78,11 @@ export interface AppDeps {
       maxParticipants?: number;
       /** How long an emptied room waits before its meeting counts as over (default 30 s). */
       emptyGraceMs?: number;
+      /**
+       * What records and streams meetings (docs/recording.md, "Capture"); without it, starting one is
+       * refused with `recording_unavailable`.
+       */
+      capture?: MeetingCapture;
       /**
        * With several control-plane nodes (NET-SCALE): how this node reaches the others and learns
        * who owns which meeting. Without it, this process holds every meeting itself.
@@ -159,6 +164,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
         lifecycle: services.meetings,
         chat: services.meetingChat,
+        capturePolicy: services.capturePolicy,
+        ...((deps.signaling.capture ?? deps.capture) && {
+          capture: deps.signaling.capture ?? deps.capture,
+        }),
         ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
         reconnectGraceMs: config.meetings.reconnectGraceSeconds * 1000,
         ...(deps.signaling.cluster && { memories: deps.signaling.cluster.memories }),
@@ -292,7 +301,7 @@ function apiRoutes(
     await api.register(ssoSignInRoutes(services.sso, authenticator, config.publicUrl), {
       prefix: '/auth/sso',
     });
-    await api.register(publicMeetingRoutes(meetings), { prefix: '/meetings' });
+    await api.register(publicMeetingRoutes(meetings, live), { prefix: '/meetings' });
     await api.register(guestRoutes(authDeps), { prefix: '/meetings' });
     await api.register(invitationRoutes(services.invitations, authenticator), { prefix: '/invitations' });
     await api.register(async (signedIn) => {
@@ -324,16 +333,18 @@ function apiRoutes(
 
 /** A meeting is in progress while it has a room here: from its first join until its last leave. */
 function liveIn(rooms: RoomRegistry): LiveMeetings {
+  const open = (meetingId: string) => {
+    const room = rooms.room(meetingId);
+    return room && !room.closed ? room : undefined;
+  };
   return {
-    isLive(meetingId) {
-      const room = rooms.room(meetingId);
-      return room !== undefined && !room.closed;
-    },
+    isLive: (meetingId) => open(meetingId) !== undefined,
+    captureOf: (meetingId) => open(meetingId)?.captures.notices() ?? NO_CAPTURE,
   };
 }
 
 /** Without signaling nobody can be in a meeting on this server. */
-const NOTHING_LIVE: LiveMeetings = { isLive: () => false };
+const NOTHING_LIVE: LiveMeetings = { isLive: () => false, captureOf: () => NO_CAPTURE };
 
 /** Fastify runs a hop count this way too; its types only lack the number form. */
 function trustProxyOption(trust: Config['trustProxy']) {

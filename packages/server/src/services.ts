@@ -29,7 +29,7 @@ import {
 import { OrganisationSettings, SettingsStore } from './settings';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
 import { Invitations, InvitationStore, UserAdministration, UserStore } from './users';
-import { DomainEvents, type MeetingChatLog, type PrincipalSource } from './domain';
+import { DomainEvents, type CapturePolicy, type MeetingChatLog, type PrincipalSource } from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
@@ -119,6 +119,8 @@ export interface Services {
   chat: ChatService;
   /** Each meeting's chat while it lasts (CHAT-MEETING), for its room. */
   meetingChat: MeetingChatLog;
+  /** What the organisation and each meeting allow of recording and streaming, for its room. */
+  capturePolicy: CapturePolicy;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
   /** "Confirm it is you": the current password, or a passkey instead. */
@@ -246,6 +248,21 @@ export function createServices(deps: ServiceDeps): Services {
       ...(deps.chat?.messagesPerMinute !== undefined && { messagesPerMinute: deps.chat.messagesPerMinute }),
       onUnreadable: deps.onBackgroundError ?? (() => {}),
     }),
+    capturePolicy: {
+      // Read at every start: a setting turned off applies to the next one (REC-TOGGLE, STREAM-TOGGLE).
+      async rulesOf(meeting) {
+        const [organisation, stored] = await Promise.all([
+          settings.of(meeting.organisationId),
+          meetingStore.findById(meeting.id),
+        ]);
+        return {
+          recordingEnabled: organisation.recording.enabled,
+          streamingEnabled: organisation.streaming.enabled,
+          recordingByModerators: stored?.recordingByModerators ?? false,
+          meetingStreaming: stored?.streaming ?? false,
+        };
+      },
+    },
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,
     confirmations,

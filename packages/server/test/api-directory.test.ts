@@ -100,6 +100,8 @@ describeEachDatabase('directory API', (kind) => {
             oneTime: false,
             hidden: false,
             canHide: false,
+            streaming: false,
+            canSetStreaming: false,
           },
         ],
         `searching for ${q}`,

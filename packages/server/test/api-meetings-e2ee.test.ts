@@ -53,6 +53,8 @@ describeEachDatabase('meetings API: end-to-end encryption', (kind) => {
       passcodeRequired: false,
       lobby: 'off',
       defaultLayout: 'gallery',
+      recording: null,
+      streaming: null,
     });
     const plain = (await bob.post('/api/meetings', { name: 'Lunch', e2ee: false })).json<MeetingView>();
     assert.equal(plain.e2ee, false);

@@ -188,6 +188,8 @@ describeEachDatabase('meetings API', (kind) => {
       passcodeRequired: false,
       lobby: 'off',
       defaultLayout: 'gallery',
+      recording: null,
+      streaming: null,
     });
     const unknown = await new TestClient(t.app).get('/api/meetings/not-a-meeting/public');
     assert.equal(unknown.statusCode, 404);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { LobbyMode, MeetingView, ServerMessage } from '@conclave/protocol';
+import type { LobbyMode, MeetingPublicView, MeetingView, ServerMessage } from '@conclave/protocol';
 import { setUp, signedInUsers, type TestClient } from './support/app';
+import { FakeCapture } from './support/fake-capture';
 import { InProcessNodes } from './support/cluster-fakes';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { janusUnavailableReason } from './media-support/janus';
@@ -30,15 +31,18 @@ async function startTwoNodes(
   const database = await createTestDatabase('sqlite');
   const media = await startTestMediaPlane();
   const nodes = new InProcessNodes();
+  // One for the installation: whichever node holds a meeting starts its capture.
+  const capture = new FakeCapture();
   const start = (name: string, draining?: () => boolean) =>
     startAppWithSignaling(database, {
       media: media.media,
       cluster: nodes.node(name, options.tickMs),
+      capture,
       ...(draining && { draining }),
     });
   const first = await start(names[0]);
   const second = await start(names[1], options.secondDraining);
-  const { session } = await setUp(first.t);
+  const { client: admin, session } = await setUp(first.t);
   const organisationId = session.organisation.id;
   const [bob, carol] = await signedInUsers(first.t, database, organisationId, ['Bob', 'Carol']);
   return {
@@ -48,6 +52,8 @@ async function startTwoNodes(
     second,
     bob: bob,
     carol: carol,
+    admin,
+    capture,
     organisationId,
     async stop() {
       await first.stop();
@@ -150,6 +156,45 @@ describe('one meeting across two control-plane nodes', { skip }, () => {
     assert.equal(left.type, 'ack');
     const gone = await owner.s.next('participantLeft');
     assert.deepEqual([gone.participantId, gone.reason], [member.id, 'left']);
+  });
+
+  test('REC-NOTICE, NET-SCALE: a recording started on the meeting’s node is told to a participant of the other node, in its joined and on the join page that node serves', async () => {
+    const enabled = await env.admin.patch('/api/settings', { recording: { enabled: true } });
+    assert.equal(enabled.statusCode, 200);
+    try {
+      const m = await meeting('Recorded across');
+      const owner = await enter(a, bob, m.id);
+      const early = await enter(b, carol, m.id);
+      assert.equal((await owner.s.request({ type: 'startRecording' })).type, 'ack');
+      assert.ok(env.capture.running(m.id, 'recording'), 'the owning node started the capture');
+      assert.equal((await early.s.next('recordingChanged')).recording?.by, 'Bob', 'forwarded to node b');
+
+      const publicOn = async (node: Node) =>
+        (
+          await node.t.app.inject({ method: 'GET', url: `/api/meetings/${m.id}/public` })
+        ).json<MeetingPublicView>();
+      // Node b reads the owning node's room state, written as it changes.
+      const deadline = Date.now() + 5_000;
+      while ((await publicOn(b)).recording === null && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal((await publicOn(b)).recording?.by, 'Bob');
+      assert.equal((await publicOn(a)).recording?.by, 'Bob');
+
+      const late = joined((await join(b, { name: 'Gina' }, m.id)).reply);
+      assert.ok(late.type === 'joined');
+      assert.equal(late.recording?.by, 'Bob', 'a later joiner through node b sees it in joined');
+      assert.equal((await early.s.request({ type: 'stopRecording' })).type, 'error', 'Carol may not stop it');
+      assert.equal((await owner.s.request({ type: 'stopRecording' })).type, 'ack');
+      while ((await publicOn(b)).recording !== null && Date.now() < deadline + 5_000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal((await publicOn(b)).recording, null);
+      owner.s.close();
+      early.s.close();
+    } finally {
+      await env.admin.patch('/api/settings', { recording: { enabled: false } });
+    }
   });
 
   test('NET-SCALE, MEET-RECONNECT: a socket that drops on its node keeps its participant on the owner until it resumes through the other node under its id; closed on purpose, it leaves at once', async () => {

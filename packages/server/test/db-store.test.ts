@@ -26,6 +26,8 @@ describeEachDatabase('store', (kind) => {
 
   const meeting = (over: Partial<Meeting>): Meeting => ({
     lobby: 'off',
+    recordingByModerators: false,
+    streaming: false,
     id: newId(),
     organisationId: orgA,
     ownerId: alice,

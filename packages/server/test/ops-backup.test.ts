@@ -50,6 +50,8 @@ async function seed(db: Kysely<Database>) {
   ] as const) {
     await meetings.insert({
       lobby: 'off',
+      recordingByModerators: false,
+      streaming: false,
       id: newId(),
       organisationId: org.id,
       ownerId: admin,

@@ -72,6 +72,19 @@ const ROWS: Row[] = [
       return statuses;
     },
   },
+  // Superuser, in addition: enable or disable live streaming per meeting (STREAM-TOGGLE), also their own.
+  {
+    action: 'enable or disable live streaming for a meeting',
+    expect: managers,
+    run: async (as, ctx) => {
+      const own = (await as.post('/api/meetings', { name: 'Mine' })).json<MeetingView>();
+      const m = await ctx.bobsMeeting();
+      return [
+        (await as.patch(`/api/meetings/${own.id}`, { streaming: true })).statusCode,
+        (await as.patch(`/api/meetings/${m.id}`, { streaming: true })).statusCode,
+      ];
+    },
+  },
   {
     action: 'delete any meeting',
     expect: managers,

@@ -14,6 +14,7 @@ import {
   SettingsIcon,
   UsersIcon,
 } from '../ui/icons';
+import { CaptureButtons } from './Capture';
 import { LayoutMenu } from './LayoutMenu';
 import { isScrolling, isTyping, shortcutFor } from './shortcuts';
 import type { ChosenLayout } from './stageLayout';
@@ -194,6 +195,7 @@ export function ControlBar({
           iconOff={<CameraOffIcon size={22} />}
         />
         <ShareButton room={room} onError={onError} />
+        <CaptureButtons room={room} onError={onError} />
         <button
           type="button"
           className={`control ${handUp ? 'control-active' : ''}`}

@@ -3,6 +3,7 @@ import type { MeetingPublicView } from '@conclave/protocol';
 import { useEffect, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { Alert, Button, TextField, avatarHue, initials } from '../ui/components';
 import { E2eeBadge } from '../ui/e2ee';
+import { CaptureNotice } from './Capture';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../ui/icons';
 import { DeviceSelect } from './DeviceSelect';
@@ -131,6 +132,7 @@ export function Lobby({
         <p className="eyebrow">{meeting.organisationName}</p>
         <h1 className="join-title">{meeting.name}</h1>
         {meeting.e2ee && <E2eeBadge />}
+        <CaptureNotice meeting={meeting} />
         <p className="muted">Check your camera and microphone, then join when you are ready.</p>
         {meeting.e2ee &&
           (cannotEncrypt ? (

@@ -73,7 +73,12 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
         </div>
       )}
       {phase.kind === 'waiting' && (
-        <WaitingScreen meetingName={meeting.name} e2ee={meeting.e2ee} onLeave={stopWaiting} />
+        <WaitingScreen
+          meetingName={meeting.name}
+          e2ee={meeting.e2ee}
+          capture={meeting}
+          onLeave={stopWaiting}
+        />
       )}
       {(phase.kind === 'left' || phase.kind === 'ended') && (
         <MeetingOverPage

@@ -5,6 +5,7 @@ import { AlertIcon, SpeakerOffIcon, UsersIcon } from '../ui/icons';
 import { noiseSuppressionPreferred } from './audioPreferences';
 import { ChatPanel } from './ChatPanel';
 import { ControlBar } from './ControlBar';
+import { CaptureMarks, useCaptureCues } from './Capture';
 import { E2eeIndicator, E2eeWarning } from './E2eeIndicator';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { ParticipantTile } from './ParticipantTile';
@@ -81,6 +82,7 @@ export function MeetingStage({
   const announce = useCallback((text: string) => setAnnouncement((a) => ({ text, n: a.n + 1 })), []);
   useModerationCues(room, panelOpen, toast, announce);
   useChatCues(room, panel === 'chat', announce);
+  useCaptureCues(room, announce);
   const stage = useStage(room, defaultLayout);
 
   const remotes = [...room.remoteParticipants.values()];
@@ -120,6 +122,7 @@ export function MeetingStage({
             <span className="stage-count-word"> {remotes.length === 0 ? 'participant' : 'participants'}</span>
           </span>
           {e2ee && <E2eeIndicator state={group} onVerify={() => setVerifyOpen(true)} />}
+          <CaptureMarks room={room} />
         </div>
         <CopyButton text={joinUrl} label="Copy invite link" variant="ghost-dark" />
       </header>

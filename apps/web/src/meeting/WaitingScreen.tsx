@@ -1,5 +1,7 @@
 import { Button, Spinner } from '../ui/components';
 import { LogoMark } from '../ui/icons';
+import type { MeetingPublicView } from '@conclave/protocol';
+import { CaptureNotice } from './Capture';
 import { CodewordValue } from './LobbyE2ee';
 
 /**
@@ -10,10 +12,13 @@ import { CodewordValue } from './LobbyE2ee';
 export function WaitingScreen({
   meetingName,
   e2ee,
+  capture,
   onLeave,
 }: {
   meetingName: string;
   e2ee: boolean;
+  /** Whether it is recorded or streamed, as the join page read it (REC-NOTICE). */
+  capture: Pick<MeetingPublicView, 'recording' | 'streaming'>;
   onLeave: () => void;
 }) {
   return (
@@ -27,6 +32,7 @@ export function WaitingScreen({
             Waiting for a moderator to let you into <bdi>{meetingName}</bdi>…
           </span>
         </p>
+        <CaptureNotice meeting={capture} />
         {e2ee && (
           <div className="waiting-codeword">
             <span className="muted">Your Codeword</span>

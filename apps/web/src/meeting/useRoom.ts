@@ -19,6 +19,10 @@ const ROOM_EVENTS: (keyof RoomEvents)[] = [
   'unmuteAllowed',
   'connectionQualityChanged',
   'mediaPathChanged',
+  // The "Recording" and "Live" marks, and who may press Record or Go live (REC-NOTICE, REC-START).
+  'recordingChanged',
+  'streamChanged',
+  'captureRightsChanged',
 ];
 
 /**

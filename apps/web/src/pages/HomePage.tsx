@@ -173,6 +173,7 @@ function MeetingRow({
   const [e2ee, setE2ee] = useState(meeting.e2ee);
   const [hidden, setHidden] = useState(meeting.hidden);
   const [lobby, setLobby] = useState<LobbyMode>(meeting.lobby);
+  const [recordingByModerators, setRecordingByModerators] = useState(meeting.recordingByModerators);
   /** A new passcode typed in; empty keeps what the meeting has. */
   const [passcode, setPasscode] = useState('');
   const [removePasscode, setRemovePasscode] = useState(false);
@@ -208,6 +209,7 @@ function MeetingRow({
         ...(e2ee !== meeting.e2ee && { e2ee }),
         ...(hidden !== meeting.hidden && { hidden }),
         ...(lobby !== meeting.lobby && { lobby }),
+        ...(recordingByModerators !== meeting.recordingByModerators && { recordingByModerators }),
       };
       let view = await updateMeeting(meeting.id, changes);
       if (passcode !== '') view = await setMeetingPasscode(meeting.id, passcode);
@@ -273,6 +275,15 @@ function MeetingRow({
               label="Hidden from the directory"
               checked={hidden}
               onChange={setHidden}
+              disabled={busy}
+            />
+          )}
+          {/* REC-START: the owner's choice; an E2EE meeting is never recorded (E2EE-LIMITS). */}
+          {!e2ee && (
+            <Checkbox
+              label="Moderators may start and stop recordings"
+              checked={recordingByModerators}
+              onChange={setRecordingByModerators}
               disabled={busy}
             />
           )}

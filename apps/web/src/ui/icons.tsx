@@ -179,6 +179,30 @@ export const LockIcon = (p: P) => (
   </Icon>
 );
 
+/** Record: a filled dot (a recording's universal sign). */
+export const RecordIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <circle cx="12" cy="12" r="4" fill="currentColor" />
+  </Icon>
+);
+
+/** Stop: a square. */
+export const StopIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="6" y="6" width="12" height="12" rx="1" fill="currentColor" />
+  </Icon>
+);
+
+/** Go live: a broadcast mast. */
+export const BroadcastIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="2" />
+    <path d="M16.24 7.76a6 6 0 0 1 0 8.49M7.76 16.24a6 6 0 0 1 0-8.49" />
+    <path d="M19.07 4.93a10 10 0 0 1 0 14.14M4.93 19.07a10 10 0 0 1 0-14.14" />
+  </Icon>
+);
+
 /** The product mark: three people gathered. */
 export const HandIcon = (p: P) => (
   <Icon {...p}>

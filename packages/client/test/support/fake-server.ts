@@ -6,6 +6,7 @@
  * push messages, drop the connection or end the participation.
  */
 import type {
+  CaptureNotice,
   ClientMessage,
   ClientMessageOf,
   ClientMessageType,
@@ -66,6 +67,10 @@ export class FakeServer {
   resumable = false;
   /** When set, resumes are refused with this error. */
   refuseResume: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
+  /** What `joined` says is recorded now (REC-NOTICE). */
+  recording: CaptureNotice | null = null;
+  /** When set, capture requests (startRecording…) are refused with this error. */
+  refuseCapture: Omit<ServerMessageOf<'error'>, 'type' | 'rid'> | null = null;
   /** The media regions GET /api/regions lists: one by default, which the SDK does not measure. */
   regions: string[] = ['default'];
   /** Every URL the room fetched, in order. */
@@ -166,6 +171,14 @@ export class FakeServer {
       case 'lowerHand':
         socket.reply({ type: 'ack', rid });
         return;
+      case 'startRecording':
+      case 'stopRecording':
+      case 'startStream':
+      case 'stopStream':
+        socket.reply(
+          this.refuseCapture ? { type: 'error', rid, ...this.refuseCapture } : { type: 'ack', rid },
+        );
+        return;
       case 'ping':
         socket.reply({ type: 'pong', rid });
         return;
@@ -191,6 +204,7 @@ export class FakeServer {
       ...(this.iceTransportPolicy && { iceTransportPolicy: this.iceTransportPolicy }),
       resumeToken: resumeToken(participantId),
       resumed: true,
+      ...(this.recording && { recording: this.recording }),
     };
   }
 
@@ -243,6 +257,7 @@ export class FakeServer {
       // A guest who named themselves gets a token to rejoin with, as the real server does.
       ...(message.displayName !== undefined && { guestToken: `token-for-${message.displayName}` }),
       ...(this.resumable && { resumeToken: resumeToken(self.id) }),
+      ...(this.recording && { recording: this.recording }),
     };
   }
 }

@@ -62,7 +62,9 @@ const PERMISSIONS = {
   'meeting.hide': rule('meeting', ownerOrManager),
   /** Admit, remove, mute one or all: the owner's, and every manager's as "manage any meeting". */
   'meeting.moderate': rule('meeting', ownerOrManager),
+  /** Start and stop a live stream: the owner, once the meeting is enabled for it (below). */
   'meeting.stream': rule('meeting', ownerOnly),
+  /** Start and stop a recording, and let the meeting's moderators do so: the owner. */
   'meeting.record': rule('meeting', ownerOnly),
   'recording.share': rule('recording', ownerOnly),
   // Superuser, in addition
@@ -80,6 +82,8 @@ const PERMISSIONS = {
   'roomSystem.hide': rule('roomSystem', (p, t) =>
     t.associatedWith?.role === 'administrator' ? t.associatedWith.id === p.userId : isManager(p),
   ),
+  /** "Enable or disable live streaming per meeting" (STREAM-TOGGLE). */
+  'meeting.enableStreaming': rule('meeting', managers),
   'settings.view': rule('organisation', managers),
   'settings.chat': rule('organisation', managers),
   'settings.recording': rule('organisation', managers),

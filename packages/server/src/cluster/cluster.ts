@@ -1,12 +1,20 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../common/errors';
-import type { DomainEvents, LiveMeetings, MeetingRecord, Principal } from '../domain';
+import {
+  NO_CAPTURE,
+  type CaptureNotices,
+  type DomainEvents,
+  type LiveMeetings,
+  type MeetingRecord,
+  type Principal,
+} from '../domain';
 import {
   LocalDoor,
   type JoinExtras,
   type JoinReply,
   type MeetingDoor,
   type RoomRegistry,
+  type RoomStates,
   type Seat,
   type SeatSink,
 } from '../rooms';
@@ -22,6 +30,11 @@ export interface ClusterOptions {
   rooms: RoomRegistry;
   /** Sign-outs and deleted meetings, told to every node. */
   events?: DomainEvents;
+  /**
+   * Where rooms write their live state (NET-SCALE): read for what another node's room records or
+   * streams (REC-NOTICE). Without it, only this node's rooms are known.
+   */
+  states?: RoomStates;
   logger: FastifyBaseLogger;
   /** How often claims are renewed and the nodes this one talks to are checked (default 1 s). */
   tickMs?: number;
@@ -125,6 +138,23 @@ export class Cluster implements LiveMeetings {
     }
     const owner = await this.options.leases.owner(meetingId);
     return owner !== null && owner !== this.nodeId;
+  }
+
+  /**
+   * Whether the meeting is recorded or streamed now (REC-NOTICE): from its room here, or as the
+   * owning node last wrote its room's live state (it writes each change within milliseconds).
+   */
+  async captureOf(meetingId: string): Promise<CaptureNotices> {
+    if (this.claimed.has(meetingId)) {
+      const room = this.options.rooms.room(meetingId);
+      return room && !room.closed ? room.captures.notices() : NO_CAPTURE;
+    }
+    const { leases, states } = this.options;
+    if (!states || (await leases.owner(meetingId)) === null) return NO_CAPTURE;
+    const capture = (await states.load(meetingId))?.capture;
+    const notice = (run: { by: string; since: string } | null | undefined) =>
+      run ? { by: run.by, since: run.since } : null;
+    return { recording: notice(capture?.recording), streaming: notice(capture?.stream) };
   }
 
   /** What this node forwards, for metrics and tests. */

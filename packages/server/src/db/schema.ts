@@ -372,6 +372,10 @@ interface MeetingTable {
   hidden: 0 | 1;
   /** Who waits in the lobby (MEET-LOBBY). */
   lobby: LobbyMode;
+  /** 1 when the owner lets moderators start and stop recordings (REC-START). */
+  recording_by_moderators: 0 | 1;
+  /** 1 when a Superuser or Administrator enabled live streaming for it (STREAM-TOGGLE). */
+  streaming: 0 | 1;
   created_at: string;
   updated_at: string;
 }

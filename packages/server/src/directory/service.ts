@@ -95,6 +95,8 @@ export class DirectoryService {
       hidden: m.hidden,
       // A one-time meeting is hidden for good (MEET-ONETIME).
       canHide: !m.oneTime && may(viewer, 'meeting.hide', { kind: 'meeting', ownerId: m.ownerId }),
+      streaming: m.streaming,
+      canSetStreaming: may(viewer, 'meeting.enableStreaming', { kind: 'meeting', ownerId: m.ownerId }),
     };
   }
 }

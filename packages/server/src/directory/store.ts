@@ -23,6 +23,7 @@ export interface DirectoryMeeting {
   hasPasscode: boolean;
   oneTime: boolean;
   hidden: boolean;
+  streaming: boolean;
 }
 
 /** What one search asks of a kind of entry. */
@@ -79,6 +80,7 @@ export class DirectoryStore {
         'm.passcode_hash as passcodeHash',
         'm.one_time as oneTime',
         'm.hidden as hidden',
+        'm.streaming as streaming',
       ])
       .where('m.organisation_id', '=', viewer.organisationId)
       // Hidden: only to the owner, and to Superusers and Administrators, who see them all.
@@ -104,6 +106,7 @@ export class DirectoryStore {
       hasPasscode: passcodeHash !== null,
       oneTime: r.oneTime === 1,
       hidden: r.hidden === 1,
+      streaming: r.streaming === 1,
     }));
   }
 

@@ -1,5 +1,13 @@
-/** What a capture is for (REC-START, STREAM-LIVE). */
-type CapturePurpose = 'recording' | 'stream';
+import type { CaptureNotice } from '@conclave/protocol';
+import type { MeetingRecord } from './meeting';
+
+/**
+ * The capture of a meeting's picture and sound (docs/recording.md, "Capture"): a port the meeting's
+ * room calls when someone starts a recording or live stream, implemented apart (an egress browser
+ * feeding ffmpeg). The room decides who may start and stop, and tells everyone (REC-NOTICE); the
+ * capture only produces the output.
+ */
+export type CapturePurpose = 'recording' | 'stream';
 
 export interface CaptureRequest {
   meetingId: string;
@@ -15,10 +23,36 @@ export interface RunningCapture {
   stop(): Promise<void>;
 }
 
-/**
- * Records or streams a meeting (REC-START, STREAM-LIVE): the room asks, the capture (a recorder the
- * server launches) does it. `onFailed` is told when a running capture ends by itself.
- */
 export interface MeetingCapture {
+  /**
+   * Resolves once the capture runs; `onFailed` is called (at most once) if it stops by itself
+   * afterwards, and the room then tells everyone it ended.
+   */
   start(request: CaptureRequest, onFailed: (error: Error) => void): Promise<RunningCapture>;
 }
+
+/**
+ * What the organisation and the meeting allow (REC-TOGGLE, REC-START, STREAM-TOGGLE), as they are when
+ * asked: read at every start, so a setting turned off takes effect at the next one.
+ */
+export interface CaptureRules {
+  recordingEnabled: boolean;
+  streamingEnabled: boolean;
+  /** The owner lets the meeting's moderators start and stop recordings. */
+  recordingByModerators: boolean;
+  /** A Superuser or Administrator enabled live streaming for this meeting. */
+  meetingStreaming: boolean;
+}
+
+/** Reads the rules of one meeting; implemented over settings/ and meetings/. */
+export interface CapturePolicy {
+  rulesOf(meeting: MeetingRecord): Promise<CaptureRules>;
+}
+
+/** Whether a meeting is being recorded or streamed now, and by whom (REC-NOTICE). */
+export interface CaptureNotices {
+  recording: CaptureNotice | null;
+  streaming: CaptureNotice | null;
+}
+
+export const NO_CAPTURE: CaptureNotices = { recording: null, streaming: null };

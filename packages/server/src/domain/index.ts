@@ -16,6 +16,15 @@ export type {
   LiveMeetings,
 } from './meeting';
 export type { MeetingChatLog } from './meeting-chat';
+export type {
+  CapturePurpose,
+  CaptureRequest,
+  RunningCapture,
+  MeetingCapture,
+  CaptureRules,
+  CapturePolicy,
+  CaptureNotices,
+} from './capture';
+export { NO_CAPTURE } from './capture';
 export { DomainEvents } from './events';
 export { meetingJoinUrl } from './meeting';
-export type { CaptureRequest, MeetingCapture, RunningCapture } from './capture';

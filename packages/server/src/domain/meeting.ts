@@ -1,4 +1,5 @@
 import type { LobbyMode } from '@conclave/protocol';
+import type { CaptureNotices } from './capture';
 import type { Principal } from './principal';
 
 /** The little that rooms, guest tokens and E2EE delivery need to know about a meeting. */
@@ -62,4 +63,6 @@ export interface E2eeAnchorStore {
 /** Whether anyone is in a meeting, on this control-plane node or another; implemented over rooms/. */
 export interface LiveMeetings {
   isLive(meetingId: string): boolean | Promise<boolean>;
+  /** Whether the meeting is being recorded or streamed now, and by whom (REC-NOTICE). */
+  captureOf(meetingId: string): CaptureNotices | Promise<CaptureNotices>;
 }

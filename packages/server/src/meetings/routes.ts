@@ -65,10 +65,10 @@ export function meetingRoutes(
 }
 
 /** Under /api/meetings, open to anyone with a join link: what the join page shows. */
-export function publicMeetingRoutes(meetings: MeetingService): FastifyPluginAsync {
+export function publicMeetingRoutes(meetings: MeetingService, live: LiveMeetings): FastifyPluginAsync {
   return async (app) => {
     app.get<WithId>('/:id/public', async (request): Promise<MeetingPublicView> =>
-      meetings.publicView(request.params.id),
+      meetings.publicView(request.params.id, live),
     );
   };
 }

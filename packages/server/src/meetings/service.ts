@@ -74,6 +74,8 @@ export class MeetingService implements MeetingLifecycle {
         startedAt: null,
         hidden: input.oneTime ?? false,
         lobby: input.lobby ?? 'off',
+        recordingByModerators: false,
+        streaming: false,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
@@ -112,6 +114,23 @@ export class MeetingService implements MeetingLifecycle {
     const { hidden: _hidden, ...rest } = input;
     const onlyHiding = Object.values(rest).every((v) => v === undefined);
     const meeting = await this.managed(caller, id, onlyHiding ? 'meeting.hide' : 'meeting.manage');
+    const target = { kind: 'meeting', ownerId: meeting.ownerId } as const;
+    if (input.recordingByModerators !== undefined && !may(caller, 'meeting.record', target)) {
+      throw new AppError(
+        403,
+        'forbidden',
+        'Only the meeting’s owner decides whether its moderators may record',
+        'recordingByModerators',
+      );
+    }
+    if (input.streaming !== undefined && !may(caller, 'meeting.enableStreaming', target)) {
+      throw new AppError(
+        403,
+        'forbidden',
+        'Only Superusers and Administrators enable live streaming for a meeting',
+        'streaming',
+      );
+    }
     if (input.hidden === false && meeting.oneTime) {
       throw new AppError(400, 'validation_failed', 'A one-time meeting is always hidden', 'hidden');
     }
@@ -131,6 +150,10 @@ export class MeetingService implements MeetingLifecycle {
       ...(e2ee !== undefined && { e2ee }),
       ...(input.hidden !== undefined && { hidden: input.hidden }),
       ...(input.lobby !== undefined && { lobby: input.lobby }),
+      ...(input.recordingByModerators !== undefined && {
+        recordingByModerators: input.recordingByModerators,
+      }),
+      ...(input.streaming !== undefined && { streaming: input.streaming }),
     };
     await this.store.update(meeting.id, { ...changes, updatedAt });
     return this.view({ ...meeting, ...changes, updatedAt });
@@ -160,12 +183,17 @@ export class MeetingService implements MeetingLifecycle {
     return { id: meeting.id, name: meeting.name };
   }
 
-  async publicView(id: string): Promise<MeetingPublicView> {
+  /** What the join page shows, whether it is recorded now included (REC-NOTICE), from wherever its room is. */
+  async publicView(id: string, live: LiveMeetings): Promise<MeetingPublicView> {
     if (!ID_PATTERN.test(id)) throw meetingNotFound();
     const found = await this.store.findPublic(id);
     if (found) {
       const { organisationId, ...view } = found;
-      return { ...view, defaultLayout: await this.defaultLayoutOf(organisationId) };
+      const [defaultLayout, { recording, streaming }] = await Promise.all([
+        this.defaultLayoutOf(organisationId),
+        live.captureOf(id),
+      ]);
+      return { ...view, defaultLayout, recording, streaming };
     }
     throw (await this.store.hasEnded(id)) ? meetingEnded() : meetingNotFound();
   }
@@ -227,6 +255,8 @@ export class MeetingService implements MeetingLifecycle {
       oneTime: m.oneTime,
       hidden: m.hidden,
       lobby: m.lobby,
+      recordingByModerators: m.recordingByModerators,
+      streaming: m.streaming,
       createdAt: m.createdAt,
     };
   }

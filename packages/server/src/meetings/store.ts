@@ -13,6 +13,10 @@ export interface Meeting extends MeetingRecord {
   startedAt: string | null;
   /** Left out of the directory (MEET-HIDE). */
   hidden: boolean;
+  /** Moderators may start and stop recordings too (REC-START). */
+  recordingByModerators: boolean;
+  /** A Superuser or Administrator enabled live streaming for it (STREAM-TOGGLE). */
+  streaming: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +28,8 @@ interface MeetingPatch {
   e2ee?: boolean;
   hidden?: boolean;
   lobby?: LobbyMode;
+  recordingByModerators?: boolean;
+  streaming?: boolean;
   updatedAt: string;
 }
 
@@ -48,6 +54,8 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         started_at: m.startedAt,
         hidden: m.hidden ? 1 : 0,
         lobby: m.lobby,
+        recording_by_moderators: m.recordingByModerators ? 1 : 0,
+        streaming: m.streaming ? 1 : 0,
         created_at: m.createdAt,
         updated_at: m.updatedAt,
       })
@@ -96,6 +104,10 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         ...(patch.e2ee !== undefined && { e2ee: patch.e2ee ? 1 : 0, e2ee_anchor_key: null }),
         ...(patch.hidden !== undefined && { hidden: patch.hidden ? 1 : 0 }),
         ...(patch.lobby !== undefined && { lobby: patch.lobby }),
+        ...(patch.recordingByModerators !== undefined && {
+          recording_by_moderators: patch.recordingByModerators ? 1 : 0,
+        }),
+        ...(patch.streaming !== undefined && { streaming: patch.streaming ? 1 : 0 }),
         updated_at: patch.updatedAt,
       })
       .where('id', '=', id)
@@ -180,7 +192,9 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
   /** The public view but for what the organisation's settings add, and the organisation it belongs to. */
   async findPublic(
     id: string,
-  ): Promise<(Omit<MeetingPublicView, 'defaultLayout'> & { organisationId: string }) | null> {
+  ): Promise<
+    (Omit<MeetingPublicView, 'defaultLayout' | 'recording' | 'streaming'> & { organisationId: string }) | null
+  > {
     const row = await this.db
       .selectFrom('meetings as m')
       .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
@@ -223,6 +237,8 @@ function fromRow(r: Database['meetings']): Meeting {
     startedAt: r.started_at,
     hidden: r.hidden === 1,
     lobby: r.lobby,
+    recordingByModerators: r.recording_by_moderators === 1,
+    streaming: r.streaming === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

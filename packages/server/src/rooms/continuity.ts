@@ -10,6 +10,7 @@ import type { HeldParticipants } from './held-participants';
 import { Participant } from './participant';
 import type { RoomEncryption } from './encryption';
 import type { LobbyDesk } from './lobby-desk';
+import type { MeetingCaptures } from './recording';
 import type { Publishing } from './publishing';
 import type { RoomMedia, RoomMediaHandle } from './room-media';
 import {
@@ -38,6 +39,8 @@ export interface ContinuityParts {
   subscriptions: Subscriptions;
   /** Who waits to be let in: the waits move with the room. */
   lobby: LobbyDesk;
+  /** Its recording and live stream: who started them and when move with the room. */
+  captures: Pick<MeetingCaptures, 'state' | 'restore'>;
   /** The meeting's end-to-end encryption, if it has it: its group moves with the room. */
   encryption: Pick<RoomEncryption, 'state' | 'restore'> | null;
   /** A moderator's mute locks on this person (from the meeting's memory). */
@@ -119,6 +122,7 @@ export class RoomContinuity {
   private snapshot(): RoomState {
     const ready = this.parts.media.ready;
     const { nearest, started } = this.parts.placed();
+    const capture = this.parts.captures.state();
     const participants: ParticipantState[] = [];
     for (const p of this.parts.participants.values()) {
       if (p.resumeHash === null) continue;
@@ -162,6 +166,7 @@ export class RoomContinuity {
             ],
       ),
       e2ee: this.parts.encryption?.state() ?? null,
+      ...((capture.recording || capture.stream) && { capture }),
     };
   }
 
@@ -191,6 +196,7 @@ export class RoomContinuity {
     for (const ps of state.participants) this.takeUp(ps, media, publishing);
     for (const ks of state.lobby) this.keepWaiting(ks);
     if (state.e2ee) this.parts.encryption?.restore(state.e2ee, this.parts.participants);
+    if (state.capture) this.parts.captures.restore(state.capture);
     logger.info(
       { meetingId: meeting.id, participants: state.participants.length, media: media !== null },
       'took a meeting room over from a node that died',

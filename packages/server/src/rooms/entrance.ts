@@ -1,7 +1,7 @@
 import type { LeaveReason, LobbyMode, ServerMessage, ServerMessageOf } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import { newId } from '../common/ids';
-import type { EgressPrincipal, MeetingRecord, Principal } from '../domain';
+import type { CaptureNotices, EgressPrincipal, MeetingRecord, Principal } from '../domain';
 import type { RoomContinuity } from './continuity';
 import type { RoomEncryption } from './encryption';
 import { RoomClosedError } from './errors';
@@ -41,8 +41,10 @@ export interface EntranceParts {
   changed(): void;
   /** Someone is in: the meeting has started. */
   started(): void;
-  /** Someone is in, or back: what the meeting's chat holds for them. */
+  /** Someone is in, or back: what the meeting's chat holds for them, what they may record. */
   welcome(p: Participant): void;
+  /** What is recorded or streamed now (REC-NOTICE). */
+  captures(): CaptureNotices;
   closeIfEmpty(): void;
 }
 
@@ -230,6 +232,7 @@ export class Entrance {
     extra: Pick<ServerMessageOf<'joined'>, 'guestToken' | 'e2ee' | 'resumeToken' | 'resumed'>,
   ): ServerMessageOf<'joined'> {
     const { o } = this;
+    const { recording, streaming } = o.captures();
     return {
       type: 'joined',
       ...(reply.rid !== undefined && { rid: reply.rid }),
@@ -240,6 +243,8 @@ export class Entrance {
       ...(reply.iceTransportPolicy && { iceTransportPolicy: reply.iceTransportPolicy }),
       ...extra,
       ...(p.moderator && { lobby: o.lobby.book.list() }),
+      ...(recording && { recording }),
+      ...(streaming && { streaming }),
     };
   }
 

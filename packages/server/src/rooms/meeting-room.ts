@@ -10,6 +10,7 @@ import { HeldParticipants } from './held-participants';
 import { IceRestartBudget } from './ice-restarts';
 import { Lobby } from './lobby';
 import { MeetingChat } from './meeting-chat';
+import { MeetingCaptures } from './recording';
 import { LobbyDesk } from './lobby-desk';
 import { RoomMemory } from './meeting-memory';
 import { Moderation } from './moderation';
@@ -48,6 +49,8 @@ export class MeetingRoom {
   readonly hands: Hands;
   /** The meeting's chat while it lasts (CHAT-MEETING, E2EE-CHAT). */
   readonly chat: MeetingChat;
+  /** Its recording and live stream (REC-START, REC-NOTICE, STREAM-LIVE). */
+  readonly captures: MeetingCaptures;
   /** Who speaks now, from Janus's audio levels, told to everyone (MEET-LAYOUT). */
   private readonly speakers: ActiveSpeakers;
   /** Who waits to be let in, and the moderators' decisions about them (MEET-LOBBY). */
@@ -155,6 +158,16 @@ export class MeetingRoom {
       logger: ctx.logger,
       log: ctx.chat ?? null,
     });
+    this.captures = new MeetingCaptures({
+      meeting,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      capture: ctx.capture ?? null,
+      policy: ctx.capturePolicy ?? null,
+      region: () => this.media.ready?.node.region ?? null,
+      broadcast: (message) => this.broadcast(message),
+      changed: () => this.changed(),
+    });
     this.lobby = new LobbyDesk(
       {
         meeting,
@@ -189,6 +202,7 @@ export class MeetingRoom {
           publishing: this.publishing,
           subscriptions: this.subscriptions,
           encryption: this.encryption,
+          captures: this.captures,
           lobby: this.lobby,
           locksOf: (principal) => this.moderation.locksOf(principal),
           placed: () => ({
@@ -229,7 +243,11 @@ export class MeetingRoom {
         this.chat.forget();
         this.tell('started');
       },
-      welcome: (p) => this.chat.welcome(p),
+      welcome: (p) => {
+        this.chat.welcome(p);
+        this.tellCaptureRights(p);
+      },
+      captures: () => this.captures.notices(),
       closeIfEmpty: () => this.closeIfEmpty(),
     });
   }
@@ -343,6 +361,17 @@ export class MeetingRoom {
     this.refreshSubscriptions();
   }
 
+  /** What the participant may record or stream, as its client shows it; a failed lookup is logged. */
+  private tellCaptureRights(p: Participant): void {
+    this.captures.rightsOf(p.principal).then(
+      ({ recording, streaming }) => {
+        if (!p.left) p.sink.send({ type: 'captureRights', recording, streaming });
+      },
+      (err: unknown) =>
+        this.ctx.logger.warn({ err, meetingId: this.meeting.id }, 'could not tell what may be recorded'),
+    );
+  }
+
   /** Tells the lifecycle listener; its failure is logged, never the room's problem. */
   tell(what: keyof MeetingLifecycle): void {
     this.ctx.lifecycle?.[what](this.meeting.id).catch((err: unknown) =>
@@ -362,6 +391,7 @@ export class MeetingRoom {
     this.speakers.stop();
     this.onClosed(this, false);
     this.encryption?.close();
+    this.captures.close();
     this.ctx.logger.warn({ meetingId: this.meeting.id, why }, 'meeting media failed; disconnecting everyone');
     this.dismissAll('media_failure', 'The media server stopped working. Join again to continue.');
     this.media.drop();
@@ -433,6 +463,8 @@ export class MeetingRoom {
     this.continuity?.stop(!this.handedOver);
     this.held.stop();
     this.encryption?.close();
+    // The meeting ended, or another node holds it now and starts what ran again (NET-SCALE).
+    this.captures.close();
     // Another node runs the Janus room now: it is left as it is.
     if (this.handedOver) this.media.abandon();
     else await this.media.release();

@@ -1,7 +1,7 @@
 import type { IceServerInfo, RegionRtts, VideoSubscription } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import type { Timers } from '../common/timers';
-import type { MeetingChatLog, MeetingLifecycle } from '../domain';
+import type { CapturePolicy, MeetingCapture, MeetingChatLog, MeetingLifecycle } from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
 import type { MediaPlane, NodeLoad } from '../media/media-plane';
@@ -39,6 +39,13 @@ export interface RoomContext {
    * (CHAT-MEETING); without it the room has no chat (`chat_disabled`).
    */
   chat?: MeetingChatLog;
+  /**
+   * What records and streams meetings (docs/recording.md, "Capture"); without it every start is
+   * refused with `recording_unavailable`.
+   */
+  capture?: MeetingCapture;
+  /** What the organisation and each meeting allow of recording and streaming; without it, nothing. */
+  capturePolicy?: CapturePolicy;
   /** Told when a room's first participant is in and when its last one left (one-time meetings). */
   lifecycle?: MeetingLifecycle;
   /**

@@ -3,6 +3,7 @@ import type { Principal } from '../domain';
 import type { DeliveryState } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
 import type { MeetingValues } from './meeting-values';
+import type { CaptureState } from './recording';
 import type { PublisherState } from '../media/publisher';
 import type { SubscriberState } from '../media/subscriber';
 import type { VideoRoomState } from '../media/videoroom';
@@ -26,6 +27,8 @@ export interface RoomState {
   lobby: KnockState[];
   /** An E2EE meeting's MLS delivery service, once it exists. */
   e2ee: DeliveryState | null;
+  /** A recording or live stream that runs (REC-NOTICE): the next owner starts it again. */
+  capture?: CaptureState;
 }
 
 export interface ParticipantState {

@@ -209,6 +209,18 @@ async function dispatch(
     case 'sendEncryptedChat':
       await room.chat.relay(p, message.message);
       return undefined;
+    case 'startRecording':
+      await room.captures.start(p.principal, p.moderator, 'recording');
+      return undefined;
+    case 'stopRecording':
+      await room.captures.stop(p.principal, 'recording');
+      return undefined;
+    case 'startStream':
+      await room.captures.start(p.principal, p.moderator, 'stream');
+      return undefined;
+    case 'stopStream':
+      await room.captures.stop(p.principal, 'stream');
+      return undefined;
     case 'e2eeGroupCreated':
     case 'e2eeAdmit':
     case 'e2eeKeyPackage':

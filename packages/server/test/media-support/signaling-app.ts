@@ -19,10 +19,12 @@ export async function startAppWithSignaling(
     cluster?: NonNullable<AppDeps['signaling']>['cluster'];
     /** The recorders' tokens this node knows (REC-START). */
     egress?: NonNullable<AppDeps['signaling']>['egress'];
+    /** What records and streams meetings (a fake: the real one is a browser and ffmpeg). */
+    capture?: NonNullable<AppDeps['signaling']>['capture'];
   } = {},
 ) {
   const media = options.media ? { media: options.media, stop: async () => {} } : await startTestMediaPlane();
-  const { emptyGraceMs, cluster, egress, media: _shared, ...appOptions } = options;
+  const { emptyGraceMs, cluster, egress, capture, media: _shared, ...appOptions } = options;
   const t: TestApp = await startTestApp(database, {
     ...appOptions,
     signaling: {
@@ -30,6 +32,7 @@ export async function startAppWithSignaling(
       ...(emptyGraceMs !== undefined && { emptyGraceMs }),
       ...(cluster && { cluster }),
       ...(egress && { egress }),
+      ...(capture && { capture }),
     },
   });
   await t.app.listen({ host: '127.0.0.1', port: 0 });

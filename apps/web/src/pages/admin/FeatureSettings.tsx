@@ -11,8 +11,19 @@ const FEATURES: { key: Feature; label: string; hint: string }[] = [
     label: 'Chat',
     hint: 'Off: nobody can send new messages or start conversations; what was written stays readable.',
   },
-  { key: 'recording', label: 'Recording', hint: waitsFor('recording') },
-  { key: 'streaming', label: 'Live streaming', hint: waitsFor('live streaming') },
+  {
+    key: 'recording',
+    label: 'Recording',
+    hint:
+      'On: a meeting’s owner (and its moderators, when the owner allows it) may record meetings without ' +
+      'end-to-end encryption; everyone in the meeting, and anyone about to join, is told. Needs a ' +
+      'server that can record.',
+  },
+  {
+    key: 'streaming',
+    label: 'Live streaming',
+    hint: 'On: the owners of meetings enabled for streaming (on the Meetings page) may stream them live.',
+  },
   { key: 'roomAlerts', label: 'Room-system alerts', hint: waitsFor('room-system alerts') },
   { key: 'calendar', label: 'Calendar integration', hint: waitsFor('the calendar integration') },
 ];

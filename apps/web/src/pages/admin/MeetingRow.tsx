@@ -18,6 +18,7 @@ const withView = (entry: DirectoryMeetingEntry, view: MeetingView): DirectoryMee
   hasPasscode: view.hasPasscode,
   oneTime: view.oneTime,
   hidden: view.hidden,
+  streaming: view.streaming,
 });
 
 /**
@@ -56,6 +57,7 @@ export function MeetingRow({
             {meeting.hasPasscode && <span className="ext">Passcode</span>}
             {meeting.oneTime && <span className="ext">One-time</span>}
             {meeting.hidden && <HiddenMark />}
+            {meeting.streaming && <span className="ext">Streaming</span>}
           </span>
         </td>
         <td>
@@ -78,6 +80,14 @@ export function MeetingRow({
             >
               <span aria-hidden="true">Rename</span>
             </Button>
+            {/* STREAM-TOGGLE: a Superuser or Administrator lets its owner stream it live (never under E2EE). */}
+            {meeting.canSetStreaming &&
+              (meeting.streaming || !meeting.e2ee) &&
+              action(meeting.streaming ? 'Disable live streaming' : 'Enable live streaming', async () =>
+                onChanged(
+                  withView(meeting, await updateMeeting(meeting.id, { streaming: !meeting.streaming })),
+                ),
+              )}
             {meeting.hasPasscode &&
               action('Remove passcode', async () =>
                 onChanged(withView(meeting, await removeMeetingPasscode(meeting.id))),
