@@ -63,6 +63,9 @@ export const AUDIT_ACTIONS = [
   'meeting.personRung',
   'settings.changed',
   'sso.changed',
+  /** Who may view a recording changed (REC-ACCESS; details: visibility); never its link. */
+  'recording.shared',
+  'recording.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

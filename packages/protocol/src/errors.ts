@@ -115,6 +115,10 @@ export const ERROR_CODES = [
   'e2ee_unavailable',
   /** This server cannot record or stream (no capture configured), or the capture could not start (503). */
   'recording_unavailable',
+  /** No such recording, or not one the caller may view (404: the two look the same). */
+  'recording_not_found',
+  /** The organisation keeps recordings to itself (REC-ACCESS): no sharing by link (403). */
+  'recording_link_disallowed',
   'internal',
 ] as const;
 

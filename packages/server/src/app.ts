@@ -45,6 +45,7 @@ import { callRoutes } from './calls';
 import { chatRoutes } from './chat';
 import { notificationsPlugin } from './notifications';
 import { egressSocketPlugin, type EgressCaptures } from './recording/capture';
+import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
@@ -304,6 +305,10 @@ function apiRoutes(
     await api.register(publicMeetingRoutes(meetings, live), { prefix: '/meetings' });
     await api.register(guestRoutes(authDeps), { prefix: '/meetings' });
     await api.register(invitationRoutes(services.invitations, authenticator), { prefix: '/invitations' });
+    const secure = config.publicUrl.startsWith('https:');
+    await api.register(publicRecordingRoutes(services.recordingAccess, authenticator, secure), {
+      prefix: '/recordings',
+    });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
@@ -313,6 +318,9 @@ function apiRoutes(
       await signedIn.register(directoryRoutes(services.directory, authenticator), { prefix: '/directory' });
       await signedIn.register(callRoutes(services.calls, authenticator, live), { prefix: '/calls' });
       await signedIn.register(chatRoutes(services.chat, authenticator), { prefix: '/chat' });
+      await signedIn.register(recordingRoutes(services.recordingAccess, authenticator), {
+        prefix: '/recordings',
+      });
       await signedIn.register(userRoutes(services.directory, services.audit, authenticator), {
         prefix: '/users',
       });

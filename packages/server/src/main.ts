@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   const services = createServices({
     db: database.db,
     masterKeys,
+    recordingStores: config.recording.stores,
     publicUrl: config.publicUrl,
     redis,
     oneTimeUnusedMs: config.meetings.oneTimeUnusedSeconds * 1000,

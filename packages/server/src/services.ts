@@ -35,6 +35,9 @@ import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
 import { DataKeys, Vault, type MasterKeys } from './at-rest';
 import { ChatService, ChatStore, MeetingChatStore, SealedMeetingChat, type ChatOptions } from './chat';
+import { RecordingService } from './recording/service';
+import { RecordingStorages } from './recording/storages';
+import type { RecordingStores } from './recording/storage/config';
 import { RecordingStore } from './recording/store';
 
 export interface ServiceDeps {
@@ -66,6 +69,8 @@ export interface ServiceDeps {
   chat?: ChatOptions;
   /** What wraps the organisations' data keys (CHAT-AT-REST): see at-rest/master-keys.ts. */
   masterKeys: MasterKeys;
+  /** Where recordings are sealed (REC-STORE), by store name; none by default. */
+  recordingStores?: RecordingStores;
   /** Outgoing mail (password reset links); none by default. */
   mailer?: Mailer;
   /** Where a failing domain-event listener is reported. */
@@ -115,6 +120,10 @@ export interface Services {
   vault: Vault;
   /** What recordings there are and where their sealed bytes are (REC-STORE). */
   recordings: RecordingStore;
+  /** The recording stores by name (REC-STORE). */
+  recordingStorages: RecordingStorages;
+  /** Recordings as people find, watch and share them (REC-ACCESS). */
+  recordingAccess: RecordingService;
   /** Conversations between people of an organisation (CHAT-DIRECT). */
   chat: ChatService;
   /** Each meeting's chat while it lasts (CHAT-MEETING), for its room. */
@@ -143,6 +152,8 @@ export function createServices(deps: ServiceDeps): Services {
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   const vault = new Vault(dataKeys);
+  const recordings = new RecordingStore(deps.db);
+  const recordingStorages = new RecordingStorages(deps.recordingStores ?? {}, vault, clock);
   const chatEnabled = async (organisationId: string) => (await settings.of(organisationId)).chat.enabled;
   const factorStore = new FactorStore(deps.db);
   const passkeyStore = new PasskeyStore(deps.db);
@@ -229,7 +240,15 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     dataKeys,
     vault,
-    recordings: new RecordingStore(deps.db),
+    recordings,
+    recordingStorages,
+    recordingAccess: new RecordingService({
+      store: recordings,
+      storages: recordingStorages,
+      settings,
+      audit,
+      publicUrl: deps.publicUrl,
+    }),
     chat: new ChatService({
       store: new ChatStore(deps.db),
       vault,

@@ -66,7 +66,10 @@ const PERMISSIONS = {
   'meeting.stream': rule('meeting', ownerOnly),
   /** Start and stop a recording, and let the meeting's moderators do so: the owner. */
   'meeting.record': rule('meeting', ownerOnly),
+  /** Choose who may view a recording (REC-ACCESS): its owner. */
   'recording.share': rule('recording', ownerOnly),
+  /** Delete a recording: its owner; managers too, as they manage and delete any meeting. */
+  'recording.delete': rule('recording', ownerOrManager),
   // Superuser, in addition
   'reports.view': rule('organisation', managers),
   'audit.view': rule('organisation', managers),

@@ -20,7 +20,7 @@ export interface SystemActor {
 }
 
 export interface AuditTarget {
-  kind: 'user' | 'invitation' | 'meeting' | 'settings' | 'sso';
+  kind: 'user' | 'invitation' | 'meeting' | 'settings' | 'sso' | 'recording';
   id: string | null;
   name: string;
 }

@@ -76,6 +76,16 @@ export class Authenticator {
     return principalOf(this.session(request));
   }
 
+  /**
+   * Who the request's session is, on a route open to everyone that serves the signed-in more (e.g. a
+   * recording shared with them); null without a session, or one that must set up a second factor
+   * first. Only for reads: it does not check CSRF.
+   */
+  async optionalPrincipal(request: FastifyRequest): Promise<UserPrincipal | null> {
+    const session = await this.sessionFromRequest(request);
+    return session && !session.secondFactorSetup ? principalOf(session) : null;
+  }
+
   /** The live session behind the request's cookie, or null. Does not check CSRF. */
   async sessionFromRequest(request: FastifyRequest): Promise<ActiveSession | null> {
     const token = tokenOf(request);

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { LobbyMode, Role } from '@conclave/protocol';
+import type { LobbyMode, RecordingVisibility, Role } from '@conclave/protocol';
 
 /**
  * The database as Kysely sees it. Portable between SQLite and PostgreSQL: ids are text (UUIDv7),
@@ -36,6 +36,7 @@ export interface Database {
   chat_messages: ChatMessageTable;
   meeting_chat_messages: MeetingChatMessageTable;
   recordings: RecordingTable;
+  recording_viewers: RecordingViewerTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -423,4 +424,12 @@ interface RecordingTable {
   /** Bytes of the playable file (bigint: PostgreSQL hands it back as a string). */
   size: ColumnType<number | string, number | undefined, number>;
   store: string;
+  visibility: ColumnType<RecordingVisibility, RecordingVisibility | undefined, RecordingVisibility>;
+  link_hash: string | null;
+}
+
+/** Whom a recording shared with `people` is shared with (REC-ACCESS). */
+interface RecordingViewerTable {
+  recording_id: string;
+  user_id: string;
 }

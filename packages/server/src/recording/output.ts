@@ -36,6 +36,8 @@ export async function recordingOutput(
     status: 'recording',
     size: 0,
     store: storeName,
+    visibility: 'owner',
+    linkHash: null,
   });
   const writer = storage.createWriter(request.organisationId, id);
   return {

@@ -107,6 +107,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
   const services = createServices({
     db: database.db,
     masterKeys: { current: MASTER_KEY, previous: [] },
+    recordingStores: config.recording.stores,
     publicUrl: config.publicUrl,
     clock,
     redis,
@@ -208,6 +209,9 @@ export class TestClient {
   }
   post(url: string, body?: unknown, options?: { csrf?: boolean }) {
     return this.request('POST', url, body, options);
+  }
+  put(url: string, body?: unknown, options?: { csrf?: boolean }) {
+    return this.request('PUT', url, body, options);
   }
   patch(url: string, body?: unknown, options?: { csrf?: boolean }) {
     return this.request('PATCH', url, body, options);

@@ -24,6 +24,8 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'meeting.personRung': 'Rang someone into a meeting',
   'settings.changed': 'Changed a setting',
   'sso.changed': 'Changed single sign-on',
+  'recording.shared': 'Changed who can view a recording',
+  'recording.deleted': 'Deleted a recording',
 };
 
 const SECTION_NAMES: Record<string, string> = {

@@ -56,14 +56,26 @@ export const recordingMigrations = {
         .addColumn('size', 'bigint', (c) => c.notNull().defaultTo(0))
         // The store (a media region's, or `default`) holding its sealed chunks.
         .addColumn('store', 'text', (c) => c.notNull())
+        // Who may view it (REC-ACCESS): owner | people | organisation | link.
+        .addColumn('visibility', 'text', (c) => c.notNull().defaultTo('owner'))
+        // SHA-256 (hex) of its shared link's key, while it is shared by link.
+        .addColumn('link_hash', 'text')
         .execute();
       await db.schema
         .createIndex('recordings_by_organisation')
         .on('recordings')
         .columns(['organisation_id', 'started_at'])
         .execute();
+      // With `people`: whom.
+      await db.schema
+        .createTable('recording_viewers')
+        .addColumn('recording_id', 'text', (c) => c.notNull().references('recordings.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('recording_viewers_pk', ['recording_id', 'user_id'])
+        .execute();
     },
     async down(db: AnyDb) {
+      await db.schema.dropTable('recording_viewers').execute();
       await db.schema.dropTable('recordings').execute();
     },
   },

@@ -1,0 +1,231 @@
+// Recording a meeting as people do it (REC-START, REC-NOTICE, REC-STORE, REC-ACCESS): the owner starts
+// and stops it from the control bar, everyone sees who records, and the server's recorder (a headless
+// Chromium of its own, with ffmpeg) leaves a sealed recording that plays and seeks in the browser with
+// everyone in the picture and every voice in the sound. Real server, Janus, browsers and ffmpeg.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { MeetingView, RecordingListView, RecordingView } from '@conclave/protocol';
+import type { Page } from 'playwright-core';
+import { arrange } from '@conclave/web/src/egress/layout';
+import { createMeeting, joinAsGuest, joinSignedIn, signIn, updateSettings } from './support/app';
+import type { Participant, TestBrowser } from './support/browser';
+import { CAMERA_CODES } from './support/camera';
+import { startEnvironment, stopEnvironment } from './support/environment';
+import { ocrUnavailableReason, readWords } from './support/ocr';
+import { mediaSkipReason } from './support/sandbox';
+import type { TestServer } from './support/server';
+
+const skip = mediaSkipReason() ?? ocrUnavailableReason() ?? false;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Each person speaks alone for this long, in turn, while the meeting is recorded. */
+const TURN_MS = 4_000;
+
+/** Mutes or unmutes the page's microphone from the control bar. */
+async function microphone(page: Page, on: boolean): Promise<void> {
+  const button = page.getByRole('button', { name: on ? 'Unmute microphone' : 'Mute microphone' });
+  if ((await button.count()) > 0) await button.click();
+  await page.getByRole('button', { name: on ? 'Mute microphone' : 'Unmute microphone' }).waitFor();
+}
+
+/** The file's sound level (RMS of 16-bit mono PCM at 8 kHz) between `from` and `to` seconds, by ffmpeg. */
+function levelBetween(pcm: Buffer, from: number, to: number): number {
+  const rate = 8_000;
+  let sum = 0;
+  let n = 0;
+  for (let i = Math.floor(from * rate); i < Math.min(to * rate, pcm.length / 2); i++) {
+    const v = pcm.readInt16LE(i * 2) / 32768;
+    sum += v * v;
+    n++;
+  }
+  return n === 0 ? 0 : Math.sqrt(sum / n);
+}
+
+describe('recording a meeting', { skip }, () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let owner: Participant;
+  let gina: Participant;
+  let hugo: Participant;
+  let recording: RecordingView;
+
+  before(async () => {
+    ({ server, browser } = await startEnvironment());
+    owner = await browser.newParticipant('Ada');
+    await signIn(owner.context, server);
+    gina = await browser.newParticipant('Gina');
+    hugo = await browser.newParticipant('Hugo');
+  });
+  after(() => stopEnvironment({ server, browser }));
+
+  test('REC-START, REC-NOTICE: the owner records a 3-person meeting from the control bar; everyone, a guest joining later included, sees who records', async () => {
+    await updateSettings(owner.context, server, { recording: { enabled: true } });
+    const meeting: MeetingView = await createMeeting(owner.context, server, 'Quarterly review');
+    await joinSignedIn(owner.page, meeting.joinUrl);
+    await joinAsGuest(gina.page, meeting.joinUrl, 'Gina');
+    await gina.page.getByRole('button', { name: 'Start recording' }).waitFor({ state: 'detached' });
+    assert.equal(
+      await gina.page.getByRole('button', { name: 'Start recording' }).count(),
+      0,
+      'a guest cannot',
+    );
+
+    await owner.page.getByRole('button', { name: 'Start recording' }).click();
+    for (const p of [owner, gina]) {
+      await p.page.getByTestId('recording-mark').waitFor({ timeout: 40_000 });
+    }
+    // Each speaks alone in turn: the recording must hold every voice.
+    await microphone(gina.page, false);
+    await joinAsGuest(hugo.page, meeting.joinUrl, 'Hugo');
+    await hugo.page
+      .getByText(/recorded by Ada Admin/i)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await microphone(hugo.page, false);
+    await microphone(owner.page, true);
+    await sleep(TURN_MS);
+    await microphone(owner.page, false);
+    await microphone(gina.page, true);
+    await sleep(TURN_MS);
+    await microphone(gina.page, false);
+    await microphone(hugo.page, true);
+    await sleep(TURN_MS);
+    await microphone(hugo.page, false);
+    await sleep(TURN_MS);
+
+    await owner.page.getByRole('button', { name: 'Stop recording' }).click();
+    await owner.page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 20_000 });
+    await gina.page.getByTestId('recording-mark').waitFor({ state: 'detached', timeout: 10_000 });
+
+    const list = await owner.context.request.get(`${server.url}/api/recordings`);
+    const recordings = ((await list.json()) as RecordingListView).recordings;
+    assert.equal(recordings.length, 1);
+    recording = recordings[0]!;
+    assert.equal(recording.status, 'ready');
+    assert.equal(recording.meetingName, 'Quarterly review');
+    assert.equal(recording.startedByName, 'Ada Admin');
+  });
+
+  test('REC-STORE: the recording plays in the browser and seeks to the middle, where the picture shows each person’s own camera under their name', async () => {
+    await owner.page.goto(`${server.url}/network`);
+    // The recorder's layout of three cameras: the tiles to read, in the order people came.
+    const tiles = arrange(3, 0, 1280, 720);
+    const played = await owner.page.evaluate(
+      async ({ src, tiles }) => {
+        const video = document.createElement('video');
+        video.muted = true;
+        video.src = src;
+        document.body.append(video);
+        await new Promise((resolve, reject) => {
+          video.onloadedmetadata = resolve;
+          video.onerror = () => reject(new Error(`cannot play: ${video.error?.message}`));
+        });
+        const duration = video.duration;
+        video.currentTime = duration / 2;
+        await new Promise((resolve) => (video.onseeked = resolve));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const frame = document.createElement('canvas');
+        frame.width = video.videoWidth;
+        frame.height = video.videoHeight;
+        const c = frame.getContext('2d', { willReadFrequently: true })!;
+        c.drawImage(video, 0, 0);
+        return {
+          duration,
+          at: video.currentTime,
+          width: video.videoWidth,
+          tiles: tiles.map((r) => {
+            // The 4×2 cells of each camera's code (support/camera.ts): black where the code has a 1.
+            const code = Array.from({ length: 8 }, (_, i) => {
+              const x = r.x + ((i % 4) + 0.5) * (r.w / 4);
+              const y = r.y + (Math.floor(i / 4) + 0.3) * (r.h / 2);
+              const [red, green, blue] = c.getImageData(Math.round(x), Math.round(y), 1, 1).data;
+              return red! + green! + blue! < 90 ? 1 : 0;
+            });
+            // Its name label, enlarged, the white letters made black on white for OCR.
+            const label = document.createElement('canvas');
+            label.width = Math.round(r.w * 0.6) * 3;
+            label.height = Math.round(r.h * 0.22) * 3;
+            const l = label.getContext('2d', { willReadFrequently: true })!;
+            l.drawImage(frame, r.x, r.y + r.h * 0.78, r.w * 0.6, r.h * 0.22, 0, 0, label.width, label.height);
+            const pixels = l.getImageData(0, 0, label.width, label.height);
+            for (let p = 0; p < pixels.data.length; p += 4) {
+              const light = Math.min(pixels.data[p]!, pixels.data[p + 1]!, pixels.data[p + 2]!) > 150;
+              pixels.data.fill(light ? 0 : 255, p, p + 3);
+            }
+            l.putImageData(pixels, 0, 0);
+            return { code, label: label.toDataURL('image/png') };
+          }),
+        };
+      },
+      { src: recording.mediaUrl, tiles },
+    );
+    assert.ok(played.duration > 16 && played.duration < 120, `duration ${played.duration}`);
+    assert.ok(Math.abs(played.at - played.duration / 2) < 2, `sought to ${played.at} of ${played.duration}`);
+    assert.equal(played.width, 1280);
+    for (const [i, who] of [owner, gina, hugo].entries()) {
+      const tile = played.tiles[i]!;
+      assert.deepEqual(tile.code, CAMERA_CODES[who.cameraCode!], `${who.name}'s camera in tile ${i}`);
+      const words = await readWords(Buffer.from(tile.label.split(',')[1]!, 'base64'));
+      const name = who === owner ? 'Ada' : who.name;
+      assert.ok(
+        words.some((w) => w.text.includes(name)),
+        `${name} under it: read ${words.map((w) => w.text).join(' ')}`,
+      );
+    }
+  });
+
+  test('REC-STORE: every voice is in the recording: each person’s turn is heard, the silence after is silent', async () => {
+    const file = await owner.context.request.get(`${server.url}${recording.mediaUrl}`);
+    assert.equal(file.status(), 200);
+    const decoded = spawnSync(
+      'ffmpeg',
+      ['-v', 'error', '-i', 'pipe:0', '-ac', '1', '-ar', '8000', '-f', 's16le', 'pipe:1'],
+      {
+        input: await file.body(),
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    assert.equal(decoded.status, 0, decoded.stderr.toString());
+    const pcm = decoded.stdout;
+    const seconds = pcm.length / 2 / 8_000;
+    // The turns in the file: Hugo joined and muted before the first, so they end where the file does.
+    const end = seconds;
+    const turn = TURN_MS / 1000;
+    const levels = {
+      silence: levelBetween(pcm, end - turn + 1, end - 1),
+      hugo: levelBetween(pcm, end - 2 * turn + 1, end - turn - 1),
+      gina: levelBetween(pcm, end - 3 * turn + 1, end - 2 * turn - 1),
+      ada: levelBetween(pcm, end - 4 * turn + 1, end - 3 * turn - 1),
+    };
+    for (const who of ['ada', 'gina', 'hugo'] as const) {
+      assert.ok(levels[who] > 4 * levels.silence && levels[who] > 0.001, `${who}: ${JSON.stringify(levels)}`);
+    }
+  });
+
+  test('REC-STORE: what is stored is sealed: no object in the store is a playable file, nor holds the file’s bytes', async () => {
+    const folder = join(server.dataFolder, 'recordings', 'recordings', recording.id);
+    const objects = readdirSync(folder);
+    const file = Buffer.from(
+      await (await owner.context.request.get(`${server.url}${recording.mediaUrl}`)).body(),
+    );
+    for (const object of objects) {
+      const bytes = readFileSync(join(folder, object));
+      assert.equal(bytes.includes(file.subarray(0, 32)), false, object);
+      const probe = spawnSync('ffprobe', ['-v', 'error', '-i', join(folder, object)]);
+      assert.notEqual(probe.status, 0, `${object} is not a media file`);
+    }
+  });
+
+  test('REC-ACCESS: a person of the organisation it was not shared with, and a stranger, cannot fetch it, nor a range of it', async () => {
+    const stranger = await browser.newParticipant('Stranger');
+    for (const range of [undefined, 'bytes=0-1023']) {
+      const res = await stranger.context.request.get(`${server.url}${recording.mediaUrl}`, {
+        headers: range ? { range } : {},
+      });
+      assert.equal(res.status(), 404);
+    }
+    await stranger.context.close();
+  });
+});
