@@ -33,3 +33,15 @@ export {
   egressClientMessageSchema,
   type EgressServerMessage,
 } from './egress';
+export {
+  RECORDING_VISIBILITIES,
+  MAX_RECORDING_VIEWERS,
+  shareRecordingRequestSchema,
+  openRecordingLinkRequestSchema,
+  type RecordingVisibility,
+  type RecordingStatus,
+  type RecordingView,
+  type RecordingListView,
+  type ShareRecordingRequest,
+  type ShareRecordingResponse,
+} from './recordings';

@@ -54,6 +54,11 @@ export const settingsSectionsSchema = z.object({
      * that allow only outbound connections to known hosts. Older stored sections lack it: off.
      */
     relayOnly: z.boolean().default(false),
+    /**
+     * Recordings are viewed by people of the organisation only (REC-ACCESS): no owner may share one by
+     * link, and links already given stop working. Older stored sections lack it: off.
+     */
+    recordingsOrganisationOnly: z.boolean().default(false),
   }),
 });
 export type Settings = z.infer<typeof settingsSectionsSchema>;
@@ -71,7 +76,7 @@ export const DEFAULT_SETTINGS: Settings = {
   branding: { accentColour: '#2457d6' },
   layouts: { default: 'gallery' },
   domains: { allowed: [] },
-  security: { requireSecondFactor: 'nobody', relayOnly: false },
+  security: { requireSecondFactor: 'nobody', relayOnly: false, recordingsOrganisationOnly: false },
 };
 
 /** PATCH /api/settings: whole sections, any number of them; the answer is every section. */
