@@ -47,10 +47,7 @@ export const shareRecordingRequestSchema = z
   .object({
     visibility: z.enum(RECORDING_VISIBILITIES),
     /** With `people`: their user ids, of the organisation. */
-    viewerIds: z
-      .array(z.string().regex(ID_PATTERN, 'Not a valid id'))
-      .max(MAX_RECORDING_VIEWERS)
-      .default([]),
+    viewerIds: z.array(z.string().regex(ID_PATTERN, 'Not a valid id')).max(MAX_RECORDING_VIEWERS).default([]),
   })
   .strict();
 export type ShareRecordingRequest = z.input<typeof shareRecordingRequestSchema>;
