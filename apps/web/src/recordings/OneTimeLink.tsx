@@ -13,10 +13,12 @@ export function OneTimeLink({ link }: { link: string }) {
         This link is shown only once. Copy it now: Conclave keeps no copy of it. Anyone who has it can watch
         the recording.
       </Alert>
-      <label htmlFor={id}>Link to the recording</label>
-      <div className="rec-link-row">
-        <input id={id} type="text" readOnly value={link} onFocus={(e) => e.target.select()} />
-        <CopyButton text={link} variant="secondary" />
+      <div className="field">
+        <label htmlFor={id}>Link to the recording</label>
+        <div className="rec-link-row">
+          <input id={id} type="text" readOnly value={link} onFocus={(e) => e.target.select()} />
+          <CopyButton text={link} variant="secondary" />
+        </div>
       </div>
     </div>
   );

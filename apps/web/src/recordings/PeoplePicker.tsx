@@ -1,5 +1,5 @@
 import { MAX_RECORDING_VIEWERS, type DirectoryUserEntry } from '@conclave/protocol';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { searchDirectory } from '../api/endpoints';
 import { useApiErrorText } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
@@ -23,6 +23,7 @@ export function PeoplePicker({
   onChange: (viewers: Viewer[]) => void;
   disabled?: boolean;
 }) {
+  const id = useId();
   const errorText = useApiErrorText();
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<DirectoryUserEntry[] | null>(null);
@@ -85,8 +86,11 @@ export function PeoplePicker({
           ))}
         </ul>
       )}
+      <p className="rec-people-title" id={`${id}-chosen`}>
+        Can view
+      </p>
       {chosen.length > 0 ? (
-        <ul className="chat-people" aria-label="Can view">
+        <ul className="chat-people" aria-labelledby={`${id}-chosen`}>
           {chosen.map((p) => (
             <li key={p.id} className="chat-person">
               <bdi>{p.displayName}</bdi>

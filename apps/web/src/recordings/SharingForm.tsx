@@ -109,7 +109,7 @@ export function SharingForm({
           }}
         />
       )}
-      {draft.visibility === 'link' && view.visibility === 'link' && (
+      {draft.visibility === 'link' && view.visibility === 'link' && !link && (
         <p className="field-hint">
           It is shared by a link now. A new link replaces it, and the old one stops working.
         </p>
