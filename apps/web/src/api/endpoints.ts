@@ -44,6 +44,10 @@ import type {
   UpdateUserRequest,
   PasskeySignInRequest,
   PasskeyView,
+  RecordingListView,
+  RecordingView,
+  ShareRecordingRequest,
+  ShareRecordingResponse,
   RegisterPasskeyRequest,
   RegisteredPasskeyView,
 } from '@conclave/protocol';
@@ -172,3 +176,15 @@ export const cancelCall = (id: string) => api<CallView>('POST', `${call(id)}/can
 export const getMissedCalls = () => api<MissedCallsView>('GET', '/api/calls/missed');
 export const markMissedCallsSeen = () => api<void>('POST', '/api/calls/missed/seen');
 export const getCall = (id: string) => api<CallView>('GET', call(id));
+
+// Recordings (REC-ACCESS): each request, the player's range requests included, is checked on the server.
+const recording = (id: string) => `/api/recordings/${encodeURIComponent(id)}`;
+export const listRecordings = () => api<RecordingListView>('GET', '/api/recordings');
+/** Signed in, or holding the cookie a shared link's key gave this browser. */
+export const getRecording = (id: string) => api<RecordingView>('GET', recording(id));
+export const shareRecording = (id: string, body: ShareRecordingRequest) =>
+  api<ShareRecordingResponse>('PUT', `${recording(id)}/sharing`, body);
+/** A shared link's key (from its address's fragment), for the cookie that lets this browser view it. */
+export const openRecordingLink = (id: string, key: string) =>
+  api<void>('POST', `${recording(id)}/link`, { key });
+export const deleteRecording = (id: string) => api<void>('DELETE', recording(id));

@@ -18,6 +18,8 @@ import { InvitePage } from '../pages/InvitePage';
 import { NetworkPage } from '../pages/NetworkPage';
 import { SetupPage } from '../pages/SetupPage';
 import { SignInPage, safeNext } from '../pages/SignInPage';
+import { RecordingLinkPage } from '../recordings/RecordingLinkPage';
+import { RecordingsPage } from '../recordings/RecordingsPage';
 import { Button, Spinner } from '../ui/components';
 import { HomeLink, MessagePage } from '../ui/MessagePage';
 import { NotificationsProvider } from './NotificationsProvider';
@@ -62,6 +64,8 @@ export function App() {
       <Route path="/invite" element={afterSetup(<InvitePage />)} />
       {/* For whoever opens the firewall, signed in or not (NET-FQDN). */}
       <Route path="/network" element={<NetworkPage />} />
+      {/* A recording shared by link, for anyone holding it, signed in or not (REC-ACCESS). */}
+      <Route path="/r/:id" element={<RecordingLinkPage />} />
       <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
       <Route
         path="/directory"
@@ -71,6 +75,9 @@ export function App() {
       />
       {['/chat', '/chat/:conversationId'].map((path) => (
         <Route key={path} path={path} element={afterSetup(signedIn ? <ChatPage /> : <SignInFirst />)} />
+      ))}
+      {['/recordings', '/recordings/:recordingId'].map((path) => (
+        <Route key={path} path={path} element={afterSetup(signedIn ? <RecordingsPage /> : <SignInFirst />)} />
       ))}
       <Route
         path="/account"

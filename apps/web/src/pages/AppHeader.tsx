@@ -36,6 +36,7 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
               </NavLink>
               <NavLink to="/directory">Directory</NavLink>
               <ChatNavLink />
+              <NavLink to="/recordings">Recordings</NavLink>
               {administers(user.role) && <NavLink to="/admin">Administration</NavLink>}
             </nav>
           )}

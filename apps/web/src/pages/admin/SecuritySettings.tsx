@@ -13,8 +13,8 @@ const CHOICES: { value: Requirement; label: string }[] = [
 
 /**
  * IAM-LOCAL: who must confirm a password sign-in with a second factor; NET-TURN: whether meetings'
- * media goes only through the relays. Only the Administrator decides; a Superuser sees the choices
- * without changing them.
+ * media goes only through the relays; REC-ACCESS: whether recordings stay within the organisation (no
+ * links). Only the Administrator decides; a Superuser sees the choices without changing them.
  */
 export function SecuritySettings({ settings, save }: { settings: Settings; save: SaveSettings }) {
   const id = useId();
@@ -72,6 +72,25 @@ export function SecuritySettings({ settings, save }: { settings: Settings; save:
             <p className="field-hint" id={`${id}-relay`}>
               Browsers then connect only to the TURN relays, never to the media servers directly: for networks
               that allow outbound connections to known hosts only. It adds a hop to every stream.
+            </p>
+          </div>
+          <div className="field">
+            <label className="check">
+              <input
+                type="checkbox"
+                name="recordingsOrganisationOnly"
+                checked={draft.security.recordingsOrganisationOnly}
+                disabled={!canChange}
+                aria-describedby={`${id}-recordings`}
+                onChange={(e) =>
+                  setDraft({ security: { ...draft.security, recordingsOrganisationOnly: e.target.checked } })
+                }
+              />
+              Recordings can only be viewed by people of the organisation
+            </label>
+            <p className="field-hint" id={`${id}-recordings`}>
+              No one can then share a recording by link, and the links already given stop working. Owners can
+              still share with chosen people or the whole organisation.
             </p>
           </div>
         </>
