@@ -218,6 +218,42 @@ describe('recording a meeting', { skip }, () => {
     }
   });
 
+  test('REC-ACCESS: the owner finds it on the Recordings page and shares it by link; someone signed out plays and seeks it from that link alone, until an Administrator keeps recordings to the organisation', async () => {
+    const page = owner.page;
+    await page.goto(`${server.url}/recordings`);
+    await page.getByRole('link', { name: /Quarterly review/ }).click();
+    const player = page.getByTestId('recording-player');
+    await player.waitFor();
+    await page.getByRole('radio', { name: 'Anyone with the link' }).check();
+    await page.getByRole('button', { name: 'Save and make a link' }).click();
+    const link = await page.getByRole('textbox', { name: 'Link to the recording' }).inputValue();
+    assert.match(link, new RegExp(`/r/${recording.id}#key=`));
+
+    const stranger = await browser.newParticipant('Stranger');
+    await stranger.page.goto(link);
+    await stranger.page.getByRole('heading', { level: 1, name: 'Quarterly review' }).waitFor();
+    assert.equal(new URL(stranger.page.url()).hash, '', 'the key leaves the address bar');
+    const sought = await stranger.page
+      .getByTestId('recording-player')
+      .evaluate(async (video: HTMLVideoElement) => {
+        if (video.readyState < 1) await new Promise((resolve) => (video.onloadedmetadata = resolve));
+        video.currentTime = video.duration / 2;
+        await new Promise((resolve) => (video.onseeked = resolve));
+        return { at: video.currentTime, duration: video.duration };
+      });
+    assert.ok(Math.abs(sought.at - sought.duration / 2) < 2, JSON.stringify(sought));
+
+    await page.goto(`${server.url}/admin/settings`);
+    await page
+      .getByRole('checkbox', { name: 'Recordings can only be viewed by people of the organisation' })
+      .check();
+    await page.getByRole('button', { name: 'Save security' }).click();
+    await page.getByText('Saved.').first().waitFor();
+    await stranger.page.reload();
+    await stranger.page.getByRole('heading', { name: 'This link does not work' }).waitFor();
+    await stranger.context.close();
+  });
+
   test('REC-ACCESS: a person of the organisation it was not shared with, and a stranger, cannot fetch it, nor a range of it', async () => {
     const stranger = await browser.newParticipant('Stranger');
     for (const range of [undefined, 'bytes=0-1023']) {
