@@ -27,7 +27,14 @@ export const settingsSectionsSchema = z.object({
   chat: z.object({ enabled: z.boolean() }),
   recording: z.object({ enabled: z.boolean() }),
   /** Whether meetings may be streamed at all; each meeting then enables it for itself. */
-  streaming: z.object({ enabled: z.boolean() }),
+  streaming: z.object({
+    enabled: z.boolean(),
+    /**
+     * Live streams are watched by people of the organisation only, signed in (STREAM-LIVE); else by
+     * anyone with the meeting's watch link. Older stored sections lack it: off.
+     */
+    organisationOnly: z.boolean().default(false),
+  }),
   roomAlerts: z.object({ enabled: z.boolean() }),
   calendar: z.object({ enabled: z.boolean() }),
   /** What invitations carry besides the link (ADM-INVITE). */
@@ -69,7 +76,7 @@ export const SETTINGS_SECTIONS = Object.keys(settingsSectionsSchema.shape) as Se
 export const DEFAULT_SETTINGS: Settings = {
   chat: { enabled: true },
   recording: { enabled: false },
-  streaming: { enabled: false },
+  streaming: { enabled: false, organisationOnly: false },
   roomAlerts: { enabled: false },
   calendar: { enabled: false },
   invites: { dialInNumbers: [], callDetails: '' },

@@ -45,6 +45,7 @@ import { callRoutes } from './calls';
 import { chatRoutes } from './chat';
 import { notificationsPlugin } from './notifications';
 import { egressSocketPlugin, type EgressCaptures } from './recording/capture';
+import { liveStreamRoutes } from './recording/live/routes';
 import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
 
@@ -308,6 +309,9 @@ function apiRoutes(
     const secure = config.publicUrl.startsWith('https:');
     await api.register(publicRecordingRoutes(services.recordingAccess, authenticator, secure), {
       prefix: '/recordings',
+    });
+    await api.register(liveStreamRoutes(services.liveStreams, services.settings, authenticator), {
+      prefix: '/streams',
     });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);

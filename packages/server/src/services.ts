@@ -35,6 +35,7 @@ import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
 import { DataKeys, Vault, type MasterKeys } from './at-rest';
 import { ChatService, ChatStore, MeetingChatStore, SealedMeetingChat, type ChatOptions } from './chat';
+import { LiveStreams } from './recording/live/live-streams';
 import { RecordingService } from './recording/service';
 import { RecordingStorages } from './recording/storages';
 import type { RecordingStores } from './recording/storage/config';
@@ -124,6 +125,8 @@ export interface Services {
   recordingStorages: RecordingStorages;
   /** Recordings as people find, watch and share them (REC-ACCESS). */
   recordingAccess: RecordingService;
+  /** The live streams of this node's meetings (STREAM-LIVE). */
+  liveStreams: LiveStreams;
   /** Conversations between people of an organisation (CHAT-DIRECT). */
   chat: ChatService;
   /** Each meeting's chat while it lasts (CHAT-MEETING), for its room. */
@@ -242,6 +245,7 @@ export function createServices(deps: ServiceDeps): Services {
     vault,
     recordings,
     recordingStorages,
+    liveStreams: new LiveStreams(),
     recordingAccess: new RecordingService({
       store: recordings,
       storages: recordingStorages,

@@ -70,6 +70,7 @@ class FakeLink implements RecorderLink {
 }
 
 class FakeOutput implements CaptureOutput {
+  readonly packing = ['-f', 'mp4', 'pipe:1'];
   written = '';
   state: 'open' | 'final' | 'aborted' = 'open';
   async write(bytes: Uint8Array): Promise<void> {
@@ -92,7 +93,10 @@ function setUp(overrides: Partial<CaptureParts> = {}) {
   const capture = new Capture(
     {
       launch: async () => browser,
-      pack: () => packager,
+      pack: (packing) => {
+        assert.deepEqual(packing, output.packing, 'packed as its output asks');
+        return packager;
+      },
       output: async () => output,
       release: () => released++,
       helloTimeoutMs: 200,

@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation, useParams, useSearchParams } from
 import { CallProvider } from '../calls/CallProvider';
 import { ChatPage } from '../chat/ChatPage';
 import { ChatProvider } from '../chat/ChatProvider';
+import { LivePage } from '../live/LivePage';
 import { MeetingRoute } from '../meeting/MeetingRoute';
 import { AccountPage } from '../pages/account/AccountPage';
 import { SecondFactorSetupPage } from '../pages/account/SecondFactorSetupPage';
@@ -66,6 +67,8 @@ export function App() {
       <Route path="/network" element={<NetworkPage />} />
       {/* A recording shared by link, for anyone holding it, signed in or not (REC-ACCESS). */}
       <Route path="/r/:id" element={<RecordingLinkPage />} />
+      {/* A meeting's live stream, for its viewers (STREAM-LIVE); the server checks each request. */}
+      <Route path="/live/:meetingId" element={<LivePage />} />
       <Route path="/" element={afterSetup(signedIn ? <HomePage /> : <Navigate to="/sign-in" replace />)} />
       <Route
         path="/directory"

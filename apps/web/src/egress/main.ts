@@ -8,9 +8,13 @@ import { Uplink } from './uplink';
 const WIDTH = 1280;
 const HEIGHT = 720;
 const FPS = 25;
-/** A keyframe every 2 s: segments of a live stream, and seeking in a recording, start on one. */
-const KEYFRAME_EVERY_MS = 2_000;
-const CHUNK_MS = 1_000;
+/**
+ * A keyframe every second: a live stream's segments start on one (so a viewer is a few seconds
+ * behind, STREAM-LIVE), and so does seeking in a recording.
+ */
+const KEYFRAME_EVERY_MS = 1_000;
+/** What is recorded goes to the server this often: the live stream's delay includes it. */
+const CHUNK_MS = 500;
 
 /**
  * The recorder the server launches in a headless browser for a recording or live stream (REC-START,

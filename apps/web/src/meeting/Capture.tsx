@@ -35,6 +35,12 @@ export function CaptureMarks({ room }: { room: Room }) {
     <>
       {recording && <Mark kind="recording" label="Recording" state={recording} />}
       {streaming && <Mark kind="stream" label="Live" state={streaming} />}
+      {streaming && room.meeting && (
+        // Where viewers watch it (STREAM-LIVE), to hand on; the server decides who may.
+        <a className="capture-watch" href={`/live/${room.meeting.id}`} target="_blank" rel="noreferrer">
+          Watch link
+        </a>
+      )}
     </>
   );
 }

@@ -5,8 +5,8 @@ import { EgressCaptures } from './capture';
 import { recordingOutput } from './output';
 
 /**
- * This node's recordings (REC-START, REC-STORE): a recorder per recording, its output sealed into the
- * store of the meeting's region. Null where the recorder's browser or ffmpeg is missing: then
+ * This node's recordings and live streams (REC-START, REC-STORE, STREAM-LIVE): a recorder for each,
+ * a recording sealed into the store of the meeting's region, a stream served by this node. Null where the recorder's browser or ffmpeg is missing: then
  * recording is unavailable here, and the room says so.
  */
 export function meetingCaptures(config: Config, services: Services): EgressCaptures | null {
@@ -19,7 +19,8 @@ export function meetingCaptures(config: Config, services: Services): EgressCaptu
     ffmpeg,
     clock: services.clock,
     async output(request, id) {
-      if (request.purpose !== 'recording') throw new Error('Live streaming is not available yet');
+      if (request.purpose === 'stream')
+        return services.liveStreams.open(request.meetingId, request.organisationId);
       const meeting = await services.meetingStore.findMeeting(request.meetingId);
       if (!meeting) throw new Error('The meeting is gone');
       const storeName = storages.nameFor(request.region);

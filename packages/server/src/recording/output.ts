@@ -1,6 +1,6 @@
 import type { Clock } from '../common/clock';
 import type { CaptureRequest } from '../domain';
-import type { CaptureOutput } from './capture';
+import { RECORDING_OUTPUT, type CaptureOutput } from './capture';
 import type { RecordingStorage } from './storage';
 import type { RecordingStore } from './store';
 
@@ -41,6 +41,7 @@ export async function recordingOutput(
   });
   const writer = storage.createWriter(request.organisationId, id);
   return {
+    packing: RECORDING_OUTPUT,
     write: (bytes) => writer.write(bytes),
     async finish() {
       await writer.finish();

@@ -61,7 +61,9 @@ export function FeatureSettings({ settings, save }: { settings: Settings; save: 
                   name={key}
                   checked={draft[key].enabled}
                   aria-describedby={`${id}-${key}`}
-                  onChange={(e) => setDraft((d) => ({ ...d, [key]: { enabled: e.target.checked } }))}
+                  onChange={(e) =>
+                    setDraft((d) => ({ ...d, [key]: { ...d[key], enabled: e.target.checked } }))
+                  }
                 />{' '}
                 {label}
               </label>
@@ -70,6 +72,27 @@ export function FeatureSettings({ settings, save }: { settings: Settings; save: 
               </p>
             </li>
           ))}
+          <li>
+            <label className="check">
+              <input
+                type="checkbox"
+                name="streamingOrganisationOnly"
+                checked={draft.streaming.organisationOnly}
+                aria-describedby={`${id}-streamingOrganisationOnly`}
+                onChange={(e) =>
+                  setDraft((d) => ({
+                    ...d,
+                    streaming: { ...d.streaming, organisationOnly: e.target.checked },
+                  }))
+                }
+              />{' '}
+              Live streams only for people of the organisation
+            </label>
+            <p className="field-hint" id={`${id}-streamingOrganisationOnly`}>
+              On: only signed-in people of the organisation can watch a live stream; its link shows nothing to
+              anyone else.
+            </p>
+          </li>
         </ul>
       )}
     </SettingsCard>

@@ -3,6 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 
 /** Where a capture's packed media goes as it is made: the sealed recording store, a live stream. */
 export interface CaptureOutput {
+  /** What ffmpeg writes for it (packager.ts): the recording's MP4 on stdout, or a stream's HLS. */
+  readonly packing: readonly string[];
   write(bytes: Uint8Array): Promise<void>;
   /** Everything was written: the output is final. */
   finish(): Promise<unknown>;
@@ -36,7 +38,7 @@ export interface RecorderLink {
 
 export interface CaptureParts {
   launch(): Promise<LaunchedBrowser>;
-  pack(): RunningPackager;
+  pack(packing: readonly string[]): RunningPackager;
   output(): Promise<CaptureOutput>;
   /** Ran once the capture is over, however it ended (its token opens nothing any more). */
   release(): void;
@@ -98,7 +100,7 @@ export class Capture {
         return false;
       }
       this.out = out;
-      const packager = this.parts.pack();
+      const packager = this.parts.pack(out.packing);
       this.packager = packager;
       const written = this.writeOut(packager.output, out);
       this.finished = Promise.all([packager.done, written]).then(async () => {

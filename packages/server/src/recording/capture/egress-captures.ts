@@ -46,7 +46,7 @@ export class EgressCaptures implements MeetingCapture, EgressTokenSource {
     const capture = new Capture(
       {
         launch: () => RecorderBrowser.launch(options.browser, url.href),
-        pack: () => Packager.start(options.ffmpeg),
+        pack: (packing) => Packager.start(options.ffmpeg, packing),
         output: () => options.output(request, principal.egressId),
         release: () => {
           this.tokens.revoke(token);

@@ -1,23 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
+/** ffmpeg's input: the recorder's WebM (H.264 and Opus) on stdin. */
+const INPUT = ['-hide_banner', '-loglevel', 'error', '-fflags', '+genpts', '-f', 'webm', '-i', 'pipe:0'];
+
 /**
- * ffmpeg's arguments: the recorder's WebM (H.264 and Opus) in on stdin, a fragmented MP4 out on
- * stdout. The video is copied, never re-encoded (docs/notes/recording-capture-spike.md, 2c); the
- * voices become AAC, which every player takes. Fragments start on the recorder's keyframes (every
- * 2 s), so the output can be written as it comes, with nothing in a file, and played and sought
- * fragment by fragment.
+ * The video is copied, never re-encoded (docs/notes/recording-capture-spike.md, 2c); the voices
+ * become AAC, which every player takes.
  */
-const ARGS = [
-  '-hide_banner',
-  '-loglevel',
-  'error',
-  '-fflags',
-  '+genpts',
-  '-f',
-  'webm',
-  '-i',
-  'pipe:0',
+const CODECS = [
   '-map',
   '0:v:0',
   '-map',
@@ -30,6 +21,15 @@ const ARGS = [
   '128k',
   '-ar',
   '48000',
+];
+
+/**
+ * A recording: a fragmented MP4 on stdout. Fragments start on the recorder's keyframes (every 1 s),
+ * so the file is written as it comes, with nothing in a file, and its index (`mfra`) at the end lets
+ * a player seek.
+ */
+export const RECORDING_OUTPUT = [
+  ...CODECS,
   '-f',
   'mp4',
   '-movflags',
@@ -37,12 +37,37 @@ const ARGS = [
   'pipe:1',
 ];
 
+/**
+ * A live stream (STREAM-LIVE): HLS segments of 1 s (a keyframe each: the recorder makes one every
+ * second) in `folder`, each encrypted with AES-128 under the key `keyInfo` names, the playlist
+ * keeping the latest few (older segments are deleted).
+ */
+export function streamOutput(folder: string, keyInfo: string): string[] {
+  return [
+    ...CODECS,
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_list_size',
+    '10',
+    '-hls_flags',
+    'delete_segments+independent_segments',
+    '-hls_key_info_file',
+    keyInfo,
+    '-hls_segment_filename',
+    `${folder}/seg%05d.ts`,
+    `${folder}/index.m3u8`,
+  ];
+}
+
 /** What ffmpeg said last on stderr, for the failure's message (it never sees a secret). */
 const STDERR_KEPT = 2_000;
 
 /**
- * One ffmpeg packing a recorder's media (REC-START): `input` takes what the recorder sends, `output`
- * gives the MP4 as it is made, `done` settles when ffmpeg has finished (rejecting when it failed).
+ * One ffmpeg packing a recorder's media (REC-START, STREAM-LIVE): `input` takes what the recorder
+ * sends, `output` gives what ffmpeg writes on stdout (a recording's MP4 as it is made), `done`
+ * settles when ffmpeg has finished (rejecting when it failed).
  */
 export class Packager {
   readonly done: Promise<void>;
@@ -63,8 +88,9 @@ export class Packager {
     child.stdin?.on('error', () => undefined);
   }
 
-  static start(executable: string): Packager {
-    return new Packager(spawn(executable, ARGS, { stdio: ['pipe', 'pipe', 'pipe'] }));
+  /** ffmpeg reading the recorder's media, writing `output` (RECORDING_OUTPUT, streamOutput). */
+  static start(executable: string, output: readonly string[]): Packager {
+    return new Packager(spawn(executable, [...INPUT, ...output], { stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
   get input(): Writable {
