@@ -1,18 +1,9 @@
 import type { ChatClient } from '@conclave/client';
-import {
-  CONVERSATION_NAME_RULE,
-  MAX_GROUP_MEMBERS,
-  normaliseText,
-  textProblem,
-  type DirectoryUserEntry,
-} from '@conclave/protocol';
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { searchDirectory } from '../api/endpoints';
+import { CONVERSATION_NAME_RULE, MAX_GROUP_MEMBERS, normaliseText, textProblem } from '@conclave/protocol';
+import { useId, useState, type FormEvent } from 'react';
+import { PeopleFound, usePeopleSearch } from '../people/PeopleSearch';
 import { useApiErrorText } from '../app/session';
 import { Alert, Button, TextField } from '../ui/components';
-
-/** Typing is searched once it pauses this long, as in the directory. */
-const SEARCH_DELAY_MS = 250;
 
 type Person = { id: string; name: string };
 
@@ -33,32 +24,12 @@ export function NewConversation({
 }) {
   const headingId = useId();
   const errorText = useApiErrorText();
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState<DirectoryUserEntry[] | null>(null);
+  const { query, setQuery, found, error: searchError } = usePeopleSearch(self);
   const [chosen, setChosen] = useState<Person[]>([]);
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | undefined>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let cancelled = false;
-    const q = query.trim();
-    const timer = setTimeout(
-      () =>
-        void searchDirectory({ q, kind: 'user' }).then(
-          (view) =>
-            !cancelled &&
-            setFound(view.entries.filter((e): e is DirectoryUserEntry => e.kind === 'user' && e.id !== self)),
-          (err: unknown) => !cancelled && setError(errorText(err)),
-        ),
-      q ? SEARCH_DELAY_MS : 0,
-    );
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [query, self, errorText]);
 
   const group = chosen.length > 1;
   const start = async (e: FormEvent) => {
@@ -95,25 +66,12 @@ export function NewConversation({
           onChange={(e) => setQuery(e.target.value)}
         />
         {found && (
-          <ul className="chat-people" aria-label="People found">
-            {found.length === 0 && <li className="muted">Nobody found.</li>}
-            {found.map((p) => (
-              <li key={p.id} className="chat-person">
-                <span>
-                  <bdi>{p.displayName}</bdi> <span className="muted">{p.email}</span>
-                </span>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  aria-label={`${picked.has(p.id) ? 'Added' : 'Add'} ${p.displayName}`}
-                  disabled={picked.has(p.id) || chosen.length >= MAX_GROUP_MEMBERS}
-                  onClick={() => setChosen((c) => [...c, { id: p.id, name: p.displayName }])}
-                >
-                  {picked.has(p.id) ? 'Added' : 'Add'}
-                </Button>
-              </li>
-            ))}
-          </ul>
+          <PeopleFound
+            found={found}
+            picked={picked}
+            full={chosen.length >= MAX_GROUP_MEMBERS}
+            onAdd={(p) => setChosen((c) => [...c, { id: p.id, name: p.displayName }])}
+          />
         )}
         {chosen.length > 0 && (
           <ul className="chat-people" aria-label="With">
@@ -140,7 +98,7 @@ export function NewConversation({
             onChange={(e) => setName(e.target.value)}
           />
         )}
-        {error && <Alert>{error}</Alert>}
+        {(error ?? searchError) && <Alert>{error ?? searchError}</Alert>}
         <div className="chat-actions">
           <Button variant="ghost" onClick={onCancel}>
             Cancel

@@ -1,12 +1,8 @@
-import { MAX_RECORDING_VIEWERS, type DirectoryUserEntry } from '@conclave/protocol';
-import { useEffect, useId, useState } from 'react';
-import { searchDirectory } from '../api/endpoints';
-import { useApiErrorText } from '../app/session';
+import { MAX_RECORDING_VIEWERS } from '@conclave/protocol';
+import { useId } from 'react';
+import { PeopleFound, usePeopleSearch } from '../people/PeopleSearch';
 import { Alert, Button, TextField } from '../ui/components';
 import type { Viewer } from './sharing';
-
-/** Typing is searched once it pauses this long, as in the directory and chat. */
-const SEARCH_DELAY_MS = 250;
 
 /**
  * Choosing the people of the organisation a recording is shared with: found in the directory as in
@@ -24,31 +20,7 @@ export function PeoplePicker({
   disabled?: boolean;
 }) {
   const id = useId();
-  const errorText = useApiErrorText();
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState<DirectoryUserEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    const q = query.trim();
-    const timer = setTimeout(
-      () =>
-        void searchDirectory({ q, kind: 'user' }).then(
-          (view) => {
-            if (cancelled) return;
-            setError(null);
-            setFound(view.entries.filter((e): e is DirectoryUserEntry => e.kind === 'user' && e.id !== self));
-          },
-          (err: unknown) => !cancelled && setError(errorText(err)),
-        ),
-      q ? SEARCH_DELAY_MS : 0,
-    );
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [query, self, errorText]);
+  const { query, setQuery, found, error } = usePeopleSearch(self);
 
   const picked = new Set(chosen.map((p) => p.id));
   const full = chosen.length >= MAX_RECORDING_VIEWERS;
@@ -66,25 +38,13 @@ export function PeoplePicker({
       />
       {error && <Alert>{error}</Alert>}
       {found && (
-        <ul className="chat-people" aria-label="People found">
-          {found.length === 0 && <li className="muted">Nobody found.</li>}
-          {found.map((p) => (
-            <li key={p.id} className="chat-person">
-              <span>
-                <bdi>{p.displayName}</bdi> <span className="muted">{p.email}</span>
-              </span>
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={`${picked.has(p.id) ? 'Added' : 'Add'} ${p.displayName}`}
-                disabled={disabled || picked.has(p.id) || full}
-                onClick={() => onChange([...chosen, { id: p.id, displayName: p.displayName }])}
-              >
-                {picked.has(p.id) ? 'Added' : 'Add'}
-              </Button>
-            </li>
-          ))}
-        </ul>
+        <PeopleFound
+          found={found}
+          picked={picked}
+          full={full}
+          disabled={disabled}
+          onAdd={(p) => onChange([...chosen, { id: p.id, displayName: p.displayName }])}
+        />
       )}
       <p className="rec-people-title" id={`${id}-chosen`}>
         Can view
