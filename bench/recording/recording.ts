@@ -22,7 +22,7 @@ import { Crowd, type CrowdMedia } from '../../test/e2e/support/crowd';
 import { sleep } from '../../test/e2e/support/media';
 import { mediaSkipReason } from '../../test/e2e/support/sandbox';
 import { TestServer } from '../../test/e2e/support/server';
-import { machine, report, round } from '../report';
+import { machine, median, report, round } from '../report';
 import { cpuBetween, sampleCpu, type CpuWindow } from './processes';
 
 const SIZES = (process.env.BENCH_SIZES ?? '3,8').split(',').map(Number);
@@ -74,6 +74,11 @@ interface FileFacts {
       person: number;
       hz: number;
       amplitude: number;
+      /**
+       * The median of its amplitude in each second: the tone's level. Lower `amplitude` over the whole
+       * part than this means its phase jumped (the sound was stretched, cut or doubled), not its level.
+       */
+      amplitudePerSecond: number;
       heard: boolean;
       /** Of the steady part's seconds, in how many this tone was heard (it should be all). */
       secondsHeard: number;
@@ -390,15 +395,16 @@ function examine(path: string, people: number): FileFacts {
     const tones = Array.from({ length: people }, (_, i) => {
       const hz = toneHz(i + 1);
       const amplitude = toneAmplitude(samples, hz, rate);
-      let secondsHeard = 0;
-      for (let s = 0; s < seconds; s++)
-        if (toneAmplitude(samples.subarray(s * rate, (s + 1) * rate), hz, rate) > threshold) secondsHeard++;
+      const perSecond = Array.from({ length: seconds }, (_, s) =>
+        toneAmplitude(samples.subarray(s * rate, (s + 1) * rate), hz, rate),
+      );
       return {
         person: i + 1,
         hz,
         amplitude: round(amplitude, 4),
+        amplitudePerSecond: round(median(perSecond), 4),
         heard: amplitude > threshold,
-        secondsHeard,
+        secondsHeard: perSecond.filter((a) => a > threshold).length,
       };
     });
     const rms: number[] = [];
