@@ -10,8 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
 
-export type Tree = 'recorder' | 'ffmpeg' | 'janus' | 'server' | 'serverOther' | 'publishers';
-export const TREES: readonly Tree[] = ['recorder', 'ffmpeg', 'janus', 'server', 'serverOther', 'publishers'];
+type Tree = 'recorder' | 'ffmpeg' | 'janus' | 'server' | 'serverOther' | 'publishers';
+const TREES: readonly Tree[] = ['recorder', 'ffmpeg', 'janus', 'server', 'serverOther', 'publishers'];
 
 interface Proc {
   comm: string;
