@@ -15,9 +15,35 @@ import {
   type ServerMessage,
 } from '@conclave/protocol';
 
-const WIDTH = 96;
-const HEIGHT = 54;
-const FPS = 10;
+/**
+ * What each member publishes: its camera canvas's size and frame rate, how many (the first) have a
+ * microphone, its tone's gain, and the spacing of the tones' frequencies (member n: 200 + n × step Hz).
+ * The defaults keep a hundred members cheap; `configure` changes them before the first member is added
+ * (bench/recording publishes camera-sized pictures and audible tones).
+ */
+export interface CrowdMedia {
+  width: number;
+  height: number;
+  fps: number;
+  voiced: number;
+  gain: number;
+  toneStepHz: number;
+}
+
+const media: CrowdMedia = {
+  width: 96,
+  height: 54,
+  fps: 10,
+  /**
+   * Members with a microphone: more than the audio slots, so that slots are chosen among them. The
+   * rest publish their camera only, as most people in a large meeting are silent: a hundred Opus
+   * encoders would take more than the two cores the tests have.
+   */
+  voiced: 12,
+  // About -60 dBov: under the level at which the media server counts someone as talking (-45).
+  gain: 0.001,
+  toneStepHz: 5,
+};
 /** How long one member may take from opening its socket to its media flowing (generous: a loaded 2-core machine took over 30 s). */
 const PUBLISH_TIMEOUT_MS = 60_000;
 
@@ -95,8 +121,10 @@ class CountedSocket {
     this.ws.send(text);
   }
 
-  on(handler: (m: ServerMessage) => void): void {
+  /** Calls `handler` with every frame received from now on; returns what stops it. */
+  on(handler: (m: ServerMessage) => void): () => void {
     this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
   }
 
   /** The first frame answering `rid` (its reply or an error naming it). */
@@ -139,45 +167,44 @@ function emptyStats(name: string, listens: boolean): SocketStats {
 /** Every member's canvas is redrawn from one timer, so frames differ: its number and a moving bar. */
 const canvases: Array<{ ctx: CanvasRenderingContext2D; n: number }> = [];
 let tick = 0;
-setInterval(() => {
+let drawing: ReturnType<typeof setInterval> | null = null;
+
+function draw(): void {
   tick++;
+  const { width, height } = media;
+  const scale = height / 54;
   for (const { ctx, n } of canvases) {
     ctx.fillStyle = `hsl(${(n * 37) % 360} 60% 35%)`;
-    ctx.fillRect(0, 0, WIDTH, HEIGHT);
+    ctx.fillRect(0, 0, width, height);
     ctx.fillStyle = '#fff';
-    ctx.fillRect((tick * 4 + n * 7) % WIDTH, 0, 8, HEIGHT);
-    ctx.font = 'bold 24px sans-serif';
-    ctx.fillText(String(n), 30, 36);
+    ctx.fillRect((tick * 4 * scale + n * 7) % width, 0, 8 * scale, height);
+    ctx.font = `bold ${Math.round(24 * scale)}px sans-serif`;
+    ctx.fillText(String(n), 30 * scale, 36 * scale);
   }
-}, 1000 / FPS);
+}
 
 let audio: AudioContext | null = null;
-
-/**
- * Members with a microphone: more than the audio slots, so that slots are chosen among them. The
- * rest publish their camera only, as most people in a large meeting are silent: a hundred Opus
- * encoders would take more than the two cores the tests have.
- */
-const VOICED_MEMBERS = 12;
+/** Members join as the page's signed-in user rather than as guests (see `configure`). */
+let signedIn = false;
 
 function cameraTrack(n: number): MediaStreamTrack {
   const canvas = document.createElement('canvas');
-  canvas.width = WIDTH;
-  canvas.height = HEIGHT;
+  canvas.width = media.width;
+  canvas.height = media.height;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2d canvas');
   canvases.push({ ctx, n });
-  return canvas.captureStream(FPS).getVideoTracks()[0]!;
+  drawing ??= setInterval(draw, 1000 / media.fps);
+  return canvas.captureStream(media.fps).getVideoTracks()[0]!;
 }
 
 function microphoneTrack(n: number): { track: MediaStreamTrack; stop(): void } {
   audio ??= new AudioContext();
   void audio.resume();
   const oscillator = audio.createOscillator();
-  oscillator.frequency.value = 200 + n * 5;
+  oscillator.frequency.value = 200 + n * media.toneStepHz;
   const gain = audio.createGain();
-  // About -60 dBov: under the level at which the media server counts someone as talking (-45).
-  gain.gain.value = 0.001;
+  gain.gain.value = media.gain;
   const out = audio.createMediaStreamDestination();
   oscillator.connect(gain).connect(out);
   oscillator.start();
@@ -261,7 +288,8 @@ class Member {
       type: 'join',
       rid: 'join',
       meetingId,
-      displayName: this.name,
+      // Signed in (the page's session cookie): the account's name; else a guest by this name.
+      ...(signedIn ? {} : { displayName: this.name }),
       videoSubscription: 'chosen',
     });
     const joined = await socket.reply('join');
@@ -277,7 +305,7 @@ class Member {
     this.connections.push(pc);
     const trickle = new Trickle(pc, socket, 'publisher');
     const stream = new MediaStream();
-    const mic = this.n <= VOICED_MEMBERS ? microphoneTrack(this.n) : null;
+    const mic = this.n <= media.voiced ? microphoneTrack(this.n) : null;
     if (mic) this.stopAudio = mic.stop;
     const microphone = mic && pc.addTransceiver(mic.track, { direction: 'sendonly', streams: [stream] });
     const camera = pc.addTransceiver(cameraTrack(this.n), { direction: 'sendonly', streams: [stream] });
@@ -324,6 +352,25 @@ class Member {
     });
   }
 
+  /** Sends a message; resolves with the first frame after it of one of these types (or `error`). */
+  request(message: ClientMessage, replyTypes: string[], timeoutMs: number): Promise<ServerMessage | null> {
+    const socket = this.socket;
+    if (!socket) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const off = socket.on((m) => {
+        if (m.type !== 'error' && !replyTypes.includes(m.type)) return;
+        off();
+        clearTimeout(timer);
+        resolve(m);
+      });
+      const timer = setTimeout(() => {
+        off();
+        resolve(null);
+      }, timeoutMs);
+      socket.send(message);
+    });
+  }
+
   stop(): void {
     if (this.socket) {
       this.socket.send({ type: 'leave', rid: 'leave' });
@@ -364,6 +411,22 @@ export interface CrowdApi {
    * each one's time from opening its socket to its media flowing.
    */
   add(meetingId: string, numbers: number[], listeners: number): Promise<number[]>;
+  /**
+   * Changes what members added from now on publish (see CrowdMedia), and whether they join as the
+   * page's signed-in user (its session cookie) instead of as guests by name.
+   */
+  configure(changes: Partial<CrowdMedia>, asUser?: boolean): void;
+  /**
+   * The member who is this participant sends a message and resolves with the first frame it then
+   * receives of one of these types (an `error` frame too), or null after `timeoutMs`; undefined when
+   * that member is not on this page.
+   */
+  request(
+    participantId: string,
+    message: ClientMessage,
+    replyTypes: string[],
+    timeoutMs: number,
+  ): Promise<ServerMessage | null | undefined>;
   /** Each member's socket counters since the last reset. */
   stats(): SocketStats[];
   resetStats(): void;
@@ -383,6 +446,14 @@ const api: CrowdApi = {
         return Math.round(performance.now() - t0);
       }),
     );
+  },
+  configure(changes, asUser) {
+    Object.assign(media, changes);
+    if (asUser !== undefined) signedIn = asUser;
+  },
+  async request(participantId, message, replyTypes, timeoutMs) {
+    const member = members.find((m) => m.stats.participantId === participantId);
+    return member ? member.request(message, replyTypes, timeoutMs) : undefined;
   },
   stats: () => members.map((m) => structuredClone(m.stats)),
   resetStats() {

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromiumThrough, TestBrowser } from './browser';
-import type { CrowdApi, SocketStats } from './crowd-page';
+import type { ClientMessage, ServerMessage } from '@conclave/protocol';
+import type { CrowdApi, CrowdMedia, SocketStats } from './crowd-page';
 
-export type { SocketStats } from './crowd-page';
+export type { CrowdMedia, SocketStats } from './crowd-page';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -53,7 +54,10 @@ function bundle(): Promise<string> {
  */
 export class Crowd {
   private readonly pages: Page[] = [];
+  /** The last member's number (members are numbered from `firstNumber`). */
   private size = 0;
+  /** Numbers before the first member's (see `firstNumber`). */
+  private numbered = 0;
 
   private constructor(
     private readonly browser: TestBrowser,
@@ -62,6 +66,8 @@ export class Crowd {
     private readonly serverUrl: string,
     private readonly meetingId: string,
     private readonly listeners: number,
+    private readonly media: Partial<CrowdMedia>,
+    private readonly signedIn: boolean,
   ) {}
 
   static async open(
@@ -72,7 +78,20 @@ export class Crowd {
      * and so receive the others' audio; the rest leave offers unanswered and receive nothing (the server
      * then sends them no further offer until it gives up waiting). See crowd-page.ts's Member.listens.
      */
-    options: { listeners?: number } = {},
+    options: {
+      listeners?: number;
+      /** What the members publish (crowd-page.ts's defaults: tiny, quiet, cheap). */
+      media?: Partial<CrowdMedia>;
+      /** Prepares the crowd's browser context before any page opens, e.g. signs it in. */
+      prepare?: (context: BrowserContext) => Promise<void>;
+      /**
+       * Members join as the context's signed-in user (`prepare` signs it in), under the account's name,
+       * instead of as guests by name.
+       */
+      signedIn?: boolean;
+      /** The first member's number (its name, colour and tone); 1 by default. */
+      firstNumber?: number;
+    } = {},
   ): Promise<Crowd> {
     const scratch = await mkdtemp(join(tmpdir(), 'conclave-crowd-'));
     const browser = await TestBrowser.launch({
@@ -87,7 +106,20 @@ export class Crowd {
       const context = await browser.browser.newContext({ bypassCSP: true });
       // tsx wraps named functions in `__name(…)`; functions serialised into the page may need it.
       await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
-      return new Crowd(browser, scratch, context, server.url, meetingId, options.listeners ?? 0);
+      await options.prepare?.(context);
+      const crowd = new Crowd(
+        browser,
+        scratch,
+        context,
+        server.url,
+        meetingId,
+        options.listeners ?? 0,
+        options.media ?? {},
+        options.signedIn ?? false,
+      );
+      crowd.size = (options.firstNumber ?? 1) - 1;
+      crowd.numbered = crowd.size;
+      return crowd;
     } catch (err) {
       await browser.close();
       await rm(scratch, { recursive: true, force: true });
@@ -110,6 +142,10 @@ export class Crowd {
       await page.goto(`${this.serverUrl}/api/health`);
       await page.addScriptTag({ content: await bundle() });
       await page.waitForFunction(() => 'crowd' in window);
+      await page.evaluate((a) => (window as unknown as PageWindow).crowd.configure(a.media, a.signedIn), {
+        media: this.media,
+        signedIn: this.signedIn,
+      });
       this.pages.push(page);
     }
     return this.pages[index]!;
@@ -122,11 +158,12 @@ export class Crowd {
   async grow(size: number, batch = 10): Promise<GrowResult> {
     const start = performance.now();
     const publishMs: number[] = [];
-    while (this.size < size) {
-      const numbers = Array.from({ length: Math.min(batch, size - this.size) }, (_, i) => this.size + i + 1);
+    const last = this.numbered + size;
+    while (this.size < last) {
+      const numbers = Array.from({ length: Math.min(batch, last - this.size) }, (_, i) => this.size + i + 1);
       const byPage = new Map<number, number[]>();
       for (const n of numbers) {
-        const index = Math.floor((n - 1) / MEMBERS_PER_PAGE);
+        const index = Math.floor((n - this.numbered - 1) / MEMBERS_PER_PAGE);
         byPage.set(index, [...(byPage.get(index) ?? []), n]);
       }
       const times = await Promise.all(
@@ -141,7 +178,7 @@ export class Crowd {
       this.size += numbers.length;
     }
     return {
-      size: this.size,
+      size: this.size - this.numbered,
       ms: Math.round(performance.now() - start),
       publishMs: publishMs.sort((a, b) => a - b),
     };
@@ -159,6 +196,26 @@ export class Crowd {
     await Promise.all(
       this.pages.map((p) => p.evaluate(() => (window as unknown as PageWindow).crowd.resetStats())),
     );
+  }
+
+  /**
+   * The member who is this participant sends a message over its signaling socket; resolves with the
+   * first frame it then receives of one of `replyTypes` (or an `error`), or null after `timeoutMs`.
+   */
+  async request(
+    participantId: string,
+    message: ClientMessage,
+    replyTypes: Array<ServerMessage['type']>,
+    timeoutMs = 60_000,
+  ): Promise<ServerMessage | null> {
+    for (const page of this.pages) {
+      const reply = await page.evaluate(
+        (a) => (window as unknown as PageWindow).crowd.request(a.id, a.message, a.types, a.timeoutMs),
+        { id: participantId, message, types: replyTypes, timeoutMs },
+      );
+      if (reply !== undefined) return reply;
+    }
+    throw new Error(`no member of the crowd is participant ${participantId}`);
   }
 
   /** Who is in the crowd now, by participant id and name. */
