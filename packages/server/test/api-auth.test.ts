@@ -189,15 +189,17 @@ describeEachDatabase('auth API', (kind) => {
     };
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      known.push(await time(dave.email, '192.0.2.200'));
-      unknown.push(await time(`ghost${i}@acme.test`, '192.0.2.201'));
+    for (let i = 0; i < 6; i++) {
+      // Each from an address of its own: the sign-in limit per address is not what is measured.
+      known.push(await time(dave.email, `192.0.2.${200 + i}`));
+      unknown.push(await time(`ghost${i}@acme.test`, `192.0.2.${220 + i}`));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // The fastest of each is the work itself, without what other tests running alongside add to some.
     // Without the dummy verification an unknown email answers in about a millisecond, a known one in ~20.
+    const fastest = (xs: number[]) => Math.min(...xs);
     assert.ok(
-      median(unknown) > 0.4 * median(known),
-      `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`,
+      fastest(unknown) > 0.25 * fastest(known),
+      `unknown ${fastest(unknown).toFixed(1)} ms vs known ${fastest(known).toFixed(1)} ms`,
     );
   });
 
