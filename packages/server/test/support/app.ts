@@ -48,6 +48,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Signaling over a real media plane; without it the app serves the REST API only. */
   signaling?: AppDeps['signaling'];
+  /** The recorders this node launches (REC-START): their socket is served with signaling. */
+  recorders?: AppDeps['capture'];
   requestTimeoutMs?: number;
   /** Whether the app is shutting down (SIGTERM), as main.ts tells it. */
   draining?: () => boolean;
@@ -133,6 +135,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     logger,
     plugins: options.plugins ?? [],
     ...(options.signaling && { signaling: options.signaling }),
+    ...(options.recorders && { capture: options.recorders }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.draining && { draining: options.draining }),
     ...(options.turn && { turn: options.turn }),

@@ -30,6 +30,7 @@ const CLOSE_REFUSED = 4403;
 export const egressSocketPlugin: FastifyPluginAsync<EgressSocketOptions> = async (app, options) => {
   const expectedOrigin = new URL(options.publicUrl).origin;
   let unidentified = 0;
+  const reservations = new WeakMap<FastifyRequest, () => void>();
   const refuse = (reply: FastifyReply, status: number, code: string, message: string) =>
     reply.code(status).send({ code, message });
 
@@ -49,14 +50,24 @@ export const egressSocketPlugin: FastifyPluginAsync<EgressSocketOptions> = async
         if (unidentified >= MAX_UNIDENTIFIED) {
           return refuse(reply, 429, 'rate_limited', 'Too many recorder connections at once');
         }
+        // Reserved here, before the upgrade, and given back once the socket says who it is or its
+        // connection closes, whichever comes first: no path can leak a place or slip past the cap.
+        unidentified++;
+        let held = true;
+        const release = () => {
+          if (held) unidentified--;
+          held = false;
+        };
+        reservations.set(request, release);
+        request.raw.socket.once('close', release);
       },
     },
-    (socket) => {
-      unidentified++;
+    (socket, request) => {
+      const release = reservations.get(request) ?? (() => undefined);
       let identified = false;
       let capture: Capture | null = null;
       const settle = () => {
-        if (!identified) unidentified--;
+        release();
         identified = true;
       };
       const timer = setTimeout(
