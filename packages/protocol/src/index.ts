@@ -45,3 +45,17 @@ export {
   type ShareRecordingRequest,
   type ShareRecordingResponse,
 } from './recordings';
+export {
+  MAX_REPORT_DAYS,
+  usageQuerySchema,
+  usageCsvQuerySchema,
+  type UsageQuery,
+  type UsageCsvQuery,
+  type UsageTable,
+  type UsageFigures,
+  type UsageDay,
+  type UsageUser,
+  type UsageMeeting,
+  type UsageRoomSystem,
+  type UsageReport,
+} from './reports';

@@ -48,6 +48,7 @@ import { egressSocketPlugin, type EgressCaptures } from './recording/capture';
 import { liveStreamRoutes } from './recording/live/routes';
 import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
+import { reportRoutes } from './reports';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
@@ -59,6 +60,9 @@ const SWEEP_EVERY_MS = 10 * 60_000;
  * time by itself; this catches those whose node went away meanwhile.
  */
 const CALL_SWEEP_EVERY_MS = 5_000;
+
+/** How often this node tells the call records who is in its rooms (see reports/ledger.ts). */
+const PRESENCE_EVERY_MS = 60_000;
 
 export interface AppDeps {
   config: Config;
@@ -165,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         metrics,
         e2ee: e2eeRoomContext(services.meetingStore, config.e2ee.rotateSeconds * 1000),
         lifecycle: services.meetings,
+        ledger: services.callLedger,
         chat: services.meetingChat,
         capturePolicy: services.capturePolicy,
         ...((deps.signaling.capture ?? deps.capture) && {
@@ -206,10 +211,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     CALL_SWEEP_EVERY_MS,
   );
   overdueCalls.unref();
+  // Who is in this node's rooms now (PRIV-CDR): participations taken over are recorded, those of a
+  // node that died are ended where they were last seen.
+  const presence = setInterval(
+    () => services.callLedger.present(rooms?.attendances() ?? []),
+    PRESENCE_EVERY_MS,
+  );
+  presence.unref();
   app.addHook('onReady', async () => sweep());
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(overdueCalls);
+    clearInterval(presence);
     services.calls.close();
   });
   if (deps.signaling && rooms) {
@@ -332,6 +345,7 @@ function apiRoutes(
         prefix: '/users',
       });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
+      await signedIn.register(reportRoutes(services.usageReports, authenticator), { prefix: '/reports' });
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
       await signedIn.register(accountRoutes(services.account, authenticator), { prefix: '/account' });

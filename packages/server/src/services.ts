@@ -40,6 +40,7 @@ import { RecordingService } from './recording/service';
 import { RecordingStorages } from './recording/storages';
 import type { RecordingStores } from './recording/storage/config';
 import { RecordingStore } from './recording/store';
+import { CallRecordLedger, CallRecordStore, UsageReports } from './reports';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -133,6 +134,10 @@ export interface Services {
   meetingChat: MeetingChatLog;
   /** What the organisation and each meeting allow of recording and streaming, for its room. */
   capturePolicy: CapturePolicy;
+  /** Who was in which meeting when (PRIV-CDR), as rooms report it. */
+  callLedger: CallRecordLedger;
+  /** Usage reports from the call records (ADM-USAGE). */
+  usageReports: UsageReports;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
   /** "Confirm it is you": the current password, or a passkey instead. */
@@ -187,6 +192,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
     async (organisationId) => (await settings.of(organisationId)).layouts.default,
   );
+  const callRecords = new CallRecordStore(deps.db);
   const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
   return {
     db: deps.db,
@@ -286,6 +292,8 @@ export function createServices(deps: ServiceDeps): Services {
         };
       },
     },
+    callLedger: new CallRecordLedger(callRecords, clock, deps.onBackgroundError ?? (() => {})),
+    usageReports: new UsageReports(deps.db, callRecords, clock),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,
     confirmations,

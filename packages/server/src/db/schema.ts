@@ -37,6 +37,9 @@ export interface Database {
   meeting_chat_messages: MeetingChatMessageTable;
   recordings: RecordingTable;
   recording_viewers: RecordingViewerTable;
+  call_records: CallRecordTable;
+  call_participants: CallParticipantTable;
+  usage_hours: UsageHourTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -432,4 +435,43 @@ interface RecordingTable {
 interface RecordingViewerTable {
   recording_id: string;
   user_id: string;
+}
+
+/** One time a meeting was held (PRIV-CDR): from its first join until its room emptied. */
+interface CallRecordTable {
+  id: string;
+  organisation_id: string;
+  meeting_id: string;
+  started_at: string;
+  ended_at: string | null;
+}
+
+/** One participation in a call (PRIV-CDR): who (by id only), when, on which media server. */
+interface CallParticipantTable {
+  id: string;
+  call_id: string;
+  organisation_id: string;
+  participant_id: string;
+  /** u:<user id> | g:<guest id> | r:<room system id> | x:<placeholder of a deleted person> */
+  subject: string;
+  first_of_call: 0 | 1;
+  joined_at: string;
+  left_at: string | null;
+  seen_at: string;
+  media_server: string | null;
+  region: string | null;
+}
+
+/** Usage summed per UTC hour, meeting and subject (ADM-USAGE): what reports read. */
+interface UsageHourTable {
+  organisation_id: string;
+  /** The hour's start, ISO (…T13:00:00.000Z). */
+  hour: string;
+  meeting_id: string;
+  /** u:<user id> | guest | r:<room system id> | x:<placeholder> | '' for the meeting itself. */
+  subject: string;
+  held: ColumnType<number, number | undefined, number>;
+  participants: ColumnType<number, number | undefined, number>;
+  /** bigint: PostgreSQL hands it back as a string. */
+  seconds: ColumnType<number | string, number | undefined, number>;
 }

@@ -16,6 +16,7 @@ export type {
   LiveMeetings,
 } from './meeting';
 export type { MeetingChatLog } from './meeting-chat';
+export type { Attendance, CallLedger } from './call-ledger';
 export type {
   CapturePurpose,
   CaptureRequest,

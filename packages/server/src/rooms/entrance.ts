@@ -132,6 +132,7 @@ export class Entrance {
       if (videoSubscription) participant.videoSubscription = videoSubscription;
       o.participants.set(participant.id, participant);
       o.ctx.metrics?.participantJoined(principal.kind);
+      o.ctx.ledger?.joined(o.room.attendance(participant));
       const isOwner = principal.kind === 'user' && principal.userId === o.meeting.ownerId;
       // A key sent to a meeting without E2EE is ignored: nothing there is encrypted.
       const e2ee = o.encryption && identityKey && (await o.encryption.joinInfo(identityKey, isOwner));

@@ -1,6 +1,6 @@
 import type { LeaveReason, LobbyMode, ServerMessage, ViewEntry } from '@conclave/protocol';
 import { AppError } from '../common/errors';
-import type { MeetingLifecycle, MeetingRecord, Principal } from '../domain';
+import type { Attendance, MeetingLifecycle, MeetingRecord, Principal } from '../domain';
 import { RoomEncryption, type E2eeClientMessage } from './encryption';
 import { ActiveSpeakers } from './active-speakers';
 import { Entrance } from './entrance';
@@ -20,6 +20,7 @@ import { Recorders } from './recorders';
 import { resumeTicket } from './resume-tokens';
 import type { Entry, JoinExtras, JoinReply, RoomContext } from './room-context';
 import { RoomMediaHandle } from './room-media';
+import { callSubject } from './roles';
 import { Subscriptions } from './subscriptions';
 
 /** How long a participant whose connection dropped keeps its seat unless the context says otherwise. */
@@ -346,6 +347,7 @@ export class MeetingRoom {
     this.speakers.silenced(p.id);
     this.subscriptions.audio.forget(p.id);
     this.ctx.metrics?.participantLeft(reason);
+    this.ctx.ledger?.left(p.id, this.ctx.clock.now());
     const publisher = p.publisher;
     const subscriber = p.subscriber;
     p.publisher = null;
@@ -359,6 +361,25 @@ export class MeetingRoom {
     }
     void Promise.all([publisher?.close(), subscriber?.close()]).catch(() => undefined);
     this.refreshSubscriptions();
+  }
+
+  /** A participant's call record (PRIV-CDR): who by id, since when, on which media server. */
+  attendance(p: Participant): Attendance {
+    const node = this.media.ready?.node;
+    return {
+      participantId: p.id,
+      meetingId: this.meeting.id,
+      organisationId: this.meeting.organisationId,
+      subject: callSubject(p.principal),
+      joinedAt: p.joinedAt,
+      mediaServer: node?.serverId ?? null,
+      region: node?.region ?? null,
+    };
+  }
+
+  /** Everyone in the room now, as call records know them. */
+  attendances(): Attendance[] {
+    return this.isClosed ? [] : [...this.participants.values()].map((p) => this.attendance(p));
   }
 
   /** What the participant may record or stream, as its client shows it; a failed lookup is logged. */
@@ -480,11 +501,16 @@ export class MeetingRoom {
   ): void {
     this.held.stop();
     this.recorders.dismiss(reason, message ?? 'The server is restarting.');
+    const now = this.ctx.clock.now();
     for (const p of this.participants.values()) {
       p.left = true;
       this.ctx.metrics?.participantLeft(reason);
+      // Handed off, they go on elsewhere: their participation with them.
       if (message === null) p.sink.handOff();
-      else p.sink.end(reason, message);
+      else {
+        p.sink.end(reason, message);
+        this.ctx.ledger?.left(p.id, now);
+      }
     }
     if (message === null) this.lobby.handOff();
     else this.lobby.close(reason, message);

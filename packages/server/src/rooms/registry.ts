@@ -1,5 +1,5 @@
 import { AppError } from '../common/errors';
-import type { MeetingRecord, Principal } from '../domain';
+import type { Attendance, MeetingRecord, Principal } from '../domain';
 import type { ActiveRooms } from '../metrics';
 import { RoomClosedError } from './errors';
 import { MeetingRoom } from './meeting-room';
@@ -70,13 +70,19 @@ export class RoomRegistry {
     }
   }
 
-  /** Tells the lifecycle a meeting is over once its room has stayed empty through the grace. */
+  /**
+   * Tells the lifecycle a meeting is over once its room has stayed empty through the grace; the call
+   * records end it when its last participant left.
+   */
   private emptied(room: MeetingRoom): void {
     const id = room.meeting.id;
+    const at = this.ctx.clock.now();
     clearTimeout(this.emptying.get(id));
     const timer = setTimeout(() => {
       this.emptying.delete(id);
-      if (!this.stopping && !this.rooms.has(id)) room.tell('emptied');
+      if (this.stopping || this.rooms.has(id)) return;
+      room.tell('emptied');
+      this.ctx.ledger?.ended(id, at);
     }, this.ctx.emptyGraceMs ?? DEFAULT_EMPTY_GRACE_MS);
     timer.unref();
     this.emptying.set(id, timer);
@@ -93,6 +99,11 @@ export class RoomRegistry {
   /** A signed-in session ended (sign-out, revocation): participations of it held for a reconnect end now. */
   endSession(sessionId: string): void {
     for (const room of this.rooms.values()) room.endSession(sessionId);
+  }
+
+  /** Everyone in this node's rooms now, for the call records (PRIV-CDR). */
+  attendances(): Attendance[] {
+    return [...this.rooms.values()].flatMap((room) => room.attendances());
   }
 
   /** Meetings whose live state is here: those with a room, and those whose room emptied lately. */

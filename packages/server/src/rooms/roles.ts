@@ -28,3 +28,15 @@ export function personKey(principal: Principal): string {
       return `egress:${principal.egressId}`;
   }
 }
+
+/** Who took part, as call records name them (PRIV-CDR); recorders are never in them. */
+export function callSubject(principal: Principal): string {
+  switch (principal.kind) {
+    case 'user':
+      return `u:${principal.userId}`;
+    case 'guest':
+      return `g:${principal.guestId}`;
+    case 'egress':
+      return `e:${principal.egressId}`;
+  }
+}

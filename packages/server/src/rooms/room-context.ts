@@ -1,7 +1,7 @@
 import type { IceServerInfo, RegionRtts, VideoSubscription } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import type { Timers } from '../common/timers';
-import type { CapturePolicy, MeetingCapture, MeetingChatLog, MeetingLifecycle } from '../domain';
+import type { CallLedger, CapturePolicy, MeetingCapture, MeetingChatLog, MeetingLifecycle } from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
 import type { MediaPlane, NodeLoad } from '../media/media-plane';
@@ -48,6 +48,8 @@ export interface RoomContext {
   capturePolicy?: CapturePolicy;
   /** Told when a room's first participant is in and when its last one left (one-time meetings). */
   lifecycle?: MeetingLifecycle;
+  /** Told who comes and goes, for call records (PRIV-CDR); nothing is recorded without it. */
+  ledger?: CallLedger;
   /**
    * How long a room must stay empty before its meeting counts as over (default 30 s): someone whose
    * connection dropped, the last one in, is rejoining meanwhile.
