@@ -34,7 +34,7 @@ function wallClock(ms: number, timeZone: string): { date: string; utcOfWall: num
 }
 
 /** The date (YYYY-MM-DD) it is in `timeZone` at `ms`. */
-export const localDate = (ms: number, timeZone: string): string => wallClock(ms, timeZone).date;
+const localDate = (ms: number, timeZone: string): string => wallClock(ms, timeZone).date;
 
 /** The instant a local date begins in `timeZone` (its midnight; where midnight is skipped, just after). */
 export function startOfDay(date: string, timeZone: string): number {
