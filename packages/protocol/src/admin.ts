@@ -66,6 +66,14 @@ export const AUDIT_ACTIONS = [
   /** Who may view a recording changed (REC-ACCESS; details: visibility); never its link. */
   'recording.shared',
   'recording.deleted',
+  /** A recording of a meeting started (REC-START), by whom. */
+  'recording.started',
+  /** It ended (details: why: stopped, failed, meetingEnded); by whom when someone stopped it. */
+  'recording.stopped',
+  /** A meeting went live (STREAM-LIVE), by whom. */
+  'stream.started',
+  /** Its live stream ended (details: why), as recordings do. */
+  'stream.stopped',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

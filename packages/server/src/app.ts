@@ -172,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ledger: services.callLedger,
         chat: services.meetingChat,
         capturePolicy: services.capturePolicy,
+        captureAudit: services.captureAudit,
         ...((deps.signaling.capture ?? deps.capture) && {
           capture: deps.signaling.capture ?? deps.capture,
         }),

@@ -12,7 +12,7 @@ import { systemClock, type Clock } from './common/clock';
 import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
 import { AccountService } from './account';
-import { AuditLog, AuditStore } from './audit';
+import { AuditLog, AuditStore, CaptureAuditLog } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
 import {
   Confirmations,
@@ -29,7 +29,13 @@ import {
 import { OrganisationSettings, SettingsStore } from './settings';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
 import { Invitations, InvitationStore, UserAdministration, UserStore } from './users';
-import { DomainEvents, type CapturePolicy, type MeetingChatLog, type PrincipalSource } from './domain';
+import {
+  DomainEvents,
+  type CaptureAudit,
+  type CapturePolicy,
+  type MeetingChatLog,
+  type PrincipalSource,
+} from './domain';
 import { MeetingService, MeetingStore, PasscodeGate, type PasscodeLimits } from './meetings';
 import { redisLimiters, type RedisConnection } from './redis';
 import { CallService, CallStore, type CallOptions } from './calls';
@@ -134,6 +140,8 @@ export interface Services {
   meetingChat: MeetingChatLog;
   /** What the organisation and each meeting allow of recording and streaming, for its room. */
   capturePolicy: CapturePolicy;
+  /** Each recording and live stream started and ended, into the audit log (ADM-AUDIT). */
+  captureAudit: CaptureAudit;
   /** Who was in which meeting when (PRIV-CDR), as rooms report it. */
   callLedger: CallRecordLedger;
   /** Usage reports from the call records (ADM-USAGE). */
@@ -294,6 +302,7 @@ export function createServices(deps: ServiceDeps): Services {
     },
     callLedger: new CallRecordLedger(callRecords, clock, deps.onBackgroundError ?? (() => {})),
     usageReports: new UsageReports(deps.db, callRecords, clock),
+    captureAudit: new CaptureAuditLog(audit, deps.onBackgroundError ?? (() => {})),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
     factors,
     confirmations,

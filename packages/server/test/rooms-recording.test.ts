@@ -36,8 +36,14 @@ const ALL_ON: CaptureRules = {
 
 function captures(capture: MeetingCapture | null) {
   const told: ServerMessage[] = [];
+  const audited: string[] = [];
   let changes = 0;
   const room = new MeetingCaptures({
+    audit: {
+      started: (m, purpose, by) => void audited.push(`${m.id} ${purpose} started by ${by.displayName}`),
+      ended: (m, purpose, by, why) =>
+        void audited.push(`${m.id} ${purpose} ${why}${by ? ` by ${by.displayName}` : ''}`),
+    },
     meeting,
     clock: new ManualClock(),
     logger: silentLogger,
@@ -47,7 +53,7 @@ function captures(capture: MeetingCapture | null) {
     broadcast: (m) => void told.push(m),
     changed: () => void changes++,
   });
-  return { room, told, changes: () => changes };
+  return { room, told, audited, changes: () => changes };
 }
 
 const code = async (p: Promise<unknown>) => {
@@ -124,4 +130,26 @@ test('REC-NOTICE: a room taken over on another node keeps who started the record
   lost.room.restore(state);
   while (lost.told.length === 0) await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(lost.told, [{ type: 'recordingChanged', recording: null, reason: 'failed' }]);
+});
+
+test('ADM-AUDIT: each recording and live stream is audited as it starts and ends: who started and stopped it, or why it ended; not when another node takes it up', async () => {
+  const fake = new FakeCapture();
+  const { room, audited } = captures(fake);
+  await room.start(bob, true, 'recording');
+  await room.stop(bob, 'recording');
+  await room.start(bob, true, 'stream');
+  fake.running(meeting.id, 'stream')!.onFailed(new Error('ffmpeg died'));
+  await room.start(bob, true, 'recording');
+  room.close(true);
+  assert.deepEqual(audited, [
+    `${meeting.id} recording started by Bob`,
+    `${meeting.id} recording stopped by Bob`,
+    `${meeting.id} stream started by Bob`,
+    `${meeting.id} stream failed`,
+    `${meeting.id} recording started by Bob`,
+  ]);
+  const again = captures(new FakeCapture());
+  await again.room.start(bob, true, 'recording');
+  again.room.close();
+  assert.deepEqual(again.audited.slice(1), [`${meeting.id} recording meetingEnded`]);
 });

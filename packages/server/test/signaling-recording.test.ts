@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deviceIdentity, generateIdentityKeys, toBase64Url } from '@conclave/e2ee';
-import type { MeetingPublicView, MeetingView, ServerMessage } from '@conclave/protocol';
+import type { AuditPageView, MeetingPublicView, MeetingView, ServerMessage } from '@conclave/protocol';
 import { setUp, signedInUsers, type TestClient } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 import { FakeCapture } from './support/fake-capture';
@@ -103,7 +103,7 @@ describeEachDatabase('recording and streaming control', (kind) => {
     describe('with recording on for the organisation', () => {
       before(() => setOrganisation('recording', true));
 
-      test('REC-START, REC-NOTICE: the owner starts a recording: everyone, a guest included, is told it is recorded by the owner; a later joiner reads it in joined; the join page says so; stopping tells everyone', async () => {
+      test('REC-START, REC-NOTICE, ADM-AUDIT: the owner starts a recording: everyone, a guest included, is told it is recorded by the owner; a later joiner reads it in joined; the join page says so; stopping tells everyone; the audit log keeps who started and stopped it', async () => {
         const m = await meeting('Review');
         const owner = await enter(bob, m.id);
         assert.equal((await rights(owner)).recording, 'yes');
@@ -140,6 +140,16 @@ describeEachDatabase('recording and streaming control', (kind) => {
         assert.equal((await publicView(m.id)).recording, null);
         assert.equal(outcome(await owner.s.request({ type: 'stopRecording' })), 'invalid_state');
         for (const p of [owner, gina, late]) p.s.close();
+
+        // ADM-AUDIT: the Administrator reads who started and who stopped it.
+        const log = (await ada.get(`/api/audit?targetId=${m.id}`)).json<AuditPageView>();
+        assert.deepEqual(
+          log.events.map((e) => [e.action, e.actor.name, e.target.name, e.details]),
+          [
+            ['recording.stopped', 'Bob', 'Review', { why: 'stopped' }],
+            ['recording.started', 'Bob', 'Review', {}],
+          ],
+        );
       });
 
       test('REC-START: a participant is refused (forbidden); a promoted moderator too until the owner (and only the owner) lets moderators record', async () => {

@@ -1,3 +1,4 @@
 export { AuditLog, type AuditActor } from './service';
 export { AuditStore } from './store';
+export { CaptureAuditLog } from './capture-audit';
 export { auditRoutes } from './routes';

@@ -12,6 +12,15 @@ export interface AuditActor {
   clientIp: string;
 }
 
+/**
+ * A person acting over signaling (a recording started in a meeting): the socket's address is not
+ * known where the meeting's room runs (it may be another node's), so none is written.
+ */
+export interface MeetingActor {
+  person: { userId: string; displayName: string };
+  organisationId: string;
+}
+
 /** Something the product did on a request nobody signed in made (e.g. an account made at SSO sign-in). */
 export interface SystemActor {
   system: string;
@@ -38,21 +47,23 @@ export class AuditLog {
   ) {}
 
   async record(
-    by: AuditActor | SystemActor,
+    by: AuditActor | SystemActor | MeetingActor,
     action: AuditAction,
     target: AuditTarget,
     details: AuditEventView['details'] = {},
   ): Promise<void> {
     const now = this.clock.now();
-    const { clientIp } = by;
+    const clientIp = 'clientIp' in by ? by.clientIp : '';
     await this.store.append({
       id: this.nextId(now.getTime()),
-      organisationId: 'system' in by ? by.organisationId : by.principal.organisationId,
+      organisationId: 'principal' in by ? by.principal.organisationId : by.organisationId,
       at: now.toISOString(),
       actor:
         'system' in by
           ? { id: null, name: by.system }
-          : { id: by.principal.userId, name: by.principal.displayName },
+          : 'person' in by
+            ? { id: by.person.userId, name: by.person.displayName }
+            : { id: by.principal.userId, name: by.principal.displayName },
       action,
       target,
       details,

@@ -44,6 +44,24 @@ export interface CaptureRules {
   meetingStreaming: boolean;
 }
 
+/** Who started or stopped a capture: a person of the organisation, or nobody (it failed, the meeting ended). */
+export interface CaptureActor {
+  userId: string;
+  displayName: string;
+}
+
+/** Why a capture ended, as the audit log says it. */
+export type CaptureStop = 'stopped' | 'failed' | 'meetingEnded';
+
+/**
+ * Tells the audit log (ADM-AUDIT) each recording and live stream started and ended; implemented over
+ * audit/. Writing is its business: a failure to write is never the room's.
+ */
+export interface CaptureAudit {
+  started(meeting: MeetingRecord, purpose: CapturePurpose, by: CaptureActor): void;
+  ended(meeting: MeetingRecord, purpose: CapturePurpose, by: CaptureActor | null, why: CaptureStop): void;
+}
+
 /** Reads the rules of one meeting; implemented over settings/ and meetings/. */
 export interface CapturePolicy {
   rulesOf(meeting: MeetingRecord): Promise<CaptureRules>;

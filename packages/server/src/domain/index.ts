@@ -25,6 +25,9 @@ export type {
   CaptureRules,
   CapturePolicy,
   CaptureNotices,
+  CaptureActor,
+  CaptureStop,
+  CaptureAudit,
 } from './capture';
 export { NO_CAPTURE } from './capture';
 export { DomainEvents } from './events';

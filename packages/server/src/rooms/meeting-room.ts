@@ -165,6 +165,7 @@ export class MeetingRoom {
       logger: ctx.logger,
       capture: ctx.capture ?? null,
       policy: ctx.capturePolicy ?? null,
+      audit: ctx.captureAudit ?? null,
       region: () => this.media.ready?.node.region ?? null,
       broadcast: (message) => this.broadcast(message),
       changed: () => this.changed(),
@@ -485,7 +486,7 @@ export class MeetingRoom {
     this.held.stop();
     this.encryption?.close();
     // The meeting ended, or another node holds it now and starts what ran again (NET-SCALE).
-    this.captures.close();
+    this.captures.close(this.handedOver);
     // Another node runs the Janus room now: it is left as it is.
     if (this.handedOver) this.media.abandon();
     else await this.media.release();

@@ -3,6 +3,8 @@ import { may } from '../access';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import type {
+  CaptureActor,
+  CaptureAudit,
   CaptureNotices,
   CapturePolicy,
   CapturePurpose,
@@ -23,6 +25,8 @@ export interface CaptureRoom {
   capture: MeetingCapture | null;
   /** Null: nothing is allowed (deny by default). */
   policy: CapturePolicy | null;
+  /** Null: nothing is audited (tests of rooms alone). */
+  audit: CaptureAudit | null;
   /** The media region the meeting runs in, once it has media: a recording is stored there (REC-STORE). */
   region(): string | null;
   /** To everyone in the room, guests included. */
@@ -164,6 +168,7 @@ export class MeetingCaptures {
     };
     this.slots[purpose] = { kind: 'starting', reservation };
     await this.launch(purpose, reservation, this.r.clock.now().toISOString(), true);
+    this.r.audit?.started(meeting, purpose, reservation.starter);
   }
 
   /** Only who started it, or the meeting's owner, stops it; everyone is told once its output is final. */
@@ -187,19 +192,26 @@ export class MeetingCaptures {
       );
     }
     this.slots[purpose] = { kind: 'stopping' };
+    this.r.audit?.ended(this.r.meeting, purpose, actorOf(principal), 'stopped');
     const reason = await this.finish(purpose, slot.capture);
     this.slots[purpose] = { kind: 'idle' };
     this.tell(purpose, null, reason);
   }
 
-  /** The room is over here (the meeting ended, or another node holds it now): every capture stops. */
-  close(): void {
+  /**
+   * The room is over here: every capture stops. `handedOver`: another node holds the meeting now and
+   * takes its captures up.
+   */
+  close(handedOver = false): void {
     this.closed = true;
     for (const purpose of PURPOSES) {
       const slot = this.slots[purpose];
       this.slots[purpose] = { kind: 'idle' };
       // One still starting is stopped as soon as its start resolves (see launch).
-      if (slot.kind === 'running') void this.finish(purpose, slot.capture);
+      if (slot.kind !== 'running') continue;
+      // Handed to another node, it goes on there: only a meeting that ended ends it.
+      if (!handedOver) this.r.audit?.ended(this.r.meeting, purpose, null, 'meetingEnded');
+      void this.finish(purpose, slot.capture);
     }
   }
 
@@ -293,6 +305,7 @@ export class MeetingCaptures {
     if (slot.kind !== 'running' || slot.reservation !== reservation) return;
     this.slots[purpose] = { kind: 'idle' };
     this.tell(purpose, null, 'failed');
+    this.r.audit?.ended(this.r.meeting, purpose, null, 'failed');
     // Whatever it left is made final; it failed, so a failure to stop is only logged.
     void this.finish(purpose, slot.capture);
   }
@@ -324,5 +337,8 @@ export class MeetingCaptures {
     this.r.changed();
   }
 }
+
+const actorOf = (principal: Principal): CaptureActor | null =>
+  principal.kind === 'user' ? { userId: principal.userId, displayName: principal.displayName } : null;
 
 const regionOf = (region: string | null) => (region === null ? {} : { region });

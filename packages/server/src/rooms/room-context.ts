@@ -1,7 +1,14 @@
 import type { IceServerInfo, RegionRtts, VideoSubscription } from '@conclave/protocol';
 import type { Clock } from '../common/clock';
 import type { Timers } from '../common/timers';
-import type { CallLedger, CapturePolicy, MeetingCapture, MeetingChatLog, MeetingLifecycle } from '../domain';
+import type {
+  CallLedger,
+  CaptureAudit,
+  CapturePolicy,
+  MeetingCapture,
+  MeetingChatLog,
+  MeetingLifecycle,
+} from '../domain';
 import type { E2eeRoomContext } from '../e2ee';
 import type { MediaLogger } from '../media/logger';
 import type { MediaPlane, NodeLoad } from '../media/media-plane';
@@ -46,6 +53,8 @@ export interface RoomContext {
   capture?: MeetingCapture;
   /** What the organisation and each meeting allow of recording and streaming; without it, nothing. */
   capturePolicy?: CapturePolicy;
+  /** Told each recording and live stream that starts and ends, for the audit log (ADM-AUDIT). */
+  captureAudit?: CaptureAudit;
   /** Told when a room's first participant is in and when its last one left (one-time meetings). */
   lifecycle?: MeetingLifecycle;
   /** Told who comes and goes, for call records (PRIV-CDR); nothing is recorded without it. */

@@ -108,7 +108,7 @@ export function AuditPage() {
                 <bdi>{targetText(e)}</bdi>
               </td>
               <td className="admin-details">{detailsText(e)}</td>
-              <td className="admin-ip">{e.clientIp}</td>
+              <td className="admin-ip">{e.clientIp || '—'}</td>
             </tr>
           ))}
         </AdminTable>

@@ -26,6 +26,10 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'sso.changed': 'Changed single sign-on',
   'recording.shared': 'Changed who can view a recording',
   'recording.deleted': 'Deleted a recording',
+  'recording.started': 'Started recording a meeting',
+  'recording.stopped': 'A recording ended',
+  'stream.started': 'Took a meeting live',
+  'stream.stopped': 'A live stream ended',
 };
 
 const SECTION_NAMES: Record<string, string> = {
