@@ -101,7 +101,7 @@ describeEachDatabase('PRIV-CDR: call records', (kind) => {
     ]);
     // What the records are made of: nothing that could hold a picture, a sound or a word said.
     const tables = await database.db.introspection.getTables();
-    for (const name of ['call_records', 'call_participants', 'usage_hours']) {
+    for (const name of ['call_records', 'call_participants', 'usage_sums']) {
       const columns = tables.find((t) => t.name === name)?.columns.map((c) => c.name) ?? [];
       assert.ok(columns.length > 0, name);
       assert.deepEqual(
@@ -141,13 +141,15 @@ describeEachDatabase('PRIV-CDR: call records', (kind) => {
       { started_at: '2026-04-01T10:02:00.000Z', ended_at: '2026-04-01T10:03:00.000Z' },
     ]);
     const sums = await database.db
-      .selectFrom('usage_hours')
+      .selectFrom('usage_sums')
       .select((eb) => [
         eb.fn.sum<number | string>('held').as('held'),
         eb.fn.sum<number | string>('participants').as('participants'),
         eb.fn.sum<number | string>('seconds').as('seconds'),
       ])
-      .where('meeting_id', '=', 'meeting-2')
+      .where('dimension', '=', 'meeting')
+      .where('span', '=', 'month')
+      .where('key', '=', 'meeting-2')
       .executeTakeFirstOrThrow();
     assert.deepEqual([Number(sums.held), Number(sums.participants), Number(sums.seconds)], [2, 2, 180]);
   });

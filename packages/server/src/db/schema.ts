@@ -39,7 +39,7 @@ export interface Database {
   recording_viewers: RecordingViewerTable;
   call_records: CallRecordTable;
   call_participants: CallParticipantTable;
-  usage_hours: UsageHourTable;
+  usage_sums: UsageSumTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -462,14 +462,15 @@ interface CallParticipantTable {
   region: string | null;
 }
 
-/** Usage summed per UTC hour, meeting and subject (ADM-USAGE): what reports read. */
-interface UsageHourTable {
+/** Usage summed per UTC hour, day and month, by organisation, meeting or subject (ADM-USAGE). */
+interface UsageSumTable {
   organisation_id: string;
-  /** The hour's start, ISO (…T13:00:00.000Z). */
-  hour: string;
-  meeting_id: string;
-  /** u:<user id> | guest | r:<room system id> | x:<placeholder> | '' for the meeting itself. */
-  subject: string;
+  span: 'hour' | 'day' | 'month';
+  /** The span's first instant, ISO (…T13:00:00.000Z). */
+  start: string;
+  dimension: 'organisation' | 'meeting' | 'subject';
+  /** '' for the organisation; a meeting id; u:<user id> | guest | r:<room system id> | x:<placeholder>. */
+  key: string;
   held: ColumnType<number, number | undefined, number>;
   participants: ColumnType<number, number | undefined, number>;
   /** bigint: PostgreSQL hands it back as a string. */

@@ -2,7 +2,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Attendance } from '../domain';
 import type { Database } from '../db';
 import { newId } from '../common/ids';
-import { hourOf, secondsByHour, usageSubject } from './hours';
+import { hourOf, secondsByHour, spansOf, usageSubject, type Span } from './hours';
+
+type UsageDimension = 'organisation' | 'meeting' | 'subject';
 
 type Tx = Transaction<Database> | Kysely<Database>;
 
@@ -258,20 +260,33 @@ export class CallRecordStore {
   }
 }
 
-/** Adds to the hourly sums, making the rows that are not there yet. */
+/**
+ * Adds to the sums: the organisation's per hour (the report's days are cut from these), the meeting's
+ * and the subject's per hour, day and month (its tables read the coarsest that fit).
+ */
 async function addUsage(tx: Tx, deltas: readonly UsageDelta[]): Promise<void> {
   for (const d of deltas) {
-    const row = { held: d.held ?? 0, participants: d.participants ?? 0, seconds: d.seconds ?? 0 };
-    await tx
-      .insertInto('usage_hours')
-      .values({ ...d, ...row })
-      .onConflict((c) =>
-        c.columns(['organisation_id', 'hour', 'meeting_id', 'subject']).doUpdateSet((eb) => ({
-          held: eb('usage_hours.held', '+', row.held),
-          participants: eb('usage_hours.participants', '+', row.participants),
-          seconds: eb('usage_hours.seconds', '+', row.seconds),
-        })),
-      )
-      .execute();
+    const sums = { held: d.held ?? 0, participants: d.participants ?? 0, seconds: d.seconds ?? 0 };
+    const rows: Array<{ span: Span; start: string; dimension: UsageDimension; key: string }> = [
+      { span: 'hour', start: d.hour, dimension: 'organisation', key: '' },
+    ];
+    for (const { span, start } of spansOf(d.hour)) {
+      rows.push({ span, start, dimension: 'meeting', key: d.meeting_id });
+      // Who was there; a meeting held has nobody in particular.
+      if (d.subject !== '') rows.push({ span, start, dimension: 'subject', key: d.subject });
+    }
+    for (const row of rows) {
+      await tx
+        .insertInto('usage_sums')
+        .values({ organisation_id: d.organisation_id, ...row, ...sums })
+        .onConflict((c) =>
+          c.columns(['organisation_id', 'dimension', 'span', 'start', 'key']).doUpdateSet((eb) => ({
+            held: eb('usage_sums.held', '+', sums.held),
+            participants: eb('usage_sums.participants', '+', sums.participants),
+            seconds: eb('usage_sums.seconds', '+', sums.seconds),
+          })),
+        )
+        .execute();
+    }
   }
 }

@@ -11,14 +11,41 @@ import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import type { Database } from '../db';
 import type { UserPrincipal } from '../domain';
-import { secondsByHour, usageSubject } from './hours';
+import { secondsByHour, spanRanges, usageSubject } from './hours';
 import type { CallRecordStore, OpenParticipation } from './store';
-import { datesBetween, dayOfHour, firstHourOf, nextDate } from './zones';
+import { datesBetween, firstHourOf, nextDate } from './zones';
 
 interface Sums {
   held: number;
   participants: number;
   seconds: number;
+}
+
+const sumsByKey = (
+  rows: ReadonlyArray<{
+    key: string;
+    held: number | string;
+    participants: number | string;
+    seconds: number | string;
+  }>,
+) =>
+  new Map(
+    rows.map((r) => [
+      r.key,
+      { held: Number(r.held), participants: Number(r.participants), seconds: Number(r.seconds) },
+    ]),
+  );
+
+/** Which day an hour in the period counts on: the last whose first hour is not after it. */
+function dayIndex(bounds: readonly number[], hour: number): number {
+  let lo = 0;
+  let hi = bounds.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bounds[mid]! <= hour) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 const minutes = (seconds: number) => Math.round(seconds / 6) / 10;
@@ -53,13 +80,15 @@ export class UsageReports {
         `A report covers 1 to ${MAX_REPORT_DAYS} days, "from" not after "to"`,
       );
     }
-    const start = firstHourOf(from, timeZone);
-    const end = firstHourOf(nextDate(to), timeZone);
+    // Where each day begins, and the end of the last: a day's hours lie between two of these.
+    const bounds = [...dates, nextDate(to)].map((date) => firstHourOf(date, timeZone));
+    const start = bounds[0]!;
+    const end = bounds.at(-1)!;
     const org = caller.organisationId;
     const [hours, subjects, meetings] = await Promise.all([
-      this.sums(org, start, end, 'hour'),
+      this.hours(org, start, end),
       this.sums(org, start, end, 'subject'),
-      this.sums(org, start, end, 'meeting_id'),
+      this.sums(org, start, end, 'meeting'),
     ]);
     const guests = subjects.get('guest')?.participants ?? 0;
     // Meetings going on now: their time so far is in no sum yet.
@@ -71,7 +100,7 @@ export class UsageReports {
       }
     }
     const byDay = new Map<string, Sums>();
-    for (const [hour, sums] of hours) add(byDay, dayOfHour(Date.parse(hour), timeZone), sums);
+    for (const [hour, sums] of hours) add(byDay, dates[dayIndex(bounds, Date.parse(hour))]!, sums);
     const days: UsageDay[] = dates.map((date) => {
       const s = byDay.get(date);
       return {
@@ -114,32 +143,48 @@ export class UsageReports {
     };
   }
 
-  /** The hourly sums from `start` to `end`, summed again by `by`. */
+  /** The organisation's sums of each hour from `start` to `end`. */
+  private async hours(organisationId: string, start: number, end: number): Promise<Map<string, Sums>> {
+    const rows = await this.db
+      .selectFrom('usage_sums')
+      .select(['start as key', 'held', 'participants', 'seconds'])
+      .where('organisation_id', '=', organisationId)
+      .where('dimension', '=', 'organisation')
+      .where('span', '=', 'hour')
+      .where('start', '>=', new Date(start).toISOString())
+      .where('start', '<', new Date(end).toISOString())
+      .execute();
+    return sumsByKey(rows);
+  }
+
+  /** Each meeting's or subject's sums from `start` to `end`, read from the coarsest spans that fit. */
   private async sums(
     organisationId: string,
     start: number,
     end: number,
-    by: 'hour' | 'subject' | 'meeting_id',
+    dimension: 'meeting' | 'subject',
   ): Promise<Map<string, Sums>> {
-    const rows = await this.db
-      .selectFrom('usage_hours')
-      .select((eb) => [
-        eb.ref(by).as('key'),
-        eb.fn.sum<number | string>('held').as('held'),
-        eb.fn.sum<number | string>('participants').as('participants'),
-        eb.fn.sum<number | string>('seconds').as('seconds'),
-      ])
-      .where('organisation_id', '=', organisationId)
-      .where('hour', '>=', new Date(start).toISOString())
-      .where('hour', '<', new Date(end).toISOString())
-      .groupBy(by)
-      .execute();
-    return new Map(
-      rows.map((r) => [
-        String(r.key),
-        { held: Number(r.held), participants: Number(r.participants), seconds: Number(r.seconds) },
-      ]),
-    );
+    const total = new Map<string, Sums>();
+    // One query a span: each reads a range of the primary key.
+    for (const r of spanRanges(start, end)) {
+      const rows = await this.db
+        .selectFrom('usage_sums')
+        .select((eb) => [
+          'key',
+          eb.fn.sum<number | string>('held').as('held'),
+          eb.fn.sum<number | string>('participants').as('participants'),
+          eb.fn.sum<number | string>('seconds').as('seconds'),
+        ])
+        .where('organisation_id', '=', organisationId)
+        .where('dimension', '=', dimension)
+        .where('span', '=', r.span)
+        .where('start', '>=', r.from)
+        .where('start', '<', r.to)
+        .groupBy('key')
+        .execute();
+      for (const [key, sums] of sumsByKey(rows)) add(total, key, sums);
+    }
+    return total;
   }
 
   private pendingSeconds(open: OpenParticipation, start: number, end: number) {

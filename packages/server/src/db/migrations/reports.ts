@@ -73,24 +73,29 @@ export const reportMigrations = {
         .on('call_participants')
         .columns(['left_at', 'seen_at'])
         .execute();
-      // Sums per hour (UTC), meeting and subject ('' for the meeting itself): reports read these.
+      // Sums of what the records say, per UTC hour, day and month (ADM-USAGE): reports read these,
+      // the coarsest that fit, instead of going through the records.
       await db.schema
-        .createTable('usage_hours')
+        .createTable('usage_sums')
         .addColumn('organisation_id', 'text', (c) =>
           c.notNull().references('organisations.id').onDelete('cascade'),
         )
-        .addColumn('hour', 'text', (c) => c.notNull())
-        .addColumn('meeting_id', 'text', (c) => c.notNull())
-        // u:<user id> | guest | r:<room system id> | x:<placeholder> | '' (the meeting)
-        .addColumn('subject', 'text', (c) => c.notNull())
+        // hour | day | month
+        .addColumn('span', 'text', (c) => c.notNull())
+        // The span's first instant, ISO, UTC.
+        .addColumn('start', 'text', (c) => c.notNull())
+        // organisation (hours only) | meeting | subject
+        .addColumn('dimension', 'text', (c) => c.notNull())
+        // '' for the organisation; a meeting id; u:<user id> | guest | r:<room system> | x:<placeholder>
+        .addColumn('key', 'text', (c) => c.notNull())
         .addColumn('held', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('participants', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('seconds', 'bigint', (c) => c.notNull().defaultTo(0))
-        .addPrimaryKeyConstraint('usage_hours_pk', ['organisation_id', 'hour', 'meeting_id', 'subject'])
+        .addPrimaryKeyConstraint('usage_sums_pk', ['organisation_id', 'dimension', 'span', 'start', 'key'])
         .execute();
     },
     async down(db: AnyDb) {
-      await db.schema.dropTable('usage_hours').execute();
+      await db.schema.dropTable('usage_sums').execute();
       await db.schema.dropTable('call_participants').execute();
       await db.schema.dropTable('call_records').execute();
     },
