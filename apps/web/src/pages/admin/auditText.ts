@@ -26,6 +26,8 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'sso.changed': 'Changed single sign-on',
   'recording.shared': 'Changed who can view a recording',
   'recording.deleted': 'Deleted a recording',
+  'organisation.contractEnded': 'Ended the contract',
+  'organisation.contractResumed': 'Resumed the contract',
 };
 
 const SECTION_NAMES: Record<string, string> = {
@@ -50,6 +52,7 @@ const DETAIL_NAMES: Record<string, string> = {
   replacedEarlier: 'Replaced the earlier invitation',
   method: 'Kind',
   name: 'Name',
+  deletionDueAt: 'Data deleted on',
 };
 
 /** How second factors read in the log ("Kind: passkey, Name: Laptop"). */

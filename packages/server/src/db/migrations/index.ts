@@ -5,6 +5,7 @@ import { identityMigrations } from './identity';
 import { callMigrations } from './calls';
 import { atRestMigrations } from './at-rest';
 import { recordingMigrations } from './recording';
+import { privacyMigrations } from './privacy';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -17,6 +18,7 @@ const migrations = {
   ...callMigrations,
   ...atRestMigrations,
   ...recordingMigrations,
+  ...privacyMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
