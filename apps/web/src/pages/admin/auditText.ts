@@ -76,6 +76,8 @@ export function detailsText(event: AuditEventView): string {
       // A flag reads as what it says ("Replaced the earlier invitation"), not "…: true".
       if (value === true) return name;
       if (key === 'method' && typeof value === 'string') return `${name}: ${METHOD_NAMES[value] ?? value}`;
+      // An instant reads as its day; the hour would only suggest a precision retention does not have.
+      if (key === 'deletionDueAt' && typeof value === 'string') return `${name}: ${value.slice(0, 10)}`;
       return `${name}: ${isRole(value) ? ROLE_NAMES[value] : String(value)}`;
     })
     .join(', ');
