@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import type { AdminUserView, ContractView, Settings } from '@conclave/protocol';
 import { ADMIN, createAccount, createMeeting, joinSignedIn, signIn } from './support/app';
+import { axeViolations, describeViolations } from './support/axe';
 import type { TestBrowser } from './support/browser';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { mediaSkipReason } from './support/sandbox';
@@ -166,6 +167,15 @@ describe('the administration', () => {
     await bea.getByRole('button', { name: 'Delete, Bea Brown' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Bea Brown?' });
     await dialog.getByText(/every meeting they own is deleted too/).waitFor({ timeout: 10_000 });
+    const axeClean = async (what: string) => {
+      const violations = await axeViolations(page);
+      assert.deepEqual(
+        violations.map((v) => v.id),
+        [],
+        `${what}:\n${describeViolations(violations)}`,
+      );
+    };
+    await axeClean('the Settings page asking to end the contract');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await bea.count(), 1, 'Cancel deleted Bea');
@@ -274,7 +284,7 @@ describe('the administration', () => {
       .waitFor({ timeout: 10_000 });
   });
 
-  test('PRIV-RETENTION: the Administrator ends the organisation’s contract after a confirmation saying all of its data goes 180 days later, sees the day it goes, and resumes it; a Superuser sees no Contract section', async () => {
+  test('PRIV-RETENTION: the Administrator ends the organisation’s contract after a confirmation saying all of its data goes 180 days later, sees the day it goes, and resumes it (no serious axe violations on the way); a Superuser sees no Contract section', async () => {
     const { page, context } = await browser.newParticipant('Ada contract', { distinctCamera: false });
     await signIn(context, server);
     await page.goto(`${server.url}/admin/settings`);
@@ -291,6 +301,15 @@ describe('the administration', () => {
         /Everything stays as it is for 180 days\. Then the organisation and all of its data are deleted for good/,
       )
       .waitFor();
+    const axeClean = async (what: string) => {
+      const violations = await axeViolations(page);
+      assert.deepEqual(
+        violations.map((v) => v.id),
+        [],
+        `${what}:\n${describeViolations(violations)}`,
+      );
+    };
+    await axeClean('the Settings page asking to end the contract');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     assert.equal((await contract()).endedAt, null);
@@ -309,6 +328,7 @@ describe('the administration', () => {
       status?.includes(`On ${dueDay} all of the organisation’s data will be deleted for good`),
       status ?? '',
     );
+    await axeClean('the Settings page with the contract ended');
 
     await card.getByRole('button', { name: 'Resume the contract' }).click();
     await card.getByText('The contract is running.').waitFor({ timeout: 10_000 });

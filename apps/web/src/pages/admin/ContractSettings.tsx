@@ -35,13 +35,14 @@ export function ContractSettings() {
       <h2 id={`${id}-title`} className="admin-card-title">
         Contract
       </h2>
+      {/* One live region whose text changes, so ending and resuming are announced. */}
       <div role="status">
         {contract.endedAt && contract.deletionDueAt ? (
-          <Alert tone="info">
-            The contract ended on {day(contract.endedAt)}. On {day(contract.deletionDueAt)} all of the
-            organisation’s data will be deleted for good: its people, meetings, call records, chats,
-            recordings, settings and audit log. Resume the contract before then to keep it.
-          </Alert>
+          <p className="admin-note">
+            <strong>The contract ended on {day(contract.endedAt)}.</strong> On {day(contract.deletionDueAt)}{' '}
+            all of the organisation’s data will be deleted for good: its people, meetings, call records,
+            chats, recordings, settings and audit log. Resume the contract before then to keep it.
+          </p>
         ) : (
           <p className="muted admin-note">
             The contract is running. When it ends, the organisation’s data is kept for{' '}
