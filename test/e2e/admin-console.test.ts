@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import type { AdminUserView, Settings } from '@conclave/protocol';
+import type { AdminUserView, ContractView, Settings } from '@conclave/protocol';
 import { ADMIN, createAccount, createMeeting, joinSignedIn, signIn } from './support/app';
+import { axeViolations, describeViolations } from './support/axe';
 import type { TestBrowser } from './support/browser';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { mediaSkipReason } from './support/sandbox';
@@ -166,6 +167,15 @@ describe('the administration', () => {
     await bea.getByRole('button', { name: 'Delete, Bea Brown' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Bea Brown?' });
     await dialog.getByText(/every meeting they own is deleted too/).waitFor({ timeout: 10_000 });
+    const axeClean = async (what: string) => {
+      const violations = await axeViolations(page);
+      assert.deepEqual(
+        violations.map((v) => v.id),
+        [],
+        `${what}:\n${describeViolations(violations)}`,
+      );
+    };
+    await axeClean('the Settings page asking to end the contract');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await bea.count(), 1, 'Cancel deleted Bea');
@@ -272,5 +282,65 @@ describe('the administration', () => {
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Administration' })
       .waitFor({ timeout: 10_000 });
+  });
+
+  test('PRIV-RETENTION: the Administrator ends the organisation’s contract after a confirmation saying all of its data goes 180 days later, sees the day it goes, and resumes it (no serious axe violations on the way); a Superuser sees no Contract section', async () => {
+    const { page, context } = await browser.newParticipant('Ada contract', { distinctCamera: false });
+    await signIn(context, server);
+    await page.goto(`${server.url}/admin/settings`);
+    const card = page.getByRole('region', { name: 'Contract' });
+    await card.getByText('The contract is running.').waitFor({ timeout: 10_000 });
+    const contract = async () =>
+      (await (await context.request.get(`${server.url}/api/organisation/contract`)).json()) as ContractView;
+
+    // Asked first, with what happens; Cancel changes nothing.
+    await card.getByRole('button', { name: 'End the contract' }).click();
+    const dialog = page.getByRole('dialog', { name: 'End the contract?' });
+    await dialog
+      .getByText(
+        /Everything stays as it is for 180 days\. Then the organisation and all of its data are deleted for good/,
+      )
+      .waitFor();
+    const axeClean = async (what: string) => {
+      const violations = await axeViolations(page);
+      assert.deepEqual(
+        violations.map((v) => v.id),
+        [],
+        `${what}:\n${describeViolations(violations)}`,
+      );
+    };
+    await axeClean('the Settings page asking to end the contract');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal((await contract()).endedAt, null);
+
+    await card.getByRole('button', { name: 'End the contract' }).click();
+    await dialog.getByRole('button', { name: 'End the contract' }).click();
+    await card.getByRole('button', { name: 'Resume the contract' }).waitFor({ timeout: 10_000 });
+    const ended = await contract();
+    assert.ok(ended.endedAt && ended.deletionDueAt);
+    const dueDay = await page.evaluate(
+      (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'long' }).format(new Date(iso)),
+      ended.deletionDueAt,
+    );
+    const status = await card.getByRole('status').textContent();
+    assert.ok(
+      status?.includes(`On ${dueDay} all of the organisation’s data will be deleted for good`),
+      status ?? '',
+    );
+    await axeClean('the Settings page with the contract ended');
+
+    await card.getByRole('button', { name: 'Resume the contract' }).click();
+    await card.getByText('The contract is running.').waitFor({ timeout: 10_000 });
+    assert.deepEqual(await contract(), { endedAt: null, deletionDueAt: null });
+
+    // A Superuser manages the settings, but not the contract.
+    const sue = { email: 'sue@example.test', displayName: 'Sue Superuser', password: PASSWORD };
+    await createAccount(context, server, sue, 'superuser');
+    const superuser = await browser.newParticipant('Sue', { distinctCamera: false });
+    await signIn(superuser.context, server, { ...sue, organisationName: '' });
+    await superuser.page.goto(`${server.url}/admin/settings`);
+    await superuser.page.getByRole('region', { name: 'Security' }).waitFor({ timeout: 10_000 });
+    assert.equal(await superuser.page.getByRole('region', { name: 'Contract' }).count(), 0);
   });
 });

@@ -50,3 +50,15 @@ test('a field error drops the field path the server puts before it, and only tha
   );
   assert.equal(fieldMessage('input: Invalid', undefined), 'input: Invalid');
 });
+
+test('PRIV-RETENTION: the contract’s end reads as such in the audit log, with the day the data goes', () => {
+  const e = event({
+    action: 'organisation.contractEnded',
+    target: { kind: 'organisation', id: 'o1', name: 'Acme Research' },
+    details: { deletionDueAt: '2026-08-28T09:00:00.000Z' },
+  });
+  assert.equal(ACTION_NAMES[e.action], 'Ended the contract');
+  assert.equal(detailsText(e), 'Data deleted on: 2026-08-28');
+  assert.equal(targetText(e), 'Acme Research');
+  assert.equal(ACTION_NAMES['organisation.contractResumed'], 'Resumed the contract');
+});

@@ -74,6 +74,10 @@ export const AUDIT_ACTIONS = [
   'stream.started',
   /** Its live stream ended (details: why), as recordings do. */
   'stream.stopped',
+  /** The Administrator ended the organisation's contract: its data goes 180 days later (PRIV-RETENTION). */
+  'organisation.contractEnded',
+  /** The Administrator took an ended contract back before its data went: nothing will be deleted. */
+  'organisation.contractResumed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -107,3 +111,24 @@ export interface AuditPageView {
   /** Pass as `before` for the next page; null on the last. */
   next: string | null;
 }
+
+/**
+ * How long an organisation's data outlives its contract (PRIV-RETENTION): this many days after the
+ * contract ended, its people, meetings, call records, recordings and audit log are deleted for good.
+ */
+export const CONTRACT_DATA_KEPT_DAYS = 180;
+
+/** GET and PUT /api/organisation/contract (PRIV-RETENTION), for the Administrator only. */
+export interface ContractView {
+  /** When the contract ended; null while it runs. */
+  endedAt: string | null;
+  /** When the organisation's data will be deleted: CONTRACT_DATA_KEPT_DAYS after endedAt. */
+  deletionDueAt: string | null;
+}
+
+/**
+ * PUT /api/organisation/contract: `ended: true` ends the contract now (ending it again keeps the first
+ * date), `ended: false` takes it back while its data is still there.
+ */
+export const setContractRequestSchema = z.object({ ended: z.boolean() }).strict();
+export type SetContractRequest = z.infer<typeof setContractRequestSchema>;

@@ -13,6 +13,7 @@ import type { Config } from './config';
 import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
 import { settingsRoutes } from './settings';
+import { contractRoutes, RetentionJob } from './retention';
 import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { accountRoutes } from './account';
 import { factorRoutes, passkeySignInRoutes } from './factors';
@@ -21,6 +22,7 @@ import { NO_CAPTURE, type LiveMeetings, type MeetingCapture } from './domain';
 import {
   createLogger,
   errorHandler,
+  logsFolder,
   hasWebApp,
   healthRoutes,
   type HealthParts,
@@ -220,11 +222,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   presence.unref();
   app.addHook('onReady', async () => sweep());
+  // Old log files, and the organisations whose contract ended 180 days ago, go (PRIV-RETENTION).
+  const retention = new RetentionJob({
+    leases: services.jobLeases,
+    purge: services.organisationPurge,
+    logsFolder: logsFolder(config.dataDir),
+    clock: services.clock,
+    logger: app.log.child({ component: 'retention' }),
+  });
+  let stopRetention: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopRetention = retention.start();
+  });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(overdueCalls);
     clearInterval(presence);
     services.calls.close();
+    await stopRetention?.();
   });
   if (deps.signaling && rooms) {
     const unwatch = metrics.watchMedia(deps.signaling.media);
@@ -348,6 +363,7 @@ function apiRoutes(
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
       await signedIn.register(reportRoutes(services.usageReports, authenticator), { prefix: '/reports' });
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
+      await signedIn.register(contractRoutes(services.contracts, authenticator), { prefix: '/organisation' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
       await signedIn.register(accountRoutes(services.account, authenticator), { prefix: '/account' });
       const { factors, passkeys, confirmations } = services;

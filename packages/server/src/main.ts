@@ -6,7 +6,7 @@ import { redisClusterNode } from './cluster';
 import { announceSetupLink } from './auth/first-run';
 import { ConfigError, DEFAULT_CONFIG_FILE, findDefaultWebDir, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
-import { createLogger } from './http';
+import { createLogger, logDestination, logsFolder } from './http';
 import { createMediaPlane } from './media';
 import { personKey } from './rooms';
 import { TurnRelays } from './turn';
@@ -27,7 +27,8 @@ const REDIS_START_WAIT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
+  // The files (CONCLAVE_LOG_FILES) need no closing: every line is written through before exit.
+  const logger = createLogger(config.logLevel, logDestination(config).stream);
 
   const database = openDatabase(config);
   try {
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
       database: database.kind,
       limits: redis ? 'redis' : 'memory',
       configFile: config.configFile,
+      logFiles: config.logFiles ? logsFolder(config.dataDir) : false,
     },
     `Conclave is running at ${config.publicUrl}`,
   );

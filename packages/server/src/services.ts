@@ -47,6 +47,7 @@ import { RecordingStorages } from './recording/storages';
 import type { RecordingStores } from './recording/storage/config';
 import { RecordingStore } from './recording/store';
 import { CallRecordLedger, CallRecordStore, UsageReports } from './reports';
+import { JobLeases, OrganisationContracts, OrganisationPurge, RetentionStore } from './retention';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -114,6 +115,12 @@ export interface Services {
   audit: AuditLog;
   /** The organisation's settings (ADM-SETTINGS). */
   settings: OrganisationSettings;
+  /** The organisation's contract, as its Administrator ends or resumes it (PRIV-RETENTION). */
+  contracts: OrganisationContracts;
+  /** Deleting the organisations whose contract ended long enough ago (PRIV-RETENTION). */
+  organisationPurge: OrganisationPurge;
+  /** Scheduled jobs taken by one node at a time. */
+  jobLeases: JobLeases;
   /** Signing in through the organisation's identity provider (IAM-SSO-SAML, IAM-SSO-OIDC). */
   sso: SingleSignOn;
   /** "Forgot password?": links mailed to the account's address (IAM-LOCAL). */
@@ -170,6 +177,7 @@ export function createServices(deps: ServiceDeps): Services {
   const vault = new Vault(dataKeys);
   const recordings = new RecordingStore(deps.db);
   const recordingStorages = new RecordingStorages(deps.recordingStores ?? {}, vault, clock);
+  const retentionStore = new RetentionStore(deps.db);
   const chatEnabled = async (organisationId: string) => (await settings.of(organisationId)).chat.enabled;
   const factorStore = new FactorStore(deps.db);
   const passkeyStore = new PasskeyStore(deps.db);
@@ -228,6 +236,14 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     audit,
     settings,
+    contracts: new OrganisationContracts(retentionStore, audit, clock),
+    organisationPurge: new OrganisationPurge({
+      store: retentionStore,
+      storages: recordingStorages,
+      events,
+      clock,
+    }),
+    jobLeases: new JobLeases(deps.db, clock),
     sso: new SingleSignOn(ssoStore, auth, settings, audit, clock, {
       ...deps.sso,
       publicUrl: deps.publicUrl,

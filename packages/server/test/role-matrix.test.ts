@@ -223,6 +223,16 @@ const ROWS: Row[] = [
     run: async (as) =>
       (await as.patch('/api/settings', { security: { requireSecondFactor: 'nobody' } })).statusCode,
   },
+  // Administrator: ends the organisation's contract, or takes it back before its data goes (PRIV-RETENTION).
+  {
+    action: 'see, end and resume the organisation’s contract',
+    expect: administrator,
+    run: async (as) => [
+      (await as.get('/api/organisation/contract')).statusCode,
+      (await as.put('/api/organisation/contract', { ended: true })).statusCode,
+      (await as.put('/api/organisation/contract', { ended: false })).statusCode,
+    ],
+  },
   // Administrator: cannot be changed or deleted by Users or Superusers (IAM-ADMIN-PROTECT).
   {
     action: 'demote, revoke or delete the Administrator',

@@ -39,6 +39,8 @@ import type {
   SsoConfigView,
   SsoProtocol,
   SetSsoConfigRequest,
+  ContractView,
+  SetContractRequest,
   UpdateMeetingRequest,
   UpdateSettingsRequest,
   UpdateUserRequest,
@@ -137,6 +139,9 @@ export const getAuditLog = (query: AuditQuery) => {
 
 export const getSettings = () => api<Settings>('GET', '/api/settings');
 export const updateSettings = (body: UpdateSettingsRequest) => api<Settings>('PATCH', '/api/settings', body);
+export const getContract = () => api<ContractView>('GET', '/api/organisation/contract');
+export const setContract = (body: SetContractRequest) =>
+  api<ContractView>('PUT', '/api/organisation/contract', body);
 export const getSsoConfig = () => api<SsoConfigView>('GET', '/api/sso');
 export const setSsoConfig = (body: SetSsoConfigRequest) => api<SsoConfigView>('PUT', '/api/sso', body);
 

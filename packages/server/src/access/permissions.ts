@@ -100,6 +100,11 @@ const PERMISSIONS = {
   'settings.domains': rule('organisation', managers),
   /** Requiring a second factor of everyone (managers included) is the Administrator's decision. */
   'settings.security': rule('organisation', (p) => p.role === 'administrator'),
+  /**
+   * End the organisation's contract, or take it back before its data is deleted (PRIV-RETENTION): the
+   * Administrator's decision alone, as it leads to deleting everything.
+   */
+  'organisation.contract': rule('organisation', (p) => p.role === 'administrator'),
 } as const satisfies Record<string, AnyRule>;
 
 export type Action = keyof typeof PERMISSIONS;

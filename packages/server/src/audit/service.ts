@@ -29,7 +29,7 @@ export interface SystemActor {
 }
 
 export interface AuditTarget {
-  kind: 'user' | 'invitation' | 'meeting' | 'settings' | 'sso' | 'recording';
+  kind: 'user' | 'invitation' | 'meeting' | 'settings' | 'sso' | 'recording' | 'organisation';
   id: string | null;
   name: string;
 }

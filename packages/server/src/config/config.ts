@@ -32,6 +32,11 @@ export interface Config {
    */
   redis: { url: string | null };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Besides stdout, write the logs to a file per UTC day in `<dataDir>/logs` (mode 0600), each deleted
+   * 30 days after its day (PRIV-RETENTION).
+   */
+  logFiles: boolean;
   /** Folder with the built web app; null serves the API only. */
   webDir: string | null;
   /**
@@ -136,6 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     databaseUrl: v.databaseUrl ?? null,
     redis: { url: v.redisUrl ?? null },
     logLevel: v.logLevel,
+    logFiles: v.logFiles,
     webDir: v.webDir ?? options.defaultWebDir ?? null,
     trustProxy: v.trustProxy,
     mail: {

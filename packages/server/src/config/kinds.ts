@@ -61,6 +61,14 @@ const aesKeyText = string().refine(
 export const aesKey = sameForBoth(aesKeyText);
 export const aesKeys = (): ValueKind<string[]> => listOf(aesKeyText, 'key');
 
+/** On or off: `1` or `0` (also `true`, `false`) in the environment, a JSON boolean in the file. */
+export const flag: ValueKind<boolean> = {
+  fromEnv: z
+    .enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' })
+    .transform((v) => v === '1' || v === 'true'),
+  fromFile: z.boolean({ error: 'must be true or false' }),
+};
+
 export const secret = sameForBoth(string().min(16, 'must be at least 16 characters'));
 
 /**

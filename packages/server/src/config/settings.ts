@@ -56,6 +56,8 @@ export const SETTINGS = {
     kind: kind.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
   }),
+  // Also a file per UTC day in <dataDir>/logs, deleted after 30 days (PRIV-RETENTION).
+  logFiles: setting({ env: 'CONCLAVE_LOG_FILES', key: 'logFiles', kind: kind.flag, default: false }),
   webDir: setting({ env: 'CONCLAVE_WEB_DIR', key: 'webDir', kind: kind.path, default: undefined }),
   trustProxy: setting({
     env: 'CONCLAVE_TRUST_PROXY',

@@ -40,6 +40,7 @@ export interface Database {
   call_records: CallRecordTable;
   call_participants: CallParticipantTable;
   usage_sums: UsageSumTable;
+  job_leases: JobLeaseTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -305,6 +306,21 @@ interface OrganisationTable {
   id: string;
   name: string;
   created_at: string;
+  /**
+   * When its contract ended (PRIV-RETENTION); null while it runs. 180 days later the organisation and
+   * everything of it is deleted (retention/).
+   */
+  contract_ended_at: string | null;
+}
+
+/**
+ * A scheduled job that every node runs but one at a time (retention/lease.ts): `holder` has it until
+ * `expires_at`; after that anyone may take it.
+ */
+interface JobLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { systemClock, type Clock } from '../common/clock';
 import type { Config } from '../config';
+import { DailyLogFiles, logsFolder } from './log-files';
 
 /**
  * Anything that could let someone sign in or join as somebody else. Fastify's request serializer
@@ -64,4 +66,33 @@ export function createLogger(level: Config['logLevel'], stream?: DestinationStre
     },
     stream,
   );
+}
+
+/** Where the server's log lines go, and how to close what it opened. */
+interface LogDestination {
+  stream: DestinationStream;
+  close(): void;
+}
+
+/**
+ * The server's log destination: stdout always (journald, containers and tests read it there), and
+ * with CONCLAVE_LOG_FILES also a file per UTC day in `<dataDir>/logs`, which retention deletes after
+ * 30 days (PRIV-RETENTION). Both get the same lines, redacted before they are written.
+ */
+export function logDestination(
+  config: Pick<Config, 'logFiles' | 'dataDir'>,
+  options: { stdout?: DestinationStream; clock?: Clock } = {},
+): LogDestination {
+  const stdout = options.stdout ?? pino.destination(1);
+  if (!config.logFiles) return { stream: stdout, close: () => {} };
+  const files = new DailyLogFiles(logsFolder(config.dataDir), options.clock ?? systemClock);
+  return {
+    stream: {
+      write(line: string) {
+        stdout.write(line);
+        files.write(line);
+      },
+    },
+    close: () => files.close(),
+  };
 }

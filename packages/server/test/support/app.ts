@@ -10,7 +10,7 @@ import type { CallOptions } from '../../src/calls';
 import type { ChatOptions } from '../../src/chat';
 import { newId } from '../../src/common/ids';
 import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/http';
+import { createLogger, logDestination } from '../../src/http';
 import { openRedis } from '../../src/redis';
 import { SmtpMailer } from '../../src/mail';
 import { masterKey } from '../../src/at-rest/master-keys';
@@ -102,7 +102,9 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     stop: async () => {},
     status: () => status,
   };
-  const logger = createLogger(config.logLevel, sink);
+  // As main.ts does, with the sink for stdout: with CONCLAVE_LOG_FILES the lines go to files too.
+  const destination = logDestination(config, { stdout: sink, clock });
+  const logger = createLogger(config.logLevel, destination.stream);
   // As main.ts does: wait a little for Redis, and start anyway when it does not answer.
   const redis = options.redisUrl ? openRedis({ url: options.redisUrl, name: 'limits', logger }) : null;
   if (redis) await redis.ready(2000);
@@ -144,6 +146,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
   const close = async () => {
     await app.close();
     await redis?.close();
+    destination.close();
   };
   return { app, config, clock, services, logs, close };
 }

@@ -1,9 +1,10 @@
 import type { Settings } from '@conclave/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { getSettings, updateSettings } from '../../api/endpoints';
-import { useApiErrorText } from '../../app/session';
+import { useApiErrorText, useSession } from '../../app/session';
 import { Alert, Spinner } from '../../ui/components';
 import { AppearanceSettings } from './AppearanceSettings';
+import { ContractSettings } from './ContractSettings';
 import { DomainsSettings } from './DomainsSettings';
 import { FeatureSettings } from './FeatureSettings';
 import { InvitesSettings } from './InvitesSettings';
@@ -14,6 +15,7 @@ import type { SaveSettings } from './SettingsCard';
 /** ADM-SETTINGS: the organisation's settings, a card per concern, each saved on its own. */
 export function SettingsPage() {
   const handle = useApiErrorText();
+  const administrator = useSession().session?.user.role === 'administrator';
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -51,6 +53,7 @@ export function SettingsPage() {
       <AppearanceSettings settings={settings} save={save} />
       <SecuritySettings settings={settings} save={save} />
       <SsoSettings />
+      {administrator && <ContractSettings />}
     </>
   );
 }

@@ -30,6 +30,8 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'recording.stopped': 'A recording ended',
   'stream.started': 'Took a meeting live',
   'stream.stopped': 'A live stream ended',
+  'organisation.contractEnded': 'Ended the contract',
+  'organisation.contractResumed': 'Resumed the contract',
 };
 
 const SECTION_NAMES: Record<string, string> = {
@@ -54,6 +56,7 @@ const DETAIL_NAMES: Record<string, string> = {
   replacedEarlier: 'Replaced the earlier invitation',
   method: 'Kind',
   name: 'Name',
+  deletionDueAt: 'Data deleted on',
 };
 
 /** How second factors read in the log ("Kind: passkey, Name: Laptop"). */
@@ -77,6 +80,8 @@ export function detailsText(event: AuditEventView): string {
       // A flag reads as what it says ("Replaced the earlier invitation"), not "…: true".
       if (value === true) return name;
       if (key === 'method' && typeof value === 'string') return `${name}: ${METHOD_NAMES[value] ?? value}`;
+      // An instant reads as its day; the hour would only suggest a precision retention does not have.
+      if (key === 'deletionDueAt' && typeof value === 'string') return `${name}: ${value.slice(0, 10)}`;
       return `${name}: ${isRole(value) ? ROLE_NAMES[value] : String(value)}`;
     })
     .join(', ');

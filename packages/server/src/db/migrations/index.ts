@@ -6,6 +6,7 @@ import { callMigrations } from './calls';
 import { atRestMigrations } from './at-rest';
 import { recordingMigrations } from './recording';
 import { reportMigrations } from './reports';
+import { privacyMigrations } from './privacy';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -19,6 +20,7 @@ const migrations = {
   ...atRestMigrations,
   ...recordingMigrations,
   ...reportMigrations,
+  ...privacyMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
