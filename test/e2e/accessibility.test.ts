@@ -1,7 +1,7 @@
 // Issue 10 part 7: an accessible name on every control, proved by axe-core (serious and critical
 // violations, every rule on) on the pages people use most: home, directory, chat, recordings (and a
-// shared recording's page), the join page, and the meeting stage with the participants panel open and
-// with the keyboard shortcuts dialog open.
+// shared recording's page), the usage reports, the join page, and the meeting stage with the
+// participants panel open and with the keyboard shortcuts dialog open.
 // Real server, Janus and Chromium.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -91,6 +91,19 @@ describe('accessibility of the main pages (axe-core)', () => {
       await bob.page.goto(`${server.url}/r/0123456789abcdef#key=${'k'.repeat(32)}`);
       await bob.page.getByRole('heading', { name: 'This link does not work' }).waitFor();
       await assertAxeClean(bob.page, 'a shared recording’s page with a link that does not work');
+    },
+  );
+
+  test(
+    'ADM-USAGE: the usage reports page, with its days shown as a table, has no serious or critical axe violations',
+    { skip },
+    async () => {
+      await ada.page.goto(`${server.url}/admin/reports`);
+      const perDay = ada.page.getByRole('region', { name: 'Per day' });
+      await perDay.getByRole('img', { name: /minutes spent in meetings/ }).waitFor();
+      await perDay.getByText('Show as table').click();
+      await perDay.getByRole('table').waitFor();
+      await assertAxeClean(ada.page, 'the usage reports page');
     },
   );
 

@@ -52,6 +52,9 @@ import type {
   ShareRecordingResponse,
   RegisterPasskeyRequest,
   RegisteredPasskeyView,
+  UsageQuery,
+  UsageReport,
+  UsageTable,
 } from '@conclave/protocol';
 import type {
   PublicKeyCredentialCreationOptionsJSON,
@@ -135,6 +138,17 @@ export const getAuditLog = (query: AuditQuery) => {
     if (value !== undefined) params.set(key, String(value));
   }
   return api<AuditPageView>('GET', `/api/audit?${params.toString()}`);
+};
+
+const usageParams = ({ from, to, timeZone }: UsageQuery) =>
+  new URLSearchParams({ from, to, ...(timeZone && { timeZone }) });
+export const getUsageReport = (query: UsageQuery) =>
+  api<UsageReport>('GET', `/api/reports/usage?${usageParams(query).toString()}`);
+/** A table of the report as a CSV download, for a plain link: the session cookie authorises it. */
+export const usageCsvUrl = (query: UsageQuery, table: UsageTable) => {
+  const params = usageParams(query);
+  params.set('table', table);
+  return `/api/reports/usage.csv?${params.toString()}`;
 };
 
 export const getSettings = () => api<Settings>('GET', '/api/settings');

@@ -11,6 +11,7 @@ import { AdminLayout } from '../pages/admin/AdminLayout';
 import { AuditPage } from '../pages/admin/AuditPage';
 import { MeetingsPage } from '../pages/admin/MeetingsPage';
 import { PeoplePage } from '../pages/admin/PeoplePage';
+import { ReportsPage } from '../pages/admin/ReportsPage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
@@ -91,6 +92,7 @@ export function App() {
         <Route path="people" element={<PeoplePage />} />
         <Route path="meetings" element={<MeetingsPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="reports" element={<ReportsPage />} />
         <Route path="audit" element={<AuditPage />} />
       </Route>
       <Route path="*" element={afterSetup(<NotFoundPage />)} />

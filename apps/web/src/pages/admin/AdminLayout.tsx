@@ -5,8 +5,9 @@ import { AppLayout } from '../AppLayout';
 import { administers } from './roles';
 
 /**
- * The organisation's administration (ADM): its people, meetings, settings and audit log, a page each under
- * /admin. Only Superusers and Administrators get in; the server refuses everyone else anyway.
+ * The organisation's administration (ADM): its people, meetings, settings, usage reports and audit log, a
+ * page each under /admin. Only Superusers and Administrators get in; the server refuses everyone else
+ * anyway.
  */
 export function AdminLayout() {
   const session = useSession();
@@ -25,12 +26,13 @@ export function AdminLayout() {
   return (
     <AppLayout
       title="Administration"
-      intro="The people, meetings, settings and audit log of your organisation."
+      intro="The people, meetings, settings, usage and audit log of your organisation."
     >
       <nav className="admin-tabs" aria-label="Administration">
         <NavLink to="/admin/people">People</NavLink>
         <NavLink to="/admin/meetings">Meetings</NavLink>
         <NavLink to="/admin/settings">Settings</NavLink>
+        <NavLink to="/admin/reports">Reports</NavLink>
         <NavLink to="/admin/audit">Audit log</NavLink>
       </nav>
       <Outlet />
