@@ -24,6 +24,8 @@ const A = {
   firstName: 'Wilma Quartz',
   displayName: 'Wilhelmina Quartz',
   words: ['marmalade-aurora', 'quokka-sonata'] as const,
+  /** Where A's requests come from: the audit log keeps it while A exists. */
+  address: '198.51.100.7',
 };
 const B = {
   email: 'bertrand@acme.test',
@@ -56,6 +58,7 @@ describeEachDatabase('PRIV-EXPORT: a person downloads their data; deleting them 
     });
     ids.b = await addUser(database, organisationId, B);
     a = await signedInClient(t, A.email, A.password);
+    a.remoteAddress = A.address;
     b = await signedInClient(t, B.email, B.password);
     await seed();
   });
@@ -272,8 +275,8 @@ describeEachDatabase('PRIV-EXPORT: a person downloads their data; deleting them 
     assert.equal(data.invitationsSent.length, 1);
     const audited = (action: string) => data.auditLog.filter((e) => e.action === action);
     assert.deepEqual(
-      audited('user.renamed').map((e) => [e.byYou, e.aboutYou, e.details]),
-      [[true, true, { from: A.firstName, to: A.displayName }]],
+      audited('user.renamed').map((e) => [e.byYou, e.aboutYou, e.details, e.clientIp]),
+      [[true, true, { from: A.firstName, to: A.displayName }, A.address]],
     );
     assert.equal(audited('user.secondFactorAdded').length, 1);
     assert.deepEqual(
@@ -334,6 +337,7 @@ describeEachDatabase('PRIV-EXPORT: a person downloads their data; deleting them 
 
     const tables = await dump();
     const traces = [
+      A.address,
       A.email,
       A.displayName,
       A.firstName,

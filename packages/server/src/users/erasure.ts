@@ -29,7 +29,8 @@ const PERSONAL_DETAILS: Partial<Record<AuditAction, readonly string[]>> = {
  * devices, second factors, meetings, calls, conversation memberships, the messages they wrote). What
  * others keep is made anonymous, under one new random placeholder per person (`placeholder`, never
  * their id), so that it still adds up: the audit log says a "Deleted person" did or underwent what
- * they did, still one and the same person; recordings they own or started stay the organisation's;
+ * they did, still one and the same person, from no address (theirs was personal data too; an
+ * Administrator's acting on them stays); recordings they own or started stay the organisation's;
  * call records and usage sums count `x:<placeholder>` instead of `u:<id>`, so report totals do not
  * change. Free text other people wrote (their messages, meeting names) is theirs and stays as written.
  */
@@ -122,13 +123,13 @@ async function eraseFromAuditLog(
   const org = person.organisationId;
   await tx
     .updateTable('audit_events')
-    .set({ actor_id: placeholder, actor_name: DELETED_PERSON })
+    .set({ actor_id: placeholder, actor_name: DELETED_PERSON, client_ip: '' })
     .where('organisation_id', '=', org)
     .where('actor_id', '=', person.id)
     .execute();
   const about = await tx
     .selectFrom('audit_events')
-    .select(['id', 'action', 'details'])
+    .select(['id', 'action', 'details', 'actor_id'])
     .where('organisation_id', '=', org)
     .where('target_kind', '=', 'user')
     .where('target_id', '=', person.id)
@@ -140,7 +141,14 @@ async function eraseFromAuditLog(
     }
     await tx
       .updateTable('audit_events')
-      .set({ target_id: placeholder, target_name: DELETED_PERSON, details: JSON.stringify(details) })
+      .set({
+        target_id: placeholder,
+        target_name: DELETED_PERSON,
+        details: JSON.stringify(details),
+        // Done by the product on their own request (an invitation link, single sign-on, a reset
+        // link): the address was theirs.
+        ...(entry.actor_id === null && { client_ip: '' }),
+      })
       .where('id', '=', entry.id)
       .execute();
   }
