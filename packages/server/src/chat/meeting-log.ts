@@ -4,7 +4,7 @@ import type { Limiters } from '../common/rate-limit';
 import type { MeetingChatLog, MeetingRecord } from '../domain';
 import { meetingLineContext } from './contexts';
 import { ChatGate, type ChatEnabled } from './gate';
-import type { MeetingChatStore, MeetingChatRow } from './meeting-store';
+import type { MeetingChatStore } from './meeting-store';
 
 export interface MeetingChatDeps {
   store: MeetingChatStore;
