@@ -1,7 +1,9 @@
 // IAM-LOCAL in a real browser: the account page, reached from the name in the header, renames the
 // person, changes their password (the current one confirms) and lists where they are signed in, with
-// "Sign out everywhere else" reaching the other browser at once.
+// "Sign out everywhere else" reaching the other browser at once. PRIV-EXPORT: it downloads their data.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import type { PersonalDataExport } from '@conclave/protocol';
 import { after, before, describe, test } from 'node:test';
 import { serverWithPerson, signIn } from './support/app';
 import type { TestBrowser } from './support/browser';
@@ -61,5 +63,21 @@ describe('IAM-LOCAL: the account page', () => {
       data: { email: BOB.email, password: 'Bob’s second password' },
     });
     assert.equal(signInAgain.status(), 200, 'the new password works');
+  });
+
+  test('PRIV-EXPORT: Bob downloads his data from the account page as a dated JSON file', async () => {
+    const { page } = await browser.newParticipant('Bob downloading', { distinctCamera: false });
+    // The password the test above changed to.
+    await signIn(page.context(), server, { ...BOB, password: 'Bob’s second password', organisationName: '' });
+    await page.goto(`${server.url}/account`);
+    const card = page.getByRole('region', { name: 'Your data' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 15_000 }),
+      card.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^conclave-personal-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const data = JSON.parse(await readFile(await download.path(), 'utf8')) as PersonalDataExport;
+    assert.equal(data.person.email, BOB.email);
+    assert.ok(data.sessions.length >= 1, 'where he is signed in');
   });
 });

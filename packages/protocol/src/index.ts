@@ -59,3 +59,4 @@ export {
   type UsageRoomSystem,
   type UsageReport,
 } from './reports';
+export type { PersonalDataExport } from './personal-data';

@@ -365,7 +365,9 @@ function apiRoutes(
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(contractRoutes(services.contracts, authenticator), { prefix: '/organisation' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
-      await signedIn.register(accountRoutes(services.account, authenticator), { prefix: '/account' });
+      await signedIn.register(accountRoutes(services.account, services.personalData, authenticator), {
+        prefix: '/account',
+      });
       const { factors, passkeys, confirmations } = services;
       await signedIn.register(factorRoutes(factors, passkeys, confirmations, authenticator), {
         prefix: '/account',

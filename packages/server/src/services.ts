@@ -11,7 +11,7 @@ import { noMailer, type Mailer } from './mail';
 import { systemClock, type Clock } from './common/clock';
 import { memoryLimiters } from './common/rate-limit';
 import type { Database } from './db';
-import { AccountService } from './account';
+import { AccountService, PersonalData, PersonalDataStore } from './account';
 import { AuditLog, AuditStore, CaptureAuditLog } from './audit';
 import { DirectoryService, DirectoryStore } from './directory';
 import {
@@ -127,6 +127,8 @@ export interface Services {
   passwordResets: PasswordResets;
   /** A signed-in person's own account: name, password, sessions. */
   account: AccountService;
+  /** What is stored about a person, for them to download (PRIV-EXPORT). */
+  personalData: PersonalData;
   /** Calls between people, and ringing people into running meetings (MEET-CALL, MEET-ADD). */
   calls: CallService;
   /** The organisations' data keys, wrapped by the master key (CHAT-AT-REST). */
@@ -320,6 +322,13 @@ export function createServices(deps: ServiceDeps): Services {
     usageReports: new UsageReports(deps.db, callRecords, clock),
     captureAudit: new CaptureAuditLog(audit, deps.onBackgroundError ?? (() => {})),
     account: new AccountService(auth, audit, ssoOnly, (userId) => factors.status(userId), confirmations),
+    personalData: new PersonalData({
+      store: new PersonalDataStore(deps.db),
+      vault,
+      limiters,
+      clock,
+      onUnreadable: deps.onBackgroundError ?? (() => {}),
+    }),
     factors,
     confirmations,
     passkeys: new Passkeys({

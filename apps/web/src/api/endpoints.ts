@@ -55,6 +55,7 @@ import type {
   UsageQuery,
   UsageReport,
   UsageTable,
+  PersonalDataExport,
 } from '@conclave/protocol';
 import type {
   PublicKeyCredentialCreationOptionsJSON,
@@ -169,6 +170,7 @@ export const getAccountSessions = () =>
 export const endAccountSession = (id: string) =>
   api<void>('DELETE', `/api/account/sessions/${encodeURIComponent(id)}`);
 export const endOtherSessions = () => api<{ ended: number }>('POST', '/api/account/sessions/sign-out-others');
+export const exportPersonalData = () => api<PersonalDataExport>('GET', '/api/account/export');
 export const startTotp = () => api<TotpSetupView>('POST', '/api/account/totp');
 export const confirmTotp = (code: string) =>
   api<RecoveryCodesView>('POST', '/api/account/totp/confirm', { code });

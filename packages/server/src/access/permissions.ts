@@ -56,6 +56,8 @@ const PERMISSIONS = {
   /** Hang up before anyone answered: only who placed it. */
   'call.cancel': rule('call', (p, t) => t.callerId === p.userId),
   'chat.use': rule('organisation', anyUser),
+  /** Download what is stored about them (PRIV-EXPORT): everyone, about themself only. */
+  'account.export': rule('user', (p, t) => t.id === p.userId),
   'meeting.create': rule('organisation', anyUser),
   /** See, change, set the passcode of, delete: the owner; "manage and delete any meeting": managers. */
   'meeting.manage': rule('meeting', ownerOrManager),

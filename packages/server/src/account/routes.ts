@@ -7,10 +7,15 @@ import type {
 } from '@conclave/protocol';
 import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
+import type { PersonalData } from './personal-data';
 import type { AccountService } from './service';
 
 /** Under /api/account, in the signed-in context: the caller's own account. */
-export function accountRoutes(account: AccountService, authenticator: Authenticator): FastifyPluginAsync {
+export function accountRoutes(
+  account: AccountService,
+  personalData: PersonalData,
+  authenticator: Authenticator,
+): FastifyPluginAsync {
   const actor = (request: FastifyRequest): AuditActor => ({
     principal: authenticator.principal(request),
     clientIp: request.ip,
@@ -25,6 +30,18 @@ export function accountRoutes(account: AccountService, authenticator: Authentica
     app.post('/password', async (request, reply) => {
       await account.changePassword(actor(request), request.body as ChangePasswordRequest);
       return reply.code(204).send();
+    });
+
+    // PRIV-EXPORT: a download (the file is named for the day), never kept by a cache on the way.
+    app.get('/export', async (request, reply) => {
+      const data = await personalData.export(authenticator.principal(request));
+      return reply
+        .header('cache-control', 'no-store')
+        .header(
+          'content-disposition',
+          `attachment; filename="conclave-personal-data-${data.exportedAt.slice(0, 10)}.json"`,
+        )
+        .send(data);
     });
 
     app.get('/sessions', async (request): Promise<{ sessions: AccountSessionView[] }> => ({

@@ -36,7 +36,9 @@ export interface AuditTarget {
 
 /**
  * The audit log (ADM-AUDIT): each security-relevant action is written as it is done, and Superusers
- * and Administrators read it. Nothing the application does can change or remove an entry.
+ * and Administrators read it. Nothing the application does can remove an entry, nor change one but to
+ * make a deleted person anonymous (PRIV-EXPORT: their name and id become "Deleted person" and a
+ * random placeholder; what they did stays).
  */
 export class AuditLog {
   private readonly nextId = orderedIds();

@@ -25,7 +25,10 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** The audit log's rows: appended and read, never changed (there is no method that could). */
+/**
+ * The audit log's rows: appended and read, never changed here (there is no method that could). Only
+ * the deletion of an account makes the entries naming its person anonymous (users/erasure.ts).
+ */
 export class AuditStore {
   constructor(private readonly db: Kysely<Database>) {}
 

@@ -2,8 +2,9 @@ import { MEETING_CHAT_HISTORY, type MeetingChatLine } from '@conclave/protocol';
 import type { Vault } from '../at-rest';
 import type { Limiters } from '../common/rate-limit';
 import type { MeetingChatLog, MeetingRecord } from '../domain';
+import { meetingLineContext } from './contexts';
 import { ChatGate, type ChatEnabled } from './gate';
-import type { MeetingChatStore, MeetingChatRow } from './meeting-store';
+import type { MeetingChatStore } from './meeting-store';
 
 export interface MeetingChatDeps {
   store: MeetingChatStore;
@@ -15,10 +16,6 @@ export interface MeetingChatDeps {
   /** A stored line that does not open (tampered with, or its key gone) is left out and reported here. */
   onUnreadable: (err: unknown, what: string) => void;
 }
-
-/** What a line's sealed body is bound to: its meeting and its id, so it opens nowhere else. */
-const bodyContext = (row: Pick<MeetingChatRow, 'meetingId' | 'id'>) =>
-  `meeting chat ${row.meetingId} ${row.id}`;
 
 /** A meeting's chat in the database, sealed under its organisation's data key (CHAT-MEETING, CHAT-AT-REST). */
 export class SealedMeetingChat implements MeetingChatLog {
@@ -45,7 +42,7 @@ export class SealedMeetingChat implements MeetingChatLog {
       ...row,
       participantId: line.participantId,
       displayName: line.displayName,
-      body: await this.d.vault.seal(meeting.organisationId, line.body, bodyContext(row)),
+      body: await this.d.vault.seal(meeting.organisationId, line.body, meetingLineContext(row)),
       createdAt: line.sentAt,
     });
   }
@@ -55,7 +52,7 @@ export class SealedMeetingChat implements MeetingChatLog {
     const lines = await Promise.all(
       rows.map(async (row): Promise<MeetingChatLine | null> => {
         try {
-          const body = await this.d.vault.open(meeting.organisationId, row.body, bodyContext(row));
+          const body = await this.d.vault.open(meeting.organisationId, row.body, meetingLineContext(row));
           const { id, participantId, displayName, createdAt: sentAt } = row;
           return { id, participantId, displayName, body, sentAt };
         } catch (err) {

@@ -12,6 +12,7 @@ import { AppError, notFound } from '../common/errors';
 import type { Limiters } from '../common/rate-limit';
 import { newId, orderedIds } from '../common/ids';
 import type { DomainEvents, UserPrincipal } from '../domain';
+import { messageContext } from './contexts';
 import { ChatGate, type ChatEnabled } from './gate';
 import type { ChatStore, ConversationRow, MessageRow } from './store';
 
@@ -41,9 +42,6 @@ export interface ChatDeps {
   /** A stored message that does not open (tampered with, or its key gone) is left out and reported here. */
   onUnreadable?: (err: unknown, what: string) => void;
 }
-
-/** What a message's sealed body is bound to: this message, so it opens nowhere else. */
-const bodyContext = (messageId: string) => `chat message ${messageId}`;
 
 /**
  * Conversations between people of one organisation (CHAT-DIRECT). Only members read or write a
@@ -133,7 +131,7 @@ export class ChatService {
     const conversation = await this.member(principal, conversationId);
     const now = this.clock.now();
     const id = this.nextId(now.getTime());
-    const sealed = await this.vault.seal(conversation.organisationId, body, bodyContext(id));
+    const sealed = await this.vault.seal(conversation.organisationId, body, messageContext(id));
     await this.store.addMessage({
       id,
       conversationId,
@@ -188,7 +186,7 @@ export class ChatService {
   ): Promise<ChatMessageView> {
     await this.mayWrite(principal, this.sent, 'You are sending too many messages; wait a moment');
     const conversation = await this.member(principal, conversationId);
-    const sealed = await this.vault.seal(conversation.organisationId, body, bodyContext(messageId));
+    const sealed = await this.vault.seal(conversation.organisationId, body, messageContext(messageId));
     const at = this.clock.now().toISOString();
     if (!(await this.store.rewrite(messageId, principal.userId, sealed, at))) throw messageNotFound();
     const row = await this.store.message(conversationId, messageId);
@@ -247,7 +245,7 @@ export class ChatService {
       body:
         m.body === null
           ? null
-          : await this.vault.open(conversation.organisationId, m.body, bodyContext(m.id)),
+          : await this.vault.open(conversation.organisationId, m.body, messageContext(m.id)),
       createdAt: m.createdAt,
       editedAt: m.editedAt,
     };

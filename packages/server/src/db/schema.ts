@@ -271,9 +271,11 @@ interface OrganisationSettingTable {
 
 /**
  * The audit log (ADM-AUDIT): security-relevant actions, who did them, when and from where. The
- * application only ever inserts and reads rows; nothing updates or deletes one (only the deletion of
- * the whole organisation takes its log along). Names are copied in: the log still says who it was
- * after the account is gone.
+ * application inserts and reads rows and changes them in one case only: when an account is deleted,
+ * every name, address and id of the person in it becomes "Deleted person" under a random placeholder
+ * id (PRIV-EXPORT, users/erasure.ts), so the log keeps what was done, and that one person did it, but
+ * no longer who they were. Names are copied in so that a rename does not rewrite history; only the
+ * deletion of the whole organisation takes its log along.
  */
 interface AuditEventTable {
   id: string;
@@ -435,6 +437,7 @@ interface RecordingTable {
   meeting_id: string;
   meeting_name: string;
   owner_id: string;
+  /** A deleted person's is their random placeholder, and their name "Deleted person" (PRIV-EXPORT). */
   started_by_id: string;
   started_by_name: string;
   started_at: string;

@@ -31,4 +31,5 @@ export type {
 } from './capture';
 export { NO_CAPTURE } from './capture';
 export { DomainEvents } from './events';
+export { DELETED_PERSON } from './principal';
 export { meetingJoinUrl } from './meeting';

@@ -62,3 +62,6 @@ export interface PrincipalSource {
     displayName: string,
   ): Promise<{ principal: GuestPrincipal; token: string }>;
 }
+
+/** What stands where a deleted person's name was (PRIV-EXPORT): in the audit log, recordings and usage reports. */
+export const DELETED_PERSON = 'Deleted person';

@@ -10,7 +10,7 @@ import { authorize, ORGANISATION } from '../access';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import type { Database } from '../db';
-import type { UserPrincipal } from '../domain';
+import { DELETED_PERSON, type UserPrincipal } from '../domain';
 import { secondsByHour, spanRanges, usageSubject } from './hours';
 import type { CallRecordStore, OpenParticipation } from './store';
 import { datesBetween, firstHourOf, nextDate } from './zones';
@@ -212,7 +212,7 @@ export class UsageReports {
         const user = s.startsWith('u:') ? named.get(s.slice(2)) : undefined;
         return {
           userId: user ? s.slice(2) : null,
-          displayName: user?.display_name ?? 'Deleted person',
+          displayName: user?.display_name ?? DELETED_PERSON,
           email: user?.email ?? null,
           meetings: sums.participants,
           minutes: minutes(sums.seconds),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   createUserRequestSchema,
   ID_PATTERN,
@@ -15,7 +16,7 @@ import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import { isUniqueViolation } from '../db';
-import type { DomainEvents, UserPrincipal } from '../domain';
+import { DELETED_PERSON, type DomainEvents, type UserPrincipal } from '../domain';
 import type { ManagedUser, UserStore } from './store';
 
 const userNotFound = () => notFound('There is no such user', 'user_not_found');
@@ -101,16 +102,29 @@ export class UserAdministration {
     return this.view(actor.principal, { ...user, revoked: false });
   }
 
-  /** Deletes the account, its sessions and its meetings; whoever is in those meetings is told they ended. */
+  /**
+   * Deletes the account, its sessions and its meetings (whoever is in those meetings is told they
+   * ended), and every personal field about the person elsewhere (PRIV-EXPORT, users/erasure.ts): from
+   * then on they are a "Deleted person" under a new random id, in this entry of the audit log too.
+   */
   async delete(actor: AuditActor, id: string): Promise<void> {
     const user = await this.permitted(actor.principal, id, 'user.delete');
-    const removed = await this.store.delete(user.id);
+    const placeholder = randomUUID();
+    const removed = await this.store.delete(
+      { ...user, organisationId: actor.principal.organisationId },
+      placeholder,
+    );
     for (const sessionId of removed.sessionIds) this.events.publish('sessionEnded', sessionId);
     for (const meetingId of removed.meetingIds) this.events.publish('meetingDeleted', meetingId);
-    await this.audit.record(actor, 'user.deleted', target(user), {
-      role: user.role,
-      meetingsDeleted: removed.meetingIds.length,
-    });
+    await this.audit.record(
+      actor,
+      'user.deleted',
+      { kind: 'user', id: placeholder, name: DELETED_PERSON },
+      {
+        role: user.role,
+        meetingsDeleted: removed.meetingIds.length,
+      },
+    );
   }
 
   /**

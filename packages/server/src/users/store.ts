@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { AdminUserView, Role } from '@conclave/protocol';
 import type { Database } from '../db';
+import { erasePerson, type ErasedPerson } from './erasure';
 
 /** A person as the administration sees them, before what the caller may do to them is known. */
 export type ManagedUser = Omit<AdminUserView, 'can'>;
@@ -57,11 +58,16 @@ export class UserStore {
     await this.db.updateTable('users').set({ revoked_at: null }).where('id', '=', id).execute();
   }
 
-  /** Deletes the account with everything that is only its own: sessions, devices, meetings. */
-  async delete(id: string): Promise<Removed> {
+  /**
+   * Deletes the account with everything that is only its own (sessions, devices, meetings…), and makes
+   * what others keep about the person anonymous under `placeholder` (see erasure.ts), all at once.
+   */
+  async delete(person: ErasedPerson, placeholder: string): Promise<Removed> {
+    const { id } = person;
     return this.db.transaction().execute(async (tx) => {
       const sessions = await tx.selectFrom('sessions').select('id').where('user_id', '=', id).execute();
       const meetings = await tx.selectFrom('meetings').select('id').where('owner_id', '=', id).execute();
+      await erasePerson(tx, person, placeholder);
       // The rest goes by the foreign keys' ON DELETE CASCADE.
       await tx.deleteFrom('users').where('id', '=', id).execute();
       return { sessionIds: sessions.map((s) => s.id), meetingIds: meetings.map((m) => m.id) };

@@ -9,10 +9,11 @@ import { PasswordCard } from './PasswordCard';
 import { ProfileCard } from './ProfileCard';
 import { SessionsCard } from './SessionsCard';
 import { TwoStepCard } from './TwoStepCard';
+import { YourDataCard } from './YourDataCard';
 
 /**
  * The signed-in person's own account: name, password, passkeys, two-step verification and where they
- * are signed in (IAM-LOCAL).
+ * are signed in (IAM-LOCAL), and a download of their data (PRIV-EXPORT).
  */
 export function AccountPage() {
   const handle = useApiErrorText();
@@ -28,7 +29,10 @@ export function AccountPage() {
   useEffect(reload, [reload]);
 
   return (
-    <AppLayout title="Your account" intro="Your name, how you sign in, and where you are signed in.">
+    <AppLayout
+      title="Your account"
+      intro="Your name, how you sign in, where you are signed in, and your data."
+    >
       <div className="account-cards">
         {error && <Alert>{error}</Alert>}
         {!account && !error && <Spinner size={24} label="Loading" />}
@@ -39,6 +43,7 @@ export function AccountPage() {
             <PasskeysCard account={account} onChanged={reload} />
             <TwoStepCard account={account} onChanged={reload} />
             <SessionsCard refresh={changes} />
+            <YourDataCard />
           </>
         )}
       </div>

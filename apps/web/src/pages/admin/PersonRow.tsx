@@ -57,7 +57,7 @@ export function PersonRow({
           {can.delete && (
             <DeleteWithConfirmation
               name={name}
-              message={`${name} (${person.email}) can no longer sign in, and every meeting they own is deleted too, ending it for whoever is in it. This cannot be undone.`}
+              message={`${name} (${person.email}) can no longer sign in, and every meeting they own is deleted too, ending it for whoever is in it. Their messages go, and the audit log, recordings and usage reports show a “Deleted person” instead. This cannot be undone.`}
               confirm="Delete account and meetings"
               actions={actions}
               onDelete={async () => {
