@@ -9,11 +9,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
 import { startThrowawayPostgres } from '../../scripts/lib/postgres.mjs';
 import { ManualClock } from '../../packages/server/src/common/clock';
 import { newId } from '../../packages/server/src/common/ids';
-import { migrateToLatest, openPostgres, openSqlite, type Database } from '../../packages/server/src/db';
+import { migrateToLatest, openPostgres, openSqlite, type DatabaseHandle } from '../../packages/server/src/db';
+
+type Db = DatabaseHandle['db'];
 import type { UserPrincipal } from '../../packages/server/src/domain';
 import { CallRecordStore, UsageReports } from '../../packages/server/src/reports';
 import { machine, report, round, summarise } from '../report';
@@ -37,7 +38,7 @@ function random(seed: number): () => number {
   };
 }
 
-async function seed(db: Kysely<Database>, store: CallRecordStore) {
+async function seed(db: Db, store: CallRecordStore) {
   const organisationId = newId();
   const now = new Date(YEAR_START).toISOString();
   await db
@@ -125,7 +126,7 @@ async function seed(db: Kysely<Database>, store: CallRecordStore) {
 }
 
 /** What a report would be without the sums: every participation of the period read and added up. */
-async function scanned(db: Kysely<Database>, organisationId: string, from: string, to: string) {
+async function scanned(db: Db, organisationId: string, from: string, to: string) {
   const rows = await db
     .selectFrom('call_participants')
     .innerJoin('call_records', 'call_records.id', 'call_participants.call_id')
