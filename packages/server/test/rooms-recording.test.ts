@@ -92,11 +92,11 @@ test('REC-START: a capture failing before its start resolved is refused to the r
   assert.equal(await code(room.start(bob, false, 'recording')), 'ok');
 });
 
-test('REC-START: the room closing while a capture starts stops it as soon as it is up, and tells nobody', async () => {
+test('REC-START, ADM-AUDIT: the room closing while a capture starts stops it as soon as it is up, and tells nobody (nor the audit log: it never ran)', async () => {
   const fake = new FakeCapture();
   let open = () => undefined as void;
   fake.gate = new Promise<void>((resolve) => (open = resolve));
-  const { room, told } = captures(fake);
+  const { room, told, audited } = captures(fake);
   const starting = room.start(bob, false, 'stream');
   while (fake.runs.length === 0) await new Promise((resolve) => setImmediate(resolve));
   room.close();
@@ -104,6 +104,7 @@ test('REC-START: the room closing while a capture starts stops it as soon as it 
   assert.equal(await code(starting), 'ok');
   assert.equal(fake.runs[0]!.stopped, true);
   assert.deepEqual(told, []);
+  assert.deepEqual(audited, []);
   assert.deepEqual(room.notices(), { recording: null, streaming: null });
 });
 

@@ -168,7 +168,6 @@ export class MeetingCaptures {
     };
     this.slots[purpose] = { kind: 'starting', reservation };
     await this.launch(purpose, reservation, this.r.clock.now().toISOString(), true);
-    this.r.audit?.started(meeting, purpose, reservation.starter);
   }
 
   /** Only who started it, or the meeting's owner, stops it; everyone is told once its output is final. */
@@ -280,8 +279,11 @@ export class MeetingCaptures {
     const run: RunState = { by: reservation.starter.displayName, since, starter: reservation.starter };
     this.slots[purpose] = { kind: 'running', reservation, run, capture: running };
     logger.info({ meetingId: meeting.id, purpose }, 'capture started');
-    if (announce) this.tell(purpose, { by: run.by, since: run.since });
-    else this.r.changed();
+    // One taken up from another node was audited where it started.
+    if (announce) {
+      this.r.audit?.started(meeting, purpose, reservation.starter);
+      this.tell(purpose, { by: run.by, since: run.since });
+    } else this.r.changed();
   }
 
   private async resume(purpose: CapturePurpose, run: RunState): Promise<void> {
