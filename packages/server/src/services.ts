@@ -284,6 +284,7 @@ export function createServices(deps: ServiceDeps): Services {
       settings,
       audit,
       publicUrl: deps.publicUrl,
+      limiters,
     }),
     chat: new ChatService({
       store: new ChatStore(deps.db),

@@ -223,6 +223,25 @@ describeEachDatabase('recordings API', (kind) => {
     assert.equal((await media(stranger, id, 'bytes=0-9', withKey)).statusCode, 404, 'the old link is dead');
   });
 
+  test('REC-ACCESS: a stranger trying link keys is stopped after 60 from one address in 10 minutes (429), counted before any lookup; other addresses are not', async () => {
+    const id = await recorded('Board');
+    const link = new URL((await share(bob, id, 'link')).json<ShareRecordingResponse>().link!);
+    const key = new URLSearchParams(link.hash.slice(1)).get('key')!;
+    const guesser = new TestClient(t.app, '192.0.2.77');
+    for (let i = 0; i < 60; i++) {
+      const res = await guesser.post(`/api/recordings/${id}/link`, { key: `${i}`.padStart(43, 'A') });
+      assert.equal(res.statusCode, 404, `guess ${i}`);
+    }
+    const stopped = await guesser.post(`/api/recordings/${id}/link`, { key });
+    assert.equal(stopped.statusCode, 429, 'even the right key, from there');
+    assert.equal(stopped.json<{ code: string }>().code, 'rate_limited');
+    assert.ok(Number(stopped.headers['retry-after']) > 0);
+    assert.equal(
+      (await new TestClient(t.app, '192.0.2.78').post(`/api/recordings/${id}/link`, { key })).statusCode,
+      204,
+    );
+  });
+
   test('REC-ACCESS: an Administrator keeps recordings to the organisation: sharing by link is refused and links given stop working; colleagues still watch', async () => {
     const id = await recorded('Offsite');
     const shared = await share(bob, id, 'link');

@@ -47,7 +47,7 @@ export function publicRecordingRoutes(
     app.post<WithId>('/:id/link', async (request, reply) => {
       const recordingId = id.parse(request.params.id);
       const { key } = openRecordingLinkRequestSchema.parse(request.body);
-      await recordings.checkLink(recordingId, key);
+      await recordings.checkLink(recordingId, key, request.ip);
       reply.setCookie(LINK_COOKIE, key, {
         path: cookiePath(recordingId),
         httpOnly: true,

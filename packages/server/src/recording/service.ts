@@ -8,7 +8,8 @@ import type {
 import { shareRecordingRequestSchema } from '@conclave/protocol';
 import { may } from '../access';
 import type { AuditActor, AuditLog } from '../audit';
-import { AppError } from '../common/errors';
+import { AppError, RateLimitError } from '../common/errors';
+import { describeWait, type Limiters, type WindowLimiter } from '../common/rate-limit';
 import type { UserPrincipal } from '../domain';
 import type { OrganisationSettings } from '../settings';
 import type { SealedRecording } from './storage/reader';
@@ -27,7 +28,14 @@ export interface RecordingServiceDeps {
   settings: Pick<OrganisationSettings, 'of'>;
   audit: AuditLog;
   publicUrl: string;
+  limiters: Limiters;
 }
+
+/**
+ * Shared links' keys one client address may try in 10 minutes (REC-ACCESS): far more than anyone
+ * opening links needs, and a stranger gets no further than that.
+ */
+const LINKS_PER_ADDRESS = { limit: 60, windowMs: 10 * 60_000 };
 
 const notFound = () => new AppError(404, 'recording_not_found', 'No such recording');
 const digest = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -39,7 +47,11 @@ const digest = (key: string) => createHash('sha256').update(key).digest('hex');
  * view is answered exactly like one that does not exist.
  */
 export class RecordingService {
-  constructor(private readonly d: RecordingServiceDeps) {}
+  private readonly linksPerAddress: WindowLimiter;
+
+  constructor(private readonly d: RecordingServiceDeps) {
+    this.linksPerAddress = d.limiters.window('recording:link', LINKS_PER_ADDRESS);
+  }
 
   async list(caller: UserPrincipal): Promise<RecordingListView> {
     const rows = await this.d.store.visibleTo(caller.organisationId, caller.userId);
@@ -94,8 +106,18 @@ export class RecordingService {
     };
   }
 
-  /** Whether a shared link's key opens this recording now; 404 when it does not. */
-  async checkLink(id: string, key: string): Promise<void> {
+  /**
+   * Whether a shared link's key opens this recording now; 404 when it does not. Counted per client
+   * address before anything is looked up.
+   */
+  async checkLink(id: string, key: string, clientIp: string): Promise<void> {
+    const decision = await this.linksPerAddress.consume(clientIp);
+    if (!decision.allowed) {
+      throw new RateLimitError(
+        `Too many recording links opened from your address. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+        decision.retryAfterSeconds,
+      );
+    }
     await this.viewable({ user: null, linkKey: key }, id);
   }
 
