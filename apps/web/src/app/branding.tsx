@@ -1,13 +1,26 @@
 import { DEFAULT_SETTINGS, type PublicBranding } from '@conclave/protocol';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 import { getBranding } from '../api/endpoints';
 import { LogoMark } from '../ui/icons';
 
 /**
  * The organisation's branding (ADM-SETTINGS) on every page, signed in or not: its colours as CSS
  * custom properties on the document, and its logo for the headers to show. Until it is known, and
- * wherever the organisation kept the defaults, the stylesheet's own colours stay untouched.
+ * wherever the organisation kept the defaults, the stylesheet's own colours stay untouched. What this
+ * browser saw last is shown at once on the next visit (no flash of the product's colours), then
+ * replaced by what the server says now.
  */
+
+const REMEMBERED_KEY = 'conclave.branding';
 
 interface BrandingContextValue {
   /** Null until GET /api/branding answers (or when it could not). */
@@ -21,7 +34,7 @@ interface BrandingContextValue {
 const BrandingContext = createContext<BrandingContextValue | null>(null);
 
 export function BrandingProvider({ children }: { children: ReactNode }) {
-  const [branding, setBranding] = useState<PublicBranding | null>(null);
+  const [branding, setBranding] = useState<PublicBranding | null>(remembered);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -36,8 +49,12 @@ export function BrandingProvider({ children }: { children: ReactNode }) {
     };
   }, [attempt]);
 
-  useEffect(() => {
+  // Before the browser paints, so that no frame shows other colours.
+  useLayoutEffect(() => {
     if (branding) applyColours(document.documentElement, branding);
+  }, [branding]);
+  useEffect(() => {
+    if (branding) remember(branding);
   }, [branding]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
@@ -96,4 +113,32 @@ export function BrandLogo({ size, name = 'Organisation logo' }: { size: number; 
   const logoUrl = useBranding().branding?.logoUrl;
   if (!logoUrl) return <LogoMark size={size} />;
   return <img className="brand-logo" src={logoUrl} alt={name} style={{ height: size }} />;
+}
+
+/** What this browser saw last, if it still looks like branding (it ends up in CSS and an image URL). */
+function remembered(): PublicBranding | null {
+  try {
+    const raw = localStorage.getItem(REMEMBERED_KEY);
+    const v = raw ? (JSON.parse(raw) as Partial<PublicBranding>) : null;
+    const colour = (c: unknown) => typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c);
+    const url = (u: unknown) => u === null || (typeof u === 'string' && u.startsWith('/api/branding/'));
+    const valid =
+      v !== null &&
+      colour(v.accentColour) &&
+      colour(v.headerColour) &&
+      (v.headerTextColour === '#ffffff' || v.headerTextColour === '#000000') &&
+      url(v.logoUrl) &&
+      url(v.wallpaperUrl);
+    return valid ? (v as PublicBranding) : null;
+  } catch {
+    return null;
+  }
+}
+
+function remember(branding: PublicBranding): void {
+  try {
+    localStorage.setItem(REMEMBERED_KEY, JSON.stringify(branding));
+  } catch {
+    // Private mode: nothing to remember.
+  }
 }
