@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, type NavigateOptions, type To } from 'react-router';
 import { App } from './app/App';
+import { BrandingProvider } from './app/branding';
 import { ScrollToTop } from './app/ScrollToTop';
 import { SessionProvider } from './app/session';
 import './styles/base.css';
@@ -26,8 +27,10 @@ declare module 'react-router' {
 createRoot(document.getElementById('root') as HTMLElement).render(
   <BrowserRouter>
     <ScrollToTop />
-    <SessionProvider>
-      <App />
-    </SessionProvider>
+    <BrandingProvider>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </BrandingProvider>
   </BrowserRouter>,
 );

@@ -119,6 +119,15 @@ export const ERROR_CODES = [
   'recording_not_found',
   /** The organisation keeps recordings to itself (REC-ACCESS): no sharing by link (403). */
   'recording_link_disallowed',
+  /**
+   * A branding image that is not PNG, JPEG or WebP, or whose bytes are not what its content type says
+   * (415): SVG and anything else is refused.
+   */
+  'image_unsupported',
+  /** A branding image with more bytes than allowed (413). */
+  'image_too_large',
+  /** A branding image wider or taller than allowed, as its header says (400). */
+  'image_dimensions_too_large',
   'internal',
 ] as const;
 

@@ -3,6 +3,7 @@ export * from './api';
 export * from './admin';
 export * from './invitations';
 export * from './settings';
+export * from './branding';
 export * from './sso';
 export * from './account';
 export * from './passkeys';

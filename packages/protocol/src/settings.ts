@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brandingSettingsSchema } from './branding';
 import { textSchema } from './text';
 
 /**
@@ -44,9 +45,8 @@ export const settingsSectionsSchema = z.object({
       .max(20),
     callDetails: textSchema({ label: 'Call details', min: 0, max: 1000, multiline: true }),
   }),
-  branding: z.object({
-    accentColour: z.string().regex(/^#[0-9a-f]{6}$/i, 'Enter a colour such as #2457d6'),
-  }),
+  /** Colours; the logo and wallpaper are uploaded on their own (see branding.ts). */
+  branding: brandingSettingsSchema,
   layouts: z.object({ default: z.enum(['gallery', 'speaker']) }),
   /** Email domains whose addresses may get new accounts (IAM-DOMAINS); empty: any. */
   domains: z.object({ allowed: z.array(domainSchema).max(100) }),
@@ -80,7 +80,8 @@ export const DEFAULT_SETTINGS: Settings = {
   roomAlerts: { enabled: false },
   calendar: { enabled: false },
   invites: { dialInNumbers: [], callDetails: '' },
-  branding: { accentColour: '#2457d6' },
+  // The web app's own colours: an organisation that sets none sees the app as it is.
+  branding: { accentColour: '#4f46e5', headerColour: '#ffffff' },
   layouts: { default: 'gallery' },
   domains: { allowed: [] },
   security: { requireSecondFactor: 'nobody', relayOnly: false, recordingsOrganisationOnly: false },

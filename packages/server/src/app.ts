@@ -13,6 +13,7 @@ import type { Config } from './config';
 import { auditRoutes } from './audit';
 import { directoryRoutes, userRoutes } from './directory';
 import { settingsRoutes } from './settings';
+import { brandingImageRoutes, publicBrandingRoutes } from './branding';
 import { contractRoutes, RetentionJob } from './retention';
 import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { accountRoutes } from './account';
@@ -341,6 +342,11 @@ function apiRoutes(
     });
     await api.register(liveStreamRoutes(services.liveStreams, services.settings, authenticator), {
       prefix: '/streams',
+    });
+    await api.register(publicBrandingRoutes(services.branding), { prefix: '/branding' });
+    // Signed-in only, but authorised on the request line, before its image body is read (see there).
+    await api.register(brandingImageRoutes(services.branding, authenticator), {
+      prefix: '/settings/branding',
     });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);

@@ -27,6 +27,7 @@ import {
   SecondFactors,
 } from './factors';
 import { OrganisationSettings, SettingsStore } from './settings';
+import { Branding, OrganisationImageStore } from './branding';
 import { SingleSignOn, SsoStore, type SsoOptions } from './sso';
 import { Invitations, InvitationStore, UserAdministration, UserStore } from './users';
 import {
@@ -115,6 +116,8 @@ export interface Services {
   audit: AuditLog;
   /** The organisation's settings (ADM-SETTINGS). */
   settings: OrganisationSettings;
+  /** The organisation's colours, logo and room-system wallpaper (ADM-SETTINGS), shown to everyone. */
+  branding: Branding;
   /** The organisation's contract, as its Administrator ends or resumes it (PRIV-RETENTION). */
   contracts: OrganisationContracts;
   /** Deleting the organisations whose contract ended long enough ago (PRIV-RETENTION). */
@@ -238,6 +241,13 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     audit,
     settings,
+    branding: new Branding({
+      store: new OrganisationImageStore(deps.db),
+      settings,
+      installationOrganisation: () => auth.accounts.primaryOrganisationId(),
+      audit,
+      clock,
+    }),
     contracts: new OrganisationContracts(retentionStore, audit, clock),
     organisationPurge: new OrganisationPurge({
       store: retentionStore,

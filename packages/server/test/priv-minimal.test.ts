@@ -117,6 +117,8 @@ const SCHEMA: Record<string, Reviewed> = {
   usage_sums: { rest: 'organisation_id span start dimension key held participants seconds' },
   // Which node runs a job now (PRIV-RETENTION): a node's id, nobody's.
   job_leases: { rest: 'name holder expires_at' },
+  // The organisation's logo and wallpaper: its own content, about nobody.
+  organisation_images: { rest: 'organisation_id kind content_type bytes sha256 updated_at' },
 };
 
 const columnsOf = (r: Reviewed) => [...Object.keys(r.personal ?? {}), ...r.rest.split(' ')].sort();

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { AdminUserView, CreatedInvitationView, MeetingView, Role } from '@conclave/protocol';
 import { setUp, signedInUsers, startTestApp, type TestApp, type TestClient } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
+import { png } from './support/images';
 
 /**
  * ROLE-MATRIX: every permission of SPEC.md section 4 that the product has so far, as a row, tried by
@@ -216,6 +217,19 @@ const ROWS: Row[] = [
     expect: managers,
     run: async (as) => (await as.patch('/api/settings', change)).statusCode,
   })),
+  {
+    action: 'customise room-system wallpaper and branding (upload and remove the logo and wallpaper)',
+    expect: managers,
+    run: async (as) => {
+      const image = { headers: { 'content-type': 'image/png' } };
+      return [
+        (await as.request('PUT', '/api/settings/branding/logo', png(8, 8), image)).statusCode,
+        (await as.request('DELETE', '/api/settings/branding/logo')).statusCode,
+        (await as.request('PUT', '/api/settings/branding/wallpaper', png(16, 9), image)).statusCode,
+        (await as.request('DELETE', '/api/settings/branding/wallpaper')).statusCode,
+      ];
+    },
+  },
   // Administrator: decides who must sign in with a second factor (IAM-LOCAL).
   {
     action: 'require a second factor of Superusers and Administrators, or of everyone',

@@ -1,5 +1,7 @@
 import type {
   AccountSessionView,
+  BrandingImageKind,
+  PublicBranding,
   CallView,
   MissedCallsView,
   PlaceCallRequest,
@@ -61,7 +63,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
-import { api } from './http';
+import { api, apiUpload } from './http';
 
 const meeting = (id: string) => `/api/meetings/${encodeURIComponent(id)}`;
 const user = (id: string) => `/api/users/${encodeURIComponent(id)}`;
@@ -154,6 +156,12 @@ export const usageCsvUrl = (query: UsageQuery, table: UsageTable) => {
 
 export const getSettings = () => api<Settings>('GET', '/api/settings');
 export const updateSettings = (body: UpdateSettingsRequest) => api<Settings>('PATCH', '/api/settings', body);
+/** The organisation's branding as everyone sees it, signed in or not (ADM-SETTINGS). */
+export const getBranding = () => api<PublicBranding>('GET', '/api/branding');
+export const uploadBrandingImage = (kind: BrandingImageKind, file: File) =>
+  apiUpload<PublicBranding>(`/api/settings/branding/${kind}`, file);
+export const removeBrandingImage = (kind: BrandingImageKind) =>
+  api<PublicBranding>('DELETE', `/api/settings/branding/${kind}`);
 export const getContract = () => api<ContractView>('GET', '/api/organisation/contract');
 export const setContract = (body: SetContractRequest) =>
   api<ContractView>('PUT', '/api/organisation/contract', body);

@@ -35,8 +35,29 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiError(0, 'network', 'Could not reach the server. Check your connection and try again.');
+    throw unreachable();
   }
+  return answer<T>(response);
+}
+
+/** Sends a file as the raw body with its own content type (an image upload), CSRF token included. */
+export async function apiUpload<T>(path: string, file: Blob): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': file.type };
+  if (csrfToken) headers[CSRF_HEADER] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'PUT', headers, credentials: 'same-origin', body: file });
+  } catch {
+    throw unreachable();
+  }
+  return answer<T>(response);
+}
+
+const unreachable = () =>
+  new ApiError(0, 'network', 'Could not reach the server. Check your connection and try again.');
+
+/** The answer's JSON, or its refusal as an ApiError. */
+async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let data: unknown = undefined;

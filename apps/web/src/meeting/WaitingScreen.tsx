@@ -1,5 +1,5 @@
 import { Button, Spinner } from '../ui/components';
-import { LogoMark } from '../ui/icons';
+import { BrandLogo } from '../app/branding';
 import type { MeetingPublicView } from '@conclave/protocol';
 import { CaptureNotice } from './Capture';
 import { CodewordValue } from './LobbyE2ee';
@@ -24,7 +24,7 @@ export function WaitingScreen({
   return (
     <div className="message-page">
       <main className="message-card waiting-card" aria-labelledby="waiting-title">
-        <LogoMark size={44} />
+        <BrandLogo size={44} />
         <h1 id="waiting-title">Waiting to be let in</h1>
         <p className="muted waiting-status" role="status">
           <Spinner size={16} />

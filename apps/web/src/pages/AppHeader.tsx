@@ -1,5 +1,6 @@
 import { useState, type CSSProperties } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router';
+import { BrandLogo, useBranding } from '../app/branding';
 import { useSession } from '../app/session';
 import { ChatNavLink } from '../chat/ChatNavLink';
 import { Brand, Button, avatarHue, initials } from '../ui/components';
@@ -9,6 +10,7 @@ import { administers } from './admin/roles';
 /** Top bar of the signed-in app (and of the join page). */
 export function AppHeader({ signInNext, wide = false }: { signInNext?: string; wide?: boolean } = {}) {
   const session = useSession();
+  const { branding } = useBranding();
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const user = session.session?.user;
@@ -27,7 +29,16 @@ export function AppHeader({ signInNext, wide = false }: { signInNext?: string; w
     <header className="app-header">
       <div className={`app-header-inner ${wide ? 'app-header-wide' : ''}`}>
         <div className="app-header-left">
-          <Brand />
+          <Brand
+            logo={
+              branding?.logoUrl && (
+                <BrandLogo
+                  size={36}
+                  name={session.session ? `${session.session.organisation.name}, home` : 'Home'}
+                />
+              )
+            }
+          />
           {session.session && <span className="org-name">{session.session.organisation.name}</span>}
           {user && (
             <nav className="app-nav" aria-label="Main">

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { LogoMark } from '../ui/icons';
+import { BrandLogo, useBranding } from '../app/branding';
 
 /** The centred card used by sign-in and first-run setup. */
 export function AuthLayout({
@@ -14,12 +14,14 @@ export function AuthLayout({
   wide?: boolean;
   children: ReactNode;
 }) {
+  const logoUrl = useBranding().branding?.logoUrl;
   return (
     <div className="auth-page">
       <main className={wide ? 'auth-card auth-card-wide' : 'auth-card'}>
         <div className="auth-brand">
-          <LogoMark size={40} />
-          <span>Conclave</span>
+          <BrandLogo size={40} />
+          {/* An organisation's own logo stands for it; the product's name is for the product's mark. */}
+          {!logoUrl && <span>Conclave</span>}
         </div>
         <h1>{title}</h1>
         {subtitle && <p className="auth-subtitle">{subtitle}</p>}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { LogoMark } from './icons';
+import { BrandLogo } from '../app/branding';
 
 /** A full page that says one thing (an error, an ending) and offers what to do next. */
 export function MessagePage({
@@ -15,7 +15,7 @@ export function MessagePage({
   return (
     <div className="message-page">
       <main className="message-card">
-        <LogoMark size={44} />
+        <BrandLogo size={44} />
         <h1>{title}</h1>
         <p className="muted">{message}</p>
         <div className="message-actions">{action}</div>

@@ -173,11 +173,15 @@ export function Alert({ children, tone = 'error' }: { children: ReactNode; tone?
   );
 }
 
-export function Brand({ to = '/' }: { to?: string }) {
+export function Brand({ to = '/', logo }: { to?: string; logo?: ReactNode }) {
   return (
     <Link to={to} className="brand">
-      <LogoMark />
-      <span>Conclave</span>
+      {logo ?? (
+        <>
+          <LogoMark />
+          <span>Conclave</span>
+        </>
+      )}
     </Link>
   );
 }

@@ -41,6 +41,7 @@ export interface Database {
   call_participants: CallParticipantTable;
   usage_sums: UsageSumTable;
   job_leases: JobLeaseTable;
+  organisation_images: OrganisationImageTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -323,6 +324,18 @@ interface JobLeaseTable {
   name: string;
   holder: string;
   expires_at: string;
+}
+
+/** The organisation's logo and room-system wallpaper (ADM-SETTINGS), checked before they are stored. */
+interface OrganisationImageTable {
+  organisation_id: string;
+  kind: 'logo' | 'wallpaper';
+  content_type: string;
+  /** A Buffer from either database (SQLite blob, PostgreSQL bytea). */
+  bytes: Buffer;
+  /** Hex; the ETag it is served with. */
+  sha256: string;
+  updated_at: string;
 }
 
 /**

@@ -42,6 +42,8 @@ const SECTION_NAMES: Record<string, string> = {
   calendar: 'Calendar',
   invites: 'Invitations',
   branding: 'Branding',
+  'branding.logo': 'Logo',
+  'branding.wallpaper': 'Room-system wallpaper',
   layouts: 'Layouts',
   domains: 'Allowed email domains',
 };
