@@ -119,6 +119,10 @@ export const ERROR_CODES = [
   'recording_not_found',
   /** The organisation keeps recordings to itself (REC-ACCESS): no sharing by link (403). */
   'recording_link_disallowed',
+  /** No pending pairing has that code: mistyped, expired or used already (ADM-ROOMS). */
+  'pairing_code_invalid',
+  /** No room system by that id in the caller's organisation (ADM-ROOMS). */
+  'room_system_not_found',
   'internal',
 ] as const;
 

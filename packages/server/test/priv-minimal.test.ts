@@ -117,6 +117,13 @@ const SCHEMA: Record<string, Reviewed> = {
   usage_sums: { rest: 'organisation_id span start dimension key held participants seconds' },
   // Which node runs a job now (PRIV-RETENTION): a node's id, nobody's.
   job_leases: { rest: 'name holder expires_at' },
+  // A meeting room's screen: its name is the organisation's ("Boardroom"), not a person's.
+  room_systems: {
+    rest:
+      'id organisation_id name associated_user_id hidden revoked_at session_id session_token_hash ' +
+      'created_at last_seen_at',
+  },
+  room_pairings: { rest: 'id code_hash device_token_hash created_at expires_at room_system_id' },
 };
 
 const columnsOf = (r: Reviewed) => [...Object.keys(r.personal ?? {}), ...r.rest.split(' ')].sort();
