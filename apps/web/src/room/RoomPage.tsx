@@ -93,9 +93,9 @@ export function RoomPage() {
         </div>
       )}
       {screen.kind === 'unpaired' && (
-        <PairingView pairing={screen.pairing} error={screen.error} onRetry={pair} />
+        <PairingView pairing={screen.pairing} error={screen.error} onRetry={() => void pair()} />
       )}
-      {screen.kind === 'paired' && <PairedView room={screen.room} onUnpaired={pair} />}
+      {screen.kind === 'paired' && <PairedView room={screen.room} onUnpaired={() => void pair()} />}
     </main>
   );
 }
