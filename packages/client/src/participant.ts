@@ -1,8 +1,8 @@
-import type { ParticipantInfo, TrackSource } from '@conclave/protocol';
+import type { ParticipantInfo, ParticipantKind, TrackSource } from '@conclave/protocol';
 import type { ConnectionQuality } from './connection-quality';
 import type { TrackPublication } from './publication';
 
-export type ParticipantKind = 'user' | 'guest';
+export type { ParticipantKind } from '@conclave/protocol';
 
 export type ParticipantIdentity = Pick<
   ParticipantInfo,

@@ -18,6 +18,11 @@ export interface ConnectOptions {
    * unseen and only receives; publish nothing with it.
    */
   egressToken?: string;
+  /**
+   * For a room system's screen (ADM-ROOMS): joins as the room system this browser was paired as, by
+   * its room cookie rather than a person's session.
+   */
+  roomSystem?: boolean;
   /** Defaults to `/api/signal` on the page's own host (ws: or wss: to match the page). */
   signalingUrl?: string;
   microphone?: boolean | LocalSourceOptions;

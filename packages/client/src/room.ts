@@ -504,7 +504,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private establish(session: Session, media: Promise<void>): Promise<void> {
-    const { meetingId, guestToken, displayName, passcode, egressToken } = this
+    const { meetingId, guestToken, displayName, passcode, egressToken, roomSystem } = this
       .connectOptions as ConnectOptions;
     return session.establish(
       {
@@ -512,6 +512,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         regionRtts: this.measureRegions(session.url),
         ...(passcode !== undefined && { passcode }),
         ...(egressToken !== undefined && { egressToken }),
+        ...(roomSystem && { roomSystem: true as const }),
         ...(guestToken !== undefined && { guestToken }),
         ...(guestToken === undefined && displayName !== undefined && { displayName }),
         ...(this.e2eeSetup && { e2ee: this.e2eeSetup }),

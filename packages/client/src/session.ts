@@ -68,6 +68,8 @@ export interface JoinRequest {
   passcode?: string;
   /** The recorder's token (REC-START). */
   egressToken?: string;
+  /** Joins as the room system this browser was paired as (ADM-ROOMS). */
+  roomSystem?: true;
   /** What this client measured to each media region (NET-REGIONS); the join is sent once it settles. */
   regionRtts?: Promise<RegionRtts>;
   /** `chosen`: only the videos `setView` names are received (MEET-QUALITY); the server picks otherwise. */
@@ -230,6 +232,7 @@ export class Session implements LocalMediaLink {
       ...(identityKey !== undefined && { identityKey }),
       ...(request.passcode !== undefined && { passcode: request.passcode }),
       ...(request.egressToken !== undefined && { egressToken: request.egressToken }),
+      ...(request.roomSystem && { roomSystem: true as const }),
       ...(regionRtts && Object.keys(regionRtts).length > 0 && { regionRtts }),
       ...(request.videoSubscription === 'chosen' && { videoSubscription: 'chosen' as const }),
     });
@@ -238,6 +241,7 @@ export class Session implements LocalMediaLink {
       type: 'join',
       meetingId: request.meetingId,
       ...(request.guestToken !== undefined && { guestToken: request.guestToken }),
+      ...(request.roomSystem && { roomSystem: true as const }),
       ...(identityKey !== undefined && { identityKey }),
     };
     const joined = reply.type === 'waiting' ? await this.waitInLobby(reply, as) : reply;

@@ -78,6 +78,19 @@ export const AUDIT_ACTIONS = [
   'organisation.contractEnded',
   /** The Administrator took an ended contract back before its data went: nothing will be deleted. */
   'organisation.contractResumed',
+  /** A room system was registered by its pairing code (ADM-ROOMS; details: associated user). */
+  'roomSystem.registered',
+  /** Its name changed (details: from, to). */
+  'roomSystem.renamed',
+  /** It was associated with a person, or with nobody (details: user). */
+  'roomSystem.associated',
+  'roomSystem.hidden',
+  'roomSystem.shown',
+  /** Its access was revoked: its session and live connections ended (IAM-REVOKE). */
+  'roomSystem.revoked',
+  /** It was paired again after being revoked. */
+  'roomSystem.restored',
+  'roomSystem.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

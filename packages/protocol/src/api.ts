@@ -225,10 +225,10 @@ export interface MeetingPublicView {
 export type DefaultLayout = 'gallery' | 'speaker';
 
 /**
- * MEET-DIRECTORY: what the people of an organisation can find of each other. Room systems will be a
- * third kind of entry.
+ * MEET-DIRECTORY: what the people of an organisation can find of each other: people, meetings and
+ * room systems (ADM-ROOMS).
  */
-export const DIRECTORY_KINDS = ['user', 'meeting'] as const;
+export const DIRECTORY_KINDS = ['user', 'meeting', 'room'] as const;
 export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
 
 /** Entries of each kind a search returns at most; narrower search text finds the rest. */
@@ -280,10 +280,19 @@ export interface DirectoryMeetingEntry
   canSetStreaming: boolean;
 }
 
-export type DirectoryEntry = DirectoryUserEntry | DirectoryMeetingEntry;
+/** A meeting-room device (ADM-ROOMS); revoked ones are not listed. */
+export interface DirectoryRoomEntry extends DirectoryEntryBase {
+  kind: 'room';
+  id: string;
+  name: string;
+  /** The person it is associated with, if any. */
+  associatedUserName: string | null;
+}
+
+export type DirectoryEntry = DirectoryUserEntry | DirectoryMeetingEntry | DirectoryRoomEntry;
 
 export interface DirectoryView {
-  /** People, then meetings, each sorted by name; at most DIRECTORY_LIMIT of each. */
+  /** People, then meetings, then room systems, each sorted by name; at most DIRECTORY_LIMIT of each. */
   entries: DirectoryEntry[];
   /** Kinds that had more matches than DIRECTORY_LIMIT. */
   truncated: DirectoryKind[];

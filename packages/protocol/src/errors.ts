@@ -128,6 +128,10 @@ export const ERROR_CODES = [
   'image_too_large',
   /** A branding image wider or taller than allowed, as its header says (400). */
   'image_dimensions_too_large',
+  /** No pending pairing has that code: mistyped, expired or used already (ADM-ROOMS). */
+  'pairing_code_invalid',
+  /** No room system by that id in the caller's organisation (ADM-ROOMS). */
+  'room_system_not_found',
   'internal',
 ] as const;
 

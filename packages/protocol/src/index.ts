@@ -61,3 +61,23 @@ export {
   type UsageReport,
 } from './reports';
 export type { PersonalDataExport } from './personal-data';
+export {
+  PAIRING_ALPHABET,
+  PAIRING_CODE_LENGTH,
+  PAIRING_POLL_MS,
+  ROOM_SESSION_POLL_MS,
+  ROOM_ONLINE_MS,
+  normalisePairingCode,
+  registerRoomSystemRequestSchema,
+  updateRoomSystemRequestSchema,
+  restoreRoomSystemRequestSchema,
+  roomMeetingQuerySchema,
+  type PairingStartView,
+  type PairingStatusView,
+  type RoomSessionView,
+  type RoomMeetingView,
+  type AdminRoomSystemView,
+  type RegisterRoomSystemRequest,
+  type UpdateRoomSystemRequest,
+  type RestoreRoomSystemRequest,
+} from './room-systems';

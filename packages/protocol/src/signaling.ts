@@ -91,12 +91,23 @@ export const joinMessageSchema = z
      * nothing, and may do nothing else.
      */
     egressToken: z.string().min(16).max(128).optional(),
+    /**
+     * Joins as the room system this browser was paired as (ADM-ROOMS), by its room cookie rather than
+     * a person's session: it enters like a person of its organisation who is not a moderator.
+     */
+    roomSystem: z.literal(true).optional(),
   })
   .refine(
     (m) =>
       m.egressToken === undefined ||
       (m.guestToken === undefined && m.displayName === undefined && m.resume === undefined),
     { message: 'A recorder joins by its token alone', path: ['egressToken'] },
+  )
+  .refine(
+    (m) =>
+      m.roomSystem === undefined ||
+      (m.guestToken === undefined && m.displayName === undefined && m.egressToken === undefined),
+    { message: 'A room system joins by its room cookie alone', path: ['roomSystem'] },
   )
   .refine((m) => m.guestToken === undefined || m.displayName === undefined, {
     message: 'Send a guest token or a display name, not both',
@@ -317,10 +328,13 @@ export interface TrackInfo {
   muted: boolean;
 }
 
+/** How others see someone: a person with an account, a guest, or a meeting-room device (ADM-ROOMS). */
+export type ParticipantKind = 'user' | 'guest' | 'room';
+
 export interface ParticipantInfo {
   id: string;
   displayName: string;
-  kind: 'user' | 'guest';
+  kind: ParticipantKind;
   /** May admit, mute and remove others (MEET-MODERATORS). */
   moderator: boolean;
   /** Published tracks; absent sources are not published. */
@@ -335,7 +349,7 @@ export interface WaitingInfo {
   /** Their participant id once admitted. */
   id: string;
   displayName: string;
-  kind: 'user' | 'guest';
+  kind: ParticipantKind;
   /** When they started waiting. */
   since: string;
   /** Their device identity key in an end-to-end encrypted meeting, so that moderators see its Codeword. */

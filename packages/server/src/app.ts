@@ -52,6 +52,7 @@ import { liveStreamRoutes } from './recording/live/routes';
 import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
 import { reportRoutes } from './reports';
+import { roomScreenRoutes, roomSystemAdminRoutes } from './room-systems';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
@@ -348,6 +349,15 @@ function apiRoutes(
     await api.register(brandingImageRoutes(services.branding, authenticator), {
       prefix: '/settings/branding',
     });
+    await api.register(
+      roomScreenRoutes({
+        pairing: services.roomPairing,
+        sessions: services.roomSessions,
+        store: services.roomSystemStore,
+        cookies: services.roomCookies,
+      }),
+      { prefix: '/room-systems' },
+    );
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
@@ -368,6 +378,9 @@ function apiRoutes(
       });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
       await signedIn.register(reportRoutes(services.usageReports, authenticator), { prefix: '/reports' });
+      await signedIn.register(roomSystemAdminRoutes(services.roomSystems, authenticator), {
+        prefix: '/room-systems',
+      });
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(contractRoutes(services.contracts, authenticator), { prefix: '/organisation' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });

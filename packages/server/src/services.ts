@@ -49,6 +49,16 @@ import type { RecordingStores } from './recording/storage/config';
 import { RecordingStore } from './recording/store';
 import { CallRecordLedger, CallRecordStore, UsageReports } from './reports';
 import { JobLeases, OrganisationContracts, OrganisationPurge, RetentionStore } from './retention';
+import {
+  RoomCookies,
+  RoomPairing,
+  RoomSessions,
+  RoomSystemAdministration,
+  RoomSystemStore,
+  defaultPairingLimits,
+  roomTokenOf,
+  type PairingLimits,
+} from './room-systems';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -83,6 +93,8 @@ export interface ServiceDeps {
   recordingStores?: RecordingStores;
   /** Outgoing mail (password reset links); none by default. */
   mailer?: Mailer;
+  /** Pairing codes of room systems: lifetime and limits (ADM-ROOMS); defaults suit production. */
+  roomPairing?: Partial<PairingLimits>;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
   /** Where work that went on after its request was answered reports a failure. */
@@ -158,6 +170,14 @@ export interface Services {
   callLedger: CallRecordLedger;
   /** Usage reports from the call records (ADM-USAGE). */
   usageReports: UsageReports;
+  /** The organisation's room systems, as its administration manages them (ADM-ROOMS). */
+  roomSystems: RoomSystemAdministration;
+  /** Room screens asking for pairing codes and taking their sessions (ADM-ROOMS). */
+  roomPairing: RoomPairing;
+  /** Room screens' sessions, behind their room cookie. */
+  roomSessions: RoomSessions;
+  roomSystemStore: RoomSystemStore;
+  roomCookies: RoomCookies;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
   /** "Confirm it is you": the current password, or a passkey instead. */
@@ -215,6 +235,12 @@ export function createServices(deps: ServiceDeps): Services {
   );
   const callRecords = new CallRecordStore(deps.db);
   const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
+  const roomSystemStore = new RoomSystemStore(deps.db);
+  const roomPairing = new RoomPairing(roomSystemStore, events, clock, limiters, {
+    ...defaultPairingLimits,
+    ...deps.roomPairing,
+  });
+  const roomSessions = new RoomSessions(roomSystemStore, clock);
   return {
     db: deps.db,
     clock,
@@ -222,7 +248,10 @@ export function createServices(deps: ServiceDeps): Services {
     events,
     auth,
     authenticator: new Authenticator(auth.sessions, clock, deps.publicUrl),
-    principals: new PrincipalResolver(auth),
+    principals: new PrincipalResolver(
+      auth,
+      async (request) => (await roomSessions.resolve(roomTokenOf(request)))?.principal ?? null,
+    ),
     meetings,
     meetingStore,
     meetingEntry: new PasscodeGate(limiters, deps.passcodeLimits),
@@ -340,6 +369,11 @@ export function createServices(deps: ServiceDeps): Services {
       clock,
       onUnreadable: deps.onBackgroundError ?? (() => {}),
     }),
+    roomSystems: new RoomSystemAdministration(roomSystemStore, roomPairing, audit, events, clock),
+    roomPairing,
+    roomSessions,
+    roomSystemStore,
+    roomCookies: new RoomCookies(deps.publicUrl),
     factors,
     confirmations,
     passkeys: new Passkeys({

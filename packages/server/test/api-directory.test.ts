@@ -259,7 +259,7 @@ describeEachDatabase('directory API', (kind) => {
     const { entries, truncated } = await search(bob, 'q=standup');
     assert.deepEqual(truncated, ['meeting']);
     assert.deepEqual(
-      entries.map((e) => (e.kind === 'meeting' ? e.name : e.displayName)),
+      entries.map((e) => (e.kind === 'user' ? e.displayName : e.name)),
       numbers
         .slice(2)
         .reverse()
@@ -278,7 +278,7 @@ describeEachDatabase('directory API', (kind) => {
   test('MEET-DIRECTORY: a bad query is refused with 400 validation_failed', async () => {
     for (const query of [
       `q=${'x'.repeat(101)}`,
-      'kind=room',
+      'kind=robot',
       'kind=',
       'q=a%00b',
       'q=a%E2%80%AEb',

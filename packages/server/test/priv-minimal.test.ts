@@ -119,6 +119,13 @@ const SCHEMA: Record<string, Reviewed> = {
   job_leases: { rest: 'name holder expires_at' },
   // The organisation's logo and wallpaper: its own content, about nobody.
   organisation_images: { rest: 'organisation_id kind content_type bytes sha256 updated_at' },
+  // A meeting room's screen: its name is the organisation's ("Boardroom"), not a person's.
+  room_systems: {
+    rest:
+      'id organisation_id name associated_user_id hidden revoked_at session_id session_token_hash ' +
+      'created_at last_seen_at',
+  },
+  room_pairings: { rest: 'id code_hash device_token_hash created_at expires_at room_system_id' },
 };
 
 const columnsOf = (r: Reviewed) => [...Object.keys(r.personal ?? {}), ...r.rest.split(' ')].sort();

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { AdminUserView, CreatedInvitationView, MeetingView, Role } from '@conclave/protocol';
+import type {
+  AdminRoomSystemView,
+  AdminUserView,
+  CreatedInvitationView,
+  MeetingView,
+  Role,
+} from '@conclave/protocol';
 import { setUp, signedInUsers, startTestApp, type TestApp, type TestClient } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
 import { png } from './support/images';
+import { pairedScreen, RoomScreen } from './support/room-screen';
 
 /**
  * ROLE-MATRIX: every permission of SPEC.md section 4 that the product has so far, as a row, tried by
@@ -32,6 +39,10 @@ interface Context {
   /** A fresh invitation made by the Administrator. */
   freshInvitation(role?: 'user' | 'superuser'): Promise<CreatedInvitationView>;
   bobsMeeting(): Promise<MeetingView>;
+  /** A room system the Administrator registered, associated with `userId` (default: nobody). */
+  freshRoom(userId?: string): Promise<AdminRoomSystemView>;
+  /** The code a new screen shows. */
+  freshCode(): Promise<string>;
 }
 
 const everyone = { user: 'allowed', superuser: 'allowed', administrator: 'allowed' } as const;
@@ -180,6 +191,64 @@ const ROWS: Row[] = [
     run: async (as, ctx) =>
       (await as.patch(`/api/users/${(await ctx.freshUser('superuser')).id}`, { hidden: true })).statusCode,
   },
+  // Superuser: grant or revoke access of room systems (IAM-REVOKE); register, rename, associate and
+  // delete them (ADM-ROOMS); hide any room system not associated with the Administrator.
+  {
+    action: 'register a room system by its pairing code',
+    expect: managers,
+    run: async (as, ctx) =>
+      (await as.post('/api/room-systems', { code: await ctx.freshCode(), name: 'Boardroom' })).statusCode,
+  },
+  {
+    action: 'list, rename and associate room systems',
+    expect: managers,
+    run: async (as, ctx) => {
+      const room = await ctx.freshRoom();
+      return [
+        (await as.get('/api/room-systems')).statusCode,
+        (await as.patch(`/api/room-systems/${room.id}`, { name: 'Renamed' })).statusCode,
+        (await as.patch(`/api/room-systems/${room.id}`, { associatedUserId: ctx.adminId })).statusCode,
+      ];
+    },
+  },
+  {
+    action: 'revoke and restore a room system’s access',
+    expect: managers,
+    run: async (as, ctx) => {
+      const room = await ctx.freshRoom(ctx.adminId);
+      const revoke = (await as.post(`/api/room-systems/${room.id}/revoke`, {})).statusCode;
+      await ctx.ada.post(`/api/room-systems/${room.id}/revoke`, {});
+      const code = await ctx.freshCode();
+      return [revoke, (await as.post(`/api/room-systems/${room.id}/restore`, { code })).statusCode];
+    },
+  },
+  {
+    action: 'delete a room system',
+    expect: managers,
+    run: async (as, ctx) => (await as.delete(`/api/room-systems/${(await ctx.freshRoom()).id}`)).statusCode,
+  },
+  {
+    action: 'hide a room system not associated with the Administrator',
+    expect: managers,
+    run: async (as, ctx) => {
+      const bobId = (await ctx.bob.get('/api/auth/session')).json<{ user: { id: string } }>().user.id;
+      const statuses = [];
+      for (const userId of [undefined, bobId]) {
+        const room = await ctx.freshRoom(userId);
+        statuses.push((await as.patch(`/api/room-systems/${room.id}`, { hidden: true })).statusCode);
+      }
+      return statuses;
+    },
+  },
+  {
+    action: 'hide a room system associated with the Administrator',
+    // Only the Administrator themself.
+    expect: administrator,
+    run: async (as, ctx) => {
+      const room = await ctx.freshRoom(ctx.adminId);
+      return (await as.patch(`/api/room-systems/${room.id}`, { hidden: true })).statusCode;
+    },
+  },
   {
     action: 'read the audit log',
     expect: managers,
@@ -309,6 +378,12 @@ describeEachDatabase('ROLE-MATRIX: who may do what, over the HTTP API', (kind) =
       },
       async bobsMeeting() {
         return (await bob.post('/api/meetings', { name: 'Bob’s' })).json<MeetingView>();
+      },
+      async freshRoom(userId) {
+        return (await pairedScreen(t.app, ada, `Room ${++n}`, userId ?? null)).room;
+      },
+      async freshCode() {
+        return (await new RoomScreen(t.app, `10.1.0.${++n % 250}`).startPairing()).code;
       },
     };
   });

@@ -58,6 +58,14 @@ import type {
   UsageReport,
   UsageTable,
   PersonalDataExport,
+  AdminRoomSystemView,
+  PairingStartView,
+  PairingStatusView,
+  RegisterRoomSystemRequest,
+  RestoreRoomSystemRequest,
+  RoomMeetingView,
+  RoomSessionView,
+  UpdateRoomSystemRequest,
 } from '@conclave/protocol';
 import type {
   PublicKeyCredentialCreationOptionsJSON,
@@ -123,6 +131,25 @@ export const setUserRole = (id: string, body: SetRoleRequest) =>
 export const revokeUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/revoke`);
 export const restoreUser = (id: string) => api<AdminUserView>('POST', `${user(id)}/restore`);
 export const deleteUser = (id: string) => api<void>('DELETE', user(id));
+// Room systems (ADM-ROOMS): their administration, and the room screen's own requests.
+const roomSystem = (id: string) => `/api/room-systems/${encodeURIComponent(id)}`;
+export const listRoomSystems = () => api<{ roomSystems: AdminRoomSystemView[] }>('GET', '/api/room-systems');
+export const registerRoomSystem = (body: RegisterRoomSystemRequest) =>
+  api<AdminRoomSystemView>('POST', '/api/room-systems', body);
+export const updateRoomSystem = (id: string, body: UpdateRoomSystemRequest) =>
+  api<AdminRoomSystemView>('PATCH', roomSystem(id), body);
+export const revokeRoomSystem = (id: string) => api<AdminRoomSystemView>('POST', `${roomSystem(id)}/revoke`);
+export const restoreRoomSystem = (id: string, body: RestoreRoomSystemRequest) =>
+  api<AdminRoomSystemView>('POST', `${roomSystem(id)}/restore`, body);
+export const deleteRoomSystem = (id: string) => api<void>('DELETE', roomSystem(id));
+export const startRoomPairing = () => api<PairingStartView>('POST', '/api/room-systems/pairing', {});
+export const getRoomPairing = () => api<PairingStatusView>('GET', '/api/room-systems/pairing');
+export const getRoomSession = () => api<RoomSessionView>('GET', '/api/room-systems/session');
+export const findRoomMeeting = (extension: string) =>
+  api<RoomMeetingView>(
+    'GET',
+    `/api/room-systems/session/meetings?extension=${encodeURIComponent(extension)}`,
+  );
 export const listInvitations = () => api<InvitationListView>('GET', '/api/users/invitations');
 export const createInvitation = (body: CreateInvitationRequest) =>
   api<CreatedInvitationView>('POST', '/api/users/invitations', body);

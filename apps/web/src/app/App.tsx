@@ -12,6 +12,8 @@ import { AuditPage } from '../pages/admin/AuditPage';
 import { MeetingsPage } from '../pages/admin/MeetingsPage';
 import { PeoplePage } from '../pages/admin/PeoplePage';
 import { ReportsPage } from '../pages/admin/ReportsPage';
+import { RoomSystemsPage } from '../pages/admin/RoomSystemsPage';
+import { RoomPage } from '../room/RoomPage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
@@ -59,6 +61,8 @@ export function App() {
   const routes = (
     <Routes>
       <Route path="/m/:id" element={<MeetingPage />} />
+      {/* A meeting room's shared screen (ADM-ROOMS): no personal account, its own room cookie. */}
+      <Route path="/room" element={<RoomPage />} />
       <Route path="/setup" element={session.setupNeeded ? <SetupPage /> : <Navigate to="/" replace />} />
       <Route path="/sign-in" element={afterSetup(signedIn ? <AfterSignIn /> : <SignInPage />)} />
       <Route path="/forgot-password" element={afterSetup(<ForgotPasswordPage />)} />
@@ -91,6 +95,7 @@ export function App() {
         <Route index element={<Navigate to="people" replace />} />
         <Route path="people" element={<PeoplePage />} />
         <Route path="meetings" element={<MeetingsPage />} />
+        <Route path="room-systems" element={<RoomSystemsPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="reports" element={<ReportsPage />} />
         <Route path="audit" element={<AuditPage />} />

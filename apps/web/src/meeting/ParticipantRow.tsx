@@ -39,6 +39,7 @@ export function ParticipantRow({
   const camOn = participant.isCameraEnabled;
   // Until the server has told who this is (an id), its kind is not known either.
   const guest = participant.id !== '' && participant.kind === 'guest';
+  const room = participant.id !== '' && participant.kind === 'room';
   return (
     <li
       className="panel-person"
@@ -57,6 +58,7 @@ export function ParticipantRow({
         <bdi className="panel-name">{name}</bdi>
         {isSelf && <span className="panel-you">(you)</span>}
         {guest && <span className="panel-mark">Guest</span>}
+        {room && <span className="panel-mark">Room system</span>}
         {participant.isModerator && <span className="panel-mark panel-mark-moderator">Moderator</span>}
         <span className="panel-media">
           <span title={micOn ? 'Microphone on' : 'Microphone muted'} data-microphone={micOn ? 'on' : 'off'}>

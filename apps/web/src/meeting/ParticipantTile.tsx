@@ -66,6 +66,7 @@ export function ParticipantTile({
   const showVideo = videoTrack !== null && hasPicture;
   // Until the server has told who this is (an id), its kind is not known either.
   const guest = participant.id !== '' && participant.kind === 'guest';
+  const room = participant.id !== '' && participant.kind === 'room';
   const e2ee = codeword !== undefined;
   const style = { width, height, '--hue': avatarHue(participant.id || name) } as CSSProperties;
 
@@ -128,6 +129,7 @@ export function ParticipantTile({
           {/* <bdi>: a right-to-left override in a name must not reorder the labels around it. */}
           <bdi className="tile-name-text">{name}</bdi>
           {guest && <span className="tile-guest">Guest</span>}
+          {room && <span className="tile-guest">Room system</span>}
           {isSelf && <span className="tile-you">(You)</span>}
         </span>
         <ConnectionIndicator quality={participant.connectionQuality} />

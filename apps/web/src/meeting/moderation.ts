@@ -32,15 +32,15 @@ export function arrivalAnnouncement(arrivals: readonly Pick<WaitingInfo, 'displa
   return arrivals.map((w) => `${w.displayName} is waiting to join`).join('. ');
 }
 
-/** How a waiting person joins: as a guest by link, or signed in to an account. */
+/** How a waiting person joins: as a guest by link, signed in to an account, or as a room system. */
 export function waitingKindLabel(kind: WaitingInfo['kind']): string {
-  return kind === 'guest' ? 'Guest' : 'Signed in';
+  return kind === 'guest' ? 'Guest' : kind === 'room' ? 'Room system' : 'Signed in';
 }
 
 /** Who this client is, as far as moderation goes. */
 export interface LocalStanding {
   isModerator: boolean;
-  kind: 'user' | 'guest';
+  kind: WaitingInfo['kind'];
 }
 
 /** What this client may try on one remote participant (the server has the last word). */

@@ -2,13 +2,14 @@ import {
   DIRECTORY_LIMIT,
   type DirectoryEntry,
   type DirectoryMeetingEntry,
+  type DirectoryRoomEntry,
   type DirectoryUserEntry,
   type DirectoryView,
   type Role,
 } from '@conclave/protocol';
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { searchDirectory, updateMeeting, updateUser } from '../api/endpoints';
+import { searchDirectory, updateMeeting, updateRoomSystem, updateUser } from '../api/endpoints';
 import { useApiErrorText, useSession } from '../app/session';
 import { useCalls } from '../calls/CallProvider';
 import { Alert, Button, Spinner, TextField, avatarHue, initials } from '../ui/components';
@@ -64,9 +65,10 @@ export function DirectoryPage() {
 
   const people = result?.entries.filter((e): e is DirectoryUserEntry => e.kind === 'user');
   const meetings = result?.entries.filter((e): e is DirectoryMeetingEntry => e.kind === 'meeting');
+  const rooms = result?.entries.filter((e): e is DirectoryRoomEntry => e.kind === 'room') ?? [];
 
   return (
-    <AppLayout title="Directory" intro="The people and meetings of your organisation.">
+    <AppLayout title="Directory" intro="The people, meetings and room systems of your organisation.">
       <div className="card directory-search" role="search">
         <TextField
           label="Search the directory"
@@ -104,6 +106,16 @@ export function DirectoryPage() {
           >
             {meetings.map((m) => (
               <MeetingEntryRow key={m.id} meeting={m} onChanged={replace} onError={handle} />
+            ))}
+          </ResultGroup>
+          <ResultGroup
+            title="Room systems"
+            count={rooms.length}
+            truncated={result?.truncated.includes('room') ?? false}
+            none="No room systems match."
+          >
+            {rooms.map((r) => (
+              <RoomEntryRow key={r.id} room={r} onChanged={replace} onError={handle} />
             ))}
           </ResultGroup>
         </>
@@ -239,6 +251,49 @@ function MeetingEntryRow({
         <Link to={`/m/${meeting.id}`} className="btn btn-primary btn-sm" aria-label={`Join ${meeting.name}`}>
           Join
         </Link>
+      </div>
+    </li>
+  );
+}
+
+/** ADM-ROOMS: a meeting room's screen, and whom it belongs with. */
+function RoomEntryRow({
+  room,
+  onChanged,
+  onError,
+}: {
+  room: DirectoryRoomEntry;
+  onChanged: (entry: DirectoryEntry) => void;
+  onError: (err: unknown) => string;
+}) {
+  return (
+    <li className="meeting-row" data-testid="directory-room" data-room-id={room.id}>
+      <div className="meeting-main">
+        <h3 className="meeting-name">
+          <bdi>{room.name}</bdi>
+        </h3>
+        <div className="meeting-meta">
+          <span className="ext">Room system</span>
+          {room.hidden && <HiddenMark />}
+          {room.associatedUserName && (
+            <span>
+              with <bdi>{room.associatedUserName}</bdi>
+            </span>
+          )}
+        </div>
+      </div>
+      <div className="row-actions">
+        {room.canHide && (
+          <HideButton
+            name={room.name}
+            hidden={room.hidden}
+            change={async (hidden) => {
+              const view = await updateRoomSystem(room.id, { hidden });
+              onChanged({ ...room, hidden: view.hidden });
+            }}
+            onError={onError}
+          />
+        )}
       </div>
     </li>
   );

@@ -83,6 +83,16 @@ const PERMISSIONS = {
   'user.delete': rule('user', managesOther),
   /** Hide from the directory: managers for Users and Superusers; the Administrator only themself. */
   'user.hide': rule('user', (p, t) => (t.role === 'administrator' ? t.id === p.userId : isManager(p))),
+  /**
+   * Room systems (ADM-ROOMS, IAM-REVOKE): register one by its pairing code, rename it, associate it
+   * with a person, revoke and restore its access, delete it: managers, as they grant and revoke access.
+   */
+  'roomSystems.list': rule('organisation', managers),
+  'roomSystems.register': rule('organisation', managers),
+  'roomSystem.rename': rule('roomSystem', managers),
+  'roomSystem.associate': rule('roomSystem', managers),
+  'roomSystem.revoke': rule('roomSystem', managers),
+  'roomSystem.delete': rule('roomSystem', managers),
   /** Managers, unless it is associated with the Administrator; the Administrator, their own. */
   'roomSystem.hide': rule('roomSystem', (p, t) =>
     t.associatedWith?.role === 'administrator' ? t.associatedWith.id === p.userId : isManager(p),

@@ -29,7 +29,7 @@ export interface SystemActor {
 }
 
 export interface AuditTarget {
-  kind: 'user' | 'invitation' | 'meeting' | 'settings' | 'sso' | 'recording' | 'organisation';
+  kind: 'user' | 'invitation' | 'meeting' | 'settings' | 'sso' | 'recording' | 'organisation' | 'roomSystem';
   id: string | null;
   name: string;
 }

@@ -42,6 +42,8 @@ export interface Database {
   usage_sums: UsageSumTable;
   job_leases: JobLeaseTable;
   organisation_images: OrganisationImageTable;
+  room_systems: RoomSystemTable;
+  room_pairings: RoomPairingTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -314,6 +316,37 @@ interface OrganisationTable {
    * everything of it is deleted (retention/).
    */
   contract_ended_at: string | null;
+}
+
+/** A meeting-room screen (ADM-ROOMS), registered by pairing; its screen's session is on the row. */
+interface RoomSystemTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  /** The person it belongs with; null for nobody (and when that person is deleted). */
+  associated_user_id: string | null;
+  /** 1 when left out of the directory (the rule of `roomSystem.hide`). */
+  hidden: 0 | 1;
+  /** When its access was revoked (IAM-REVOKE); null while it has it. */
+  revoked_at: string | null;
+  /** Its screen's session: an id for live connections to end by, and the cookie token's hash. */
+  session_id: string | null;
+  session_token_hash: string | null;
+  created_at: string;
+  /** When its screen last checked in; presence is read from it. */
+  last_seen_at: string | null;
+}
+
+/** A screen showing a pairing code, until it is entered and the screen takes its session, or it expires. */
+interface RoomPairingTable {
+  id: string;
+  /** SHA-256 of the code as shown. */
+  code_hash: string;
+  /** SHA-256 of the secret in the screen's pairing cookie. */
+  device_token_hash: string;
+  created_at: string;
+  expires_at: string;
+  room_system_id: string | null;
 }
 
 /**

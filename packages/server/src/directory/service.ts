@@ -6,18 +6,21 @@ import {
   type DirectoryEntry,
   type DirectoryKind,
   type DirectoryMeetingEntry,
+  type DirectoryRoomEntry,
   type DirectoryUserEntry,
   type DirectoryView,
 } from '@conclave/protocol';
 import { AppError, notFound } from '../common/errors';
 import { may } from '../access';
 import { meetingJoinUrl, type UserPrincipal } from '../domain';
-import type { DirectoryMeeting, DirectoryStore, DirectoryUser, Search } from './store';
+import { roomSystemTarget } from '../room-systems';
+import type { DirectoryMeeting, DirectoryRoom, DirectoryStore, DirectoryUser, Search } from './store';
 
 const userNotFound = () => notFound('There is no such user in your organisation');
 
 /**
- * MEET-DIRECTORY: the people and meetings of the caller's organisation, minus hidden entries. A hidden
+ * MEET-DIRECTORY: the people, meetings and room systems (ADM-ROOMS) of the caller's organisation,
+ * minus hidden entries. A hidden
  * entry is seen only by those who may show it again, and marked hidden for them (see DirectoryStore).
  */
 export class DirectoryService {
@@ -65,7 +68,20 @@ export class DirectoryService {
         return (await this.store.users(search)).map((u) => this.userEntry(search.viewer, u));
       case 'meeting':
         return (await this.store.meetings(search)).map((m) => this.meetingEntry(search.viewer, m));
+      case 'room':
+        return (await this.store.rooms(search)).map((r) => this.roomEntry(search.viewer, r));
     }
+  }
+
+  private roomEntry(viewer: UserPrincipal, r: DirectoryRoom): DirectoryRoomEntry {
+    return {
+      kind: 'room',
+      id: r.id,
+      name: r.name,
+      associatedUserName: r.associatedUser?.displayName ?? null,
+      hidden: r.hidden,
+      canHide: may(viewer, 'roomSystem.hide', roomSystemTarget(r)),
+    };
   }
 
   private userEntry(viewer: UserPrincipal, u: DirectoryUser): DirectoryUserEntry {

@@ -26,6 +26,13 @@ export interface DirectoryMeeting {
   streaming: boolean;
 }
 
+export interface DirectoryRoom {
+  id: string;
+  name: string;
+  associatedUser: { id: string; displayName: string; role: Role } | null;
+  hidden: boolean;
+}
+
 /** What one search asks of a kind of entry. */
 export interface Search {
   /** Whose directory: their organisation, and the hidden entries they may see. */
@@ -37,9 +44,10 @@ export interface Search {
 }
 
 /**
- * The directory's reads over users and meetings, searched in the database: only what is asked for
- * leaves it. Which hidden entries a viewer sees is the rule of `user.hide` and `meeting.hide`
- * (access/permissions.ts), written here in SQL; the directory tests hold the two to the same answers.
+ * The directory's reads over users, meetings and room systems, searched in the database: only what
+ * is asked for leaves it. Which hidden entries a viewer sees is the rule of `user.hide`,
+ * `meeting.hide` and `roomSystem.hide` (access/permissions.ts), written here in SQL; the directory
+ * tests hold them to the same answers.
  */
 export class DirectoryStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -107,6 +115,56 @@ export class DirectoryStore {
       oneTime: r.oneTime === 1,
       hidden: r.hidden === 1,
       streaming: r.streaming === 1,
+    }));
+  }
+
+  /** The organisation's room systems (ADM-ROOMS) that have their access; revoked ones are not listed. */
+  async rooms({ viewer, text, limit }: Search): Promise<DirectoryRoom[]> {
+    const rows = await this.db
+      .selectFrom('room_systems as r')
+      .leftJoin('users as u', 'u.id', 'r.associated_user_id')
+      .select([
+        'r.id as id',
+        'r.name as name',
+        'r.hidden as hidden',
+        'u.id as userId',
+        'u.display_name as userName',
+        'u.role as userRole',
+      ])
+      .where('r.organisation_id', '=', viewer.organisationId)
+      .where('r.revoked_at', 'is', null)
+      .where((eb) =>
+        // Hidden: only to Superusers and Administrators; one associated with the Administrator only
+        // to that Administrator (the rule of `roomSystem.hide`).
+        isManager(viewer)
+          ? eb.or([
+              eb('r.hidden', '=', 0),
+              eb('u.role', 'is', null),
+              eb('u.role', '!=', 'administrator'),
+              eb('u.id', '=', viewer.userId),
+            ])
+          : eb('r.hidden', '=', 0),
+      )
+      .$if(text !== null, (q) =>
+        q.where((eb) =>
+          eb.or([
+            contains(eb.ref('r.name'), text!),
+            contains(sql<string>`coalesce(${eb.ref('u.display_name')}, '')`, text!),
+          ]),
+        ),
+      )
+      .orderBy(sql`lower(r.name)`)
+      .orderBy('r.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      hidden: r.hidden === 1,
+      associatedUser:
+        r.userId !== null && r.userName !== null && r.userRole !== null
+          ? { id: r.userId, displayName: r.userName, role: r.userRole }
+          : null,
     }));
   }
 

@@ -4,6 +4,7 @@ export type {
   UserPrincipal,
   GuestPrincipal,
   EgressPrincipal,
+  RoomPrincipal,
   EgressTokenSource,
   PrincipalSource,
 } from './principal';

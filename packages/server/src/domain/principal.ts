@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { MeetingRecord } from './meeting';
 
 /** Who is making a request or holding a signaling socket, as established by auth/. */
-export type Principal = UserPrincipal | GuestPrincipal | EgressPrincipal;
+export type Principal = UserPrincipal | GuestPrincipal | EgressPrincipal | RoomPrincipal;
 
 export interface UserPrincipal {
   kind: 'user';
@@ -36,6 +36,20 @@ export interface EgressPrincipal {
   displayName: string;
 }
 
+/**
+ * A meeting-room screen (ADM-ROOMS), by the session it was given when paired. It joins meetings of
+ * its organisation as a person of it would (passcode, lobby) but is never a moderator by role, and
+ * may not record, stream or act as anyone's account: the permission table knows only users.
+ */
+export interface RoomPrincipal {
+  kind: 'room';
+  roomSystemId: string;
+  organisationId: string;
+  displayName: string;
+  /** Its screen's session: revoking the room system ends it, like a person's sign-out. */
+  sessionId: string;
+}
+
 /** The recorders this node launched, each known by the token it was started with (REC-START). */
 export interface EgressTokenSource {
   /** The recorder a token was issued to, or null when unknown, used up or expired. */
@@ -49,6 +63,8 @@ export interface EgressTokenSource {
 export interface PrincipalSource {
   /** The signed-in user behind the upgrade request's session cookie, or null. */
   principalFromRequest(request: FastifyRequest): Promise<UserPrincipal | null>;
+  /** The room system behind the upgrade request's room cookie (ADM-ROOMS), or null. */
+  roomFromRequest(request: FastifyRequest): Promise<RoomPrincipal | null>;
   /** The guest a token was issued to, or null when unknown or expired. */
   principalFromGuestToken(token: string): Promise<GuestPrincipal | null>;
   /**

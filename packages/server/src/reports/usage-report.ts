@@ -131,16 +131,35 @@ export class UsageReports {
       days,
       users: await this.users(org, subjects),
       meetings: await this.meetings(org, meetings),
-      // Room systems (ADM-ROOMS) take part under r:<id>; there are none to name until they exist.
-      roomSystems: [...subjects]
-        .filter(([s]) => s.startsWith('r:'))
-        .map(([s, sums]) => ({
-          roomSystemId: s.slice(2),
-          name: 'Room system',
-          meetings: sums.participants,
-          minutes: minutes(sums.seconds),
-        })),
+      roomSystems: await this.roomSystems(org, subjects),
     };
+  }
+
+  /** Room systems (ADM-ROOMS) take part under r:<id>, named as they are now; one deleted since, as such. */
+  private async roomSystems(
+    organisationId: string,
+    subjects: Map<string, Sums>,
+  ): Promise<UsageReport['roomSystems']> {
+    const rooms = [...subjects].filter(([s]) => s.startsWith('r:'));
+    const ids = rooms.map(([s]) => s.slice(2));
+    const names = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('room_systems')
+        .select(['id', 'name'])
+        .where('organisation_id', '=', organisationId)
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) names.set(r.id, r.name);
+    }
+    return rooms
+      .map(([s, sums]) => ({
+        roomSystemId: s.slice(2),
+        name: names.get(s.slice(2)) ?? 'Deleted room system',
+        meetings: sums.participants,
+        minutes: minutes(sums.seconds),
+      }))
+      .sort((a, b) => b.minutes - a.minutes || a.name.localeCompare(b.name));
   }
 
   /** The organisation's sums of each hour from `start` to `end`. */

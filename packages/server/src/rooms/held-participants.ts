@@ -104,7 +104,7 @@ export class HeldParticipants {
   /** A signed-in session ended (sign-out, revocation): whoever it held goes now. */
   endSession(sessionId: string): void {
     for (const p of [...this.holding.keys()]) {
-      if (p.principal.kind === 'user' && p.principal.sessionId === sessionId) this.letGo(p);
+      if ('sessionId' in p.principal && p.principal.sessionId === sessionId) this.letGo(p);
     }
   }
 

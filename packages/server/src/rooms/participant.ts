@@ -1,6 +1,7 @@
 import type {
   DisconnectedReason,
   ParticipantInfo,
+  ParticipantKind,
   ServerMessage,
   TrackSource,
   VideoSubscription,
@@ -101,8 +102,16 @@ export class Participant {
 }
 
 /**
- * How others see someone's kind. A recorder (`egress`) is never described to anyone, and never waits
- * in a lobby; it would pass as a guest.
+ * How others see someone's kind: a room system as a room (ADM-ROOMS). A recorder (`egress`) is never
+ * described to anyone, and never waits in a lobby; it would pass as a guest.
  */
-export const rosterKind = (principal: Principal): 'user' | 'guest' =>
-  principal.kind === 'user' ? 'user' : 'guest';
+export function rosterKind(principal: Principal): ParticipantKind {
+  switch (principal.kind) {
+    case 'user':
+    case 'room':
+      return principal.kind;
+    case 'guest':
+    case 'egress':
+      return 'guest';
+  }
+}

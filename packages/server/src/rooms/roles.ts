@@ -16,7 +16,7 @@ export function isModeratorByRole(principal: Principal, meeting: MeetingRecord):
 
 /**
  * One person across connections: a user by account, a guest by the token it was issued, a recorder
- * by the capture it serves.
+ * by the capture it serves, a room system by its registration.
  */
 export function personKey(principal: Principal): string {
   switch (principal.kind) {
@@ -26,6 +26,8 @@ export function personKey(principal: Principal): string {
       return `guest:${principal.guestId}`;
     case 'egress':
       return `egress:${principal.egressId}`;
+    case 'room':
+      return `room:${principal.roomSystemId}`;
   }
 }
 
@@ -38,5 +40,7 @@ export function callSubject(principal: Principal): string {
       return `g:${principal.guestId}`;
     case 'egress':
       return `e:${principal.egressId}`;
+    case 'room':
+      return `r:${principal.roomSystemId}`;
   }
 }

@@ -130,13 +130,16 @@ export class SignalingConnection implements SeatSink {
       this.close(CloseCode.policy, 'join timeout');
     }, deps.joinTimeoutMs);
     this.joinTimer.unref?.();
-    // Known before any join, so that signing out also ends a socket that has not joined yet.
-    deps.auth.principalFromRequest(request).then(
-      (p) => {
-        if (p) this.sessionIds.add(p.sessionId);
-      },
-      () => undefined,
-    );
+    // Known before any join, so that signing out (or a revoked room system) also ends a socket that
+    // has not joined yet.
+    for (const known of [deps.auth.principalFromRequest(request), deps.auth.roomFromRequest(request)]) {
+      known.then(
+        (p) => {
+          if (p) this.sessionIds.add(p.sessionId);
+        },
+        () => undefined,
+      );
+    }
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('pong', () => {
       this.missedPongs = 0;
@@ -175,7 +178,10 @@ export class SignalingConnection implements SeatSink {
     this.steps.sent(message);
   }
 
-  /** The session behind this socket ended (sign-out): so does the socket, joined or not. */
+  /**
+   * The session behind this socket ended (sign-out, revoked access, a room system revoked or deleted):
+   * so does the socket, joined or not.
+   */
   endIfSession(sessionId: string): void {
     if (this.isClosed || !this.sessionIds.has(sessionId)) return;
     this.end('session_ended', 'You were signed out');
@@ -339,7 +345,10 @@ export class SignalingConnection implements SeatSink {
     }
   }
 
-  /** Authorises a join: a guest only for the meeting its token names, a user only in their organisation. */
+  /**
+   * Authorises a join: a guest only for the meeting its token names, a user or room system only in
+   * its organisation.
+   */
   private async join(message: ClientMessageOf<'join'>, receivedAt: number): Promise<void> {
     if (this.seat || this.joining) {
       throw new AppError(409, 'already_joined', 'Already in a meeting');
@@ -409,7 +418,7 @@ export class SignalingConnection implements SeatSink {
       return { principal, meeting, guestToken: token };
     }
     const principal = await this.principalFor(message);
-    if (principal.kind === 'user') this.sessionIds.add(principal.sessionId);
+    if (principal.kind === 'user' || principal.kind === 'room') this.sessionIds.add(principal.sessionId);
     if (principal.kind === 'guest' && principal.meetingId !== message.meetingId) {
       throw new AppError(403, 'forbidden', 'This guest link is for another meeting', 'meetingId');
     }
@@ -424,6 +433,11 @@ export class SignalingConnection implements SeatSink {
   }
 
   private async principalFor(message: ClientMessageOf<'join'>): Promise<Principal> {
+    if (message.roomSystem) {
+      const room = await this.deps.auth.roomFromRequest(this.request);
+      if (!room) throw new AppError(401, 'unauthorized', 'This screen is not paired as a room system');
+      return room;
+    }
     if (message.guestToken !== undefined) {
       const guest = await this.deps.auth.principalFromGuestToken(message.guestToken);
       if (!guest)

@@ -37,6 +37,10 @@ class TestDirectory implements PrincipalSource, MeetingLookup, E2eeAnchorStore {
     const m = /(?:^|;\s*)test_session=([^;]+)/.exec(request.headers.cookie ?? '');
     return (m && this.sessions.get(m[1]!)) ?? null;
   }
+  /** The harness has no room systems (see signaling-room-systems.test.ts for them). */
+  async roomFromRequest(): Promise<null> {
+    return null;
+  }
   async principalFromGuestToken(token: string): Promise<GuestPrincipal | null> {
     return this.guests.get(token) ?? null;
   }

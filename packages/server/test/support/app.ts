@@ -16,6 +16,7 @@ import { SmtpMailer } from '../../src/mail';
 import { masterKey } from '../../src/at-rest/master-keys';
 import { createServices, type Services } from '../../src/services';
 import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
+import type { PairingLimits } from '../../src/room-systems';
 import type { TestDatabase } from './database';
 
 /** The installation's master key: apps of one test process are nodes of one installation, as configured alike. */
@@ -61,6 +62,8 @@ export interface TestAppOptions {
   insecureSso?: boolean;
   /** Outgoing mail through this SMTP server, trusting this certificate authority (PEM). */
   mail?: { url: string; ca: string };
+  /** Pairing codes of room systems: lifetime and limits (ADM-ROOMS). */
+  roomPairing?: Partial<PairingLimits>;
 }
 
 export interface TestApp {
@@ -121,6 +124,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
     ...(options.calls && { calls: options.calls }),
     ...(options.chat && { chat: options.chat }),
+    ...(options.roomPairing && { roomPairing: options.roomPairing }),
     ...(options.insecureSso && { sso: { allowInsecureIssuers: true } }),
     ...(options.mail && {
       mailer: new SmtpMailer(

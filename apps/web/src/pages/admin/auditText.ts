@@ -32,6 +32,14 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'stream.stopped': 'A live stream ended',
   'organisation.contractEnded': 'Ended the contract',
   'organisation.contractResumed': 'Resumed the contract',
+  'roomSystem.registered': 'Registered a room system',
+  'roomSystem.renamed': 'Renamed a room system',
+  'roomSystem.associated': 'Associated a room system',
+  'roomSystem.hidden': 'Hid a room system',
+  'roomSystem.shown': 'Showed a room system',
+  'roomSystem.revoked': 'Revoked a room system',
+  'roomSystem.restored': 'Restored a room system',
+  'roomSystem.deleted': 'Deleted a room system',
 };
 
 const SECTION_NAMES: Record<string, string> = {
@@ -59,6 +67,9 @@ const DETAIL_NAMES: Record<string, string> = {
   method: 'Kind',
   name: 'Name',
   deletionDueAt: 'Data deleted on',
+  // Ids, not names, so that a person's deletion leaves no name behind (PRIV-EXPORT).
+  associatedUserId: 'Associated person (id)',
+  userId: 'Person (id)',
 };
 
 /** How second factors read in the log ("Kind: passkey, Name: Laptop"). */

@@ -8,6 +8,7 @@ import { recordingMigrations } from './recording';
 import { reportMigrations } from './reports';
 import { privacyMigrations } from './privacy';
 import { brandingMigrations } from './branding';
+import { roomSystemMigrations } from './room-systems';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -23,6 +24,7 @@ const migrations = {
   ...reportMigrations,
   ...privacyMigrations,
   ...brandingMigrations,
+  ...roomSystemMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,93 @@
+// Room systems (ADM-ROOMS, IAM-REVOKE) through the web app: a meeting room's screen in room mode
+// (/room) shows a pairing code, an Administrator enters it in Administration → Room systems, the
+// screen joins a meeting by its extension as the room system, a person in that meeting decodes the
+// room's camera, and revoking the room system sends its screen back to pairing within seconds.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN, createMeeting, joinSignedIn, signIn, tileOf, waitInMeeting } from './support/app';
+import type { TestBrowser } from './support/browser';
+import { assertReceives, type InMeeting } from './support/checks';
+import { startEnvironment, stopEnvironment } from './support/environment';
+import { mediaSkipReason } from './support/sandbox';
+import type { TestServer } from './support/server';
+
+// Skipped per test (not per suite) so the runner counts each skipped test.
+const skip = mediaSkipReason();
+
+describe('room systems', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+
+  before(async () => {
+    if (skip) return;
+    ({ server, browser } = await startEnvironment());
+  });
+
+  after(() => stopEnvironment({ server, browser }));
+
+  test(
+    'ADM-ROOMS, IAM-REVOKE: a screen paired by its code joins a meeting by extension as the room system, a person decodes its camera, and revoking it sends the screen back to pairing within seconds',
+    { skip },
+    async () => {
+      const screen = await browser.newParticipant('Boardroom');
+      await screen.page.goto(`${server.url}/room`);
+      const codeText = screen.page.getByTestId('pairing-code');
+      await codeText.waitFor({ timeout: 10_000 });
+      const code = (await codeText.textContent())?.trim() ?? '';
+      assert.match(code, /^[0-9A-HJKMNP-TV-Z]{8}$/, 'eight unambiguous characters');
+
+      // The Administrator enters it in Administration → Room systems.
+      const ada = await browser.newParticipant('Ada');
+      await signIn(ada.context, server, ADMIN);
+      const admin = await ada.context.newPage();
+      await admin.goto(`${server.url}/admin/room-systems`);
+      await admin.getByLabel('Pairing code').fill(code.toLowerCase());
+      await admin.getByLabel('Room name').fill('Boardroom');
+      await admin.getByRole('button', { name: 'Add room system' }).click();
+      await admin
+        .getByTestId('admin-room-system')
+        .filter({ hasText: 'Boardroom' })
+        .waitFor({ timeout: 10_000 });
+
+      // The screen is paired within a poll or two.
+      await screen.page
+        .getByTestId('room-name')
+        .filter({ hasText: 'Boardroom' })
+        .waitFor({ timeout: 10_000 });
+      await admin.reload();
+      await admin.getByTestId('room-presence').filter({ hasText: 'Online now' }).waitFor({ timeout: 10_000 });
+
+      // A person is in a meeting; the room joins it by its extension on the number pad.
+      const meeting = await createMeeting(ada.context, server, 'Quarterly review');
+      const person: InMeeting = {
+        name: 'Ada',
+        page: ada.page,
+        id: await joinSignedIn(ada.page, meeting.joinUrl),
+      };
+      for (const digit of meeting.extension) {
+        await screen.page
+          .getByRole('group', { name: 'Number pad' })
+          .getByRole('button', { name: digit, exact: true })
+          .click();
+      }
+      await screen.page.getByTestId('room-join').click();
+      const room: InMeeting = { name: 'Boardroom', page: screen.page, id: await waitInMeeting(screen.page) };
+
+      const tile = tileOf(person.page, room.id);
+      await tile.waitFor({ timeout: 15_000 });
+      assert.equal(await tile.getAttribute('aria-label'), 'Boardroom');
+      assert.ok((await tile.textContent())?.includes('Room system'), 'its tile says it is a room system');
+      await assertReceives(person, room);
+
+      // Revoked: the screen leaves the meeting and shows a pairing code again within seconds.
+      const started = Date.now();
+      await admin.getByRole('button', { name: 'Revoke access, Boardroom' }).click();
+      await admin.getByRole('dialog').getByRole('button', { name: 'Revoke access' }).click();
+      await screen.page.getByTestId('pairing-code').waitFor({ timeout: 10_000 });
+      assert.ok(Date.now() - started < 10_000, 'within seconds');
+      await tile.waitFor({ state: 'detached', timeout: 10_000 });
+      const session = await screen.context.request.get(`${server.url}/api/room-systems/session`);
+      assert.equal(session.status(), 401, 'its session is gone');
+    },
+  );
+});
