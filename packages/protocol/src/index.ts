@@ -68,6 +68,8 @@ export {
   ROOM_ONLINE_MS,
   normalisePairingCode,
   registerRoomSystemRequestSchema,
+  type EventAlertView,
+  type EventAlertListView,
   updateRoomSystemRequestSchema,
   restoreRoomSystemRequestSchema,
   roomMeetingQuerySchema,

@@ -8,6 +8,7 @@ import { recordingMigrations } from './recording';
 import { reportMigrations } from './reports';
 import { privacyMigrations } from './privacy';
 import { roomSystemMigrations } from './room-systems';
+import { alertMigrations } from './alerts';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -23,6 +24,7 @@ const migrations = {
   ...reportMigrations,
   ...privacyMigrations,
   ...roomSystemMigrations,
+  ...alertMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
