@@ -69,6 +69,8 @@ export {
   ROOM_ONLINE_MS,
   normalisePairingCode,
   registerRoomSystemRequestSchema,
+  type EventAlertView,
+  type EventAlertListView,
   updateRoomSystemRequestSchema,
   restoreRoomSystemRequestSchema,
   roomMeetingQuerySchema,

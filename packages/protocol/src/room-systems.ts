@@ -119,3 +119,17 @@ export type UpdateRoomSystemRequest = z.input<typeof updateRoomSystemRequestSche
 /** POST /api/room-systems/:id/restore: a revoked room system comes back by pairing its screen again. */
 export const restoreRoomSystemRequestSchema = z.object({ code: pairingCodeSchema });
 export type RestoreRoomSystemRequest = z.input<typeof restoreRoomSystemRequestSchema>;
+
+/** An event alert (ADM-ROOMS): a room system went offline or came back. */
+export interface EventAlertView {
+  id: string;
+  kind: 'roomOffline' | 'roomOnline';
+  roomSystem: { id: string; name: string };
+  at: string;
+  /** How many of the organisation's Superusers and Administrators it was mailed to. */
+  mailed: number;
+}
+
+export interface EventAlertListView {
+  alerts: EventAlertView[];
+}

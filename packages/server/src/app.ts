@@ -52,6 +52,7 @@ import { liveStreamRoutes } from './recording/live/routes';
 import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
 import { reportRoutes } from './reports';
+import { alertRoutes, PRESENCE_CHECK_EVERY_MS } from './alerts';
 import { roomScreenRoutes, roomSystemAdminRoutes } from './room-systems';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
@@ -223,6 +224,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     PRESENCE_EVERY_MS,
   );
   presence.unref();
+  // Room systems gone quiet, or back (ADM-ROOMS): every node compares, one alerts for each change.
+  const roomPresence = setInterval(
+    () =>
+      void services.roomPresence
+        .check()
+        .catch((err: unknown) => app.log.error({ err }, 'room-system alerts failed')),
+    PRESENCE_CHECK_EVERY_MS,
+  );
+  roomPresence.unref();
   app.addHook('onReady', async () => sweep());
   // Old log files, and the organisations whose contract ended 180 days ago, go (PRIV-RETENTION).
   const retention = new RetentionJob({
@@ -240,6 +250,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clearInterval(sweeper);
     clearInterval(overdueCalls);
     clearInterval(presence);
+    clearInterval(roomPresence);
     services.calls.close();
     await stopRetention?.();
   });
@@ -378,6 +389,7 @@ function apiRoutes(
       });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
       await signedIn.register(reportRoutes(services.usageReports, authenticator), { prefix: '/reports' });
+      await signedIn.register(alertRoutes(services.alerts, authenticator), { prefix: '/room-systems' });
       await signedIn.register(roomSystemAdminRoutes(services.roomSystems, authenticator), {
         prefix: '/room-systems',
       });

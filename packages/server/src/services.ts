@@ -48,6 +48,7 @@ import { RecordingStorages } from './recording/storages';
 import type { RecordingStores } from './recording/storage/config';
 import { RecordingStore } from './recording/store';
 import { CallRecordLedger, CallRecordStore, UsageReports } from './reports';
+import { AlertStore, RoomPresenceAlerts } from './alerts';
 import { JobLeases, OrganisationContracts, OrganisationPurge, RetentionStore } from './retention';
 import {
   RoomCookies,
@@ -177,6 +178,10 @@ export interface Services {
   /** Room screens' sessions, behind their room cookie. */
   roomSessions: RoomSessions;
   roomSystemStore: RoomSystemStore;
+  /** Event alerts of room systems (ADM-ROOMS), read in the admin console. */
+  alerts: AlertStore;
+  /** Compares room systems' presence with what was announced, and alerts (ADM-ROOMS). */
+  roomPresence: RoomPresenceAlerts;
   roomCookies: RoomCookies;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
@@ -236,6 +241,7 @@ export function createServices(deps: ServiceDeps): Services {
   const callRecords = new CallRecordStore(deps.db);
   const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
   const roomSystemStore = new RoomSystemStore(deps.db);
+  const alerts = new AlertStore(deps.db);
   const roomPairing = new RoomPairing(roomSystemStore, events, clock, limiters, {
     ...defaultPairingLimits,
     ...deps.roomPairing,
@@ -373,6 +379,14 @@ export function createServices(deps: ServiceDeps): Services {
     roomPairing,
     roomSessions,
     roomSystemStore,
+    alerts,
+    roomPresence: new RoomPresenceAlerts({
+      store: alerts,
+      mailer: deps.mailer ?? noMailer,
+      clock,
+      enabled: async (organisationId) => (await settings.of(organisationId)).roomAlerts.enabled,
+      publicUrl: deps.publicUrl,
+    }),
     roomCookies: new RoomCookies(deps.publicUrl),
     factors,
     confirmations,

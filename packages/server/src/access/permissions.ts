@@ -89,6 +89,8 @@ const PERMISSIONS = {
    */
   'roomSystems.list': rule('organisation', managers),
   'roomSystems.register': rule('organisation', managers),
+  /** Read the event alerts of room systems going offline and coming back (ADM-ROOMS). */
+  'roomSystems.alerts': rule('organisation', managers),
   'roomSystem.rename': rule('roomSystem', managers),
   'roomSystem.associate': rule('roomSystem', managers),
   'roomSystem.revoke': rule('roomSystem', managers),

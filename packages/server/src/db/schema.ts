@@ -44,6 +44,7 @@ export interface Database {
   organisation_images: OrganisationImageTable;
   room_systems: RoomSystemTable;
   room_pairings: RoomPairingTable;
+  event_alerts: EventAlertTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -335,6 +336,18 @@ interface RoomSystemTable {
   created_at: string;
   /** When its screen last checked in; presence is read from it. */
   last_seen_at: string | null;
+  /** What alerts last said of it (ADM-ROOMS); null until its presence was first noted. */
+  announced_presence: 'online' | 'offline' | null;
+}
+
+/** An event alert (ADM-ROOMS): a room system went offline or came back. */
+interface EventAlertTable {
+  id: string;
+  organisation_id: string;
+  kind: 'roomOffline' | 'roomOnline';
+  room_system_id: string;
+  at: string;
+  mailed: number;
 }
 
 /** A screen showing a pairing code, until it is entered and the screen takes its session, or it expires. */

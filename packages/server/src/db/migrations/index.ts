@@ -9,6 +9,7 @@ import { reportMigrations } from './reports';
 import { privacyMigrations } from './privacy';
 import { brandingMigrations } from './branding';
 import { roomSystemMigrations } from './room-systems';
+import { alertMigrations } from './alerts';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -25,6 +26,7 @@ const migrations = {
   ...privacyMigrations,
   ...brandingMigrations,
   ...roomSystemMigrations,
+  ...alertMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
