@@ -26,7 +26,7 @@ describe('room systems', () => {
   after(() => stopEnvironment({ server, browser }));
 
   test(
-    'ADM-ROOMS, IAM-REVOKE: a screen paired by its code joins a meeting by extension as the room system, a person decodes its camera, and revoking it sends the screen back to pairing within seconds',
+    'ADM-ROOMS, IAM-REVOKE, ADM-SETTINGS: a screen paired by its code shows the organisation’s wallpaper, joins a meeting by extension as the room system, a person decodes its camera, and revoking it sends the screen back to pairing within seconds',
     { skip },
     async () => {
       const screen = await browser.newParticipant('Boardroom');
@@ -56,6 +56,38 @@ describe('room systems', () => {
         .waitFor({ timeout: 10_000 });
       await admin.reload();
       await admin.getByTestId('room-presence').filter({ hasText: 'Online now' }).waitFor({ timeout: 10_000 });
+
+      // ADM-SETTINGS: the organisation's room-system wallpaper shows behind the room screen.
+      await admin.goto(`${server.url}/admin/settings`);
+      const wallpaper = await admin.evaluate(() => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 64;
+        canvas.height = 36;
+        const g = canvas.getContext('2d')!;
+        g.fillStyle = '#2a6f4e';
+        g.fillRect(0, 0, 64, 36);
+        return canvas.toDataURL('image/png').split(',')[1]!;
+      });
+      await admin.getByLabel('Room-system wallpaper').setInputFiles({
+        name: 'wallpaper.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from(wallpaper, 'base64'),
+      });
+      await admin
+        .getByRole('status')
+        .filter({ hasText: 'Room-system wallpaper saved.' })
+        .waitFor({ timeout: 10_000 });
+      await screen.page.reload();
+      await screen.page
+        .getByTestId('room-name')
+        .filter({ hasText: 'Boardroom' })
+        .waitFor({ timeout: 10_000 });
+      await screen.page.waitForFunction(() =>
+        getComputedStyle(document.querySelector('.room-screen')!).backgroundImage.includes(
+          '/api/branding/wallpaper',
+        ),
+      );
+      await admin.goto(`${server.url}/admin/room-systems`);
 
       // A person is in a meeting; the room joins it by its extension on the number pad.
       const meeting = await createMeeting(ada.context, server, 'Quarterly review');

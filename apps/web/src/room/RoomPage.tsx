@@ -8,6 +8,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { getRoomPairing, getRoomSession, startRoomPairing } from '../api/endpoints';
 import { ApiError } from '../api/http';
+import { useBranding } from '../app/branding';
 import { describeJoinError } from '../meeting/joinError';
 import { MeetingStage } from '../meeting/MeetingStage';
 import { exposeRoom, withdrawRoom } from '../meeting/testHook';
@@ -27,8 +28,12 @@ type Screen =
  * with the default camera and microphone. It checks its session every few seconds: revoked, it is
  * back at the pairing code within seconds, leaving any meeting it is in.
  */
+/** Over the wallpaper, so that the large type stays readable on any picture. */
+const DIMMED = 'linear-gradient(rgb(14 17 23 / 0.55), rgb(14 17 23 / 0.55))';
+
 export function RoomPage() {
   const [screen, setScreen] = useState<Screen>({ kind: 'loading' });
+  const wallpaper = useBranding().branding?.wallpaperUrl ?? null;
 
   const pair = useCallback(async () => {
     setScreen({ kind: 'unpaired', pairing: null, error: null });
@@ -85,8 +90,12 @@ export function RoomPage() {
   }, [paired, pair]);
 
   return (
-    // `room-screen` is where branding's wallpaper will go (ADM-SETTINGS).
-    <main className="room-screen" data-testid="room-screen">
+    // The organisation's room-system wallpaper, when it has one (ADM-SETTINGS).
+    <main
+      className="room-screen"
+      data-testid="room-screen"
+      style={wallpaper ? { backgroundImage: `${DIMMED}, url("${wallpaper}")` } : undefined}
+    >
       {screen.kind === 'loading' && (
         <div className="room-center">
           <Spinner size={48} label="Starting" />
