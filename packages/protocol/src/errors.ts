@@ -119,6 +119,13 @@ export const ERROR_CODES = [
   'recording_not_found',
   /** The organisation keeps recordings to itself (REC-ACCESS): no sharing by link (403). */
   'recording_link_disallowed',
+  /** The organisation has calendar integration off (ADM-CALENDAR): no calendar feeds (403). */
+  'calendar_disabled',
+  /**
+   * A calendar feed address that does not work (404): unknown, replaced by a newer one, deleted, its
+   * person's access revoked, or calendar integration turned off.
+   */
+  'calendar_feed_not_found',
   'internal',
 ] as const;
 

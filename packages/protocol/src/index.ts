@@ -60,3 +60,4 @@ export {
   type UsageReport,
 } from './reports';
 export type { PersonalDataExport } from './personal-data';
+export type { CalendarFeedStatus, CalendarFeedCreated, MeetingInviteView } from './calendar';

@@ -48,6 +48,7 @@ import type { RecordingStores } from './recording/storage/config';
 import { RecordingStore } from './recording/store';
 import { CallRecordLedger, CallRecordStore, UsageReports } from './reports';
 import { JobLeases, OrganisationContracts, OrganisationPurge, RetentionStore } from './retention';
+import { CalendarService, CalendarStore } from './calendar';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -163,6 +164,8 @@ export interface Services {
   passkeys: Passkeys;
   /** Signing in with a passkey, alone or after a password. */
   passkeySignIn: PasskeySignIn;
+  /** People's calendar feeds (ADM-CALENDAR) and meetings' invitations (ADM-INVITE). */
+  calendar: CalendarService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -342,5 +345,13 @@ export function createServices(deps: ServiceDeps): Services {
       ssoOnly,
     }),
     passkeySignIn: new PasskeySignIn(assertions, auth, limiters, ssoOnly),
+    calendar: new CalendarService({
+      store: new CalendarStore(deps.db),
+      meetings,
+      settingsOf: (organisationId) => settings.of(organisationId),
+      limiters,
+      clock,
+      publicUrl: deps.publicUrl,
+    }),
   };
 }

@@ -49,7 +49,7 @@ const SCHEMA: Record<string, Reviewed> = {
   meetings: {
     rest:
       'id organisation_id owner_id name description extension e2ee e2ee_anchor_key passcode_hash one_time ' +
-      'started_at hidden lobby recording_by_moderators streaming created_at updated_at',
+      'started_at hidden lobby recording_by_moderators streaming created_at updated_at starts_at ends_at time_zone',
   },
   ended_meetings: { rest: 'id organisation_id ended_at' },
   // A guest is one of the "others": a display name, for one meeting, until the token expires.
@@ -117,6 +117,9 @@ const SCHEMA: Record<string, Reviewed> = {
   usage_sums: { rest: 'organisation_id span start dimension key held participants seconds' },
   // Which node runs a job now (PRIV-RETENTION): a node's id, nobody's.
   job_leases: { rest: 'name holder expires_at' },
+  meeting_invitees: { rest: 'meeting_id user_id' },
+  // A digest of the feed's secret token (ADM-CALENDAR).
+  calendar_feeds: { rest: 'user_id token_hash created_at' },
 };
 
 const columnsOf = (r: Reviewed) => [...Object.keys(r.personal ?? {}), ...r.rest.split(' ')].sort();

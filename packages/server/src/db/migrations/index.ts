@@ -7,6 +7,7 @@ import { atRestMigrations } from './at-rest';
 import { recordingMigrations } from './recording';
 import { reportMigrations } from './reports';
 import { privacyMigrations } from './privacy';
+import { calendarMigrations } from './calendar';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -21,6 +22,7 @@ const migrations = {
   ...recordingMigrations,
   ...reportMigrations,
   ...privacyMigrations,
+  ...calendarMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
