@@ -6,6 +6,7 @@ import type {
   CalendarFeedStatus,
   MeetingInviteView,
   MeetingView,
+  PersonalDataExport,
   SessionView,
 } from '@conclave/protocol';
 import {
@@ -306,6 +307,15 @@ describeEachDatabase(
       assert.equal(other.description, invite.text, 'the invitation, line breaks and all');
       assert.ok(other.description.includes('\n'));
       assert.ok(events.some((e) => e.uid === `${lastWeek.id}@conclave.test`));
+
+      // PRIV-EXPORT: the person's data tells what they are invited to and that they have a feed, never its token.
+      const exported = await bob.get('/api/account/export');
+      assert.equal(exported.statusCode, 200, exported.body);
+      const data = exported.json<PersonalDataExport>();
+      assert.ok(data.meetingsInvitedTo.includes(invited.id));
+      assert.deepEqual(data.meetings.find((m) => m.id === owned.id)?.schedule, owned.schedule);
+      assert.ok(data.calendarFeed);
+      assert.ok(!exported.body.includes(url.split('token=')[1]!));
 
       // Changing the meeting changes its event, under the same UID.
       await ada.patch(`/api/meetings/${invited.id}`, { name: 'Invited, renamed' });
