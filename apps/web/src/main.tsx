@@ -14,6 +14,7 @@ import './styles/calls.css';
 import './styles/chat.css';
 import './styles/recordings.css';
 import './styles/room.css';
+import './styles/calendar.css';
 
 // Under <BrowserRouter>, navigate() returns nothing; only data routers return a promise. React Router's
 // own advice: say so here, or every navigate() call would look like a promise nobody awaits.

@@ -133,6 +133,63 @@ export const LOBBY_MODES = ['off', 'guests', 'everyone'] as const;
 export const lobbyModeSchema = z.enum(LOBBY_MODES);
 export type LobbyMode = z.infer<typeof lobbyModeSchema>;
 
+/** The most people of the organisation one meeting invites (ADM-INVITE). */
+export const MAX_MEETING_INVITEES = 200;
+/** A scheduled meeting lasts at most this long. */
+export const MAX_MEETING_HOURS = 24;
+
+/** Whether the runtime knows `name` as an IANA time zone ("Europe/Zurich", "UTC"). */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An instant with its offset ("2025-03-03T14:00:00+01:00"), kept as ISO UTC ("…T13:00:00.000Z"). */
+const instantSchema = z.iso
+  .datetime({ offset: true, message: 'Enter a date and time such as 2025-03-03T14:00:00Z' })
+  .transform((v) => new Date(v).toISOString());
+
+/**
+ * When a meeting is planned for (ADM-CALENDAR): it ends after it starts, at most MAX_MEETING_HOURS
+ * later. The time zone is the one its owner scheduled it in; invitations tell the time there. The
+ * meeting's link works at any time all the same.
+ */
+export const meetingScheduleSchema = z
+  .object({
+    startsAt: instantSchema,
+    endsAt: instantSchema,
+    timeZone: z.string().max(64).refine(isTimeZone, 'Choose a time zone such as Europe/Zurich'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const length = Date.parse(v.endsAt) - Date.parse(v.startsAt);
+    if (length <= 0) {
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'The meeting must end after it starts' });
+    } else if (length > MAX_MEETING_HOURS * 3600_000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endsAt'],
+        message: `A meeting can last at most ${MAX_MEETING_HOURS} hours`,
+      });
+    }
+  });
+export type MeetingSchedule = z.infer<typeof meetingScheduleSchema>;
+
+/** People of the organisation to invite (ADM-INVITE), by user id; never the meeting's owner. */
+export const inviteeIdsSchema = z
+  .array(z.string().regex(ID_PATTERN, 'Not a valid id'))
+  .max(MAX_MEETING_INVITEES, `Invite at most ${MAX_MEETING_INVITEES} people`);
+
+export interface MeetingInvitee {
+  id: string;
+  displayName: string;
+}
+
 export const createMeetingRequestSchema = z.object({
   name: meetingNameSchema,
   description: meetingDescriptionSchema.optional(),
@@ -142,6 +199,10 @@ export const createMeetingRequestSchema = z.object({
   oneTime: z.boolean().optional(),
   /** The lobby (MEET-LOBBY); off unless asked for. */
   lobby: lobbyModeSchema.optional(),
+  /** When it takes place (ADM-CALENDAR); without one (or null) it has no time. */
+  schedule: meetingScheduleSchema.nullable().optional(),
+  /** People of the organisation invited to it (ADM-INVITE). */
+  inviteeIds: inviteeIdsSchema.optional(),
 });
 export type CreateMeetingRequest = z.infer<typeof createMeetingRequestSchema>;
 
@@ -159,6 +220,10 @@ export const updateMeetingRequestSchema = z
     recordingByModerators: z.boolean().optional(),
     /** The owner may stream this meeting live (STREAM-TOGGLE): a Superuser's or Administrator's choice. */
     streaming: z.boolean().optional(),
+    /** A new time, or null: no time any more (ADM-CALENDAR). */
+    schedule: meetingScheduleSchema.nullable().optional(),
+    /** Everyone invited now, replacing the list (ADM-INVITE). */
+    inviteeIds: inviteeIdsSchema.optional(),
   })
   .refine((v) => Object.values(v).some((value) => value !== undefined), 'Nothing to change');
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
@@ -170,7 +235,7 @@ export const passcodeSchema = z.string().regex(/^\d{4,12}$/, 'A passcode is 4 to
 export const setPasscodeRequestSchema = z.object({ passcode: passcodeSchema });
 export type SetPasscodeRequest = z.infer<typeof setPasscodeRequestSchema>;
 
-/** A meeting as its owner sees it. */
+/** A meeting as its owner (or an invitee, ADM-INVITE) sees it. */
 export interface MeetingView {
   id: string;
   name: string;
@@ -195,6 +260,15 @@ export interface MeetingView {
   /** Enabled for live streaming by a Superuser or Administrator (STREAM-TOGGLE). */
   streaming: boolean;
   createdAt: string;
+  /** When it is planned for (ADM-CALENDAR); null: it has no time. */
+  schedule: MeetingSchedule | null;
+  /** Who is invited (ADM-INVITE), by name; told to those who manage it only (empty for an invitee). */
+  invitees: MeetingInvitee[];
+  /**
+   * The caller may change and delete it (its owner, Superusers, Administrators). Without it the caller
+   * is one of its invitees: they see it and its invitation, nothing more.
+   */
+  canManage: boolean;
 }
 
 /** What anyone holding the join link may learn before joining: GET /api/meetings/:id/public. */

@@ -132,6 +132,13 @@ export const ERROR_CODES = [
   'pairing_code_invalid',
   /** No room system by that id in the caller's organisation (ADM-ROOMS). */
   'room_system_not_found',
+  /** The organisation has calendar integration off (ADM-CALENDAR): no calendar feeds (403). */
+  'calendar_disabled',
+  /**
+   * A calendar feed address that does not work (404): unknown, replaced by a newer one, deleted, its
+   * person's access revoked, or calendar integration turned off.
+   */
+  'calendar_feed_not_found',
   'internal',
 ] as const;
 

@@ -83,3 +83,4 @@ export {
   type UpdateRoomSystemRequest,
   type RestoreRoomSystemRequest,
 } from './room-systems';
+export type { CalendarFeedStatus, CalendarFeedCreated, MeetingInviteView } from './calendar';

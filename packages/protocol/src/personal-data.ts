@@ -52,7 +52,13 @@ export interface PersonalDataExport {
     startedAt: string | null;
     createdAt: string;
     updatedAt: string;
+    /** When it is planned for (ADM-CALENDAR). */
+    schedule: { startsAt: string; endsAt: string; timeZone: string } | null;
   }>;
+  /** Meetings of others they are invited to (ADM-INVITE), by id. */
+  meetingsInvitedTo: string[];
+  /** Their calendar feed, if they have one (ADM-CALENDAR): when it was made, never its address. */
+  calendarFeed: { createdAt: string } | null;
   /** Calls they placed or received in the last 30 days (older ones are not kept). */
   calls: Array<{
     id: string;

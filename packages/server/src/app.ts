@@ -54,6 +54,7 @@ import { registerWebsockets } from './http/websockets';
 import { reportRoutes } from './reports';
 import { alertRoutes, PRESENCE_CHECK_EVERY_MS } from './alerts';
 import { roomScreenRoutes, roomSystemAdminRoutes } from './room-systems';
+import { accountCalendarRoutes, calendarFeedRoutes, meetingInviteRoutes } from './calendar';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
@@ -369,12 +370,14 @@ function apiRoutes(
       }),
       { prefix: '/room-systems' },
     );
+    await api.register(calendarFeedRoutes(services.calendar), { prefix: '/calendar' });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
       await signedIn.register(meetingRoutes(meetings, services.audit, authenticator, live), {
         prefix: '/meetings',
       });
+      await signedIn.register(meetingInviteRoutes(services.calendar, authenticator), { prefix: '/meetings' });
       await signedIn.register(directoryRoutes(services.directory, authenticator), { prefix: '/directory' });
       await signedIn.register(callRoutes(services.calls, authenticator, live), { prefix: '/calls' });
       await signedIn.register(chatRoutes(services.chat, authenticator), { prefix: '/chat' });
@@ -401,6 +404,9 @@ function apiRoutes(
       });
       const { factors, passkeys, confirmations } = services;
       await signedIn.register(factorRoutes(factors, passkeys, confirmations, authenticator), {
+        prefix: '/account',
+      });
+      await signedIn.register(accountCalendarRoutes(services.calendar, authenticator), {
         prefix: '/account',
       });
     });

@@ -60,6 +60,7 @@ import {
   roomTokenOf,
   type PairingLimits,
 } from './room-systems';
+import { CalendarService, CalendarStore } from './calendar';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -191,6 +192,8 @@ export interface Services {
   passkeys: Passkeys;
   /** Signing in with a passkey, alone or after a password. */
   passkeySignIn: PasskeySignIn;
+  /** People's calendar feeds (ADM-CALENDAR) and meetings' invitations (ADM-INVITE). */
+  calendar: CalendarService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -401,5 +404,13 @@ export function createServices(deps: ServiceDeps): Services {
       ssoOnly,
     }),
     passkeySignIn: new PasskeySignIn(assertions, auth, limiters, ssoOnly),
+    calendar: new CalendarService({
+      store: new CalendarStore(deps.db),
+      meetings,
+      settingsOf: (organisationId) => settings.of(organisationId),
+      limiters,
+      clock,
+      publicUrl: deps.publicUrl,
+    }),
   };
 }

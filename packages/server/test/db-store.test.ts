@@ -26,6 +26,7 @@ describeEachDatabase('store', (kind) => {
 
   const meeting = (over: Partial<Meeting>): Meeting => ({
     lobby: 'off',
+    schedule: null,
     recordingByModerators: false,
     streaming: false,
     id: newId(),

@@ -50,6 +50,7 @@ async function seed(db: Kysely<Database>) {
   ] as const) {
     await meetings.insert({
       lobby: 'off',
+      schedule: null,
       recordingByModerators: false,
       streaming: false,
       id: newId(),

@@ -49,7 +49,7 @@ const SCHEMA: Record<string, Reviewed> = {
   meetings: {
     rest:
       'id organisation_id owner_id name description extension e2ee e2ee_anchor_key passcode_hash one_time ' +
-      'started_at hidden lobby recording_by_moderators streaming created_at updated_at',
+      'started_at hidden lobby recording_by_moderators streaming created_at updated_at starts_at ends_at time_zone',
   },
   ended_meetings: { rest: 'id organisation_id ended_at' },
   // A guest is one of the "others": a display name, for one meeting, until the token expires.
@@ -123,9 +123,14 @@ const SCHEMA: Record<string, Reviewed> = {
   room_systems: {
     rest:
       'id organisation_id name associated_user_id hidden revoked_at session_id session_token_hash ' +
-      'created_at last_seen_at',
+      'created_at last_seen_at announced_presence',
   },
+  // A room system went offline or came back (ADM-ROOMS): ids and a time.
+  event_alerts: { rest: 'id organisation_id kind room_system_id at mailed' },
   room_pairings: { rest: 'id code_hash device_token_hash created_at expires_at room_system_id' },
+  meeting_invitees: { rest: 'meeting_id user_id' },
+  // A digest of the feed's secret token (ADM-CALENDAR).
+  calendar_feeds: { rest: 'user_id token_hash created_at' },
 };
 
 const columnsOf = (r: Reviewed) => [...Object.keys(r.personal ?? {}), ...r.rest.split(' ')].sort();

@@ -2,6 +2,9 @@ import type {
   AccountSessionView,
   BrandingImageKind,
   PublicBranding,
+  CalendarFeedCreated,
+  CalendarFeedStatus,
+  MeetingInviteView,
   CallView,
   MissedCallsView,
   PlaceCallRequest,
@@ -111,6 +114,14 @@ export const deleteMeeting = (id: string) => api<void>('DELETE', meeting(id));
 export const setMeetingPasscode = (id: string, passcode: string) =>
   api<MeetingView>('PUT', `${meeting(id)}/passcode`, { passcode });
 export const removeMeetingPasscode = (id: string) => api<MeetingView>('DELETE', `${meeting(id)}/passcode`);
+
+/** A meeting's invitation (ADM-INVITE): text and, when scheduled, a calendar file. */
+export const getMeetingInvite = (id: string) => api<MeetingInviteView>('GET', `${meeting(id)}/invite`);
+
+/** The person's calendar feed (ADM-CALENDAR). */
+export const getCalendarFeed = () => api<CalendarFeedStatus>('GET', '/api/account/calendar');
+export const createCalendarFeed = () => api<CalendarFeedCreated>('POST', '/api/account/calendar');
+export const deleteCalendarFeed = () => api<void>('DELETE', '/api/account/calendar');
 
 export const getPublicMeeting = (id: string) => api<MeetingPublicView>('GET', `${meeting(id)}/public`);
 

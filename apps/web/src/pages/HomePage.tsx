@@ -1,4 +1,4 @@
-import type { LobbyMode, MeetingView } from '@conclave/protocol';
+import type { LobbyMode, MeetingInvitee, MeetingView } from '@conclave/protocol';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import {
@@ -15,8 +15,12 @@ import { E2eeSwitch } from '../ui/e2ee';
 import { LobbySelect } from '../ui/lobby';
 import { MeetingMarks } from '../ui/marks';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
-import { CalendarIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
+import { CalendarIcon, MailIcon, PencilIcon, PlusIcon, TrashIcon } from '../ui/icons';
 import { MissedCallsCard } from '../calls/MissedCallsCard';
+import { InviteDialog } from '../calendar/InviteDialog';
+import { InviteePicker } from '../calendar/InviteePicker';
+import { ScheduleFields } from '../calendar/ScheduleFields';
+import { describeSchedule, draftOf, scheduleOf } from '../calendar/schedule';
 import { AppLayout } from './AppLayout';
 
 export function HomePage() {
@@ -70,7 +74,10 @@ export function HomePage() {
         {meetings?.length === 0 && (
           <div className="empty">
             <CalendarIcon size={32} />
-            <p>No meetings yet. Create one above; it keeps its link until you delete it.</p>
+            <p>
+              No meetings yet. Create one above; it keeps its link until you delete it. Meetings you are
+              invited to show here too.
+            </p>
           </div>
         )}
         {meetings && meetings.length > 0 && (
@@ -104,8 +111,12 @@ function CreateMeetingCard({
   const [e2ee, setE2ee] = useState(false);
   const [oneTime, setOneTime] = useState(false);
   const [lobby, setLobby] = useState<LobbyMode>('off');
+  const [schedule, setSchedule] = useState(() => draftOf(null));
+  const [invitees, setInvitees] = useState<MeetingInvitee[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [scheduleError, setScheduleError] = useState<string | undefined>();
+  const self = useSession().session?.user.id ?? '';
   // Shows its own errors, so the form handler need not wait for it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -113,14 +124,31 @@ function CreateMeetingCard({
       setError('Enter a name for the meeting');
       return;
     }
+    const when = scheduleOf(schedule);
+    if (when && 'error' in when) {
+      setScheduleError(when.error);
+      return;
+    }
     setBusy(true);
     setError(undefined);
+    setScheduleError(undefined);
     try {
-      onCreated(await createMeeting({ name: name.trim(), e2ee, oneTime, lobby }));
+      onCreated(
+        await createMeeting({
+          name: name.trim(),
+          e2ee,
+          oneTime,
+          lobby,
+          ...(when && { schedule: when }),
+          ...(invitees.length > 0 && { inviteeIds: invitees.map((p) => p.id) }),
+        }),
+      );
       setName('');
       setE2ee(false);
       setOneTime(false);
       setLobby('off');
+      setSchedule(draftOf(null));
+      setInvitees([]);
     } catch (err) {
       setError(onError(err));
     } finally {
@@ -148,6 +176,8 @@ function CreateMeetingCard({
           disabled={busy}
         />
         <LobbySelect value={lobby} onChange={setLobby} disabled={busy} />
+        <ScheduleFields value={schedule} onChange={setSchedule} error={scheduleError} disabled={busy} />
+        <InviteePicker owner={self} chosen={invitees} onChange={setInvitees} disabled={busy} />
         <Button type="submit" variant="primary" busy={busy}>
           <PlusIcon size={18} />
           Create meeting
@@ -168,12 +198,15 @@ function MeetingRow({
   onDeleted: () => void;
   onError: (err: unknown) => string;
 }) {
-  const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view');
+  const [mode, setMode] = useState<'view' | 'edit' | 'delete' | 'invite'>('view');
   const [name, setName] = useState(meeting.name);
   const [e2ee, setE2ee] = useState(meeting.e2ee);
   const [hidden, setHidden] = useState(meeting.hidden);
   const [lobby, setLobby] = useState<LobbyMode>(meeting.lobby);
   const [recordingByModerators, setRecordingByModerators] = useState(meeting.recordingByModerators);
+  const [schedule, setSchedule] = useState(() => draftOf(meeting.schedule));
+  const [invitees, setInvitees] = useState<MeetingInvitee[]>(meeting.invitees);
+  const [scheduleError, setScheduleError] = useState<string | undefined>();
   /** A new passcode typed in; empty keeps what the meeting has. */
   const [passcode, setPasscode] = useState('');
   const [removePasscode, setRemovePasscode] = useState(false);
@@ -198,7 +231,13 @@ function MeetingRow({
       setPasscodeError(PASSCODE_RULE);
       return;
     }
+    const when = scheduleOf(schedule);
+    if (when && 'error' in when) {
+      setScheduleError(when.error);
+      return;
+    }
     setBusy(true);
+    setScheduleError(undefined);
     setNameError(undefined);
     setPasscodeError(undefined);
     setError(undefined);
@@ -210,6 +249,8 @@ function MeetingRow({
         ...(hidden !== meeting.hidden && { hidden }),
         ...(lobby !== meeting.lobby && { lobby }),
         ...(recordingByModerators !== meeting.recordingByModerators && { recordingByModerators }),
+        schedule: when,
+        inviteeIds: invitees.map((p) => p.id),
       };
       let view = await updateMeeting(meeting.id, changes);
       if (passcode !== '') view = await setMeetingPasscode(meeting.id, passcode);
@@ -287,6 +328,8 @@ function MeetingRow({
               disabled={busy}
             />
           )}
+          <ScheduleFields value={schedule} onChange={setSchedule} error={scheduleError} disabled={busy} />
+          <InviteePicker owner={meeting.ownerId} chosen={invitees} onChange={setInvitees} disabled={busy} />
           {meeting.hasPasscode && (
             <Checkbox
               label="Remove the passcode"
@@ -309,7 +352,17 @@ function MeetingRow({
         <>
           <div className="meeting-main">
             <h3 className="meeting-name">{meeting.name}</h3>
+            {meeting.schedule && (
+              <p className="meeting-when">
+                <time dateTime={meeting.schedule.startsAt}>{describeSchedule(meeting.schedule)}</time>
+              </p>
+            )}
             <div className="meeting-meta">
+              {!meeting.canManage && (
+                <span className="ext ext-invited" title="You are invited: only its organiser changes it">
+                  Invited
+                </span>
+              )}
               <MeetingMarks meeting={meeting} />
               <span className="join-url" title={meeting.joinUrl}>
                 {meeting.joinUrl}
@@ -333,32 +386,49 @@ function MeetingRow({
               <Button
                 variant="ghost"
                 size="sm"
-                aria-label={`Edit ${meeting.name}`}
-                title="Edit"
-                onClick={() => {
-                  setName(meeting.name);
-                  setE2ee(meeting.e2ee);
-                  setHidden(meeting.hidden);
-                  setLobby(meeting.lobby);
-                  setNameError(undefined);
-                  setError(undefined);
-                  setMode('edit');
-                }}
+                aria-label={`Invite to ${meeting.name}`}
+                title="Invitation to send"
+                onClick={() => setMode('invite')}
               >
-                <PencilIcon size={16} />
-                <span aria-hidden="true">Edit</span>
+                <MailIcon size={16} />
+                <span aria-hidden="true">Invite</span>
               </Button>
-              <Button
-                variant="ghost"
-                size="sm"
-                className="btn-icon-danger"
-                aria-label={`Delete ${meeting.name}`}
-                title="Delete"
-                onClick={() => setMode('delete')}
-              >
-                <TrashIcon size={16} />
-                <span aria-hidden="true">Delete</span>
-              </Button>
+              {meeting.canManage && (
+                <>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Edit ${meeting.name}`}
+                    title="Edit"
+                    onClick={() => {
+                      setName(meeting.name);
+                      setE2ee(meeting.e2ee);
+                      setHidden(meeting.hidden);
+                      setLobby(meeting.lobby);
+                      setSchedule(draftOf(meeting.schedule));
+                      setInvitees(meeting.invitees);
+                      setScheduleError(undefined);
+                      setNameError(undefined);
+                      setError(undefined);
+                      setMode('edit');
+                    }}
+                  >
+                    <PencilIcon size={16} />
+                    <span aria-hidden="true">Edit</span>
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    className="btn-icon-danger"
+                    aria-label={`Delete ${meeting.name}`}
+                    title="Delete"
+                    onClick={() => setMode('delete')}
+                  >
+                    <TrashIcon size={16} />
+                    <span aria-hidden="true">Delete</span>
+                  </Button>
+                </>
+              )}
               <Link
                 to={`/m/${meeting.id}`}
                 className="btn btn-primary btn-sm"
@@ -368,6 +438,7 @@ function MeetingRow({
               </Link>
             </div>
           )}
+          {mode === 'invite' && <InviteDialog meeting={meeting} onClose={() => setMode('view')} />}
         </>
       )}
     </li>

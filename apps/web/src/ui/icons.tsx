@@ -172,6 +172,13 @@ export const CalendarIcon = (p: P) => (
   </Icon>
 );
 
+export const MailIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="2" y="4" width="20" height="16" rx="2" />
+    <path d="m22 7-10 6L2 7" />
+  </Icon>
+);
+
 export const LockIcon = (p: P) => (
   <Icon {...p}>
     <rect x="4" y="11" width="16" height="10" rx="2" />

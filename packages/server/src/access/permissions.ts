@@ -4,7 +4,8 @@ import type { UserPrincipal } from '../domain';
 
 /** What an action is done to: a thing of the principal's own organisation (callers check that first). */
 type Target =
-  | { kind: 'meeting'; ownerId: string }
+  /** `invited`: the principal is one of its invitees (ADM-INVITE). */
+  | { kind: 'meeting'; ownerId: string; invited?: boolean }
   | { kind: 'user'; id: string; role: Role }
   | { kind: 'roomSystem'; associatedWith: { id: string; role: Role } | null }
   | { kind: 'recording'; ownerId: string }
@@ -59,6 +60,13 @@ const PERMISSIONS = {
   /** Download what is stored about them (PRIV-EXPORT): everyone, about themself only. */
   'account.export': rule('user', (p, t) => t.id === p.userId),
   'meeting.create': rule('organisation', anyUser),
+  /**
+   * See a meeting, its time and its invitation (ADM-INVITE): those who manage it, and the people it
+   * invites, who get no other right to it.
+   */
+  'meeting.view': rule('meeting', (p, t) => ownerOrManager(p, t) || t.invited === true),
+  /** Keep a calendar feed of one's own meetings (ADM-CALENDAR), once the organisation has it on. */
+  'calendar.feed': rule('organisation', anyUser),
   /** See, change, set the passcode of, delete: the owner; "manage and delete any meeting": managers. */
   'meeting.manage': rule('meeting', ownerOrManager),
   'meeting.hide': rule('meeting', ownerOrManager),

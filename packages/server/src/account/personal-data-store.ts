@@ -95,6 +95,9 @@ export class PersonalDataStore {
         'started_at',
         'created_at',
         'updated_at',
+        'starts_at',
+        'ends_at',
+        'time_zone',
       ])
       .select((eb) => eb('passcode_hash', 'is not', null).as('has_passcode'))
       .where('owner_id', '=', userId)
@@ -189,6 +192,25 @@ export class PersonalDataStore {
       .where((eb) => eb.or([eb('owner_id', '=', userId), eb('started_by_id', '=', userId)]))
       .orderBy('started_at')
       .execute();
+  }
+
+  /** Meetings they are invited to (ADM-INVITE). */
+  async meetingsInvitedTo(userId: string) {
+    return this.db
+      .selectFrom('meeting_invitees')
+      .select('meeting_id')
+      .where('user_id', '=', userId)
+      .orderBy('meeting_id')
+      .execute();
+  }
+
+  /** When their calendar feed was made (ADM-CALENDAR); its token is a secret, and only its digest is kept. */
+  async calendarFeed(userId: string) {
+    return this.db
+      .selectFrom('calendar_feeds')
+      .select('created_at')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
   }
 
   async recordingsSharedWith(userId: string) {

@@ -47,6 +47,10 @@ export class PersonalData {
     if (!person) throw unauthorized();
     const organisationId = person.organisation_id;
     const subject = `u:${userId}`;
+    const [invitedTo, feed] = await Promise.all([
+      store.meetingsInvitedTo(userId),
+      store.calendarFeed(userId),
+    ]);
     const [sessions, devices, app, passkeys, codes, reset, meetings, calls] = await Promise.all([
       store.sessions(userId),
       store.trustedDevices(userId),
@@ -136,7 +140,13 @@ export class PersonalData {
         startedAt: m.started_at,
         createdAt: m.created_at,
         updatedAt: m.updated_at,
+        schedule:
+          m.starts_at !== null && m.ends_at !== null && m.time_zone !== null
+            ? { startsAt: m.starts_at, endsAt: m.ends_at, timeZone: m.time_zone }
+            : null,
       })),
+      meetingsInvitedTo: invitedTo.map((i) => i.meeting_id),
+      calendarFeed: feed ? { createdAt: feed.created_at } : null,
       calls: calls.map((c) => ({
         id: c.id,
         kind: c.kind,

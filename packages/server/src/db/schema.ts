@@ -45,6 +45,8 @@ export interface Database {
   room_systems: RoomSystemTable;
   room_pairings: RoomPairingTable;
   event_alerts: EventAlertTable;
+  meeting_invitees: MeetingInviteeTable;
+  calendar_feeds: CalendarFeedTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -459,6 +461,24 @@ interface MeetingTable {
   streaming: 0 | 1;
   created_at: string;
   updated_at: string;
+  /** When it is scheduled for (ISO, UTC), both or neither (ADM-CALENDAR); null when unscheduled. */
+  starts_at: string | null;
+  ends_at: string | null;
+  /** The IANA time zone its owner scheduled it in, for telling the time in invitations. */
+  time_zone: string | null;
+}
+
+/** People of the organisation invited to a meeting (ADM-INVITE): they see it, and it is in their feed. */
+interface MeetingInviteeTable {
+  meeting_id: string;
+  user_id: string;
+}
+
+/** A person's calendar feed (ADM-CALENDAR): the SHA-256 (hex) of its secret token, never the token. */
+interface CalendarFeedTable {
+  user_id: string;
+  token_hash: string;
+  created_at: string;
 }
 
 interface GuestTokenTable {

@@ -1,4 +1,4 @@
 export { MeetingService } from './service';
-export { MeetingStore, type Meeting } from './store';
+export { MeetingStore, scheduleOf, type Meeting } from './store';
 export { meetingRoutes, publicMeetingRoutes } from './routes';
 export { PasscodeGate, type PasscodeLimits } from './passcodes';

@@ -3,6 +3,7 @@ import {
   ID_PATTERN,
   type CreateMeetingRequest,
   type DefaultLayout,
+  type MeetingInvitee,
   type MeetingPublicView,
   type MeetingView,
   type UpdateMeetingRequest,
@@ -41,8 +42,9 @@ export interface OneTimeOptions {
 
 /**
  * Meetings belong to their owner; Superusers and Administrators of the organisation manage, hide and
- * delete any of them (ROLE-MATRIX, `meeting.manage`). Anyone else gets 404 meeting_not_found, exactly
- * as for a meeting that does not exist, so IDs cannot be probed.
+ * delete any of them (ROLE-MATRIX, `meeting.manage`). The people a meeting invites see it and nothing
+ * more (`meeting.view`, ADM-INVITE): anything else they ask is refused with 403. Anyone else gets 404
+ * meeting_not_found, exactly as for a meeting that does not exist, so IDs cannot be probed.
  */
 export class MeetingService implements MeetingLifecycle {
   constructor(
@@ -59,6 +61,7 @@ export class MeetingService implements MeetingLifecycle {
 
   async create(owner: UserPrincipal, input: CreateMeetingRequest): Promise<MeetingView> {
     const now = this.clock.now();
+    const inviteeIds = await this.checkedInvitees(owner.organisationId, owner.userId, input.inviteeIds ?? []);
     for (let attempt = 0; attempt < MAX_EXTENSION_ATTEMPTS; attempt++) {
       const meeting: Meeting = {
         id: newId(now.getTime()),
@@ -78,10 +81,11 @@ export class MeetingService implements MeetingLifecycle {
         streaming: false,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
+        schedule: input.schedule ?? null,
       };
       try {
-        await this.store.insert(meeting);
-        return this.view(meeting);
+        await this.store.insert(meeting, inviteeIds);
+        return await this.viewFor(owner, meeting);
       } catch (err) {
         // The extension is taken in this organisation: draw another.
         if (!isUniqueViolation(err)) throw err;
@@ -90,13 +94,35 @@ export class MeetingService implements MeetingLifecycle {
     throw new AppError(409, 'conflict', 'Could not find a free meeting extension; try again');
   }
 
-  async listMine(owner: UserPrincipal): Promise<MeetingView[]> {
-    const meetings = await this.store.listByOwner(owner.organisationId, owner.userId);
-    return meetings.map((m) => this.view(m));
+  /** The caller's own meetings, then those they are invited to (ADM-INVITE), each newest first. */
+  async listMine(caller: UserPrincipal): Promise<MeetingView[]> {
+    const [owned, invited] = await Promise.all([
+      this.store.listByOwner(caller.organisationId, caller.userId),
+      this.store.listInvited(caller.organisationId, caller.userId),
+    ]);
+    const managed = owned.map((m) => m.id);
+    const invitees = await this.store.invitees(managed);
+    return [
+      ...owned.map((m) => this.view(m, true, invitees.get(m.id) ?? [])),
+      ...(await Promise.all(invited.map((m) => this.viewFor(caller, m)))),
+    ];
   }
 
   async get(caller: UserPrincipal, id: string): Promise<MeetingView> {
-    return this.view(await this.managed(caller, id, 'meeting.manage'));
+    return this.viewFor(caller, await this.visible(caller, id));
+  }
+
+  /**
+   * The meeting, if the caller may see it (`meeting.view`): its owner, managers, its invitees. For
+   * what only they may see, its invitation for instance (calendar/).
+   */
+  async visible(caller: UserPrincipal, id: string): Promise<Meeting> {
+    const meeting = await this.ofOrganisation(caller, id);
+    const target = { kind: 'meeting', ownerId: meeting.ownerId } as const;
+    if (may(caller, 'meeting.view', target)) return meeting;
+    const invited = await this.store.isInvitee(meeting.id, caller.userId);
+    if (may(caller, 'meeting.view', { ...target, invited })) return meeting;
+    throw meetingNotFound();
   }
 
   /**
@@ -143,8 +169,12 @@ export class MeetingService implements MeetingLifecycle {
           'try again when everyone has left',
       );
     }
+    const inviteeIds =
+      input.inviteeIds &&
+      (await this.checkedInvitees(meeting.organisationId, meeting.ownerId, input.inviteeIds));
     const updatedAt = this.clock.now().toISOString();
     const changes = {
+      ...(input.schedule !== undefined && { schedule: input.schedule }),
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
       ...(e2ee !== undefined && { e2ee }),
@@ -155,8 +185,8 @@ export class MeetingService implements MeetingLifecycle {
       }),
       ...(input.streaming !== undefined && { streaming: input.streaming }),
     };
-    await this.store.update(meeting.id, { ...changes, updatedAt });
-    return this.view({ ...meeting, ...changes, updatedAt });
+    await this.store.update(meeting.id, { ...changes, ...(inviteeIds && { inviteeIds }), updatedAt });
+    return this.viewFor(caller, { ...meeting, ...changes, updatedAt });
   }
 
   /** Sets or changes the passcode (MEET-PASSCODE); only its hash is kept. */
@@ -165,14 +195,14 @@ export class MeetingService implements MeetingLifecycle {
     const passcodeHash = await hashPasscode(passcode);
     const updatedAt = this.clock.now().toISOString();
     await this.store.setPasscodeHash(meeting.id, passcodeHash, updatedAt);
-    return this.view({ ...meeting, passcodeHash, updatedAt });
+    return this.viewFor(caller, { ...meeting, passcodeHash, updatedAt });
   }
 
   async removePasscode(caller: UserPrincipal, id: string): Promise<MeetingView> {
     const meeting = await this.managed(caller, id, 'meeting.manage');
     const updatedAt = this.clock.now().toISOString();
     await this.store.setPasscodeHash(meeting.id, null, updatedAt);
-    return this.view({ ...meeting, passcodeHash: null, updatedAt });
+    return this.viewFor(caller, { ...meeting, passcodeHash: null, updatedAt });
   }
 
   /** Deletes the meeting; everyone in it is told it ended. Returns what it was, for the audit log. */
@@ -231,9 +261,41 @@ export class MeetingService implements MeetingLifecycle {
     id: string,
     action: 'meeting.manage' | 'meeting.hide',
   ): Promise<Meeting> {
-    const meeting = await this.ofOrganisation(caller, id);
+    const meeting = await this.visible(caller, id);
     if (may(caller, action, { kind: 'meeting', ownerId: meeting.ownerId })) return meeting;
-    throw meetingNotFound();
+    throw new AppError(403, 'forbidden', 'You are invited to this meeting; only its organiser changes it');
+  }
+
+  /**
+   * The invitees asked for, each once: people of the organisation other than the owner (who is in the
+   * meeting anyway), or 400.
+   */
+  private async checkedInvitees(
+    organisationId: string,
+    ownerId: string,
+    ids: readonly string[],
+  ): Promise<string[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.includes(ownerId)) {
+      throw new AppError(
+        400,
+        'validation_failed',
+        'The organiser is not invited to their own meeting',
+        'inviteeIds',
+      );
+    }
+    const members = await this.store.members(organisationId, wanted);
+    if (members.length !== wanted.length) {
+      throw new AppError(400, 'validation_failed', 'Invite only people of your organisation', 'inviteeIds');
+    }
+    return wanted;
+  }
+
+  /** The view as `caller` sees it: with its invitees when they manage it. */
+  private async viewFor(caller: UserPrincipal, m: Meeting): Promise<MeetingView> {
+    const canManage = may(caller, 'meeting.manage', { kind: 'meeting', ownerId: m.ownerId });
+    const invitees = canManage ? ((await this.store.invitees([m.id])).get(m.id) ?? []) : [];
+    return this.view(m, canManage, invitees);
   }
 
   private async ofOrganisation(caller: UserPrincipal, id: string): Promise<Meeting> {
@@ -242,7 +304,7 @@ export class MeetingService implements MeetingLifecycle {
     return meeting;
   }
 
-  private view(m: Meeting): MeetingView {
+  private view(m: Meeting, canManage: boolean, invitees: MeetingInvitee[]): MeetingView {
     return {
       id: m.id,
       name: m.name,
@@ -258,6 +320,9 @@ export class MeetingService implements MeetingLifecycle {
       recordingByModerators: m.recordingByModerators,
       streaming: m.streaming,
       createdAt: m.createdAt,
+      schedule: m.schedule,
+      invitees,
+      canManage,
     };
   }
 }

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { LobbyMode, MeetingPublicView } from '@conclave/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { LobbyMode, MeetingInvitee, MeetingPublicView, MeetingSchedule } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { Database } from '../db';
 import type { E2eeAnchorStore, MeetingLookup, MeetingRecord } from '../domain';
@@ -19,6 +19,8 @@ export interface Meeting extends MeetingRecord {
   streaming: boolean;
   createdAt: string;
   updatedAt: string;
+  /** When it is planned for (ADM-CALENDAR); null: no time. */
+  schedule: MeetingSchedule | null;
 }
 
 interface MeetingPatch {
@@ -30,6 +32,9 @@ interface MeetingPatch {
   lobby?: LobbyMode;
   recordingByModerators?: boolean;
   streaming?: boolean;
+  schedule?: MeetingSchedule | null;
+  /** Everyone invited now, replacing who was. */
+  inviteeIds?: readonly string[];
   updatedAt: string;
 }
 
@@ -37,29 +42,33 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Throws a unique violation when the extension is taken in the organisation. */
-  async insert(m: Meeting): Promise<void> {
-    await this.db
-      .insertInto('meetings')
-      .values({
-        id: m.id,
-        organisation_id: m.organisationId,
-        owner_id: m.ownerId,
-        name: m.name,
-        description: m.description,
-        extension: m.extension,
-        e2ee: m.e2ee ? 1 : 0,
-        e2ee_anchor_key: m.e2eeAnchorKey,
-        passcode_hash: m.passcodeHash,
-        one_time: m.oneTime ? 1 : 0,
-        started_at: m.startedAt,
-        hidden: m.hidden ? 1 : 0,
-        lobby: m.lobby,
-        recording_by_moderators: m.recordingByModerators ? 1 : 0,
-        streaming: m.streaming ? 1 : 0,
-        created_at: m.createdAt,
-        updated_at: m.updatedAt,
-      })
-      .execute();
+  async insert(m: Meeting, inviteeIds: readonly string[] = []): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('meetings')
+        .values({
+          id: m.id,
+          organisation_id: m.organisationId,
+          owner_id: m.ownerId,
+          name: m.name,
+          description: m.description,
+          extension: m.extension,
+          e2ee: m.e2ee ? 1 : 0,
+          e2ee_anchor_key: m.e2eeAnchorKey,
+          passcode_hash: m.passcodeHash,
+          one_time: m.oneTime ? 1 : 0,
+          started_at: m.startedAt,
+          hidden: m.hidden ? 1 : 0,
+          lobby: m.lobby,
+          recording_by_moderators: m.recordingByModerators ? 1 : 0,
+          streaming: m.streaming ? 1 : 0,
+          created_at: m.createdAt,
+          updated_at: m.updatedAt,
+          ...scheduleColumns(m.schedule),
+        })
+        .execute();
+      await insertInvitees(tx, m.id, inviteeIds);
+    });
   }
 
   async findById(id: string): Promise<Meeting | null> {
@@ -96,22 +105,85 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
   }
 
   async update(id: string, patch: MeetingPatch): Promise<void> {
-    await this.db
-      .updateTable('meetings')
-      .set({
-        ...(patch.name !== undefined && { name: patch.name }),
-        ...(patch.description !== undefined && { description: patch.description }),
-        ...(patch.e2ee !== undefined && { e2ee: patch.e2ee ? 1 : 0, e2ee_anchor_key: null }),
-        ...(patch.hidden !== undefined && { hidden: patch.hidden ? 1 : 0 }),
-        ...(patch.lobby !== undefined && { lobby: patch.lobby }),
-        ...(patch.recordingByModerators !== undefined && {
-          recording_by_moderators: patch.recordingByModerators ? 1 : 0,
-        }),
-        ...(patch.streaming !== undefined && { streaming: patch.streaming ? 1 : 0 }),
-        updated_at: patch.updatedAt,
-      })
-      .where('id', '=', id)
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('meetings')
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.description !== undefined && { description: patch.description }),
+          ...(patch.e2ee !== undefined && { e2ee: patch.e2ee ? 1 : 0, e2ee_anchor_key: null }),
+          ...(patch.hidden !== undefined && { hidden: patch.hidden ? 1 : 0 }),
+          ...(patch.lobby !== undefined && { lobby: patch.lobby }),
+          ...(patch.recordingByModerators !== undefined && {
+            recording_by_moderators: patch.recordingByModerators ? 1 : 0,
+          }),
+          ...(patch.streaming !== undefined && { streaming: patch.streaming ? 1 : 0 }),
+          ...(patch.schedule !== undefined && scheduleColumns(patch.schedule)),
+          updated_at: patch.updatedAt,
+        })
+        .where('id', '=', id)
+        .execute();
+      if (patch.inviteeIds !== undefined) {
+        await tx.deleteFrom('meeting_invitees').where('meeting_id', '=', id).execute();
+        await insertInvitees(tx, id, patch.inviteeIds);
+      }
+    });
+  }
+
+  /** Meetings of the organisation `userId` is invited to (ADM-INVITE), newest first. */
+  async listInvited(organisationId: string, userId: string): Promise<Meeting[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .innerJoin('meeting_invitees as i', 'i.meeting_id', 'meetings.id')
+      .selectAll('meetings')
+      .where('meetings.organisation_id', '=', organisationId)
+      .where('i.user_id', '=', userId)
+      .orderBy('meetings.created_at', 'desc')
+      .orderBy('meetings.id', 'desc')
       .execute();
+    return rows.map(fromRow);
+  }
+
+  async isInvitee(meetingId: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('meeting_invitees')
+      .select('user_id')
+      .where('meeting_id', '=', meetingId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Who is invited to each of these meetings, by name. */
+  async invitees(meetingIds: readonly string[]): Promise<Map<string, MeetingInvitee[]>> {
+    const byMeeting = new Map<string, MeetingInvitee[]>();
+    if (meetingIds.length === 0) return byMeeting;
+    const rows = await this.db
+      .selectFrom('meeting_invitees as i')
+      .innerJoin('users as u', 'u.id', 'i.user_id')
+      .select(['i.meeting_id as meetingId', 'u.id as id', 'u.display_name as displayName'])
+      .where('i.meeting_id', 'in', [...meetingIds])
+      .orderBy('u.display_name')
+      .orderBy('u.id')
+      .execute();
+    for (const { meetingId, ...invitee } of rows) {
+      const list = byMeeting.get(meetingId) ?? [];
+      list.push(invitee);
+      byMeeting.set(meetingId, list);
+    }
+    return byMeeting;
+  }
+
+  /** Those of `ids` who are people of the organisation. */
+  async members(organisationId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   async hasEnded(id: string): Promise<boolean> {
@@ -222,6 +294,29 @@ function isIdentityKey(key: string): boolean {
   return bytes.length === 65 && bytes[0] === 0x04 && bytes.toString('base64url') === key;
 }
 
+function scheduleColumns(schedule: MeetingSchedule | null) {
+  return {
+    starts_at: schedule?.startsAt ?? null,
+    ends_at: schedule?.endsAt ?? null,
+    time_zone: schedule?.timeZone ?? null,
+  };
+}
+
+async function insertInvitees(tx: Transaction<Database>, meetingId: string, userIds: readonly string[]) {
+  if (userIds.length === 0) return;
+  await tx
+    .insertInto('meeting_invitees')
+    .values(userIds.map((userId) => ({ meeting_id: meetingId, user_id: userId })))
+    .execute();
+}
+
+/** A meeting's schedule from its columns: all three, or none. */
+export function scheduleOf(r: Pick<Database['meetings'], 'starts_at' | 'ends_at' | 'time_zone'>) {
+  return r.starts_at !== null && r.ends_at !== null && r.time_zone !== null
+    ? { startsAt: r.starts_at, endsAt: r.ends_at, timeZone: r.time_zone }
+    : null;
+}
+
 function fromRow(r: Database['meetings']): Meeting {
   return {
     id: r.id,
@@ -241,5 +336,6 @@ function fromRow(r: Database['meetings']): Meeting {
     streaming: r.streaming === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    schedule: scheduleOf(r),
   };
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { getAccount } from '../../api/endpoints';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Spinner } from '../../ui/components';
+import { CalendarFeedCard } from '../../calendar/CalendarFeedCard';
 import { AppLayout } from '../AppLayout';
 import { PasskeysCard } from './PasskeysCard';
 import { PasswordCard } from './PasswordCard';
@@ -13,7 +14,8 @@ import { YourDataCard } from './YourDataCard';
 
 /**
  * The signed-in person's own account: name, password, passkeys, two-step verification and where they
- * are signed in (IAM-LOCAL), and a download of their data (PRIV-EXPORT).
+ * are signed in (IAM-LOCAL), their calendar feed (ADM-CALENDAR) and a download of their data
+ * (PRIV-EXPORT).
  */
 export function AccountPage() {
   const handle = useApiErrorText();
@@ -43,6 +45,7 @@ export function AccountPage() {
             <PasskeysCard account={account} onChanged={reload} />
             <TwoStepCard account={account} onChanged={reload} />
             <SessionsCard refresh={changes} />
+            <CalendarFeedCard />
             <YourDataCard />
           </>
         )}

@@ -10,6 +10,7 @@ import { privacyMigrations } from './privacy';
 import { brandingMigrations } from './branding';
 import { roomSystemMigrations } from './room-systems';
 import { alertMigrations } from './alerts';
+import { calendarMigrations } from './calendar';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -27,6 +28,7 @@ const migrations = {
   ...brandingMigrations,
   ...roomSystemMigrations,
   ...alertMigrations,
+  ...calendarMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
