@@ -76,7 +76,14 @@ describe('the administration: meetings', () => {
     await page.goto(`${server.url}/admin/people`);
     const tabs = page.getByRole('navigation', { name: 'Administration' }).getByRole('link');
     await tabs.first().waitFor({ timeout: 10_000 });
-    assert.deepEqual(await tabs.allTextContents(), ['People', 'Meetings', 'Room systems', 'Settings', 'Reports', 'Audit log']);
+    assert.deepEqual(await tabs.allTextContents(), [
+      'People',
+      'Meetings',
+      'Room systems',
+      'Settings',
+      'Reports',
+      'Audit log',
+    ]);
     await tabs.filter({ hasText: 'Meetings' }).click();
     await page.waitForURL(/\/admin\/meetings$/);
 

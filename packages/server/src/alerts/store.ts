@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db';
 import { orderedIds } from '../common/ids';
 
-export type Presence = 'online' | 'offline';
+type Presence = 'online' | 'offline';
 
 /** A room system whose screen's presence is not what alerts last said of it. */
 export interface PresenceChange {
