@@ -8,6 +8,7 @@ import { ADMIN, createMeeting, joinSignedIn, signIn, tileOf, waitInMeeting } fro
 import type { TestBrowser } from './support/browser';
 import { assertReceives, type InMeeting } from './support/checks';
 import { startEnvironment, stopEnvironment } from './support/environment';
+import { recordRoomAlert } from './support/usage';
 import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 
@@ -26,7 +27,7 @@ describe('room systems', () => {
   after(() => stopEnvironment({ server, browser }));
 
   test(
-    'ADM-ROOMS, IAM-REVOKE, ADM-SETTINGS: a screen paired by its code shows the organisation’s wallpaper, joins a meeting by extension as the room system, a person decodes its camera, and revoking it sends the screen back to pairing within seconds',
+    'ADM-ROOMS, IAM-REVOKE, ADM-SETTINGS: a screen paired by its code shows the organisation’s wallpaper; the admin console lists its alerts; it joins a meeting by extension as the room system, a person decodes its camera, and revoking it sends the screen back to pairing within seconds',
     { skip },
     async () => {
       const screen = await browser.newParticipant('Boardroom');
@@ -87,7 +88,15 @@ describe('room systems', () => {
           '/api/branding/wallpaper',
         ),
       );
+      // ADM-ROOMS: the alerts the server raised are listed under the room systems.
+      await recordRoomAlert(server, 'Boardroom', 'roomOffline');
       await admin.goto(`${server.url}/admin/room-systems`);
+      await admin
+        .getByTestId('admin-room-alert')
+        .filter({ hasText: 'Boardroom' })
+        .filter({ hasText: 'Went offline' })
+        .filter({ hasText: '1 person' })
+        .waitFor({ timeout: 10_000 });
 
       // A person is in a meeting; the room joins it by its extension on the number pad.
       const meeting = await createMeeting(ada.context, server, 'Quarterly review');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { openSqlite } from '../../../packages/server/src/db/connect';
+import { AlertStore } from '../../../packages/server/src/alerts/store';
 import { CallRecordStore } from '../../../packages/server/src/reports/store';
 import type { TestServer } from './server';
 
@@ -44,6 +45,34 @@ export async function recordPastCall(server: TestServer, meetingId: string, stay
     for (const stay of byLeave) await store.leave(stay.participantId, stay.to.toISOString());
     const last = byLeave.at(-1);
     if (last) await store.endCall(meetingId, last.to.toISOString());
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Records that a room system went offline (ADM-ROOMS), as the server's alerts would after 30 s
+ * without a check-in: through its own alert store, in the test server's database.
+ */
+export async function recordRoomAlert(
+  server: TestServer,
+  roomName: string,
+  kind: 'roomOffline' | 'roomOnline',
+): Promise<void> {
+  const handle = openSqlite(join(server.dataFolder, 'conclave.db'));
+  try {
+    const room = await handle.db
+      .selectFrom('room_systems')
+      .select(['id', 'organisation_id'])
+      .where('name', '=', roomName)
+      .executeTakeFirstOrThrow();
+    await new AlertStore(handle.db).add({
+      organisationId: room.organisation_id,
+      kind,
+      roomSystemId: room.id,
+      at: new Date().toISOString(),
+      mailed: 1,
+    });
   } finally {
     await handle.close();
   }

@@ -62,6 +62,7 @@ import type {
   UsageTable,
   PersonalDataExport,
   AdminRoomSystemView,
+  EventAlertListView,
   PairingStartView,
   PairingStatusView,
   RegisterRoomSystemRequest,
@@ -145,6 +146,7 @@ export const deleteUser = (id: string) => api<void>('DELETE', user(id));
 // Room systems (ADM-ROOMS): their administration, and the room screen's own requests.
 const roomSystem = (id: string) => `/api/room-systems/${encodeURIComponent(id)}`;
 export const listRoomSystems = () => api<{ roomSystems: AdminRoomSystemView[] }>('GET', '/api/room-systems');
+export const listRoomAlerts = () => api<EventAlertListView>('GET', '/api/room-systems/alerts');
 export const registerRoomSystem = (body: RegisterRoomSystemRequest) =>
   api<AdminRoomSystemView>('POST', '/api/room-systems', body);
 export const updateRoomSystem = (id: string, body: UpdateRoomSystemRequest) =>

@@ -16,9 +16,13 @@ import { Alert, Button, Spinner, TextField } from '../../ui/components';
 import { HiddenMark } from '../../ui/marks';
 import { AdminTable } from './AdminTable';
 import { fieldMessage } from './fieldMessage';
+import { RoomAlertsCard } from './RoomAlertsCard';
 import { DeleteWithConfirmation, useRowActions } from './rowActions';
 
 const byName = (a: AdminRoomSystemView, b: AdminRoomSystemView) => a.name.localeCompare(b.name);
+
+/** Online, last seen and alerts change by themselves: the page looks again this often. */
+const REFRESH_MS = 15_000;
 
 /**
  * ADM-ROOMS, IAM-REVOKE: the organisation's room systems (meeting-room screens in room mode, /room):
@@ -47,7 +51,7 @@ export function RoomSystemsPage() {
       () => setPeople([]),
     );
     // Online and last seen change by themselves: look again now and then.
-    const timer = setInterval(() => void load(), 15_000);
+    const timer = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(timer);
   }, [load]);
 
@@ -93,6 +97,7 @@ export function RoomSystemsPage() {
           </AdminTable>
         )}
       </section>
+      <RoomAlertsCard refreshMs={REFRESH_MS} />
     </>
   );
 }
