@@ -1,11 +1,11 @@
-import type { RecordingView } from '@conclave/protocol';
+import { MAX_RECORDING_VIEWERS, type RecordingView } from '@conclave/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { shareRecording } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { useApiErrorText } from '../app/session';
 import { Alert, Button } from '../ui/components';
 import { OneTimeLink } from './OneTimeLink';
-import { PeoplePicker } from './PeoplePicker';
+import { PeoplePicker } from '../people/PeoplePicker';
 import {
   initialSharing,
   LINK_DISALLOWED,
@@ -102,6 +102,12 @@ export function SharingForm({
         <PeoplePicker
           self={self}
           chosen={draft.viewers}
+          max={MAX_RECORDING_VIEWERS}
+          label="Find people"
+          chosenTitle="Can view"
+          nobodyChosen="Nobody chosen yet."
+          className="rec-people"
+          browse
           disabled={busy}
           onChange={(viewers) => {
             setDraft({ ...draft, viewers });

@@ -6,7 +6,7 @@ import {
 } from '@conclave/protocol';
 
 /** Someone a recording is shared with by name. */
-export interface Viewer {
+interface Viewer {
   id: string;
   displayName: string;
 }

@@ -1,43 +1,64 @@
-import { MAX_RECORDING_VIEWERS } from '@conclave/protocol';
 import { useId } from 'react';
-import { PeopleFound, usePeopleSearch } from '../people/PeopleSearch';
 import { Alert, Button, TextField } from '../ui/components';
-import type { Viewer } from './sharing';
+import { PeopleFound, usePeopleSearch } from './PeopleSearch';
+
+/** Someone chosen: by id, named as the directory names them. */
+export interface ChosenPerson {
+  id: string;
+  displayName: string;
+}
 
 /**
- * Choosing the people of the organisation a recording is shared with: found in the directory as in
- * chat's New conversation, at most MAX_RECORDING_VIEWERS of them, never the owner themself.
+ * Choosing people of the organisation, found in the directory as in chat's New conversation: at most
+ * `max` of them, never `self`. A recording's viewers (REC-ACCESS) and a meeting's invitees
+ * (ADM-INVITE) are chosen so.
  */
 export function PeoplePicker({
   self,
   chosen,
   onChange,
+  max,
+  label,
+  hint,
+  chosenTitle,
+  nobodyChosen,
+  className,
+  browse = false,
   disabled = false,
 }: {
   self: string;
-  chosen: Viewer[];
-  onChange: (viewers: Viewer[]) => void;
+  chosen: ChosenPerson[];
+  onChange: (people: ChosenPerson[]) => void;
+  max: number;
+  label: string;
+  /** Under the search field while more may be chosen. */
+  hint?: string;
+  chosenTitle: string;
+  /** Said under the title while nobody is chosen; without it, the title shows only with someone. */
+  nobodyChosen?: string;
+  className: string;
+  /** Lists the directory's people before anything is typed, to choose from. */
+  browse?: boolean;
   disabled?: boolean;
 }) {
   const id = useId();
   const { query, setQuery, found, error } = usePeopleSearch(self);
-
   const picked = new Set(chosen.map((p) => p.id));
-  const full = chosen.length >= MAX_RECORDING_VIEWERS;
+  const full = chosen.length >= max;
   return (
-    <div className="rec-people">
+    <div className={className}>
       <TextField
-        label="Find people"
+        label={label}
         type="search"
         placeholder="Name or email"
         maxLength={100}
         value={query}
         disabled={disabled}
-        hint={full ? `At most ${MAX_RECORDING_VIEWERS} people.` : undefined}
+        hint={full ? `At most ${max} people.` : hint}
         onChange={(e) => setQuery(e.target.value)}
       />
       {error && <Alert>{error}</Alert>}
-      {found && (
+      {found && (browse || query.trim() !== '') && (
         <PeopleFound
           found={found}
           picked={picked}
@@ -46,9 +67,11 @@ export function PeoplePicker({
           onAdd={(p) => onChange([...chosen, { id: p.id, displayName: p.displayName }])}
         />
       )}
-      <p className="rec-people-title" id={`${id}-chosen`}>
-        Can view
-      </p>
+      {(chosen.length > 0 || nobodyChosen) && (
+        <p className="rec-people-title" id={`${id}-chosen`}>
+          {chosenTitle}
+        </p>
+      )}
       {chosen.length > 0 ? (
         <ul className="chat-people" aria-labelledby={`${id}-chosen`}>
           {chosen.map((p) => (
@@ -67,7 +90,7 @@ export function PeoplePicker({
           ))}
         </ul>
       ) : (
-        <p className="muted">Nobody chosen yet.</p>
+        nobodyChosen && <p className="muted">{nobodyChosen}</p>
       )}
     </div>
   );
