@@ -9,8 +9,17 @@ export default defineConfig(({ mode }) => ({
   plugins: [react()],
   resolve: {
     // The end-to-end tests' hook on window (meeting/testHook.ts) is in `--mode test` builds only; the
-    // others get its no-op twin, so that not even their source maps mention it.
-    alias: mode === 'test' ? [] : [{ find: /^\.\/testHook$/, replacement: './testHook.off' }],
+    // others get its no-op twin, so that not even their source maps mention it. Whichever folder
+    // imports it (the meeting's join flow, the room screen).
+    alias:
+      mode === 'test'
+        ? []
+        : [
+            {
+              find: /^(?:\.|\.\.\/meeting)\/testHook$/,
+              replacement: fileURLToPath(new URL('./src/meeting/testHook.off.ts', import.meta.url)),
+            },
+          ],
   },
   build: {
     outDir: 'dist',
