@@ -110,7 +110,7 @@ test('MEET-CALL: a call found over on the server stops ringing here even when it
     kind: 'direct',
     state,
     caller: { id: 'u-ada', name: 'Ada' },
-    callee: bob,
+    callee: { ...bob, kind: 'user' },
     meeting: { id: 'm1', name: 'Ada and Bob' },
     createdAt: '2026-01-01T00:00:00.000Z',
     expiresAt: '2026-01-01T00:00:30.000Z',

@@ -10,11 +10,26 @@ import { chatMessageViewSchema, conversationViewSchema } from './chat';
 /** The notification socket: one per signed-in client, open while it is signed in. */
 export const NOTIFICATIONS_PATH = '/api/notifications';
 export const NOTIFICATIONS_SUBPROTOCOL = 'conclave.notify.v1';
+/** The notification socket of a room system's screen (by its room cookie), to hear it is rung. */
+export const ROOM_NOTIFICATIONS_PATH = `${NOTIFICATIONS_PATH}?as=room`;
 
 const id = z.string().regex(ID_PATTERN, 'Not a valid id');
 
-/** POST /api/calls: ring a person; with `meetingId`, into that running meeting (MEET-ADD). */
-export const placeCallRequestSchema = z.object({ calleeId: id, meetingId: id.optional() });
+/**
+ * POST /api/calls: ring a person; with `meetingId`, into that running meeting (MEET-ADD). A room
+ * system (`roomSystemId`, ADM-ROOMS) is only ever rung into a running meeting: its screen has no
+ * meeting of its own to take a direct call in.
+ */
+export const placeCallRequestSchema = z
+  .object({ calleeId: id.optional(), roomSystemId: id.optional(), meetingId: id.optional() })
+  .refine((r) => (r.calleeId === undefined) !== (r.roomSystemId === undefined), {
+    message: 'Name either a person or a room system to call',
+    path: ['calleeId'],
+  })
+  .refine((r) => r.roomSystemId === undefined || r.meetingId !== undefined, {
+    message: 'A room system is rung into a running meeting',
+    path: ['meetingId'],
+  });
 export type PlaceCallRequest = z.infer<typeof placeCallRequestSchema>;
 
 /** `direct`: a call that becomes a meeting of its own; `add`: a moderator rings someone into theirs. */
@@ -27,12 +42,17 @@ export interface CallPerson {
   name: string;
 }
 
+/** Whom a call rings: a person, or a room system's screen. */
+export interface CallCallee extends CallPerson {
+  kind: 'user' | 'room';
+}
+
 export interface CallView {
   id: string;
   kind: CallKind;
   state: CallState;
   caller: CallPerson;
-  callee: CallPerson;
+  callee: CallCallee;
   /** Where an accepted call meets; null once a call meeting nobody used is gone. */
   meeting: { id: string; name: string } | null;
   createdAt: string;

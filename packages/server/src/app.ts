@@ -44,7 +44,7 @@ import { RoomRegistry, type MeetingMemories, type RoomStates } from './rooms';
 import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
 import { signalingPlugin, SIGNALING_MAX_PAYLOAD, type SignalingOptions } from './signaling';
-import { callRoutes } from './calls';
+import { callRoutes, roomCallRoutes } from './calls';
 import { chatRoutes } from './chat';
 import { notificationsPlugin } from './notifications';
 import { egressSocketPlugin, type EgressCaptures } from './recording/capture';
@@ -53,7 +53,7 @@ import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
 import { reportRoutes } from './reports';
 import { alertRoutes, PRESENCE_CHECK_EVERY_MS } from './alerts';
-import { roomScreenRoutes, roomSystemAdminRoutes } from './room-systems';
+import { roomScreenOf, roomScreenRoutes, roomSystemAdminRoutes } from './room-systems';
 import { accountCalendarRoutes, calendarFeedRoutes, meetingInviteRoutes } from './calendar';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
@@ -367,9 +367,13 @@ function apiRoutes(
         sessions: services.roomSessions,
         store: services.roomSystemStore,
         cookies: services.roomCookies,
+        lookups: services.roomMeetingLookups,
       }),
       { prefix: '/room-systems' },
     );
+    await api.register(roomCallRoutes(services.calls, roomScreenOf(services.roomSessions)), {
+      prefix: '/room-systems/session/calls',
+    });
     await api.register(calendarFeedRoutes(services.calendar), { prefix: '/calendar' });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);

@@ -9,7 +9,7 @@ import {
 } from './auth';
 import { noMailer, type Mailer } from './mail';
 import { systemClock, type Clock } from './common/clock';
-import { memoryLimiters } from './common/rate-limit';
+import { memoryLimiters, type WindowLimiter } from './common/rate-limit';
 import type { Database } from './db';
 import { AccountService, PersonalData, PersonalDataStore } from './account';
 import { AuditLog, AuditStore, CaptureAuditLog } from './audit';
@@ -184,6 +184,8 @@ export interface Services {
   /** Compares room systems' presence with what was announced, and alerts (ADM-ROOMS). */
   roomPresence: RoomPresenceAlerts;
   roomCookies: RoomCookies;
+  /** Meetings a room screen looks up by extension, counted per room system. */
+  roomMeetingLookups: WindowLimiter;
   /** A signed-in person's own second factors. */
   factors: SecondFactors;
   /** "Confirm it is you": the current password, or a passkey instead. */
@@ -314,6 +316,7 @@ export function createServices(deps: ServiceDeps): Services {
       store: new CallStore(deps.db),
       meetings,
       meetingStore,
+      roomSystems: roomSystemStore,
       events,
       audit,
       limiters,
@@ -391,6 +394,8 @@ export function createServices(deps: ServiceDeps): Services {
       publicUrl: deps.publicUrl,
     }),
     roomCookies: new RoomCookies(deps.publicUrl),
+    // A person at the screen types a few extensions a minute; a script walking them does not get far.
+    roomMeetingLookups: limiters.window('room:lookup', { limit: 30, windowMs: 60_000 }),
     factors,
     confirmations,
     passkeys: new Passkeys({

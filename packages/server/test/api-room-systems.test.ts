@@ -290,4 +290,29 @@ describeEachDatabase('room systems API', (kind) => {
     const search = (await bob.get('/api/directory?q=bob')).json<DirectoryView>();
     assert.ok(!search.entries.some((e) => e.id === bobs.id), 'nor by searching for its person');
   });
+
+  test('ADM-ROOMS: a paired screen looks meetings up by extension at most 30 times a minute, counted before the lookup', async () => {
+    const pair = async (name: string) => {
+      const screen = newScreen();
+      const { code } = await screen.startPairing();
+      assert.equal((await ada.post('/api/room-systems', { code, name })).statusCode, 201);
+      assert.equal((await screen.poll()).state, 'paired');
+      return screen;
+    };
+    const screen = await pair('Lookout');
+    const lookUp = (extension: string) =>
+      screen.request('GET', `/api/room-systems/session/meetings?extension=${extension}`);
+    for (let i = 0; i < 30; i++) {
+      const res = await lookUp(String(100000 + i));
+      assert.equal(res.statusCode, 404, res.body);
+    }
+    const limited = await lookUp('100030');
+    assert.equal(limited.statusCode, 429, limited.body);
+    assert.equal(codeOf(limited), 'rate_limited');
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    // Another screen has its own count.
+    const other = await pair('Other room');
+    const res = await other.request('GET', '/api/room-systems/session/meetings?extension=100031');
+    assert.equal(res.statusCode, 404);
+  });
 });

@@ -84,7 +84,7 @@ const SCHEMA: Record<string, Reviewed> = {
   passkeys: { rest: 'id user_id public_key counter transports name created_at last_used_at' },
   passkey_challenges: { rest: 'challenge user_id purpose expires_at' },
   calls: {
-    rest: 'id organisation_id kind caller_id callee_id meeting_id state created_at expires_at ended_at seen',
+    rest: 'id organisation_id kind caller_id callee_id callee_room_id meeting_id state created_at expires_at ended_at seen',
   },
   data_keys: { rest: 'id organisation_id master_key_id wrapped created_at' },
   conversations: {

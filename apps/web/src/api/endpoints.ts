@@ -158,6 +158,9 @@ export const deleteRoomSystem = (id: string) => api<void>('DELETE', roomSystem(i
 export const startRoomPairing = () => api<PairingStartView>('POST', '/api/room-systems/pairing', {});
 export const getRoomPairing = () => api<PairingStatusView>('GET', '/api/room-systems/pairing');
 export const getRoomSession = () => api<RoomSessionView>('GET', '/api/room-systems/session');
+const roomCall = (id: string) => `/api/room-systems/session/calls/${encodeURIComponent(id)}`;
+export const acceptRoomCall = (id: string) => api<CallView>('POST', `${roomCall(id)}/accept`);
+export const declineRoomCall = (id: string) => api<CallView>('POST', `${roomCall(id)}/decline`);
 export const findRoomMeeting = (extension: string) =>
   api<RoomMeetingView>(
     'GET',

@@ -1,4 +1,4 @@
-import type { DirectoryUserEntry } from '@conclave/protocol';
+import type { DirectoryRoomEntry, DirectoryUserEntry } from '@conclave/protocol';
 import { useState, type FormEvent } from 'react';
 import { searchDirectory } from '../api/endpoints';
 import { useApiErrorText, useSession } from '../app/session';
@@ -15,9 +15,22 @@ const STATUS: Record<RungPerson['status'], string> = {
   answered_elsewhere: 'accepted, joining',
 };
 
+/** Whom a moderator can ring in: a person, or a meeting room's screen. */
+interface Callee {
+  id: string;
+  name: string;
+  kind: 'user' | 'room';
+}
+
+const calleeOf = (e: DirectoryUserEntry | DirectoryRoomEntry): Callee =>
+  e.kind === 'user'
+    ? { id: e.id, name: e.displayName, kind: 'user' }
+    : { id: e.id, name: e.name, kind: 'room' };
+
 /**
- * MEET-ADD, in the Participants panel of a moderator: find a person in the directory and ring them
- * into this meeting, or copy its invite link. The server checks that the person may ring them in.
+ * MEET-ADD, in the Participants panel of a moderator: find a person or a room system in the directory
+ * and ring them into this meeting, or copy its invite link. The server checks that the person may
+ * ring them in.
  */
 export function AddPeople({ meetingId, joinUrl }: { meetingId: string; joinUrl: string }) {
   const calls = useCalls();
@@ -25,20 +38,29 @@ export function AddPeople({ meetingId, joinUrl }: { meetingId: string; joinUrl: 
   const errorText = useApiErrorText();
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState<DirectoryUserEntry[] | null>(null);
+  const [found, setFound] = useState<Callee[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const search = (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    searchDirectory({ q: query.trim(), kind: 'user' }).then(
-      (view) =>
-        setFound(view.entries.filter((x): x is DirectoryUserEntry => x.kind === 'user' && x.id !== self)),
+    const q = query.trim();
+    Promise.all([searchDirectory({ q, kind: 'user' }), searchDirectory({ q, kind: 'room' })]).then(
+      (views) =>
+        setFound(
+          views
+            .flatMap((view) => view.entries)
+            .filter(
+              (x): x is DirectoryUserEntry | DirectoryRoomEntry =>
+                (x.kind === 'user' && x.id !== self) || x.kind === 'room',
+            )
+            .map(calleeOf),
+        ),
       (err: unknown) => setError(errorText(err)),
     );
   };
-  const ring = (person: DirectoryUserEntry) =>
-    calls?.ringInto({ id: person.id, name: person.displayName }, meetingId).catch((err: unknown) => {
+  const ring = (callee: Callee) =>
+    calls?.ringInto(callee, meetingId).catch((err: unknown) => {
       setError(errorText(err));
     });
 
@@ -54,7 +76,11 @@ export function AddPeople({ meetingId, joinUrl }: { meetingId: string; joinUrl: 
       </div>
       {open && calls && (
         <form onSubmit={search} className="add-people">
-          <TextField label="Search people" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <TextField
+            label="Search people and rooms"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
           <Button size="sm" variant="ghost-dark" type="submit">
             Search
           </Button>
@@ -68,11 +94,14 @@ export function AddPeople({ meetingId, joinUrl }: { meetingId: string; joinUrl: 
       {open && found && (
         <ul className="panel-list" aria-label="People found">
           {found.length === 0 && <li className="muted-dark">Nobody found</li>}
-          {found.map((p) => (
-            <li key={p.id} className="add-people-row">
-              <bdi>{p.displayName}</bdi>
-              <Button size="sm" variant="primary" onClick={() => void ring(p)}>
-                Ring {p.displayName}
+          {found.map((c) => (
+            <li key={c.id} className="add-people-row">
+              <span>
+                <bdi>{c.name}</bdi>
+                {c.kind === 'room' && <span className="muted-dark"> · Room system</span>}
+              </span>
+              <Button size="sm" variant="primary" onClick={() => void ring(c)}>
+                Ring {c.name}
               </Button>
             </li>
           ))}

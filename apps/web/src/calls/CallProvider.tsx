@@ -38,7 +38,8 @@ interface Calls {
   /** Calls a person; the outgoing-call dialog shows how it goes, and an answer leads to the meeting. */
   call(person: { id: string; name: string }): void;
   /** Rings a person into the running meeting `meetingId` (MEET-ADD); resolves once it rings. */
-  ringInto(person: { id: string; name: string }, meetingId: string): Promise<void>;
+  /** MEET-ADD: rings a person, or a room system (`kind: 'room'`), into this running meeting. */
+  ringInto(callee: { id: string; name: string; kind: 'user' | 'room' }, meetingId: string): Promise<void>;
   /** This client's MEET-ADD calls, newest first. */
   rung: RungPerson[];
   /** Goes up whenever the person missed a call, so lists of missed calls know to load again. */
@@ -143,9 +144,11 @@ function CallSession({ onCalls }: { onCalls: (calls: Calls | null) => void }) {
   );
 
   const ringInto = useCallback(
-    async (person: { id: string; name: string }, meetingId: string) => {
-      const view = await placeCall({ calleeId: person.id, meetingId });
-      update(rang(current.current, view.id, person.name));
+    async (callee: { id: string; name: string; kind: 'user' | 'room' }, meetingId: string) => {
+      const view = await placeCall(
+        callee.kind === 'room' ? { roomSystemId: callee.id, meetingId } : { calleeId: callee.id, meetingId },
+      );
+      update(rang(current.current, view.id, callee.name));
     },
     [update],
   );

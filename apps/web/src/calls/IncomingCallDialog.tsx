@@ -7,22 +7,25 @@ export function IncomingCallDialog({
   call,
   onAccept,
   onDecline,
+  forRoom = false,
 }: {
   call: IncomingCall;
   onAccept: () => void;
   onDecline: () => void;
+  /** On a room system's screen (MEET-ADD): the room is asked, in the room screen's large type. */
+  forRoom?: boolean;
 }) {
   const id = useId();
   const title =
     call.kind === 'add'
-      ? `${call.caller.name} asks you to join ${call.meeting.name}`
+      ? `${call.caller.name} asks ${forRoom ? 'this room' : 'you'} to join ${call.meeting.name}`
       : `${call.caller.name} is calling`;
   return (
     <div
       role="alertdialog"
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-text`}
-      className="call-popup"
+      className={forRoom ? 'call-popup room-ring' : 'call-popup'}
       data-testid="incoming-call"
     >
       <h2 id={`${id}-title`}>{title}</h2>

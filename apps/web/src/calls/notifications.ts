@@ -9,17 +9,21 @@ import {
 const SIGNED_OUT = 4001;
 
 /**
- * Keeps the signed-in person's notification socket open (reconnecting with backoff up to 30 s) and
+ * Keeps the signed-in person's notification socket open (or a room screen's, by `path`) (reconnecting with backoff up to 30 s) and
  * hands each well-formed frame to `onNotification`; `onOpen` hears each time it opens, since frames
  * sent while it was closed are lost. Returns the function that closes it for good.
  */
-export function openNotifications(onNotification: (n: Notification) => void, onOpen: () => void): () => void {
+export function openNotifications(
+  onNotification: (n: Notification) => void,
+  onOpen: () => void,
+  path: string = NOTIFICATIONS_PATH,
+): () => void {
   let socket: WebSocket | null = null;
   let stopped = false;
   let delay = 1000;
   let retry: ReturnType<typeof setTimeout> | null = null;
   const connect = () => {
-    const url = new URL(NOTIFICATIONS_PATH, window.location.href);
+    const url = new URL(path, window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url, NOTIFICATIONS_SUBPROTOCOL);
     socket = ws;

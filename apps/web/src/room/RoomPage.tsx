@@ -15,6 +15,7 @@ import { exposeRoom, withdrawRoom } from '../meeting/testHook';
 import { ROOM_OPTIONS } from '../meeting/useJoinFlow';
 import { Spinner } from '../ui/components';
 import { JoinPanel, type MeetingChoice } from './JoinPanel';
+import { RoomRinging } from './RoomRinging';
 
 type Screen =
   | { kind: 'loading' }
@@ -205,9 +206,19 @@ function PairedView({ room: roomSystem, onUnpaired }: { room: RoomSessionView; o
     }
   };
 
+  // Rung into a meeting (MEET-ADD): out of any other, into that one.
+  const ringing = (
+    <RoomRinging
+      onAccepted={(m) => {
+        leave();
+        void join({ meetingId: m.id, name: m.name });
+      }}
+    />
+  );
   if (meeting) {
     return (
       <div className="room-meeting">
+        {ringing}
         <div className="room-meeting-bar">
           <span className="room-meeting-name">
             <bdi>{roomSystem.name}</bdi> · <bdi>{meeting.name}</bdi>
@@ -231,6 +242,7 @@ function PairedView({ room: roomSystem, onUnpaired }: { room: RoomSessionView; o
   }
   return (
     <div className="room-home">
+      {ringing}
       <header className="room-header">
         <span className="room-organisation">{roomSystem.organisation.name}</span>
         <span className="room-name" data-testid="room-name">

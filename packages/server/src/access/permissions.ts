@@ -9,7 +9,7 @@ type Target =
   | { kind: 'user'; id: string; role: Role }
   | { kind: 'roomSystem'; associatedWith: { id: string; role: Role } | null }
   | { kind: 'recording'; ownerId: string }
-  | { kind: 'call'; callerId: string; calleeId: string }
+  | { kind: 'call'; callerId: string; calleeId: string | null }
   | { kind: 'organisation' };
 
 type TargetOf<K extends Target['kind']> = Extract<Target, { kind: K }>;

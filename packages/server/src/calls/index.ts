@@ -1,3 +1,3 @@
 export { CallService, type CallOptions } from './service';
 export { CallStore } from './store';
-export { callRoutes } from './routes';
+export { callRoutes, roomCallRoutes } from './routes';

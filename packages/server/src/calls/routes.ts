@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { placeCallRequestSchema, type CallView, type MissedCallsView } from '@conclave/protocol';
 import type { Authenticator } from '../auth';
 import type { LiveMeetings } from '../domain';
+import type { RoomScreenAuth } from '../room-systems';
 import type { CallService } from './service';
 
 /** Under /api/calls, in the signed-in context (MEET-CALL, MEET-ADD). */
@@ -36,6 +37,21 @@ export function callRoutes(
     );
     app.post<{ Params: { id: string } }>('/:id/cancel', async (request): Promise<CallView> =>
       calls.cancel(authenticator.principal(request), request.params.id),
+    );
+  };
+}
+
+/**
+ * Under /api/room-systems/session/calls, for a room system's screen by its room cookie (MEET-ADD):
+ * it takes or turns down the call that rings it into a meeting. A person's session is not enough.
+ */
+export function roomCallRoutes(calls: CallService, screen: RoomScreenAuth): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Params: { id: string } }>('/:id/accept', async (request): Promise<CallView> =>
+      calls.acceptAsRoom((await screen(request)).principal, request.params.id),
+    );
+    app.post<{ Params: { id: string } }>('/:id/decline', async (request): Promise<CallView> =>
+      calls.declineAsRoom((await screen(request)).principal, request.params.id),
     );
   };
 }

@@ -11,8 +11,15 @@ import type { Clock } from '../common/clock';
 import { AppError, notFound, RateLimitError } from '../common/errors';
 import { newId } from '../common/ids';
 import type { Limiters, WindowLimiter } from '../common/rate-limit';
-import type { DomainEvents, LiveMeetings, UserPrincipal } from '../domain';
+import {
+  roomRecipient,
+  type DomainEvents,
+  type LiveMeetings,
+  type RoomPrincipal,
+  type UserPrincipal,
+} from '../domain';
 import type { MeetingService, MeetingStore } from '../meetings';
+import { roomSystemTarget, type RoomSystemStore } from '../room-systems';
 import type { Call, CallDetails, Callee, CallStore } from './store';
 
 export interface CallOptions {
@@ -28,6 +35,8 @@ export interface CallDeps {
   store: CallStore;
   meetings: MeetingService;
   meetingStore: MeetingStore;
+  /** Room systems, which are rung into meetings too (MEET-ADD, ADM-ROOMS). */
+  roomSystems: RoomSystemStore;
   events: DomainEvents;
   audit: AuditLog;
   limiters: Limiters;
@@ -47,6 +56,15 @@ const DUE_PER_SWEEP = 200;
 const callNotFound = () => notFound('There is no such call', 'not_found');
 const callEnded = () => new AppError(409, 'call_ended', 'This call is not ringing any more');
 const userNotFound = () => notFound('There is no such person in your organisation', 'user_not_found');
+const roomNotFound = () =>
+  notFound('There is no such room system in your organisation', 'room_system_not_found');
+
+/** A room system that can be rung: what the rules about it look at. */
+interface RoomCallee {
+  kind: 'room';
+  id: string;
+  displayName: string;
+}
 
 /**
  * MEET-CALL and MEET-ADD: a call rings every open client of the callee (through `userNotified`
@@ -77,7 +95,10 @@ export class CallService {
         counted.retryAfterSeconds,
       );
     }
-    const callee = await this.visibleCallee(caller, input.calleeId);
+    const callee =
+      input.roomSystemId !== undefined
+        ? await this.visibleRoom(caller, input.roomSystemId)
+        : await this.visibleCallee(caller, input.calleeId ?? '');
     const meeting = input.meetingId ? await this.runningMeeting(caller, input.meetingId, live) : null;
     const now = this.d.clock.now();
     if ((await this.d.store.ringingFrom(caller.userId, now.toISOString())) >= this.maxRinging) {
@@ -97,7 +118,8 @@ export class CallService {
       organisationId: caller.organisationId,
       kind: meeting ? 'add' : 'direct',
       callerId: caller.userId,
-      calleeId: callee.id,
+      calleeId: callee.kind === 'user' ? callee.id : null,
+      calleeRoomId: callee.kind === 'room' ? callee.id : null,
       meetingId: meetingOfCall.id,
       state: 'ringing',
       createdAt: now.toISOString(),
@@ -106,7 +128,7 @@ export class CallService {
     };
     await this.d.store.insert(call);
     this.scheduleExpiry();
-    this.notify(callee.id, {
+    this.notify(recipientOf(call), {
       type: 'incomingCall',
       call: {
         id: call.id,
@@ -130,24 +152,20 @@ export class CallService {
   }
 
   async accept(user: UserPrincipal, id: string): Promise<CallView> {
-    const call = await this.answerable(user, id);
-    if (!(await this.d.store.end(call.id, 'accepted', this.now()))) throw callEnded();
-    this.notify(call.callerId, {
-      type: 'callAccepted',
-      callId: call.id,
-      meetingId: call.meetingId!,
-      callee: { id: call.calleeId, name: call.calleeName },
-    });
-    this.notify(call.calleeId, { type: 'callEnded', callId: call.id, reason: 'answered_elsewhere' });
-    return view({ ...call, state: 'accepted' });
+    return this.accepted(await this.answerable(user, id));
   }
 
   async decline(user: UserPrincipal, id: string): Promise<CallView> {
-    const call = await this.answerable(user, id);
-    if (!(await this.d.store.end(call.id, 'declined', this.now(), true))) throw callEnded();
-    this.endedFor(call, 'declined');
-    await this.discardMeeting(call);
-    return view({ ...call, state: 'declined' });
+    return this.declined(await this.answerable(user, id));
+  }
+
+  /** A room system's screen takes the call that rings it (its own cookie, never a person's session). */
+  async acceptAsRoom(room: RoomPrincipal, id: string): Promise<CallView> {
+    return this.accepted(await this.ofRoom(room, id));
+  }
+
+  async declineAsRoom(room: RoomPrincipal, id: string): Promise<CallView> {
+    return this.declined(await this.ofRoom(room, id));
   }
 
   /** The caller hangs up before an answer: the callee's clients stop, and it counts as missed. */
@@ -223,10 +241,29 @@ export class CallService {
     this.timers.add(timer);
   }
 
+  private async accepted(call: CallDetails): Promise<CallView> {
+    if (!(await this.d.store.end(call.id, 'accepted', this.now()))) throw callEnded();
+    this.notify(call.callerId, {
+      type: 'callAccepted',
+      callId: call.id,
+      meetingId: call.meetingId!,
+      callee: { id: call.calleeId ?? call.calleeRoomId!, name: call.calleeName },
+    });
+    this.notify(recipientOf(call), { type: 'callEnded', callId: call.id, reason: 'answered_elsewhere' });
+    return view({ ...call, state: 'accepted' });
+  }
+
+  private async declined(call: CallDetails): Promise<CallView> {
+    if (!(await this.d.store.end(call.id, 'declined', this.now(), true))) throw callEnded();
+    this.endedFor(call, 'declined');
+    await this.discardMeeting(call);
+    return view({ ...call, state: 'declined' });
+  }
+
   private endedFor(call: CallDetails, reason: 'declined' | 'cancelled' | 'missed'): void {
     const ended: Notification = { type: 'callEnded', callId: call.id, reason };
     this.notify(call.callerId, ended);
-    this.notify(call.calleeId, ended);
+    this.notify(recipientOf(call), ended);
   }
 
   /** The meeting of a direct call that never took place goes with the call. */
@@ -236,8 +273,9 @@ export class CallService {
     if (meeting && meeting.startedAt === null) await this.d.meetingStore.delete(meeting.id);
   }
 
-  private notify(userId: string, notification: Notification): void {
-    this.d.events.publish('userNotified', userId, notification);
+  /** To every open client of a person, or every screen of a room system (`recipientOf`). */
+  private notify(recipient: string, notification: Notification): void {
+    this.d.events.publish('userNotified', recipient, notification);
   }
 
   private now(): string {
@@ -257,6 +295,17 @@ export class CallService {
     if (callee.revoked)
       throw new AppError(409, 'callee_unavailable', `${callee.displayName} cannot take calls`);
     return callee;
+  }
+
+  /**
+   * A room system of the caller's organisation, with its access, that the caller sees in the
+   * directory (a hidden one only under `roomSystem.hide`).
+   */
+  private async visibleRoom(caller: UserPrincipal, id: string): Promise<RoomCallee> {
+    const room = ID_PATTERN.test(id) ? await this.d.roomSystems.find(caller.organisationId, id) : null;
+    if (!room || room.revokedAt !== null) throw roomNotFound();
+    if (room.hidden && !may(caller, 'roomSystem.hide', roomSystemTarget(room))) throw roomNotFound();
+    return { kind: 'room', id: room.id, displayName: room.name };
   }
 
   /** MEET-ADD: a meeting the caller moderates by role, with people in it now. */
@@ -281,6 +330,13 @@ export class CallService {
     return call;
   }
 
+  /** A call ringing this room system; anything else is no such call to its screen. */
+  private async ofRoom(room: RoomPrincipal, id: string): Promise<CallDetails> {
+    const call = ID_PATTERN.test(id) ? await this.d.store.find(id) : null;
+    if (!call || call.calleeRoomId !== room.roomSystemId) throw callNotFound();
+    return call;
+  }
+
   private async answerable(user: UserPrincipal, id: string): Promise<CallDetails> {
     const call = await this.ofParty(user, id);
     if (!may(user, 'call.answer', asTarget(call))) {
@@ -291,6 +347,9 @@ export class CallService {
 }
 
 const asTarget = (c: Call) => ({ kind: 'call' as const, callerId: c.callerId, calleeId: c.calleeId });
+
+/** Where a call's callee hears of it: a person's clients, or a room system's screens. */
+const recipientOf = (c: Call): string => (c.calleeRoomId ? roomRecipient(c.calleeRoomId) : c.calleeId!);
 
 /** The name both see for a call's meeting, within the meeting name's 120 characters. */
 function callMeetingName(caller: string, callee: string): string {
@@ -304,7 +363,9 @@ function view(c: CallDetails): CallView {
     kind: c.kind,
     state: c.state,
     caller: { id: c.callerId, name: c.callerName },
-    callee: { id: c.calleeId, name: c.calleeName },
+    callee: c.calleeRoomId
+      ? { id: c.calleeRoomId, name: c.calleeName, kind: 'room' }
+      : { id: c.calleeId!, name: c.calleeName, kind: 'user' },
     meeting: c.meetingId && c.meetingName !== null ? { id: c.meetingId, name: c.meetingName } : null,
     createdAt: c.createdAt,
     expiresAt: c.expiresAt,

@@ -8,7 +8,9 @@ export interface Call {
   organisationId: string;
   kind: CallKind;
   callerId: string;
-  calleeId: string;
+  /** The person rung, or null when it rings a room system (`calleeRoomId`, MEET-ADD). */
+  calleeId: string | null;
+  calleeRoomId: string | null;
   meetingId: string | null;
   state: CallState;
   createdAt: string;
@@ -25,6 +27,7 @@ export interface CallDetails extends Call {
 
 /** Who can be called: what the rules about callees look at. */
 export interface Callee {
+  kind: 'user';
   id: string;
   organisationId: string;
   displayName: string;
@@ -45,6 +48,7 @@ export class CallStore {
       .executeTakeFirst();
     return row
       ? {
+          kind: 'user',
           id: row.id,
           organisationId: row.organisation_id,
           displayName: row.display_name,
@@ -64,6 +68,7 @@ export class CallStore {
         kind: call.kind,
         caller_id: call.callerId,
         callee_id: call.calleeId,
+        callee_room_id: call.calleeRoomId,
         meeting_id: call.meetingId,
         state: call.state,
         created_at: call.createdAt,
@@ -154,7 +159,8 @@ export class CallStore {
     return this.db
       .selectFrom('calls as c')
       .innerJoin('users as caller', 'caller.id', 'c.caller_id')
-      .innerJoin('users as callee', 'callee.id', 'c.callee_id')
+      .leftJoin('users as callee', 'callee.id', 'c.callee_id')
+      .leftJoin('room_systems as room', 'room.id', 'c.callee_room_id')
       .leftJoin('meetings as m', 'm.id', 'c.meeting_id')
       .select([
         'c.id as id',
@@ -162,13 +168,15 @@ export class CallStore {
         'c.kind as kind',
         'c.caller_id as callerId',
         'c.callee_id as calleeId',
+        'c.callee_room_id as calleeRoomId',
         'c.meeting_id as meetingId',
         'c.state as state',
         'c.created_at as createdAt',
         'c.expires_at as expiresAt',
         'c.ended_at as endedAt',
         'caller.display_name as callerName',
-        'callee.display_name as calleeName',
+        // One of the two is there: the table's check says so.
+        sql<string>`coalesce(callee.display_name, room.name)`.as('calleeName'),
         sql<string | null>`m.name`.as('meetingName'),
       ]);
   }

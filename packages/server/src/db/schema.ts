@@ -107,7 +107,9 @@ interface CallTable {
   organisation_id: string;
   kind: 'direct' | 'add';
   caller_id: string;
-  callee_id: string;
+  /** The person rung; null when it rings a room system instead (MEET-ADD). */
+  callee_id: string | null;
+  callee_room_id: string | null;
   meeting_id: string | null;
   state: 'ringing' | 'accepted' | 'declined' | 'missed';
   created_at: string;

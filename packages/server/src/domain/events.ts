@@ -7,9 +7,15 @@ export type DomainEventMap = {
   sessionEnded: [sessionId: string];
   /** A meeting was deleted: everyone in it is told it has ended. */
   meetingDeleted: [meetingId: string];
-  /** Something every open client of this user is to hear (a call ringing), on whichever node it is. */
-  userNotified: [userId: string, notification: Notification];
+  /**
+   * Something every open client of this user is to hear (a call ringing), on whichever node it is;
+   * the recipient is a user's id, or `roomRecipient(id)` for a room system's screens.
+   */
+  userNotified: [recipient: string, notification: Notification];
 };
+
+/** The notification recipient that is a room system's screens (ids never hold a colon). */
+export const roomRecipient = (roomSystemId: string): string => `room:${roomSystemId}`;
 
 /**
  * Domain events, delivered synchronously to every listener. A listener that throws is reported and

@@ -31,6 +31,6 @@ export type {
   CaptureAudit,
 } from './capture';
 export { NO_CAPTURE } from './capture';
-export { DomainEvents } from './events';
+export { DomainEvents, roomRecipient } from './events';
 export { DELETED_PERSON } from './principal';
 export { meetingJoinUrl } from './meeting';

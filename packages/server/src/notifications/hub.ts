@@ -1,10 +1,10 @@
 import { notificationSchema, type Notification } from '@conclave/protocol';
 import type { WebSocket } from 'ws';
 
-/** One client's notification socket: whose it is, under which session. */
+/** One client's notification socket: whom it listens for (a user, or a room system), under which session. */
 interface Listener {
   socket: WebSocket;
-  userId: string;
+  recipient: string;
   sessionId: string;
   missedPongs: number;
 }
@@ -18,7 +18,7 @@ const CLOSE_UNEXPECTED_MESSAGE = 1008;
  * now: a client that was not connected learns what it missed from the REST API (missed calls).
  */
 export class NotificationHub {
-  private readonly byUser = new Map<string, Set<Listener>>();
+  private readonly byRecipient = new Map<string, Set<Listener>>();
   /**
    * Each notification checked and serialised once, however many people it goes to: a chat message
    * to a group of 100 is one notification object published for each member.
@@ -28,27 +28,27 @@ export class NotificationHub {
   constructor(private readonly maxPerUser: number) {}
 
   /** Whether this user may open another socket here. */
-  hasRoomFor(userId: string): boolean {
-    return (this.byUser.get(userId)?.size ?? 0) < this.maxPerUser;
+  hasRoomFor(recipient: string): boolean {
+    return (this.byRecipient.get(recipient)?.size ?? 0) < this.maxPerUser;
   }
 
-  add(socket: WebSocket, userId: string, sessionId: string): void {
-    const listener: Listener = { socket, userId, sessionId, missedPongs: 0 };
-    let set = this.byUser.get(userId);
-    if (!set) this.byUser.set(userId, (set = new Set()));
+  add(socket: WebSocket, recipient: string, sessionId: string): void {
+    const listener: Listener = { socket, recipient, sessionId, missedPongs: 0 };
+    let set = this.byRecipient.get(recipient);
+    if (!set) this.byRecipient.set(recipient, (set = new Set()));
     set.add(listener);
     socket.on('pong', () => (listener.missedPongs = 0));
     // The socket only listens: a client that talks is not ours.
     socket.on('message', () => socket.close(CLOSE_UNEXPECTED_MESSAGE, 'This socket only listens'));
     socket.on('close', () => {
       set.delete(listener);
-      if (set.size === 0 && this.byUser.get(userId) === set) this.byUser.delete(userId);
+      if (set.size === 0 && this.byRecipient.get(recipient) === set) this.byRecipient.delete(recipient);
     });
   }
 
   /** Sends to every socket of the user on this node; what the schema refuses is never sent. */
-  deliver(userId: string, notification: Notification): void {
-    const set = this.byUser.get(userId);
+  deliver(recipient: string, notification: Notification): void {
+    const set = this.byRecipient.get(recipient);
     if (!set) return;
     let text = this.serialised.get(notification);
     if (text === undefined) {
@@ -60,14 +60,14 @@ export class NotificationHub {
 
   /** A session ended (signed out, revoked): its sockets close, and the client does not come back. */
   endSession(sessionId: string): void {
-    for (const set of this.byUser.values()) {
+    for (const set of this.byRecipient.values()) {
       for (const l of set) if (l.sessionId === sessionId) l.socket.close(CLOSE_SIGNED_OUT, 'session_ended');
     }
   }
 
   /** Pings every socket; one that missed two pongs in a row is cut off. */
   heartbeat(): void {
-    for (const set of this.byUser.values()) {
+    for (const set of this.byRecipient.values()) {
       for (const l of set) {
         if (l.missedPongs >= 2) {
           l.socket.terminate();
@@ -80,6 +80,6 @@ export class NotificationHub {
   }
 
   closeAll(): void {
-    for (const set of this.byUser.values()) for (const l of set) l.socket.close(1001, 'server_closing');
+    for (const set of this.byRecipient.values()) for (const l of set) l.socket.close(1001, 'server_closing');
   }
 }

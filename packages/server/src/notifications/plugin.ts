@@ -1,6 +1,6 @@
 import { NOTIFICATIONS_PATH, NOTIFICATIONS_SUBPROTOCOL } from '@conclave/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { DomainEvents, PrincipalSource, UserPrincipal } from '../domain';
+import { roomRecipient, type DomainEvents, type PrincipalSource } from '../domain';
 import { CLOSE_SIGNED_OUT, NotificationHub } from './hub';
 
 export interface NotificationOptions {
@@ -16,12 +16,32 @@ export interface NotificationOptions {
   maxPerAddress?: number;
 }
 
+/** Whom a socket listens for, and under which session it ends. */
+interface Recipient {
+  key: string;
+  sessionId: string;
+}
+
 /** Whoever the upgrade request's session is, between the checks and the handler. */
-const principals = new WeakMap<FastifyRequest, UserPrincipal>();
+const recipients = new WeakMap<FastifyRequest, Recipient>();
+
+/**
+ * A signed-in person; or, asked for with `?as=room`, a paired room system's screen by its room cookie
+ * (ADM-ROOMS, MEET-ADD) and nothing else, so that a person signed in on that browser stays apart.
+ */
+async function recipientOf(auth: PrincipalSource, request: FastifyRequest): Promise<Recipient | null> {
+  if ((request.query as { as?: unknown }).as === 'room') {
+    const room = await auth.roomFromRequest(request);
+    return room && { key: roomRecipient(room.roomSystemId), sessionId: room.sessionId };
+  }
+  const user = await auth.principalFromRequest(request);
+  return user && { key: user.userId, sessionId: user.sessionId };
+}
 
 /**
  * The per-user notification socket (NOTIFICATIONS_PATH): a signed-in client keeps one open to hear
- * what concerns its person outside any meeting (a call ringing, MEET-CALL). It needs the websocket
+ * what concerns its person outside any meeting (a call ringing, MEET-CALL), and a room system's
+ * screen to hear it is rung into a meeting (MEET-ADD). It needs the websocket
  * support its parent registered (see http/websockets.ts). Server → client only.
  */
 export const notificationsPlugin: FastifyPluginAsync<NotificationOptions> = async (app, options) => {
@@ -59,9 +79,9 @@ export const notificationsPlugin: FastifyPluginAsync<NotificationOptions> = asyn
         if (request.headers.origin !== expectedOrigin) {
           return refuse(reply, 403, 'forbidden', 'Notifications are only open to pages of this service');
         }
-        const principal = await options.auth.principalFromRequest(request);
-        if (!principal) return refuse(reply, 401, 'unauthorized', 'Sign in first');
-        if (!hub.hasRoomFor(principal.userId)) {
+        const recipient = await recipientOf(options.auth, request);
+        if (!recipient) return refuse(reply, 401, 'unauthorized', 'Sign in first');
+        if (!hub.hasRoomFor(recipient.key)) {
           return refuse(reply, 429, 'rate_limited', 'Too many open notification connections');
         }
         // Counted until the TCP connection closes, whatever happens in between (as signaling does).
@@ -76,20 +96,20 @@ export const notificationsPlugin: FastifyPluginAsync<NotificationOptions> = asyn
           if (left <= 0) perAddress.delete(address);
           else perAddress.set(address, left);
         });
-        principals.set(request, principal);
+        recipients.set(request, recipient);
       },
     },
     (socket, request) => {
-      const principal = principals.get(request);
-      if (!principal) {
+      const recipient = recipients.get(request);
+      if (!recipient) {
         socket.close(1011, 'internal');
         return;
       }
-      hub.add(socket, principal.userId, principal.sessionId);
+      hub.add(socket, recipient.key, recipient.sessionId);
       // A sign-out between the check and now was not heard by this socket: look once more.
-      void options.auth.principalFromRequest(request).then(
+      void recipientOf(options.auth, request).then(
         (still) => {
-          if (!still) socket.close(CLOSE_SIGNED_OUT, 'session_ended');
+          if (still?.sessionId !== recipient.sessionId) socket.close(CLOSE_SIGNED_OUT, 'session_ended');
         },
         () => socket.close(1011, 'internal'),
       );

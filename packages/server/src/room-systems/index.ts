@@ -3,4 +3,4 @@ export { RoomPairing, defaultPairingLimits, type PairingLimits } from './pairing
 export { RoomSessions } from './sessions';
 export { RoomSystemAdministration, asTarget as roomSystemTarget } from './service';
 export { RoomCookies, roomTokenOf } from './http';
-export { roomScreenRoutes, roomSystemAdminRoutes } from './routes';
+export { roomScreenOf, roomScreenRoutes, roomSystemAdminRoutes, type RoomScreenAuth } from './routes';

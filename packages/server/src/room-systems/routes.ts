@@ -12,7 +12,9 @@ import {
 } from '@conclave/protocol';
 import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
-import { notFound, unauthorized } from '../common/errors';
+import { notFound, RateLimitError, unauthorized } from '../common/errors';
+import type { WindowLimiter } from '../common/rate-limit';
+import type { RoomPrincipal } from '../domain';
 import { roomTokenOf, type RoomCookies } from './http';
 import type { RoomPairing } from './pairing';
 import type { RoomSystemAdministration } from './service';
@@ -26,7 +28,21 @@ export interface RoomScreenDeps {
   sessions: RoomSessions;
   store: RoomSystemStore;
   cookies: RoomCookies;
+  /** Meetings a screen may look up by extension, per room system: no walking the organisation's. */
+  lookups: WindowLimiter;
 }
+
+/** The room system whose screen sent the request (its room cookie); 401 for anyone else. */
+export function roomScreenOf(sessions: RoomSessions) {
+  return async (request: FastifyRequest): Promise<ActiveRoomSession> => {
+    const session = await sessions.resolve(roomTokenOf(request));
+    if (!session) throw unauthorized('This screen is not paired as a room system');
+    return session;
+  };
+}
+
+/** The room system of a screen's request, for routes of other domains (calls). */
+export type RoomScreenAuth = (request: FastifyRequest) => Promise<{ principal: RoomPrincipal }>;
 
 /**
  * Under /api/room-systems, open to a room screen without an account (ADM-ROOMS): asking for a pairing
@@ -34,12 +50,14 @@ export interface RoomScreenDeps {
  * The one write needs no session and so no CSRF token: the API takes JSON only, which a cross-site
  * form cannot send, and both cookies are SameSite=Strict.
  */
-export function roomScreenRoutes({ pairing, sessions, store, cookies }: RoomScreenDeps): FastifyPluginAsync {
-  const screen = async (request: FastifyRequest): Promise<ActiveRoomSession> => {
-    const session = await sessions.resolve(roomTokenOf(request));
-    if (!session) throw unauthorized('This screen is not paired as a room system');
-    return session;
-  };
+export function roomScreenRoutes({
+  pairing,
+  sessions,
+  store,
+  cookies,
+  lookups,
+}: RoomScreenDeps): FastifyPluginAsync {
+  const screen = roomScreenOf(sessions);
   return async (app) => {
     app.post('/pairing', async (request, reply): Promise<PairingStartView> => {
       const { deviceToken, ...view } = await pairing.start(request.ip);
@@ -77,6 +95,11 @@ export function roomScreenRoutes({ pairing, sessions, store, cookies }: RoomScre
     app.get('/session/meetings', async (request): Promise<RoomMeetingView> => {
       const { principal } = await screen(request);
       const { extension } = roomMeetingQuerySchema.parse(request.query);
+      // Counted before the lookup: a screen is trusted, not with trying every extension.
+      const counted = await lookups.consume(principal.roomSystemId);
+      if (!counted.allowed) {
+        throw new RateLimitError('Too many meetings looked up; try again shortly', counted.retryAfterSeconds);
+      }
       const meeting = await store.meetingByExtension(principal.organisationId, extension);
       if (!meeting) throw notFound('No meeting has this extension', 'meeting_not_found');
       return meeting;
