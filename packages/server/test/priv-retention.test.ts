@@ -22,6 +22,7 @@ import {
   type TestApp,
 } from './support/app';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/database';
+import { pairedScreen } from './support/room-screen';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -117,6 +118,8 @@ describeEachDatabase(
     const acmeIds = new Set<string>();
     const globexIds = new Set<string>();
     let globexRows: Record<string, string[]>;
+    /** The session of Acme's paired room screen, which must end with it. */
+    let roomSessionId: string;
     const recordingIds: Record<'acme' | 'globex', string> = { acme: '', globex: '' };
 
     const job = () =>
@@ -214,6 +217,13 @@ describeEachDatabase(
         201,
       );
       recordingIds.acme = await recording(acme, bobId, meeting);
+      const { room } = await pairedScreen(t.app, ada, 'Boardroom');
+      const paired = await database.db
+        .selectFrom('room_systems')
+        .select('session_id')
+        .where('id', '=', room.id)
+        .executeTakeFirstOrThrow();
+      roomSessionId = paired.session_id!;
       await database.db
         .insertInto('ended_meetings')
         .values({
@@ -286,9 +296,12 @@ describeEachDatabase(
 
     test('PRIV-RETENTION: at 180 days the organisation goes with every row of it in every table (people, sessions, meetings, chat, calls, recordings and their stored bytes, settings, audit log); another organisation keeps all of its own', async () => {
       clock.advance(HOUR);
+      const ended: string[] = [];
+      t.services.events.on('sessionEnded', (id) => ended.push(id));
       const run = await job().run();
       assert.equal(run.organisationsDeleted.length, 1);
       assert.equal(run.organisationsDeleted[0]!.id, acme);
+      assert.ok(ended.includes(roomSessionId), 'its room screen’s live connections end too (ADM-ROOMS)');
 
       const remaining = await rowsHolding(database.db, acmeIds);
       assert.deepEqual(

@@ -7,7 +7,7 @@ export interface OrganisationRemains {
   users: number;
   /** Its recordings, whose sealed bytes are in a recording store by that name. */
   recordings: Array<{ id: string; store: string }>;
-  /** Its people's sessions, to end their live connections once the rows are gone. */
+  /** Its people's sessions and its room systems' (ADM-ROOMS), to end their live connections once the rows are gone. */
   sessionIds: string[];
   meetingIds: string[];
 }
@@ -62,7 +62,7 @@ export class RetentionStore {
   async remains(id: string): Promise<OrganisationRemains | undefined> {
     const organisation = await this.organisation(id);
     if (!organisation) return undefined;
-    const [users, recordings, sessions, meetings] = await Promise.all([
+    const [users, recordings, sessions, rooms, meetings] = await Promise.all([
       this.db
         .selectFrom('users')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -75,6 +75,12 @@ export class RetentionStore {
         .select('sessions.id')
         .where('users.organisation_id', '=', id)
         .execute(),
+      this.db
+        .selectFrom('room_systems')
+        .select('session_id')
+        .where('organisation_id', '=', id)
+        .where('session_id', 'is not', null)
+        .execute(),
       this.db.selectFrom('meetings').select('id').where('organisation_id', '=', id).execute(),
     ]);
     return {
@@ -82,7 +88,10 @@ export class RetentionStore {
       // PostgreSQL's count is a bigint, which its driver hands back as text.
       users: Number(users.n),
       recordings,
-      sessionIds: sessions.map((s) => s.id),
+      sessionIds: [
+        ...sessions.map((s) => s.id),
+        ...rooms.flatMap((r) => (r.session_id ? [r.session_id] : [])),
+      ],
       meetingIds: meetings.map((m) => m.id),
     };
   }
