@@ -262,4 +262,42 @@ describeEachDatabase('store', (kind) => {
       [early.id],
     );
   });
+
+  test('MEET-ADD: a call rings a person or a room system, never both nor neither, and a room system only into a meeting', async () => {
+    const room = newId();
+    await database.db
+      .insertInto('room_systems')
+      .values({ id: room, organisation_id: orgA, name: 'Boardroom', hidden: 0, created_at: at })
+      .execute();
+    const call = (callee: string | null, calleeRoom: string | null, kind: 'direct' | 'add') =>
+      database.db
+        .insertInto('calls')
+        .values({
+          id: newId(),
+          organisation_id: orgA,
+          kind,
+          caller_id: alice,
+          callee_id: callee,
+          callee_room_id: calleeRoom,
+          meeting_id: null,
+          state: 'ringing',
+          created_at: at,
+          expires_at: at,
+          ended_at: null,
+          seen: 0,
+        })
+        .execute();
+    await call(alice, null, 'direct');
+    await call(null, room, 'add');
+    await assert.rejects(call(null, null, 'add'), 'nobody rung');
+    await assert.rejects(call(alice, room, 'add'), 'both rung');
+    await assert.rejects(call(null, room, 'direct'), 'a room system has no direct calls');
+    await database.db.deleteFrom('room_systems').where('id', '=', room).execute();
+    const left = await database.db
+      .selectFrom('calls')
+      .select('id')
+      .where('callee_room_id', '=', room)
+      .execute();
+    assert.deepEqual(left, [], "a room system's calls go with it");
+  });
 });
