@@ -1,11 +1,10 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type {
   AccountSessionView,
   AccountView,
   ChangePasswordRequest,
   UpdateAccountRequest,
 } from '@conclave/protocol';
-import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
 import type { PersonalData } from './personal-data';
 import type { AccountService } from './service';
@@ -16,19 +15,15 @@ export function accountRoutes(
   personalData: PersonalData,
   authenticator: Authenticator,
 ): FastifyPluginAsync {
-  const actor = (request: FastifyRequest): AuditActor => ({
-    principal: authenticator.principal(request),
-    clientIp: request.ip,
-  });
   return async (app) => {
     app.get('/', async (request): Promise<AccountView> => account.view(authenticator.principal(request)));
 
     app.patch('/', async (request): Promise<AccountView> =>
-      account.rename(actor(request), request.body as UpdateAccountRequest),
+      account.rename(authenticator.actor(request), request.body as UpdateAccountRequest),
     );
 
     app.post('/password', async (request, reply) => {
-      await account.changePassword(actor(request), request.body as ChangePasswordRequest);
+      await account.changePassword(authenticator.actor(request), request.body as ChangePasswordRequest);
       return reply.code(204).send();
     });
 
@@ -49,11 +44,11 @@ export function accountRoutes(
     }));
 
     app.post('/sessions/sign-out-others', async (request): Promise<{ ended: number }> => ({
-      ended: await account.endOtherSessions(actor(request)),
+      ended: await account.endOtherSessions(authenticator.actor(request)),
     }));
 
     app.delete<{ Params: { id: string } }>('/sessions/:id', async (request, reply) => {
-      await account.endSession(actor(request), request.params.id);
+      await account.endSession(authenticator.actor(request), request.params.id);
       return reply.code(204).send();
     });
   };

@@ -76,6 +76,11 @@ export class Authenticator {
     return principalOf(this.session(request));
   }
 
+  /** Who did what, from where: the request's person and client address, as the audit log takes them. */
+  actor(request: FastifyRequest): { principal: UserPrincipal; clientIp: string } {
+    return { principal: this.principal(request), clientIp: request.ip };
+  }
+
   /**
    * Who the request's session is, on a route open to everyone that serves the signed-in more (e.g. a
    * recording shared with them); null without a session, or one that must set up a second factor

@@ -68,16 +68,9 @@ export function brandingImageRoutes(branding: Branding, authenticator: Authentic
       await app.register(async (route) => {
         route.setErrorHandler(imageErrors(kind));
         route.put(`/${kind}`, { bodyLimit: BRANDING_IMAGE_LIMITS[kind].maxBytes }, async (request) =>
-          branding.upload(
-            { principal: authenticator.principal(request), clientIp: request.ip },
-            kind,
-            request.headers['content-type'],
-            request.body,
-          ),
+          branding.upload(authenticator.actor(request), kind, request.headers['content-type'], request.body),
         );
-        route.delete(`/${kind}`, async (request) =>
-          branding.remove({ principal: authenticator.principal(request), clientIp: request.ip }, kind),
-        );
+        route.delete(`/${kind}`, async (request) => branding.remove(authenticator.actor(request), kind));
       });
     }
   };

@@ -12,7 +12,6 @@ import {
   type SessionView,
   type TotpSetupView,
 } from '@conclave/protocol';
-import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
 import { notFound } from '../common/errors';
 import type { Confirmations } from './confirmations';
@@ -29,10 +28,6 @@ export function factorRoutes(
   confirmations: Confirmations,
   authenticator: Authenticator,
 ): FastifyPluginAsync {
-  const actor = (request: FastifyRequest): AuditActor => ({
-    principal: authenticator.principal(request),
-    clientIp: request.ip,
-  });
   const passkeyId = (request: FastifyRequest<PasskeyParams>): string => {
     if (!PASSKEY_ID_PATTERN.test(request.params.id)) throw notFound('You have no such passkey');
     return request.params.id;
@@ -43,37 +38,42 @@ export function factorRoutes(
       confirmations.passkeyOptions(authenticator.principal(request).userId),
     );
 
-    app.post('/totp', async (request): Promise<TotpSetupView> => factors.startTotp(actor(request)));
+    app.post('/totp', async (request): Promise<TotpSetupView> =>
+      factors.startTotp(authenticator.actor(request)),
+    );
 
     app.post('/totp/confirm', async (request): Promise<RecoveryCodesView> =>
-      factors.confirmTotp(actor(request), request.body as ConfirmTotpRequest),
+      factors.confirmTotp(authenticator.actor(request), request.body as ConfirmTotpRequest),
     );
 
     app.post('/totp/remove', async (request, reply) => {
-      await factors.removeTotp(actor(request), request.body as Confirmation);
+      await factors.removeTotp(authenticator.actor(request), request.body as Confirmation);
       return reply.code(204).send();
     });
 
     app.post('/recovery-codes', async (request): Promise<RecoveryCodesView> =>
-      factors.renewRecoveryCodes(actor(request), request.body as Confirmation),
+      factors.renewRecoveryCodes(authenticator.actor(request), request.body as Confirmation),
     );
 
     app.post('/passkeys/options', async (request) =>
-      passkeys.registrationOptions(actor(request), request.body as Confirmation),
+      passkeys.registrationOptions(authenticator.actor(request), request.body as Confirmation),
     );
 
     app.post('/passkeys', async (request, reply): Promise<RegisteredPasskeyView> => {
-      const registered = await passkeys.register(actor(request), request.body as RegisterPasskeyRequest);
+      const registered = await passkeys.register(
+        authenticator.actor(request),
+        request.body as RegisterPasskeyRequest,
+      );
       reply.code(201);
       return registered;
     });
 
     app.patch<PasskeyParams>('/passkeys/:id', async (request): Promise<PasskeyView> =>
-      passkeys.rename(actor(request), passkeyId(request), request.body as RenamePasskeyRequest),
+      passkeys.rename(authenticator.actor(request), passkeyId(request), request.body as RenamePasskeyRequest),
     );
 
     app.post<PasskeyParams>('/passkeys/:id/remove', async (request, reply) => {
-      await passkeys.remove(actor(request), passkeyId(request), request.body as Confirmation);
+      await passkeys.remove(authenticator.actor(request), passkeyId(request), request.body as Confirmation);
       return reply.code(204).send();
     });
   };

@@ -65,23 +65,19 @@ export function recordingRoutes(
   recordings: RecordingService,
   authenticator: Authenticator,
 ): FastifyPluginAsync {
-  const actor = (request: FastifyRequest) => ({
-    principal: authenticator.principal(request),
-    clientIp: request.ip,
-  });
   return async (app) => {
     app.get('/', async (request): Promise<RecordingListView> =>
       recordings.list(authenticator.principal(request)),
     );
     app.put<WithId>('/:id/sharing', async (request): Promise<ShareRecordingResponse> =>
       recordings.share(
-        actor(request),
+        authenticator.actor(request),
         id.parse(request.params.id),
         shareRecordingRequestSchema.parse(request.body),
       ),
     );
     app.delete<WithId>('/:id', async (request, reply) => {
-      await recordings.remove(actor(request), id.parse(request.params.id));
+      await recordings.remove(authenticator.actor(request), id.parse(request.params.id));
       return reply.code(204).send();
     });
   };

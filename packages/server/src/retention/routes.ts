@@ -13,10 +13,7 @@ export function contractRoutes(
       contracts.get(authenticator.principal(request)),
     );
     app.put('/contract', async (request): Promise<ContractView> =>
-      contracts.set(
-        { principal: authenticator.principal(request), clientIp: request.ip },
-        request.body as SetContractRequest,
-      ),
+      contracts.set(authenticator.actor(request), request.body as SetContractRequest),
     );
   };
 }

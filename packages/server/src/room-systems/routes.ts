@@ -10,7 +10,6 @@ import {
   type RoomSessionView,
   type UpdateRoomSystemRequest,
 } from '@conclave/protocol';
-import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
 import { notFound, RateLimitError, unauthorized } from '../common/errors';
 import type { WindowLimiter } from '../common/rate-limit';
@@ -112,35 +111,38 @@ export function roomSystemAdminRoutes(
   rooms: RoomSystemAdministration,
   authenticator: Authenticator,
 ): FastifyPluginAsync {
-  const actor = (request: FastifyRequest): AuditActor => ({
-    principal: authenticator.principal(request),
-    clientIp: request.ip,
-  });
   return async (app) => {
     app.get('/', async (request): Promise<{ roomSystems: AdminRoomSystemView[] }> => ({
       roomSystems: await rooms.list(authenticator.principal(request)),
     }));
 
     app.post('/', async (request, reply): Promise<AdminRoomSystemView> => {
-      const view = await rooms.register(actor(request), request.body as RegisterRoomSystemRequest);
+      const view = await rooms.register(
+        authenticator.actor(request),
+        request.body as RegisterRoomSystemRequest,
+      );
       reply.code(201);
       return view;
     });
 
     app.patch<WithId>('/:id', async (request): Promise<AdminRoomSystemView> =>
-      rooms.update(actor(request), request.params.id, request.body as UpdateRoomSystemRequest),
+      rooms.update(authenticator.actor(request), request.params.id, request.body as UpdateRoomSystemRequest),
     );
 
     app.post<WithId>('/:id/revoke', async (request): Promise<AdminRoomSystemView> =>
-      rooms.revoke(actor(request), request.params.id),
+      rooms.revoke(authenticator.actor(request), request.params.id),
     );
 
     app.post<WithId>('/:id/restore', async (request): Promise<AdminRoomSystemView> =>
-      rooms.restore(actor(request), request.params.id, request.body as RestoreRoomSystemRequest),
+      rooms.restore(
+        authenticator.actor(request),
+        request.params.id,
+        request.body as RestoreRoomSystemRequest,
+      ),
     );
 
     app.delete<WithId>('/:id', async (request, reply) => {
-      await rooms.delete(actor(request), request.params.id);
+      await rooms.delete(authenticator.actor(request), request.params.id);
       return reply.code(204).send();
     });
   };

@@ -11,10 +11,7 @@ export function settingsRoutes(
   return async (app) => {
     app.get('/', async (request): Promise<Settings> => settings.get(authenticator.principal(request)));
     app.patch('/', async (request): Promise<Settings> =>
-      settings.update(
-        { principal: authenticator.principal(request), clientIp: request.ip },
-        request.body as UpdateSettingsRequest,
-      ),
+      settings.update(authenticator.actor(request), request.body as UpdateSettingsRequest),
     );
   };
 }

@@ -84,10 +84,7 @@ export function ssoConfigRoutes(sso: SingleSignOn, authenticator: Authenticator)
   return async (app) => {
     app.get('/', async (request): Promise<SsoConfigView> => sso.view(authenticator.principal(request)));
     app.put('/', async (request): Promise<SsoConfigView> =>
-      sso.configure(
-        { principal: authenticator.principal(request), clientIp: request.ip },
-        request.body as SetSsoConfigRequest,
-      ),
+      sso.configure(authenticator.actor(request), request.body as SetSsoConfigRequest),
     );
   };
 }

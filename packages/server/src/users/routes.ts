@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type {
   AcceptInvitationRequest,
   AdminUserView,
@@ -11,7 +11,6 @@ import type {
   SessionView,
   SetRoleRequest,
 } from '@conclave/protocol';
-import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
 import type { Invitations } from './invitations';
 import type { UserAdministration } from './service';
@@ -24,35 +23,31 @@ export function userAdminRoutes(
   invitations: Invitations,
   authenticator: Authenticator,
 ): FastifyPluginAsync {
-  const actor = (request: FastifyRequest): AuditActor => ({
-    principal: authenticator.principal(request),
-    clientIp: request.ip,
-  });
   return async (app) => {
     app.get('/', async (request): Promise<{ users: AdminUserView[] }> => ({
       users: await users.list(authenticator.principal(request)),
     }));
 
     app.post('/', async (request, reply): Promise<AdminUserView> => {
-      const view = await users.create(actor(request), request.body as CreateUserRequest);
+      const view = await users.create(authenticator.actor(request), request.body as CreateUserRequest);
       reply.code(201);
       return view;
     });
 
     app.put<WithId>('/:id/role', async (request): Promise<AdminUserView> =>
-      users.setRole(actor(request), request.params.id, request.body as SetRoleRequest),
+      users.setRole(authenticator.actor(request), request.params.id, request.body as SetRoleRequest),
     );
 
     app.post<WithId>('/:id/revoke', async (request): Promise<AdminUserView> =>
-      users.revoke(actor(request), request.params.id),
+      users.revoke(authenticator.actor(request), request.params.id),
     );
 
     app.post<WithId>('/:id/restore', async (request): Promise<AdminUserView> =>
-      users.restore(actor(request), request.params.id),
+      users.restore(authenticator.actor(request), request.params.id),
     );
 
     app.delete<WithId>('/:id', async (request, reply) => {
-      await users.delete(actor(request), request.params.id);
+      await users.delete(authenticator.actor(request), request.params.id);
       return reply.code(204).send();
     });
 
@@ -61,13 +56,16 @@ export function userAdminRoutes(
     );
 
     app.post('/invitations', async (request, reply): Promise<CreatedInvitationView> => {
-      const view = await invitations.invite(actor(request), request.body as CreateInvitationRequest);
+      const view = await invitations.invite(
+        authenticator.actor(request),
+        request.body as CreateInvitationRequest,
+      );
       reply.code(201);
       return view;
     });
 
     app.delete<WithId>('/invitations/:id', async (request, reply) => {
-      await invitations.revoke(actor(request), request.params.id);
+      await invitations.revoke(authenticator.actor(request), request.params.id);
       return reply.code(204).send();
     });
   };
