@@ -1,46 +1,19 @@
 import type { AdminUserView } from '@conclave/protocol';
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
 import { createUser } from '../../api/endpoints';
-import { ApiError } from '../../api/http';
-import { useApiErrorText } from '../../app/session';
 import { Alert, Button, TextField } from '../../ui/components';
-import { fieldMessage } from './fieldMessage';
+import { useAdminForm } from './useAdminForm';
 
 const EMPTY = { email: '', displayName: '', password: '', role: 'user' as 'user' | 'superuser' };
 const FIELDS = new Set(['email', 'displayName', 'password', 'role']);
 
 /** IAM-LOCAL: a new account with a first password, refused errors shown next to their field. */
 export function AddPersonForm({ onAdded }: { onAdded: (user: AdminUserView) => void }) {
-  const handle = useApiErrorText();
   const roleId = useId();
-  const [form, setForm] = useState(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
-  const [added, setAdded] = useState<string | null>(null);
-
-  const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [key]: e.target.value }));
-
-  // Shows its own errors, so the form handler need not wait for it.
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setAdded(null);
-    try {
-      const user = await createUser(form);
-      onAdded(user);
-      setAdded(`${user.displayName} was added. Give them their first password; they sign in with it.`);
-      setForm(EMPTY);
-    } catch (err) {
-      const field = err instanceof ApiError ? err.field : undefined;
-      setError({ message: fieldMessage(handle(err), field), field });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const fieldError = (name: string) => (error?.field === name ? error.message : undefined);
+  const { form, set, busy, error, done, submit, fieldError } = useAdminForm(EMPTY, createUser, (user) => {
+    onAdded(user);
+    return `${user.displayName} was added. Give them their first password; they sign in with it.`;
+  });
   return (
     <section className="card" aria-labelledby="admin-add-person">
       <h2 id="admin-add-person" className="admin-card-title">
@@ -48,7 +21,7 @@ export function AddPersonForm({ onAdded }: { onAdded: (user: AdminUserView) => v
       </h2>
       <form className="admin-form" onSubmit={(e) => void submit(e)} noValidate>
         {error && !FIELDS.has(error.field ?? '') && <Alert>{error.message}</Alert>}
-        {added && <Alert tone="info">{added}</Alert>}
+        {done && <Alert tone="info">{done}</Alert>}
         <div className="admin-grid">
           <TextField
             label="Email"

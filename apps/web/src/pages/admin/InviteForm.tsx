@@ -1,10 +1,8 @@
 import type { CreatedInvitationView, InvitationView } from '@conclave/protocol';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { createInvitation } from '../../api/endpoints';
-import { ApiError } from '../../api/http';
-import { useApiErrorText } from '../../app/session';
 import { Alert, Button, Checkbox, CopyButton, TextField } from '../../ui/components';
-import { fieldMessage } from './fieldMessage';
+import { useAdminForm } from './useAdminForm';
 import { ROLE_NAMES } from './roles';
 
 const EMPTY = { email: '', role: 'user' as 'user' | 'superuser', sendEmail: true };
@@ -24,38 +22,19 @@ export function InviteForm({
   onInvited: (invitation: InvitationView) => void;
   onClose: () => void;
 }) {
-  const handle = useApiErrorText();
   const roleId = useId();
-  const [form, setForm] = useState(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
   const [created, setCreated] = useState<CreatedInvitationView | null>(null);
-
-  const set = (key: 'email' | 'role') => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [key]: e.target.value }));
-
-  // Shows its own errors, so the form handler need not wait for it.
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const view = await createInvitation({ ...form, sendEmail: canEmail && form.sendEmail });
+  const { form, setForm, set, busy, error, submit, fieldError } = useAdminForm(
+    EMPTY,
+    (f) => createInvitation({ ...f, sendEmail: canEmail && f.sendEmail }),
+    (view) => {
       const { id, email, role, invitedBy, createdAt, expiresAt } = view;
       onInvited({ id, email, role, invitedBy, createdAt, expiresAt });
       setCreated(view);
-      setForm(EMPTY);
-    } catch (err) {
-      const field = err instanceof ApiError ? err.field : undefined;
-      setError({ message: fieldMessage(handle(err), field), field });
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   if (created) return <InvitationLink invitation={created} onDone={onClose} />;
-
-  const fieldError = (name: string) => (error?.field === name ? error.message : undefined);
   return (
     <form className="admin-form admin-invite" onSubmit={(e) => void submit(e)} noValidate>
       {error && error.field !== 'email' && <Alert>{error.message}</Alert>}

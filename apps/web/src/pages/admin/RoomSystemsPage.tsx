@@ -9,15 +9,14 @@ import {
   revokeRoomSystem,
   updateRoomSystem,
 } from '../../api/endpoints';
-import { ApiError } from '../../api/http';
 import { useApiErrorText } from '../../app/session';
 import { ConfirmDialog } from '../../meeting/ConfirmDialog';
 import { Alert, Button, Spinner, TextField } from '../../ui/components';
 import { HiddenMark } from '../../ui/marks';
 import { AdminTable } from './AdminTable';
-import { fieldMessage } from './fieldMessage';
 import { RoomAlertsCard } from './RoomAlertsCard';
 import { DeleteWithConfirmation, useRowActions } from './rowActions';
+import { useAdminForm } from './useAdminForm';
 
 const byName = (a: AdminRoomSystemView, b: AdminRoomSystemView) => a.name.localeCompare(b.name);
 
@@ -110,39 +109,15 @@ function AddRoomSystemForm({
   people: AdminUserView[];
   onAdded: (room: AdminRoomSystemView) => void;
 }) {
-  const handle = useApiErrorText();
   const personId = useId();
-  const empty = { code: '', name: '', associatedUserId: '' };
-  const [form, setForm] = useState(empty);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const set = (key: keyof typeof empty) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [key]: e.target.value }));
-
-  // Shows its own errors, so the form handler need not wait for it.
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      const room = await registerRoomSystem({
-        code: form.code,
-        name: form.name,
-        associatedUserId: form.associatedUserId || null,
-      });
+  const { form, set, busy, error, done, submit, fieldError } = useAdminForm(
+    { code: '', name: '', associatedUserId: '' },
+    (f) => registerRoomSystem({ code: f.code, name: f.name, associatedUserId: f.associatedUserId || null }),
+    (room) => {
       onAdded(room);
-      setDone(`${room.name} is paired. Its screen shows the room mode in a moment.`);
-      setForm(empty);
-    } catch (err) {
-      const field = err instanceof ApiError ? err.field : undefined;
-      setError({ message: fieldMessage(handle(err), field), field });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fieldError = (name: string) => (error?.field === name ? error.message : undefined);
+      return `${room.name} is paired. Its screen shows the room mode in a moment.`;
+    },
+  );
   return (
     <section className="card" aria-labelledby="admin-add-room">
       <h2 id="admin-add-room" className="admin-card-title">
