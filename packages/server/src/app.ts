@@ -367,6 +367,7 @@ function apiRoutes(
         sessions: services.roomSessions,
         store: services.roomSystemStore,
         cookies: services.roomCookies,
+        day: services.roomDay,
       }),
       { prefix: '/room-systems' },
     );

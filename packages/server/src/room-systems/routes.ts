@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
+  roomDayQuerySchema,
   roomMeetingQuerySchema,
   type AdminRoomSystemView,
   type PairingStartView,
   type PairingStatusView,
   type RegisterRoomSystemRequest,
   type RestoreRoomSystemRequest,
+  type RoomDayView,
   type RoomMeetingView,
   type RoomSessionView,
   type UpdateRoomSystemRequest,
@@ -13,6 +15,7 @@ import {
 import type { AuditActor } from '../audit';
 import type { Authenticator } from '../auth';
 import { notFound, unauthorized } from '../common/errors';
+import type { RoomDay } from './day';
 import { roomTokenOf, type RoomCookies } from './http';
 import type { RoomPairing } from './pairing';
 import type { RoomSystemAdministration } from './service';
@@ -26,6 +29,7 @@ export interface RoomScreenDeps {
   sessions: RoomSessions;
   store: RoomSystemStore;
   cookies: RoomCookies;
+  day: RoomDay;
 }
 
 /**
@@ -34,7 +38,13 @@ export interface RoomScreenDeps {
  * The one write needs no session and so no CSRF token: the API takes JSON only, which a cross-site
  * form cannot send, and both cookies are SameSite=Strict.
  */
-export function roomScreenRoutes({ pairing, sessions, store, cookies }: RoomScreenDeps): FastifyPluginAsync {
+export function roomScreenRoutes({
+  pairing,
+  sessions,
+  store,
+  cookies,
+  day,
+}: RoomScreenDeps): FastifyPluginAsync {
   const screen = async (request: FastifyRequest): Promise<ActiveRoomSession> => {
     const session = await sessions.resolve(roomTokenOf(request));
     if (!session) throw unauthorized('This screen is not paired as a room system');
@@ -80,6 +90,13 @@ export function roomScreenRoutes({ pairing, sessions, store, cookies }: RoomScre
       const meeting = await store.meetingByExtension(principal.organisationId, extension);
       if (!meeting) throw notFound('No meeting has this extension', 'meeting_not_found');
       return meeting;
+    });
+
+    // The room's own session only: a person's session has no room cookie, so it is refused (401).
+    app.get('/session/day', async (request): Promise<RoomDayView> => {
+      const { principal } = await screen(request);
+      const { timeZone } = roomDayQuerySchema.parse(request.query);
+      return day.of(principal, timeZone);
     });
   };
 }
