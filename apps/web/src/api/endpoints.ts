@@ -68,6 +68,7 @@ import type {
   RegisterRoomSystemRequest,
   RestoreRoomSystemRequest,
   RoomMeetingView,
+  RoomDayView,
   RoomSessionView,
   UpdateRoomSystemRequest,
 } from '@conclave/protocol';
@@ -158,6 +159,9 @@ export const deleteRoomSystem = (id: string) => api<void>('DELETE', roomSystem(i
 export const startRoomPairing = () => api<PairingStartView>('POST', '/api/room-systems/pairing', {});
 export const getRoomPairing = () => api<PairingStatusView>('GET', '/api/room-systems/pairing');
 export const getRoomSession = () => api<RoomSessionView>('GET', '/api/room-systems/session');
+/** The screen's day of meetings it is invited to, by the time zone it runs in (ADM-CALENDAR). */
+export const getRoomDay = (timeZone: string) =>
+  api<RoomDayView>('GET', `/api/room-systems/session/day?timeZone=${encodeURIComponent(timeZone)}`);
 export const findRoomMeeting = (extension: string) =>
   api<RoomMeetingView>(
     'GET',

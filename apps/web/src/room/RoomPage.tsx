@@ -15,6 +15,7 @@ import { exposeRoom, withdrawRoom } from '../meeting/testHook';
 import { ROOM_OPTIONS } from '../meeting/useJoinFlow';
 import { Spinner } from '../ui/components';
 import { JoinPanel, type MeetingChoice } from './JoinPanel';
+import { RoomToday } from './RoomToday';
 
 type Screen =
   | { kind: 'loading' }
@@ -158,7 +159,10 @@ type InMeeting = { room: Room; meetingId: string; name: string; joining: boolean
 function PairedView({ room: roomSystem, onUnpaired }: { room: RoomSessionView; onUnpaired: () => void }) {
   const [meeting, setMeeting] = useState<InMeeting | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** A meeting of today's list whose passcode the number pad asks for. */
+  const [ask, setAsk] = useState<Omit<MeetingChoice, 'passcode'> | null>(null);
   const current = useRef<Room | null>(null);
+  const asked = useCallback(() => setAsk(null), []);
 
   const leave = useCallback(() => {
     const room = current.current;
@@ -238,9 +242,8 @@ function PairedView({ room: roomSystem, onUnpaired }: { room: RoomSessionView; o
         </span>
       </header>
       <Clock />
-      <JoinPanel onJoin={join} error={error} />
-      {/* Today's meetings of this room come here with the calendar (ADM-CALENDAR). */}
-      <section className="room-today" aria-label="Today’s meetings" data-testid="room-today" hidden />
+      <JoinPanel onJoin={join} error={error} ask={ask} onAsked={asked} />
+      <RoomToday onJoin={join} onAskPasscode={setAsk} />
     </div>
   );
 }
