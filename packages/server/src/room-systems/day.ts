@@ -25,7 +25,7 @@ export class RoomDay {
 }
 
 /** The day `now` falls on in `timeZone`, as ISO UTC instants: its first moment and the next day's. */
-export function localDay(now: Date, timeZone: string): { from: string; to: string } {
+function localDay(now: Date, timeZone: string): { from: string; to: string } {
   const today = dateIn(now.getTime(), timeZone);
   const tomorrow = new Date(Date.UTC(today.year, today.month - 1, today.day + 1));
   return {
