@@ -1,7 +1,9 @@
-// Room systems (ADM-ROOMS, IAM-REVOKE) through the web app: a meeting room's screen in room mode
-// (/room) shows a pairing code, an Administrator enters it in Administration → Room systems, the
-// screen joins a meeting by its extension as the room system, a person in that meeting decodes the
-// room's camera, and revoking the room system sends its screen back to pairing within seconds.
+// Room systems (ADM-ROOMS, ADM-CALENDAR, IAM-REVOKE) through the web app: a meeting room's screen in
+// room mode (/room) shows a pairing code, an Administrator enters it in Administration → Room systems,
+// the screen lists a meeting the room is invited to and joins it with one touch as the room system, a
+// person in that meeting decodes the room's camera; with automatic join on, the screen joins another
+// meeting by itself (not the one it left); revoking the room system sends its screen back to pairing
+// within seconds.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createMeeting, joinSignedIn, signIn, tileOf, waitInMeeting } from './support/app';
@@ -27,7 +29,7 @@ describe('room systems', () => {
   after(() => stopEnvironment({ server, browser }));
 
   test(
-    'ADM-ROOMS, IAM-REVOKE, ADM-SETTINGS: a screen paired by its code shows the organisation’s wallpaper; the admin console lists its alerts; it joins a meeting by extension as the room system, a person decodes its camera, and revoking it sends the screen back to pairing within seconds',
+    'ADM-ROOMS, ADM-CALENDAR, IAM-REVOKE, ADM-SETTINGS: a screen paired by its code shows the organisation’s wallpaper; the admin console lists its alerts; it lists a meeting it is invited to and joins it with one touch as the room system, a person decodes its camera; with automatic join on it joins another meeting by itself, not the one it left; revoking it sends the screen back to pairing within seconds',
     { skip },
     async () => {
       const screen = await browser.newParticipant('Boardroom');
@@ -98,20 +100,32 @@ describe('room systems', () => {
         .filter({ hasText: '1 person' })
         .waitFor({ timeout: 10_000 });
 
-      // A person is in a meeting; the room joins it by its extension on the number pad.
-      const meeting = await createMeeting(ada.context, server, 'Quarterly review');
+      // ADM-CALENDAR: Ada books the room for a meeting under way and is in it; the screen lists it,
+      // highlighted as now, and one touch joins it.
+      const roomSystemId = await admin
+        .getByTestId('admin-room-system')
+        .filter({ hasText: 'Boardroom' })
+        .getAttribute('data-room-id');
+      const underWay = (startedMinutesAgo: number) => ({
+        startsAt: new Date(Date.now() - startedMinutesAgo * 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 60 * 60_000).toISOString(),
+        timeZone: 'UTC',
+      });
+      const meeting = await createMeeting(ada.context, server, 'Quarterly review', {
+        schedule: underWay(5),
+        roomSystemIds: [roomSystemId!],
+      });
       const person: InMeeting = {
         name: 'Ada',
         page: ada.page,
         id: await joinSignedIn(ada.page, meeting.joinUrl),
       };
-      for (const digit of meeting.extension) {
-        await screen.page
-          .getByRole('group', { name: 'Number pad' })
-          .getByRole('button', { name: digit, exact: true })
-          .click();
-      }
-      await screen.page.getByTestId('room-join').click();
+      await screen.page.reload();
+      const listed = screen.page.getByTestId('room-today-meeting').filter({ hasText: 'Quarterly review' });
+      await listed.waitFor({ timeout: 10_000 });
+      assert.equal(await listed.getAttribute('data-when'), 'now', 'the meeting under way is highlighted');
+      assert.ok((await listed.textContent())?.includes(ADMIN.displayName), 'its organiser is named');
+      await listed.getByRole('button', { name: 'Join Quarterly review' }).click();
       const room: InMeeting = { name: 'Boardroom', page: screen.page, id: await waitInMeeting(screen.page) };
 
       const tile = tileOf(person.page, room.id);
@@ -120,13 +134,36 @@ describe('room systems', () => {
       assert.ok((await tile.textContent())?.includes('Room system'), 'its tile says it is a room system');
       await assertReceives(person, room);
 
+      // The Administrator turns automatic join on; Ada moves on to another meeting of the room.
+      await admin.getByRole('button', { name: 'Turn on automatic join, Boardroom' }).click();
+      await admin
+        .getByTestId('admin-room-system')
+        .filter({ hasText: 'Joins automatically' })
+        .waitFor({ timeout: 10_000 });
+      const standUp = await createMeeting(ada.context, server, 'Stand-up', {
+        schedule: underWay(1),
+        roomSystemIds: [roomSystemId!],
+      });
+      await joinSignedIn(ada.page, standUp.joinUrl);
+      // The people in the room leave on purpose: the screen joins the stand-up by itself, not the
+      // review it left (listed first, as it started earlier).
+      await screen.page.getByRole('button', { name: 'Leave meeting' }).click();
+      await screen.page
+        .locator('.room-meeting-name')
+        .filter({ hasText: 'Stand-up' })
+        .waitFor({ timeout: 10_000 });
+      const auto = await waitInMeeting(screen.page);
+      const autoTile = tileOf(ada.page, auto);
+      await autoTile.waitFor({ timeout: 15_000 });
+      assert.equal(await autoTile.getAttribute('aria-label'), 'Boardroom', 'Ada sees the room come in');
+
       // Revoked: the screen leaves the meeting and shows a pairing code again within seconds.
       const started = Date.now();
       await admin.getByRole('button', { name: 'Revoke access, Boardroom' }).click();
       await admin.getByRole('dialog').getByRole('button', { name: 'Revoke access' }).click();
       await screen.page.getByTestId('pairing-code').waitFor({ timeout: 10_000 });
       assert.ok(Date.now() - started < 10_000, 'within seconds');
-      await tile.waitFor({ state: 'detached', timeout: 10_000 });
+      await autoTile.waitFor({ state: 'detached', timeout: 10_000 });
       const session = await screen.context.request.get(`${server.url}/api/room-systems/session`);
       assert.equal(session.status(), 401, 'its session is gone');
     },

@@ -91,6 +91,8 @@ export const AUDIT_ACTIONS = [
   /** It was paired again after being revoked. */
   'roomSystem.restored',
   'roomSystem.deleted',
+  /** Its screen now joins invited meetings by itself, or no longer does (details: autoJoin). */
+  'roomSystem.autoJoinChanged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -135,6 +135,8 @@ export type LobbyMode = z.infer<typeof lobbyModeSchema>;
 
 /** The most people of the organisation one meeting invites (ADM-INVITE). */
 export const MAX_MEETING_INVITEES = 200;
+/** The most room systems one meeting invites (ADM-ROOMS): the meeting rooms it is held in. */
+export const MAX_MEETING_ROOM_SYSTEMS = 20;
 /** A scheduled meeting lasts at most this long. */
 export const MAX_MEETING_HOURS = 24;
 
@@ -190,6 +192,20 @@ export interface MeetingInvitee {
   displayName: string;
 }
 
+/**
+ * Room systems of the organisation to invite (ADM-ROOMS, ADM-CALENDAR), by id: the meeting rooms it
+ * is held in, as one books a room. Their screens list it on its day and may join it by themselves.
+ */
+export const roomSystemIdsSchema = z
+  .array(z.string().regex(ID_PATTERN, 'Not a valid id'))
+  .max(MAX_MEETING_ROOM_SYSTEMS, `Invite at most ${MAX_MEETING_ROOM_SYSTEMS} room systems`);
+
+/** A room system invited to a meeting, by name. */
+export interface MeetingRoomSystem {
+  id: string;
+  name: string;
+}
+
 export const createMeetingRequestSchema = z.object({
   name: meetingNameSchema,
   description: meetingDescriptionSchema.optional(),
@@ -203,6 +219,8 @@ export const createMeetingRequestSchema = z.object({
   schedule: meetingScheduleSchema.nullable().optional(),
   /** People of the organisation invited to it (ADM-INVITE). */
   inviteeIds: inviteeIdsSchema.optional(),
+  /** Room systems of the organisation invited to it (ADM-ROOMS). */
+  roomSystemIds: roomSystemIdsSchema.optional(),
 });
 export type CreateMeetingRequest = z.infer<typeof createMeetingRequestSchema>;
 
@@ -224,6 +242,8 @@ export const updateMeetingRequestSchema = z
     schedule: meetingScheduleSchema.nullable().optional(),
     /** Everyone invited now, replacing the list (ADM-INVITE). */
     inviteeIds: inviteeIdsSchema.optional(),
+    /** The room systems invited now, replacing the list (ADM-ROOMS). */
+    roomSystemIds: roomSystemIdsSchema.optional(),
   })
   .refine((v) => Object.values(v).some((value) => value !== undefined), 'Nothing to change');
 export type UpdateMeetingRequest = z.infer<typeof updateMeetingRequestSchema>;
@@ -264,6 +284,8 @@ export interface MeetingView {
   schedule: MeetingSchedule | null;
   /** Who is invited (ADM-INVITE), by name; told to those who manage it only (empty for an invitee). */
   invitees: MeetingInvitee[];
+  /** The room systems invited (ADM-ROOMS): where it is held, told to everyone who sees it. */
+  roomSystems: MeetingRoomSystem[];
   /**
    * The caller may change and delete it (its owner, Superusers, Administrators). Without it the caller
    * is one of its invitees: they see it and its invitation, nothing more.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN } from './api';
+import { ID_PATTERN, isTimeZone, type LobbyMode } from './api';
 import { DISPLAY_NAME_RULE, textSchema } from './text';
 
 /**
@@ -76,6 +76,42 @@ export interface RoomMeetingView {
   hasPasscode: boolean;
 }
 
+/** How often a paired screen asks again for its day's meetings (ADM-CALENDAR). */
+export const ROOM_DAY_POLL_MS = 30_000;
+
+/**
+ * GET /api/room-systems/session/day?timeZone=…: the screen's local day, by the IANA time zone its
+ * browser runs in (the server has no idea where the room is).
+ */
+export const roomDayQuerySchema = z.object({
+  timeZone: z.string().max(64).refine(isTimeZone, 'Send an IANA time zone such as Europe/Zurich'),
+});
+export type RoomDayQuery = z.input<typeof roomDayQuerySchema>;
+
+/** A meeting the room system is invited to, as its screen lists it. Never its passcode. */
+export interface RoomDayMeeting {
+  id: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  /** Who organises it, by their display name. */
+  ownerName: string;
+  extension: string;
+  /** Joining asks for the passcode on the screen's pad, as for anyone invited. */
+  hasPasscode: boolean;
+  lobby: LobbyMode;
+}
+
+/** The room's scheduled meetings that overlap its local day, soonest first. */
+export interface RoomDayView {
+  /** The day's bounds, ISO UTC: from its local midnight to the next. */
+  from: string;
+  to: string;
+  meetings: RoomDayMeeting[];
+  /** The screen joins each of them by itself when it starts (Administration → Room systems). */
+  autoJoin: boolean;
+}
+
 /** GET /api/room-systems: a room system as the administration sees it. */
 export interface AdminRoomSystemView {
   id: string;
@@ -89,6 +125,8 @@ export interface AdminRoomSystemView {
   /** When its screen last checked in; null if it never did. */
   lastSeenAt: string | null;
   createdAt: string;
+  /** Its screen joins the meetings it is invited to by itself when they start. */
+  autoJoin: boolean;
   /** What the caller may do to it (the same rules the server applies). */
   can: { manage: boolean; hide: boolean };
 }
@@ -106,12 +144,13 @@ export const registerRoomSystemRequestSchema = z.object({
 });
 export type RegisterRoomSystemRequest = z.input<typeof registerRoomSystemRequestSchema>;
 
-/** PATCH /api/room-systems/:id: rename, associate (null: nobody), hide or show. */
+/** PATCH /api/room-systems/:id: rename, associate (null: nobody), hide or show, automatic join. */
 export const updateRoomSystemRequestSchema = z
   .object({
     name: roomSystemNameSchema.optional(),
     associatedUserId: userId.nullable().optional(),
     hidden: z.boolean().optional(),
+    autoJoin: z.boolean().optional(),
   })
   .strict();
 export type UpdateRoomSystemRequest = z.input<typeof updateRoomSystemRequestSchema>;

@@ -368,6 +368,7 @@ function apiRoutes(
         store: services.roomSystemStore,
         cookies: services.roomCookies,
         lookups: services.roomMeetingLookups,
+        day: services.roomDay,
       }),
       { prefix: '/room-systems' },
     );

@@ -53,6 +53,7 @@ import { JobLeases, OrganisationContracts, OrganisationPurge, RetentionStore } f
 import {
   RoomCookies,
   RoomPairing,
+  RoomDay,
   RoomSessions,
   RoomSystemAdministration,
   RoomSystemStore,
@@ -179,6 +180,8 @@ export interface Services {
   /** Room screens' sessions, behind their room cookie. */
   roomSessions: RoomSessions;
   roomSystemStore: RoomSystemStore;
+  /** A room screen's day of meetings it is invited to (ADM-CALENDAR). */
+  roomDay: RoomDay;
   /** Event alerts of room systems (ADM-ROOMS), read in the admin console. */
   alerts: AlertStore;
   /** Compares room systems' presence with what was announced, and alerts (ADM-ROOMS). */
@@ -385,6 +388,7 @@ export function createServices(deps: ServiceDeps): Services {
     roomPairing,
     roomSessions,
     roomSystemStore,
+    roomDay: new RoomDay(roomSystemStore, clock),
     alerts,
     roomPresence: new RoomPresenceAlerts({
       store: alerts,

@@ -267,7 +267,7 @@ describeEachDatabase('store', (kind) => {
     const room = newId();
     await database.db
       .insertInto('room_systems')
-      .values({ id: room, organisation_id: orgA, name: 'Boardroom', hidden: 0, created_at: at })
+      .values({ id: room, organisation_id: orgA, name: 'Boardroom', hidden: 0, auto_join: 0, created_at: at })
       .execute();
     const call = (callee: string | null, calleeRoom: string | null, kind: 'direct' | 'add') =>
       database.db

@@ -100,9 +100,12 @@ describeEachDatabase('room systems in meetings', (kind) => {
       for (const socket of [plain, s, host]) socket.close();
     });
 
-    test('ADM-ROOMS: a room system enters a meeting with a passcode only with the passcode', async () => {
-      const { screen } = await pairedScreen(app.t.app, ada, 'Huddle');
-      const m = (await bob.post('/api/meetings', { name: 'Locked' })).json<MeetingView>();
+    test('ADM-ROOMS: a room system enters a meeting with a passcode only with the passcode, even one it is invited to (as an invited person does)', async () => {
+      const { screen, room } = await pairedScreen(app.t.app, ada, 'Huddle');
+      const m = (
+        await bob.post('/api/meetings', { name: 'Locked', roomSystemIds: [room.id] })
+      ).json<MeetingView>();
+      assert.deepEqual(m.roomSystems, [{ id: room.id, name: 'Huddle' }]);
       await bob.request('PUT', `/api/meetings/${m.id}/passcode`, { passcode: '864213' });
       const s = await app.socketOf({ cookie: screen.cookie });
       assert.equal(

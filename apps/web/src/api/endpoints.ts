@@ -68,6 +68,7 @@ import type {
   RegisterRoomSystemRequest,
   RestoreRoomSystemRequest,
   RoomMeetingView,
+  RoomDayView,
   RoomSessionView,
   UpdateRoomSystemRequest,
 } from '@conclave/protocol';
@@ -161,6 +162,9 @@ export const getRoomSession = () => api<RoomSessionView>('GET', '/api/room-syste
 const roomCall = (id: string) => `/api/room-systems/session/calls/${encodeURIComponent(id)}`;
 export const acceptRoomCall = (id: string) => api<CallView>('POST', `${roomCall(id)}/accept`);
 export const declineRoomCall = (id: string) => api<CallView>('POST', `${roomCall(id)}/decline`);
+/** The screen's day of meetings it is invited to, by the time zone it runs in (ADM-CALENDAR). */
+export const getRoomDay = (timeZone: string) =>
+  api<RoomDayView>('GET', `/api/room-systems/session/day?timeZone=${encodeURIComponent(timeZone)}`);
 export const findRoomMeeting = (extension: string) =>
   api<RoomMeetingView>(
     'GET',

@@ -1,4 +1,4 @@
-import type { LobbyMode, MeetingInvitee, MeetingView } from '@conclave/protocol';
+import type { LobbyMode, MeetingInvitee, MeetingRoomSystem, MeetingView } from '@conclave/protocol';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import {
@@ -113,6 +113,7 @@ function CreateMeetingCard({
   const [lobby, setLobby] = useState<LobbyMode>('off');
   const [schedule, setSchedule] = useState(() => draftOf(null));
   const [invitees, setInvitees] = useState<MeetingInvitee[]>([]);
+  const [rooms, setRooms] = useState<MeetingRoomSystem[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [scheduleError, setScheduleError] = useState<string | undefined>();
@@ -141,6 +142,7 @@ function CreateMeetingCard({
           lobby,
           ...(when && { schedule: when }),
           ...(invitees.length > 0 && { inviteeIds: invitees.map((p) => p.id) }),
+          ...(rooms.length > 0 && { roomSystemIds: rooms.map((r) => r.id) }),
         }),
       );
       setName('');
@@ -149,6 +151,7 @@ function CreateMeetingCard({
       setLobby('off');
       setSchedule(draftOf(null));
       setInvitees([]);
+      setRooms([]);
     } catch (err) {
       setError(onError(err));
     } finally {
@@ -177,7 +180,14 @@ function CreateMeetingCard({
         />
         <LobbySelect value={lobby} onChange={setLobby} disabled={busy} />
         <ScheduleFields value={schedule} onChange={setSchedule} error={scheduleError} disabled={busy} />
-        <InviteePicker owner={self} chosen={invitees} onChange={setInvitees} disabled={busy} />
+        <InviteePicker
+          owner={self}
+          chosen={invitees}
+          onChange={setInvitees}
+          rooms={rooms}
+          onRoomsChange={setRooms}
+          disabled={busy}
+        />
         <Button type="submit" variant="primary" busy={busy}>
           <PlusIcon size={18} />
           Create meeting
@@ -206,6 +216,7 @@ function MeetingRow({
   const [recordingByModerators, setRecordingByModerators] = useState(meeting.recordingByModerators);
   const [schedule, setSchedule] = useState(() => draftOf(meeting.schedule));
   const [invitees, setInvitees] = useState<MeetingInvitee[]>(meeting.invitees);
+  const [rooms, setRooms] = useState<MeetingRoomSystem[]>(meeting.roomSystems);
   const [scheduleError, setScheduleError] = useState<string | undefined>();
   /** A new passcode typed in; empty keeps what the meeting has. */
   const [passcode, setPasscode] = useState('');
@@ -251,6 +262,7 @@ function MeetingRow({
         ...(recordingByModerators !== meeting.recordingByModerators && { recordingByModerators }),
         schedule: when,
         inviteeIds: invitees.map((p) => p.id),
+        roomSystemIds: rooms.map((r) => r.id),
       };
       let view = await updateMeeting(meeting.id, changes);
       if (passcode !== '') view = await setMeetingPasscode(meeting.id, passcode);
@@ -329,7 +341,14 @@ function MeetingRow({
             />
           )}
           <ScheduleFields value={schedule} onChange={setSchedule} error={scheduleError} disabled={busy} />
-          <InviteePicker owner={meeting.ownerId} chosen={invitees} onChange={setInvitees} disabled={busy} />
+          <InviteePicker
+            owner={meeting.ownerId}
+            chosen={invitees}
+            onChange={setInvitees}
+            rooms={rooms}
+            onRoomsChange={setRooms}
+            disabled={busy}
+          />
           {meeting.hasPasscode && (
             <Checkbox
               label="Remove the passcode"
@@ -355,6 +374,11 @@ function MeetingRow({
             {meeting.schedule && (
               <p className="meeting-when">
                 <time dateTime={meeting.schedule.startsAt}>{describeSchedule(meeting.schedule)}</time>
+              </p>
+            )}
+            {meeting.roomSystems.length > 0 && (
+              <p className="meeting-when" data-testid="meeting-rooms">
+                In <bdi>{meeting.roomSystems.map((r) => r.name).join(', ')}</bdi>
               </p>
             )}
             <div className="meeting-meta">
@@ -407,6 +431,7 @@ function MeetingRow({
                       setLobby(meeting.lobby);
                       setSchedule(draftOf(meeting.schedule));
                       setInvitees(meeting.invitees);
+                      setRooms(meeting.roomSystems);
                       setScheduleError(undefined);
                       setNameError(undefined);
                       setError(undefined);

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { findRoomMeeting, getPublicMeeting } from '../api/endpoints';
 import { ApiError } from '../api/http';
 
@@ -19,14 +19,20 @@ function meetingIdOf(link: string): string | null {
 
 /**
  * "Join a meeting" on a room screen (ADM-ROOMS): its 6-digit extension on a big number pad for touch
- * (or the keyboard), or a join link; then the meeting's passcode on the same pad when it has one.
+ * (or the keyboard), or a join link; then the meeting's passcode on the same pad when it has one. A
+ * meeting chosen elsewhere on the screen (`ask`: today's list) asks for its passcode here too.
  */
 export function JoinPanel({
   onJoin,
   error,
+  ask = null,
+  onAsked,
 }: {
   onJoin: (choice: MeetingChoice) => Promise<void>;
   error: string | null;
+  ask?: Omit<MeetingChoice, 'passcode'> | null;
+  /** `ask` was taken: it is asked for once. */
+  onAsked?: () => void;
 }) {
   const [digits, setDigits] = useState('');
   const [link, setLink] = useState('');
@@ -34,6 +40,14 @@ export function JoinPanel({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const max = asking ? 32 : 6;
+
+  useEffect(() => {
+    if (!ask) return;
+    setAsking(ask);
+    setDigits('');
+    setProblem(null);
+    onAsked?.();
+  }, [ask, onAsked]);
 
   const press = (key: (typeof KEYS)[number]) => {
     if (key === 'clear') setDigits('');

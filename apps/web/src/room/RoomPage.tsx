@@ -1,4 +1,4 @@
-import { Room, type ConclaveError } from '@conclave/client';
+import { ConclaveError, Room } from '@conclave/client';
 import {
   PAIRING_POLL_MS,
   ROOM_SESSION_POLL_MS,
@@ -16,6 +16,7 @@ import { ROOM_OPTIONS } from '../meeting/useJoinFlow';
 import { Spinner } from '../ui/components';
 import { JoinPanel, type MeetingChoice } from './JoinPanel';
 import { RoomRinging } from './RoomRinging';
+import { RoomToday } from './RoomToday';
 
 type Screen =
   | { kind: 'loading' }
@@ -159,7 +160,10 @@ type InMeeting = { room: Room; meetingId: string; name: string; joining: boolean
 function PairedView({ room: roomSystem, onUnpaired }: { room: RoomSessionView; onUnpaired: () => void }) {
   const [meeting, setMeeting] = useState<InMeeting | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** A meeting of today's list whose passcode the number pad asks for. */
+  const [ask, setAsk] = useState<Omit<MeetingChoice, 'passcode'> | null>(null);
   const current = useRef<Room | null>(null);
+  const asked = useCallback(() => setAsk(null), []);
 
   const leave = useCallback(() => {
     const room = current.current;
@@ -202,57 +206,70 @@ function PairedView({ room: roomSystem, onUnpaired }: { room: RoomSessionView; o
       setMeeting((m) => (m?.room === room ? { ...m, joining: false } : m));
     } catch (err) {
       if (current.current === room) leave();
-      setError(describeJoinError(err).message);
+      // Rung into a meeting with a passcode (MEET-ADD): the number pad asks for it, as for anyone.
+      if (!choice.passcode && err instanceof ConclaveError && err.code === 'passcode_required') {
+        setAsk({ meetingId: choice.meetingId, name: choice.name });
+      } else setError(describeJoinError(err).message);
     }
   };
 
-  // Rung into a meeting (MEET-ADD): out of any other, into that one.
-  const ringing = (
-    <RoomRinging
-      onAccepted={(m) => {
-        leave();
-        void join({ meetingId: m.id, name: m.name });
-      }}
-    />
-  );
-  if (meeting) {
-    return (
-      <div className="room-meeting">
-        {ringing}
-        <div className="room-meeting-bar">
-          <span className="room-meeting-name">
-            <bdi>{roomSystem.name}</bdi> · <bdi>{meeting.name}</bdi>
-          </span>
-          <button type="button" className="room-button room-button-leave" onClick={leave}>
-            Leave
-          </button>
-        </div>
-        <MeetingStage
-          room={meeting.room}
-          meetingName={meeting.name}
-          joinUrl={`${window.location.origin}/m/${meeting.meetingId}`}
-          selfName={roomSystem.name}
-          joining={meeting.joining}
-          e2ee={false}
-          defaultLayout="speaker"
-          onLeave={leave}
-        />
-      </div>
-    );
-  }
   return (
-    <div className="room-home">
-      {ringing}
-      <header className="room-header">
-        <span className="room-organisation">{roomSystem.organisation.name}</span>
-        <span className="room-name" data-testid="room-name">
-          {roomSystem.name}
+    <>
+      {/* Rung into a meeting (MEET-ADD): out of any other, into that one. One socket, whatever is shown. */}
+      <RoomRinging
+        onAccepted={(m) => {
+          leave();
+          void join({ meetingId: m.id, name: m.name });
+        }}
+      />
+      {meeting ? (
+        <MeetingView room={roomSystem} meeting={meeting} onLeave={leave} />
+      ) : (
+        <div className="room-home">
+          <header className="room-header">
+            <span className="room-organisation">{roomSystem.organisation.name}</span>
+            <span className="room-name" data-testid="room-name">
+              {roomSystem.name}
+            </span>
+          </header>
+          <Clock />
+          <JoinPanel onJoin={join} error={error} ask={ask} onAsked={asked} />
+          <RoomToday onJoin={join} onAskPasscode={setAsk} />
+        </div>
+      )}
+    </>
+  );
+}
+
+function MeetingView({
+  room: roomSystem,
+  meeting,
+  onLeave: leave,
+}: {
+  room: RoomSessionView;
+  meeting: InMeeting;
+  onLeave: () => void;
+}) {
+  return (
+    <div className="room-meeting">
+      <div className="room-meeting-bar">
+        <span className="room-meeting-name">
+          <bdi>{roomSystem.name}</bdi> · <bdi>{meeting.name}</bdi>
         </span>
-      </header>
-      <Clock />
-      <JoinPanel onJoin={join} error={error} />
-      {/* Today's meetings of this room come here with the calendar (ADM-CALENDAR). */}
-      <section className="room-today" aria-label="Today’s meetings" data-testid="room-today" hidden />
+        <button type="button" className="room-button room-button-leave" onClick={leave}>
+          Leave
+        </button>
+      </div>
+      <MeetingStage
+        room={meeting.room}
+        meetingName={meeting.name}
+        joinUrl={`${window.location.origin}/m/${meeting.meetingId}`}
+        selfName={roomSystem.name}
+        joining={meeting.joining}
+        e2ee={false}
+        defaultLayout="speaker"
+        onLeave={leave}
+      />
     </div>
   );
 }

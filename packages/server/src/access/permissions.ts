@@ -103,6 +103,8 @@ const PERMISSIONS = {
   'roomSystem.associate': rule('roomSystem', managers),
   'roomSystem.revoke': rule('roomSystem', managers),
   'roomSystem.delete': rule('roomSystem', managers),
+  /** Make its screen join the meetings it is invited to by itself (ADM-ROOMS): managers. */
+  'roomSystem.autoJoin': rule('roomSystem', managers),
   /** Managers, unless it is associated with the Administrator; the Administrator, their own. */
   'roomSystem.hide': rule('roomSystem', (p, t) =>
     t.associatedWith?.role === 'administrator' ? t.associatedWith.id === p.userId : isManager(p),

@@ -9,6 +9,8 @@ export interface InvitedMeeting {
   hasPasscode: boolean;
   lobby: LobbyMode;
   schedule: MeetingSchedule | null;
+  /** The room systems invited (ADM-ROOMS), by name: the meeting rooms it is held in. */
+  rooms: readonly string[];
   updatedAt: string;
 }
 
@@ -20,12 +22,13 @@ const LOBBY: Record<LobbyMode, string | null> = {
 
 /**
  * The copyable text of an invitation, also the description of the meeting's calendar events: its
- * name and time (in the time zone it was scheduled in), join link, extension, passcode policy and
+ * name, time (in the time zone it was scheduled in) and meeting rooms, join link, extension, passcode policy and
  * lobby, then the organisation's dial-in numbers and call details as configured.
  */
 export function inviteText(meeting: InvitedMeeting, invites: Settings['invites']): string {
   const lines = [meeting.name];
   if (meeting.schedule) lines.push(`When: ${when(meeting.schedule)}`);
+  if (meeting.rooms.length > 0) lines.push(`Where: ${meeting.rooms.join(', ')}`);
   lines.push(
     '',
     `Join in your browser: ${meeting.joinUrl}`,

@@ -119,6 +119,7 @@ export class CalendarService {
       hasPasscode: m.passcodeHash !== null,
       lobby: m.lobby,
       schedule: m.schedule,
+      rooms: (await this.d.store.roomsOf([m.id])).get(m.id) ?? [],
       updatedAt: m.updatedAt,
     };
     const settings = await this.d.settingsOf(caller.organisationId);
@@ -142,7 +143,8 @@ export class CalendarService {
         summary: meeting.name,
         description: inviteText(meeting, settings.invites),
         url: meeting.joinUrl,
-        location: meeting.joinUrl,
+        // Its meeting rooms first, where it has any, then the link: both are where it takes place.
+        location: [...meeting.rooms, meeting.joinUrl].join('; '),
       },
     ];
   }

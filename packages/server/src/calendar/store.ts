@@ -85,6 +85,7 @@ export class CalendarStore {
       .orderBy('m.id')
       .limit(limit)
       .execute();
+    const rooms = await this.roomsOf(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -92,7 +93,25 @@ export class CalendarStore {
       hasPasscode: r.passcode_hash !== null,
       lobby: r.lobby,
       schedule: scheduleOf(r),
+      rooms: rooms.get(r.id) ?? [],
       updatedAt: r.updated_at,
     }));
+  }
+
+  /** The names of the room systems invited to each of these meetings (ADM-ROOMS), by name. */
+  async roomsOf(meetingIds: readonly string[]): Promise<Map<string, string[]>> {
+    const byMeeting = new Map<string, string[]>();
+    if (meetingIds.length === 0) return byMeeting;
+    const rows = await this.db
+      .selectFrom('meeting_room_systems as mr')
+      .innerJoin('room_systems as r', 'r.id', 'mr.room_system_id')
+      .select(['mr.meeting_id as meetingId', 'r.name as name'])
+      .where('mr.meeting_id', 'in', [...meetingIds])
+      .orderBy('r.name')
+      .orderBy('r.id')
+      .execute();
+    for (const { meetingId, name } of rows)
+      byMeeting.set(meetingId, [...(byMeeting.get(meetingId) ?? []), name]);
+    return byMeeting;
   }
 }

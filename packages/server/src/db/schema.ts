@@ -46,6 +46,7 @@ export interface Database {
   room_pairings: RoomPairingTable;
   event_alerts: EventAlertTable;
   meeting_invitees: MeetingInviteeTable;
+  meeting_room_systems: MeetingRoomSystemTable;
   calendar_feeds: CalendarFeedTable;
 }
 
@@ -342,6 +343,8 @@ interface RoomSystemTable {
   last_seen_at: string | null;
   /** What alerts last said of it (ADM-ROOMS); null until its presence was first noted. */
   announced_presence: 'online' | 'offline' | null;
+  /** 1: its screen joins the meetings it is invited to by itself when they start (ADM-ROOMS). */
+  auto_join: 0 | 1;
 }
 
 /** An event alert (ADM-ROOMS): a room system went offline or came back. */
@@ -474,6 +477,12 @@ interface MeetingTable {
 interface MeetingInviteeTable {
   meeting_id: string;
   user_id: string;
+}
+
+/** A room system invited to a meeting (ADM-ROOMS, ADM-CALENDAR): its screen lists it on its day. */
+interface MeetingRoomSystemTable {
+  meeting_id: string;
+  room_system_id: string;
 }
 
 /** A person's calendar feed (ADM-CALENDAR): the SHA-256 (hex) of its secret token, never the token. */

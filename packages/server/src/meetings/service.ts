@@ -5,6 +5,7 @@ import {
   type DefaultLayout,
   type MeetingInvitee,
   type MeetingPublicView,
+  type MeetingRoomSystem,
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
@@ -20,6 +21,7 @@ import type { Clock } from '../common/clock';
 import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import { isUniqueViolation } from '../db';
+import { roomSystemTarget } from '../room-systems';
 import { hashPasscode } from './passcodes';
 import type { Meeting, MeetingStore } from './store';
 
@@ -62,6 +64,7 @@ export class MeetingService implements MeetingLifecycle {
   async create(owner: UserPrincipal, input: CreateMeetingRequest): Promise<MeetingView> {
     const now = this.clock.now();
     const inviteeIds = await this.checkedInvitees(owner.organisationId, owner.userId, input.inviteeIds ?? []);
+    const roomSystemIds = await this.checkedRoomSystems(owner, [], input.roomSystemIds ?? []);
     for (let attempt = 0; attempt < MAX_EXTENSION_ATTEMPTS; attempt++) {
       const meeting: Meeting = {
         id: newId(now.getTime()),
@@ -84,7 +87,7 @@ export class MeetingService implements MeetingLifecycle {
         schedule: input.schedule ?? null,
       };
       try {
-        await this.store.insert(meeting, inviteeIds);
+        await this.store.insert(meeting, inviteeIds, roomSystemIds);
         return await this.viewFor(owner, meeting);
       } catch (err) {
         // The extension is taken in this organisation: draw another.
@@ -101,9 +104,12 @@ export class MeetingService implements MeetingLifecycle {
       this.store.listInvited(caller.organisationId, caller.userId),
     ]);
     const managed = owned.map((m) => m.id);
-    const invitees = await this.store.invitees(managed);
+    const [invitees, rooms] = await Promise.all([
+      this.store.invitees(managed),
+      this.store.roomSystems(managed),
+    ]);
     return [
-      ...owned.map((m) => this.view(m, true, invitees.get(m.id) ?? [])),
+      ...owned.map((m) => this.view(m, true, invitees.get(m.id) ?? [], rooms.get(m.id) ?? [])),
       ...(await Promise.all(invited.map((m) => this.viewFor(caller, m)))),
     ];
   }
@@ -172,6 +178,13 @@ export class MeetingService implements MeetingLifecycle {
     const inviteeIds =
       input.inviteeIds &&
       (await this.checkedInvitees(meeting.organisationId, meeting.ownerId, input.inviteeIds));
+    const roomSystemIds =
+      input.roomSystemIds &&
+      (await this.checkedRoomSystems(
+        caller,
+        ((await this.store.roomSystems([meeting.id])).get(meeting.id) ?? []).map((r) => r.id),
+        input.roomSystemIds,
+      ));
     const updatedAt = this.clock.now().toISOString();
     const changes = {
       ...(input.schedule !== undefined && { schedule: input.schedule }),
@@ -185,7 +198,12 @@ export class MeetingService implements MeetingLifecycle {
       }),
       ...(input.streaming !== undefined && { streaming: input.streaming }),
     };
-    await this.store.update(meeting.id, { ...changes, ...(inviteeIds && { inviteeIds }), updatedAt });
+    await this.store.update(meeting.id, {
+      ...changes,
+      ...(inviteeIds && { inviteeIds }),
+      ...(roomSystemIds && { roomSystemIds }),
+      updatedAt,
+    });
     return this.viewFor(caller, { ...meeting, ...changes, updatedAt });
   }
 
@@ -291,11 +309,47 @@ export class MeetingService implements MeetingLifecycle {
     return wanted;
   }
 
-  /** The view as `caller` sees it: with its invitees when they manage it. */
+  /**
+   * The room systems asked for, each once (ADM-ROOMS): room systems of the caller's organisation, or
+   * 400 `room_system_not_found`. One newly invited must have its access and be one the caller finds
+   * in the directory (a hidden one only for those who may show it again, the rule of
+   * `roomSystem.hide`); one invited already stays whatever became of it since.
+   */
+  private async checkedRoomSystems(
+    caller: UserPrincipal,
+    invitedAlready: readonly string[],
+    ids: readonly string[],
+  ): Promise<string[]> {
+    const wanted = [...new Set(ids)];
+    const found = new Map(
+      (await this.store.roomSystemCandidates(caller.organisationId, wanted)).map((r) => [r.id, r]),
+    );
+    for (const id of wanted) {
+      const room = found.get(id);
+      const offered =
+        room !== undefined &&
+        (invitedAlready.includes(id) ||
+          (!room.revoked && (!room.hidden || may(caller, 'roomSystem.hide', roomSystemTarget(room)))));
+      if (!offered) {
+        throw new AppError(
+          400,
+          'room_system_not_found',
+          'Invite only room systems of your organisation that the directory lists',
+          'roomSystemIds',
+        );
+      }
+    }
+    return wanted;
+  }
+
+  /** The view as `caller` sees it: with its invitees when they manage it, its rooms for all who see it. */
   private async viewFor(caller: UserPrincipal, m: Meeting): Promise<MeetingView> {
     const canManage = may(caller, 'meeting.manage', { kind: 'meeting', ownerId: m.ownerId });
-    const invitees = canManage ? ((await this.store.invitees([m.id])).get(m.id) ?? []) : [];
-    return this.view(m, canManage, invitees);
+    const [invitees, rooms] = await Promise.all([
+      canManage ? this.store.invitees([m.id]) : new Map<string, MeetingInvitee[]>(),
+      this.store.roomSystems([m.id]),
+    ]);
+    return this.view(m, canManage, invitees.get(m.id) ?? [], rooms.get(m.id) ?? []);
   }
 
   private async ofOrganisation(caller: UserPrincipal, id: string): Promise<Meeting> {
@@ -304,7 +358,12 @@ export class MeetingService implements MeetingLifecycle {
     return meeting;
   }
 
-  private view(m: Meeting, canManage: boolean, invitees: MeetingInvitee[]): MeetingView {
+  private view(
+    m: Meeting,
+    canManage: boolean,
+    invitees: MeetingInvitee[],
+    roomSystems: MeetingRoomSystem[],
+  ): MeetingView {
     return {
       id: m.id,
       name: m.name,
@@ -322,6 +381,7 @@ export class MeetingService implements MeetingLifecycle {
       createdAt: m.createdAt,
       schedule: m.schedule,
       invitees,
+      roomSystems,
       canManage,
     };
   }

@@ -1,5 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { LobbyMode, MeetingInvitee, MeetingPublicView, MeetingSchedule } from '@conclave/protocol';
+import type {
+  LobbyMode,
+  MeetingInvitee,
+  MeetingPublicView,
+  MeetingRoomSystem,
+  MeetingSchedule,
+} from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { Database } from '../db';
 import type { E2eeAnchorStore, MeetingLookup, MeetingRecord } from '../domain';
@@ -35,14 +41,28 @@ interface MeetingPatch {
   schedule?: MeetingSchedule | null;
   /** Everyone invited now, replacing who was. */
   inviteeIds?: readonly string[];
+  /** The room systems invited now, replacing those that were. */
+  roomSystemIds?: readonly string[];
   updatedAt: string;
+}
+
+/** A room system as inviting it is checked (ADM-ROOMS): whether it has its access, who may see it. */
+export interface RoomSystemCandidate {
+  id: string;
+  hidden: boolean;
+  revoked: boolean;
+  associatedUser: { id: string; role: Database['users']['role'] } | null;
 }
 
 export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Throws a unique violation when the extension is taken in the organisation. */
-  async insert(m: Meeting, inviteeIds: readonly string[] = []): Promise<void> {
+  async insert(
+    m: Meeting,
+    inviteeIds: readonly string[] = [],
+    roomSystemIds: readonly string[] = [],
+  ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('meetings')
@@ -68,6 +88,7 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         })
         .execute();
       await insertInvitees(tx, m.id, inviteeIds);
+      await insertRoomSystems(tx, m.id, roomSystemIds);
     });
   }
 
@@ -127,6 +148,10 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
         await tx.deleteFrom('meeting_invitees').where('meeting_id', '=', id).execute();
         await insertInvitees(tx, id, patch.inviteeIds);
       }
+      if (patch.roomSystemIds !== undefined) {
+        await tx.deleteFrom('meeting_room_systems').where('meeting_id', '=', id).execute();
+        await insertRoomSystems(tx, id, patch.roomSystemIds);
+      }
     });
   }
 
@@ -172,6 +197,50 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
       byMeeting.set(meetingId, list);
     }
     return byMeeting;
+  }
+
+  /** The room systems invited to each of these meetings, by name. */
+  async roomSystems(meetingIds: readonly string[]): Promise<Map<string, MeetingRoomSystem[]>> {
+    const byMeeting = new Map<string, MeetingRoomSystem[]>();
+    if (meetingIds.length === 0) return byMeeting;
+    const rows = await this.db
+      .selectFrom('meeting_room_systems as mr')
+      .innerJoin('room_systems as r', 'r.id', 'mr.room_system_id')
+      .select(['mr.meeting_id as meetingId', 'r.id as id', 'r.name as name'])
+      .where('mr.meeting_id', 'in', [...meetingIds])
+      .orderBy('r.name')
+      .orderBy('r.id')
+      .execute();
+    for (const { meetingId, ...room } of rows) {
+      const list = byMeeting.get(meetingId) ?? [];
+      list.push(room);
+      byMeeting.set(meetingId, list);
+    }
+    return byMeeting;
+  }
+
+  /** Those of `ids` that are room systems of the organisation, as inviting them is checked. */
+  async roomSystemCandidates(organisationId: string, ids: readonly string[]): Promise<RoomSystemCandidate[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('room_systems as r')
+      .leftJoin('users as u', 'u.id', 'r.associated_user_id')
+      .select([
+        'r.id as id',
+        'r.hidden as hidden',
+        'r.revoked_at as revokedAt',
+        'u.id as userId',
+        'u.role as role',
+      ])
+      .where('r.organisation_id', '=', organisationId)
+      .where('r.id', 'in', [...ids])
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      hidden: r.hidden === 1,
+      revoked: r.revokedAt !== null,
+      associatedUser: r.userId !== null && r.role !== null ? { id: r.userId, role: r.role } : null,
+    }));
   }
 
   /** Those of `ids` who are people of the organisation. */
@@ -307,6 +376,14 @@ async function insertInvitees(tx: Transaction<Database>, meetingId: string, user
   await tx
     .insertInto('meeting_invitees')
     .values(userIds.map((userId) => ({ meeting_id: meetingId, user_id: userId })))
+    .execute();
+}
+
+async function insertRoomSystems(tx: Transaction<Database>, meetingId: string, ids: readonly string[]) {
+  if (ids.length === 0) return;
+  await tx
+    .insertInto('meeting_room_systems')
+    .values(ids.map((roomSystemId) => ({ meeting_id: meetingId, room_system_id: roomSystemId })))
     .execute();
 }
 

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
+  roomDayQuerySchema,
   roomMeetingQuerySchema,
   type AdminRoomSystemView,
   type PairingStartView,
   type PairingStatusView,
   type RegisterRoomSystemRequest,
   type RestoreRoomSystemRequest,
+  type RoomDayView,
   type RoomMeetingView,
   type RoomSessionView,
   type UpdateRoomSystemRequest,
@@ -14,6 +16,7 @@ import type { Authenticator } from '../auth';
 import { notFound, RateLimitError, unauthorized } from '../common/errors';
 import type { WindowLimiter } from '../common/rate-limit';
 import type { RoomPrincipal } from '../domain';
+import type { RoomDay } from './day';
 import { roomTokenOf, type RoomCookies } from './http';
 import type { RoomPairing } from './pairing';
 import type { RoomSystemAdministration } from './service';
@@ -29,6 +32,7 @@ export interface RoomScreenDeps {
   cookies: RoomCookies;
   /** Meetings a screen may look up by extension, per room system: no walking the organisation's. */
   lookups: WindowLimiter;
+  day: RoomDay;
 }
 
 /** The room system whose screen sent the request (its room cookie); 401 for anyone else. */
@@ -55,6 +59,7 @@ export function roomScreenRoutes({
   store,
   cookies,
   lookups,
+  day,
 }: RoomScreenDeps): FastifyPluginAsync {
   const screen = roomScreenOf(sessions);
   return async (app) => {
@@ -102,6 +107,13 @@ export function roomScreenRoutes({
       const meeting = await store.meetingByExtension(principal.organisationId, extension);
       if (!meeting) throw notFound('No meeting has this extension', 'meeting_not_found');
       return meeting;
+    });
+
+    // The room's own session only: a person's session has no room cookie, so it is refused (401).
+    app.get('/session/day', async (request): Promise<RoomDayView> => {
+      const { principal } = await screen(request);
+      const { timeZone } = roomDayQuerySchema.parse(request.query);
+      return day.of(principal, timeZone);
     });
   };
 }

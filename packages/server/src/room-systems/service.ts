@@ -1,6 +1,7 @@
 import {
   ID_PATTERN,
   ROOM_ONLINE_MS,
+  type Role,
   registerRoomSystemRequestSchema,
   restoreRoomSystemRequestSchema,
   updateRoomSystemRequestSchema,
@@ -24,7 +25,7 @@ const roomNotFound = () => notFound('There is no such room system', 'room_system
 /**
  * The organisation's room systems as Superusers and Administrators manage them (ADM-ROOMS,
  * IAM-REVOKE): register one by the code its screen shows, rename it, associate it with a person, hide
- * it, revoke and restore its access, delete it. Every change is authorised by the permission table
+ * it, make its screen join invited meetings by itself, revoke and restore its access, delete it. Every change is authorised by the permission table
  * and audited; revoking or deleting ends its screen's session and live meeting connections at once.
  * Restoring takes a fresh code from the screen: the old session is gone for good.
  */
@@ -102,6 +103,14 @@ export class RoomSystemAdministration {
       await this.store.update(room.id, { hidden: change.hidden });
       await this.audit.record(actor, change.hidden ? 'roomSystem.hidden' : 'roomSystem.shown', target(room));
       room = { ...room, hidden: change.hidden };
+    }
+    if (change.autoJoin !== undefined && change.autoJoin !== room.autoJoin) {
+      this.allow(caller, room, 'roomSystem.autoJoin');
+      await this.store.update(room.id, { autoJoin: change.autoJoin });
+      await this.audit.record(actor, 'roomSystem.autoJoinChanged', target(room), {
+        autoJoin: change.autoJoin,
+      });
+      room = { ...room, autoJoin: change.autoJoin };
     }
     return this.view(caller, room);
   }
@@ -207,13 +216,14 @@ export class RoomSystemAdministration {
         this.clock.now().getTime() - seen < ROOM_ONLINE_MS,
       lastSeenAt: r.lastSeenAt,
       createdAt: r.createdAt,
+      autoJoin: r.autoJoin,
       can: { manage: may(caller, 'roomSystem.revoke', t), hide: may(caller, 'roomSystem.hide', t) },
     };
   }
 }
 
 /** What the permission table sees of a room system. */
-export const asTarget = (r: Pick<RoomSystemRecord, 'associatedUser'>) => ({
+export const asTarget = (r: { associatedUser: { id: string; role: Role } | null }) => ({
   kind: 'roomSystem' as const,
   associatedWith: r.associatedUser && { id: r.associatedUser.id, role: r.associatedUser.role },
 });

@@ -11,6 +11,19 @@ export interface RoomSystemRecord {
   sessionId: string | null;
   createdAt: string;
   lastSeenAt: string | null;
+  autoJoin: boolean;
+}
+
+/** A scheduled meeting a room system is invited to, as its screen lists it (never the passcode). */
+export interface RoomDayRecord {
+  id: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  ownerName: string;
+  extension: string;
+  hasPasscode: boolean;
+  lobby: Database['meetings']['lobby'];
 }
 
 /** A screen's live session, as its cookie's hash finds it. */
@@ -166,6 +179,7 @@ export class RoomSystemStore {
         session_token_hash: null,
         created_at: r.createdAt,
         last_seen_at: null,
+        auto_join: 0,
       })
       .execute();
   }
@@ -182,13 +196,17 @@ export class RoomSystemStore {
     return row ? fromRow(row) : null;
   }
 
-  async update(id: string, change: { name?: string; associatedUserId?: string | null; hidden?: boolean }) {
+  async update(
+    id: string,
+    change: { name?: string; associatedUserId?: string | null; hidden?: boolean; autoJoin?: boolean },
+  ) {
     await this.db
       .updateTable('room_systems')
       .set({
         ...(change.name !== undefined && { name: change.name }),
         ...(change.associatedUserId !== undefined && { associated_user_id: change.associatedUserId }),
         ...(change.hidden !== undefined && { hidden: change.hidden ? 1 : 0 }),
+        ...(change.autoJoin !== undefined && { auto_join: change.autoJoin ? 1 : 0 }),
       })
       .where('id', '=', id)
       .execute();
@@ -249,6 +267,53 @@ export class RoomSystemStore {
     return row ? { id: row.id, name: row.name, hasPasscode: row.passcode_hash !== null } : null;
   }
 
+  /**
+   * The scheduled meetings of its organisation the room system is invited to that overlap [from, to)
+   * (ISO UTC, which compare as text), soonest first, at most `limit`; with whether it joins by itself.
+   */
+  async day(
+    room: { roomSystemId: string; organisationId: string },
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<{ meetings: RoomDayRecord[]; autoJoin: boolean }> {
+    const [rows, self] = await Promise.all([
+      this.db
+        .selectFrom('meeting_room_systems as mr')
+        .innerJoin('meetings as m', 'm.id', 'mr.meeting_id')
+        .innerJoin('users as o', 'o.id', 'm.owner_id')
+        .select([
+          'm.id as id',
+          'm.name as name',
+          'm.starts_at as startsAt',
+          'm.ends_at as endsAt',
+          'o.display_name as ownerName',
+          'm.extension as extension',
+          'm.passcode_hash as passcodeHash',
+          'm.lobby as lobby',
+        ])
+        .where('mr.room_system_id', '=', room.roomSystemId)
+        .where('m.organisation_id', '=', room.organisationId)
+        .where('m.starts_at', '<', to)
+        .where('m.ends_at', '>', from)
+        .orderBy('m.starts_at')
+        .orderBy('m.id')
+        .limit(limit)
+        .execute(),
+      this.db
+        .selectFrom('room_systems')
+        .select('auto_join')
+        .where('id', '=', room.roomSystemId)
+        .executeTakeFirst(),
+    ]);
+    const meetings = rows.flatMap(({ passcodeHash, startsAt, endsAt, ...m }) =>
+      startsAt !== null && endsAt !== null
+        ? [{ ...m, startsAt, endsAt, hasPasscode: passcodeHash !== null }]
+        : [],
+    );
+    return { meetings, autoJoin: self?.auto_join === 1 };
+  }
+
   // ---- sessions ----
 
   async session(tokenHash: string): Promise<RoomSessionRecord | null> {
@@ -291,6 +356,7 @@ export class RoomSystemStore {
         'r.session_id as sessionId',
         'r.created_at as createdAt',
         'r.last_seen_at as lastSeenAt',
+        'r.auto_join as autoJoin',
         'u.id as userId',
         'u.display_name as userName',
         'u.role as userRole',
@@ -309,6 +375,7 @@ type Row = {
   sessionId: string | null;
   createdAt: string;
   lastSeenAt: string | null;
+  autoJoin: 0 | 1;
   userId: string | null;
   userName: string | null;
   userRole: Database['users']['role'] | null;
@@ -328,5 +395,6 @@ function fromRow(r: Row): RoomSystemRecord {
     sessionId: r.sessionId,
     createdAt: r.createdAt,
     lastSeenAt: r.lastSeenAt,
+    autoJoin: r.autoJoin === 1,
   };
 }

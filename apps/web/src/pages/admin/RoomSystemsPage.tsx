@@ -25,8 +25,8 @@ const REFRESH_MS = 15_000;
 
 /**
  * ADM-ROOMS, IAM-REVOKE: the organisation's room systems (meeting-room screens in room mode, /room):
- * adding one by the code its screen shows, renaming, associating with a person, hiding, revoking and
- * restoring, deleting.
+ * adding one by the code its screen shows, renaming, associating with a person, hiding, making its
+ * screen join the meetings it is invited to by itself (ADM-CALENDAR), revoking and restoring, deleting.
  */
 export function RoomSystemsPage() {
   const handle = useApiErrorText();
@@ -266,6 +266,11 @@ function RoomRow({
             </span>
           )}
           {room.hidden && <HiddenMark />}
+          {room.autoJoin && (
+            <span className="ext" title="Its screen joins the meetings it is invited to when they start">
+              Joins automatically
+            </span>
+          )}
         </span>
       </td>
       <td>
@@ -273,6 +278,11 @@ function RoomRow({
           {can.manage &&
             !room.revoked &&
             action('Edit', async () => setEditing(editing === 'edit' ? null : 'edit'))}
+          {can.manage &&
+            !room.revoked &&
+            action(room.autoJoin ? 'Turn off automatic join' : 'Turn on automatic join', async () =>
+              onChanged(await updateRoomSystem(room.id, { autoJoin: !room.autoJoin })),
+            )}
           {can.hide &&
             action(room.hidden ? 'Show in directory' : 'Hide from directory', async () =>
               onChanged(await updateRoomSystem(room.id, { hidden: !room.hidden })),

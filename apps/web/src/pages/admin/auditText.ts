@@ -40,6 +40,7 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'roomSystem.revoked': 'Revoked a room system',
   'roomSystem.restored': 'Restored a room system',
   'roomSystem.deleted': 'Deleted a room system',
+  'roomSystem.autoJoinChanged': 'Changed a room system’s automatic join',
 };
 
 const SECTION_NAMES: Record<string, string> = {
