@@ -123,8 +123,10 @@ const SCHEMA: Record<string, Reviewed> = {
   room_systems: {
     rest:
       'id organisation_id name associated_user_id hidden revoked_at session_id session_token_hash ' +
-      'created_at last_seen_at announced_presence',
+      'created_at last_seen_at announced_presence auto_join',
   },
+  // A room system booked for a scheduled meeting (ADM-CALENDAR): two ids.
+  meeting_room_systems: { rest: 'meeting_id room_system_id' },
   // A room system went offline or came back (ADM-ROOMS): ids and a time.
   event_alerts: { rest: 'id organisation_id kind room_system_id at mailed' },
   room_pairings: { rest: 'id code_hash device_token_hash created_at expires_at room_system_id' },
