@@ -1,19 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthView } from '@conclave/protocol';
-import { build } from 'esbuild';
 import { freePort } from './ports';
 
 /** The repository root (this file is test/e2e/support/server.ts). */
@@ -28,15 +19,8 @@ const WEB_BUILDS: Record<WebBuild, { dir: string; buildArgs: string[] }> = {
   test: { dir: join(ROOT, 'test/e2e/dist/web'), buildArgs: ['--web-for-e2e'] },
   production: { dir: join(ROOT, 'apps/web/dist'), buildArgs: [] },
 };
-/** CONCLAVE_E2E_SERVER_ENTRY runs another entry file (e.g. a locally patched main) for debugging, with tsx. */
-const SERVER_ENTRY = process.env.CONCLAVE_E2E_SERVER_ENTRY;
-/**
- * The tests' bundle of the server, next to their web build. Node loads it in about 1 s where tsx took
- * 2.5 s to compile and load the ~400 source files, at every server start (one or more per test file).
- */
-const SERVER_BUILD = join(ROOT, 'test/e2e/dist/server/main.js');
-/** What the bundle is made of: the server's source and the workspace packages bundled into it. */
-const SERVER_SOURCES = ['packages/server/src', 'packages/protocol/src', 'packages/e2ee/src'];
+/** CONCLAVE_E2E_SERVER_ENTRY runs another entry file (e.g. a locally patched main) for debugging. */
+const SERVER_ENTRY = process.env.CONCLAVE_E2E_SERVER_ENTRY ?? join(ROOT, 'packages/server/src/main.ts');
 
 export interface StartServerOptions {
   /** Extra environment for the server (e.g. DATABASE_URL). */
@@ -71,10 +55,9 @@ export interface StartServerOptions {
 }
 
 /**
- * The real server, bundled from its TypeScript source as `scripts/build.mjs` bundles it, again whenever
- * a source is newer than the bundle (`ensureServerBuild`): always the code under test, never a stale
- * bundle. It gets its own data folder (SQLite), a free port, the sandbox's media interface, and a
- * current web app build.
+ * The real server, run from its TypeScript source with tsx (`node --import tsx
+ * packages/server/src/main.ts`): always the code under test, never a stale bundle. It gets its own
+ * data folder (SQLite), a free port, the sandbox's media interface, and a current web app build.
  */
 export class TestServer {
   private readonly output: string[] = [];
@@ -113,9 +96,6 @@ export class TestServer {
   static async start(options: StartServerOptions = {}): Promise<TestServer> {
     const web = options.web ?? 'test';
     const webDir = web === 'none' ? null : ensureWebBuild(web);
-    const entry = SERVER_ENTRY
-      ? ['--import', 'tsx', SERVER_ENTRY]
-      : ['--enable-source-maps', await ensureServerBuild()];
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-e2e-'));
     const port = options.port ?? (await freePort());
     const scheme = options.tls ? 'https' : 'http';
@@ -139,7 +119,7 @@ export class TestServer {
     };
     delete env.DATABASE_URL;
     if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
-    const child = spawn(process.execPath, entry, {
+    const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -270,50 +250,6 @@ function newestMtime(path: string): number {
     newest = Math.max(newest, newestMtime(join(path, e.name)));
   }
   return newest;
-}
-
-let serverBuildChecked = false;
-
-/**
- * Bundles the server (packages/server/src/main.ts, with the workspace packages it imports; npm
- * dependencies stay external, as in `scripts/build.mjs`) into test/e2e/dist/server when the bundle is
- * missing or older than its sources. Returns the bundle's path. The files are written under other
- * names and renamed, so a server starting meanwhile never reads half a bundle.
- */
-export async function ensureServerBuild(): Promise<string> {
-  if (serverBuildChecked) return SERVER_BUILD;
-  const built = existsSync(SERVER_BUILD) ? statSync(SERVER_BUILD).mtimeMs : 0;
-  const sources = Math.max(...SERVER_SOURCES.map((p) => newestMtime(join(ROOT, p))));
-  if (built === 0 || sources > built) {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/server/package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-    };
-    const result = await build({
-      entryPoints: [join(ROOT, 'packages/server/src/main.ts')],
-      outfile: SERVER_BUILD,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      sourcemap: true,
-      external: Object.keys(pkg.dependencies ?? {}).filter((d) => !d.startsWith('@conclave/')),
-      logLevel: 'warning',
-      write: false,
-    });
-    mkdirSync(dirname(SERVER_BUILD), { recursive: true });
-    // The map first: the bundle names it, and is renamed into place last.
-    const isMap = (f: { path: string }) => f.path.endsWith('.map');
-    for (const file of [
-      ...result.outputFiles.filter(isMap),
-      ...result.outputFiles.filter((f) => !isMap(f)),
-    ]) {
-      const partial = `${file.path}.${process.pid}`;
-      writeFileSync(partial, file.contents);
-      renameSync(partial, file.path);
-    }
-  }
-  serverBuildChecked = true;
-  return SERVER_BUILD;
 }
 
 const webBuildsChecked = new Set<WebBuild>();
