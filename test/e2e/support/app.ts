@@ -189,8 +189,18 @@ export async function serverWithPerson(
   options: StartServerOptions & { role?: 'user' | 'superuser' } = {},
 ): Promise<{ server: TestServer; browser: TestBrowser; close(): Promise<void> }> {
   const { role, ...serverOptions } = options;
-  const server = await TestServer.start({ waitForMedia: false, ...serverOptions });
-  const browser = await TestBrowser.launch();
+  // Side by side: Chromium starts while the server does.
+  const [started, launched] = await Promise.allSettled([
+    TestServer.start({ waitForMedia: false, ...serverOptions }),
+    TestBrowser.launch(),
+  ]);
+  if (started.status === 'rejected' || launched.status === 'rejected') {
+    if (launched.status === 'fulfilled') await launched.value.close();
+    if (started.status === 'fulfilled') await started.value.stop();
+    throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
+  }
+  const server = started.value;
+  const browser = launched.value;
   const close = async () => {
     await browser.close();
     await server.stop();

@@ -15,13 +15,21 @@ export interface Environment {
 export async function startEnvironment(
   options: { server?: StartServerOptions; setUp?: boolean } = {},
 ): Promise<Environment> {
-  const server = await TestServer.start(options.server);
+  // Side by side: Chromium starts while the server waits for its Janus.
+  const [server, browser] = await Promise.allSettled([
+    TestServer.start(options.server),
+    TestBrowser.launch(),
+  ]);
   try {
-    const browser = await TestBrowser.launch();
-    if (options.setUp ?? true) await completeSetup(server);
-    return { server, browser };
+    if (server.status === 'rejected') throw server.reason;
+    if (browser.status === 'rejected') throw browser.reason;
+    if (options.setUp ?? true) await completeSetup(server.value);
+    return { server: server.value, browser: browser.value };
   } catch (err) {
-    await server.stop();
+    await stopEnvironment({
+      ...(server.status === 'fulfilled' && { server: server.value }),
+      ...(browser.status === 'fulfilled' && { browser: browser.value }),
+    });
     throw err;
   }
 }
