@@ -37,6 +37,14 @@ const runtimePackages = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu') },
   { pkg: 'ffmpeg', present: () => existsSync('/usr/bin/ffmpeg') },
+  // The SIP gateway (INTEROP-SIP, docs/sip.md): Conclave runs its own Kamailio for SIP over TLS (its TLS
+  // module is a package of its own); the system service stays off. Janus's SIP plugin comes with janus.
+  { pkg: 'kamailio', present: () => existsSync('/usr/sbin/kamailio'), service: 'kamailio' },
+  {
+    pkg: 'kamailio-tls-modules',
+    present: () =>
+      ['x86_64', 'aarch64'].some((a) => existsSync(`/usr/lib/${a}-linux-gnu/kamailio/modules/tls.so`)),
+  },
 ];
 const testPackages = [
   { pkg: 'postgresql', present: () => findPostgresBin('initdb') !== null },
@@ -64,6 +72,9 @@ const testPackages = [
   { pkg: 'php-mbstring', present: () => findPhpModule('mbstring') !== null },
   { pkg: 'mini-httpd', present: () => existsSync('/usr/sbin/mini_httpd'), service: 'mini-httpd' },
   { pkg: 'simplesamlphp', present: () => existsSync('/usr/share/simplesamlphp/lib/_autoload.php') },
+  // A SIP video endpoint for the SIP gateway's tests (packages/server/test/support/baresip.ts): its
+  // fakevideo, ausine, srtp, opus and vp8 modules are all in baresip-core.
+  { pkg: 'baresip-core', present: () => existsSync('/usr/bin/baresip') },
 ];
 
 export const REDIS_SERVER = '/usr/bin/redis-server';

@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import { JanusClient } from './janus-client';
-import { removeJanusConfig, writeJanusConfig, type GeneratedJanusConfig } from './janus-config';
+import {
+  removeJanusConfig,
+  writeJanusConfig,
+  type GeneratedJanusConfig,
+  type JanusSipOptions,
+} from './janus-config';
 import { silentLogger, type MediaLogger } from './logger';
 import {
   ProcessSupervisor,
@@ -28,6 +33,8 @@ export interface JanusSupervisorOptions {
   janusLibDir?: string;
   /** Parent of the generated config folders (default: the system temp folder). */
   tempDir?: string;
+  /** Load the SIP plugin too, for the SIP gateway (INTEROP-SIP). */
+  sip?: JanusSipOptions | null;
 }
 
 /** How to reach the running Janus. The secrets change at every start and are never logged. */
@@ -120,6 +127,7 @@ function janusProgram(options: JanusSupervisorOptions): SupervisedProgram<Genera
         debugLevel: options.debugLevel ?? 4,
         ...(options.janusLibDir && { janusLibDir: options.janusLibDir }),
         ...(options.tempDir && { parentDir: options.tempDir }),
+        ...(options.sip && { sip: options.sip }),
       }),
     args: (config) => ['-C', `${config.configsFolder}/janus.jcfg`, '-F', config.configsFolder],
     answers,
