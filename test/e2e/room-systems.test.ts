@@ -1,9 +1,9 @@
-// Room systems (ADM-ROOMS, ADM-CALENDAR, IAM-REVOKE) through the web app: a meeting room's screen in
-// room mode (/room) shows a pairing code, an Administrator enters it in Administration → Room systems,
-// the screen lists a meeting the room is invited to and joins it with one touch as the room system, a
-// person in that meeting decodes the room's camera; with automatic join on, the screen joins another
-// meeting by itself (not the one it left); revoking the room system sends its screen back to pairing
-// within seconds.
+// Room systems (ADM-ROOMS, ADM-CALENDAR, MEET-ADD, IAM-REVOKE) through the web app: a meeting room's
+// screen in room mode (/room) shows a pairing code, an Administrator enters it in Administration → Room
+// systems, the screen lists a meeting the room is invited to and joins it with one touch as the room
+// system, a person in that meeting decodes the room's camera; with automatic join on, the screen joins
+// another meeting by itself (not the one it left); a moderator rings it into a third meeting and Accept
+// on the screen takes it there; revoking the room system sends its screen back to pairing within seconds.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN, createMeeting, joinSignedIn, signIn, tileOf, waitInMeeting } from './support/app';
@@ -29,7 +29,7 @@ describe('room systems', () => {
   after(() => stopEnvironment({ server, browser }));
 
   test(
-    'ADM-ROOMS, ADM-CALENDAR, IAM-REVOKE, ADM-SETTINGS: a screen paired by its code shows the organisation’s wallpaper; the admin console lists its alerts; it lists a meeting it is invited to and joins it with one touch as the room system, a person decodes its camera; with automatic join on it joins another meeting by itself, not the one it left; revoking it sends the screen back to pairing within seconds',
+    'ADM-ROOMS, ADM-CALENDAR, MEET-ADD, IAM-REVOKE, ADM-SETTINGS: a screen paired by its code shows the organisation’s wallpaper; the admin console lists its alerts; it lists a meeting it is invited to and joins it with one touch as the room system, a person decodes its camera; with automatic join on it joins another meeting by itself, not the one it left; a moderator rings it into a third meeting from the Participants panel and Accept on the screen takes it there, decoded; revoking it sends the screen back to pairing within seconds',
     { skip },
     async () => {
       const screen = await browser.newParticipant('Boardroom');
@@ -157,13 +157,41 @@ describe('room systems', () => {
       await autoTile.waitFor({ timeout: 15_000 });
       assert.equal(await autoTile.getAttribute('aria-label'), 'Boardroom', 'Ada sees the room come in');
 
+      // MEET-ADD: Ada, now in a meeting that never booked the room, rings it in from the Participants
+      // panel; the screen rings in the middle of the stand-up, Accept takes the room over.
+      const hallway = await createMeeting(ada.context, server, 'Hallway chat');
+      const adaInHallway = await joinSignedIn(ada.page, hallway.joinUrl);
+      await ada.page.getByRole('button', { name: 'Participants' }).click();
+      const panel = ada.page.getByRole('complementary', { name: 'Participants' });
+      await panel.getByRole('button', { name: 'Add people' }).click();
+      await panel.getByLabel('Search people and rooms').fill('Board');
+      await panel.getByRole('button', { name: 'Search', exact: true }).click();
+      await panel.getByRole('button', { name: 'Ring Boardroom' }).click();
+      const ring = screen.page
+        .getByTestId('incoming-call')
+        .filter({ hasText: `${ADMIN.displayName} asks this room to join Hallway chat` });
+      await ring.waitFor({ timeout: 10_000 });
+      await ring.getByRole('button', { name: 'Accept' }).click();
+      await screen.page
+        .locator('.room-meeting-name')
+        .filter({ hasText: 'Hallway chat' })
+        .waitFor({ timeout: 15_000 });
+      const rungIn: InMeeting = {
+        name: 'Boardroom',
+        page: screen.page,
+        id: await waitInMeeting(screen.page),
+      };
+      await panel.getByRole('status').filter({ hasText: 'Boardroom: accepted' }).waitFor({ timeout: 10_000 });
+      await assertReceives({ name: 'Ada', page: ada.page, id: adaInHallway }, rungIn);
+      const rungTile = tileOf(ada.page, rungIn.id);
+
       // Revoked: the screen leaves the meeting and shows a pairing code again within seconds.
       const started = Date.now();
       await admin.getByRole('button', { name: 'Revoke access, Boardroom' }).click();
       await admin.getByRole('dialog').getByRole('button', { name: 'Revoke access' }).click();
       await screen.page.getByTestId('pairing-code').waitFor({ timeout: 10_000 });
       assert.ok(Date.now() - started < 10_000, 'within seconds');
-      await autoTile.waitFor({ state: 'detached', timeout: 10_000 });
+      await rungTile.waitFor({ state: 'detached', timeout: 10_000 });
       const session = await screen.context.request.get(`${server.url}/api/room-systems/session`);
       assert.equal(session.status(), 401, 'its session is gone');
     },
