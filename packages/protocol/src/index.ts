@@ -11,6 +11,7 @@ export * from './signaling';
 export * from './regions';
 export * from './calls';
 export * from './chat';
+export * from './platform';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';
 export type { CaptureNotice, CaptureEndReason, CaptureRight, CaptureServerMessage } from './capture';
 export { MEETING_CHAT_HISTORY, type MeetingChatLine, type MeetingChatServerMessage } from './meeting-chat';

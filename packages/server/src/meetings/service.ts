@@ -8,7 +8,7 @@ import {
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
-import { may } from '../access';
+import { authorize, may, ORGANISATION } from '../access';
 import {
   meetingJoinUrl,
   type DomainEvents,
@@ -106,6 +106,38 @@ export class MeetingService implements MeetingLifecycle {
       ...owned.map((m) => this.view(m, true, invitees.get(m.id) ?? [])),
       ...(await Promise.all(invited.map((m) => this.viewFor(caller, m)))),
     ];
+  }
+
+  /**
+   * Every meeting of the organisation, newest first, a page at a time (the platform API): for those
+   * who manage any meeting (`meetings.list`).
+   */
+  async listOfOrganisation(
+    caller: UserPrincipal,
+    query: { ownerId?: string | undefined; before?: string | undefined; limit: number },
+  ): Promise<{ meetings: MeetingView[]; next: string | null }> {
+    authorize(caller, 'meetings.list', ORGANISATION, 'Only Superusers and Administrators list every meeting');
+    // One more than asked tells whether there is a next page.
+    const found = await this.store.listByOrganisation(caller.organisationId, {
+      ...query,
+      limit: query.limit + 1,
+    });
+    const page = found.slice(0, query.limit);
+    const invitees = await this.store.invitees(page.map((m) => m.id));
+    return {
+      meetings: page.map((m) => this.view(m, true, invitees.get(m.id) ?? [])),
+      next: found.length > query.limit ? page.at(-1)!.id : null,
+    };
+  }
+
+  /**
+   * The meeting, if the caller moderates it by their role (`meeting.moderate`: its owner, managers);
+   * for what is done to it while it runs. Others: 404, or 403 for its invitees, as for managing it.
+   */
+  async moderated(caller: UserPrincipal, id: string): Promise<Meeting> {
+    const meeting = await this.visible(caller, id);
+    if (may(caller, 'meeting.moderate', { kind: 'meeting', ownerId: meeting.ownerId })) return meeting;
+    throw new AppError(403, 'forbidden', 'Only the meeting’s moderators may do this');
   }
 
   async get(caller: UserPrincipal, id: string): Promise<MeetingView> {

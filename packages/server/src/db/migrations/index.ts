@@ -11,6 +11,7 @@ import { brandingMigrations } from './branding';
 import { roomSystemMigrations } from './room-systems';
 import { alertMigrations } from './alerts';
 import { calendarMigrations } from './calendar';
+import { apiKeyMigrations } from './api-keys';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -29,6 +30,7 @@ const migrations = {
   ...roomSystemMigrations,
   ...alertMigrations,
   ...calendarMigrations,
+  ...apiKeyMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
