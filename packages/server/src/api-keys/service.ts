@@ -16,7 +16,7 @@ import type { UserPrincipal } from '../domain';
 import type { ApiKeyStore, KeyHolder, Member } from './store';
 
 /** Requests one key may make per minute, unless the configuration says otherwise. */
-export const DEFAULT_API_KEY_REQUESTS_PER_MINUTE = 300;
+const DEFAULT_API_KEY_REQUESTS_PER_MINUTE = 300;
 /** Wrong keys one client address may send per window; a right one is given back. */
 const WRONG_KEYS: RateLimitRule = { limit: 20, windowMs: 10 * 60_000 };
 /** `last used` is written at most this often per key: a busy key costs no write per request. */

@@ -3,4 +3,3 @@ export { platformRoutes } from './routes';
 export { platformHandlers } from './handlers';
 export { openApiDocument } from './openapi';
 export { openApiRoutes } from './document-routes';
-export { OPERATIONS, openApiPath } from './operations';

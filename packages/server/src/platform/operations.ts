@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   idParamsSchema,
   meetingListQuerySchema,
@@ -14,7 +14,7 @@ import {
 } from '@conclave/protocol';
 
 /** A refusal an operation may answer with, besides those every operation may (see COMMON_ERRORS). */
-export interface OperationError {
+interface OperationError {
   status: 400 | 403 | 404 | 409 | 410;
   codes: readonly ErrorCode[];
   description: string;
@@ -189,7 +189,7 @@ export const OPERATIONS = {
   }),
 } as const;
 
-export type Operations = typeof OPERATIONS;
+type Operations = typeof OPERATIONS;
 export type OperationId = keyof Operations;
 
 type Parsed<O, K extends 'params' | 'query' | 'body'> = O extends { [P in K]: infer S extends z.ZodType }
@@ -200,14 +200,14 @@ type Answer<O extends Operation> = O['success'] extends { schema: infer S extend
   : void;
 
 /** What a handler gets, parsed by the operation's own schemas. */
-export interface OperationInput<O extends Operation> {
+interface OperationInput<O extends Operation> {
   params: Parsed<O, 'params'>;
   query: Parsed<O, 'query'>;
   body: Parsed<O, 'body'>;
 }
 
 /** The work behind an operation, typed by its schemas. */
-export type OperationHandler<O extends Operation, Caller> = (
+type OperationHandler<O extends Operation, Caller> = (
   input: OperationInput<O>,
   caller: Caller,
   clientIp: string,

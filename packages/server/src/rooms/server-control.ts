@@ -9,11 +9,11 @@ import { isModeratorByRole } from './roles';
 
 export const meetingNotLive = () =>
   new AppError(409, 'meeting_not_live', 'Nobody is in this meeting now', 'meetingId');
-export const participantNotFound = () =>
+const participantNotFound = () =>
   new AppError(404, 'participant_not_found', 'Nobody by that id is in the meeting now', 'participantId');
 
 /** A participant as the platform API lists them (docs/api.md). */
-export function rosterEntry(p: Participant): RosterEntry {
+function rosterEntry(p: Participant): RosterEntry {
   const { id, displayName, kind, moderator, joinedAt, tracks } = p.info();
   const userId = p.principal.kind === 'user' ? p.principal.userId : null;
   return { id, displayName, kind, userId, moderator, joinedAt, tracks };
