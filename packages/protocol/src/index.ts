@@ -51,6 +51,7 @@ export {
   MAX_REPORT_DAYS,
   usageQuerySchema,
   usageCsvQuerySchema,
+  usageReportSchema,
   type UsageQuery,
   type UsageCsvQuery,
   type UsageTable,

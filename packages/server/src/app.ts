@@ -390,6 +390,7 @@ function apiRoutes(
       audit: services.audit,
       live,
       rooms: control,
+      reports: services.usageReports,
     });
     await api.register(platformRoutes(services.apiKeys, platform), { prefix: '/v1' });
     await api.register(async (signedIn) => {

@@ -11,6 +11,7 @@ import type {
   MeetingView,
   RosterView,
   SessionView,
+  UsageReport,
 } from '@conclave/protocol';
 import {
   addOrganisation,
@@ -225,6 +226,7 @@ describeEachDatabase('platform API: API keys and meetings', (kind) => {
       ['DELETE', `/api/v1/meetings/${meeting.id}`, 'meetings:write'],
       ['GET', `/api/v1/meetings/${meeting.id}/participants`, 'participants:read'],
       ['POST', `/api/v1/meetings/${meeting.id}/end`, 'participants:moderate'],
+      ['GET', '/api/v1/reports/usage?from=2026-01-01&to=2026-01-31', 'reports:read'],
     ] as const) {
       const res = await withKey(
         key,
@@ -247,6 +249,19 @@ describeEachDatabase('platform API: API keys and meetings', (kind) => {
       assert.equal(res.statusCode, 401, res.body);
       assert.equal(code(res), 'api_key_invalid');
     }
+  });
+
+  test('ADM-USAGE: a key with reports:read reads the usage report the administration shows', async () => {
+    const { key } = await makeKey(ada, ['reports:read'], 'Reporting');
+    const period = 'from=2026-01-01&to=2026-01-31&timeZone=Europe/Zurich';
+    const res = await withKey(key, 'GET', `/api/v1/reports/usage?${period}`);
+    assert.equal(res.statusCode, 200, res.body);
+    const report = res.json<UsageReport>();
+    assert.equal(report.days.length, 31);
+    assert.equal(report.timeZone, 'Europe/Zurich');
+    assert.deepEqual(report, (await ada.get(`/api/reports/usage?${period}`)).json<UsageReport>());
+    const tooLong = await withKey(key, 'GET', '/api/v1/reports/usage?from=2020-01-01&to=2026-01-31');
+    assert.equal(tooLong.statusCode, 400);
   });
 
   test('IAM-ROLES: no person route and no route outside the platform API takes a key', async () => {

@@ -2,6 +2,7 @@ import { keyActorName, type ApiKeyCaller, type ApiKeys } from '../api-keys';
 import type { AuditLog } from '../audit';
 import type { LiveMeetings, RoomControl } from '../domain';
 import type { MeetingService } from '../meetings';
+import type { UsageReports } from '../reports';
 import type { OperationHandlers } from './operations';
 
 export interface PlatformDeps {
@@ -11,6 +12,7 @@ export interface PlatformDeps {
   live: LiveMeetings;
   /** The running meetings' rooms, on this node or another. */
   rooms: RoomControl;
+  reports: UsageReports;
 }
 
 /**
@@ -72,5 +74,7 @@ export function platformHandlers(d: PlatformDeps): OperationHandlers<ApiKeyCalle
       const meeting = await d.meetings.moderated(caller.principal, params.id);
       await d.rooms.moderate(meeting, { kind: 'end', by: by(caller) });
     },
+
+    usageReport: ({ query }, caller) => d.reports.report(caller.principal, query),
   };
 }

@@ -70,6 +70,7 @@ export function openApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'Meetings', description: 'The organisation’s meetings' },
       { name: 'Participants', description: 'Who is in a running meeting, and moderating them' },
+      { name: 'Reports', description: 'Usage of the organisation (ADM-USAGE)' },
     ],
     security: [],
     paths,

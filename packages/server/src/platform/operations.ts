@@ -9,6 +9,8 @@ import {
   platformMuteSchema,
   platformUpdateMeetingSchema,
   rosterSchema,
+  usageQuerySchema,
+  usageReportSchema,
   type ApiKeyScope,
   type ErrorCode,
 } from '@conclave/protocol';
@@ -32,7 +34,7 @@ export interface Operation {
   scope: ApiKeyScope;
   summary: string;
   description: string;
-  tag: 'Meetings' | 'Participants';
+  tag: 'Meetings' | 'Participants' | 'Reports';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -186,6 +188,19 @@ export const OPERATIONS = {
     params: idParamsSchema,
     success: { status: 204, description: 'Ended' },
     errors: [badInput, noMeeting, notLive],
+  }),
+  usageReport: op({
+    method: 'GET',
+    path: '/reports/usage',
+    scope: 'reports:read',
+    tag: 'Reports',
+    summary: 'Usage of a period',
+    description:
+      'Meetings held, participants (guests among them) and minutes, per day, person, meeting and room ' +
+      'system, for the days `from` to `to` (at most 731) as they are in `timeZone` (ADM-USAGE).',
+    query: usageQuerySchema,
+    success: { status: 200, description: 'The report', schema: usageReportSchema },
+    errors: [badInput],
   }),
 } as const;
 

@@ -132,6 +132,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/reports/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Usage of a period
+     * @description Meetings held, participants (guests among them) and minutes, per day, person, meeting and room system, for the days `from` to `to` (at most 731) as they are in `timeZone` (ADM-USAGE).
+     */
+    get: operations['usageReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -318,6 +338,43 @@ export interface components {
         timeZone: string;
       } | null;
       inviteeIds?: string[];
+    };
+    UsageReport: {
+      from: string;
+      to: string;
+      timeZone: string;
+      totals: {
+        meetings: number;
+        participants: number;
+        minutes: number;
+        guests: number;
+      };
+      days: {
+        meetings: number;
+        participants: number;
+        minutes: number;
+        date: string;
+      }[];
+      users: {
+        userId: string | null;
+        displayName: string;
+        email: string | null;
+        meetings: number;
+        minutes: number;
+      }[];
+      meetings: {
+        meetingId: string;
+        name: string;
+        held: number;
+        participants: number;
+        minutes: number;
+      }[];
+      roomSystems: {
+        roomSystemId: string;
+        name: string;
+        meetings: number;
+        minutes: number;
+      }[];
     };
   };
   responses: never;
@@ -937,6 +994,66 @@ export interface operations {
       };
       /** @description Nobody is in the meeting now (`meeting_not_live`) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests with this key this minute, or too many wrong keys from this address (`rate_limited`; see Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  usageReport: {
+    parameters: {
+      query: {
+        from: string;
+        to: string;
+        timeZone?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageReport'];
+        };
+      };
+      /** @description The input is not valid; `field` names what was wrong (`validation_failed`, `bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No key, or one that does not work (`api_key_invalid`): unknown, revoked, or its creator no longer manages the organisation */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The key lacks the operation’s scope (`insufficient_scope`; `field` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
