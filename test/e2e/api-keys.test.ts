@@ -61,8 +61,11 @@ describe('IAM-ROLES: API keys in the administration', () => {
     assert.ok(!text.includes('Never'), `its use is shown: ${text}`);
     assert.equal(await page.getByTestId('api-key-created').count(), 0, 'the key is not shown again');
 
-    page.once('dialog', (dialog) => void dialog.accept());
-    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke, Booking system' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke Booking system?' })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
     await row.waitFor({ state: 'detached', timeout: 10_000 });
     assert.equal((await call('GET')).status, 401);
 

@@ -5,13 +5,15 @@ import {
   type ApiKeyScope,
   type ApiKeyView,
 } from '@conclave/protocol';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
 import { useApiErrorText } from '../../app/session';
 import { Alert, Button, Checkbox, CopyButton, Spinner, TextField } from '../../ui/components';
+import { ConfirmDialog } from '../../meeting/ConfirmDialog';
 import { AdminTable } from './AdminTable';
+import { useRowActions } from './rowActions';
 import { fieldMessage } from './fieldMessage';
 
 /**
@@ -42,18 +44,11 @@ export function ApiKeysPage() {
     const { key: _shownOnce, ...view } = key;
     setKeys((list) => [view, ...(list ?? [])]);
   };
-  // Shows its own errors, so the button need not wait for it.
-  const revoke = async (key: ApiKeyView) => {
-    if (!window.confirm(`Revoke “${key.name}”? Whatever uses it stops working at once.`)) return;
-    setActionError(null);
-    try {
-      await revokeApiKey(key.id);
-      setKeys((list) => list && list.filter((k) => k.id !== key.id));
-      if (created?.id === key.id) setCreated(null);
-    } catch (err) {
-      setActionError(handle(err));
-    }
+  const revoked = (id: string) => {
+    setKeys((list) => list && list.filter((k) => k.id !== id));
+    if (created?.id === id) setCreated(null);
   };
+  const failed = useCallback((err: unknown) => setActionError(err ? handle(err) : null), [handle]);
 
   return (
     <>
@@ -79,27 +74,65 @@ export function ApiKeysPage() {
         {keys && keys.length > 0 && (
           <AdminTable columns={['Name', 'Scopes', 'Key', 'Made by', 'Last used', '']}>
             {keys.map((k) => (
-              <tr key={k.id} data-testid="api-key-row">
-                <td>{k.name}</td>
-                <td>{k.scopes.join(', ')}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>
-                  {k.createdBy.displayName}, {new Date(k.createdAt).toLocaleDateString()}
-                </td>
-                <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'Never'}</td>
-                <td>
-                  <Button variant="danger" size="sm" onClick={() => void revoke(k)}>
-                    Revoke
-                  </Button>
-                </td>
-              </tr>
+              <ApiKeyRow key={k.id} apiKey={k} onRevoked={revoked} onError={failed} />
             ))}
           </AdminTable>
         )}
       </section>
     </>
+  );
+}
+
+/** One key: what it may do, how to recognise it, who made it, when it was last used; Revoke asks first. */
+function ApiKeyRow({
+  apiKey: k,
+  onRevoked,
+  onError,
+}: {
+  apiKey: ApiKeyView;
+  onRevoked: (id: string) => void;
+  onError: (err: unknown) => void;
+}) {
+  const actions = useRowActions(k.name, onError);
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <tr data-testid="api-key-row">
+      <td>{k.name}</td>
+      <td>{k.scopes.join(', ')}</td>
+      <td>
+        <code>{k.prefix}…</code>
+      </td>
+      <td>
+        {k.createdBy.displayName}, {new Date(k.createdAt).toLocaleDateString()}
+      </td>
+      <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'Never'}</td>
+      <td>
+        <Button
+          variant="ghost"
+          size="sm"
+          className="btn-icon-danger"
+          busy={actions.busy === 'Revoke'}
+          disabled={actions.busy !== null}
+          aria-label={`Revoke, ${k.name}`}
+          onClick={() => setConfirming(true)}
+        >
+          <span aria-hidden="true">Revoke</span>
+        </Button>
+        <ConfirmDialog
+          open={confirming}
+          title={`Revoke ${k.name}?`}
+          message="Whatever uses this key stops working at once. This cannot be undone."
+          confirm="Revoke key"
+          onConfirm={() =>
+            void actions.run('Revoke', async () => {
+              await revokeApiKey(k.id);
+              onRevoked(k.id);
+            })
+          }
+          onClose={() => setConfirming(false)}
+        />
+      </td>
+    </tr>
   );
 }
 
