@@ -83,6 +83,7 @@ describe('the administration: meetings', () => {
       'Settings',
       'Reports',
       'Audit log',
+      'API keys',
     ]);
     await tabs.filter({ hasText: 'Meetings' }).click();
     await page.waitForURL(/\/admin\/meetings$/);

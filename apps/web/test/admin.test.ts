@@ -62,3 +62,14 @@ test('PRIV-RETENTION: the contract’s end reads as such in the audit log, with 
   assert.equal(targetText(e), 'Acme Research');
   assert.equal(ACTION_NAMES['organisation.contractResumed'], 'Resumed the contract');
 });
+
+test('ADM-AUDIT: a use of an API key reads as the operation, the key’s prefix, and a refusal', () => {
+  const e = event({
+    action: 'apiKey.used',
+    actor: { id: null, name: 'API key “Room booking”' },
+    target: { kind: 'apiKey', id: 'k1', name: 'Room booking' },
+    details: { operation: 'createMeeting', prefix: 'cnk_AbCd1234', refused: 'insufficient_scope' },
+  });
+  assert.equal(ACTION_NAMES[e.action], 'Used an API key');
+  assert.equal(detailsText(e), 'Operation: createMeeting, Key: cnk_AbCd1234, Refused: insufficient_scope');
+});

@@ -93,6 +93,14 @@ export const AUDIT_ACTIONS = [
   'roomSystem.deleted',
   /** Its screen now joins invited meetings by itself, or no longer does (details: autoJoin). */
   'roomSystem.autoJoinChanged',
+  /** An API key was made (details: scopes, prefix); never the key. */
+  'apiKey.created',
+  'apiKey.revoked',
+  /**
+   * A request made with an API key (details: operation, the key's prefix, and `refused` when its
+   * scopes did not allow it); written before the request is done.
+   */
+  'apiKey.used',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

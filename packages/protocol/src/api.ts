@@ -187,10 +187,8 @@ export const inviteeIdsSchema = z
   .array(z.string().regex(ID_PATTERN, 'Not a valid id'))
   .max(MAX_MEETING_INVITEES, `Invite at most ${MAX_MEETING_INVITEES} people`);
 
-export interface MeetingInvitee {
-  id: string;
-  displayName: string;
-}
+export const meetingInviteeSchema = z.object({ id: z.string(), displayName: z.string() });
+export type MeetingInvitee = z.infer<typeof meetingInviteeSchema>;
 
 /**
  * Room systems of the organisation to invite (ADM-ROOMS, ADM-CALENDAR), by id: the meeting rooms it
@@ -201,10 +199,8 @@ export const roomSystemIdsSchema = z
   .max(MAX_MEETING_ROOM_SYSTEMS, `Invite at most ${MAX_MEETING_ROOM_SYSTEMS} room systems`);
 
 /** A room system invited to a meeting, by name. */
-export interface MeetingRoomSystem {
-  id: string;
-  name: string;
-}
+export const meetingRoomSystemSchema = z.object({ id: z.string(), name: z.string() });
+export type MeetingRoomSystem = z.infer<typeof meetingRoomSystemSchema>;
 
 export const createMeetingRequestSchema = z.object({
   name: meetingNameSchema,
@@ -255,43 +251,56 @@ export const passcodeSchema = z.string().regex(/^\d{4,12}$/, 'A passcode is 4 to
 export const setPasscodeRequestSchema = z.object({ passcode: passcodeSchema });
 export type SetPasscodeRequest = z.infer<typeof setPasscodeRequestSchema>;
 
-/** A meeting as its owner (or an invitee, ADM-INVITE) sees it. */
-export interface MeetingView {
-  id: string;
-  name: string;
-  description: string;
-  /** Short numeric extension, unique in the organisation. */
-  extension: string;
-  /** Absolute join link, e.g. https://meet.example.org/m/<id>. */
-  joinUrl: string;
-  ownerId: string;
-  /** End-to-end encrypted: media and keys are beyond the server's reach (E2EE-OPTIN). */
-  e2ee: boolean;
-  /** Joining needs a passcode (MEET-PASSCODE); the passcode itself is never shown again. */
-  hasPasscode: boolean;
-  /** One-time (MEET-ONETIME): deleted after the last participant leaves, its link then dead. */
-  oneTime: boolean;
-  /** Left out of the directory (MEET-HIDE); always for a one-time meeting. */
-  hidden: boolean;
-  /** Who waits in the lobby until a moderator admits them (MEET-LOBBY). */
-  lobby: LobbyMode;
-  /** Moderators may start and stop recordings too, not only the owner (REC-START). */
-  recordingByModerators: boolean;
-  /** Enabled for live streaming by a Superuser or Administrator (STREAM-TOGGLE). */
-  streaming: boolean;
-  createdAt: string;
-  /** When it is planned for (ADM-CALENDAR); null: it has no time. */
-  schedule: MeetingSchedule | null;
-  /** Who is invited (ADM-INVITE), by name; told to those who manage it only (empty for an invitee). */
-  invitees: MeetingInvitee[];
-  /** The room systems invited (ADM-ROOMS): where it is held, told to everyone who sees it. */
-  roomSystems: MeetingRoomSystem[];
-  /**
-   * The caller may change and delete it (its owner, Superusers, Administrators). Without it the caller
-   * is one of its invitees: they see it and its invitation, nothing more.
-   */
-  canManage: boolean;
-}
+/** A schedule as the server tells it back: instants in UTC (ISO-8601), and the owner's time zone. */
+const meetingScheduleViewSchema = z.object({
+  startsAt: z.iso.datetime(),
+  endsAt: z.iso.datetime(),
+  timeZone: z.string(),
+});
+
+/**
+ * A meeting as its owner (or an invitee, ADM-INVITE) sees it. A schema rather than an interface: the
+ * platform API's OpenAPI document describes its answers from it (docs/api.md).
+ */
+export const meetingViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    /** Short numeric extension, unique in the organisation. */
+    extension: z.string().describe('Short numeric extension, unique in the organisation'),
+    /** Absolute join link, e.g. https://meet.example.org/m/<id>. */
+    joinUrl: z.string().describe('Absolute join link'),
+    ownerId: z.string(),
+    /** End-to-end encrypted: media and keys are beyond the server's reach (E2EE-OPTIN). */
+    e2ee: z.boolean(),
+    /** Joining needs a passcode (MEET-PASSCODE); the passcode itself is never shown again. */
+    hasPasscode: z.boolean(),
+    /** One-time (MEET-ONETIME): deleted after the last participant leaves, its link then dead. */
+    oneTime: z.boolean(),
+    /** Left out of the directory (MEET-HIDE); always for a one-time meeting. */
+    hidden: z.boolean(),
+    /** Who waits in the lobby until a moderator admits them (MEET-LOBBY). */
+    lobby: lobbyModeSchema,
+    /** Moderators may start and stop recordings too, not only the owner (REC-START). */
+    recordingByModerators: z.boolean(),
+    /** Enabled for live streaming by a Superuser or Administrator (STREAM-TOGGLE). */
+    streaming: z.boolean(),
+    createdAt: z.iso.datetime(),
+    /** When it is planned for (ADM-CALENDAR); null: it has no time. */
+    schedule: meetingScheduleViewSchema.nullable(),
+    /** Who is invited (ADM-INVITE), by name; told to those who manage it only (empty for an invitee). */
+    invitees: z.array(meetingInviteeSchema),
+    /** The room systems invited (ADM-ROOMS): where it is held, told to everyone who sees it. */
+    roomSystems: z.array(meetingRoomSystemSchema),
+    /**
+     * The caller may change and delete it (its owner, Superusers, Administrators). Without it the caller
+     * is one of its invitees: they see it and its invitation, nothing more.
+     */
+    canManage: z.boolean(),
+  })
+  .meta({ id: 'Meeting' });
+export type MeetingView = z.infer<typeof meetingViewSchema>;
 
 /** What anyone holding the join link may learn before joining: GET /api/meetings/:id/public. */
 export interface MeetingPublicView {

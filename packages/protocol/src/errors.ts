@@ -139,6 +139,15 @@ export const ERROR_CODES = [
    * person's access revoked, or calendar integration turned off.
    */
   'calendar_feed_not_found',
+  /**
+   * An API key that does not work (401): malformed, unknown, revoked, or its creator no longer
+   * manages the organisation (docs/api.md).
+   */
+  'api_key_invalid',
+  /** The API key works but lacks the scope this route needs (403); the answer names that scope. */
+  'insufficient_scope',
+  /** Nobody by that participant id is in the meeting now (404). */
+  'participant_not_found',
   'internal',
 ] as const;
 

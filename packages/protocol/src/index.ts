@@ -11,6 +11,7 @@ export * from './signaling';
 export * from './regions';
 export * from './calls';
 export * from './chat';
+export * from './platform';
 export type { E2eeJoinInfo, E2eeServerMessage } from './e2ee';
 export type { CaptureNotice, CaptureEndReason, CaptureRight, CaptureServerMessage } from './capture';
 export { MEETING_CHAT_HISTORY, type MeetingChatLine, type MeetingChatServerMessage } from './meeting-chat';
@@ -50,6 +51,7 @@ export {
   MAX_REPORT_DAYS,
   usageQuerySchema,
   usageCsvQuerySchema,
+  usageReportSchema,
   type UsageQuery,
   type UsageCsvQuery,
   type UsageTable,

@@ -41,61 +41,70 @@ export type UsageTable = UsageCsvQuery['table'];
 /**
  * Meetings: times a meeting was held (from its first join to its last leave), counted on the day it
  * began. Participants: people in a meeting, each once per time it was held, counted on the day they
- * first joined it. Minutes: time spent in meetings, counted on the day it was spent.
+ * first joined it. Minutes: time spent in meetings, counted on the day it was spent. Schemas rather
+ * than interfaces: the platform API's OpenAPI document describes the report from them (docs/api.md).
  */
-export interface UsageFigures {
-  meetings: number;
-  participants: number;
+const usageFiguresSchema = z.object({
+  meetings: z.number(),
+  participants: z.number(),
   /** One decimal. */
-  minutes: number;
-}
+  minutes: z.number(),
+});
+export type UsageFigures = z.infer<typeof usageFiguresSchema>;
 
-export interface UsageDay extends UsageFigures {
+const usageDaySchema = usageFiguresSchema.extend({
   /** YYYY-MM-DD in the report's time zone. */
-  date: string;
-}
+  date: z.string(),
+});
+export type UsageDay = z.infer<typeof usageDaySchema>;
 
 /** A person of the organisation; a deleted person is a placeholder with no name or email. */
-export interface UsageUser {
-  userId: string | null;
-  displayName: string;
-  email: string | null;
+const usageUserSchema = z.object({
+  userId: z.string().nullable(),
+  displayName: z.string(),
+  email: z.string().nullable(),
   /** Meetings they were in. */
-  meetings: number;
-  minutes: number;
-}
+  meetings: z.number(),
+  minutes: z.number(),
+});
+export type UsageUser = z.infer<typeof usageUserSchema>;
 
-export interface UsageMeeting {
-  meetingId: string;
+const usageMeetingSchema = z.object({
+  meetingId: z.string(),
   /** Its name now, or "Deleted meeting". */
-  name: string;
+  name: z.string(),
   /** Times it was held. */
-  held: number;
-  participants: number;
-  minutes: number;
-}
+  held: z.number(),
+  participants: z.number(),
+  minutes: z.number(),
+});
+export type UsageMeeting = z.infer<typeof usageMeetingSchema>;
 
 /** A room system (ADM-ROOMS) as it took part. */
-export interface UsageRoomSystem {
-  roomSystemId: string;
-  name: string;
-  meetings: number;
-  minutes: number;
-}
+const usageRoomSystemSchema = z.object({
+  roomSystemId: z.string(),
+  name: z.string(),
+  meetings: z.number(),
+  minutes: z.number(),
+});
+export type UsageRoomSystem = z.infer<typeof usageRoomSystemSchema>;
 
-export interface UsageReport {
-  from: string;
-  to: string;
-  timeZone: string;
-  totals: UsageFigures & {
-    /** Of the participants, those who joined as guests. */
-    guests: number;
-  };
-  /** Every day of the period, in order, days without a meeting included. */
-  days: UsageDay[];
-  /** Most minutes first. */
-  users: UsageUser[];
-  /** Most minutes first. */
-  meetings: UsageMeeting[];
-  roomSystems: UsageRoomSystem[];
-}
+export const usageReportSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    timeZone: z.string(),
+    totals: usageFiguresSchema.extend({
+      /** Of the participants, those who joined as guests. */
+      guests: z.number(),
+    }),
+    /** Every day of the period, in order, days without a meeting included. */
+    days: z.array(usageDaySchema),
+    /** Most minutes first. */
+    users: z.array(usageUserSchema),
+    /** Most minutes first. */
+    meetings: z.array(usageMeetingSchema),
+    roomSystems: z.array(usageRoomSystemSchema),
+  })
+  .meta({ id: 'UsageReport' });
+export type UsageReport = z.infer<typeof usageReportSchema>;

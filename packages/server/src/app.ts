@@ -19,7 +19,7 @@ import { ssoConfigRoutes, ssoSignInRoutes } from './sso';
 import { accountRoutes } from './account';
 import { factorRoutes, passkeySignInRoutes } from './factors';
 import { invitationRoutes, userAdminRoutes } from './users';
-import { NO_CAPTURE, type LiveMeetings, type MeetingCapture } from './domain';
+import { NO_CAPTURE, type LiveMeetings, type MeetingCapture, type RoomControl } from './domain';
 import {
   createLogger,
   errorHandler,
@@ -40,7 +40,13 @@ import { meetingRoutes, publicMeetingRoutes } from './meetings';
 import { AppMetrics, metricsAccess, registerMetrics } from './metrics';
 import { e2eeRoomContext } from './e2ee';
 import { probeOrigins, regionRoutes } from './regions';
-import { RoomRegistry, type MeetingMemories, type RoomStates } from './rooms';
+import {
+  LocalRoomControl,
+  meetingNotLive,
+  RoomRegistry,
+  type MeetingMemories,
+  type RoomStates,
+} from './rooms';
 import { Cluster, type MeetingLeases, type NodeBus } from './cluster';
 import type { Services } from './services';
 import { signalingPlugin, SIGNALING_MAX_PAYLOAD, type SignalingOptions } from './signaling';
@@ -55,6 +61,8 @@ import { reportRoutes } from './reports';
 import { alertRoutes, PRESENCE_CHECK_EVERY_MS } from './alerts';
 import { roomScreenOf, roomScreenRoutes, roomSystemAdminRoutes } from './room-systems';
 import { accountCalendarRoutes, calendarFeedRoutes, meetingInviteRoutes } from './calendar';
+import { apiKeyRoutes } from './api-keys';
+import { openApiRoutes, platformHandlers, platformRoutes } from './platform';
 
 /** Request bodies are small JSON documents; anything bigger is refused before it is parsed. */
 const BODY_LIMIT = 64 * 1024;
@@ -199,12 +207,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   if (cluster) metrics.observeCluster(() => cluster.activity());
   const live = cluster ?? (rooms ? liveIn(rooms) : NOTHING_LIVE);
+  // What the platform API does to running meetings: through the node that holds each one.
+  const control = cluster ?? (rooms ? new LocalRoomControl(rooms) : NO_ROOMS);
   const health = {
     media,
     ...(deps.turn && { turn: deps.turn }),
     ...(deps.draining && { draining: deps.draining }),
   };
-  await app.register(apiRoutes(config, services, health, live), { prefix: '/api' });
+  await app.register(apiRoutes(config, services, health, live, control), { prefix: '/api' });
   // One-time meetings nobody used, and old marks of ended ones, go (MEET-ONETIME).
   const sweep = () => {
     void services.meetings.sweep().catch((err: unknown) => app.log.error({ err }, 'meeting sweep failed'));
@@ -327,6 +337,7 @@ function apiRoutes(
   services: Services,
   health: HealthParts,
   live: LiveMeetings,
+  control: RoomControl,
 ): FastifyPluginAsync {
   const { authenticator, meetings } = services;
   const authDeps = { auth: services.auth, authenticator, meetings: services.meetingStore };
@@ -376,6 +387,17 @@ function apiRoutes(
       prefix: '/room-systems/session/calls',
     });
     await api.register(calendarFeedRoutes(services.calendar), { prefix: '/calendar' });
+    // The platform API (docs/api.md): API keys only, never a session; and its OpenAPI document.
+    await api.register(openApiRoutes());
+    const platform = platformHandlers({
+      keys: services.apiKeys,
+      meetings,
+      audit: services.audit,
+      live,
+      rooms: control,
+      reports: services.usageReports,
+    });
+    await api.register(platformRoutes(services.apiKeys, platform), { prefix: '/v1' });
     await api.register(async (signedIn) => {
       signedIn.addHook('preHandler', authenticator.requireUser);
       await signedIn.register(sessionRoutes(authDeps), { prefix: '/auth' });
@@ -396,6 +418,7 @@ function apiRoutes(
         prefix: '/users',
       });
       await signedIn.register(auditRoutes(services.audit, authenticator), { prefix: '/audit' });
+      await signedIn.register(apiKeyRoutes(services.apiKeys, authenticator), { prefix: '/api-keys' });
       await signedIn.register(reportRoutes(services.usageReports, authenticator), { prefix: '/reports' });
       await signedIn.register(alertRoutes(services.alerts, authenticator), { prefix: '/room-systems' });
       await signedIn.register(roomSystemAdminRoutes(services.roomSystems, authenticator), {
@@ -432,6 +455,10 @@ function liveIn(rooms: RoomRegistry): LiveMeetings {
 
 /** Without signaling nobody can be in a meeting on this server. */
 const NOTHING_LIVE: LiveMeetings = { isLive: () => false, captureOf: () => NO_CAPTURE };
+const NO_ROOMS: RoomControl = {
+  roster: () => Promise.resolve(null),
+  moderate: () => Promise.reject(meetingNotLive()),
+};
 
 /** Fastify runs a hop count this way too; its types only lack the number form. */
 function trustProxyOption(trust: Config['trustProxy']) {

@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     oneTimeUnusedMs: config.meetings.oneTimeUnusedSeconds * 1000,
     calls: { ringMs: Math.max(1, config.calls.ringSeconds) * 1000 },
     guestTokensPerAddress: config.limits.guestsPerAddress,
+    apiKeyRequestsPerMinute: config.limits.apiKeyRequestsPerMinute,
     ...(mailer && { mailer }),
     onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
     onBackgroundError: (err, what) => logger.error({ err, what }, 'work after an answer failed'),

@@ -62,6 +62,7 @@ import {
   type PairingLimits,
 } from './room-systems';
 import { CalendarService, CalendarStore } from './calendar';
+import { ApiKeys, ApiKeyStore } from './api-keys';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -98,6 +99,8 @@ export interface ServiceDeps {
   mailer?: Mailer;
   /** Pairing codes of room systems: lifetime and limits (ADM-ROOMS); defaults suit production. */
   roomPairing?: Partial<PairingLimits>;
+  /** Requests one API key may make per minute (docs/api.md); a default that suits production. */
+  apiKeyRequestsPerMinute?: number;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
   /** Where work that went on after its request was answered reports a failure. */
@@ -199,6 +202,8 @@ export interface Services {
   passkeySignIn: PasskeySignIn;
   /** People's calendar feeds (ADM-CALENDAR) and meetings' invitations (ADM-INVITE). */
   calendar: CalendarService;
+  /** The organisations' API keys, and who a request made with one is (docs/api.md). */
+  apiKeys: ApiKeys;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -420,6 +425,13 @@ export function createServices(deps: ServiceDeps): Services {
       limiters,
       clock,
       publicUrl: deps.publicUrl,
+    }),
+    apiKeys: new ApiKeys({
+      store: new ApiKeyStore(deps.db),
+      audit,
+      clock,
+      limiters,
+      ...(deps.apiKeyRequestsPerMinute !== undefined && { requestsPerMinute: deps.apiKeyRequestsPerMinute }),
     }),
   };
 }

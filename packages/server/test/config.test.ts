@@ -24,15 +24,27 @@ test('OPS-CONFIG: defaults start an embedded installation on 127.0.0.1:8080 with
   assert.equal(config.redis.url, null, 'no Redis: limits in this process');
   assert.equal(config.webDir, '/srv/conclave/apps/web/dist');
   assert.equal(config.media.mode, 'embedded');
-  assert.deepEqual(config.limits, { socketsPerAddress: 100, guestsPerAddress: 120 });
+  assert.deepEqual(config.limits, {
+    socketsPerAddress: 100,
+    guestsPerAddress: 120,
+    apiKeyRequestsPerMinute: 300,
+  });
 });
 
-test('OPS-CONFIG: the limits per client address (sockets, guests) can be raised', () => {
+test('OPS-CONFIG: the limits per client address (sockets, guests) and per API key can be raised', () => {
   const config = loadConfig(
-    { CONCLAVE_SOCKETS_PER_ADDRESS: '500', CONCLAVE_GUESTS_PER_ADDRESS: '600' },
+    {
+      CONCLAVE_SOCKETS_PER_ADDRESS: '500',
+      CONCLAVE_GUESTS_PER_ADDRESS: '600',
+      CONCLAVE_API_KEY_REQUESTS_PER_MINUTE: '1200',
+    },
     { cwd: '/srv/conclave' },
   );
-  assert.deepEqual(config.limits, { socketsPerAddress: 500, guestsPerAddress: 600 });
+  assert.deepEqual(config.limits, {
+    socketsPerAddress: 500,
+    guestsPerAddress: 600,
+    apiKeyRequestsPerMinute: 1200,
+  });
 });
 
 test('OPS-CONFIG: settings come from environment variables', () => {

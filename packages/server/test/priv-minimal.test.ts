@@ -133,6 +133,10 @@ const SCHEMA: Record<string, Reviewed> = {
   meeting_invitees: { rest: 'meeting_id user_id' },
   // A digest of the feed's secret token (ADM-CALENDAR).
   calendar_feeds: { rest: 'user_id token_hash created_at' },
+  // A digest of the API key, its visible prefix, what it may do and who made it (docs/api.md).
+  api_keys: {
+    rest: 'id organisation_id name scopes prefix key_hash created_by created_at last_used_at revoked_at',
+  },
 };
 
 const columnsOf = (r: Reviewed) => [...Object.keys(r.personal ?? {}), ...r.rest.split(' ')].sort();

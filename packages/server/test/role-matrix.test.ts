@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type {
   AdminRoomSystemView,
+  ApiKeyCreatedView,
+  MeetingListView,
   AdminUserView,
   CreatedInvitationView,
   MeetingView,
@@ -253,6 +255,38 @@ const ROWS: Row[] = [
     action: 'read the audit log',
     expect: managers,
     run: async (as) => (await as.get('/api/audit')).statusCode,
+  },
+  // The platform API (docs/api.md): a key acts with its maker's rights over the whole organisation.
+  {
+    action: 'make, list and revoke API keys',
+    expect: managers,
+    run: async (as) => {
+      const made = await as.post('/api/api-keys', { name: 'Bot', scopes: ['meetings:read'] });
+      if (made.statusCode !== 201) return [made.statusCode, (await as.get('/api/api-keys')).statusCode];
+      const { id } = made.json<ApiKeyCreatedView>();
+      return [
+        made.statusCode,
+        (await as.get('/api/api-keys')).statusCode,
+        (await as.delete(`/api/api-keys/${id}`)).statusCode,
+      ];
+    },
+  },
+  {
+    action: 'list every meeting of the organisation (with an API key of their own)',
+    expect: managers,
+    run: async (as, ctx) => {
+      const m = await ctx.bobsMeeting();
+      const made = await as.post('/api/api-keys', { name: 'Lister', scopes: ['meetings:read'] });
+      if (made.statusCode !== 201) return made.statusCode;
+      const res = await as.request('GET', '/api/v1/meetings?limit=200', undefined, {
+        headers: { authorization: `Bearer ${made.json<ApiKeyCreatedView>().key}` },
+      });
+      assert.ok(
+        res.json<MeetingListView>().meetings.some((x) => x.id === m.id),
+        'Bob’s meeting is listed',
+      );
+      return res.statusCode;
+    },
   },
   // Superuser: enable or disable chat, recording, streaming, room-system alerts; configure calendar,
   // dial-in numbers and call details, branding, layouts; restrict email domains (ADM-SETTINGS).

@@ -1,5 +1,8 @@
 import type {
   AccountSessionView,
+  ApiKeyCreatedView,
+  ApiKeyListView,
+  CreateApiKeyRequest,
   BrandingImageKind,
   PublicBranding,
   CalendarFeedCreated,
@@ -146,6 +149,12 @@ export const restoreUser = (id: string) => api<AdminUserView>('POST', `${user(id
 export const deleteUser = (id: string) => api<void>('DELETE', user(id));
 // Room systems (ADM-ROOMS): their administration, and the room screen's own requests.
 const roomSystem = (id: string) => `/api/room-systems/${encodeURIComponent(id)}`;
+export const listApiKeys = () => api<ApiKeyListView>('GET', '/api/api-keys');
+export const createApiKey = (body: CreateApiKeyRequest) =>
+  api<ApiKeyCreatedView>('POST', '/api/api-keys', body);
+export const revokeApiKey = (id: string) => api<void>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`);
+/** The platform API's OpenAPI document (docs/api.md), for the reference page. */
+export const getOpenApiDocument = () => api<OpenApiDocument>('GET', '/api/openapi.json');
 export const listRoomSystems = () => api<{ roomSystems: AdminRoomSystemView[] }>('GET', '/api/room-systems');
 export const listRoomAlerts = () => api<EventAlertListView>('GET', '/api/room-systems/alerts');
 export const registerRoomSystem = (body: RegisterRoomSystemRequest) =>
@@ -264,3 +273,20 @@ export const shareRecording = (id: string, body: ShareRecordingRequest) =>
 export const openRecordingLink = (id: string, key: string) =>
   api<void>('POST', `${recording(id)}/link`, { key });
 export const deleteRecording = (id: string) => api<void>('DELETE', recording(id));
+
+/** The parts of an OpenAPI 3.1 document the reference page shows. */
+export interface OpenApiDocument {
+  info: { title: string; description?: string };
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, unknown> };
+}
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ name: string; in: string; required: boolean; description?: string; schema: unknown }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+}

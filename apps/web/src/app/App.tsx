@@ -8,6 +8,8 @@ import { MeetingRoute } from '../meeting/MeetingRoute';
 import { AccountPage } from '../pages/account/AccountPage';
 import { SecondFactorSetupPage } from '../pages/account/SecondFactorSetupPage';
 import { AdminLayout } from '../pages/admin/AdminLayout';
+import { ApiKeysPage } from '../pages/admin/ApiKeysPage';
+import { ApiReferencePage } from '../pages/ApiReferencePage';
 import { AuditPage } from '../pages/admin/AuditPage';
 import { MeetingsPage } from '../pages/admin/MeetingsPage';
 import { PeoplePage } from '../pages/admin/PeoplePage';
@@ -99,7 +101,9 @@ export function App() {
         <Route path="settings" element={<SettingsPage />} />
         <Route path="reports" element={<ReportsPage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="api-keys" element={<ApiKeysPage />} />
       </Route>
+      <Route path="/api-reference" element={afterSetup(signedIn ? <ApiReferencePage /> : <SignInFirst />)} />
       <Route path="*" element={afterSetup(<NotFoundPage />)} />
     </Routes>
   );

@@ -82,6 +82,13 @@ const PERMISSIONS = {
   'recording.delete': rule('recording', ownerOrManager),
   // Superuser, in addition
   'reports.view': rule('organisation', managers),
+  /**
+   * Make, list and revoke the organisation's API keys (docs/api.md): managers, as a key acts with its
+   * maker's rights over the whole organisation.
+   */
+  'apiKeys.manage': rule('organisation', managers),
+  /** List every meeting of the organisation (the platform API): managers, who manage any meeting. */
+  'meetings.list': rule('organisation', managers),
   'audit.view': rule('organisation', managers),
   'users.list': rule('organisation', managers),
   'users.create': rule('organisation', managers),

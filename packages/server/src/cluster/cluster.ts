@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../common/errors';
+import type { RosterEntry } from '@conclave/protocol';
 import {
   NO_CAPTURE,
   type CaptureNotices,
@@ -7,9 +8,15 @@ import {
   type LiveMeetings,
   type MeetingRecord,
   type Principal,
+  type RoomControl,
+  type ServerModeration,
 } from '../domain';
 import {
+  checkTarget,
   LocalDoor,
+  LocalRoomControl,
+  meetingNotLive,
+  rosterEntryOfState,
   type JoinExtras,
   type JoinReply,
   type MeetingDoor,
@@ -58,8 +65,10 @@ const OWNER_TRIES = 4;
  * its lease; a join that lands on another node is forwarded there, and the socket stays where it
  * landed. See docs/scale-out.md.
  */
-export class Cluster implements LiveMeetings {
+export class Cluster implements LiveMeetings, RoomControl {
   readonly door: MeetingDoor;
+  /** The platform API's moderation of the rooms held here. */
+  private readonly control: LocalRoomControl;
   /** Meetings this node holds the lease of. */
   private readonly claimed = new Set<string>();
   /** Joins on their way in, by meeting: a claim is kept for them before their room exists. */
@@ -82,6 +91,7 @@ export class Cluster implements LiveMeetings {
     this.hosted = new HostedSeats(bus, this.local, (id) => this.claimed.has(id), logger);
     this.remote = new RemoteSeats(bus, options.callTimeoutMs ?? 30_000);
     this.door = { enter: (...args) => this.enter(...args) };
+    this.control = new LocalRoomControl(rooms);
     bus.onMessage((from, message) => {
       if (isToOwner(message)) this.hosted.receive(from, message);
       else this.remote.receive(from, message);
@@ -155,6 +165,31 @@ export class Cluster implements LiveMeetings {
     const notice = (run: { by: string; since: string } | null | undefined) =>
       run ? { by: run.by, since: run.since } : null;
     return { recording: notice(capture?.recording), streaming: notice(capture?.stream) };
+  }
+
+  /**
+   * Who is in the meeting now (the platform API): from its room here, or as the owning node last
+   * wrote its room's state.
+   */
+  async roster(meeting: MeetingRecord): Promise<RosterEntry[] | null> {
+    if (this.claimed.has(meeting.id)) return this.control.roster(meeting);
+    const { leases, states } = this.options;
+    if (!states || (await leases.owner(meeting.id)) === null) return null;
+    return (await states.load(meeting.id))?.participants.map(rosterEntryOfState) ?? null;
+  }
+
+  /**
+   * Moderates the meeting (the platform API) where its room is: here, or on the node holding it,
+   * which is asked over the bus once what can be checked here was (it answers nothing back).
+   */
+  async moderate(meeting: MeetingRecord, action: ServerModeration): Promise<void> {
+    if (this.claimed.has(meeting.id)) return this.control.moderate(meeting, action);
+    const { leases, states, bus } = this.options;
+    if ((await leases.owner(meeting.id)) === null) throw meetingNotLive();
+    if (action.kind !== 'end' && states) {
+      checkTarget(meeting, (await states.load(meeting.id))?.participants ?? [], action.participantId);
+    }
+    bus.broadcast({ kind: 'moderate', meeting, action });
   }
 
   /** What this node forwards, for metrics and tests. */
@@ -277,6 +312,13 @@ export class Cluster implements LiveMeetings {
     bus.onEvent((event) => {
       if (event.kind === 'meetingTakenOver') {
         this.remote.ownerGone(event.from, event.meetingId);
+        return;
+      }
+      if (event.kind === 'moderate') {
+        if (!this.claimed.has(event.meeting.id)) return;
+        void this.control
+          .moderate(event.meeting, event.action)
+          .catch((err: unknown) => this.options.logger.warn({ err }, 'moderation from another node failed'));
         return;
       }
       this.relaying = true;

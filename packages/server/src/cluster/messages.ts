@@ -5,7 +5,7 @@ import type {
   ServerMessage,
   VideoSubscription,
 } from '@conclave/protocol';
-import type { MeetingRecord, Principal } from '../domain';
+import type { MeetingRecord, Principal, ServerModeration } from '../domain';
 import type { JoinReply, RoomRequest } from '../rooms';
 import type { ErrorFrameBody } from '../signaling/errors';
 
@@ -58,4 +58,6 @@ export type ClusterEvent =
   /** For a user's notification sockets, wherever they are open. */
   | { kind: 'userNotified'; userId: string; notification: Notification }
   /** A node took the meeting over from `from`, which died: its participants elsewhere must rejoin now. */
-  | { kind: 'meetingTakenOver'; meetingId: string; from: string };
+  | { kind: 'meetingTakenOver'; meetingId: string; from: string }
+  /** The platform API moderates a meeting another node holds: that node does it (docs/api.md). */
+  | { kind: 'moderate'; meeting: MeetingRecord; action: ServerModeration };

@@ -77,7 +77,8 @@ export interface Config {
    * What one client address may hold: open signaling sockets, and guest tokens per 10 minutes. People
    * behind one NAT or proxy share an address, so a large meeting from one office needs them raised.
    */
-  limits: { socketsPerAddress: number; guestsPerAddress: number };
+  /** `apiKeyRequestsPerMinute`: requests one API key may make per minute (docs/api.md). */
+  limits: { socketsPerAddress: number; guestsPerAddress: number; apiKeyRequestsPerMinute: number };
   media: MediaConfig;
   turn: TurnConfig;
   /**
@@ -158,7 +159,11 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
       audioSlots: v.audioSlots,
     },
     calls: { ringSeconds: v.callRingSeconds },
-    limits: { socketsPerAddress: v.socketsPerAddress, guestsPerAddress: v.guestsPerAddress },
+    limits: {
+      socketsPerAddress: v.socketsPerAddress,
+      guestsPerAddress: v.guestsPerAddress,
+      apiKeyRequestsPerMinute: v.apiKeyRequestsPerMinute,
+    },
     media,
     turn,
     recording: {

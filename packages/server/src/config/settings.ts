@@ -197,6 +197,12 @@ export const SETTINGS = {
     kind: kind.count(MAX_PER_ADDRESS),
     default: 120,
   }),
+  apiKeyRequestsPerMinute: setting({
+    env: 'CONCLAVE_API_KEY_REQUESTS_PER_MINUTE',
+    key: 'limits.apiKeyRequestsPerMinute',
+    kind: kind.count(MAX_PER_ADDRESS),
+    default: 300,
+  }),
   janusWsPort: setting({
     env: 'CONCLAVE_JANUS_WS_PORT',
     key: 'media.janusWsPort',

@@ -48,6 +48,7 @@ export interface Database {
   meeting_invitees: MeetingInviteeTable;
   meeting_room_systems: MeetingRoomSystemTable;
   calendar_feeds: CalendarFeedTable;
+  api_keys: ApiKeyTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -486,6 +487,23 @@ interface MeetingRoomSystemTable {
 }
 
 /** A person's calendar feed (ADM-CALENDAR): the SHA-256 (hex) of its secret token, never the token. */
+/** A key of the platform API (docs/api.md): only its SHA-256 (hex) and a visible prefix are kept. */
+interface ApiKeyTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  /** Its scopes, space-separated. */
+  scopes: string;
+  prefix: string;
+  key_hash: string;
+  created_by: string;
+  created_at: string;
+  /** Written at most once a minute per key. */
+  last_used_at: string | null;
+  /** Revoked keys are refused at once and no longer listed; the row stays for the audit log's sake. */
+  revoked_at: string | null;
+}
+
 interface CalendarFeedTable {
   user_id: string;
   token_hash: string;

@@ -15,6 +15,8 @@ export type {
   MeetingLifecycle,
   E2eeAnchorStore,
   LiveMeetings,
+  RoomControl,
+  ServerModeration,
 } from './meeting';
 export type { MeetingChatLog } from './meeting-chat';
 export type { Attendance, CallLedger } from './call-ledger';

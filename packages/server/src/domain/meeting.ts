@@ -1,4 +1,4 @@
-import type { LobbyMode } from '@conclave/protocol';
+import type { LobbyMode, RosterEntry, TrackSource } from '@conclave/protocol';
 import type { CaptureNotices } from './capture';
 import type { Principal } from './principal';
 
@@ -66,3 +66,23 @@ export interface LiveMeetings {
   /** Whether the meeting is being recorded or streamed now, and by whom (REC-NOTICE). */
   captureOf(meetingId: string): CaptureNotices | Promise<CaptureNotices>;
 }
+
+/**
+ * What the organisation does to a running meeting through the platform API (docs/api.md), wherever
+ * its room is; implemented over rooms/ (and cluster/ across nodes).
+ */
+export interface RoomControl {
+  /** Who is in the meeting now; null while nobody is (it is not running). */
+  roster(meeting: MeetingRecord): Promise<RosterEntry[] | null>;
+  /**
+   * Refuses with 409 `meeting_not_live`, 404 `participant_not_found`, or 403 `forbidden` for a
+   * moderator by role (the owner, a Superuser, an Administrator), whom no other moderator acts on either.
+   */
+  moderate(meeting: MeetingRecord, action: ServerModeration): Promise<void>;
+}
+
+/** `by`: who it is done in the name of, as participants are told (the API key's name). */
+export type ServerModeration =
+  | { kind: 'mute'; participantId: string; source: TrackSource; allowUnmute: boolean; by: string }
+  | { kind: 'remove'; participantId: string; by: string }
+  | { kind: 'end'; by: string };

@@ -9,7 +9,7 @@ import {
   type MeetingView,
   type UpdateMeetingRequest,
 } from '@conclave/protocol';
-import { may } from '../access';
+import { authorize, may, ORGANISATION } from '../access';
 import {
   meetingJoinUrl,
   type DomainEvents,
@@ -103,15 +103,41 @@ export class MeetingService implements MeetingLifecycle {
       this.store.listByOwner(caller.organisationId, caller.userId),
       this.store.listInvited(caller.organisationId, caller.userId),
     ]);
-    const managed = owned.map((m) => m.id);
-    const [invitees, rooms] = await Promise.all([
-      this.store.invitees(managed),
-      this.store.roomSystems(managed),
-    ]);
     return [
-      ...owned.map((m) => this.view(m, true, invitees.get(m.id) ?? [], rooms.get(m.id) ?? [])),
+      ...(await this.managedViews(owned)),
       ...(await Promise.all(invited.map((m) => this.viewFor(caller, m)))),
     ];
+  }
+
+  /**
+   * Every meeting of the organisation, newest first, a page at a time (the platform API): for those
+   * who manage any meeting (`meetings.list`).
+   */
+  async listOfOrganisation(
+    caller: UserPrincipal,
+    query: { ownerId?: string | undefined; before?: string | undefined; limit: number },
+  ): Promise<{ meetings: MeetingView[]; next: string | null }> {
+    authorize(caller, 'meetings.list', ORGANISATION, 'Only Superusers and Administrators list every meeting');
+    // One more than asked tells whether there is a next page.
+    const found = await this.store.listByOrganisation(caller.organisationId, {
+      ...query,
+      limit: query.limit + 1,
+    });
+    const page = found.slice(0, query.limit);
+    return {
+      meetings: await this.managedViews(page),
+      next: found.length > query.limit ? page.at(-1)!.id : null,
+    };
+  }
+
+  /**
+   * The meeting, if the caller moderates it by their role (`meeting.moderate`: its owner, managers);
+   * for what is done to it while it runs. Others: 404, or 403 for its invitees, as for managing it.
+   */
+  async moderated(caller: UserPrincipal, id: string): Promise<Meeting> {
+    const meeting = await this.visible(caller, id);
+    if (may(caller, 'meeting.moderate', { kind: 'meeting', ownerId: meeting.ownerId })) return meeting;
+    throw new AppError(403, 'forbidden', 'Only the meeting’s moderators may do this');
   }
 
   async get(caller: UserPrincipal, id: string): Promise<MeetingView> {
@@ -340,6 +366,13 @@ export class MeetingService implements MeetingLifecycle {
       }
     }
     return wanted;
+  }
+
+  /** Views of meetings the caller manages, their invitees and rooms read at once for all of them. */
+  private async managedViews(meetings: Meeting[]): Promise<MeetingView[]> {
+    const ids = meetings.map((m) => m.id);
+    const [invitees, rooms] = await Promise.all([this.store.invitees(ids), this.store.roomSystems(ids)]);
+    return meetings.map((m) => this.view(m, true, invitees.get(m.id) ?? [], rooms.get(m.id) ?? []));
   }
 
   /** The view as `caller` sees it: with its invitees when they manage it, its rooms for all who see it. */

@@ -125,6 +125,26 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
     return rows.map(fromRow);
   }
 
+  /**
+   * The organisation's meetings (only `ownerId`'s, when given), newest first by id (UUIDv7: time
+   * ordered), those older than `before` only, at most `limit`.
+   */
+  async listByOrganisation(
+    organisationId: string,
+    page: { ownerId?: string | undefined; before?: string | undefined; limit: number },
+  ): Promise<Meeting[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .$if(page.ownerId !== undefined, (q) => q.where('owner_id', '=', page.ownerId!))
+      .$if(page.before !== undefined, (q) => q.where('id', '<', page.before!))
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
   async update(id: string, patch: MeetingPatch): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx

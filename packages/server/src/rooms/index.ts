@@ -6,3 +6,4 @@ export type { MeetingMemories, MeetingMemory } from './meeting-memory';
 export type { RoomState, RoomStates } from './room-state';
 export { LocalDoor, OWNER_LOST, type MeetingDoor, type RoomRequest, type Seat, type SeatSink } from './seat';
 export { personKey } from './roles';
+export { checkTarget, LocalRoomControl, meetingNotLive, rosterEntryOfState } from './server-control';

@@ -20,6 +20,14 @@ export interface ModeratedRoom {
 const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 
 /**
+ * Who moderates: a participant, or the organisation itself through the platform API (docs/api.md),
+ * named by `by` (the API key). The latter is in no roster and acts as a moderator by role does.
+ */
+export type ModerationActor = Participant | { server: string };
+
+const nameOf = (actor: ModerationActor) => ('server' in actor ? actor.server : actor.displayName);
+
+/**
  * Who moderates a meeting and what they may do to others (MEET-MODERATORS, MEET-MOD-MUTE,
  * MEET-MOD-REMOVE). Moderators by role act on everyone else; promoted moderators on everyone but
  * moderators by role and each other. "All" means everyone but the moderators.
@@ -77,19 +85,19 @@ export class Moderation {
 
   /** Mutes `source` of the targets; unless `allowUnmute`, they cannot unmute it themselves. */
   async mute(
-    actor: Participant,
+    actor: ModerationActor,
     ids: string[] | undefined,
     source: TrackSource,
     allowUnmute: boolean,
   ): Promise<void> {
     for (const target of this.targets(actor, ids)) {
       if (allowUnmute) target.muteLocks.delete(source);
-      else target.muteLocks.set(source, actor.displayName);
+      else target.muteLocks.set(source, nameOf(actor));
       await this.room.forceMute(target, source);
       target.sink.send({
         type: 'mutedByModerator',
         source,
-        moderatorName: actor.displayName,
+        moderatorName: nameOf(actor),
         canUnmute: allowUnmute,
       });
     }
@@ -107,10 +115,10 @@ export class Moderation {
     }
   }
 
-  remove(actor: Participant, ids: string[] | undefined): void {
+  remove(actor: ModerationActor, ids: string[] | undefined): void {
     for (const target of this.targets(actor, ids)) {
       this.promoted.delete(personKey(target.principal));
-      this.room.remove(target, `${actor.displayName} removed you from the meeting`);
+      this.room.remove(target, `${nameOf(actor)} removed you from the meeting`);
     }
   }
 
@@ -136,11 +144,11 @@ export class Moderation {
    * Whom a request names: those gone meanwhile are skipped; naming someone the actor may not act on
    * refuses the whole request before anything is done.
    */
-  private targets(actor: Participant, ids: string[] | undefined): Participant[] {
-    this.assertModerator(actor);
+  private targets(actor: ModerationActor, ids: string[] | undefined): Participant[] {
+    if (!('server' in actor)) this.assertModerator(actor);
     const present = [...this.room.participants.values()];
     if (!ids) return present.filter((p) => p !== actor && !p.moderator);
-    const byRole = isModeratorByRole(actor.principal, this.room.meeting);
+    const byRole = 'server' in actor || isModeratorByRole(actor.principal, this.room.meeting);
     const targets = ids.flatMap((id) => this.room.participants.get(id) ?? []);
     for (const target of targets) {
       if (target === actor) continue;

@@ -187,6 +187,8 @@ export interface ConnectOptions {
   cookie?: string;
   /** A raw Cookie header (e.g. a real session cookie), instead of the stand-in `test_session`. */
   cookieHeader?: string;
+  /** More headers of the upgrade request (e.g. an Authorization header the socket must ignore). */
+  headers?: Record<string, string>;
   origin?: string | null;
   protocol?: string;
   autoPong?: boolean;
@@ -195,7 +197,7 @@ export interface ConnectOptions {
 /** Opens a socket and resolves once it is open, or rejects with the HTTP status that refused it. */
 export function openSocket(url: string, options: ConnectOptions = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.cookie) headers.cookie = `test_session=${options.cookie}`;
     if (options.cookieHeader) headers.cookie = options.cookieHeader;
     const origin = options.origin === undefined ? ORIGIN : options.origin;

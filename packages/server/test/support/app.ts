@@ -120,6 +120,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     redis,
     // As main.ts does; a test's own `auth.limits` wins.
     guestTokensPerAddress: config.limits.guestsPerAddress,
+    apiKeyRequestsPerMinute: config.limits.apiKeyRequestsPerMinute,
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
     ...(options.calls && { calls: options.calls }),

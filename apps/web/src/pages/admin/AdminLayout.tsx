@@ -5,8 +5,8 @@ import { AppLayout } from '../AppLayout';
 import { administers } from './roles';
 
 /**
- * The organisation's administration (ADM): its people, meetings, settings, usage reports and audit log, a
- * page each under /admin. Only Superusers and Administrators get in; the server refuses everyone else
+ * The organisation's administration (ADM): its people, meetings, settings, usage reports, audit log and API
+ * keys, a page each under /admin. Only Superusers and Administrators get in; the server refuses everyone else
  * anyway.
  */
 export function AdminLayout() {
@@ -26,7 +26,7 @@ export function AdminLayout() {
   return (
     <AppLayout
       title="Administration"
-      intro="The people, meetings, room systems, settings, usage and audit log of your organisation."
+      intro="The people, meetings, room systems, settings, usage, audit log and API keys of your organisation."
     >
       <nav className="admin-tabs" aria-label="Administration">
         <NavLink to="/admin/people">People</NavLink>
@@ -35,6 +35,7 @@ export function AdminLayout() {
         <NavLink to="/admin/settings">Settings</NavLink>
         <NavLink to="/admin/reports">Reports</NavLink>
         <NavLink to="/admin/audit">Audit log</NavLink>
+        <NavLink to="/admin/api-keys">API keys</NavLink>
       </nav>
       <Outlet />
     </AppLayout>

@@ -41,6 +41,9 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'roomSystem.restored': 'Restored a room system',
   'roomSystem.deleted': 'Deleted a room system',
   'roomSystem.autoJoinChanged': 'Changed a room system’s automatic join',
+  'apiKey.created': 'Made an API key',
+  'apiKey.revoked': 'Revoked an API key',
+  'apiKey.used': 'Used an API key',
 };
 
 const SECTION_NAMES: Record<string, string> = {
@@ -71,6 +74,10 @@ const DETAIL_NAMES: Record<string, string> = {
   // Ids, not names, so that a person's deletion leaves no name behind (PRIV-EXPORT).
   associatedUserId: 'Associated person (id)',
   userId: 'Person (id)',
+  scopes: 'Scopes',
+  prefix: 'Key',
+  operation: 'Operation',
+  refused: 'Refused',
 };
 
 /** How second factors read in the log ("Kind: passkey, Name: Laptop"). */

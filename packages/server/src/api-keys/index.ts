@@ -1,0 +1,3 @@
+export { ApiKeys, keyActorName, type ApiKeyCaller } from './service';
+export { ApiKeyStore } from './store';
+export { apiKeyRoutes } from './routes';
