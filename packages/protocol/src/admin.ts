@@ -58,6 +58,9 @@ export const AUDIT_ACTIONS = [
   'user.invitationRevoked',
   'user.hidden',
   'user.shown',
+  /** A person made a calendar feed URL (ADM-CALENDAR; a new one retires the old); never its token. */
+  'user.calendarFeedCreated',
+  'user.calendarFeedDeleted',
   'meeting.deleted',
   /** A moderator rang a person into a running meeting (MEET-ADD; details: callee). */
   'meeting.personRung',

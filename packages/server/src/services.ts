@@ -423,6 +423,7 @@ export function createServices(deps: ServiceDeps): Services {
       meetings,
       settingsOf: (organisationId) => settings.of(organisationId),
       limiters,
+      audit,
       clock,
       publicUrl: deps.publicUrl,
     }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import ICAL from 'ical.js';
 import type {
+  AuditPageView,
   CalendarFeedCreated,
   CalendarFeedStatus,
   MeetingInviteView,
@@ -342,6 +343,25 @@ describeEachDatabase(
       assert.equal((await carol.delete('/api/account/calendar')).statusCode, 204);
       assert.equal((await fetchFeed(second.url)).statusCode, 404);
       assert.deepEqual(await status(carol), { enabled: true, feed: null });
+      assert.equal((await carol.delete('/api/account/calendar')).statusCode, 204, 'none to delete');
+
+      // ADM-AUDIT: the Administrator sees feeds made and deleted (two made, one deleted), never a token.
+      const audit = (await ada.get('/api/audit?limit=200')).json<AuditPageView>().events;
+      const feeds = audit.filter(
+        (e) => e.action.startsWith('user.calendarFeed') && e.target.name === 'Carol',
+      );
+      assert.deepEqual(
+        feeds
+          .slice(0, 3)
+          .map((e) => [e.action, e.target.name])
+          .reverse(),
+        [
+          ['user.calendarFeedCreated', 'Carol'],
+          ['user.calendarFeedCreated', 'Carol'],
+          ['user.calendarFeedDeleted', 'Carol'],
+        ],
+      );
+      assert.ok(!JSON.stringify(audit).includes(second.url.split('token=')[1]!), 'no token in the log');
 
       // Revoked: the feed stops; restored, it works again.
       const third = await newFeed(carol);

@@ -33,13 +33,13 @@ export function accountCalendarRoutes(
 
     // The URL is in this answer only: never cached on the way.
     app.post('/calendar', async (request, reply): Promise<CalendarFeedCreated> => {
-      const created = await calendar.createFeed(authenticator.principal(request));
+      const created = await calendar.createFeed(authenticator.actor(request));
       reply.code(201).header('cache-control', 'no-store');
       return created;
     });
 
     app.delete('/calendar', async (request, reply) => {
-      await calendar.deleteFeed(authenticator.principal(request));
+      await calendar.deleteFeed(authenticator.actor(request));
       return reply.code(204).send();
     });
   };

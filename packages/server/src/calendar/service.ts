@@ -6,6 +6,7 @@ import type {
   Settings,
 } from '@conclave/protocol';
 import { authorize, ORGANISATION } from '../access';
+import type { AuditActor, AuditLog } from '../audit';
 import type { Clock } from '../common/clock';
 import { AppError, RateLimitError } from '../common/errors';
 import { describeWait, type Limiters, type RateLimitRule, type WindowLimiter } from '../common/rate-limit';
@@ -37,10 +38,14 @@ export interface CalendarDeps {
   /** The organisation's settings: whether calendars are on, what invitations carry. */
   settingsOf: (organisationId: string) => Promise<Settings>;
   limiters: Limiters;
+  audit: AuditLog;
   clock: Clock;
   publicUrl: string;
   wrongTokens?: RateLimitRule;
 }
+
+/** The person whose feed it is, as the audit log names them. */
+const feedOwner = (p: UserPrincipal) => ({ kind: 'user' as const, id: p.userId, name: p.displayName });
 
 /**
  * Calendar integration (ADM-CALENDAR) and invitations (ADM-INVITE). A person's feed is a secret URL
@@ -66,7 +71,8 @@ export class CalendarService {
   }
 
   /** A new feed URL, shown this once; the one before stops working. */
-  async createFeed(caller: UserPrincipal): Promise<CalendarFeedCreated> {
+  async createFeed(by: AuditActor): Promise<CalendarFeedCreated> {
+    const caller = by.principal;
     authorize(caller, 'calendar.feed', ORGANISATION);
     if (!(await this.d.settingsOf(caller.organisationId)).calendar.enabled) {
       throw new AppError(
@@ -78,11 +84,15 @@ export class CalendarService {
     const token = randomBytes(32).toString('base64url');
     const createdAt = this.d.clock.now().toISOString();
     await this.d.store.replace(caller.userId, digest(token), createdAt);
+    // A feed lets whoever holds its URL read the person's meetings: the Administrator sees when one is made.
+    await this.d.audit.record(by, 'user.calendarFeedCreated', feedOwner(caller));
     return { url: `${this.d.publicUrl}/api/calendar/feed.ics?token=${token}`, createdAt };
   }
 
-  async deleteFeed(caller: UserPrincipal): Promise<void> {
-    await this.d.store.remove(caller.userId);
+  async deleteFeed(by: AuditActor): Promise<void> {
+    if (await this.d.store.remove(by.principal.userId)) {
+      await this.d.audit.record(by, 'user.calendarFeedDeleted', feedOwner(by.principal));
+    }
   }
 
   /** The feed's calendar file, or 404 `calendar_feed_not_found` (429 after too many wrong tokens). */

@@ -35,8 +35,13 @@ export class CalendarStore {
       .execute();
   }
 
-  async remove(userId: string): Promise<void> {
-    await this.db.deleteFrom('calendar_feeds').where('user_id', '=', userId).execute();
+  /** Deletes the person's feed; false when they had none. */
+  async remove(userId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('calendar_feeds')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   async ownerOf(tokenHash: string): Promise<FeedOwner | null> {

@@ -20,6 +20,8 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'user.invitationRevoked': 'Revoked an invitation',
   'user.hidden': 'Hid from the directory',
   'user.shown': 'Showed in the directory',
+  'user.calendarFeedCreated': 'Made a calendar feed',
+  'user.calendarFeedDeleted': 'Deleted a calendar feed',
   'meeting.deleted': 'Deleted a meeting',
   'meeting.personRung': 'Rang someone into a meeting',
   'settings.changed': 'Changed a setting',
