@@ -93,6 +93,15 @@ export const AUDIT_ACTIONS = [
   'roomSystem.deleted',
   /** Its screen now joins invited meetings by itself, or no longer does (details: autoJoin). */
   'roomSystem.autoJoinChanged',
+  /** A webhook endpoint was registered (details: url, events); never its secret. */
+  'webhook.created',
+  /** Its address, description, events or state changed (details: what changed). */
+  'webhook.updated',
+  /** Its signing secret was replaced: the old one no longer signs. */
+  'webhook.secretRotated',
+  'webhook.deleted',
+  /** The Administrator allowed or disallowed endpoints on private addresses (details: allowPrivateTargets). */
+  'webhook.privateTargetsChanged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

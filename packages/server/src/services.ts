@@ -62,6 +62,15 @@ import {
   type PairingLimits,
 } from './room-systems';
 import { CalendarService, CalendarStore } from './calendar';
+import {
+  WebhookAdministration,
+  WebhookOutbox,
+  WebhookStore,
+  WebhookWorker,
+  systemLookup,
+  type HostLookup,
+  type WorkerOptions,
+} from './webhooks';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -102,6 +111,11 @@ export interface ServiceDeps {
   onEventListenerError?: (err: unknown, event: string) => void;
   /** Where work that went on after its request was answered reports a failure. */
   onBackgroundError?: (err: unknown, what: string) => void;
+  /**
+   * Webhooks: how host names are resolved (tests give names of their own) and the workers' timing;
+   * defaults suit production.
+   */
+  webhooks?: { lookup?: HostLookup; worker?: Partial<WorkerOptions> };
 }
 
 /** Every domain service of the control plane, built once and shared by HTTP routes and signaling. */
@@ -199,6 +213,10 @@ export interface Services {
   passkeySignIn: PasskeySignIn;
   /** People's calendar feeds (ADM-CALENDAR) and meetings' invitations (ADM-INVITE). */
   calendar: CalendarService;
+  /** The organisation's webhook endpoints, as its administration manages them. */
+  webhooks: WebhookAdministration;
+  /** Sends the queued webhook deliveries that are due; every node runs one. */
+  webhookWorker: WebhookWorker;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -213,7 +231,10 @@ export function createServices(deps: ServiceDeps): Services {
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   const vault = new Vault(dataKeys);
-  const recordings = new RecordingStore(deps.db);
+  const webhookStore = new WebhookStore(deps.db);
+  const webhookEvents = new WebhookOutbox(clock);
+  const lookup = deps.webhooks?.lookup ?? systemLookup;
+  const recordings = new RecordingStore(deps.db, webhookEvents);
   const recordingStorages = new RecordingStorages(deps.recordingStores ?? {}, vault, clock);
   const retentionStore = new RetentionStore(deps.db);
   const chatEnabled = async (organisationId: string) => (await settings.of(organisationId)).chat.enabled;
@@ -246,7 +267,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
     async (organisationId) => (await settings.of(organisationId)).layouts.default,
   );
-  const callRecords = new CallRecordStore(deps.db);
+  const callRecords = new CallRecordStore(deps.db, webhookEvents);
   const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
   const roomSystemStore = new RoomSystemStore(deps.db);
   const alerts = new AlertStore(deps.db);
@@ -420,6 +441,15 @@ export function createServices(deps: ServiceDeps): Services {
       limiters,
       clock,
       publicUrl: deps.publicUrl,
+    }),
+    webhooks: new WebhookAdministration({ store: webhookStore, vault, audit, clock, lookup }),
+    webhookWorker: new WebhookWorker({
+      store: webhookStore,
+      vault,
+      clock,
+      lookup,
+      ...(deps.webhooks?.worker && { options: deps.webhooks.worker }),
+      onError: deps.onBackgroundError ?? (() => {}),
     }),
   };
 }

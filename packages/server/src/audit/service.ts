@@ -29,7 +29,16 @@ export interface SystemActor {
 }
 
 export interface AuditTarget {
-  kind: 'user' | 'invitation' | 'meeting' | 'settings' | 'sso' | 'recording' | 'organisation' | 'roomSystem';
+  kind:
+    | 'user'
+    | 'invitation'
+    | 'meeting'
+    | 'settings'
+    | 'sso'
+    | 'recording'
+    | 'organisation'
+    | 'roomSystem'
+    | 'webhook';
   id: string | null;
   name: string;
 }

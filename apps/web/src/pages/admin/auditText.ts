@@ -41,6 +41,11 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'roomSystem.restored': 'Restored a room system',
   'roomSystem.deleted': 'Deleted a room system',
   'roomSystem.autoJoinChanged': 'Changed a room system’s automatic join',
+  'webhook.created': 'Added a webhook endpoint',
+  'webhook.updated': 'Changed a webhook endpoint',
+  'webhook.secretRotated': 'Replaced a webhook’s signing secret',
+  'webhook.deleted': 'Deleted a webhook endpoint',
+  'webhook.privateTargetsChanged': 'Changed whether webhooks may reach private addresses',
 };
 
 const SECTION_NAMES: Record<string, string> = {
@@ -71,6 +76,11 @@ const DETAIL_NAMES: Record<string, string> = {
   // Ids, not names, so that a person's deletion leaves no name behind (PRIV-EXPORT).
   associatedUserId: 'Associated person (id)',
   userId: 'Person (id)',
+  url: 'Address',
+  events: 'Events',
+  enabled: 'Enabled',
+  description: 'Description',
+  allowPrivateTargets: 'Private addresses allowed',
 };
 
 /** How second factors read in the log ("Kind: passkey, Name: Laptop"). */

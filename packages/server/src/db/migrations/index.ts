@@ -12,6 +12,7 @@ import { roomSystemMigrations } from './room-systems';
 import { alertMigrations } from './alerts';
 import { calendarMigrations } from './calendar';
 import { roomInviteeMigrations } from './room-invitees';
+import { webhookMigrations } from './webhooks';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -31,6 +32,7 @@ const migrations = {
   ...alertMigrations,
   ...calendarMigrations,
   ...roomInviteeMigrations,
+  ...webhookMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
