@@ -15,6 +15,7 @@ import { ReportsPage } from '../pages/admin/ReportsPage';
 import { RoomSystemsPage } from '../pages/admin/RoomSystemsPage';
 import { RoomPage } from '../room/RoomPage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
+import { WebhooksPage } from '../pages/admin/WebhooksPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
 import { ForgotPasswordPage, ResetPasswordPage } from '../pages/PasswordResetPages';
@@ -97,6 +98,7 @@ export function App() {
         <Route path="meetings" element={<MeetingsPage />} />
         <Route path="room-systems" element={<RoomSystemsPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="reports" element={<ReportsPage />} />
         <Route path="audit" element={<AuditPage />} />
       </Route>
