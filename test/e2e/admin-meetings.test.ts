@@ -81,6 +81,7 @@ describe('the administration: meetings', () => {
       'Meetings',
       'Room systems',
       'Settings',
+      'Webhooks',
       'Reports',
       'Audit log',
       'API keys',

@@ -104,6 +104,15 @@ export const AUDIT_ACTIONS = [
    * scopes did not allow it); written before the request is done.
    */
   'apiKey.used',
+  /** A webhook endpoint was registered (details: url, events); never its secret. */
+  'webhook.created',
+  /** Its address, description, events or state changed (details: what changed). */
+  'webhook.updated',
+  /** Its signing secret was replaced: the old one no longer signs. */
+  'webhook.secretRotated',
+  'webhook.deleted',
+  /** The Administrator allowed or disallowed endpoints on private addresses (details: allowPrivateTargets). */
+  'webhook.privateTargetsChanged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -148,6 +148,15 @@ export const ERROR_CODES = [
   'insufficient_scope',
   /** Nobody by that participant id is in the meeting now (404). */
   'participant_not_found',
+  /**
+   * A webhook address that is refused (400): not https (unless private targets are allowed), not
+   * resolvable, or on a private, loopback, link-local or otherwise internal address.
+   */
+  'webhook_url_refused',
+  /** No webhook endpoint by that id in the caller's organisation (404). */
+  'webhook_not_found',
+  /** The organisation has as many webhook endpoints as it may (409). */
+  'too_many_webhooks',
   'internal',
 ] as const;
 

@@ -91,3 +91,22 @@ export {
   type RestoreRoomSystemRequest,
 } from './room-systems';
 export type { CalendarFeedStatus, CalendarFeedCreated, MeetingInviteView } from './calendar';
+export {
+  WEBHOOK_EVENTS,
+  MAX_WEBHOOK_ENDPOINTS,
+  createWebhookRequestSchema,
+  updateWebhookRequestSchema,
+  webhookSettingsSchema,
+  type WebhookEventType,
+  type CreateWebhookRequest,
+  type UpdateWebhookRequest,
+  type WebhookSettings,
+  type WebhookDeliveryStatus,
+  type WebhookDeliveryView,
+  type WebhookEndpointView,
+  type WebhookSecretView,
+  type CreatedWebhookView,
+  type WebhookListView,
+  type WebhookDeliveryListView,
+  type WebhookPayload,
+} from './webhooks';

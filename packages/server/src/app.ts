@@ -59,6 +59,7 @@ import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
 import { reportRoutes } from './reports';
 import { alertRoutes, PRESENCE_CHECK_EVERY_MS } from './alerts';
+import { webhookRoutes } from './webhooks';
 import { roomScreenOf, roomScreenRoutes, roomSystemAdminRoutes } from './room-systems';
 import { accountCalendarRoutes, calendarFeedRoutes, meetingInviteRoutes } from './calendar';
 import { apiKeyRoutes } from './api-keys';
@@ -254,8 +255,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: app.log.child({ component: 'retention' }),
   });
   let stopRetention: (() => Promise<void>) | undefined;
+  // Webhook deliveries that are due, from the queue every node works.
+  let stopWebhooks: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     stopRetention = retention.start();
+    stopWebhooks = services.webhookWorker.start();
   });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
@@ -264,6 +268,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clearInterval(roomPresence);
     services.calls.close();
     await stopRetention?.();
+    await stopWebhooks?.();
   });
   if (deps.signaling && rooms) {
     const unwatch = metrics.watchMedia(deps.signaling.media);
@@ -427,6 +432,7 @@ function apiRoutes(
       await signedIn.register(settingsRoutes(services.settings, authenticator), { prefix: '/settings' });
       await signedIn.register(contractRoutes(services.contracts, authenticator), { prefix: '/organisation' });
       await signedIn.register(ssoConfigRoutes(services.sso, authenticator), { prefix: '/sso' });
+      await signedIn.register(webhookRoutes(services.webhooks, authenticator), { prefix: '/webhooks' });
       await signedIn.register(accountRoutes(services.account, services.personalData, authenticator), {
         prefix: '/account',
       });

@@ -63,6 +63,15 @@ import {
 } from './room-systems';
 import { CalendarService, CalendarStore } from './calendar';
 import { ApiKeys, ApiKeyStore } from './api-keys';
+import {
+  WebhookAdministration,
+  WebhookOutbox,
+  WebhookStore,
+  WebhookWorker,
+  systemLookup,
+  type HostLookup,
+  type WorkerOptions,
+} from './webhooks';
 
 export interface ServiceDeps {
   /** Migrated already (see migrateToLatest); owned and closed by the caller. */
@@ -105,6 +114,11 @@ export interface ServiceDeps {
   onEventListenerError?: (err: unknown, event: string) => void;
   /** Where work that went on after its request was answered reports a failure. */
   onBackgroundError?: (err: unknown, what: string) => void;
+  /**
+   * Webhooks: how host names are resolved (tests give names of their own) and the workers' timing;
+   * defaults suit production.
+   */
+  webhooks?: { lookup?: HostLookup; worker?: Partial<WorkerOptions> };
 }
 
 /** Every domain service of the control plane, built once and shared by HTTP routes and signaling. */
@@ -204,6 +218,10 @@ export interface Services {
   calendar: CalendarService;
   /** The organisations' API keys, and who a request made with one is (docs/api.md). */
   apiKeys: ApiKeys;
+  /** The organisation's webhook endpoints, as its administration manages them. */
+  webhooks: WebhookAdministration;
+  /** Sends the queued webhook deliveries that are due; every node runs one. */
+  webhookWorker: WebhookWorker;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -218,7 +236,10 @@ export function createServices(deps: ServiceDeps): Services {
   const audit = new AuditLog(new AuditStore(deps.db), clock);
   const settings = new OrganisationSettings(new SettingsStore(deps.db), audit, clock);
   const vault = new Vault(dataKeys);
-  const recordings = new RecordingStore(deps.db);
+  const webhookStore = new WebhookStore(deps.db);
+  const webhookEvents = new WebhookOutbox(clock);
+  const lookup = deps.webhooks?.lookup ?? systemLookup;
+  const recordings = new RecordingStore(deps.db, webhookEvents);
   const recordingStorages = new RecordingStorages(deps.recordingStores ?? {}, vault, clock);
   const retentionStore = new RetentionStore(deps.db);
   const chatEnabled = async (organisationId: string) => (await settings.of(organisationId)).chat.enabled;
@@ -251,7 +272,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.oneTimeUnusedMs === undefined ? undefined : { unusedForMs: deps.oneTimeUnusedMs },
     async (organisationId) => (await settings.of(organisationId)).layouts.default,
   );
-  const callRecords = new CallRecordStore(deps.db);
+  const callRecords = new CallRecordStore(deps.db, webhookEvents);
   const factors = new SecondFactors(factorStore, passkeyStore, auth, audit, clock, confirmations);
   const roomSystemStore = new RoomSystemStore(deps.db);
   const alerts = new AlertStore(deps.db);
@@ -433,6 +454,15 @@ export function createServices(deps: ServiceDeps): Services {
       clock,
       limiters,
       ...(deps.apiKeyRequestsPerMinute !== undefined && { requestsPerMinute: deps.apiKeyRequestsPerMinute }),
+    }),
+    webhooks: new WebhookAdministration({ store: webhookStore, vault, audit, clock, lookup }),
+    webhookWorker: new WebhookWorker({
+      store: webhookStore,
+      vault,
+      clock,
+      lookup,
+      ...(deps.webhooks?.worker && { options: deps.webhooks.worker }),
+      onError: deps.onBackgroundError ?? (() => {}),
     }),
   };
 }

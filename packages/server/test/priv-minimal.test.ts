@@ -137,6 +137,16 @@ const SCHEMA: Record<string, Reviewed> = {
   api_keys: {
     rest: 'id organisation_id name scopes prefix key_hash created_by created_at last_used_at revoked_at',
   },
+  // Webhook endpoints: another system's address and a sealed signing secret, about nobody.
+  webhook_endpoints: { rest: 'id organisation_id url description events secret enabled created_at' },
+  // A delivery's body names the participant it is about, for 30 days (webhooks/worker.ts).
+  webhook_deliveries: {
+    personal: { payload: 'display name' },
+    rest:
+      'id endpoint_id organisation_id event_id type status attempts next_attempt_at lease_holder ' +
+      'lease_until last_attempt_at response_status error created_at',
+  },
+  webhook_settings: { rest: 'organisation_id allow_private_targets updated_at' },
 };
 
 const columnsOf = (r: Reviewed) => [...Object.keys(r.personal ?? {}), ...r.rest.split(' ')].sort();

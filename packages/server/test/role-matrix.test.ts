@@ -350,6 +350,29 @@ const ROWS: Row[] = [
       (await as.put('/api/organisation/contract', { ended: false })).statusCode,
     ],
   },
+  // Superuser: configures the organisation's integrations, webhooks among them (issue 18).
+  {
+    action: 'register, change, re-key, read the deliveries of and delete a webhook endpoint',
+    expect: managers,
+    run: async (as, ctx) => {
+      const hook = { url: 'https://93.184.215.14/hooks', events: ['meeting.started'] };
+      const made = (await ctx.ada.post('/api/webhooks', hook)).json<{ id: string }>();
+      return [
+        (await as.get('/api/webhooks')).statusCode,
+        (await as.post('/api/webhooks', hook)).statusCode,
+        (await as.patch(`/api/webhooks/${made.id}`, { enabled: false })).statusCode,
+        (await as.post(`/api/webhooks/${made.id}/secret`, {})).statusCode,
+        (await as.get(`/api/webhooks/${made.id}/deliveries`)).statusCode,
+        (await as.delete(`/api/webhooks/${made.id}`)).statusCode,
+      ];
+    },
+  },
+  // Administrator: lets webhooks reach the network the server runs in (private targets).
+  {
+    action: 'allow webhooks to reach private, loopback and link-local addresses',
+    expect: administrator,
+    run: async (as) => (await as.put('/api/webhooks/settings', { allowPrivateTargets: false })).statusCode,
+  },
   // Administrator: cannot be changed or deleted by Users or Superusers (IAM-ADMIN-PROTECT).
   {
     action: 'demote, revoke or delete the Administrator',

@@ -3,6 +3,14 @@ import type {
   ApiKeyCreatedView,
   ApiKeyListView,
   CreateApiKeyRequest,
+  CreateWebhookRequest,
+  CreatedWebhookView,
+  UpdateWebhookRequest,
+  WebhookDeliveryListView,
+  WebhookEndpointView,
+  WebhookListView,
+  WebhookSecretView,
+  WebhookSettings,
   BrandingImageKind,
   PublicBranding,
   CalendarFeedCreated,
@@ -167,6 +175,20 @@ export const restoreRoomSystem = (id: string, body: RestoreRoomSystemRequest) =>
 export const deleteRoomSystem = (id: string) => api<void>('DELETE', roomSystem(id));
 export const startRoomPairing = () => api<PairingStartView>('POST', '/api/room-systems/pairing', {});
 export const getRoomPairing = () => api<PairingStatusView>('GET', '/api/room-systems/pairing');
+// Webhooks: the organisation's endpoints, their deliveries, and whether they may reach private addresses.
+const webhook = (id: string) => `/api/webhooks/${encodeURIComponent(id)}`;
+export const listWebhooks = () => api<WebhookListView>('GET', '/api/webhooks');
+export const createWebhook = (body: CreateWebhookRequest) =>
+  api<CreatedWebhookView>('POST', '/api/webhooks', body);
+export const updateWebhook = (id: string, body: UpdateWebhookRequest) =>
+  api<WebhookEndpointView>('PATCH', webhook(id), body);
+export const rotateWebhookSecret = (id: string) =>
+  api<WebhookSecretView>('POST', `${webhook(id)}/secret`, {});
+export const deleteWebhook = (id: string) => api<void>('DELETE', webhook(id));
+export const listWebhookDeliveries = (id: string) =>
+  api<WebhookDeliveryListView>('GET', `${webhook(id)}/deliveries`);
+export const setWebhookSettings = (body: WebhookSettings) =>
+  api<WebhookSettings>('PUT', '/api/webhooks/settings', body);
 export const getRoomSession = () => api<RoomSessionView>('GET', '/api/room-systems/session');
 const roomCall = (id: string) => `/api/room-systems/session/calls/${encodeURIComponent(id)}`;
 export const acceptRoomCall = (id: string) => api<CallView>('POST', `${roomCall(id)}/accept`);

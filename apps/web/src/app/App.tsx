@@ -17,6 +17,7 @@ import { ReportsPage } from '../pages/admin/ReportsPage';
 import { RoomSystemsPage } from '../pages/admin/RoomSystemsPage';
 import { RoomPage } from '../room/RoomPage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
+import { WebhooksPage } from '../pages/admin/WebhooksPage';
 import { DirectoryPage } from '../pages/DirectoryPage';
 import { HomePage } from '../pages/HomePage';
 import { ForgotPasswordPage, ResetPasswordPage } from '../pages/PasswordResetPages';
@@ -99,6 +100,7 @@ export function App() {
         <Route path="meetings" element={<MeetingsPage />} />
         <Route path="room-systems" element={<RoomSystemsPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="reports" element={<ReportsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="api-keys" element={<ApiKeysPage />} />

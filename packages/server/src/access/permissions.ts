@@ -136,6 +136,16 @@ const PERMISSIONS = {
    * Administrator's decision alone, as it leads to deleting everything.
    */
   'organisation.contract': rule('organisation', (p) => p.role === 'administrator'),
+  /**
+   * Register, change, disable and delete webhook endpoints and replace their secrets (issue 18): managers,
+   * as they configure the organisation's integrations (calendar, SSO).
+   */
+  'webhooks.manage': rule('organisation', managers),
+  /**
+   * Let webhooks reach private, loopback and link-local addresses, i.e. the network the server runs
+   * in: the Administrator's decision alone, like requiring a second factor.
+   */
+  'webhooks.privateTargets': rule('organisation', (p) => p.role === 'administrator'),
 } as const satisfies Record<string, AnyRule>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -38,7 +38,8 @@ export interface AuditTarget {
     | 'recording'
     | 'organisation'
     | 'roomSystem'
-    | 'apiKey';
+    | 'apiKey'
+    | 'webhook';
   id: string | null;
   name: string;
 }

@@ -49,6 +49,9 @@ export interface Database {
   meeting_room_systems: MeetingRoomSystemTable;
   calendar_feeds: CalendarFeedTable;
   api_keys: ApiKeyTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_settings: WebhookSettingTable;
 }
 
 /** A chat conversation (CHAT-DIRECT): one per pair of people (`direct_pair`), or a named group. */
@@ -602,4 +605,43 @@ interface UsageSumTable {
   participants: ColumnType<number, number | undefined, number>;
   /** bigint: PostgreSQL hands it back as a string. */
   seconds: ColumnType<number | string, number | undefined, number>;
+}
+
+/** An endpoint the organisation's events are sent to (webhooks). */
+interface WebhookEndpointTable {
+  id: string;
+  organisation_id: string;
+  url: string;
+  description: string;
+  /** Event types, separated by spaces. */
+  events: string;
+  /** The signing secret, sealed under the organisation's data key. */
+  secret: string;
+  enabled: 0 | 1;
+  created_at: string;
+}
+
+/** One event for one endpoint: the durable queue of deliveries. */
+interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  organisation_id: string;
+  event_id: string;
+  type: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string | null;
+  lease_holder: string | null;
+  lease_until: string | null;
+  last_attempt_at: string | null;
+  response_status: number | null;
+  error: string | null;
+  created_at: string;
+}
+
+interface WebhookSettingTable {
+  organisation_id: string;
+  allow_private_targets: 0 | 1;
+  updated_at: string;
 }

@@ -20,6 +20,8 @@ export type {
 } from './meeting';
 export type { MeetingChatLog } from './meeting-chat';
 export type { Attendance, CallLedger } from './call-ledger';
+export type { PlatformEvent, PlatformEvents } from './platform-events';
+export { NO_PLATFORM_EVENTS } from './platform-events';
 export type {
   CapturePurpose,
   CaptureRequest,

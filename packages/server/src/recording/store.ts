@@ -1,6 +1,7 @@
 import type { RecordingVisibility } from '@conclave/protocol';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db';
+import { NO_PLATFORM_EVENTS, type PlatformEvents } from '../domain';
 
 export type RecordingStatus = 'recording' | 'ready' | 'failed';
 
@@ -27,7 +28,11 @@ const LIST_LIMIT = 200;
 
 /** The table of recordings (REC-STORE): what each is and where its sealed bytes are, never the bytes. */
 export class RecordingStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `events` is told when a recording is ready (webhooks), in the transaction that says so. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: PlatformEvents = NO_PLATFORM_EVENTS,
+  ) {}
 
   async add(row: RecordingRow): Promise<void> {
     await this.db
@@ -53,11 +58,23 @@ export class RecordingStore {
 
   /** The recording is over: playable (`ready`, with its size) or `failed`. */
   async end(id: string, status: Exclude<RecordingStatus, 'recording'>, endedAt: string, size: number) {
-    await this.db
-      .updateTable('recordings')
-      .set({ status, ended_at: endedAt, size })
-      .where('id', '=', id)
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      const ended = await tx
+        .updateTable('recordings')
+        .set({ status, ended_at: endedAt, size })
+        .where('id', '=', id)
+        .where('status', '=', 'recording')
+        .returning(['organisation_id', 'meeting_id'])
+        .executeTakeFirst();
+      if (!ended || status !== 'ready') return;
+      await this.events.emit(tx, {
+        type: 'recording.ready',
+        organisationId: ended.organisation_id,
+        meetingId: ended.meeting_id,
+        recordingId: id,
+        at: endedAt,
+      });
+    });
   }
 
   async find(id: string): Promise<RecordingRow | undefined> {

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Attendance } from '../domain';
+import { NO_PLATFORM_EVENTS, type Attendance, type PlatformEvents } from '../domain';
 import type { Database } from '../db';
 import { newId } from '../common/ids';
 import { hourOf, secondsByHour, spansOf, usageSubject, type Span } from './hours';
@@ -28,10 +28,15 @@ export interface OpenParticipation {
 
 /**
  * The call records (PRIV-CDR) and the hourly usage sums made from them (ADM-USAGE). Each change to
- * a record and to the sums it adds to is one transaction: a report never counts half a leave.
+ * a record and to the sums it adds to is one transaction: a report never counts half a leave. The
+ * meetings started and ended and the participations begun and ended are told to `events` in that
+ * transaction (webhooks), once each, however often a node reports them.
  */
 export class CallRecordStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: PlatformEvents = NO_PLATFORM_EVENTS,
+  ) {}
 
   /**
    * Records a participation once, however many times it is told (a node taking the meeting over
@@ -70,7 +75,16 @@ export class CallRecordStore {
         })
         .onConflict((c) => c.column('participant_id').doNothing())
         .executeTakeFirst();
-      if (!earlier && (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n) {
+      if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) return;
+      await this.events.emit(tx, {
+        type: 'participant.joined',
+        organisationId: a.organisationId,
+        meetingId: a.meetingId,
+        participantId: a.participantId,
+        subject: a.subject,
+        at: a.joinedAt,
+      });
+      if (!earlier) {
         await addUsage(tx, [
           {
             organisation_id: a.organisationId,
@@ -109,6 +123,15 @@ export class CallRecordStore {
         .where('left_at', 'is', null)
         .executeTakeFirst();
       if (ended.numUpdatedRows === 0n) return;
+      await this.events.emit(tx, {
+        type: 'participant.left',
+        organisationId: row.organisation_id,
+        meetingId: row.meeting_id,
+        participantId,
+        subject: row.subject,
+        joinedAt: row.joined_at,
+        at: leftAt,
+      });
       await addUsage(
         tx,
         secondsByHour(new Date(row.joined_at), new Date(leftAt)).map(({ hour, seconds }) => ({
@@ -153,22 +176,34 @@ export class CallRecordStore {
 
   /** The meeting's room emptied: the time it was held ends at `at`. */
   async endCall(meetingId: string, at: string): Promise<void> {
-    await this.db
-      .updateTable('call_records')
-      .set({ ended_at: at })
-      .where('meeting_id', '=', meetingId)
-      .where('ended_at', 'is', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('call_participants')
-              .select('id')
-              .whereRef('call_participants.call_id', '=', 'call_records.id')
-              .where('call_participants.left_at', 'is', null),
+    await this.db.transaction().execute(async (tx) => {
+      const ended = await tx
+        .updateTable('call_records')
+        .set({ ended_at: at })
+        .where('meeting_id', '=', meetingId)
+        .where('ended_at', 'is', null)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('call_participants')
+                .select('id')
+                .whereRef('call_participants.call_id', '=', 'call_records.id')
+                .where('call_participants.left_at', 'is', null),
+            ),
           ),
-        ),
-      )
-      .execute();
+        )
+        .returning(['organisation_id', 'started_at'])
+        .execute();
+      for (const call of ended) {
+        await this.events.emit(tx, {
+          type: 'meeting.ended',
+          organisationId: call.organisation_id,
+          meetingId,
+          startedAt: call.started_at,
+          at,
+        });
+      }
+    });
   }
 
   /**
@@ -179,7 +214,12 @@ export class CallRecordStore {
     const calls = await this.db
       .selectFrom('call_records')
       .leftJoin('call_participants', 'call_participants.call_id', 'call_records.id')
-      .select(['call_records.id', 'call_records.started_at'])
+      .select([
+        'call_records.id',
+        'call_records.organisation_id',
+        'call_records.meeting_id',
+        'call_records.started_at',
+      ])
       .select((eb) => [
         eb.fn.max('call_participants.left_at').as('last_left'),
         eb.fn.count<number>('call_participants.id').as('all'),
@@ -187,18 +227,33 @@ export class CallRecordStore {
       ])
       .where('call_records.ended_at', 'is', null)
       .where('call_records.started_at', '<', before)
-      .groupBy(['call_records.id', 'call_records.started_at'])
+      .groupBy([
+        'call_records.id',
+        'call_records.organisation_id',
+        'call_records.meeting_id',
+        'call_records.started_at',
+      ])
       .execute();
     for (const call of calls) {
       if (Number(call.all) !== Number(call.ended)) continue;
       const endedAt = call.last_left ?? call.started_at;
       if (endedAt >= before) continue;
-      await this.db
-        .updateTable('call_records')
-        .set({ ended_at: endedAt })
-        .where('id', '=', call.id)
-        .where('ended_at', 'is', null)
-        .execute();
+      await this.db.transaction().execute(async (tx) => {
+        const ended = await tx
+          .updateTable('call_records')
+          .set({ ended_at: endedAt })
+          .where('id', '=', call.id)
+          .where('ended_at', 'is', null)
+          .executeTakeFirst();
+        if (ended.numUpdatedRows === 0n) return;
+        await this.events.emit(tx, {
+          type: 'meeting.ended',
+          organisationId: call.organisation_id,
+          meetingId: call.meeting_id,
+          startedAt: call.started_at,
+          at: endedAt,
+        });
+      });
     }
   }
 
@@ -239,6 +294,12 @@ export class CallRecordStore {
       .onConflict((c) => c.column('meeting_id').where('ended_at', 'is', null).doNothing())
       .executeTakeFirst();
     if ((made.numInsertedOrUpdatedRows ?? 0n) > 0n) {
+      await this.events.emit(tx, {
+        type: 'meeting.started',
+        organisationId: a.organisationId,
+        meetingId: a.meetingId,
+        at: a.joinedAt,
+      });
       await addUsage(tx, [
         {
           organisation_id: a.organisationId,

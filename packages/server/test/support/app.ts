@@ -17,6 +17,7 @@ import { masterKey } from '../../src/at-rest/master-keys';
 import { createServices, type Services } from '../../src/services';
 import type { MediaPlaneLifecycle, MediaStatus } from '../../src/media/status';
 import type { PairingLimits } from '../../src/room-systems';
+import type { HostLookup, WorkerOptions } from '../../src/webhooks';
 import type { TestDatabase } from './database';
 
 /** The installation's master key: apps of one test process are nodes of one installation, as configured alike. */
@@ -64,6 +65,8 @@ export interface TestAppOptions {
   mail?: { url: string; ca: string };
   /** Pairing codes of room systems: lifetime and limits (ADM-ROOMS). */
   roomPairing?: Partial<PairingLimits>;
+  /** How webhook hosts resolve (default: the system's resolver), and the webhook worker's timing. */
+  webhooks?: { lookup?: HostLookup; worker?: Partial<WorkerOptions> };
 }
 
 export interface TestApp {
@@ -126,6 +129,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     ...(options.calls && { calls: options.calls }),
     ...(options.chat && { chat: options.chat }),
     ...(options.roomPairing && { roomPairing: options.roomPairing }),
+    ...(options.webhooks && { webhooks: options.webhooks }),
     ...(options.insecureSso && { sso: { allowInsecureIssuers: true } }),
     ...(options.mail && {
       mailer: new SmtpMailer(

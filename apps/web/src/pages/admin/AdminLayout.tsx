@@ -26,13 +26,14 @@ export function AdminLayout() {
   return (
     <AppLayout
       title="Administration"
-      intro="The people, meetings, room systems, settings, usage, audit log and API keys of your organisation."
+      intro="The people, meetings, room systems, settings, webhooks, usage, audit log and API keys of your organisation."
     >
       <nav className="admin-tabs" aria-label="Administration">
         <NavLink to="/admin/people">People</NavLink>
         <NavLink to="/admin/meetings">Meetings</NavLink>
         <NavLink to="/admin/room-systems">Room systems</NavLink>
         <NavLink to="/admin/settings">Settings</NavLink>
+        <NavLink to="/admin/webhooks">Webhooks</NavLink>
         <NavLink to="/admin/reports">Reports</NavLink>
         <NavLink to="/admin/audit">Audit log</NavLink>
         <NavLink to="/admin/api-keys">API keys</NavLink>

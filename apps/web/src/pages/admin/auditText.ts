@@ -46,6 +46,11 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'apiKey.created': 'Made an API key',
   'apiKey.revoked': 'Revoked an API key',
   'apiKey.used': 'Used an API key',
+  'webhook.created': 'Added a webhook endpoint',
+  'webhook.updated': 'Changed a webhook endpoint',
+  'webhook.secretRotated': 'Replaced a webhook’s signing secret',
+  'webhook.deleted': 'Deleted a webhook endpoint',
+  'webhook.privateTargetsChanged': 'Changed whether webhooks may reach private addresses',
 };
 
 const SECTION_NAMES: Record<string, string> = {
@@ -80,6 +85,11 @@ const DETAIL_NAMES: Record<string, string> = {
   prefix: 'Key',
   operation: 'Operation',
   refused: 'Refused',
+  url: 'Address',
+  events: 'Events',
+  enabled: 'Enabled',
+  description: 'Description',
+  allowPrivateTargets: 'Private addresses allowed',
 };
 
 /** How second factors read in the log ("Kind: passkey, Name: Laptop"). */

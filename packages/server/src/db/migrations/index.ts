@@ -13,6 +13,7 @@ import { alertMigrations } from './alerts';
 import { calendarMigrations } from './calendar';
 import { roomInviteeMigrations } from './room-invitees';
 import { apiKeyMigrations } from './api-keys';
+import { webhookMigrations } from './webhooks';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -33,6 +34,7 @@ const migrations = {
   ...calendarMigrations,
   ...roomInviteeMigrations,
   ...apiKeyMigrations,
+  ...webhookMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
