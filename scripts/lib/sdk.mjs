@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const client = join(root, 'packages/client');
 
-export const SDK_DIST = join(client, 'dist');
+const SDK_DIST = join(client, 'dist');
 
 /** The workers the SDK starts, by the file name `new URL(…, import.meta.url)` gives in its source. */
 const WORKERS = ['media-worker', 'codeword.worker', 'watermark.worker'];
