@@ -1,20 +1,24 @@
 #!/usr/bin/env node
-// Builds the web app (Vite → apps/web/dist) and bundles the server (esbuild → packages/server/dist/main.js,
-// and dist/backup.js for backup and restore).
+// Builds the web app (Vite → apps/web/dist), bundles the server (esbuild → packages/server/dist/main.js,
+// and dist/backup.js for backup and restore), and builds the browser SDK as a package for other web apps
+// (packages/client/dist: scripts/lib/sdk.mjs, docs/sdk.md).
 // Workspace packages are bundled from their TypeScript source; npm dependencies stay external.
 // `--web-for-e2e` builds only the web app's test build instead (Vite mode `test`, which carries the
-// end-to-end tests' hook) into test/e2e/dist/web, where the e2e harness serves it from.
+// end-to-end tests' hook) into test/e2e/dist/web, where the e2e harness serves it from; `--sdk` builds
+// only the SDK.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useSupportedNode } from './lib/runtime.mjs';
+import { buildSdk } from './lib/sdk.mjs';
 
 await useSupportedNode();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const forE2e = process.argv.includes('--web-for-e2e');
+const sdkOnly = process.argv.includes('--sdk');
 
 function buildWeb() {
   if (!existsSync(join(root, 'apps/web/index.html'))) return;
@@ -51,5 +55,6 @@ async function buildServer() {
   });
 }
 
-buildWeb();
-if (!forE2e) await buildServer();
+if (!sdkOnly) buildWeb();
+if (!forE2e && !sdkOnly) await buildServer();
+if (!forE2e) await buildSdk();

@@ -226,14 +226,17 @@ function ensureNodeModules() {
 function ensureBuild() {
   const inputs = [
     'packages/protocol/src',
+    'packages/e2ee/src',
     'packages/client/src',
     'packages/server/src',
     'apps/web',
+    'docs/sdk.md',
     'scripts/build.mjs',
+    'scripts/lib/sdk.mjs',
   ];
   const fp = fingerprint(inputs);
   if (stepUpToDate('build', fp)) return;
-  log('building web app and server');
+  log('building web app, server and SDK');
   run(process.execPath, ['scripts/build.mjs']);
   markDone('build', fp);
 }

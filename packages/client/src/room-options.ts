@@ -6,7 +6,11 @@ import type { SocketFactory } from './signaling';
 
 export interface ConnectOptions {
   meetingId: string;
-  /** For guests: the token from POST /api/meetings/:id/guests. Signed-in users use their session cookie. */
+  /**
+   * For guests: the token from POST /api/meetings/:id/guests, or from the platform API's
+   * POST /api/v1/meetings/:id/guests (another web app's backend, docs/sdk.md). Signed-in users use
+   * their session cookie.
+   */
   guestToken?: string;
   /**
    * For guests without a token: the name to join under. The server issues a guest token with the
@@ -23,7 +27,11 @@ export interface ConnectOptions {
    * its room cookie rather than a person's session.
    */
   roomSystem?: boolean;
-  /** Defaults to `/api/signal` on the page's own host (ws: or wss: to match the page). */
+  /**
+   * Defaults to `/api/signal` on the page's own host (ws: or wss: to match the page). A page of another
+   * web app passes the server's (the platform API gives it with the guest token), and the server must
+   * list that app's origin in CONCLAVE_EMBED_ORIGINS.
+   */
   signalingUrl?: string;
   microphone?: boolean | LocalSourceOptions;
   camera?: boolean | LocalSourceOptions;

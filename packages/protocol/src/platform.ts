@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { createMeetingRequestSchema, ID_PATTERN, meetingViewSchema, updateMeetingRequestSchema } from './api';
+import {
+  createMeetingRequestSchema,
+  displayNameSchema,
+  ID_PATTERN,
+  meetingViewSchema,
+  updateMeetingRequestSchema,
+} from './api';
 import { ERROR_CODES } from './errors';
 import { trackSourceSchema } from './signaling';
 import { textSchema } from './text';
@@ -22,6 +28,7 @@ export const API_KEY_SCOPES = [
   'meetings:write',
   'participants:read',
   'participants:moderate',
+  'participants:join',
   'reports:read',
 ] as const;
 export const apiKeyScopeSchema = z.enum(API_KEY_SCOPES);
@@ -33,6 +40,7 @@ export const API_KEY_SCOPE_TEXT: Record<ApiKeyScope, string> = {
   'meetings:write': 'Create, change and delete meetings',
   'participants:read': 'See who is in a meeting now',
   'participants:moderate': 'Mute or remove participants, end a meeting',
+  'participants:join': 'Let named guests join a meeting (guest tokens for the SDK)',
   'reports:read': 'Read usage reports',
 };
 
@@ -157,3 +165,22 @@ export type RosterView = z.infer<typeof rosterSchema>;
 export const platformMuteSchema = z
   .object({ source: trackSourceSchema.default('microphone'), allowUnmute: z.boolean().default(false) })
   .meta({ id: 'Mute' });
+
+/**
+ * POST /api/v1/meetings/{id}/guests: a guest token for someone the integrating system names, for the
+ * SDK's `room.connect({ meetingId, guestToken, signalingUrl })` (docs/sdk.md).
+ */
+export const platformGuestRequestSchema = z
+  .object({ displayName: displayNameSchema.describe('The name the others see, marked as a guest') })
+  .meta({ id: 'GuestRequest' });
+export type PlatformGuestRequest = z.input<typeof platformGuestRequestSchema>;
+
+export const platformGuestTokenSchema = z
+  .object({
+    token: z.string().describe('Lets this one guest join this one meeting until it expires; a secret'),
+    expiresAt: z.iso.datetime(),
+    meetingId: z.string(),
+    signalingUrl: z.string().describe('The signaling WebSocket URL to give the SDK (`signalingUrl`)'),
+  })
+  .meta({ id: 'GuestToken' });
+export type PlatformGuestToken = z.infer<typeof platformGuestTokenSchema>;

@@ -306,6 +306,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       meetings: services.meetingStore,
       entry: services.meetingEntry,
       publicUrl: config.publicUrl,
+      embedOrigins: config.embedOrigins,
       clock: services.clock,
       events: services.events,
       metrics,
@@ -401,6 +402,8 @@ function apiRoutes(
       live,
       rooms: control,
       reports: services.usageReports,
+      auth: services.auth,
+      publicUrl: config.publicUrl,
     });
     await api.register(platformRoutes(services.apiKeys, platform), { prefix: '/v1' });
     await api.register(async (signedIn) => {

@@ -22,10 +22,16 @@ describe('NET-REGIONS: region probes', () => {
     await database?.close();
   });
 
-  test('NET-REGIONS: GET /api/regions lists every region with the URL to time it, its own or this server’s', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/regions' });
+  test('NET-REGIONS: GET /api/regions lists every region with the URL to time it, its own or this server’s, to pages of any origin (the SDK elsewhere)', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/regions',
+      headers: { origin: 'https://intranet.example.org' },
+    });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['cache-control'], 'no-store');
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.equal(res.headers['access-control-allow-credentials'], undefined);
     assert.deepEqual(res.json<RegionsView>(), {
       regions: [
         { name: 'eu-west', probeUrl: `${PUBLIC_URL}/api/regions/eu-west/probe` },

@@ -47,6 +47,25 @@ test('OPS-CONFIG: the limits per client address (sockets, guests) and per API ke
   });
 });
 
+test('OPS-CONFIG: no other site may embed meetings unless CONCLAVE_EMBED_ORIGINS names it, as an origin', () => {
+  assert.deepEqual(loadConfig({}, { cwd: '/srv/conclave' }).embedOrigins, []);
+  const config = loadConfig(
+    { CONCLAVE_EMBED_ORIGINS: 'https://Intranet.Example.org/, http://localhost:3000' },
+    { cwd: '/srv/conclave' },
+  );
+  assert.deepEqual(config.embedOrigins, ['https://intranet.example.org', 'http://localhost:3000']);
+  for (const wrong of [
+    'intranet.example.org',
+    'https://intranet.example.org/app',
+    '*',
+    'https://x.org:443',
+  ]) {
+    const err = configError({ CONCLAVE_EMBED_ORIGINS: wrong });
+    assert.equal(err.where, 'CONCLAVE_EMBED_ORIGINS (environment)');
+    assert.match(err.problem, /not an origin like https:\/\/intranet\.example\.org/);
+  }
+});
+
 test('OPS-CONFIG: settings come from environment variables', () => {
   const config = loadConfig(
     {

@@ -52,10 +52,11 @@ const SCHEMA: Record<string, Reviewed> = {
       'started_at hidden lobby recording_by_moderators streaming created_at updated_at starts_at ends_at time_zone',
   },
   ended_meetings: { rest: 'id organisation_id ended_at' },
-  // A guest is one of the "others": a display name, for one meeting, until the token expires.
+  // A guest is one of the "others": a display name, for one meeting, until the token expires; which
+  // API key's system let them in, if one did (the SDK's guests).
   guest_tokens: {
     personal: { display_name: 'display name' },
-    rest: 'id token_hash meeting_id created_at expires_at',
+    rest: 'id token_hash meeting_id created_at expires_at api_key_id',
   },
   setup_token: { rest: 'id token_hash created_at' },
   // Names are copied in ("Ada Admin", "Bob <bob@…>") so that a rename does not rewrite history.

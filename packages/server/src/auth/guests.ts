@@ -14,9 +14,11 @@ export class GuestTokenStore {
     private readonly ttlMs = DEFAULT_GUEST_TOKEN_TTL_MS,
   ) {}
 
+  /** `apiKeyId`: the key whose system asked for it through the platform API (none: a guest by link). */
   async issue(
     meeting: MeetingRecord,
     displayName: string,
+    apiKeyId?: string,
   ): Promise<{ token: string; expiresAt: Date; principal: GuestPrincipal }> {
     const now = this.clock.now();
     const token = newSecretToken();
@@ -32,6 +34,7 @@ export class GuestTokenStore {
         display_name: displayName,
         created_at: now.toISOString(),
         expires_at: expiresAt.toISOString(),
+        api_key_id: apiKeyId ?? null,
       })
       .execute();
     await this.db.deleteFrom('guest_tokens').where('expires_at', '<=', now.toISOString()).execute();
@@ -41,32 +44,41 @@ export class GuestTokenStore {
       organisationId: meeting.organisationId,
       meetingId,
       displayName,
+      ...(apiKeyId !== undefined && { apiKeyId }),
     };
     return { token, expiresAt, principal };
   }
 
-  /** The guest a token was issued to, or null when it is unknown, expired, or its meeting is gone. */
+  /**
+   * The guest a token was issued to, or null when it is unknown, expired, its meeting is gone, or the
+   * API key that issued it was revoked since.
+   */
   async resolve(token: string): Promise<GuestPrincipal | null> {
     if (token.length === 0 || token.length > 256) return null;
     const row = await this.db
       .selectFrom('guest_tokens as g')
       .innerJoin('meetings as m', 'm.id', 'g.meeting_id')
+      .leftJoin('api_keys as k', 'k.id', 'g.api_key_id')
       .select([
         'g.id as id',
         'g.display_name as displayName',
         'g.expires_at as expiresAt',
         'm.id as meetingId',
         'm.organisation_id as organisationId',
+        'g.api_key_id as apiKeyId',
+        'k.revoked_at as keyRevokedAt',
       ])
       .where('g.token_hash', '=', hashToken(token))
       .executeTakeFirst();
     if (!row || new Date(row.expiresAt).getTime() <= this.clock.now().getTime()) return null;
+    if (row.keyRevokedAt !== null) return null;
     return {
       kind: 'guest',
       guestId: row.id,
       organisationId: row.organisationId,
       meetingId: row.meetingId,
       displayName: row.displayName,
+      ...(row.apiKeyId !== null && { apiKeyId: row.apiKeyId }),
     };
   }
 }

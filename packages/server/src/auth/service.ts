@@ -370,13 +370,15 @@ export class AuthService {
 
   /**
    * A token for a named guest of an existing meeting. The caller has counted the request with
-   * `limitGuestRequests` (before looking the meeting up) and found the meeting.
+   * `limitGuestRequests` (before looking the meeting up) and found the meeting, or is the platform API
+   * acting for the organisation with the key `apiKeyId` (counted against the key's own limit).
    */
   async issueGuest(
     meeting: MeetingRecord,
     displayName: string,
+    apiKeyId?: string,
   ): Promise<{ view: GuestTokenView; principal: GuestPrincipal; token: string }> {
-    const { token, expiresAt, principal } = await this.guests.issue(meeting, displayName);
+    const { token, expiresAt, principal } = await this.guests.issue(meeting, displayName, apiKeyId);
     return { view: { token, expiresAt: expiresAt.toISOString() }, principal, token };
   }
 }

@@ -23,6 +23,11 @@ export interface Config {
   tls: TlsCredentials | null;
   /** Where users reach the service; builds join links and decides Secure cookies. */
   publicUrl: string;
+  /**
+   * Origins of other web apps whose pages may open the signaling socket, to join with the SDK and a
+   * guest token only (docs/sdk.md); none by default.
+   */
+  embedOrigins: string[];
   dataDir: string;
   /** PostgreSQL URL, or null for the embedded SQLite file in dataDir. */
   databaseUrl: string | null;
@@ -138,6 +143,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     port: v.port,
     tls,
     publicUrl,
+    embedOrigins: v.embedOrigins,
     dataDir: v.dataDir,
     databaseUrl: v.databaseUrl ?? null,
     redis: { url: v.redisUrl ?? null },

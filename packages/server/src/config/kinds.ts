@@ -251,6 +251,20 @@ export const portRange: ValueKind<{ min: number; max: number }> = sameForBoth(
     ),
 );
 
+/**
+ * A web page's origin as browsers send it in `Origin`: `http(s)://host[:port]`, nothing after it
+ * (a trailing slash is taken off), the host in lower case.
+ */
+export const webOrigin = string()
+  .transform((s) => s.replace(/\/$/, ''))
+  .refine(
+    (s) => /^https?:\/\/[^\s/?#]+$/.test(s) && URL.canParse(s) && new URL(s).origin === s.toLowerCase(),
+    {
+      error: (issue) => `not an origin like https://intranet.example.org: ${String(issue.input)}`,
+    },
+  )
+  .transform((s) => s.toLowerCase());
+
 /** One IPv4 or IPv6 address (no name, no CIDR). */
 export const ipAddress = string().refine((s) => isIP(s) !== 0, {
   error: (issue) => `not an IP address: ${String(issue.input)}`,

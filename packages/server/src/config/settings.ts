@@ -34,6 +34,13 @@ export const SETTINGS = {
     kind: kind.httpUrl,
     default: undefined,
   }),
+  // Other web apps whose pages may join meetings with the SDK (docs/sdk.md); none by default.
+  embedOrigins: setting({
+    env: 'CONCLAVE_EMBED_ORIGINS',
+    key: 'embed.origins',
+    kind: kind.listOf(kind.webOrigin, 'origin'),
+    default: [],
+  }),
   dataDir: setting({ env: 'CONCLAVE_DATA_DIR', key: 'dataDir', kind: kind.path, default: 'data' }),
   // Both or neither (config/tls.ts): with them the server itself speaks HTTPS, without a proxy.
   tlsCert: setting({ env: 'CONCLAVE_TLS_CERT', key: 'tls.cert', kind: kind.pemFile, default: undefined }),

@@ -520,6 +520,8 @@ interface GuestTokenTable {
   display_name: string;
   created_at: string;
   expires_at: string;
+  /** The API key that issued it through the platform API (0046); null: a guest by link. */
+  api_key_id: string | null;
 }
 
 /** The one-time token that first-run setup needs; one row until setup completes. */

@@ -21,6 +21,11 @@ export interface GuestPrincipal {
   organisationId: string;
   meetingId: string;
   displayName: string;
+  /**
+   * The API key whose system issued this guest's token (POST /api/v1/meetings/{id}/guests): the
+   * organisation let them in, so no passcode is asked; the lobby still applies (docs/sdk.md).
+   */
+  apiKeyId?: string;
 }
 
 /**

@@ -38,7 +38,8 @@ export function hashPasscode(passcode: string): Promise<string> {
 
 /**
  * The passcode check of MEET-PASSCODE at the door of a meeting (the signaling join). The owner,
- * Superusers and Administrators of the meeting's organisation need none. Every attempt is counted
+ * Superusers and Administrators of the meeting's organisation need none, nor do the guests an API
+ * key's system let in (POST /api/v1/meetings/{id}/guests). Every attempt is counted
  * against both limits before the (expensive) hash is checked, so parallel guesses are bounded like a
  * sequence; a right passcode gives its counts back. The counts live where `limiters` keeps them, like
  * the sign-in limits: this process, or Redis shared by every node.
@@ -75,6 +76,8 @@ export class PasscodeGate implements MeetingEntry {
 }
 
 function exempt(meeting: MeetingRecord, principal: Principal | null): boolean {
+  // A guest the organisation's own system let in through the platform API (docs/sdk.md).
+  if (principal?.kind === 'guest' && principal.apiKeyId !== undefined) return true;
   if (principal?.kind !== 'user' || principal.organisationId !== meeting.organisationId) return false;
   return may(principal, 'meeting.manage', { kind: 'meeting', ownerId: meeting.ownerId });
 }

@@ -1,5 +1,8 @@
+import { SIGNALING_PATH } from '@conclave/protocol';
 import { keyActorName, type ApiKeyCaller, type ApiKeys } from '../api-keys';
 import type { AuditLog } from '../audit';
+import type { AuthService } from '../auth';
+import { AppError } from '../common/errors';
 import type { LiveMeetings, RoomControl } from '../domain';
 import type { MeetingService } from '../meetings';
 import type { UsageReports } from '../reports';
@@ -13,6 +16,10 @@ export interface PlatformDeps {
   /** The running meetings' rooms, on this node or another. */
   rooms: RoomControl;
   reports: UsageReports;
+  /** Guest tokens (the SDK's guests). */
+  auth: AuthService;
+  /** The service's public URL: where the SDK's signaling socket goes. */
+  publicUrl: string;
 }
 
 /**
@@ -22,6 +29,7 @@ export interface PlatformDeps {
  */
 export function platformHandlers(d: PlatformDeps): OperationHandlers<ApiKeyCaller> {
   const by = (caller: ApiKeyCaller) => keyActorName(caller.key.name);
+  const signalingUrl = new URL(SIGNALING_PATH, d.publicUrl.replace(/^http/, 'ws')).toString();
   return {
     listMeetings: ({ query }, caller) => d.meetings.listOfOrganisation(caller.principal, query),
 
@@ -48,6 +56,21 @@ export function platformHandlers(d: PlatformDeps): OperationHandlers<ApiKeyCalle
       const meeting = await d.meetings.moderated(caller.principal, params.id);
       const participants = await d.rooms.roster(meeting);
       return { live: participants !== null, participants: participants ?? [] };
+    },
+
+    createGuest: async ({ params, body }, caller) => {
+      const meeting = await d.meetings.moderated(caller.principal, params.id);
+      // The guest would be handed the meeting's media keys by its members' browsers, on the word of a
+      // system that holds no key itself: E2EE members come in by link, and are verified by codeword.
+      if (meeting.e2ee) {
+        throw new AppError(
+          409,
+          'e2ee_unavailable',
+          'An end-to-end encrypted meeting admits no guest by API key',
+        );
+      }
+      const { view } = await d.auth.issueGuest(meeting, body.displayName, caller.key.id);
+      return { ...view, meetingId: meeting.id, signalingUrl };
     },
 
     muteParticipant: async ({ params, body }, caller) => {

@@ -6,6 +6,8 @@ import {
   meetingViewSchema,
   participantParamsSchema,
   platformCreateMeetingSchema,
+  platformGuestRequestSchema,
+  platformGuestTokenSchema,
   platformMuteSchema,
   platformUpdateMeetingSchema,
   rosterSchema,
@@ -150,6 +152,25 @@ export const OPERATIONS = {
     params: idParamsSchema,
     success: { status: 200, description: 'The roster', schema: rosterSchema },
     errors: [badInput, noMeeting],
+  }),
+  createGuest: op({
+    method: 'POST',
+    path: '/meetings/:id/guests',
+    scope: 'participants:join',
+    tag: 'Participants',
+    summary: 'Let a named guest join a meeting',
+    description:
+      'A guest token for the browser SDK (docs/sdk.md): it lets one guest, by the name given, join this ' +
+      'meeting for 12 hours. The organisation lets them in, so they need no passcode; the lobby applies ' +
+      'as to any guest. Not for end-to-end encrypted meetings, whose members the server cannot vouch for.',
+    params: idParamsSchema,
+    body: platformGuestRequestSchema,
+    success: { status: 201, description: 'The guest token', schema: platformGuestTokenSchema },
+    errors: [
+      badInput,
+      noMeeting,
+      { status: 409, codes: ['e2ee_unavailable'], description: 'The meeting is end-to-end encrypted' },
+    ],
   }),
   muteParticipant: op({
     method: 'POST',

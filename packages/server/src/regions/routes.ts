@@ -7,7 +7,9 @@ import { mediaRegions, type MediaConfig } from '../config/media';
  * Media regions for browsers to measure (NET-REGIONS), open to anyone (registered under /api):
  *
  * - GET /regions: each region with a media server, and the URL to time it: the operator's per-region
- *   address (`media.regionProbes`), else this server's own probe path under the public URL.
+ *   address (`media.regionProbes`), else this server's own probe path under the public URL. Readable
+ *   from every origin too, for the SDK in other web apps' pages (docs/sdk.md): it is the same list
+ *   for everyone and holds nothing secret.
  * - GET /regions/:region/probe: 204 with nothing in it, never cached, so each request is one round
  *   trip. Served to every origin with CORS (`Access-Control-Allow-Origin: *`) because the probes of
  *   other regions live on other origins: a plain GET without credentials is a "simple" request, so
@@ -25,7 +27,7 @@ export function regionRoutes(media: MediaConfig, publicUrl: string): FastifyPlug
   };
   return async (app) => {
     app.get('/', async (_request, reply): Promise<RegionsView> => {
-      reply.header('cache-control', 'no-store');
+      reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
       return view;
     });
 

@@ -119,6 +119,12 @@ export class SignalingConnection implements SeatSink {
     private readonly socket: WebSocket,
     private readonly request: FastifyRequest,
     private readonly deps: ConnectionDeps,
+    /**
+     * Opened by a page of another web app (CONCLAVE_EMBED_ORIGINS, the SDK embedded elsewhere): it
+     * joins with a guest token only, and no cookie of the request is read, since a page of that site
+     * would otherwise act with the session of whoever visits it.
+     */
+    private readonly embedded = false,
   ) {
     this.limiter = new MessageRateLimiter(deps.limits, deps.clock);
     this.steps = new JoinSteps(deps.metrics);
@@ -132,7 +138,10 @@ export class SignalingConnection implements SeatSink {
     this.joinTimer.unref?.();
     // Known before any join, so that signing out (or a revoked room system) also ends a socket that
     // has not joined yet.
-    for (const known of [deps.auth.principalFromRequest(request), deps.auth.roomFromRequest(request)]) {
+    const cookies = embedded
+      ? []
+      : [deps.auth.principalFromRequest(request), deps.auth.roomFromRequest(request)];
+    for (const known of cookies) {
       known.then(
         (p) => {
           if (p) this.sessionIds.add(p.sessionId);
@@ -397,6 +406,20 @@ export class SignalingConnection implements SeatSink {
       (await this.deps.meetings.hasEnded(message.meetingId))
         ? new AppError(410, 'meeting_ended', 'This one-time meeting has ended', 'meetingId')
         : new AppError(404, 'meeting_not_found', 'No such meeting', 'meetingId');
+    if (
+      this.embedded &&
+      (message.guestToken === undefined ||
+        message.displayName !== undefined ||
+        message.egressToken !== undefined ||
+        message.roomSystem)
+    ) {
+      throw new AppError(
+        403,
+        'forbidden',
+        'A page of another site joins with a guest token only',
+        'guestToken',
+      );
+    }
     if (message.egressToken !== undefined) {
       // Launched by this server for this meeting: no passcode, no lobby (the room lets it in unseen).
       const principal = this.deps.egress?.principalFromEgressToken(message.egressToken) ?? null;

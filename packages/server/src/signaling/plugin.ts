@@ -22,8 +22,13 @@ export interface SignalingOptions {
   meetings: MeetingLookup;
   /** The passcode check at the door. */
   entry: MeetingEntry;
-  /** The service's public URL: a socket's Origin must be its origin. */
+  /** The service's public URL: a socket's Origin must be its origin, or one of `embedOrigins`. */
   publicUrl: string;
+  /**
+   * Other web apps' origins whose pages may open a socket to join with a guest token only (the SDK
+   * embedded elsewhere, CONCLAVE_EMBED_ORIGINS); none by default.
+   */
+  embedOrigins?: readonly string[];
   clock: Clock;
   /** How often sockets are pinged; two missed pongs end a socket (default 10 s). */
   heartbeatMs?: number;
@@ -63,6 +68,7 @@ export const SIGNALING_MAX_PAYLOAD = MAX_SIGNAL_MESSAGE_BYTES * 16;
  */
 export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app, options) => {
   const expectedOrigin = new URL(options.publicUrl).origin;
+  const embedOrigins = new Set(options.embedOrigins ?? []);
   const metrics = options.metrics ?? noMetrics;
   const rooms = options.rooms;
   const connections = new Set<SignalingConnection>();
@@ -120,7 +126,7 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
     {
       websocket: true,
       preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
-        const refusal = refuseHandshake(request, expectedOrigin);
+        const refusal = refuseHandshake(request, [expectedOrigin, ...embedOrigins]);
         if (refusal) {
           metrics.handshakeRefused(refusal.reason);
           request.log.info({ reason: refusal.message }, 'signaling handshake refused');
@@ -149,7 +155,8 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
       },
     },
     (socket, request) => {
-      const connection = new SignalingConnection(socket, request, deps);
+      const embedded = request.headers.origin !== expectedOrigin;
+      const connection = new SignalingConnection(socket, request, deps, embedded);
       connections.add(connection);
       metrics.socketOpened();
       socket.on('close', () => {
@@ -160,10 +167,13 @@ export const signalingPlugin: FastifyPluginAsync<SignalingOptions> = async (app,
   );
 };
 
-/** The handshake must ask for our subprotocol and come from our own origin (no cross-site sockets). */
+/**
+ * The handshake must ask for our subprotocol and come from our own origin, or from an embed origin
+ * the operator allowed (no other cross-site sockets).
+ */
 function refuseHandshake(
   request: FastifyRequest,
-  expectedOrigin: string,
+  allowedOrigins: readonly string[],
 ): {
   status: number;
   reason: HandshakeRefusal;
@@ -181,7 +191,7 @@ function refuseHandshake(
     const message = `The WebSocket subprotocol must be ${SIGNALING_SUBPROTOCOL}`;
     return { status: 400, reason: 'subprotocol', message, body: { code: 'bad_request', message } };
   }
-  if (request.headers.origin !== expectedOrigin) {
+  if (!allowedOrigins.includes(request.headers.origin ?? '')) {
     const message = 'Signaling is only open to pages of this service';
     return { status: 403, reason: 'origin', message, body: { code: 'forbidden', message } };
   }

@@ -72,6 +72,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/meetings/{id}/guests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Let a named guest join a meeting
+     * @description A guest token for the browser SDK (docs/sdk.md): it lets one guest, by the name given, join this meeting for 12 hours. The organisation lets them in, so they need no passcode; the lobby applies as to any guest. Not for end-to-end encrypted meetings, whose members the server cannot vouch for.
+     */
+    post: operations['createGuest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/meetings/{id}/participants/{participantId}/mute': {
     parameters: {
       query?: never;
@@ -255,6 +275,19 @@ export interface components {
       message: string;
       /** @description Dotted path of the input field that was wrong */
       field?: string;
+    };
+    GuestRequest: {
+      /** @description The name the others see, marked as a guest */
+      displayName: string;
+    };
+    GuestToken: {
+      /** @description Lets this one guest join this one meeting until it expires; a secret */
+      token: string;
+      /** Format: date-time */
+      expiresAt: string;
+      meetingId: string;
+      /** @description The signaling WebSocket URL to give the SDK (`signalingUrl`) */
+      signalingUrl: string;
     };
     Meeting: {
       id: string;
@@ -772,6 +805,86 @@ export interface operations {
       };
       /** @description No such meeting in the organisation (`meeting_not_found`) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests with this key this minute, or too many wrong keys from this address (`rate_limited`; see Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createGuest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GuestRequest'];
+      };
+    };
+    responses: {
+      /** @description The guest token */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GuestToken'];
+        };
+      };
+      /** @description The input is not valid; `field` names what was wrong (`validation_failed`, `bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No key, or one that does not work (`api_key_invalid`): unknown, revoked, or its creator no longer manages the organisation */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The key lacks the operation’s scope (`insufficient_scope`; `field` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such meeting in the organisation (`meeting_not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The meeting is end-to-end encrypted (`e2ee_unavailable`) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

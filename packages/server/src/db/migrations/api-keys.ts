@@ -32,4 +32,17 @@ export const apiKeyMigrations = {
       await db.schema.dropTable('api_keys').execute();
     },
   },
+  '0046_guest_tokens_by_key': {
+    async up(db: AnyDb) {
+      // Which key's system issued a guest token (the SDK's guests): its guests need no passcode, and
+      // stop getting in once the key is revoked. Deleted with the key (with its maker's account).
+      await db.schema
+        .alterTable('guest_tokens')
+        .addColumn('api_key_id', 'text', (c) => c.references('api_keys.id').onDelete('cascade'))
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('guest_tokens').dropColumn('api_key_id').execute();
+    },
+  },
 };
