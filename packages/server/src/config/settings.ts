@@ -25,7 +25,7 @@ const MAX_EMBEDDED_SERVERS = 8;
 /** The largest per-address limit an operator may set: beyond it, a limit no longer bounds anything. */
 const MAX_PER_ADDRESS = 100_000;
 /** SIP gateway calls at once: each is a headless browser (~200 MB, a share of a core), docs/sip.md. */
-export const MAX_SIP_CALLS = 16;
+const MAX_SIP_CALLS = 16;
 
 export const SETTINGS = {
   host: setting({ env: 'CONCLAVE_HOST', key: 'host', kind: kind.text, default: '127.0.0.1' }),
