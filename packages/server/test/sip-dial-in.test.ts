@@ -267,8 +267,9 @@ describe(
           domain: DOMAIN,
           tls: { port: tlsPort, certFile: tls.certFile, keyFile: tls.keyFile },
           maxCalls: 2,
-          webrtcPorts: { min: 41000, max: 41499 },
-          sipRtpPorts: { min: 41500, max: 41999 },
+          // Ports of its own: other test files run Janus servers at the same time.
+          webrtcPorts: { min: 42000, max: 42499 },
+          sipRtpPorts: { min: 42500, max: 42999 },
         },
         ip: mediaIp!,
         janusBinary: JANUS_BINARY,
