@@ -14,6 +14,7 @@ import { SmtpMailer } from './mail';
 import { openRedis } from './redis';
 import { loadMasterKeys } from './at-rest';
 import { createServices } from './services';
+import { sipGatewayFromConfig } from './sip';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /**
@@ -118,6 +119,22 @@ async function main(): Promise<void> {
     // Media still flows directly; only browsers that need a relay cannot connect until it recovers.
     logger.error({ err }, 'the TURN server failed to start');
   }
+  // CONCLAVE_SIP=embedded (INTEROP-SIP, docs/sip.md): Kamailio and the gateway's own Janus.
+  const sip = sipGatewayFromConfig(
+    config,
+    {
+      meetings: services.meetingStore,
+      installationOrganisation: () => services.auth.accounts.primaryOrganisationId(),
+      entry: services.meetingEntry,
+    },
+    logger.child({ component: 'sip' }),
+  );
+  try {
+    await sip?.start();
+  } catch (err) {
+    // Meetings work without it; SIP callers get no answer until its processes come up.
+    logger.error({ err }, 'the SIP gateway failed to start');
+  }
 
   // Before listening and announcing: a signal that comes at any moment after must drain, not kill.
   const shutdown = async (signal: NodeJS.Signals) => {
@@ -131,6 +148,7 @@ async function main(): Promise<void> {
     try {
       if (cluster) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
       await app.close();
+      await sip?.stop();
       await media.stop();
       await turn.stop();
       mailer?.close();
@@ -158,6 +176,7 @@ async function main(): Promise<void> {
             ? err.message
             : String(err);
     console.error(`Cannot listen: ${why}`);
+    await sip?.stop().catch(() => {});
     await media.stop().catch(() => {});
     await turn.stop().catch(() => {});
     await redis?.close();

@@ -4,6 +4,7 @@ import { ConfigError } from './errors';
 import { readConfigFile, type ConfigFile } from './file';
 import { mediaConfig, type MediaConfig } from './media';
 import { SETTINGS, type Setting, type SettingName, type SettingValues } from './settings';
+import { sipConfig, type SipConfig } from './sip';
 import { tlsCredentials, type TlsCredentials } from './tls';
 import { turnConfig, type TurnConfig } from './turn';
 import { parseRecordingStores, type RecordingStores } from '../recording/storage/config';
@@ -91,6 +92,8 @@ export interface Config {
    * where either is missing), and the sealed stores, one per media region or `default`.
    */
   recording: { browser: string; ffmpeg: string; stores: RecordingStores };
+  /** The SIP gateway (INTEROP-SIP, INTEROP-PSTN), off by default. */
+  sip: SipConfig;
   /** The configuration file that was read, or null when every setting came from elsewhere. */
   configFile: string | null;
 }
@@ -138,6 +141,22 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
   );
   const scheme = tls ? 'https' : 'http';
   const publicUrl = (v.publicUrl ?? `${scheme}://${hostForUrl(v.host)}:${v.port}`).replace(/\/+$/, '');
+  const sip = sipConfig(
+    v,
+    (name) => origins[name].from !== 'default',
+    (name) => describe(name, origins[name]),
+    (name) => describeUnset(name, file),
+    {
+      publicUrl,
+      https: tls,
+      taken: [
+        ...(media.mode === 'embedded'
+          ? [{ what: "the media servers' RTP ports", ports: media.rtpPortRange }]
+          : []),
+        ...(turn.mode === 'embedded' ? [{ what: "the TURN relay's ports", ports: turn.relayPorts }] : []),
+      ],
+    },
+  );
   return {
     host: v.host,
     port: v.port,
@@ -184,6 +203,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
               origins.recordingStores.from === 'file' ? dirname(origins.recordingStores.file.path) : cwd,
             ),
     },
+    sip,
     configFile: file?.path ?? null,
   };
 }

@@ -24,6 +24,8 @@ function setting<T>(s: Setting<T>): Setting<T> {
 const MAX_EMBEDDED_SERVERS = 8;
 /** The largest per-address limit an operator may set: beyond it, a limit no longer bounds anything. */
 const MAX_PER_ADDRESS = 100_000;
+/** SIP gateway calls at once: each is a headless browser (~200 MB, a share of a core), docs/sip.md. */
+const MAX_SIP_CALLS = 16;
 
 export const SETTINGS = {
   host: setting({ env: 'CONCLAVE_HOST', key: 'host', kind: kind.text, default: '127.0.0.1' }),
@@ -301,6 +303,39 @@ export const SETTINGS = {
     key: 'media.janusApiSecret',
     kind: kind.secret,
     default: undefined,
+  }),
+  // The SIP gateway (INTEROP-SIP, INTEROP-PSTN, docs/sip.md): off unless asked for.
+  sip: setting({
+    env: 'CONCLAVE_SIP',
+    key: 'sip.mode',
+    kind: kind.oneOf(['off', 'embedded']),
+    default: 'off',
+  }),
+  sipDomain: setting({ env: 'CONCLAVE_SIP_DOMAIN', key: 'sip.domain', kind: kind.text, default: undefined }),
+  sipTlsPort: setting({ env: 'CONCLAVE_SIP_TLS_PORT', key: 'sip.tlsPort', kind: kind.port, default: 5061 }),
+  sipTlsCert: setting({
+    env: 'CONCLAVE_SIP_TLS_CERT',
+    key: 'sip.tlsCert',
+    kind: kind.pemFile,
+    default: undefined,
+  }),
+  sipTlsKey: setting({
+    env: 'CONCLAVE_SIP_TLS_KEY',
+    key: 'sip.tlsKey',
+    kind: kind.pemFile,
+    default: undefined,
+  }),
+  sipMaxCalls: setting({
+    env: 'CONCLAVE_SIP_MAX_CALLS',
+    key: 'sip.maxCalls',
+    kind: kind.count(MAX_SIP_CALLS),
+    default: 4,
+  }),
+  sipRtpPorts: setting({
+    env: 'CONCLAVE_SIP_RTP_PORTS',
+    key: 'sip.rtpPorts',
+    kind: kind.portRange,
+    default: { min: 41000, max: 41999 },
   }),
 };
 

@@ -98,19 +98,18 @@ export class MeetingStore implements MeetingLookup, E2eeAnchorStore {
   }
 
   async findMeeting(id: string): Promise<MeetingRecord | null> {
-    const m = await this.findById(id);
-    return (
-      m && {
-        id: m.id,
-        organisationId: m.organisationId,
-        ownerId: m.ownerId,
-        name: m.name,
-        e2ee: m.e2ee,
-        e2eeAnchorKey: m.e2eeAnchorKey,
-        passcodeHash: m.passcodeHash,
-        lobby: m.lobby,
-      }
-    );
+    return recordOf(await this.findById(id));
+  }
+
+  /** The meeting an extension names in an organisation (hidden ones too: the number is the way in). */
+  async findByExtension(organisationId: string, extension: string): Promise<MeetingRecord | null> {
+    const row = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .where('extension', '=', extension)
+      .executeTakeFirst();
+    return recordOf(row ? fromRow(row) : null);
   }
 
   async listByOwner(organisationId: string, ownerId: string): Promise<Meeting[]> {
@@ -435,4 +434,19 @@ function fromRow(r: Database['meetings']): Meeting {
     updatedAt: r.updated_at,
     schedule: scheduleOf(r),
   };
+}
+
+function recordOf(m: Meeting | null): MeetingRecord | null {
+  return (
+    m && {
+      id: m.id,
+      organisationId: m.organisationId,
+      ownerId: m.ownerId,
+      name: m.name,
+      e2ee: m.e2ee,
+      e2eeAnchorKey: m.e2eeAnchorKey,
+      passcodeHash: m.passcodeHash,
+      lobby: m.lobby,
+    }
+  );
 }

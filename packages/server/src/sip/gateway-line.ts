@@ -59,9 +59,13 @@ export class SipCall extends EventEmitter<CallEvents> {
     await this.handle.send({ request: 'accept', srtp: 'sdes_mandatory', autoaccept_reinvites: true }, answer);
   }
 
-  /** Refuses the ringing call with a SIP status code. */
-  async decline(code: number): Promise<void> {
-    await this.handle.send({ request: 'decline', code });
+  /**
+   * Refuses the ringing call with a SIP status code and, when given, a Reason header (RFC 3326) that
+   * endpoints show: `SIP;cause=403;text="…"`.
+   */
+  async decline(code: number, reason?: string): Promise<void> {
+    const headers = reason === undefined ? {} : { headers: { Reason: sipReason(code, reason) } };
+    await this.handle.send({ request: 'decline', code, ...headers });
   }
 
   /** Ends an answered call (BYE). */
@@ -209,6 +213,11 @@ export class GatewayLine extends EventEmitter<LineEvents> {
     this.logger.info({ callId: call.info.callId, reason }, 'SIP call ended');
     call.end(reason);
   }
+}
+
+/** A Reason header's value; the text is quoted, so quotes and backslashes in it are escaped. */
+export function sipReason(code: number, text: string): string {
+  return `SIP;cause=${code};text="${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`;
 }
 
 function resultOf(data: Record<string, unknown>): Record<string, unknown> | null {

@@ -1,3 +1,13 @@
-export { GatewayLine, type SipCall } from './gateway-line';
+export { callerIdentity, type CallerIdentity } from './caller';
+export {
+  DialIn,
+  dialledOf,
+  E2EE_REFUSAL,
+  type AnsweredCall,
+  type SipBridge,
+  type SipPrompt,
+} from './dial-in';
+export { SipGateway, sipGatewayFromConfig } from './gateway';
+export { GatewayLine, sipReason, type SipCall } from './gateway-line';
 export { dtmfOf, incomingCallOf, userPartOf } from './incoming-call';
 export { KamailioSupervisor, KAMAILIO_BINARY } from './kamailio-supervisor';

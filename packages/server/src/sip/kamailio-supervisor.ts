@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { silentLogger, type MediaLogger } from '../media/logger';
-import { ProcessSupervisor, type SupervisedProgram } from '../media/process-supervisor';
+import { ProcessSupervisor, type Started, type SupervisedProgram } from '../media/process-supervisor';
 import type { MediaStatus } from '../media/status';
 import {
   removeKamailioConfig,
@@ -13,7 +14,10 @@ export const KAMAILIO_BINARY = '/usr/sbin/kamailio';
 
 export interface KamailioSupervisorOptions extends Omit<KamailioConfigOptions, 'gatewayPort' | 'parentDir'> {
   binary?: string;
-  /** Loopback UDP port for the gateway's Janus SIP handles; 0 picks a free one at every start. */
+  /**
+   * Loopback UDP port for the gateway's Janus SIP handles; 0 picks a free one at the first start and
+   * keeps it, so a restarted Kamailio is where the handles register again.
+   */
   gatewayPort: number;
   logger?: MediaLogger;
   tempDir?: string;
@@ -34,15 +38,18 @@ export interface KamailioEndpoint {
  * written per start, probed with an OPTIONS on its loopback port, restarted with backoff, and dying
  * with the control plane. Kamailio forks its workers itself and stops them when it is stopped.
  */
-export class KamailioSupervisor {
+export class KamailioSupervisor extends EventEmitter<{ ready: [endpoint: KamailioEndpoint] }> {
   private readonly process: ProcessSupervisor<GeneratedKamailioConfig>;
 
   constructor(options: KamailioSupervisorOptions) {
+    super();
     this.process = new ProcessSupervisor(kamailioProgram(options), {
       logger: options.logger ?? silentLogger,
       ...(options.readyTimeoutMs !== undefined && { readyTimeoutMs: options.readyTimeoutMs }),
       ...(options.restartBackoff && { restartBackoff: options.restartBackoff }),
     });
+    // After a restart its registrations are gone (kept in memory only): the line registers again.
+    this.process.on('ready', (started) => this.emit('ready', endpointOf(started)));
   }
 
   status(): MediaStatus {
@@ -50,8 +57,7 @@ export class KamailioSupervisor {
   }
 
   async start(): Promise<KamailioEndpoint> {
-    const { prepared, pid, generation } = await this.process.start();
-    return { proxy: `sip:127.0.0.1:${prepared.gatewayPort}`, pid, generation };
+    return endpointOf(await this.process.start());
   }
 
   stop(): Promise<void> {
@@ -59,7 +65,12 @@ export class KamailioSupervisor {
   }
 }
 
+function endpointOf({ prepared, pid, generation }: Started<GeneratedKamailioConfig>): KamailioEndpoint {
+  return { proxy: `sip:127.0.0.1:${prepared.gatewayPort}`, pid, generation };
+}
+
 function kamailioProgram(options: KamailioSupervisorOptions): SupervisedProgram<GeneratedKamailioConfig> {
+  let gatewayPort = options.gatewayPort;
   return {
     name: 'Kamailio',
     binary: options.binary ?? KAMAILIO_BINARY,
@@ -67,7 +78,7 @@ function kamailioProgram(options: KamailioSupervisorOptions): SupervisedProgram<
       writeKamailioConfig({
         tls: options.tls,
         domain: options.domain,
-        gatewayPort: options.gatewayPort || (await freeUdpPort()),
+        gatewayPort: (gatewayPort ||= await freeUdpPort()),
         ...(options.modulesDir && { modulesDir: options.modulesDir }),
         ...(options.tempDir && { parentDir: options.tempDir }),
       }),
