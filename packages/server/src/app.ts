@@ -191,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...((deps.signaling.capture ?? deps.capture) && {
           capture: deps.signaling.capture ?? deps.capture,
         }),
-        ...(deps.signaling.emptyGraceMs !== undefined && { emptyGraceMs: deps.signaling.emptyGraceMs }),
+        emptyGraceMs: deps.signaling.emptyGraceMs ?? config.meetings.emptyGraceSeconds * 1000,
         reconnectGraceMs: config.meetings.reconnectGraceSeconds * 1000,
         ...(deps.signaling.cluster && { memories: deps.signaling.cluster.memories }),
         ...(deps.signaling.cluster?.states && { states: deps.signaling.cluster.states }),

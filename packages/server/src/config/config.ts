@@ -69,11 +69,14 @@ export interface Config {
    * `reconnectGraceSeconds`: how long a participant whose connection dropped keeps its seat for its
    * client to come back (MEET-RECONNECT; 0: it leaves at once). `maxParticipants`: the most one
    * meeting holds (its Janus room takes as many publishers). `audioSlots`: the most microphones one
-   * participant receives, the latest speakers' when more are unmuted (MEET-QUALITY).
+   * participant receives, the latest speakers' when more are unmuted (MEET-QUALITY). `emptyGraceSeconds`:
+   * how long a meeting's room stays after its last participant left before the meeting is over (a
+   * one-time meeting then deleted): someone may be rejoining.
    */
   meetings: {
     oneTimeUnusedSeconds: number;
     reconnectGraceSeconds: number;
+    emptyGraceSeconds: number;
     maxParticipants: number;
     audioSlots: number;
   };
@@ -180,6 +183,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, options: LoadConfigOptions
     meetings: {
       oneTimeUnusedSeconds: v.oneTimeUnusedSeconds,
       reconnectGraceSeconds: v.reconnectGraceSeconds,
+      emptyGraceSeconds: v.emptyGraceSeconds,
       maxParticipants: v.maxParticipants,
       audioSlots: v.audioSlots,
     },

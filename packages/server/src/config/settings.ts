@@ -181,6 +181,12 @@ export const SETTINGS = {
     kind: kind.seconds,
     default: 20,
   }),
+  emptyGraceSeconds: setting({
+    env: 'CONCLAVE_EMPTY_MEETING_GRACE_SECONDS',
+    key: 'meetings.emptyGraceSeconds',
+    kind: kind.seconds,
+    default: 30,
+  }),
   maxParticipants: setting({
     env: 'CONCLAVE_MAX_PARTICIPANTS',
     key: 'meetings.maxParticipants',

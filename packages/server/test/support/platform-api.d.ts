@@ -270,6 +270,9 @@ export interface components {
         | 'api_key_invalid'
         | 'insufficient_scope'
         | 'participant_not_found'
+        | 'webhook_url_refused'
+        | 'webhook_not_found'
+        | 'too_many_webhooks'
         | 'internal';
       /** @description For a developer to read */
       message: string;

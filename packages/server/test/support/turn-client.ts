@@ -149,19 +149,29 @@ export class TurnClient {
     const auth = credentials && { ...credentials, realm: this.realm, nonce: this.nonce };
     const message = request(method, transaction, attributes, auth);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      // Over UDP a request or its answer may be lost: sent again as RFC 8489 says (500 ms, doubling),
+      // the same transaction each time, as a real client does.
+      const resends: NodeJS.Timeout[] = [];
+      const done = () => {
+        clearTimeout(timer);
+        for (const r of resends) clearTimeout(r);
         this.socket.off('message', onMessage);
+      };
+      const timer = setTimeout(() => {
+        done();
         reject(new Error(`no TURN answer from ${this.host}:${this.port}`));
-      }, 3_000);
+      }, 7_500);
       const onMessage = (msg: Buffer) => {
         const answer = parse(msg, transaction);
         if (!answer) return;
-        clearTimeout(timer);
-        this.socket.off('message', onMessage);
+        done();
         resolve(answer);
       };
       this.socket.on('message', onMessage);
       this.socket.send(message, this.port, this.host);
+      for (const at of [500, 1_500, 3_500]) {
+        resends.push(setTimeout(() => this.socket.send(message, this.port, this.host), at));
+      }
     });
   }
 }
