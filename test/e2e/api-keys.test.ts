@@ -31,7 +31,7 @@ describe('IAM-ROLES: API keys in the administration', () => {
       .click();
 
     const form = page.getByRole('region', { name: 'Make an API key' });
-    await form.getByLabel('Name').fill('Booking system');
+    await form.getByLabel('Name', { exact: true }).fill('Booking system');
     await form.getByRole('checkbox', { name: /meetings:write/ }).check();
     await form.getByRole('button', { name: 'Make key' }).click();
 
