@@ -204,14 +204,14 @@ describe('the administration', () => {
 
       await admin.page.goto(`${server.url}/admin/people`);
       const row = personRow(admin.page, uma.displayName);
-      const revokedAt = Date.now();
+      const revokedAt = performance.now();
       await row.getByRole('button', { name: 'Revoke access, Uma User' }).click();
       await row.getByText('Access revoked', { exact: true }).waitFor({ timeout: 10_000 });
       await row.getByRole('button', { name: 'Restore access, Uma User' }).waitFor();
 
       // The meeting page says the session ended, and offers no way back in but signing in.
       await user.page.getByRole('heading', { name: 'You were signed out' }).waitFor({ timeout: 5_000 });
-      assert.ok(Date.now() - revokedAt < 5_000, 'the meeting page took longer than 5 s');
+      assert.ok(performance.now() - revokedAt < 5_000, 'the meeting page took longer than 5 s');
       assert.equal(await user.page.getByRole('button', { name: 'Rejoin' }).count(), 0, 'Rejoin is offered');
 
       await user.page.getByRole('link', { name: 'Sign in' }).click();

@@ -107,7 +107,7 @@ describe('room systems', () => {
         .filter({ hasText: 'Boardroom' })
         .getAttribute('data-room-id');
       const underWay = (startedMinutesAgo: number) => ({
-        startsAt: new Date(Date.now() - startedMinutesAgo * 60_000).toISOString(),
+        startsAt: new Date(performance.now() - startedMinutesAgo * 60_000).toISOString(),
         endsAt: new Date(Date.now() + 60 * 60_000).toISOString(),
         timeZone: 'UTC',
       });
@@ -186,11 +186,11 @@ describe('room systems', () => {
       const rungTile = tileOf(ada.page, rungIn.id);
 
       // Revoked: the screen leaves the meeting and shows a pairing code again within seconds.
-      const started = Date.now();
+      const started = performance.now();
       await admin.getByRole('button', { name: 'Revoke access, Boardroom' }).click();
       await admin.getByRole('dialog').getByRole('button', { name: 'Revoke access' }).click();
       await screen.page.getByTestId('pairing-code').waitFor({ timeout: 10_000 });
-      assert.ok(Date.now() - started < 10_000, 'within seconds');
+      assert.ok(performance.now() - started < 10_000, 'within seconds');
       await rungTile.waitFor({ state: 'detached', timeout: 10_000 });
       const session = await screen.context.request.get(`${server.url}/api/room-systems/session`);
       assert.equal(session.status(), 401, 'its session is gone');

@@ -75,13 +75,13 @@ describe('presence after sign-out and meeting deletion', { skip }, () => {
       .json<{ users: AdminUserView[] }>()
       .users.find((u) => u.displayName === 'Bob')!.id;
 
-    const started = Date.now();
+    const started = performance.now();
     const revoked = await owner.post(`/api/users/${bobsId}/revoke`, {});
     assert.equal(revoked.statusCode, 200, revoked.body);
     assert.equal(revoked.json<AdminUserView>().revoked, true);
     assert.equal((await bobsSocket.next('disconnected')).reason, 'session_ended');
     await bobsSocket.closed();
-    assert.ok(Date.now() - started < 5_000, 'within seconds');
+    assert.ok(performance.now() - started < 5_000, 'within seconds');
     assert.ok((await host.next('participantLeft')).participantId, 'the others see him leave');
     assert.equal((await bob.get('/api/auth/session')).statusCode, 401, 'his session is gone');
 

@@ -132,12 +132,12 @@ describeEachDatabase('room systems in meetings', (kind) => {
       assert.equal(outcome(await s.request({ type: 'join', meetingId: m.id, roomSystem: true })), 'joined');
       const idle = await app.socketOf({ cookie: screen.cookie });
 
-      const started = Date.now();
+      const started = performance.now();
       assert.equal((await ada.post(`/api/room-systems/${room.id}/revoke`, {})).statusCode, 200);
       assert.equal((await s.next('disconnected')).reason, 'session_ended');
       await s.closed();
       await idle.closed();
-      assert.ok(Date.now() - started < 5_000, 'within seconds');
+      assert.ok(performance.now() - started < 5_000, 'within seconds');
       assert.ok((await host.next('participantLeft')).participantId, 'the others see it leave');
 
       const again = await app.socketOf({ cookie: screen.cookie });
