@@ -235,7 +235,10 @@ for (const api of ['RTCRtpScriptTransform', 'createEncodedStreams'] as const) {
         console.log(
           `[e2ee-frame] ${api}: longest stretch without a decoded frame across the switch: ${Math.round(longestGap)} ms`,
         );
-        assert.ok(longestGap < 600, `good decoded nothing for ${Math.round(longestGap)} ms across the switch`);
+        assert.ok(
+          longestGap < 600,
+          `good decoded nothing for ${Math.round(longestGap)} ms across the switch`,
+        );
 
         await sleep(STATS_SETTLE_MS);
         const then = await loopback.stats();

@@ -38,3 +38,5 @@ export { ChatClient } from './chat/chat-client';
 export type { ChatClientOptions, ChatEvents } from './chat/chat-events';
 export type { ChatHistory } from './chat/history';
 export type { FetchLike } from './regions';
+export type { TrackProcessor } from './effects/processor';
+export { EffectUnavailableError } from './effects/processor';

@@ -187,7 +187,10 @@ describe('Room reconnecting', () => {
 
     // Attempts at about 250 and 750 ms; the next would start at 1750 ms, after the deadline.
     assert.equal(server.sockets.length, 3);
-    assert.ok(performance.now() - started < 1500, 'it gives up without waiting for an attempt it would not make');
+    assert.ok(
+      performance.now() - started < 1500,
+      'it gives up without waiting for an attempt it would not make',
+    );
     assert.deepEqual(log, [
       'state:reconnecting',
       'state:disconnected',
