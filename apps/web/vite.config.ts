@@ -27,11 +27,12 @@ export default defineConfig(({ mode }) => ({
     sourcemap: true,
     target: 'es2022',
     rolldownOptions: {
-      // The app, and the page the server's recorder opens (REC-START): a page of its own, so that the
-      // headless browser recording a meeting loads nothing of the app it does not use.
+      // The app, and the pages the server's own headless browsers open: the recorder's (REC-START)
+      // and a SIP call's gateway (INTEROP-SIP), each a page of its own that loads nothing of the app.
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         egress: fileURLToPath(new URL('./egress.html', import.meta.url)),
+        sipGateway: fileURLToPath(new URL('./sip-gateway.html', import.meta.url)),
       },
     },
   },

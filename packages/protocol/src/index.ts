@@ -36,6 +36,14 @@ export {
   type EgressServerMessage,
 } from './egress';
 export {
+  SIP_GATEWAY_PATH,
+  SIP_GATEWAY_SUBPROTOCOL,
+  sipGatewayClientMessageSchema,
+  type SipGatewayClientMessage,
+  type SipGatewayServerMessage,
+  type SipPrompt,
+} from './sip-gateway';
+export {
   RECORDING_VISIBILITIES,
   MAX_RECORDING_VIEWERS,
   shareRecordingRequestSchema,

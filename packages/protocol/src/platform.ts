@@ -141,7 +141,7 @@ export const rosterEntrySchema = z
   .object({
     id: z.string().describe('The participant id, for muting and removing'),
     displayName: z.string(),
-    kind: z.enum(['user', 'guest', 'room']),
+    kind: z.enum(['user', 'guest', 'room', 'sip', 'phone']),
     /** The person's account, when they have one. */
     userId: z.string().nullable(),
     moderator: z.boolean(),

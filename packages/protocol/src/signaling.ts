@@ -329,7 +329,8 @@ export interface TrackInfo {
 }
 
 /** How others see someone: a person with an account, a guest, or a meeting-room device (ADM-ROOMS). */
-export type ParticipantKind = 'user' | 'guest' | 'room';
+/** `sip` and `phone`: callers through the SIP gateway (INTEROP-SIP, INTEROP-PSTN), guests by kind. */
+export type ParticipantKind = 'user' | 'guest' | 'room' | 'sip' | 'phone';
 
 export interface ParticipantInfo {
   id: string;

@@ -7,7 +7,12 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { EGRESS_SUBPROTOCOL, NOTIFICATIONS_SUBPROTOCOL, SIGNALING_SUBPROTOCOL } from '@conclave/protocol';
+import {
+  EGRESS_SUBPROTOCOL,
+  NOTIFICATIONS_SUBPROTOCOL,
+  SIGNALING_SUBPROTOCOL,
+  SIP_GATEWAY_SUBPROTOCOL,
+} from '@conclave/protocol';
 import { authRoutes, guestRoutes, passwordResetRoutes, sessionRoutes, setupRoutes } from './auth';
 import type { Config } from './config';
 import { auditRoutes } from './audit';
@@ -54,6 +59,7 @@ import { callRoutes, roomCallRoutes } from './calls';
 import { chatRoutes } from './chat';
 import { notificationsPlugin } from './notifications';
 import { egressSocketPlugin, type EgressCaptures } from './recording/capture';
+import { sipGatewaySocketPlugin, type GatewayPages } from './sip';
 import { liveStreamRoutes } from './recording/live/routes';
 import { publicRecordingRoutes, recordingRoutes } from './recording/routes';
 import { registerWebsockets } from './http/websockets';
@@ -122,6 +128,8 @@ export interface AppDeps {
    * over signaling and send their media to the recorder socket. Without it, nothing can be recorded.
    */
   capture?: EgressCaptures;
+  /** The SIP calls' gateway pages (INTEROP-SIP), whose socket this app serves; none without SIP. */
+  sipPages?: GatewayPages;
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
   /** True once the process is shutting down: readiness says `draining` so balancers look elsewhere. */
@@ -286,7 +294,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (sockets) => {
     const host = await registerWebsockets(
       sockets,
-      [SIGNALING_SUBPROTOCOL, NOTIFICATIONS_SUBPROTOCOL, EGRESS_SUBPROTOCOL],
+      [SIGNALING_SUBPROTOCOL, NOTIFICATIONS_SUBPROTOCOL, EGRESS_SUBPROTOCOL, SIP_GATEWAY_SUBPROTOCOL],
       SIGNALING_MAX_PAYLOAD,
     );
     await sockets.register(notificationsPlugin, {
@@ -300,6 +308,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await sockets.register(egressSocketPlugin, { captures: capture, publicUrl: config.publicUrl });
       // Before the rooms end: each recording is finished with what it has.
       host.beforeClose(() => capture.stopAll());
+    }
+    const sipPages = deps.sipPages;
+    if (sipPages) {
+      await sockets.register(sipGatewaySocketPlugin, { pages: sipPages, publicUrl: config.publicUrl });
+      host.beforeClose(() => sipPages.stopAll());
     }
     await sockets.register(signalingPlugin, {
       auth: services.principals,

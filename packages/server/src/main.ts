@@ -14,7 +14,7 @@ import { SmtpMailer } from './mail';
 import { openRedis } from './redis';
 import { loadMasterKeys } from './at-rest';
 import { createServices } from './services';
-import { sipGatewayFromConfig } from './sip';
+import { GatewayPages, sipGatewayFromConfig } from './sip';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /**
@@ -89,10 +89,22 @@ async function main(): Promise<void> {
   let stopping = false;
   const capture = meetingCaptures(config, services);
   if (!capture) logger.info('recording is unavailable: the recorder’s browser or ffmpeg is not installed');
+  // CONCLAVE_SIP=embedded: each call answered gets a gateway page (docs/sip.md).
+  const sipPages =
+    config.sip.mode === 'off'
+      ? null
+      : new GatewayPages({
+          publicUrl: config.publicUrl,
+          browser: config.recording.browser,
+          issueToken: async (meeting, caller) =>
+            (await services.auth.issueGuest(meeting, caller.displayName, { via: caller.kind })).token,
+          logger: logger.child({ component: 'sip' }),
+        });
   const app = await buildApp({
     config,
     services,
     logger,
+    ...(sipPages && { sipPages }),
     media,
     turn,
     draining: () => stopping,
@@ -120,15 +132,18 @@ async function main(): Promise<void> {
     logger.error({ err }, 'the TURN server failed to start');
   }
   // CONCLAVE_SIP=embedded (INTEROP-SIP, docs/sip.md): Kamailio and the gateway's own Janus.
-  const sip = sipGatewayFromConfig(
-    config,
-    {
-      meetings: services.meetingStore,
-      installationOrganisation: () => services.auth.accounts.primaryOrganisationId(),
-      entry: services.meetingEntry,
-    },
-    logger.child({ component: 'sip' }),
-  );
+  const sip =
+    sipPages &&
+    sipGatewayFromConfig(
+      config,
+      {
+        bridge: sipPages,
+        meetings: services.meetingStore,
+        installationOrganisation: () => services.auth.accounts.primaryOrganisationId(),
+        entry: services.meetingEntry,
+      },
+      logger.child({ component: 'sip' }),
+    );
   try {
     await sip?.start();
   } catch (err) {

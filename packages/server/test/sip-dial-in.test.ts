@@ -1,6 +1,7 @@
 // Where a ringing SIP call goes (issue 16, docs/sip.md): the meeting its extension names, or the IVR
 // (meeting number, then passcode, by DTMF); end-to-end encrypted meetings refuse it.
 import assert from 'node:assert/strict';
+import type { SipPrompt } from '@conclave/protocol';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../src/auth';
@@ -21,7 +22,6 @@ import {
   type CallerIdentity,
   type SipBridge,
   type SipCall,
-  type SipPrompt,
 } from '../src/sip';
 import { SipCall as Call } from '../src/sip/gateway-line';
 import { KAMAILIO_BINARY } from '../src/sip/kamailio-supervisor';

@@ -1,12 +1,13 @@
 /**
- * Mixes every voice the recorder receives into one audio track (REC-START), with WebAudio. Chromium
+ * Mixes every voice the recorder (or a SIP call's gateway page) receives into one audio track (REC-START), with WebAudio. Chromium
  * feeds a remote WebRTC track into WebAudio only while the track also plays in a media element (a
  * muted one is enough; docs/notes/recording-capture-spike.md, 1b), so each gets its own muted
  * `<audio>`. One AudioContext for the recorder's whole life.
  */
 export class Mixer {
-  private readonly context = new AudioContext({ sampleRate: 48_000 });
-  private readonly destination = this.context.createMediaStreamDestination();
+  readonly context = new AudioContext({ sampleRate: 48_000 });
+  /** Where the mix goes; other sounds can be played into it too (the SIP gateway's prompts). */
+  readonly destination = this.context.createMediaStreamDestination();
   private readonly voices = new Map<MediaStreamTrack, { element: HTMLAudioElement; source: AudioNode }>();
 
   constructor(private readonly host: HTMLElement) {}

@@ -1,10 +1,19 @@
-import type { Codeword, Participant } from '@conclave/client';
+import type { Codeword, Participant, ParticipantKind } from '@conclave/client';
 import { Button } from '../ui/components';
 import { CameraIcon, CameraOffIcon, HandIcon, MicIcon, MicOffIcon } from '../ui/icons';
 import type { RemoteActions } from './moderation';
 
 /** What a moderator's button in a row asks of the room, for one participant. */
 export type RowAction = 'mute' | 'stopCamera' | 'allowUnmute' | 'allowCamera' | 'remove' | 'make' | 'unmake';
+
+/** How the roster marks who is not a person of the organisation (SIP and phone callers: INTEROP-SIP). */
+const KIND_MARKS: Record<ParticipantKind, string | null> = {
+  user: null,
+  guest: 'Guest',
+  room: 'Room system',
+  sip: 'SIP',
+  phone: 'Phone',
+};
 
 /**
  * One person in the Participants panel: name, "(you)", Guest and Moderator marks, microphone and
@@ -38,8 +47,7 @@ export function ParticipantRow({
   const micOn = participant.isMicrophoneEnabled;
   const camOn = participant.isCameraEnabled;
   // Until the server has told who this is (an id), its kind is not known either.
-  const guest = participant.id !== '' && participant.kind === 'guest';
-  const room = participant.id !== '' && participant.kind === 'room';
+  const mark = participant.id === '' ? null : KIND_MARKS[participant.kind];
   return (
     <li
       className="panel-person"
@@ -57,8 +65,7 @@ export function ParticipantRow({
         )}
         <bdi className="panel-name">{name}</bdi>
         {isSelf && <span className="panel-you">(you)</span>}
-        {guest && <span className="panel-mark">Guest</span>}
-        {room && <span className="panel-mark">Room system</span>}
+        {mark && <span className="panel-mark">{mark}</span>}
         {participant.isModerator && <span className="panel-mark panel-mark-moderator">Moderator</span>}
         <span className="panel-media">
           <span title={micOn ? 'Microphone on' : 'Microphone muted'} data-microphone={micOn ? 'on' : 'off'}>

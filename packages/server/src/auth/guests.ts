@@ -6,6 +6,14 @@ import type { GuestPrincipal, MeetingRecord } from '../domain';
 
 export const DEFAULT_GUEST_TOKEN_TTL_MS = 12 * 3600_000;
 
+/** Who asked for a guest token, when not the guest itself by a meeting's link. */
+export interface GuestOrigin {
+  /** The key whose system asked through the platform API. */
+  apiKeyId?: string;
+  /** The SIP gateway, for a caller it let in (the passcode was checked on the call). */
+  via?: 'sip' | 'phone';
+}
+
 /** Short-lived bearer tokens that let one named guest join one meeting. Stored only hashed. */
 export class GuestTokenStore {
   constructor(
@@ -14,12 +22,13 @@ export class GuestTokenStore {
     private readonly ttlMs = DEFAULT_GUEST_TOKEN_TTL_MS,
   ) {}
 
-  /** `apiKeyId`: the key whose system asked for it through the platform API (none: a guest by link). */
+  /** `origin`: who asked for it, when not the guest by a link (see GuestOrigin). */
   async issue(
     meeting: MeetingRecord,
     displayName: string,
-    apiKeyId?: string,
+    origin: GuestOrigin = {},
   ): Promise<{ token: string; expiresAt: Date; principal: GuestPrincipal }> {
+    const { apiKeyId, via } = origin;
     const now = this.clock.now();
     const token = newSecretToken();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
@@ -35,6 +44,7 @@ export class GuestTokenStore {
         created_at: now.toISOString(),
         expires_at: expiresAt.toISOString(),
         api_key_id: apiKeyId ?? null,
+        via: via ?? null,
       })
       .execute();
     await this.db.deleteFrom('guest_tokens').where('expires_at', '<=', now.toISOString()).execute();
@@ -45,6 +55,7 @@ export class GuestTokenStore {
       meetingId,
       displayName,
       ...(apiKeyId !== undefined && { apiKeyId }),
+      ...(via !== undefined && { via }),
     };
     return { token, expiresAt, principal };
   }
@@ -67,6 +78,7 @@ export class GuestTokenStore {
         'm.organisation_id as organisationId',
         'g.api_key_id as apiKeyId',
         'k.revoked_at as keyRevokedAt',
+        'g.via as via',
       ])
       .where('g.token_hash', '=', hashToken(token))
       .executeTakeFirst();
@@ -79,6 +91,7 @@ export class GuestTokenStore {
       meetingId: row.meetingId,
       displayName: row.displayName,
       ...(row.apiKeyId !== null && { apiKeyId: row.apiKeyId }),
+      ...(row.via !== null && { via: row.via }),
     };
   }
 }

@@ -26,7 +26,7 @@ import { TrustedDeviceStore } from './devices';
 import { SetupTokenStore } from './setup-token';
 import { defaultSignInLimits, SignInGuard, type SignInLimits } from './sign-in-guard';
 import { isUniqueViolation, type Database } from '../db';
-import { DEFAULT_GUEST_TOKEN_TTL_MS, GuestTokenStore } from './guests';
+import { DEFAULT_GUEST_TOKEN_TTL_MS, GuestTokenStore, type GuestOrigin } from './guests';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
 import { ChallengeStore } from './challenges';
 import { defaultSessionPolicy, SessionStore, type SessionPolicy } from './sessions';
@@ -376,9 +376,9 @@ export class AuthService {
   async issueGuest(
     meeting: MeetingRecord,
     displayName: string,
-    apiKeyId?: string,
+    origin?: GuestOrigin,
   ): Promise<{ view: GuestTokenView; principal: GuestPrincipal; token: string }> {
-    const { token, expiresAt, principal } = await this.guests.issue(meeting, displayName, apiKeyId);
+    const { token, expiresAt, principal } = await this.guests.issue(meeting, displayName, origin);
     return { view: { token, expiresAt: expiresAt.toISOString() }, principal, token };
   }
 }

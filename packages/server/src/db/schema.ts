@@ -522,6 +522,8 @@ interface GuestTokenTable {
   expires_at: string;
   /** The API key that issued it through the platform API (0046); null: a guest by link. */
   api_key_id: string | null;
+  /** The SIP gateway's caller it was issued to (0047): `sip` or `phone`; null: anyone else. */
+  via: 'sip' | 'phone' | null;
 }
 
 /** The one-time token that first-run setup needs; one row until setup completes. */

@@ -26,6 +26,11 @@ export interface GuestPrincipal {
    * organisation let them in, so no passcode is asked; the lobby still applies (docs/sdk.md).
    */
   apiKeyId?: string;
+  /**
+   * A caller the SIP gateway let in (INTEROP-SIP, INTEROP-PSTN): shown as a SIP endpoint or a phone.
+   * Its passcode was checked on the call, by the same gate; the lobby still applies.
+   */
+  via?: 'sip' | 'phone';
 }
 
 /**

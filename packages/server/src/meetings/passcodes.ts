@@ -78,6 +78,8 @@ export class PasscodeGate implements MeetingEntry {
 function exempt(meeting: MeetingRecord, principal: Principal | null): boolean {
   // A guest the organisation's own system let in through the platform API (docs/sdk.md).
   if (principal?.kind === 'guest' && principal.apiKeyId !== undefined) return true;
+  // A SIP or phone caller: the gateway checked the passcode on the call, by this same gate.
+  if (principal?.kind === 'guest' && principal.via !== undefined) return true;
   if (principal?.kind !== 'user' || principal.organisationId !== meeting.organisationId) return false;
   return may(principal, 'meeting.manage', { kind: 'meeting', ownerId: meeting.ownerId });
 }

@@ -69,7 +69,7 @@ export function platformHandlers(d: PlatformDeps): OperationHandlers<ApiKeyCalle
           'An end-to-end encrypted meeting admits no guest by API key',
         );
       }
-      const { view } = await d.auth.issueGuest(meeting, body.displayName, caller.key.id);
+      const { view } = await d.auth.issueGuest(meeting, body.displayName, { apiKeyId: caller.key.id });
       return { ...view, meetingId: meeting.id, signalingUrl };
     },
 

@@ -102,7 +102,8 @@ export class Participant {
 }
 
 /**
- * How others see someone's kind: a room system as a room (ADM-ROOMS). A recorder (`egress`) is never
+ * How others see someone's kind: a room system as a room (ADM-ROOMS), a SIP gateway's caller as `sip`
+ * or `phone` (INTEROP-SIP). A recorder (`egress`) is never
  * described to anyone, and never waits in a lobby; it would pass as a guest.
  */
 export function rosterKind(principal: Principal): ParticipantKind {
@@ -111,6 +112,7 @@ export function rosterKind(principal: Principal): ParticipantKind {
     case 'room':
       return principal.kind;
     case 'guest':
+      return principal.via ?? 'guest';
     case 'egress':
       return 'guest';
   }

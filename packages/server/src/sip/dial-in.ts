@@ -1,24 +1,10 @@
+import type { SipPrompt } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingEntry, MeetingRecord } from '../domain';
 import { silentLogger, type MediaLogger } from '../media/logger';
 import { callerIdentity, type CallerIdentity } from './caller';
 import { DtmfReader, type DtmfTimeouts } from './dtmf-reader';
 import type { SipCall } from './gateway-line';
-
-/** What the gateway page plays to a caller (short tone sequences, docs/sip.md). */
-export type SipPrompt =
-  /** "Enter the meeting number, then #." */
-  | 'extension'
-  /** "There is no such meeting." */
-  | 'unknown'
-  /** "Enter the passcode, then #." */
-  | 'passcode'
-  /** "That passcode is wrong." */
-  | 'wrong'
-  /** "This meeting is end-to-end encrypted; phones cannot join." */
-  | 'e2ee'
-  /** Before the gateway hangs up. */
-  | 'goodbye';
 
 /** A call the gateway page answered: it plays prompts and, once allowed, enters the meeting. */
 export interface AnsweredCall {

@@ -149,11 +149,6 @@ export class SipGateway {
 /** Debian's Janus, when the media servers are the operator's and name no binary here. */
 const JANUS_BINARY = '/usr/bin/janus';
 
-/** Until the gateway page answers calls (docs/sip.md, "What remains"), a ringing call is refused 503. */
-const noPageYet: SipBridge = {
-  answer: () => Promise.reject(new Error('the SIP gateway page is not available')),
-};
-
 /**
  * The gateway the configuration asks for, or null (CONCLAVE_SIP off, or no address to take calls
  * on). Callers reach the meetings of the installation's organisation: an extension is unique within
@@ -166,7 +161,8 @@ export function sipGatewayFromConfig(
     installationOrganisation: () => Promise<string | null>;
     entry: MeetingEntry;
     janusBinary?: string;
-    bridge?: SipBridge;
+    /** The calls' gateway pages (GatewayPages). */
+    bridge: SipBridge;
   },
   logger: MediaLogger,
 ): SipGateway | null {
@@ -188,7 +184,7 @@ export function sipGatewayFromConfig(
       },
     },
     entry: deps.entry,
-    bridge: deps.bridge ?? noPageYet,
+    bridge: deps.bridge,
     logger,
   });
 }

@@ -22,7 +22,7 @@ export interface BaresipCallStats {
 export function baresipUnavailableReason(): string | null {
   if (!existsSync(BARESIP_BINARY))
     return 'baresip is not installed; node scripts/setup.mjs --for-tests installs it';
-  for (const m of ['fakevideo', 'ausine', 'srtp', 'opus', 'vp8']) {
+  for (const m of ['fakevideo', 'ausine', 'aufile', 'srtp', 'opus', 'vp8']) {
     if (!existsSync(join(MODULES, `${m}.so`))) return `baresip's ${m} module is missing (${MODULES})`;
   }
   return null;
@@ -39,6 +39,10 @@ export interface BaresipOptions {
   account: string;
   /** `srtp-mand` (SDES-SRTP only) by default; `none` for plain RTP. */
   mediaenc?: 'srtp-mand' | 'none';
+  /** Sends this WAV file (48 kHz, 2 channels) instead of a 440 Hz sine: a phone typing keys, say. */
+  audioFile?: string;
+  /** False: audio only, like a phone (default: a video endpoint). */
+  video?: boolean;
 }
 
 /**
@@ -62,6 +66,15 @@ export class Baresip {
 
   static async start(options: BaresipOptions): Promise<Baresip> {
     const dir = await mkdtemp(join(tmpdir(), 'conclave-baresip-'));
+    const video = options.video ?? true;
+    const modules = [
+      'stdio',
+      'opus',
+      'aubridge',
+      'srtp',
+      options.audioFile ? 'aufile' : 'ausine',
+      ...(video ? ['vp8', 'fakevideo'] : []),
+    ];
     const config = [
       'poll_method epoll',
       `sip_listen ${options.ip}:0`,
@@ -69,22 +82,26 @@ export class Baresip {
       // Nothing plays what it hears: aubridge to a device nobody reads.
       'audio_player aubridge,nowhere',
       'audio_alert aubridge,nowhere',
-      'audio_source ausine,440',
-      'video_source fakevideo,nil',
-      'video_display fakevideo,nil',
-      'video_size 320x240',
-      'video_bitrate 300000',
-      'video_fps 15',
+      options.audioFile ? `audio_source aufile,${options.audioFile}` : 'audio_source ausine,440',
+      ...(video
+        ? [
+            'video_source fakevideo,nil',
+            'video_display fakevideo,nil',
+            'video_size 320x240',
+            'video_bitrate 300000',
+            'video_fps 15',
+          ]
+        : []),
       'rtp_stats yes',
       'statmode_default off',
       `module_path ${MODULES}`,
-      ...['stdio', 'opus', 'vp8', 'ausine', 'aubridge', 'fakevideo', 'srtp'].map((m) => `module ${m}.so`),
+      ...modules.map((m) => `module ${m}.so`),
       'module_app account.so',
       'module_app menu.so',
       '',
     ].join('\n');
     const mediaenc = options.mediaenc ?? 'srtp-mand';
-    const account = `${options.account};regint=0;${mediaenc === 'none' ? '' : `mediaenc=${mediaenc};`}audio_codecs=opus;video_codecs=VP8;outbound="sip:${options.proxy};transport=tls"\n`;
+    const account = `${options.account};regint=0;${mediaenc === 'none' ? '' : `mediaenc=${mediaenc};`}audio_codecs=opus;${video ? 'video_codecs=VP8;' : ''}outbound="sip:${options.proxy};transport=tls"\n`;
     await writeFile(join(dir, 'config'), config);
     await writeFile(join(dir, 'accounts'), account);
     const child = spawn(BARESIP_BINARY, ['-f', dir], { stdio: ['pipe', 'pipe', 'pipe'] });

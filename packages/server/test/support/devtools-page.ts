@@ -14,7 +14,7 @@ interface Reply {
 
 /**
  * One blank page of a headless Debian Chromium, driven over its DevTools pipe (as the recorder's
- * browser is, src/recording/capture/browser.ts) with nothing but `Runtime.evaluate`: enough for a
+ * browser is, src/common/headless-browser.ts) with nothing but `Runtime.evaluate`: enough for a
  * test to run WebRTC in a real browser without a web server.
  */
 export class DevtoolsPage {

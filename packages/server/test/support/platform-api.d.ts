@@ -347,7 +347,7 @@ export interface components {
       id: string;
       displayName: string;
       /** @enum {string} */
-      kind: 'user' | 'guest' | 'room';
+      kind: 'user' | 'guest' | 'room' | 'sip' | 'phone';
       userId: string | null;
       moderator: boolean;
       /** Format: date-time */

@@ -14,6 +14,7 @@ import { calendarMigrations } from './calendar';
 import { roomInviteeMigrations } from './room-invitees';
 import { apiKeyMigrations } from './api-keys';
 import { webhookMigrations } from './webhooks';
+import { sipMigrations } from './sip';
 
 /**
  * Migrations live in code (not files on disk) so the bundled server carries them, grouped by the part
@@ -35,6 +36,7 @@ const migrations = {
   ...roomInviteeMigrations,
   ...apiKeyMigrations,
   ...webhookMigrations,
+  ...sipMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,7 +6,7 @@ import type {
   MeetingCapture,
   RunningCapture,
 } from '../../domain';
-import { RecorderBrowser } from './browser';
+import { HeadlessBrowser } from '../../common/headless-browser';
 import { Capture, type CaptureOutput } from './capture';
 import { EgressTokens } from './egress-tokens';
 import { Packager } from './packager';
@@ -45,7 +45,7 @@ export class EgressCaptures implements MeetingCapture, EgressTokenSource {
     url.hash = new URLSearchParams({ meeting: request.meetingId, token }).toString();
     const capture = new Capture(
       {
-        launch: () => RecorderBrowser.launch(options.browser, url.href),
+        launch: () => HeadlessBrowser.launch(options.browser, url.href, 'recorder'),
         pack: (packing) => Packager.start(options.ffmpeg, packing),
         output: () => options.output(request, principal.egressId),
         release: () => {

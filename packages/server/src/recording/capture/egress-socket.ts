@@ -1,6 +1,7 @@
 import { EGRESS_PATH, EGRESS_SUBPROTOCOL, egressClientMessageSchema } from '@conclave/protocol';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
+import { launchedPageGate } from '../../http/launched-page-gate';
 import type { Capture } from './capture';
 import type { EgressCaptures } from './egress-captures';
 
@@ -28,46 +29,24 @@ const CLOSE_REFUSED = 4403;
  * recorder, and do so at once. Needs the websocket support its parent registered.
  */
 export const egressSocketPlugin: FastifyPluginAsync<EgressSocketOptions> = async (app, options) => {
-  const expectedOrigin = new URL(options.publicUrl).origin;
-  let unidentified = 0;
-  const reservations = new WeakMap<FastifyRequest, () => void>();
-  const refuse = (reply: FastifyReply, status: number, code: string, message: string) =>
-    reply.code(status).send({ code, message });
+  const gate = launchedPageGate({
+    subprotocol: EGRESS_SUBPROTOCOL,
+    publicUrl: options.publicUrl,
+    maxUnidentified: MAX_UNIDENTIFIED,
+    what: 'recorder',
+  });
 
   app.get(
     EGRESS_PATH,
     {
       websocket: true,
-      preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
-        if (!request.ws) return refuse(reply, 426, 'bad_request', 'This endpoint only speaks WebSocket');
-        const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',');
-        if (!protocols.map((p) => p.trim()).includes(EGRESS_SUBPROTOCOL)) {
-          return refuse(reply, 400, 'bad_request', `The subprotocol must be ${EGRESS_SUBPROTOCOL}`);
-        }
-        if (request.headers.origin !== expectedOrigin) {
-          return refuse(reply, 403, 'forbidden', 'Only this service’s recorder connects here');
-        }
-        if (unidentified >= MAX_UNIDENTIFIED) {
-          return refuse(reply, 429, 'rate_limited', 'Too many recorder connections at once');
-        }
-        // Reserved here, before the upgrade, and given back once the socket says who it is or its
-        // connection closes, whichever comes first: no path can leak a place or slip past the cap.
-        unidentified++;
-        let held = true;
-        const release = () => {
-          if (held) unidentified--;
-          held = false;
-        };
-        reservations.set(request, release);
-        request.raw.socket.once('close', release);
-      },
+      preValidation: gate.preValidation,
     },
     (socket, request) => {
-      const release = reservations.get(request) ?? (() => undefined);
       let identified = false;
       let capture: Capture | null = null;
       const settle = () => {
-        release();
+        gate.identified(request);
         identified = true;
       };
       const timer = setTimeout(

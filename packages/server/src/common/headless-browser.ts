@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 /**
- * Chromium's switches for a recorder: headless, as root without the sandbox (like the e2e harness,
+ * Chromium's switches for a page the server runs itself (a recorder, a SIP call's gateway): headless, as root without the sandbox (like the e2e harness,
  * DESIGN.md), nothing fetched from elsewhere, its timers and rendering never throttled although
  * nobody looks at it, media playing without a gesture, and no sound out of the machine.
  */
@@ -31,11 +31,11 @@ const FLAGS = [
 const CLOSE_GRACE_MS = 3_000;
 
 /**
- * The headless Chromium of one recorder (REC-START). The page it shows carries the recorder's token in
- * its address, so the address is handed over its DevTools pipe (file descriptors 3 and 4), never as
+ * The headless Chromium of one page the server runs: a recorder (REC-START) or a SIP call's gateway
+ * (INTEROP-SIP). The page it shows carries its token in its address, so the address is handed over its DevTools pipe (file descriptors 3 and 4), never as
  * an argument other users of the machine could read in the process list.
  */
-export class RecorderBrowser {
+export class HeadlessBrowser {
   /** Settles when the browser has exited, however. */
   readonly exited: Promise<void>;
   private nextId = 1;
@@ -47,12 +47,17 @@ export class RecorderBrowser {
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
   }
 
-  static async launch(executable: string, url: string): Promise<RecorderBrowser> {
-    const profile = await mkdtemp(join(tmpdir(), 'conclave-recorder-'));
+  /** `purpose` names its profile folder, so its processes can be told apart (bench/recording). */
+  static async launch(
+    executable: string,
+    url: string,
+    purpose: 'recorder' | 'sip-gateway',
+  ): Promise<HeadlessBrowser> {
+    const profile = await mkdtemp(join(tmpdir(), `conclave-${purpose}-`));
     const child = spawn(executable, [...FLAGS, `--user-data-dir=${profile}`], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
     });
-    const browser = new RecorderBrowser(child, profile);
+    const browser = new HeadlessBrowser(child, profile);
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
