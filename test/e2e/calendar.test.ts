@@ -1,11 +1,11 @@
 // Scheduled meetings, invitations and calendar feeds in a real browser (ADM-INVITE, ADM-CALENDAR): the
 // owner schedules a meeting on the home page and invites a person; the Invite dialog's copied text has
-// the join link and the time; the person sees the meeting as invited, and their account page makes a
+// the join link and the time (an end-to-end encrypted meeting's no dial-in); the person sees the meeting as invited, and their account page makes a
 // feed address whose calendar file (fetched in the page, without cookies) lists the meeting. No media.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MeetingView } from '@conclave/protocol';
-import { createAccount, signIn, updateSettings } from './support/app';
+import { createAccount, createMeeting, signIn, updateSettings } from './support/app';
 import type { TestBrowser } from './support/browser';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import type { TestServer } from './support/server';
@@ -22,7 +22,7 @@ describe('ADM-CALENDAR, ADM-INVITE: scheduling, invitations and the calendar fee
   });
   after(() => stopEnvironment({ server, browser }));
 
-  test('ADM-INVITE, ADM-CALENDAR: the owner schedules a meeting and invites Bob; the copied invitation has the link; Bob’s feed address lists the meeting', async () => {
+  test('ADM-INVITE, ADM-CALENDAR, E2EE-LIMITS: the owner schedules a meeting and invites Bob; the copied invitation has the link and dial-in, an E2EE meeting’s none; Bob’s feed address lists the meeting', async () => {
     const ada = await browser.newParticipant('Ada', { distinctCamera: false });
     await signIn(ada.context, server);
     await updateSettings(ada.context, server, {
@@ -76,6 +76,24 @@ describe('ADM-CALENDAR, ADM-INVITE: scheduling, invitations and the calendar fee
     await dialog.getByRole('button', { name: 'Download .ics' }).waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'hidden' });
+
+    // E2EE-LIMITS: an end-to-end encrypted meeting's invitation tells no dial-in, but that phones cannot join.
+    const secret = await createMeeting(ada.context, server, 'Secret review', { e2ee: true });
+    await page.reload();
+    const secretRow = page.getByTestId('meeting-row').filter({ hasText: secret.name });
+    await secretRow.getByRole('button', { name: `Invite to ${secret.name}` }).click();
+    const secretDialog = page.getByRole('dialog', { name: `Invite to ${secret.name}` });
+    const secretText = await secretDialog.getByRole('textbox', { name: 'Invitation' }).inputValue();
+    assert.ok(secretText.includes(secret.joinUrl), secretText);
+    assert.ok(
+      secretText.includes(
+        'This meeting is end-to-end encrypted: phones and SIP video systems cannot join it.',
+      ),
+      secretText,
+    );
+    assert.ok(!secretText.includes('+41 44 123 45 67') && !secretText.includes('Dial in'), secretText);
+    await secretDialog.getByRole('button', { name: 'Close' }).click();
+    await secretDialog.waitFor({ state: 'hidden' });
 
     // Bob sees it as invited, read-only; his account page makes a feed address.
     const bob = await browser.newParticipant('Bob', { distinctCamera: false });

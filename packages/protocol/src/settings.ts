@@ -19,7 +19,8 @@ const domainSchema = z
     'Enter a domain such as example.com',
   );
 
-const phoneNumberSchema = z
+/** A telephone number as invitations show it (ADM-INVITE); also what a SIP trunk's numbers are (INTEROP-PSTN). */
+export const phoneNumberSchema = z
   .string()
   .trim()
   .regex(/^\+?[0-9 ()-]{3,32}$/, 'Enter a telephone number such as +41 44 123 45 67');

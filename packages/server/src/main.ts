@@ -1,6 +1,7 @@
 // The server process: configuration, database, media plane, HTTP app with signaling.
 // Bundled by esbuild into packages/server/dist/main.js; also runs from source with tsx.
 import { buildApp } from './app';
+import { installationDialInOf } from './calendar';
 import { meetingCaptures } from './recording/captures';
 import { redisClusterNode } from './cluster';
 import { announceSetupLink } from './auth/first-run';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     calls: { ringMs: Math.max(1, config.calls.ringSeconds) * 1000 },
     guestTokensPerAddress: config.limits.guestsPerAddress,
     apiKeyRequestsPerMinute: config.limits.apiKeyRequestsPerMinute,
+    installationDialIn: installationDialInOf(config.sip),
     ...(mailer && { mailer }),
     onEventListenerError: (err, event) => logger.error({ err, event }, 'a domain event listener failed'),
     onBackgroundError: (err, what) => logger.error({ err, what }, 'work after an answer failed'),

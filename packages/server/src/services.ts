@@ -61,7 +61,7 @@ import {
   roomTokenOf,
   type PairingLimits,
 } from './room-systems';
-import { CalendarService, CalendarStore } from './calendar';
+import { CalendarService, CalendarStore, type InstallationDialIn } from './calendar';
 import { ApiKeys, ApiKeyStore } from './api-keys';
 import {
   WebhookAdministration,
@@ -110,6 +110,8 @@ export interface ServiceDeps {
   roomPairing?: Partial<PairingLimits>;
   /** Requests one API key may make per minute (docs/api.md); a default that suits production. */
   apiKeyRequestsPerMinute?: number;
+  /** The SIP gateway's trunk numbers and domain for invitations (installationDialInOf); none by default. */
+  installationDialIn?: InstallationDialIn | null;
   /** Where a failing domain-event listener is reported. */
   onEventListenerError?: (err: unknown, event: string) => void;
   /** Where work that went on after its request was answered reports a failure. */
@@ -447,6 +449,8 @@ export function createServices(deps: ServiceDeps): Services {
       audit,
       clock,
       publicUrl: deps.publicUrl,
+      installationDialIn: deps.installationDialIn ?? null,
+      installationOrganisation: () => auth.accounts.primaryOrganisationId(),
     }),
     apiKeys: new ApiKeys({
       store: new ApiKeyStore(deps.db),

@@ -16,7 +16,7 @@ test('INTEROP-SIP: the SIP gateway is off unless asked for', () => {
   assert.deepEqual(load({}).sip, { mode: 'off' });
 });
 
-test('INTEROP-SIP: embedded, it takes calls for the public URL’s host on TLS 5061, four at once, on its own ports split between its WebRTC and SIP sides', () => {
+test('INTEROP-SIP: embedded, it takes calls for the public URL’s host on TLS 5061, four at once, on its own ports split between its WebRTC and SIP sides, 20 new calls a minute per address, no trunks', () => {
   const sip = load({ ...SIP, CONCLAVE_PUBLIC_URL: 'https://meet.example.org' }).sip;
   assert.deepEqual(sip, {
     mode: 'embedded',
@@ -25,6 +25,9 @@ test('INTEROP-SIP: embedded, it takes calls for the public URL’s host on TLS 5
     maxCalls: 4,
     webrtcPorts: { min: 41000, max: 41499 },
     sipRtpPorts: { min: 41500, max: 41999 },
+    invitesPerMinute: 20,
+    trunks: [],
+    udpPort: null,
   });
   const file = write(
     JSON.stringify({
@@ -34,6 +37,7 @@ test('INTEROP-SIP: embedded, it takes calls for the public URL’s host on TLS 5
         tlsPort: 5062,
         maxCalls: 16,
         rtpPorts: '42000-42199',
+        invitesPerMinute: 5,
       },
     }),
   );
@@ -46,6 +50,7 @@ test('INTEROP-SIP: embedded, it takes calls for the public URL’s host on TLS 5
   assert.deepEqual(fromFile.tls, { port: 5062, certFile: tls.certFile, keyFile: tls.keyFile });
   assert.equal(fromFile.domain, 'sip.example.org');
   assert.equal(fromFile.maxCalls, 16);
+  assert.equal(fromFile.invitesPerMinute, 5);
   assert.deepEqual(
     [fromFile.webrtcPorts, fromFile.sipRtpPorts],
     [
@@ -81,5 +86,70 @@ test('INTEROP-SIP: SIP settings that would be ignored or cannot work are refused
   assert.match(
     configError({ ...SIP, CONCLAVE_SIP_MAX_CALLS: '8', CONCLAVE_SIP_RTP_PORTS: '41000-41040' }),
     /holds 41 ports; 8 calls at once need at least 64/,
+  );
+});
+
+test('INTEROP-PSTN: trunks are read from JSON (environment or file) with their label, numbers and transport; plain UDP listens only when a trunk asks for it', () => {
+  const trunks = [
+    {
+      name: 'carrier',
+      label: 'Switzerland',
+      addresses: ['192.0.2.10', '198.51.100.0/24'],
+      numbers: ['+41 44 123 45 67'],
+      transport: 'udp',
+    },
+    { name: 'secure', addresses: ['2001:db8::5'] },
+  ];
+  const sip = load({
+    ...SIP,
+    CONCLAVE_SIP_TRUNKS: JSON.stringify(trunks),
+    CONCLAVE_SIP_UDP_PORT: '5070',
+  }).sip;
+  assert.ok(sip.mode === 'embedded');
+  assert.deepEqual(sip.trunks, [
+    trunks[0],
+    { name: 'secure', label: 'Phone', addresses: ['2001:db8::5'], numbers: [], transport: 'tls' },
+  ]);
+  assert.equal(sip.udpPort, 5070);
+  const tlsOnly = load({ ...SIP, CONCLAVE_SIP_TRUNKS: JSON.stringify([trunks[1]]) }).sip;
+  assert.ok(tlsOnly.mode === 'embedded');
+  assert.equal(tlsOnly.udpPort, null, 'no trunk takes UDP: nothing listens for it');
+  const file = write(JSON.stringify({ sip: { mode: 'embedded', trunks: [trunks[0]] } }));
+  const fromFile = loadConfig(
+    { CONCLAVE_CONFIG: file, CONCLAVE_TLS_CERT: tls.certFile, CONCLAVE_TLS_KEY: tls.keyFile },
+    { cwd: dir },
+  ).sip;
+  assert.ok(fromFile.mode === 'embedded');
+  assert.deepEqual([fromFile.trunks, fromFile.udpPort], [[trunks[0]], 5060]);
+});
+
+test('INTEROP-PSTN: a trunk that could not work as written is refused at start, naming what is wrong', () => {
+  const trunk = { name: 'carrier', addresses: ['192.0.2.10'] };
+  const refused = (value: unknown) => configError({ ...SIP, CONCLAVE_SIP_TRUNKS: JSON.stringify(value) });
+  assert.match(
+    configError({ ...SIP, CONCLAVE_SIP_TRUNKS: '[{name: carrier}]' }),
+    /CONCLAVE_SIP_TRUNKS.*JSON array/,
+  );
+  assert.match(
+    refused([{ ...trunk, addresses: ['carrier.example.net'] }]),
+    /not an address or CIDR: carrier\.example\.net/,
+  );
+  assert.match(refused([{ ...trunk, addresses: [] }]), /needs the addresses its calls come from/);
+  assert.match(refused([trunk, trunk]), /names the trunk carrier twice/);
+  assert.match(refused([{ ...trunk, name: 'Carrier One' }]), /not a trunk name/);
+  assert.match(refused([{ ...trunk, numbers: ['call us'] }]), /telephone number/);
+  assert.match(refused([{ ...trunk, transport: 'tcp' }]), /transport must be tls or udp/);
+  assert.match(refused([{ ...trunk, password: 'x' }]), /CONCLAVE_SIP_TRUNKS/);
+  assert.match(
+    configError({ ...SIP, CONCLAVE_SIP_UDP_PORT: '5060' }),
+    /CONCLAVE_SIP_UDP_PORT.*is for trunks with "transport": "udp" only/,
+  );
+  assert.match(
+    configError({ CONCLAVE_SIP_TRUNKS: JSON.stringify([trunk]) }),
+    /CONCLAVE_SIP_TRUNKS.*embedded only/,
+  );
+  assert.match(
+    configError({ ...SIP, CONCLAVE_SIP_INVITES_PER_MINUTE: '0' }),
+    /CONCLAVE_SIP_INVITES_PER_MINUTE.*1 or more/,
   );
 });

@@ -102,7 +102,7 @@ function ringing(
     },
   } as unknown as JanusHandle;
   const call = new Call(
-    { callId: 'c1', caller, displayName, extension, srtp: 'mandatory' },
+    { callId: 'c1', caller, displayName, extension, srtp: 'mandatory', trunk: null },
     { type: 'offer', sdp: '' },
     handle,
   );
@@ -270,6 +270,9 @@ describe(
           // Ports of its own: other test files run Janus servers at the same time.
           webrtcPorts: { min: 42000, max: 42499 },
           sipRtpPorts: { min: 42500, max: 42999 },
+          invitesPerMinute: 60,
+          trunks: [],
+          udpPort: null,
         },
         ip: mediaIp!,
         janusBinary: JANUS_BINARY,

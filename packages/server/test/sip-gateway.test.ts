@@ -5,13 +5,17 @@ import { JanusClient, type Jsep } from '../src/media/janus-client';
 import { freePort } from '../src/media/janus-supervisor';
 import { GatewayLine, KamailioSupervisor, KAMAILIO_BINARY, type SipCall } from '../src/sip';
 import { findKamailioModulesDir } from '../src/sip/kamailio-config';
+import { freeUdpPort } from '../src/sip/options-ping';
 import { mediaAddress } from '../src/turn/media-address';
 import { janusUnavailableReason, startTestJanus, waitFor } from './media-support/janus';
 import { Baresip, baresipUnavailableReason } from './support/baresip';
+import { sendInvite } from './support/sip-client';
 import { CHROMIUM_BINARY, DevtoolsPage } from './support/devtools-page';
 import { makeTestTls, type TestTls } from './support/tls';
 
 const DOMAIN = 'sip.conclave.test';
+/** A carrier's address: loopback's /8 gives the test callers addresses of their own. */
+const TRUNK_ADDRESS = '127.0.0.20';
 const mediaIp = mediaAddress(process.env.CONCLAVE_MEDIA_INTERFACE ?? null);
 
 function unavailable(): string | false {
@@ -83,14 +87,19 @@ describe(
     let client: JanusClient;
     let line: GatewayLine;
     let tlsPort: number;
+    let udpPort: number;
 
     before(async () => {
       tls = makeTestTls(mediaIp!);
       tlsPort = await freePort();
+      udpPort = await freeUdpPort();
       kamailio = new KamailioSupervisor({
         tls: { ip: mediaIp!, port: tlsPort, certFile: tls.certFile, keyFile: tls.keyFile },
         gatewayPort: 0,
         domain: DOMAIN,
+        invitesPerMinute: 60,
+        udpPort,
+        trunks: [{ name: 'carrier', addresses: [TRUNK_ADDRESS], transport: 'udp' }],
         restartBackoff: { initialMs: 100, maxMs: 1000 },
       });
       const proxy = await kamailio.start();
@@ -136,6 +145,7 @@ describe(
             displayName: 'Room 101',
             extension: '7654321',
             srtp: 'mandatory',
+            trunk: null,
           },
         );
         assert.equal(line.activeCalls(), 1);
@@ -185,6 +195,46 @@ describe(
       } finally {
         line.off('call', onCall);
         await baresip.stop();
+      }
+    });
+
+    test('INTEROP-PSTN: a phone call from a trunk allowed plain SIP/UDP, with plain RTP, rings on the line marked as the trunk’s; the same call from anyone else is refused', async () => {
+      const calls: SipCall[] = [];
+      const onCall = (call: SipCall) => calls.push(call);
+      line.on('call', onCall);
+      try {
+        const ringing = waitFor<SipCall>((resolve) => line.once('call', resolve), 15_000, 'the call');
+        const answer = sendInvite({
+          transport: 'udp',
+          from: TRUNK_ADDRESS,
+          to: { host: mediaIp!, port: udpPort },
+          uri: `sip:+41445550000@${DOMAIN}`,
+          timeoutMs: 15_000,
+        });
+        const call = await ringing;
+        assert.deepEqual(
+          { caller: call.info.caller, srtp: call.info.srtp, trunk: call.info.trunk },
+          {
+            caller: `sip:caller@${TRUNK_ADDRESS}`,
+            srtp: 'none',
+            trunk: { name: 'carrier', transport: 'udp' },
+          },
+        );
+        assert.equal(call.isOver, false, 'not refused for its plain RTP');
+        await call.decline(486);
+        assert.equal((await answer).status, 486);
+
+        // The same plain offer over UDP from an address that is no trunk's: refused before the line.
+        const other = await sendInvite({
+          transport: 'udp',
+          from: '127.0.0.21',
+          to: { host: mediaIp!, port: udpPort },
+          uri: `sip:+41445550000@${DOMAIN}`,
+        });
+        assert.equal(other.status, 403);
+        assert.equal(calls.length, 1);
+      } finally {
+        line.off('call', onCall);
       }
     });
   },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dtmfOf, incomingCallOf, userPartOf } from '../src/sip';
+import { callerIdentity, dtmfOf, incomingCallOf, userPartOf } from '../src/sip';
 
 test('INTEROP-SIP: a ringing call names its caller, display name, dialled extension and SRTP offer', () => {
   const info = incomingCallOf(
@@ -19,6 +19,7 @@ test('INTEROP-SIP: a ringing call names its caller, display name, dialled extens
     displayName: 'Room "101"',
     extension: '7654321',
     srtp: 'optional',
+    trunk: null,
   });
   const plain = incomingCallOf(
     { event: 'incomingcall', username: 'sip:+41441234567@trunk', callee: 'sip:trunk.example.org' },
@@ -41,4 +42,50 @@ test('INTEROP-PSTN: DTMF digits arrive by RFC 4733 events and by SIP INFO, anyth
   assert.equal(dtmfOf({ event: 'info', type: 'text/plain', content: 'Signal=9' }), null);
   assert.equal(dtmfOf({ event: 'dtmf', signal: 'x' }), null);
   assert.equal(dtmfOf({ event: 'hangup' }), null);
+});
+
+test('INTEROP-PSTN: a call our Kamailio marked as a trunk’s names the trunk and its transport, and its caller is a phone with a masked number', () => {
+  const ringing = (headers: unknown, username = 'sip:+41441234567@192.0.2.10') =>
+    incomingCallOf(
+      { event: 'incomingcall', username, callee: 'sip:+41445550000@sip.example.org', headers },
+      'x',
+    )!;
+  const call = ringing({ 'X-Conclave-Trunk': 'carrier;transport=udp', 'X-Other': '1' });
+  assert.deepEqual(call.trunk, { name: 'carrier', transport: 'udp' });
+  assert.deepEqual(ringing({ 'x-conclave-trunk': 'secure;transport=tls' }).trunk, {
+    name: 'secure',
+    transport: 'tls',
+  });
+  for (const odd of [
+    undefined,
+    {},
+    { 'X-Conclave-Trunk': 'carrier' },
+    { 'X-Conclave-Trunk': 'a b;transport=udp' },
+  ]) {
+    assert.equal(ringing(odd).trunk, null, JSON.stringify(odd));
+  }
+  assert.deepEqual(callerIdentity(call), { kind: 'phone', displayName: 'Phone ••• ••• 45 67' });
+  // A carrier's short number, or none at all: still a phone, never the full number.
+  assert.deepEqual(
+    callerIdentity(ringing({ 'X-Conclave-Trunk': 'carrier;transport=udp' }, 'sip:5678@192.0.2.10')),
+    {
+      kind: 'phone',
+      displayName: 'Phone ••• ••• 56 78',
+    },
+  );
+  assert.deepEqual(
+    callerIdentity({
+      ...ringing({ 'X-Conclave-Trunk': 'carrier;transport=tls' }, 'sip:anonymous@anonymous.invalid'),
+      displayName: 'Anonymous',
+    }),
+    { kind: 'phone', displayName: 'Phone (number withheld)' },
+  );
+  // Without the mark, a named SIP endpoint is what it says.
+  assert.deepEqual(
+    callerIdentity({ caller: 'sip:anonymous@example.org', displayName: 'Anonymous', trunk: null }),
+    {
+      kind: 'sip',
+      displayName: 'Anonymous',
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import type { LobbyMode, MeetingSchedule, Settings } from '@conclave/protocol';
+import type { LobbyMode, MeetingSchedule } from '@conclave/protocol';
 
 /** What an invitation tells about a meeting (ADM-INVITE). Never its passcode: only its hash is kept. */
 export interface InvitedMeeting {
@@ -8,11 +8,26 @@ export interface InvitedMeeting {
   joinUrl: string;
   hasPasscode: boolean;
   lobby: LobbyMode;
+  /** End-to-end encrypted (E2EE-LIMITS): no phone or SIP device can join, so no dial-in is shown. */
+  e2ee: boolean;
   schedule: MeetingSchedule | null;
   /** The room systems invited (ADM-ROOMS), by name: the meeting rooms it is held in. */
   rooms: readonly string[];
   updatedAt: string;
 }
+
+/** How people reach meetings other than by the link (ADM-INVITE, INTEROP-PSTN, INTEROP-SIP). */
+export interface DialInDetails {
+  /** The organisation's numbers and, for the installation's organisation, its trunks' numbers. */
+  dialInNumbers: ReadonlyArray<{ label: string; number: string }>;
+  /** The SIP domain video systems dial (`sip:<extension>@<domain>`); null when there is no gateway. */
+  sipDomain: string | null;
+  callDetails: string;
+}
+
+/** E2EE-LIMITS: what an end-to-end encrypted meeting's invitation says instead of how to dial in. */
+export const E2EE_NO_DIAL_IN =
+  'This meeting is end-to-end encrypted: phones and SIP video systems cannot join it.';
 
 const LOBBY: Record<LobbyMode, string | null> = {
   off: null,
@@ -23,9 +38,10 @@ const LOBBY: Record<LobbyMode, string | null> = {
 /**
  * The copyable text of an invitation, also the description of the meeting's calendar events: its
  * name, time (in the time zone it was scheduled in) and meeting rooms, join link, extension, passcode policy and
- * lobby, then the organisation's dial-in numbers and call details as configured.
+ * lobby, then the dial-in numbers and SIP address and the call details as configured. An end-to-end
+ * encrypted meeting's has no dial-in numbers nor SIP address, but a line saying why (E2EE-LIMITS).
  */
-export function inviteText(meeting: InvitedMeeting, invites: Settings['invites']): string {
+export function inviteText(meeting: InvitedMeeting, invites: DialInDetails): string {
   const lines = [meeting.name];
   if (meeting.schedule) lines.push(`When: ${when(meeting.schedule)}`);
   if (meeting.rooms.length > 0) lines.push(`Where: ${meeting.rooms.join(', ')}`);
@@ -37,9 +53,16 @@ export function inviteText(meeting: InvitedMeeting, invites: Settings['invites']
   );
   const lobby = LOBBY[meeting.lobby];
   if (lobby) lines.push(lobby);
-  if (invites.dialInNumbers.length > 0) {
-    lines.push('', `Dial in, then enter the meeting extension ${meeting.extension}:`);
-    for (const { label, number } of invites.dialInNumbers) lines.push(`${label}: ${number}`);
+  if (meeting.e2ee) {
+    if (invites.dialInNumbers.length > 0 || invites.sipDomain) lines.push('', E2EE_NO_DIAL_IN);
+  } else {
+    if (invites.dialInNumbers.length > 0) {
+      lines.push('', `Dial in, then enter the meeting extension ${meeting.extension}:`);
+      for (const { label, number } of invites.dialInNumbers) lines.push(`${label}: ${number}`);
+    }
+    if (invites.sipDomain) {
+      lines.push('', `From a SIP video system: sip:${meeting.extension}@${invites.sipDomain}`);
+    }
   }
   if (invites.callDetails) lines.push('', invites.callDetails);
   return lines.join('\n');

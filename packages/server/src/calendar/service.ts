@@ -13,7 +13,8 @@ import { describeWait, type Limiters, type RateLimitRule, type WindowLimiter } f
 import { meetingJoinUrl, type UserPrincipal } from '../domain';
 import type { MeetingService } from '../meetings';
 import { icsCalendar, type IcsEvent } from './ics';
-import { inviteText, type InvitedMeeting } from './invite-text';
+import { dialInDetails, type InstallationDialIn } from './dial-in';
+import { inviteText, type DialInDetails, type InvitedMeeting } from './invite-text';
 import type { CalendarStore } from './store';
 
 /** Wrong feed tokens one client address may try per window; a right one is given back. */
@@ -41,6 +42,9 @@ export interface CalendarDeps {
   audit: AuditLog;
   clock: Clock;
   publicUrl: string;
+  /** The SIP gateway's trunk numbers and domain, for the installation's organisation; none without one. */
+  installationDialIn?: InstallationDialIn | null;
+  installationOrganisation: () => Promise<string | null>;
   wrongTokens?: RateLimitRule;
 }
 
@@ -112,8 +116,9 @@ export class CalendarService {
     const now = this.d.clock.now();
     const from = new Date(now.getTime() - FEED_PAST_MS).toISOString();
     const meetings = await this.d.store.scheduledFor(owner, from, FEED_MAX_EVENTS);
+    const dialIn = await this.dialIn(owner.organisationId, settings);
     const events = meetings.flatMap((m) =>
-      this.event({ ...m, joinUrl: meetingJoinUrl(this.d.publicUrl, m.id) }, settings, now),
+      this.event({ ...m, joinUrl: meetingJoinUrl(this.d.publicUrl, m.id) }, dialIn, now),
     );
     return icsCalendar({ name: 'Conclave meetings', events });
   }
@@ -128,20 +133,31 @@ export class CalendarService {
       joinUrl: meetingJoinUrl(this.d.publicUrl, m.id),
       hasPasscode: m.passcodeHash !== null,
       lobby: m.lobby,
+      e2ee: m.e2ee,
       schedule: m.schedule,
       rooms: (await this.d.store.roomsOf([m.id])).get(m.id) ?? [],
       updatedAt: m.updatedAt,
     };
     const settings = await this.d.settingsOf(caller.organisationId);
-    const events = this.event(meeting, settings, this.d.clock.now());
+    const dialIn = await this.dialIn(caller.organisationId, settings);
+    const events = this.event(meeting, dialIn, this.d.clock.now());
     return {
-      text: inviteText(meeting, settings.invites),
+      text: inviteText(meeting, dialIn),
       ics: events.length > 0 ? icsCalendar({ events }) : null,
     };
   }
 
+  /** How the organisation's meetings are dialled: its own numbers, and the gateway's if it is the installation's. */
+  private async dialIn(organisationId: string, settings: Settings): Promise<DialInDetails> {
+    const installation =
+      this.d.installationDialIn && organisationId === (await this.d.installationOrganisation())
+        ? this.d.installationDialIn
+        : null;
+    return dialInDetails(settings.invites, installation);
+  }
+
   /** The meeting's calendar event; none for one without a time. */
-  private event(meeting: InvitedMeeting, settings: Settings, now: Date): IcsEvent[] {
+  private event(meeting: InvitedMeeting, dialIn: DialInDetails, now: Date): IcsEvent[] {
     if (!meeting.schedule) return [];
     return [
       {
@@ -151,7 +167,7 @@ export class CalendarService {
         end: meeting.schedule.endsAt,
         lastModified: meeting.updatedAt,
         summary: meeting.name,
-        description: inviteText(meeting, settings.invites),
+        description: inviteText(meeting, dialIn),
         url: meeting.joinUrl,
         // Its meeting rooms first, where it has any, then the link: both are where it takes place.
         location: [...meeting.rooms, meeting.joinUrl].join('; '),

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
-import { REGION_PATTERN } from '@conclave/protocol';
+import { phoneNumberSchema, REGION_PATTERN } from '@conclave/protocol';
 import { z } from 'zod';
 
 /**
@@ -324,6 +324,77 @@ export const addressList: ValueKind<string[]> = {
     .pipe(proxyList),
   fromFile: z.array(string(), { error: 'must be an array of addresses or CIDRs' }).pipe(proxyList),
 };
+/**
+ * A telephone carrier's SIP trunk (INTEROP-PSTN, docs/sip.md): calls from its addresses are phone
+ * calls, and its numbers are the dial-in numbers invitations show. `udp` also takes its calls over
+ * plain SIP/UDP with plain RTP (weaker: what many carriers still require); `tls` is SIP over TLS only.
+ */
+export interface SipTrunkSetting {
+  name: string;
+  /** What invitations call its numbers, e.g. "Switzerland". */
+  label: string;
+  addresses: string[];
+  numbers: string[];
+  transport: 'tls' | 'udp';
+}
+
+const sipTrunkList = z
+  .array(
+    z.strictObject(
+      {
+        name: string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+          error: (issue) =>
+            `not a trunk name (lower-case letters, digits and dashes, at most 32): ${String(issue.input)}`,
+        }),
+        label: string()
+          .trim()
+          .min(1, 'a label must not be empty')
+          .max(40, 'a label has at most 40 characters')
+          .default('Phone'),
+        addresses: z
+          .array(string(), { error: 'addresses must be an array of addresses or CIDRs' })
+          .min(1, 'a trunk needs the addresses its calls come from')
+          .pipe(proxyList),
+        numbers: z
+          .array(phoneNumberSchema, { error: 'numbers must be an array of telephone numbers' })
+          .max(20)
+          .default([]),
+        transport: z.enum(['tls', 'udp'], { error: 'transport must be tls or udp' }).default('tls'),
+      },
+      {
+        error:
+          'must be an object like {"name": "carrier", "addresses": ["192.0.2.10"], "numbers": ["+41 44 123 45 67"], "transport": "tls"}',
+      },
+    ),
+    { error: 'must be an array of trunks' },
+  )
+  .superRefine((trunks, ctx) => {
+    const seen = new Set<string>();
+    for (const { name } of trunks) {
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `names the trunk ${name} twice` });
+      seen.add(name);
+    }
+  });
+
+/** SIP trunks: a JSON array in the file, the same JSON (one line) in the environment. */
+export const sipTrunks: ValueKind<SipTrunkSetting[]> = {
+  fromEnv: string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be a JSON array like [{"name": "carrier", "addresses": ["192.0.2.10"], "numbers": ["+41 44 123 45 67"]}]',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(sipTrunkList),
+  fromFile: sipTrunkList,
+};
+
 const hops = z.number().int('a hop count must be a whole number').min(1).max(16, 'a hop count must be 1–16');
 
 /**

@@ -26,6 +26,8 @@ const MAX_EMBEDDED_SERVERS = 8;
 const MAX_PER_ADDRESS = 100_000;
 /** SIP gateway calls at once: each is a headless browser (~200 MB, a share of a core), docs/sip.md. */
 const MAX_SIP_CALLS = 16;
+/** The most new SIP calls one address may start per minute: more is no longer a limit. */
+const MAX_SIP_INVITES_PER_MINUTE = 10_000;
 
 export const SETTINGS = {
   host: setting({ env: 'CONCLAVE_HOST', key: 'host', kind: kind.text, default: '127.0.0.1' }),
@@ -343,6 +345,17 @@ export const SETTINGS = {
     kind: kind.portRange,
     default: { min: 41000, max: 41999 },
   }),
+  // New calls (INVITEs) one source address may start per minute before Kamailio answers 503; trunks are exempt.
+  sipInvitesPerMinute: setting({
+    env: 'CONCLAVE_SIP_INVITES_PER_MINUTE',
+    key: 'sip.invitesPerMinute',
+    kind: kind.count(MAX_SIP_INVITES_PER_MINUTE),
+    default: 20,
+  }),
+  // Telephone carriers (INTEROP-PSTN): who may send calls from where, and the numbers they bring.
+  sipTrunks: setting({ env: 'CONCLAVE_SIP_TRUNKS', key: 'sip.trunks', kind: kind.sipTrunks, default: [] }),
+  // Plain SIP over UDP, listened on only for trunks configured with `"transport": "udp"`.
+  sipUdpPort: setting({ env: 'CONCLAVE_SIP_UDP_PORT', key: 'sip.udpPort', kind: kind.port, default: 5060 }),
 };
 
 export type SettingName = keyof typeof SETTINGS;

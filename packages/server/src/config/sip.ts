@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import type { SipTrunkSetting } from './kinds';
 import type { Describe } from './media';
 import type { SettingName, SettingValues } from './settings';
 import type { TlsCredentials } from './tls';
@@ -22,6 +23,12 @@ export type SipConfig =
       /** The gateway's own UDP ports: the first half for its WebRTC side, the second for SIP's RTP. */
       webrtcPorts: PortRange;
       sipRtpPorts: PortRange;
+      /** New calls one source address may start per minute (trunks exempt); the next get 503. */
+      invitesPerMinute: number;
+      /** Telephone carriers (INTEROP-PSTN): calls from their addresses are phone calls. */
+      trunks: SipTrunkSetting[];
+      /** Plain SIP/UDP for trunks configured `udp`; null when none is (nothing listens then). */
+      udpPort: number | null;
     };
 
 const EMBEDDED_ONLY: readonly SettingName[] = [
@@ -31,6 +38,9 @@ const EMBEDDED_ONLY: readonly SettingName[] = [
   'sipTlsKey',
   'sipMaxCalls',
   'sipRtpPorts',
+  'sipInvitesPerMinute',
+  'sipTrunks',
+  'sipUdpPort',
 ];
 
 /** UDP ports one call may hold: audio and video RTP and RTCP towards the caller, and the browser's. */
@@ -82,6 +92,13 @@ export function sipConfig(
       throw new ConfigError(describe('sipRtpPorts'), `overlaps ${what} (${other.min}-${other.max})`);
     }
   }
+  const udpTrunks = v.sipTrunks.filter((t) => t.transport === 'udp');
+  if (given('sipUdpPort') && udpTrunks.length === 0) {
+    throw new ConfigError(
+      describe('sipUdpPort'),
+      `is for trunks with "transport": "udp" only (${describe('sipTrunks')})`,
+    );
+  }
   const half = ports.min + Math.floor((ports.max - ports.min + 1) / 2);
   return {
     mode: 'embedded',
@@ -90,5 +107,8 @@ export function sipConfig(
     maxCalls: v.sipMaxCalls,
     webrtcPorts: { min: ports.min, max: half - 1 },
     sipRtpPorts: { min: half, max: ports.max },
+    invitesPerMinute: v.sipInvitesPerMinute,
+    trunks: v.sipTrunks,
+    udpPort: udpTrunks.length > 0 ? v.sipUdpPort : null,
   };
 }

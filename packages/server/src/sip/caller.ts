@@ -14,16 +14,21 @@ export interface CallerIdentity {
 const MAX_NAME = 60;
 
 /**
- * A caller whose user part is a telephone number (7–15 digits, E.164's length, an optional `+` and
- * the usual separators) is a phone: that is how trunks present the calling number.
+ * A call through a trunk is a phone, and so is a caller whose user part is a telephone number (7–15
+ * digits, E.164's length, an optional `+` and the usual separators): that is how trunks present the
+ * calling number. A trunk's caller without a number (withheld) is a phone all the same.
  */
-export function callerIdentity(info: Pick<IncomingCallInfo, 'caller' | 'displayName'>): CallerIdentity {
+export function callerIdentity(
+  info: Pick<IncomingCallInfo, 'caller' | 'displayName'> & Partial<Pick<IncomingCallInfo, 'trunk'>>,
+): CallerIdentity {
   const user = userPartOf(info.caller);
   const digits = user.replace(/[\s().-]/g, '');
-  if (/^\+?\d{7,15}$/.test(digits)) {
+  // Through a trunk, a shorter number too (a carrier's own short codes): still only its last four.
+  if (/^\+?\d{7,15}$/.test(digits) || (info.trunk && /^\+?\d{4,15}$/.test(digits))) {
     const last = digits.slice(-4);
     return { kind: 'phone', displayName: `Phone ••• ••• ${last.slice(0, 2)} ${last.slice(2)}` };
   }
+  if (info.trunk) return { kind: 'phone', displayName: 'Phone (number withheld)' };
   const name = (info.displayName ?? '').replace(/\p{Cc}/gu, ' ').trim() || user.trim() || 'SIP caller';
   return { kind: 'sip', displayName: name.slice(0, MAX_NAME) };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { JanusHandle, JanusSession, Jsep } from '../media/janus-client';
 import { silentLogger, type MediaLogger } from '../media/logger';
-import { GATEWAY_USER } from './kamailio-config';
+import { GATEWAY_USER, TRUNK_HEADER } from './kamailio-config';
 import { dtmfOf, incomingCallOf, type IncomingCallInfo } from './incoming-call';
 
 const SIP_PLUGIN = 'janus.plugin.sip';
@@ -54,9 +54,13 @@ export class SipCall extends EventEmitter<CallEvents> {
     return this.over;
   }
 
-  /** Answers (200 OK) with the WebRTC side's answer; SRTP towards the caller is mandatory. */
+  /**
+   * Answers (200 OK) with the WebRTC side's answer; SRTP towards the caller is mandatory, except for
+   * a plain-RTP call a `udp` trunk was allowed to bring (the line refuses any other).
+   */
   async accept(answer: Jsep): Promise<void> {
-    await this.handle.send({ request: 'accept', srtp: 'sdes_mandatory', autoaccept_reinvites: true }, answer);
+    const srtp = this.info.srtp === 'none' ? {} : { srtp: 'sdes_mandatory' };
+    await this.handle.send({ request: 'accept', ...srtp, autoaccept_reinvites: true }, answer);
   }
 
   /**
@@ -118,6 +122,8 @@ export class GatewayLine extends EventEmitter<LineEvents> {
         // Our proxy asks no credentials of loopback; the plugin wants one all the same.
         secret: randomBytes(16).toString('base64url'),
         proxy: options.proxy,
+        // Kamailio's trunk mark reaches `incomingcall` (helpers take this from their master).
+        incoming_header_prefixes: [TRUNK_HEADER],
       });
       for (let i = 1; i < options.maxCalls; i++) {
         await line.register(await line.attach(), { type: 'helper', master_id: masterId });
@@ -189,7 +195,8 @@ export class GatewayLine extends EventEmitter<LineEvents> {
       const call = new SipCall(info, jsep, handle);
       this.calls.set(handle, call);
       this.logger.info({ callId: info.callId, srtp: info.srtp }, 'SIP call ringing');
-      if (info.srtp === 'none') {
+      // Plain RTP only from a trunk that may send plain SIP/UDP, where SDES keys would be in clear anyway.
+      if (info.srtp === 'none' && info.trunk?.transport !== 'udp') {
         void call.decline(SipStatus.notAcceptableHere).catch(() => undefined);
         return;
       }

@@ -1,3 +1,12 @@
+import { TRUNK_HEADER } from './kamailio-config';
+
+/** A call our Kamailio took from a carrier's trunk (INTEROP-PSTN): which trunk, and over what. */
+interface TrunkMark {
+  name: string;
+  /** `udp`: plain SIP from a trunk configured for it, whose media may be plain RTP too. */
+  transport: 'tls' | 'udp';
+}
+
 /** What the gateway learns of a call when it rings (the Janus SIP plugin's `incomingcall`). */
 export interface IncomingCallInfo {
   /** The SIP Call-ID: names the call in logs (it is no secret). */
@@ -10,6 +19,8 @@ export interface IncomingCallInfo {
   extension: string;
   /** Whether the caller offered SDES-SRTP, and whether it insisted on it. */
   srtp: 'mandatory' | 'optional' | 'none';
+  /** The trunk it came through, as our Kamailio marked it (it strips the mark from anyone else). */
+  trunk: TrunkMark | null;
 }
 
 /**
@@ -27,7 +38,21 @@ export function incomingCallOf(result: Record<string, unknown>, callId: unknown)
     extension: userPartOf(result.callee),
     srtp:
       result.srtp === 'sdes_mandatory' ? 'mandatory' : result.srtp === 'sdes_optional' ? 'optional' : 'none',
+    trunk: trunkOf(result.headers),
   };
+}
+
+/**
+ * The trunk mark among the headers the plugin passes on (`incoming_header_prefixes`), by its name in
+ * any case: `<trunk>;transport=<tls|udp>`.
+ */
+function trunkOf(headers: unknown): TrunkMark | null {
+  if (typeof headers !== 'object' || headers === null) return null;
+  const wanted = TRUNK_HEADER.toLowerCase();
+  const value = Object.entries(headers).find(([name]) => name.toLowerCase() === wanted)?.[1];
+  if (typeof value !== 'string') return null;
+  const match = /^([a-z0-9-]{1,32});transport=(tls|udp)$/.exec(value.trim());
+  return match ? { name: match[1]!, transport: match[2] as TrunkMark['transport'] } : null;
 }
 
 /** The user part of a SIP URI (`sip:1234567@host;transport=tls` → `1234567`), unescaped; '' when none. */

@@ -78,6 +78,10 @@ function kamailioProgram(options: KamailioSupervisorOptions): SupervisedProgram<
       writeKamailioConfig({
         tls: options.tls,
         domain: options.domain,
+        invitesPerMinute: options.invitesPerMinute,
+        ...(options.inviteWindowSeconds && { inviteWindowSeconds: options.inviteWindowSeconds }),
+        ...(options.trunks && { trunks: options.trunks }),
+        ...(options.udpPort && { udpPort: options.udpPort }),
         gatewayPort: (gatewayPort ||= await freeUdpPort()),
         ...(options.modulesDir && { modulesDir: options.modulesDir }),
         ...(options.tempDir && { parentDir: options.tempDir }),

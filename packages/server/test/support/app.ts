@@ -5,6 +5,7 @@ import { CSRF_HEADER, type Role, type SessionView } from '@conclave/protocol';
 import { buildApp, type AppDeps } from '../../src/app';
 import { AccountStore, hashPassword, type AuthOptions } from '../../src/auth';
 import { ManualClock } from '../../src/common/clock';
+import { installationDialInOf } from '../../src/calendar';
 import type { PasscodeLimits } from '../../src/meetings';
 import type { CallOptions } from '../../src/calls';
 import type { ChatOptions } from '../../src/chat';
@@ -124,6 +125,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     // As main.ts does; a test's own `auth.limits` wins.
     guestTokensPerAddress: config.limits.guestsPerAddress,
     apiKeyRequestsPerMinute: config.limits.apiKeyRequestsPerMinute,
+    installationDialIn: installationDialInOf(config.sip),
     ...(options.auth && { auth: options.auth }),
     ...(options.passcodeLimits && { passcodeLimits: options.passcodeLimits }),
     ...(options.calls && { calls: options.calls }),
