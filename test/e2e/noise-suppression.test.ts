@@ -48,6 +48,12 @@ describe('Noise suppression with RNNoise', () => {
     await page.goto(pages.url);
     await page.waitForFunction(() => 'noisePage' in window);
   });
+  const measure = () =>
+    page.evaluate(({ settle, ms }) => window.noisePage.measure(settle, ms), {
+      settle: SETTLE_MS,
+      ms: MEASURE_MS,
+    });
+
   after(async () => {
     await browser?.close();
     await pages?.close();
@@ -55,7 +61,7 @@ describe('Noise suppression with RNNoise', () => {
 
   test('MEET-QUALITY: RNNoise lowers a noise-only microphone by at least 10 dB', async (t) => {
     await page.evaluate(() => window.noisePage.start('noise'));
-    const levels = await page.evaluate(([s, m]) => window.noisePage.measure(s, m), [SETTLE_MS, MEASURE_MS]);
+    const levels = await measure();
     t.diagnostic(`white noise: ${show(levels)}`);
     assert.equal(levels.outputState, 'live');
     assert.ok(levels.inputDb > -20, `the test noise is loud: ${show(levels)}`);
@@ -64,7 +70,7 @@ describe('Noise suppression with RNNoise', () => {
 
   test('MEET-QUALITY: a voice passes RNNoise within 3 dB', async (t) => {
     await page.evaluate(() => window.noisePage.start('voice'));
-    const levels = await page.evaluate(([s, m]) => window.noisePage.measure(s, m), [SETTLE_MS, MEASURE_MS]);
+    const levels = await measure();
     t.diagnostic(`voiced /a/ at 120 Hz: ${show(levels)}`);
     assert.ok(levels.inputDb > -25, `the test voice is loud: ${show(levels)}`);
     assert.ok(Math.abs(levels.outputDb - levels.inputDb) <= 3, `within 3 dB: ${show(levels)}`);
@@ -72,7 +78,7 @@ describe('Noise suppression with RNNoise', () => {
 
   test('MEET-QUALITY: a steady tone passes RNNoise', async (t) => {
     await page.evaluate(() => window.noisePage.start('tone'));
-    const levels = await page.evaluate(([s, m]) => window.noisePage.measure(s, m), [SETTLE_MS, MEASURE_MS]);
+    const levels = await measure();
     t.diagnostic(`440 Hz sine: ${show(levels)}`);
     assert.ok(Math.abs(levels.outputDb - levels.inputDb) <= 3, `within 3 dB: ${show(levels)}`);
   });
@@ -81,7 +87,7 @@ describe('Noise suppression with RNNoise', () => {
     await page.evaluate(() => window.noisePage.start('noise'));
     const before = await page.evaluate(() => window.noisePage.outputStates().length);
     await page.evaluate(() => window.noisePage.start('voice', { sameProcessor: true }));
-    const levels = await page.evaluate(([s, m]) => window.noisePage.measure(s, m), [SETTLE_MS, MEASURE_MS]);
+    const levels = await measure();
     t.diagnostic(`voice after the switch: ${show(levels)}`);
     assert.ok(Math.abs(levels.outputDb - levels.inputDb) <= 3, `the new input passes: ${show(levels)}`);
     const states = await page.evaluate(() => window.noisePage.outputStates());

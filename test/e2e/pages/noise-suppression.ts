@@ -6,7 +6,7 @@
  */
 import { NoiseSuppressionProcessor } from '../../../packages/client/src/effects/noise-suppression';
 
-export type Signal = 'noise' | 'tone' | 'voice';
+type Signal = 'noise' | 'tone' | 'voice';
 
 export interface Levels {
   /** RMS level of the input track, dBFS. */
@@ -165,7 +165,7 @@ const noisePage = {
   },
 };
 
-export type NoisePage = typeof noisePage;
+type NoisePage = typeof noisePage;
 
 declare global {
   interface Window {

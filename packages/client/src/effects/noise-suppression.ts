@@ -118,12 +118,12 @@ async function openPipeline(workletUrl: string | URL | undefined): Promise<Pipel
     if (context.sampleRate !== RNNOISE_SAMPLE_RATE) {
       throw new EffectUnavailableError(`This device runs audio at ${context.sampleRate} Hz, not 48 kHz`);
     }
-    // Absent outside a secure context.
-    if (!context.audioWorklet)
-      throw new EffectUnavailableError('AudioWorklet needs a secure context (https)');
+    // Absent outside a secure context, which TypeScript's DOM library does not say.
+    const worklet = (context as Partial<Pick<AudioContext, 'audioWorklet'>>).audioWorklet;
+    if (!worklet) throw new EffectUnavailableError('AudioWorklet needs a secure context (https)');
     const url = workletUrl ?? new URL('./noise-suppression.worklet.ts', import.meta.url);
     try {
-      await context.audioWorklet.addModule(url);
+      await worklet.addModule(url);
     } catch (cause) {
       throw new EffectUnavailableError(`The noise suppression worklet did not load from ${String(url)}`, {
         cause,
