@@ -1,5 +1,5 @@
 /**
- * The page of noise-suppression.test.ts (bundled by support/page-server.ts, the worklet beside it as
+ * The page of rnnoise.test.ts (bundled by support/page-server.ts, the worklet beside it as
  * /noise-suppression.worklet.ts, where the SDK's source asks for it): WebAudio test signals made into
  * a microphone-like track, put through NoiseSuppressionProcessor, and the levels of what goes in and
  * what comes out. Everything it offers is on `window.noisePage`.
