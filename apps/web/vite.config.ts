@@ -1,12 +1,47 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * The SDK names its AudioWorklet modules as it names its workers, `new URL('./x.worklet.ts',
+ * import.meta.url)`; Vite bundles such a file only inside `new Worker(…)` and would otherwise ship the
+ * TypeScript as it is. This hands each to Vite's worker bundler instead (`?worker&url`), which gives
+ * the URL of a self-contained bundle (RNNoise's WebAssembly inside, for noise suppression). Vite's
+ * worker bundles are scripts (format iife), in which `import.meta.url` becomes `self.location.href`,
+ * which a worklet's scope lacks: RNNoise's only use of it, the folder of a separately served .wasm,
+ * does not apply to its inlined WebAssembly, so it is left undefined there.
+ */
+function workletUrls(): Plugin {
+  const pattern = /new URL\('(\.\/[\w.-]+\.worklet\.ts)', import\.meta\.url\)/g;
+  return {
+    name: 'conclave-worklet-urls',
+    enforce: 'pre',
+    transform(code, id) {
+      if (id.endsWith('/@jitsi/rnnoise-wasm/dist/rnnoise-sync.js')) {
+        return {
+          code: code.replace('var _scriptDir = import.meta.url;', 'var _scriptDir = undefined;'),
+          map: null,
+        };
+      }
+      if (!/\/packages\/client\/src\/.*\.ts$/.test(id) || !code.includes('.worklet.ts')) return undefined;
+      const imports: string[] = [];
+      const replaced = code.replace(pattern, (_, path: string) => {
+        const name = `__conclaveWorklet${imports.length}`;
+        imports.push(`import ${name} from '${path}?worker&url';`);
+        return `new URL(${name}, import.meta.url)`;
+      });
+      return imports.length ? { code: `${imports.join('\n')}\n${replaced}`, map: null } : undefined;
+    },
+  };
+}
 
 /** Where `vite dev` sends API and signaling traffic: a Conclave server started separately. */
 const API_TARGET = 'http://127.0.0.1:8080';
 
 export default defineConfig(({ mode }) => ({
-  plugins: [react()],
+  plugins: [react(), workletUrls()],
+  // In a build, only these plugins see what goes into the workers' (and worklets') bundles.
+  worker: { plugins: () => [workletUrls()] },
   resolve: {
     // The end-to-end tests' hook on window (meeting/testHook.ts) is in `--mode test` builds only; the
     // others get its no-op twin, so that not even their source maps mention it. Whichever folder

@@ -5,7 +5,9 @@
 // - index.js: one ES module with everything in it (the protocol and E2EE workspace packages and their
 //   npm dependencies bundled), so that it also loads in a page without a bundler; the E2EE workers
 //   beside it as media-worker.js, codeword.worker.js and watermark.worker.js, which index.js starts
-//   with `new Worker(new URL('./….js', import.meta.url))`, a form bundlers follow too.
+//   with `new Worker(new URL('./….js', import.meta.url))`, a form bundlers follow too; and the noise
+//   suppression's AudioWorklet module, noise-suppression.worklet.js (RNNoise's WebAssembly inside it),
+//   which it loads from `new URL('./noise-suppression.worklet.js', import.meta.url)`.
 // - index.d.ts and types/: the declarations tsc writes for the SDK and the workspace packages its
 //   types come from, with the workspace imports made relative and every relative import given its
 //   `.js`, so that they resolve under `moduleResolution` node16/nodenext as well as bundler.
@@ -21,8 +23,16 @@ const client = join(root, 'packages/client');
 
 const SDK_DIST = join(client, 'dist');
 
-/** The workers the SDK starts, by the file name `new URL(…, import.meta.url)` gives in its source. */
-const WORKERS = ['media-worker', 'codeword.worker', 'watermark.worker'];
+/**
+ * The workers and worklets the SDK starts, by the file name `new URL(…, import.meta.url)` gives in its
+ * source, and where that source is under packages/client/src.
+ */
+const WORKERS = {
+  'media-worker': 'e2ee/media-worker.ts',
+  'codeword.worker': 'e2ee/codeword.worker.ts',
+  'watermark.worker': 'e2ee/watermark.worker.ts',
+  'noise-suppression.worklet': 'effects/noise-suppression.worklet.ts',
+};
 
 /** Workspace packages whose declarations ship inside the SDK's, by the folder they are written to. */
 const WORKSPACE_TYPES = { '@conclave/protocol': 'protocol', '@conclave/e2ee': 'e2ee' };
@@ -48,7 +58,7 @@ async function bundle(outdir) {
   await build({
     entryPoints: {
       index: join(client, 'src/index.ts'),
-      ...Object.fromEntries(WORKERS.map((w) => [w, join(client, 'src/e2ee', `${w}.ts`)])),
+      ...Object.fromEntries(Object.entries(WORKERS).map(([w, source]) => [w, join(client, 'src', source)])),
     },
     outdir,
     bundle: true,
@@ -69,7 +79,7 @@ const workerUrls = {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
       const contents = source.replace(/new URL\('\.\/([\w.-]+)\.ts', import\.meta\.url\)/g, (whole, name) => {
-        if (!WORKERS.includes(name)) throw new Error(`${args.path}: unknown worker ${name}`);
+        if (!(name in WORKERS)) throw new Error(`${args.path}: unknown worker ${name}`);
         return `new URL('./${name}.js', import.meta.url)`;
       });
       return { contents, loader: 'ts' };
@@ -160,7 +170,7 @@ function manifest() {
       'index.js.map',
       'index.d.ts',
       'types',
-      ...WORKERS.flatMap((w) => [`${w}.js`, `${w}.js.map`]),
+      ...Object.keys(WORKERS).flatMap((w) => [`${w}.js`, `${w}.js.map`]),
     ],
     dependencies: Object.fromEntries(
       TYPE_DEPENDENCIES.map(([name, workspace]) => [name, versionOf(name, workspace)]),

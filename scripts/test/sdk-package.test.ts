@@ -54,13 +54,28 @@ describe('the SDK package', () => {
     const bundle = readFileSync(join(pkg, 'index.js'), 'utf8');
     assert.doesNotMatch(bundle, /from\s*["'](@conclave\/|zod|ts-mls)/, 'everything is inside the module');
     const workers = [...bundle.matchAll(/new URL\("\.\/([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]!);
-    assert.deepEqual(workers.sort(), ['codeword.worker.js', 'media-worker.js', 'watermark.worker.js']);
+    assert.deepEqual(workers.sort(), [
+      'codeword.worker.js',
+      'media-worker.js',
+      'noise-suppression.worklet.js',
+      'watermark.worker.js',
+    ]);
     for (const worker of workers) assert.ok(manifest.files.includes(worker), `${worker} is shipped`);
+    // An AudioWorklet cannot fetch: RNNoise's WebAssembly must be inside its module, which imports nothing.
+    const worklet = readFileSync(join(pkg, 'noise-suppression.worklet.js'), 'utf8');
+    assert.match(worklet, /data:application\/octet-stream;base64,AGFzbQ/, 'the WebAssembly is inlined');
+    assert.doesNotMatch(worklet, /^\s*import\s/m, 'the worklet module is self-contained');
 
     // Resolved by its `exports` from an app's own file, as Node (and a bundler) would.
     writeFileSync(join(app, 'consumer.mjs'), "export * from '@conclave/client';\n");
     const sdk = (await import(pathToFileURL(join(app, 'consumer.mjs')).href)) as Record<string, unknown>;
-    for (const name of ['Room', 'RemoteParticipant', 'RemoteTrackPublication', 'ConclaveError']) {
+    for (const name of [
+      'Room',
+      'RemoteParticipant',
+      'RemoteTrackPublication',
+      'ConclaveError',
+      'NoiseSuppressionProcessor',
+    ]) {
       assert.equal(typeof sdk[name], 'function', `${name} is exported`);
     }
   });
@@ -89,7 +104,14 @@ describe('the SDK package', () => {
     );
     writeFileSync(
       join(app, 'app.ts'),
-      `import { ConclaveError, Room, type DisconnectReason, type RemoteParticipant } from '@conclave/client';
+      `import {
+  ConclaveError,
+  NoiseSuppressionProcessor,
+  Room,
+  type DisconnectReason,
+  type RemoteParticipant,
+  type TrackProcessor,
+} from '@conclave/client';
 
 const room = new Room();
 room.on('trackSubscribed', (track: MediaStreamTrack, publication, participant: RemoteParticipant) => {
@@ -102,6 +124,10 @@ room.on('noSuchEvent', () => undefined);
 // @ts-expect-error: a guest token is a string
 void room.connect({ meetingId: 'm', guestToken: 42 });
 export const joined: Promise<void> = room.connect({ meetingId: 'm', guestToken: 't', signalingUrl: 'wss://x/api/signal' });
+declare const microphone: MediaStreamTrack;
+const rnnoise: TrackProcessor = new NoiseSuppressionProcessor({ workletUrl: '/assets/noise-suppression.worklet.js' });
+export const denoised: Promise<MediaStreamTrack> = rnnoise.process(microphone);
+export const supported: boolean = NoiseSuppressionProcessor.isSupported();
 `,
     );
     const r = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', app], {

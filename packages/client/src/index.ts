@@ -40,3 +40,5 @@ export type { ChatHistory } from './chat/history';
 export type { FetchLike } from './regions';
 export type { TrackProcessor } from './effects/processor';
 export { EffectUnavailableError } from './effects/processor';
+export { NoiseSuppressionProcessor } from './effects/noise-suppression';
+export type { NoiseSuppressionOptions } from './effects/noise-suppression';

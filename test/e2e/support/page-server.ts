@@ -10,14 +10,21 @@ import { build } from 'esbuild';
  * into /page.js, loaded by a blank page at /, served on 127.0.0.1 (a secure context, so the page may
  * open the camera). `workers` maps a URL path to a worker entry bundled on its own: esbuild keeps
  * `new Worker(new URL('./x.worker.ts', import.meta.url))` as written, so the page asks for
- * /x.worker.ts and gets that worker's bundle.
+ * /x.worker.ts and gets that worker's bundle (an AudioWorklet module likewise). `headers` go on every
+ * response, e.g. the server's Content-Security-Policy, to prove the page works under it.
  */
 export interface PageServer {
   url: string;
+  /** The paths the page asked for, in order (Playwright does not see an AudioWorklet's module load). */
+  served: string[];
   close(): Promise<void>;
 }
 
-export async function servePage(entry: string, workers: Record<string, string> = {}): Promise<PageServer> {
+export async function servePage(
+  entry: string,
+  workers: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<PageServer> {
   const outdir = await mkdtemp(join(tmpdir(), 'conclave-page-'));
   const names = Object.keys(workers).map((path, i) => ({ path, name: `worker${i}` }));
   await build({
@@ -39,19 +46,22 @@ export async function servePage(entry: string, workers: Record<string, string> =
   ]);
   const html =
     '<!doctype html><meta charset="utf-8"><title>test</title><script type="module" src="/page.js"></script>';
+  const served: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    served.push(path);
     const file = files.get(path);
     if (!file) {
       res.writeHead(404).end();
       return;
     }
     if (file === 'index.html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(html);
       return;
     }
     readFile(join(outdir, file)).then(
-      (body) => res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(body),
+      (body) =>
+        res.writeHead(200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }).end(body),
       () => res.writeHead(500).end(),
     );
   });
@@ -59,6 +69,7 @@ export async function servePage(entry: string, workers: Record<string, string> =
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    served,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(outdir, { recursive: true, force: true });
