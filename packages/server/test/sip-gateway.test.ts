@@ -15,7 +15,7 @@ import { makeTestTls, type TestTls } from './support/tls';
 
 const DOMAIN = 'sip.conclave.test';
 /** A carrier's address: loopback's /8 gives the test callers addresses of their own. */
-const TRUNK_ADDRESS = '127.0.0.20';
+const TRUNK_ADDRESS = '127.0.0.40';
 const mediaIp = mediaAddress(process.env.CONCLAVE_MEDIA_INTERFACE ?? null);
 
 function unavailable(): string | false {
@@ -110,7 +110,8 @@ describe(
       line = await GatewayLine.open(await client.createSession(), {
         proxy: proxy.proxy,
         domain: DOMAIN,
-        maxCalls: 2,
+        // One handle per test: a refused call's handle can stay busy until its transaction times out.
+        maxCalls: 3,
       });
     });
     after(async () => {
@@ -227,7 +228,7 @@ describe(
         // The same plain offer over UDP from an address that is no trunk's: refused before the line.
         const other = await sendInvite({
           transport: 'udp',
-          from: '127.0.0.21',
+          from: '127.0.0.41',
           to: { host: mediaIp!, port: udpPort },
           uri: `sip:+41445550000@${DOMAIN}`,
         });
