@@ -1,39 +1,30 @@
-import { DtmfDetector } from './dtmf';
-
-/** Samples per look: about 43 ms at 48 kHz, long enough to tell the DTMF tones apart. */
-const WINDOW = 2048;
-/** How often the caller's audio is looked at: windows overlap, so no key press is missed. */
-const EVERY_MS = 20;
+import workletUrl from './dtmf.worklet.ts?worker&url';
 
 /**
- * Listens for keypad tones in the caller's audio (INTEROP-PSTN) until stopped. Chromium feeds a remote
- * WebRTC track into WebAudio only while it also plays in a media element, a muted one being enough.
+ * Listens for keypad tones in the caller's audio (INTEROP-PSTN) until stopped, in an AudioWorklet
+ * (dtmf.worklet.ts). Chromium feeds a remote WebRTC track into WebAudio only while it also plays in a
+ * media element, a muted one being enough.
  */
-export function listenForKeys(
+export async function listenForKeys(
   host: HTMLElement,
   context: AudioContext,
   track: MediaStreamTrack,
   onKey: (key: string) => void,
-): () => void {
+): Promise<() => void> {
+  await context.audioWorklet.addModule(workletUrl);
   const stream = new MediaStream([track]);
   const element = new Audio();
   element.muted = true;
   element.srcObject = stream;
   host.append(element);
   void element.play().catch(() => undefined);
-  const analyser = context.createAnalyser();
-  analyser.fftSize = WINDOW;
   const source = context.createMediaStreamSource(stream);
-  source.connect(analyser);
-  const detector = new DtmfDetector(context.sampleRate, onKey);
-  const samples = new Float32Array(WINDOW);
-  const timer = setInterval(() => {
-    analyser.getFloatTimeDomainData(samples);
-    detector.push(samples);
-  }, EVERY_MS);
+  const listener = new AudioWorkletNode(context, 'dtmf-listener', { numberOfOutputs: 0 });
+  listener.port.onmessage = (event: MessageEvent<string>) => onKey(event.data);
+  source.connect(listener);
   return () => {
-    clearInterval(timer);
     source.disconnect();
+    listener.port.onmessage = null;
     element.srcObject = null;
     element.remove();
   };

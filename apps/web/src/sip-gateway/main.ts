@@ -32,7 +32,8 @@ async function bridge(): Promise<void> {
   const caller: Caller = { audio: null, video: null };
   let pc: RTCPeerConnection | null = null;
   let room: Room | null = null;
-  let stopListening = () => undefined as void;
+  let listening: Promise<() => void> | null = null;
+  const stopListening = () => void listening?.then((stop) => stop()).catch(() => undefined);
   let over = false;
 
   const hangUp = async () => {
@@ -40,6 +41,8 @@ async function bridge(): Promise<void> {
     over = true;
     stopListening();
     await room?.disconnect().catch(() => undefined);
+    // The server waits for this before it closes the browser (or the seat would be held a while).
+    link.send({ type: 'left', reason: 'the call ended' });
     pc?.close();
     document.title = 'Call over';
   };
@@ -53,9 +56,7 @@ async function bridge(): Promise<void> {
         return;
       }
       caller.audio = track;
-      stopListening = listenForKeys(voices, mixer.context, track, (digit) =>
-        link.send({ type: 'dtmf', digit }),
-      );
+      listening = listenForKeys(voices, mixer.context, track, (digit) => link.send({ type: 'dtmf', digit }));
     };
     await connection.setRemoteDescription({ type: 'offer', sdp });
     // Added after the offer, the tracks take its media sections: a phone's offer has no video.

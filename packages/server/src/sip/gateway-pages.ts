@@ -35,6 +35,9 @@ export interface GatewayPagesOptions {
 type Expected = Exclude<SipGatewayClientMessage['type'], 'dtmf' | 'left'>;
 type MessageOf<T extends Expected> = Extract<SipGatewayClientMessage, { type: T }>;
 
+/** How long a page has to leave its meeting when the call ends, before its browser is closed. */
+const LEAVE_MS = 3_000;
+
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -80,6 +83,9 @@ export class GatewayPage {
   private link: PageLink | null = null;
   private browser: PageBrowser | null = null;
   private closed = false;
+  /** Set while the page is in (or joining) the meeting: it is asked to leave before it is closed. */
+  private inMeeting = false;
+  private onLeft: (() => void) | null = null;
   private readonly waits = new Map<
     Expected,
     { resolve: (message: SipGatewayClientMessage) => void; reject: (err: Error) => void }
@@ -120,6 +126,7 @@ export class GatewayPage {
       enter: async (meeting: MeetingRecord, caller: CallerIdentity) => {
         const guestToken = await this.options.issueToken(meeting, caller);
         const entered = this.expect('entered');
+        this.inMeeting = true;
         this.send({ type: 'enter', meetingId: meeting.id, guestToken, audioOnly: caller.kind === 'phone' });
         await entered;
       },
@@ -141,8 +148,10 @@ export class GatewayPage {
         this.call.emit('dtmf', message.digit);
         return;
       case 'left':
-        // Removed by a moderator, refused at the lobby, or the meeting ended: the call ends too.
+        // Removed by a moderator, refused at the lobby, the meeting ended, or told to by `close`.
         this.logger.info({ callId: this.call.info.callId, reason: message.reason }, 'SIP caller left');
+        this.inMeeting = false;
+        this.onLeft?.();
         void this.hangUp();
         return;
       default:
@@ -162,7 +171,16 @@ export class GatewayPage {
     this.release();
     for (const wait of this.waits.values()) wait.reject(new Error(`the gateway page closed: ${reason}`));
     this.waits.clear();
+    // A page that just vanished would keep the caller's seat for the reconnect grace: it leaves first.
+    const left =
+      this.inMeeting && this.link
+        ? new Promise<void>((resolve) => {
+            this.onLeft = resolve;
+            setTimeout(resolve, LEAVE_MS);
+          })
+        : null;
     this.send({ type: 'hangup' });
+    await left;
     this.link?.close();
     this.link = null;
     await this.hangUp();
