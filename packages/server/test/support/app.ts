@@ -53,6 +53,8 @@ export interface TestAppOptions {
   signaling?: AppDeps['signaling'];
   /** The recorders this node launches (REC-START): their socket is served with signaling. */
   recorders?: AppDeps['capture'];
+  /** The SIP calls' gateway pages (INTEROP-SIP): their socket is served with signaling. */
+  sipPages?: AppDeps['sipPages'];
   requestTimeoutMs?: number;
   /** Whether the app is shutting down (SIGTERM), as main.ts tells it. */
   draining?: () => boolean;
@@ -149,6 +151,7 @@ export async function startTestApp(database: TestDatabase, options: TestAppOptio
     plugins: options.plugins ?? [],
     ...(options.signaling && { signaling: options.signaling }),
     ...(options.recorders && { capture: options.recorders }),
+    ...(options.sipPages && { sipPages: options.sipPages }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.draining && { draining: options.draining }),
     ...(options.turn && { turn: options.turn }),
