@@ -52,7 +52,7 @@ before(() => {
     configurable: true,
     value: {
       getUserMedia: (constraints: MediaStreamConstraints) => {
-        const track = new FakeTrack(constraints.video ? 'video' : 'audio');
+        const track = new FakeTrack(constraints.video === undefined ? 'audio' : 'video');
         opened.push(track);
         const tracks = [track as unknown as MediaStreamTrack];
         return Promise.resolve({ getAudioTracks: () => tracks, getVideoTracks: () => tracks });

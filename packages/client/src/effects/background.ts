@@ -25,6 +25,11 @@ const MAX_SIZE = { width: 1280, height: 720 };
 const MODEL_SIZE = { width: 256, height: 144 };
 /** How long the first picture may take once the model runs. */
 const FIRST_PICTURE_TIMEOUT_MS = 10_000;
+/**
+ * The model runs at most this often (about 12 times a second): it costs the page more than drawing
+ * a picture, and a person moves little in 80 ms, so every picture still goes out, with the newest mask.
+ */
+const MASK_INTERVAL_MS = 80;
 /** A mask this old while pictures come means the model stopped keeping up. */
 const STALE_MASK_MS = 3000;
 
@@ -185,11 +190,14 @@ class Run {
 
   private async loop(): Promise<void> {
     const pace = new PaceWatch(this.input.getSettings().frameRate ?? 30, performance.now());
-    let mask: ImageBitmap | null = null;
+    // Set in callbacks too: typed so that TypeScript does not take them for null throughout.
+    let mask = null as ImageBitmap | null;
     let maskAt = 0;
     let lastFrameAt = performance.now();
     let segmenting = false;
-    let failure: Error | null = null;
+    let askedAt = -Infinity;
+    let failure = null as Error | null;
+    const over = () => this.stopped || failure !== null;
     const watch = setInterval(() => {
       const now = performance.now();
       const stale = mask !== null && now - maskAt > STALE_MASK_MS && now - lastFrameAt < 1000;
@@ -198,21 +206,28 @@ class Run {
       if (failure) this.reader.cancel().catch(() => undefined);
     }, 1000);
     try {
-      while (!this.stopped && !failure) {
+      while (!over()) {
         const { done, value: frame } = await this.reader.read();
         if (done) break;
-        if (this.stopped || failure) {
+        if (over()) {
           frame.close();
           break;
         }
         const started = performance.now();
         lastFrameAt = started;
-        if (!segmenting) {
+        if (!segmenting && started - askedAt >= MASK_INTERVAL_MS) {
           segmenting = true;
-          const small = await createImageBitmap(frame, {
-            resizeWidth: MODEL_SIZE.width,
-            resizeHeight: MODEL_SIZE.height,
-          });
+          askedAt = started;
+          let small: ImageBitmap;
+          try {
+            small = await createImageBitmap(frame, {
+              resizeWidth: MODEL_SIZE.width,
+              resizeHeight: MODEL_SIZE.height,
+            });
+          } catch (err) {
+            frame.close();
+            throw err;
+          }
           const asked = performance.now();
           this.segmenter
             .segment(small)
@@ -265,8 +280,7 @@ class Run {
       failure ??= err instanceof Error ? err : new Error(String(err));
     } finally {
       clearInterval(watch);
-      // Set in the model's callback, which TypeScript does not follow.
-      (mask as ImageBitmap | null)?.close();
+      mask?.close();
       await this.reader.cancel().catch(() => undefined);
       await this.writer.abort().catch(() => undefined);
       const wasStopped = this.stopped;
