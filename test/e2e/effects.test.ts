@@ -21,8 +21,8 @@ const FPS_WINDOW_MS = 3_000;
 
 type Box = { x: number; y: number; w: number; h: number };
 
-/** Luma of Bob's picture of `sender`, drawn at the camera's size, as the test compares it. */
-async function receivedLuma(page: Page, senderId: string): Promise<number[]> {
+/** Luma of the picture in `selector`, drawn at the camera's size, as the test compares it. */
+async function lumaOf(page: Page, selector: string): Promise<number[]> {
   return page.evaluate(
     ({ selector, width, height }) => {
       const video = document.querySelector(selector);
@@ -41,7 +41,7 @@ async function receivedLuma(page: Page, senderId: string): Promise<number[]> {
       return luma;
     },
     {
-      selector: `[data-testid="participant-tile"][data-participant-id="${senderId}"] video[data-source="camera"]`,
+      selector,
       width: PERSON.width,
       height: PERSON.height,
     },
@@ -77,16 +77,45 @@ function difference(a: readonly number[], b: readonly number[], box: Box): numbe
 interface Measured {
   fps: number;
   shelfDetail: number;
+  /** The same in Ada's own view of herself, and what her SDK sends: to tell where a failure lies. */
+  selfShelfDetail: number;
+  sending: string;
   faceDifference: number;
   torsoDifference: number;
 }
 
 async function measure(bob: InMeeting, ada: InMeeting, raw: readonly number[]): Promise<Measured> {
   const frames = await growthOver(bob.page, ada.id, 'camera', 'framesDecoded', FPS_WINDOW_MS);
-  const picture = await receivedLuma(bob.page, ada.id);
+  const picture = await lumaOf(
+    bob.page,
+    `[data-testid="participant-tile"][data-participant-id="${ada.id}"] video[data-source="camera"]`,
+  );
+  const self = await lumaOf(
+    ada.page,
+    '[data-testid="participant-tile"][data-self="true"] video[data-source="camera"]',
+  );
+  const sending = await ada.page.evaluate(() => {
+    const local = (
+      window as unknown as {
+        __conclave: {
+          room: {
+            localParticipant: {
+              cameraTrack: MediaStreamTrack | null;
+              device(s: string): unknown;
+              getProcessor(s: string): { name: string } | null;
+            };
+          };
+        };
+      }
+    ).__conclave.room.localParticipant;
+    const effect = local.getProcessor('camera')?.name ?? 'none';
+    return `${effect}, ${local.cameraTrack === local.device('camera') ? 'the camera' : 'the effect'}'s track`;
+  });
   return {
     fps: (frames * 1000) / FPS_WINDOW_MS,
     shelfDetail: detail(picture, PERSON.shelf),
+    selfShelfDetail: detail(self, PERSON.shelf),
+    sending,
     faceDifference: difference(picture, raw, PERSON.face),
     torsoDifference: difference(picture, raw, PERSON.torso),
   };

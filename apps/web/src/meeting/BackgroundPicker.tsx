@@ -1,4 +1,5 @@
-import { useEffect, useId, useState, type ChangeEvent } from 'react';
+import type { BackgroundProcessor } from '@conclave/client';
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import {
   backgroundProcessor,
   EFFECTS_UNAVAILABLE,
@@ -98,14 +99,16 @@ export function BackgroundPicker({
 export function useBackgroundPreview(
   camera: MediaStreamTrack | null,
   choice: BackgroundChoice,
-): { track: MediaStreamTrack | null; unavailable: boolean } {
+): { track: MediaStreamTrack | null; unavailable: boolean; stop: () => void } {
   const [processed, setProcessed] = useState<MediaStreamTrack | null>(null);
   const [unavailable, setUnavailable] = useState(false);
+  const running = useRef<BackgroundProcessor | null>(null);
   useEffect(() => {
     setProcessed(null);
     setUnavailable(false);
     const processor = camera ? backgroundProcessor(choice) : null;
     if (!camera || !processor) return;
+    running.current = processor;
     let cancelled = false;
     processor.process(camera).then(
       (track) => {
@@ -126,7 +129,14 @@ export function useBackgroundPreview(
     return () => {
       cancelled = true;
       processor.stop();
+      if (running.current === processor) running.current = null;
     };
   }, [camera, choice]);
-  return { track: processed ?? camera, unavailable };
+  // Before the camera is handed to the room, whose own processor then reads it: two readers of one
+  // camera at once were seen to end the room's (its effect then gave way to the plain camera).
+  const stop = useCallback(() => {
+    running.current?.stop();
+    running.current = null;
+  }, []);
+  return { track: processed ?? camera, unavailable, stop };
 }

@@ -109,7 +109,9 @@ export function usePreview() {
   const update = useCallback((change: Partial<MediaPrefs>) => setPrefs((p) => ({ ...p, ...change })), []);
 
   /** Hands the open tracks to the room (which stops them when done) and says how each source starts. */
+  const stopEffect = effect.stop;
   const handOver = useCallback((): { microphone: LocalSourceOptions; camera: LocalSourceOptions } => {
+    stopEffect();
     const options = (on: boolean, s: { track: MediaStreamTrack | null; starting: boolean }, id?: string) => {
       if (s.track) handedOver.add(s.track);
       return {
@@ -122,7 +124,7 @@ export function usePreview() {
       microphone: options(prefs.micOn, mic, prefs.micId),
       camera: options(prefs.camOn, cam, prefs.camId),
     };
-  }, [prefs, mic, cam, handedOver]);
+  }, [prefs, mic, cam, handedOver, stopEffect]);
 
   const source = (on: boolean, s: typeof mic, id: string | undefined): SourcePreview => ({
     on,

@@ -61,6 +61,13 @@ function check(): void {
   }
 }
 
+/**
+ * One start at a time on a page: MediaPipe adds its WebAssembly loader as a global script per start,
+ * and two at once (the join page's preview and the meeting's camera) abort one of them ("Module.arguments
+ * has been replaced"); measured in the e2e test. Instances started one after the other run side by side.
+ */
+let starting: Promise<unknown> = Promise.resolve();
+
 /** How long loading and starting the model may take before the effect counts as unavailable. */
 const START_TIMEOUT_MS = 20_000;
 
@@ -75,6 +82,13 @@ export async function loadSegmenter(assetsUrl: string | URL): Promise<Segmenter>
     loader.catch(() => loaders.delete(base));
   }
   const Solution = await loader;
+  const turn = starting.catch(() => undefined);
+  const start = turn.then(() => startSolution(Solution, base));
+  starting = start;
+  return start;
+}
+
+async function startSolution(Solution: SelfieSegmentationClass, base: string): Promise<Segmenter> {
   const solution = new Solution({ locateFile: (file) => `${base}${file}` });
   // The landscape model (256×144) suits a camera picture and is the faster one. Inference on the
   // CPU (WebAssembly SIMD): measured 16 ms a picture against 130 ms on a software-rendered WebGL.
