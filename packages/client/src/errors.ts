@@ -25,7 +25,9 @@ export type ClientErrorCode =
   /** The meeting is end-to-end encrypted and this browser cannot encrypt media (no encoded transforms). */
   | 'e2ee_unsupported'
   /** A step of the end-to-end encryption failed on this client. */
-  | 'e2ee_failed';
+  | 'e2ee_failed'
+  /** A camera or microphone effect (`setProcessor`) cannot run on this device; the plain track is sent. */
+  | 'effect_unavailable';
 
 export type ConclaveErrorCode = ErrorCode | ClientErrorCode;
 
@@ -68,6 +70,21 @@ export class MediaDeviceError extends ConclaveError {
   ) {
     super(code, message, { cause });
     this.source = source;
+  }
+}
+
+/** A track processor (background blur, noise suppression…) could not run; the source goes out without it. */
+export class EffectError extends ConclaveError {
+  override name = 'EffectError';
+  declare readonly code: 'effect_unavailable';
+  readonly source: Exclude<TrackSource, 'screen'>;
+  /** The processor's `name`, e.g. "background-blur". */
+  readonly effect: string;
+
+  constructor(source: Exclude<TrackSource, 'screen'>, effect: string, message: string, cause?: unknown) {
+    super('effect_unavailable', message, { cause });
+    this.source = source;
+    this.effect = effect;
   }
 }
 

@@ -1,8 +1,9 @@
 import type { TrackSource } from '@conclave/protocol';
 import { audioProcessing, createLocalTrack, type CaptureSource } from './devices';
-import { ConclaveError, MediaDeviceError, toConclaveError } from './errors';
+import { EffectUnavailableError, type TrackProcessor } from './effects/processor';
+import { ConclaveError, EffectError, MediaDeviceError, toConclaveError } from './errors';
 import { Participant, type ParticipantIdentity } from './participant';
-import { LocalTrackPublication } from './publication';
+import { LocalTrackPublication, SOURCE_KIND } from './publication';
 import { captureScreen } from './screen-capture';
 import { SerialQueue } from './serial';
 
@@ -51,6 +52,11 @@ export class LocalParticipant extends Participant {
   /** Sources a moderator muted without allowing this participant to unmute them. */
   private readonly locks = new Set<TrackSource>();
   private _noiseSuppression = true;
+  /** The device tracks, when a processor sends something else in their place (the publication's track). */
+  private readonly inputs = new Map<CaptureSource, MediaStreamTrack>();
+  private readonly processors = new Map<CaptureSource, TrackProcessor>();
+  /** Tracks whose end (device unplugged) is being listened for. */
+  private readonly watched = new WeakSet<MediaStreamTrack>();
 
   constructor(private readonly observer: LocalParticipantObserver) {
     super({ id: '', displayName: '', kind: 'guest', joinedAt: '', moderator: false });
@@ -85,7 +91,7 @@ export class LocalParticipant extends Participant {
    */
   async setNoiseSuppression(enabled: boolean): Promise<void> {
     this._noiseSuppression = enabled;
-    const track = this.pub('microphone').track;
+    const track = this.device('microphone');
     if (track?.readyState !== 'live') return;
     await track
       .applyConstraints({ ...track.getConstraints(), ...audioProcessing(enabled) })
@@ -94,8 +100,9 @@ export class LocalParticipant extends Participant {
     if (settings.noiseSuppression === undefined || settings.noiseSuppression === enabled) return;
     await this.ops.run(async () => {
       const publication = this.pub('microphone');
-      if (publication.track !== track || publication.muted) return;
+      if (this.device('microphone') !== track || publication.muted) return;
       // One set of audio processing per open device: the old track goes first, then the new one opens.
+      const old = publication.track;
       track.stop();
       const reopened = await createLocalTrack('microphone', {
         ...((settings.deviceId ?? publication.deviceId) !== undefined && {
@@ -103,12 +110,47 @@ export class LocalParticipant extends Participant {
         }),
         noiseSuppression: this._noiseSuppression,
       });
-      await this.link?.replaceTrack('microphone', reopened);
-      this.adopt('microphone', reopened);
+      const sent = await this.adopt('microphone', reopened);
+      await this.link?.replaceTrack('microphone', sent);
+      this.retire(old, sent);
     });
   }
 
-  /** The local camera track for a self view, while the camera is on. */
+  /** The processor on `source`, if one is set (`setProcessor`). */
+  getProcessor(source: CaptureSource): TrackProcessor | null {
+    return this.processors.get(source) ?? null;
+  }
+
+  /**
+   * Runs an effect (background blur, noise suppression…) on a source's device track and sends what
+   * it makes instead, from now on: through device switches and turning the source off and on, until
+   * another processor or null (the plain device) is set. Under E2EE the Codeword is drawn into what
+   * it makes. Where the processor cannot run (EffectUnavailableError), the plain track is sent, the
+   * processor is dropped and the room reports an `effect_unavailable` error; so also when it stops
+   * later (its track ends while the device still runs).
+   */
+  setProcessor(source: CaptureSource, processor: TrackProcessor | null): Promise<void> {
+    if (processor && processor.kind !== SOURCE_KIND[source]) {
+      return Promise.reject(new TypeError(`A ${processor.kind} processor cannot process the ${source}`));
+    }
+    return this.ops.run(async () => {
+      const previous = this.processors.get(source) ?? null;
+      if (previous === processor) return;
+      if (processor) this.processors.set(source, processor);
+      else this.processors.delete(source);
+      const publication = this.pub(source);
+      const device = this.device(source);
+      if (device?.readyState === 'live') {
+        const old = publication.track;
+        const sent = await this.adopt(source, device);
+        if (!publication.muted) await this.link?.replaceTrack(source, sent);
+        this.retire(old, sent, device);
+      }
+      previous?.stop();
+    });
+  }
+
+  /** The local camera track for a self view, while the camera is on: what is sent (after any processor). */
   get cameraTrack(): MediaStreamTrack | null {
     return this.pub('camera').track;
   }
@@ -146,15 +188,17 @@ export class LocalParticipant extends Participant {
       const publication = this.pub(source);
       publication.deviceId = deviceId;
       const old = publication.track;
+      const oldDevice = this.device(source);
       if (publication.muted) {
         // Opened again from the new device on the next unmute.
         if (old) this.release(source);
         return;
       }
       const track = await createLocalTrack(source, { deviceId, noiseSuppression: this._noiseSuppression });
-      await this.link?.replaceTrack(source, track);
-      this.adopt(source, track);
-      old?.stop();
+      const sent = await this.adopt(source, track);
+      await this.link?.replaceTrack(source, sent);
+      this.retire(old, sent);
+      oldDevice?.stop();
     });
   }
 
@@ -196,13 +240,16 @@ export class LocalParticipant extends Participant {
           const publication = this.pub(source);
           if (o.deviceId !== undefined) publication.deviceId = o.deviceId;
           const enabled = o.enabled ?? true;
-          if (o.track && o.track.readyState === 'live') {
-            this.adopt(source, o.track);
+          if (o.track && o.track.readyState === 'live' && !enabled && source === 'camera') {
+            // Starts off: released at once (its processor is not started for it).
+            o.track.stop();
+          } else if (o.track && o.track.readyState === 'live') {
+            const sent = await this.adopt(source, o.track);
             o.track.enabled = enabled;
-            if (!enabled && source === 'camera') this.release(source);
+            sent.enabled = enabled;
           } else if (enabled && !publication.track) {
             try {
-              this.adopt(
+              await this.adopt(
                 source,
                 await createLocalTrack(source, {
                   deviceId: publication.deviceId,
@@ -266,16 +313,20 @@ export class LocalParticipant extends Participant {
     if (enabled) {
       let track = publication.track;
       if (!track || track.readyState === 'ended') {
-        track =
-          source === 'screen'
-            ? await captureScreen()
-            : await createLocalTrack(source, {
-                deviceId: publication.deviceId,
-                noiseSuppression: this._noiseSuppression,
-              });
-        this.adopt(source, track);
+        if (source === 'screen') {
+          track = await captureScreen();
+          await this.adopt(source, track);
+        } else {
+          const device = await createLocalTrack(source, {
+            deviceId: publication.deviceId,
+            noiseSuppression: this._noiseSuppression,
+          });
+          track = await this.adopt(source, device);
+        }
       }
       track.enabled = true;
+      const device = source === 'screen' ? undefined : this.device(source);
+      if (device) device.enabled = true;
       await this.link?.replaceTrack(source, track);
       if (publication.setMuted(false)) this.observer.onMuteChanged(publication);
       await this.link?.sendMute(source, false).catch((err: unknown) => this.reportLinkError(err));
@@ -283,20 +334,43 @@ export class LocalParticipant extends Participant {
       await this.link?.replaceTrack(source, null);
       // The microphone stays open (silent) so unmuting is instant; the camera and screen are released.
       if (source !== 'microphone') this.release(source);
-      else if (publication.track) publication.track.enabled = false;
+      else {
+        if (publication.track) publication.track.enabled = false;
+        const device = this.device(source);
+        if (device) device.enabled = false;
+      }
       if (publication.setMuted(true)) this.observer.onMuteChanged(publication);
       await this.link?.sendMute(source, true).catch((err: unknown) => this.reportLinkError(err));
     }
   }
 
-  private adopt(source: TrackSource, track: MediaStreamTrack): void {
+  /**
+   * Makes `track` (a device's, or a shared screen) the source's, runs the source's processor on it
+   * and returns what is to be sent: the processor's track, or `track` itself. The caller sends it.
+   */
+  private async adopt(source: TrackSource, track: MediaStreamTrack): Promise<MediaStreamTrack> {
     const publication = this.pub(source);
-    publication.setTrack(track);
+    const current = () => (source === 'screen' ? publication.track : this.device(source)) === track;
+    if (source !== 'screen') this.inputs.set(source, track);
+    let sent = track;
+    const processor = source === 'screen' ? undefined : this.processors.get(source);
+    if (source !== 'screen' && processor) {
+      try {
+        sent = await processor.process(track);
+        this.watchProcessed(source, processor, track, sent);
+      } catch (err) {
+        this.effectFailed(source, processor, err);
+      }
+    }
+    publication.setTrack(sent);
+    this.observer.onTrackChanged(publication);
+    if (this.watched.has(track)) return sent;
+    this.watched.add(track);
     track.addEventListener('ended', () => {
       // The device went away (unplugged, or revoked by the system): turn the source off.
-      if (publication.track !== track) return;
+      if (!current()) return;
       void this.ops.run(async () => {
-        if (publication.track !== track) return;
+        if (!current()) return;
         // A share ends this way when the person stops it from the browser's own bar: no error.
         if (source !== 'screen') {
           this.observer.onError(
@@ -306,15 +380,67 @@ export class LocalParticipant extends Participant {
         await this.setEnabled(source, false).catch(() => undefined);
       });
     });
-    this.observer.onTrackChanged(publication);
+    return sent;
+  }
+
+  /** A processor's track that ends while its device still runs: the plain device track goes out instead. */
+  private watchProcessed(
+    source: CaptureSource,
+    processor: TrackProcessor,
+    device: MediaStreamTrack,
+    processed: MediaStreamTrack,
+  ): void {
+    if (processed === device) return;
+    processed.addEventListener('ended', () => {
+      const publication = this.pub(source);
+      if (publication.track !== processed || device.readyState !== 'live') return;
+      void this.ops.run(async () => {
+        if (publication.track !== processed || this.device(source) !== device) return;
+        if (device.readyState !== 'live' || this.processors.get(source) !== processor) return;
+        this.effectFailed(source, processor, new EffectUnavailableError(`${processor.name} stopped`));
+        device.enabled = processed.enabled;
+        publication.setTrack(device);
+        this.observer.onTrackChanged(publication);
+        if (!publication.muted) await this.link?.replaceTrack(source, device);
+      });
+    });
+  }
+
+  /** The processor cannot run: it is dropped and the plain track sent; the app hears why. */
+  private effectFailed(source: CaptureSource, processor: TrackProcessor, err: unknown): void {
+    if (this.processors.get(source) === processor) this.processors.delete(source);
+    processor.stop();
+    const detail = err instanceof Error && err.message ? `: ${err.message}` : '';
+    this.observer.onError(
+      new EffectError(source, processor.name, `The ${processor.name} effect cannot run here${detail}`, err),
+    );
+  }
+
+  /** Ends a processor's previous track once `sent` replaced it (a device track is the caller's to stop). */
+  private retire(old: MediaStreamTrack | null, sent: MediaStreamTrack, device?: MediaStreamTrack): void {
+    if (!old || old === sent || old === device) return;
+    if ([...this.inputs.values()].includes(old)) return;
+    old.stop();
+  }
+
+  /** @internal The device track of a source (under its processor's, if any), while it is open. */
+  device(source: CaptureSource): MediaStreamTrack | null {
+    return this.inputs.get(source) ?? null;
   }
 
   private release(source: TrackSource): void {
     const publication = this.pub(source);
     const track = publication.track;
-    if (!track) return;
+    const device = source === 'screen' ? null : this.device(source);
+    if (source !== 'screen') {
+      this.inputs.delete(source);
+      // The processor's track ends; the processor is kept for the next track.
+      if (track !== device) this.processors.get(source)?.stop();
+    }
+    if (!track && !device) return;
     publication.setTrack(null);
-    track.stop();
+    track?.stop();
+    device?.stop();
     this.observer.onTrackChanged(publication);
   }
 

@@ -364,9 +364,10 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   getActiveDevice(kind: 'audioinput' | 'videoinput'): string | undefined {
-    const source: TrackSource = kind === 'audioinput' ? 'microphone' : 'camera';
+    const source = kind === 'audioinput' ? 'microphone' : 'camera';
     const publication = this.localParticipant.getPublication(source);
-    return publication?.track?.getSettings().deviceId ?? publication?.deviceId;
+    // The device's own track: a processor's track (background blur) names no device.
+    return this.localParticipant.device(source)?.getSettings().deviceId ?? publication?.deviceId;
   }
 
   /** Receive counters of every remote track currently subscribed. */

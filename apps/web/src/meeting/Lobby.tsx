@@ -6,6 +6,7 @@ import { E2eeBadge } from '../ui/e2ee';
 import { CaptureNotice } from './Capture';
 import { isPasscode, PasscodeField, PASSCODE_RULE } from '../ui/passcode';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../ui/icons';
+import { BackgroundPicker } from './BackgroundPicker';
 import { DeviceSelect } from './DeviceSelect';
 import { E2EE_UNSUPPORTED, LobbyCodewords } from './LobbyE2ee';
 import { useAudioLevel, useTrackElement } from './media';
@@ -89,7 +90,7 @@ export function Lobby({
     <main className="join-main">
       <section className="preview-column" aria-label="Camera and microphone preview">
         <PreviewVideo
-          track={camera.track}
+          track={preview.cameraView}
           name={shownName}
           message={
             camera.error ??
@@ -198,6 +199,12 @@ export function Lobby({
               disabled={busy}
             />
           </div>
+          <BackgroundPicker
+            value={preview.background}
+            onChange={preview.chooseBackground}
+            unavailable={preview.effectsUnavailable}
+            disabled={busy}
+          />
           <Button type="submit" variant="primary" size="lg" busy={busy} disabled={cannotEncrypt}>
             Join meeting
           </Button>

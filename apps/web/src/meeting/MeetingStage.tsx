@@ -12,6 +12,7 @@ import { ParticipantTile } from './ParticipantTile';
 import { RemoteAudio } from './RemoteAudio';
 import { ScreenShareTile } from './ScreenShareTile';
 import { SettingsDialog } from './SettingsDialog';
+import { EFFECTS_UNAVAILABLE } from './backgroundEffect';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import type { ChosenLayout, StageTile } from './stageLayout';
 import { StageView } from './StageView';
@@ -67,7 +68,17 @@ export function MeetingStage({
     setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
   }, []);
 
-  useEffect(() => room.on('error', (err) => toast(err.message)), [room, toast]);
+  const [effectsUnavailable, setEffectsUnavailable] = useState(false);
+  useEffect(
+    () =>
+      room.on('error', (err) => {
+        if (err.code !== 'effect_unavailable') return toast(err.message);
+        // The camera goes out without its background effect; Settings says why too.
+        setEffectsUnavailable(true);
+        toast(EFFECTS_UNAVAILABLE);
+      }),
+    [room, toast],
+  );
   // This device's choice (the join page opened the microphone with it already).
   useEffect(() => void room.localParticipant.setNoiseSuppression(noiseSuppressionPreferred()), [room]);
 
@@ -242,6 +253,8 @@ export function MeetingStage({
         speakerId={speakerId}
         onSpeakerChange={setSpeakerId}
         onError={toast}
+        effectsUnavailable={effectsUnavailable}
+        onEffectChange={() => setEffectsUnavailable(false)}
       />
 
       {e2ee && (

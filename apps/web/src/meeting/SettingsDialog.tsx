@@ -1,8 +1,15 @@
 import type { Room } from '@conclave/client';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Button } from '../ui/components';
 import { useModalDialog } from '../ui/useModalDialog';
 import { rememberNoiseSuppression } from './audioPreferences';
+import {
+  backgroundPreferred,
+  backgroundProcessor,
+  rememberBackground,
+  type BackgroundChoice,
+} from './backgroundEffect';
+import { BackgroundPicker } from './BackgroundPicker';
 import { ConnectionDetails } from './ConnectionDetails';
 import { DeviceSelect } from './DeviceSelect';
 import { useDevices } from './useRoom';
@@ -20,6 +27,8 @@ export function SettingsDialog({
   speakerId,
   onSpeakerChange,
   onError,
+  effectsUnavailable,
+  onEffectChange,
 }: {
   room: Room;
   open: boolean;
@@ -27,11 +36,28 @@ export function SettingsDialog({
   speakerId: string | undefined;
   onSpeakerChange: (id: string) => void;
   onError: (message: string) => void;
+  /** The background effect could not run here (the room said `effect_unavailable`). */
+  effectsUnavailable: boolean;
+  /** Another background was chosen (so what was unavailable may be no more). */
+  onEffectChange: () => void;
 }) {
   const { ref, close } = useModalDialog(open, onClose);
   const devices = useDevices(open);
   const [, setTick] = useState(0);
   const switchId = useId();
+  const [background, setBackground] = useState(backgroundPreferred);
+  // The join page may have chosen since this dialog was made (the stage is rendered ahead of joining).
+  useEffect(() => {
+    if (open) setBackground(backgroundPreferred());
+  }, [open]);
+
+  const chooseBackground = (choice: BackgroundChoice) => {
+    rememberBackground(choice);
+    setBackground(choice);
+    onEffectChange();
+    // A failure is the room's `effect_unavailable` error, which the meeting shows.
+    void room.localParticipant.setProcessor('camera', backgroundProcessor(choice)).catch(() => undefined);
+  };
 
   const switchTo = async (kind: 'audioinput' | 'videoinput', id: string) => {
     try {
@@ -98,6 +124,7 @@ export function SettingsDialog({
           value={room.getActiveDevice('videoinput')}
           onChange={(id) => void switchTo('videoinput', id)}
         />
+        <BackgroundPicker value={background} onChange={chooseBackground} unavailable={effectsUnavailable} />
         <ConnectionDetails path={room.mediaPath} />
         <div className="dialog-actions">
           <Button variant="primary" onClick={close}>

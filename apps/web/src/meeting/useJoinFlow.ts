@@ -1,5 +1,6 @@
 import { Room, type ConclaveError, type DisconnectReason, type LocalSourceOptions } from '@conclave/client';
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { backgroundPreferred, backgroundProcessor } from './backgroundEffect';
 import { describeJoinError } from './joinError';
 import type { LobbyError } from './Lobby';
 import { exposeRoom, withdrawRoom } from './testHook';
@@ -68,6 +69,11 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
         camera: { enabled: choice.camera.enabled ?? true, ...pickDevice(choice.camera) },
       };
       const room = prepared ?? new Room(ROOM_OPTIONS);
+      // The camera's background effect, this device's choice: queued before connect() opens the camera,
+      // so the first picture sent already has it.
+      void room.localParticipant
+        .setProcessor('camera', backgroundProcessor(backgroundPreferred()))
+        .catch(() => undefined);
       const mine = (p: Phase) =>
         (p.kind === 'lobby' && p.joining === room) ||
         ((p.kind === 'meeting' || p.kind === 'waiting') && p.room === room);

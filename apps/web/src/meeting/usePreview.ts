@@ -1,5 +1,7 @@
 import { createLocalTrack, type LocalSourceOptions, type CaptureSource } from '@conclave/client';
 import { noiseSuppressionPreferred } from './audioPreferences';
+import { backgroundPreferred, rememberBackground, type BackgroundChoice } from './backgroundEffect';
+import { useBackgroundPreview } from './BackgroundPicker';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 /** Media choices remembered between visits. */
@@ -101,11 +103,15 @@ export function usePreview() {
   const cam = useSource('camera', prefs.camOn, prefs.camId, handedOver, generation);
 
   useEffect(() => savePrefs(prefs), [prefs]);
+  const [background, setBackground] = useState(backgroundPreferred);
+  const effect = useBackgroundPreview(cam.track, background);
 
   const update = useCallback((change: Partial<MediaPrefs>) => setPrefs((p) => ({ ...p, ...change })), []);
 
   /** Hands the open tracks to the room (which stops them when done) and says how each source starts. */
+  const stopEffect = effect.stop;
   const handOver = useCallback((): { microphone: LocalSourceOptions; camera: LocalSourceOptions } => {
+    stopEffect();
     const options = (on: boolean, s: { track: MediaStreamTrack | null; starting: boolean }, id?: string) => {
       if (s.track) handedOver.add(s.track);
       return {
@@ -118,7 +124,7 @@ export function usePreview() {
       microphone: options(prefs.micOn, mic, prefs.micId),
       camera: options(prefs.camOn, cam, prefs.camId),
     };
-  }, [prefs, mic, cam, handedOver]);
+  }, [prefs, mic, cam, handedOver, stopEffect]);
 
   const source = (on: boolean, s: typeof mic, id: string | undefined): SourcePreview => ({
     on,
@@ -136,6 +142,15 @@ export function usePreview() {
     setCamOn: (on: boolean) => update({ camOn: on }),
     chooseMic: (id: string) => update({ micId: id, micOn: true }),
     chooseCam: (id: string) => update({ camId: id, camOn: true }),
+    /** The camera's background effect, remembered on this device; the room applies it on joining. */
+    background,
+    chooseBackground: (choice: BackgroundChoice) => {
+      rememberBackground(choice);
+      setBackground(choice);
+    },
+    /** What the preview shows: the camera with its background effect once that runs. */
+    cameraView: effect.track,
+    effectsUnavailable: effect.unavailable,
     handOver,
     /** Opens the devices again (after tracks handed over were stopped). */
     restart: () => setGeneration((g) => g + 1),

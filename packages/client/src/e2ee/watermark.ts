@@ -12,7 +12,7 @@ export interface Watermark {
 }
 
 /** The breakout box (mediacapture-transform), which TypeScript's DOM library does not declare yet. */
-interface BreakoutBox {
+export interface BreakoutBox {
   MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => {
     readonly readable: ReadableStream<VideoFrame>;
   };

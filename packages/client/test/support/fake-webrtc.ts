@@ -23,8 +23,20 @@ export class FakeTrack {
   getSettings(): MediaTrackSettings {
     return {};
   }
-  addEventListener(): void {}
-  removeEventListener(): void {}
+  private readonly listeners = new Map<string, Set<() => void>>();
+  addEventListener(type: string, listener: () => void): void {
+    const set = this.listeners.get(type) ?? new Set();
+    set.add(listener);
+    this.listeners.set(type, set);
+  }
+  removeEventListener(type: string, listener: () => void): void {
+    this.listeners.get(type)?.delete(listener);
+  }
+  /** Ends the track from its side (device unplugged, a processor giving up): fires `ended`, as browsers do. */
+  end(): void {
+    this.readyState = 'ended';
+    for (const listener of this.listeners.get('ended') ?? []) listener();
+  }
 }
 
 /** A fake track typed as what the SDK takes. */
