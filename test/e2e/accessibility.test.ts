@@ -143,7 +143,7 @@ describe('accessibility of the main pages (axe-core)', () => {
 
       await ada.page.getByRole('button', { name: 'Settings' }).click();
       const settings = ada.page.getByRole('dialog', { name: 'Audio and video' });
-      await settings.getByRole('switch', { name: 'Noise suppression' }).waitFor();
+      await settings.getByRole('switch', { name: 'Noise suppression', exact: true }).waitFor();
       await assertAxeClean(ada.page, 'the meeting’s Settings dialog');
       await settings.getByRole('button', { name: 'Done' }).click();
       await settings.waitFor({ state: 'hidden' });

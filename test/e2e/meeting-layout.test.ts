@@ -265,7 +265,7 @@ describe('layouts, active speaker, raised hands and shortcuts in the web app', (
       assert.deepEqual(await processing(), [true, true, true]);
       await ada.page.getByRole('button', { name: 'Settings' }).click();
       const dialog = ada.page.getByRole('dialog', { name: 'Audio and video' });
-      const toggle = dialog.getByRole('switch', { name: 'Noise suppression' });
+      const toggle = dialog.getByRole('switch', { name: 'Noise suppression', exact: true });
       assert.equal(await toggle.isChecked(), true);
       // Clicked where people click it: on its words (the box itself is drawn by the label).
       await dialog.getByText('Noise suppression', { exact: true }).click();

@@ -1,8 +1,12 @@
-import type { ConnectionState, Room } from '@conclave/client';
+import { EffectError, type ConnectionState, type Room } from '@conclave/client';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button, CopyButton, Spinner } from '../ui/components';
 import { AlertIcon, SpeakerOffIcon, UsersIcon } from '../ui/icons';
-import { noiseSuppressionPreferred } from './audioPreferences';
+import {
+  noiseSuppressionPreferred,
+  STRONG_NOISE_UNAVAILABLE,
+  strongNoiseSuppressionPreferred,
+} from './audioPreferences';
 import { ChatPanel } from './ChatPanel';
 import { ControlBar } from './ControlBar';
 import { CaptureMarks, useCaptureCues } from './Capture';
@@ -73,14 +77,21 @@ export function MeetingStage({
     () =>
       room.on('error', (err) => {
         if (err.code !== 'effect_unavailable') return toast(err.message);
+        if (err instanceof EffectError && err.source === 'microphone') return toast(STRONG_NOISE_UNAVAILABLE);
         // The camera goes out without its background effect; Settings says why too.
         setEffectsUnavailable(true);
         toast(EFFECTS_UNAVAILABLE);
       }),
     [room, toast],
   );
-  // This device's choice (the join page opened the microphone with it already).
-  useEffect(() => void room.localParticipant.setNoiseSuppression(noiseSuppressionPreferred()), [room]);
+  // The browser's own suppression as this device chose (the join flow set RNNoise up already).
+  useEffect(
+    () =>
+      void room.localParticipant.setNoiseSuppression(
+        noiseSuppressionPreferred() && !strongNoiseSuppressionPreferred(),
+      ),
+    [room],
+  );
 
   // One side panel at a time: the Participants or the Chat.
   const [panel, setPanel] = useState<'participants' | 'chat' | null>(null);

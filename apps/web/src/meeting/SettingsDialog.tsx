@@ -2,7 +2,12 @@ import type { Room } from '@conclave/client';
 import { useEffect, useId, useState } from 'react';
 import { Button } from '../ui/components';
 import { useModalDialog } from '../ui/useModalDialog';
-import { rememberNoiseSuppression } from './audioPreferences';
+import {
+  applyNoiseSuppression,
+  rememberNoiseSuppression,
+  rememberStrongNoiseSuppression,
+  strongNoiseSuppressionPreferred,
+} from './audioPreferences';
 import {
   backgroundPreferred,
   backgroundProcessor,
@@ -45,6 +50,8 @@ export function SettingsDialog({
   const devices = useDevices(open);
   const [, setTick] = useState(0);
   const switchId = useId();
+  const strongId = useId();
+  const [strong, setStrong] = useState(strongNoiseSuppressionPreferred);
   const [background, setBackground] = useState(backgroundPreferred);
   // The join page may have chosen since this dialog was made (the stage is rendered ahead of joining).
   useEffect(() => {
@@ -99,6 +106,7 @@ export function SettingsDialog({
             role="switch"
             className="switch-input"
             checked={room.localParticipant.noiseSuppression}
+            disabled={strong}
             aria-describedby={`${switchId}-hint`}
             onChange={(e) => {
               const enabled = e.target.checked;
@@ -116,6 +124,32 @@ export function SettingsDialog({
           </label>
           <p className="field-hint" id={`${switchId}-hint`}>
             Filters out steady background noise such as fans and typing. Echo cancellation is always on.
+          </p>
+        </div>
+        <div className="e2ee-switch">
+          <input
+            id={strongId}
+            type="checkbox"
+            role="switch"
+            className="switch-input"
+            checked={strong}
+            aria-describedby={`${strongId}-hint`}
+            onChange={(e) => {
+              rememberStrongNoiseSuppression(e.target.checked);
+              setStrong(e.target.checked);
+              // A failure is the room's `effect_unavailable` error, which the meeting shows.
+              void applyNoiseSuppression(room)
+                .catch(() => undefined)
+                .then(() => setTick((t) => t + 1));
+            }}
+          />
+          <label htmlFor={strongId} className="switch-label">
+            <span className="switch-track" aria-hidden="true" />
+            Stronger noise suppression
+          </label>
+          <p className="field-hint" id={`${strongId}-hint`}>
+            Removes voices in the background, music and street noise too, on this device (RNNoise), in place
+            of the browser&apos;s own.
           </p>
         </div>
         <DeviceSelect

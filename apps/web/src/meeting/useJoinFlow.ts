@@ -1,5 +1,6 @@
 import { Room, type ConclaveError, type DisconnectReason, type LocalSourceOptions } from '@conclave/client';
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { applyNoiseSuppression } from './audioPreferences';
 import { backgroundPreferred, backgroundProcessor } from './backgroundEffect';
 import { describeJoinError } from './joinError';
 import type { LobbyError } from './Lobby';
@@ -74,6 +75,8 @@ export function useJoinFlow(meetingId: string, userName: string | null, e2ee: bo
       void room.localParticipant
         .setProcessor('camera', backgroundProcessor(backgroundPreferred()))
         .catch(() => undefined);
+      // And the microphone's noise suppression, so the first words sent have it too.
+      void applyNoiseSuppression(room).catch(() => undefined);
       const mine = (p: Phase) =>
         (p.kind === 'lobby' && p.joining === room) ||
         ((p.kind === 'meeting' || p.kind === 'waiting') && p.room === room);
