@@ -3,15 +3,16 @@
 // headless Chromium of its own) that joins the meeting as the caller. Real server, Janus (the
 // meeting's and the SIP gateway's), Kamailio, Chromium and baresip.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { MeetingView } from '@conclave/protocol';
 import type { Page } from 'playwright-core';
+import { tonesOf } from '@conclave/web/src/sip-gateway/dtmf';
 import { Baresip, baresipUnavailableReason } from '../../packages/server/test/support/baresip';
 import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
-import { KAMAILIO_BINARY } from '../../packages/server/src/sip/kamailio-supervisor';
+import { kamailioUnavailableReason } from '../../packages/server/test/support/sip-support';
 import { mediaAddress } from '../../packages/server/src/turn/media-address';
 import { createMeeting, csrfToken, joinAsGuest, joinSignedIn, signIn, waitInMeeting } from './support/app';
 import type { Participant, TestBrowser } from './support/browser';
@@ -24,11 +25,7 @@ import type { TestServer } from './support/server';
 const DOMAIN = 'sip.conclave.test';
 const PASSCODE = '4711';
 const mediaIp = mediaAddress(process.env.CONCLAVE_MEDIA_INTERFACE ?? null);
-const skip =
-  mediaSkipReason() ??
-  (existsSync(KAMAILIO_BINARY) ? null : 'kamailio is not installed; node scripts/setup.mjs installs it') ??
-  baresipUnavailableReason() ??
-  false;
+const skip = mediaSkipReason() ?? kamailioUnavailableReason() ?? baresipUnavailableReason() ?? false;
 
 /** Someone in the page's roster, as its SDK knows them. */
 interface Seen {
@@ -60,24 +57,10 @@ async function remoteOfKind(page: Page, kind: 'sip' | 'phone', timeoutMs = 30_00
  */
 function keysWav(folder: string, presses: Array<{ at: number; keys: string }>, seconds: number): string {
   const rate = 48_000;
-  const tones: Record<string, [number, number]> = {
-    '0': [941, 1336],
-    '1': [697, 1209],
-    '2': [697, 1336],
-    '3': [697, 1477],
-    '4': [770, 1209],
-    '5': [770, 1336],
-    '6': [770, 1477],
-    '7': [852, 1209],
-    '8': [852, 1336],
-    '9': [852, 1477],
-    '*': [941, 1209],
-    '#': [941, 1477],
-  };
   const samples = new Int16Array(rate * seconds * 2);
   for (const { at, keys } of presses) {
     [...keys].forEach((key, n) => {
-      const [low, high] = tones[key]!;
+      const [low, high] = tonesOf(key)!;
       const start = Math.round((at + n * 0.24) * rate);
       for (let i = 0; i < 0.12 * rate; i++) {
         const t = i / rate;

@@ -53,10 +53,11 @@ const SCHEMA: Record<string, Reviewed> = {
   },
   ended_meetings: { rest: 'id organisation_id ended_at' },
   // A guest is one of the "others": a display name, for one meeting, until the token expires; which
-  // API key's system let them in, if one did (the SDK's guests).
+  // API key's system let them in, if one did (the SDK's guests); whether the SIP gateway did, for a SIP
+  // endpoint or a phone (`sip`/`phone`, no number: a phone's display name is already masked).
   guest_tokens: {
     personal: { display_name: 'display name' },
-    rest: 'id token_hash meeting_id created_at expires_at api_key_id',
+    rest: 'id token_hash meeting_id created_at expires_at api_key_id via',
   },
   setup_token: { rest: 'id token_hash created_at' },
   // Names are copied in ("Ada Admin", "Bob <bob@…>") so that a rename does not rewrite history.

@@ -2,7 +2,6 @@
 // (meeting number, then passcode, by DTMF); end-to-end encrypted meetings refuse it.
 import assert from 'node:assert/strict';
 import type { SipPrompt } from '@conclave/protocol';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../src/auth';
 import { systemClock } from '../src/common/clock';
@@ -24,13 +23,12 @@ import {
   type SipCall,
 } from '../src/sip';
 import { SipCall as Call } from '../src/sip/gateway-line';
-import { KAMAILIO_BINARY } from '../src/sip/kamailio-supervisor';
-import { findKamailioModulesDir } from '../src/sip/kamailio-config';
 import { mediaAddress } from '../src/turn/media-address';
-import { janusUnavailableReason, JANUS_BINARY, waitFor } from './media-support/janus';
-import { Baresip, baresipUnavailableReason } from './support/baresip';
-import { CHROMIUM_BINARY, DevtoolsPage } from './support/devtools-page';
+import { JANUS_BINARY, waitFor } from './media-support/janus';
+import { Baresip } from './support/baresip';
+import { DevtoolsPage } from './support/devtools-page';
 import { makeTestTls, type TestTls } from './support/tls';
+import { sipCallUnavailableReason } from './support/sip-support';
 
 const PASSCODE = '4711';
 
@@ -212,18 +210,6 @@ describe('INTEROP-SIP: the dial-in, by extension or IVR', () => {
 
 const mediaIp = mediaAddress(process.env.CONCLAVE_MEDIA_INTERFACE ?? null);
 
-function unavailable(): string | false {
-  if (!existsSync(KAMAILIO_BINARY)) return 'kamailio is not installed; node scripts/setup.mjs installs it';
-  try {
-    findKamailioModulesDir();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (!existsSync(CHROMIUM_BINARY)) return 'chromium is not installed; node scripts/setup.mjs installs it';
-  if (!mediaIp) return 'no non-loopback IPv4 address for media (run inside scripts/sandbox.mjs)';
-  return janusUnavailableReason() ?? baresipUnavailableReason() ?? false;
-}
-
 /** Answers Janus's offer in a real browser (what the gateway page will do), with a tone as its audio. */
 function answerScript(offer: Jsep): string {
   return `(async () => {
@@ -249,7 +235,7 @@ const DOMAIN = 'sip.conclave.test';
 
 describe(
   'INTEROP-SIP: the server’s SIP gateway takes real calls (Kamailio over TLS, its own Janus)',
-  { skip: unavailable() },
+  { skip: sipCallUnavailableReason(mediaIp) },
   () => {
     let tls: TestTls;
     let gateway: SipGateway;

@@ -1,14 +1,15 @@
 // Kamailio as the SIP gateway's front door (docs/sip.md, "Security"): the per-address INVITE limit,
 // and trunks, whose calls alone come over plain UDP and carry the trunk's mark to the gateway.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../src/media/janus-supervisor';
-import { KamailioSupervisor, KAMAILIO_BINARY } from '../src/sip';
-import { findKamailioModulesDir, GATEWAY_USER, TRUNK_HEADER } from '../src/sip/kamailio-config';
+import { KamailioSupervisor } from '../src/sip';
+import { GATEWAY_USER, TRUNK_HEADER } from '../src/sip/kamailio-config';
 import { freeUdpPort } from '../src/sip/options-ping';
 import { headerOf, sendInvite, StandInGateway, type InviteOptions } from './support/sip-client';
 import { makeTestTls, type TestTls } from './support/tls';
+import { kamailioUnavailableReason } from './support/sip-support';
 
 const DOMAIN = 'sip.conclave.test';
 const LIMIT = 3;
@@ -16,17 +17,7 @@ const LIMIT = 3;
 const WINDOW_SECONDS = 2;
 const URI = `sip:7654321@${DOMAIN}`;
 
-function unavailable(): string | false {
-  if (!existsSync(KAMAILIO_BINARY)) return 'kamailio is not installed; node scripts/setup.mjs installs it';
-  try {
-    findKamailioModulesDir();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return false;
-}
-
-describe('INTEROP-SIP: Kamailio, the SIP front door', { skip: unavailable() }, () => {
+describe('INTEROP-SIP: Kamailio, the SIP front door', { skip: kamailioUnavailableReason() ?? false }, () => {
   let tls: TestTls;
   let kamailio: KamailioSupervisor;
   let gateway: StandInGateway;

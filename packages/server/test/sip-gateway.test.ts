@@ -1,34 +1,21 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { JanusClient, type Jsep } from '../src/media/janus-client';
 import { freePort } from '../src/media/janus-supervisor';
-import { GatewayLine, KamailioSupervisor, KAMAILIO_BINARY, type SipCall } from '../src/sip';
-import { findKamailioModulesDir } from '../src/sip/kamailio-config';
+import { GatewayLine, KamailioSupervisor, type SipCall } from '../src/sip';
 import { freeUdpPort } from '../src/sip/options-ping';
 import { mediaAddress } from '../src/turn/media-address';
-import { janusUnavailableReason, startTestJanus, waitFor } from './media-support/janus';
-import { Baresip, baresipUnavailableReason } from './support/baresip';
+import { startTestJanus, waitFor } from './media-support/janus';
+import { Baresip } from './support/baresip';
 import { sendInvite } from './support/sip-client';
-import { CHROMIUM_BINARY, DevtoolsPage } from './support/devtools-page';
+import { DevtoolsPage } from './support/devtools-page';
 import { makeTestTls, type TestTls } from './support/tls';
+import { sipCallUnavailableReason } from './support/sip-support';
 
 const DOMAIN = 'sip.conclave.test';
 /** A carrier's address: loopback's /8 gives the test callers addresses of their own. */
 const TRUNK_ADDRESS = '127.0.0.40';
 const mediaIp = mediaAddress(process.env.CONCLAVE_MEDIA_INTERFACE ?? null);
-
-function unavailable(): string | false {
-  if (!existsSync(KAMAILIO_BINARY)) return 'kamailio is not installed; node scripts/setup.mjs installs it';
-  try {
-    findKamailioModulesDir();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (!existsSync(CHROMIUM_BINARY)) return 'chromium is not installed; node scripts/setup.mjs installs it';
-  if (!mediaIp) return 'no non-loopback IPv4 address for media (run inside scripts/sandbox.mjs)';
-  return janusUnavailableReason() ?? baresipUnavailableReason() ?? false;
-}
 
 /**
  * The WebRTC side of a SIP call as the gateway page will hold it: answers Janus's offer with a
@@ -79,7 +66,7 @@ const receivedScript = `(async () => {
 
 describe(
   'INTEROP-SIP: the SIP gateway’s SIP leg (Kamailio over TLS → Janus SIP plugin)',
-  { skip: unavailable() },
+  { skip: sipCallUnavailableReason(mediaIp) },
   () => {
     let tls: TestTls;
     let kamailio: KamailioSupervisor;

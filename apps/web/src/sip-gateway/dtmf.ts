@@ -11,6 +11,13 @@ const ROWS = [697, 770, 852, 941] as const;
 const COLUMNS = [1209, 1336, 1477, 1633] as const;
 const KEYS = ['123A', '456B', '789C', '*0#D'] as const;
 
+/** A key's row and column tones in Hz, as a phone sends them; null for what is no key. */
+export function tonesOf(key: string): [low: number, high: number] | null {
+  const row = KEYS.findIndex((keys) => keys.includes(key));
+  if (row < 0 || key.length !== 1) return null;
+  return [ROWS[row]!, COLUMNS[KEYS[row]!.indexOf(key)]!];
+}
+
 /** The two tones must carry this share of the window's energy at least (speech carries far less). */
 const MIN_TONE_SHARE = 0.6;
 /** Each tone must be this many times stronger than the next strongest of its group. */

@@ -179,25 +179,33 @@ const janusServerList = z
   .min(1, 'must name at least one server');
 
 /**
+ * A list of records: JSON in the file, and the same JSON in the environment (one line), since a list
+ * of records has no plainer text form. `example` shows the shape in the error for text that is no JSON.
+ */
+function jsonList<T>(list: z.ZodType<T[]>, example: string): ValueKind<T[]> {
+  return {
+    fromEnv: string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `must be a JSON array like ${example}` });
+          return z.NEVER;
+        }
+      })
+      .pipe(list),
+    fromFile: list,
+  };
+}
+
+/**
  * The operator's Janus servers, each with its region and capacity: a JSON array of objects in the file,
  * and the same JSON in the environment (one line), since a list of records has no plainer text form.
  */
-export const janusServers: ValueKind<JanusServerSetting[]> = {
-  fromEnv: string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be a JSON array like [{"url": "wss://…", "region": "eu-west"}]',
-        });
-        return z.NEVER;
-      }
-    })
-    .pipe(janusServerList),
-  fromFile: janusServerList,
-};
+export const janusServers: ValueKind<JanusServerSetting[]> = jsonList(
+  janusServerList,
+  '[{"url": "wss://…", "region": "eu-west"}]',
+);
 
 /**
  * Where browsers time each region (its probe URL), by region: `a=https://…,b=https://…` in the
@@ -377,23 +385,10 @@ const sipTrunkList = z
   });
 
 /** SIP trunks: a JSON array in the file, the same JSON (one line) in the environment. */
-export const sipTrunks: ValueKind<SipTrunkSetting[]> = {
-  fromEnv: string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'must be a JSON array like [{"name": "carrier", "addresses": ["192.0.2.10"], "numbers": ["+41 44 123 45 67"]}]',
-        });
-        return z.NEVER;
-      }
-    })
-    .pipe(sipTrunkList),
-  fromFile: sipTrunkList,
-};
+export const sipTrunks: ValueKind<SipTrunkSetting[]> = jsonList(
+  sipTrunkList,
+  '[{"name": "carrier", "addresses": ["192.0.2.10"], "numbers": ["+41 44 123 45 67"]}]',
+);
 
 const hops = z.number().int('a hop count must be a whole number').min(1).max(16, 'a hop count must be 1–16');
 

@@ -5,4 +5,4 @@ export { GatewayPages } from './gateway-pages';
 export { sipGatewaySocketPlugin } from './gateway-socket';
 export { GatewayLine, sipReason, type SipCall } from './gateway-line';
 export { dtmfOf, incomingCallOf, userPartOf } from './incoming-call';
-export { KamailioSupervisor, KAMAILIO_BINARY } from './kamailio-supervisor';
+export { KamailioSupervisor } from './kamailio-supervisor';
