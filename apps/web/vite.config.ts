@@ -29,7 +29,7 @@ function workletUrls(): Plugin {
       if (!/\/packages\/client\/src\/.*\.ts$/.test(id) || !code.includes('.worklet.ts')) return undefined;
       const imports: string[] = [];
       const replaced = code.replace(pattern, (_, path: string) => {
-        const name = `__conclaveWorklet${imports.length}`;
+        const name = `__workletUrl${imports.length}`;
         imports.push(`import ${name} from '${path}?worker&url';`);
         return `new URL(${name}, import.meta.url)`;
       });

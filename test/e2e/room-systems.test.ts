@@ -107,7 +107,7 @@ describe('room systems', () => {
         .filter({ hasText: 'Boardroom' })
         .getAttribute('data-room-id');
       const underWay = (startedMinutesAgo: number) => ({
-        startsAt: new Date(performance.now() - startedMinutesAgo * 60_000).toISOString(),
+        startsAt: new Date(Date.now() - startedMinutesAgo * 60_000).toISOString(),
         endsAt: new Date(Date.now() + 60 * 60_000).toISOString(),
         timeZone: 'UTC',
       });
