@@ -66,7 +66,7 @@ async function record(): Promise<void> {
   retile();
   compositor.start(FPS);
 
-  const stream = new MediaStream([...canvas.captureStream(FPS).getVideoTracks(), mixer.track]);
+  const stream = new MediaStream([compositor.capture(), mixer.track]);
   const recorder = new MediaRecorder(stream, {
     mimeType: EGRESS_MIME_TYPE,
     videoBitsPerSecond: 2_500_000,
