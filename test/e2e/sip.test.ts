@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { tonesOf } from '@conclave/web/src/sip-gateway/dtmf';
 import { Baresip, baresipUnavailableReason } from '../../packages/server/test/support/baresip';
 import { makeTestTls, type TestTls } from '../../packages/server/test/support/tls';
+import { scrapeUrl } from '../../packages/server/test/support/metrics';
 import { kamailioUnavailableReason } from '../../packages/server/test/support/sip-support';
 import { mediaAddress } from '../../packages/server/src/turn/media-address';
 import { createMeeting, csrfToken, joinAsGuest, joinSignedIn, signIn, waitInMeeting } from './support/app';
@@ -88,6 +89,19 @@ function keysWav(folder: string, presses: Array<{ at: number; keys: string }>, s
   return file;
 }
 
+/** Waits (5 s at most) until the server has counted `count` SIP calls that ended with `outcome`. */
+async function callsEnded(server: TestServer, outcome: string, count: number): Promise<void> {
+  const deadline = performance.now() + 5_000;
+  for (;;) {
+    const value = (await scrapeUrl(server.url)).value('conclave_sip_calls_total', { outcome });
+    if (value === count || performance.now() > deadline) {
+      assert.equal(value, count, `SIP calls counted as ${outcome}`);
+      return;
+    }
+    await sleep(100);
+  }
+}
+
 describe('SIP endpoints and phones in a meeting', { skip }, () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -136,7 +150,7 @@ describe('SIP endpoints and phones in a meeting', { skip }, () => {
       ...more,
     });
 
-  test('INTEROP-SIP: a SIP video endpoint dials the meeting’s extension over TLS with SRTP; both browsers see it as “Room 101 · SIP”, decode its picture and get its voice; it gets the meeting’s voices and a picture back', async () => {
+  test('INTEROP-SIP, OPS-OBS: a SIP video endpoint dials the meeting’s extension over TLS with SRTP; both browsers see it as “Room 101 · SIP”, decode its picture and get its voice; it gets the meeting’s voices and a picture back; the server counts the call', async () => {
     const room = await dialler(`"Room 101" <sip:room101@${DOMAIN}>`);
     try {
       room.command(`/dial sip:${open.extension}@${DOMAIN}`);
@@ -147,6 +161,9 @@ describe('SIP endpoints and phones in a meeting', { skip }, () => {
         await waitForGrowth(page, caller.id, 'camera', { by: 30, timeoutMs: 20_000 });
         await waitForGrowth(page, caller.id, 'microphone', { by: 100, timeoutMs: 20_000 });
       }
+      // Marked as a caller on its tile and in the Participants panel, not as a person of the organisation.
+      const tile = ada.page.getByTestId('participant-tile').filter({ hasText: 'Room 101' });
+      await tile.getByText('SIP', { exact: true }).waitFor({ timeout: 5_000 });
       const row = ada.page.getByTestId('participant-row').filter({ hasText: 'Room 101' });
       await ada.page
         .getByRole('button', { name: /Participants/ })
@@ -156,6 +173,9 @@ describe('SIP endpoints and phones in a meeting', { skip }, () => {
 
       // Let the meeting's voices and the speaker's picture flow to the endpoint a while, then hang up.
       await sleep(3_000);
+      await callsEnded(server, 'entered', 1);
+      const during = await scrapeUrl(server.url);
+      assert.equal(during.value('conclave_sip_calls_active'), 1, 'one gateway page');
       room.command('/hangup');
       const stats = await room.callStats();
       assert.ok(stats.audio.received > 150, `audio packets the endpoint received: ${stats.audio.received}`);
@@ -223,13 +243,14 @@ describe('SIP endpoints and phones in a meeting', { skip }, () => {
     }
   });
 
-  test('E2EE-LIMITS: an end-to-end encrypted meeting refuses a SIP endpoint with 403 and says why', async () => {
+  test('E2EE-LIMITS, OPS-OBS: an end-to-end encrypted meeting refuses a SIP endpoint with 403 and says why; the refusal is counted', async () => {
     const secret = await createMeeting(ada.context, server, 'Board', { e2ee: true });
     const endpoint = await dialler(`"Room 101" <sip:room101@${DOMAIN}>`);
     try {
       endpoint.command(`/dial sip:${secret.extension}@${DOMAIN}`);
       await endpoint.waitFor(/403 Forbidden|403 /, 20_000);
       assert.doesNotMatch(endpoint.log, /Call established/);
+      await callsEnded(server, 'refused_e2ee', 1);
     } finally {
       await endpoint.stop();
     }

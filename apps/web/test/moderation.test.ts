@@ -47,6 +47,16 @@ test('MEET-LOBBY: only people who were not waiting before are announced, one sen
   assert.deepEqual([waitingKindLabel('guest'), waitingKindLabel('user')], ['Guest', 'Signed in']);
 });
 
+test('MEET-LOBBY, INTEROP-SIP, INTEROP-PSTN: a SIP or phone caller waiting in the lobby is marked as one, never as signed in', () => {
+  assert.deepEqual((['sip', 'phone', 'room', 'guest', 'user'] as const).map(waitingKindLabel), [
+    'SIP',
+    'Phone',
+    'Room system',
+    'Guest',
+    'Signed in',
+  ]);
+});
+
 test('MEET-MODERATORS: moderators get actions on others; only signed-in moderators may promote or demote', () => {
   const remote = { isModerator: false, microphoneOn: true, cameraOn: false };
   assert.equal(remoteActions({ isModerator: false, kind: 'user' }, remote), null);

@@ -130,6 +130,8 @@ export interface AppDeps {
   capture?: EgressCaptures;
   /** The SIP calls' gateway pages (INTEROP-SIP), whose socket this app serves; none without SIP. */
   sipPages?: GatewayPages;
+  /** The app's metrics, when what runs beside it (the SIP gateway) reports into them too; else its own. */
+  metrics?: AppMetrics;
   /** How long one HTTP request may take, body included (default 30 s): a slow body is cut off. */
   requestTimeoutMs?: number;
   /** True once the process is shutting down: readiness says `draining` so balancers look elsewhere. */
@@ -174,7 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler(BODY_LIMIT));
   acceptJsonOnly(app);
-  const metrics = new AppMetrics();
+  const metrics = deps.metrics ?? new AppMetrics();
   metrics.observeMediaStatus(() => media.status());
   registerMetrics(app, metrics, metricsAccess(config.metrics.allow, config.metrics.token));
   await app.register(fastifyCookie);
@@ -311,6 +313,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     const sipPages = deps.sipPages;
     if (sipPages) {
+      metrics.observeSipCalls(() => sipPages.open);
       await sockets.register(sipGatewaySocketPlugin, { pages: sipPages, publicUrl: config.publicUrl });
       host.beforeClose(() => sipPages.stopAll());
     }

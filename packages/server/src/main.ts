@@ -14,6 +14,7 @@ import { TurnRelays } from './turn';
 import { SmtpMailer } from './mail';
 import { openRedis } from './redis';
 import { loadMasterKeys } from './at-rest';
+import { AppMetrics } from './metrics';
 import { createServices } from './services';
 import { GatewayPages, sipGatewayFromConfig } from './sip';
 
@@ -102,10 +103,13 @@ async function main(): Promise<void> {
             (await services.auth.issueGuest(meeting, caller.displayName, { via: caller.kind })).token,
           logger: logger.child({ component: 'sip' }),
         });
+  // Shared with the SIP gateway, which counts its calls' outcomes there.
+  const metrics = new AppMetrics();
   const app = await buildApp({
     config,
     services,
     logger,
+    metrics,
     ...(sipPages && { sipPages }),
     media,
     turn,
@@ -143,6 +147,7 @@ async function main(): Promise<void> {
         meetings: services.meetingStore,
         installationOrganisation: () => services.auth.accounts.primaryOrganisationId(),
         entry: services.meetingEntry,
+        metrics,
       },
       logger.child({ component: 'sip' }),
     );

@@ -10,6 +10,7 @@ import type { MeetingRecord } from '../src/domain';
 import type { JanusHandle, Jsep } from '../src/media/janus-client';
 import { freePort } from '../src/media/janus-supervisor';
 import { PasscodeGate } from '../src/meetings';
+import { AppMetrics } from '../src/metrics';
 import {
   callerIdentity,
   DialIn,
@@ -139,7 +140,7 @@ describe('INTEROP-SIP: the dial-in, by extension or IVR', () => {
     const { bridge, answered } = recordingBridge();
     const dialIn = new DialIn(m, new PasscodeGate(memoryLimiters(systemClock)), bridge, fast);
     const { call, sent } = ringing('3456789');
-    await dialIn.take(call);
+    assert.equal(await dialIn.take(call), 'refused_e2ee');
     assert.deepEqual(sent, [
       { request: 'decline', code: 403, headers: { Reason: sipReason(403, E2EE_REFUSAL) } },
     ]);
@@ -155,7 +156,7 @@ describe('INTEROP-SIP: the dial-in, by extension or IVR', () => {
       [`2345678*${PASSCODE}`, 'guarded'],
     ]) {
       const { bridge, prompts, entered } = recordingBridge();
-      await new DialIn(m, gate, bridge, fast).take(ringing(extension!).call);
+      assert.equal(await new DialIn(m, gate, bridge, fast).take(ringing(extension!).call), 'entered');
       assert.deepEqual(await entered, { meetingId, caller: { kind: 'sip', displayName: 'Room 101' } });
       assert.deepEqual(prompts, []);
     }
@@ -171,7 +172,7 @@ describe('INTEROP-SIP: the dial-in, by extension or IVR', () => {
     dtmf('2345678#');
     dtmf('1#'); // a wrong passcode
     dtmf(`${PASSCODE}#`);
-    await taking;
+    assert.equal(await taking, 'entered');
     assert.deepEqual(await entered, {
       meetingId: 'guarded',
       caller: { kind: 'phone', displayName: 'Phone ••• ••• 45 67' },
@@ -186,7 +187,7 @@ describe('INTEROP-SIP: the dial-in, by extension or IVR', () => {
     const first = ringing('');
     const taking = new DialIn(m, gate, e2ee.bridge, fast).take(first.call);
     first.dtmf('3456789#');
-    await taking;
+    assert.equal(await taking, 'refused_e2ee');
     assert.deepEqual(e2ee.prompts, ['extension', 'e2ee', 'goodbye']);
     assert.equal(first.sent.at(-1)?.request, 'hangup');
 
@@ -194,7 +195,7 @@ describe('INTEROP-SIP: the dial-in, by extension or IVR', () => {
     const second = ringing('');
     const trying = new DialIn(m, gate, lost.bridge, fast).take(second.call);
     second.dtmf('1#2#3#');
-    await trying;
+    assert.equal(await trying, 'no_meeting');
     assert.deepEqual(lost.prompts, [
       'extension',
       'unknown',
@@ -205,6 +206,51 @@ describe('INTEROP-SIP: the dial-in, by extension or IVR', () => {
       'goodbye',
     ]);
     assert.equal(second.sent.at(-1)?.request, 'hangup');
+  });
+
+  test('OPS-OBS, INTEROP-PSTN: a caller out of passcode tries is hung up as wrong_passcode; a call no gateway page can take is declined 503 as unanswered; both are counted', async () => {
+    const m = await meetings();
+    const gate = new PasscodeGate(memoryLimiters(systemClock));
+    const guessing = recordingBridge();
+    const guesser = ringing('2345678');
+    const taking = new DialIn(m, gate, guessing.bridge, fast).take(guesser.call);
+    guesser.dtmf('1#2#3#');
+    assert.equal(await taking, 'wrong_passcode');
+    assert.deepEqual(guessing.prompts, [
+      'passcode',
+      'wrong',
+      'passcode',
+      'wrong',
+      'passcode',
+      'wrong',
+      'goodbye',
+    ]);
+    assert.equal(guesser.sent.at(-1)?.request, 'hangup');
+
+    const nobody: SipBridge = {
+      answer: async () => {
+        throw new Error('no browser');
+      },
+    };
+    const unanswered = ringing('1234567');
+    assert.equal(await new DialIn(m, gate, nobody, fast).take(unanswered.call), 'unanswered');
+    assert.deepEqual(unanswered.sent, [{ request: 'decline', code: 503 }]);
+
+    const metrics = new AppMetrics();
+    metrics.observeSipCalls(() => 1);
+    for (const outcome of ['wrong_passcode', 'unanswered', 'entered', 'entered'] as const) {
+      metrics.sipCallEnded(outcome);
+    }
+    const text = await metrics.exposition();
+    for (const line of [
+      'conclave_sip_calls_total{outcome="entered"} 2',
+      'conclave_sip_calls_total{outcome="wrong_passcode"} 1',
+      'conclave_sip_calls_total{outcome="unanswered"} 1',
+      'conclave_sip_calls_total{outcome="refused_e2ee"} 0',
+      'conclave_sip_calls_active 1',
+    ]) {
+      assert.ok(text.split('\n').includes(line), `${line} in\n${text}`);
+    }
   });
 });
 

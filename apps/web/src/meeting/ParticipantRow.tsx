@@ -1,19 +1,10 @@
-import type { Codeword, Participant, ParticipantKind } from '@conclave/client';
+import type { Codeword, Participant } from '@conclave/client';
 import { Button } from '../ui/components';
 import { CameraIcon, CameraOffIcon, HandIcon, MicIcon, MicOffIcon } from '../ui/icons';
-import type { RemoteActions } from './moderation';
+import { kindMark, type RemoteActions } from './moderation';
 
 /** What a moderator's button in a row asks of the room, for one participant. */
 export type RowAction = 'mute' | 'stopCamera' | 'allowUnmute' | 'allowCamera' | 'remove' | 'make' | 'unmake';
-
-/** How the roster marks who is not a person of the organisation (SIP and phone callers: INTEROP-SIP). */
-const KIND_MARKS: Record<ParticipantKind, string | null> = {
-  user: null,
-  guest: 'Guest',
-  room: 'Room system',
-  sip: 'SIP',
-  phone: 'Phone',
-};
 
 /**
  * One person in the Participants panel: name, "(you)", Guest and Moderator marks, microphone and
@@ -47,7 +38,7 @@ export function ParticipantRow({
   const micOn = participant.isMicrophoneEnabled;
   const camOn = participant.isCameraEnabled;
   // Until the server has told who this is (an id), its kind is not known either.
-  const mark = participant.id === '' ? null : KIND_MARKS[participant.kind];
+  const mark = participant.id === '' ? null : kindMark(participant.kind);
   return (
     <li
       className="panel-person"

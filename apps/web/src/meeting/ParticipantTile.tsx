@@ -4,13 +4,15 @@ import { avatarHue, initials } from '../ui/components';
 import { CameraOffIcon, HandIcon, MicOffIcon, PinIcon } from '../ui/icons';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { useShownVideo, useTrackElement } from './media';
+import { kindMark } from './moderation';
 import type { TilePlace } from './StageView';
 import { TileCodeword } from './TileCodeword';
 
 /**
  * One person on the stage: their camera (or an avatar when it is off), name, whether they are a
- * guest, and mute state; in an E2EE meeting, their Codeword under the picture. A ring while the
- * media server hears them speak (`participant.isSpeaking`), a hand while it is raised, and a pin.
+ * guest, room system or caller, and mute state; in an E2EE meeting, their Codeword under the
+ * picture. A ring while the media server hears them speak (`participant.isSpeaking`), a hand while
+ * it is raised, and a pin.
  * Remote audio plays apart from the tiles (RemoteAudio), heard whatever page is shown. The hooks the
  * e2e tests rely on live here: data-testid, data-participant-id, data-self, aria-label and the
  * data-source elements.
@@ -65,8 +67,7 @@ export function ParticipantTile({
 
   const showVideo = videoTrack !== null && hasPicture;
   // Until the server has told who this is (an id), its kind is not known either.
-  const guest = participant.id !== '' && participant.kind === 'guest';
-  const room = participant.id !== '' && participant.kind === 'room';
+  const mark = participant.id === '' ? null : kindMark(participant.kind);
   const e2ee = codeword !== undefined;
   const style = { width, height, '--hue': avatarHue(participant.id || name) } as CSSProperties;
 
@@ -128,8 +129,7 @@ export function ParticipantTile({
           )}
           {/* <bdi>: a right-to-left override in a name must not reorder the labels around it. */}
           <bdi className="tile-name-text">{name}</bdi>
-          {guest && <span className="tile-guest">Guest</span>}
-          {room && <span className="tile-guest">Room system</span>}
+          {mark && <span className="tile-guest">{mark}</span>}
           {isSelf && <span className="tile-you">(You)</span>}
         </span>
         <ConnectionIndicator quality={participant.connectionQuality} />

@@ -32,9 +32,28 @@ export function arrivalAnnouncement(arrivals: readonly Pick<WaitingInfo, 'displa
   return arrivals.map((w) => `${w.displayName} is waiting to join`).join('. ');
 }
 
-/** How a waiting person joins: as a guest by link, signed in to an account, or as a room system. */
+/**
+ * How the roster marks who is not a person of the organisation: guests, room systems, and SIP and
+ * phone callers (INTEROP-SIP, INTEROP-PSTN); a signed-in person has no mark.
+ */
+const KIND_MARKS: Record<WaitingInfo['kind'], string | null> = {
+  user: null,
+  guest: 'Guest',
+  room: 'Room system',
+  sip: 'SIP',
+  phone: 'Phone',
+};
+
+export function kindMark(kind: WaitingInfo['kind']): string | null {
+  return KIND_MARKS[kind];
+}
+
+/**
+ * How a waiting person joins, for the moderator who decides: the same marks, and "Signed in" for a
+ * person of the organisation. A caller must never pass for one.
+ */
 export function waitingKindLabel(kind: WaitingInfo['kind']): string {
-  return kind === 'guest' ? 'Guest' : kind === 'room' ? 'Room system' : 'Signed in';
+  return kindMark(kind) ?? 'Signed in';
 }
 
 /** Who this client is, as far as moderation goes. */

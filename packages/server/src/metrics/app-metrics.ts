@@ -6,12 +6,15 @@ import type { MediaPlane } from '../media/media-plane';
 import type { MediaStatus } from '../media/status';
 import {
   MOVE_OUTCOMES,
+  SIP_CALL_OUTCOMES,
   type ActiveRooms,
   type HandshakeRefusal,
   type JoinStep,
   type MoveOutcome,
   type RoomMetrics,
   type SignalingMetrics,
+  type SipCallOutcome,
+  type SipMetrics,
 } from './ports';
 
 /** 5 ms to 10 s: a quick API call to a join that waited for a restarting media server. */
@@ -30,7 +33,7 @@ const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
  * and none may see another's counts. Label values come only from closed sets (route patterns, message
  * types, error codes, reasons), never from IDs or raw URLs, so the number of series stays bounded.
  */
-export class AppMetrics implements SignalingMetrics, RoomMetrics {
+export class AppMetrics implements SignalingMetrics, RoomMetrics, SipMetrics {
   private readonly registry = new Registry();
   private readActive: () => ActiveRooms = () => ({ meetings: 0, participants: 0, waiting: 0, servers: [] });
   private readMedia: () => MediaStatus = () => 'unavailable';
@@ -100,6 +103,12 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
     'conclave_media_connections_lost_total',
     'Janus API connections lost; the rooms on them ended',
     [],
+  );
+  private readonly sipCalls = this.counter(
+    'conclave_sip_calls_total',
+    'SIP and phone calls that rang, by outcome: entered, refused_e2ee, unanswered (no gateway page), ' +
+      'no_meeting, wrong_passcode, hung_up, failed',
+    ['outcome'],
   );
   private readonly janusFailures = this.counter(
     'conclave_janus_request_failures_total',
@@ -217,6 +226,19 @@ export class AppMetrics implements SignalingMetrics, RoomMetrics {
 
   observeActive(read: () => ActiveRooms): void {
     this.readActive = read;
+  }
+
+  sipCallEnded(outcome: SipCallOutcome): void {
+    this.sipCalls.inc({ outcome });
+  }
+  /** Only with a SIP gateway: its outcomes start at zero then, and the gauge appears. */
+  observeSipCalls(read: () => number): void {
+    for (const outcome of SIP_CALL_OUTCOMES) this.sipCalls.inc({ outcome }, 0);
+    this.sampled(
+      'conclave_sip_calls_active',
+      'SIP and phone calls answered and not yet over, each with a gateway page (a headless browser)',
+      read,
+    );
   }
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {

@@ -8,4 +8,6 @@ export {
   type HandshakeRefusal,
   type RoomMetrics,
   type SignalingMetrics,
+  type SipCallOutcome,
+  type SipMetrics,
 } from './ports';

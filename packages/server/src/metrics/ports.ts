@@ -44,6 +44,29 @@ export interface RoomMetrics {
 export const MOVE_OUTCOMES = ['moved', 'failed'] as const;
 export type MoveOutcome = (typeof MOVE_OUTCOMES)[number];
 
+/**
+ * How a SIP or phone call that rang ended up (INTEROP-SIP, INTEROP-PSTN): `entered` a meeting;
+ * `refused_e2ee`; `unanswered` (no gateway page could take it); `no_meeting` (no known meeting number
+ * was given); `wrong_passcode`; `hung_up` (the caller left just as it was let in); `failed`.
+ */
+export const SIP_CALL_OUTCOMES = [
+  'entered',
+  'refused_e2ee',
+  'unanswered',
+  'no_meeting',
+  'wrong_passcode',
+  'hung_up',
+  'failed',
+] as const;
+export type SipCallOutcome = (typeof SIP_CALL_OUTCOMES)[number];
+
+/** What the SIP gateway reports: each call's outcome, and (read at each scrape) the calls in progress. */
+export interface SipMetrics {
+  sipCallEnded(outcome: SipCallOutcome): void;
+  /** Registers the reader of the calls that have a gateway page (each a headless browser). */
+  observeSipCalls(read: () => number): void;
+}
+
 /** For signaling and rooms built without an app (tool and harness code): records nothing. */
 export const noMetrics: SignalingMetrics & RoomMetrics = {
   socketOpened: () => undefined,

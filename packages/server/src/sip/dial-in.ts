@@ -2,6 +2,7 @@ import type { SipPrompt } from '@conclave/protocol';
 import { AppError } from '../common/errors';
 import type { MeetingEntry, MeetingRecord } from '../domain';
 import { silentLogger, type MediaLogger } from '../media/logger';
+import type { SipCallOutcome } from '../metrics';
 import { callerIdentity, type CallerIdentity } from './caller';
 import { DtmfReader, type DtmfTimeouts } from './dtmf-reader';
 import type { SipCall } from './gateway-line';
@@ -73,16 +74,17 @@ export class DialIn {
   }
 
   /** Takes a ringing call to its end: refused, or answered and in a meeting, or hung up. */
-  async take(call: SipCall): Promise<void> {
+  async take(call: SipCall): Promise<SipCallOutcome> {
     try {
-      await this.route(call);
+      return await this.route(call);
     } catch (err) {
       this.logger.warn({ callId: call.info.callId, err: (err as Error).message }, 'SIP call failed');
       await call.hangup().catch(() => undefined);
+      return 'failed';
     }
   }
 
-  private async route(call: SipCall): Promise<void> {
+  private async route(call: SipCall): Promise<SipCallOutcome> {
     const caller = callerIdentity(call.info);
     // Listening before the answer: a caller typing as soon as it hears it loses nothing.
     const digits = new DtmfReader(call, this.options);
@@ -91,7 +93,7 @@ export class DialIn {
     if (meeting?.e2ee) {
       this.logger.info({ callId: call.info.callId }, 'SIP call refused: end-to-end encrypted meeting');
       await call.decline(403, E2EE_REFUSAL);
-      return;
+      return 'refused_e2ee';
     }
     let answered: AnsweredCall;
     try {
@@ -99,7 +101,7 @@ export class DialIn {
     } catch (err) {
       this.logger.warn({ callId: call.info.callId, err: (err as Error).message }, 'SIP call not answered');
       if (!call.isOver) await call.decline(503).catch(() => undefined);
-      return;
+      return 'unanswered';
     }
     const ivr = setTimeout(() => {
       this.logger.info({ callId: call.info.callId }, 'SIP call hung up: too long in the IVR');
@@ -107,23 +109,24 @@ export class DialIn {
     }, this.options.ivrMs);
     try {
       const target = meeting ?? (await this.askMeeting(call, answered, digits));
-      if (!target) return await this.goodbye(call, answered);
+      if (!target) return await this.goodbye(call, answered, 'no_meeting');
       if (target.e2ee) {
         await answered.prompt('e2ee');
-        return await this.goodbye(call, answered);
+        return await this.goodbye(call, answered, 'refused_e2ee');
       }
       const passcodeOk =
         target.passcodeHash === null ||
         (await this.checkPasscode(target, dialled?.passcode, call)) ||
         (await this.askPasscode(call, answered, digits, target));
-      if (!passcodeOk) return await this.goodbye(call, answered);
+      if (!passcodeOk) return await this.goodbye(call, answered, 'wrong_passcode');
       clearTimeout(ivr);
-      if (call.isOver) return;
+      if (call.isOver) return 'hung_up';
       this.logger.info(
         { callId: call.info.callId, meetingId: target.id, kind: caller.kind },
         'SIP call enters',
       );
       await answered.enter(target, caller);
+      return 'entered';
     } finally {
       clearTimeout(ivr);
     }
@@ -182,9 +185,15 @@ export class DialIn {
     }
   }
 
-  private async goodbye(call: SipCall, answered: AnsweredCall): Promise<void> {
-    if (call.isOver) return;
+  /** Ends a call that enters no meeting, for `outcome` (also when the caller hung up while asked). */
+  private async goodbye(
+    call: SipCall,
+    answered: AnsweredCall,
+    outcome: SipCallOutcome,
+  ): Promise<SipCallOutcome> {
+    if (call.isOver) return outcome;
     await answered.prompt('goodbye').catch(() => undefined);
     await call.hangup();
+    return outcome;
   }
 }

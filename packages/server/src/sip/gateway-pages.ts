@@ -67,6 +67,11 @@ export class GatewayPages implements SipBridge {
     return page.open(() => launch(url.href));
   }
 
+  /** Calls with a page open (each a headless browser), for the metrics. */
+  get open(): number {
+    return this.pages.size;
+  }
+
   /** The page whose socket says hello with `token`, while its call waits for it; else null. */
   find(token: string): GatewayPage | null {
     return this.pages.get(hash(token)) ?? null;

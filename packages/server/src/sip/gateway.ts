@@ -7,6 +7,7 @@ import { JanusSupervisor } from '../media/janus-supervisor';
 import { silentLogger, type MediaLogger } from '../media/logger';
 import type { MediaStatus } from '../media/status';
 import { mediaAddress } from '../turn/media-address';
+import type { SipMetrics } from '../metrics';
 import { DialIn, type DialInMeetings, type DialInOptions, type SipBridge } from './dial-in';
 import { GatewayLine } from './gateway-line';
 import { KamailioSupervisor } from './kamailio-supervisor';
@@ -20,6 +21,8 @@ export interface SipGatewayOptions {
   entry: MeetingEntry;
   bridge: SipBridge;
   dialIn?: Partial<DialInOptions>;
+  /** Where each call's outcome is counted (the app's metrics). */
+  metrics?: Pick<SipMetrics, 'sipCallEnded'>;
   logger?: MediaLogger;
   /** Parent of the generated configuration folders (default: the system temp folder). */
   tempDir?: string;
@@ -130,7 +133,9 @@ export class SipGateway {
           maxCalls: this.options.config.maxCalls,
           logger: this.logger,
         });
-        line.on('call', (call) => void this.dialIn.take(call));
+        line.on('call', (call) => {
+          void this.dialIn.take(call).then((outcome) => this.options.metrics?.sipCallEnded(outcome));
+        });
         this.line = line;
         this.logger.info({ domain: this.options.config.domain }, 'SIP gateway line registered');
       } catch (err) {
@@ -166,6 +171,7 @@ export function sipGatewayFromConfig(
     janusBinary?: string;
     /** The calls' gateway pages (GatewayPages). */
     bridge: SipBridge;
+    metrics?: Pick<SipMetrics, 'sipCallEnded'>;
   },
   logger: MediaLogger,
 ): SipGateway | null {
@@ -188,6 +194,7 @@ export function sipGatewayFromConfig(
     },
     entry: deps.entry,
     bridge: deps.bridge,
+    ...(deps.metrics && { metrics: deps.metrics }),
     logger,
   });
 }

@@ -40,6 +40,14 @@ export async function scrape(app: FastifyInstance): Promise<Scrape> {
   return new Scrape(res.body, parseExposition(res.body));
 }
 
+/** GET `<baseUrl>/metrics` over HTTP from this machine (loopback may read it by default). */
+export async function scrapeUrl(baseUrl: string): Promise<Scrape> {
+  const res = await fetch(`${baseUrl}/metrics`);
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  return new Scrape(text, parseExposition(text));
+}
+
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
