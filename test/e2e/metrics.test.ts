@@ -7,29 +7,11 @@ import { ADMIN, createMeeting, joinAsGuest, joinSignedIn, signIn } from './suppo
 import type { TestBrowser } from './support/browser';
 import { assertReceives, type InMeeting } from './support/checks';
 import { startEnvironment, stopEnvironment } from './support/environment';
+import { scrapeUrl } from '../../packages/server/test/support/metrics';
 import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 
 const skip = mediaSkipReason();
-
-/** Reads /metrics; the function it returns gives the value of one sample (0 when absent). */
-async function scrape(
-  server: TestServer,
-): Promise<(name: string, labels?: Record<string, string>) => number> {
-  const res = await fetch(`${server.url}/metrics`);
-  assert.equal(res.status, 200, 'the test runs on the server’s machine: loopback may read metrics');
-  const lines = (await res.text()).split('\n');
-  return (name, labels = {}) => {
-    const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-    const line = lines.find(
-      (l) =>
-        (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) &&
-        pairs.every((pair) => l.includes(pair)) &&
-        (pairs.length > 0 || !l.includes('{')),
-    );
-    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-  };
-}
 
 describe('metrics of a real call', () => {
   let server: TestServer;
@@ -63,8 +45,8 @@ describe('metrics of a real call', () => {
       };
       // Bob joins once Ada publishes, so his first subscription offer is the server's work alone.
       for (const deadline = Date.now() + 15_000; ;) {
-        const m = await scrape(server);
-        if (m('conclave_join_step_seconds_count', { step: 'publish_to_answer' }) >= 1) break;
+        const m = await scrapeUrl(server.url);
+        if (m.value('conclave_join_step_seconds_count', { step: 'publish_to_answer' }) >= 1) break;
         assert.ok(Date.now() < deadline, 'Ada never got a publish answer');
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -76,27 +58,30 @@ describe('metrics of a real call', () => {
       };
       await Promise.all([assertReceives(ada, bob), assertReceives(bob, ada)]);
 
-      const m = await scrape(server);
-      const count = (step: string) => m('conclave_join_step_seconds_count', { step });
+      const m = await scrapeUrl(server.url);
+      const count = (step: string) => m.value('conclave_join_step_seconds_count', { step });
       assert.equal(count('join_to_joined'), 2);
       assert.ok(count('publish_to_answer') >= 2, 'both published');
       assert.equal(count('join_to_first_offer'), 1, 'timed for Bob only: nobody published when Ada joined');
-      assert.equal(m('conclave_join_step_seconds_bucket', { step: 'join_to_first_offer', le: '10' }), 1);
-      const firstOffer = m('conclave_join_step_seconds_sum', { step: 'join_to_first_offer' });
+      assert.equal(
+        m.value('conclave_join_step_seconds_bucket', { step: 'join_to_first_offer', le: '10' }),
+        1,
+      );
+      const firstOffer = m.value('conclave_join_step_seconds_sum', { step: 'join_to_first_offer' });
       assert.ok(firstOffer > 0 && firstOffer < 10, `first offer after ${firstOffer} s`);
       const mean = (step: string) =>
-        ((1000 * m('conclave_join_step_seconds_sum', { step })) / count(step)).toFixed(1);
+        ((1000 * m.value('conclave_join_step_seconds_sum', { step })) / count(step)).toFixed(1);
       t.diagnostic(
         `mean ms: join_to_joined ${mean('join_to_joined')}, publish_to_answer ${mean('publish_to_answer')}, ` +
           `join_to_first_offer ${mean('join_to_first_offer')}`,
       );
-      assert.equal(m('conclave_meetings_active'), 1);
-      assert.equal(m('conclave_participants_active'), 2);
-      assert.equal(m('conclave_signaling_sockets_open'), 2);
-      assert.equal(m('conclave_participant_joins_total', { kind: 'user' }), 1);
-      assert.equal(m('conclave_participant_joins_total', { kind: 'guest' }), 1);
-      assert.equal(m('conclave_media_ready'), 1);
-      assert.equal(m('conclave_janus_exits_total', { expected: 'false' }), 0);
+      assert.equal(m.value('conclave_meetings_active'), 1);
+      assert.equal(m.value('conclave_participants_active'), 2);
+      assert.equal(m.value('conclave_signaling_sockets_open'), 2);
+      assert.equal(m.value('conclave_participant_joins_total', { kind: 'user' }), 1);
+      assert.equal(m.value('conclave_participant_joins_total', { kind: 'guest' }), 1);
+      assert.equal(m.value('conclave_media_ready'), 1);
+      assert.equal(m.value('conclave_janus_exits_total', { expected: 'false' }), 0);
     },
   );
 });

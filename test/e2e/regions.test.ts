@@ -11,6 +11,7 @@ import type { TestBrowser } from './support/browser';
 import { assertBackTogether, type InMeeting } from './support/checks';
 import { startEnvironment, stopEnvironment } from './support/environment';
 import { RegionLink } from './support/region-links';
+import { scrapeUrl } from '../../packages/server/test/support/metrics';
 import { mediaSkipReason } from './support/sandbox';
 import type { TestServer } from './support/server';
 import { mediaServerPorts, recordWire } from './support/wire';
@@ -128,10 +129,9 @@ function regionBJanus(server: TestServer): { min: number; max: number } {
 
 /** Participants per region, as the server's metrics count them. */
 async function participantsByRegion(server: TestServer): Promise<Record<string, number>> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const counts: Record<string, number> = {};
-  for (const m of text.matchAll(/^conclave_media_participants\{[^}]*region="([^"]+)"[^}]*\} (\d+)$/gm)) {
-    counts[m[1]!] = (counts[m[1]!] ?? 0) + Number(m[2]);
-  }
-  return counts;
+  const metrics = await scrapeUrl(server.url);
+  const regions = [...metrics.labelValues('conclave_media_participants', 'region')];
+  return Object.fromEntries(
+    regions.map((region) => [region, metrics.value('conclave_media_participants', { region })]),
+  );
 }

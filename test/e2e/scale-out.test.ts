@@ -28,6 +28,7 @@ import {
 import { TestCluster } from './support/cluster';
 import { waitForOneGroup } from './support/e2ee';
 import { sleep } from './support/media';
+import { scrapeUrl } from '../../packages/server/test/support/metrics';
 import { mediaSkipReason } from './support/sandbox';
 
 const skip = mediaSkipReason();
@@ -280,7 +281,5 @@ async function everyoneReceivesEveryone(
 
 /** The node's count of open signaling sockets, from its /metrics. */
 async function socketsOpen(nodeUrl: string): Promise<number> {
-  const text = await (await fetch(`${nodeUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('conclave_signaling_sockets_open '));
-  return Number(line?.split(' ')[1] ?? 'NaN');
+  return (await scrapeUrl(nodeUrl)).value('conclave_signaling_sockets_open');
 }
