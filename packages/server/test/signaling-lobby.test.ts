@@ -114,6 +114,28 @@ describe('the lobby of a meeting', { skip }, () => {
     assert.deepEqual(names(await owner.s.next('lobby')), []);
   });
 
+  test('MEET-LOBBY, INTEROP-SIP: a SIP caller (the gateway page’s guest token, no passcode asked again) waits like any guest, is listed to the moderator as a SIP caller, and enters only when admitted', async () => {
+    const m = await meeting('Supplier call', 'guests');
+    const set = await bob.request('PUT', `/api/meetings/${m.id}/passcode`, { passcode: '482913' });
+    assert.equal(set.statusCode, 200, set.body);
+    const owner = await join(bob, m.id);
+    const record = (await app.t.services.meetingStore.findMeeting(m.id))!;
+    const caller = await app.t.services.auth.issueGuest(record, 'Room 101', { via: 'sip' });
+    const call = await join({ token: caller.token }, m.id);
+    const wait = waiting(call.reply);
+    const list = await owner.s.next('lobby', (l) => l.waiting.length === 1);
+    assert.deepEqual(
+      list.waiting.map((w) => [w.displayName, w.kind]),
+      [['Room 101', 'sip']],
+    );
+    assert.equal(
+      outcome(await owner.s.request({ type: 'admit', participantIds: [wait.participantId] })),
+      'ack',
+    );
+    const inside = await call.s.next('joined');
+    assert.equal(inside.participants.find((p) => p.id === wait.participantId)?.kind, 'sip');
+  });
+
   test('MEET-LOBBY: someone who arrives before the host waits; the host finds them in the lobby on joining', async () => {
     const m = await meeting('Early', 'guests');
     const guest = await join({ name: 'Early Eve' }, m.id);
